@@ -1,0 +1,114 @@
+/**
+ * Server-sent-event streams of the mock upstream: a stream is first planned as
+ * a list of events (each with the delay before it) plus how it ends, then
+ * played by a pull-based ReadableStream that enqueues exactly one event per
+ * pull, so every event is handed to the socket on its own.
+ */
+import { type Behaviour, num } from "./params.ts";
+import { type CompletionMeta, type Usage, chunk } from "./wire.ts";
+
+export interface StreamStep { delayMs: number; data: string }
+
+/**
+ * - `close`: end the body cleanly (zero-length chunk).
+ * - `error`: error the body; Bun then closes the socket without terminating the
+ *   chunked encoding, so the client sees a network error, not a clean end.
+ * - `hold`: send nothing more and keep the connection open until the client goes away.
+ */
+export type StreamEnd = "close" | "error" | "hold";
+
+export interface StreamPlan { steps: StreamStep[]; end: StreamEnd }
+
+export interface StreamLifecycle {
+  /** Aborted when the client disconnects (Bun aborts `req.signal`). */
+  signal: AbortSignal;
+  /** Called exactly once: when the body ends, or with `true` if the client cancelled it first. */
+  onEnd(cancelled: boolean): void;
+}
+
+const encoder = new TextEncoder();
+export const GARBAGE_EVENT = "data: {not json\n\n";
+export const DONE_EVENT = "data: [DONE]\n\n";
+
+export function event(payload: unknown): string {
+  return `data: ${JSON.stringify(payload)}\n\n`;
+}
+
+/** Faults that stop the stream after `afterChunks` content chunks, and how. */
+const TRUNCATING: Record<string, StreamEnd> = { cut: "error", stall: "hold", endNoFinish: "close" };
+
+/** The events of a (possibly faulty) streamed completion of `chunks`. */
+export function planStream(meta: CompletionMeta, chunks: string[], b: Behaviour, fault: string | undefined, usage: Usage | undefined): StreamPlan {
+  const steps: StreamStep[] = [{ delayMs: 0, data: event(chunk(meta, { role: "assistant", content: "" }, null)) }];
+  const truncation = fault === undefined ? undefined : TRUNCATING[fault];
+  const stopAfter = truncation ? Math.max(0, num(b.params, "afterChunks", 3)) : Infinity;
+  const garbageAt = fault === "malformed" ? num(b.params, "at", 2) : 0;
+  const firstDelayMs = fault === "slowFirstToken" ? num(b.params, "delayMs", 1000) : b.chunkDelayMs;
+
+  for (let i = 0; i < chunks.length && i < stopAfter; i++) {
+    // The garbage event goes right before content chunk number `at` (1-based).
+    if (i + 1 === garbageAt) steps.push({ delayMs: 0, data: GARBAGE_EVENT });
+    steps.push({ delayMs: i === 0 ? firstDelayMs : b.chunkDelayMs, data: event(chunk(meta, { content: chunks[i] ?? "" }, null)) });
+  }
+  if (truncation) return { steps, end: truncation };
+  if (garbageAt > chunks.length) steps.push({ delayMs: 0, data: GARBAGE_EVENT });
+
+  steps.push({ delayMs: 0, data: event(chunk(meta, {}, "stop")) });
+  if (usage) steps.push({ delayMs: 0, data: event(chunk(meta, null, null, usage)) });
+  if (fault === "noDone") return { steps, end: "hold" };
+  steps.push({ delayMs: 0, data: DONE_EVENT });
+  return { steps, end: "close" };
+}
+
+/** Resolves `true` after `ms`, or `false` as soon as `signal` aborts (clearing the timer). */
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = (): void => { clearTimeout(timer); resolve(false); };
+    const timer = setTimeout(() => { signal.removeEventListener("abort", onAbort); resolve(true); }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+export function sseResponse(plan: StreamPlan, life: StreamLifecycle): Response {
+  let next = 0;
+  // Bun aborts req.signal when the client disconnects, but stop waiting on our own
+  // cancel() too rather than relying on that.
+  const cancelled = new AbortController();
+  const signal = AbortSignal.any([life.signal, cancelled.signal]);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const step = plan.steps[next++];
+      if (step) {
+        if (await sleep(step.delayMs, signal)) controller.enqueue(encoder.encode(step.data));
+        return;
+      }
+      if (plan.end === "hold") return untilAborted(signal);
+      if (plan.end === "error") {
+        // Bun corks everything enqueued within one macrotask into a single write made
+        // after the task; erroring in the same task would drop the status line too and
+        // look like a `reset`. Yield once so headers and chunks reach the client first.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        // No reason: Bun logs errored response bodies whose reason is an Error to
+        // stderr, which would flood benchmark output; `undefined` is silent.
+        controller.error();
+      } else {
+        controller.close();
+      }
+      life.onEnd(false);
+    },
+    cancel() {
+      cancelled.abort();
+      life.onEnd(true);
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
+}

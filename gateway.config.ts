@@ -1,0 +1,48 @@
+/**
+ * SmartRoute's shipped demo config. It works on a fresh machine: a provider whose API key is in the
+ * environment is used for real; without any key, every tier falls back to `simulated` models that answer
+ * locally, so you can send requests, watch failover and try the admin UI at once.
+ * Edit this file while the gateway runs: it reloads within a second.
+ */
+import { defineConfig, env } from "./src/index.ts";
+import { errorKeywordRetry, modelParams, openai, simulated, statusCodeRetry } from "./plugins/index.ts";
+
+const hasOpenAI = Boolean(process.env.OPENAI_API_KEY);
+const hasDeepSeek = Boolean(process.env.DEEPSEEK_API_KEY);
+
+export default defineConfig({
+  server: { port: 6688 },
+  // Gateway keys clients must send (Authorization: Bearer ...). Empty: /v1 is open (the banner warns).
+  auth: { apiKeys: [env("GATEWAY_API_KEY", "")] },
+
+  providers: {
+    ...(hasOpenAI ? { openai: openai({ baseURL: "https://api.openai.com/v1", apiKey: env("OPENAI_API_KEY") }) } : {}),
+    ...(hasDeepSeek ? { deepseek: openai({ baseURL: "https://api.deepseek.com/v1", apiKey: env("DEEPSEEK_API_KEY") }) } : {}),
+    // Local stand-ins: "flaky" fails a third of its requests so failover can be watched.
+    sim: simulated({ latencyMs: 150, tokensPerSecond: 60 }),
+    flaky: simulated({ latencyMs: 100, tokensPerSecond: 60, failureRate: 0.3 }),
+  },
+
+  tiers: {
+    // cheap and fast: chat, short answers
+    t1: { models: [...(hasDeepSeek ? ["deepseek/deepseek-chat"] : []), ...(hasOpenAI ? ["openai/gpt-4o-mini"] : []), "flaky/small", "sim/small"] },
+    // capable: code, writing, tool use
+    t2: { models: [...(hasOpenAI ? ["openai/gpt-4.1"] : []), "flaky/medium", "sim/medium"] },
+    // frontier: deep reasoning, long agentic work
+    t3: { models: [...(hasOpenAI ? ["openai/o3"] : []), "sim/large"], timeouts: { firstTokenMs: 60_000 } },
+  },
+  routing: { defaultTier: "t1" },
+
+  retry: {
+    rules: [
+      statusCodeRetry({ codes: [429, 500, 502, 503, 504], sameTarget: 1 }),
+      errorKeywordRetry({ keywords: ["rate limit", "overloaded", "负载已饱和", "额度"] }),
+    ],
+    maxAttempts: 6,
+  },
+
+  adapters: [modelParams({ defaults: { temperature: 0.7 }, models: { o3: { temperature: null } } })],
+
+  timeouts: { connectMs: 10_000, firstTokenMs: 30_000, idleMs: 30_000, totalMs: 600_000 },
+  logging: { bodies: "full", retentionDays: 7 },
+});

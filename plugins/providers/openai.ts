@@ -1,0 +1,43 @@
+import { definePlugin, resolveEnv, Type, type ChatRequest, type EnvRef, type Provider, type Static } from "../../src/index.ts";
+
+const Secret = Type.Union([Type.String(), Type.Object({ name: Type.String() }, { additionalProperties: true })], {
+  description: "a literal or env(\"NAME\"); shown masked",
+});
+const Options = Type.Object(
+  {
+    baseURL: Type.String({ pattern: "^https?://", description: "the API root, e.g. https://api.openai.com/v1" }),
+    apiKey: Type.Optional(Secret),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "extra headers sent upstream" })),
+    streamUsage: Type.Optional(Type.Boolean({ description: "ask for usage on streams (stream_options.include_usage); default true" })),
+  },
+  { additionalProperties: false },
+);
+export type OpenAIOptions = Omit<Static<typeof Options>, "apiKey"> & { apiKey?: string | EnvRef };
+
+/**
+ * Any OpenAI-compatible chat completions upstream (OpenAI, DeepSeek, Groq, vLLM, Ollama, ...).
+ * Connections are pooled and kept alive by the runtime's fetch; TLS certificates are verified (there is
+ * no switch to turn that off). Only the headers built here go upstream: nothing of the client's request
+ * headers is forwarded blindly.
+ */
+export function openai(options: OpenAIOptions): Provider<OpenAIOptions> {
+  const url = `${options.baseURL.replace(/\/+$/, "")}/chat/completions`;
+  const streamUsage = options.streamUsage ?? true;
+  return definePlugin({
+    name: "builtin:openai",
+    kind: "provider",
+    mode: "live",
+    options,
+    schema: Options,
+    buildRequest(body, target) {
+      const headers: Record<string, string> = { "content-type": "application/json", accept: body.stream ? "text/event-stream" : "application/json", ...options.headers };
+      const key = resolveEnv(options.apiKey);
+      if (key) headers.authorization = `Bearer ${key}`;
+      const upstreamBody: ChatRequest = { ...body, model: target.model };
+      // Usage is what the request log and cost figures need; the relay hides the extra chunk from
+      // clients that did not ask for it.
+      if (body.stream && streamUsage) upstreamBody.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+      return { url, method: "POST", headers, body: JSON.stringify(upstreamBody) };
+    },
+  });
+}

@@ -1,0 +1,43 @@
+import { definePlugin, StringOrRegExp, Type, type RetryRule, type Static } from "../../src/index.ts";
+
+const Options = Type.Object(
+  {
+    keywords: Type.Array(StringOrRegExp(), {
+      minItems: 1,
+      description: "words or patterns (case-insensitive) that mark an answer as an error in disguise",
+    }),
+    sameTarget: Type.Optional(Type.Integer({ minimum: 0, description: "retries on the same target before failing over (default 0)" })),
+    cooldownMs: Type.Optional(Type.Number({ minimum: 0, description: "cooldown for a target that answered so (default 60 000)" })),
+  },
+  { additionalProperties: false },
+);
+export type ErrorKeywordRetryOptions = Static<typeof Options>;
+
+/**
+ * Treats an answer containing one of `keywords` as a failure: on error bodies of any status, and on a
+ * 2xx body or the first content of a stream (some upstreams answer "overloaded" with a 200). Checked
+ * before anything reaches the client, so the fallback's answer is all the client sees.
+ */
+export function errorKeywordRetry(options: ErrorKeywordRetryOptions): RetryRule<ErrorKeywordRetryOptions> {
+  const needles = options.keywords.map((k) => (typeof k === "string" ? k.toLowerCase() : k));
+  const sameTarget = options.sameTarget ?? 0;
+  const cooldownMs = options.cooldownMs ?? 60_000;
+  const find = (text: string) => {
+    const lower = text.toLowerCase();
+    return needles.find((n) => (typeof n === "string" ? lower.includes(n) : n.test(text)));
+  };
+  return definePlugin({
+    name: "builtin:error-keyword-retry",
+    options,
+    schema: Options,
+    judge(outcome, attempt) {
+      const text = outcome.ok ? outcome.text : outcome.errorText;
+      if (!text) return undefined;
+      const hit = find(text);
+      if (hit === undefined) return undefined;
+      const reason = `answer contains "${typeof hit === "string" ? hit : hit.source}"`;
+      if (attempt.onTarget <= sameTarget) return { action: "retry", delayMs: attempt.backoffMs(), reason };
+      return { action: "failover", reason, cooldownMs };
+    },
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Loads `gateway.config.ts`: imports the module graph fresh, validates the export against the schema,
+ * resolves it, and reports problems as issues carrying the config path, the file and the line at fault.
+ * Never throws for a bad config: a reload must be able to reject it and keep the old one.
+ */
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { Value } from "@sinclair/typebox/value";
+import type { TSchema } from "@sinclair/typebox";
+import { ConfigSchema } from "./schema.ts";
+import { locatePath } from "./locate.ts";
+import { resolveConfig, type ConfigIssue } from "./resolve.ts";
+import { freshImport, projectModules } from "./module-cache.ts";
+import type { ConfigExport, GatewayConfigInput, ResolvedConfig } from "./types.ts";
+
+export type LoadResult =
+  | { ok: true; config: ResolvedConfig; source: string; files: string[] }
+  | { ok: false; issues: ConfigIssue[]; source?: string };
+
+/** "/tiers/t1/models/0" → "tiers.t1.models[0]" */
+function toConfigPath(pointer: string): string {
+  return pointer
+    .split("/")
+    .slice(1)
+    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join("");
+}
+
+/** A readable message for a schema error; unions of literals list their choices. */
+function schemaMessage(schema: TSchema, message: string, value: unknown): string {
+  const choices = (schema.anyOf as TSchema[] | undefined)?.map((s) => s.const).filter((c) => c !== undefined);
+  if (choices && choices.length > 0) return `expected one of ${choices.map((c) => JSON.stringify(c)).join(", ")}, got ${JSON.stringify(value)}`;
+  if (message === "Unexpected property") return "unknown key";
+  if (message === "Expected required property") return "is required";
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
+function schemaIssues(input: unknown): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const seen = new Set<string>();
+  for (const error of Value.Errors(ConfigSchema, input)) {
+    const path = toConfigPath(error.path) || "(config)";
+    if (seen.has(path)) continue; // one message per path: unions otherwise repeat themselves
+    seen.add(path);
+    issues.push({ path, message: schemaMessage(error.schema, error.message, error.value) });
+  }
+  return issues;
+}
+
+/** File and line of an exception thrown while the config module was evaluated or failed to parse. */
+function issueFromException(error: unknown, projectRoot: string): ConfigIssue {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = (error as { position?: { file?: string; line?: number } } | null)?.position;
+  if (position?.file) return { path: "(module)", message, file: relative(projectRoot, position.file), line: position.line };
+  const frame = (error instanceof Error ? error.stack ?? "" : "").split("\n").find((l) => l.includes(projectRoot) && !l.includes("node_modules"));
+  const match = frame?.match(/\(?([^()\s]+):(\d+):\d+\)?$/);
+  if (match) return { path: "(module)", message, file: relative(projectRoot, match[1]), line: Number(match[2]) };
+  return { path: "(module)", message };
+}
+
+export interface LoadOptions {
+  /** Absolute path of the config file. */
+  path: string;
+  /** Directory whose modules are re-evaluated on reload (the project root). */
+  projectRoot: string;
+  mode?: string;
+}
+
+export async function loadConfig({ path, projectRoot, mode = "production" }: LoadOptions): Promise<LoadResult> {
+  let source: string | undefined;
+  try {
+    source = readFileSync(path, "utf8");
+  } catch (error) {
+    return { ok: false, issues: [{ path: "(file)", message: `cannot read ${path}: ${(error as Error).message}` }] };
+  }
+  let exported: ConfigExport;
+  try {
+    const module = await freshImport(path, projectRoot);
+    exported = (module as { default?: ConfigExport }).default as ConfigExport;
+    if (typeof exported === "function") exported = exported({ env: { ...process.env }, mode });
+  } catch (error) {
+    return { ok: false, issues: [issueFromException(error, projectRoot)], source };
+  }
+  if (typeof exported !== "object" || exported === null) {
+    return { ok: false, issues: [{ path: "(module)", message: "the config file must `export default defineConfig({...})`" }], source };
+  }
+  const file = relative(projectRoot, path);
+  const withLines = (issues: ConfigIssue[]) => issues.map((issue) => ({ ...issue, file, line: locatePath(source!, issue.path) }));
+  const invalid = schemaIssues(exported);
+  if (invalid.length > 0) return { ok: false, issues: withLines(invalid), source };
+  const { config, issues } = resolveConfig(exported as GatewayConfigInput);
+  if (!config) return { ok: false, issues: withLines(issues), source };
+  return { ok: true, config, source, files: projectModules(projectRoot) };
+}
+
+/** One line per issue: `gateway.config.ts:12 tiers.t1.models[0]: unknown provider "x"`. */
+export function formatIssues(issues: ConfigIssue[]): string {
+  return issues
+    .map((i) => `${i.file ? `${i.file}${i.line ? `:${i.line}` : ""} ` : ""}${i.path === "(module)" ? "" : `${i.path}: `}${i.message}`)
+    .join("\n");
+}

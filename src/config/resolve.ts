@@ -1,0 +1,145 @@
+/**
+ * Turns a validated config input into the config the gateway runs on: defaults applied, env references
+ * read, every "provider/model" checked against the providers, plugins checked for the hook their kind
+ * needs. Problems are collected as issues with their config path, never thrown one at a time.
+ */
+import { isEnvRef, resolveEnv } from "./env.ts";
+import { DEFAULTS } from "./defaults.ts";
+import type { GatewayConfigInput, ModelEntry, ResolvedConfig, ResolvedTier } from "./types.ts";
+import type { Plugin, Provider, Target } from "../plugin/types.ts";
+
+export interface ConfigIssue {
+  /** Config path, e.g. `tiers.t1.models[0]`. */
+  path: string;
+  message: string;
+  /** File and line at fault, filled in by the loader when it can find them. */
+  file?: string;
+  line?: number;
+}
+
+/** Env references inside a plugin's options whose variable is unset (and has no fallback). */
+function unsetEnvRefs(value: unknown, path: string, issues: ConfigIssue[], seen = new Set<unknown>()): void {
+  if (typeof value !== "object" || value === null || seen.has(value)) return;
+  seen.add(value);
+  if (isEnvRef(value)) {
+    if (value.value === undefined) issues.push({ path, message: `environment variable ${value.name} is not set` });
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    unsetEnvRefs(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, issues, seen);
+  }
+}
+
+/** The provider a bare model name belongs to: the one named `default`, or the only one. */
+function defaultProvider(providers: Record<string, Provider>): string | undefined {
+  const ids = Object.keys(providers);
+  return "default" in providers ? "default" : ids.length === 1 ? ids[0] : undefined;
+}
+
+/** Splits "provider/model" (the model may contain slashes) against the known providers. */
+export function parseTargetRef(ref: string, providers: Record<string, Provider>): { provider: string; model: string } | string {
+  const slash = ref.indexOf("/");
+  if (slash > 0 && ref.slice(0, slash) in providers) return { provider: ref.slice(0, slash), model: ref.slice(slash + 1) };
+  const fallback = defaultProvider(providers);
+  if (fallback) return { provider: fallback, model: ref };
+  const known = Object.keys(providers).join(", ");
+  return slash > 0
+    ? `unknown provider "${ref.slice(0, slash)}" in "${ref}" (providers: ${known})`
+    : `"${ref}" has no provider: write "provider/${ref}" (providers: ${known}), or name one provider "default"`;
+}
+
+function toTarget(entry: string | ModelEntry, providers: Record<string, Provider>): Target | string {
+  const spec = typeof entry === "string" ? { model: entry } : entry;
+  const parsed = parseTargetRef(spec.model, providers);
+  if (typeof parsed === "string") return parsed;
+  return {
+    ref: `${parsed.provider}/${parsed.model}`,
+    provider: parsed.provider,
+    model: parsed.model,
+    weight: spec.weight ?? 1,
+    vision: spec.vision ?? true,
+    contextWindow: spec.contextWindow,
+    prefill: spec.prefill ?? false,
+  };
+}
+
+function checkHooks(plugins: Plugin[] | undefined, path: string, hook: keyof Plugin, issues: ConfigIssue[]): Plugin[] {
+  (plugins ?? []).forEach((plugin, i) => {
+    if (typeof plugin[hook] !== "function") {
+      issues.push({ path: `${path}[${i}]`, message: `plugin ${plugin.name} has no ${String(hook)}() hook, so it cannot be used in ${path}` });
+    }
+  });
+  return plugins ?? [];
+}
+
+function resolveTiers(input: GatewayConfigInput, config: Pick<ResolvedConfig, "tiers" | "targets" | "modelNames" | "timeouts" | "retry">, issues: ConfigIssue[]): void {
+  for (const [name, tier] of Object.entries(input.tiers)) {
+    const targets: Target[] = [];
+    tier.models.forEach((entry, i) => {
+      const target = toTarget(entry, input.providers);
+      if (typeof target === "string") return issues.push({ path: `tiers.${name}.models[${i}]`, message: target });
+      if (targets.some((t) => t.ref === target.ref)) return issues.push({ path: `tiers.${name}.models[${i}]`, message: `${target.ref} is listed twice in tier ${name}` });
+      targets.push(target);
+      if (!config.targets.has(target.ref)) config.targets.set(target.ref, target);
+      if (!config.modelNames.has(target.model)) config.modelNames.set(target.model, target.ref);
+    });
+    const resolved: ResolvedTier = {
+      name,
+      targets,
+      strategy: tier.strategy ?? "sequential",
+      maxAttempts: tier.maxAttempts ?? config.retry.maxAttempts,
+      timeouts: { ...config.timeouts, ...tier.timeouts },
+    };
+    config.tiers[name] = resolved;
+  }
+}
+
+export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedConfig; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  for (const [id, provider] of Object.entries(input.providers)) {
+    if (typeof provider.buildRequest !== "function") issues.push({ path: `providers.${id}`, message: `provider ${provider.name} has no buildRequest()` });
+    unsetEnvRefs(provider.options, `providers.${id}.options`, issues);
+  }
+  const timeouts = { ...DEFAULTS.timeouts, ...input.timeouts };
+  const retry = {
+    rules: checkHooks(input.retry?.rules, "retry.rules", "judge", issues) as ResolvedConfig["retry"]["rules"],
+    maxAttempts: input.retry?.maxAttempts ?? DEFAULTS.retry.maxAttempts,
+    perTarget: input.retry?.perTarget ?? DEFAULTS.retry.perTarget,
+    backoff: { ...DEFAULTS.retry.backoff, ...input.retry?.backoff },
+  };
+  const partial = { tiers: {} as Record<string, ResolvedTier>, targets: new Map<string, Target>(), modelNames: new Map<string, string>(), timeouts, retry };
+  resolveTiers(input, partial, issues);
+
+  for (const [alias, ref] of Object.entries(input.routing?.aliases ?? {})) {
+    const target = toTarget(ref, input.providers);
+    if (typeof target === "string") issues.push({ path: `routing.aliases.${alias}`, message: target });
+    else {
+      if (!partial.targets.has(target.ref)) partial.targets.set(target.ref, target);
+      partial.modelNames.set(alias, target.ref);
+    }
+  }
+  const tierNames = Object.keys(partial.tiers);
+  const defaultTier = input.routing?.defaultTier ?? (DEFAULTS.defaultTier in partial.tiers ? DEFAULTS.defaultTier : tierNames[0]);
+  if (!(defaultTier in partial.tiers)) issues.push({ path: "routing.defaultTier", message: `tier "${defaultTier}" does not exist (tiers: ${tierNames.join(", ")})` });
+
+  const classifiers = checkHooks(input.classifiers, "classifiers", "classify", issues) as ResolvedConfig["classifiers"];
+  const adapters = checkHooks(input.adapters, "adapters", "adapt", issues) as ResolvedConfig["adapters"];
+  const apiKeys = (input.auth?.apiKeys ?? []).map(resolveEnv).filter((k): k is string => typeof k === "string" && k.length > 0);
+  if (issues.length > 0) return { issues };
+  return {
+    issues,
+    config: {
+      server: { ...DEFAULTS.server, ...input.server },
+      apiKeys,
+      providers: input.providers,
+      ...partial,
+      routing: { defaultTier, unknownModel: input.routing?.unknownModel ?? "classify" },
+      classifiers,
+      adapters,
+      health: { ...DEFAULTS.health, ...input.health },
+      logging: { ...DEFAULTS.logging, ...input.logging },
+      limits: { ...DEFAULTS.limits, ...input.limits },
+      plugins: input.plugins ?? [],
+    },
+  };
+}

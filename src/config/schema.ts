@@ -1,0 +1,97 @@
+/**
+ * TypeBox schema of `gateway.config.ts` (DESIGN §6). Objects are closed (`additionalProperties: false`),
+ * so a misspelt key is an error that names its path instead of a silently ignored setting. Plugins are
+ * checked for their shape here; their own options are checked by their schemas in `definePlugin`.
+ */
+import { Type, type TSchema } from "@sinclair/typebox";
+
+const closed = <T extends Parameters<typeof Type.Object>[0]>(properties: T, description?: string) =>
+  Type.Object(properties, { additionalProperties: false, description });
+
+const PositiveMs = (description: string) => Type.Number({ minimum: 1, description });
+const EnvRefSchema = Type.Object({ name: Type.String(), value: Type.Optional(Type.String()) }, { description: "env(NAME)" });
+const StringOrEnv = Type.Union([Type.String(), EnvRefSchema]);
+
+const PluginSchema = (description: string) =>
+  Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: true, description });
+
+export const TimeoutsSchema = closed({
+  connectMs: Type.Optional(PositiveMs("response headers within this time of the attempt start")),
+  firstTokenMs: Type.Optional(PositiveMs("first content within this time of the attempt start")),
+  idleMs: Type.Optional(PositiveMs("longest silence between stream events")),
+  totalMs: Type.Optional(PositiveMs("deadline of the whole request")),
+});
+
+export const ModelEntrySchema = closed({
+  model: Type.String({ minLength: 1, description: "provider/model" }),
+  weight: Type.Optional(Type.Number({ minimum: 0 })),
+  vision: Type.Optional(Type.Boolean()),
+  contextWindow: Type.Optional(Type.Integer({ minimum: 1 })),
+  prefill: Type.Optional(Type.Boolean()),
+});
+
+export const TierSchema = closed({
+  models: Type.Array(Type.Union([Type.String({ minLength: 1 }), ModelEntrySchema]), { minItems: 1 }),
+  strategy: Type.Optional(Type.Union([Type.Literal("sequential"), Type.Literal("random"), Type.Literal("adaptive")])),
+  maxAttempts: Type.Optional(Type.Integer({ minimum: 1 })),
+  timeouts: Type.Optional(TimeoutsSchema),
+});
+
+export const ConfigSchema: TSchema = closed({
+  server: Type.Optional(
+    closed({
+      port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+      host: Type.Optional(Type.String({ minLength: 1 })),
+    }),
+  ),
+  auth: Type.Optional(closed({ apiKeys: Type.Optional(Type.Array(StringOrEnv)) })),
+  providers: Type.Record(
+    Type.String({ pattern: "^[A-Za-z0-9_.-]+$" }),
+    Type.Object(
+      { name: Type.String(), kind: Type.Literal("provider") },
+      { additionalProperties: true, description: "a provider from a factory such as openai({...})" },
+    ),
+    { minProperties: 1 },
+  ),
+  tiers: Type.Record(Type.String({ pattern: "^[A-Za-z0-9_.-]+$" }), TierSchema, { minProperties: 1 }),
+  routing: Type.Optional(
+    closed({
+      defaultTier: Type.Optional(Type.String()),
+      unknownModel: Type.Optional(Type.Union([Type.Literal("classify"), Type.Literal("reject")])),
+      aliases: Type.Optional(Type.Record(Type.String(), Type.String({ minLength: 1 }))),
+    }),
+  ),
+  classifiers: Type.Optional(Type.Array(PluginSchema("a classifier"))),
+  retry: Type.Optional(
+    closed({
+      rules: Type.Optional(Type.Array(PluginSchema("a retry rule"))),
+      maxAttempts: Type.Optional(Type.Integer({ minimum: 1 })),
+      perTarget: Type.Optional(Type.Integer({ minimum: 1 })),
+      backoff: Type.Optional(
+        closed({
+          baseMs: Type.Optional(Type.Number({ minimum: 0 })),
+          maxMs: Type.Optional(Type.Number({ minimum: 0 })),
+          maxRetryAfterMs: Type.Optional(Type.Number({ minimum: 0 })),
+        }),
+      ),
+    }),
+  ),
+  adapters: Type.Optional(Type.Array(PluginSchema("a parameter adapter"))),
+  timeouts: Type.Optional(TimeoutsSchema),
+  health: Type.Optional(
+    closed({
+      rateLimitCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),
+      authCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),
+      failureCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),
+    }),
+  ),
+  logging: Type.Optional(
+    closed({
+      bodies: Type.Optional(Type.Union([Type.Literal("full"), Type.Literal("truncated"), Type.Literal("none")])),
+      retentionDays: Type.Optional(Type.Number({ minimum: 0 })),
+      maxDbMb: Type.Optional(Type.Number({ minimum: 1 })),
+    }),
+  ),
+  limits: Type.Optional(closed({ maxBodyBytes: Type.Optional(Type.Integer({ minimum: 1024 })) })),
+  plugins: Type.Optional(Type.Array(PluginSchema("a guard or observer plugin"))),
+});

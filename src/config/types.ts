@@ -1,0 +1,148 @@
+/**
+ * The shape of `gateway.config.ts` (DESIGN §6, a contract): what users write (`GatewayConfigInput`) and
+ * what the gateway runs on after defaults and resolution (`ResolvedConfig`).
+ */
+import type { EnvRef } from "./env.ts";
+import type { Classifier, ParamAdapter, Plugin, Provider, RetryRule, Target } from "../plugin/types.ts";
+
+/** Time budgets of one attempt and of the whole request, in milliseconds. */
+export interface Timeouts {
+  /** Response headers must arrive within this time of the attempt's start (streamed requests). Default 10 000. */
+  connectMs: number;
+  /**
+   * The first content must arrive within this time of the attempt's start. For a non-streamed request the
+   * upstream only answers when it is done, so this bounds the whole generation. Default 30 000.
+   */
+  firstTokenMs: number;
+  /** Longest silence allowed between two stream events once content flows. Default 30 000. */
+  idleMs: number;
+  /** Deadline of the whole request, failovers included. Default 600 000. */
+  totalMs: number;
+}
+
+/** A model of a tier, with what the router should know about it. */
+export interface ModelEntry {
+  /** "provider/model", or a bare model name of the `default` (or only) provider. */
+  model: string;
+  /** Relative weight for `random` and `adaptive` (default 1). */
+  weight?: number;
+  /** Accepts images (default true). */
+  vision?: boolean;
+  /** Context window in tokens: a context-length failure only fails over to a larger one. */
+  contextWindow?: number;
+  /** Continues a trailing assistant message, so a cut stream can be continued on it (default false). */
+  prefill?: boolean;
+}
+
+export type StrategyName = "sequential" | "random" | "adaptive";
+
+export interface TierInput {
+  /** Candidate models in priority order. */
+  models: (string | ModelEntry)[];
+  /** How candidates are ordered per request (default "sequential"). */
+  strategy?: StrategyName;
+  /** Attempts in total for requests of this tier (default: `retry.maxAttempts`). */
+  maxAttempts?: number;
+  /** Per-tier overrides of the top-level `timeouts`. */
+  timeouts?: Partial<Timeouts>;
+}
+
+export interface BackoffOptions {
+  /** First retry delay before jitter (default 200). */
+  baseMs?: number;
+  /** Largest retry delay (default 5 000). */
+  maxMs?: number;
+  /** Largest `Retry-After` the gateway waits for on the same target; longer waits fail over (default 10 000). */
+  maxRetryAfterMs?: number;
+}
+
+export interface GatewayConfigInput {
+  /** Where to listen. Default port 6688, host "0.0.0.0"; `GATEWAY_PORT` / `GATEWAY_HOST` override. */
+  server?: { port?: number; host?: string };
+  /** Gateway API keys accepted on /v1 besides stored ones. Empty strings are ignored. Default []. */
+  auth?: { apiKeys?: (string | EnvRef)[] };
+  /** Upstream providers by id, from factories such as `openai({...})`. Required. */
+  providers: Record<string, Provider>;
+  /** Tiers by name, conventionally `t1` (cheap), `t2` (capable), `t3` (frontier); any names work. At least one. */
+  tiers: Record<string, TierInput>;
+  routing?: {
+    /** Tier for auto requests no classifier answered (default "t1"). */
+    defaultTier?: string;
+    /** A model name that is neither a tier nor a configured model: classify it like "auto", or reject with 404 (default "classify"). */
+    unknownModel?: "classify" | "reject";
+    /** Extra model names clients may use, e.g. `{ "gpt-4": "azure/gpt-4" }`. Default {}. */
+    aliases?: Record<string, string>;
+  };
+  /** Run in order for `model: "auto"`; the first answer wins. Default []. */
+  classifiers?: Classifier[];
+  retry?: {
+    /** Judged in order before the default semantics (DESIGN §5). Default []. */
+    rules?: RetryRule[];
+    /** Attempts per request across all targets (default 6). */
+    maxAttempts?: number;
+    /** Attempts on one target before moving on (default 2: one retry). */
+    perTarget?: number;
+    backoff?: BackoffOptions;
+  };
+  /** Parameter adapters, applied in order before every attempt. Default []. */
+  adapters?: ParamAdapter[];
+  /** Default time budgets; tiers may override. */
+  timeouts?: Partial<Timeouts>;
+  health?: {
+    /** Cooldown after a 429 without a Retry-After (default 60 000). */
+    rateLimitCooldownMs?: number;
+    /** Cooldown after a 401/403 from an upstream (default 300 000). */
+    authCooldownMs?: number;
+    /** Cooldown after an attempt failed for any other reason (default 0: none). */
+    failureCooldownMs?: number;
+  };
+  logging?: {
+    /** How much of request and response bodies the log keeps (default "full"). */
+    bodies?: "full" | "truncated" | "none";
+    /** Days of logs to keep (default 7). */
+    retentionDays?: number;
+    /** Size cap of the log database in MB (default 1 024). */
+    maxDbMb?: number;
+  };
+  limits?: {
+    /** Largest accepted request body in bytes (default 10 MiB). Larger bodies get 413. */
+    maxBodyBytes?: number;
+  };
+  /** Other plugins: guards and observers. Default []. */
+  plugins?: Plugin[];
+}
+
+/** A tier after resolution: its targets resolved against the providers. */
+export interface ResolvedTier {
+  name: string;
+  targets: Target[];
+  strategy: StrategyName;
+  maxAttempts: number;
+  timeouts: Timeouts;
+}
+
+/** The config the gateway runs on: every default applied, every reference checked. */
+export interface ResolvedConfig {
+  server: { port: number; host: string };
+  apiKeys: string[];
+  providers: Record<string, Provider>;
+  tiers: Record<string, ResolvedTier>;
+  /** Every configured target by "provider/model". */
+  targets: Map<string, Target>;
+  /** Model names clients may use (aliases, bare model names) → "provider/model". */
+  modelNames: Map<string, string>;
+  routing: { defaultTier: string; unknownModel: "classify" | "reject" };
+  classifiers: Classifier[];
+  retry: { rules: RetryRule[]; maxAttempts: number; perTarget: number; backoff: Required<BackoffOptions> };
+  adapters: ParamAdapter[];
+  timeouts: Timeouts;
+  health: Required<NonNullable<GatewayConfigInput["health"]>>;
+  logging: Required<NonNullable<GatewayConfigInput["logging"]>>;
+  limits: Required<NonNullable<GatewayConfigInput["limits"]>>;
+  plugins: Plugin[];
+}
+
+/** What `gateway.config.ts` may export: the config, or a function of the environment returning it. */
+export type ConfigExport =
+  | GatewayConfigInput
+  | ((context: { env: Record<string, string | undefined>; mode: string }) => GatewayConfigInput);

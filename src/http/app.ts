@@ -1,0 +1,46 @@
+/**
+ * The HTTP shell (the only place that imports Elysia): routes, and the one mapping of every error to
+ * OpenAI's error shape with an honest status.
+ */
+import { Elysia } from "elysia";
+import { GatewayError } from "../errors.ts";
+import { readBody } from "./read-body.ts";
+import { listModels } from "./models.ts";
+import type { Gateway } from "../gateway.ts";
+
+function errorBody(error: GatewayError, extraHeaders: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(error), { status: error.status, headers: { "content-type": "application/json", ...extraHeaders } });
+}
+
+/** Any error thrown outside the pipeline (routing, parsing, a bug) as an OpenAI-shaped response. */
+function mapError(code: string | number, error: unknown, log: Gateway["log"]): Response {
+  if (error instanceof GatewayError) return errorBody(error, error.code === "invalid_api_key" ? { "www-authenticate": "Bearer" } : {});
+  if (code === "NOT_FOUND") return errorBody(new GatewayError("not_found", "Unknown route. The OpenAI-compatible API is under /v1 (POST /v1/chat/completions, GET /v1/models)."));
+  if (code === "PARSE" || code === "VALIDATION") return errorBody(new GatewayError("invalid_request", "The request could not be parsed."));
+  log.error("unhandled HTTP error", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  return errorBody(new GatewayError("internal_error", "Internal error; see the gateway log."));
+}
+
+export function createApp(gateway: Gateway) {
+  return new Elysia()
+    .onError(({ code, error }) => mapError(code, error, gateway.log))
+    .get("/healthz", () => ({ status: "ok", configVersion: gateway.live.version }))
+    .post(
+      "/v1/chat/completions",
+      async ({ request }) => {
+        const config = gateway.live.get(); // this request's snapshot, kept to its end
+        gateway.keyCheck(config).verify(request.headers);
+        const body = await readBody(request, config.limits.maxBodyBytes);
+        return gateway.pipeline.handle({ body, signal: request.signal }, config);
+      },
+      { parse: "none" },
+    )
+    .get("/v1/models", ({ request }) => {
+      const config = gateway.live.get();
+      gateway.keyCheck(config).verify(request.headers);
+      return listModels(config, Date.now());
+    })
+    .all("/v1/*", () => {
+      throw new GatewayError("not_found", "Unknown route. This gateway serves POST /v1/chat/completions and GET /v1/models.");
+    });
+}

@@ -1,0 +1,96 @@
+/**
+ * Boot: process settings → config → gateway → serve, and a graceful shutdown on SIGINT/SIGTERM.
+ * `startGateway` is also what tests and benchmarks use to run a real gateway in-process.
+ */
+import { mkdirSync } from "node:fs";
+import { LiveConfig } from "./config/live.ts";
+import { readProcessSettings, type ProcessSettings } from "./config/process-settings.ts";
+import { Gateway } from "./gateway.ts";
+import { createApp } from "./http/app.ts";
+import { serve, type RunningServer } from "./http/serve.ts";
+import { createLogger } from "./logger.ts";
+import type { Logger } from "./plugin/types.ts";
+import type { PipelineDeps } from "./pipeline/state.ts";
+
+export interface StartOptions extends Partial<ProcessSettings> {
+  configPath: string;
+  projectRoot?: string;
+  log?: Logger;
+  /** Watch the config's files and hot-reload them (default true). */
+  watch?: boolean;
+  deps?: Partial<PipelineDeps>;
+}
+
+export interface RunningGateway {
+  gateway: Gateway;
+  server: RunningServer;
+  /** Base URL, e.g. http://127.0.0.1:6688 */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const log = options.log ?? createLogger();
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const live = await LiveConfig.load({ path: options.configPath, projectRoot: options.projectRoot, log });
+  if (options.watch !== false) live.watch();
+  const gateway = new Gateway({ live, log, deps: options.deps });
+  const app = createApp(gateway);
+  const config = live.get();
+  const server = serve((request) => app.handle(request), { port: options.port ?? config.server.port, host: options.host ?? config.server.host });
+  return {
+    gateway,
+    server,
+    url: server.url,
+    async stop() {
+      live.close();
+      await server.stop(true);
+    },
+  };
+}
+
+function banner(running: RunningGateway, settings: ProcessSettings): string {
+  const config = running.gateway.live.get();
+  const providers = Object.entries(config.providers).map(([id, p]) => `${id} (${p.mode})`).join(", ");
+  const lines = [
+    `SmartRoute listening on ${running.url}`,
+    `  OpenAI-compatible API: ${running.url}/v1`,
+    `  config: ${settings.configPath} (hot reload on)`,
+    `  data:   ${settings.dataDir}`,
+    `  providers: ${providers}`,
+    `  tiers: ${Object.values(config.tiers).map((t) => `${t.name}=[${t.targets.map((x) => x.ref).join(", ")}]`).join(" ")}`,
+  ];
+  if (Object.values(config.providers).some((p) => p.mode === "simulated")) {
+    lines.push("  note: simulated providers answer locally; set OPENAI_API_KEY (or another provider key) for real answers");
+  }
+  if (running.gateway.keyCheck(config).open) lines.push("  WARNING: no gateway API key is configured: /v1 is open to anyone who can reach this port");
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const log = createLogger();
+  const settings = readProcessSettings(process.env, process.argv.slice(2), process.cwd());
+  let running: RunningGateway;
+  try {
+    // Project modules (the config and the plugins it imports) are what hot reload re-evaluates.
+    const projectRoot = settings.configPath.startsWith(process.cwd()) ? process.cwd() : undefined;
+    running = await startGateway({ ...settings, projectRoot, log });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+  console.log(banner(running, settings));
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) process.exit(1); // a second signal: stop now
+    stopping = true;
+    log.info(`${signal}: finishing requests in flight, then exiting`);
+    running.gateway.live.close();
+    await running.server.stop(false);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,138 @@
+/**
+ * Stage 5, the attempt loop: for each candidate, adapt the body, run the attempt under its budgets, let
+ * the retry rules judge the outcome, and act on the decision (accept / retry / failover / fail), within
+ * the per-request attempt limit and total deadline.
+ */
+import { GatewayError } from "../errors.ts";
+import { firstAnswer, notifyAll } from "../plugin/runner.ts";
+import { matchesTarget } from "../plugin/match.ts";
+import { defaultDecision } from "./default-judge.ts";
+import { runAttempt, type AttemptRun } from "./attempt.ts";
+import type { RequestState } from "./state.ts";
+import type { AttemptInfo, AttemptOutcome, ChatRequest, Decision, Target } from "../plugin/types.ts";
+
+export interface Accepted {
+  run: AttemptRun;
+  target: Target;
+  /** Index of the target in `state.candidates`, for continuations. */
+  index: number;
+}
+
+/** The attempt's body: the client's, with each matching adapter's patch applied in order. */
+export function adaptBody(state: RequestState, body: ChatRequest, attempt: AttemptInfo): ChatRequest {
+  let current: ChatRequest = { ...body, model: attempt.target.model };
+  for (const adapter of state.config.adapters) {
+    if (!matchesTarget(adapter.match, attempt.target)) continue;
+    try {
+      const patch = adapter.adapt(current, attempt);
+      if (!patch) continue;
+      current = { ...current };
+      for (const [key, value] of Object.entries(patch)) {
+        if (value === undefined) delete current[key];
+        else current[key] = value;
+      }
+    } catch (error) {
+      state.deps.log.warn(`adapter ${adapter.name} threw; its patch is skipped`, { error: String(error) });
+    }
+  }
+  return current;
+}
+
+export function attemptInfo(state: RequestState, target: Target, onTarget: number): AttemptInfo {
+  const { baseMs, maxMs } = state.config.retry.backoff;
+  return {
+    target,
+    number: state.attempts.length + 1,
+    onTarget,
+    stream: state.stream,
+    request: state.ctx,
+    deadline: state.deadline,
+    backoffMs: () => Math.min(maxMs, baseMs * 2 ** (onTarget - 1)) * (0.5 + 0.5 * state.deps.random()),
+  };
+}
+
+/** Runs one attempt and judges it; records it in the state and the target's health. */
+export async function attemptOnce(state: RequestState, target: Target, info: AttemptInfo, body: ChatRequest): Promise<{ run: AttemptRun; decision: Decision }> {
+  const { deps, config } = state;
+  const provider = config.providers[target.provider];
+  const startedAt = deps.clock.now();
+  const run = await runAttempt({
+    provider,
+    target,
+    body: adaptBody(state, body, info),
+    stream: state.stream,
+    timeouts: state.timeouts,
+    deadline: state.deadline,
+    clientSignal: state.ctx.signal,
+    now: () => deps.clock.now(),
+    fetch: deps.fetch,
+  });
+  state.waitedMs += run.outcome.timings.totalMs;
+  const decision = judge(state, run.outcome, info);
+  state.attempts.push({
+    target: target.ref,
+    startedAt,
+    durationMs: run.outcome.timings.totalMs,
+    outcome: decision.action === "accept" ? "accepted" : decision.action,
+    status: run.outcome.status,
+    errorClass: run.outcome.errorClass,
+    reason: decision.reason,
+  });
+  if (decision.cooldownMs) deps.health.coolDown(target.ref, deps.clock.now() + decision.cooldownMs, decision.reason);
+  if (decision.action === "accept") deps.health.recordSuccess(target.ref);
+  notifyAll(config.plugins, "onAttempt", (p) => p.onAttempt?.(run.outcome, info), deps.log);
+  return { run, decision };
+}
+
+function judge(state: RequestState, outcome: AttemptOutcome, info: AttemptInfo): Decision {
+  const rules = state.config.retry.rules.filter((rule) => matchesTarget(rule.match, info.target));
+  const answer = firstAnswer(rules, "judge", (rule) => rule.judge(outcome, info), state.deps.log);
+  return answer?.value ?? defaultDecision(outcome, info, state.config, state.deps.clock.now());
+}
+
+/** The error the client gets when no attempt was accepted. */
+function finalError(state: RequestState, last: { outcome: AttemptOutcome; decision: Decision } | undefined): GatewayError {
+  if (!last) {
+    return new GatewayError("no_available_target", `No model of tier ${state.tier} could be tried (attempt limit or deadline reached before the first attempt).`);
+  }
+  const { outcome, decision } = last;
+  if (outcome.status >= 400 && outcome.status < 500 && (decision.action === "fail" || decision.onlyTo)) {
+    return new GatewayError("upstream_client_error", outcome.errorText || `The upstream refused the request (${outcome.status}).`, {
+      upstreamStatus: outcome.status,
+      upstreamCode: outcome.errorCode,
+    });
+  }
+  const trail = state.attempts.map((a) => `${a.target}: ${a.reason}`).join("; ");
+  const message = `All ${state.attempts.length} upstream attempt(s) failed. ${trail}`;
+  const timedOut = outcome.errorClass === "timeout_connect" || outcome.errorClass === "timeout_first_token" || state.deps.clock.now() >= state.deadline;
+  return new GatewayError(timedOut ? "upstream_timeout" : "upstream_error", message);
+}
+
+export async function attemptLoop(state: RequestState): Promise<Accepted> {
+  const { deps } = state;
+  const limit = state.config.tiers[state.tier]?.maxAttempts ?? state.config.retry.maxAttempts;
+  let allowed: ((t: Target) => boolean) | undefined;
+  let last: { outcome: AttemptOutcome; decision: Decision } | undefined;
+  for (let index = 0; index < state.candidates.length; index++) {
+    const target = state.candidates[index];
+    if (allowed && !allowed(target)) continue;
+    for (let onTarget = 1; ; onTarget++) {
+      if (state.attempts.length >= limit || deps.clock.now() >= state.deadline) throw finalError(state, last);
+      const info = attemptInfo(state, target, onTarget);
+      const { run, decision } = await attemptOnce(state, target, info, state.body);
+      if (decision.action === "accept") return { run, target, index };
+      run.discard();
+      last = { outcome: run.outcome, decision };
+      if (decision.action === "fail") throw finalError(state, last);
+      if (decision.action === "retry" && deps.clock.now() + (decision.delayMs ?? 0) < state.deadline) {
+        const before = deps.clock.now();
+        await deps.clock.sleep(decision.delayMs ?? 0, state.ctx.signal);
+        state.waitedMs += deps.clock.now() - before;
+        continue;
+      }
+      if (decision.onlyTo) allowed = decision.onlyTo;
+      break;
+    }
+  }
+  throw finalError(state, last);
+}

@@ -1,0 +1,237 @@
+/**
+ * One attempt against one target, under its time budgets, turned into an `AttemptOutcome` value.
+ * Streamed attempts are read until the first content event (or the end), and held there: nothing has
+ * reached the client yet, so a failure up to this point is invisible to it (DESIGN §3, streaming rule).
+ */
+import { Watchdog } from "./watchdog.ts";
+import { UpstreamStream, type StreamItem } from "./upstream-stream.ts";
+import { completionFacts, errorIn } from "./chunks.ts";
+import { parseRetryAfter } from "./retry-after.ts";
+import type { Timeouts } from "../config/types.ts";
+import type { AttemptOutcome, ChatRequest, ErrorClass, Provider, Target, UpstreamRequest } from "../plugin/types.ts";
+
+/** Thrown (only) when the client went away: the request ends, nothing is retried. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super("client disconnected");
+    this.name = "ClientGoneError";
+  }
+}
+
+export interface AttemptSetup {
+  provider: Provider;
+  target: Target;
+  body: ChatRequest;
+  stream: boolean;
+  timeouts: Timeouts;
+  /** Epoch ms: the request's total deadline. */
+  deadline: number;
+  clientSignal: AbortSignal;
+  now: () => number;
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
+}
+
+/** An accepted stream, positioned after the events read before the decision. */
+export interface HeldStream {
+  upstream: UpstreamStream;
+  held: StreamItem[];
+  state: "more" | "done" | "eof";
+  watchdog: Watchdog;
+  /** Why the upstream was aborted, once it was. */
+  abortReason(): string | undefined;
+  /** Ends the upstream call and detaches from the client's signal. */
+  close(): void;
+}
+
+export interface AttemptRun {
+  outcome: AttemptOutcome;
+  /** Accepted non-stream: the response body to return (OpenAI's shape). */
+  json?: string;
+  /** Streamed: the stream, held before its first content. */
+  stream?: HeldStream;
+  /** Releases the upstream call (for an outcome that is not accepted). */
+  discard(): void;
+}
+
+const ERROR_TEXT_LIMIT = 8 * 1024;
+
+async function readCapped(response: Response, limit: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  while (text.length < limit) {
+    const { value, done } = await reader.read();
+    if (done) return text + decoder.decode();
+    text += decoder.decode(value, { stream: true });
+  }
+  reader.cancel().catch(() => {});
+  return text.slice(0, limit);
+}
+
+function errorDetails(text: string): { errorText: string; errorCode?: string } {
+  try {
+    const error = errorIn(JSON.parse(text));
+    if (error) return { errorText: error.message, errorCode: error.code };
+  } catch {
+    // not JSON: the raw text is the message
+  }
+  return { errorText: text };
+}
+
+const TIMEOUT_CLASSES: Record<string, ErrorClass> = {
+  timeout_connect: "timeout_connect",
+  timeout_first_token: "timeout_first_token",
+  stall: "stall",
+};
+
+export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
+  const { provider, target, now } = setup;
+  const started = now();
+  const controller = new AbortController();
+  let abortReason: string | undefined;
+  const abort = (reason: string) => {
+    if (abortReason === undefined) abortReason = reason;
+    controller.abort();
+  };
+  const onClientAbort = () => abort("client");
+  if (setup.clientSignal.aborted) throw new ClientGoneError();
+  setup.clientSignal.addEventListener("abort", onClientAbort);
+  const watchdog = new Watchdog(abort, now);
+  const close = () => {
+    watchdog.disarm();
+    setup.clientSignal.removeEventListener("abort", onClientAbort);
+    if (abortReason === undefined) abort("done");
+  };
+  let headersMs: number | undefined;
+  const fail = (errorClass: ErrorClass, status: number, extra: Partial<AttemptOutcome> = {}, headers = new Headers()): AttemptRun => {
+    close();
+    return {
+      outcome: { ok: false, status, headers, errorClass, ...extra, timings: { headersMs, totalMs: now() - started } },
+      discard: () => {},
+    };
+  };
+  /** Maps a rejected read or fetch to an outcome; rethrows when the client went away. */
+  const failFromException = (error: unknown, beforeHeaders: boolean): AttemptRun => {
+    if (abortReason === "client") {
+      close();
+      throw new ClientGoneError();
+    }
+    const timeout = abortReason ? TIMEOUT_CLASSES[abortReason] : undefined;
+    if (timeout) {
+      const budget = abortReason === "timeout_connect" ? setup.timeouts.connectMs : setup.timeouts.firstTokenMs;
+      const deadlineHit = now() >= setup.deadline;
+      const what = deadlineHit ? "the request deadline passed" : `no ${abortReason === "timeout_connect" ? "response headers" : "first token"} within ${budget} ms`;
+      return fail(timeout, 0, { errorText: `${target.ref}: ${what}` });
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(beforeHeaders ? "connection" : "cut", 0, { errorText: `${target.ref}: ${message}` });
+  };
+
+  const headerBudget = setup.stream ? setup.timeouts.connectMs : setup.timeouts.firstTokenMs;
+  watchdog.arm(Math.min(started + headerBudget, setup.deadline), setup.stream ? "timeout_connect" : "timeout_first_token");
+
+  let response: Response;
+  try {
+    const request: UpstreamRequest = provider.buildRequest(setup.body, target);
+    response = provider.send
+      ? await provider.send(request, controller.signal)
+      : await setup.fetch(request.url, { method: request.method ?? "POST", headers: request.headers, body: request.body, signal: controller.signal });
+  } catch (error) {
+    return failFromException(error, true);
+  }
+  headersMs = now() - started;
+  const retryAfterMs = parseRetryAfter(response.headers, now());
+
+  try {
+    if (!response.ok) {
+      const text = await readCapped(response, ERROR_TEXT_LIMIT);
+      return fail("http", response.status, { ...errorDetails(text), retryAfterMs }, response.headers);
+    }
+    const isEventStream = (response.headers.get("content-type") ?? "").includes("text/event-stream");
+    if (!setup.stream || !isEventStream || !response.body) {
+      return await readWhole(response, setup, { started, headersMs, fail, close });
+    }
+    watchdog.arm(Math.min(started + setup.timeouts.firstTokenMs, setup.deadline), "timeout_first_token");
+    return await readUntilFirstContent(response, setup, { started, headersMs, fail, close, watchdog, abortReason: () => abortReason });
+  } catch (error) {
+    return failFromException(error, false);
+  }
+}
+
+interface Helpers {
+  started: number;
+  headersMs: number;
+  fail: (errorClass: ErrorClass, status: number, extra?: Partial<AttemptOutcome>, headers?: Headers) => AttemptRun;
+  close: () => void;
+}
+
+/** A whole JSON body: a non-stream request, or an upstream that answered a stream request with JSON. */
+async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): Promise<AttemptRun> {
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+    if (setup.provider.parseResponse) body = setup.provider.parseResponse(body, setup.target);
+  } catch {
+    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: response is not JSON: ${text.slice(0, 200)}` }, response.headers);
+  }
+  const error = errorIn(body);
+  if (error) return h.fail("error_body", response.status, { errorText: error.message, errorCode: error.code }, response.headers);
+  if (setup.stream) {
+    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: asked for a stream, got a JSON body` }, response.headers);
+  }
+  const facts = completionFacts(body);
+  if (facts.choices === 0 || (facts.text === "" && !facts.toolCalls)) {
+    return h.fail("empty", response.status, { errorText: `${setup.target.ref}: empty completion` }, response.headers);
+  }
+  h.close();
+  const totalMs = setup.now() - h.started;
+  return {
+    outcome: { ok: true, status: response.status, headers: response.headers, text: facts.text.slice(0, 2000), timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },
+    json: setup.provider.parseResponse ? JSON.stringify(body) : text,
+    discard: () => {},
+  };
+}
+
+async function readUntilFirstContent(
+  response: Response,
+  setup: AttemptSetup,
+  h: Helpers & { watchdog: Watchdog; abortReason: () => string | undefined },
+): Promise<AttemptRun> {
+  const upstream = new UpstreamStream(response.body!, setup.provider, setup.target);
+  const held: StreamItem[] = [];
+  let text = "";
+  let content = false;
+  const emptyOrCut = (finished: boolean) =>
+    finished
+      ? h.fail("empty", response.status, { errorText: `${setup.target.ref}: empty completion` }, response.headers)
+      : h.fail("cut", response.status, { errorText: `${setup.target.ref}: stream ended before any content` }, response.headers);
+  for (;;) {
+    const { items, state } = await upstream.read();
+    let finished = false;
+    for (const item of items) {
+      if (item.error) {
+        upstream.cancel();
+        return h.fail("error_body", response.status, { errorText: item.error.message, errorCode: item.error.code }, response.headers);
+      }
+      held.push(item);
+      text += item.facts.text;
+      if (item.facts.text !== "" || item.facts.toolCalls) content = true;
+      if (item.facts.finished.length > 0) finished = true;
+    }
+    if (content) {
+      const totalMs = setup.now() - h.started;
+      const stream: HeldStream = { upstream, held, state, watchdog: h.watchdog, abortReason: h.abortReason, close: () => (upstream.cancel(), h.close()) };
+      return {
+        outcome: { ok: true, status: response.status, headers: response.headers, text, timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },
+        stream,
+        discard: stream.close,
+      };
+    }
+    if (finished || state !== "more") {
+      upstream.cancel();
+      return emptyOrCut(finished || state === "done");
+    }
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Reading OpenAI chat.completion(.chunk) objects: what the pipeline needs to know about a response
+ * without assuming more of its shape than the protocol promises.
+ */
+import type { Usage } from "../plugin/types.ts";
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** An `{ error: {...} }` object hidden in a 2xx body or stream event: its message and code. */
+export function errorIn(value: unknown): { message: string; code?: string } | undefined {
+  if (!isObj(value) || value.error === undefined || value.error === null) return undefined;
+  const error = value.error;
+  if (typeof error === "string") return { message: error };
+  if (!isObj(error)) return { message: JSON.stringify(error) };
+  const code = typeof error.code === "string" ? error.code : typeof error.type === "string" ? error.type : undefined;
+  return { message: typeof error.message === "string" ? error.message : JSON.stringify(error), code };
+}
+
+export interface ChunkFacts {
+  /** Content and reasoning text carried by this chunk, all choices together. */
+  text: string;
+  /** The answer's own content (no reasoning), what a continuation must be prefilled with. */
+  content: string;
+  /** The chunk carries tool calls (or a legacy function call). */
+  toolCalls: boolean;
+  /** Choice indexes this chunk finishes, with their finish reasons. */
+  finished: [number, string][];
+  /** Choice indexes this chunk carries deltas for. */
+  choices: number[];
+  usage?: Usage;
+  /** A usage-only chunk (`choices: []`), sent when `stream_options.include_usage` is set. */
+  usageOnly: boolean;
+}
+
+/** What one stream chunk says. */
+export function chunkFacts(chunk: unknown): ChunkFacts {
+  const facts: ChunkFacts = { text: "", content: "", toolCalls: false, finished: [], choices: [], usageOnly: false };
+  if (!isObj(chunk)) return facts;
+  if (isObj(chunk.usage)) facts.usage = chunk.usage as unknown as Usage;
+  const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+  facts.usageOnly = choices.length === 0 && facts.usage !== undefined;
+  for (const choice of choices) {
+    if (!isObj(choice)) continue;
+    const index = typeof choice.index === "number" ? choice.index : 0;
+    facts.choices.push(index);
+    const delta = isObj(choice.delta) ? choice.delta : undefined;
+    if (delta) {
+      if (typeof delta.content === "string") {
+        facts.text += delta.content;
+        facts.content += delta.content;
+      }
+      if (typeof delta.reasoning_content === "string") facts.text += delta.reasoning_content;
+      if (typeof delta.reasoning === "string") facts.text += delta.reasoning;
+      if ((Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) || isObj(delta.function_call)) facts.toolCalls = true;
+      if (typeof delta.refusal === "string") facts.text += delta.refusal;
+    }
+    if (typeof choice.finish_reason === "string") facts.finished.push([index, choice.finish_reason]);
+  }
+  return facts;
+}
+
+/** The text of a non-stream completion (all choices), and whether it carries tool calls. */
+export function completionFacts(body: unknown): { text: string; toolCalls: boolean; choices: number; usage?: Usage } {
+  const facts = { text: "", toolCalls: false, choices: 0, usage: undefined as Usage | undefined };
+  if (!isObj(body)) return facts;
+  if (isObj(body.usage)) facts.usage = body.usage as unknown as Usage;
+  const choices = Array.isArray(body.choices) ? body.choices : [];
+  facts.choices = choices.length;
+  for (const choice of choices) {
+    const message = isObj(choice) && isObj(choice.message) ? choice.message : undefined;
+    if (!message) continue;
+    if (typeof message.content === "string") facts.text += message.content;
+    if (typeof message.reasoning_content === "string") facts.text += message.reasoning_content;
+    if (typeof message.refusal === "string") facts.text += message.refusal;
+    if ((Array.isArray(message.tool_calls) && message.tool_calls.length > 0) || isObj(message.function_call)) facts.toolCalls = true;
+  }
+  return facts;
+}

@@ -1,0 +1,20 @@
+import type { Clock } from "../plugin/types.ts";
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The real clock. Tests pass their own `Clock` instead. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  localTime() {
+    const d = new Date();
+    return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  },
+  sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => (clearTimeout(timer), reject(signal?.reason));
+      const timer = setTimeout(() => (signal?.removeEventListener("abort", onAbort), resolve()), ms);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  },
+};

@@ -1,0 +1,178 @@
+/**
+ * The request pipeline (DESIGN §3). One chat completion walks these stages:
+ *   1. accept     parse and loosely validate the body, run guards
+ *   2. route      from the client's `model`: auto, a tier, or a configured model
+ *   3. classify   auto requests only: the first classifier to answer picks the tier
+ *   4. order      candidates by the tier's strategy and health
+ *   5. attempt    adapt, call, judge: accept / retry / failover / fail
+ *   6. respond    JSON or a relayed stream, with the gateway's headers; the record goes to the log
+ */
+import { GatewayError } from "../errors.ts";
+import { notifyAll } from "../plugin/runner.ts";
+import { latestUserText } from "./message-text.ts";
+import { parseChatRequest } from "./accept.ts";
+import { chooseRoute, tierTargets } from "./route.ts";
+import { classify, orderCandidates, runGuards } from "./stages.ts";
+import { attemptLoop, attemptInfo, attemptOnce, type Accepted } from "./attempt-loop.ts";
+import { relayStream, type RelayEnd } from "./relay.ts";
+import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
+import { ClientGoneError, type HeldStream } from "./attempt.ts";
+import { overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
+import { completionFacts } from "./chunks.ts";
+import type { ResolvedConfig } from "../config/types.ts";
+import type { ChatRequest, RequestContext } from "../plugin/types.ts";
+
+export interface ChatCall {
+  /** The raw request body text (the HTTP layer has already enforced the size limit). */
+  body: string;
+  /** Aborts when the client disconnects. */
+  signal: AbortSignal;
+}
+
+export class Pipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  /** Handles one chat completion on `config` (the snapshot this request keeps to its end). */
+  async handle(call: ChatCall, config: ResolvedConfig): Promise<Response> {
+    const id = this.deps.newId();
+    let state: RequestState | undefined;
+    try {
+      const body = parseChatRequest(call.body);
+      const ctx = this.context(id, body, call.signal);
+      state = await this.route(ctx, body, config);
+      const accepted = await attemptLoop(state);
+      return this.respond(state, accepted);
+    } catch (error) {
+      return this.fail(error, id, state, call.signal);
+    }
+  }
+
+  private context(id: string, body: ChatRequest, signal: AbortSignal): RequestContext {
+    const { clock, random, log } = this.deps;
+    return { id, body, text: latestUserText(body.messages), requestedModel: body.model, clock, random, log, signal };
+  }
+
+  /** Stages 1 (guards) to 4: which tier, and which targets in which order. */
+  private async route(ctx: RequestContext, body: ChatRequest, config: ResolvedConfig): Promise<RequestState> {
+    const { deps } = this;
+    const startedAt = deps.clock.now();
+    await runGuards(ctx, config, deps.log);
+    const route = chooseRoute(body.model, config);
+    const chosen =
+      route.kind === "auto"
+        ? await classify(ctx, config, deps.log)
+        : route.kind === "tier"
+          ? { tier: route.tier, reason: "tier requested by the client" }
+          : { tier: route.tier ?? "none", reason: `model ${route.target.ref} requested by the client` };
+    ctx.tier = chosen.tier;
+    const tier = config.tiers[chosen.tier];
+    const candidates = await orderCandidates(tierTargets(route, tier?.name, config), {
+      pinned: route.kind === "model" ? route.target : undefined,
+      strategy: tier?.strategy ?? "sequential",
+      ctx,
+      config,
+      health: deps.health,
+      log: deps.log,
+    });
+    const timeouts = tier?.timeouts ?? config.timeouts;
+    return {
+      ctx, config, deps, body, candidates, timeouts, startedAt,
+      stream: body.stream === true,
+      deadline: startedAt + timeouts.totalMs,
+      tier: chosen.tier,
+      tierReason: chosen.reason,
+      attempts: [],
+      waitedMs: 0,
+    };
+  }
+
+  private respond(state: RequestState, accepted: Accepted): Response {
+    state.target = accepted.target;
+    state.firstTokenAt = this.deps.clock.now();
+    const headers = gatewayHeaders(state, state.ctx.id);
+    const { run } = accepted;
+    if (!run.stream) {
+      state.usage = completionFacts(JSON.parse(run.json ?? "null")).usage;
+      this.complete(state, 200);
+      return jsonResponse(run.json ?? "", 200, headers);
+    }
+    const overhead = overheadMs(state);
+    const relay = relayStream({
+      stream: run.stream,
+      clientWantsUsage: (state.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true,
+      idleMs: state.timeouts.idleMs,
+      deadline: state.deadline,
+      now: () => this.deps.clock.now(),
+      continueAfter: (content, reason) => this.continueStream(state, accepted.index, content, reason),
+      onEnd: (end) => this.completeStream(state, end, overhead),
+    });
+    return streamResponse(relay, headers);
+  }
+
+  /**
+   * Mid-stream failover: the next candidate that declares `prefill: true` continues the answer from the
+   * text already sent (a trailing assistant message), within the attempt limit and deadline.
+   */
+  private async continueStream(state: RequestState, index: number, content: string, reason: string): Promise<HeldStream | undefined> {
+    const last = state.attempts[state.attempts.length - 1];
+    if (last) last.outcome = "cut";
+    if (last) last.reason = reason;
+    const limit = state.config.tiers[state.tier]?.maxAttempts ?? state.config.retry.maxAttempts;
+    const body: ChatRequest = { ...state.body, messages: [...state.body.messages, { role: "assistant", content }] };
+    for (const target of state.candidates.slice(index + 1)) {
+      if (!target.prefill) continue;
+      if (state.attempts.length >= limit || this.deps.clock.now() >= state.deadline) return undefined;
+      const { run, decision } = await attemptOnce(state, target, attemptInfo(state, target, 1), body);
+      if (decision.action === "accept" && run.stream) {
+        state.target = target;
+        return run.stream;
+      }
+      run.discard();
+    }
+    return undefined;
+  }
+
+  private completeStream(state: RequestState, end: RelayEnd, overhead: number): void {
+    state.usage = end.usage;
+    if (end.malformed > 0) this.deps.log.warn("dropped malformed stream events", { requestId: state.ctx.id, count: end.malformed });
+    const status = end.result === "complete" ? 200 : end.result === "client_gone" ? 499 : 502;
+    this.complete(state, status, end.error, overhead);
+  }
+
+  private complete(state: RequestState, status: number, error?: { code: string; message: string }, overhead = overheadMs(state)): void {
+    const summary = {
+      request: state.ctx,
+      tier: state.tier,
+      target: state.target,
+      status,
+      attempts: state.attempts,
+      stream: state.stream,
+      usage: state.usage,
+      errorCode: error?.code,
+      errorMessage: error?.message,
+      startedAt: state.startedAt,
+      finishedAt: this.deps.clock.now(),
+      firstTokenAt: state.firstTokenAt,
+      overheadMs: overhead,
+    };
+    notifyAll(state.config.plugins, "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
+    try {
+      this.deps.record?.(summary);
+    } catch (err) {
+      this.deps.log.error("request record failed", { error: String(err) });
+    }
+  }
+
+  private fail(error: unknown, id: string, state: RequestState | undefined, signal: AbortSignal): Response {
+    const gone = error instanceof ClientGoneError || signal.aborted;
+    const gatewayError =
+      error instanceof GatewayError
+        ? error
+        : gone
+          ? new GatewayError("invalid_request", "client disconnected")
+          : new GatewayError("internal_error", "The gateway failed to handle this request; see its log for details.");
+    if (!(error instanceof GatewayError) && !gone) this.deps.log.error("unexpected pipeline error", { requestId: id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    if (state) this.complete(state, gone ? 499 : gatewayError.status, { code: gatewayError.code, message: gatewayError.message });
+    return errorResponse(gatewayError, gatewayHeaders(state, id));
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * After commit: relays an accepted upstream stream to the client event by event, as each network chunk
+ * arrives (no batching). It watches for the faults that can still happen (a stall longer than the idle
+ * budget, a cut connection, an error event, an end without a finish reason) and then either continues
+ * on a prefill-capable target or ends with an in-band error event and no `[DONE]`: a truncated answer is
+ * never presented as a complete one.
+ */
+import { encodeEvent } from "./sse.ts";
+import type { HeldStream } from "./attempt.ts";
+import type { StreamItem } from "./upstream-stream.ts";
+import type { Usage } from "../plugin/types.ts";
+
+const encoder = new TextEncoder();
+const DONE = encoder.encode("data: [DONE]\n\n");
+/** How long to wait for `[DONE]` (or the usage chunk) once every choice has finished. */
+const FINISH_GRACE_MS = 500;
+
+export interface RelayEnd {
+  /** "complete", "failed" (ended with an in-band error) or "client_gone". */
+  result: "complete" | "failed" | "client_gone";
+  finishReason?: string;
+  usage?: Usage;
+  /** The answer's content as the client received it. */
+  content: string;
+  malformed: number;
+  error?: { code: string; message: string };
+}
+
+export interface RelayOptions {
+  stream: HeldStream;
+  clientWantsUsage: boolean;
+  idleMs: number;
+  deadline: number;
+  now: () => number;
+  /** Tries to continue the answer elsewhere after a failure; resolves to the new stream or undefined. */
+  continueAfter: (content: string, reason: string) => Promise<HeldStream | undefined>;
+  onEnd: (end: RelayEnd) => void;
+}
+
+interface Progress {
+  content: string;
+  toolCalls: boolean;
+  open: Set<number>;
+  finished: Map<number, string>;
+  usage?: Usage;
+  malformed: number;
+}
+
+const isFinished = (p: Progress) => p.finished.size > 0 && [...p.open].every((i) => p.finished.has(i));
+
+function failureReason(stream: HeldStream, error: unknown, progress: Progress, idleMs: number): { code: string; message: string } {
+  const reason = stream.abortReason();
+  if (reason === "stall") return { code: "stream_stalled", message: `The upstream stream stalled (no event for ${idleMs} ms); the answer is incomplete.` };
+  if (reason === "deadline") return { code: "deadline_exceeded", message: "The request deadline passed mid-stream; the answer is incomplete." };
+  if (error) return { code: "stream_cut", message: `The upstream connection was cut mid-stream (${error instanceof Error ? error.message : String(error)}); the answer is incomplete.` };
+  return { code: "stream_cut", message: `The upstream stream ended without a finish reason${progress.toolCalls ? " during a tool call" : ""}; the answer is incomplete.` };
+}
+
+export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
+  let current = options.stream;
+  const progress: Progress = { content: "", toolCalls: false, open: new Set(), finished: new Map(), malformed: 0 };
+  let ended = false;
+
+  const end = (controller: ReadableStreamDefaultController<Uint8Array> | undefined, outcome: RelayEnd["result"], error?: RelayEnd["error"]) => {
+    if (ended) return;
+    ended = true;
+    current.close();
+    progress.malformed += current.upstream.malformed;
+    if (controller) {
+      if (error) controller.enqueue(encodeEvent(JSON.stringify({ error: { message: error.message, type: "upstream_error", code: error.code, param: null } })));
+      else controller.enqueue(DONE);
+      controller.close();
+    }
+    const finishReason = progress.finished.values().next().value;
+    options.onEnd({ result: outcome, finishReason, usage: progress.usage, content: progress.content, malformed: progress.malformed, error });
+  };
+
+  /** The events of one upstream chunk, as one client chunk. Returns false if an error event came. */
+  const forward = (controller: ReadableStreamDefaultController<Uint8Array>, items: StreamItem[], skipPreamble: boolean): string | undefined => {
+    let out = "";
+    for (const item of items) {
+      if (item.error) return item.error.message;
+      const f = item.facts;
+      for (const i of f.choices) progress.open.add(i);
+      for (const [i, reason] of f.finished) progress.finished.set(i, reason);
+      if (f.usage) progress.usage = f.usage;
+      if (f.toolCalls) progress.toolCalls = true;
+      progress.content += f.content;
+      if (f.usageOnly && !options.clientWantsUsage) continue;
+      // A continuation's opening role chunk would restart the message in the client's eyes.
+      if (skipPreamble && f.text === "" && !f.toolCalls && f.finished.length === 0 && !f.usage) continue;
+      out += `data: ${item.data}\n\n`;
+    }
+    if (out) controller.enqueue(encoder.encode(out));
+    return undefined;
+  };
+
+  const armIdle = () => {
+    const finished = isFinished(progress);
+    const at = options.now() + (finished ? Math.min(FINISH_GRACE_MS, options.idleMs) : options.idleMs);
+    current.watchdog.arm(Math.min(at, options.deadline), at > options.deadline ? "deadline" : finished ? "finish_grace" : "stall");
+  };
+
+  const recover = async (controller: ReadableStreamDefaultController<Uint8Array>, failure: { code: string; message: string }) => {
+    if (!progress.toolCalls && progress.finished.size === 0) {
+      const next = await options.continueAfter(progress.content, failure.message).catch(() => undefined);
+      if (next && !ended) {
+        progress.malformed += current.upstream.malformed;
+        current.close();
+        current = next;
+        const errorText = forward(controller, next.held, true);
+        if (!errorText) return armIdle();
+      }
+    }
+    end(controller, "failed", failure);
+  };
+
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const errorText = forward(controller, current.held, false);
+      if (errorText) return end(controller, "failed", { code: "upstream_error", message: errorText });
+      if (current.state !== "more") return end(controller, "complete");
+      armIdle();
+    },
+    async pull(controller) {
+      if (ended) return;
+      let read;
+      try {
+        read = await current.upstream.read();
+      } catch (error) {
+        if (ended) return;
+        if (isFinished(progress)) return end(controller, "complete"); // only the trailing [DONE] was missing
+        return recover(controller, failureReason(current, error, progress, options.idleMs));
+      }
+      if (ended) return;
+      const errorText = forward(controller, read.items, false);
+      if (errorText) return recover(controller, { code: "upstream_error", message: `The upstream sent an error mid-stream: ${errorText}` });
+      if (read.state === "done") return end(controller, "complete");
+      if (read.state === "eof") {
+        if (isFinished(progress)) return end(controller, "complete");
+        return recover(controller, failureReason(current, undefined, progress, options.idleMs));
+      }
+      // Everything finished and the usage chunk (the last one before [DONE]) arrived: no need to wait.
+      if (isFinished(progress) && progress.usage) return end(controller, "complete");
+      armIdle();
+    },
+    cancel() {
+      end(undefined, "client_gone");
+    },
+  });
+}

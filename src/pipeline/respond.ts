@@ -1,0 +1,32 @@
+/**
+ * Stage 6, respond: the accepted answer as JSON or as a relayed stream, with the gateway's headers
+ * (DESIGN §3, a contract), and the error response for a request that failed.
+ */
+import { GatewayError } from "../errors.ts";
+import { overheadMs, type RequestState } from "./state.ts";
+
+/** Headers every answer carries, success or failure. */
+export function gatewayHeaders(state: RequestState | undefined, requestId: string): Record<string, string> {
+  const headers: Record<string, string> = { "x-request-id": requestId };
+  if (!state) return headers;
+  headers["x-gateway-tier"] = state.tier;
+  headers["x-gateway-attempts"] = String(state.attempts.length);
+  headers["x-gateway-overhead-ms"] = overheadMs(state).toFixed(2);
+  if (state.target) headers["x-gateway-model"] = state.target.ref;
+  return headers;
+}
+
+export function jsonResponse(body: string, status: number, headers: Record<string, string>): Response {
+  return new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
+}
+
+export function streamResponse(stream: ReadableStream<Uint8Array>, headers: Record<string, string>): Response {
+  return new Response(stream, {
+    status: 200,
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no", ...headers },
+  });
+}
+
+export function errorResponse(error: GatewayError, headers: Record<string, string>): Response {
+  return jsonResponse(JSON.stringify(error), error.status, headers);
+}

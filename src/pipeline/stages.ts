@@ -1,0 +1,52 @@
+/**
+ * Stages 3 and 4: classify (auto requests only) and order the candidates.
+ */
+import { GatewayError } from "../errors.ts";
+import { firstAnswerAsync, waterfall } from "../plugin/runner.ts";
+import { healthyFirst, orderByStrategy } from "../routing/strategies.ts";
+import type { ResolvedConfig } from "../config/types.ts";
+import type { Logger, RequestContext, Target, Verdict } from "../plugin/types.ts";
+import type { HealthRegistry } from "../routing/health.ts";
+
+/** Runs guards (`onRequest`); the first rejection ends the request with its message. */
+export async function runGuards(ctx: RequestContext, config: ResolvedConfig, log: Logger): Promise<void> {
+  const guards = config.plugins.filter((p) => p.onRequest);
+  if (guards.length === 0) return;
+  const answer = await firstAnswerAsync(guards, "onRequest", (p) => p.onRequest!(ctx), log);
+  if (!answer) return;
+  const { message, status } = answer.value.reject;
+  const code = status === 403 ? "forbidden" : status === 429 ? "rate_limited" : status === 401 ? "invalid_api_key" : "invalid_request";
+  throw new GatewayError(code, message);
+}
+
+/** The tier for an auto request: the first classifier that answers with a known tier, else the default. */
+export async function classify(ctx: RequestContext, config: ResolvedConfig, log: Logger): Promise<{ tier: string; reason: string }> {
+  const answer = await firstAnswerAsync(
+    config.classifiers,
+    "classify",
+    async (classifier) => {
+      const verdict = await classifier.classify(ctx);
+      if (verdict && !(verdict.tier in config.tiers)) {
+        log.warn(`classifier ${classifier.name} answered tier "${verdict.tier}", which does not exist: ignored`);
+        return undefined;
+      }
+      return (verdict ?? undefined) as Verdict | undefined;
+    },
+    log,
+  );
+  if (!answer) return { tier: config.routing.defaultTier, reason: "default tier (no classifier answered)" };
+  return { tier: answer.value.tier, reason: `${answer.plugin.name}: ${answer.value.reason}` };
+}
+
+/** Candidates in the order they will be tried: strategy, strategy plugins, then cooldowns last. */
+export async function orderCandidates(
+  targets: Target[],
+  options: { pinned?: Target; strategy: ResolvedConfig["tiers"][string]["strategy"]; ctx: RequestContext; config: ResolvedConfig; health: HealthRegistry; log: Logger },
+): Promise<Target[]> {
+  const rest = options.pinned ? targets.filter((t) => t.ref !== options.pinned!.ref) : targets;
+  let ordered = orderByStrategy(rest, options.strategy, options.ctx.random);
+  const strategies = options.config.plugins.filter((p) => p.orderTargets);
+  if (strategies.length > 0) ordered = await waterfall(strategies, "orderTargets", ordered, (p, value) => p.orderTargets!(value, options.ctx), options.log);
+  ordered = healthyFirst(ordered, options.health, options.ctx.clock.now());
+  return options.pinned ? [options.pinned, ...ordered] : ordered;
+}

@@ -1,0 +1,46 @@
+/**
+ * The state of one request as it walks the pipeline: its context, the config snapshot it started
+ * with (a reload never changes a request in flight), its route and the record of its attempts.
+ */
+import type { ResolvedConfig, Timeouts } from "../config/types.ts";
+import type { AttemptSummary, ChatRequest, CompletionSummary, Clock, Logger, RequestContext, Target, Usage } from "../plugin/types.ts";
+import type { HealthRegistry } from "../routing/health.ts";
+
+/** What the pipeline needs from the outside world, injected so tests control time, chance and network. */
+export interface PipelineDeps {
+  clock: Clock;
+  random: () => number;
+  log: Logger;
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
+  health: HealthRegistry;
+  newId: () => string;
+  /** Receives every finished request (the request log). Called after the response, never awaited. */
+  record?: (summary: CompletionSummary) => void;
+}
+
+export interface RequestState {
+  ctx: RequestContext;
+  config: ResolvedConfig;
+  deps: PipelineDeps;
+  body: ChatRequest;
+  stream: boolean;
+  startedAt: number;
+  deadline: number;
+  tier: string;
+  /** Why this tier: the classifier's reason, or how the client pinned it. */
+  tierReason: string;
+  timeouts: Timeouts;
+  candidates: Target[];
+  attempts: AttemptSummary[];
+  /** Time spent waiting on upstreams and backoffs: subtracted to get the gateway's own overhead. */
+  waitedMs: number;
+  /** The target that answered, once one did. */
+  target?: Target;
+  usage?: Usage;
+  firstTokenAt?: number;
+}
+
+/** Milliseconds the gateway itself has spent on this request so far. */
+export function overheadMs(state: RequestState): number {
+  return Math.max(0, state.deps.clock.now() - state.startedAt - state.waitedMs);
+}

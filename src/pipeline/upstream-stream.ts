@@ -1,0 +1,92 @@
+/**
+ * Reads an upstream SSE body event by event: decodes, parses, translates through the provider when it
+ * speaks another protocol, drops (and counts) malformed events, and stops at `data: [DONE]`. Each read
+ * returns the events of one network chunk, so the relay forwards them at the upstream's own pace.
+ */
+import { SseParser } from "./sse.ts";
+import { chunkFacts, errorIn, type ChunkFacts } from "./chunks.ts";
+import type { Provider, Target } from "../plugin/types.ts";
+
+export interface StreamItem {
+  /** The event's data as the client receives it. */
+  data: string;
+  facts: ChunkFacts;
+  /** Set when the event is an error object in disguise. */
+  error?: { message: string; code?: string };
+}
+
+export interface StreamRead {
+  items: StreamItem[];
+  /** "more": keep reading; "done": `[DONE]` seen; "eof": the body ended (cleanly) without `[DONE]`. */
+  state: "more" | "done" | "eof";
+}
+
+export class UpstreamStream {
+  /** Events dropped because they were not valid JSON. */
+  malformed = 0;
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly parser = new SseParser();
+  private finished = false;
+
+  constructor(
+    body: ReadableStream<Uint8Array>,
+    private readonly provider: Provider,
+    private readonly target: Target,
+  ) {
+    this.reader = body.getReader();
+  }
+
+  /** The next network chunk's events. Rejects when the connection fails or is aborted. */
+  async read(): Promise<StreamRead> {
+    if (this.finished) return { items: [], state: "done" };
+    const { value, done } = await this.reader.read();
+    const events = done ? this.parser.end() : this.parser.push(value);
+    const items: StreamItem[] = [];
+    for (const event of events) {
+      if (event.data === "[DONE]") {
+        this.finished = true;
+        this.cancel();
+        return { items, state: "done" };
+      }
+      this.translate(event.data, event.event, items);
+    }
+    return { items, state: done ? "eof" : "more" };
+  }
+
+  /** Releases the upstream connection. */
+  cancel(): void {
+    this.finished = true;
+    this.reader.cancel().catch(() => {});
+  }
+
+  private translate(data: string, event: string | undefined, items: StreamItem[]): void {
+    if (this.provider.parseStream) {
+      let chunks: unknown[];
+      try {
+        chunks = this.provider.parseStream({ event, data }, this.target);
+      } catch {
+        this.malformed += 1;
+        return;
+      }
+      for (const chunk of chunks) items.push(this.item(JSON.stringify(chunk), chunk));
+      return;
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      this.malformed += 1;
+      return;
+    }
+    if (typeof chunk !== "object" || chunk === null) {
+      this.malformed += 1;
+      return;
+    }
+    items.push(this.item(data, chunk));
+  }
+
+  private item(data: string, chunk: unknown): StreamItem {
+    const error = errorIn(chunk);
+    return error ? { data, facts: chunkFacts(undefined), error } : { data, facts: chunkFacts(chunk) };
+  }
+}

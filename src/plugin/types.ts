@@ -1,0 +1,263 @@
+/**
+ * The plugin contract (DESIGN §4). Every built-in and user plugin is an object of this shape; the four
+ * kinds the config names (classifier, retry rule, parameter adapter, provider) each implement one hook.
+ * Web-standard types only: this file is imported by the pipeline, which must run on any runtime.
+ */
+import type { TSchema } from "@sinclair/typebox";
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/** A chat message in OpenAI's shape; fields beyond these are kept and forwarded untouched. */
+export interface ChatMessage {
+  role: string;
+  content?: unknown;
+  [key: string]: unknown;
+}
+
+/** The client's request body. Loosely typed on purpose: unknown fields are forwarded as they are. */
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  stream?: boolean;
+  [key: string]: unknown;
+}
+
+/** Injected time source: tests set the time, plugins never read `Date` directly. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Local wall-clock time as "HH:MM". */
+  localTime(): string;
+  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Structured logger handed to plugins; `data` must never contain secrets. */
+export interface Logger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** One upstream model a request can be sent to, resolved from the config. */
+export interface Target {
+  /** "provider/model" */
+  ref: string;
+  provider: string;
+  model: string;
+  /** Relative weight for the `random` and `adaptive` strategies (default 1). */
+  weight: number;
+  /** Accepts image inputs (default true). */
+  vision: boolean;
+  /** Declared context window in tokens, when known. */
+  contextWindow?: number;
+  /** Can continue a trailing assistant message: enables mid-stream continuation onto this target. */
+  prefill: boolean;
+}
+
+/** What a classifier answers: the tier, and why. */
+export interface Verdict {
+  tier: string;
+  reason: string;
+  confidence?: number;
+}
+
+/** Per-request context handed to classifiers, strategies and guards. */
+export interface RequestContext {
+  /** The request id, also sent back as `x-request-id`. */
+  id: string;
+  /** The body as the client sent it (after parsing). Treat as read-only. */
+  body: ChatRequest;
+  /** The text of the latest user message (string parts joined), what most classifiers look at. */
+  text: string;
+  /** The model name the client asked for. */
+  requestedModel: string;
+  clock: Clock;
+  /** Uniform random number in [0, 1): injected so tests are deterministic. */
+  random: () => number;
+  log: Logger;
+  /** Aborts when the client disconnects or the request deadline passes. */
+  signal: AbortSignal;
+  /** Set once the route is chosen. */
+  tier?: string;
+}
+
+/** One attempt of a request against one target. */
+export interface AttemptInfo {
+  target: Target;
+  /** 1-based number of this attempt within the request. */
+  number: number;
+  /** 1-based number of this attempt on this target. */
+  onTarget: number;
+  /** Whether the client asked for a stream. */
+  stream: boolean;
+  request: RequestContext;
+  /** Epoch ms after which the request as a whole has failed. */
+  deadline: number;
+  /** The configured jittered backoff before retrying this target (grows with `onTarget`). */
+  backoffMs(): number;
+}
+
+/**
+ * Why an attempt did not produce a healthy answer. `http`: a non-2xx status; `connection`: refused,
+ * reset or closed before a response; `timeout_connect` / `timeout_first_token`: a budget ran out before
+ * the answer started; `stall`: no event for longer than the idle budget; `cut`: the stream ended early;
+ * `error_body`: a 2xx whose body or first event is an error object; `empty`: a 2xx with no content;
+ * `bad_response`: a 2xx body that is not what the protocol promises.
+ */
+export type ErrorClass =
+  | "http"
+  | "connection"
+  | "timeout_connect"
+  | "timeout_first_token"
+  | "stall"
+  | "cut"
+  | "error_body"
+  | "empty"
+  | "bad_response";
+
+/** The result of one attempt, as a value: upstream failures are never thrown. */
+export interface AttemptOutcome {
+  /** True when the upstream answered 2xx with a healthy body or first event. */
+  ok: boolean;
+  /** HTTP status; 0 when no response arrived. */
+  status: number;
+  headers: Headers;
+  errorClass?: ErrorClass;
+  /** Upstream error code (`error.code` or `error.type`), when the body had one. */
+  errorCode?: string;
+  /** Error message or body text, for rules that match on text (at most a few KB). */
+  errorText?: string;
+  /** For a healthy answer: its first content (stream) or its content (non-stream), for keyword rules. */
+  text?: string;
+  /** Wait the upstream asked for (`retry-after-ms` or `Retry-After`), in ms. */
+  retryAfterMs?: number;
+  /** Milliseconds from attempt start to response headers, to first content, and to the outcome. */
+  timings: { headersMs?: number; firstTokenMs?: number; totalMs: number };
+}
+
+/** What a retry rule decides about an outcome. */
+export interface Decision {
+  action: "accept" | "retry" | "failover" | "fail";
+  reason: string;
+  /** For `retry`: wait this long first. */
+  delayMs?: number;
+  /** Put the target in cooldown for this long (it goes last in later requests' order). */
+  cooldownMs?: number;
+  /** For `failover`: only targets passing this test may be tried next (e.g. a larger context window). */
+  onlyTo?: (target: Target) => boolean;
+}
+
+/** Limits an adapter (or any target-scoped hook) to some providers or models. */
+export interface TargetMatch {
+  provider?: (string | RegExp)[];
+  model?: (string | RegExp)[];
+}
+
+/** A patch to the request body: each key set; a key set to `undefined` is removed. */
+export type BodyPatch = Record<string, unknown>;
+
+/** A guard's refusal: the request ends with this error (status 400 unless given). */
+export interface Rejection {
+  reject: { message: string; status?: number; code?: string };
+}
+
+/** The summary every `onComplete` observer receives. */
+export interface CompletionSummary {
+  request: RequestContext;
+  tier: string;
+  target?: Target;
+  status: number;
+  attempts: AttemptSummary[];
+  stream: boolean;
+  usage?: Usage;
+  errorCode?: string;
+  errorMessage?: string;
+  /** Epoch ms timings. */
+  startedAt: number;
+  finishedAt: number;
+  firstTokenAt?: number;
+  /** Time spent in the gateway itself, excluding time waiting on upstreams. */
+  overheadMs: number;
+}
+
+export interface AttemptSummary {
+  target: string;
+  startedAt: number;
+  durationMs: number;
+  outcome: "accepted" | "retry" | "failover" | "fail" | "cut";
+  status: number;
+  errorClass?: ErrorClass;
+  reason: string;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  [key: string]: unknown;
+}
+
+/**
+ * The one plugin shape. Every hook is optional; a plugin keeps its `options` and their TypeBox `schema`
+ * so the admin UI can show and edit them.
+ */
+export interface Plugin<Options = unknown> {
+  /** Namespaced, e.g. "builtin:keywords" or "local:office-hours". */
+  name: string;
+  options?: Options;
+  schema?: TSchema;
+  /** Limits `adapt` and `judge` to these providers/models. */
+  match?: TargetMatch;
+  /** Classifier: the first answer that is not undefined wins; a throw counts as no answer. */
+  classify?(ctx: RequestContext): MaybePromise<Verdict | undefined | void>;
+  /** Strategy: reorders candidate targets; a waterfall over all plugins that have it. */
+  orderTargets?(targets: Target[], ctx: RequestContext): MaybePromise<Target[]>;
+  /** Parameter adapter: returns a patch for this attempt's body; a waterfall. */
+  adapt?(body: ChatRequest, attempt: AttemptInfo): BodyPatch | undefined | void;
+  /** Retry rule: the first decision wins; none gives the default semantics. */
+  judge?(outcome: AttemptOutcome, attempt: AttemptInfo): Decision | undefined | void;
+  /** Guard/observer at the start of a request; may reject it. */
+  onRequest?(ctx: RequestContext): MaybePromise<Rejection | undefined | void>;
+  /** Observer after every attempt; cannot change the outcome, its errors are only logged. */
+  onAttempt?(outcome: AttemptOutcome, attempt: AttemptInfo): void;
+  /** Observer when a request ends; cannot change anything, its errors are only logged. */
+  onComplete?(summary: CompletionSummary): void;
+}
+
+export type Classifier<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "classify">>;
+export type RetryRule<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "judge">>;
+export type ParamAdapter<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "adapt">>;
+export type Strategy<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "orderTargets">>;
+
+/** The request a provider asks the gateway to send upstream. */
+export interface UpstreamRequest {
+  url: string;
+  method?: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** One server-sent event as read from an upstream stream. */
+export interface SseEvent {
+  event?: string;
+  data: string;
+}
+
+/** A provider: translates to and from an upstream's protocol. */
+export interface Provider<O = unknown> extends Plugin<O> {
+  kind: "provider";
+  /** "live" for a real upstream, "simulated" for the local stand-in; shown in the start banner. */
+  mode: "live" | "simulated";
+  /** Builds the upstream HTTP request for this target from the (adapted) OpenAI-shaped body. */
+  buildRequest(body: ChatRequest, target: Target): UpstreamRequest;
+  /** Sends the request itself instead of `fetch` (a local simulator, a custom transport). */
+  send?(request: UpstreamRequest, signal: AbortSignal): Promise<Response>;
+  /** Turns a non-stream response body into OpenAI's chat.completion shape (identity when absent). */
+  parseResponse?(body: unknown, target: Target): unknown;
+  /**
+   * Turns one upstream stream event into OpenAI chat.completion.chunk objects (raw passthrough when
+   * absent). Return an empty array to drop the event.
+   */
+  parseStream?(event: SseEvent, target: Target): unknown[];
+}

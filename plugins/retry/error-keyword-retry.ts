@@ -14,7 +14,8 @@ const Options = Type.Object(
 export type ErrorKeywordRetryOptions = Static<typeof Options>;
 
 /**
- * Treats an answer containing one of `keywords` as a failure: on error bodies of any status, and on a
+ * Treats an answer containing one of `keywords` as a failure: on error bodies of any status but 429
+ * (which keeps its Retry-After semantics), and on a
  * 2xx body or the first content of a stream (some upstreams answer "overloaded" with a 200). Checked
  * before anything reaches the client, so the fallback's answer is all the client sees.
  */
@@ -31,6 +32,9 @@ export function errorKeywordRetry(options: ErrorKeywordRetryOptions): RetryRule<
     options,
     schema: Options,
     judge(outcome, attempt) {
+      // A real 429 has better semantics of its own (Retry-After, cooldown): keywords are for errors
+      // in disguise and for vague error bodies.
+      if (outcome.status === 429) return undefined;
       const text = outcome.ok ? outcome.text : outcome.errorText;
       if (!text) return undefined;
       const hit = find(text);

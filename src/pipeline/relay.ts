@@ -101,6 +101,18 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     current.watchdog.arm(Math.min(at, options.deadline), at > options.deadline ? "deadline" : finished ? "finish_grace" : "stall");
   };
 
+  /** After a batch went out: end, fail, or wait for more under the idle budget. */
+  const afterForward = (controller: ReadableStreamDefaultController<Uint8Array>, state: "more" | "done" | "eof"): void | Promise<void> => {
+    if (state === "done") return end(controller, "complete");
+    if (state === "eof") {
+      if (isFinished(progress)) return end(controller, "complete");
+      return recover(controller, failureReason(current, undefined, progress, options.idleMs));
+    }
+    // Everything finished and the usage chunk (the last one before [DONE]) arrived: no need to wait.
+    if (isFinished(progress) && progress.usage) return end(controller, "complete");
+    armIdle();
+  };
+
   const recover = async (controller: ReadableStreamDefaultController<Uint8Array>, failure: { code: string; message: string }) => {
     if (!progress.toolCalls && progress.finished.size === 0) {
       const next = await options.continueAfter(progress.content, failure.message).catch(() => undefined);
@@ -109,7 +121,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         current.close();
         current = next;
         const errorText = forward(controller, next.held, true);
-        if (!errorText) return armIdle();
+        if (!errorText) return afterForward(controller, next.state);
       }
     }
     end(controller, "failed", failure);
@@ -119,8 +131,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     start(controller) {
       const errorText = forward(controller, current.held, false);
       if (errorText) return end(controller, "failed", { code: "upstream_error", message: errorText });
-      if (current.state !== "more") return end(controller, "complete");
-      armIdle();
+      afterForward(controller, current.state);
     },
     async pull(controller) {
       if (ended) return;
@@ -135,14 +146,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       if (ended) return;
       const errorText = forward(controller, read.items, false);
       if (errorText) return recover(controller, { code: "upstream_error", message: `The upstream sent an error mid-stream: ${errorText}` });
-      if (read.state === "done") return end(controller, "complete");
-      if (read.state === "eof") {
-        if (isFinished(progress)) return end(controller, "complete");
-        return recover(controller, failureReason(current, undefined, progress, options.idleMs));
-      }
-      // Everything finished and the usage chunk (the last one before [DONE]) arrived: no need to wait.
-      if (isFinished(progress) && progress.usage) return end(controller, "complete");
-      armIdle();
+      return afterForward(controller, read.state);
     },
     cancel() {
       end(undefined, "client_gone");

@@ -6,6 +6,8 @@
 export class Watchdog {
   private at = Number.POSITIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending timer fires. */
+  private wakeAt = Number.POSITIVE_INFINITY;
   private reason = "";
 
   constructor(
@@ -18,6 +20,11 @@ export class Watchdog {
     this.at = at;
     this.reason = reason;
     if (this.timer === undefined) this.schedule();
+    else if (at < this.wakeAt) {
+      // Moved earlier than the pending wake-up (a first-token budget replaced by a shorter idle one).
+      clearTimeout(this.timer);
+      this.schedule();
+    }
   }
 
   disarm(): void {
@@ -28,8 +35,10 @@ export class Watchdog {
 
   private schedule(): void {
     const wait = Math.max(0, this.at - this.now());
+    this.wakeAt = this.now() + wait;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.wakeAt = Number.POSITIVE_INFINITY;
       if (this.at === Number.POSITIVE_INFINITY) return;
       if (this.now() >= this.at) {
         this.at = Number.POSITIVE_INFINITY;

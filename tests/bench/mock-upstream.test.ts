@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type MockUpstream, mockReply, startMockUpstream } from "../../bench/mock-upstream";
+import { type MockUpstream, mockReply, startMockUpstream } from "../../bench/mock-upstream.ts";
 
 let up: MockUpstream;
 beforeAll(() => {

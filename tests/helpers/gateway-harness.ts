@@ -1,0 +1,124 @@
+/**
+ * A real gateway on a loopback port, configured by a real `gateway.config.ts` written to a temp
+ * directory, in front of the fault-injecting mock upstream (bench/mock-upstream.ts), with the official
+ * `openai` client pointed at it. Everything crosses real HTTP.
+ */
+import { mkdtempSync, rmSync, writeFileSync, renameSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import OpenAI from "openai";
+import { startMockUpstream, type MockUpstream } from "../../bench/mock-upstream.ts";
+import { startGateway, type RunningGateway } from "../../src/main.ts";
+import type { Logger } from "../../src/plugin/types.ts";
+import type { PipelineDeps } from "../../src/pipeline/state.ts";
+
+export const ROOT = resolve(import.meta.dir, "../..");
+
+/** A logger that keeps lines for assertions instead of printing them. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (message: string, data?: Record<string, unknown>) => {
+    lines.push(`${level} ${message}${data ? ` ${JSON.stringify(data)}` : ""}`);
+  };
+  return { lines, info: push("info"), warn: push("warn"), error: push("error") };
+}
+
+/**
+ * The text of a config file: `body` is the object literal's contents. Providers `a` and `b` point at the
+ * mock upstream; every built-in factory is imported.
+ */
+export function configSource(mockUrl: string, body: string, extraImports = ""): string {
+  return `import { defineConfig, env } from "${ROOT}/src/index.ts";
+import { openai, simulated, statusCodeRetry, errorKeywordRetry, modelParams } from "${ROOT}/plugins/index.ts";
+${extraImports}
+export default defineConfig({
+  providers: {
+    a: openai({ baseURL: "${mockUrl}" }),
+    b: openai({ baseURL: "${mockUrl}" }),
+  },
+${body}
+});
+`;
+}
+
+export interface Harness {
+  /** Gateway base URL (no /v1). */
+  url: string;
+  client: OpenAI;
+  mock: MockUpstream;
+  running: RunningGateway;
+  dir: string;
+  configPath: string;
+  log: Logger & { lines: string[] };
+  /** Replaces the config file atomically, as an editor's save does. */
+  writeConfig(text: string): void;
+  /** Requests the mock saw for a model string, as written in the config after "provider/". */
+  seen(model: string): number;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Config body (see configSource), given the mock's URL. */
+  config: (mockUrl: string) => string;
+  watch?: boolean;
+  deps?: Partial<PipelineDeps>;
+  apiKey?: string;
+  /** Extra files to write next to the config before it loads: name → text. */
+  files?: Record<string, string>;
+  /** Clock for the mock upstream's `flap` fault. */
+  mockNow?: () => number;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const mock = startMockUpstream({ now: options.mockNow });
+  const dir = mkdtempSync(join(tmpdir(), "smartroute-test-"));
+  const configPath = join(dir, "gateway.config.ts");
+  for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), text);
+  writeFileSync(configPath, configSource(mock.url, options.config(mock.url)));
+  const log = recordingLogger();
+  const running = await startGateway({ configPath, projectRoot: dir, port: 0, host: "127.0.0.1", log, watch: options.watch ?? false, deps: options.deps });
+  const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: options.apiKey ?? "unused", maxRetries: 0, timeout: 20_000 });
+  let n = 0;
+  return {
+    url: running.url,
+    client,
+    mock,
+    running,
+    dir,
+    configPath,
+    log,
+    writeConfig(text) {
+      const temp = join(dir, `.gateway.config.ts.${++n}.tmp`);
+      writeFileSync(temp, text);
+      renameSync(temp, configPath);
+    },
+    seen: (model) => mock.stats.requests[model] ?? 0,
+    async stop() {
+      await running.stop();
+      await mock.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects a streamed completion: the text, the chunks, and the error the stream ended with, if any. */
+export async function collectStream(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>) {
+  let text = "";
+  const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
+  let error: unknown;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      text += chunk.choices[0]?.delta?.content ?? "";
+    }
+  } catch (e) {
+    error = e;
+  }
+  return { text, chunks, error };
+}
+
+/** Raw SSE text of a streamed request, for assertions on the wire format ([DONE], error events). */
+export async function rawStream(url: string, body: object, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string }> {
+  const response = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ stream: true, ...body }) });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}

@@ -48,8 +48,10 @@ function schemaIssues(input: unknown): ConfigIssue[] {
 }
 
 /** File and line of an exception thrown while the config module was evaluated or failed to parse. */
-function issueFromException(error: unknown, projectRoot: string): ConfigIssue {
-  const message = error instanceof Error ? error.message : String(error);
+function issueFromException(thrown: unknown, projectRoot: string): ConfigIssue {
+  // Bun reports several syntax errors at once as an AggregateError of build messages: take the first.
+  const error = thrown instanceof AggregateError && thrown.errors.length > 0 ? thrown.errors[0] : thrown;
+  const message = error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? String((error as Error).message) : String(error);
   const position = (error as { position?: { file?: string; line?: number } } | null)?.position;
   if (position?.file) return { path: "(module)", message, file: relative(projectRoot, position.file), line: position.line };
   const frame = (error instanceof Error ? error.stack ?? "" : "").split("\n").find((l) => l.includes(projectRoot) && !l.includes("node_modules"));

@@ -65,6 +65,8 @@ export interface HarnessOptions {
   apiKey?: string;
   /** Extra files to write next to the config before it loads: name → text. */
   files?: Record<string, string>;
+  /** Extra import lines for the config file (e.g. a local plugin). */
+  imports?: string;
   /** Clock for the mock upstream's `flap` fault. */
   mockNow?: () => number;
 }
@@ -74,7 +76,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "smartroute-test-"));
   const configPath = join(dir, "gateway.config.ts");
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), text);
-  writeFileSync(configPath, configSource(mock.url, options.config(mock.url)));
+  writeFileSync(configPath, configSource(mock.url, options.config(mock.url), options.imports));
   const log = recordingLogger();
   const running = await startGateway({ configPath, projectRoot: dir, port: 0, host: "127.0.0.1", log, watch: options.watch ?? false, deps: options.deps });
   const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: options.apiKey ?? "unused", maxRetries: 0, timeout: 20_000 });

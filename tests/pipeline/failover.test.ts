@@ -314,7 +314,20 @@ describe("faults after the first byte", () => {
     expect(ms).toBeLessThan(1000);
   });
 
-  test("the client's disconnect cancels the upstream request", async () => {
+  test("the client's disconnect while waiting for an answer cancels the upstream request", async () => {
+    const before = h.mock.stats.aborted;
+    const controller = new AbortController();
+    const pending = h.client.chat.completions.create({ model: "hang", messages: msg }, { signal: controller.signal });
+    await Bun.sleep(50);
+    controller.abort();
+    await pending.catch(() => {});
+    for (let i = 0; i < 50 && h.mock.stats.aborted === before; i++) await Bun.sleep(10);
+    expect(h.mock.stats.aborted).toBe(before + 1);
+    await Bun.sleep(300); // past the first-token budget: a gateway that ignored the disconnect would fail over now
+    expect(h.seen("fb-hang")).toBe(2); // the two earlier hang tests only
+  });
+
+  test("the client's disconnect mid-stream cancels the upstream request", async () => {
     const before = h.mock.stats.aborted;
     const controller = new AbortController();
     const stream = await h.client.chat.completions.create({ model: "long", messages: msg, stream: true }, { signal: controller.signal });

@@ -18,10 +18,11 @@ export function presentedKey(headers: Headers): string | undefined {
 }
 
 export class ApiKeyCheck {
-  private readonly digests: Set<string>;
+  /** digest → key id ("cfg_" and the digest's first characters: stable, and says nothing of the key). */
+  private readonly digests: Map<string, string>;
 
   constructor(keys: string[]) {
-    this.digests = new Set(keys.map(digest));
+    this.digests = new Map(keys.map((key) => [digest(key), `cfg_${digest(key).slice(0, 8)}`]));
   }
 
   /** True when /v1 needs no key (none configured): the start banner warns about it. */
@@ -29,11 +30,13 @@ export class ApiKeyCheck {
     return this.digests.size === 0;
   }
 
-  /** Throws 401 unless the request carries a valid key (or no key is configured). */
-  verify(headers: Headers): void {
-    if (this.open) return;
+  /** The id of the request's key; throws 401 unless it carries a valid one (or no key is configured). */
+  verify(headers: Headers): string | undefined {
+    if (this.open) return undefined;
     const key = presentedKey(headers);
     if (!key) throw new GatewayError("invalid_api_key", "Missing API key: send `Authorization: Bearer <gateway key>`.");
-    if (!this.digests.has(digest(key))) throw new GatewayError("invalid_api_key", "Invalid API key.");
+    const id = this.digests.get(digest(key));
+    if (!id) throw new GatewayError("invalid_api_key", "Invalid API key.");
+    return id;
   }
 }

@@ -139,6 +139,7 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
       health: { ...DEFAULTS.health, ...input.health },
       logging: { ...DEFAULTS.logging, ...input.logging },
       limits: { ...DEFAULTS.limits, ...input.limits },
+      pricing: input.pricing ?? {},
       plugins: input.plugins ?? [],
     },
   };

@@ -93,5 +93,10 @@ export const ConfigSchema: TSchema = closed({
     }),
   ),
   limits: Type.Optional(closed({ maxBodyBytes: Type.Optional(Type.Integer({ minimum: 1024 })) })),
+  pricing: Type.Optional(
+    Type.Record(Type.String(), closed({ input: Type.Number({ minimum: 0 }), output: Type.Number({ minimum: 0 }) }), {
+      description: "USD per million tokens, by provider/model or model name",
+    }),
+  ),
   plugins: Type.Optional(Type.Array(PluginSchema("a guard or observer plugin"))),
 });

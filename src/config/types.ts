@@ -108,6 +108,11 @@ export interface GatewayConfigInput {
     /** Largest accepted request body in bytes (default 10 MiB). Larger bodies get 413. */
     maxBodyBytes?: number;
   };
+  /**
+   * Prices in USD per million tokens, keyed by "provider/model" or model name, for the cost figures of
+   * the request log and stats. Models without a price have no cost. Default {}.
+   */
+  pricing?: Record<string, { input: number; output: number }>;
   /** Other plugins: guards and observers. Default []. */
   plugins?: Plugin[];
 }
@@ -139,6 +144,7 @@ export interface ResolvedConfig {
   health: Required<NonNullable<GatewayConfigInput["health"]>>;
   logging: Required<NonNullable<GatewayConfigInput["logging"]>>;
   limits: Required<NonNullable<GatewayConfigInput["limits"]>>;
+  pricing: NonNullable<GatewayConfigInput["pricing"]>;
   plugins: Plugin[];
 }
 

@@ -6,6 +6,7 @@ import { Elysia } from "elysia";
 import { GatewayError } from "../errors.ts";
 import { readBody } from "./read-body.ts";
 import { listModels } from "./models.ts";
+import { clientIpOf } from "./client-ip.ts";
 import type { Gateway } from "../gateway.ts";
 
 function errorBody(error: GatewayError, extraHeaders: Record<string, string> = {}): Response {
@@ -29,9 +30,10 @@ export function createApp(gateway: Gateway) {
       "/v1/chat/completions",
       async ({ request }) => {
         const config = gateway.live.get(); // this request's snapshot, kept to its end
-        gateway.keyCheck(config).verify(request.headers);
+        const apiKeyId = gateway.keyCheck(config).verify(request.headers);
         const body = await readBody(request, config.limits.maxBodyBytes);
-        return gateway.pipeline.handle({ body, signal: request.signal }, config);
+        const ip = clientIpOf(request);
+        return gateway.pipeline.handle({ body, signal: request.signal, client: { ip, apiKeyId } }, config);
       },
       { parse: "none" },
     )

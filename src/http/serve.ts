@@ -1,4 +1,6 @@
 /** Serving the app on the current runtime. Bun today; the Deno adapter comes with the portability work. */
+import { rememberClientIp } from "./client-ip.ts";
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -10,7 +12,10 @@ export function serve(fetch: (request: Request) => Response | Promise<Response>,
   const server = Bun.serve({
     port: options.port,
     hostname: options.host,
-    fetch,
+    fetch(request, server) {
+      rememberClientIp(request, server.requestIP(request)?.address);
+      return fetch(request);
+    },
     // Bun closes connections silent for 10 s by default, which would kill a stream waiting on a slow
     // first token; the pipeline enforces its own budgets instead.
     idleTimeout: 0,

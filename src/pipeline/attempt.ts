@@ -8,7 +8,7 @@ import { UpstreamStream, type StreamItem } from "./upstream-stream.ts";
 import { completionFacts, errorIn } from "./chunks.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import type { Timeouts } from "../config/types.ts";
-import type { AttemptOutcome, ChatRequest, ErrorClass, Provider, Target, UpstreamRequest } from "../plugin/types.ts";
+import type { AttemptOutcome, ChatRequest, ErrorClass, Provider, Target, UpstreamRequest, Usage } from "../plugin/types.ts";
 
 /** Thrown (only) when the client went away: the request ends, nothing is retried. */
 export class ClientGoneError extends Error {
@@ -47,6 +47,8 @@ export interface AttemptRun {
   outcome: AttemptOutcome;
   /** Accepted non-stream: the response body to return (OpenAI's shape). */
   json?: string;
+  /** Accepted non-stream: the usage it reports. */
+  usage?: Usage;
   /** Streamed: the stream, held before its first content. */
   stream?: HeldStream;
   /** Releases the upstream call (for an outcome that is not accepted). */
@@ -190,6 +192,7 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
   return {
     outcome: { ok: true, status: response.status, headers: response.headers, text: facts.text.slice(0, 2000), timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },
     json: setup.provider.parseResponse ? JSON.stringify(body) : text,
+    usage: facts.usage,
     discard: () => {},
   };
 }

@@ -18,15 +18,17 @@ import { relayStream, type RelayEnd } from "./relay.ts";
 import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
 import { ClientGoneError, type HeldStream } from "./attempt.ts";
 import { overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
-import { completionFacts } from "./chunks.ts";
+import { StreamAssembler } from "./assemble.ts";
 import type { ResolvedConfig } from "../config/types.ts";
-import type { ChatRequest, RequestContext } from "../plugin/types.ts";
+import type { ChatRequest, CompletionSummary, RequestContext } from "../plugin/types.ts";
 
 export interface ChatCall {
   /** The raw request body text (the HTTP layer has already enforced the size limit). */
   body: string;
   /** Aborts when the client disconnects. */
   signal: AbortSignal;
+  /** The client's address and gateway key id, for the request log. */
+  client?: { ip?: string; apiKeyId?: string };
 }
 
 export class Pipeline {
@@ -39,7 +41,7 @@ export class Pipeline {
     try {
       const body = parseChatRequest(call.body);
       const ctx = this.context(id, body, call.signal);
-      state = await this.route(ctx, body, config);
+      state = await this.route(ctx, body, config, call.client ?? {});
       const accepted = await attemptLoop(state);
       return this.respond(state, accepted);
     } catch (error) {
@@ -53,7 +55,7 @@ export class Pipeline {
   }
 
   /** Stages 1 (guards) to 4: which tier, and which targets in which order. */
-  private async route(ctx: RequestContext, body: ChatRequest, config: ResolvedConfig): Promise<RequestState> {
+  private async route(ctx: RequestContext, body: ChatRequest, config: ResolvedConfig, client: RequestState["client"]): Promise<RequestState> {
     const { deps } = this;
     const startedAt = deps.clock.now();
     await runGuards(ctx, config, deps.log);
@@ -76,7 +78,7 @@ export class Pipeline {
     });
     const timeouts = tier?.timeouts ?? config.timeouts;
     return {
-      ctx, config, deps, body, candidates, timeouts, startedAt,
+      ctx, config, client, deps, body, candidates, timeouts, startedAt,
       stream: body.stream === true,
       deadline: startedAt + timeouts.totalMs,
       tier: chosen.tier,
@@ -92,8 +94,8 @@ export class Pipeline {
     const headers = gatewayHeaders(state, state.ctx.id);
     const { run } = accepted;
     if (!run.stream) {
-      state.usage = completionFacts(JSON.parse(run.json ?? "null")).usage;
-      this.complete(state, 200);
+      state.usage = run.usage;
+      this.complete(state, 200, undefined, undefined, run.json);
       return jsonResponse(run.json ?? "", 200, headers);
     }
     const overhead = overheadMs(state);
@@ -105,6 +107,7 @@ export class Pipeline {
       now: () => this.deps.clock.now(),
       continueAfter: (content, reason) => this.continueStream(state, accepted.index, content, reason),
       onEnd: (end) => this.completeStream(state, end, overhead),
+      assembler: state.config.logging.bodies === "none" ? undefined : new StreamAssembler(),
     });
     return streamResponse(relay, headers);
   }
@@ -136,13 +139,16 @@ export class Pipeline {
     state.usage = end.usage;
     if (end.malformed > 0) this.deps.log.warn("dropped malformed stream events", { requestId: state.ctx.id, count: end.malformed });
     const status = end.result === "complete" ? 200 : end.result === "client_gone" ? 499 : 502;
-    this.complete(state, status, end.error, overhead);
+    this.complete(state, status, end.error, overhead, end.response);
   }
 
-  private complete(state: RequestState, status: number, error?: { code: string; message: string }, overhead = overheadMs(state)): void {
-    const summary = {
+  private complete(state: RequestState, status: number, error?: { code: string; message: string }, overhead = overheadMs(state), response?: CompletionSummary["response"]): void {
+    const summary: CompletionSummary = {
       request: state.ctx,
       tier: state.tier,
+      tierReason: state.tierReason,
+      client: state.client,
+      response,
       target: state.target,
       status,
       attempts: state.attempts,
@@ -157,7 +163,7 @@ export class Pipeline {
     };
     notifyAll(state.config.plugins, "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
     try {
-      this.deps.record?.(summary);
+      this.deps.record?.(summary, state.config);
     } catch (err) {
       this.deps.log.error("request record failed", { error: String(err) });
     }

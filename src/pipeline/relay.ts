@@ -9,6 +9,7 @@ import { encodeEvent } from "./sse.ts";
 import type { HeldStream } from "./attempt.ts";
 import type { StreamItem } from "./upstream-stream.ts";
 import type { Usage } from "../plugin/types.ts";
+import type { StreamAssembler } from "./assemble.ts";
 
 const encoder = new TextEncoder();
 const DONE = encoder.encode("data: [DONE]\n\n");
@@ -24,6 +25,8 @@ export interface RelayEnd {
   content: string;
   malformed: number;
   error?: { code: string; message: string };
+  /** The reassembled answer, when an assembler was given. */
+  response?: Record<string, unknown>;
 }
 
 export interface RelayOptions {
@@ -35,6 +38,8 @@ export interface RelayOptions {
   /** Tries to continue the answer elsewhere after a failure; resolves to the new stream or undefined. */
   continueAfter: (content: string, reason: string) => Promise<HeldStream | undefined>;
   onEnd: (end: RelayEnd) => void;
+  /** Collects the answer for the request log (absent when bodies are not logged). */
+  assembler?: StreamAssembler;
 }
 
 interface Progress {
@@ -72,7 +77,8 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       controller.close();
     }
     const finishReason = progress.finished.values().next().value;
-    options.onEnd({ result: outcome, finishReason, usage: progress.usage, content: progress.content, malformed: progress.malformed, error });
+    const response = options.assembler?.result();
+    options.onEnd({ result: outcome, finishReason, usage: progress.usage, content: progress.content, malformed: progress.malformed, error, response });
   };
 
   /** The events of one upstream chunk, as one client chunk. Returns false if an error event came. */
@@ -80,6 +86,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     let out = "";
     for (const item of items) {
       if (item.error) return item.error.message;
+      options.assembler?.add(item.chunk);
       const f = item.facts;
       for (const i of f.choices) progress.open.add(i);
       for (const [i, reason] of f.finished) progress.finished.set(i, reason);

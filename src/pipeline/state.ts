@@ -14,13 +14,14 @@ export interface PipelineDeps {
   fetch: (url: string, init: RequestInit) => Promise<Response>;
   health: HealthRegistry;
   newId: () => string;
-  /** Receives every finished request (the request log). Called after the response, never awaited. */
-  record?: (summary: CompletionSummary) => void;
+  /** Receives every finished request (the request log, metrics), with the config it ran on. Never awaited. */
+  record?: (summary: CompletionSummary, config: ResolvedConfig) => void;
 }
 
 export interface RequestState {
   ctx: RequestContext;
   config: ResolvedConfig;
+  client: { ip?: string; apiKeyId?: string };
   deps: PipelineDeps;
   body: ChatRequest;
   stream: boolean;

@@ -10,6 +10,8 @@ import type { Provider, Target } from "../plugin/types.ts";
 export interface StreamItem {
   /** The event's data as the client receives it. */
   data: string;
+  /** The parsed chunk (OpenAI's shape). */
+  chunk: unknown;
   facts: ChunkFacts;
   /** Set when the event is an error object in disguise. */
   error?: { message: string; code?: string };
@@ -87,6 +89,6 @@ export class UpstreamStream {
 
   private item(data: string, chunk: unknown): StreamItem {
     const error = errorIn(chunk);
-    return error ? { data, facts: chunkFacts(undefined), error } : { data, facts: chunkFacts(chunk) };
+    return error ? { data, chunk, facts: chunkFacts(undefined), error } : { data, chunk, facts: chunkFacts(chunk) };
   }
 }

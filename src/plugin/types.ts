@@ -166,6 +166,12 @@ export interface Rejection {
 export interface CompletionSummary {
   request: RequestContext;
   tier: string;
+  /** Why this tier: the classifier's reason, or how the client pinned it. */
+  tierReason: string;
+  /** Who asked: the client's address and the id of the gateway key it used. */
+  client: { ip?: string; apiKeyId?: string };
+  /** The answer: the upstream's JSON text, or a streamed answer reassembled (when bodies are logged). */
+  response?: string | Record<string, unknown>;
   target?: Target;
   status: number;
   attempts: AttemptSummary[];

@@ -1,0 +1,74 @@
+/**
+ * Reassembles a streamed answer into one chat.completion object for the request log: content,
+ * reasoning, tool calls (their argument fragments joined by index), finish reasons, usage.
+ */
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+interface ToolCall {
+  id?: string;
+  type?: string;
+  function: { name: string; arguments: string };
+}
+
+interface Choice {
+  role: string;
+  content: string;
+  reasoning: string;
+  toolCalls: ToolCall[];
+  finishReason: string | null;
+}
+
+export class StreamAssembler {
+  private readonly choices = new Map<number, Choice>();
+  private id: unknown;
+  private model: unknown;
+  private created: unknown;
+  private usage: unknown;
+
+  add(chunk: unknown): void {
+    if (!isObj(chunk)) return;
+    this.id ??= chunk.id;
+    this.model ??= chunk.model;
+    this.created ??= chunk.created;
+    if (isObj(chunk.usage)) this.usage = chunk.usage;
+    if (!Array.isArray(chunk.choices)) return;
+    for (const raw of chunk.choices) {
+      if (!isObj(raw)) continue;
+      const index = typeof raw.index === "number" ? raw.index : 0;
+      let choice = this.choices.get(index);
+      if (!choice) this.choices.set(index, (choice = { role: "assistant", content: "", reasoning: "", toolCalls: [], finishReason: null }));
+      if (typeof raw.finish_reason === "string") choice.finishReason = raw.finish_reason;
+      const delta = isObj(raw.delta) ? raw.delta : undefined;
+      if (!delta) continue;
+      if (typeof delta.role === "string") choice.role = delta.role;
+      if (typeof delta.content === "string") choice.content += delta.content;
+      if (typeof delta.reasoning_content === "string") choice.reasoning += delta.reasoning_content;
+      if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) this.addToolCall(choice, call);
+    }
+  }
+
+  private addToolCall(choice: Choice, call: unknown): void {
+    if (!isObj(call)) return;
+    const i = typeof call.index === "number" ? call.index : choice.toolCalls.length;
+    const target = (choice.toolCalls[i] ??= { function: { name: "", arguments: "" } });
+    if (typeof call.id === "string") target.id = call.id;
+    if (typeof call.type === "string") target.type = call.type;
+    const fn = isObj(call.function) ? call.function : undefined;
+    if (typeof fn?.name === "string") target.function.name += fn.name;
+    if (typeof fn?.arguments === "string") target.function.arguments += fn.arguments;
+  }
+
+  /** The answer as a non-streamed chat.completion would have carried it. */
+  result(): Obj {
+    const choices = [...this.choices.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, c]) => {
+        const message: Obj = { role: c.role, content: c.content };
+        if (c.reasoning) message.reasoning_content = c.reasoning;
+        if (c.toolCalls.length > 0) message.tool_calls = c.toolCalls.filter(Boolean).map((t) => ({ type: "function", ...t }));
+        return { index, message, finish_reason: c.finishReason };
+      });
+    return { id: this.id, object: "chat.completion", created: this.created, model: this.model, choices, usage: this.usage ?? null };
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Turns a finished request's summary into its log row. Runs in the log writer's batch, off the request
+ * path: body serialisation and token estimates cost nothing to the client.
+ */
+import { estimateTokens } from "./estimate-tokens.ts";
+import { textOf } from "../pipeline/message-text.ts";
+import type { requests } from "./schema.ts";
+import type { CompletionSummary, Usage } from "../plugin/types.ts";
+import type { ResolvedConfig } from "../config/types.ts";
+
+export type RequestRow = typeof requests.$inferInsert;
+
+/** Body size kept per body with `logging.bodies: "truncated"`. */
+export const TRUNCATED_BODY_CHARS = 2000;
+
+function responseText(response: CompletionSummary["response"]): string {
+  if (response === undefined) return "";
+  const parsed = typeof response === "string" ? safeParse(response) : response;
+  const choices = (parsed as { choices?: { message?: { content?: unknown } }[] } | undefined)?.choices ?? [];
+  return choices.map((c) => textOf(c.message?.content)).join("");
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function tokens(summary: CompletionSummary): { prompt?: number; completion?: number; source?: string } {
+  const usage: Usage | undefined = summary.usage;
+  if (usage && typeof usage.prompt_tokens === "number") return { prompt: usage.prompt_tokens, completion: usage.completion_tokens, source: "upstream" };
+  if (summary.status !== 200 || summary.response === undefined) return {};
+  const prompt = summary.request.body.messages.reduce((n, m) => n + estimateTokens(textOf(m.content)), 0);
+  return { prompt, completion: estimateTokens(responseText(summary.response)), source: "estimated" };
+}
+
+export function costOf(config: Pick<ResolvedConfig, "pricing">, model: { ref: string; model: string } | undefined, prompt?: number, completion?: number): number | undefined {
+  if (!model || prompt === undefined) return undefined;
+  const price = config.pricing[model.ref] ?? config.pricing[model.model];
+  if (!price) return undefined;
+  return (prompt * price.input + (completion ?? 0) * price.output) / 1_000_000;
+}
+
+function body(value: unknown, mode: ResolvedConfig["logging"]["bodies"]): string | null {
+  if (mode === "none" || value === undefined) return null;
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return mode === "truncated" && text.length > TRUNCATED_BODY_CHARS ? `${text.slice(0, TRUNCATED_BODY_CHARS)}…` : text;
+}
+
+/** The row for a summary; `withBodies: false` when the writer shed the bodies under overload. */
+export function toRow(summary: CompletionSummary, config: ResolvedConfig, withBodies = true): RequestRow {
+  const t = tokens(summary);
+  const mode = withBodies ? config.logging.bodies : "none";
+  return {
+    id: summary.request.id,
+    ts: summary.startedAt,
+    apiKeyId: summary.client.apiKeyId ?? null,
+    clientIp: summary.client.ip ?? null,
+    requestedModel: summary.request.requestedModel,
+    tier: summary.tier,
+    tierReason: summary.tierReason,
+    model: summary.target?.ref ?? null,
+    status: summary.status,
+    errorClass: summary.errorCode ?? null,
+    errorMessage: summary.errorMessage ?? null,
+    latencyMs: summary.finishedAt - summary.startedAt,
+    ttftMs: summary.firstTokenAt !== undefined ? summary.firstTokenAt - summary.startedAt : null,
+    overheadMs: summary.overheadMs,
+    attempts: summary.attempts.length,
+    attemptTrace: JSON.stringify(summary.attempts),
+    promptTokens: t.prompt ?? null,
+    completionTokens: t.completion ?? null,
+    tokenSource: t.source ?? null,
+    costUsd: costOf(config, summary.target, t.prompt, t.completion) ?? null,
+    stream: summary.stream,
+    promptPreview: summary.request.text.slice(0, 200),
+    requestBody: body(summary.request.body, mode),
+    responseBody: body(summary.response, mode),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Per-minute and per-day aggregates, upserted by the log writer in the same transaction as the rows.
+ * Counts add up in SQL; the latency histograms are merged here (one read and one write per key and
+ * batch, and a batch holds few distinct keys).
+ */
+import type { Database, Statement } from "bun:sqlite";
+import { addTo, bucketOf, emptyHistogram } from "./histogram.ts";
+import type { RequestRow } from "./record.ts";
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+interface Rollup {
+  period: number;
+  tier: string;
+  model: string;
+  requests: number;
+  errors: number;
+  attempts: number;
+  failovers: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  latencySum: number;
+  latencyHist: number[];
+  ttftSum: number;
+  ttftCount: number;
+  ttftHist: number[];
+}
+
+function add(map: Map<string, Rollup>, period: number, row: RequestRow, failovers: number): void {
+  const model = row.model ?? "";
+  const key = `${period}|${row.tier}|${model}`;
+  let r = map.get(key);
+  if (!r) {
+    r = { period, tier: row.tier, model, requests: 0, errors: 0, attempts: 0, failovers: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, latencySum: 0, latencyHist: emptyHistogram(), ttftSum: 0, ttftCount: 0, ttftHist: emptyHistogram() };
+    map.set(key, r);
+  }
+  r.requests += 1;
+  if (row.status !== 200) r.errors += 1;
+  r.attempts += row.attempts;
+  r.failovers += failovers;
+  r.promptTokens += row.promptTokens ?? 0;
+  r.completionTokens += row.completionTokens ?? 0;
+  r.costUsd += row.costUsd ?? 0;
+  r.latencySum += row.latencyMs;
+  r.latencyHist[bucketOf(row.latencyMs)] += 1;
+  if (row.ttftMs !== null && row.ttftMs !== undefined) {
+    r.ttftSum += row.ttftMs;
+    r.ttftCount += 1;
+    r.ttftHist[bucketOf(row.ttftMs)] += 1;
+  }
+}
+
+class RollupTable {
+  private readonly select: Statement;
+  private readonly upsert: Statement;
+
+  constructor(sqlite: Database, table: "stats_minute" | "stats_day", column: "minute" | "day") {
+    this.select = sqlite.prepare(`SELECT latency_hist, ttft_hist FROM ${table} WHERE ${column} = ? AND tier = ? AND model = ?`);
+    this.upsert = sqlite.prepare(
+      `INSERT INTO ${table} (${column}, tier, model, requests, errors, attempts, failovers, prompt_tokens, completion_tokens, cost_usd, latency_sum, latency_hist, ttft_sum, ttft_count, ttft_hist)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+       ON CONFLICT (${column}, tier, model) DO UPDATE SET
+         requests = requests + excluded.requests, errors = errors + excluded.errors, attempts = attempts + excluded.attempts,
+         failovers = failovers + excluded.failovers, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+         completion_tokens = completion_tokens + excluded.completion_tokens, cost_usd = cost_usd + excluded.cost_usd,
+         latency_sum = latency_sum + excluded.latency_sum, latency_hist = excluded.latency_hist,
+         ttft_sum = ttft_sum + excluded.ttft_sum, ttft_count = ttft_count + excluded.ttft_count, ttft_hist = excluded.ttft_hist`,
+    );
+  }
+
+  write(r: Rollup): void {
+    const existing = this.select.get(r.period, r.tier, r.model) as { latency_hist: string; ttft_hist: string } | null;
+    const latency = r.latencyHist;
+    const ttft = r.ttftHist;
+    if (existing) {
+      addTo(latency, JSON.parse(existing.latency_hist));
+      addTo(ttft, JSON.parse(existing.ttft_hist));
+    }
+    this.upsert.run(r.period, r.tier, r.model, r.requests, r.errors, r.attempts, r.failovers, r.promptTokens, r.completionTokens, r.costUsd, r.latencySum, JSON.stringify(latency), r.ttftSum, r.ttftCount, JSON.stringify(ttft));
+  }
+}
+
+export class Rollups {
+  private readonly minute: RollupTable;
+  private readonly day: RollupTable;
+
+  constructor(sqlite: Database) {
+    this.minute = new RollupTable(sqlite, "stats_minute", "minute");
+    this.day = new RollupTable(sqlite, "stats_day", "day");
+  }
+
+  /** Adds a batch of rows; call inside the writer's transaction. `failovers[i]` belongs to `rows[i]`. */
+  add(rows: RequestRow[], failovers: number[]): void {
+    const minutes = new Map<string, Rollup>();
+    const days = new Map<string, Rollup>();
+    rows.forEach((row, i) => {
+      add(minutes, Math.floor(row.ts / MINUTE) * MINUTE, row, failovers[i]);
+      add(days, Math.floor(row.ts / DAY) * DAY, row, failovers[i]);
+    });
+    for (const r of minutes.values()) this.minute.write(r);
+    for (const r of days.values()) this.day.write(r);
+  }
+}

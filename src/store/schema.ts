@@ -1,0 +1,137 @@
+/**
+ * The SQLite schema (drizzle). Migrations in src/store/migrations are generated from this file with
+ * `npm run db:generate` and committed; they are applied at start, so an older database upgrades in place.
+ * Times are epoch milliseconds (integers) unless a name says otherwise.
+ */
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** One row per /v1 request: what was asked, where it went, how it went, and (per logging.bodies) the bodies. */
+export const requests = sqliteTable(
+  "requests",
+  {
+    /** Insertion order: the keyset for paging newest-first. */
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    ts: integer("ts").notNull(),
+    apiKeyId: text("api_key_id"),
+    clientIp: text("client_ip"),
+    requestedModel: text("requested_model").notNull(),
+    tier: text("tier").notNull(),
+    tierReason: text("tier_reason"),
+    /** Final "provider/model", when one answered. */
+    model: text("model"),
+    status: integer("status").notNull(),
+    errorClass: text("error_class"),
+    errorMessage: text("error_message"),
+    latencyMs: real("latency_ms").notNull(),
+    ttftMs: real("ttft_ms"),
+    overheadMs: real("overhead_ms").notNull(),
+    attempts: integer("attempts").notNull(),
+    /** JSON: [{ target, startedAt, durationMs, outcome, status, errorClass?, reason }] */
+    attemptTrace: text("attempt_trace").notNull(),
+    promptTokens: integer("prompt_tokens"),
+    completionTokens: integer("completion_tokens"),
+    /** "upstream" (the model's usage) or "estimated" (counted locally). */
+    tokenSource: text("token_source"),
+    costUsd: real("cost_usd"),
+    stream: integer("stream", { mode: "boolean" }).notNull(),
+    /** The latest user message, cut to 200 characters: for lists and search. */
+    promptPreview: text("prompt_preview"),
+    requestBody: text("request_body"),
+    responseBody: text("response_body"),
+  },
+  (t) => [index("requests_ts").on(t.ts), index("requests_status_ts").on(t.status, t.ts), index("requests_tier_ts").on(t.tier, t.ts), index("requests_model_ts").on(t.model, t.ts), index("requests_key_ts").on(t.apiKeyId, t.ts)],
+);
+
+/** Aggregates per minute, tier and model, updated by the log writer in the same transaction as the rows. */
+const rollupColumns = {
+  tier: text("tier").notNull(),
+  model: text("model").notNull(),
+  requests: integer("requests").notNull().default(0),
+  errors: integer("errors").notNull().default(0),
+  attempts: integer("attempts").notNull().default(0),
+  failovers: integer("failovers").notNull().default(0),
+  promptTokens: integer("prompt_tokens").notNull().default(0),
+  completionTokens: integer("completion_tokens").notNull().default(0),
+  costUsd: real("cost_usd").notNull().default(0),
+  latencySum: real("latency_sum").notNull().default(0),
+  /** JSON array of counts per latency bucket (see src/store/histogram.ts). */
+  latencyHist: text("latency_hist").notNull(),
+  ttftSum: real("ttft_sum").notNull().default(0),
+  ttftCount: integer("ttft_count").notNull().default(0),
+  ttftHist: text("ttft_hist").notNull(),
+};
+
+export const statsMinute = sqliteTable("stats_minute", { minute: integer("minute").notNull(), ...rollupColumns }, (t) => [primaryKey({ columns: [t.minute, t.tier, t.model] })]);
+export const statsDay = sqliteTable("stats_day", { day: integer("day").notNull(), ...rollupColumns }, (t) => [primaryKey({ columns: [t.day, t.tier, t.model] })]);
+
+/** Health of each target, saved so it survives a restart. */
+export const healthState = sqliteTable("health_state", {
+  target: text("target").primaryKey(),
+  /** JSON of the health record. */
+  state: text("state").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Every applied config version: text, author ("file" for edits outside the UI), time, reason. */
+export const configHistory = sqliteTable("config_history", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  ts: integer("ts").notNull(),
+  author: text("author").notNull(),
+  reason: text("reason").notNull(),
+  source: text("source").notNull(),
+});
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  username: text("username").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  totpSecret: text("totp_secret"),
+  totpEnabled: integer("totp_enabled", { mode: "boolean" }).notNull().default(false),
+  /** Last accepted TOTP time step: a code of that step or earlier is a replay. */
+  totpLastStep: integer("totp_last_step"),
+  /** JSON array of hashed one-time recovery codes. */
+  recoveryCodes: text("recovery_codes"),
+  /** Sessions issued before this time are revoked (logout everywhere, password change). */
+  sessionsValidAfter: integer("sessions_valid_after").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const sessions = sqliteTable("sessions", {
+  id: text("id").primaryKey(),
+  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  revokedAt: integer("revoked_at"),
+  clientIp: text("client_ip"),
+  userAgent: text("user_agent"),
+});
+
+export const apiKeys = sqliteTable("api_keys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** Shown in lists: the first characters of the key. */
+  prefix: text("prefix").notNull(),
+  hash: text("hash").notNull().unique(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at"),
+  revokedAt: integer("revoked_at"),
+  lastUsedAt: integer("last_used_at"),
+  requestCount: integer("request_count").notNull().default(0),
+  /** JSON: { tiers?: string[], models?: string[], requestsPerMinute?: number } */
+  limits: text("limits"),
+});
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ts: integer("ts").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    /** JSON details; never secrets. */
+    detail: text("detail"),
+    clientIp: text("client_ip"),
+  },
+  (t) => [index("audit_ts").on(t.ts)],
+);

@@ -1,0 +1,79 @@
+import { describe, expect, test } from "bun:test";
+import { ApiKeyCheck } from "../../src/auth/api-keys.ts";
+import { GatewayError } from "../../src/index.ts";
+
+const KEY = "sk-gw-3f9a1c";
+const headers = (init: Record<string, string> = {}) => new Headers(init);
+
+/** The GatewayError `verify` throws, or undefined when it lets the request in. */
+function refusal(check: ApiKeyCheck, init: Record<string, string>): GatewayError | undefined {
+  try {
+    check.verify(headers(init));
+    return undefined;
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+}
+
+describe("ApiKeyCheck", () => {
+  test("with no key configured, /v1 is open", () => {
+    const check = new ApiKeyCheck([]);
+    expect(check.open).toBe(true);
+    expect(refusal(check, {})).toBeUndefined();
+  });
+
+  test("with a key configured, it is not open", () => {
+    expect(new ApiKeyCheck([KEY]).open).toBe(false);
+  });
+
+  test("accepts the key as `Authorization: Bearer <key>`", () => {
+    expect(refusal(new ApiKeyCheck([KEY]), { authorization: `Bearer ${KEY}` })).toBeUndefined();
+  });
+
+  test("accepts the key as `x-api-key: <key>`", () => {
+    expect(refusal(new ApiKeyCheck([KEY]), { "x-api-key": KEY })).toBeUndefined();
+  });
+
+  test("\"bearer\" is case-insensitive", () => {
+    const check = new ApiKeyCheck([KEY]);
+    expect([refusal(check, { authorization: `bearer ${KEY}` }), refusal(check, { authorization: `BEARER ${KEY}` })]).toEqual([undefined, undefined]);
+  });
+
+  test("any of several configured keys is accepted", () => {
+    expect(refusal(new ApiKeyCheck(["sk-one", KEY, "sk-three"]), { authorization: `Bearer ${KEY}` })).toBeUndefined();
+  });
+
+  test("a wrong key is refused with invalid_api_key and status 401", () => {
+    const error = refusal(new ApiKeyCheck([KEY]), { authorization: "Bearer sk-gw-wrong" });
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error?.code).toBe("invalid_api_key");
+    expect(error?.status).toBe(401);
+  });
+
+  test("a missing key is refused with invalid_api_key and status 401", () => {
+    const error = refusal(new ApiKeyCheck([KEY]), {});
+    expect(error?.code).toBe("invalid_api_key");
+    expect(error?.status).toBe(401);
+  });
+
+  test("the missing-key message tells the client how to send one", () => {
+    expect(refusal(new ApiKeyCheck([KEY]), {})?.message).toMatch(/Authorization: Bearer/);
+  });
+
+  test("`Bearer` with nothing after it counts as a missing key", () => {
+    expect(refusal(new ApiKeyCheck([KEY]), { authorization: "Bearer " })?.code).toBe("invalid_api_key");
+  });
+
+  test("a prefix of the key is refused", () => {
+    expect(refusal(new ApiKeyCheck([KEY]), { "x-api-key": KEY.slice(0, -1) })?.code).toBe("invalid_api_key");
+  });
+
+  test("keys are compared exactly (case matters)", () => {
+    expect(refusal(new ApiKeyCheck([KEY]), { "x-api-key": KEY.toUpperCase() })?.code).toBe("invalid_api_key");
+  });
+
+  test("the refusal never echoes the presented key", () => {
+    expect(refusal(new ApiKeyCheck([KEY]), { authorization: "Bearer sk-secret-guess" })?.message).not.toContain("sk-secret-guess");
+  });
+});

@@ -1,19 +1,26 @@
 /**
- * The assembled gateway: the live config, the pipeline and the /v1 API key check, with the
- * runtime-specific parts (clock, network, ids) injected. The HTTP layer only translates to and from it.
+ * The assembled gateway: the live config, the pipeline, the /v1 API key check, the request log and the
+ * metrics, with the runtime-specific parts (clock, network, ids, storage) injected. The HTTP layer only
+ * translates to and from it.
  */
 import { LiveConfig } from "./config/live.ts";
 import { Pipeline } from "./pipeline/pipeline.ts";
 import { systemClock } from "./pipeline/clock.ts";
 import { MemoryHealthRegistry, type HealthRegistry } from "./routing/health.ts";
 import { ApiKeyCheck } from "./auth/api-keys.ts";
+import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
+import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
+import type { Store } from "./store/db.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { ResolvedConfig } from "./config/types.ts";
-import type { Logger } from "./plugin/types.ts";
+import type { CompletionSummary, Logger } from "./plugin/types.ts";
 
 export interface GatewayOptions {
   live: LiveConfig;
   log: Logger;
+  /** The SQLite store; without it requests are not logged (metrics still are). */
+  store?: Store;
+  writer?: Partial<Omit<LogWriterOptions, "store" | "log">>;
   /** Overrides for tests: clock, randomness, network, ids. */
   deps?: Partial<PipelineDeps>;
   health?: HealthRegistry;
@@ -24,19 +31,33 @@ export class Gateway {
   readonly pipeline: Pipeline;
   readonly log: Logger;
   readonly health: HealthRegistry;
+  readonly store?: Store;
+  readonly writer?: LogWriter;
+  readonly metrics: GatewayMetrics;
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
 
   constructor(options: GatewayOptions) {
     this.live = options.live;
     this.log = options.log;
+    this.store = options.store;
     this.health = options.health ?? new MemoryHealthRegistry();
+    const clock = options.deps?.clock ?? systemClock;
+    if (options.store) this.writer = new LogWriter({ store: options.store, log: options.log, ...options.writer });
+    const writer = this.writer;
+    this.metrics = new GatewayMetrics({ writer: writer && (() => writer.stats), health: this.health, config: () => this.live.get(), now: () => clock.now() });
+    this.live.onReload((event) => this.metrics.configReloaded(event.ok));
+    const record = (summary: CompletionSummary, config: ResolvedConfig) => {
+      writer?.enqueue(summary, config);
+      this.metrics.observe(summary);
+    };
     this.pipeline = new Pipeline({
-      clock: systemClock,
+      clock,
       random: Math.random,
       fetch: (url, init) => fetch(url, init),
       newId: () => `req_${crypto.randomUUID().replaceAll("-", "")}`,
       log: options.log,
       health: this.health,
+      record,
       ...options.deps,
     });
   }
@@ -49,5 +70,12 @@ export class Gateway {
       this.keyChecks.set(config, check);
     }
     return check;
+  }
+
+  /** Stops the watcher, writes every queued log row, closes the store. */
+  close(): void {
+    this.live.close();
+    this.writer?.close();
+    this.store?.close();
   }
 }

@@ -2,13 +2,13 @@
  * Boot: process settings → config → gateway → serve, and a graceful shutdown on SIGINT/SIGTERM.
  * `startGateway` is also what tests and benchmarks use to run a real gateway in-process.
  */
-import { mkdirSync } from "node:fs";
 import { LiveConfig } from "./config/live.ts";
 import { readProcessSettings, type ProcessSettings } from "./config/process-settings.ts";
 import { Gateway } from "./gateway.ts";
 import { createApp } from "./http/app.ts";
 import { serve, type RunningServer } from "./http/serve.ts";
 import { createLogger } from "./logger.ts";
+import { openStore } from "./store/db.ts";
 import type { Logger } from "./plugin/types.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 
@@ -31,10 +31,10 @@ export interface RunningGateway {
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const log = options.log ?? createLogger();
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const live = await LiveConfig.load({ path: options.configPath, projectRoot: options.projectRoot, log });
   if (options.watch !== false) live.watch();
-  const gateway = new Gateway({ live, log, deps: options.deps });
+  const store = options.dataDir ? openStore(options.dataDir) : undefined;
+  const gateway = new Gateway({ live, log, store, deps: options.deps });
   const app = createApp(gateway);
   const config = live.get();
   const server = serve((request) => app.handle(request), { port: options.port ?? config.server.port, host: options.host ?? config.server.host });
@@ -43,8 +43,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     server,
     url: server.url,
     async stop() {
-      live.close();
       await server.stop(true);
+      gateway.close();
     },
   };
 }
@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     log.info(`${signal}: finishing requests in flight, then exiting`);
     running.gateway.live.close();
     await running.server.stop(false);
+    running.gateway.close(); // writes every queued log row before exit
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,18 +1,17 @@
 import { definePlugin, resolveEnv, Type, type ChatRequest, type EnvRef, type Provider, type Static } from "../../src/index.ts";
 
-const Secret = Type.Union([Type.String(), Type.Object({ name: Type.String() }, { additionalProperties: true })], {
-  description: "a literal or env(\"NAME\"); shown masked",
-});
+const EnvReference = Type.Object({ name: Type.String() }, { additionalProperties: true, description: "env(\"NAME\")" });
+const Secret = Type.Union([Type.String(), EnvReference], { description: "a literal or env(\"NAME\"); shown masked" });
 const Options = Type.Object(
   {
-    baseURL: Type.String({ pattern: "^https?://", description: "the API root, e.g. https://api.openai.com/v1" }),
+    baseURL: Type.Union([Type.String({ pattern: "^https?://" }), EnvReference], { description: "the API root, e.g. https://api.openai.com/v1, or env(\"NAME\")" }),
     apiKey: Type.Optional(Secret),
     headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "extra headers sent upstream" })),
     streamUsage: Type.Optional(Type.Boolean({ description: "ask for usage on streams (stream_options.include_usage); default true" })),
   },
   { additionalProperties: false },
 );
-export type OpenAIOptions = Omit<Static<typeof Options>, "apiKey"> & { apiKey?: string | EnvRef };
+export type OpenAIOptions = Omit<Static<typeof Options>, "apiKey" | "baseURL"> & { baseURL: string | EnvRef; apiKey?: string | EnvRef };
 
 /**
  * Any OpenAI-compatible chat completions upstream (OpenAI, DeepSeek, Groq, vLLM, Ollama, ...).
@@ -21,7 +20,8 @@ export type OpenAIOptions = Omit<Static<typeof Options>, "apiKey"> & { apiKey?: 
  * headers is forwarded blindly.
  */
 export function openai(options: OpenAIOptions): Provider<OpenAIOptions> {
-  const url = `${options.baseURL.replace(/\/+$/, "")}/chat/completions`;
+  // An unset env reference is reported by the config loader with its path; "" keeps this call harmless.
+  const url = `${(resolveEnv(options.baseURL) ?? "").replace(/\/+$/, "")}/chat/completions`;
   const streamUsage = options.streamUsage ?? true;
   return definePlugin({
     name: "builtin:openai",

@@ -8,6 +8,9 @@ const Options = Type.Object(
     }),
     sameTarget: Type.Optional(Type.Integer({ minimum: 0, description: "retries on the same target before failing over (default 0)" })),
     cooldownMs: Type.Optional(Type.Number({ minimum: 0, description: "cooldown for a target that answered so (default 60 000)" })),
+    maxAnswerChars: Type.Optional(
+      Type.Integer({ minimum: 0, description: "a 2xx answer is checked only when at most this long: errors in disguise are short, real answers that mention a keyword are not (default 300)" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -16,16 +19,18 @@ export type ErrorKeywordRetryOptions = Static<typeof Options>;
 /**
  * Treats an answer containing one of `keywords` as a failure: on error bodies of any status but 429
  * (which keeps its Retry-After semantics), and on a
- * 2xx body or the first content of a stream (some upstreams answer "overloaded" with a 200). Checked
+ * short 2xx body or the first content of a stream (some upstreams answer "overloaded" with a 200). Checked
  * before anything reaches the client, so the fallback's answer is all the client sees.
  */
 export function errorKeywordRetry(options: ErrorKeywordRetryOptions): RetryRule<ErrorKeywordRetryOptions> {
   const needles = options.keywords.map((k) => (typeof k === "string" ? k.toLowerCase() : k));
   const sameTarget = options.sameTarget ?? 0;
   const cooldownMs = options.cooldownMs ?? 60_000;
+  const maxAnswerChars = options.maxAnswerChars ?? 300;
   const find = (text: string) => {
     const lower = text.toLowerCase();
-    return needles.find((n) => (typeof n === "string" ? lower.includes(n) : n.test(text)));
+    // search(), not test(): a RegExp with the g or y flag would keep state between calls.
+    return needles.find((n) => (typeof n === "string" ? lower.includes(n) : text.search(n) !== -1));
   };
   return definePlugin({
     name: "builtin:error-keyword-retry",
@@ -36,7 +41,7 @@ export function errorKeywordRetry(options: ErrorKeywordRetryOptions): RetryRule<
       // in disguise and for vague error bodies.
       if (outcome.status === 429) return undefined;
       const text = outcome.ok ? outcome.text : outcome.errorText;
-      if (!text) return undefined;
+      if (!text || (outcome.ok && text.length > maxAnswerChars)) return undefined;
       const hit = find(text);
       if (hit === undefined) return undefined;
       const reason = `answer contains "${typeof hit === "string" ? hit : hit.source}"`;

@@ -9,11 +9,9 @@ const digest = (key: string) => createHash("sha256").update(key).digest("hex");
 
 /** The key a client presented: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
 export function presentedKey(headers: Headers): string | undefined {
-  const auth = headers.get("authorization");
-  if (auth) {
-    const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
-    return match ? match[1].trim() : undefined;
-  }
+  const bearer = /^Bearer\s+(.+)$/i.exec(headers.get("authorization")?.trim() ?? "");
+  if (bearer) return bearer[1].trim();
+  // A proxy may add its own (Basic) Authorization: the gateway key can still come in x-api-key.
   return headers.get("x-api-key")?.trim() || undefined;
 }
 

@@ -79,7 +79,10 @@ function step(node: Node, segment: string | number): Node | undefined {
     return property ? unwrap(property.value as Node) ?? property : undefined;
   }
   if (node.type === "ArrayExpression" && typeof segment === "number") {
-    return unwrap((node.elements as Node[])[segment]);
+    const elements = node.elements as Node[];
+    // After a spread, source positions no longer match run-time indexes: stay on the array's line.
+    if (elements.slice(0, segment + 1).some((e) => e?.type === "SpreadElement")) return undefined;
+    return unwrap(elements[segment]);
   }
   if (node.type === "CallExpression" && segment === "options") {
     return unwrap((node.arguments as Node[])[0]);

@@ -26,6 +26,7 @@ export function createApp(gateway: Gateway) {
   return new Elysia()
     .onError(({ code, error }) => mapError(code, error, gateway.log))
     .get("/healthz", () => ({ status: "ok", configVersion: gateway.live.version }))
+    .get("/metrics", () => new Response(gateway.metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }))
     .post(
       "/v1/chat/completions",
       async ({ request }) => {

@@ -5,6 +5,9 @@
 import type { AttemptInfo, AttemptOutcome, Decision } from "../plugin/types.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 
+/** The parts of the config the default semantics read. */
+export type JudgeConfig = Pick<ResolvedConfig, "retry" | "health">;
+
 const CONTEXT_LENGTH = /context[_ ]length|maximum context|context window|too many tokens|prompt is too long/i;
 const CONTENT_POLICY = /content[_ ]policy|content[_ ]filter|safety system|responsibleai/i;
 const TRANSIENT_STATUS = new Set([408, 409, 500, 502, 503, 504, 520, 522, 524, 529]);
@@ -16,16 +19,16 @@ export function isContextLengthError(outcome: AttemptOutcome): boolean {
 /** A retry on the same target after `delayMs`, or a failover when the wait would pass the deadline. */
 export function retryOrFailover(attempt: AttemptInfo, delayMs: number, reason: string, now: number, cooldownMs?: number): Decision {
   if (now + delayMs >= attempt.deadline) return { action: "failover", reason: `${reason}; no time left to retry`, cooldownMs };
-  return { action: "retry", delayMs, reason };
+  return { action: "retry", delayMs, reason, cooldownMs };
 }
 
-function transient(outcome: AttemptOutcome, attempt: AttemptInfo, config: ResolvedConfig, now: number, what: string): Decision {
+function transient(outcome: AttemptOutcome, attempt: AttemptInfo, config: JudgeConfig, now: number, what: string): Decision {
   const cooldownMs = config.health.failureCooldownMs || undefined;
   if (attempt.onTarget < config.retry.perTarget) return retryOrFailover(attempt, attempt.backoffMs(), `${what}: retry`, now);
   return { action: "failover", reason: `${what}: failover`, cooldownMs };
 }
 
-export function defaultDecision(outcome: AttemptOutcome, attempt: AttemptInfo, config: ResolvedConfig, now: number): Decision {
+export function defaultDecision(outcome: AttemptOutcome, attempt: AttemptInfo, config: JudgeConfig, now: number): Decision {
   if (outcome.ok) return { action: "accept", reason: "healthy answer" };
   const status = outcome.status;
   switch (outcome.errorClass) {

@@ -8,6 +8,8 @@ export function parseRetryAfter(headers: Headers, now: number): number | undefin
   const value = headers.get("retry-after");
   if (value === null || value.trim() === "") return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.max(0, Number(value) * 1000);
+  // Only an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"): Date.parse also reads "-1" or "1,5" as dates.
+  if (!/^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value.trim())) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

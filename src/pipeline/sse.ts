@@ -22,9 +22,12 @@ export class SseParser {
     this.buffer += text;
     const events: SseEvent[] = [];
     let start = 0;
+    // The next \r is looked up again only once passed: most streams have none, and a fresh search per
+    // line would make a large chunk of many lines quadratic.
+    let cr = this.buffer.indexOf("\r");
     for (;;) {
       const lf = this.buffer.indexOf("\n", start);
-      const cr = this.buffer.indexOf("\r", start);
+      if (cr !== -1 && cr < start) cr = this.buffer.indexOf("\r", start);
       if (lf === -1 && cr === -1) break;
       let end: number;
       let next: number;

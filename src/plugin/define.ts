@@ -12,7 +12,7 @@ export function definePlugin<P extends Plugin<unknown>>(plugin: P): P {
   }
   if (plugin.schema && !Value.Check(plugin.schema, plugin.options)) {
     const first = Value.Errors(plugin.schema, plugin.options).First();
-    const where = first?.path ? first.path.slice(1).replaceAll("/", ".") : "options";
+    const where = (first?.path ?? "").split("/").slice(1).map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
     throw new TypeError(`plugin ${plugin.name}: option ${where || "options"}: ${first?.message ?? "invalid"}`);
   }
   return plugin;

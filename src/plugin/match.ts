@@ -2,7 +2,8 @@ import type { Target, TargetMatch } from "./types.ts";
 
 function matchesAny(value: string, patterns: (string | RegExp)[] | undefined): boolean {
   if (!patterns || patterns.length === 0) return true;
-  return patterns.some((p) => (typeof p === "string" ? p === value : p.test(value)));
+  // search(), not test(): a RegExp with the g or y flag would keep state between calls.
+  return patterns.some((p) => (typeof p === "string" ? p === value : value.search(p) !== -1));
 }
 
 /**

@@ -76,4 +76,22 @@ describe("ApiKeyCheck", () => {
   test("the refusal never echoes the presented key", () => {
     expect(refusal(new ApiKeyCheck([KEY]), { authorization: "Bearer sk-secret-guess" })?.message).not.toContain("sk-secret-guess");
   });
+
+  test("an accepted key is identified by an id that is stable across config versions", () => {
+    const id = new ApiKeyCheck([KEY]).verify(headers({ "x-api-key": KEY }));
+    expect(id).toBeDefined();
+    expect(new ApiKeyCheck(["sk-other", KEY]).verify(headers({ authorization: `Bearer ${KEY}` }))).toBe(id);
+  });
+
+  test("different keys get different ids, and an id never contains its key", () => {
+    const check = new ApiKeyCheck([KEY, "sk-gw-second"]);
+    const first = check.verify(headers({ "x-api-key": KEY }));
+    const second = check.verify(headers({ "x-api-key": "sk-gw-second" }));
+    expect(first).not.toBe(second);
+    expect(`${first} ${second}`).not.toContain("sk-gw");
+  });
+
+  test("an open gateway gives no key id", () => {
+    expect(new ApiKeyCheck([]).verify(headers({ "x-api-key": KEY }))).toBeUndefined();
+  });
 });

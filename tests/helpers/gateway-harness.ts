@@ -78,7 +78,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), text);
   writeFileSync(configPath, configSource(mock.url, options.config(mock.url), options.imports));
   const log = recordingLogger();
-  const running = await startGateway({ configPath, projectRoot: dir, port: 0, host: "127.0.0.1", log, watch: options.watch ?? false, deps: options.deps });
+  const running = await startGateway({ configPath, projectRoot: dir, dataDir: join(dir, "data"), port: 0, host: "127.0.0.1", log, watch: options.watch ?? false, deps: options.deps });
   const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: options.apiKey ?? "unused", maxRetries: 0, timeout: 20_000 });
   let n = 0;
   return {

@@ -32,7 +32,7 @@ describe("defaultDecision", () => {
     // BUG (src/pipeline/default-judge.ts, retryOrFailover): the retry branch drops `cooldownMs`, so a
     // 429 that is retried never puts the target in cooldown for the advertised time (DESIGN §5), and
     // concurrent requests keep hitting it first.
-    test.todo("a short Retry-After also puts the target in cooldown for the advertised time", () => {
+    test("a short Retry-After also puts the target in cooldown for the advertised time", () => {
       expect(decide(http(429, { retryAfterMs: 3_000 }))).toMatchObject({ action: "retry", delayMs: 3_000, cooldownMs: 3_000 });
     });
 

@@ -47,4 +47,13 @@ describe("parseRetryAfter", () => {
       expect(parseRetryAfter(headers({ "retry-after": value }), NOW)).toBeUndefined();
     }
   });
+
+  // BUG (src/pipeline/retry-after.ts, the Date.parse fallback): Bun's Date.parse is lenient and reads
+  // "-1", "+5" or "1,5" as dates in 2001, so these garbage values become a wait of 0 ms (retry at once)
+  // instead of "no usable Retry-After". Suggested: only try Date.parse on an HTTP-date shape, e.g.
+  // /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/ (plus the obsolete forms if wanted).
+  test("signed or comma numbers are garbage, not dates", () => {
+    const parsed = ["-1", "+5", "1,5"].map((value) => parseRetryAfter(headers({ "retry-after": value }), NOW));
+    expect(parsed).toEqual([undefined, undefined, undefined]);
+  });
 });

@@ -1,0 +1,67 @@
+/**
+ * The gateway's metrics (GET /metrics): requests, latencies, attempts and failovers from each finished
+ * request; health, log queue and config reloads read at scrape time.
+ */
+import { Counter, Gauge, Histogram, Registry } from "./registry.ts";
+import type { CompletionSummary } from "../plugin/types.ts";
+import type { WriterStats } from "../store/log-writer.ts";
+import type { HealthRegistry } from "../routing/health.ts";
+import type { ResolvedConfig } from "../config/types.ts";
+
+export interface MetricSources {
+  writer?: () => WriterStats;
+  health: HealthRegistry;
+  config: () => ResolvedConfig;
+  now: () => number;
+}
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests = this.registry.add(new Counter("smartroute_requests_total", "Chat completion requests by tier, final model and status."));
+  private readonly latency = this.registry.add(new Histogram("smartroute_request_duration_seconds", "Total request time, by tier."));
+  private readonly ttft = this.registry.add(new Histogram("smartroute_time_to_first_token_seconds", "Time to the first content sent to the client, by tier."));
+  private readonly overhead = this.registry.add(new Histogram("smartroute_gateway_overhead_seconds", "Time spent in the gateway itself, upstream time excluded."));
+  private readonly attempts = this.registry.add(new Counter("smartroute_upstream_attempts_total", "Upstream attempts by target and outcome."));
+  private readonly failovers = this.registry.add(new Counter("smartroute_failovers_total", "Failovers away from a target (before or after the first byte)."));
+  private readonly reloads = this.registry.add(new Counter("smartroute_config_reloads_total", "Config reloads by result (ok / failed)."));
+
+  constructor(sources: MetricSources) {
+    const writer = sources.writer;
+    this.registry.add(
+      new Gauge("smartroute_target_cooldown", "1 while a target is in cooldown (circuit open), else 0.", () =>
+        [...sources.config().targets.keys()].map((target) => ({ labels: { target }, value: sources.health.cooldownOf(target, sources.now()) ? 1 : 0 })),
+      ),
+    );
+    if (writer) {
+      this.registry.add(new Gauge("smartroute_log_queue_depth", "Request log entries waiting to be written.", () => [{ value: writer().queued }]));
+      this.registry.add(new Gauge("smartroute_log_queue_max_depth", "Largest request log queue seen since start.", () => [{ value: writer().maxQueued }]));
+      this.registry.add(new Gauge("smartroute_log_rows_written_total", "Request log rows written since start.", () => [{ value: writer().written }]));
+      this.registry.add(
+        new Gauge("smartroute_log_dropped_total", "Request log data dropped under overload, by kind (bodies: the row kept; rows: lost).", () => [
+          { labels: { kind: "bodies" }, value: writer().bodiesShed },
+          { labels: { kind: "rows" }, value: writer().rowsDropped },
+        ]),
+      );
+    }
+  }
+
+  observe(summary: CompletionSummary): void {
+    const tier = summary.tier;
+    this.requests.inc({ tier, model: summary.target?.ref ?? "", status: String(summary.status) });
+    this.latency.observe({ tier }, summary.finishedAt - summary.startedAt);
+    if (summary.firstTokenAt !== undefined) this.ttft.observe({ tier }, summary.firstTokenAt - summary.startedAt);
+    this.overhead.observe({}, summary.overheadMs);
+    for (const attempt of summary.attempts) {
+      this.attempts.inc({ target: attempt.target, outcome: attempt.outcome });
+      if (attempt.outcome === "failover" || attempt.outcome === "cut") this.failovers.inc({ target: attempt.target });
+    }
+  }
+
+  configReloaded(ok: boolean): void {
+    this.reloads.inc({ result: ok ? "ok" : "failed" });
+  }
+
+  render(): string {
+    return this.registry.render();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Request log queries: a filtered list with keyset paging (newest first, fast at any depth), one
+ * request in full, and streamed CSV / JSONL export that never builds the whole file in memory.
+ */
+import type { SQLQueryBindings } from "bun:sqlite";
+import type { Store } from "../db.ts";
+
+export interface LogFilter {
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+  /** "ok" (200), "error" (anything else), or one status code. */
+  status?: "ok" | "error" | number;
+  tier?: string;
+  /** Final "provider/model". */
+  model?: string;
+  apiKeyId?: string;
+  /** Text searched (case-insensitive) in the prompt and the request and response bodies. */
+  q?: string;
+}
+
+export interface LogListItem {
+  seq: number;
+  id: string;
+  ts: number;
+  requestedModel: string;
+  tier: string;
+  model: string | null;
+  status: number;
+  errorClass: string | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  attempts: number;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  tokenSource: string | null;
+  costUsd: number | null;
+  stream: boolean;
+  apiKeyId: string | null;
+  promptPreview: string | null;
+}
+
+const LIST_COLUMNS = `seq, id, ts, requested_model AS requestedModel, tier, model, status, error_class AS errorClass, latency_ms AS latencyMs, ttft_ms AS ttftMs, attempts, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, token_source AS tokenSource, cost_usd AS costUsd, stream, api_key_id AS apiKeyId, prompt_preview AS promptPreview`;
+
+/** `LIKE` with its wildcards escaped, so a search for "100%" finds "100%". */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function where(filter: LogFilter, cursor?: number): { sql: string; params: SQLQueryBindings[] } {
+  const clauses: string[] = [];
+  const params: SQLQueryBindings[] = [];
+  const add = (clause: string, ...values: SQLQueryBindings[]) => {
+    clauses.push(clause);
+    params.push(...values);
+  };
+  if (cursor !== undefined) add("seq < ?", cursor);
+  if (filter.from !== undefined) add("ts >= ?", filter.from);
+  if (filter.to !== undefined) add("ts < ?", filter.to);
+  if (filter.status === "ok") add("status = 200");
+  else if (filter.status === "error") add("status <> 200");
+  else if (typeof filter.status === "number") add("status = ?", filter.status);
+  if (filter.tier) add("tier = ?", filter.tier);
+  if (filter.model) add("model = ?", filter.model);
+  if (filter.apiKeyId) add("api_key_id = ?", filter.apiKeyId);
+  if (filter.q) {
+    const pattern = likePattern(filter.q);
+    add("(prompt_preview LIKE ? ESCAPE '\\' OR request_body LIKE ? ESCAPE '\\' OR response_body LIKE ? ESCAPE '\\')", pattern, pattern, pattern);
+  }
+  return { sql: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", params };
+}
+
+const toItem = (row: LogListItem): LogListItem => ({ ...row, stream: Boolean(row.stream) });
+
+/** One page, newest first. Pass the returned `nextCursor` back to get the next page. */
+export function listLogs(store: Store, filter: LogFilter, page: { cursor?: number; limit?: number } = {}): { items: LogListItem[]; nextCursor?: number } {
+  const limit = Math.min(Math.max(page.limit ?? 50, 1), 500);
+  const { sql, params } = where(filter, page.cursor);
+  const rows = store.sqlite.query(`SELECT ${LIST_COLUMNS} FROM requests ${sql} ORDER BY seq DESC LIMIT ?`).all(...params, limit + 1) as LogListItem[];
+  const items = rows.slice(0, limit).map(toItem);
+  return { items, nextCursor: rows.length > limit ? items[items.length - 1].seq : undefined };
+}
+
+export interface LogDetail extends LogListItem {
+  apiKeyId: string | null;
+  clientIp: string | null;
+  tierReason: string | null;
+  errorMessage: string | null;
+  overheadMs: number;
+  attemptTrace: unknown[];
+  requestBody: unknown;
+  responseBody: unknown;
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // a truncated body stays text
+  }
+}
+
+/** One request in full, bodies parsed when they are JSON. */
+export function getLog(store: Store, id: string): LogDetail | undefined {
+  const row = store.sqlite
+    .query(`SELECT ${LIST_COLUMNS}, client_ip AS clientIp, tier_reason AS tierReason, error_message AS errorMessage, overhead_ms AS overheadMs, attempt_trace AS attemptTrace, request_body AS requestBody, response_body AS responseBody FROM requests WHERE id = ?`)
+    .get(id) as (LogDetail & { attemptTrace: string; requestBody: string | null; responseBody: string | null }) | null;
+  if (!row) return undefined;
+  return { ...toItem(row), ...row, stream: Boolean(row.stream), attemptTrace: JSON.parse(row.attemptTrace), requestBody: parseJson(row.requestBody), responseBody: parseJson(row.responseBody) };
+}
+
+const CSV_COLUMNS: (keyof LogListItem | "errorMessage" | "tierReason")[] = ["id", "ts", "requestedModel", "tier", "tierReason", "model", "status", "errorClass", "errorMessage", "latencyMs", "ttftMs", "attempts", "promptTokens", "completionTokens", "tokenSource", "costUsd", "stream", "apiKeyId", "promptPreview"];
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = String(value);
+  // Quote when needed; a leading = + - @ is prefixed so a spreadsheet does not run it as a formula.
+  const safe = /^[=+\-@]/.test(text) && typeof value === "string" ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * Every matching request, newest first, as CSV (list columns) or JSONL (full rows with bodies), read
+ * from SQLite in pages as the client consumes the stream.
+ */
+export function exportLogs(store: Store, filter: LogFilter, format: "csv" | "jsonl"): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let cursor: number | undefined;
+  let started = false;
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (done) return;
+      let out = "";
+      if (!started && format === "csv") out += `${CSV_COLUMNS.join(",")}\n`;
+      started = true;
+      const { sql, params } = where(filter, cursor);
+      const columns = format === "csv" ? `${LIST_COLUMNS}, error_message AS errorMessage, tier_reason AS tierReason` : "*";
+      const rows = store.sqlite.query(`SELECT ${columns} FROM requests ${sql} ORDER BY seq DESC LIMIT 1000`).all(...params) as Record<string, unknown>[];
+      for (const row of rows) out += format === "csv" ? `${CSV_COLUMNS.map((c) => csvCell(c === "stream" ? Boolean(row[c]) : row[c])).join(",")}\n` : `${JSON.stringify(row)}\n`;
+      if (rows.length < 1000) done = true;
+      else cursor = rows[rows.length - 1].seq as number;
+      if (out) controller.enqueue(encoder.encode(out));
+      if (done) controller.close();
+    },
+  });
+}

@@ -10,6 +10,7 @@ import { MemoryHealthRegistry, type HealthRegistry } from "./routing/health.ts";
 import { ApiKeyCheck } from "./auth/api-keys.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
 import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
+import { scheduleRetention } from "./store/retention.ts";
 import type { Store } from "./store/db.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { ResolvedConfig } from "./config/types.ts";
@@ -35,6 +36,7 @@ export class Gateway {
   readonly writer?: LogWriter;
   readonly metrics: GatewayMetrics;
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
+  private readonly stopRetention?: () => void;
 
   constructor(options: GatewayOptions) {
     this.live = options.live;
@@ -42,7 +44,10 @@ export class Gateway {
     this.store = options.store;
     this.health = options.health ?? new MemoryHealthRegistry();
     const clock = options.deps?.clock ?? systemClock;
-    if (options.store) this.writer = new LogWriter({ store: options.store, log: options.log, ...options.writer });
+    if (options.store) {
+      this.writer = new LogWriter({ store: options.store, log: options.log, ...options.writer });
+      this.stopRetention = scheduleRetention(options.store, () => this.live.get().logging, options.log);
+    }
     const writer = this.writer;
     this.metrics = new GatewayMetrics({ writer: writer && (() => writer.stats), health: this.health, config: () => this.live.get(), now: () => clock.now() });
     this.live.onReload((event) => this.metrics.configReloaded(event.ok));
@@ -75,6 +80,7 @@ export class Gateway {
   /** Stops the watcher, writes every queued log row, closes the store. */
   close(): void {
     this.live.close();
+    this.stopRetention?.();
     this.writer?.close();
     this.store?.close();
   }

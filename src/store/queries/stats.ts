@@ -1,0 +1,175 @@
+/**
+ * Statistics for a time range, answered from the rollups (per minute up to three days, per UTC day
+ * beyond), so a month of traffic is a few hundred small rows however many requests it held.
+ * Percentiles come from the merged latency histograms (interpolated inside a bucket).
+ */
+import { addTo, emptyHistogram, quantile } from "../histogram.ts";
+import type { Store } from "../db.ts";
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const BUCKET_CHOICES = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 6 * HOUR, DAY, 7 * DAY];
+
+interface RollupRow {
+  period: number;
+  tier: string;
+  model: string;
+  requests: number;
+  errors: number;
+  attempts: number;
+  failovers: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  latency_sum: number;
+  latency_hist: string;
+  ttft_sum: number;
+  ttft_count: number;
+  ttft_hist: string;
+}
+
+export interface Totals {
+  requests: number;
+  errors: number;
+  /** errors / requests (0 when there were none). */
+  errorRate: number;
+  /** Requests per second over the range. */
+  rps: number;
+  attemptsPerRequest: number;
+  failovers: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  latencyMs: { avg?: number; p50?: number; p95?: number; p99?: number };
+  ttftMs: { avg?: number; p50?: number; p95?: number; p99?: number };
+}
+
+export interface SeriesPoint extends Totals {
+  t: number;
+  byTier: Record<string, number>;
+}
+
+export interface StatsResult {
+  from: number;
+  to: number;
+  bucketMs: number;
+  /** Which rollup answered: "minute" or "day" (then the range edges are whole UTC days). */
+  resolution: "minute" | "day";
+  totals: Totals;
+  /** The same figures for the period of equal length just before. */
+  previous: Totals;
+  series: SeriesPoint[];
+  byTier: (Totals & { tier: string })[];
+  byModel: (Totals & { model: string })[];
+}
+
+class Accumulator {
+  requests = 0;
+  errors = 0;
+  attempts = 0;
+  failovers = 0;
+  promptTokens = 0;
+  completionTokens = 0;
+  costUsd = 0;
+  latencySum = 0;
+  latencyHist = emptyHistogram();
+  ttftSum = 0;
+  ttftCount = 0;
+  ttftHist = emptyHistogram();
+
+  add(r: RollupRow): void {
+    this.requests += r.requests;
+    this.errors += r.errors;
+    this.attempts += r.attempts;
+    this.failovers += r.failovers;
+    this.promptTokens += r.prompt_tokens;
+    this.completionTokens += r.completion_tokens;
+    this.costUsd += r.cost_usd;
+    this.latencySum += r.latency_sum;
+    addTo(this.latencyHist, JSON.parse(r.latency_hist));
+    this.ttftSum += r.ttft_sum;
+    this.ttftCount += r.ttft_count;
+    addTo(this.ttftHist, JSON.parse(r.ttft_hist));
+  }
+
+  totals(seconds: number): Totals {
+    const pct = (h: number[]) => ({ p50: quantile(h, 0.5), p95: quantile(h, 0.95), p99: quantile(h, 0.99) });
+    return {
+      requests: this.requests,
+      errors: this.errors,
+      errorRate: this.requests > 0 ? this.errors / this.requests : 0,
+      rps: seconds > 0 ? this.requests / seconds : 0,
+      attemptsPerRequest: this.requests > 0 ? this.attempts / this.requests : 0,
+      failovers: this.failovers,
+      promptTokens: this.promptTokens,
+      completionTokens: this.completionTokens,
+      costUsd: this.costUsd,
+      latencyMs: { avg: this.requests > 0 ? this.latencySum / this.requests : undefined, ...pct(this.latencyHist) },
+      ttftMs: { avg: this.ttftCount > 0 ? this.ttftSum / this.ttftCount : undefined, ...pct(this.ttftHist) },
+    };
+  }
+}
+
+/** A bucket size giving at most about 120 points, never finer than the rollup. */
+export function chooseBucket(spanMs: number, resolution: "minute" | "day"): number {
+  const floor = resolution === "day" ? DAY : MINUTE;
+  return BUCKET_CHOICES.find((b) => b >= floor && spanMs / b <= 120) ?? BUCKET_CHOICES[BUCKET_CHOICES.length - 1];
+}
+
+function rows(store: Store, resolution: "minute" | "day", from: number, to: number, filter: { tier?: string; model?: string }): RollupRow[] {
+  const table = resolution === "minute" ? "stats_minute" : "stats_day";
+  const column = resolution;
+  const clauses = [`${column} >= ?`, `${column} < ?`];
+  const params: (string | number)[] = [from, to];
+  if (filter.tier) (clauses.push("tier = ?"), params.push(filter.tier));
+  if (filter.model) (clauses.push("model = ?"), params.push(filter.model));
+  return store.sqlite.query(`SELECT ${column} AS period, * FROM ${table} WHERE ${clauses.join(" AND ")}`).all(...params) as RollupRow[];
+}
+
+export function queryStats(store: Store, range: { from: number; to: number; bucketMs?: number; tier?: string; model?: string }): StatsResult {
+  const span = Math.max(range.to - range.from, MINUTE);
+  const resolution = span > 3 * DAY ? "day" : "minute";
+  const unit = resolution === "day" ? DAY : MINUTE;
+  const from = Math.floor(range.from / unit) * unit;
+  const to = Math.ceil(range.to / unit) * unit;
+  const bucketMs = Math.max(range.bucketMs ?? chooseBucket(to - from, resolution), unit);
+  const seconds = (to - from) / 1000;
+  const current = rows(store, resolution, from, to, range);
+  const previous = rows(store, resolution, from - (to - from), from, range);
+
+  const total = new Accumulator();
+  const before = new Accumulator();
+  const byTier = new Map<string, Accumulator>();
+  const byModel = new Map<string, Accumulator>();
+  const buckets = new Map<number, { acc: Accumulator; byTier: Record<string, number> }>();
+  for (const r of current) {
+    total.add(r);
+    (byTier.get(r.tier) ?? byTier.set(r.tier, new Accumulator()).get(r.tier)!).add(r);
+    if (r.model) (byModel.get(r.model) ?? byModel.set(r.model, new Accumulator()).get(r.model)!).add(r);
+    const t = from + Math.floor((r.period - from) / bucketMs) * bucketMs;
+    let bucket = buckets.get(t);
+    if (!bucket) buckets.set(t, (bucket = { acc: new Accumulator(), byTier: {} }));
+    bucket.acc.add(r);
+    bucket.byTier[r.tier] = (bucket.byTier[r.tier] ?? 0) + r.requests;
+  }
+  for (const r of previous) before.add(r);
+
+  const series: SeriesPoint[] = [];
+  for (let t = from; t < to; t += bucketMs) {
+    const bucket = buckets.get(t);
+    const span = Math.min(bucketMs, to - t) / 1000;
+    series.push({ t, ...(bucket?.acc ?? new Accumulator()).totals(span), byTier: bucket?.byTier ?? {} });
+  }
+  return {
+    from,
+    to,
+    bucketMs,
+    resolution,
+    totals: total.totals(seconds),
+    previous: before.totals(seconds),
+    series,
+    byTier: [...byTier].map(([tier, acc]) => ({ tier, ...acc.totals(seconds) })).sort((a, b) => b.requests - a.requests),
+    byModel: [...byModel].map(([model, acc]) => ({ model, ...acc.totals(seconds) })).sort((a, b) => b.requests - a.requests),
+  };
+}

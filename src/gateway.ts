@@ -45,7 +45,7 @@ export class Gateway {
     this.health = options.health ?? new MemoryHealthRegistry();
     const clock = options.deps?.clock ?? systemClock;
     if (options.store) {
-      this.writer = new LogWriter({ store: options.store, log: options.log, ...options.writer });
+      this.writer = new LogWriter({ store: options.store, log: options.log, flushIntervalMs: () => this.live.get().logging.flushIntervalMs, ...options.writer });
       this.stopRetention = scheduleRetention(options.store, () => this.live.get().logging, options.log);
     }
     const writer = this.writer;

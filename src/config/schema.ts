@@ -90,6 +90,7 @@ export const ConfigSchema: TSchema = closed({
       bodies: Type.Optional(Type.Union([Type.Literal("full"), Type.Literal("truncated"), Type.Literal("none")])),
       retentionDays: Type.Optional(Type.Number({ minimum: 0 })),
       maxDbMb: Type.Optional(Type.Number({ minimum: 1 })),
+      flushIntervalMs: Type.Optional(Type.Number({ minimum: 1, maximum: 600_000 })),
     }),
   ),
   limits: Type.Optional(closed({ maxBodyBytes: Type.Optional(Type.Integer({ minimum: 1024 })) })),

@@ -103,6 +103,8 @@ export interface GatewayConfigInput {
     retentionDays?: number;
     /** Size cap of the log database in MB (default 1 024). */
     maxDbMb?: number;
+    /** Longest time a finished request waits in memory before its row is written (default 20). */
+    flushIntervalMs?: number;
   };
   limits?: {
     /** Largest accepted request body in bytes (default 10 MiB). Larger bodies get 413. */

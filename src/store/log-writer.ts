@@ -18,8 +18,8 @@ export interface LogWriterOptions {
   maxQueue?: number;
   /** Queue length above which the oldest entries lose their bodies (default 10 000). */
   shedBodiesAbove?: number;
-  /** Longest time an entry waits before it is written (default 20 ms). */
-  flushIntervalMs?: number;
+  /** Longest time an entry waits before it is written, read at each scheduling (default 20 ms). */
+  flushIntervalMs?: number | (() => number);
   /** Rows per transaction at most (default 5 000). */
   batchSize?: number;
 }
@@ -59,7 +59,7 @@ export class LogWriter {
   private readonly listeners = new Set<(rows: TailRow[]) => void>();
   private readonly maxQueue: number;
   private readonly shedBodiesAbove: number;
-  private readonly flushIntervalMs: number;
+  private readonly flushIntervalMs: () => number;
   private readonly batchSize: number;
   private closed = false;
   readonly stats: WriterStats = { queued: 0, maxQueued: 0, written: 0, bodiesShed: 0, rowsDropped: 0, flushes: 0, failedFlushes: 0 };
@@ -67,7 +67,8 @@ export class LogWriter {
   constructor(private readonly options: LogWriterOptions) {
     this.maxQueue = options.maxQueue ?? 200_000;
     this.shedBodiesAbove = options.shedBodiesAbove ?? 10_000;
-    this.flushIntervalMs = options.flushIntervalMs ?? 20;
+    const interval = options.flushIntervalMs ?? 20;
+    this.flushIntervalMs = typeof interval === "number" ? () => interval : interval;
     this.batchSize = options.batchSize ?? 5_000;
     const sqlite = options.store.sqlite;
     this.insert = sqlite.prepare(`INSERT INTO requests (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (id) DO NOTHING`);
@@ -88,7 +89,7 @@ export class LogWriter {
     }
     this.stats.queued = this.queue.length;
     if (this.queue.length > this.stats.maxQueued) this.stats.maxQueued = this.queue.length;
-    if (this.timer === undefined) this.timer = setTimeout(() => this.flushSoon(), this.queue.length >= this.batchSize ? 0 : this.flushIntervalMs);
+    if (this.timer === undefined) this.timer = setTimeout(() => this.flushSoon(), this.queue.length >= this.batchSize ? 0 : this.flushIntervalMs());
   }
 
   private flushSoon(): void {

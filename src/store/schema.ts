@@ -40,7 +40,9 @@ export const requests = sqliteTable(
     requestBody: text("request_body"),
     responseBody: text("response_body"),
   },
-  (t) => [index("requests_ts").on(t.ts), index("requests_status_ts").on(t.status, t.ts), index("requests_tier_ts").on(t.tier, t.ts), index("requests_model_ts").on(t.model, t.ts), index("requests_key_ts").on(t.apiKeyId, t.ts)],
+  // One column each: SQLite appends the rowid (seq) to every index, so `WHERE model = ? ORDER BY seq DESC`
+  // walks the model index backwards and stops after one page, at any depth.
+  (t) => [index("requests_ts").on(t.ts), index("requests_status").on(t.status), index("requests_tier").on(t.tier), index("requests_model").on(t.model), index("requests_key").on(t.apiKeyId)],
 );
 
 /** Aggregates per minute, tier and model, updated by the log writer in the same transaction as the rows. */

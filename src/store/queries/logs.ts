@@ -48,7 +48,19 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function where(filter: LogFilter, cursor?: number): { sql: string; params: SQLQueryBindings[] } {
+/**
+ * A time range as a range of `seq` too: rows are numbered in write order, which follows time closely,
+ * so the newest-first scan on the primary key can start and stop near the range instead of walking
+ * the whole table. The bounds are taken over the rows in the range (through the ts index), so they
+ * never exclude one; the ts clauses stay for exactness.
+ */
+function seqBounds(store: Store, filter: LogFilter): { min?: number; max?: number } {
+  if (filter.from === undefined && filter.to === undefined) return {};
+  const row = store.sqlite.query("SELECT min(seq) AS min, max(seq) AS max FROM requests WHERE ts >= ? AND ts < ?").get(filter.from ?? 0, filter.to ?? Number.MAX_SAFE_INTEGER) as { min: number | null; max: number | null };
+  return { min: row.min ?? 0, max: row.max ?? -1 };
+}
+
+function where(filter: LogFilter, cursor?: number, bounds: { min?: number; max?: number } = {}): { sql: string; params: SQLQueryBindings[] } {
   const clauses: string[] = [];
   const params: SQLQueryBindings[] = [];
   const add = (clause: string, ...values: SQLQueryBindings[]) => {
@@ -56,6 +68,8 @@ function where(filter: LogFilter, cursor?: number): { sql: string; params: SQLQu
     params.push(...values);
   };
   if (cursor !== undefined) add("seq < ?", cursor);
+  if (bounds.min !== undefined) add("seq >= ?", bounds.min);
+  if (bounds.max !== undefined) add("seq <= ?", bounds.max);
   if (filter.from !== undefined) add("ts >= ?", filter.from);
   if (filter.to !== undefined) add("ts < ?", filter.to);
   if (filter.status === "ok") add("status = 200");
@@ -76,7 +90,7 @@ const toItem = (row: LogListItem): LogListItem => ({ ...row, stream: Boolean(row
 /** One page, newest first. Pass the returned `nextCursor` back to get the next page. */
 export function listLogs(store: Store, filter: LogFilter, page: { cursor?: number; limit?: number } = {}): { items: LogListItem[]; nextCursor?: number } {
   const limit = Math.min(Math.max(page.limit ?? 50, 1), 500);
-  const { sql, params } = where(filter, page.cursor);
+  const { sql, params } = where(filter, page.cursor, seqBounds(store, filter));
   const rows = store.sqlite.query(`SELECT ${LIST_COLUMNS} FROM requests ${sql} ORDER BY seq DESC LIMIT ?`).all(...params, limit + 1) as LogListItem[];
   const items = rows.slice(0, limit).map(toItem);
   return { items, nextCursor: rows.length > limit ? items[items.length - 1].seq : undefined };
@@ -130,13 +144,15 @@ export function exportLogs(store: Store, filter: LogFilter, format: "csv" | "jso
   let cursor: number | undefined;
   let started = false;
   let done = false;
+  let bounds: { min?: number; max?: number } | undefined;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
       if (done) return;
       let out = "";
       if (!started && format === "csv") out += `${CSV_COLUMNS.join(",")}\n`;
       started = true;
-      const { sql, params } = where(filter, cursor);
+      bounds ??= seqBounds(store, filter);
+      const { sql, params } = where(filter, cursor, bounds);
       const columns = format === "csv" ? `${LIST_COLUMNS}, error_message AS errorMessage, tier_reason AS tierReason` : "*";
       const rows = store.sqlite.query(`SELECT ${columns} FROM requests ${sql} ORDER BY seq DESC LIMIT 1000`).all(...params) as Record<string, unknown>[];
       for (const row of rows) out += format === "csv" ? `${CSV_COLUMNS.map((c) => csvCell(c === "stream" ? Boolean(row[c]) : row[c])).join(",")}\n` : `${JSON.stringify(row)}\n`;

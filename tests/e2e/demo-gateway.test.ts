@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
-import { collectStream, ROOT } from "../helpers/gateway-harness.ts";
+import { collectStream, freePort, ROOT } from "../helpers/gateway-harness.ts";
 
 const dataDir = join(mkdtempSync(join(tmpdir(), "smartroute-demo-")), "state");
-const port = 20000 + Math.floor(Math.random() * 20000);
+const port = freePort();
 let child: ReturnType<typeof Bun.spawn>;
 let banner = "";
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockUpstream } from "../../bench/mock-upstream.ts";
-import { configSource, ROOT } from "../helpers/gateway-harness.ts";
+import { configSource, freePort, ROOT } from "../helpers/gateway-harness.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "smartroute-shutdown-"));
 const mock = startMockUpstream();
@@ -20,7 +20,7 @@ afterAll(async () => {
 test("every answered request is in the database after SIGTERM", async () => {
   writeFileSync(join(dir, "gateway.config.ts"), configSource(mock.url, `  tiers: { t1: { models: ["a/m"] } },
   logging: { flushIntervalMs: 60_000 },`));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = freePort();
   const child = Bun.spawn([process.execPath, join(ROOT, "src/main.ts")], {
     cwd: dir,
     env: { ...process.env, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_DATA_DIR: join(dir, "data"), GATEWAY_LOG_LEVEL: "warn" },

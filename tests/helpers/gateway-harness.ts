@@ -124,3 +124,11 @@ export async function rawStream(url: string, body: object, headers: Record<strin
   const response = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ stream: true, ...body }) });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
+
+/** A port that was free a moment ago (the OS picks it), for a gateway started as its own process. */
+export function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = probe.port!;
+  probe.stop(true);
+  return port;
+}

@@ -19,6 +19,7 @@ import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./r
 import { ClientGoneError, type HeldStream } from "./attempt.ts";
 import { overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
 import { StreamAssembler } from "./assemble.ts";
+import { callDirect } from "./direct-call.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { ChatRequest, CompletionSummary, RequestContext } from "../plugin/types.ts";
 
@@ -40,7 +41,7 @@ export class Pipeline {
     let state: RequestState | undefined;
     try {
       const body = parseChatRequest(call.body);
-      const ctx = this.context(id, body, call.signal);
+      const ctx = this.context(id, body, call.signal, config);
       state = await this.route(ctx, body, config, call.client ?? {});
       const accepted = await attemptLoop(state);
       return this.respond(state, accepted);
@@ -49,9 +50,10 @@ export class Pipeline {
     }
   }
 
-  private context(id: string, body: ChatRequest, signal: AbortSignal): RequestContext {
+  private context(id: string, body: ChatRequest, signal: AbortSignal, config: ResolvedConfig): RequestContext {
     const { clock, random, log } = this.deps;
-    return { id, body, text: latestUserText(body.messages), requestedModel: body.model, clock, random, log, signal };
+    const complete: RequestContext["complete"] = (request, options) => callDirect(config, this.deps, request, { ...options, signal });
+    return { id, body, text: latestUserText(body.messages), requestedModel: body.model, clock, random, log, signal, complete };
   }
 
   /** Stages 1 (guards) to 4: which tier, and which targets in which order. */

@@ -80,6 +80,27 @@ export interface RequestContext {
   signal: AbortSignal;
   /** Set once the route is chosen. */
   tier?: string;
+  /**
+   * Calls one configured model directly — not through the pipeline: no classification, no failover —
+   * for plugins that ask a model (an LLM classifier, a vision bridge). Rejects on any failure or when
+   * `timeoutMs` (default 10 000) passes, or when the client goes away.
+   */
+  complete(request: DirectRequest, options?: { timeoutMs?: number }): Promise<DirectAnswer>;
+}
+
+/** A direct call to one model: `model` is "provider/model" (a provider of the config). */
+export interface DirectRequest {
+  model: string;
+  messages: ChatMessage[];
+  [key: string]: unknown;
+}
+
+export interface DirectAnswer {
+  /** The answer's text (first choice). */
+  text: string;
+  usage?: Usage;
+  /** The whole chat.completion body. */
+  body: unknown;
 }
 
 /** One attempt of a request against one target. */

@@ -92,6 +92,8 @@ export interface ContextOptions {
   nowMs?: number;
   seed?: number;
   log?: Logger;
+  /** What `ctx.complete` answers (default: rejects, as with no model to ask). */
+  complete?: RequestContext["complete"];
 }
 
 /** A request context as the pipeline builds it, with injected clock, randomness and logger. */
@@ -107,6 +109,7 @@ export function requestContext(options: ContextOptions): RequestContext {
     random: seededRandom(options.seed ?? 1),
     log: options.log ?? silentLogger(),
     signal: new AbortController().signal,
+    complete: options.complete ?? (async () => Promise.reject(new Error("no model in this test context"))),
   };
 }
 

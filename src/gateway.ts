@@ -7,10 +7,12 @@ import { LiveConfig } from "./config/live.ts";
 import { Pipeline } from "./pipeline/pipeline.ts";
 import { systemClock } from "./pipeline/clock.ts";
 import { MemoryHealthRegistry, type HealthRegistry } from "./routing/health.ts";
+import { UsageTracker } from "./routing/usage.ts";
 import { ApiKeyCheck } from "./auth/api-keys.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
 import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
 import { scheduleRetention } from "./store/retention.ts";
+import { persistHealth } from "./store/health-store.ts";
 import type { Store } from "./store/db.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { ResolvedConfig } from "./config/types.ts";
@@ -37,16 +39,19 @@ export class Gateway {
   readonly metrics: GatewayMetrics;
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
   private readonly stopRetention?: () => void;
+  private readonly stopHealthPersistence?: () => void;
 
   constructor(options: GatewayOptions) {
     this.live = options.live;
     this.log = options.log;
     this.store = options.store;
-    this.health = options.health ?? new MemoryHealthRegistry();
+    const health = options.health ?? new MemoryHealthRegistry(() => this.live.get().health, options.log);
+    this.health = health;
     const clock = options.deps?.clock ?? systemClock;
     if (options.store) {
       this.writer = new LogWriter({ store: options.store, log: options.log, flushIntervalMs: () => this.live.get().logging.flushIntervalMs, ...options.writer });
       this.stopRetention = scheduleRetention(options.store, () => this.live.get().logging, options.log);
+      if (health instanceof MemoryHealthRegistry) this.stopHealthPersistence = persistHealth(options.store, health, options.log);
     }
     const writer = this.writer;
     this.metrics = new GatewayMetrics({ writer: writer && (() => writer.stats), health: this.health, config: () => this.live.get(), now: () => clock.now() });
@@ -62,6 +67,7 @@ export class Gateway {
       newId: () => `req_${crypto.randomUUID().replaceAll("-", "")}`,
       log: options.log,
       health: this.health,
+      usage: new UsageTracker(),
       record,
       ...options.deps,
     });
@@ -81,6 +87,7 @@ export class Gateway {
   close(): void {
     this.live.close();
     this.stopRetention?.();
+    this.stopHealthPersistence?.();
     this.writer?.close();
     this.store?.close();
   }

@@ -83,6 +83,10 @@ export const ConfigSchema: TSchema = closed({
       rateLimitCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),
       authCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),
       failureCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),
+      decayHalfLifeMs: Type.Optional(Type.Number({ minimum: 1 })),
+      openAfterFailures: Type.Optional(Type.Integer({ minimum: 0 })),
+      openCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),
+      maxCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),
     }),
   ),
   logging: Type.Optional(

@@ -95,6 +95,14 @@ export interface GatewayConfigInput {
     authCooldownMs?: number;
     /** Cooldown after an attempt failed for any other reason (default 0: none). */
     failureCooldownMs?: number;
+    /** The failure penalty halves every this many ms, so old failures fade (default 300 000). */
+    decayHalfLifeMs?: number;
+    /** Failures in a row that open a target's circuit (default 5; 0: never by count). */
+    openAfterFailures?: number;
+    /** Cooldown when failures in a row open the circuit; doubled after each failed probe (default 30 000). */
+    openCooldownMs?: number;
+    /** Longest cooldown a failed probe can grow to (default 600 000). */
+    maxCooldownMs?: number;
   };
   logging?: {
     /** How much of request and response bodies the log keeps (default "full"). */

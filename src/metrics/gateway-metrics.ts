@@ -27,11 +27,15 @@ export class GatewayMetrics {
 
   constructor(sources: MetricSources) {
     const writer = sources.writer;
+    const views = () => [...sources.config().targets.keys()].map((target) => sources.health.view(target, sources.now()));
+    this.registry.add(new Gauge("smartroute_target_health_score", "Health score of each target, 0 (failing or in cooldown) to 100.", () => views().map((v) => ({ labels: { target: v.target }, value: v.score }))));
     this.registry.add(
-      new Gauge("smartroute_target_cooldown", "1 while a target is in cooldown (circuit open), else 0.", () =>
-        [...sources.config().targets.keys()].map((target) => ({ labels: { target }, value: sources.health.cooldownOf(target, sources.now()) ? 1 : 0 })),
+      new Gauge("smartroute_target_circuit_state", "Circuit state of each target: 0 closed, 1 half-open (probing), 2 open (cooldown).", () =>
+        views().map((v) => ({ labels: { target: v.target }, value: v.state === "closed" ? 0 : v.state === "half_open" ? 1 : 2 })),
       ),
     );
+    this.registry.add(new Gauge("smartroute_target_latency_seconds", "Latency average (EWMA) of each target's answers.", () => views().filter((v) => v.latencyMs !== undefined).map((v) => ({ labels: { target: v.target }, value: v.latencyMs! / 1000 }))));
+    this.registry.add(new Gauge("smartroute_target_ttft_seconds", "Time-to-first-token average (EWMA) of each target's streams.", () => views().filter((v) => v.ttftMs !== undefined).map((v) => ({ labels: { target: v.target }, value: v.ttftMs! / 1000 }))));
     if (writer) {
       this.registry.add(new Gauge("smartroute_log_queue_depth", "Request log entries waiting to be written.", () => [{ value: writer().queued }]));
       this.registry.add(new Gauge("smartroute_log_queue_max_depth", "Largest request log queue seen since start.", () => [{ value: writer().maxQueued }]));

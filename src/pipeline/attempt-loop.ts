@@ -6,7 +6,7 @@
 import { GatewayError } from "../errors.ts";
 import { firstAnswer, notifyAll } from "../plugin/runner.ts";
 import { matchesTarget } from "../plugin/match.ts";
-import { defaultDecision } from "./default-judge.ts";
+import { defaultDecision, healthEffect } from "./default-judge.ts";
 import { runAttempt, type AttemptRun } from "./attempt.ts";
 import type { RequestState } from "./state.ts";
 import type { AttemptInfo, AttemptOutcome, ChatRequest, Decision, Target } from "../plugin/types.ts";
@@ -56,6 +56,7 @@ export async function attemptOnce(state: RequestState, target: Target, info: Att
   const { deps, config } = state;
   const provider = config.providers[target.provider];
   const startedAt = deps.clock.now();
+  deps.health.beginAttempt(target.ref, startedAt);
   const run = await runAttempt({
     provider,
     target,
@@ -78,8 +79,9 @@ export async function attemptOnce(state: RequestState, target: Target, info: Att
     errorClass: run.outcome.errorClass,
     reason: decision.reason,
   });
-  if (decision.cooldownMs) deps.health.coolDown(target.ref, deps.clock.now() + decision.cooldownMs, decision.reason);
-  if (decision.action === "accept") deps.health.recordSuccess(target.ref);
+  const now = deps.clock.now();
+  deps.health.record(target.ref, now, healthEffect(run.outcome, decision, state.stream));
+  if (decision.action === "accept") deps.usage.record(state.tier, target.ref, now);
   notifyAll(config.plugins, "onAttempt", (p) => p.onAttempt?.(run.outcome, info), deps.log);
   return { run, decision };
 }

@@ -3,6 +3,7 @@
  * a serious gateway does with that kind of failure; retry rules in the config can override any of them.
  */
 import type { AttemptInfo, AttemptOutcome, Decision } from "../plugin/types.ts";
+import type { AttemptEffect } from "../routing/health.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 
 /** The parts of the config the default semantics read. */
@@ -26,6 +27,28 @@ function transient(outcome: AttemptOutcome, attempt: AttemptInfo, config: JudgeC
   const cooldownMs = config.health.failureCooldownMs || undefined;
   if (attempt.onTarget < config.retry.perTarget) return retryOrFailover(attempt, attempt.backoffMs(), `${what}: retry`, now);
   return { action: "failover", reason: `${what}: failover`, cooldownMs };
+}
+
+/**
+ * What an attempt does to its target's health: a success with its latency, or a failure penalty by
+ * kind (silence weighs most, a rate limit least). A request refused for its own content (`fail`, or a
+ * context-length failover) is not the target's fault and costs nothing.
+ */
+export function healthEffect(outcome: AttemptOutcome, decision: Decision, stream: boolean): AttemptEffect {
+  if (decision.action === "accept") {
+    const { totalMs, firstTokenMs } = outcome.timings;
+    return { ok: true, penalty: 0, reason: decision.reason, latencyMs: stream ? undefined : totalMs, ttftMs: firstTokenMs };
+  }
+  if (decision.action === "fail" || decision.onlyTo) return { ok: false, penalty: 0, reason: decision.reason, cooldownMs: decision.cooldownMs };
+  const penalty =
+    outcome.errorClass === "timeout_connect" || outcome.errorClass === "timeout_first_token" || outcome.errorClass === "stall"
+      ? 3
+      : outcome.status === 429
+        ? 1
+        : outcome.status === 401 || outcome.status === 403
+          ? 5
+          : 2;
+  return { ok: false, penalty, reason: decision.reason, cooldownMs: decision.cooldownMs };
 }
 
 export function defaultDecision(outcome: AttemptOutcome, attempt: AttemptInfo, config: JudgeConfig, now: number): Decision {

@@ -72,10 +72,12 @@ export class Pipeline {
     const tier = config.tiers[chosen.tier];
     const candidates = await orderCandidates(tierTargets(route, tier?.name, config), {
       pinned: route.kind === "model" ? route.target : undefined,
+      tier: chosen.tier,
       strategy: tier?.strategy ?? "sequential",
       ctx,
       config,
       health: deps.health,
+      usage: deps.usage,
       log: deps.log,
     });
     const timeouts = tier?.timeouts ?? config.timeouts;
@@ -107,7 +109,8 @@ export class Pipeline {
       idleMs: state.timeouts.idleMs,
       deadline: state.deadline,
       now: () => this.deps.clock.now(),
-      continueAfter: (content, reason) => this.continueStream(state, accepted.index, content, reason),
+      onFailure: (failure) => this.streamFailed(state, failure),
+      continueAfter: (content) => this.continueStream(state, accepted.index, content),
       onEnd: (end) => this.completeStream(state, end, overhead),
       assembler: state.config.logging.bodies === "none" ? undefined : new StreamAssembler(),
     });
@@ -118,10 +121,7 @@ export class Pipeline {
    * Mid-stream failover: the next candidate that declares `prefill: true` continues the answer from the
    * text already sent (a trailing assistant message), within the attempt limit and deadline.
    */
-  private async continueStream(state: RequestState, index: number, content: string, reason: string): Promise<HeldStream | undefined> {
-    const last = state.attempts[state.attempts.length - 1];
-    if (last) last.outcome = "cut";
-    if (last) last.reason = reason;
+  private async continueStream(state: RequestState, index: number, content: string): Promise<HeldStream | undefined> {
     const limit = state.config.tiers[state.tier]?.maxAttempts ?? state.config.retry.maxAttempts;
     const body: ChatRequest = { ...state.body, messages: [...state.body.messages, { role: "assistant", content }] };
     for (const target of state.candidates.slice(index + 1)) {
@@ -135,6 +135,16 @@ export class Pipeline {
       run.discard();
     }
     return undefined;
+  }
+
+  /** A committed stream failed: its attempt is marked cut and its target pays for it in health. */
+  private streamFailed(state: RequestState, failure: { code: string; message: string }): void {
+    const last = state.attempts[state.attempts.length - 1];
+    if (last) {
+      last.outcome = "cut";
+      last.reason = failure.message;
+    }
+    if (state.target) this.deps.health.record(state.target.ref, this.deps.clock.now(), { ok: false, penalty: failure.code === "stream_stalled" ? 3 : 2, reason: failure.message });
   }
 
   private completeStream(state: RequestState, end: RelayEnd, overhead: number): void {

@@ -35,6 +35,8 @@ export interface RelayOptions {
   idleMs: number;
   deadline: number;
   now: () => number;
+  /** Told of every failure of the stream being relayed (before any continuation is tried). */
+  onFailure: (failure: { code: string; message: string }) => void;
   /** Tries to continue the answer elsewhere after a failure; resolves to the new stream or undefined. */
   continueAfter: (content: string, reason: string) => Promise<HeldStream | undefined>;
   onEnd: (end: RelayEnd) => void;
@@ -121,6 +123,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   };
 
   const recover = async (controller: ReadableStreamDefaultController<Uint8Array>, failure: { code: string; message: string }) => {
+    options.onFailure(failure);
     if (!progress.toolCalls && progress.finished.size === 0) {
       const next = await options.continueAfter(progress.content, failure.message).catch(() => undefined);
       if (next && !ended) {

@@ -7,6 +7,7 @@ import { healthyFirst, orderByStrategy } from "../routing/strategies.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { Logger, RequestContext, Target, Verdict } from "../plugin/types.ts";
 import type { HealthRegistry } from "../routing/health.ts";
+import type { UsageTracker } from "../routing/usage.ts";
 
 /** Runs guards (`onRequest`); the first rejection ends the request with its message. */
 export async function runGuards(ctx: RequestContext, config: ResolvedConfig, log: Logger): Promise<void> {
@@ -41,12 +42,13 @@ export async function classify(ctx: RequestContext, config: ResolvedConfig, log:
 /** Candidates in the order they will be tried: strategy, strategy plugins, then cooldowns last. */
 export async function orderCandidates(
   targets: Target[],
-  options: { pinned?: Target; strategy: ResolvedConfig["tiers"][string]["strategy"]; ctx: RequestContext; config: ResolvedConfig; health: HealthRegistry; log: Logger },
+  options: { pinned?: Target; tier: string; strategy: ResolvedConfig["tiers"][string]["strategy"]; ctx: RequestContext; config: ResolvedConfig; health: HealthRegistry; usage: UsageTracker; log: Logger },
 ): Promise<Target[]> {
   const rest = options.pinned ? targets.filter((t) => t.ref !== options.pinned!.ref) : targets;
-  let ordered = orderByStrategy(rest, options.strategy, options.ctx.random);
+  const now = options.ctx.clock.now();
+  let { ordered } = orderByStrategy(rest, options.strategy, { tier: options.tier, health: options.health, usage: options.usage, now, random: options.ctx.random });
   const strategies = options.config.plugins.filter((p) => p.orderTargets);
   if (strategies.length > 0) ordered = await waterfall(strategies, "orderTargets", ordered, (p, value) => p.orderTargets!(value, options.ctx), options.log);
-  ordered = healthyFirst(ordered, options.health, options.ctx.clock.now());
+  ordered = healthyFirst(ordered, options.health, now);
   return options.pinned ? [options.pinned, ...ordered] : ordered;
 }

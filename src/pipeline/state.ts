@@ -5,6 +5,7 @@
 import type { ResolvedConfig, Timeouts } from "../config/types.ts";
 import type { AttemptSummary, ChatRequest, CompletionSummary, Clock, Logger, RequestContext, Target, Usage } from "../plugin/types.ts";
 import type { HealthRegistry } from "../routing/health.ts";
+import type { UsageTracker } from "../routing/usage.ts";
 
 /** What the pipeline needs from the outside world, injected so tests control time, chance and network. */
 export interface PipelineDeps {
@@ -13,6 +14,8 @@ export interface PipelineDeps {
   log: Logger;
   fetch: (url: string, init: RequestInit) => Promise<Response>;
   health: HealthRegistry;
+  /** Recent use of each target, for the adaptive strategy. */
+  usage: UsageTracker;
   newId: () => string;
   /** Receives every finished request (the request log, metrics), with the config it ran on. Never awaited. */
   record?: (summary: CompletionSummary, config: ResolvedConfig) => void;

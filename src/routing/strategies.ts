@@ -1,10 +1,13 @@
 /**
- * Candidate ordering per tier strategy, then health: targets in cooldown go last (still tried when
- * everything else failed, so a request is never refused only because every model had a bad minute).
+ * Candidate ordering: the tier's strategy, then health. Targets whose circuit is open (or whose
+ * half-open probe is already taken) go last: still tried when everything else failed, so a request is
+ * never refused only because every model had a bad minute. A half-open target with its probe free
+ * keeps its place: the next request probes it.
  */
 import type { StrategyName } from "../config/types.ts";
 import type { Target } from "../plugin/types.ts";
 import type { HealthRegistry } from "./health.ts";
+import { scoreTargets, type ScoreInput, type ScoredTarget } from "./adaptive.ts";
 
 /** Weighted random order without replacement (Efraimidis–Spirakis: key = u^(1/w), highest first). */
 export function weightedShuffle(targets: Target[], random: () => number): Target[] {
@@ -14,17 +17,18 @@ export function weightedShuffle(targets: Target[], random: () => number): Target
     .map((entry) => entry.target);
 }
 
-export function orderByStrategy(targets: Target[], strategy: StrategyName, random: () => number): Target[] {
-  if (strategy === "sequential" || targets.length < 2) return targets;
-  // "adaptive" orders by weight until health scores exist (routing issue); until then it spreads load
-  // the way "random" does, and cooldowns below keep failing models at the back.
-  return weightedShuffle(targets, random);
+/** The strategy's order; for `adaptive` also each target's score (what explain shows). */
+export function orderByStrategy(targets: Target[], strategy: StrategyName, input: ScoreInput): { ordered: Target[]; scores?: ScoredTarget[] } {
+  if (targets.length < 2 || strategy === "sequential") return { ordered: targets };
+  if (strategy === "random") return { ordered: weightedShuffle(targets, input.random) };
+  const scores = scoreTargets(targets, input);
+  return { ordered: scores.map((s) => s.target), scores };
 }
 
-/** Moves targets in cooldown to the end, keeping the relative order of both groups. */
+/** Moves targets that cannot take traffic now to the end, keeping the relative order of both groups. */
 export function healthyFirst(targets: Target[], health: HealthRegistry, now: number): Target[] {
   const cooling: Target[] = [];
   const ready: Target[] = [];
-  for (const target of targets) (health.cooldownOf(target.ref, now) ? cooling : ready).push(target);
+  for (const target of targets) (health.availability(target.ref, now) === "cooling" ? cooling : ready).push(target);
   return cooling.length === 0 ? targets : [...ready, ...cooling];
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { healthyFirst, orderByStrategy, weightedShuffle } from "../../src/routing/strategies.ts";
 import { MemoryHealthRegistry } from "../../src/routing/health.ts";
+import { UsageTracker } from "../../src/routing/usage.ts";
 import { seededRandom, target } from "../helpers/run-hooks.ts";
 
 const refs = (targets: { ref: string }[]) => targets.map((t) => t.ref);
@@ -74,18 +75,20 @@ describe("weightedShuffle", () => {
   });
 });
 
+const input = (seed: number) => ({ tier: "t1", health: new MemoryHealthRegistry(), usage: new UsageTracker(), now: 1_000_000, random: seededRandom(seed) });
+
 describe("orderByStrategy", () => {
   test("sequential keeps the configured order", () => {
-    expect(refs(orderByStrategy([c, a, d, b], "sequential", seededRandom(1)))).toEqual(["p/c", "p/a", "p/d", "p/b"]);
+    expect(refs(orderByStrategy([c, a, d, b], "sequential", input(1)).ordered)).toEqual(["p/c", "p/a", "p/d", "p/b"]);
   });
 
   test("sequential ignores weights", () => {
     const heavy = target("p/heavy", { weight: 100 });
-    expect(orderByStrategy([a, heavy], "sequential", seededRandom(1))[0]).toBe(a);
+    expect(orderByStrategy([a, heavy], "sequential", input(1)).ordered[0]).toBe(a);
   });
 
   test("random follows the seeded weighted shuffle", () => {
-    expect(refs(orderByStrategy([a, b, c, d], "random", seededRandom(42)))).toEqual(refs(weightedShuffle([a, b, c, d], seededRandom(42))));
+    expect(refs(orderByStrategy([a, b, c, d], "random", input(42)).ordered)).toEqual(refs(weightedShuffle([a, b, c, d], seededRandom(42))));
   });
 });
 
@@ -98,20 +101,20 @@ describe("healthyFirst", () => {
 
   test("targets in cooldown go last, both groups keeping their relative order", () => {
     const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 5_000, "429");
-    health.coolDown("p/c", NOW + 5_000, "503");
+    health.coolDown("p/a", NOW + 5_000, "429", NOW);
+    health.coolDown("p/c", NOW + 5_000, "503", NOW);
     expect(refs(healthyFirst([a, b, c, d], health, NOW))).toEqual(["p/b", "p/d", "p/a", "p/c"]);
   });
 
   test("targets in cooldown are still in the list (tried when all else failed)", () => {
     const health = new MemoryHealthRegistry();
-    for (const t of [a, b]) health.coolDown(t.ref, NOW + 5_000, "down");
+    for (const t of [a, b]) health.coolDown(t.ref, NOW + 5_000, "down", NOW);
     expect(refs(healthyFirst([a, b], health, NOW))).toEqual(["p/a", "p/b"]);
   });
 
   test("a cooldown that has expired no longer moves the target", () => {
     const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 5_000, "429");
+    health.coolDown("p/a", NOW + 5_000, "429", NOW);
     expect(refs(healthyFirst([a, b], health, NOW + 5_000))).toEqual(["p/a", "p/b"]);
   });
 });
@@ -121,40 +124,40 @@ describe("MemoryHealthRegistry", () => {
 
   test("a target is in cooldown until its end, with the reason given", () => {
     const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 60_000, "429 rate limited");
+    health.coolDown("p/a", NOW + 60_000, "429 rate limited", NOW);
     expect(health.cooldownOf("p/a", NOW + 59_999)).toEqual({ until: NOW + 60_000, reason: "429 rate limited" });
   });
 
   test("the cooldown ends by itself when its time has passed", () => {
     const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 60_000, "429");
+    health.coolDown("p/a", NOW + 60_000, "429", NOW);
     expect(health.cooldownOf("p/a", NOW + 60_000)).toBeUndefined();
   });
 
   test("other targets are not affected", () => {
     const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 60_000, "429");
+    health.coolDown("p/a", NOW + 60_000, "429", NOW);
     expect(health.cooldownOf("p/b", NOW)).toBeUndefined();
   });
 
-  test("recordSuccess ends a cooldown at once", () => {
+  test("a success ends a cooldown at once", () => {
     const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 60_000, "503");
-    health.recordSuccess("p/a");
+    health.coolDown("p/a", NOW + 60_000, "503", NOW);
+    health.record("p/a", NOW, { ok: true, penalty: 0, reason: "answered" });
     expect(health.cooldownOf("p/a", NOW)).toBeUndefined();
   });
 
   test("a shorter cooldown does not cut a longer one short", () => {
     const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 300_000, "401");
-    health.coolDown("p/a", NOW + 1_000, "429");
+    health.coolDown("p/a", NOW + 300_000, "401", NOW);
+    health.coolDown("p/a", NOW + 1_000, "429", NOW);
     expect(health.cooldownOf("p/a", NOW + 2_000)?.reason).toBe("401");
   });
 
   test("a longer cooldown extends a shorter one", () => {
     const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 1_000, "429");
-    health.coolDown("p/a", NOW + 300_000, "401");
+    health.coolDown("p/a", NOW + 1_000, "429", NOW);
+    health.coolDown("p/a", NOW + 300_000, "401", NOW);
     expect(health.cooldownOf("p/a", NOW + 2_000)).toEqual({ until: NOW + 300_000, reason: "401" });
   });
 });

@@ -110,7 +110,8 @@ test("GET /metrics shows requests, latencies, attempts, failovers, the log queue
   expect(text).toMatch(/smartroute_failovers_total\{target="a\/bad\?fault=status&status=503"\} 1/);
   expect(text).toMatch(/smartroute_log_rows_written_total \d+/);
   expect(text).toContain('smartroute_log_dropped_total{kind="rows"} 0');
-  expect(text).toContain("smartroute_target_cooldown");
+  expect(text).toContain("smartroute_target_circuit_state");
+  expect(text).toContain("smartroute_target_health_score");
   await h.running.gateway.live.reload("test");
   expect(await (await fetch(`${h.url}/metrics`)).text()).toContain('smartroute_config_reloads_total{result="ok"} 1');
 });

@@ -5,6 +5,7 @@
  */
 import { isEnvRef, resolveEnv } from "./env.ts";
 import { DEFAULTS } from "./defaults.ts";
+import { hookLists } from "./hooks.ts";
 import type { GatewayConfigInput, ModelEntry, ResolvedConfig, ResolvedTier } from "./types.ts";
 import type { Plugin, Provider, Target } from "../plugin/types.ts";
 
@@ -141,6 +142,7 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
       limits: { ...DEFAULTS.limits, ...input.limits },
       pricing: input.pricing ?? {},
       plugins: input.plugins ?? [],
+      hooks: hookLists({ classifiers, adapters, rules: retry.rules, plugins: input.plugins ?? [] }),
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { EnvRef } from "./env.ts";
 import type { Classifier, ParamAdapter, Plugin, Provider, RetryRule, Target } from "../plugin/types.ts";
+import type { HookLists } from "./hooks.ts";
 
 /** Time budgets of one attempt and of the whole request, in milliseconds. */
 export interface Timeouts {
@@ -156,6 +157,8 @@ export interface ResolvedConfig {
   limits: Required<NonNullable<GatewayConfigInput["limits"]>>;
   pricing: NonNullable<GatewayConfigInput["pricing"]>;
   plugins: Plugin[];
+  /** Plugins by hook, in calling order (computed once per config). */
+  hooks: HookLists;
 }
 
 /** What `gateway.config.ts` may export: the config, or a function of the environment returning it. */

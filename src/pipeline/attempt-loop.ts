@@ -9,7 +9,7 @@ import { matchesTarget } from "../plugin/match.ts";
 import { defaultDecision, healthEffect } from "./default-judge.ts";
 import { runAttempt, type AttemptRun } from "./attempt.ts";
 import type { RequestState } from "./state.ts";
-import type { AttemptInfo, AttemptOutcome, ChatRequest, Decision, Target } from "../plugin/types.ts";
+import type { AttemptInfo, AttemptOutcome, BodyPatch, ChatRequest, Decision, Target } from "../plugin/types.ts";
 
 export interface Accepted {
   run: AttemptRun;
@@ -18,19 +18,26 @@ export interface Accepted {
   index: number;
 }
 
+/** A body with a patch applied: each key set, a key set to `undefined` removed. */
+export function applyPatch(body: ChatRequest, patch: BodyPatch): ChatRequest {
+  const next: ChatRequest = { ...body };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
 /** The attempt's body: the client's, with each matching adapter's patch applied in order. */
-export function adaptBody(state: RequestState, body: ChatRequest, attempt: AttemptInfo): ChatRequest {
+export async function adaptBody(state: RequestState, body: ChatRequest, attempt: AttemptInfo): Promise<ChatRequest> {
   let current: ChatRequest = { ...body, model: attempt.target.model };
-  for (const adapter of state.config.adapters) {
+  for (const adapter of state.config.hooks.adapters) {
     if (!matchesTarget(adapter.match, attempt.target)) continue;
     try {
-      const patch = adapter.adapt(current, attempt);
-      if (!patch) continue;
-      current = { ...current };
-      for (const [key, value] of Object.entries(patch)) {
-        if (value === undefined) delete current[key];
-        else current[key] = value;
-      }
+      const result = adapter.adapt(current, attempt);
+      // Most adapters are synchronous: await only the ones that are not.
+      const patch = result instanceof Promise ? await result : result;
+      if (patch) current = applyPatch(current, patch);
     } catch (error) {
       state.deps.log.warn(`adapter ${adapter.name} threw; its patch is skipped`, { error: String(error) });
     }
@@ -60,7 +67,7 @@ export async function attemptOnce(state: RequestState, target: Target, info: Att
   const run = await runAttempt({
     provider,
     target,
-    body: adaptBody(state, body, info),
+    body: await adaptBody(state, body, info),
     stream: state.stream,
     timeouts: state.timeouts,
     deadline: state.deadline,
@@ -82,12 +89,12 @@ export async function attemptOnce(state: RequestState, target: Target, info: Att
   const now = deps.clock.now();
   deps.health.record(target.ref, now, healthEffect(run.outcome, decision, state.stream));
   if (decision.action === "accept") deps.usage.record(state.tier, target.ref, now);
-  notifyAll(config.plugins, "onAttempt", (p) => p.onAttempt?.(run.outcome, info), deps.log);
+  notifyAll(config.hooks.observers, "onAttempt", (p) => p.onAttempt?.(run.outcome, info), deps.log);
   return { run, decision };
 }
 
 function judge(state: RequestState, outcome: AttemptOutcome, info: AttemptInfo): Decision {
-  const rules = state.config.retry.rules.filter((rule) => matchesTarget(rule.match, info.target));
+  const rules = state.config.hooks.rules.filter((rule) => matchesTarget(rule.match, info.target));
   const answer = firstAnswer(rules, "judge", (rule) => rule.judge(outcome, info), state.deps.log);
   return answer?.value ?? defaultDecision(outcome, info, state.config, state.deps.clock.now());
 }

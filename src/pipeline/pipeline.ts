@@ -173,7 +173,7 @@ export class Pipeline {
       firstTokenAt: state.firstTokenAt,
       overheadMs: overhead,
     };
-    notifyAll(state.config.plugins, "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
+    notifyAll(state.config.hooks.observers, "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
     try {
       this.deps.record?.(summary, state.config);
     } catch (err) {

@@ -11,7 +11,7 @@ import type { UsageTracker } from "../routing/usage.ts";
 
 /** Runs guards (`onRequest`); the first rejection ends the request with its message. */
 export async function runGuards(ctx: RequestContext, config: ResolvedConfig, log: Logger): Promise<void> {
-  const guards = config.plugins.filter((p) => p.onRequest);
+  const guards = config.hooks.guards;
   if (guards.length === 0) return;
   const answer = await firstAnswerAsync(guards, "onRequest", (p) => p.onRequest!(ctx), log);
   if (!answer) return;
@@ -23,7 +23,7 @@ export async function runGuards(ctx: RequestContext, config: ResolvedConfig, log
 /** The tier for an auto request: the first classifier that answers with a known tier, else the default. */
 export async function classify(ctx: RequestContext, config: ResolvedConfig, log: Logger): Promise<{ tier: string; reason: string }> {
   const answer = await firstAnswerAsync(
-    config.classifiers,
+    config.hooks.classifiers,
     "classify",
     async (classifier) => {
       const verdict = await classifier.classify(ctx);
@@ -47,7 +47,7 @@ export async function orderCandidates(
   const rest = options.pinned ? targets.filter((t) => t.ref !== options.pinned!.ref) : targets;
   const now = options.ctx.clock.now();
   let { ordered } = orderByStrategy(rest, options.strategy, { tier: options.tier, health: options.health, usage: options.usage, now, random: options.ctx.random });
-  const strategies = options.config.plugins.filter((p) => p.orderTargets);
+  const strategies = options.config.hooks.strategies;
   if (strategies.length > 0) ordered = await waterfall(strategies, "orderTargets", ordered, (p, value) => p.orderTargets!(value, options.ctx), options.log);
   ordered = healthyFirst(ordered, options.health, now);
   return options.pinned ? [options.pinned, ...ordered] : ordered;

@@ -240,8 +240,8 @@ export interface Plugin<Options = unknown> {
   classify?(ctx: RequestContext): MaybePromise<Verdict | undefined | void>;
   /** Strategy: reorders candidate targets; a waterfall over all plugins that have it. */
   orderTargets?(targets: Target[], ctx: RequestContext): MaybePromise<Target[]>;
-  /** Parameter adapter: returns a patch for this attempt's body; a waterfall. */
-  adapt?(body: ChatRequest, attempt: AttemptInfo): BodyPatch | undefined | void;
+  /** Parameter adapter: returns a patch for this attempt's body (or a promise of one); a waterfall. */
+  adapt?(body: ChatRequest, attempt: AttemptInfo): MaybePromise<BodyPatch | undefined | void>;
   /** Retry rule: the first decision wins; none gives the default semantics. */
   judge?(outcome: AttemptOutcome, attempt: AttemptInfo): Decision | undefined | void;
   /** Guard/observer at the start of a request; may reject it. */

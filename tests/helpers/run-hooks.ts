@@ -3,6 +3,7 @@
  * everything a hook can observe injected: a fixed clock, seeded randomness, a recording logger and a
  * signal that never aborts. Unit tests of plugins use these instead of building contexts by hand.
  */
+import { applyPatch as applyPipelinePatch } from "../../src/pipeline/attempt-loop.ts";
 import { firstAnswer, firstAnswerAsync } from "../../src/plugin/runner.ts";
 import type {
   AttemptInfo,
@@ -166,17 +167,14 @@ export function judgeWith(plugin: Plugin, result: AttemptOutcome, info: AttemptI
   return firstAnswer([plugin], "judge", (p) => p.judge?.(result, info), info.request.log)?.value;
 }
 
-/** Runs `plugin`'s adapt hook: its patch, or undefined (no change). */
+/** Runs `plugin`'s (synchronous) adapt hook: its patch, or undefined (no change). */
 export function adaptWith(plugin: Plugin, body: ChatRequest, info: AttemptInfo): BodyPatch | undefined {
-  return plugin.adapt?.(body, info) ?? undefined;
+  const result = plugin.adapt?.(body, info);
+  if (result instanceof Promise) throw new Error("this adapter is asynchronous: await plugin.adapt() instead");
+  return result ?? undefined;
 }
 
-/** Applies a patch as the pipeline does: each key set, a key set to undefined removed. */
+/** Applies a patch exactly as the pipeline does (the pipeline's own function). */
 export function applyPatch(body: ChatRequest, patch: BodyPatch | undefined): ChatRequest {
-  const next: ChatRequest = { ...body };
-  for (const [key, value] of Object.entries(patch ?? {})) {
-    if (value === undefined) delete next[key];
-    else next[key] = value;
-  }
-  return next;
+  return patch ? applyPipelinePatch(body, patch) : { ...body };
 }

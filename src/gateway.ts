@@ -8,6 +8,7 @@ import { Pipeline } from "./pipeline/pipeline.ts";
 import { systemClock } from "./pipeline/clock.ts";
 import { MemoryHealthRegistry, type HealthRegistry } from "./routing/health.ts";
 import { UsageTracker } from "./routing/usage.ts";
+import { ConversationMemory } from "./routing/conversations.ts";
 import { ApiKeyCheck } from "./auth/api-keys.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
 import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
@@ -68,6 +69,7 @@ export class Gateway {
       log: options.log,
       health: this.health,
       usage: new UsageTracker(),
+      conversations: new ConversationMemory(),
       record,
       ...options.deps,
     });

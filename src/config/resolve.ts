@@ -134,7 +134,7 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
       apiKeys,
       providers: input.providers,
       ...partial,
-      routing: { defaultTier, unknownModel: input.routing?.unknownModel ?? "classify" },
+      routing: { defaultTier, unknownModel: input.routing?.unknownModel ?? "classify", sticky: input.routing?.sticky ?? false, toolTurns: input.routing?.toolTurns ?? true },
       classifiers,
       adapters,
       health: { ...DEFAULTS.health, ...input.health },

@@ -59,6 +59,8 @@ export const ConfigSchema: TSchema = closed({
       defaultTier: Type.Optional(Type.String()),
       unknownModel: Type.Optional(Type.Union([Type.Literal("classify"), Type.Literal("reject")])),
       aliases: Type.Optional(Type.Record(Type.String(), Type.String({ minLength: 1 }))),
+      sticky: Type.Optional(Type.Boolean()),
+      toolTurns: Type.Optional(Type.Boolean()),
     }),
   ),
   classifiers: Type.Optional(Type.Array(PluginSchema("a classifier"))),

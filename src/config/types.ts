@@ -73,6 +73,13 @@ export interface GatewayConfigInput {
     unknownModel?: "classify" | "reject";
     /** Extra model names clients may use, e.g. `{ "gpt-4": "azure/gpt-4" }`. Default {}. */
     aliases?: Record<string, string>;
+    /**
+     * Within one conversation (same system prompt and first user message) an auto request never goes to
+     * a lower tier than the conversation already used, so upstream prompt caches stay warm. Default false.
+     */
+    sticky?: boolean;
+    /** An auto request whose last message is a tool result goes to the tier that made the call. Default true. */
+    toolTurns?: boolean;
   };
   /** Run in order for `model: "auto"`; the first answer wins. Default []. */
   classifiers?: Classifier[];
@@ -147,7 +154,7 @@ export interface ResolvedConfig {
   targets: Map<string, Target>;
   /** Model names clients may use (aliases, bare model names) → "provider/model". */
   modelNames: Map<string, string>;
-  routing: { defaultTier: string; unknownModel: "classify" | "reject" };
+  routing: { defaultTier: string; unknownModel: "classify" | "reject"; sticky: boolean; toolTurns: boolean };
   classifiers: Classifier[];
   retry: { rules: RetryRule[]; maxAttempts: number; perTarget: number; backoff: Required<BackoffOptions> };
   adapters: ParamAdapter[];

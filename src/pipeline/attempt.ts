@@ -49,6 +49,8 @@ export interface AttemptRun {
   json?: string;
   /** Accepted non-stream: the usage it reports. */
   usage?: Usage;
+  /** Accepted non-stream: the answer carries tool calls. */
+  toolCalls?: boolean;
   /** Streamed: the stream, held before its first content. */
   stream?: HeldStream;
   /** Releases the upstream call (for an outcome that is not accepted). */
@@ -193,6 +195,7 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
     outcome: { ok: true, status: response.status, headers: response.headers, text: facts.text.slice(0, 2000), timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },
     json: setup.provider.parseResponse ? JSON.stringify(body) : text,
     usage: facts.usage,
+    toolCalls: facts.toolCalls,
     discard: () => {},
   };
 }

@@ -12,7 +12,8 @@ import { notifyAll } from "../plugin/runner.ts";
 import { latestUserText } from "./message-text.ts";
 import { parseChatRequest } from "./accept.ts";
 import { chooseRoute, tierTargets } from "./route.ts";
-import { classify, orderCandidates, runGuards } from "./stages.ts";
+import { classify, orderCandidates, refineTier, runGuards } from "./stages.ts";
+import { turnKey } from "../routing/conversations.ts";
 import { attemptLoop, attemptInfo, attemptOnce, type Accepted } from "./attempt-loop.ts";
 import { relayStream, type RelayEnd } from "./relay.ts";
 import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
@@ -64,7 +65,7 @@ export class Pipeline {
     const route = chooseRoute(body.model, config);
     const chosen =
       route.kind === "auto"
-        ? await classify(ctx, config, deps.log)
+        ? refineTier(await classify(ctx, config, deps.log), ctx, config, deps.conversations)
         : route.kind === "tier"
           ? { tier: route.tier, reason: "tier requested by the client" }
           : { tier: route.tier ?? "none", reason: `model ${route.target.ref} requested by the client` };
@@ -99,6 +100,7 @@ export class Pipeline {
     const { run } = accepted;
     if (!run.stream) {
       state.usage = run.usage;
+      state.toolCalls = run.toolCalls;
       this.complete(state, 200, undefined, undefined, run.json);
       return jsonResponse(run.json ?? "", 200, headers);
     }
@@ -149,6 +151,7 @@ export class Pipeline {
 
   private completeStream(state: RequestState, end: RelayEnd, overhead: number): void {
     state.usage = end.usage;
+    state.toolCalls = end.toolCalls;
     if (end.malformed > 0) this.deps.log.warn("dropped malformed stream events", { requestId: state.ctx.id, count: end.malformed });
     const status = end.result === "complete" ? 200 : end.result === "client_gone" ? 499 : 502;
     this.complete(state, status, end.error, overhead, end.response);
@@ -173,6 +176,7 @@ export class Pipeline {
       firstTokenAt: state.firstTokenAt,
       overheadMs: overhead,
     };
+    if (state.toolCalls && state.config.routing.toolTurns) this.deps.conversations.set(turnKey(state.body.messages), state.tier, this.deps.clock.now());
     notifyAll(state.config.hooks.observers, "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
     try {
       this.deps.record?.(summary, state.config);

@@ -27,6 +27,8 @@ export interface RelayEnd {
   error?: { code: string; message: string };
   /** The reassembled answer, when an assembler was given. */
   response?: Record<string, unknown>;
+  /** The answer carried tool calls. */
+  toolCalls: boolean;
 }
 
 export interface RelayOptions {
@@ -80,7 +82,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     }
     const finishReason = progress.finished.values().next().value;
     const response = options.assembler?.result();
-    options.onEnd({ result: outcome, finishReason, usage: progress.usage, content: progress.content, malformed: progress.malformed, error, response });
+    options.onEnd({ result: outcome, finishReason, usage: progress.usage, content: progress.content, malformed: progress.malformed, error, response, toolCalls: progress.toolCalls });
   };
 
   /** The events of one upstream chunk, as one client chunk. Returns false if an error event came. */

@@ -8,6 +8,7 @@ import type { ResolvedConfig } from "../config/types.ts";
 import type { Logger, RequestContext, Target, Verdict } from "../plugin/types.ts";
 import type { HealthRegistry } from "../routing/health.ts";
 import type { UsageTracker } from "../routing/usage.ts";
+import { conversationKey, toolTurnOrigin, type ConversationMemory } from "../routing/conversations.ts";
 
 /** Runs guards (`onRequest`); the first rejection ends the request with its message. */
 export async function runGuards(ctx: RequestContext, config: ResolvedConfig, log: Logger): Promise<void> {
@@ -37,6 +38,31 @@ export async function classify(ctx: RequestContext, config: ResolvedConfig, log:
   );
   if (!answer) return { tier: config.routing.defaultTier, reason: "default tier (no classifier answered)" };
   return { tier: answer.value.tier, reason: `${answer.plugin.name}: ${answer.value.reason}` };
+}
+
+const rank = (config: ResolvedConfig, tier: string) => Object.keys(config.tiers).indexOf(tier);
+
+/**
+ * After classification (auto requests only): a tool-result turn goes back to the tier that made the
+ * call, and with `routing.sticky` a conversation never steps down to a lower tier (tiers rank in the
+ * order the config declares them).
+ */
+export function refineTier(chosen: { tier: string; reason: string }, ctx: RequestContext, config: ResolvedConfig, memory: ConversationMemory): { tier: string; reason: string } {
+  const now = ctx.clock.now();
+  const messages = ctx.body.messages;
+  let result = chosen;
+  if (config.routing.toolTurns) {
+    const origin = toolTurnOrigin(messages);
+    const tier = origin ? memory.get(origin, now) : undefined;
+    if (tier && tier in config.tiers) result = { tier, reason: "tool-result turn: the tier that made the tool call" };
+  }
+  if (config.routing.sticky) {
+    const key = conversationKey(messages);
+    const before = memory.get(key, now);
+    if (before && before in config.tiers && rank(config, before) > rank(config, result.tier)) result = { tier: before, reason: `sticky: the conversation already used ${before} (${result.reason})` };
+    memory.set(key, result.tier, now);
+  }
+  return result;
 }
 
 /** Candidates in the order they will be tried: strategy, strategy plugins, then cooldowns last. */

@@ -6,6 +6,7 @@ import type { ResolvedConfig, Timeouts } from "../config/types.ts";
 import type { AttemptSummary, ChatRequest, CompletionSummary, Clock, Logger, RequestContext, Target, Usage } from "../plugin/types.ts";
 import type { HealthRegistry } from "../routing/health.ts";
 import type { UsageTracker } from "../routing/usage.ts";
+import type { ConversationMemory } from "../routing/conversations.ts";
 
 /** What the pipeline needs from the outside world, injected so tests control time, chance and network. */
 export interface PipelineDeps {
@@ -16,6 +17,8 @@ export interface PipelineDeps {
   health: HealthRegistry;
   /** Recent use of each target, for the adaptive strategy. */
   usage: UsageTracker;
+  /** Tiers of recent conversations and tool-calling turns. */
+  conversations: ConversationMemory;
   newId: () => string;
   /** Receives every finished request (the request log, metrics), with the config it ran on. Never awaited. */
   record?: (summary: CompletionSummary, config: ResolvedConfig) => void;
@@ -42,6 +45,8 @@ export interface RequestState {
   target?: Target;
   usage?: Usage;
   firstTokenAt?: number;
+  /** The answer carried tool calls (its tool-result turn will come back to this tier). */
+  toolCalls?: boolean;
 }
 
 /** Milliseconds the gateway itself has spent on this request so far. */

@@ -15,6 +15,7 @@ import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
 import { scheduleRetention } from "./store/retention.ts";
 import { persistHealth } from "./store/health-store.ts";
 import type { Store } from "./store/db.ts";
+import { explainRequest, type Explanation } from "./pipeline/explain.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { ResolvedConfig } from "./config/types.ts";
 import type { CompletionSummary, Logger } from "./plugin/types.ts";
@@ -73,6 +74,11 @@ export class Gateway {
       record,
       ...options.deps,
     });
+  }
+
+  /** How a request would be routed, without calling any upstream (POST /api/explain). */
+  explain(body: unknown): Promise<Explanation> {
+    return explainRequest(body, this.live.get(), this.pipeline.deps);
   }
 
   /** The key check for a config snapshot (built once per config version). */

@@ -34,7 +34,7 @@ export interface ChatCall {
 }
 
 export class Pipeline {
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(readonly deps: PipelineDeps) {}
 
   /** Handles one chat completion on `config` (the snapshot this request keeps to its end). */
   async handle(call: ChatCall, config: ResolvedConfig): Promise<Response> {

@@ -8,7 +8,7 @@ import type { ResolvedConfig } from "../config/types.ts";
 import type { Logger, RequestContext, Target, Verdict } from "../plugin/types.ts";
 import type { HealthRegistry } from "../routing/health.ts";
 import type { UsageTracker } from "../routing/usage.ts";
-import { conversationKey, toolTurnOrigin, type ConversationMemory } from "../routing/conversations.ts";
+import { conversationKey, toolTurnOrigin, type TierMemory } from "../routing/conversations.ts";
 
 /** Runs guards (`onRequest`); the first rejection ends the request with its message. */
 export async function runGuards(ctx: RequestContext, config: ResolvedConfig, log: Logger): Promise<void> {
@@ -47,7 +47,7 @@ const rank = (config: ResolvedConfig, tier: string) => Object.keys(config.tiers)
  * call, and with `routing.sticky` a conversation never steps down to a lower tier (tiers rank in the
  * order the config declares them).
  */
-export function refineTier(chosen: { tier: string; reason: string }, ctx: RequestContext, config: ResolvedConfig, memory: ConversationMemory): { tier: string; reason: string } {
+export function refineTier(chosen: { tier: string; reason: string }, ctx: RequestContext, config: ResolvedConfig, memory: TierMemory): { tier: string; reason: string } {
   const now = ctx.clock.now();
   const messages = ctx.body.messages;
   let result = chosen;

@@ -1,18 +1,21 @@
 /**
- * The adaptive strategy: each candidate gets a score from its health, speed, configured weight and a
- * little chance, damped by its recent load and by being picked many times in a row; highest first.
+ * The adaptive strategy: each candidate gets a score and the highest goes first.
+ *   quality = 0.5·speed + 0.3·weight + 0.2·chance
+ *   score   = health² · quality · load · (1 − streak)
  * The original's formula (reference §5.4) is the starting point, with its flaws fixed:
- *  - the weights sum to 1, so health dominates (a failing model drops back) and chance only breaks ties;
- *  - speed is relative to the tier's fastest model, not to a fixed 30 s;
+ *  - health multiplies instead of adding a tenth: a failing model (score 33) drops far behind a
+ *    healthy one, whatever chance and load say, and one in cooldown (score 0) comes last;
+ *  - speed is relative to the tier's fastest model (its own latency average, not whole-request time);
  *  - a model's weight is relative to the tier's largest, not clamped to [0, 1];
- *  - the latency average is the target's own (EWMA of its attempts), not whole-request time;
- *  - the consecutive penalty is per tier and capped lower, so it spreads load without overruling health.
+ *  - load (successes in the last minute) and streak (picked lately in this tier) damp a model
+ *    multiplicatively, so they spread traffic among healthy models without overruling health;
+ *  - chance only breaks near-ties, and comes from the injected random source.
  */
 import type { Target } from "../plugin/types.ts";
 import type { HealthRegistry } from "./health.ts";
 import type { UsageTracker } from "./usage.ts";
 
-export const ADAPTIVE_WEIGHTS = { health: 0.45, speed: 0.25, weight: 0.15, chance: 0.15 };
+export const ADAPTIVE_WEIGHTS = { speed: 0.5, weight: 0.3, chance: 0.2 };
 
 export interface ScoredTarget {
   target: Target;
@@ -55,7 +58,7 @@ export function scoreTargets(targets: Target[], input: ScoreInput): ScoredTarget
       const chance = input.random();
       const load = maxLoad > 0 ? 1 - (loads[i] / maxLoad) * 0.5 : 1;
       const streak = streakPenalty(target.ref, history);
-      const score = (health * w.health + speed * w.speed + weight * w.weight + chance * w.chance) * load - streak;
+      const score = health * health * (speed * w.speed + weight * w.weight + chance * w.chance) * load * (1 - streak);
       return { target, score, parts: { health, speed, weight, chance, load, streak } };
     })
     .sort((a, b) => b.score - a.score);

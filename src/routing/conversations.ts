@@ -46,7 +46,13 @@ export function toolTurnOrigin(messages: ChatMessage[]): string | undefined {
   return turnKey(messages.slice(0, i));
 }
 
-export class ConversationMemory {
+/** What the router reads and writes about conversations (a shared store can implement it). */
+export interface TierMemory {
+  get(key: string, now: number): string | undefined;
+  set(key: string, tier: string, now: number): void;
+}
+
+export class ConversationMemory implements TierMemory {
   private readonly map = new Map<string, { tier: string; at: number }>();
 
   constructor(

@@ -27,7 +27,7 @@ export function recordingLogger(): Logger & { lines: string[] } {
  * The text of a config file: `body` is the object literal's contents. Providers `a` and `b` point at the
  * mock upstream; every built-in factory is imported.
  */
-export function configSource(mockUrl: string, body: string, extraImports = ""): string {
+export function configSource(mockUrl: string, body: string, extraImports = "", extraProviders = ""): string {
   return `import { defineConfig, env } from "${ROOT}/src/index.ts";
 import { openai, simulated, statusCodeRetry, errorKeywordRetry, modelParams } from "${ROOT}/plugins/index.ts";
 ${extraImports}
@@ -35,6 +35,7 @@ export default defineConfig({
   providers: {
     a: openai({ baseURL: "${mockUrl}" }),
     b: openai({ baseURL: "${mockUrl}" }),
+    ${extraProviders}
   },
 ${body}
 });
@@ -67,6 +68,8 @@ export interface HarnessOptions {
   files?: Record<string, string>;
   /** Extra import lines for the config file (e.g. a local plugin). */
   imports?: string;
+  /** Extra entries of `providers` (source text, e.g. `tp: toolProvider,`). */
+  providers?: string;
   /** Clock for the mock upstream's `flap` fault. */
   mockNow?: () => number;
 }
@@ -76,7 +79,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "smartroute-test-"));
   const configPath = join(dir, "gateway.config.ts");
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), text);
-  writeFileSync(configPath, configSource(mock.url, options.config(mock.url), options.imports));
+  writeFileSync(configPath, configSource(mock.url, options.config(mock.url), options.imports, options.providers));
   const log = recordingLogger();
   const running = await startGateway({ configPath, projectRoot: dir, dataDir: join(dir, "data"), port: 0, host: "127.0.0.1", log, watch: options.watch ?? false, deps: options.deps });
   const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: options.apiKey ?? "unused", maxRetries: 0, timeout: 20_000 });

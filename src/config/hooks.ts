@@ -1,7 +1,8 @@
 /**
  * Which plugins implement which hook, computed once per config (not per request). A plugin is called
- * for every hook it has, whichever list of the config it sits in: an adapter with an `onComplete`
- * observes, and a plugin in `plugins` with `adapt` and `judge` (a self-healing one) adapts and judges.
+ * for every hook it has, whichever list of the config it sits in (each list's own plugins first, then
+ * the others in config order): an adapter with an `onComplete` observes, and a self-healing plugin with
+ * `adapt` and `judge` does both from `adapters`, `retry.rules` or `plugins`.
  */
 import type { Classifier, ParamAdapter, Plugin, RetryRule, Strategy } from "../plugin/types.ts";
 
@@ -18,13 +19,14 @@ export interface HookLists {
 }
 
 export function hookLists(lists: { classifiers: Classifier[]; adapters: ParamAdapter[]; rules: RetryRule[]; plugins: Plugin[] }): HookLists {
-  const all = [...new Set([...lists.classifiers, ...lists.adapters, ...lists.rules, ...lists.plugins])];
+  const all = [...new Set<Plugin>([...lists.classifiers, ...lists.adapters, ...lists.rules, ...lists.plugins])];
+  const having = <P extends Plugin>(own: Plugin[], hook: keyof Plugin) => [...new Set([...own, ...all.filter((p) => typeof p[hook] === "function")])] as P[];
   return {
-    classifiers: lists.classifiers,
-    adapters: [...lists.adapters, ...(lists.plugins.filter((p) => p.adapt && !lists.adapters.includes(p as ParamAdapter)) as ParamAdapter[])],
-    rules: [...lists.rules, ...(lists.plugins.filter((p) => p.judge && !lists.rules.includes(p as RetryRule)) as RetryRule[])],
-    guards: lists.plugins.filter((p) => p.onRequest),
-    strategies: lists.plugins.filter((p) => p.orderTargets) as Strategy[],
+    classifiers: having<Classifier>(lists.classifiers, "classify"),
+    adapters: having<ParamAdapter>(lists.adapters, "adapt"),
+    rules: having<RetryRule>(lists.rules, "judge"),
+    guards: having(lists.plugins.filter((p) => p.onRequest), "onRequest"),
+    strategies: having<Strategy>([], "orderTargets"),
     observers: all.filter((p) => p.onAttempt || p.onComplete),
   };
 }

@@ -64,10 +64,11 @@ export async function attemptOnce(state: RequestState, target: Target, info: Att
   const provider = config.providers[target.provider];
   const startedAt = deps.clock.now();
   deps.health.beginAttempt(target.ref, startedAt);
+  info.body = await adaptBody(state, body, info);
   const run = await runAttempt({
     provider,
     target,
-    body: await adaptBody(state, body, info),
+    body: info.body,
     stream: state.stream,
     timeouts: state.timeouts,
     deadline: state.deadline,

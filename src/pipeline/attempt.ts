@@ -73,10 +73,10 @@ async function readCapped(response: Response, limit: number): Promise<string> {
   return text.slice(0, limit);
 }
 
-function errorDetails(text: string): { errorText: string; errorCode?: string } {
+function errorDetails(text: string): { errorText: string; errorCode?: string; errorParam?: string } {
   try {
     const error = errorIn(JSON.parse(text));
-    if (error) return { errorText: error.message, errorCode: error.code };
+    if (error) return { errorText: error.message, errorCode: error.code, errorParam: error.param };
   } catch {
     // not JSON: the raw text is the message
   }

@@ -8,13 +8,14 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** An `{ error: {...} }` object hidden in a 2xx body or stream event: its message and code. */
-export function errorIn(value: unknown): { message: string; code?: string } | undefined {
+export function errorIn(value: unknown): { message: string; code?: string; param?: string } | undefined {
   if (!isObj(value) || value.error === undefined || value.error === null) return undefined;
   const error = value.error;
   if (typeof error === "string") return { message: error };
   if (!isObj(error)) return { message: JSON.stringify(error) };
   const code = typeof error.code === "string" ? error.code : typeof error.type === "string" ? error.type : undefined;
-  return { message: typeof error.message === "string" ? error.message : JSON.stringify(error), code };
+  const param = typeof error.param === "string" ? error.param : undefined;
+  return { message: typeof error.message === "string" ? error.message : JSON.stringify(error), code, param };
 }
 
 export interface ChunkFacts {

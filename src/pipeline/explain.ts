@@ -55,6 +55,7 @@ export async function explainRequest(rawBody: unknown, config: ResolvedConfig, d
       askedModel = true;
       throw new GatewayError("invalid_request", NO_UPSTREAM);
     },
+    health: (ref) => deps.health.view(ref, deps.clock.now()),
   };
   const route = chooseRoute(body.model, config);
   const classifiers: ClassifierVerdict[] = [];

@@ -54,7 +54,8 @@ export class Pipeline {
   private context(id: string, body: ChatRequest, signal: AbortSignal, config: ResolvedConfig): RequestContext {
     const { clock, random, log } = this.deps;
     const complete: RequestContext["complete"] = (request, options) => callDirect(config, this.deps, request, { ...options, signal });
-    return { id, body, text: latestUserText(body.messages), requestedModel: body.model, clock, random, log, signal, complete };
+    const health: RequestContext["health"] = (ref) => this.deps.health.view(ref, clock.now());
+    return { id, body, text: latestUserText(body.messages), requestedModel: body.model, clock, random, log, signal, complete, health };
   }
 
   /** Stages 1 (guards) to 4: which tier, and which targets in which order. */

@@ -86,6 +86,8 @@ export interface RequestContext {
    * `timeoutMs` (default 10 000) passes, or when the client goes away.
    */
   complete(request: DirectRequest, options?: { timeoutMs?: number }): Promise<DirectAnswer>;
+  /** A target's health right now: score 0–100 and circuit state (for plugins choosing among models). */
+  health(ref: string): { score: number; state: "closed" | "open" | "half_open" };
 }
 
 /** A direct call to one model: `model` is "provider/model" (a provider of the config). */
@@ -117,6 +119,8 @@ export interface AttemptInfo {
   deadline: number;
   /** The configured jittered backoff before retrying this target (grows with `onTarget`). */
   backoffMs(): number;
+  /** The body as sent to this target, after every adapter (set once adapted; for retry rules). */
+  body?: ChatRequest;
 }
 
 /**
@@ -147,6 +151,8 @@ export interface AttemptOutcome {
   errorClass?: ErrorClass;
   /** Upstream error code (`error.code` or `error.type`), when the body had one. */
   errorCode?: string;
+  /** The request field the upstream's error names (`error.param`), when it names one. */
+  errorParam?: string;
   /** Error message or body text, for rules that match on text (at most a few KB). */
   errorText?: string;
   /** For a healthy answer: its first content (stream) or its content (non-stream), for keyword rules. */

@@ -111,6 +111,7 @@ export function requestContext(options: ContextOptions): RequestContext {
     log: options.log ?? silentLogger(),
     signal: new AbortController().signal,
     complete: options.complete ?? (async () => Promise.reject(new Error("no model in this test context"))),
+    health: () => ({ score: 100, state: "closed" }),
   };
 }
 

@@ -4,8 +4,10 @@
  *
  * The behaviour of each request is chosen by its `model` (`name?key=value&...`)
  * and an optional `x-mock` header: see bench/mock-upstream/params.ts and the
- * fault handlers below. Routes: POST /v1/chat/completions, GET /__stats,
- * POST /__reset; anything else is a 404 OpenAI-shaped error.
+ * fault handlers below. Routes: POST /v1/chat/completions, POST /v1/messages
+ * (Anthropic, see mock-upstream/anthropic.ts), POST /v1/responses (OpenAI
+ * Responses, see mock-upstream/responses.ts), GET /__stats, POST /__reset;
+ * anything else is a 404 OpenAI-shaped error.
  *
  * Run as a script: `bun bench/mock-upstream.ts` (listens on $PORT or 8900).
  */
@@ -14,6 +16,8 @@ import { type StreamLifecycle, planStream, sleep, sseResponse, untilAborted } fr
 import {
   completion, contentChunks, continueAfter, errorPayload, errorResponse, statusError, trailingAssistant, usageFor,
 } from "./mock-upstream/wire.ts";
+import { anthropicMessages } from "./mock-upstream/anthropic.ts";
+import { responsesApi } from "./mock-upstream/responses.ts";
 
 export { mockReply } from "./mock-upstream/wire.ts";
 
@@ -222,6 +226,10 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
   function route(req: Request): Response | Promise<Response> {
     const path = new URL(req.url).pathname;
     if (req.method === "POST" && path === "/v1/chat/completions") return chatCompletions(req);
+    if (req.method === "POST" && (path === "/v1/messages" || path === "/v1/responses")) {
+      const server = { record, track, nextId: () => ++nextId };
+      return path === "/v1/messages" ? anthropicMessages(req, server) : responsesApi(req, server);
+    }
     if (req.method === "GET" && path === "/__stats") return Response.json(stats);
     if (req.method === "POST" && path === "/__reset") {
       reset();

@@ -1,6 +1,8 @@
 /** Every built-in plugin factory. Built-ins are written against `src/index.ts` only, as a user's would be. */
 export { openai, type OpenAIOptions } from "./providers/openai.ts";
 export { simulated, type SimulatedOptions } from "./providers/simulated.ts";
+export { anthropic, type AnthropicOptions } from "./providers/anthropic.ts";
+export { openaiResponses, type OpenAIResponsesOptions } from "./providers/openai-responses.ts";
 export { statusCodeRetry, type StatusCodeRetryOptions } from "./retry/status-code-retry.ts";
 export { errorKeywordRetry, type ErrorKeywordRetryOptions } from "./retry/error-keyword-retry.ts";
 export { modelParams, type ModelParamsOptions } from "./adapters/model-params.ts";

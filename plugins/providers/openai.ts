@@ -1,10 +1,9 @@
 import { definePlugin, resolveEnv, Type, type ChatRequest, type EnvRef, type Provider, type Static } from "../../src/index.ts";
+import { BaseURL, Secret } from "./shared/openai-chat.ts";
 
-const EnvReference = Type.Object({ name: Type.String() }, { additionalProperties: true, description: "env(\"NAME\")" });
-const Secret = Type.Union([Type.String(), EnvReference], { description: "a literal or env(\"NAME\"); shown masked" });
 const Options = Type.Object(
   {
-    baseURL: Type.Union([Type.String({ pattern: "^https?://" }), EnvReference], { description: "the API root, e.g. https://api.openai.com/v1, or env(\"NAME\")" }),
+    baseURL: BaseURL,
     apiKey: Type.Optional(Secret),
     headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "extra headers sent upstream" })),
     streamUsage: Type.Optional(Type.Boolean({ description: "ask for usage on streams (stream_options.include_usage); default true" })),

@@ -176,7 +176,7 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
   let body: unknown;
   try {
     body = JSON.parse(text);
-    if (setup.provider.parseResponse) body = setup.provider.parseResponse(body, setup.target);
+    if (setup.provider.parseResponse) body = setup.provider.parseResponse(body, setup.target, setup.body);
   } catch {
     return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: response is not JSON: ${text.slice(0, 200)}` }, response.headers);
   }
@@ -205,7 +205,7 @@ async function readUntilFirstContent(
   setup: AttemptSetup,
   h: Helpers & { watchdog: Watchdog; abortReason: () => string | undefined },
 ): Promise<AttemptRun> {
-  const upstream = new UpstreamStream(response.body!, setup.provider, setup.target);
+  const upstream = new UpstreamStream(response.body!, setup.provider, setup.target, setup.body);
   const held: StreamItem[] = [];
   let text = "";
   let content = false;

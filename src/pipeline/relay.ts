@@ -89,7 +89,11 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   const forward = (controller: ReadableStreamDefaultController<Uint8Array>, items: StreamItem[], skipPreamble: boolean): string | undefined => {
     let out = "";
     for (const item of items) {
-      if (item.error) return item.error.message;
+      if (item.error) {
+        // What came before the error in this chunk was counted as sent: send it.
+        if (out) controller.enqueue(encoder.encode(out));
+        return item.error.message;
+      }
       options.assembler?.add(item.chunk);
       const f = item.facts;
       for (const i of f.choices) progress.open.add(i);

@@ -5,7 +5,7 @@
  */
 import { SseParser } from "./sse.ts";
 import { chunkFacts, errorIn, type ChunkFacts } from "./chunks.ts";
-import type { Provider, Target } from "../plugin/types.ts";
+import type { ChatRequest, Provider, StreamParser, Target } from "../plugin/types.ts";
 
 export interface StreamItem {
   /** The event's data as the client receives it. */
@@ -29,13 +29,13 @@ export class UpstreamStream {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly parser = new SseParser();
   private finished = false;
+  /** The provider's translator for this stream; undefined when events are OpenAI chunks already. */
+  private readonly parse: StreamParser | undefined;
 
-  constructor(
-    body: ReadableStream<Uint8Array>,
-    private readonly provider: Provider,
-    private readonly target: Target,
-  ) {
+  constructor(body: ReadableStream<Uint8Array>, provider: Provider, target: Target, request: ChatRequest) {
     this.reader = body.getReader();
+    const parseStream = provider.parseStream?.bind(provider);
+    this.parse = provider.createStreamParser?.(request, target) ?? (parseStream && ((event) => parseStream(event, target)));
   }
 
   /** The next network chunk's events. Rejects when the connection fails or is aborted. */
@@ -62,10 +62,10 @@ export class UpstreamStream {
   }
 
   private translate(data: string, event: string | undefined, items: StreamItem[]): void {
-    if (this.provider.parseStream) {
+    if (this.parse) {
       let chunks: unknown[];
       try {
-        chunks = this.provider.parseStream({ event, data }, this.target);
+        chunks = this.parse({ event, data });
       } catch {
         this.malformed += 1;
         return;

@@ -277,6 +277,9 @@ export interface SseEvent {
   data: string;
 }
 
+/** Translates one upstream stream, event by event, into chat.completion.chunk objects; may keep state. */
+export type StreamParser = (event: SseEvent) => unknown[];
+
 /** A provider: translates to and from an upstream's protocol. */
 export interface Provider<O = unknown> extends Plugin<O> {
   kind: "provider";
@@ -286,11 +289,20 @@ export interface Provider<O = unknown> extends Plugin<O> {
   buildRequest(body: ChatRequest, target: Target): UpstreamRequest;
   /** Sends the request itself instead of `fetch` (a local simulator, a custom transport). */
   send?(request: UpstreamRequest, signal: AbortSignal): Promise<Response>;
-  /** Turns a non-stream response body into OpenAI's chat.completion shape (identity when absent). */
-  parseResponse?(body: unknown, target: Target): unknown;
+  /**
+   * Turns a non-stream response body into OpenAI's chat.completion shape (identity when absent).
+   * `request` is the (adapted) body the upstream request was built from.
+   */
+  parseResponse?(body: unknown, target: Target, request: ChatRequest): unknown;
   /**
    * Turns one upstream stream event into OpenAI chat.completion.chunk objects (raw passthrough when
    * absent). Return an empty array to drop the event.
    */
   parseStream?(event: SseEvent, target: Target): unknown[];
+  /**
+   * Creates the translator of one upstream stream (one per attempt), for protocols whose events only
+   * make sense together (ids, usage and block indexes spread over several events): the provider object
+   * is shared by concurrent streams, so that state cannot live on it. Takes precedence over `parseStream`.
+   */
+  createStreamParser?(body: ChatRequest, target: Target): StreamParser;
 }

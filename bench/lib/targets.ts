@@ -1,0 +1,42 @@
+/**
+ * The systems a scenario compares, addressed so each gets the same upstream work: the gateway is asked
+ * for a tier, the mock (directly or through the bare proxy) for the model string that tier sends it.
+ */
+import { BENCH_API_KEY, SHAPES } from "./models.ts";
+import type { Server } from "./servers.ts";
+
+export type Shape = "plain" | "stream" | "first" | "slow";
+
+/** Model strings of the bench config's tiers as the mock receives them. */
+const UPSTREAM_MODEL: Record<Shape, string> = {
+  plain: "m1",
+  stream: `s200?${SHAPES.stream}`,
+  first: `first?${SHAPES.first}`,
+  slow: `slow?${SHAPES.slow}`,
+};
+
+const GATEWAY_TIER: Record<Shape, string> = { plain: "t1", stream: "stream200", first: "first", slow: "slow" };
+
+export interface Target {
+  name: string;
+  server: Server;
+  url: string;
+  headers: Record<string, string>;
+  model(shape: Shape): string;
+}
+
+const JSON_HEADERS = { "content-type": "application/json" };
+
+export function upstreamTarget(name: string, server: Server): Target {
+  return { name, server, url: server.chatUrl, headers: JSON_HEADERS, model: (shape) => UPSTREAM_MODEL[shape] };
+}
+
+export function gatewayTarget(server: Server, name = "gateway"): Target {
+  return {
+    name,
+    server,
+    url: server.chatUrl,
+    headers: { ...JSON_HEADERS, authorization: `Bearer ${BENCH_API_KEY}` },
+    model: (shape) => GATEWAY_TIER[shape],
+  };
+}

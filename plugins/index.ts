@@ -8,3 +8,7 @@ export { errorKeywordRetry, type ErrorKeywordRetryOptions } from "./retry/error-
 export { modelParams, type ModelParamsOptions } from "./adapters/model-params.ts";
 export { visionBridge, type VisionBridgeOptions } from "./adapters/vision-bridge.ts";
 export { selfHealingParams, type SelfHealingParamsOptions, type FixSuggestion } from "./adapters/self-healing-params.ts";
+export { keywordClassifier, defaultKeywordRules, type KeywordClassifierOptions, type KeywordRule } from "./classifiers/keyword-classifier.ts";
+export { complexityClassifier, type ComplexityClassifierOptions } from "./classifiers/complexity-classifier.ts";
+export { llmIntentClassifier, DEFAULT_INTENT_PROMPT, type LlmIntentClassifierOptions } from "./classifiers/llm-intent-classifier.ts";
+export { randomTier, type RandomTierOptions } from "./classifiers/random-tier.ts";

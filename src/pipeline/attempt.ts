@@ -102,10 +102,11 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
   if (setup.clientSignal.aborted) throw new ClientGoneError();
   setup.clientSignal.addEventListener("abort", onClientAbort);
   const watchdog = new Watchdog(abort, now);
-  const close = () => {
+  /** Detaches from the client's signal; aborts the upstream call unless its body was read to the end. */
+  const close = (consumed = false) => {
     watchdog.disarm();
     setup.clientSignal.removeEventListener("abort", onClientAbort);
-    if (abortReason === undefined) abort("done");
+    if (abortReason === undefined && !consumed) abort("done");
   };
   let headersMs: number | undefined;
   const fail = (errorClass: ErrorClass, status: number, extra: Partial<AttemptOutcome> = {}, headers = new Headers()): AttemptRun => {
@@ -167,7 +168,7 @@ interface Helpers {
   started: number;
   headersMs: number;
   fail: (errorClass: ErrorClass, status: number, extra?: Partial<AttemptOutcome>, headers?: Headers) => AttemptRun;
-  close: () => void;
+  close: (consumed?: boolean) => void;
 }
 
 /** A whole JSON body: a non-stream request, or an upstream that answered a stream request with JSON. */
@@ -189,7 +190,7 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
   if (facts.choices === 0 || (facts.text === "" && !facts.toolCalls)) {
     return h.fail("empty", response.status, { errorText: `${setup.target.ref}: empty completion` }, response.headers);
   }
-  h.close();
+  h.close(true);
   const totalMs = setup.now() - h.started;
   return {
     outcome: { ok: true, status: response.status, headers: response.headers, text: facts.text.slice(0, 2000), timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },

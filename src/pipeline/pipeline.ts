@@ -44,6 +44,7 @@ export class Pipeline {
       const body = parseChatRequest(call.body);
       const ctx = this.context(id, body, call.signal, config);
       state = await this.route(ctx, body, config, call.client ?? {});
+      state.rawBody = call.body;
       const accepted = await attemptLoop(state);
       return this.respond(state, accepted);
     } catch (error) {
@@ -85,6 +86,7 @@ export class Pipeline {
     const timeouts = tier?.timeouts ?? config.timeouts;
     return {
       ctx, config, client, deps, body, candidates, timeouts, startedAt,
+      rawBody: "",
       stream: body.stream === true,
       deadline: startedAt + timeouts.totalMs,
       tier: chosen.tier,
@@ -164,6 +166,7 @@ export class Pipeline {
       tier: state.tier,
       tierReason: state.tierReason,
       client: state.client,
+      requestText: state.rawBody || undefined,
       response,
       target: state.target,
       status,

@@ -30,6 +30,8 @@ export interface RequestState {
   client: { ip?: string; apiKeyId?: string };
   deps: PipelineDeps;
   body: ChatRequest;
+  /** The body as the client sent it. */
+  rawBody: string;
   stream: boolean;
   startedAt: number;
   deadline: number;

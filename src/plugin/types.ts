@@ -197,6 +197,8 @@ export interface CompletionSummary {
   tierReason: string;
   /** Who asked: the client's address and the id of the gateway key it used. */
   client: { ip?: string; apiKeyId?: string };
+  /** The request body exactly as the client sent it (what the log keeps, without re-serialising). */
+  requestText?: string;
   /** The answer: the upstream's JSON text, or a streamed answer reassembled (when bodies are logged). */
   response?: string | Record<string, unknown>;
   target?: Target;

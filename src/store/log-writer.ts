@@ -20,7 +20,10 @@ export interface LogWriterOptions {
   shedBodiesAbove?: number;
   /** Longest time an entry waits before it is written, read at each scheduling (default 20 ms). */
   flushIntervalMs?: number | (() => number);
-  /** Rows per transaction at most (default 5 000). */
+  /**
+   * Rows per transaction at most (default 256). Writing runs on the event loop: small slices, with the
+   * loop free between them, keep a busy writer from delaying requests by more than a few milliseconds.
+   */
   batchSize?: number;
 }
 
@@ -69,7 +72,7 @@ export class LogWriter {
     this.shedBodiesAbove = options.shedBodiesAbove ?? 10_000;
     const interval = options.flushIntervalMs ?? 20;
     this.flushIntervalMs = typeof interval === "number" ? () => interval : interval;
-    this.batchSize = options.batchSize ?? 5_000;
+    this.batchSize = options.batchSize ?? 256;
     const sqlite = options.store.sqlite;
     this.insert = sqlite.prepare(`INSERT INTO requests (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (id) DO NOTHING`);
     this.rollups = new Rollups(sqlite);

@@ -55,7 +55,7 @@ export function toRow(summary: CompletionSummary, config: ResolvedConfig, withBo
   const mode = withBodies ? config.logging.bodies : "none";
   return {
     id: summary.request.id,
-    ts: summary.startedAt,
+    ts: Math.floor(summary.startedAt),
     apiKeyId: summary.client.apiKeyId ?? null,
     clientIp: summary.client.ip ?? null,
     requestedModel: summary.request.requestedModel,
@@ -76,7 +76,7 @@ export function toRow(summary: CompletionSummary, config: ResolvedConfig, withBo
     costUsd: costOf(config, summary.target, t.prompt, t.completion) ?? null,
     stream: summary.stream,
     promptPreview: summary.request.text.slice(0, 200),
-    requestBody: body(summary.request.body, mode),
+    requestBody: body(summary.requestText ?? summary.request.body, mode),
     responseBody: body(summary.response, mode),
   };
 }

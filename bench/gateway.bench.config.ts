@@ -8,7 +8,7 @@
  * mock reads a stream's length and pace, or a fault, from the model name) and the soak its faults.
  */
 import { defineConfig, env } from "../src/index.ts";
-import { errorKeywordRetry, modelParams, openai, statusCodeRetry } from "../plugins/index.ts";
+import { complexityClassifier, defaultKeywordRules, errorKeywordRetry, keywordClassifier, modelParams, openai, statusCodeRetry } from "../plugins/index.ts";
 import { BENCH_API_KEY, SHAPES } from "./lib/models.ts";
 
 export default defineConfig({
@@ -41,10 +41,8 @@ export default defineConfig({
   },
   routing: { defaultTier: "t1" },
 
-  // TODO(classifiers): add the keyword and complexity classifiers here once they are built-ins (in
-  // plugins/index.ts), so that `model: "auto"` traffic pays for classification, and send some auto
-  // traffic from the scenarios. The adaptive strategy (t2) and the request log are already on.
-  // classifiers: [keywordClassifier({ ... }), complexityClassifier({ ... })],
+  // Plain traffic asks for "auto" (bench/lib/targets.ts): both classifiers run on every such request.
+  classifiers: [keywordClassifier({ rules: defaultKeywordRules }), complexityClassifier()],
 
   retry: {
     rules: [

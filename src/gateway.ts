@@ -15,6 +15,7 @@ import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
 import { scheduleRetention } from "./store/retention.ts";
 import { persistHealth } from "./store/health-store.ts";
 import type { Store } from "./store/db.ts";
+import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
 import { explainRequest, type Explanation } from "./pipeline/explain.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { ResolvedConfig } from "./config/types.ts";
@@ -25,7 +26,7 @@ export interface GatewayOptions {
   log: Logger;
   /** The SQLite store; without it requests are not logged (metrics still are). */
   store?: Store;
-  writer?: Partial<Omit<LogWriterOptions, "store" | "log">>;
+  writer?: Partial<Omit<LogWriterOptions, "sink" | "log">>;
   /** Overrides for tests: clock, randomness, network, ids. */
   deps?: Partial<PipelineDeps>;
   health?: HealthRegistry;
@@ -51,7 +52,9 @@ export class Gateway {
     this.health = health;
     const clock = options.deps?.clock ?? systemClock;
     if (options.store) {
-      this.writer = new LogWriter({ store: options.store, log: options.log, flushIntervalMs: () => this.live.get().logging.flushIntervalMs, ...options.writer });
+      // A file store gets a writer thread; an in-memory one (tests) cannot be shared with one.
+      const sink = options.store.path === ":memory:" ? new SqliteRowSink(options.store.sqlite) : new WorkerRowSink(options.store.path);
+      this.writer = new LogWriter({ sink, log: options.log, flushIntervalMs: () => this.live.get().logging.flushIntervalMs, ...options.writer });
       this.stopRetention = scheduleRetention(options.store, () => this.live.get().logging, options.log);
       if (health instanceof MemoryHealthRegistry) this.stopHealthPersistence = persistHealth(options.store, health, options.log);
     }
@@ -91,12 +94,12 @@ export class Gateway {
     return check;
   }
 
-  /** Stops the watcher, writes every queued log row, closes the store. */
-  close(): void {
+  /** Stops the watcher, writes every queued log row and the health state, closes the store. */
+  async close(): Promise<void> {
     this.live.close();
     this.stopRetention?.();
     this.stopHealthPersistence?.();
-    this.writer?.close();
+    await this.writer?.close();
     this.store?.close();
   }
 }

@@ -44,7 +44,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     url: server.url,
     async stop() {
       await server.stop(true);
-      gateway.close();
+      await gateway.close();
     },
   };
 }
@@ -87,11 +87,29 @@ async function main(): Promise<void> {
     log.info(`${signal}: finishing requests in flight, then exiting`);
     running.gateway.live.close();
     await running.server.stop(false);
-    running.gateway.close(); // writes every queued log row before exit
+    await running.gateway.close(); // writes every queued log row before exit
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
-if (import.meta.main) await main();
+/**
+ * Bun's fetch runs at most 256 upstream requests at once unless BUN_CONFIG_MAX_HTTP_REQUESTS is set
+ * when the process starts (setting it later has no effect); a gateway holding a thousand streams needs
+ * more. Without it, the gateway runs itself again with it set, passing signals on, and exits as it does.
+ */
+async function relaunchWithUpstreamConcurrency(): Promise<boolean> {
+  if (typeof Bun === "undefined" || process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) return false;
+  const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], {
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" },
+    stdio: ["inherit", "inherit", "inherit"],
+  });
+  // Ctrl-C reaches the whole process group, the child included: only a SIGTERM sent to this process
+  // (by a supervisor) needs passing on.
+  process.on("SIGINT", () => {});
+  process.on("SIGTERM", () => child.kill("SIGTERM"));
+  process.exit(await child.exited);
+}
+
+if (import.meta.main && !(await relaunchWithUpstreamConcurrency())) await main();

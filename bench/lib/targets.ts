@@ -15,7 +15,8 @@ const UPSTREAM_MODEL: Record<Shape, string> = {
   slow: `slow?${SHAPES.slow}`,
 };
 
-const GATEWAY_TIER: Record<Shape, string> = { plain: "t1", stream: "stream200", first: "first", slow: "slow" };
+/** Plain traffic asks for "auto", so it pays for classification (keyword, then complexity) like users' does. */
+const GATEWAY_TIER: Record<Shape, string> = { plain: "auto", stream: "stream200", first: "first", slow: "slow" };
 
 export interface Target {
   name: string;

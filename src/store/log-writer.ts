@@ -1,18 +1,17 @@
 /**
- * The request log writer. The request path only enqueues (an array push); rows are written in batched
- * transactions every few milliseconds or when a batch fills, with the rollups in the same transaction.
- * Under overload the queue stays bounded: the oldest queued entries lose their bodies first (the row
- * itself is kept), and only past a hard cap are rows dropped. Everything shed is counted.
+ * The request log writer. The request path only enqueues (an array push). Batches are turned into rows
+ * and handed to a row sink every few milliseconds or when a batch fills: in production a worker thread
+ * writes them (rows and rollups in one transaction), so the event loop never waits on SQLite. Under
+ * overload the queue stays bounded: the oldest queued entries lose their bodies first (the row itself
+ * is kept), and only past a hard cap are rows dropped. Everything shed is counted.
  */
-import type { Statement } from "bun:sqlite";
 import { toRow, type RequestRow } from "./record.ts";
-import { Rollups } from "./rollups.ts";
-import type { Store } from "./db.ts";
+import type { RowSink } from "./row-sink.ts";
 import type { CompletionSummary, Logger } from "../plugin/types.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 
 export interface LogWriterOptions {
-  store: Store;
+  sink: RowSink;
   log: Logger;
   /** Entries kept in memory at most; beyond it new rows are dropped and counted (default 200 000). */
   maxQueue?: number;
@@ -20,10 +19,7 @@ export interface LogWriterOptions {
   shedBodiesAbove?: number;
   /** Longest time an entry waits before it is written, read at each scheduling (default 20 ms). */
   flushIntervalMs?: number | (() => number);
-  /**
-   * Rows per transaction at most (default 256). Writing runs on the event loop: small slices, with the
-   * loop free between them, keep a busy writer from delaying requests by more than a few milliseconds.
-   */
+  /** Rows per transaction at most (default 1 000). */
   batchSize?: number;
 }
 
@@ -37,7 +33,7 @@ interface Entry {
 export type TailRow = Pick<RequestRow, "id" | "ts" | "tier" | "model" | "status" | "latencyMs" | "ttftMs" | "attempts" | "errorClass" | "promptPreview" | "stream" | "requestedModel">;
 
 export interface WriterStats {
-  /** Entries waiting to be written. */
+  /** Entries waiting to be written (queued and in the batch being written). */
   queued: number;
   /** Largest queue length seen. */
   maxQueued: number;
@@ -50,15 +46,16 @@ export interface WriterStats {
   failedFlushes: number;
 }
 
-const COLUMNS = ["id", "ts", "api_key_id", "client_ip", "requested_model", "tier", "tier_reason", "model", "status", "error_class", "error_message", "latency_ms", "ttft_ms", "overhead_ms", "attempts", "attempt_trace", "prompt_tokens", "completion_tokens", "token_source", "cost_usd", "stream", "prompt_preview", "request_body", "response_body"];
+const failoversOf = (summary: CompletionSummary) => summary.attempts.filter((a) => a.outcome === "failover" || a.outcome === "cut").length;
 
 export class LogWriter {
   private queue: Entry[] = [];
   /** Index of the oldest entry that still has its bodies. */
   private shedIndex = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly insert: Statement;
-  private readonly rollups: Rollups;
+  /** The batch being written, if any: one at a time, so rows land in order. */
+  private writing: Promise<number> | undefined;
+  private inFlight = 0;
   private readonly listeners = new Set<(rows: TailRow[]) => void>();
   private readonly maxQueue: number;
   private readonly shedBodiesAbove: number;
@@ -72,16 +69,13 @@ export class LogWriter {
     this.shedBodiesAbove = options.shedBodiesAbove ?? 10_000;
     const interval = options.flushIntervalMs ?? 20;
     this.flushIntervalMs = typeof interval === "number" ? () => interval : interval;
-    this.batchSize = options.batchSize ?? 256;
-    const sqlite = options.store.sqlite;
-    this.insert = sqlite.prepare(`INSERT INTO requests (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (id) DO NOTHING`);
-    this.rollups = new Rollups(sqlite);
+    this.batchSize = options.batchSize ?? 1_000;
   }
 
   /** Queues a finished request. O(1); never touches the disk. */
   enqueue(summary: CompletionSummary, config: ResolvedConfig): void {
     if (this.closed) return;
-    if (this.queue.length >= this.maxQueue) {
+    if (this.queue.length + this.inFlight >= this.maxQueue) {
       this.stats.rowsDropped += 1;
       return;
     }
@@ -90,42 +84,53 @@ export class LogWriter {
       this.queue[this.shedIndex++].bodies = false;
       this.stats.bodiesShed += 1;
     }
-    this.stats.queued = this.queue.length;
-    if (this.queue.length > this.stats.maxQueued) this.stats.maxQueued = this.queue.length;
-    if (this.timer === undefined) this.timer = setTimeout(() => this.flushSoon(), this.queue.length >= this.batchSize ? 0 : this.flushIntervalMs());
+    this.updateDepth();
+    this.schedule(this.queue.length >= this.batchSize ? 0 : this.flushIntervalMs());
   }
 
-  private flushSoon(): void {
-    this.timer = undefined;
-    this.flush();
-    if (this.queue.length > 0 && !this.closed) this.timer = setTimeout(() => this.flushSoon(), 0);
+  private updateDepth(): void {
+    this.stats.queued = this.queue.length + this.inFlight;
+    if (this.stats.queued > this.stats.maxQueued) this.stats.maxQueued = this.stats.queued;
   }
 
-  /** Writes up to one batch now (synchronously). Returns the number of rows written. */
-  flush(): number {
+  private schedule(delayMs: number): void {
+    if (this.timer !== undefined || this.writing || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush().then(() => {
+        if (this.queue.length > 0) this.schedule(0);
+      });
+    }, delayMs);
+  }
+
+  /** Writes up to one batch (waiting for a batch already being written). Resolves to the rows written. */
+  async flush(): Promise<number> {
+    while (this.writing) await this.writing;
     if (this.queue.length === 0) return 0;
+    this.writing = this.writeBatch();
+    try {
+      return await this.writing;
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private async writeBatch(): Promise<number> {
     const batch = this.queue.length <= this.batchSize ? this.queue : this.queue.slice(0, this.batchSize);
     this.queue = batch === this.queue ? [] : this.queue.slice(this.batchSize);
     this.shedIndex = Math.max(0, this.shedIndex - batch.length);
-    this.stats.queued = this.queue.length;
-    const rows: RequestRow[] = [];
-    const failovers: number[] = [];
+    this.inFlight = batch.length;
+    const rows = batch.map((entry) => toRow(entry.summary, entry.config, entry.bodies));
     try {
-      this.options.store.sqlite.transaction(() => {
-        for (const entry of batch) {
-          const row = toRow(entry.summary, entry.config, entry.bodies);
-          this.insert.run(...columnValues(row));
-          rows.push(row);
-          failovers.push(entry.summary.attempts.filter((a) => a.outcome === "failover" || a.outcome === "cut").length);
-        }
-        this.rollups.add(rows, failovers);
-      })();
+      await this.options.sink.write({ rows, failovers: batch.map((entry) => failoversOf(entry.summary)) });
     } catch (error) {
       this.stats.failedFlushes += 1;
       this.options.log.error("request log write failed; the batch is kept for the next try", { error: String(error), rows: batch.length });
       this.queue = batch.concat(this.queue).slice(0, this.maxQueue);
-      this.stats.queued = this.queue.length;
       return 0;
+    } finally {
+      this.inFlight = 0;
+      this.updateDepth();
     }
     this.stats.written += rows.length;
     this.stats.flushes += 1;
@@ -133,12 +138,12 @@ export class LogWriter {
     return rows.length;
   }
 
-  /** Writes everything queued (shutdown). */
-  drain(): number {
+  /** Writes everything queued (shutdown); stops early if the sink keeps failing. */
+  async drain(): Promise<number> {
     let total = 0;
-    while (this.queue.length > 0) {
-      const written = this.flush();
-      if (written === 0) break;
+    while (this.queue.length > 0 || this.writing) {
+      const written = await this.flush();
+      if (written === 0 && this.queue.length > 0) break;
       total += written;
     }
     return total;
@@ -161,15 +166,12 @@ export class LogWriter {
     }
   }
 
-  /** Flushes everything and stops; later enqueues are ignored. */
-  close(): void {
+  /** Writes everything queued, closes the sink, and ignores later enqueues. */
+  async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.drain();
     this.closed = true;
+    await this.drain();
+    await this.options.sink.close();
   }
-}
-
-function columnValues(r: RequestRow): (string | number | boolean | null)[] {
-  return [r.id, r.ts, r.apiKeyId ?? null, r.clientIp ?? null, r.requestedModel, r.tier, r.tierReason ?? null, r.model ?? null, r.status, r.errorClass ?? null, r.errorMessage ?? null, r.latencyMs, r.ttftMs ?? null, r.overheadMs, r.attempts, r.attemptTrace, r.promptTokens ?? null, r.completionTokens ?? null, r.tokenSource ?? null, r.costUsd ?? null, r.stream ? 1 : 0, r.promptPreview ?? null, r.requestBody ?? null, r.responseBody ?? null];
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { openStore, type Store } from "../../src/store/db.ts";
 import { LogWriter } from "../../src/store/log-writer.ts";
+import { SqliteRowSink } from "../../src/store/row-sink.ts";
 import { exportLogs, getLog, listLogs } from "../../src/store/queries/logs.ts";
 import { queryStats } from "../../src/store/queries/stats.ts";
 import { silentLogger } from "../helpers/run-hooks.ts";
@@ -15,9 +16,9 @@ const config = storeConfig({ pricing: { "a/small": { input: 1, output: 1 } } });
 const tiers = ["t1", "t2", "t3"];
 const models: Record<string, string> = { t1: "a/small", t2: "a/medium", t3: "b/large" };
 
-beforeAll(() => {
+beforeAll(async () => {
   store = openStore(":memory:");
-  const writer = new LogWriter({ store, log: silentLogger(), flushIntervalMs: 10_000 });
+  const writer = new LogWriter({ sink: new SqliteRowSink(store.sqlite), log: silentLogger(), flushIntervalMs: 10_000 });
   // 300 requests over the last 10 hours: every 7th failed, tiers in turn, latency 10·(i % 100) ms.
   for (let i = 0; i < 300; i++) {
     const tier = tiers[i % 3];
@@ -39,7 +40,7 @@ beforeAll(() => {
   }
   // 20 requests a week earlier, for the previous-period comparison of a 7-day range.
   for (let i = 0; i < 20; i++) writer.enqueue(summary({ ts: NOW - 10 * DAY + i * HOUR }), config);
-  writer.close();
+  await writer.close();
 });
 afterAll(() => store.close());
 

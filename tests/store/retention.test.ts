@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore, type Store } from "../../src/store/db.ts";
 import { LogWriter } from "../../src/store/log-writer.ts";
+import { SqliteRowSink } from "../../src/store/row-sink.ts";
 import { applyRetention } from "../../src/store/retention.ts";
 import { silentLogger } from "../helpers/run-hooks.ts";
 import { storeConfig, summary } from "../helpers/summaries.ts";
@@ -19,17 +20,17 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function fill(rows: { ts: number; prompt?: string }[]) {
+async function fill(rows: { ts: number; prompt?: string }[]) {
   dir = mkdtempSync(join(tmpdir(), "smartroute-retention-"));
   store = openStore(dir);
-  const writer = new LogWriter({ store, log: silentLogger(), flushIntervalMs: 10_000 });
+  const writer = new LogWriter({ sink: new SqliteRowSink(store.sqlite), log: silentLogger(), flushIntervalMs: 10_000 });
   for (const row of rows) writer.enqueue(summary({ ts: row.ts, prompt: row.prompt }), config);
-  writer.close();
+  await writer.close();
 }
 const ids = () => (store.sqlite.query("SELECT ts FROM requests ORDER BY ts").all() as { ts: number }[]).map((r) => r.ts);
 
 test("rows older than retentionDays are deleted, newer ones kept", async () => {
-  fill([{ ts: NOW - 10 * DAY }, { ts: NOW - 8 * DAY }, { ts: NOW - 6 * DAY }, { ts: NOW - DAY }]);
+  await fill([{ ts: NOW - 10 * DAY }, { ts: NOW - 8 * DAY }, { ts: NOW - 6 * DAY }, { ts: NOW - DAY }]);
   const result = await applyRetention(store, { retentionDays: 7, maxDbMb: 1024, now: NOW });
   expect(result.deletedByAge).toBe(2);
   expect(ids()).toEqual([NOW - 6 * DAY, NOW - DAY]);
@@ -37,7 +38,7 @@ test("rows older than retentionDays are deleted, newer ones kept", async () => {
 
 test("past maxDbMb the oldest rows go first until the database fits", async () => {
   const big = "x".repeat(20_000);
-  fill(Array.from({ length: 400 }, (_, i) => ({ ts: NOW - DAY + i * 1000, prompt: big }))); // about 16 MB of bodies
+  await fill(Array.from({ length: 400 }, (_, i) => ({ ts: NOW - DAY + i * 1000, prompt: big }))); // about 16 MB of bodies
   const result = await applyRetention(store, { retentionDays: 30, maxDbMb: 5, now: NOW });
   expect(result.deletedBySize).toBeGreaterThan(0);
   const left = ids();

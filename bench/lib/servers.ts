@@ -59,7 +59,9 @@ export async function startGateway(group: ProcessGroup, mock: Server, options: G
   const child = group.spawn({
     name: options.name ?? "gateway",
     cmd: [process.execPath, ...(options.bunFlags ?? []), "src/main.ts", "--config", "bench/gateway.bench.config.ts", "--port", String(port), "--host", "127.0.0.1"],
-    env: cleanEnv({ MOCK_URL: `${mock.url}/v1`, GATEWAY_DATA_DIR: dataDir, GATEWAY_LOG_LEVEL: "warn", ...options.env }),
+    // src/main.ts relaunches itself with this set when it is not: setting it here keeps the measured
+    // pid the gateway's own (the value is the one main.ts would choose).
+    env: cleanEnv({ MOCK_URL: `${mock.url}/v1`, GATEWAY_DATA_DIR: dataDir, GATEWAY_LOG_LEVEL: "warn", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", ...options.env }),
     nofile: NOFILE,
   });
   void child.proc.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -71,7 +71,7 @@ export const overhead: Scenario = {
         rows: [[ms(header.p50), ms(header.p90), ms(header.p99), ms(header.max), ms(header.mean)]],
       });
       result.notes.push(
-        `${HEADER} is computed from Date.now() (src/pipeline/clock.ts), so it moves in whole milliseconds: a 0.2 ms budget cannot be read from it. Its median here is ${ms(header.p50)} ms; the end-to-end difference above is the measurement that counts.`,
+        `${HEADER} is the gateway's own measure (its time minus time waiting on the upstream, sub-millisecond clock): median ${ms(header.p50)} ms. It leaves out the HTTP server and socket work a client also waits for, so the end-to-end difference above is the measurement that counts.`,
       );
     }
     result.data = { summaries: Object.fromEntries(summaries), header };

@@ -47,7 +47,8 @@ export interface RelayOptions {
 }
 
 interface Progress {
-  content: string;
+  /** Pieces of the content sent, joined only when needed: `+=` on a string makes a rope node per piece. */
+  content: string[];
   toolCalls: boolean;
   open: Set<number>;
   finished: Map<number, string>;
@@ -67,7 +68,7 @@ function failureReason(stream: HeldStream, error: unknown, progress: Progress, i
 
 export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   let current = options.stream;
-  const progress: Progress = { content: "", toolCalls: false, open: new Set(), finished: new Map(), malformed: 0 };
+  const progress: Progress = { content: [], toolCalls: false, open: new Set(), finished: new Map(), malformed: 0 };
   let ended = false;
 
   const end = (controller: ReadableStreamDefaultController<Uint8Array> | undefined, outcome: RelayEnd["result"], error?: RelayEnd["error"]) => {
@@ -82,16 +83,25 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     }
     const finishReason = progress.finished.values().next().value;
     const response = options.assembler?.result();
-    options.onEnd({ result: outcome, finishReason, usage: progress.usage, content: progress.content, malformed: progress.malformed, error, response, toolCalls: progress.toolCalls });
+    options.onEnd({ result: outcome, finishReason, usage: progress.usage, content: progress.content.join(""), malformed: progress.malformed, error, response, toolCalls: progress.toolCalls });
   };
 
-  /** The events of one upstream chunk, as one client chunk. Returns false if an error event came. */
-  const forward = (controller: ReadableStreamDefaultController<Uint8Array>, items: StreamItem[], skipPreamble: boolean): string | undefined => {
-    let out = "";
+  /**
+   * The events of one upstream chunk, as one client chunk: the upstream's own bytes when every event goes
+   * out unchanged, else the events re-encoded. Returns an error event's message, if one came.
+   */
+  const forward = (controller: ReadableStreamDefaultController<Uint8Array>, items: StreamItem[], skipPreamble: boolean, raw?: Uint8Array): string | undefined => {
+    const sent: StreamItem[] = [];
+    let unchanged = raw !== undefined;
+    const flush = () => {
+      if (unchanged && raw) controller.enqueue(raw);
+      else if (sent.length > 0) controller.enqueue(encoder.encode(sent.map((item) => `data: ${item.data}\n\n`).join("")));
+    };
     for (const item of items) {
       if (item.error) {
         // What came before the error in this chunk was counted as sent: send it.
-        if (out) controller.enqueue(encoder.encode(out));
+        unchanged = false;
+        flush();
         return item.error.message;
       }
       options.assembler?.add(item.chunk);
@@ -100,13 +110,15 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       for (const [i, reason] of f.finished) progress.finished.set(i, reason);
       if (f.usage) progress.usage = f.usage;
       if (f.toolCalls) progress.toolCalls = true;
-      progress.content += f.content;
-      if (f.usageOnly && !options.clientWantsUsage) continue;
+      if (f.content) progress.content.push(f.content);
       // A continuation's opening role chunk would restart the message in the client's eyes.
-      if (skipPreamble && f.text === "" && !f.toolCalls && f.finished.length === 0 && !f.usage) continue;
-      out += `data: ${item.data}\n\n`;
+      if ((f.usageOnly && !options.clientWantsUsage) || (skipPreamble && f.text === "" && !f.toolCalls && f.finished.length === 0 && !f.usage)) {
+        unchanged = false;
+        continue;
+      }
+      sent.push(item);
     }
-    if (out) controller.enqueue(encoder.encode(out));
+    flush();
     return undefined;
   };
 
@@ -131,7 +143,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   const recover = async (controller: ReadableStreamDefaultController<Uint8Array>, failure: { code: string; message: string }) => {
     options.onFailure(failure);
     if (!progress.toolCalls && progress.finished.size === 0) {
-      const next = await options.continueAfter(progress.content, failure.message).catch(() => undefined);
+      const next = await options.continueAfter(progress.content.join(""), failure.message).catch(() => undefined);
       if (next && !ended) {
         progress.malformed += current.upstream.malformed;
         current.close();
@@ -160,7 +172,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         return recover(controller, failureReason(current, error, progress, options.idleMs));
       }
       if (ended) return;
-      const errorText = forward(controller, read.items, false);
+      const errorText = forward(controller, read.items, false, read.raw);
       if (errorText) return recover(controller, { code: "upstream_error", message: `The upstream sent an error mid-stream: ${errorText}` });
       return afterForward(controller, read.state);
     },

@@ -12,6 +12,11 @@ export class SseParser {
   private data: string[] = [];
   private eventName: string | undefined;
 
+  /** True between events: nothing buffered, nothing half-read. */
+  get idle(): boolean {
+    return this.buffer === "" && this.data.length === 0;
+  }
+
   /** Feeds bytes; returns the events completed by them (possibly none). */
   push(bytes: Uint8Array): SseEvent[] {
     return this.pushText(this.decoder.decode(bytes, { stream: true }));

@@ -19,6 +19,11 @@ export interface StreamItem {
 
 export interface StreamRead {
   items: StreamItem[];
+  /**
+   * The chunk's bytes, when they are exactly the events in `items` as the client should get them (whole
+   * events, none dropped, none translated): forwarding them saves re-encoding every event.
+   */
+  raw?: Uint8Array;
   /** "more": keep reading; "done": `[DONE]` seen; "eof": the body ended (cleanly) without `[DONE]`. */
   state: "more" | "done" | "eof";
 }
@@ -42,8 +47,10 @@ export class UpstreamStream {
   async read(): Promise<StreamRead> {
     if (this.finished) return { items: [], state: "done" };
     const { value, done } = await this.reader.read();
+    const aligned = this.parser.idle;
     const events = done ? this.parser.end() : this.parser.push(value);
     const items: StreamItem[] = [];
+    const malformedBefore = this.malformed;
     for (const event of events) {
       if (event.data === "[DONE]") {
         this.finished = true;
@@ -52,7 +59,8 @@ export class UpstreamStream {
       }
       this.translate(event.data, event.event, items);
     }
-    return { items, state: done ? "eof" : "more" };
+    const verbatim = !done && aligned && this.parser.idle && !this.parse && this.malformed === malformedBefore && items.length === events.length;
+    return { items, state: done ? "eof" : "more", raw: verbatim ? value : undefined };
   }
 
   /** Releases the upstream connection. */

@@ -98,3 +98,51 @@ export async function mockStats(mock: Server): Promise<MockStats> {
   const stats = (await response.json()) as MockStats;
   return { requests: stats.requests, open: stats.open, aborted: stats.aborted };
 }
+
+/** The gateway's own count of finished requests against its request log's, from /metrics. */
+export interface LogAccounting {
+  requests: number;
+  rowsWritten: number;
+  rowsDropped: number;
+  bodiesShed: number;
+  maxQueue: number;
+}
+
+function metricSum(text: string, name: string, labels = ""): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) {
+      if (labels && !line.includes(labels)) continue;
+      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+  return sum;
+}
+
+/**
+ * Waits for the gateway's log queue to empty (up to 10 s), then reads how many requests it finished
+ * and how many log rows it wrote: DESIGN §10 wants them equal, with nothing dropped.
+ */
+export async function logAccounting(gateway: Server): Promise<LogAccounting> {
+  let text = "";
+  for (let i = 0; i < 100; i++) {
+    text = await (await fetch(`${gateway.url}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    if (metricSum(text, "smartroute_log_queue_depth") === 0) break;
+    await Bun.sleep(100);
+  }
+  return {
+    requests: metricSum(text, "smartroute_requests_total"),
+    rowsWritten: metricSum(text, "smartroute_log_rows_written_total"),
+    rowsDropped: metricSum(text, "smartroute_log_dropped_total", 'kind="rows"'),
+    bodiesShed: metricSum(text, "smartroute_log_dropped_total", 'kind="bodies"'),
+    maxQueue: metricSum(text, "smartroute_log_queue_max_depth"),
+  };
+}
+
+/** The log checks both the throughput and the soak scenarios report. */
+export function logChecks(accounting: LogAccounting, when: string) {
+  const { requests, rowsWritten, rowsDropped, bodiesShed, maxQueue } = accounting;
+  return [
+    { name: `request log rows = requests finished (${when})`, target: "equal, 0 dropped", measured: `${rowsWritten} / ${requests}, ${rowsDropped} dropped, ${bodiesShed} bodies shed, largest queue ${maxQueue}`, pass: rowsWritten === requests && rowsDropped === 0 },
+  ];
+}

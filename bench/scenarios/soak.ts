@@ -10,7 +10,7 @@ import { readMemory, RssSampler } from "../lib/procfs.ts";
 import { newResult } from "../lib/report.ts";
 import { runLoadProcess } from "../lib/run-load.ts";
 import type { Scenario } from "../lib/scenario.ts";
-import { mockStats, startGateway, startMock } from "../lib/servers.ts";
+import { logAccounting, logChecks, mockStats, startGateway, startMock } from "../lib/servers.ts";
 import { ms } from "../lib/stats.ts";
 import { gatewayTarget } from "../lib/targets.ts";
 import type { RequestKind } from "../load.ts";
@@ -63,10 +63,8 @@ export const soak: Scenario = {
     const load = await runLoadProcess(group, { url: target.url, headers: target.headers, kinds: requests, connections, durationMs: duration * 1000, timeoutMs: 30_000 });
     const rss = sampler.stop();
 
-    // TODO(request-log): here, once the SQLite request log exists: every one of `load.requests` must
-    // have exactly one log record (count the records of this run's time window, or collect the
-    // x-request-id headers in load.ts), and the writer's queue must have stayed bounded (DESIGN §10:
-    // zero log records lost at the benchmark's peak load).
+    // Every request the gateway finished has its log row, and nothing was dropped (DESIGN §10).
+    const accounting = await logAccounting(server);
 
     // After the load: healthy, still answering, and no upstream request left open.
     await Bun.sleep(1500);
@@ -101,6 +99,7 @@ export const soak: Scenario = {
       { name: "unexpected outcomes (only injected faults may fail)", target: "0", measured: `${unexpected} (injected failures: ${injected})`, pass: unexpected === 0 },
       { name: "healthy after the soak (/healthz, a t1 request)", target: "200, 200", measured: `${health}, ${probe}`, pass: health === 200 && probe === 200 },
       { name: "upstream requests left open after the soak", target: "0", measured: String(upstreamOpen), pass: upstreamOpen === 0 },
+      ...logChecks(accounting, "soak"),
     );
     const growth = end - mid;
     result.notes.push(`RSS from the middle to the end of the load: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB (a steady rise across a 10-minute run, \`--duration 600\`, would point to a leak).`);

@@ -6,7 +6,7 @@ import { chatBody } from "../lib/models.ts";
 import { throughputRun, type ThroughputRun } from "../lib/measure.ts";
 import { newResult, type Check, type Table } from "../lib/report.ts";
 import type { Scenario } from "../lib/scenario.ts";
-import { startBareProxy, startGateway, startMock } from "../lib/servers.ts";
+import { logAccounting, logChecks, startBareProxy, startGateway, startMock } from "../lib/servers.ts";
 import { ms } from "../lib/stats.ts";
 import { gatewayTarget, upstreamTarget, type Target } from "../lib/targets.ts";
 import { runWrk, wrkAvailable } from "../lib/wrk.ts";
@@ -60,6 +60,8 @@ export const throughput: Scenario = {
       checks.push({ name: `gateway errors at c=${connections}`, target: "0", measured: String(errorsOf(gateway)), pass: errorsOf(gateway) === 0 });
     }
     result.checks.push(...checks);
+    const gatewayServer = targets.find((t) => t.name === "gateway")!.server;
+    result.checks.push(...logChecks(await logAccounting(gatewayServer), "peak load, every level"));
 
     if (!flags.has("no-wrk") && wrkAvailable()) {
       const connections = levels[0] ?? 32;

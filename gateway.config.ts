@@ -5,7 +5,9 @@
  * Edit this file while the gateway runs: it reloads within a second.
  */
 import { defineConfig, env } from "./src/index.ts";
-import { errorKeywordRetry, modelParams, openai, simulated, statusCodeRetry } from "./plugins/index.ts";
+import {
+  complexityClassifier, defaultKeywordRules, errorKeywordRetry, keywordClassifier, modelParams, openai, selfHealingParams, simulated, statusCodeRetry,
+} from "./plugins/index.ts";
 
 const hasOpenAI = Boolean(process.env.OPENAI_API_KEY);
 const hasDeepSeek = Boolean(process.env.DEEPSEEK_API_KEY);
@@ -24,14 +26,17 @@ export default defineConfig({
   },
 
   tiers: {
-    // cheap and fast: chat, short answers
-    t1: { models: [...(hasDeepSeek ? ["deepseek/deepseek-chat"] : []), ...(hasOpenAI ? ["openai/gpt-4o-mini"] : []), "flaky/small", "sim/small"] },
+    // cheap and fast: chat, short answers (adaptive: healthy, fast models first, load spread)
+    t1: { models: [...(hasDeepSeek ? ["deepseek/deepseek-chat"] : []), ...(hasOpenAI ? ["openai/gpt-4o-mini"] : []), "flaky/small", "sim/small"], strategy: "adaptive" },
     // capable: code, writing, tool use
     t2: { models: [...(hasOpenAI ? ["openai/gpt-4.1"] : []), "flaky/medium", "sim/medium"] },
     // frontier: deep reasoning, long agentic work
     t3: { models: [...(hasOpenAI ? ["openai/o3"] : []), "sim/large"], timeouts: { firstTokenMs: 60_000 } },
   },
-  routing: { defaultTier: "t1" },
+  routing: { defaultTier: "t1", sticky: true },
+
+  // For model "auto": explicit keywords first, then the local complexity scorer (English and Chinese).
+  classifiers: [keywordClassifier({ rules: defaultKeywordRules }), complexityClassifier()],
 
   retry: {
     rules: [
@@ -42,6 +47,8 @@ export default defineConfig({
   },
 
   adapters: [modelParams({ defaults: { temperature: 0.7 }, models: { o3: { temperature: null } } })],
+  // Fixes a parameter an upstream refuses (400) and retries; suggests the fix for this file.
+  plugins: [selfHealingParams()],
 
   timeouts: { connectMs: 10_000, firstTokenMs: 30_000, idleMs: 30_000, totalMs: 600_000 },
   logging: { bodies: "full", retentionDays: 7 },

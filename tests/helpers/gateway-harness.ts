@@ -68,8 +68,8 @@ export interface HarnessOptions {
   files?: Record<string, string>;
   /** Extra import lines for the config file (e.g. a local plugin). */
   imports?: string;
-  /** Extra entries of `providers` (source text, e.g. `tp: toolProvider,`). */
-  providers?: string;
+  /** Extra entries of `providers` (source text, e.g. `tp: toolProvider,`), or a function of the mock's URL. */
+  providers?: string | ((mockUrl: string) => string);
   /** Clock for the mock upstream's `flap` fault. */
   mockNow?: () => number;
 }
@@ -79,7 +79,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "smartroute-test-"));
   const configPath = join(dir, "gateway.config.ts");
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), text);
-  writeFileSync(configPath, configSource(mock.url, options.config(mock.url), options.imports, options.providers));
+  writeFileSync(configPath, configSource(mock.url, options.config(mock.url), options.imports, typeof options.providers === "function" ? options.providers(mock.url) : options.providers));
   const log = recordingLogger();
   const running = await startGateway({ configPath, projectRoot: dir, dataDir: join(dir, "data"), port: 0, host: "127.0.0.1", log, watch: options.watch ?? false, deps: options.deps });
   const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: options.apiKey ?? "unused", maxRetries: 0, timeout: 20_000 });

@@ -4,15 +4,12 @@
  * of the mock upstream's /v1/messages route, with the official openai client.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { anthropic } from "../../../plugins/index.ts";
 import { env, type ChatRequest } from "../../../src/index.ts";
-import { startGateway, type RunningGateway } from "../../../src/main.ts";
 import { mockReply, startMockUpstream, type MockUpstream } from "../../../bench/mock-upstream.ts";
-import { collectStream, rawStream, recordingLogger, ROOT } from "../../helpers/gateway-harness.ts";
+import { collectStream, rawStream, ROOT, startHarness } from "../../helpers/gateway-harness.ts";
 import { target } from "../../helpers/run-hooks.ts";
 
 type Obj = Record<string, unknown>;
@@ -334,33 +331,16 @@ interface Running {
   stop(): Promise<void>;
 }
 
-/** A real gateway whose providers are `anthropic` and `openai`, both on the mock upstream. */
+/** A real gateway whose providers are `anthropic` and `openai` (oai), both on the mock upstream. */
 async function startGatewayWith(tiers: string): Promise<Running> {
-  const mock = startMockUpstream();
-  const dir = mkdtempSync(join(tmpdir(), "smartroute-anthropic-"));
-  const configPath = join(dir, "gateway.config.ts");
-  writeFileSync(configPath, `import { defineConfig } from "${ROOT}/src/index.ts";
-import { anthropic, openai } from "${ROOT}/plugins/index.ts";
-export default defineConfig({
-  providers: {
-    claude: anthropic({ baseURL: "${mock.url}", apiKey: "sk-ant-test" }),
-    oai: openai({ baseURL: "${mock.url}" }),
-  },
-  timeouts: { connectMs: 1000, firstTokenMs: 1000, idleMs: 300, totalMs: 8000 },
+  const h = await startHarness({
+    imports: `import { anthropic } from "${ROOT}/plugins/index.ts";`,
+    providers: (url) => `claude: anthropic({ baseURL: "${url}", apiKey: "sk-ant-test" }), oai: openai({ baseURL: "${url}" }),`,
+    config: () => `  timeouts: { connectMs: 1000, firstTokenMs: 1000, idleMs: 300, totalMs: 8000 },
   retry: { backoff: { baseMs: 5, maxMs: 20 } },
-  tiers: {${tiers}},
-});
-`);
-  const running: RunningGateway = await startGateway({ configPath, projectRoot: dir, dataDir: join(dir, "data"), port: 0, host: "127.0.0.1", log: recordingLogger(), watch: false });
-  const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: "unused", maxRetries: 0, timeout: 20_000 });
-  return {
-    client, mock, url: running.url,
-    async stop() {
-      await running.stop();
-      await mock.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  tiers: {${tiers}},`,
+  });
+  return { client: h.client, mock: h.mock, url: h.url, stop: h.stop };
 }
 
 describe("through a real gateway, with the openai client", () => {

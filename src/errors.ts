@@ -50,6 +50,8 @@ export interface GatewayErrorOptions {
   upstreamStatus?: number;
   /** The upstream's own error code, passed on when it is more precise than ours. */
   upstreamCode?: string;
+  /** For a rate limit: when to try again (sent as `Retry-After`). */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -58,6 +60,7 @@ export class GatewayError extends Error {
   readonly param?: string;
   readonly upstreamStatus?: number;
   readonly upstreamCode?: string;
+  readonly retryAfterMs?: number;
 
   constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -66,6 +69,15 @@ export class GatewayError extends Error {
     this.param = options.param;
     this.upstreamStatus = options.upstreamStatus;
     this.upstreamCode = options.upstreamCode;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** Headers the error response carries: `Retry-After` for a rate limit, `WWW-Authenticate` for a key. */
+  headers(): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (this.retryAfterMs !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(this.retryAfterMs / 1000)));
+    if (this.code === "invalid_api_key") headers["www-authenticate"] = "Bearer";
+    return headers;
   }
 
   /** The HTTP status this error is answered with. */

@@ -16,6 +16,8 @@ import { scheduleRetention } from "./store/retention.ts";
 import { persistHealth } from "./store/health-store.ts";
 import type { Store } from "./store/db.ts";
 import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
+import { ApiKeyStore } from "./store/api-key-store.ts";
+import { KeyRegistry, type KeyIdentity } from "./auth/key-registry.ts";
 import { explainRequest, type Explanation } from "./pipeline/explain.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { ResolvedConfig } from "./config/types.ts";
@@ -40,6 +42,7 @@ export class Gateway {
   readonly store?: Store;
   readonly writer?: LogWriter;
   readonly metrics: GatewayMetrics;
+  readonly keys: KeyRegistry;
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
   private readonly stopRetention?: () => void;
   private readonly stopHealthPersistence?: () => void;
@@ -51,6 +54,7 @@ export class Gateway {
     const health = options.health ?? new MemoryHealthRegistry(() => this.live.get().health, options.log);
     this.health = health;
     const clock = options.deps?.clock ?? systemClock;
+    this.keys = new KeyRegistry(options.store ? new ApiKeyStore(options.store) : undefined);
     if (options.store) {
       // A file store gets a writer thread; an in-memory one (tests) cannot be shared with one.
       const sink = options.store.path === ":memory:" ? new SqliteRowSink(options.store.sqlite) : new WorkerRowSink(options.store.path);
@@ -84,6 +88,16 @@ export class Gateway {
     return explainRequest(body, this.live.get(), this.pipeline.deps);
   }
 
+  /** Who a /v1 request is (its gateway key), or a 401/429 GatewayError. */
+  authorize(headers: Headers, config: ResolvedConfig): KeyIdentity {
+    return this.keys.verify(headers, this.keyCheck(config).digestMap, Date.now());
+  }
+
+  /** True when /v1 takes requests without a key (none configured, none stored). */
+  isOpen(config: ResolvedConfig): boolean {
+    return this.keys.open(this.keyCheck(config).digestMap);
+  }
+
   /** The key check for a config snapshot (built once per config version). */
   keyCheck(config: ResolvedConfig): ApiKeyCheck {
     let check = this.keyChecks.get(config);
@@ -99,6 +113,7 @@ export class Gateway {
     this.live.close();
     this.stopRetention?.();
     this.stopHealthPersistence?.();
+    this.keys.close();
     await this.writer?.close();
     this.store?.close();
   }

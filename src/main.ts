@@ -63,7 +63,7 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
   if (Object.values(config.providers).some((p) => p.mode === "simulated")) {
     lines.push("  note: simulated providers answer locally; set OPENAI_API_KEY (or another provider key) for real answers");
   }
-  if (running.gateway.keyCheck(config).open) lines.push("  WARNING: no gateway API key is configured: /v1 is open to anyone who can reach this port");
+  if (running.gateway.isOpen(config)) lines.push("  WARNING: no gateway API key is configured: /v1 is open to anyone who can reach this port");
   return lines.join("\n");
 }
 

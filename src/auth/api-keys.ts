@@ -23,6 +23,11 @@ export class ApiKeyCheck {
     this.digests = new Map(keys.map((key) => [digest(key), `cfg_${digest(key).slice(0, 8)}`]));
   }
 
+  /** Digest → key id of the config's keys. */
+  get digestMap(): Map<string, string> {
+    return this.digests;
+  }
+
   /** True when /v1 needs no key (none configured): the start banner warns about it. */
   get open(): boolean {
     return this.digests.size === 0;

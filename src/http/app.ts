@@ -15,7 +15,7 @@ function errorBody(error: GatewayError, extraHeaders: Record<string, string> = {
 
 /** Any error thrown outside the pipeline (routing, parsing, a bug) as an OpenAI-shaped response. */
 function mapError(code: string | number, error: unknown, log: Gateway["log"]): Response {
-  if (error instanceof GatewayError) return errorBody(error, error.code === "invalid_api_key" ? { "www-authenticate": "Bearer" } : {});
+  if (error instanceof GatewayError) return errorBody(error, error.headers());
   if (code === "NOT_FOUND") return errorBody(new GatewayError("not_found", "Unknown route. The OpenAI-compatible API is under /v1 (POST /v1/chat/completions, GET /v1/models)."));
   if (code === "PARSE" || code === "VALIDATION") return errorBody(new GatewayError("invalid_request", "The request could not be parsed."));
   log.error("unhandled HTTP error", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -31,16 +31,16 @@ export function createApp(gateway: Gateway) {
       "/v1/chat/completions",
       async ({ request }) => {
         const config = gateway.live.get(); // this request's snapshot, kept to its end
-        const apiKeyId = gateway.keyCheck(config).verify(request.headers);
+        const key = gateway.authorize(request.headers, config);
         const body = await readBody(request, config.limits.maxBodyBytes);
         const ip = clientIpOf(request);
-        return gateway.pipeline.handle({ body, signal: request.signal, client: { ip, apiKeyId } }, config);
+        return gateway.pipeline.handle({ body, signal: request.signal, client: { ip, apiKeyId: key.id, limits: key.limits } }, config);
       },
       { parse: "none" },
     )
     .get("/v1/models", ({ request }) => {
       const config = gateway.live.get();
-      gateway.keyCheck(config).verify(request.headers);
+      gateway.authorize(request.headers, config);
       return listModels(config, Date.now());
     })
     .all("/v1/*", () => {

@@ -29,8 +29,8 @@ export interface ChatCall {
   body: string;
   /** Aborts when the client disconnects. */
   signal: AbortSignal;
-  /** The client's address and gateway key id, for the request log. */
-  client?: { ip?: string; apiKeyId?: string };
+  /** The client's address, its gateway key id (for the request log) and that key's limits. */
+  client?: { ip?: string; apiKeyId?: string; limits?: { tiers?: string[]; models?: string[] } };
 }
 
 export class Pipeline {
@@ -60,7 +60,7 @@ export class Pipeline {
   }
 
   /** Stages 1 (guards) to 4: which tier, and which targets in which order. */
-  private async route(ctx: RequestContext, body: ChatRequest, config: ResolvedConfig, client: RequestState["client"]): Promise<RequestState> {
+  private async route(ctx: RequestContext, body: ChatRequest, config: ResolvedConfig, client: NonNullable<ChatCall["client"]>): Promise<RequestState> {
     const { deps } = this;
     const startedAt = deps.clock.now();
     await runGuards(ctx, config, deps.log);
@@ -83,9 +83,10 @@ export class Pipeline {
       usage: deps.usage,
       log: deps.log,
     });
+    const allowed = this.allowedFor(client.limits, chosen.tier, candidates);
     const timeouts = tier?.timeouts ?? config.timeouts;
     return {
-      ctx, config, client, deps, body, candidates, timeouts, startedAt,
+      ctx, config, client: { ip: client.ip, apiKeyId: client.apiKeyId }, deps, body, candidates: allowed, timeouts, startedAt,
       rawBody: "",
       stream: body.stream === true,
       deadline: startedAt + timeouts.totalMs,
@@ -94,6 +95,17 @@ export class Pipeline {
       attempts: [],
       waitedMs: 0,
     };
+  }
+
+  /** The candidates an API key's limits allow; a key that may not use this tier or any of them is refused. */
+  private allowedFor(limits: NonNullable<ChatCall["client"]>["limits"], tier: string, candidates: RequestState["candidates"]): RequestState["candidates"] {
+    if (!limits) return candidates;
+    if (limits.tiers && !limits.tiers.includes(tier)) throw new GatewayError("forbidden", `This API key may not use tier ${tier} (allowed: ${limits.tiers.join(", ")}).`);
+    if (!limits.models) return candidates;
+    const models = limits.models;
+    const allowed = candidates.filter((t) => models.includes(t.ref) || models.includes(t.model));
+    if (allowed.length === 0) throw new GatewayError("forbidden", `This API key may not use any model of tier ${tier} (allowed: ${models.join(", ")}).`);
+    return allowed;
   }
 
   private respond(state: RequestState, accepted: Accepted): Response {

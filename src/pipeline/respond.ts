@@ -28,5 +28,5 @@ export function streamResponse(stream: ReadableStream<Uint8Array>, headers: Reco
 }
 
 export function errorResponse(error: GatewayError, headers: Record<string, string>): Response {
-  return jsonResponse(JSON.stringify(error), error.status, headers);
+  return jsonResponse(JSON.stringify(error), error.status, { ...headers, ...error.headers() });
 }

@@ -124,6 +124,13 @@ export const apiKeys = sqliteTable("api_keys", {
   limits: text("limits"),
 });
 
+/** Admin settings (e.g. require 2FA for every admin): small JSON values by key. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
 export const auditLog = sqliteTable(
   "audit_log",
   {

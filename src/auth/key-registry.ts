@@ -1,0 +1,108 @@
+/**
+ * Every gateway API key /v1 accepts: the config's (`auth.apiKeys`, by their digest) and the stored ones
+ * (created through the admin API: shown once, kept hashed). Lookups are in memory; usage (last used,
+ * request count) is counted in memory and saved every few seconds, off the request path.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { GatewayError } from "../errors.ts";
+import { presentedKey } from "./api-keys.ts";
+import type { ApiKeyStore, KeyLimits, StoredKey } from "../store/api-key-store.ts";
+
+const digest = (key: string) => createHash("sha256").update(key).digest("hex");
+const MINUTE = 60_000;
+
+/** Who a request authenticated as: its key's id and limits. */
+export interface KeyIdentity {
+  id?: string;
+  limits?: KeyLimits;
+}
+
+export class KeyRegistry {
+  private stored = new Map<string, StoredKey>();
+  private readonly usage = new Map<string, { count: number; lastUsedAt: number }>();
+  private readonly windows = new Map<string, number[]>();
+  private readonly timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly store: ApiKeyStore | undefined, saveEveryMs = 5_000) {
+    this.reload();
+    if (store) this.timer = setInterval(() => this.saveUsage(), saveEveryMs);
+  }
+
+  /** Re-reads the stored keys (after a create or revoke). */
+  reload(): void {
+    this.stored = new Map((this.store?.all() ?? []).filter((k) => k.revokedAt === null).map((k) => [k.hash, k]));
+  }
+
+  /** True when /v1 needs no key: none in the config and none stored. */
+  open(configDigests: Map<string, string>): boolean {
+    return configDigests.size === 0 && this.stored.size === 0;
+  }
+
+  /** The request's identity; throws 401 (missing, wrong, expired key) or 429 (the key's rate limit). */
+  verify(headers: Headers, configDigests: Map<string, string>, now: number): KeyIdentity {
+    if (this.open(configDigests)) return {};
+    const key = presentedKey(headers);
+    if (!key) throw new GatewayError("invalid_api_key", "Missing API key: send `Authorization: Bearer <gateway key>`.");
+    const hash = digest(key);
+    const fromConfig = configDigests.get(hash);
+    if (fromConfig) return { id: fromConfig };
+    const stored = this.stored.get(hash);
+    if (!stored) throw new GatewayError("invalid_api_key", "Invalid API key.");
+    if (stored.expiresAt !== null && stored.expiresAt <= now) throw new GatewayError("invalid_api_key", "This API key has expired.");
+    this.limitRate(stored, now);
+    const used = this.usage.get(stored.id);
+    if (used) {
+      used.count += 1;
+      used.lastUsedAt = now;
+    } else this.usage.set(stored.id, { count: 1, lastUsedAt: now });
+    return { id: stored.id, limits: stored.limits };
+  }
+
+  private limitRate(key: StoredKey, now: number): void {
+    const limit = key.limits.requestsPerMinute;
+    if (!limit) return;
+    const window = (this.windows.get(key.id) ?? []).filter((t) => t > now - MINUTE);
+    if (window.length >= limit) {
+      this.windows.set(key.id, window);
+      const retryAfterMs = window[0] + MINUTE - now;
+      throw new GatewayError("rate_limited", `This API key allows ${limit} requests per minute; retry in ${Math.ceil(retryAfterMs / 1000)} s.`, { retryAfterMs });
+    }
+    window.push(now);
+    this.windows.set(key.id, window);
+  }
+
+  /** A new key: the plain key is returned once and never stored. */
+  create(input: { name: string; expiresAt?: number | null; limits?: KeyLimits }, now: number): { key: string; record: Omit<StoredKey, "hash"> } {
+    if (!this.store) throw new GatewayError("internal_error", "API keys need the store (a data directory).");
+    const key = `sr-${randomBytes(24).toString("base64url")}`;
+    const record = { id: `key_${randomBytes(8).toString("hex")}`, name: input.name, prefix: key.slice(0, 10), hash: digest(key), createdAt: now, expiresAt: input.expiresAt ?? null, limits: input.limits ?? {} };
+    this.store.insert(record);
+    this.reload();
+    const { hash: _hash, ...shown } = { ...record, revokedAt: null, lastUsedAt: null, requestCount: 0 };
+    return { key, record: shown };
+  }
+
+  revoke(id: string, now: number): boolean {
+    const done = this.store?.revoke(id, now) ?? false;
+    this.reload();
+    return done;
+  }
+
+  /** Stored keys for display: never the hash. Usage not yet saved is included. */
+  list(): Omit<StoredKey, "hash">[] {
+    this.saveUsage();
+    return (this.store?.all() ?? []).map(({ hash: _hash, ...rest }) => rest);
+  }
+
+  saveUsage(): void {
+    if (!this.store || this.usage.size === 0) return;
+    const pending = new Map(this.usage);
+    this.usage.clear();
+    this.store.addUsage(pending);
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.saveUsage();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Admin accounts, sessions, settings and the audit log. Synchronous and small: these run on admin
+ * requests, never on the /v1 path.
+ */
+import { and, desc, eq, isNull, lt } from "drizzle-orm";
+import { auditLog, sessions, settings, users } from "./schema.ts";
+import type { Store } from "./db.ts";
+
+export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
+
+export class Accounts {
+  constructor(private readonly store: Store) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  count(): number {
+    return (this.store.sqlite.query("SELECT count(*) AS n FROM users").get() as { n: number }).n;
+  }
+
+  create(username: string, passwordHash: string, now: number): User {
+    return this.db.insert(users).values({ username, passwordHash, createdAt: now }).returning().get();
+  }
+
+  byName(username: string): User | undefined {
+    return this.db.select().from(users).where(eq(users.username, username)).get();
+  }
+
+  byId(id: number): User | undefined {
+    return this.db.select().from(users).where(eq(users.id, id)).get();
+  }
+
+  /** A new password; every session issued before `now` stops being valid. */
+  setPassword(id: number, passwordHash: string, now: number): void {
+    this.db.update(users).set({ passwordHash, sessionsValidAfter: now }).where(eq(users.id, id)).run();
+  }
+
+  rename(id: number, username: string): void {
+    this.db.update(users).set({ username }).where(eq(users.id, id)).run();
+  }
+
+  setTotp(id: number, fields: { totpSecret?: string | null; totpEnabled?: boolean; totpLastStep?: number | null; recoveryCodes?: string[] | null }): void {
+    const { recoveryCodes, ...rest } = fields;
+    this.db
+      .update(users)
+      .set({ ...rest, ...(recoveryCodes !== undefined ? { recoveryCodes: recoveryCodes === null ? null : JSON.stringify(recoveryCodes) } : {}) })
+      .where(eq(users.id, id))
+      .run();
+  }
+
+  recoveryCodes(user: User): string[] {
+    return user.recoveryCodes ? (JSON.parse(user.recoveryCodes) as string[]) : [];
+  }
+
+  // Sessions: the JWT carries the session id; a session row can be revoked before the token expires.
+
+  openSession(session: typeof sessions.$inferInsert): void {
+    this.db.insert(sessions).values(session).run();
+  }
+
+  session(id: string): Session | undefined {
+    return this.db.select().from(sessions).where(eq(sessions.id, id)).get();
+  }
+
+  revokeSession(id: string, now: number): void {
+    this.db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt))).run();
+  }
+
+  /** Revokes every open session of a user, but `keep` (the one making the change). */
+  revokeSessionsOf(userId: number, now: number, keep?: string): void {
+    for (const s of this.db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))).all()) {
+      if (s.id !== keep) this.revokeSession(s.id, now);
+    }
+  }
+
+  pruneSessions(now: number): void {
+    this.db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+  }
+
+  // Settings
+
+  setting<T>(key: string, fallback: T): T {
+    const row = this.db.select().from(settings).where(eq(settings.key, key)).get();
+    return row ? (JSON.parse(row.value) as T) : fallback;
+  }
+
+  setSetting(key: string, value: unknown, now: number): void {
+    const text = JSON.stringify(value);
+    this.db.insert(settings).values({ key, value: text, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { value: text, updatedAt: now } }).run();
+  }
+
+  // Audit log
+
+  audit(entry: { ts: number; actor: string; action: string; detail?: Record<string, unknown>; clientIp?: string }): void {
+    this.db.insert(auditLog).values({ ts: entry.ts, actor: entry.actor, action: entry.action, detail: entry.detail ? JSON.stringify(entry.detail) : null, clientIp: entry.clientIp ?? null }).run();
+  }
+
+  auditTrail(options: { limit?: number; before?: number } = {}): (Omit<AuditEntry, "detail"> & { detail: unknown })[] {
+    const limit = Math.min(Math.max(options.limit ?? 100, 1), 500);
+    const rows = this.db
+      .select()
+      .from(auditLog)
+      .where(options.before ? lt(auditLog.id, options.before) : undefined)
+      .orderBy(desc(auditLog.id))
+      .limit(limit)
+      .all();
+    return rows.map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : null }));
+  }
+}

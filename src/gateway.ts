@@ -17,6 +17,7 @@ import { persistHealth } from "./store/health-store.ts";
 import type { Store } from "./store/db.ts";
 import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
 import { ApiKeyStore } from "./store/api-key-store.ts";
+import { ConfigHistory } from "./store/config-history.ts";
 import { KeyRegistry, type KeyIdentity } from "./auth/key-registry.ts";
 import { explainRequest, type Explanation } from "./pipeline/explain.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
@@ -43,6 +44,8 @@ export class Gateway {
   readonly writer?: LogWriter;
   readonly metrics: GatewayMetrics;
   readonly keys: KeyRegistry;
+  /** Every applied config version (with a store). */
+  readonly history?: ConfigHistory;
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
   private readonly stopRetention?: () => void;
   private readonly stopHealthPersistence?: () => void;
@@ -65,6 +68,15 @@ export class Gateway {
     const writer = this.writer;
     this.metrics = new GatewayMetrics({ writer: writer && (() => writer.stats), health: this.health, config: () => this.live.get(), now: () => clock.now() });
     this.live.onReload((event) => this.metrics.configReloaded(event.ok));
+    if (options.store) {
+      const history = new ConfigHistory(options.store);
+      this.history = history;
+      // The version running now (if it changed since the last recorded one), then every applied reload.
+      history.record({ ts: Date.now(), author: "file", reason: "gateway started", source: this.live.source });
+      this.live.onReload((event) => {
+        if (event.ok && event.source !== undefined) history.record({ ts: Date.now(), author: event.author, reason: event.reason, source: event.source });
+      });
+    }
     const record = (summary: CompletionSummary, config: ResolvedConfig) => {
       writer?.enqueue(summary, config);
       this.metrics.observe(summary);

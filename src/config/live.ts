@@ -14,6 +14,10 @@ export interface ReloadEvent {
   ok: boolean;
   version: number;
   reason: string;
+  /** Who caused it: an admin's name, or "file" for a change seen on disk. */
+  author: string;
+  /** The config file's text, when the reload succeeded. */
+  source?: string;
   issues?: ConfigIssue[];
 }
 
@@ -62,13 +66,13 @@ export class LiveConfig {
   }
 
   /** Loads the config again; reloads are serialized, so the last edit always wins. */
-  reload(reason = "manual"): Promise<ReloadEvent> {
-    const next = this.queue.then(() => this.reloadNow(reason));
+  reload(reason = "manual", author = "file"): Promise<ReloadEvent> {
+    const next = this.queue.then(() => this.reloadNow(reason, author));
     this.queue = next.catch(() => {});
     return next;
   }
 
-  private async reloadNow(reason: string): Promise<ReloadEvent> {
+  private async reloadNow(reason: string, author: string): Promise<ReloadEvent> {
     const result = await loadConfig({ path: this.path, projectRoot: this.projectRoot });
     let event: ReloadEvent;
     if (result.ok) {
@@ -77,12 +81,12 @@ export class LiveConfig {
       this.source = result.source;
       this.lastIssues = undefined;
       this.version += 1;
-      event = { ok: true, version: this.version, reason };
+      event = { ok: true, version: this.version, reason, author, source: result.source };
       this.log.info(`config reloaded (version ${this.version}, ${reason})`);
       if (this.watchers.size > 0) this.watchFiles();
     } else {
       this.lastIssues = result.issues;
-      event = { ok: false, version: this.version, reason, issues: result.issues };
+      event = { ok: false, version: this.version, reason, author, issues: result.issues };
       this.log.error(`config reload rejected, version ${this.version} stays active:\n${formatIssues(result.issues)}`);
     }
     for (const listener of this.listeners) listener(event);

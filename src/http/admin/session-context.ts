@@ -1,0 +1,20 @@
+/** The admin session a request was authenticated with, set by the admin guard for the route handlers. */
+export interface AdminSession {
+  sessionId: string;
+  userId: number;
+  username: string;
+  clientIp?: string;
+}
+
+const sessions = new WeakMap<Request, AdminSession>();
+
+export function attachSession(request: Request, session: AdminSession): void {
+  sessions.set(request, session);
+}
+
+/** The request's admin session; only routes behind the guard call this, so it is always there. */
+export function sessionOf(request: Request): AdminSession {
+  const session = sessions.get(request);
+  if (!session) throw new Error("admin route reached without a session: it must be mounted behind the guard");
+  return session;
+}

@@ -5,7 +5,11 @@
 export type GatewayErrorCode =
   | "invalid_request"
   | "invalid_api_key"
+  | "unauthorized"
+  | "totp_required"
   | "forbidden"
+  | "csrf_rejected"
+  | "conflict"
   | "not_found"
   | "model_not_found"
   | "payload_too_large"
@@ -20,7 +24,11 @@ export type GatewayErrorCode =
 const STATUS: Record<GatewayErrorCode, number> = {
   invalid_request: 400,
   invalid_api_key: 401,
+  unauthorized: 401,
+  totp_required: 401,
   forbidden: 403,
+  csrf_rejected: 403,
+  conflict: 409,
   not_found: 404,
   model_not_found: 404,
   payload_too_large: 413,

@@ -9,11 +9,21 @@ import { createApp } from "./http/app.ts";
 import { serve, type RunningServer } from "./http/serve.ts";
 import { createLogger } from "./logger.ts";
 import { openStore } from "./store/db.ts";
+import { Accounts } from "./store/accounts.ts";
+import { AdminAuth } from "./auth/admin-auth.ts";
+import { AccountSecurity } from "./auth/account-security.ts";
+import { SessionSigner, loadOrCreateSecret } from "./auth/sessions.ts";
+import { adminApi } from "./http/admin/admin-api.ts";
+import type { AttemptLimiter } from "./auth/throttle.ts";
 import type { Logger } from "./plugin/types.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 
 export interface StartOptions extends Partial<ProcessSettings> {
   configPath: string;
+  /** Creates the `admin` account on first start (GATEWAY_ADMIN_PASSWORD) instead of the setup link. */
+  adminPassword?: string;
+  /** Replaces the login throttle (tests use small limits). */
+  adminLimiter?: AttemptLimiter;
   projectRoot?: string;
   log?: Logger;
   /** Watch the config's files and hot-reload them (default true). */
@@ -24,6 +34,12 @@ export interface StartOptions extends Partial<ProcessSettings> {
 export interface RunningGateway {
   gateway: Gateway;
   server: RunningServer;
+  /** The admin flows (with a data directory). */
+  auth?: AdminAuth;
+  /** First start without an admin: the one-time setup token (the banner prints its link). */
+  setupToken?: string;
+  /** Problems of a GATEWAY_ADMIN_PASSWORD that was refused (the setup link is offered instead). */
+  adminPasswordProblems?: string[];
   /** Base URL, e.g. http://127.0.0.1:6688 */
   url: string;
   stop(): Promise<void>;
@@ -35,18 +51,30 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   if (options.watch !== false) live.watch();
   const store = options.dataDir ? openStore(options.dataDir) : undefined;
   const gateway = new Gateway({ live, log, store, deps: options.deps });
-  const app = createApp(gateway);
+  const admin = store && options.dataDir ? await adminParts(gateway, options.dataDir, options.adminPassword, options.adminLimiter) : undefined;
+  const app = createApp(gateway, admin?.handle);
   const config = live.get();
   const server = serve((request) => app.handle(request), { port: options.port ?? config.server.port, host: options.host ?? config.server.host });
   return {
     gateway,
     server,
+    auth: admin?.auth,
+    setupToken: admin?.firstRun.setupToken,
+    adminPasswordProblems: admin?.firstRun.problems,
     url: server.url,
     async stop() {
       await server.stop(true);
       await gateway.close();
     },
   };
+}
+
+/** The admin API's parts: accounts, sessions signed with the data dir's key, first-run setup. */
+async function adminParts(gateway: Gateway, dataDir: string, adminPassword: string | undefined, limiter?: AttemptLimiter) {
+  const auth = new AdminAuth(new Accounts(gateway.store!), new SessionSigner(await loadOrCreateSecret(dataDir)), { limiter });
+  const firstRun = await auth.prepareFirstRun(adminPassword, Date.now());
+  const handle = adminApi({ gateway, auth, security: new AccountSecurity(auth) });
+  return { auth, firstRun, handle };
 }
 
 function banner(running: RunningGateway, settings: ProcessSettings): string {
@@ -63,6 +91,10 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
   if (Object.values(config.providers).some((p) => p.mode === "simulated")) {
     lines.push("  note: simulated providers answer locally; set OPENAI_API_KEY (or another provider key) for real answers");
   }
+  if (running.setupToken) {
+    lines.push(`  FIRST START: create the admin account at ${running.url}/setup#token=${running.setupToken} (valid for 1 hour, once)`);
+    if (running.adminPasswordProblems) lines.push(`  (GATEWAY_ADMIN_PASSWORD was refused: ${running.adminPasswordProblems.join(" ")})`);
+  }
   if (running.gateway.isOpen(config)) lines.push("  WARNING: no gateway API key is configured: /v1 is open to anyone who can reach this port");
   return lines.join("\n");
 }
@@ -74,7 +106,7 @@ async function main(): Promise<void> {
   try {
     // Project modules (the config and the plugins it imports) are what hot reload re-evaluates.
     const projectRoot = settings.configPath.startsWith(process.cwd()) ? process.cwd() : undefined;
-    running = await startGateway({ ...settings, projectRoot, log });
+    running = await startGateway({ ...settings, projectRoot, log, adminPassword: process.env.GATEWAY_ADMIN_PASSWORD || undefined });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);

@@ -22,7 +22,8 @@ function mapError(code: string | number, error: unknown, log: Gateway["log"]): R
   return errorBody(new GatewayError("internal_error", "Internal error; see the gateway log."));
 }
 
-export function createApp(gateway: Gateway) {
+/** The HTTP app: /v1, /metrics, /healthz, and the admin API under /api when there is one (a data dir). */
+export function createApp(gateway: Gateway, admin?: (request: Request) => Promise<Response>) {
   return new Elysia()
     .onError(({ code, error }) => mapError(code, error, gateway.log))
     .get("/healthz", () => ({ status: "ok", configVersion: gateway.live.version }))
@@ -42,6 +43,10 @@ export function createApp(gateway: Gateway) {
       const config = gateway.live.get();
       gateway.authorize(request.headers, config);
       return listModels(config, Date.now());
+    })
+    .all("/api/*", ({ request }) => {
+      if (!admin) throw new GatewayError("not_found", "The admin API needs a data directory (GATEWAY_DATA_DIR).");
+      return admin(request);
     })
     .all("/v1/*", () => {
       throw new GatewayError("not_found", "Unknown route. This gateway serves POST /v1/chat/completions and GET /v1/models.");

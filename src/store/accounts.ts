@@ -33,9 +33,9 @@ export class Accounts {
     return this.db.select().from(users).where(eq(users.id, id)).get();
   }
 
-  /** A new password; every session issued before `now` stops being valid. */
-  setPassword(id: number, passwordHash: string, now: number): void {
-    this.db.update(users).set({ passwordHash, sessionsValidAfter: now }).where(eq(users.id, id)).run();
+  /** A new password hash (the caller revokes sessions as it sees fit). */
+  setPassword(id: number, passwordHash: string): void {
+    this.db.update(users).set({ passwordHash }).where(eq(users.id, id)).run();
   }
 
   rename(id: number, username: string): void {
@@ -49,6 +49,19 @@ export class Accounts {
       .set({ ...rest, ...(recoveryCodes !== undefined ? { recoveryCodes: recoveryCodes === null ? null : JSON.stringify(recoveryCodes) } : {}) })
       .where(eq(users.id, id))
       .run();
+  }
+
+  /**
+   * Records the TOTP step a code was accepted for, only if it is newer than the one stored: two requests
+   * racing with the same code cannot both win. True when this call won.
+   */
+  advanceTotpStep(id: number, step: number): boolean {
+    return this.store.sqlite.prepare("UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)").run(step, id, step).changes === 1;
+  }
+
+  /** Replaces the recovery codes only if they are still `expected` (a code is used once, even in a race). */
+  replaceRecoveryCodes(id: number, expected: string[], next: string[]): boolean {
+    return this.store.sqlite.prepare("UPDATE users SET recovery_codes = ? WHERE id = ? AND recovery_codes = ?").run(JSON.stringify(next), id, JSON.stringify(expected)).changes === 1;
   }
 
   recoveryCodes(user: User): string[] {

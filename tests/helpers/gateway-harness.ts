@@ -72,6 +72,9 @@ export interface HarnessOptions {
   providers?: string | ((mockUrl: string) => string);
   /** Clock for the mock upstream's `flap` fault. */
   mockNow?: () => number;
+  /** Passed to startGateway (admin account, login throttle). */
+  adminPassword?: string;
+  adminLimiter?: import("../../src/auth/throttle.ts").AttemptLimiter;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -81,7 +84,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), text);
   writeFileSync(configPath, configSource(mock.url, options.config(mock.url), options.imports, typeof options.providers === "function" ? options.providers(mock.url) : options.providers));
   const log = recordingLogger();
-  const running = await startGateway({ configPath, projectRoot: dir, dataDir: join(dir, "data"), port: 0, host: "127.0.0.1", log, watch: options.watch ?? false, deps: options.deps });
+  const running = await startGateway({ configPath, projectRoot: dir, dataDir: join(dir, "data"), port: 0, host: "127.0.0.1", log, watch: options.watch ?? false, deps: options.deps, adminPassword: options.adminPassword, adminLimiter: options.adminLimiter });
   const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: options.apiKey ?? "unused", maxRetries: 0, timeout: 20_000 });
   let n = 0;
   return {

@@ -1,15 +1,12 @@
 /** The admin session a request was authenticated with, set by the admin guard for the route handlers. */
-export interface AdminSession {
-  sessionId: string;
-  userId: number;
-  username: string;
-  clientIp?: string;
-}
+import type { SessionInfo } from "../../auth/admin-auth.ts";
+
+export type AdminSession = SessionInfo & { username: string; clientIp?: string };
 
 const sessions = new WeakMap<Request, AdminSession>();
 
-export function attachSession(request: Request, session: AdminSession): void {
-  sessions.set(request, session);
+export function attachSession(request: Request, session: SessionInfo, clientIp?: string): void {
+  sessions.set(request, { ...session, username: session.user.username, clientIp });
 }
 
 /** The request's admin session; only routes behind the guard call this, so it is always there. */

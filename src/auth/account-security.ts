@@ -1,0 +1,110 @@
+/**
+ * What a signed-in admin changes about their own account: password, username, TOTP (enrol with a
+ * server-made secret, confirm with a code, disable with password and code), recovery codes. Every
+ * change is audited; secrets and codes never are.
+ */
+import { GatewayError } from "../errors.ts";
+import { checkPasswordPolicy, hashPassword, verifyPassword } from "./passwords.ts";
+import { newTotpSecret, otpauthUri, qrSvg, verifyTotp } from "./totp.ts";
+import { newRecoveryCodes } from "./recovery-codes.ts";
+import { normaliseUsername, type AdminAuth, type SessionInfo } from "./admin-auth.ts";
+import { addressKey } from "./throttle.ts";
+
+const wrong = (what: string) => new GatewayError("unauthorized", `Wrong ${what}.`);
+
+export class AccountSecurity {
+  constructor(private readonly auth: AdminAuth) {}
+
+  private get accounts() {
+    return this.auth.accounts;
+  }
+
+  /** Password and (when TOTP is on) a code, throttled like a login: for disabling TOTP and new codes. */
+  private async reauthenticate(session: SessionInfo, input: { password?: string; code?: string }, now: number, clientIp?: string): Promise<void> {
+    const keys = { account: session.user.username, address: clientIp ? addressKey(clientIp) : undefined };
+    const verdict = await this.auth.limiter.check(keys, now);
+    if (!verdict.allowed) throw new GatewayError("rate_limited", "Too many failed attempts: wait before trying again.", { retryAfterMs: verdict.retryAfterMs });
+    const user = this.accounts.byId(session.user.id)!;
+    const passwordOk = await verifyPassword(input.password ?? "", user.passwordHash);
+    const codeOk = passwordOk && (!user.totpEnabled || (input.code !== undefined && (await this.auth.checkSecondFactor(user, input.code, now)).ok));
+    if (!codeOk) {
+      await this.auth.limiter.fail(keys, now);
+      throw wrong(user.totpEnabled ? "password or code" : "password");
+    }
+  }
+
+  /** New password; every other session of the user is revoked (the current one stays). */
+  async changePassword(session: SessionInfo, input: { current?: string; next?: string }, now: number, clientIp?: string): Promise<void> {
+    // The current password only: a TOTP holder already passed the code to get this session.
+    await this.checkPasswordOnly(session, input.current, now, clientIp);
+    const problems = checkPasswordPolicy(input.next ?? "", session.user.username);
+    if (problems.length > 0) throw new GatewayError("invalid_request", problems.map((p) => p.message).join(" "), { param: "next" });
+    this.accounts.setPassword(session.user.id, await hashPassword(input.next!));
+    this.accounts.revokeSessionsOf(session.user.id, now, session.sessionId);
+    this.accounts.audit({ ts: now, actor: session.user.username, action: "account.password", detail: { otherSessionsRevoked: true }, clientIp });
+  }
+
+  private async checkPasswordOnly(session: SessionInfo, password: string | undefined, now: number, clientIp?: string): Promise<void> {
+    const user = this.accounts.byId(session.user.id)!;
+    const keys = { account: user.username, address: clientIp ? addressKey(clientIp) : undefined };
+    const verdict = await this.auth.limiter.check(keys, now);
+    if (!verdict.allowed) throw new GatewayError("rate_limited", "Too many failed attempts: wait before trying again.", { retryAfterMs: verdict.retryAfterMs });
+    if (await verifyPassword(password ?? "", user.passwordHash)) return;
+    await this.auth.limiter.fail(keys, now);
+    throw wrong("password");
+  }
+
+  async rename(session: SessionInfo, input: { username?: string; password?: string }, now: number, clientIp?: string): Promise<string> {
+    await this.checkPasswordOnly(session, input.password, now, clientIp);
+    const username = normaliseUsername(input.username ?? "");
+    if (!/^[a-z0-9_.-]{2,64}$/.test(username)) throw new GatewayError("invalid_request", "username: 2 to 64 letters, digits, _ . or -", { param: "username" });
+    if (this.accounts.byName(username)) throw new GatewayError("conflict", "That username is taken.");
+    this.accounts.rename(session.user.id, username);
+    this.accounts.audit({ ts: now, actor: username, action: "account.rename", detail: { from: session.user.username }, clientIp });
+    return username;
+  }
+
+  /** Starts enrolment: a secret made here (never taken from the client), pending until confirmed. */
+  enrolTotp(session: SessionInfo, now: number, clientIp?: string): { secret: string; uri: string; qrSvg: string } {
+    const user = this.accounts.byId(session.user.id)!;
+    if (user.totpEnabled) throw new GatewayError("conflict", "Two-factor authentication is on already: disable it first.");
+    const secret = newTotpSecret();
+    this.accounts.setTotp(user.id, { totpSecret: secret, totpEnabled: false, totpLastStep: null });
+    this.accounts.audit({ ts: now, actor: user.username, action: "totp.enrol", clientIp });
+    const uri = otpauthUri({ secret, account: user.username });
+    return { secret, uri, qrSvg: qrSvg(uri) };
+  }
+
+  /** Confirms enrolment with a code of the pending secret: TOTP is on, and ten recovery codes are shown once. */
+  async confirmTotp(session: SessionInfo, input: { code?: string }, now: number, clientIp?: string): Promise<{ recoveryCodes: string[] }> {
+    const user = this.accounts.byId(session.user.id)!;
+    if (user.totpEnabled) throw new GatewayError("conflict", "Two-factor authentication is on already.");
+    if (!user.totpSecret) throw new GatewayError("invalid_request", "Start enrolment first (POST /api/auth/totp/enrol).");
+    const result = await verifyTotp({ secret: user.totpSecret, code: input.code ?? "", lastStep: null, now });
+    if (!result.ok) {
+      await this.auth.limiter.fail({ account: user.username, address: clientIp ? addressKey(clientIp) : undefined }, now);
+      throw wrong("code");
+    }
+    const { codes, hashes } = newRecoveryCodes();
+    this.accounts.setTotp(user.id, { totpEnabled: true, totpLastStep: result.step, recoveryCodes: hashes });
+    this.accounts.audit({ ts: now, actor: user.username, action: "totp.enabled", clientIp });
+    return { recoveryCodes: codes };
+  }
+
+  async disableTotp(session: SessionInfo, input: { password?: string; code?: string }, now: number, clientIp?: string): Promise<void> {
+    if (!session.user.totpEnabled) throw new GatewayError("conflict", "Two-factor authentication is off.");
+    if (this.auth.settings().require2fa) throw new GatewayError("forbidden", "Two-factor authentication is required for every admin here.");
+    await this.reauthenticate(session, input, now, clientIp);
+    this.accounts.setTotp(session.user.id, { totpSecret: null, totpEnabled: false, totpLastStep: null, recoveryCodes: null });
+    this.accounts.audit({ ts: now, actor: session.user.username, action: "totp.disabled", clientIp });
+  }
+
+  async regenerateRecoveryCodes(session: SessionInfo, input: { password?: string; code?: string }, now: number, clientIp?: string): Promise<{ recoveryCodes: string[] }> {
+    if (!session.user.totpEnabled) throw new GatewayError("conflict", "Two-factor authentication is off: there are no recovery codes.");
+    await this.reauthenticate(session, input, now, clientIp);
+    const { codes, hashes } = newRecoveryCodes();
+    this.accounts.setTotp(session.user.id, { recoveryCodes: hashes });
+    this.accounts.audit({ ts: now, actor: session.user.username, action: "totp.recovery_codes", clientIp });
+    return { recoveryCodes: codes };
+  }
+}

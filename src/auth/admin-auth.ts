@@ -1,0 +1,168 @@
+/**
+ * Admin authentication flows on top of the primitives: first-run setup, login (password, then TOTP or a
+ * recovery code), sessions that can be revoked, and every answer to a failed attempt the same, whatever
+ * went wrong (no user enumeration). Throttled per account and per client address.
+ */
+import { randomBytes } from "node:crypto";
+import { GatewayError } from "../errors.ts";
+import { checkPasswordPolicy, dummyVerifyPassword, hashPassword, verifyPassword } from "./passwords.ts";
+import { verifyTotp } from "./totp.ts";
+import { useRecoveryCode } from "./recovery-codes.ts";
+import { SessionSigner } from "./sessions.ts";
+import { addressKey, LoginThrottle, type AttemptLimiter } from "./throttle.ts";
+import { createSetupToken, type SetupToken } from "./setup-token.ts";
+import type { Accounts, User } from "../store/accounts.ts";
+
+export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
+export const ADMIN_USERNAME = "admin";
+
+export interface AdminSettings {
+  /** Every admin must have TOTP: without it, a session can only enrol (default false). */
+  require2fa: boolean;
+  /** Lifetime of a session (default 12 hours). */
+  sessionTtlMs: number;
+}
+
+export interface SessionInfo {
+  sessionId: string;
+  user: User;
+  expiresAt: number;
+  /** The user must enrol TOTP before anything else (require2fa is on and they have none). */
+  mustEnrol: boolean;
+}
+
+const INVALID = () => new GatewayError("unauthorized", "Wrong username, password or code.");
+export const normaliseUsername = (name: string) => name.trim().toLowerCase();
+
+export class AdminAuth {
+  private setupToken: SetupToken | undefined;
+  readonly limiter: AttemptLimiter;
+
+  constructor(
+    readonly accounts: Accounts,
+    private readonly signer: SessionSigner,
+    options: { limiter?: AttemptLimiter } = {},
+  ) {
+    this.limiter = options.limiter ?? new LoginThrottle();
+    void dummyVerifyPassword("warm-up-password"); // the first unknown-user login must not be slower
+  }
+
+  settings(): AdminSettings {
+    return this.accounts.setting<AdminSettings>("admin", { require2fa: false, sessionTtlMs: DEFAULT_SESSION_TTL_MS });
+  }
+
+  setupRequired(): boolean {
+    return this.accounts.count() === 0;
+  }
+
+  /**
+   * At start: with no admin, either create one from GATEWAY_ADMIN_PASSWORD or return a one-time setup
+   * token (valid one hour) for the console's setup link.
+   */
+  async prepareFirstRun(adminPassword: string | undefined, now: number): Promise<{ created?: string; setupToken?: string; problems?: string[] }> {
+    if (!this.setupRequired()) return {};
+    if (adminPassword) {
+      const problems = checkPasswordPolicy(adminPassword, ADMIN_USERNAME).map((p) => p.message);
+      if (problems.length === 0) {
+        this.accounts.create(ADMIN_USERNAME, await hashPassword(adminPassword), now);
+        this.accounts.audit({ ts: now, actor: ADMIN_USERNAME, action: "account.create", detail: { via: "GATEWAY_ADMIN_PASSWORD" } });
+        return { created: ADMIN_USERNAME };
+      }
+      this.setupToken = createSetupToken(now);
+      return { setupToken: this.setupToken.token, problems };
+    }
+    this.setupToken = createSetupToken(now);
+    return { setupToken: this.setupToken.token };
+  }
+
+  /** Creates the first admin with the one-time setup token. */
+  async setup(input: { token: string; username: string; password: string; clientIp?: string }, now: number): Promise<User> {
+    if (!this.setupRequired()) throw new GatewayError("conflict", "Setup is done: an admin account exists.");
+    const username = normaliseUsername(input.username);
+    if (!/^[a-z0-9_.-]{2,64}$/.test(username)) throw new GatewayError("invalid_request", "username: 2 to 64 letters, digits, _ . or -", { param: "username" });
+    const problems = checkPasswordPolicy(input.password, username);
+    if (problems.length > 0) throw new GatewayError("invalid_request", problems.map((p) => p.message).join(" "), { param: "password" });
+    // The policy is checked first so that a typo does not burn the token.
+    if (!this.setupToken || !this.setupToken.consume(input.token, now)) throw new GatewayError("forbidden", "The setup link is invalid or has expired: restart the gateway for a new one.");
+    const hash = await hashPassword(input.password);
+    if (!this.setupRequired()) throw new GatewayError("conflict", "Setup is done: an admin account exists.");
+    const user = this.accounts.create(username, hash, now);
+    this.accounts.audit({ ts: now, actor: username, action: "account.create", detail: { via: "setup link" }, clientIp: input.clientIp });
+    return user;
+  }
+
+  /**
+   * Password, then TOTP (or a recovery code) when the account has it. A correct password without a code
+   * on a TOTP account answers `totp_required` and leaves the throttle untouched: counting it as a success
+   * would let a password holder reset the counter between code guesses.
+   */
+  async login(input: { username: string; password: string; code?: string; clientIp?: string; userAgent?: string }, now: number): Promise<{ token: string; session: SessionInfo }> {
+    const username = normaliseUsername(input.username ?? "");
+    const keys = { account: username, address: input.clientIp ? addressKey(input.clientIp) : undefined };
+    const verdict = await this.limiter.check(keys, now);
+    if (!verdict.allowed) {
+      this.accounts.audit({ ts: now, actor: username, action: "login.throttled", detail: { reason: verdict.reason }, clientIp: input.clientIp });
+      throw new GatewayError("rate_limited", verdict.reason === "locked" ? "Too many failed attempts: this account or address is locked for a while." : "Too many failed attempts: wait before trying again.", { retryAfterMs: verdict.retryAfterMs });
+    }
+    const user = this.accounts.byName(username);
+    const passwordOk = user ? await verifyPassword(input.password ?? "", user.passwordHash) : await dummyVerifyPassword(input.password ?? "");
+    if (!user || !passwordOk) return this.failLogin(keys, username, "wrong password or unknown user", now, input.clientIp);
+    if (user.totpEnabled) {
+      if (!input.code) throw new GatewayError("totp_required", "Enter the code from your authenticator app (or a recovery code).");
+      const secondFactor = await this.checkSecondFactor(user, input.code, now);
+      if (!secondFactor.ok) return this.failLogin(keys, username, secondFactor.reason, now, input.clientIp);
+      if (secondFactor.usedRecoveryCode) this.accounts.audit({ ts: now, actor: username, action: "login.recovery_code", detail: { remaining: secondFactor.remaining }, clientIp: input.clientIp });
+    }
+    await this.limiter.succeed(keys, now);
+    const issued = await this.openSession(user, now, input.clientIp, input.userAgent);
+    this.accounts.audit({ ts: now, actor: username, action: "login", clientIp: input.clientIp });
+    return issued;
+  }
+
+  private async failLogin(keys: { account: string; address?: string }, username: string, reason: string, now: number, clientIp?: string): Promise<never> {
+    await this.limiter.fail(keys, now);
+    this.accounts.audit({ ts: now, actor: username || "(empty)", action: "login.failed", detail: { reason }, clientIp });
+    throw INVALID();
+  }
+
+  /** A TOTP code (once per time step) or an unused recovery code. */
+  async checkSecondFactor(user: User, code: string, now: number): Promise<{ ok: true; usedRecoveryCode?: boolean; remaining?: number } | { ok: false; reason: string }> {
+    const compact = code.replace(/\s+/g, "");
+    if (/^\d{6}$/.test(compact)) {
+      const result = await verifyTotp({ secret: user.totpSecret ?? "", code: compact, lastStep: user.totpLastStep, now });
+      if (!result.ok) return { ok: false, reason: `totp ${result.reason}` };
+      if (!this.accounts.advanceTotpStep(user.id, result.step)) return { ok: false, reason: "totp replayed" };
+      return { ok: true };
+    }
+    const hashes = this.accounts.recoveryCodes(user);
+    const used = useRecoveryCode(code, hashes);
+    if (!used.ok || !this.accounts.replaceRecoveryCodes(user.id, hashes, used.remaining)) return { ok: false, reason: "wrong recovery code" };
+    return { ok: true, usedRecoveryCode: true, remaining: used.remaining.length };
+  }
+
+  async openSession(user: User, now: number, clientIp?: string, userAgent?: string): Promise<{ token: string; session: SessionInfo }> {
+    const ttlMs = this.settings().sessionTtlMs;
+    const sessionId = randomBytes(18).toString("base64url");
+    const expiresAt = now + ttlMs;
+    this.accounts.openSession({ id: sessionId, userId: user.id, createdAt: now, expiresAt, clientIp: clientIp ?? null, userAgent: userAgent?.slice(0, 200) ?? null });
+    const token = await this.signer.issue({ sessionId, userId: user.id, username: user.username, now, ttlMs });
+    return { token, session: { sessionId, user, expiresAt, mustEnrol: this.settings().require2fa && !user.totpEnabled } };
+  }
+
+  /** The session a token stands for, if it is valid: signature, expiry, not revoked, user still there. */
+  async session(token: string | undefined, now: number): Promise<SessionInfo | undefined> {
+    if (!token) return undefined;
+    const claims = await this.signer.verify(token, now);
+    if (!claims) return undefined;
+    const row = this.accounts.session(claims.sessionId);
+    if (!row || row.revokedAt !== null || row.expiresAt <= now || row.userId !== claims.userId) return undefined;
+    const user = this.accounts.byId(claims.userId);
+    // Sessions opened before the user's "sign out everywhere" time are over (compared in ms on the row).
+    if (!user || row.createdAt < user.sessionsValidAfter) return undefined;
+    return { sessionId: row.id, user, expiresAt: row.expiresAt, mustEnrol: this.settings().require2fa && !user.totpEnabled };
+  }
+
+  logout(sessionId: string, now: number): void {
+    this.accounts.revokeSession(sessionId, now);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Admin passwords: argon2id hashes, a small strength policy, and a dummy verification for unknown
+ * users. Hashing sits behind `PasswordHasher` because it is runtime-specific (DESIGN §9): Bun has
+ * argon2id built in; a Deno adapter (hash-wasm, which reads and writes the same PHC strings) can be
+ * added without touching callers.
+ */
+
+/** Computes and checks password hashes. Implementations must produce self-describing PHC strings. */
+export interface PasswordHasher {
+  /** A new salted hash of `plain` (a PHC string such as `$argon2id$v=19$m=…`). */
+  hash(plain: string): Promise<string>;
+  /** True when `plain` matches `hash`. Throws on a malformed hash: that is corrupt data, not a wrong password. */
+  verify(plain: string, hash: string): Promise<boolean>;
+}
+
+/** argon2id cost parameters. Defaults are Bun's: 64 MiB, 2 passes (about 0.1 s per hash here). */
+export interface Argon2Cost {
+  /** Memory in KiB. @default 65536 */
+  memoryCost?: number;
+  /** Passes over memory. @default 2 */
+  timeCost?: number;
+}
+
+/** Longest password accepted. argon2 takes any length, but a multi-megabyte "password" is a cheap DoS. */
+export const MAX_PASSWORD_LENGTH = 1024;
+/** Shortest password the policy accepts (code points, not UTF-16 units). */
+export const MIN_PASSWORD_LENGTH = 10;
+
+/** The argon2id hasher built into Bun (`Bun.password`). */
+export function bunPasswordHasher(cost: Argon2Cost = {}): PasswordHasher {
+  const options = { algorithm: "argon2id" as const, ...cost };
+  return {
+    hash: (plain) => Bun.password.hash(plain, options),
+    verify: (plain, hash) => Bun.password.verify(plain, hash),
+  };
+}
+
+/** The hasher for this runtime. Only Bun's exists today; other runtimes get a clear error at first use. */
+export function defaultPasswordHasher(): PasswordHasher {
+  if (typeof globalThis.Bun !== "undefined") return bunPasswordHasher();
+  throw new Error("No password hasher for this runtime yet: pass a PasswordHasher (e.g. one built on hash-wasm).");
+}
+
+/**
+ * NFKC, because the same password typed on two keyboards can arrive as different code point
+ * sequences (NIST SP 800-63B §5.1.1.2); hashing the normalised form makes both verify.
+ */
+const normalise = (plain: string) => plain.normalize("NFKC");
+
+/** Hashes a password with argon2id. Throws on an empty or over-long password (check the policy first). */
+export async function hashPassword(plain: string, hasher: PasswordHasher = defaultPasswordHasher()): Promise<string> {
+  if (plain.length === 0 || plain.length > MAX_PASSWORD_LENGTH) throw new Error("Password length out of range.");
+  return hasher.hash(normalise(plain));
+}
+
+/** True when `plain` matches the stored hash. An empty or over-long input is simply wrong. */
+export async function verifyPassword(plain: string, hash: string, hasher: PasswordHasher = defaultPasswordHasher()): Promise<boolean> {
+  if (plain.length === 0 || plain.length > MAX_PASSWORD_LENGTH) return false;
+  return hasher.verify(normalise(plain), hash);
+}
+
+/** One hash per hasher, so the dummy costs exactly what a real verification with those parameters costs. */
+const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
+
+/**
+ * Runs a full verification against a throwaway hash and always answers false. Call it when the
+ * username does not exist, so "no such user" takes as long as "wrong password" and the response
+ * time does not reveal which accounts exist.
+ */
+export async function dummyVerifyPassword(plain: string, hasher: PasswordHasher = defaultPasswordHasher()): Promise<false> {
+  // Same shortcut as verifyPassword: both paths answer an out-of-range input at once.
+  if (plain.length === 0 || plain.length > MAX_PASSWORD_LENGTH) return false;
+  let dummy = dummyHashes.get(hasher);
+  if (!dummy) {
+    const random = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    dummy = hasher.hash(random);
+    dummyHashes.set(hasher, dummy);
+  }
+  await hasher.verify(normalise(plain), await dummy);
+  return false;
+}
+
+/** Why a new password was refused; `message` is fit to show the user. */
+export interface PasswordProblem {
+  code: "too_short" | "too_long" | "contains_username" | "one_character";
+  message: string;
+}
+
+/**
+ * The password policy, kept short on purpose (length beats composition rules): at least
+ * MIN_PASSWORD_LENGTH characters, at most MAX_PASSWORD_LENGTH, not the username and not containing
+ * it (usernames of 3+ characters: a 1-letter name would forbid half the alphabet), and not one
+ * character repeated. Returns every problem, empty when the password is acceptable.
+ */
+export function checkPasswordPolicy(plain: string, username?: string): PasswordProblem[] {
+  const problems: PasswordProblem[] = [];
+  const chars = Array.from(normalise(plain));
+  if (chars.length < MIN_PASSWORD_LENGTH) {
+    problems.push({ code: "too_short", message: `Use at least ${MIN_PASSWORD_LENGTH} characters.` });
+  }
+  if (plain.length > MAX_PASSWORD_LENGTH) {
+    problems.push({ code: "too_long", message: `Use at most ${MAX_PASSWORD_LENGTH} characters.` });
+  }
+  const lower = chars.join("").toLowerCase();
+  const name = username ? normalise(username).toLowerCase() : "";
+  if (name && (lower === name || (name.length >= 3 && lower.includes(name)))) {
+    problems.push({ code: "contains_username", message: "The password must not contain the username." });
+  }
+  if (chars.length > 0 && chars.every((c) => c === chars[0])) {
+    problems.push({ code: "one_character", message: "The password must not be one character repeated." });
+  }
+  return problems;
+}

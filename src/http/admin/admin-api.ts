@@ -1,0 +1,75 @@
+/**
+ * The admin API under /api. One guard in front of every route but the public ones (state, setup,
+ * login): a valid session cookie, and for state-changing requests a header only our own page sends
+ * (`x-smartroute-request`; a cross-site form cannot set it) and, when the browser sends one, an Origin
+ * of this host (CSRF defence on top of the SameSite=Strict cookie). A session that must enrol TOTP
+ * (require2fa) reaches only the enrolment routes.
+ */
+import { Elysia } from "elysia";
+import { GatewayError } from "../../errors.ts";
+import { readSessionCookie } from "../../auth/sessions.ts";
+import { attachSession } from "./session-context.ts";
+import { clientIpOf } from "../client-ip.ts";
+import { accountRoutes, publicAuthRoutes } from "./auth-routes.ts";
+import { keyRoutes } from "./key-routes.ts";
+import { observeRoutes } from "./observe-routes.ts";
+import type { AdminAuth } from "../../auth/admin-auth.ts";
+import type { AccountSecurity } from "../../auth/account-security.ts";
+import type { Gateway } from "../../gateway.ts";
+
+export const CSRF_HEADER = "x-smartroute-request";
+const PUBLIC = new Set(["GET /api/auth/state", "POST /api/auth/setup", "POST /api/auth/login"]);
+const ENROLMENT = new Set(["GET /api/auth/me", "POST /api/auth/logout", "POST /api/auth/totp/enrol", "POST /api/auth/totp/confirm"]);
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function errorResponse(error: GatewayError): Response {
+  return new Response(JSON.stringify(error), { status: error.status, headers: { "content-type": "application/json", "cache-control": "no-store", ...error.headers() } });
+}
+
+/** Maps anything thrown by an admin route to its JSON error (OpenAI's shape, as on /v1). */
+function mapError(code: string | number, error: unknown, log: Gateway["log"]): Response {
+  if (error instanceof GatewayError) return errorResponse(error);
+  if (code === "NOT_FOUND") return errorResponse(new GatewayError("not_found", "Unknown admin route."));
+  if (code === "PARSE" || code === "VALIDATION") return errorResponse(new GatewayError("invalid_request", "The request body could not be read as JSON."));
+  log.error("admin route failed", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  return errorResponse(new GatewayError("internal_error", "Internal error; see the gateway log."));
+}
+
+/** Rejects a state-changing request that did not come from our own page. */
+function checkCsrf(request: Request): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  if (request.headers.get(CSRF_HEADER) !== "1") throw new GatewayError("csrf_rejected", `State-changing admin requests need the header ${CSRF_HEADER}: 1.`);
+  const origin = request.headers.get("origin");
+  if (origin && origin !== "null" && new URL(origin).host !== new URL(request.url).host) throw new GatewayError("csrf_rejected", "Cross-origin admin requests are refused.");
+}
+
+export interface AdminApiParts {
+  gateway: Gateway;
+  auth: AdminAuth;
+  security: AccountSecurity;
+  /** More route groups (config editing), mounted behind the guard. */
+  extra?: Elysia[];
+}
+
+export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Response> {
+  const { gateway, auth, security } = parts;
+  const onError = ({ code, error }: { code: string | number; error: unknown }) => mapError(code, error, gateway.log);
+  const publicApp = new Elysia({ prefix: "/api" }).onError(onError).use(publicAuthRoutes(auth));
+  let privateApp = new Elysia({ prefix: "/api" }).onError(onError).use(accountRoutes(auth, security)).use(keyRoutes(gateway, auth.accounts)).use(observeRoutes(gateway));
+  for (const extra of parts.extra ?? []) privateApp = privateApp.use(extra);
+
+  return async (request) => {
+    try {
+      const route = `${request.method} ${new URL(request.url).pathname.replace(/\/+$/, "")}`;
+      checkCsrf(request);
+      if (PUBLIC.has(route)) return await publicApp.handle(request);
+      const session = await auth.session(readSessionCookie(request.headers), Date.now());
+      if (!session) throw new GatewayError("unauthorized", "Sign in first: no valid admin session.");
+      if (session.mustEnrol && !ENROLMENT.has(route)) throw new GatewayError("forbidden", "Two-factor authentication is required here: enrol it first (POST /api/auth/totp/enrol).");
+      attachSession(request, session, clientIpOf(request));
+      return await privateApp.handle(request);
+    } catch (error) {
+      return mapError("", error, gateway.log);
+    }
+  };
+}

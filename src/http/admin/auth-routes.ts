@@ -1,0 +1,113 @@
+/**
+ * Admin routes about accounts: login (a contract, DESIGN §7), setup, logout, me, password, username,
+ * TOTP enrol / confirm / disable, recovery codes, admin settings and the audit log.
+ */
+import { Elysia } from "elysia";
+import { GatewayError } from "../../errors.ts";
+import { clearSessionCookie, sessionCookie } from "../../auth/sessions.ts";
+import { sessionOf } from "./session-context.ts";
+import { clientIpOf } from "../client-ip.ts";
+import type { AdminAuth, SessionInfo } from "../../auth/admin-auth.ts";
+import type { AccountSecurity } from "../../auth/account-security.ts";
+
+type Body = Record<string, string | undefined>;
+const bodyOf = async (request: Request): Promise<Body> => {
+  const body = (await request.json().catch(() => ({}))) as unknown;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return {};
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v : undefined]));
+};
+const NO_STORE = { "cache-control": "no-store", "content-type": "application/json" };
+
+/** A JSON answer that also sets the session cookie. */
+function withSession(request: Request, token: string, expiresAt: number, body: object): Response {
+  const secure = new URL(request.url).protocol === "https:";
+  const cookie = sessionCookie(token, { maxAgeS: Math.max(1, Math.floor((expiresAt - Date.now()) / 1000)), secure });
+  return new Response(JSON.stringify(body), { headers: { ...NO_STORE, "set-cookie": cookie } });
+}
+
+export function me(session: SessionInfo) {
+  const { user } = session;
+  return { username: user.username, totpEnabled: user.totpEnabled, mustEnrol: session.mustEnrol, sessionExpiresAt: session.expiresAt, createdAt: user.createdAt };
+}
+
+/** Routes anyone may call: state (for the UI), setup (with the one-time token), login. */
+export function publicAuthRoutes(auth: AdminAuth) {
+  return new Elysia()
+    .get("/auth/state", () => ({ setupRequired: auth.setupRequired() }))
+    .post("/auth/setup", async ({ request }) => {
+      const body = await bodyOf(request);
+      const user = await auth.setup({ token: body.token ?? "", username: body.username ?? "", password: body.password ?? "", clientIp: clientIpOf(request) }, Date.now());
+      const { token, session } = await auth.openSession(user, Date.now(), clientIpOf(request), request.headers.get("user-agent") ?? undefined);
+      return withSession(request, token, session.expiresAt, { ok: true, user: me(session) });
+    })
+    .post("/auth/login", async ({ request }) => {
+      const body = await bodyOf(request);
+      const { token, session } = await auth.login(
+        { username: body.username ?? "", password: body.password ?? "", code: body.code || undefined, clientIp: clientIpOf(request), userAgent: request.headers.get("user-agent") ?? undefined },
+        Date.now(),
+      );
+      return withSession(request, token, session.expiresAt, { ok: true, user: me(session) });
+    });
+}
+
+/** Routes for the signed-in admin (the guard attached the session). */
+export function accountRoutes(auth: AdminAuth, security: AccountSecurity) {
+  const ip = clientIpOf;
+  const session = sessionOf;
+  return new Elysia()
+    .get("/auth/me", ({ request }) => me(session(request)))
+    .post("/auth/logout", ({ request }) => {
+      const s = session(request);
+      auth.logout(s.sessionId, Date.now());
+      auth.accounts.audit({ ts: Date.now(), actor: s.user.username, action: "logout", clientIp: ip(request) });
+      return new Response(JSON.stringify({ ok: true }), { headers: { ...NO_STORE, "set-cookie": clearSessionCookie({ secure: new URL(request.url).protocol === "https:" }) } });
+    })
+    .post("/auth/password", async ({ request }) => {
+      const body = await bodyOf(request);
+      await security.changePassword(session(request), { current: body.current, next: body.next }, Date.now(), ip(request));
+      return { ok: true, otherSessionsRevoked: true };
+    })
+    .post("/auth/username", async ({ request }) => {
+      const body = await bodyOf(request);
+      return { ok: true, username: await security.rename(session(request), { username: body.username, password: body.password }, Date.now(), ip(request)) };
+    })
+    .post("/auth/totp/enrol", ({ request }) => new Response(JSON.stringify(security.enrolTotp(session(request), Date.now(), ip(request))), { headers: NO_STORE }))
+    .post("/auth/totp/confirm", async ({ request }) => {
+      const body = await bodyOf(request);
+      return new Response(JSON.stringify(await security.confirmTotp(session(request), { code: body.code }, Date.now(), ip(request))), { headers: NO_STORE });
+    })
+    .post("/auth/totp/disable", async ({ request }) => {
+      const body = await bodyOf(request);
+      await security.disableTotp(session(request), { password: body.password, code: body.code }, Date.now(), ip(request));
+      return { ok: true };
+    })
+    .post("/auth/recovery-codes", async ({ request }) => {
+      const body = await bodyOf(request);
+      return new Response(JSON.stringify(await security.regenerateRecoveryCodes(session(request), { password: body.password, code: body.code }, Date.now(), ip(request))), { headers: NO_STORE });
+    })
+    .get("/settings", () => auth.settings())
+    .put("/settings", async ({ request }) => {
+      const s = session(request);
+      const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
+      const current = auth.settings();
+      const next = { ...current };
+      if (body.require2fa !== undefined) {
+        if (typeof body.require2fa !== "boolean") throw new GatewayError("invalid_request", "require2fa must be true or false", { param: "require2fa" });
+        if (body.require2fa && !s.user.totpEnabled) throw new GatewayError("conflict", "Turn on two-factor authentication for yourself before requiring it of every admin.");
+        next.require2fa = body.require2fa;
+      }
+      if (body.sessionTtlMs !== undefined) {
+        const ttl = body.sessionTtlMs;
+        if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 300_000 || ttl > 30 * 86_400_000) throw new GatewayError("invalid_request", "sessionTtlMs: 5 minutes to 30 days, in ms", { param: "sessionTtlMs" });
+        next.sessionTtlMs = ttl;
+      }
+      auth.accounts.setSetting("admin", next, Date.now());
+      auth.accounts.audit({ ts: Date.now(), actor: s.user.username, action: "settings.update", detail: { ...next }, clientIp: ip(request) });
+      return next;
+    })
+    .get("/audit", ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      return { entries: auth.accounts.auditTrail({ limit: Number(query.get("limit")) || undefined, before: Number(query.get("before")) || undefined }) };
+    });
+}
+

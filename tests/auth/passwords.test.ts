@@ -1,0 +1,144 @@
+import { describe, expect, test } from "bun:test";
+import {
+  bunPasswordHasher,
+  checkPasswordPolicy,
+  dummyVerifyPassword,
+  hashPassword,
+  MAX_PASSWORD_LENGTH,
+  type PasswordHasher,
+  verifyPassword,
+} from "../../src/auth/passwords.ts";
+
+/** Minimal argon2id cost: the behaviour under test does not depend on the cost, only the speed does. */
+const cheap = () => bunPasswordHasher({ memoryCost: 256, timeCost: 1 });
+
+/** A hasher that counts calls to the real one. */
+function counting(inner: PasswordHasher = cheap()) {
+  const calls = { hash: 0, verify: [] as string[] };
+  const hasher: PasswordHasher = {
+    hash: (plain) => {
+      calls.hash += 1;
+      return inner.hash(plain);
+    },
+    verify: (plain, hash) => {
+      calls.verify.push(hash);
+      return inner.verify(plain, hash);
+    },
+  };
+  return { hasher, calls };
+}
+
+describe("hashPassword / verifyPassword", () => {
+  test("the default hasher produces an argon2id PHC string", async () => {
+    expect(await hashPassword("correct horse battery")).toStartWith("$argon2id$");
+  });
+
+  test("the right password verifies", async () => {
+    const hasher = cheap();
+    const hash = await hashPassword("correct horse battery", hasher);
+    expect(await verifyPassword("correct horse battery", hash, hasher)).toBe(true);
+  });
+
+  test("a wrong password does not verify", async () => {
+    const hasher = cheap();
+    const hash = await hashPassword("correct horse battery", hasher);
+    expect(await verifyPassword("correct horse batterY", hash, hasher)).toBe(false);
+  });
+
+  test("hashes are salted: the same password hashes differently", async () => {
+    const hasher = cheap();
+    expect(await hashPassword("correct horse battery", hasher)).not.toBe(await hashPassword("correct horse battery", hasher));
+  });
+
+  test("the cost is read from the hash: a cheap hash verifies with the default hasher", async () => {
+    const hash = await hashPassword("correct horse battery", cheap());
+    expect(await verifyPassword("correct horse battery", hash)).toBe(true);
+  });
+
+  test("composed and decomposed Unicode forms of one password verify alike (NFKC)", async () => {
+    const hasher = cheap();
+    const hash = await hashPassword("caf\u00e9-au-lait-42", hasher);
+    expect(await verifyPassword("cafe\u0301-au-lait-42", hash, hasher)).toBe(true);
+  });
+
+  test("an empty password is wrong without running the hasher", async () => {
+    const { hasher, calls } = counting();
+    expect(await verifyPassword("", "$argon2id$whatever", hasher)).toBe(false);
+    expect(calls.verify).toHaveLength(0);
+  });
+
+  test("hashing refuses an over-long password", async () => {
+    let error: unknown;
+    try {
+      await hashPassword("x".repeat(MAX_PASSWORD_LENGTH + 1), cheap());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(Error);
+  });
+});
+
+describe("dummyVerifyPassword", () => {
+  test("answers false after one real verification against a hash made by the same hasher", async () => {
+    const { hasher, calls } = counting();
+    expect(await dummyVerifyPassword("some guess here", hasher)).toBe(false);
+    expect(calls.verify).toHaveLength(1);
+    expect(calls.verify[0]).toStartWith("$argon2id$v=19$m=256,t=1");
+  });
+
+  test("hashes its throwaway password once per hasher, not per call", async () => {
+    const { hasher, calls } = counting();
+    await dummyVerifyPassword("first guess", hasher);
+    await dummyVerifyPassword("second guess", hasher);
+    expect(calls.hash).toBe(1);
+    expect(calls.verify).toHaveLength(2);
+  });
+
+  test("takes the same shortcut as verifyPassword for an empty password", async () => {
+    const { hasher, calls } = counting();
+    expect(await dummyVerifyPassword("", hasher)).toBe(false);
+    expect(calls.verify).toHaveLength(0);
+  });
+});
+
+describe("checkPasswordPolicy", () => {
+  const codes = (plain: string, username?: string) => checkPasswordPolicy(plain, username).map((p) => p.code);
+
+  test("a 10-character password unrelated to the username passes", () => {
+    expect(codes("tr0ub4dor&", "admin")).toEqual([]);
+  });
+
+  test("9 characters are too short", () => {
+    expect(codes("tr0ub4dor", "admin")).toEqual(["too_short"]);
+  });
+
+  test("length counts characters, not UTF-16 units", () => {
+    expect(codes("🔑🔒ab🔑🔒cd🔑")).toEqual(["too_short"]);
+  });
+
+  test("more than the maximum length is too long", () => {
+    expect(codes("ab".repeat(MAX_PASSWORD_LENGTH))).toEqual(["too_long"]);
+  });
+
+  test("the username itself is refused, whatever the case", () => {
+    expect(codes("Administrator", "administrator")).toEqual(["contains_username"]);
+  });
+
+  test("a password containing the username is refused", () => {
+    expect(codes("my-ADMIN-password", "admin")).toEqual(["contains_username"]);
+  });
+
+  test("a username shorter than 3 characters is only refused as the whole password", () => {
+    expect(codes("jo-likes-long-walks", "jo")).toEqual([]);
+  });
+
+  test("one character repeated is refused", () => {
+    expect(codes("aaaaaaaaaaaa")).toEqual(["one_character"]);
+  });
+
+  test("every problem is listed, each with a message", () => {
+    const problems = checkPasswordPolicy("aaaa", "aaaa");
+    expect(problems.map((p) => p.code)).toEqual(["too_short", "contains_username", "one_character"]);
+    expect(problems.every((p) => p.message.length > 0)).toBe(true);
+  });
+});

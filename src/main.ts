@@ -9,6 +9,7 @@ import { createApp } from "./http/app.ts";
 import { serve, type RunningServer } from "./http/serve.ts";
 import { createLogger } from "./logger.ts";
 import { openStore } from "./store/db.ts";
+import { SecretStore } from "./config/secret-store.ts";
 import { Accounts } from "./store/accounts.ts";
 import { AdminAuth } from "./auth/admin-auth.ts";
 import { AccountSecurity } from "./auth/account-security.ts";
@@ -47,11 +48,14 @@ export interface RunningGateway {
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const log = options.log ?? createLogger();
+  // Secrets typed in the admin UI live in the data dir; the config's env() references must see them.
+  const secrets = options.dataDir ? new SecretStore(options.dataDir) : undefined;
+  secrets?.load();
   const live = await LiveConfig.load({ path: options.configPath, projectRoot: options.projectRoot, log });
   if (options.watch !== false) live.watch();
   const store = options.dataDir ? openStore(options.dataDir) : undefined;
   const gateway = new Gateway({ live, log, store, deps: options.deps });
-  const admin = store && options.dataDir ? await adminParts(gateway, options.dataDir, options.adminPassword, options.adminLimiter) : undefined;
+  const admin = store && options.dataDir ? await adminParts(gateway, options.dataDir, { adminPassword: options.adminPassword, limiter: options.adminLimiter, secrets }) : undefined;
   const app = createApp(gateway, admin?.handle);
   const config = live.get();
   const server = serve((request) => app.handle(request), { port: options.port ?? config.server.port, host: options.host ?? config.server.host });
@@ -70,10 +74,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 }
 
 /** The admin API's parts: accounts, sessions signed with the data dir's key, first-run setup. */
-async function adminParts(gateway: Gateway, dataDir: string, adminPassword: string | undefined, limiter?: AttemptLimiter) {
-  const auth = new AdminAuth(new Accounts(gateway.store!), new SessionSigner(await loadOrCreateSecret(dataDir)), { limiter });
-  const firstRun = await auth.prepareFirstRun(adminPassword, Date.now());
-  const handle = adminApi({ gateway, auth, security: new AccountSecurity(auth) });
+async function adminParts(gateway: Gateway, dataDir: string, options: { adminPassword?: string; limiter?: AttemptLimiter; secrets?: SecretStore }) {
+  const auth = new AdminAuth(new Accounts(gateway.store!), new SessionSigner(await loadOrCreateSecret(dataDir)), { limiter: options.limiter });
+  const firstRun = await auth.prepareFirstRun(options.adminPassword, Date.now());
+  const handle = adminApi({ gateway, auth, security: new AccountSecurity(auth), secrets: options.secrets });
   return { auth, firstRun, handle };
 }
 

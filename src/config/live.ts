@@ -65,6 +65,16 @@ export class LiveConfig {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Runs `task` alone: no reload overlaps it. Checking a candidate config imports modules into the same
+   * module cache a reload evicts and re-fills, so the two must take turns.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
   /** Loads the config again; reloads are serialized, so the last edit always wins. */
   reload(reason = "manual", author = "file"): Promise<ReloadEvent> {
     const next = this.queue.then(() => this.reloadNow(reason, author));

@@ -9,6 +9,7 @@ import { Value } from "@sinclair/typebox/value";
 import type { TSchema } from "@sinclair/typebox";
 import { ConfigSchema } from "./schema.ts";
 import { locatePath } from "./locate.ts";
+import { formatPath } from "./ast.ts";
 import { resolveConfig, type ConfigIssue } from "./resolve.ts";
 import { freshImport, projectModules } from "./module-cache.ts";
 import type { ConfigExport, GatewayConfigInput, ResolvedConfig } from "./types.ts";
@@ -17,13 +18,14 @@ export type LoadResult =
   | { ok: true; config: ResolvedConfig; source: string; files: string[] }
   | { ok: false; issues: ConfigIssue[]; source?: string };
 
-/** "/tiers/t1/models/0" → "tiers.t1.models[0]" */
+/** "/tiers/t1/models/0" → "tiers.t1.models[0]"; "/pricing/openai~1gpt-4.1" → `pricing["openai/gpt-4.1"]` */
 function toConfigPath(pointer: string): string {
-  return pointer
+  const segments = pointer
     .split("/")
     .slice(1)
-    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
-    .join("");
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  return formatPath(segments);
 }
 
 /** A readable message for a schema error; unions of literals list their choices. */

@@ -13,6 +13,8 @@ import { clientIpOf } from "../client-ip.ts";
 import { accountRoutes, publicAuthRoutes } from "./auth-routes.ts";
 import { keyRoutes } from "./key-routes.ts";
 import { observeRoutes } from "./observe-routes.ts";
+import { configRoutes } from "./config-routes.ts";
+import type { SecretStore } from "../../config/secret-store.ts";
 import type { AdminAuth } from "../../auth/admin-auth.ts";
 import type { AccountSecurity } from "../../auth/account-security.ts";
 import type { Gateway } from "../../gateway.ts";
@@ -47,16 +49,20 @@ export interface AdminApiParts {
   gateway: Gateway;
   auth: AdminAuth;
   security: AccountSecurity;
-  /** More route groups (config editing), mounted behind the guard. */
-  extra?: Elysia[];
+  /** The data dir's secret store, for secrets typed in the UI. */
+  secrets?: SecretStore;
 }
 
 export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Response> {
   const { gateway, auth, security } = parts;
   const onError = ({ code, error }: { code: string | number; error: unknown }) => mapError(code, error, gateway.log);
   const publicApp = new Elysia({ prefix: "/api" }).onError(onError).use(publicAuthRoutes(auth));
-  let privateApp = new Elysia({ prefix: "/api" }).onError(onError).use(accountRoutes(auth, security)).use(keyRoutes(gateway, auth.accounts)).use(observeRoutes(gateway));
-  for (const extra of parts.extra ?? []) privateApp = privateApp.use(extra);
+  const privateApp = new Elysia({ prefix: "/api" })
+    .onError(onError)
+    .use(accountRoutes(auth, security))
+    .use(keyRoutes(gateway, auth.accounts))
+    .use(observeRoutes(gateway))
+    .use(configRoutes({ gateway, accounts: auth.accounts, secrets: parts.secrets }));
 
   return async (request) => {
     try {

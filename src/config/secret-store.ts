@@ -1,0 +1,111 @@
+/**
+ * Secrets typed into the admin UI (provider API keys) live here, not in `gateway.config.ts` (DESIGN §6,
+ * §8): `<dataDir>/secrets.env`, NAME=VALUE lines, mode 0600, written atomically. `load()` at start puts
+ * them into `process.env`, so the config refers to them as `env("NAME")` like any variable. The admin
+ * flow: store the typed key under `secretName("openai", "apiKey")`, then edit the config to
+ * `env("SMARTROUTE_OPENAI_API_KEY")`. There is deliberately no getter: the API can set a secret, list
+ * names and check presence, never read a value back.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomically } from "./candidate.ts";
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export class SecretStore {
+  readonly path: string;
+  private values = new Map<string, string>();
+  /** Names this store put into process.env; any other variable there comes from the real environment, which wins. */
+  private readonly applied = new Set<string>();
+
+  constructor(readonly dataDir: string) {
+    this.path = join(dataDir, "secrets.env");
+  }
+
+  /** Reads the file (if any) and sets every stored variable the real environment does not set. */
+  load(): void {
+    if (!existsSync(this.path)) return;
+    // A copy made with a permissive umask, or restored from a backup, is tightened again.
+    if ((statSync(this.path).mode & 0o077) !== 0) chmodSync(this.path, 0o600);
+    this.values = parseSecrets(readFileSync(this.path, "utf8"));
+    for (const [name, value] of this.values) this.apply(name, value);
+  }
+
+  /**
+   * Stores a secret and sets it in process.env. `active` is false when the real environment already
+   * sets that variable: it keeps precedence, and the stored value only applies once it is unset.
+   */
+  set(name: string, value: string): { active: boolean } {
+    if (!NAME.test(name)) throw new TypeError(`secret name ${JSON.stringify(name)}: letters, digits and _, not starting with a digit`);
+    if (typeof value !== "string") throw new TypeError(`secret ${name}: the value must be a string`);
+    const next = new Map(this.values).set(name, value);
+    this.write(next);
+    return { active: this.apply(name, value) };
+  }
+
+  /** Forgets a secret (and unsets it, if it came from this store). */
+  delete(name: string): boolean {
+    if (!this.values.has(name)) return false;
+    const next = new Map(this.values);
+    next.delete(name);
+    this.write(next);
+    if (this.applied.delete(name)) delete process.env[name];
+    return true;
+  }
+
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+
+  names(): string[] {
+    return [...this.values.keys()].sort();
+  }
+
+  private write(next: Map<string, string>): void {
+    mkdirSync(this.dataDir, { recursive: true });
+    if (next.size === 0) rmSync(this.path, { force: true });
+    else writeFileAtomically(this.path, serializeSecrets(next), 0o600);
+    this.values = next;
+  }
+
+  private apply(name: string, value: string): boolean {
+    if (process.env[name] !== undefined && !this.applied.has(name)) return false;
+    process.env[name] = value;
+    this.applied.add(name);
+    return true;
+  }
+}
+
+/** `SMARTROUTE_<PROVIDER>_<KEY>`: secretName("openai", "apiKey") → "SMARTROUTE_OPENAI_API_KEY". */
+export function secretName(providerId: string, key: string): string {
+  const words = (text: string) =>
+    text.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  const provider = words(providerId);
+  const field = words(key);
+  if (!provider || !field) throw new TypeError(`secretName: provider ${JSON.stringify(providerId)} and key ${JSON.stringify(key)} need letters or digits`);
+  return `SMARTROUTE_${provider}_${field}`;
+}
+
+/** A value with nothing a dotenv reader could misread is written bare, any other as a JSON string. */
+function serializeSecrets(values: Map<string, string>): string {
+  const lines = [...values].map(([name, value]) => `${name}=${/^[^\s"'#\\=]*$/.test(value) ? value : JSON.stringify(value)}`);
+  return `# SmartRoute secrets (admin UI). Referenced from gateway.config.ts as env("NAME").\n${lines.join("\n")}\n`;
+}
+
+function parseSecrets(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!match) continue; // blank lines and comments
+    let value = match[2];
+    if (value.startsWith('"')) {
+      try {
+        value = JSON.parse(value) as string;
+      } catch {
+        // Hand-edited and not JSON: keep the text as written.
+      }
+    }
+    values.set(match[1], value);
+  }
+  return values;
+}

@@ -156,6 +156,14 @@ describe("sessions", () => {
     expect((await admin.call("POST", "/api/auth/password", { current: "another long passphrase", next: PASSWORD })).status).toBe(200);
   });
 
+  test("a username change needs the password, refuses a taken name, and keeps the session", async () => {
+    expect((await admin.call("POST", "/api/auth/username", { username: "chief", password: "wrong password x" })).status).toBe(401);
+    expect((await admin.call("POST", "/api/auth/username", { username: "chief", password: PASSWORD })).json).toMatchObject({ ok: true, username: "chief" });
+    expect((await admin.call("GET", "/api/auth/me")).json.username).toBe("chief");
+    expect((await anon().call("POST", "/api/auth/login", { username: "chief", password: PASSWORD })).status).toBe(200);
+    expect((await admin.call("POST", "/api/auth/username", { username: "root", password: PASSWORD })).json.username).toBe("root");
+  });
+
   test("forged, expired and alg:none tokens are refused", async () => {
     const claims = { sub: "1", jti: "x", name: "root", iss: "smartroute", aud: "smartroute-admin" };
     const forged = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime("1h").sign(new TextEncoder().encode("a".repeat(32)));
@@ -182,6 +190,8 @@ describe("guards", () => {
     ["GET", "/api/settings"], ["PUT", "/api/settings"], ["GET", "/api/audit"], ["GET", "/api/keys"], ["POST", "/api/keys"], ["DELETE", "/api/keys/key_x"],
     ["GET", "/api/logs"], ["GET", "/api/logs/x"], ["GET", "/api/logs/export"], ["GET", "/api/logs/tail"], ["GET", "/api/stats"], ["GET", "/api/health"],
     ["POST", "/api/health/reset"], ["POST", "/api/explain"], ["POST", "/api/models/test"], ["GET", "/api/nonexistent"],
+    ["GET", "/api/config"], ["POST", "/api/config/validate"], ["POST", "/api/config/apply"], ["POST", "/api/config/secret"],
+    ["GET", "/api/config/history"], ["GET", "/api/config/history/1"], ["GET", "/api/config/diff"], ["POST", "/api/config/rollback"],
   ];
 
   test("every private admin route refuses an anonymous call", async () => {

@@ -7,6 +7,7 @@ import { GatewayError } from "../errors.ts";
 import { readBody } from "./read-body.ts";
 import { listModels } from "./models.ts";
 import { clientIpOf } from "./client-ip.ts";
+import { serveUi } from "./static-ui.ts";
 import type { Gateway } from "../gateway.ts";
 
 function errorBody(error: GatewayError, extraHeaders: Record<string, string> = {}): Response {
@@ -44,11 +45,17 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
       gateway.authorize(request.headers, config);
       return listModels(config, Date.now());
     })
-    .all("/api/*", ({ request }) => {
-      if (!admin) throw new GatewayError("not_found", "The admin API needs a data directory (GATEWAY_DATA_DIR).");
-      return admin(request);
-    })
     .all("/v1/*", () => {
       throw new GatewayError("not_found", "Unknown route. This gateway serves POST /v1/chat/completions and GET /v1/models.");
+    })
+    // The admin API, and everything else is the admin UI (a single-page app).
+    .all("/*", ({ request }) => {
+      const { pathname } = new URL(request.url);
+      if (pathname === "/api" || pathname.startsWith("/api/")) {
+        if (!admin) throw new GatewayError("not_found", "The admin API needs a data directory (GATEWAY_DATA_DIR).");
+        return admin(request);
+      }
+      if (request.method !== "GET" && request.method !== "HEAD") throw new GatewayError("not_found", "Unknown route.");
+      return serveUi(pathname);
     });
 }

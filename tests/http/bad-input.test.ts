@@ -75,7 +75,10 @@ describe("bad input", () => {
     const { status, json } = await post("{}", { authorization: `Bearer ${KEY}` }, "/v1/embeddingz");
     expect(status).toBe(404);
     expectOpenAIError(json, "not_found");
-    expect((await post("{}", {}, "/nothing-here", "GET")).status).toBe(404);
+    expect((await post("{}", {}, "/nothing-here", "POST")).status).toBe(404);
+    const page = await fetch(`${h.url}/some/ui/route`); // the admin UI answers its own routes
+    expect(page.headers.get("content-type")).toContain("text/html");
+    await page.text();
   });
 
   test("a missing or wrong key → 401 with WWW-Authenticate", async () => {

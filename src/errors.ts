@@ -9,6 +9,7 @@ export type GatewayErrorCode =
   | "totp_required"
   | "forbidden"
   | "csrf_rejected"
+  | "wrong_credentials"
   | "conflict"
   | "not_found"
   | "model_not_found"
@@ -28,6 +29,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   totp_required: 401,
   forbidden: 403,
   csrf_rejected: 403,
+  wrong_credentials: 403,
   conflict: 409,
   not_found: 404,
   model_not_found: 404,

@@ -10,7 +10,8 @@ import { newRecoveryCodes } from "./recovery-codes.ts";
 import { normaliseUsername, type AdminAuth, type SessionInfo } from "./admin-auth.ts";
 import { addressKey } from "./throttle.ts";
 
-const wrong = (what: string) => new GatewayError("unauthorized", `Wrong ${what}.`);
+// 403, not 401: the session is fine, only the password or code given for this change was wrong.
+const wrong = (what: string) => new GatewayError("wrong_credentials", `Wrong ${what}.`);
 
 export class AccountSecurity {
   constructor(private readonly auth: AdminAuth) {}
@@ -29,6 +30,7 @@ export class AccountSecurity {
     const codeOk = passwordOk && (!user.totpEnabled || (input.code !== undefined && (await this.auth.checkSecondFactor(user, input.code, now)).ok));
     if (!codeOk) {
       await this.auth.limiter.fail(keys, now);
+      this.accounts.audit({ ts: now, actor: user.username, action: "reauth.failed", clientIp });
       throw wrong(user.totpEnabled ? "password or code" : "password");
     }
   }
@@ -51,6 +53,7 @@ export class AccountSecurity {
     if (!verdict.allowed) throw new GatewayError("rate_limited", "Too many failed attempts: wait before trying again.", { retryAfterMs: verdict.retryAfterMs });
     if (await verifyPassword(password ?? "", user.passwordHash)) return;
     await this.auth.limiter.fail(keys, now);
+    this.accounts.audit({ ts: now, actor: user.username, action: "reauth.failed", clientIp });
     throw wrong("password");
   }
 
@@ -83,6 +86,7 @@ export class AccountSecurity {
     const result = await verifyTotp({ secret: user.totpSecret, code: input.code ?? "", lastStep: null, now });
     if (!result.ok) {
       await this.auth.limiter.fail({ account: user.username, address: clientIp ? addressKey(clientIp) : undefined }, now);
+      this.accounts.audit({ ts: now, actor: user.username, action: "totp.confirm_failed", clientIp });
       throw wrong("code");
     }
     const { codes, hashes } = newRecoveryCodes();

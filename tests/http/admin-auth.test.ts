@@ -101,7 +101,7 @@ describe("TOTP", () => {
     expect(String(enrol.json.qrSvg)).toContain("<svg");
     // A pending secret does not make login ask for a code.
     expect((await anon().call("POST", "/api/auth/login", { username: "root", password: PASSWORD })).status).toBe(200);
-    expect((await admin.call("POST", "/api/auth/totp/confirm", { code: "000000" })).status).toBe(401);
+    expect((await admin.call("POST", "/api/auth/totp/confirm", { code: "000000" })).status).toBe(403);
     const confirm = await admin.call("POST", "/api/auth/totp/confirm", { code: await currentCode(totpSecret, Date.now()) });
     expect(confirm.status).toBe(200);
     expect((confirm.json.recoveryCodes as string[]).length).toBe(10);
@@ -129,7 +129,7 @@ describe("TOTP", () => {
   });
 
   test("disabling needs the password and a code", async () => {
-    expect((await admin.call("POST", "/api/auth/totp/disable", { password: PASSWORD })).status).toBe(401);
+    expect((await admin.call("POST", "/api/auth/totp/disable", { password: PASSWORD })).status).toBe(403);
     expect((await admin.call("POST", "/api/auth/totp/disable", { password: PASSWORD, code: recoveryCodes[1] })).status).toBe(200);
     expect((await admin.call("GET", "/api/auth/me")).json.totpEnabled).toBe(false);
   });
@@ -149,7 +149,7 @@ describe("sessions", () => {
   test("a password change revokes the other sessions and keeps this one", async () => {
     const other = anon();
     await other.call("POST", "/api/auth/login", { username: "root", password: PASSWORD });
-    expect((await admin.call("POST", "/api/auth/password", { current: "wrong one here", next: "another long passphrase" })).status).toBe(401);
+    expect((await admin.call("POST", "/api/auth/password", { current: "wrong one here", next: "another long passphrase" })).json.error).toMatchObject({ code: "wrong_credentials" });
     expect((await admin.call("POST", "/api/auth/password", { current: PASSWORD, next: "another long passphrase" })).status).toBe(200);
     expect((await other.call("GET", "/api/auth/me")).status).toBe(401);
     expect((await admin.call("GET", "/api/auth/me")).status).toBe(200);
@@ -157,7 +157,7 @@ describe("sessions", () => {
   });
 
   test("a username change needs the password, refuses a taken name, and keeps the session", async () => {
-    expect((await admin.call("POST", "/api/auth/username", { username: "chief", password: "wrong password x" })).status).toBe(401);
+    expect((await admin.call("POST", "/api/auth/username", { username: "chief", password: "wrong password x" })).status).toBe(403);
     expect((await admin.call("POST", "/api/auth/username", { username: "chief", password: PASSWORD })).json).toMatchObject({ ok: true, username: "chief" });
     expect((await admin.call("GET", "/api/auth/me")).json.username).toBe("chief");
     expect((await anon().call("POST", "/api/auth/login", { username: "chief", password: PASSWORD })).status).toBe(200);

@@ -1,6 +1,74 @@
-import type { JSX } from "solid-js";
+/**
+ * Security: the signed-in admin's password, username and two-factor authentication (enrolment with the
+ * server's QR code, recovery codes shown once, turning it off), the admin settings and the audit log.
+ * While two-factor is required and missing, only the enrolment is shown (the server refuses the rest).
+ */
+import { createSignal, onMount, Show, type JSX } from "solid-js";
+import { get } from "../api.ts";
+import { me } from "../session.ts";
+import { errorText } from "../components/modal.tsx";
+import { RecoveryCodes } from "../components/security-codes.tsx";
+import { TwoFactorSection } from "../components/security-totp.tsx";
+import { PasswordForm, UsernameForm } from "../components/security-account.tsx";
+import { SettingsSection, type AdminSettings } from "../components/security-settings.tsx";
+import { AuditLog } from "../components/security-audit.tsx";
 
-/** Placeholder: the security page is being built. */
 export function SecurityPage(): JSX.Element {
-  return <h1>Security</h1>;
+  const [codes, setCodes] = createSignal<{ codes: string[]; regenerated: boolean }>();
+  const [settings, setSettings] = createSignal<AdminSettings>();
+  const [settingsError, setSettingsError] = createSignal("");
+  const [auditVersion, setAuditVersion] = createSignal(0);
+  const changed = () => setAuditVersion(auditVersion() + 1);
+  // Reactive: once enrolment is confirmed (session refreshed), the rest of the page appears under the codes.
+  const mustEnrol = () => Boolean(me()?.mustEnrol);
+
+  const loadSettings = async () => {
+    try {
+      setSettings(await get<AdminSettings>("/api/settings"));
+      setSettingsError("");
+    } catch (e) {
+      setSettingsError(errorText(e));
+    }
+  };
+  onMount(() => {
+    if (!mustEnrol()) void loadSettings();
+  });
+
+  return (
+    <div class="stack security-page">
+      <h1>Security</h1>
+
+      <Show when={mustEnrol()}>
+        <div class="security-required" role="alert">
+          <strong>Two-factor authentication is required before anything else.</strong>
+          <p>An admin setting requires every admin to use an authenticator app. Set it up below; the rest of the admin pages open once it is confirmed.</p>
+        </div>
+      </Show>
+
+      <Show when={codes()}>
+        {(c) => <RecoveryCodes codes={c().codes} regenerated={c().regenerated} username={me()?.username ?? "admin"} onDone={() => setCodes(undefined)} />}
+      </Show>
+
+      <TwoFactorSection
+        require2fa={settings()?.require2fa ?? mustEnrol()}
+        mustEnrol={mustEnrol()}
+        onChange={changed}
+        onCodes={(list, regenerated) => {
+          setCodes({ codes: list, regenerated });
+          if (!settings()) void loadSettings();
+        }}
+      />
+
+      <Show when={!mustEnrol()}>
+        <div class="grid two security-forms">
+          <PasswordForm onChange={changed} />
+          <UsernameForm onChange={changed} />
+        </div>
+        <Show when={settings()} fallback={<Show when={settingsError()}><p class="error" role="alert">Could not load the admin settings: {settingsError()}</p></Show>}>
+          {(s) => <SettingsSection settings={s()} onSaved={setSettings} onChange={changed} />}
+        </Show>
+        <AuditLog version={auditVersion()} />
+      </Show>
+    </div>
+  );
 }

@@ -1,0 +1,108 @@
+/**
+ * Pieces shared by the health page and the routing playground: the shapes of GET /api/health, a score
+ * bar, circuit and availability badges, a ticking clock and a live cooldown countdown.
+ */
+import { createSignal, onCleanup, Show, type JSX } from "solid-js";
+
+export type CircuitState = "closed" | "open" | "half_open";
+
+/** One target's health as the server sends it (src/routing/health.ts HealthView). */
+export interface HealthView {
+  target: string;
+  score: number;
+  state: CircuitState;
+  failureScore: number;
+  cooldownUntil?: number;
+  cooldownReason?: string;
+  latencyMs?: number;
+  ttftMs?: number;
+  successes: number;
+  failures: number;
+  consecutiveFailures: number;
+  recentErrors: { at: number; reason: string }[];
+}
+
+/** GET /api/health: every configured target with the tiers it serves. */
+export interface HealthTarget extends HealthView {
+  tiers: string[];
+}
+
+export interface TestResult {
+  ok: boolean;
+  model: string;
+  latencyMs: number;
+  answer?: string;
+  error?: string;
+}
+
+/** Every tier named in the health list, sorted (t1, t2, … then the others). */
+export function tiersOf(targets: readonly HealthTarget[]): string[] {
+  return [...new Set(targets.flatMap((t) => t.tiers))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+}
+
+/** A clock signal that ticks every `everyMs` while the component lives. */
+export function useNow(everyMs = 1000): () => number {
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => setNow(Date.now()), everyMs);
+  onCleanup(() => clearInterval(timer));
+  return now;
+}
+
+/** "2 h 05 min", "4:09", "12 s". */
+export function fmtRemaining(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+}
+
+const STATE_LABEL: Record<CircuitState, string> = { closed: "closed", half_open: "half-open", open: "open" };
+const STATE_CLASS: Record<CircuitState, string> = { closed: "ok", half_open: "warn", open: "bad" };
+
+export function CircuitBadge(props: { state: CircuitState }): JSX.Element {
+  return (
+    <span class={`badge ${STATE_CLASS[props.state]}`} title={props.state === "open" ? "Cooling down: tried only when every other model failed" : props.state === "half_open" ? "Cooldown over: the next request probes it" : "Healthy circuit"}>
+      <span class="sr-only">Circuit </span>{STATE_LABEL[props.state]}
+    </span>
+  );
+}
+
+const AVAILABILITY: Record<string, [string, string]> = { ready: ["ok", "ready"], probe: ["warn", "probe"], cooling: ["bad", "cooling"] };
+export function AvailabilityBadge(props: { value: "ready" | "probe" | "cooling" }): JSX.Element {
+  return <span class={`badge ${AVAILABILITY[props.value]?.[0] ?? ""}`}>{AVAILABILITY[props.value]?.[1] ?? props.value}</span>;
+}
+
+export function TierBadge(props: { tier: string }): JSX.Element {
+  return <span class={`badge ${/^t[123]$/.test(props.tier) ? props.tier : ""}`}>{props.tier}</span>;
+}
+
+/** Health score 0–100 as a bar with the number beside it. */
+export function ScoreBar(props: { score: number; label?: string }): JSX.Element {
+  const level = () => (props.score >= 80 ? "ok" : props.score >= 40 ? "warn" : "bad");
+  return (
+    <div class="health-score">
+      <div class="health-bar" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={props.score} aria-label={props.label ?? "Health score"}>
+        <div class={`health-fill ${level()}`} style={{ width: `${Math.max(0, Math.min(100, props.score))}%` }} />
+      </div>
+      <span class="health-score-num">{props.score}</span>
+    </div>
+  );
+}
+
+/** Time left until `until` (epoch ms), ticking with `now`. */
+export function Countdown(props: { until: number; now: number }): JSX.Element {
+  return (
+    <Show when={props.until > props.now} fallback={<span>ending…</span>}>
+      <span class="health-countdown">{fmtRemaining(props.until - props.now)}</span>
+    </Show>
+  );
+}
+
+export function Spinner(props: { label?: string }): JSX.Element {
+  return (
+    <>
+      <span class="spinner" aria-hidden="true" />
+      <Show when={props.label}><span class="sr-only">{props.label}</span></Show>
+    </>
+  );
+}

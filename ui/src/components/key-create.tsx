@@ -1,0 +1,174 @@
+/**
+ * The form that creates a gateway API key (name, optional expiry and limits), and the dialog that
+ * shows the new key once: copy button, a clear warning, and a second chance before closing it uncopied.
+ */
+import { createSignal, For, Show, type JSX } from "solid-js";
+import { post } from "../api.ts";
+import { CopyButton } from "./copy-button.tsx";
+import { errorText, Modal } from "./modal.tsx";
+import { KeyUsage } from "./key-usage.tsx";
+
+export interface KeyLimits {
+  tiers?: string[];
+  models?: string[];
+  requestsPerMinute?: number;
+}
+export interface KeyRecord {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+  requestCount: number;
+  limits: KeyLimits;
+}
+export interface CreatedKey {
+  key: string;
+  record: KeyRecord;
+  note?: string;
+}
+
+const isoDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+
+export function KeyCreateForm(props: { tiers: string[]; models: string[]; onCreated: (created: CreatedKey) => void; closesOpenGateway: boolean }): JSX.Element {
+  const [name, setName] = createSignal("");
+  const [expiry, setExpiry] = createSignal("");
+  const [tiers, setTiers] = createSignal<string[]>([]);
+  const [models, setModels] = createSignal<string[]>([]);
+  const [rpm, setRpm] = createSignal("");
+  const [error, setError] = createSignal("");
+  const [busy, setBusy] = createSignal(false);
+  const tomorrow = () => isoDay(new Date(Date.now() + 86_400_000));
+
+  const toggle = (list: string[], value: string, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((v) => v !== value));
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setError("");
+    const limits: KeyLimits = {};
+    if (tiers().length) limits.tiers = tiers();
+    if (models().length) limits.models = models();
+    if (rpm().trim()) {
+      const n = Number(rpm());
+      if (!Number.isInteger(n) || n < 1) return setError("Requests per minute must be a whole number above 0.");
+      limits.requestsPerMinute = n;
+    }
+    // The key works through the whole chosen day (local time).
+    const expiresAt = expiry() ? new Date(`${expiry()}T23:59:59.999`).getTime() : undefined;
+    setBusy(true);
+    try {
+      const created = await post<CreatedKey>("/api/keys", { name: name().trim(), expiresAt, limits });
+      setName("");
+      setExpiry("");
+      setTiers([]);
+      setModels([]);
+      setRpm("");
+      props.onCreated(created);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="panel stack key-form" onSubmit={submit} aria-labelledby="key-create-title">
+      <h2 id="key-create-title">Create a key</h2>
+      <div class="grid key-form-grid">
+        <label>
+          Name
+          <input value={name()} onInput={(e) => setName(e.currentTarget.value)} required maxLength={100} placeholder="e.g. billing-service" autocomplete="off" />
+        </label>
+        <label>
+          Expires after (optional)
+          <input type="date" value={expiry()} min={tomorrow()} onInput={(e) => setExpiry(e.currentTarget.value)} aria-describedby="key-expiry-hint" />
+          <span id="key-expiry-hint" class="key-hint">Works until the end of that day. Empty: never expires.</span>
+        </label>
+        <label>
+          Requests per minute (optional)
+          <input type="number" min="1" step="1" inputmode="numeric" value={rpm()} onInput={(e) => setRpm(e.currentTarget.value)} placeholder="unlimited" />
+        </label>
+      </div>
+      <div class="grid key-limit-grid">
+        <fieldset class="key-fieldset">
+          <legend>Tiers (none ticked: all)</legend>
+          <Show when={props.tiers.length > 0} fallback={<p class="muted">No tier found.</p>}>
+            <div class="key-checks">
+              <For each={props.tiers}>
+                {(tier) => (
+                  <label class="key-check">
+                    <input type="checkbox" checked={tiers().includes(tier)} onChange={(e) => setTiers(toggle(tiers(), tier, e.currentTarget.checked))} />
+                    {tier}
+                  </label>
+                )}
+              </For>
+            </div>
+          </Show>
+        </fieldset>
+        <fieldset class="key-fieldset">
+          <legend>Models that may answer (none ticked: all)</legend>
+          <Show when={props.models.length > 0} fallback={<p class="muted">No model found.</p>}>
+            <div class="key-checks key-models">
+              <For each={props.models}>
+                {(model) => (
+                  <label class="key-check mono">
+                    <input type="checkbox" checked={models().includes(model)} onChange={(e) => setModels(toggle(models(), model, e.currentTarget.checked))} />
+                    {model}
+                  </label>
+                )}
+              </For>
+            </div>
+          </Show>
+        </fieldset>
+      </div>
+      <Show when={props.closesOpenGateway}>
+        <p class="notice">This will be the first key: from then on every <code>/v1</code> request must send a key (today it accepts requests without one).</p>
+      </Show>
+      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+      <div class="row">
+        <button type="submit" class="primary" disabled={busy()}>{busy() ? "Creating…" : "Create key"}</button>
+      </div>
+    </form>
+  );
+}
+
+export function KeyCreatedDialog(props: { created: CreatedKey; onClose: () => void }): JSX.Element {
+  const [copied, setCopied] = createSignal(false);
+  const [warned, setWarned] = createSignal(false);
+  const close = () => {
+    if (copied() || warned()) return props.onClose();
+    setWarned(true);
+    queueMicrotask(() => document.querySelector<HTMLElement>("[data-close-anyway]")?.focus());
+  };
+  return (
+    <Modal title={`Key “${props.created.record.name}” created`} onClose={close} sticky wide initialFocus="[data-copy-key-wrap] button">
+      <div class="stack">
+        <p class="warn-box" role="alert">
+          <strong>Copy this key now.</strong> It is shown only this once: the gateway keeps only a hash and cannot show it again. If it is lost, revoke it and create a
+          new one.
+        </p>
+        <div class="key-secret-row">
+          <input class="mono key-secret" readonly value={props.created.key} aria-label="The new API key" onFocus={(e) => e.currentTarget.select()} />
+          <span data-copy-key-wrap>
+            <CopyButton text={props.created.key} what="the API key" label="Copy key" class="primary" onCopied={() => setCopied(true)} />
+          </span>
+        </div>
+        <h3>Try it</h3>
+        <KeyUsage apiKey={props.created.key} label="Snippet language for the new key" onCopied={() => setCopied(true)} />
+        <Show when={warned() && !copied()}>
+          <p class="error" role="alert">You have not copied the key with the button. Once this dialog is closed the key cannot be shown again.</p>
+        </Show>
+        <div class="row modal-actions">
+          <Show when={warned() && !copied()}>
+            <button type="button" class="danger" data-close-anyway onClick={() => props.onClose()}>Close anyway</button>
+          </Show>
+          <Show when={!warned() || copied()}>
+            <button type="button" class={copied() ? "primary" : ""} onClick={close}>{copied() ? "Done, I have it" : "Close"}</button>
+          </Show>
+        </div>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * A modal dialog: rendered in a portal over the page, focus moved inside and trapped there (Tab and
+ * Shift+Tab cycle), Esc closes, focus returns to where it was on close. `ConfirmDialog` is the
+ * "are you sure?" variant for destructive actions: it runs the action, shows its error in place, and
+ * starts on the harmless button.
+ */
+import { createSignal, createUniqueId, onCleanup, onMount, Show, type JSX, type ParentProps } from "solid-js";
+import { Portal } from "solid-js/web";
+import { ApiError } from "../api.ts";
+
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+export interface ModalProps {
+  title: string;
+  /** Called on Esc, the close button and (unless `sticky`) a click on the backdrop. */
+  onClose: () => void;
+  /** A click outside does not close (for a dialog whose content would be lost). */
+  sticky?: boolean;
+  /** A CSS selector of the element to focus first (default: the first field, else the first button). */
+  initialFocus?: string;
+  wide?: boolean;
+}
+
+export function Modal(props: ParentProps<ModalProps>): JSX.Element {
+  const titleId = createUniqueId();
+  let box!: HTMLDivElement;
+  const opener = document.activeElement as HTMLElement | null;
+
+  const focusables = () => [...box.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      props.onClose();
+      return;
+    }
+    if (event.key !== "Tab") return;
+    const items = focusables();
+    if (items.length === 0) return void event.preventDefault();
+    const first = items[0];
+    const last = items[items.length - 1];
+    const active = document.activeElement;
+    if (event.shiftKey && (active === first || !box.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !box.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+
+  onMount(() => {
+    const overflow = document.body.style.overflow;
+    document.body.style.overflow = "hidden";
+    const preferred = props.initialFocus ? box.querySelector<HTMLElement>(props.initialFocus) : null;
+    const field = box.querySelector<HTMLElement>("input:not([readonly]), select, textarea");
+    (preferred ?? field ?? focusables()[0] ?? box).focus();
+    // Focus that escapes (a click on the backdrop, a script) is brought back.
+    const keepInside = (event: FocusEvent) => {
+      const target = event.target;
+      if (target instanceof HTMLElement && target.dataset.copyHelper !== undefined) return; // copy-button's fallback
+      if (target instanceof Node && !box.contains(target)) (focusables()[0] ?? box).focus();
+    };
+    document.addEventListener("focusin", keepInside);
+    onCleanup(() => {
+      document.removeEventListener("focusin", keepInside);
+      document.body.style.overflow = overflow;
+      if (opener && document.contains(opener)) opener.focus();
+    });
+  });
+
+  return (
+    <Portal>
+      <div class="modal-backdrop" onClick={(event) => event.target === event.currentTarget && !props.sticky && props.onClose()}>
+        <div ref={box} class="panel modal" classList={{ "modal-wide": props.wide }} role="dialog" aria-modal="true" aria-labelledby={titleId} tabindex="-1" onKeyDown={onKeyDown}>
+          <div class="row modal-head">
+            <h2 id={titleId}>{props.title}</h2>
+            <span class="spacer" />
+            <button type="button" class="modal-close" aria-label="Close the dialog" onClick={() => props.onClose()}>✕</button>
+          </div>
+          {props.children}
+        </div>
+      </div>
+    </Portal>
+  );
+}
+
+export interface ConfirmProps {
+  title: string;
+  confirmLabel: string;
+  /** Runs on confirm; the dialog closes when it resolves and shows the error when it throws. */
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+  danger?: boolean;
+}
+
+export function ConfirmDialog(props: ParentProps<ConfirmProps>): JSX.Element {
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal("");
+  const confirm = async () => {
+    setBusy(true);
+    setError("");
+    try {
+      await props.onConfirm();
+      props.onClose();
+    } catch (e) {
+      setError(errorText(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title={props.title} onClose={() => !busy() && props.onClose()} initialFocus="[data-cancel]">
+      <div class="stack">
+        <div>{props.children}</div>
+        <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+        <div class="row modal-actions">
+          <button type="button" data-cancel onClick={() => props.onClose()} disabled={busy()}>Cancel</button>
+          <button type="button" class={props.danger ? "danger-solid" : "primary"} onClick={confirm} disabled={busy()}>
+            <Show when={busy()}><span class="spinner" aria-hidden="true" /></Show>
+            {props.confirmLabel}
+          </button>
+        </div>
+      </div>
+    </Modal>
+  );
+}
+
+/** The message to show for a failed request, with the wait when the server said how long. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 429 && e.retryAfterS) {
+      const s = Math.ceil(e.retryAfterS);
+      const wait = s >= 90 ? `${Math.ceil(s / 60)} minutes` : `${s} second${s === 1 ? "" : "s"}`;
+      return `${e.message} Try again in ${wait}.`;
+    }
+    return e.message;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

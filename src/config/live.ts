@@ -4,7 +4,8 @@
  * snapshot they started with. A config that fails to load is reported and the old one stays active.
  */
 import { watch, type FSWatcher } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { formatIssues, loadConfig, type LoadResult } from "./load.ts";
 import type { ConfigIssue } from "./resolve.ts";
 import type { ResolvedConfig } from "./types.ts";
@@ -128,19 +129,38 @@ export class LiveConfig {
       const watcher = watch(dir, (_event, name) => {
         if (!name) return;
         const file = join(dir, name.toString());
-        if (file === this.path || this.files.includes(file)) this.schedule(`${file.slice(this.projectRoot.length + 1)} changed`);
+        if (file === this.path || this.files.includes(file)) this.schedule(file);
       });
       watcher.on("error", (error) => this.log.warn(`config watch on ${dir} failed`, { error: String(error) }));
       this.watchers.set(dir, watcher);
     }
   }
 
-  private schedule(reason: string): void {
+  private changed = new Set<string>();
+
+  private schedule(file: string): void {
+    this.changed.add(file);
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.reload(reason);
+      const files = [...this.changed];
+      this.changed.clear();
+      // The admin API writes the file and reloads it itself: the watcher then sees a text that is
+      // already active, and reloading it again would only bump the version.
+      if (files.every((f) => f === this.path) && this.sameAsActive()) {
+        this.lastIssues = undefined; // back to the text that runs: nothing is wrong with it
+        return;
+      }
+      void this.reload(`${files.map((f) => relative(this.projectRoot, f)).join(", ")} changed`);
     }, this.debounceMs);
+  }
+
+  private sameAsActive(): boolean {
+    try {
+      return readFileSync(this.path, "utf8") === this.source;
+    } catch {
+      return false;
+    }
   }
 
   close(): void {

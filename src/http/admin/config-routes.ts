@@ -13,6 +13,7 @@ import { applyEdits, type Edit } from "../../config/source-edit.ts";
 import { validateCandidate, writeConfigAtomically } from "../../config/candidate.ts";
 import { lineDiff } from "../../config/diff.ts";
 import { parsePath } from "../../config/ast.ts";
+import { ConfigSchema } from "../../config/schema.ts";
 import { secretName, type SecretStore } from "../../config/secret-store.ts";
 import { sessionOf } from "./session-context.ts";
 import type { ConfigIssue } from "../../config/resolve.ts";
@@ -36,14 +37,16 @@ function findNode(nodes: TreeNode[], path: string): TreeNode | undefined {
   return undefined;
 }
 
-/** True when a text still holds a masked secret (shown by GET /api/config): writing it would lose the secret. */
-function holdsMaskedSecret(source: string): boolean {
-  const walk = (nodes: TreeNode[]): boolean => nodes.some((n) => (n.secret && source.slice(n.start, n.end).includes("…")) || (n.children ? walk(n.children) : false));
-  try {
-    return walk(configTree(source));
-  } catch {
-    return false; // unparsable: the candidate check reports it
+/**
+ * True when a text holds a masked secret as GET /api/config showed it (a string literal with "…" that
+ * the file on disk does not have): writing it would replace the real secret with its mask. Checked on
+ * every string literal, not only tree nodes, since secrets inside expressions are masked too.
+ */
+function holdsMaskedSecret(candidate: string, current: string): boolean {
+  for (const match of candidate.matchAll(/(["'`])(?:(?!\1)[^\\\n]|\\.)*…(?:(?!\1)[^\\\n]|\\.)*\1/g)) {
+    if (!current.includes(match[0])) return true;
   }
+  return false;
 }
 
 export function configRoutes(parts: { gateway: Gateway; accounts: Accounts; secrets?: SecretStore }) {
@@ -63,7 +66,7 @@ export function configRoutes(parts: { gateway: Gateway; accounts: Accounts; secr
   const candidateOf = (change: ChangeRequest): string => {
     if (change.source !== undefined) {
       if (typeof change.source !== "string" || change.source.trim() === "") throw bad("source must be the whole config text", "source");
-      if (holdsMaskedSecret(change.source)) throw bad("The text holds a masked secret (…): set secrets through POST /api/config/secret, or write env(\"NAME\").", "source");
+      if (holdsMaskedSecret(change.source, onDisk())) throw bad("The text holds a masked secret (…): set secrets through POST /api/config/secret, or write env(\"NAME\").", "source");
       return change.source;
     }
     if (!Array.isArray(change.edits) || change.edits.length === 0) throw bad("send edits (a non-empty list) or source", "edits");
@@ -75,7 +78,7 @@ export function configRoutes(parts: { gateway: Gateway; accounts: Accounts; secr
   const check = (source: string) => live.exclusive(() => validateCandidate({ configPath: live.path, projectRoot: live.projectRoot, source }));
 
   /** Validates, writes atomically, reloads; on a failed reload the previous text is put back. */
-  const apply = async (source: string, reason: string, request: Request): Promise<{ ok: true; version: number } | { ok: false; issues: ConfigIssue[] }> => {
+  const apply = async (source: string, reason: string, request: Request): Promise<{ ok: true; version: number; historyId?: number } | { ok: false; issues: ConfigIssue[] }> => {
     const session = sessionOf(request);
     const result = await check(source);
     if (!result.ok) return { ok: false, issues: result.issues };
@@ -86,8 +89,9 @@ export function configRoutes(parts: { gateway: Gateway; accounts: Accounts; secr
       writeConfigAtomically(live.path, previous);
       return { ok: false, issues: event.issues ?? [] };
     }
-    accounts.audit({ ts: Date.now(), actor: session.username, action: "config.apply", detail: { reason, version: event.version }, clientIp: session.clientIp });
-    return { ok: true, version: event.version };
+    const historyId = gateway.history?.latest()?.id;
+    accounts.audit({ ts: Date.now(), actor: session.username, action: "config.apply", detail: { reason, version: event.version, historyId }, clientIp: session.clientIp });
+    return { ok: true, version: event.version, historyId };
   };
 
   const answer = (result: Awaited<ReturnType<typeof apply>>, set: { status?: number | string }) => {
@@ -98,7 +102,24 @@ export function configRoutes(parts: { gateway: Gateway; accounts: Accounts; secr
   return new Elysia()
     .get("/config", () => {
       const source = onDisk();
-      return { file: fileName(), version: live.version, source: masked(source), tree: configTree(source, live.get()), issues: live.lastIssues ?? [], secrets: secrets?.names() ?? [] };
+      let tree: TreeNode[] = [];
+      const issues: ConfigIssue[] = [...(live.lastIssues ?? [])];
+      try {
+        tree = configTree(source, live.get());
+      } catch (error) {
+        // A file that does not parse still shows its text and the error (the running config is the previous one).
+        if (issues.length === 0) issues.push({ path: "(module)", message: error instanceof Error ? error.message : String(error), file: fileName() });
+      }
+      return {
+        file: fileName(),
+        version: live.version,
+        historyId: gateway.history?.latest()?.id,
+        source: masked(source),
+        tree,
+        issues,
+        secrets: secrets?.names() ?? [],
+        schema: ConfigSchema,
+      };
     })
     .post("/config/validate", async ({ request }) => {
       const candidate = candidateOf((await request.json().catch(() => ({}))) as ChangeRequest);
@@ -118,7 +139,10 @@ export function configRoutes(parts: { gateway: Gateway; accounts: Accounts; secr
       if (!node?.secret || (node.kind !== "string" && node.kind !== "env")) throw bad(`${body.path} is not a secret value of the config`, "path");
       const segments = parsePath(body.path) ?? [];
       const provider = segments[0] === "providers" && typeof segments[1] === "string" ? segments[1] : "gateway";
-      const name = secretName(provider, String(segments[segments.length - 1]));
+      // The last named segment, with the index of an array element (auth.apiKeys[0] → API_KEYS_0).
+      const last = segments[segments.length - 1];
+      const key = typeof last === "number" ? `${String(segments[segments.length - 2])}_${last}` : String(last);
+      const name = secretName(provider, key);
       secrets.set(name, body.value);
       const result = applyEdits(onDisk(), [{ op: "set", path: body.path, value: { $env: name } }]);
       if ("errors" in result) throw new GatewayError("invalid_request", result.errors.map((e) => `${e.path}: ${e.message}`).join("; "));

@@ -1,6 +1,375 @@
-import type { JSX } from "solid-js";
+/**
+ * Config: `gateway.config.ts` as a form generated from the editable tree (GET /api/config), pending
+ * edits reviewed (validate, diff) and applied with a hot reload; the whole text in a code view; the
+ * history with diffs and rollback. Values written as code are shown read-only; secrets only masked.
+ */
+import { useBeforeLeave, useLocation } from "@solidjs/router";
+import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
+import { ApiError, get } from "../api.ts";
+import { CodeView } from "../components/config-code.tsx";
+import { IssueList } from "../components/config-diff.tsx";
+import { ContainerBody, domId, EditorProvider, NodeView, type EditorContext } from "../components/config-fields.tsx";
+import { HistoryView } from "../components/config-history.tsx";
+import { childIds, computeEdits, createDraft, nodeForIssue, ROOT, shownId, type ConfigIssue, type ConfigResponse, type Edit } from "../components/config-model.tsx";
+import { ReviewPanel } from "../components/config-review.tsx";
 
-/** Placeholder: the config page is being built. */
+interface SectionInfo {
+  key: string;
+  title: string;
+  blurb: string;
+  empty: "object" | "array";
+}
+
+const SECTIONS: SectionInfo[] = [
+  { key: "providers", title: "Providers", blurb: "Upstreams, each made by a factory such as openai({…}) or simulated({…}).", empty: "object" },
+  { key: "tiers", title: "Tiers", blurb: "The models of each tier, tried as its strategy says; per-tier attempts and timeouts.", empty: "object" },
+  { key: "routing", title: "Routing", blurb: "The default tier, model names that are not configured, aliases.", empty: "object" },
+  { key: "classifiers", title: "Classifiers", blurb: "Pick a tier for model \"auto\", in order: the first answer wins.", empty: "array" },
+  { key: "retry", title: "Retry", blurb: "Retry rules, asked in order before the default semantics, and the retry budget.", empty: "object" },
+  { key: "adapters", title: "Adapters", blurb: "Parameter adapters, applied in order before each attempt.", empty: "array" },
+  { key: "timeouts", title: "Timeouts", blurb: "Time budgets of a request; a tier can override them.", empty: "object" },
+  { key: "health", title: "Health", blurb: "Cooldowns after failures, penalty decay and the circuit breaker.", empty: "object" },
+  { key: "logging", title: "Logging", blurb: "What the request log keeps of bodies, and for how long.", empty: "object" },
+  { key: "pricing", title: "Pricing", blurb: "USD per million tokens, by provider/model or model name, for the cost figures.", empty: "object" },
+];
+
+const TABS = [
+  ["form", "Settings"],
+  ["code", "Code"],
+  ["history", "History"],
+] as const;
+type Tab = (typeof TABS)[number][0];
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Edits that touch a top-level section (for the unsaved count on its heading). */
+const inSection = (edit: Edit, key: string) =>
+  edit.path === key || edit.path.startsWith(`${key}.`) || edit.path.startsWith(`${key}[`) || (edit.path === "" && edit.op === "insert" && edit.key === key);
+
 export function ConfigPage(): JSX.Element {
-  return <h1>Config</h1>;
+  const location = useLocation();
+  const requested = new URLSearchParams(location.search).get("tab");
+  const [tab, setTab] = createSignal<Tab>(TABS.some(([id]) => id === requested) ? (requested as Tab) : "form");
+  const [data, setData] = createSignal<ConfigResponse>();
+  const [loadError, setLoadError] = createSignal("");
+  const [flash, setFlash] = createSignal("");
+  const [reviewing, setReviewing] = createSignal(false);
+  const [fileChanged, setFileChanged] = createSignal(false);
+  const [codeDirty, setCodeDirty] = createSignal(false);
+  const [codeOpened, setCodeOpened] = createSignal(tab() === "code");
+  const [historyOpened, setHistoryOpened] = createSignal(tab() === "history");
+  const [goto, setGoto] = createSignal<{ line: number; n: number }>();
+  const [refresh, setRefresh] = createSignal(0);
+  const draft = createDraft([]);
+  const s = draft.state;
+  const edits = createMemo<Edit[]>(() => {
+    try {
+      return computeEdits(s);
+    } catch (e) {
+      console.error("config editor: cannot compute the edits", e);
+      return [];
+    }
+  });
+  const pending = () => edits().length;
+  const dirty = () => pending() > 0 || codeDirty();
+  let flashBox: HTMLParagraphElement | undefined;
+
+  const load = async () => {
+    try {
+      const answer = await get<ConfigResponse>("/api/config");
+      setData(answer);
+      draft.reset(answer.tree);
+      setLoadError("");
+      setFileChanged(false);
+    } catch (e) {
+      setLoadError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setRefresh((n) => n + 1);
+    }
+  };
+  onMount(() => void load());
+
+  const done = async (message: string) => {
+    setReviewing(false);
+    await load();
+    setFlash(message);
+    requestAnimationFrame(() => flashBox?.focus());
+  };
+  const applied = (version: number) => void done(`Applied: version ${version} is active now. Requests already in flight finish on the previous config.`);
+
+  const selectTab = (next: Tab) => {
+    setTab(next);
+    if (next === "code") setCodeOpened(true);
+    if (next === "history") setHistoryOpened(true);
+  };
+  const showInCode = (line: number) => {
+    selectTab("code");
+    setGoto({ line, n: Date.now() });
+  };
+
+  // Focus a control a change re-rendered (a moved item, a new member).
+  createEffect(() => {
+    const target = s.focus;
+    if (!target) return;
+    requestAnimationFrame(() => {
+      const cut = target.lastIndexOf("|");
+      const element = document.getElementById(domId(target.slice(0, cut)));
+      const control = element?.querySelector<HTMLElement>(`[data-control="${target.slice(cut + 1)}"]`) ?? element?.querySelector<HTMLElement>("input, select, textarea, button");
+      control?.focus();
+      draft.clearFocus();
+    });
+  });
+
+  // Issues → the field they are about.
+  const canJump = (issue: ConfigIssue) => nodeForIssue(s, issue) !== undefined;
+  const jump = (issue: ConfigIssue) => {
+    const id = nodeForIssue(s, issue);
+    if (!id) return;
+    selectTab("form");
+    requestAnimationFrame(() => {
+      const element = document.getElementById(domId(id));
+      if (!element) return;
+      element.scrollIntoView({ block: "center" });
+      const control = element.querySelector<HTMLElement>('[data-control="value"]') ?? element.querySelector<HTMLElement>("input, select, textarea, button");
+      (control ?? element).focus({ preventScroll: true });
+      element.classList.add("cfg-flash");
+      setTimeout(() => element.classList.remove("cfg-flash"), 1800);
+    });
+  };
+
+  const openReview = async () => {
+    try {
+      const fresh = await get<ConfigResponse>("/api/config");
+      setFileChanged(fresh.source !== data()?.source);
+    } catch {
+      // the check below reports whatever is wrong
+    }
+    setReviewing(false);
+    queueMicrotask(() => setReviewing(true));
+  };
+  createEffect(() => {
+    if (pending() === 0) setReviewing(false);
+  });
+
+  const discard = () => {
+    if (!window.confirm(`Discard ${plural(pending(), "unsaved change")}?`)) return;
+    const current = data();
+    if (current) draft.reset(current.tree);
+    setReviewing(false);
+  };
+
+  const reload = async () => {
+    if (dirty() && !window.confirm("Reload the file from disk? Your unsaved changes will be lost.")) return;
+    setFlash("");
+    await load();
+  };
+
+  // Unsaved changes: the browser's own prompt on unload, a confirmation on in-app navigation.
+  const beforeUnload = (event: BeforeUnloadEvent) => {
+    if (!dirty()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  };
+  onMount(() => window.addEventListener("beforeunload", beforeUnload));
+  onCleanup(() => window.removeEventListener("beforeunload", beforeUnload));
+  useBeforeLeave((event) => {
+    if (!dirty() || event.defaultPrevented) return;
+    if (typeof event.to === "string" && event.to.split(/[?#]/)[0] === "/config") return;
+    event.preventDefault();
+    setTimeout(() => {
+      const what = [pending() ? plural(pending(), "unsaved change") : "", codeDirty() ? "an edited text in the code view" : ""].filter(Boolean).join(" and ");
+      if (window.confirm(`Leave the config page? You have ${what}, which will be lost.`)) event.retry(true);
+    }, 50);
+  });
+
+  const editor: EditorContext = {
+    draft,
+    secrets: () => data()?.secrets ?? [],
+    source: () => data()?.source ?? "",
+    pendingCount: pending,
+    secretSaved: (message) => done(message),
+    showInCode,
+  };
+
+  const sectionNode = (key: string) => childIds(s, ROOT).find((c) => s.nodes[c]?.key === key);
+  const others = () => childIds(s, ROOT).filter((c) => !SECTIONS.some((section) => section.key === s.nodes[c]?.key));
+  const sectionCount = (key: string) => edits().filter((e) => inSection(e, key)).length;
+  const goToSection = (event: MouseEvent, key: string) => {
+    event.preventDefault();
+    const heading = document.getElementById(`cfg-h-${key}`);
+    heading?.scrollIntoView({ block: "start" });
+    heading?.focus({ preventScroll: true });
+  };
+
+  const onTabKey = (event: KeyboardEvent) => {
+    if (event.key !== "ArrowRight" && event.key !== "ArrowLeft" && event.key !== "Home" && event.key !== "End") return;
+    event.preventDefault();
+    const at = TABS.findIndex(([id]) => id === tab());
+    const next = event.key === "Home" ? 0 : event.key === "End" ? TABS.length - 1 : (at + (event.key === "ArrowRight" ? 1 : -1) + TABS.length) % TABS.length;
+    selectTab(TABS[next][0]);
+    document.getElementById(`cfg-tab-${TABS[next][0]}`)?.focus();
+  };
+
+  function Section(props: { info: SectionInfo }): JSX.Element {
+    const id = () => sectionNode(props.info.key);
+    const shown = () => (id() ? shownId(s, id()!) : undefined);
+    const node = () => (shown() ? s.nodes[shown()!] : undefined);
+    return (
+      <section class="panel cfg-section" aria-labelledby={`cfg-h-${props.info.key}`}>
+        <div class="cfg-section-head">
+          <h2 id={`cfg-h-${props.info.key}`} tabindex="-1">{props.info.title}</h2>
+          <code class="muted">{props.info.key}</code>
+          <Show when={sectionCount(props.info.key) > 0}><span class="badge warn">{sectionCount(props.info.key)} unsaved</span></Show>
+        </div>
+        <p class="muted cfg-blurb">{props.info.blurb}</p>
+        <Show
+          when={node()}
+          keyed
+          fallback={
+            <div class="row">
+              <span class="muted">Not in the file: the defaults apply.</span>
+              <button type="button" class="cfg-small" onClick={() => draft.add(ROOT, props.info.empty === "array" ? [] : {}, props.info.key)}>+ Add {props.info.key}</button>
+            </div>
+          }
+        >
+          {(n) => (
+            <Show when={n.kind === "object" || n.kind === "array"} fallback={<div class="cfg-grid"><NodeView id={id()!} parent={ROOT} /></div>}>
+              <div id={domId(id()!)} class="cfg-section-body">
+                <Show when={!n.orig}>
+                  <div class="notice row">
+                    <span>New section: apply it first, then its settings can be filled in here.</span>
+                    <button type="button" class="cfg-small" onClick={() => draft.remove(ROOT, id()!)}>Remove</button>
+                  </div>
+                </Show>
+                <ContainerBody id={n.id} />
+              </div>
+            </Show>
+          )}
+        </Show>
+      </section>
+    );
+  }
+
+  return (
+    <EditorProvider value={editor}>
+      <div class="cfg-page">
+        <div class="row cfg-title">
+          <h1>Config</h1>
+          <span class="spacer" />
+          <Show when={data()}>
+            {(d) => (
+              <>
+                <code>{d().file}</code>
+                <span class="badge ok" title="Counts the configs applied since the gateway started; history entries (#) are numbered on their own">version {d().version} active</span>
+              </>
+            )}
+          </Show>
+          <button type="button" onClick={() => void reload()}>Reload</button>
+        </div>
+
+        <Show when={loadError()}>
+          <div class="error" role="alert">
+            <strong>The config could not be read:</strong> {loadError()} If the file on disk does not parse (a broken edit in an editor), fix it there, or roll back in the
+            History tab: the gateway keeps running the last version that loaded.{" "}
+            <Show when={tab() !== "history"}>
+              <button type="button" class="cfg-link" onClick={() => selectTab("history")}>Open the history</button>
+            </Show>
+          </div>
+        </Show>
+
+        <Show when={(data()?.issues.length ?? 0) > 0}>
+          <div class="error cfg-load-issues" role="alert">
+            <strong>The file on disk does not load: version {data()!.version} stays active.</strong>
+            <p>It was changed outside the admin UI and the result was rejected. Fix it in your editor or in the Code tab, or roll back in History. The form below shows the file as it is on disk.</p>
+            <IssueList issues={data()!.issues} onSelect={jump} canSelect={canJump} selectHint="Go to the field" />
+          </div>
+        </Show>
+
+        <Show when={flash()}>
+          <p class="success row" role="status" tabindex="-1" ref={flashBox}>
+            <span>{flash()}</span>
+            <span class="spacer" />
+            <button type="button" class="cfg-small" onClick={() => setFlash("")}>Dismiss</button>
+          </p>
+        </Show>
+
+        <div class="segmented cfg-tabs" role="tablist" aria-label="Config views" onKeyDown={onTabKey}>
+          <For each={TABS}>
+            {([id, label]) => (
+              <button
+                type="button"
+                role="tab"
+                id={`cfg-tab-${id}`}
+                aria-selected={tab() === id}
+                aria-controls={`cfg-panel-${id}`}
+                tabindex={tab() === id ? 0 : -1}
+                onClick={() => selectTab(id)}
+              >
+                {label}
+                <Show when={id === "form" && pending() > 0}><span class="cfg-count">{pending()}</span></Show>
+                <Show when={id === "code" && codeDirty()}><span class="cfg-count">•</span></Show>
+              </button>
+            )}
+          </For>
+        </div>
+
+        <div role="tabpanel" id="cfg-panel-form" aria-labelledby="cfg-tab-form" hidden={tab() !== "form"} class="stack">
+          <Show when={data()} fallback={<Show when={!loadError()}><div class="skeleton" style={{ height: "24rem" }} /></Show>}>
+            <Show when={reviewing()}>
+              <ReviewPanel edits={edits()} fileChanged={fileChanged()} onApplied={applied} onClose={() => setReviewing(false)} onIssue={jump} canJump={canJump} />
+            </Show>
+            <nav class="cfg-nav" aria-label="Config sections">
+              <For each={SECTIONS}>
+                {(section) => (
+                  <a href={`#cfg-h-${section.key}`} onClick={(e) => goToSection(e, section.key)} classList={{ "cfg-nav-missing": !sectionNode(section.key) }}>
+                    {section.title}
+                    <Show when={sectionCount(section.key) > 0}><span class="cfg-count">{sectionCount(section.key)}</span></Show>
+                  </a>
+                )}
+              </For>
+              <Show when={others().length > 0}>
+                <a href="#cfg-h-other" onClick={(e) => goToSection(e, "other")}>Other</a>
+              </Show>
+            </nav>
+            <Show when={childIds(s, ROOT).length === 0 && data()!.tree.length === 0}>
+              <p class="notice">The default export is not an object literal (for example <code>export default makeConfig()</code>), so nothing in it can be edited here: use the Code tab.</p>
+            </Show>
+            <For each={SECTIONS}>{(info) => <Section info={info} />}</For>
+            <Show when={others().length > 0}>
+              <section class="panel cfg-section" aria-labelledby="cfg-h-other">
+                <div class="cfg-section-head">
+                  <h2 id="cfg-h-other" tabindex="-1">Other settings</h2>
+                </div>
+                <p class="muted cfg-blurb">Server address, gateway keys, request limits and other plugins. A change to the server address needs a restart.</p>
+                <div class="cfg-grid">
+                  <For each={others()}>{(id) => <NodeView id={id} parent={ROOT} />}</For>
+                </div>
+              </section>
+            </Show>
+            <Show when={pending() > 0}>
+              <div class="cfg-bar" role="region" aria-label="Unsaved changes">
+                <strong>{plural(pending(), "unsaved change")}</strong>
+                <span class="muted cfg-bar-note">not applied yet</span>
+                <span class="spacer" />
+                <button type="button" onClick={discard}>Discard</button>
+                <button type="button" class="primary" onClick={() => void openReview()}>Review</button>
+              </div>
+            </Show>
+          </Show>
+        </div>
+
+        <div role="tabpanel" id="cfg-panel-code" aria-labelledby="cfg-tab-code" hidden={tab() !== "code"}>
+          <Show when={data() && codeOpened()} fallback={<Show when={loadError()}><p class="muted">The text is not available while the config cannot be read.</p></Show>}>
+            <CodeView file={data()!.file} source={data()!.source} pending={pending()} goto={goto()} onDirty={setCodeDirty} onApplied={applied} />
+          </Show>
+        </div>
+
+        <div role="tabpanel" id="cfg-panel-history" aria-labelledby="cfg-tab-history" hidden={tab() !== "history"}>
+          <Show when={historyOpened()}>
+            <HistoryView refresh={refresh()} pending={pending()} onRolledBack={(id, version) => void done(`Rolled back to the text of #${id} (recorded as a new history entry): version ${version} is active now.`)} />
+          </Show>
+        </div>
+      </div>
+    </EditorProvider>
+  );
 }

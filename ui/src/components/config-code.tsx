@@ -1,0 +1,180 @@
+/**
+ * The code view: the whole file (secrets masked, as the API shows it) in a monospace editor with line
+ * numbers; Validate and Apply send it as a whole new text. The server refuses a text that still holds a
+ * masked secret (writing it would lose the secret), which the notes explain.
+ */
+import { createEffect, createSignal, For, on, Show, type JSX } from "solid-js";
+import { ApiError, post } from "../api.ts";
+import { DiffView, IssueList } from "./config-diff.tsx";
+import { issuesOf, type ConfigIssue, type ValidateResponse } from "./config-model.tsx";
+
+export function CodeView(props: {
+  file: string;
+  source: string;
+  /** Unsaved form changes (not in this text). */
+  pending: number;
+  /** A line to show (from "Line N in the code view"); `n` changes on every request. */
+  goto?: { line: number; n: number };
+  onDirty: (dirty: boolean) => void;
+  onApplied: (version: number) => void;
+}): JSX.Element {
+  const [text, setText] = createSignal(props.source);
+  const [dirty, setDirtySignal] = createSignal(false);
+  const [result, setResult] = createSignal<ValidateResponse>();
+  const [error, setError] = createSignal("");
+  const [failed, setFailed] = createSignal<{ message: string; issues: ConfigIssue[] }>();
+  const [busy, setBusy] = createSignal<"" | "checking" | "applying">("");
+  const [reason, setReason] = createSignal("");
+  let area: HTMLTextAreaElement | undefined;
+  let gutter: HTMLDivElement | undefined;
+
+  const setDirty = (value: boolean) => {
+    setDirtySignal(value);
+    props.onDirty(value);
+  };
+  // A new text from the server replaces the editor's unless the admin is editing it.
+  createEffect(on(() => props.source, (source) => {
+    if (!dirty()) setText(source);
+  }));
+  const lines = () => text().split("\n").length;
+  const masked = () => (text().match(/["'`][^"'`\n]*…[^"'`\n]*["'`]/g) ?? []).length;
+
+  const selectLine = (line: number) => {
+    if (!area) return;
+    const all = text().split("\n");
+    const at = Math.max(1, Math.min(line, all.length));
+    const start = all.slice(0, at - 1).reduce((sum, l) => sum + l.length + 1, 0);
+    area.focus();
+    area.setSelectionRange(start, start + all[at - 1].length);
+    const lineHeight = parseFloat(getComputedStyle(area).lineHeight) || 18;
+    area.scrollTop = Math.max(0, (at - 1) * lineHeight - area.clientHeight / 3);
+    if (gutter) gutter.scrollTop = area.scrollTop;
+  };
+  createEffect(on(() => props.goto?.n, () => {
+    if (props.goto) requestAnimationFrame(() => selectLine(props.goto!.line));
+  }));
+
+  const reset = () => {
+    setText(props.source);
+    setDirty(false);
+    setResult(undefined);
+    setError("");
+    setFailed(undefined);
+  };
+
+  const validate = async () => {
+    setBusy("checking");
+    setError("");
+    setFailed(undefined);
+    setResult(undefined);
+    try {
+      setResult(await post<ValidateResponse>("/api/config/validate", { source: text() }));
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy("");
+    }
+  };
+
+  const apply = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setBusy("applying");
+    setError("");
+    setFailed(undefined);
+    try {
+      const answer = await post<{ ok: true; version: number }>("/api/config/apply", { source: text(), reason: reason().trim() || undefined });
+      setDirty(false);
+      setResult(undefined);
+      setReason("");
+      props.onApplied(answer.version);
+    } catch (e) {
+      setFailed({ message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
+    } finally {
+      setBusy("");
+    }
+  };
+
+  return (
+    <div class="stack">
+      <p class="muted" id="cfg-code-note">
+        The whole of <code>{props.file}</code> as the server shows it: secrets appear masked (<code>"sk-…abcd"</code>). The server refuses a text that still holds a masked
+        secret, because writing it would replace the real key with its mask: keep secrets as <code>env("NAME")</code> references, or set them with “Replace secret” in the form.
+      </p>
+      <Show when={masked() > 0}>
+        <p class="notice">This text seems to hold {masked()} masked value{masked() === 1 ? "" : "s"} (with “…”). If one is a secret, replace it with <code>env("NAME")</code> before applying, or the server refuses the text.</p>
+      </Show>
+      <Show when={props.pending > 0}>
+        <p class="notice">The form has {props.pending} unsaved change{props.pending === 1 ? "" : "s"}, not shown here. Applying this text discards them.</p>
+      </Show>
+      <div class="cfg-code">
+        <div class="cfg-gutter" ref={gutter} aria-hidden="true">
+          <For each={Array.from({ length: lines() }, (_, i) => i + 1)}>{(n) => <div>{n}</div>}</For>
+        </div>
+        <textarea
+          ref={area}
+          aria-label={`Source of ${props.file}`}
+          aria-describedby="cfg-code-note"
+          wrap="off"
+          spellcheck={false}
+          autocomplete="off"
+          value={text()}
+          onInput={(e) => {
+            setText(e.currentTarget.value);
+            setDirty(e.currentTarget.value !== props.source);
+            setResult(undefined);
+          }}
+          onScroll={(e) => {
+            if (gutter) gutter.scrollTop = e.currentTarget.scrollTop;
+          }}
+        />
+      </div>
+      <div class="row">
+        <button type="button" onClick={() => void validate()} disabled={busy() !== ""}>{busy() === "checking" ? "Validating…" : "Validate"}</button>
+        <button type="button" onClick={reset} disabled={!dirty() || busy() !== ""}>Reset to the file</button>
+        <span class="muted">{dirty() ? "Edited, not applied" : "Same as the file"}</span>
+      </div>
+      <Show when={error()}>
+        <div class="error" role="alert">Refused: {error()}</div>
+      </Show>
+      <Show when={failed()}>
+        {(f) => (
+          <div class="error" role="alert">
+            <strong>Not applied: the file is unchanged.</strong> {f().message}
+            <Show when={f().issues.length > 0}>
+              <IssueList issues={f().issues} onSelect={(i) => selectLine(i.line ?? 1)} canSelect={(i) => !!i.line} selectHint="Show the line" />
+            </Show>
+          </div>
+        )}
+      </Show>
+      <Show when={result()}>
+        {(r) => (
+          <>
+            <Show
+              when={r().ok}
+              fallback={
+                <div class="error" role="alert">
+                  <strong>This text would not load:</strong>
+                  <IssueList issues={r().issues} onSelect={(i) => selectLine(i.line ?? 1)} canSelect={(i) => !!i.line} selectHint="Show the line" />
+                </div>
+              }
+            >
+              <p class="success" role="status">This text loads.</p>
+            </Show>
+            <h3>Changes to the file</h3>
+            <DiffView hunks={r().diff} label="Diff of the edited text" />
+          </>
+        )}
+      </Show>
+      <form class="stack" onSubmit={apply}>
+        <label>
+          Reason (kept in the history)
+          <input value={reason()} maxlength={200} placeholder="e.g. add a provider" onInput={(e) => setReason(e.currentTarget.value)} />
+        </label>
+        <div class="row">
+          <button type="submit" class="primary" disabled={!dirty() || busy() !== ""}>{busy() === "applying" ? "Applying…" : "Apply the text"}</button>
+          <span class="muted">Checked in full before anything is written; a text that does not load leaves the file unchanged.</span>
+        </div>
+      </form>
+    </div>
+  );
+}

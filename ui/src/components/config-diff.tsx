@@ -1,0 +1,59 @@
+/** Pieces shared by the config page's tabs: a unified diff of hunks, and a list of config issues. */
+import { For, Show, type JSX } from "solid-js";
+import type { ConfigIssue, Hunk } from "./config-model.tsx";
+
+/** Hunks as `diff -u` shows them, with old and new line numbers; `.diff .add/.del` colour the lines. */
+export function DiffView(props: { hunks: Hunk[]; label: string }): JSX.Element {
+  const numbered = (hunk: Hunk) => {
+    let oldLine = hunk.oldLines === 0 ? hunk.oldStart + 1 : hunk.oldStart;
+    let newLine = hunk.newLines === 0 ? hunk.newStart + 1 : hunk.newStart;
+    return hunk.lines.map((line) => {
+      const old = line.op === "+" ? "" : String(oldLine++);
+      const next = line.op === "-" ? "" : String(newLine++);
+      return { ...line, old, next };
+    });
+  };
+  return (
+    <Show when={props.hunks.length > 0} fallback={<p class="muted">No differences: the texts are the same.</p>}>
+      <div class="diff cfg-diff" role="region" aria-label={props.label} tabindex="0">
+        <For each={props.hunks}>
+          {(hunk) => (
+            <>
+              <div class="cfg-hunk">@@ −{hunk.oldStart},{hunk.oldLines} +{hunk.newStart},{hunk.newLines} @@</div>
+              <For each={numbered(hunk)}>
+                {(line) => (
+                  <div classList={{ add: line.op === "+", del: line.op === "-" }}>
+                    <span class="cfg-ln" aria-hidden="true">{line.old}</span>
+                    <span class="cfg-ln" aria-hidden="true">{line.next}</span>
+                    <span class="cfg-op">{line.op === " " ? " " : line.op === "+" ? "+" : "−"}</span>
+                    {line.text}
+                    <Show when={line.eol === false}><span class="muted"> ⏎ no newline at end of file</span></Show>
+                  </div>
+                )}
+              </For>
+            </>
+          )}
+        </For>
+      </div>
+    </Show>
+  );
+}
+
+/** Issues with path, line and message; `onSelect` makes an issue a button (to its field or its line). */
+export function IssueList(props: { issues: ConfigIssue[]; onSelect?: (issue: ConfigIssue) => void; canSelect?: (issue: ConfigIssue) => boolean; selectHint?: string }): JSX.Element {
+  return (
+    <ul class="cfg-issues">
+      <For each={props.issues}>
+        {(issue) => (
+          <li>
+            <Show when={props.onSelect && (props.canSelect?.(issue) ?? true)} fallback={<code>{issue.path || "(config)"}</code>}>
+              <button type="button" class="cfg-link mono" title={props.selectHint} onClick={() => props.onSelect!(issue)}>{issue.path || "(config)"}</button>
+            </Show>
+            <Show when={issue.line}><span class="muted"> {issue.file ?? "line"}{issue.file ? ":" : " "}{issue.line}</span></Show>
+            <span> {issue.message}</span>
+          </li>
+        )}
+      </For>
+    </ul>
+  );
+}

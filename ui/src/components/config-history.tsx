@@ -1,0 +1,188 @@
+/**
+ * Config history: every applied version (time, author — "file" for a change made outside the UI —,
+ * reason); diff two versions or one against the file now; view a version's text; roll back (as a new
+ * version) after a confirmation.
+ */
+import { createEffect, createSignal, For, on, Show, type JSX } from "solid-js";
+import { ApiError, get, post, query } from "../api.ts";
+import { fmtTime } from "../format.ts";
+import { DiffView, IssueList } from "./config-diff.tsx";
+import { issuesOf, type ConfigIssue, type HistoryVersion, type Hunk } from "./config-model.tsx";
+
+interface Comparison {
+  title: string;
+  hunks?: Hunk[];
+  error?: string;
+}
+
+export function HistoryView(props: {
+  /** Changes on every reload of the page's config: the list is fetched again. */
+  refresh: number;
+  pending: number;
+  onRolledBack: (id: number, version: number) => void;
+}): JSX.Element {
+  const [versions, setVersions] = createSignal<HistoryVersion[]>();
+  const [error, setError] = createSignal("");
+  const [selected, setSelected] = createSignal<number[]>([]);
+  const [comparison, setComparison] = createSignal<Comparison>();
+  const [viewing, setViewing] = createSignal<{ id: number; source?: string; error?: string }>();
+  const [confirming, setConfirming] = createSignal<number>();
+  const [busy, setBusy] = createSignal(false);
+  const [rollbackError, setRollbackError] = createSignal<{ id: number; message: string; issues: ConfigIssue[] }>();
+  let result: HTMLDivElement | undefined;
+
+  const load = async () => {
+    try {
+      setVersions((await get<{ versions: HistoryVersion[] }>("/api/config/history")).versions);
+      setError("");
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  createEffect(on(() => props.refresh, () => void load()));
+
+  const toggle = (id: number, on: boolean) => {
+    const current = selected().filter((x) => x !== id);
+    setSelected(on ? [...current, id].slice(-2) : current);
+  };
+
+  const compare = async (from: number | "current", to: number | "current") => {
+    const label = (v: number | "current") => (v === "current" ? "the file now" : `#${v}`);
+    const title = `${label(from)} → ${label(to)}`;
+    setViewing(undefined);
+    setComparison({ title });
+    try {
+      const answer = await get<{ hunks: Hunk[] }>(`/api/config/diff${query({ from, to })}`);
+      setComparison({ title, hunks: answer.hunks });
+    } catch (e) {
+      setComparison({ title, error: e instanceof ApiError ? e.message : String(e) });
+    }
+    result?.focus();
+  };
+
+  const compareSelected = () => {
+    const [a, b] = [...selected()].sort((x, y) => x - y);
+    void compare(a, b);
+  };
+
+  const view = async (id: number) => {
+    setComparison(undefined);
+    setViewing({ id });
+    try {
+      setViewing({ id, source: (await get<{ source: string }>(`/api/config/history/${id}`)).source });
+    } catch (e) {
+      setViewing({ id, error: e instanceof ApiError ? e.message : String(e) });
+    }
+    result?.focus();
+  };
+
+  const rollback = async (id: number) => {
+    setBusy(true);
+    setRollbackError(undefined);
+    try {
+      const answer = await post<{ ok: true; version: number }>("/api/config/rollback", { id });
+      setConfirming(undefined);
+      setSelected([]);
+      setComparison(undefined);
+      setViewing(undefined);
+      props.onRolledBack(id, answer.version);
+    } catch (e) {
+      setRollbackError({ id, message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="stack">
+      <p class="muted">
+        Every version the gateway ran, newest first. Author <span class="badge">file</span> means the file was changed outside the admin UI (an editor, a deploy). Select two versions to compare them. History entries (#) are numbered on their own, apart from the “version N active” count of reloads.
+      </p>
+      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+      <div class="row">
+        <button type="button" disabled={selected().length !== 2} onClick={compareSelected}>
+          {selected().length === 2 ? `Compare #${Math.min(...selected())} → #${Math.max(...selected())}` : "Compare two selected versions"}
+        </button>
+        <span class="muted">{selected().length === 0 ? "" : `Selected: ${selected().map((id) => `#${id}`).join(", ")}`}</span>
+      </div>
+      <div ref={result} tabindex="-1" class="cfg-history-result">
+        <Show when={comparison()}>
+          {(c) => (
+            <section class="panel stack" aria-label={`Diff ${c().title}`}>
+              <div class="row"><h3>Diff {c().title}</h3><span class="spacer" /><button type="button" onClick={() => setComparison(undefined)}>Close</button></div>
+              <Show when={c().error}><p class="error">{c().error}</p></Show>
+              <Show when={c().hunks} fallback={<Show when={!c().error}><p class="muted">Loading…</p></Show>}>
+                <DiffView hunks={c().hunks!} label={`Diff ${c().title}`} />
+              </Show>
+            </section>
+          )}
+        </Show>
+        <Show when={viewing()}>
+          {(v) => (
+            <section class="panel stack" aria-label={`Text of version #${v().id}`}>
+              <div class="row"><h3>Version #{v().id}</h3><span class="spacer" /><button type="button" onClick={() => setViewing(undefined)}>Close</button></div>
+              <Show when={v().error}><p class="error">{v().error}</p></Show>
+              <Show when={v().source !== undefined} fallback={<Show when={!v().error}><p class="muted">Loading…</p></Show>}>
+                <pre tabindex="0">{v().source}</pre>
+              </Show>
+            </section>
+          )}
+        </Show>
+      </div>
+      <Show when={versions()} fallback={<div class="skeleton" style={{ height: "12rem" }} />}>
+        <Show when={versions()!.length > 0} fallback={<p class="muted">No versions recorded yet.</p>}>
+          <ol class="cfg-versions">
+            <For each={versions()}>
+              {(version, index) => (
+                <li class="cfg-version" classList={{ selected: selected().includes(version.id) }}>
+                  <div class="cfg-version-main">
+                    <input
+                      type="checkbox"
+                      id={`cfg-version-${version.id}`}
+                      checked={selected().includes(version.id)}
+                      onChange={(e) => toggle(version.id, e.currentTarget.checked)}
+                    />
+                    <label for={`cfg-version-${version.id}`} class="cfg-version-label">
+                      <strong>#{version.id}</strong>
+                      <span>{fmtTime(version.ts)}</span>
+                      <span class="cfg-sr">by</span>
+                      <span class="badge" classList={{ warn: version.author === "file" }} title={version.author === "file" ? "Changed outside the admin UI" : "Applied from the admin UI"}>
+                        {version.author === "file" ? "file (outside the UI)" : version.author}
+                      </span>
+                      <Show when={index() === 0}><span class="badge ok">latest</span></Show>
+                    </label>
+                  </div>
+                  <p class="cfg-version-reason">{version.reason}</p>
+                  <div class="row cfg-version-actions">
+                    <button type="button" class="cfg-small" onClick={() => void compare(version.id, "current")}>Diff with the file now</button>
+                    <button type="button" class="cfg-small" onClick={() => void view(version.id)}>View text</button>
+                    <button type="button" class="cfg-small" aria-expanded={confirming() === version.id} onClick={() => (setConfirming(version.id), setRollbackError(undefined))}>Roll back to this version…</button>
+                  </div>
+                  <Show when={confirming() === version.id}>
+                    <div class="notice stack cfg-confirm" role="alertdialog" aria-label={`Roll back to version #${version.id}`}>
+                      <p>
+                        Roll back to #{version.id} from {fmtTime(version.ts)}? Its text is written as a new version and is active at once; requests in flight finish on the current
+                        config.
+                        <Show when={props.pending > 0}> Your {props.pending} unsaved form change{props.pending === 1 ? "" : "s"} will be discarded.</Show>
+                      </p>
+                      <div class="row">
+                        <button type="button" class="primary" disabled={busy()} onClick={() => void rollback(version.id)}>{busy() ? "Rolling back…" : `Roll back to #${version.id}`}</button>
+                        <button type="button" onClick={() => setConfirming(undefined)}>Cancel</button>
+                      </div>
+                    </div>
+                  </Show>
+                  <Show when={rollbackError()?.id === version.id}>
+                    <div class="error" role="alert">
+                      <strong>Not rolled back: the file is unchanged.</strong> {rollbackError()!.message}
+                      <Show when={rollbackError()!.issues.length > 0}><IssueList issues={rollbackError()!.issues} /></Show>
+                    </div>
+                  </Show>
+                </li>
+              )}
+            </For>
+          </ol>
+        </Show>
+      </Show>
+    </div>
+  );
+}

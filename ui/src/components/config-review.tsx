@@ -1,0 +1,140 @@
+/**
+ * Review of the form's pending edits: POST /api/config/validate shows whether the candidate loads (issues,
+ * clickable to their fields) and the diff; Apply posts the same edits with a reason. The edits are a
+ * snapshot: changing the form afterwards asks for a new check before applying.
+ */
+import { createSignal, For, onMount, Show, type JSX } from "solid-js";
+import { ApiError, post } from "../api.ts";
+import { DiffView, IssueList } from "./config-diff.tsx";
+import { issuesOf, type ConfigIssue, type Edit, type ValidateResponse } from "./config-model.tsx";
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function describeEdit(edit: Edit): string {
+  const value = "value" in edit ? JSON.stringify(edit.value) : "";
+  const short = value.length > 80 ? `${value.slice(0, 77)}…` : value;
+  if (edit.op === "set") return `${edit.path} = ${short}`;
+  if (edit.op === "remove") return `remove ${edit.path}`;
+  if (edit.key === undefined) return `add ${edit.path}[${edit.index ?? "end"}] = ${short}`;
+  const key = /^[^.[\]"]+$/.test(edit.key) ? (edit.path ? `.${edit.key}` : edit.key) : `[${JSON.stringify(edit.key)}]`;
+  return `add ${edit.path}${key} = ${short}`;
+}
+
+export function ReviewPanel(props: {
+  edits: Edit[];
+  /** Set when the file on disk changed since the page loaded it. */
+  fileChanged: boolean;
+  onApplied: (version: number) => void;
+  onClose: () => void;
+  onIssue: (issue: ConfigIssue) => void;
+  canJump: (issue: ConfigIssue) => boolean;
+}): JSX.Element {
+  const [checked, setChecked] = createSignal<Edit[]>([]);
+  const [result, setResult] = createSignal<ValidateResponse>();
+  const [error, setError] = createSignal("");
+  const [busy, setBusy] = createSignal<"" | "checking" | "applying">("");
+  const [failed, setFailed] = createSignal<{ message: string; issues: ConfigIssue[] }>();
+  const [reason, setReason] = createSignal("");
+  let heading: HTMLHeadingElement | undefined;
+
+  const stale = () => JSON.stringify(checked()) !== JSON.stringify(props.edits);
+
+  const check = async () => {
+    const edits = props.edits;
+    setBusy("checking");
+    setError("");
+    setFailed(undefined);
+    setResult(undefined);
+    try {
+      setResult(await post<ValidateResponse>("/api/config/validate", { edits }));
+      setChecked(edits);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+      setChecked(edits);
+    } finally {
+      setBusy("");
+    }
+  };
+
+  const apply = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (stale()) return;
+    setBusy("applying");
+    setFailed(undefined);
+    try {
+      const answer = await post<{ ok: true; version: number }>("/api/config/apply", { edits: checked(), reason: reason().trim() || undefined });
+      props.onApplied(answer.version);
+    } catch (e) {
+      setFailed({ message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
+    } finally {
+      setBusy("");
+    }
+  };
+
+  onMount(() => {
+    heading?.focus();
+    void check();
+  });
+
+  return (
+    <section class="panel stack cfg-review" aria-labelledby="cfg-review-title">
+      <h2 id="cfg-review-title" tabindex="-1" ref={heading}>Review {plural(props.edits.length, "change")}</h2>
+      <Show when={props.fileChanged}>
+        <p class="notice">The file changed on disk since this page loaded it. Your changes are checked against the file as it is now: read the diff before applying.</p>
+      </Show>
+      <details>
+        <summary>The {plural(checked().length || props.edits.length, "edit")} sent to the server</summary>
+        <ol class="cfg-edits mono">
+          <For each={checked().length ? checked() : props.edits}>{(edit) => <li>{describeEdit(edit)}</li>}</For>
+        </ol>
+      </details>
+      <Show when={busy() === "checking"}><p class="muted" role="status">Checking the new config (it is loaded in full, nothing is written)…</p></Show>
+      <Show when={error()}><div class="error" role="alert">These changes cannot be made: {error()}</div></Show>
+      <Show when={result()}>
+        {(r) => (
+          <>
+            <Show when={stale()}>
+              <div class="notice row">
+                <span>You changed the form since this check.</span>
+                <button type="button" onClick={() => void check()}>Check again</button>
+              </div>
+            </Show>
+            <Show
+              when={r().ok}
+              fallback={
+                <div class="error" role="alert">
+                  <strong>The config would not load with these changes:</strong>
+                  <IssueList issues={r().issues} onSelect={props.onIssue} canSelect={props.canJump} selectHint="Go to the field" />
+                </div>
+              }
+            >
+              <p class="success" role="status">The new config loads. Applying writes only the lines below and hot-reloads the gateway.</p>
+            </Show>
+            <h3>Changes to the file</h3>
+            <DiffView hunks={r().diff} label="Diff of the pending changes" />
+          </>
+        )}
+      </Show>
+      <Show when={failed()}>
+        {(f) => (
+          <div class="error" role="alert">
+            <strong>Not applied: the file is unchanged.</strong> {f().message}
+            <Show when={f().issues.length > 0}>
+              <IssueList issues={f().issues} onSelect={props.onIssue} canSelect={props.canJump} selectHint="Go to the field" />
+            </Show>
+          </div>
+        )}
+      </Show>
+      <form class="stack" onSubmit={apply}>
+        <label>
+          Reason (kept in the history)
+          <input value={reason()} maxlength={200} placeholder="e.g. raise t3's first-token timeout" onInput={(e) => setReason(e.currentTarget.value)} />
+        </label>
+        <div class="row">
+          <button type="submit" class="primary" disabled={busy() !== "" || !result()?.ok || stale()}>{busy() === "applying" ? "Applying…" : "Apply"}</button>
+          <button type="button" onClick={props.onClose}>Back to editing</button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * The dashboard's charts as specs built from one `/api/stats` answer: requests per second stacked by
+ * tier, latency percentiles, failovers and errors, and the model and tier shares (doughnuts with an
+ * HTML legend, readable on a phone and by a screen reader).
+ */
+import { For, type JSX } from "solid-js";
+import { fmtInt, fmtMs, fmtPct } from "../format.ts";
+import { PALETTE, tierColor, type ChartSpec } from "./chart.tsx";
+import { fmtRps, type StatsResult } from "./stat-cards.tsx";
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** "14:05", "Mon 14:00" when the range spans days, "Nov 21" for day buckets (UTC days, like the rollup). */
+function bucketLabel(t: number, stats: StatsResult): string {
+  const d = new Date(t);
+  if (stats.bucketMs >= DAY) return d.toLocaleDateString(undefined, { timeZone: "UTC", month: "short", day: "numeric" });
+  const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  return stats.to - stats.from > DAY ? `${d.toLocaleDateString(undefined, { weekday: "short" })} ${time}` : time;
+}
+
+export function bucketName(ms: number): string {
+  if (ms >= DAY) return ms === DAY ? "1 day" : `${ms / DAY} days`;
+  if (ms >= 3_600_000) return `${ms / 3_600_000} h`;
+  return `${ms / MINUTE} min`;
+}
+
+/** Tiers in a stable order: t1, t2, t3 first, then the others by name. */
+export function tierNames(stats: StatsResult): string[] {
+  const names = new Set<string>(stats.byTier.map((t) => t.tier));
+  for (const point of stats.series) for (const tier of Object.keys(point.byTier)) names.add(tier);
+  return [...names].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+}
+
+export function requestsSpec(stats: StatsResult): ChartSpec {
+  const tiers = tierNames(stats);
+  // The current bucket has only run until now: its rate is over that time, not the whole bucket.
+  const now = Date.now();
+  const seconds = stats.series.map((p) => Math.max(1, Math.min(p.t + stats.bucketMs, stats.to, now) - p.t) / 1000);
+  return {
+    type: "bar",
+    stacked: true,
+    labels: stats.series.map((p) => bucketLabel(p.t, stats)),
+    series: tiers.map((tier, i) => ({ label: tier, color: tierColor(tier, i), data: stats.series.map((p, j) => (p.byTier[tier] ?? 0) / seconds[j]) })),
+    yFormat: (v) => String(Number(v.toPrecision(3))),
+    tooltip: (s, i, v) => `${tiers[s]}: ${fmtRps(v)} req/s (${fmtInt(stats.series[i].byTier[tiers[s]] ?? 0)} requests)`,
+  };
+}
+
+export function latencySpec(stats: StatsResult): ChartSpec {
+  const pick = (f: (p: StatsResult["series"][number]) => number | undefined) => stats.series.map((p) => (p.requests > 0 ? f(p) ?? null : null));
+  return {
+    type: "line",
+    labels: stats.series.map((p) => bucketLabel(p.t, stats)),
+    series: [
+      { label: "p50", color: "--accent", data: pick((p) => p.latencyMs.p50) },
+      { label: "p95", color: "--warn", data: pick((p) => p.latencyMs.p95) },
+      { label: "p99", color: "--bad", data: pick((p) => p.latencyMs.p99) },
+      { label: "first token p50", color: "--muted", dashed: true, data: pick((p) => p.ttftMs.p50) },
+    ],
+    yFormat: fmtMs,
+  };
+}
+
+export function failoverSpec(stats: StatsResult): ChartSpec {
+  return {
+    type: "bar",
+    labels: stats.series.map((p) => bucketLabel(p.t, stats)),
+    series: [
+      { label: "failovers", color: "--warn", data: stats.series.map((p) => p.failovers) },
+      { label: "failed requests", color: "--bad", data: stats.series.map((p) => p.errors) },
+    ],
+    yFormat: (v) => (Number.isInteger(v) ? fmtInt(v) : ""),
+  };
+}
+
+export interface Slice {
+  name: string;
+  value: number;
+  color: string;
+  detail: string;
+}
+
+/** Models by requests: the largest seven and "other". */
+export function modelSlices(stats: StatsResult): Slice[] {
+  const top = stats.byModel.slice(0, 7).map((m, i) => ({ name: m.model, value: m.requests, color: PALETTE[i], detail: `p95 ${fmtMs(m.latencyMs.p95)} · ${fmtPct(m.errorRate)} errors` }));
+  const rest = stats.byModel.slice(7);
+  if (rest.length > 0) top.push({ name: `${rest.length} other`, value: rest.reduce((n, m) => n + m.requests, 0), color: "--muted", detail: "" });
+  // Requests no model answered (refused, or every attempt failed) are in no model's row.
+  const none = stats.totals.requests - stats.byModel.reduce((n, m) => n + m.requests, 0);
+  if (none > 0) top.push({ name: "no model answered", value: none, color: "--bad", detail: "refused, or every attempt failed" });
+  return top;
+}
+
+export function tierSlices(stats: StatsResult): Slice[] {
+  const tiers = tierNames(stats);
+  return stats.byTier.map((t) => ({ name: t.tier, value: t.requests, color: tierColor(t.tier, tiers.indexOf(t.tier)), detail: `p95 ${fmtMs(t.latencyMs.p95)} · ${fmtPct(t.errorRate)} errors` }));
+}
+
+export function doughnutSpec(slices: Slice[]): ChartSpec {
+  const total = slices.reduce((n, s) => n + s.value, 0) || 1;
+  return {
+    type: "doughnut",
+    labels: slices.map((s) => s.name),
+    series: [{ label: "requests", data: slices.map((s) => s.value), color: slices.map((s) => s.color) }],
+    tooltip: (_s, i, v) => `${slices[i].name}: ${fmtInt(v)} (${fmtPct(v / total)})`,
+  };
+}
+
+/** The doughnut's legend as a list: name, share, requests and a detail line. */
+export function SliceLegend(props: { slices: Slice[] }): JSX.Element {
+  const total = () => props.slices.reduce((n, s) => n + s.value, 0) || 1;
+  return (
+    <ul class="slice-legend">
+      <For each={props.slices}>
+        {(s) => (
+          <li>
+            <span class="swatch" style={{ background: s.color.startsWith("--") ? `var(${s.color})` : s.color }} aria-hidden="true" />
+            <span class="slice-name mono" title={s.name}>{s.name}</span>
+            <span class="slice-share">{fmtPct(s.value / total())}</span>
+            <span class="muted slice-count">{fmtInt(s.value)}</span>
+            <span class="muted slice-detail">{s.detail}</span>
+          </li>
+        )}
+      </For>
+    </ul>
+  );
+}

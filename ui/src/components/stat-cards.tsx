@@ -1,0 +1,115 @@
+/**
+ * The `/api/stats` answer (shape of src/store/queries/stats.ts) and the dashboard's figure cards, each
+ * with its change against the previous period of equal length. Whether a rise is good, bad or neither
+ * decides the colour; rates change in percentage points, not in percent of themselves.
+ */
+import { For, Show, type JSX } from "solid-js";
+import { fmtInt, fmtMs, fmtPct, fmtUsd } from "../format.ts";
+
+export interface Percentiles {
+  avg?: number;
+  p50?: number;
+  p95?: number;
+  p99?: number;
+}
+
+export interface Totals {
+  requests: number;
+  errors: number;
+  errorRate: number;
+  rps: number;
+  attemptsPerRequest: number;
+  failovers: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  latencyMs: Percentiles;
+  ttftMs: Percentiles;
+}
+
+export interface StatsResult {
+  from: number;
+  to: number;
+  bucketMs: number;
+  resolution: "minute" | "day";
+  totals: Totals;
+  previous: Totals;
+  series: (Totals & { t: number; byTier: Record<string, number> })[];
+  byTier: (Totals & { tier: string })[];
+  byModel: (Totals & { model: string })[];
+}
+
+/** Which way is good: "down" for errors and latency, "neutral" for volume. */
+type Better = "down" | "neutral";
+
+interface CardSpec {
+  label: string;
+  value: (t: Totals) => number | undefined;
+  format: (n: number | undefined) => string;
+  better: Better;
+  /** A rate: the change is shown in percentage points. */
+  rate?: boolean;
+  sub?: (t: Totals) => string;
+}
+
+export const fmtRps = (n: number | undefined) => (n === undefined ? "–" : n === 0 ? "0" : n < 0.01 ? n.toFixed(4) : n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(2) : fmtInt(n));
+export const fmtCompact = (n: number | undefined) => (n === undefined ? "–" : n >= 1e9 ? `${(n / 1e9).toFixed(2)} B` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : fmtInt(n));
+
+const CARDS: CardSpec[] = [
+  { label: "Requests", value: (t) => t.requests, format: fmtInt, better: "neutral", sub: (t) => `${fmtInt(t.errors)} failed` },
+  { label: "Requests / s", value: (t) => t.rps, format: fmtRps, better: "neutral", sub: (t) => `${fmtRps(t.rps * 60)} / min` },
+  { label: "Error rate", value: (t) => t.errorRate, format: fmtPct, better: "down", rate: true, sub: (t) => `${t.failovers ? fmtInt(t.failovers) : "no"} failover${t.failovers === 1 ? "" : "s"}` },
+  { label: "Latency p50", value: (t) => t.latencyMs.p50, format: fmtMs, better: "down", sub: (t) => `avg ${fmtMs(t.latencyMs.avg)}` },
+  { label: "Latency p95", value: (t) => t.latencyMs.p95, format: fmtMs, better: "down", sub: (t) => `p99 ${fmtMs(t.latencyMs.p99)}` },
+  { label: "First token p50", value: (t) => t.ttftMs.p50, format: fmtMs, better: "down", sub: (t) => `p95 ${fmtMs(t.ttftMs.p95)}` },
+  { label: "Tokens", value: (t) => t.promptTokens + t.completionTokens, format: fmtCompact, better: "neutral", sub: (t) => `${fmtCompact(t.promptTokens)} in · ${fmtCompact(t.completionTokens)} out` },
+  { label: "Cost", value: (t) => t.costUsd, format: fmtUsd, better: "neutral", sub: (t) => (t.requests > 0 ? `${fmtUsd(t.costUsd / t.requests)} / request` : "\u00a0") },
+];
+
+function delta(spec: CardSpec, now: Totals, before: Totals): { text: string; cls: string; title: string } {
+  if (before.requests === 0) return { text: "no traffic before", cls: "", title: "Nothing to compare: the previous period had no requests." };
+  const a = spec.value(now);
+  const b = spec.value(before);
+  if (a === undefined || b === undefined) return { text: "–", cls: "", title: "" };
+  const diff = a - b;
+  let text: string;
+  if (spec.rate) text = `${diff >= 0 ? "+" : "−"}${Math.abs(diff * 100).toFixed(Math.abs(diff) < 0.1 ? 2 : 1)} pp`;
+  else if (b === 0) text = a === 0 ? "±0 %" : "new";
+  else {
+    const ratio = diff / b;
+    text = `${ratio >= 0 ? "+" : "−"}${Math.abs(ratio * 100).toFixed(Math.abs(ratio) < 0.1 ? 1 : 0)} %`;
+  }
+  const flat = Math.abs(diff) < 1e-9;
+  const arrow = flat ? "" : diff > 0 ? "▲ " : "▼ ";
+  const cls = spec.better === "neutral" || flat ? "" : diff > 0 ? "up" : "down";
+  return { text: `${arrow}${text}`, cls, title: `Previous period: ${spec.format(b)}` };
+}
+
+/** The eight figures; `stats` undefined shows placeholders of the same size. */
+export function StatCards(props: { stats: StatsResult | undefined }): JSX.Element {
+  return (
+    <div class="grid cards stat-cards">
+      <For each={CARDS}>
+        {(spec) => (
+          <div class="panel card">
+            <div class="label">{spec.label}</div>
+            <Show when={props.stats} fallback={<><div class="value skeleton" aria-hidden="true">&nbsp;</div><div class="delta">&nbsp;</div><div class="stat-sub">&nbsp;</div></>}>
+              {(s) => {
+                const d = () => delta(spec, s().totals, s().previous);
+                return (
+                  <>
+                    <div class="value">{spec.format(spec.value(s().totals))}</div>
+                    <div class={`delta ${d().cls}`} title={d().title}>
+                      {d().text}
+                    </div>
+                    <div class="stat-sub muted">{spec.sub ? spec.sub(s().totals) : "\u00a0"}</div>
+                  </>
+                );
+              }}
+            </Show>
+          </div>
+        )}
+      </For>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * How to send a first request, for the empty dashboard, log and tail: a curl command for this gateway,
+ * with the Authorization header when gateway keys are in use (then /v1 refuses requests without one).
+ */
+import { A } from "@solidjs/router";
+import { Show, createResource, type JSX } from "solid-js";
+import { get } from "../api.ts";
+
+interface KeysAnswer {
+  keys: { revokedAt: number | null; expiresAt: number | null }[];
+  configKeys: number;
+}
+
+export function FirstRequest(): JSX.Element {
+  const [keyed] = createResource(async () => {
+    const answer = await get<KeysAnswer>("/api/keys").catch(() => undefined);
+    if (!answer) return false;
+    const now = Date.now();
+    return answer.configKeys > 0 || answer.keys.some((k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > now));
+  });
+  const origin = location.origin;
+  const command = () =>
+    [`curl ${origin}/v1/chat/completions`, ...(keyed() ? [`  -H "authorization: Bearer $GATEWAY_KEY"`] : []), `  -H "content-type: application/json"`, `  -d '{"model":"auto","messages":[{"role":"user","content":"hi"}]}'`].join(" \\\n");
+  return (
+    <>
+      <p>Point any OpenAI client at <code>{origin}/v1</code>, or send a first request with curl:</p>
+      <pre>{command()}</pre>
+      <Show when={keyed()}>
+        <p class="muted">This gateway requires a key: set <code>GATEWAY_KEY</code> to one of yours (made under <A href="/keys">API keys</A>, shown once when created).</p>
+      </Show>
+    </>
+  );
+}

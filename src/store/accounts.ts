@@ -89,6 +89,17 @@ export class Accounts {
     }
   }
 
+  /** A user's sessions that are still open at `now`, newest first. */
+  openSessionsOf(userId: number, now: number): Session[] {
+    return this.db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .orderBy(desc(sessions.createdAt))
+      .all()
+      .filter((s) => s.expiresAt > now);
+  }
+
   pruneSessions(now: number): void {
     this.db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
   }

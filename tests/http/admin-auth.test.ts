@@ -146,6 +146,18 @@ describe("sessions", () => {
     expect((await replay.call("GET", "/api/auth/me")).status).toBe(401);
   });
 
+  test("the sessions list shows where the admin is signed in, and one can be signed out from another", async () => {
+    const laptop = anon();
+    await laptop.call("POST", "/api/auth/login", { username: "root", password: PASSWORD }, { headers: { "user-agent": "Mozilla/5.0 Firefox/140.0" } });
+    const listed = (await admin.call("GET", "/api/auth/sessions")).json.sessions as { id: string; current: boolean; userAgent: string | null }[];
+    expect(listed.filter((s) => s.current).length).toBe(1);
+    const other = listed.find((s) => s.userAgent?.includes("Firefox"))!;
+    expect(other.id.length).toBe(8); // a handle, not the whole session id
+    expect((await admin.call("DELETE", `/api/auth/sessions/${other.id}`)).status).toBe(200);
+    expect((await laptop.call("GET", "/api/auth/me")).status).toBe(401);
+    expect((await admin.call("GET", "/api/auth/me")).status).toBe(200);
+  });
+
   test("a password change revokes the other sessions and keeps this one", async () => {
     const other = anon();
     await other.call("POST", "/api/auth/login", { username: "root", password: PASSWORD });
@@ -187,7 +199,7 @@ describe("guards", () => {
   const PRIVATE: [string, string][] = [
     ["GET", "/api/auth/me"], ["POST", "/api/auth/logout"], ["POST", "/api/auth/password"], ["POST", "/api/auth/username"],
     ["POST", "/api/auth/totp/enrol"], ["POST", "/api/auth/totp/confirm"], ["POST", "/api/auth/totp/disable"], ["POST", "/api/auth/recovery-codes"],
-    ["GET", "/api/settings"], ["PUT", "/api/settings"], ["GET", "/api/audit"], ["GET", "/api/keys"], ["POST", "/api/keys"], ["DELETE", "/api/keys/key_x"],
+    ["GET", "/api/auth/sessions"], ["DELETE", "/api/auth/sessions/abcdefgh"], ["GET", "/api/settings"], ["PUT", "/api/settings"], ["GET", "/api/audit"], ["GET", "/api/keys"], ["POST", "/api/keys"], ["DELETE", "/api/keys/key_x"],
     ["GET", "/api/logs"], ["GET", "/api/logs/x"], ["GET", "/api/logs/export"], ["GET", "/api/logs/tail"], ["GET", "/api/stats"], ["GET", "/api/health"],
     ["POST", "/api/health/reset"], ["POST", "/api/explain"], ["POST", "/api/models/test"], ["GET", "/api/nonexistent"],
     ["GET", "/api/config"], ["POST", "/api/config/validate"], ["POST", "/api/config/apply"], ["POST", "/api/config/secret"],

@@ -85,6 +85,28 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity) {
       const body = await bodyOf(request);
       return new Response(JSON.stringify(await security.regenerateRecoveryCodes(session(request), { password: body.password, code: body.code }, Date.now(), ip(request))), { headers: NO_STORE });
     })
+    .get("/auth/sessions", ({ request }) => {
+      const s = session(request);
+      return {
+        sessions: auth.accounts.openSessionsOf(s.user.id, Date.now()).map((row) => ({
+          // The id is a credential's handle: only its first characters are shown, enough to revoke it.
+          id: row.id.slice(0, 8),
+          current: row.id === s.sessionId,
+          createdAt: row.createdAt,
+          expiresAt: row.expiresAt,
+          clientIp: row.clientIp,
+          userAgent: row.userAgent,
+        })),
+      };
+    })
+    .delete("/auth/sessions/:id", ({ params, request }) => {
+      const s = session(request);
+      const target = auth.accounts.openSessionsOf(s.user.id, Date.now()).find((row) => row.id.startsWith(params.id) && params.id.length >= 8);
+      if (!target) throw new GatewayError("not_found", "No open session with that id.");
+      auth.logout(target.id, Date.now());
+      auth.accounts.audit({ ts: Date.now(), actor: s.user.username, action: "session.revoke", detail: { current: target.id === s.sessionId }, clientIp: ip(request) });
+      return { ok: true };
+    })
     .get("/settings", () => auth.settings())
     .put("/settings", async ({ request }) => {
       const s = session(request);

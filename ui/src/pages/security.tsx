@@ -12,6 +12,7 @@ import { TwoFactorSection } from "../components/security-totp.tsx";
 import { PasswordForm, UsernameForm } from "../components/security-account.tsx";
 import { SettingsSection, type AdminSettings } from "../components/security-settings.tsx";
 import { AuditLog } from "../components/security-audit.tsx";
+import { SessionsSection } from "../components/security-sessions.tsx";
 
 export function SecurityPage(): JSX.Element {
   const [codes, setCodes] = createSignal<{ codes: string[]; regenerated: boolean }>();
@@ -67,6 +68,7 @@ export function SecurityPage(): JSX.Element {
         <Show when={settings()} fallback={<Show when={settingsError()}><p class="error" role="alert">Could not load the admin settings: {settingsError()}</p></Show>}>
           {(s) => <SettingsSection settings={s()} onSaved={setSettings} onChange={changed} />}
         </Show>
+        <SessionsSection onChange={changed} />
         <AuditLog version={auditVersion()} />
       </Show>
     </div>

@@ -1,0 +1,64 @@
+/** The admin's open sessions (browser, address, times) with sign-out per session. */
+import { createResource, For, Show, type JSX } from "solid-js";
+import { del, get } from "../api.ts";
+import { fmtTime } from "../format.ts";
+import { errorText } from "./modal.tsx";
+
+interface OpenSession {
+  id: string;
+  current: boolean;
+  createdAt: number;
+  expiresAt: number;
+  clientIp: string | null;
+  userAgent: string | null;
+}
+
+/** A short browser name from a user agent, for the list. */
+function browserOf(agent: string | null): string {
+  if (!agent) return "unknown client";
+  const match = /(Firefox|Edg|Chrome|Safari|curl|Bun|node)[/ ]?([\d.]*)/.exec(agent);
+  return match ? `${match[1] === "Edg" ? "Edge" : match[1]} ${match[2].split(".")[0]}`.trim() : agent.slice(0, 40);
+}
+
+export function SessionsSection(props: { onChange: () => void }): JSX.Element {
+  const [list, { refetch }] = createResource(() => get<{ sessions: OpenSession[] }>("/api/auth/sessions"));
+  const revoke = async (session: OpenSession) => {
+    if (session.current && !window.confirm("Sign out this browser?")) return;
+    try {
+      await del(`/api/auth/sessions/${session.id}`);
+      props.onChange();
+      if (session.current) location.href = "/login";
+      else void refetch();
+    } catch (error) {
+      window.alert(errorText(error));
+    }
+  };
+  return (
+    <section class="panel stack" aria-labelledby="security-sessions-title">
+      <h2 id="security-sessions-title">Sessions</h2>
+      <p class="muted">Where you are signed in. Changing your password signs out every other session.</p>
+      <Show when={!list.error} fallback={<p class="error" role="alert">Could not load the sessions: {errorText(list.error)}</p>}>
+        <div class="table-wrap">
+          <table class="stack-table">
+            <thead>
+              <tr><th>Client</th><th>Address</th><th>Signed in</th><th>Expires</th><th><span class="sr-only">Action</span></th></tr>
+            </thead>
+            <tbody>
+              <For each={list()?.sessions ?? []}>
+                {(session) => (
+                  <tr>
+                    <td data-label="Client">{browserOf(session.userAgent)} <Show when={session.current}><span class="badge ok">this browser</span></Show></td>
+                    <td data-label="Address" class="mono">{session.clientIp ?? "–"}</td>
+                    <td data-label="Signed in">{fmtTime(session.createdAt)}</td>
+                    <td data-label="Expires">{fmtTime(session.expiresAt)}</td>
+                    <td data-label=""><button type="button" class="danger" onClick={() => void revoke(session)}>End session</button></td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </Show>
+    </section>
+  );
+}

@@ -46,19 +46,8 @@ export interface ConfigIssue {
   line?: number;
 }
 
-export interface DiffLine {
-  op: " " | "-" | "+";
-  text: string;
-  eol?: false;
-}
-
-export interface Hunk {
-  oldStart: number;
-  oldLines: number;
-  newStart: number;
-  newLines: number;
-  lines: DiffLine[];
-}
+export type { DiffLine, Hunk } from "../../../src/config/diff.ts";
+import type { Hunk } from "../../../src/config/diff.ts";
 
 export interface ConfigResponse {
   file: string;

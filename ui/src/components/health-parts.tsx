@@ -4,23 +4,8 @@
  */
 import { createSignal, onCleanup, Show, type JSX } from "solid-js";
 
-export type CircuitState = "closed" | "open" | "half_open";
-
-/** One target's health as the server sends it (src/routing/health.ts HealthView). */
-export interface HealthView {
-  target: string;
-  score: number;
-  state: CircuitState;
-  failureScore: number;
-  cooldownUntil?: number;
-  cooldownReason?: string;
-  latencyMs?: number;
-  ttftMs?: number;
-  successes: number;
-  failures: number;
-  consecutiveFailures: number;
-  recentErrors: { at: number; reason: string }[];
-}
+export type { CircuitState, HealthView } from "../../../src/routing/health.ts";
+import type { CircuitState, HealthView } from "../../../src/routing/health.ts";
 
 /** GET /api/health: every configured target with the tiers it serves. */
 export interface HealthTarget extends HealthView {

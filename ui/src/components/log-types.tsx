@@ -1,30 +1,11 @@
 /**
- * Shapes of the request-log answers (copied from src/store/queries/logs.ts, src/store/log-writer.ts and
- * src/plugin/types.ts: the server modules import bun:sqlite, so the UI cannot import their types), and
- * the small badges every log view shares.
+ * Shapes of the request-log answers (the list item is the server's own type; the detail's bodies are
+ * parsed here), and the small badges every log view shares.
  */
 import type { JSX } from "solid-js";
 
-export interface LogListItem {
-  seq: number;
-  id: string;
-  ts: number;
-  requestedModel: string;
-  tier: string;
-  model: string | null;
-  status: number;
-  errorClass: string | null;
-  latencyMs: number;
-  ttftMs: number | null;
-  attempts: number;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  tokenSource: string | null;
-  costUsd: number | null;
-  stream: boolean;
-  apiKeyId: string | null;
-  promptPreview: string | null;
-}
+export type { LogListItem } from "../../../src/store/queries/logs.ts";
+import type { LogListItem } from "../../../src/store/queries/logs.ts";
 
 export interface LogPage {
   items: LogListItem[];

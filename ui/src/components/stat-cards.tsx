@@ -1,43 +1,14 @@
 /**
- * The `/api/stats` answer (shape of src/store/queries/stats.ts) and the dashboard's figure cards, each
+ * The dashboard's figure cards (the `/api/stats` answer is the server's own type), each
  * with its change against the previous period of equal length. Whether a rise is good, bad or neither
  * decides the colour; rates change in percentage points, not in percent of themselves.
  */
 import { For, Show, type JSX } from "solid-js";
 import { fmtInt, fmtMs, fmtPct, fmtUsd } from "../format.ts";
 
-export interface Percentiles {
-  avg?: number;
-  p50?: number;
-  p95?: number;
-  p99?: number;
-}
-
-export interface Totals {
-  requests: number;
-  errors: number;
-  errorRate: number;
-  rps: number;
-  attemptsPerRequest: number;
-  failovers: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  latencyMs: Percentiles;
-  ttftMs: Percentiles;
-}
-
-export interface StatsResult {
-  from: number;
-  to: number;
-  bucketMs: number;
-  resolution: "minute" | "day";
-  totals: Totals;
-  previous: Totals;
-  series: (Totals & { t: number; byTier: Record<string, number> })[];
-  byTier: (Totals & { tier: string })[];
-  byModel: (Totals & { model: string })[];
-}
+export type { StatsResult, Totals } from "../../../src/store/queries/stats.ts";
+import type { StatsResult, Totals } from "../../../src/store/queries/stats.ts";
+export type Percentiles = Totals["latencyMs"];
 
 /** Which way is good: "down" for errors and latency, "neutral" for volume. */
 type Better = "down" | "neutral";

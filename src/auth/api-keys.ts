@@ -1,9 +1,8 @@
 /**
- * Gateway API keys for /v1. Keys are compared by their SHA-256 digest, so the lookup's timing says
- * nothing about the key, and the plain keys are not kept in memory longer than the config holds them.
+ * The config's gateway API keys (auth.apiKeys), by their SHA-256 digest: the lookup's timing says
+ * nothing about a key. src/auth/key-registry.ts checks requests against these and the stored keys.
  */
 import { createHash } from "node:crypto";
-import { GatewayError } from "../errors.ts";
 
 const digest = (key: string) => createHash("sha256").update(key).digest("hex");
 
@@ -26,20 +25,5 @@ export class ApiKeyCheck {
   /** Digest → key id of the config's keys. */
   get digestMap(): Map<string, string> {
     return this.digests;
-  }
-
-  /** True when /v1 needs no key (none configured): the start banner warns about it. */
-  get open(): boolean {
-    return this.digests.size === 0;
-  }
-
-  /** The id of the request's key; throws 401 unless it carries a valid one (or no key is configured). */
-  verify(headers: Headers): string | undefined {
-    if (this.open) return undefined;
-    const key = presentedKey(headers);
-    if (!key) throw new GatewayError("invalid_api_key", "Missing API key: send `Authorization: Bearer <gateway key>`.");
-    const id = this.digests.get(digest(key));
-    if (!id) throw new GatewayError("invalid_api_key", "Invalid API key.");
-    return id;
   }
 }

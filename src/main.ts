@@ -10,6 +10,7 @@ import { serve, type RunningServer } from "./http/serve.ts";
 import { createLogger } from "./logger.ts";
 import { openStore } from "./store/db.ts";
 import { SecretStore } from "./config/secret-store.ts";
+import { reloadsImportedModules } from "./config/module-cache.ts";
 import { Accounts } from "./store/accounts.ts";
 import { AdminAuth } from "./auth/admin-auth.ts";
 import { AccountSecurity } from "./auth/account-security.ts";
@@ -88,6 +89,9 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
     `SmartRoute listening on ${running.url}`,
     `  OpenAI-compatible API: ${running.url}/v1`,
     `  config: ${settings.configPath} (hot reload on)`,
+    ...(reloadsImportedModules()
+      ? []
+      : ["  note: on this runtime (Deno) hot reload re-reads the config file itself only: after editing a file it imports (your plugins), restart"]),
     `  data:   ${settings.dataDir}`,
     `  providers: ${providers}`,
     `  tiers: ${Object.values(config.tiers).map((t) => `${t.name}=[${t.targets.map((x) => x.ref).join(", ")}]`).join(" ")}`,

@@ -1,9 +1,10 @@
 /**
  * Admin passwords: argon2id hashes, a small strength policy, and a dummy verification for unknown
  * users. Hashing sits behind `PasswordHasher` because it is runtime-specific (DESIGN §9): Bun has
- * argon2id built in; a Deno adapter (hash-wasm, which reads and writes the same PHC strings) can be
- * added without touching callers.
+ * argon2id built in (`Bun.password`); elsewhere (Deno) hash-wasm computes the same argon2id and reads
+ * and writes the same PHC strings, so an account created on one runtime logs in on the other.
  */
+import { runtime } from "../runtime.ts";
 
 /** Computes and checks password hashes. Implementations must produce self-describing PHC strings. */
 export interface PasswordHasher {
@@ -35,10 +36,41 @@ export function bunPasswordHasher(cost: Argon2Cost = {}): PasswordHasher {
   };
 }
 
-/** The hasher for this runtime. Only Bun's exists today; other runtimes get a clear error at first use. */
+/** Bun.password's salt and output lengths, so both hashers write hashes of the same shape. */
+const SALT_BYTES = 32;
+const HASH_BYTES = 32;
+
+/**
+ * argon2id in WebAssembly (hash-wasm), for runtimes without Bun.password. Writes the PHC string
+ * Bun.password writes (`$argon2id$v=19$m=65536,t=2,p=1$salt$hash`, same defaults and lengths) and
+ * verifies any argon2 PHC string, reading the cost from it. hash-wasm is loaded at first use.
+ */
+export function wasmPasswordHasher(cost: Argon2Cost = {}): PasswordHasher {
+  const memorySize = cost.memoryCost ?? 65536;
+  const iterations = cost.timeCost ?? 2;
+  return {
+    async hash(plain) {
+      const { argon2id } = await import("hash-wasm");
+      const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+      return argon2id({ password: plain, salt, parallelism: 1, iterations, memorySize, hashLength: HASH_BYTES, outputType: "encoded" });
+    },
+    async verify(plain, hash) {
+      const { argon2Verify } = await import("hash-wasm");
+      return argon2Verify({ password: plain, hash }); // throws "Invalid hash" on a malformed one
+    },
+  };
+}
+
+let wasmDefault: PasswordHasher | undefined;
+
+/** The hasher for this runtime: Bun.password on Bun, hash-wasm elsewhere (Deno). */
+let bunDefault: PasswordHasher | undefined;
+
 export function defaultPasswordHasher(): PasswordHasher {
-  if (typeof globalThis.Bun !== "undefined") return bunPasswordHasher();
-  throw new Error("No password hasher for this runtime yet: pass a PasswordHasher (e.g. one built on hash-wasm).");
+  // One instance per runtime, so the dummy hash of dummyVerifyPassword (keyed by hasher) is computed
+  // once: an unknown user's login must cost one verify, like a known user's wrong password.
+  if (runtime === "bun") return (bunDefault ??= bunPasswordHasher());
+  return (wasmDefault ??= wasmPasswordHasher());
 }
 
 /**

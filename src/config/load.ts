@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Value } from "@sinclair/typebox/value";
 import type { TSchema } from "@sinclair/typebox";
 import { ConfigSchema } from "./schema.ts";
@@ -49,16 +50,23 @@ function schemaIssues(input: unknown): ConfigIssue[] {
   return issues;
 }
 
+/**
+ * A module location as a path: Deno names modules by `file://` URL, and on Deno the config carries
+ * freshImport's cache-busting `?v=N` (module-cache.ts), neither of which a user should see.
+ */
+const modulePath = (location: string) => (location.startsWith("file://") ? fileURLToPath(location) : location);
+const withoutCacheBusting = (text: string) => text.replace(/\?v=\d+(?=:\d)/g, "");
+
 /** File and line of an exception thrown while the config module was evaluated or failed to parse. */
 function issueFromException(thrown: unknown, projectRoot: string): ConfigIssue {
   // Bun reports several syntax errors at once as an AggregateError of build messages: take the first.
   const error = thrown instanceof AggregateError && thrown.errors.length > 0 ? thrown.errors[0] : thrown;
-  const message = error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? String((error as Error).message) : String(error);
+  const message = withoutCacheBusting(error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? String((error as Error).message) : String(error));
   const position = (error as { position?: { file?: string; line?: number } } | null)?.position;
   if (position?.file) return { path: "(module)", message, file: relative(projectRoot, position.file), line: position.line };
   const frame = (error instanceof Error ? error.stack ?? "" : "").split("\n").find((l) => l.includes(projectRoot) && !l.includes("node_modules"));
   const match = frame?.match(/\(?([^()\s]+):(\d+):\d+\)?$/);
-  if (match) return { path: "(module)", message, file: relative(projectRoot, match[1]), line: Number(match[2]) };
+  if (match) return { path: "(module)", message, file: relative(projectRoot, modulePath(match[1])), line: Number(match[2]) };
   return { path: "(module)", message };
 }
 

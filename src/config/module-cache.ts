@@ -18,6 +18,15 @@ function moduleCache(): Record<string, unknown> | undefined {
   return typeof require !== "undefined" && require.cache ? (require.cache as Record<string, unknown>) : undefined;
 }
 
+/**
+ * True where a reload re-evaluates the files the config imports (Bun); false where only the config
+ * file itself is imported afresh (Deno: its modules cannot be evicted), so an edited plugin file
+ * takes effect only after a restart.
+ */
+export function reloadsImportedModules(): boolean {
+  return moduleCache() !== undefined;
+}
+
 /** Project files (outside node_modules and the gateway's src/) currently loaded: the config's graph. */
 export function projectModules(projectRoot: string): string[] {
   return Object.keys(moduleCache() ?? {}).filter((file) => isProjectModule(file, projectRoot));

@@ -1,19 +1,30 @@
 /**
- * Opens the SQLite store (bun:sqlite, WAL) in the data directory and brings its schema up to date with
- * the committed migrations. Only src/store imports drizzle and the SQLite driver.
+ * Opens the SQLite store (WAL) in the data directory and brings its schema up to date with the
+ * committed migrations. Only src/store imports drizzle and the SQLite driver; the driver is the
+ * runtime's (`sqlite.ts`: bun:sqlite on Bun, node:sqlite on Deno) and so is drizzle's (its bun-sqlite
+ * driver on Bun, `drizzle-node.ts` on Deno); the migrations and their `__drizzle_migrations` table are
+ * the same on both, so a data directory moves between runtimes.
  */
-import { Database } from "bun:sqlite";
-import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
+import { runtime } from "../runtime.ts";
 import * as schema from "./schema.ts";
+import { openSqlite, type SqliteDatabase } from "./sqlite.ts";
+
+/** The drizzle database of the store: the same synchronous query builder on every runtime. */
+export type StoreDatabase = BaseSQLiteDatabase<"sync", void, typeof schema>;
+
+// drizzle-orm/bun-sqlite imports bun:sqlite, which Deno cannot load: chosen once at load.
+const { openDrizzle }: { openDrizzle(sqlite: SqliteDatabase, schemaModule: typeof schema): StoreDatabase } =
+  runtime === "bun" ? await import("./drizzle-bun.ts") : await import("./drizzle-node.ts");
 
 export const MIGRATIONS_DIR = new URL("./migrations", import.meta.url).pathname;
 
 export interface Store {
-  sqlite: Database;
-  db: BunSQLiteDatabase<typeof schema>;
+  sqlite: SqliteDatabase;
+  db: StoreDatabase;
   path: string;
   close(): void;
 }
@@ -25,14 +36,16 @@ export function openStore(dataDir: string | ":memory:", options: { migrationsFol
     mkdirSync(dataDir, { recursive: true });
     path = join(dataDir, "gateway.db");
   }
-  const sqlite = new Database(path, { create: true, strict: true });
+  const sqlite = openSqlite(path);
   // auto_vacuum must be chosen before the first table exists; on an existing file it is a no-op.
   sqlite.run("PRAGMA auto_vacuum = INCREMENTAL");
   sqlite.run("PRAGMA journal_mode = WAL");
   sqlite.run("PRAGMA synchronous = NORMAL");
   sqlite.run("PRAGMA busy_timeout = 5000");
   sqlite.run("PRAGMA foreign_keys = ON");
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_DIR });
+  const db = openDrizzle(sqlite, schema);
+  // drizzle's sync migrator (journal order, one transaction, the __drizzle_migrations table) only
+  // needs the session: it runs over either driver. Its module does not import bun:sqlite.
+  migrate(db as Parameters<typeof migrate>[0], { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_DIR });
   return { sqlite, db, path, close: () => sqlite.close() };
 }

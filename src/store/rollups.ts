@@ -3,7 +3,7 @@
  * Counts add up in SQL; the latency histograms are merged here (one read and one write per key and
  * batch, and a batch holds few distinct keys).
  */
-import type { Database, Statement } from "bun:sqlite";
+import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
 import { addTo, bucketOf, emptyHistogram } from "./histogram.ts";
 import type { RequestRow } from "./record.ts";
 
@@ -53,10 +53,10 @@ function add(map: Map<string, Rollup>, period: number, row: RequestRow, failover
 }
 
 class RollupTable {
-  private readonly select: Statement;
-  private readonly upsert: Statement;
+  private readonly select: SqliteStatement;
+  private readonly upsert: SqliteStatement;
 
-  constructor(sqlite: Database, table: "stats_minute" | "stats_day", column: "minute" | "day") {
+  constructor(sqlite: SqliteDatabase, table: "stats_minute" | "stats_day", column: "minute" | "day") {
     this.select = sqlite.prepare(`SELECT latency_hist, ttft_hist FROM ${table} WHERE ${column} = ? AND tier = ? AND model = ?`);
     this.upsert = sqlite.prepare(
       `INSERT INTO ${table} (${column}, tier, model, requests, errors, attempts, failovers, prompt_tokens, completion_tokens, cost_usd, latency_sum, latency_hist, ttft_sum, ttft_count, ttft_hist)
@@ -86,7 +86,7 @@ export class Rollups {
   private readonly minute: RollupTable;
   private readonly day: RollupTable;
 
-  constructor(sqlite: Database) {
+  constructor(sqlite: SqliteDatabase) {
     this.minute = new RollupTable(sqlite, "stats_minute", "minute");
     this.day = new RollupTable(sqlite, "stats_day", "day");
   }

@@ -3,7 +3,7 @@
  * does it on the calling thread (tests, in-memory stores); `WorkerRowSink` hands batches to a worker
  * thread with its own connection, so the event loop that serves requests never waits on SQLite.
  */
-import type { Database, Statement } from "bun:sqlite";
+import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
 import { Rollups } from "./rollups.ts";
 import type { RequestRow } from "./record.ts";
 
@@ -26,11 +26,11 @@ function columnValues(r: RequestRow): (string | number | null)[] {
 
 /** Writes batches on this thread, synchronously inside the returned promise's executor. */
 export class SqliteRowSink implements RowSink {
-  private readonly insert: Statement;
+  private readonly insert: SqliteStatement;
   private readonly rollups: Rollups;
   private readonly transaction: (batch: RowBatch) => void;
 
-  constructor(sqlite: Database) {
+  constructor(sqlite: SqliteDatabase) {
     this.insert = sqlite.prepare(`INSERT INTO requests (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (id) DO NOTHING`);
     this.rollups = new Rollups(sqlite);
     this.transaction = sqlite.transaction((batch: RowBatch) => {
@@ -76,6 +76,8 @@ export class WorkerRowSink implements RowSink {
         else waiter?.reject(new Error(reply.error));
       };
       this.worker.onerror = (event) => {
+        // Handled here (waiters reject, the writer keeps the batch): Deno would otherwise end the process.
+        event.preventDefault();
         const error = new Error(`log worker failed: ${event.message}`);
         reject(error);
         for (const waiter of this.pending.values()) waiter.reject(error);

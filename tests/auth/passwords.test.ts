@@ -7,6 +7,7 @@ import {
   MAX_PASSWORD_LENGTH,
   type PasswordHasher,
   verifyPassword,
+  wasmPasswordHasher,
 } from "../../src/auth/passwords.ts";
 
 /** Minimal argon2id cost: the behaviour under test does not depend on the cost, only the speed does. */
@@ -98,6 +99,47 @@ describe("dummyVerifyPassword", () => {
     const { hasher, calls } = counting();
     expect(await dummyVerifyPassword("", hasher)).toBe(false);
     expect(calls.verify).toHaveLength(0);
+  });
+});
+
+describe("the hash-wasm hasher (Deno) and Bun.password write and read the same hashes", () => {
+  const PASSWORD = "caf\u00e9 correct horse battery";
+  /** `$argon2id$v=19$m=…,t=…,p=…$` and the base64 lengths of salt and hash. */
+  const shape = (hash: string) => {
+    const [, algorithm, version, params, salt, digest] = hash.split("$");
+    return { algorithm, version, params, salt: salt.length, digest: digest.length };
+  };
+
+  test("at the default cost, both write the same PHC shape: algorithm, version, cost, salt and hash lengths", async () => {
+    const fromBun = await hashPassword(PASSWORD, bunPasswordHasher());
+    const fromWasm = await hashPassword(PASSWORD, wasmPasswordHasher());
+    expect(shape(fromBun)).toEqual({ algorithm: "argon2id", version: "v=19", params: "m=65536,t=2,p=1", salt: 43, digest: 43 });
+    expect(shape(fromWasm)).toEqual(shape(fromBun));
+  });
+
+  test("a hash from Bun.password verifies with the hash-wasm hasher, and a wrong password does not", async () => {
+    const hash = await hashPassword(PASSWORD, bunPasswordHasher());
+    expect(await verifyPassword(PASSWORD, hash, wasmPasswordHasher())).toBe(true);
+    expect(await verifyPassword(PASSWORD + "!", hash, wasmPasswordHasher())).toBe(false);
+  });
+
+  test("a hash from the hash-wasm hasher verifies with Bun.password, and a wrong password does not", async () => {
+    const hash = await hashPassword(PASSWORD, wasmPasswordHasher({ memoryCost: 256, timeCost: 1 }));
+    expect(hash).toStartWith("$argon2id$v=19$m=256,t=1,p=1$");
+    expect(await verifyPassword(PASSWORD, hash, bunPasswordHasher())).toBe(true);
+    expect(await verifyPassword(PASSWORD + "!", hash, bunPasswordHasher())).toBe(false);
+  });
+
+  test("the hash-wasm hasher salts, and throws on a malformed hash like Bun.password", async () => {
+    const hasher = wasmPasswordHasher({ memoryCost: 256, timeCost: 1 });
+    expect(await hasher.hash(PASSWORD)).not.toBe(await hasher.hash(PASSWORD));
+    let error: unknown;
+    try {
+      await hasher.verify(PASSWORD, "$argon2id$not-a-hash");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(Error);
   });
 });
 

@@ -2,7 +2,7 @@
  * Request log queries: a filtered list with keyset paging (newest first, fast at any depth), one
  * request in full, and streamed CSV / JSONL export that never builds the whole file in memory.
  */
-import type { SQLQueryBindings } from "bun:sqlite";
+import type { SqlValue } from "../sqlite.ts";
 import type { Store } from "../db.ts";
 
 export interface LogFilter {
@@ -60,10 +60,10 @@ function seqBounds(store: Store, filter: LogFilter): { min?: number; max?: numbe
   return { min: row.min ?? 0, max: row.max ?? -1 };
 }
 
-function where(filter: LogFilter, cursor?: number, bounds: { min?: number; max?: number } = {}): { sql: string; params: SQLQueryBindings[] } {
+function where(filter: LogFilter, cursor?: number, bounds: { min?: number; max?: number } = {}): { sql: string; params: SqlValue[] } {
   const clauses: string[] = [];
-  const params: SQLQueryBindings[] = [];
-  const add = (clause: string, ...values: SQLQueryBindings[]) => {
+  const params: SqlValue[] = [];
+  const add = (clause: string, ...values: SqlValue[]) => {
     clauses.push(clause);
     params.push(...values);
   };

@@ -138,3 +138,17 @@ export function freePort(): number {
   probe.stop(true);
   return port;
 }
+
+/**
+ * A gateway whose providers are one of another protocol (`entry`, e.g. `claude: anthropic({...})`) and
+ * `oai` (OpenAI) as a fallback, both on the mock upstream, with short budgets: the provider tests' setup.
+ */
+export function startProtocolHarness(options: { factory: string; entry: (mockUrl: string) => string; tiers: string }): Promise<Harness> {
+  return startHarness({
+    imports: `import { ${options.factory} } from "${ROOT}/plugins/index.ts";`,
+    providers: (url) => `${options.entry(url)}, oai: openai({ baseURL: "${url}" }),`,
+    config: () => `  timeouts: { connectMs: 1000, firstTokenMs: 1000, idleMs: 300, totalMs: 8000 },
+  retry: { backoff: { baseMs: 5, maxMs: 20 } },
+  tiers: {${options.tiers}},`,
+  });
+}

@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import OpenAI from "openai";
 import { anthropic } from "../../../plugins/index.ts";
 import { env, type ChatRequest } from "../../../src/index.ts";
 import { mockReply, startMockUpstream, type MockUpstream } from "../../../bench/mock-upstream.ts";
-import { collectStream, rawStream, ROOT, startHarness } from "../../helpers/gateway-harness.ts";
+import { collectStream, rawStream, startProtocolHarness, type Harness } from "../../helpers/gateway-harness.ts";
 import { target } from "../../helpers/run-hooks.ts";
 
 type Obj = Record<string, unknown>;
@@ -324,27 +323,11 @@ describe("mock upstream /v1/messages checks the protocol as the real API does", 
   });
 });
 
-interface Running {
-  client: OpenAI;
-  mock: MockUpstream;
-  url: string;
-  stop(): Promise<void>;
-}
-
 /** A real gateway whose providers are `anthropic` and `openai` (oai), both on the mock upstream. */
-async function startGatewayWith(tiers: string): Promise<Running> {
-  const h = await startHarness({
-    imports: `import { anthropic } from "${ROOT}/plugins/index.ts";`,
-    providers: (url) => `claude: anthropic({ baseURL: "${url}", apiKey: "sk-ant-test" }), oai: openai({ baseURL: "${url}" }),`,
-    config: () => `  timeouts: { connectMs: 1000, firstTokenMs: 1000, idleMs: 300, totalMs: 8000 },
-  retry: { backoff: { baseMs: 5, maxMs: 20 } },
-  tiers: {${tiers}},`,
-  });
-  return { client: h.client, mock: h.mock, url: h.url, stop: h.stop };
-}
+const startGatewayWith = (tiers: string) => startProtocolHarness({ factory: "anthropic", entry: (url) => `claude: anthropic({ baseURL: "${url}", apiKey: "sk-ant-test" })`, tiers });
 
 describe("through a real gateway, with the openai client", () => {
-  let g: Running;
+  let g: Harness;
   const msg = [{ role: "user" as const, content: "hello" }];
   const weather = [{ type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
   beforeAll(async () => {

@@ -29,6 +29,8 @@ export interface Explanation {
   route: "auto" | "tier" | "model";
   tier: string;
   reason: string;
+  /** The classifier whose verdict chose the tier (before tool-turn and sticky refinements), if one did. */
+  decidedBy?: string;
   classifiers: ClassifierVerdict[];
   /** In the order they would be tried. */
   candidates: { ref: string; availability: "ready" | "probe" | "cooling"; health: HealthView; score?: ScoredTarget["parts"] & { total: number } }[];
@@ -59,7 +61,7 @@ export async function explainRequest(rawBody: unknown, config: ResolvedConfig, d
   };
   const route = chooseRoute(body.model, config);
   const classifiers: ClassifierVerdict[] = [];
-  let decided: { tier: string; reason: string } | undefined;
+  let decided: { tier: string; reason: string; by: string } | undefined;
   if (route.kind === "auto") {
     for (const classifier of config.hooks.classifiers) {
       askedModel = false;
@@ -77,7 +79,7 @@ export async function explainRequest(rawBody: unknown, config: ResolvedConfig, d
       }
       if (askedModel) note = "asks a model: not run by explain";
       classifiers.push({ name: classifier.name, verdict, note, ms: performance.now() - started });
-      if (verdict && !decided) decided = { tier: verdict.tier, reason: `${classifier.name}: ${verdict.reason}` };
+      if (verdict && !decided) decided = { tier: verdict.tier, reason: `${classifier.name}: ${verdict.reason}`, by: classifier.name };
     }
   }
   // Explaining must not change what the router remembers: sticky tiers are read, not written.
@@ -101,6 +103,7 @@ export async function explainRequest(rawBody: unknown, config: ResolvedConfig, d
     route: route.kind,
     tier: chosen.tier,
     reason: chosen.reason,
+    decidedBy: decided?.by,
     classifiers,
     candidates: final.map((t) => {
       const scored = scores?.find((s) => s.target.ref === t.ref);

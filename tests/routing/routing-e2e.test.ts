@@ -99,6 +99,7 @@ test("explain shows every verdict, the tier and the candidates, and calls no ups
   expect(JSON.stringify(h.mock.stats.requests)).toBe(before);
   expect(explanation.tier).toBe("t3");
   expect(explanation.reason).toBe("test:by-word: hard");
+  expect(explanation.decidedBy).toBe("test:by-word");
   expect(explanation.classifiers.map((c) => [c.name, c.verdict?.tier, c.note])).toEqual([
     ["test:by-word", "t3", undefined],
     ["test:asks-model", undefined, "asks a model: not run by explain"],

@@ -19,6 +19,8 @@ interface Explanation {
   route: "auto" | "tier" | "model";
   tier: string;
   reason: string;
+  /** The classifier whose verdict chose the tier, if one did. */
+  decidedBy?: string;
   classifiers: { name: string; verdict?: Verdict; note?: string; ms: number }[];
   candidates: {
     ref: string;
@@ -171,7 +173,7 @@ export function PlaygroundPage(): JSX.Element {
 
 function ExplanationView(props: { result: Explanation }): JSX.Element {
   const r = () => props.result;
-  const decider = () => (r().route === "auto" ? r().classifiers.find((c) => c.verdict) : undefined);
+  const decider = () => r().classifiers.find((c) => c.name === r().decidedBy);
   const routeText = () =>
     r().route === "auto" ? `"${r().requestedModel}": classified` : r().route === "tier" ? `tier "${r().requestedModel}" pinned by the client` : `model "${r().requestedModel}" pinned by the client`;
   const hasScores = () => r().candidates.some((c) => c.score);

@@ -2,7 +2,7 @@ import { definePlugin, resolveEnv, Type, type ChatRequest, type EnvRef, type Pro
 import { prefillWhitespace, toAnthropicBody } from "./anthropic/request.ts";
 import { fromAnthropicMessage } from "./anthropic/response.ts";
 import { anthropicStreamParser } from "./anthropic/stream.ts";
-import { BaseURL, Secret } from "./shared/openai-chat.ts";
+import { BaseURL, endpoint, Secret } from "./shared/openai-chat.ts";
 
 const Options = Type.Object(
   {
@@ -23,8 +23,7 @@ export type AnthropicOptions = Omit<Static<typeof Options>, "apiKey" | "baseURL"
  * continued, so a model entry on this provider may say `prefill: true`.
  */
 export function anthropic(options: AnthropicOptions): Provider<AnthropicOptions> & Required<Pick<Provider<AnthropicOptions>, "createStreamParser" | "parseResponse">> {
-  // An unset env reference is reported by the config loader with its path; "" keeps this call harmless.
-  const url = `${(resolveEnv(options.baseURL) ?? "").replace(/\/+$/, "")}/messages`;
+  const url = endpoint(options.baseURL, "messages");
   const version = options.version ?? "2023-06-01";
   const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
   return definePlugin({

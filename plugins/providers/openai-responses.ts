@@ -1,8 +1,8 @@
-import { definePlugin, resolveEnv, Type, type EnvRef, type Provider, type Static } from "../../src/index.ts";
+import { definePlugin, Type, type EnvRef, type Provider, type Static } from "../../src/index.ts";
 import { toResponsesBody } from "./openai-responses/request.ts";
 import { fromResponse } from "./openai-responses/response.ts";
 import { responsesStreamParser } from "./openai-responses/stream.ts";
-import { BaseURL, Secret } from "./shared/openai-chat.ts";
+import { BaseURL, bearerHeaders, endpoint, Secret } from "./shared/openai-chat.ts";
 
 const Options = Type.Object(
   {
@@ -22,8 +22,7 @@ export type OpenAIResponsesOptions = Omit<Static<typeof Options>, "apiKey" | "ba
  * trailing assistant message, so model entries on this provider must not say `prefill: true`.
  */
 export function openaiResponses(options: OpenAIResponsesOptions): Provider<OpenAIResponsesOptions> & Required<Pick<Provider<OpenAIResponsesOptions>, "createStreamParser" | "parseResponse">> {
-  // An unset env reference is reported by the config loader with its path; "" keeps this call harmless.
-  const url = `${(resolveEnv(options.baseURL) ?? "").replace(/\/+$/, "")}/responses`;
+  const url = endpoint(options.baseURL, "responses");
   return definePlugin({
     name: "builtin:openai-responses",
     kind: "provider",
@@ -31,9 +30,7 @@ export function openaiResponses(options: OpenAIResponsesOptions): Provider<OpenA
     options,
     schema: Options,
     buildRequest(body, target) {
-      const headers: Record<string, string> = { "content-type": "application/json", accept: body.stream ? "text/event-stream" : "application/json", ...options.headers };
-      const key = resolveEnv(options.apiKey);
-      if (key) headers.authorization = `Bearer ${key}`;
+      const headers = bearerHeaders(body.stream, options.apiKey, options.headers);
       return { url, method: "POST", headers, body: JSON.stringify(toResponsesBody(body, target.model)) };
     },
     parseResponse(body) {

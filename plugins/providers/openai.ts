@@ -1,5 +1,5 @@
-import { definePlugin, resolveEnv, Type, type ChatRequest, type EnvRef, type Provider, type Static } from "../../src/index.ts";
-import { BaseURL, Secret } from "./shared/openai-chat.ts";
+import { definePlugin, Type, type ChatRequest, type EnvRef, type Provider, type Static } from "../../src/index.ts";
+import { BaseURL, bearerHeaders, endpoint, Secret } from "./shared/openai-chat.ts";
 
 const Options = Type.Object(
   {
@@ -19,8 +19,7 @@ export type OpenAIOptions = Omit<Static<typeof Options>, "apiKey" | "baseURL"> &
  * headers is forwarded blindly.
  */
 export function openai(options: OpenAIOptions): Provider<OpenAIOptions> {
-  // An unset env reference is reported by the config loader with its path; "" keeps this call harmless.
-  const url = `${(resolveEnv(options.baseURL) ?? "").replace(/\/+$/, "")}/chat/completions`;
+  const url = endpoint(options.baseURL, "chat/completions");
   const streamUsage = options.streamUsage ?? true;
   return definePlugin({
     name: "builtin:openai",
@@ -29,9 +28,7 @@ export function openai(options: OpenAIOptions): Provider<OpenAIOptions> {
     options,
     schema: Options,
     buildRequest(body, target) {
-      const headers: Record<string, string> = { "content-type": "application/json", accept: body.stream ? "text/event-stream" : "application/json", ...options.headers };
-      const key = resolveEnv(options.apiKey);
-      if (key) headers.authorization = `Bearer ${key}`;
+      const headers = bearerHeaders(body.stream, options.apiKey, options.headers);
       const upstreamBody: ChatRequest = { ...body, model: target.model };
       // Usage is what the request log and cost figures need; the relay hides the extra chunk from
       // clients that did not ask for it.

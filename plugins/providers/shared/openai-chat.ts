@@ -3,7 +3,7 @@
  * protocol. Bodies are read defensively (the gateway forwards what clients send, loosely validated), so
  * every accessor checks the type it expects instead of trusting a shape.
  */
-import { Type, type ChatRequest, type Usage } from "../../../src/index.ts";
+import { resolveEnv, Type, type ChatRequest, type EnvRef, type Usage } from "../../../src/index.ts";
 
 export type Obj = Record<string, unknown>;
 
@@ -16,6 +16,22 @@ export const objs = (value: unknown): Obj[] => (Array.isArray(value) ? value.fil
 export const EnvReference = Type.Object({ name: Type.String() }, { additionalProperties: true, description: "env(\"NAME\")" });
 export const Secret = Type.Union([Type.String(), EnvReference], { description: "a literal or env(\"NAME\"); shown masked" });
 export const BaseURL = Type.Union([Type.String({ pattern: "^https?://" }), EnvReference], { description: "the API root, or env(\"NAME\")" });
+
+/**
+ * `baseURL` + `path`, with the env reference read. An unset reference is reported by the config loader
+ * with its path; "" keeps the factory call harmless until then.
+ */
+export function endpoint(baseURL: string | EnvRef, path: string): string {
+  return `${(resolveEnv(baseURL) ?? "").replace(/\/+$/, "")}/${path}`;
+}
+
+/** JSON request headers with `Authorization: Bearer <key>` when a key is set (OpenAI's APIs). */
+export function bearerHeaders(stream: boolean | undefined, apiKey: string | EnvRef | undefined, extra?: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json", accept: stream ? "text/event-stream" : "application/json", ...extra };
+  const key = resolveEnv(apiKey);
+  if (key) headers.authorization = `Bearer ${key}`;
+  return headers;
+}
 
 /** A content part or a message content as plain text: a string, or the text parts joined. */
 export function contentText(content: unknown): string {

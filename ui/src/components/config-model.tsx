@@ -15,36 +15,15 @@ import { createStore, produce } from "solid-js/store";
 
 // ---- API shapes --------------------------------------------------------------------------------
 
-export type Kind = "string" | "number" | "boolean" | "null" | "object" | "array" | "regexp" | "env" | "call" | "expression";
-export type Schema = Record<string, unknown>;
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-export interface TreeNode {
-  path: string;
-  key: string | number;
-  kind: Kind;
-  value?: unknown;
-  editable: boolean;
-  line: number;
-  start: number;
-  end: number;
-  secret?: boolean;
-  schema?: Schema;
-  callee?: string;
-  children?: TreeNode[];
-}
-
-export type Edit =
-  | { op: "set"; path: string; value: JsonValue }
-  | { op: "insert"; path: string; index?: number; key?: string; value: JsonValue }
-  | { op: "remove"; path: string };
-
-export interface ConfigIssue {
-  path: string;
-  message: string;
-  file?: string;
-  line?: number;
-}
+// The server's own types (imported as types only: nothing of the server runs in the browser).
+export type { Kind } from "../../../src/config/ast.ts";
+export type { SchemaLike as Schema, TreeNode } from "../../../src/config/source-tree.ts";
+export type { Edit, JsonValue } from "../../../src/config/source-edit.ts";
+export type { ConfigIssue } from "../../../src/config/resolve.ts";
+import type { Kind } from "../../../src/config/ast.ts";
+import type { SchemaLike as Schema, TreeNode } from "../../../src/config/source-tree.ts";
+import type { Edit, JsonValue } from "../../../src/config/source-edit.ts";
+import type { ConfigIssue } from "../../../src/config/resolve.ts";
 
 export type { DiffLine, Hunk } from "../../../src/config/diff.ts";
 import type { Hunk } from "../../../src/config/diff.ts";

@@ -8,22 +8,10 @@ import { CopyButton } from "./copy-button.tsx";
 import { errorText, Modal } from "./modal.tsx";
 import { KeyUsage } from "./key-usage.tsx";
 
-export interface KeyLimits {
-  tiers?: string[];
-  models?: string[];
-  requestsPerMinute?: number;
-}
-export interface KeyRecord {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: number;
-  expiresAt: number | null;
-  revokedAt: number | null;
-  lastUsedAt: number | null;
-  requestCount: number;
-  limits: KeyLimits;
-}
+export type { KeyLimits } from "../../../src/store/api-key-store.ts";
+import type { KeyLimits, StoredKey } from "../../../src/store/api-key-store.ts";
+/** A stored key as GET /api/keys lists it: never its hash. */
+export type KeyRecord = Omit<StoredKey, "hash">;
 export interface CreatedKey {
   key: string;
   record: KeyRecord;

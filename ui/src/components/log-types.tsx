@@ -12,15 +12,8 @@ export interface LogPage {
   nextCursor?: number;
 }
 
-export interface AttemptSummary {
-  target: string;
-  startedAt: number;
-  durationMs: number;
-  outcome: "accepted" | "retry" | "failover" | "fail" | "cut";
-  status: number;
-  errorClass?: string;
-  reason: string;
-}
+export type { AttemptSummary } from "../../../src/plugin/types.ts";
+import type { AttemptSummary } from "../../../src/plugin/types.ts";
 
 export interface LogDetail extends LogListItem {
   clientIp: string | null;

@@ -10,7 +10,8 @@ import type { RequestRow } from "./record.ts";
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-interface Rollup {
+/** One rollup row: a period, a tier and a model, its sums, and its histograms as `H` (arrays here, JSON text in the table). */
+export interface RollupOf<H> {
   period: number;
   tier: string;
   model: string;
@@ -22,11 +23,16 @@ interface Rollup {
   completionTokens: number;
   costUsd: number;
   latencySum: number;
-  latencyHist: number[];
+  latencyHist: H;
   ttftSum: number;
   ttftCount: number;
-  ttftHist: number[];
+  ttftHist: H;
 }
+
+type Rollup = RollupOf<number[]>;
+
+/** The columns of a rollup table, named as `RollupOf` names them (for SELECTs that read rows back). */
+export const ROLLUP_COLUMNS = "tier, model, requests, errors, attempts, failovers, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, cost_usd AS costUsd, latency_sum AS latencySum, latency_hist AS latencyHist, ttft_sum AS ttftSum, ttft_count AS ttftCount, ttft_hist AS ttftHist";
 
 function add(map: Map<string, Rollup>, period: number, row: RequestRow, failovers: number): void {
   const model = row.model ?? "";

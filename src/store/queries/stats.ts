@@ -4,6 +4,7 @@
  * Percentiles come from the merged latency histograms (interpolated inside a bucket).
  */
 import { addTo, emptyHistogram, quantile } from "../histogram.ts";
+import { ROLLUP_COLUMNS, type RollupOf } from "../rollups.ts";
 import type { Store } from "../db.ts";
 
 const MINUTE = 60_000;
@@ -11,23 +12,8 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const BUCKET_CHOICES = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 6 * HOUR, DAY, 7 * DAY];
 
-interface RollupRow {
-  period: number;
-  tier: string;
-  model: string;
-  requests: number;
-  errors: number;
-  attempts: number;
-  failovers: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
-  latency_sum: number;
-  latency_hist: string;
-  ttft_sum: number;
-  ttft_count: number;
-  ttft_hist: string;
-}
+/** A rollup row as read back: histograms still JSON text. */
+type RollupRow = RollupOf<string>;
 
 export interface Totals {
   requests: number;
@@ -83,14 +69,14 @@ class Accumulator {
     this.errors += r.errors;
     this.attempts += r.attempts;
     this.failovers += r.failovers;
-    this.promptTokens += r.prompt_tokens;
-    this.completionTokens += r.completion_tokens;
-    this.costUsd += r.cost_usd;
-    this.latencySum += r.latency_sum;
-    addTo(this.latencyHist, JSON.parse(r.latency_hist));
-    this.ttftSum += r.ttft_sum;
-    this.ttftCount += r.ttft_count;
-    addTo(this.ttftHist, JSON.parse(r.ttft_hist));
+    this.promptTokens += r.promptTokens;
+    this.completionTokens += r.completionTokens;
+    this.costUsd += r.costUsd;
+    this.latencySum += r.latencySum;
+    addTo(this.latencyHist, JSON.parse(r.latencyHist));
+    this.ttftSum += r.ttftSum;
+    this.ttftCount += r.ttftCount;
+    addTo(this.ttftHist, JSON.parse(r.ttftHist));
   }
 
   totals(seconds: number): Totals {
@@ -124,7 +110,7 @@ function rows(store: Store, resolution: "minute" | "day", from: number, to: numb
   const params: (string | number)[] = [from, to];
   if (filter.tier) (clauses.push("tier = ?"), params.push(filter.tier));
   if (filter.model) (clauses.push("model = ?"), params.push(filter.model));
-  return store.sqlite.query(`SELECT ${column} AS period, * FROM ${table} WHERE ${clauses.join(" AND ")}`).all(...params) as RollupRow[];
+  return store.sqlite.query(`SELECT ${column} AS period, ${ROLLUP_COLUMNS} FROM ${table} WHERE ${clauses.join(" AND ")}`).all(...params) as RollupRow[];
 }
 
 export function queryStats(store: Store, range: { from: number; to: number; bucketMs?: number; tier?: string; model?: string }): StatsResult {

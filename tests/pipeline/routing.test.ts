@@ -31,6 +31,7 @@ beforeAll(async () => {
     t1: { models: ["a/cheap-1", "b/cheap-2"] },
     t2: { models: ["a/mid-1"] },
     t3: { models: ["a/big-1", "b/big-2"] },
+    pin: { models: ["b/pin-first", "a/pin-bad?fault=status&status=500", "b/pin-good"] },
   },
   routing: { defaultTier: "t1", aliases: { "gpt-4": "b/big-2" } },
   classifiers: [throwing, unknownTier, byWord],
@@ -70,6 +71,11 @@ describe("choosing the route from model", () => {
     const { response } = await ask("b/cheap-2");
     expect(response.headers.get("x-gateway-model")).toBe("b/cheap-2");
     expect(response.headers.get("x-gateway-tier")).toBe("t1");
+    // Pinned and failing (one retry, then failover): the rest of its tier, in the tier's order, answers.
+    const failing = await ask("a/pin-bad?fault=status&status=500");
+    expect(failing.response.headers.get("x-gateway-tier")).toBe("pin");
+    expect(h.seen("pin-bad?fault=status&status=500")).toBe(2);
+    expect(failing.response.headers.get("x-gateway-model")).toBe("b/pin-first");
   });
 
   test("a bare model name and an alias resolve to their provider/model", async () => {

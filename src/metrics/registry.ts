@@ -11,7 +11,9 @@ const labelText = (labels: Labels) => {
   const parts = Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`);
   return parts.length > 0 ? `{${parts.join(",")}}` : "";
 };
-const keyOf = (labels: Labels) => JSON.stringify(labels);
+// Each metric is always observed with the same label names in the same order: the values alone make the key
+// (cheaper than JSON on every request).
+const keyOf = (labels: Labels) => Object.values(labels).join("\u0000");
 
 export class Counter {
   private readonly values = new Map<string, { labels: Labels; value: number }>();

@@ -97,9 +97,20 @@ export const ConfigSchema: TSchema = closed({
       retentionDays: Type.Optional(Type.Number({ minimum: 0 })),
       maxDbMb: Type.Optional(Type.Number({ minimum: 1 })),
       flushIntervalMs: Type.Optional(Type.Number({ minimum: 1, maximum: 600_000 })),
+      maxBodyBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
     }),
   ),
-  limits: Type.Optional(closed({ maxBodyBytes: Type.Optional(Type.Integer({ minimum: 1024 })) })),
+  limits: Type.Optional(
+    closed({
+      maxBodyBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
+      bodyTimeoutMs: Type.Optional(PositiveMs("longest time to receive a request's headers and body")),
+      maxRequestsPerClient: Type.Optional(Type.Integer({ minimum: 0 })),
+      maxInFlight: Type.Optional(Type.Integer({ minimum: 0 })),
+      maxJsonDepth: Type.Optional(Type.Integer({ minimum: 8, maximum: 10_000 })),
+      maxUpstreamBodyBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
+      maxSseLineBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
+    }),
+  ),
   pricing: Type.Optional(
     Type.Record(Type.String(), closed({ input: Type.Number({ minimum: 0 }), output: Type.Number({ minimum: 0 }) }), {
       description: "USD per million tokens, by provider/model or model name",

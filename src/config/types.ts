@@ -121,10 +121,40 @@ export interface GatewayConfigInput {
     maxDbMb?: number;
     /** Longest time a finished request waits in memory before its row is written (default 20). */
     flushIntervalMs?: number;
+    /**
+     * Ceiling on each body (request, response) one log row stores, in bytes, whatever `bodies` says:
+     * a longer body is cut and marked as cut (default 1 MiB).
+     */
+    maxBodyBytes?: number;
   };
   limits?: {
     /** Largest accepted request body in bytes (default 10 MiB). Larger bodies get 413. */
     maxBodyBytes?: number;
+    /**
+     * Longest time a client may take to send a request's headers and body, in ms (default 30 000); a
+     * slower client gets 408 and its connection is closed. Responses (long streams) are not bound by it:
+     * the `timeouts` budgets govern those.
+     */
+    bodyTimeoutMs?: number;
+    /**
+     * Requests one client address may have open at once (default 256; 0: no cap). Behind a proxy that
+     * hides client addresses, raise it or set 0. Past it: 429.
+     */
+    maxRequestsPerClient?: number;
+    /**
+     * Requests the gateway holds open at once before it sheds load with 503 (default: derived from the
+     * process's open-file limit, leaving room for upstream connections and the database; 0: no cap).
+     */
+    maxInFlight?: number;
+    /** Deepest JSON nesting accepted in a request body (default 64). Deeper bodies get 400. */
+    maxJsonDepth?: number;
+    /**
+     * Largest non-streamed upstream response body, in decompressed bytes (default 32 MiB). A larger
+     * answer fails the attempt as an upstream fault.
+     */
+    maxUpstreamBodyBytes?: number;
+    /** Longest single line of an upstream event stream, in bytes (default 1 MiB); longer fails the attempt. */
+    maxSseLineBytes?: number;
   };
   /**
    * Prices in USD per million tokens, keyed by "provider/model" or model name, for the cost figures of
@@ -161,7 +191,8 @@ export interface ResolvedConfig {
   timeouts: Timeouts;
   health: Required<NonNullable<GatewayConfigInput["health"]>>;
   logging: Required<NonNullable<GatewayConfigInput["logging"]>>;
-  limits: Required<NonNullable<GatewayConfigInput["limits"]>>;
+  /** `maxInFlight` stays undefined unless the config sets it: the server derives it from the open-file limit. */
+  limits: Required<Omit<NonNullable<GatewayConfigInput["limits"]>, "maxInFlight">> & { maxInFlight?: number };
   pricing: NonNullable<GatewayConfigInput["pricing"]>;
   plugins: Plugin[];
   /** Plugins by hook, in calling order (computed once per config). */

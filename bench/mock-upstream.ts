@@ -9,6 +9,12 @@
  * Responses, see mock-upstream/responses.ts), GET /__stats, POST /__reset;
  * anything else is a 404 OpenAI-shaped error.
  *
+ * Stream faults besides those below: `longLine` (an event line that never ends, after `afterChunks`
+ * deltas, `size` bytes long), `holdPingMs` (a stalled stream keeps sending keep-alives). How events
+ * reach the socket (`wire=split|drip|events`, `pings=N`: halves, drips, events alone, keep-alives) is
+ * chosen per request too, on every route: see mock-upstream/wire-shape.ts. bench/split-proxy.ts does the
+ * same to any upstream at the TCP level.
+ *
  * Run as a script: `bun bench/mock-upstream.ts` (listens on $PORT or 8900).
  */
 import { type Behaviour, type Fault, isFault, num, parseBehaviour } from "./mock-upstream/params.ts";
@@ -132,7 +138,7 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
     if (body.stream === true) {
       const options = body.stream_options;
       const withUsage = isRecord(options) && options.include_usage === true;
-      return sseResponse(planStream(meta, chunks, b, fault, withUsage ? usage : undefined), life);
+      return sseResponse(planStream(meta, chunks, b, fault, withUsage ? usage : undefined), life, b);
     }
     life.onEnd(false);
     return completion(meta, chunks.join(""), usage);
@@ -169,7 +175,7 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
         const payload = errorPayload(p.get("message") ?? "The server is overloaded, please try again later", "server_error", "overloaded");
         if (body.stream === true && p.get("asEvent") === "1") {
           const steps = [`data: ${JSON.stringify(payload)}\n\n`, "data: [DONE]\n\n"].map((data) => ({ delayMs: 0, data }));
-          return sseResponse({ steps, end: "close" }, life);
+          return sseResponse({ steps, end: "close" }, life, b);
         }
         return done(call, errorResponse(200, payload));
       }

@@ -111,6 +111,7 @@ const anthropicWire: WireFormat = {
     };
   },
   errorEvent: (_meta, text) => sse("error", { error: { type: "overloaded_error", message: text } }),
+  ping: sse("ping", {}),
 };
 
 /** POST /v1/messages */

@@ -10,12 +10,12 @@
 export type Fault =
   | "status" | "reset" | "hang" | "slowFirstToken" | "cut" | "stall" | "endNoFinish"
   | "malformed" | "noDone" | "errorBody" | "keywordText" | "empty" | "contextLength"
-  | "contentPolicy" | "rejectPrefill" | "flap";
+  | "contentPolicy" | "rejectPrefill" | "flap" | "longLine";
 
 const FAULTS: ReadonlySet<string> = new Set<Fault>([
   "status", "reset", "hang", "slowFirstToken", "cut", "stall", "endNoFinish",
   "malformed", "noDone", "errorBody", "keywordText", "empty", "contextLength",
-  "contentPolicy", "rejectPrefill", "flap",
+  "contentPolicy", "rejectPrefill", "flap", "longLine",
 ]);
 
 export interface Behaviour {

@@ -10,8 +10,9 @@
  * carries a tool result (then the normal text answer follows).
  */
 import { type Behaviour, num, parseBehaviour } from "./params.ts";
-import { type StreamEnd, type StreamLifecycle, type StreamStep, sleep, sseResponse, untilAborted } from "./stream.ts";
+import { type StreamEnd, type StreamLifecycle, type StreamPlan, type StreamStep, sleep, sseResponse, untilAborted } from "./stream.ts";
 import { contentChunks, continueAfter } from "./wire.ts";
+import { pingsPerDelta, withPings } from "./wire-shape.ts";
 
 /** The mock server's bookkeeping, handed to each protocol route. */
 export interface MockServer {
@@ -50,9 +51,13 @@ export interface WireFormat {
   /** Events before, for each delta of, and after the reply. */
   stream(meta: ReplyMeta, reply: Reply): { head: string[]; deltas: string[]; tail: string[] };
   errorEvent(meta: ReplyMeta, message: string): string;
+  /** An event of this protocol that carries nothing for the gateway's client (`pings=N`). */
+  ping: string;
 }
 
-const SUPPORTED = new Set(["status", "reset", "hang", "slowFirstToken", "cut", "stall", "endNoFinish", "errorBody", "empty", "keywordText", "contextLength"]);
+const SUPPORTED = new Set(["status", "reset", "hang", "slowFirstToken", "cut", "stall", "endNoFinish", "errorBody", "empty", "keywordText", "contextLength", "malformed"]);
+/** Not JSON: the `malformed` fault sends it right before content delta number `at` (1-based, default 2). */
+const GARBAGE = "data: {not json\n\n";
 const TRUNCATING: Record<string, StreamEnd> = { cut: "error", stall: "hold", endNoFinish: "close" };
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -71,13 +76,20 @@ function replyFor(body: Record<string, unknown>, b: Behaviour, wire: WireFormat,
   return { kind: "text", chunks: (prefill && continueAfter(content, prefill)) || content };
 }
 
-function streamSteps(wire: WireFormat, meta: ReplyMeta, reply: Reply, b: Behaviour, fault: string | undefined): { steps: StreamStep[]; end: StreamEnd } {
+function streamSteps(wire: WireFormat, meta: ReplyMeta, reply: Reply, b: Behaviour, fault: string | undefined): StreamPlan {
   const { head, deltas, tail } = wire.stream(meta, reply);
   const at = (data: string, delayMs = 0): StreamStep => ({ delayMs, data });
   const firstDelayMs = fault === "slowFirstToken" ? num(b.params, "delayMs", 1000) : b.chunkDelayMs;
-  const paced = (list: string[]) => list.map((data, i) => at(data, i === 0 ? firstDelayMs : b.chunkDelayMs));
+  const garbageAt = fault === "malformed" ? num(b.params, "at", 2) : 0;
+  const paced = (list: string[]) => {
+    const steps = withPings(list.map((data, i) => at(data, i === 0 ? firstDelayMs : b.chunkDelayMs)), wire.ping, pingsPerDelta(b));
+    // The garbage is a step of its own, so with `wire=events` it arrives alone.
+    const before = steps.findIndex((step) => step.data === list[garbageAt - 1]);
+    if (before !== -1) steps.splice(before, 0, at(GARBAGE));
+    return steps;
+  };
   const truncation = fault === undefined ? undefined : TRUNCATING[fault];
-  if (truncation) return { steps: [...head.map((d) => at(d)), ...paced(deltas.slice(0, num(b.params, "afterChunks", 3)))], end: truncation };
+  if (truncation) return { steps: [...head.map((d) => at(d)), ...paced(deltas.slice(0, num(b.params, "afterChunks", 3)))], end: truncation, ping: wire.ping };
   if (fault === "errorBody") {
     const sent = paced(deltas.slice(0, num(b.params, "afterChunks", 0)));
     return { steps: [...head.map((d) => at(d)), ...sent, at(wire.errorEvent(meta, b.params.get("message") ?? "Overloaded"), sent.length > 0 ? b.chunkDelayMs : 0)], end: "close" };
@@ -119,7 +131,7 @@ export async function serveProtocol(req: Request, server: MockServer, wire: Wire
   }
   const meta: ReplyMeta = { n: server.nextId(), model: b.name, created: Math.floor(Date.now() / 1000), promptTokens: Math.ceil(JSON.stringify(body.messages ?? body.input ?? "").length / 4) };
   const reply = replyFor(body, b, wire, fault);
-  if (body.stream === true) return sseResponse(streamSteps(wire, meta, reply, b, fault), life);
+  if (body.stream === true) return sseResponse(streamSteps(wire, meta, reply, b, fault), life, b);
   life.onEnd(false);
   const payload = fault === "errorBody" ? wire.errorBody(meta, p.get("message") ?? "Overloaded") : wire.complete(meta, reply);
   return Response.json(payload);

@@ -122,6 +122,8 @@ const responsesWire: WireFormat = {
   hasToolResult: (body) => Array.isArray(body.input) && body.input.some((item) => isRecord(item) && item.type === "function_call_output"),
   complete: (meta, reply) => response(meta, reply, "completed"),
   stream: streamEvents,
+  // An event type the gateway has no use for (real streams add new ones): it must be skipped, not waited on.
+  ping: `event: response.mock_keepalive\ndata: ${JSON.stringify({ type: "response.mock_keepalive" })}\n\n`,
   errorEvent: (meta, text) => `event: response.failed\ndata: ${JSON.stringify({ type: "response.failed", sequence_number: 99, response: failed(meta, text) })}\n\n`,
 };
 

@@ -5,6 +5,7 @@
  */
 import { Watchdog } from "./watchdog.ts";
 import { UpstreamStream, type StreamItem } from "./upstream-stream.ts";
+import { SseLimitError } from "./sse.ts";
 import { completionFacts, errorIn } from "./chunks.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import type { Timeouts } from "../config/types.ts";
@@ -29,6 +30,8 @@ export interface AttemptSetup {
   clientSignal: AbortSignal;
   now: () => number;
   fetch: (url: string, init: RequestInit) => Promise<Response>;
+  /** Longest upstream event-stream line or event (limits.maxSseLineBytes); unbounded when absent. */
+  maxSseLineBytes?: number;
 }
 
 /** An accepted stream, positioned after the events read before the decision. */
@@ -129,6 +132,7 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
       const what = deadlineHit ? "the request deadline passed" : `no ${abortReason === "timeout_connect" ? "response headers" : "first token"} within ${budget} ms`;
       return fail(timeout, 0, { errorText: `${target.ref}: ${what}` });
     }
+    if (error instanceof SseLimitError) return fail("bad_response", 0, { errorText: `${target.ref}: ${error.message}` });
     const message = error instanceof Error ? error.message : String(error);
     return fail(beforeHeaders ? "connection" : "cut", 0, { errorText: `${target.ref}: ${message}` });
   };
@@ -206,7 +210,7 @@ async function readUntilFirstContent(
   setup: AttemptSetup,
   h: Helpers & { watchdog: Watchdog; abortReason: () => string | undefined },
 ): Promise<AttemptRun> {
-  const upstream = new UpstreamStream(response.body!, setup.provider, setup.target, setup.body);
+  const upstream = new UpstreamStream(response.body!, { provider: setup.provider, target: setup.target, request: setup.body, maxLineBytes: setup.maxSseLineBytes });
   const held: StreamItem[] = [];
   let text = "";
   let content = false;

@@ -5,7 +5,7 @@
  * on a prefill-capable target or ends with an in-band error event and no `[DONE]`: a truncated answer is
  * never presented as a complete one.
  */
-import { encodeEvent } from "./sse.ts";
+import { encodeEvent, SseLimitError } from "./sse.ts";
 import type { HeldStream } from "./attempt.ts";
 import type { StreamItem } from "./upstream-stream.ts";
 import type { Usage } from "../plugin/types.ts";
@@ -62,6 +62,7 @@ function failureReason(stream: HeldStream, error: unknown, progress: Progress, i
   const reason = stream.abortReason();
   if (reason === "stall") return { code: "stream_stalled", message: `The upstream stream stalled (no event for ${idleMs} ms); the answer is incomplete.` };
   if (reason === "deadline") return { code: "deadline_exceeded", message: "The request deadline passed mid-stream; the answer is incomplete." };
+  if (error instanceof SseLimitError) return { code: "upstream_error", message: `The upstream stream broke its framing: ${error.message}; the answer is incomplete.` };
   if (error) return { code: "stream_cut", message: `The upstream connection was cut mid-stream (${error instanceof Error ? error.message : String(error)}); the answer is incomplete.` };
   return { code: "stream_cut", message: `The upstream stream ended without a finish reason${progress.toolCalls ? " during a tool call" : ""}; the answer is incomplete.` };
 }
@@ -70,6 +71,12 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   let current = options.stream;
   const progress: Progress = { content: [], toolCalls: false, open: new Set(), finished: new Map(), malformed: 0 };
   let ended = false;
+  /** Client chunks enqueued so far: `pull` must not return before it grows (or the stream ends). */
+  let sent = 0;
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array) => {
+    controller.enqueue(bytes);
+    sent += 1;
+  };
 
   const end = (controller: ReadableStreamDefaultController<Uint8Array> | undefined, outcome: RelayEnd["result"], error?: RelayEnd["error"]) => {
     if (ended) return;
@@ -77,8 +84,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     current.close();
     progress.malformed += current.upstream.malformed;
     if (controller) {
-      if (error) controller.enqueue(encodeEvent(JSON.stringify({ error: { message: error.message, type: "upstream_error", code: error.code, param: null } })));
-      else controller.enqueue(DONE);
+      send(controller, error ? encodeEvent(JSON.stringify({ error: { message: error.message, type: "upstream_error", code: error.code, param: null } })) : DONE);
       controller.close();
     }
     const finishReason = progress.finished.values().next().value;
@@ -91,11 +97,11 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
    * out unchanged, else the events re-encoded. Returns an error event's message, if one came.
    */
   const forward = (controller: ReadableStreamDefaultController<Uint8Array>, items: StreamItem[], skipPreamble: boolean, raw?: Uint8Array): string | undefined => {
-    const sent: StreamItem[] = [];
+    const out: StreamItem[] = [];
     let unchanged = raw !== undefined;
     const flush = () => {
-      if (unchanged && raw) controller.enqueue(raw);
-      else if (sent.length > 0) controller.enqueue(encoder.encode(sent.map((item) => `data: ${item.data}\n\n`).join("")));
+      if (unchanged && raw) send(controller, raw);
+      else if (out.length > 0) send(controller, encoder.encode(out.map((item) => `data: ${item.data}\n\n`).join("")));
     };
     for (const item of items) {
       if (item.error) {
@@ -116,7 +122,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         unchanged = false;
         continue;
       }
-      sent.push(item);
+      out.push(item);
     }
     flush();
     return undefined;
@@ -155,26 +161,39 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     end(controller, "failed", failure);
   };
 
+  /** One upstream read, forwarded; ends, fails or re-arms the idle budget. */
+  const step = async (controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> => {
+    let read;
+    try {
+      read = await current.upstream.read();
+    } catch (error) {
+      if (ended) return;
+      if (isFinished(progress)) return end(controller, "complete"); // only the trailing [DONE] was missing
+      return recover(controller, failureReason(current, error, progress, options.idleMs));
+    }
+    if (ended) return;
+    const before = sent;
+    const errorText = forward(controller, read.items, false, read.raw);
+    if (errorText) return recover(controller, { code: "upstream_error", message: `The upstream sent an error mid-stream: ${errorText}` });
+    // Only what reaches the client counts as progress: pings and dropped events do not hold off the stall budget.
+    if (read.state === "more" && sent === before && !isFinished(progress)) return;
+    return afterForward(controller, read.state);
+  };
+
   return new ReadableStream<Uint8Array>({
     start(controller) {
       const errorText = forward(controller, current.held, false);
       if (errorText) return end(controller, "failed", { code: "upstream_error", message: errorText });
       afterForward(controller, current.state);
     },
+    /**
+     * Bun (1.4.5) never pulls a response body again after a `pull` that enqueued nothing, and many upstream
+     * reads carry nothing for the client (half an event, a ping, a dropped malformed event, an Anthropic
+     * `content_block_stop`): keep reading until a chunk went out or the stream ended.
+     */
     async pull(controller) {
-      if (ended) return;
-      let read;
-      try {
-        read = await current.upstream.read();
-      } catch (error) {
-        if (ended) return;
-        if (isFinished(progress)) return end(controller, "complete"); // only the trailing [DONE] was missing
-        return recover(controller, failureReason(current, error, progress, options.idleMs));
-      }
-      if (ended) return;
-      const errorText = forward(controller, read.items, false, read.raw);
-      if (errorText) return recover(controller, { code: "upstream_error", message: `The upstream sent an error mid-stream: ${errorText}` });
-      return afterForward(controller, read.state);
+      const before = sent;
+      while (!ended && sent === before) await step(controller);
     },
     cancel() {
       end(undefined, "client_gone");

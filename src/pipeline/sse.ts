@@ -6,18 +6,32 @@
  */
 import type { SseEvent } from "../plugin/types.ts";
 
+/** An upstream line or event longer than the parser's limit: the stream is broken or hostile. */
+export class SseLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`an event stream line or event was longer than ${limit} bytes (limits.maxSseLineBytes)`);
+    this.name = "SseLimitError";
+  }
+}
+
 export class SseParser {
   private readonly decoder = new TextDecoder();
   private buffer = "";
+  /** Offset in `buffer` up to which no line end was found: each byte is searched once, not per push. */
+  private scanned = 0;
   private data: string[] = [];
+  private dataLength = 0;
   private eventName: string | undefined;
+
+  /** `maxLineBytes` bounds one line and one event's data (in characters, about bytes for SSE's ASCII framing). */
+  constructor(private readonly maxLineBytes = Number.POSITIVE_INFINITY) {}
 
   /** True between events: nothing buffered, nothing half-read. */
   get idle(): boolean {
     return this.buffer === "" && this.data.length === 0;
   }
 
-  /** Feeds bytes; returns the events completed by them (possibly none). */
+  /** Feeds bytes; returns the events completed by them (possibly none). Throws SseLimitError past the limit. */
   push(bytes: Uint8Array): SseEvent[] {
     return this.pushText(this.decoder.decode(bytes, { stream: true }));
   }
@@ -27,12 +41,13 @@ export class SseParser {
     this.buffer += text;
     const events: SseEvent[] = [];
     let start = 0;
-    // The next \r is looked up again only once passed: most streams have none, and a fresh search per
-    // line would make a large chunk of many lines quadratic.
-    let cr = this.buffer.indexOf("\r");
+    // Searches start where the last push stopped (a long line arriving in many reads stays linear), and
+    // the next \r is looked up again only once passed: most streams have none.
+    let from = this.scanned;
+    let cr = this.buffer.indexOf("\r", from);
     for (;;) {
-      const lf = this.buffer.indexOf("\n", start);
-      if (cr !== -1 && cr < start) cr = this.buffer.indexOf("\r", start);
+      const lf = this.buffer.indexOf("\n", from);
+      if (cr !== -1 && cr < from) cr = this.buffer.indexOf("\r", from);
       if (lf === -1 && cr === -1) break;
       let end: number;
       let next: number;
@@ -47,8 +62,12 @@ export class SseParser {
       }
       this.line(this.buffer.slice(start, end), events);
       start = next;
+      from = next;
     }
     this.buffer = start === 0 ? this.buffer : this.buffer.slice(start);
+    // What is left is one unfinished line (and perhaps a \r waiting for its \n).
+    this.scanned = Math.max(0, this.buffer.length - (this.buffer.endsWith("\r") ? 1 : 0));
+    if (this.buffer.length > this.maxLineBytes) throw new SseLimitError(this.maxLineBytes);
     return events;
   }
 
@@ -63,6 +82,7 @@ export class SseParser {
     if (line === "") {
       if (this.data.length > 0) events.push({ event: this.eventName, data: this.data.join("\n") });
       this.data = [];
+      this.dataLength = 0;
       this.eventName = undefined;
       return;
     }
@@ -71,7 +91,11 @@ export class SseParser {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? "" : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === "data") this.data.push(value);
+    if (field === "data") {
+      this.dataLength += value.length;
+      if (this.dataLength > this.maxLineBytes) throw new SseLimitError(this.maxLineBytes);
+      this.data.push(value);
+    }
     else if (field === "event") this.eventName = value;
   }
 }

@@ -28,27 +28,44 @@ export interface StreamRead {
   state: "more" | "done" | "eof";
 }
 
+export interface UpstreamStreamOptions {
+  provider: Provider;
+  target: Target;
+  /** The request as sent (some providers' translators need it). */
+  request: ChatRequest;
+  /** Longest line or event accepted (limits.maxSseLineBytes); a longer one makes `read` reject with SseLimitError. */
+  maxLineBytes?: number;
+}
+
 export class UpstreamStream {
   /** Events dropped because they were not valid JSON. */
   malformed = 0;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private readonly parser = new SseParser();
+  private readonly parser: SseParser;
   private finished = false;
   /** The provider's translator for this stream; undefined when events are OpenAI chunks already. */
   private readonly parse: StreamParser | undefined;
 
-  constructor(body: ReadableStream<Uint8Array>, provider: Provider, target: Target, request: ChatRequest) {
+  constructor(body: ReadableStream<Uint8Array>, options: UpstreamStreamOptions) {
+    const { provider, target, request } = options;
     this.reader = body.getReader();
+    this.parser = new SseParser(options.maxLineBytes);
     const parseStream = provider.parseStream?.bind(provider);
     this.parse = provider.createStreamParser?.(request, target) ?? (parseStream && ((event) => parseStream(event, target)));
   }
 
-  /** The next network chunk's events. Rejects when the connection fails or is aborted. */
+  /** The next network chunk's events. Rejects when the connection fails or is aborted, or past the line limit. */
   async read(): Promise<StreamRead> {
     if (this.finished) return { items: [], state: "done" };
     const { value, done } = await this.reader.read();
     const aligned = this.parser.idle;
-    const events = done ? this.parser.end() : this.parser.push(value);
+    let events;
+    try {
+      events = done ? this.parser.end() : this.parser.push(value);
+    } catch (error) {
+      this.cancel(); // past the line limit: nothing more of this body is worth reading
+      throw error;
+    }
     const items: StreamItem[] = [];
     const malformedBefore = this.malformed;
     for (const event of events) {
@@ -59,7 +76,8 @@ export class UpstreamStream {
       }
       this.translate(event.data, event.event, items);
     }
-    const verbatim = !done && aligned && this.parser.idle && !this.parse && this.malformed === malformedBefore && items.length === events.length;
+    // A read of comments only (keep-alives) has no events: nothing to forward, not even its bytes.
+    const verbatim = !done && aligned && this.parser.idle && !this.parse && this.malformed === malformedBefore && items.length === events.length && items.length > 0;
     return { items, state: done ? "eof" : "more", raw: verbatim ? value : undefined };
   }
 

@@ -262,6 +262,47 @@ describe("faults", () => {
     expect(evs.at(-1)).toBe("[DONE]");
   });
 
+  test("wire=split delivers every event in two reads, the halves joining back to whole events", async () => {
+    const { reads } = await readAll(await chat("sp?tokens=3&wire=split&gapMs=3", { stream: true }));
+    const whole = reads.map((r) => r.text).join("");
+    expect(contents(events(whole))).toEqual(["w1 ", "w2 ", "w3"]);
+    expect(reads.length).toBe(2 * events(whole).length);
+    expect(reads.filter((r) => r.text.endsWith("\n\n")).length).toBe(events(whole).length); // every other read ends an event
+  });
+
+  test("wire=drip delivers dripBytes at a time; wire=events one event per read", async () => {
+    const drip = await readAll(await chat("dr?tokens=2&wire=drip&dripBytes=16", { stream: true }));
+    expect(drip.reads.every((r) => r.text.length <= 16)).toBe(true);
+    expect(contents(events(drip.reads.map((r) => r.text).join("")))).toEqual(["w1 ", "w2"]);
+    const each = await readAll(await chat("ev?tokens=2&wire=events", { stream: true }));
+    expect(each.reads.every((r) => r.text.split("\n\n").length === 2)).toBe(true);
+  });
+
+  test("pings=N adds N keep-alive comments after each content delta; holdPingMs pings during a stall", async () => {
+    const text = await (await chat("pg?tokens=2&pings=2", { stream: true })).text();
+    expect(text.split(": ping\n\n").length - 1).toBe(4);
+    expect(contents(events(text.replaceAll(": ping\n\n", "")))).toEqual(["w1 ", "w2"]);
+    const controller = new AbortController();
+    const res = await chat("sp2?fault=stall&afterChunks=1&holdPingMs=10", { stream: true, signal: controller.signal });
+    const reader = res.body!.getReader();
+    let seen = "";
+    while (seen.split(": ping").length - 1 < 3) seen += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    expect(contents(events(seen.replaceAll(": ping\n\n", "")))).toEqual(["w1 "]);
+  });
+
+  test("longLine sends an event line that never ends, after afterChunks deltas", async () => {
+    const controller = new AbortController();
+    const res = await chat("ll?fault=longLine&afterChunks=1&size=200000", { stream: true, signal: controller.signal });
+    const reader = res.body!.getReader();
+    let seen = "";
+    while (seen.length < 200000) seen += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    const tail = seen.slice(seen.lastIndexOf("\n\n") + 2);
+    expect(tail.startsWith("data: ")).toBe(true);
+    expect(tail).not.toContain("\n");
+  });
+
   test("noDone sends finish and usage, then holds the connection without [DONE]", async () => {
     const ac = new AbortController();
     const res = await chat("nd?fault=noDone&tokens=2", { stream: true, includeUsage: true, signal: ac.signal });

@@ -126,8 +126,8 @@ export async function collectStream(stream: AsyncIterable<OpenAI.Chat.Completion
 }
 
 /** Raw SSE text of a streamed request, for assertions on the wire format ([DONE], error events). */
-export async function rawStream(url: string, body: object, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string }> {
-  const response = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ stream: true, ...body }) });
+export async function rawStream(url: string, body: object, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<{ status: number; headers: Headers; text: string }> {
+  const response = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ stream: true, ...body }), signal });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 

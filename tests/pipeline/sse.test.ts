@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { SseParser } from "../../src/pipeline/sse.ts";
+import { SseLimitError, SseParser } from "../../src/pipeline/sse.ts";
 import type { SseEvent } from "../../src/index.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -152,5 +152,31 @@ describe("SseParser", () => {
     const parser = new SseParser();
     parser.pushText("data: a\n\n");
     expect(parser.end()).toEqual([]);
+  });
+});
+
+describe("SseParser limit (limits.maxSseLineBytes)", () => {
+  test("a line that never ends past the limit throws SseLimitError, however it is split", () => {
+    const parser = new SseParser(4096);
+    expect(parser.push(bytes("data: {\"a\":1}\n\ndata: "))).toHaveLength(1);
+    let thrown: unknown;
+    try {
+      for (let i = 0; i < 10; i++) parser.push(bytes("x".repeat(1000)));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SseLimitError);
+  });
+
+  test("an event of many data lines, each short, is bounded as a whole", () => {
+    const parser = new SseParser(4096);
+    expect(() => parser.push(bytes("data: 0123456789\n".repeat(1000)))).toThrow(SseLimitError);
+  });
+
+  test("events under the limit pass, in any split", () => {
+    const parser = new SseParser(4096);
+    const event = `data: ${"y".repeat(4000)}\n\n`;
+    const events = [...parser.push(bytes(event.slice(0, 2000))), ...parser.push(bytes(event.slice(2000) + event))];
+    expect(events).toHaveLength(2);
   });
 });

@@ -18,9 +18,9 @@
  * Run as a script: `bun bench/mock-upstream.ts` (listens on $PORT or 8900).
  */
 import { type Behaviour, type Fault, isFault, num, parseBehaviour } from "./mock-upstream/params.ts";
-import { type StreamLifecycle, planStream, sleep, sseResponse, untilAborted } from "./mock-upstream/stream.ts";
+import { type StreamLifecycle, event, planStream, sleep, sseResponse, untilAborted } from "./mock-upstream/stream.ts";
 import {
-  completion, contentChunks, continueAfter, errorPayload, errorResponse, statusError, trailingAssistant, usageFor,
+  chunk, completion, contentChunks, continueAfter, errorPayload, errorResponse, statusError, trailingAssistant, usageFor,
 } from "./mock-upstream/wire.ts";
 import { anthropicMessages } from "./mock-upstream/anthropic.ts";
 import { responsesApi } from "./mock-upstream/responses.ts";
@@ -174,7 +174,10 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
       case "errorBody": {
         const payload = errorPayload(p.get("message") ?? "The server is overloaded, please try again later", "server_error", "overloaded");
         if (body.stream === true && p.get("asEvent") === "1") {
-          const steps = [`data: ${JSON.stringify(payload)}\n\n`, "data: [DONE]\n\n"].map((data) => ({ delayMs: 0, data }));
+          // `afterChunks=N`: the error event comes mid-answer, after N content deltas.
+          const meta = { id: `chatcmpl-mock-${++nextId}`, created: Math.floor(Date.now() / 1000), model: b.name };
+          const before = contentChunks(b.tokens, b.text).slice(0, num(p, "afterChunks", 0)).map((content) => event(chunk(meta, { content }, null)));
+          const steps = [...before, `data: ${JSON.stringify(payload)}\n\n`, "data: [DONE]\n\n"].map((data) => ({ delayMs: before.length > 0 ? b.chunkDelayMs : 0, data }));
           return sseResponse({ steps, end: "close" }, life, b);
         }
         return done(call, errorResponse(200, payload));

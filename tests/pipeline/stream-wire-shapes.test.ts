@@ -26,6 +26,14 @@ const SHAPES: Record<string, string> = {
   malformed: "wire=events&fault=malformed&at=2",
 };
 const TOKENS = 6;
+/** Faults after the first content, each ending in its own in-band error code. */
+const TRUNCATIONS: Record<string, string> = {
+  cut: "fault=cut&afterChunks=2",
+  endNoFinish: "fault=endNoFinish&afterChunks=2",
+  // asEvent is the OpenAI route's way to stream the error; the other routes always stream it.
+  midError: "fault=errorBody&asEvent=1&afterChunks=2",
+};
+const TRUNCATION_CODES: Record<string, string> = { cut: "stream_cut", endNoFinish: "stream_cut", midError: "upstream_error" };
 
 function providers(mockUrl: string, proxyUrl: string): string {
   const of = (id: string, url: string) =>
@@ -42,6 +50,11 @@ function tiers(): string {
     lines.push(`${p}_stallpings: { models: ["${p}/stallpings?fault=stall&afterChunks=2&holdPingMs=40&wire=events"] },`);
     // The Responses API has no prefill: every protocol is continued by an OpenAI chat target.
     lines.push(`${p}_stallcont: { models: ["${p}/stallc?fault=stall&afterChunks=2&holdPingMs=40&wire=split", { model: "oai/cont-${p}?tokens=${TOKENS}&wire=split", prefill: true }] },`);
+  }
+  for (const p of PROTOCOLS) {
+    for (const [fault, params] of Object.entries(TRUNCATIONS)) lines.push(`${p}_${fault}: { models: ["${p}/${fault}?${params}&chunkDelayMs=4&wire=split"] },`);
+    lines.push(`${p}_firsterror: { models: ["${p}/firsterr?fault=errorBody&asEvent=1&wire=split", "oai/fb-firsterr-${p}?tokens=${TOKENS}&wire=split"] },`);
+    lines.push(`${p}_slowpings: { models: ["${p}/slowp?fault=slowFirstToken&delayMs=3000&pings=3&wire=events", "oai/fb-slowp-${p}?tokens=${TOKENS}"] },`);
   }
   lines.push(`longBefore: { models: ["oai/longb?fault=longLine&afterChunks=0&size=300000", "oai/fb-long?tokens=${TOKENS}"] },`);
   lines.push(`longAfter: { models: ["oai/longa?fault=longLine&afterChunks=2&size=300000"] },`);
@@ -138,6 +151,31 @@ async function logged(id: string) {
     await Bun.sleep(5);
   }
   throw new Error(`request ${id} was never logged`);
+}
+
+for (const p of PROTOCOLS) {
+  describe(`${p}: faults on streams read in halves`, () => {
+    for (const fault of Object.keys(TRUNCATIONS)) {
+      test(`${fault} after the first content: the in-band ${TRUNCATION_CODES[fault]} error, no [DONE]`, async () => {
+        const got = read((await stream(`${p}_${fault}`)).text);
+        expect(got.content).toBe(contentChunks(TOKENS).slice(0, 2).join(""));
+        expect(got.done).toBe(false);
+        expect(got.error?.code).toBe(TRUNCATION_CODES[fault]);
+      });
+    }
+
+    test("an error as the first event: retried once like a 503, then the fallback answers, invisibly", async () => {
+      const { headers, text } = await stream(`${p}_firsterror`);
+      expect(read(text)).toEqual({ content: mockReply(TOKENS), done: true, error: undefined });
+      expect(headers.get("x-gateway-attempts")).toBe("3");
+    });
+
+    test("keep-alives before the first token do not count as one: the first-token budget fails over", async () => {
+      const { headers, text } = await stream(`${p}_slowpings`);
+      expect(read(text)).toEqual({ content: mockReply(TOKENS), done: true, error: undefined });
+      expect(headers.get("x-gateway-model")).toBe(`oai/fb-slowp-${p}?tokens=${TOKENS}`);
+    });
+  });
 }
 
 describe("an event stream line longer than limits.maxSseLineBytes", () => {

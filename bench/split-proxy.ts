@@ -40,31 +40,29 @@ export function startSplitProxy(options: SplitProxyOptions): Promise<SplitProxy>
     upstream.on("data", (data: Buffer) => {
       upstream.pause();
       queue = queue.then(async () => {
+        // Each write is awaited: a destroy that follows must not drop bytes still buffered here.
+        const write = (bytes: Buffer) => new Promise<void>((resolve) => client.write(bytes, () => resolve()));
         if (data.length > 1) {
           splits += 1;
           const middle = Math.floor(data.length / 2);
-          client.write(data.subarray(0, middle));
+          await write(data.subarray(0, middle));
           await new Promise((resolve) => setTimeout(resolve, gapMs));
-          client.write(data.subarray(middle));
-        } else client.write(data);
+          await write(data.subarray(middle));
+        } else await write(data);
         upstream.resume();
       });
     });
-    const close = () => {
-      void queue.then(() => {
-        client.end();
-        upstream.end();
-      });
-    };
-    upstream.on("end", close);
+    // What the upstream sent is delivered before its end is passed on: a clean end as an end, a reset
+    // (a cut stream) as a reset, so the client sees the same failure, just later. The pause first: Bun's
+    // fetch drops the bytes that arrive together with a broken connection's end.
+    const after = (fn: () => void) => void queue.then(() => setTimeout(fn, gapMs));
+    upstream.on("end", () => after(() => client.end()));
+    upstream.on("error", () => after(() => client.destroy()));
+    upstream.on("close", () => after(() => client.destroy()));
     client.on("end", () => upstream.end());
-    for (const socket of [client, upstream]) {
-      socket.on("error", () => {
-        client.destroy();
-        upstream.destroy();
-      });
-      socket.on("close", () => sockets.delete(socket));
-    }
+    client.on("error", () => upstream.destroy());
+    client.on("close", () => upstream.destroy());
+    for (const socket of [client, upstream]) socket.on("close", () => sockets.delete(socket));
   });
   return new Promise((resolve) => {
     server.listen(options.port ?? 0, "127.0.0.1", () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type MockUpstream, mockReply, startMockUpstream } from "../../bench/mock-upstream.ts";
+import { shapeSteps, wireShape } from "../../bench/mock-upstream/wire-shape.ts";
+import { parseBehaviour } from "../../bench/mock-upstream/params.ts";
 
 let up: MockUpstream;
 beforeAll(() => {
@@ -262,20 +264,27 @@ describe("faults", () => {
     expect(evs.at(-1)).toBe("[DONE]");
   });
 
-  test("wire=split delivers every event in two reads, the halves joining back to whole events", async () => {
-    const { reads } = await readAll(await chat("sp?tokens=3&wire=split&gapMs=3", { stream: true }));
-    const whole = reads.map((r) => r.text).join("");
-    expect(contents(events(whole))).toEqual(["w1 ", "w2 ", "w3"]);
-    expect(reads.length).toBe(2 * events(whole).length);
-    expect(reads.filter((r) => r.text.endsWith("\n\n")).length).toBe(events(whole).length); // every other read ends an event
+  test("wire shapes: split cuts every event in two writes, drip into dripBytes pieces, events one per write, all gapMs apart", () => {
+    const steps = [{ delayMs: 0, data: "data: {\"a\":1}\n\n" }, { delayMs: 0, data: "data: [DONE]\n\n" }];
+    const shape = (params: string) => shapeSteps(steps, wireShape(parseBehaviour(`m?${params}`, null)));
+    const split = shape("wire=split&gapMs=3");
+    expect(split.map((s) => s.data).join("")).toBe(steps.map((s) => s.data).join(""));
+    expect(split).toHaveLength(4);
+    expect(split.slice(1).every((s) => s.delayMs === 3)).toBe(true);
+    const drip = shape("wire=drip&dripBytes=4");
+    expect(drip.every((s) => s.data.length <= 4)).toBe(true);
+    expect(drip.map((s) => s.data).join("")).toBe(steps.map((s) => s.data).join(""));
+    expect(shape("wire=events").map((s) => s.delayMs)).toEqual([0, 2]);
+    expect(shape("")).toBe(steps); // no wire= param: the mock's normal writes
   });
 
-  test("wire=drip delivers dripBytes at a time; wire=events one event per read", async () => {
-    const drip = await readAll(await chat("dr?tokens=2&wire=drip&dripBytes=16", { stream: true }));
-    expect(drip.reads.every((r) => r.text.length <= 16)).toBe(true);
-    expect(contents(events(drip.reads.map((r) => r.text).join("")))).toEqual(["w1 ", "w2"]);
-    const each = await readAll(await chat("ev?tokens=2&wire=events", { stream: true }));
-    expect(each.reads.every((r) => r.text.split("\n\n").length === 2)).toBe(true);
+  test("wire=split and wire=drip over HTTP: more reads than events, the same events", async () => {
+    for (const params of ["wire=split", "wire=drip&dripBytes=16"]) {
+      const { reads } = await readAll(await chat(`sh?tokens=3&${params}`, { stream: true }));
+      const whole = reads.map((r) => r.text).join("");
+      expect(contents(events(whole))).toEqual(["w1 ", "w2 ", "w3"]);
+      expect(reads.length).toBeGreaterThan(events(whole).length);
+    }
   });
 
   test("pings=N adds N keep-alive comments after each content delta; holdPingMs pings during a stall", async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import OpenAI from "openai";
 import { startMockUpstream, type MockUpstream } from "../../bench/mock-upstream.ts";
+import { startSplitProxy } from "../../bench/split-proxy.ts";
 import { startGateway, type RunningGateway } from "../../src/main.ts";
 import type { Logger } from "../../src/plugin/types.ts";
 import type { PipelineDeps } from "../../src/pipeline/state.ts";
@@ -72,6 +73,11 @@ export interface HarnessOptions {
   providers?: string | ((mockUrl: string) => string);
   /** Clock for the mock upstream's `flap` fault. */
   mockNow?: () => number;
+  /**
+   * Reach the mock through bench/split-proxy.ts, which splits every upstream write in two segments 3 ms
+   * apart (as real networks and TLS do): every provider's URL, `mockUrl` included, is the proxy's.
+   */
+  splitWrites?: boolean;
   /** Passed to startGateway (admin account, login throttle). */
   adminPassword?: string;
   adminLimiter?: import("../../src/auth/throttle.ts").AttemptLimiter;
@@ -79,10 +85,12 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const mock = startMockUpstream({ now: options.mockNow });
+  const proxy = options.splitWrites ? await startSplitProxy({ upstreamPort: mock.port }) : undefined;
+  const upstreamUrl = proxy?.url ?? mock.url;
   const dir = mkdtempSync(join(tmpdir(), "smartroute-test-"));
   const configPath = join(dir, "gateway.config.ts");
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), text);
-  writeFileSync(configPath, configSource(mock.url, options.config(mock.url), options.imports, typeof options.providers === "function" ? options.providers(mock.url) : options.providers));
+  writeFileSync(configPath, configSource(upstreamUrl, options.config(upstreamUrl), options.imports, typeof options.providers === "function" ? options.providers(upstreamUrl) : options.providers));
   const log = recordingLogger();
   const running = await startGateway({ configPath, projectRoot: dir, dataDir: join(dir, "data"), port: 0, host: "127.0.0.1", log, watch: options.watch ?? false, deps: options.deps, adminPassword: options.adminPassword, adminLimiter: options.adminLimiter });
   const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: options.apiKey ?? "unused", maxRetries: 0, timeout: 20_000 });
@@ -103,6 +111,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     seen: (model) => mock.stats.requests[model] ?? 0,
     async stop() {
       await running.stop();
+      await proxy?.stop();
       await mock.stop();
       rmSync(dir, { recursive: true, force: true });
     },

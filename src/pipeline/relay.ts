@@ -150,7 +150,8 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     options.onFailure(failure);
     if (!progress.toolCalls && progress.finished.size === 0) {
       const next = await options.continueAfter(progress.content.join(""), failure.message).catch(() => undefined);
-      if (next && !ended) {
+      if (next && ended) return next.close(); // the client left while the continuation was being found
+      if (next) {
         progress.malformed += current.upstream.malformed;
         current.close();
         current = next;

@@ -75,6 +75,7 @@ export async function attemptOnce(state: RequestState, target: Target, info: Att
     clientSignal: state.ctx.signal,
     now: () => deps.clock.now(),
     fetch: deps.fetch,
+    maxBodyBytes: config.limits.maxUpstreamBodyBytes,
   });
   state.waitedMs += run.outcome.timings.totalMs;
   const decision = judge(state, run.outcome, info);

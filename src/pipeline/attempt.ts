@@ -7,6 +7,7 @@ import { Watchdog } from "./watchdog.ts";
 import { UpstreamStream, type StreamItem } from "./upstream-stream.ts";
 import { completionFacts, errorIn } from "./chunks.ts";
 import { parseRetryAfter } from "./retry-after.ts";
+import { readBounded } from "./read-body.ts";
 import type { Timeouts } from "../config/types.ts";
 import type { AttemptOutcome, ChatRequest, ErrorClass, Provider, Target, UpstreamRequest, Usage } from "../plugin/types.ts";
 
@@ -29,7 +30,11 @@ export interface AttemptSetup {
   clientSignal: AbortSignal;
   now: () => number;
   fetch: (url: string, init: RequestInit) => Promise<Response>;
+  /** Largest non-streamed body read, in decompressed bytes (`limits.maxUpstreamBodyBytes`; default 32 MiB). */
+  maxBodyBytes?: number;
 }
+
+const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** An accepted stream, positioned after the events read before the decision. */
 export interface HeldStream {
@@ -141,7 +146,8 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
     const request: UpstreamRequest = provider.buildRequest(setup.body, target);
     response = provider.send
       ? await provider.send(request, controller.signal)
-      : await setup.fetch(request.url, { method: request.method ?? "POST", headers: request.headers, body: request.body, signal: controller.signal });
+      : // manual: a redirect would re-send the prompt (and the key's headers) wherever the upstream points.
+        await setup.fetch(request.url, { method: request.method ?? "POST", headers: request.headers, body: request.body, signal: controller.signal, redirect: "manual" });
   } catch (error) {
     return failFromException(error, true);
   }
@@ -149,6 +155,7 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
   const retryAfterMs = parseRetryAfter(response.headers, now());
 
   try {
+    if (response.status >= 300 && response.status < 400) return fail("bad_response", response.status, { errorText: redirectText(target.ref, response) }, response.headers);
     if (!response.ok) {
       const text = await readCapped(response, ERROR_TEXT_LIMIT);
       return fail("http", response.status, { ...errorDetails(text), retryAfterMs }, response.headers);
@@ -164,6 +171,19 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
   }
 }
 
+/** Why a 3xx fails the attempt: its status, where it pointed (host only), and that it was not followed. */
+function redirectText(ref: string, response: Response): string {
+  const location = response.headers.get("location");
+  let where = "";
+  try {
+    // The host only: a location's path and query may carry tokens that do not belong in the log.
+    if (location) where = ` to ${new URL(location, response.url || "http://same-host.invalid").host}`;
+  } catch {
+    where = " to an invalid location";
+  }
+  return `${ref}: upstream answered ${response.status} (a redirect${where}): redirects are not followed`;
+}
+
 interface Helpers {
   started: number;
   headersMs: number;
@@ -173,7 +193,13 @@ interface Helpers {
 
 /** A whole JSON body: a non-stream request, or an upstream that answered a stream request with JSON. */
 async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): Promise<AttemptRun> {
-  const text = await response.text();
+  const limit = setup.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const read = await readBounded(response, limit);
+  if (!read.ok) {
+    const errorText = `${setup.target.ref}: response body passed limits.maxUpstreamBodyBytes (${limit} bytes, decompressed): read cancelled`;
+    return h.fail("bad_response", response.status, { errorText }, response.headers);
+  }
+  const text = read.text;
   let body: unknown;
   try {
     body = JSON.parse(text);

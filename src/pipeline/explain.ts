@@ -42,7 +42,7 @@ export interface Explanation {
 const NO_UPSTREAM = "explain does not call upstream models";
 
 export async function explainRequest(rawBody: unknown, config: ResolvedConfig, deps: Pick<PipelineDeps, "clock" | "random" | "log" | "health" | "usage" | "conversations">): Promise<Explanation> {
-  const body = parseChatRequest(typeof rawBody === "string" ? rawBody : JSON.stringify(rawBody));
+  const body = parseChatRequest(typeof rawBody === "string" ? rawBody : JSON.stringify(rawBody), config.limits);
   let askedModel = false;
   const ctx: RequestContext = {
     id: "explain",

@@ -41,7 +41,7 @@ export class Pipeline {
     const id = this.deps.newId();
     let state: RequestState | undefined;
     try {
-      const body = parseChatRequest(call.body);
+      const body = parseChatRequest(call.body, config.limits);
       const ctx = this.context(id, body, call.signal, config);
       state = await this.route(ctx, body, config, call.client ?? {});
       state.rawBody = call.body;

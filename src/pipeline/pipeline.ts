@@ -9,7 +9,7 @@
  */
 import { GatewayError } from "../errors.ts";
 import { notifyAll } from "../plugin/runner.ts";
-import { latestUserText } from "./message-text.ts";
+import { classifierView } from "./message-text.ts";
 import { parseChatRequest } from "./accept.ts";
 import { chooseRoute, tierTargets } from "./route.ts";
 import { classify, orderCandidates, refineTier, runGuards } from "./stages.ts";
@@ -56,7 +56,7 @@ export class Pipeline {
     const { clock, random, log } = this.deps;
     const complete: RequestContext["complete"] = (request, options) => callDirect(config, this.deps, request, { ...options, signal });
     const health: RequestContext["health"] = (ref) => this.deps.health.view(ref, clock.now());
-    return { id, body, text: latestUserText(body.messages), requestedModel: body.model, clock, random, log, signal, complete, health };
+    return { id, body, ...classifierView(body.messages), requestedModel: body.model, clock, random, log, signal, complete, health };
   }
 
   /** Stages 1 (guards) to 4: which tier, and which targets in which order. */

@@ -68,8 +68,18 @@ export interface RequestContext {
   id: string;
   /** The body as the client sent it (after parsing). Treat as read-only. */
   body: ChatRequest;
-  /** The text of the latest user message (string parts joined), what most classifiers look at. */
+  /**
+   * The text of the latest user message (string parts joined), what most classifiers look at. Bounded:
+   * a long message keeps its first 12,000 and last 4,000 characters (`CLASSIFIER_VIEW`), so reading it
+   * costs the same for a 20 KB and a 10 MB prompt.
+   */
   text: string;
+  /**
+   * The conversation as classifiers should read it (treat as read-only): its first 2 and last 14
+   * messages plus the latest user message, each with its text bounded like `text`. The same messages as
+   * `body.messages` when the conversation is short; `body.messages` stays whole for what is forwarded.
+   */
+  messages: ChatMessage[];
   /** The model name the client asked for. */
   requestedModel: string;
   clock: Clock;

@@ -5,6 +5,7 @@
  */
 import { applyPatch as applyPipelinePatch } from "../../src/pipeline/attempt-loop.ts";
 import { firstAnswer, firstAnswerAsync } from "../../src/plugin/runner.ts";
+import { classifierView } from "../../src/pipeline/message-text.ts";
 import type {
   AttemptInfo,
   AttemptOutcome,
@@ -105,6 +106,7 @@ export function requestContext(options: ContextOptions): RequestContext {
     id: "req_test",
     body: { model, messages },
     text: options.text,
+    messages: classifierView(messages).messages,
     requestedModel: model,
     clock: fixedClock(options.at ?? "12:00", options.nowMs),
     random: seededRandom(options.seed ?? 1),

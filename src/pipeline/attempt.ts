@@ -158,7 +158,7 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
     if (response.status >= 300 && response.status < 400) return fail("bad_response", response.status, { errorText: redirectText(target.ref, response) }, response.headers);
     if (!response.ok) {
       const text = await readCapped(response, ERROR_TEXT_LIMIT);
-      return fail("http", response.status, { ...errorDetails(text), retryAfterMs }, response.headers);
+      return fail("http", response.status, { ...errorDetails(text), retryAfterMs, body: text }, response.headers);
     }
     const isEventStream = (response.headers.get("content-type") ?? "").includes("text/event-stream");
     if (!setup.stream || !isEventStream || !response.body) {
@@ -205,21 +205,21 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
     body = JSON.parse(text);
     if (setup.provider.parseResponse) body = setup.provider.parseResponse(body, setup.target, setup.body);
   } catch {
-    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: response is not JSON: ${text.slice(0, 200)}` }, response.headers);
+    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: response is not JSON: ${text.slice(0, 200)}`, body: text }, response.headers);
   }
   const error = errorIn(body);
-  if (error) return h.fail("error_body", response.status, { errorText: error.message, errorCode: error.code }, response.headers);
+  if (error) return h.fail("error_body", response.status, { errorText: error.message, errorCode: error.code, body: text }, response.headers);
   if (setup.stream) {
-    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: asked for a stream, got a JSON body` }, response.headers);
+    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: asked for a stream, got a JSON body`, body: text }, response.headers);
   }
   const facts = completionFacts(body);
   if (facts.choices === 0 || (facts.text === "" && !facts.toolCalls)) {
-    return h.fail("empty", response.status, { errorText: `${setup.target.ref}: empty completion` }, response.headers);
+    return h.fail("empty", response.status, { errorText: `${setup.target.ref}: empty completion`, body: text }, response.headers);
   }
   h.close(true);
   const totalMs = setup.now() - h.started;
   return {
-    outcome: { ok: true, status: response.status, headers: response.headers, text: facts.text.slice(0, 2000), timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },
+    outcome: { ok: true, status: response.status, headers: response.headers, text: facts.text.slice(0, 2000), body: text, timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },
     json: setup.provider.parseResponse ? JSON.stringify(body) : text,
     usage: facts.usage,
     toolCalls: facts.toolCalls,
@@ -246,7 +246,7 @@ async function readUntilFirstContent(
     for (const item of items) {
       if (item.error) {
         upstream.cancel();
-        return h.fail("error_body", response.status, { errorText: item.error.message, errorCode: item.error.code }, response.headers);
+        return h.fail("error_body", response.status, { errorText: item.error.message, errorCode: item.error.code, body: item.data }, response.headers);
       }
       held.push(item);
       text += item.facts.text;

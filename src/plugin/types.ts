@@ -167,6 +167,11 @@ export interface AttemptOutcome {
   errorText?: string;
   /** For a healthy answer: its first content (stream) or its content (non-stream), for keyword rules. */
   text?: string;
+  /**
+   * The response body as read: a non-streamed answer (whole), or an error status's body (at most
+   * 8 KiB). What the request log keeps of an attempt that was not accepted.
+   */
+  body?: string;
   /** Wait the upstream asked for (`retry-after-ms` or `Retry-After`), in ms. */
   retryAfterMs?: number;
   /** Milliseconds from attempt start to response headers, to first content, and to the outcome. */
@@ -234,6 +239,12 @@ export interface AttemptSummary {
   status: number;
   errorClass?: ErrorClass;
   reason: string;
+  /**
+   * For an attempt that was not accepted: what the upstream sent that it was judged on, its body or a
+   * stream's first events (one `data` per line), at most 8 KiB. The request log keeps it as
+   * `logging.bodies` allows (none: dropped; truncated: 2,000 characters).
+   */
+  body?: string;
 }
 
 export interface Usage {

@@ -67,6 +67,17 @@ function body(value: unknown, logging: ResolvedConfig["logging"], mode = logging
   return capBody(kept, logging.maxBodyBytes);
 }
 
+/** The attempt trace as the row keeps it: each rejected attempt's body only as far as `mode` allows. */
+function trace(attempts: CompletionSummary["attempts"], logging: ResolvedConfig["logging"], mode: ResolvedConfig["logging"]["bodies"]): string {
+  const kept = attempts.map((attempt) => {
+    if (attempt.body === undefined) return attempt;
+    const { body: text, ...rest } = attempt;
+    const cut = body(text, logging, mode);
+    return cut === null ? rest : { ...rest, body: cut };
+  });
+  return JSON.stringify(kept);
+}
+
 /** The row for a summary; `withBodies: false` when the writer shed the bodies under overload. */
 export function toRow(summary: CompletionSummary, config: ResolvedConfig, withBodies = true): RequestRow {
   const t = tokens(summary);
@@ -87,7 +98,7 @@ export function toRow(summary: CompletionSummary, config: ResolvedConfig, withBo
     ttftMs: summary.firstTokenAt !== undefined ? summary.firstTokenAt - summary.startedAt : null,
     overheadMs: summary.overheadMs,
     attempts: summary.attempts.length,
-    attemptTrace: JSON.stringify(summary.attempts),
+    attemptTrace: trace(summary.attempts, config.logging, mode),
     promptTokens: t.prompt ?? null,
     completionTokens: t.completion ?? null,
     tokenSource: t.source ?? null,

@@ -147,13 +147,15 @@ export interface AttemptOptions {
   nowMs?: number;
   stream?: boolean;
   log?: Logger;
+  /** The request's latest user text (default "hello"). */
+  prompt?: string;
 }
 
 /** An attempt on a target, with a fixed backoff and deadline, inside a request whose clock reads `nowMs`. */
 export function attempt(options: AttemptOptions = {}): AttemptInfo {
   const nowMs = options.nowMs ?? FIXED_NOW;
   const backoff = options.backoffMs ?? 250;
-  const request = requestContext({ text: "hello", nowMs, log: options.log });
+  const request = requestContext({ text: options.prompt ?? "hello", nowMs, log: options.log });
   return {
     target: options.target ?? target("openai/gpt-4o-mini"),
     number: options.number ?? options.onTarget ?? 1,

@@ -3,7 +3,8 @@
  * cut (on a character boundary) and marked as cut. Real HTTP: openai client → gateway → mock → SQLite.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { capBody } from "../../src/store/record.ts";
+import { capBody, toRow } from "../../src/store/record.ts";
+import type { CompletionSummary, ResolvedConfig } from "../../src/index.ts";
 import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
 import { loggedRequest } from "../helpers/request-log.ts";
 
@@ -45,4 +46,19 @@ test("a cut never splits a character", () => {
   expect(bytes(cut)).toBeLessThanOrEqual(CAP);
   expect(cut).not.toContain("\uFFFD");
   expect(cut.split("…")[0]).toMatch(/^汉+$/);
+});
+
+test("a rejected attempt's body in the trace follows logging.bodies and the cap", () => {
+  const attempt = { target: "a/x", startedAt: 0, durationMs: 1, outcome: "failover" as const, status: 200, reason: "answer contains \"overloaded\"", body: "o".repeat(3000) };
+  const summary = {
+    request: { id: "r1", requestedModel: "auto", text: "hi", body: { model: "auto", messages: [{ role: "user", content: "hi" }] } },
+    client: {}, tier: "t1", tierReason: "test", status: 502, attempts: [attempt], stream: false, startedAt: 0, finishedAt: 1, overheadMs: 0,
+  } as unknown as CompletionSummary;
+  const trace = (bodies: "full" | "truncated" | "none", maxBodyBytes = CAP) =>
+    JSON.parse(toRow(summary, { pricing: {}, logging: { bodies, maxBodyBytes } } as unknown as ResolvedConfig).attemptTrace as string)[0];
+  expect(trace("full").body).toBe("o".repeat(3000));
+  expect(trace("full", 1024).body).toContain("[cut by logging.maxBodyBytes");
+  expect(trace("truncated").body).toBe(`${"o".repeat(2000)}…`);
+  expect(trace("none")).not.toHaveProperty("body");
+  expect(trace("none").reason).toBe(attempt.reason);
 });

@@ -169,7 +169,8 @@ export class Pipeline {
     state.toolCalls = end.toolCalls;
     if (end.malformed > 0) this.deps.log.warn("dropped malformed stream events", { requestId: state.ctx.id, count: end.malformed });
     const status = end.result === "complete" ? 200 : end.result === "client_gone" ? 499 : 502;
-    this.complete(state, status, end.error, overhead, end.response);
+    const error = end.error ?? (end.result === "client_gone" ? { code: "client_closed", message: "the client disconnected during the stream" } : undefined);
+    this.complete(state, status, error, overhead, end.response);
   }
 
   private complete(state: RequestState, status: number, error?: { code: string; message: string }, overhead = overheadMs(state), response?: CompletionSummary["response"]): void {
@@ -207,7 +208,7 @@ export class Pipeline {
       error instanceof GatewayError
         ? error
         : gone
-          ? new GatewayError("invalid_request", "client disconnected")
+          ? new GatewayError("client_closed", "the client disconnected before the answer was sent")
           : new GatewayError("internal_error", "The gateway failed to handle this request; see its log for details.");
     if (!(error instanceof GatewayError) && !gone) this.deps.log.error("unexpected pipeline error", { requestId: id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     if (state) this.complete(state, gone ? 499 : gatewayError.status, { code: gatewayError.code, message: gatewayError.message });

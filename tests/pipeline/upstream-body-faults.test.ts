@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mockReply } from "../../bench/mock-upstream.ts";
+import { callDirect } from "../../src/pipeline/direct-call.ts";
 import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
 import { loggedRequest } from "../helpers/request-log.ts";
 
@@ -121,5 +122,25 @@ describe("a non-streamed upstream body is bounded by limits.maxUpstreamBodyBytes
     const { text, id } = await complete("huge", true);
     expect(text).toContain(mockReply(8).split(" ")[0]);
     expect((await loggedRequest(h, id)).attemptTrace[0].reason).toContain("maxUpstreamBodyBytes");
+  });
+});
+
+describe("direct calls (classifiers asking a model, the admin model test) go through the same attempt", () => {
+  const direct = async (model: string) => {
+    try {
+      await callDirect(h.running.gateway.live.get(), h.running.gateway.pipeline.deps, { model, messages: msg }, { timeoutMs: 5000, signal: new AbortController().signal });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error("expected the direct call to fail");
+  };
+
+  test("a redirect is not followed", async () => {
+    expect(await direct("a/direct?fault=redirect&status=307")).toContain("redirects are not followed");
+    expect(h.seen("__redirected:POST")).toBe(0);
+  });
+
+  test("an oversized body is refused", async () => {
+    expect(await direct("a/direct?fault=hugeBody&bytes=200000")).toContain("maxUpstreamBodyBytes");
   });
 });

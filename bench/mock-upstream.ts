@@ -6,8 +6,10 @@
  * and an optional `x-mock` header: see bench/mock-upstream/params.ts and the
  * fault handlers below. Routes: POST /v1/chat/completions, POST /v1/messages
  * (Anthropic, see mock-upstream/anthropic.ts), POST /v1/responses (OpenAI
- * Responses, see mock-upstream/responses.ts), GET /__stats, POST /__reset;
- * anything else is a 404 OpenAI-shaped error.
+ * Responses, see mock-upstream/responses.ts), GET /__stats, POST /__reset,
+ * /__redirected/* (where the `redirect` fault points); anything else is a
+ * 404 OpenAI-shaped error. Body faults (huge, endless and gzip-bomb bodies,
+ * redirects, a long answer full of retry keywords): mock-upstream/body-faults.ts.
  *
  * Stream faults besides those below: `longLine` (an event line that never ends, after `afterChunks`
  * deltas, `size` bytes long), `holdPingMs` (a stalled stream keeps sending keep-alives). How events
@@ -24,6 +26,7 @@ import {
 } from "./mock-upstream/wire.ts";
 import { anthropicMessages } from "./mock-upstream/anthropic.ts";
 import { responsesApi } from "./mock-upstream/responses.ts";
+import { REDIRECT_TARGET, bodyFault, isBodyFault, redirectTarget } from "./mock-upstream/body-faults.ts";
 
 export { mockReply } from "./mock-upstream/wire.ts";
 
@@ -152,6 +155,7 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
   async function respond(call: Call): Promise<Response> {
     const { req, body, b, model, life } = call;
     const p = b.params;
+    if (isBodyFault(call.fault)) return bodyFault({ req, body, b, fault: call.fault, life });
     switch (call.fault) {
       case "status": {
         const status = num(p, "status", 503);
@@ -239,6 +243,7 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
       const server = { record, track, nextId: () => ++nextId };
       return path === "/v1/messages" ? anthropicMessages(req, server) : responsesApi(req, server);
     }
+    if (path.startsWith(REDIRECT_TARGET)) return redirectTarget(req, record);
     if (req.method === "GET" && path === "/__stats") return Response.json(stats);
     if (req.method === "POST" && path === "/__reset") {
       reset();

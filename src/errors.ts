@@ -20,7 +20,9 @@ export type GatewayErrorCode =
   | "no_available_target"
   | "upstream_timeout"
   | "config_invalid"
-  | "internal_error";
+  | "internal_error"
+  /** The client disconnected before its answer was complete (nginx's 499): recorded in the log, never sent. */
+  | "client_closed";
 
 const STATUS: Record<GatewayErrorCode, number> = {
   invalid_request: 400,
@@ -41,6 +43,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   upstream_timeout: 504,
   config_invalid: 400,
   internal_error: 500,
+  client_closed: 499,
 };
 
 /** OpenAI's `error.type` for each status family. */

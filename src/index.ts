@@ -10,6 +10,6 @@ export { Type, type Static, type TSchema } from "@sinclair/typebox";
 export { RegExpObject, StringOrRegExp } from "./plugin/schemas.ts";
 export { parseRetryAfter } from "./pipeline/retry-after.ts";
 export { matchesTarget } from "./plugin/match.ts";
-export { latestUserText, textOf } from "./pipeline/message-text.ts";
+export { CLASSIFIER_VIEW, classifierView, latestUserText, textOf } from "./pipeline/message-text.ts";
 export type * from "./plugin/types.ts";
 export type * from "./config/types.ts";

@@ -63,7 +63,7 @@ export function complexityClassifier(options: ComplexityClassifierOptions = {}):
   const names = { 1: options.tiers?.t1 ?? "t1", 2: options.tiers?.t2 ?? "t2", 3: options.tiers?.t3 ?? "t3" } as const;
 
   function classify(ctx: RequestContext): Verdict {
-    const assessment = assessConversation(ctx.text, ctx.body.messages ?? [], tuning);
+    const assessment = assessConversation(ctx.text, ctx.messages, tuning);
     return { tier: names[assessment.level], reason: describeAssessment(assessment), confidence: confidenceOf(assessment, tuning.thresholds) };
   }
   return plugin;

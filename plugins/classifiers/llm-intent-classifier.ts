@@ -155,7 +155,7 @@ export function llmIntentClassifier(options: LlmIntentClassifierOptions): Classi
   const names: Record<TierLabel, string> = { t1: options.tiers?.t1 ?? "t1", t2: options.tiers?.t2 ?? "t2", t3: options.tiers?.t3 ?? "t3" };
 
   async function classify(ctx: RequestContext): Promise<Verdict | undefined> {
-    const lines = historyLines(ctx.body.messages ?? [], history, maxChars);
+    const lines = historyLines(ctx.messages, history, maxChars);
     if (lines === "") return undefined;
     // split/join, not replace(): a "$&" in the user's text must stay as it is.
     const prompt = template.split("{history}").join(lines);

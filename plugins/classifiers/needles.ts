@@ -61,7 +61,7 @@ export function messageText(message: ChatMessage): string {
 export function earlierUserTexts(ctx: RequestContext, count: number): string[] {
   const out: string[] = [];
   if (count <= 0) return out;
-  const messages = ctx.body.messages ?? [];
+  const messages = ctx.messages;
   let skippedLatest = false;
   for (let i = messages.length - 1; i >= 0 && out.length < count; i--) {
     if (messages[i].role !== "user") continue;

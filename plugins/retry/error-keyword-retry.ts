@@ -16,21 +16,32 @@ const Options = Type.Object(
 );
 export type ErrorKeywordRetryOptions = Static<typeof Options>;
 
+type Needle = string | RegExp;
+
+/** Whether `needle` occurs in `text` (`lower` is `text` lower-cased, for string needles). */
+function occurs(needle: Needle, text: string, lower: string): boolean {
+  // search(), not test(): a RegExp with the g or y flag would keep state between calls.
+  return typeof needle === "string" ? lower.includes(needle) : text.search(needle) !== -1;
+}
+
 /**
- * Treats an answer containing one of `keywords` as a failure: on error bodies of any status but 429
- * (which keeps its Retry-After semantics), and on a
- * short 2xx body or the first content of a stream (some upstreams answer "overloaded" with a 200). Checked
- * before anything reaches the client, so the fallback's answer is all the client sees.
+ * Treats an answer containing one of `keywords` as a failure. A keyword is evidence of an error only
+ * where errors are: an error body of any status but 429 (which keeps its Retry-After semantics), and a
+ * short 2xx answer or the first content of a stream (some upstreams answer "overloaded" with a 200).
+ * Never in a long answer (over `maxAnswerChars`), and never in an answer when the request's own latest
+ * user message uses that keyword too: "Design a distributed rate limiter" gets answers about rate limits.
+ * Checked before anything reaches the client, so the fallback's answer is all the client sees.
  */
 export function errorKeywordRetry(options: ErrorKeywordRetryOptions): RetryRule<ErrorKeywordRetryOptions> {
-  const needles = options.keywords.map((k) => (typeof k === "string" ? k.toLowerCase() : k));
+  const needles: Needle[] = options.keywords.map((k) => (typeof k === "string" ? k.toLowerCase() : k));
   const sameTarget = options.sameTarget ?? 0;
   const cooldownMs = options.cooldownMs ?? 60_000;
   const maxAnswerChars = options.maxAnswerChars ?? 300;
-  const find = (text: string) => {
+  /** The first keyword in `text` that `prompt` (when given) does not use itself. */
+  const find = (text: string, prompt?: string) => {
     const lower = text.toLowerCase();
-    // search(), not test(): a RegExp with the g or y flag would keep state between calls.
-    return needles.find((n) => (typeof n === "string" ? lower.includes(n) : text.search(n) !== -1));
+    const promptLower = prompt?.toLowerCase();
+    return needles.find((n) => occurs(n, text, lower) && !(prompt !== undefined && occurs(n, prompt, promptLower!)));
   };
   return definePlugin({
     name: "builtin:error-keyword-retry",
@@ -42,7 +53,8 @@ export function errorKeywordRetry(options: ErrorKeywordRetryOptions): RetryRule<
       if (outcome.status === 429) return undefined;
       const text = outcome.ok ? outcome.text : outcome.errorText;
       if (!text || (outcome.ok && text.length > maxAnswerChars)) return undefined;
-      const hit = find(text);
+      // An answer may use the question's words; an error body has no reason to.
+      const hit = find(text, outcome.ok ? attempt.request.text : undefined);
       if (hit === undefined) return undefined;
       const reason = `answer contains "${typeof hit === "string" ? hit : hit.source}"`;
       if (attempt.onTarget <= sameTarget) return { action: "retry", delayMs: attempt.backoffMs(), reason };

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { latestUserText, type ChatMessage, type Classifier, type RequestContext } from "../../src/index.ts";
+import { classifierView, type ChatMessage, type Classifier, type RequestContext } from "../../src/index.ts";
 
 export const TIERS = ["t1", "t2", "t3"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -43,7 +43,7 @@ export function offlineContext(messages: ChatMessage[]): RequestContext {
   return {
     id: "eval",
     body: { model: "auto", messages },
-    text: latestUserText(messages),
+    ...classifierView(messages),
     requestedModel: "auto",
     clock: { now: () => now, localTime: () => "12:00", sleep: () => Promise.resolve() },
     random: () => 0.5,

@@ -1,14 +1,27 @@
 /**
- * Stage 1, accept: the body is parsed and validated loosely. Only what the gateway reads is checked;
- * every other field is kept and forwarded as the client sent it.
+ * Stage 1, accept: the body is parsed and its shape checked. Nesting is bounded before parsing; then
+ * the fields of the chat schema are checked (chat-shape.ts) so a request every upstream would refuse is
+ * the client's 400, never a failover. Every other field is kept and forwarded as the client sent it.
  */
 import { GatewayError } from "../errors.ts";
+import { checkMessages, checkRanges, checkTools } from "./chat-shape.ts";
+import { nestsDeeperThan } from "./json-depth.ts";
 import type { ChatRequest } from "../plugin/types.ts";
+
+/** What accepting a body depends on in the config. */
+export interface AcceptLimits {
+  /** Deepest JSON nesting accepted (`limits.maxJsonDepth`, default 64). */
+  maxJsonDepth: number;
+}
+
+const DEFAULT_LIMITS: AcceptLimits = { maxJsonDepth: 64 };
 
 const invalid = (message: string, param?: string) => new GatewayError("invalid_request", message, { param });
 
-export function parseChatRequest(text: string): ChatRequest {
+function parseObject(text: string, limits: AcceptLimits): Record<string, unknown> {
   if (text.trim() === "") throw invalid("The request body is empty: send a JSON chat completion request.");
+  // Before JSON.parse: a deep body must never reach its recursion (nor ours, nor a re-serialisation).
+  if (nestsDeeperThan(text, limits.maxJsonDepth)) throw invalid(`The request body nests JSON deeper than ${limits.maxJsonDepth} levels (limits.maxJsonDepth).`);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -16,18 +29,20 @@ export function parseChatRequest(text: string): ChatRequest {
     throw invalid(`The request body is not valid JSON (${(error as Error).message}).`);
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalid("The request body must be a JSON object.");
-  const request = body as Record<string, unknown>;
+  return body as Record<string, unknown>;
+}
+
+/** Parses and checks a chat completion request body; throws `invalid_request` (400) naming the field at fault. */
+export function parseChatRequest(text: string, limits: AcceptLimits = DEFAULT_LIMITS): ChatRequest {
+  const request = parseObject(text, limits);
   if (request.model === undefined) request.model = "auto";
   if (typeof request.model !== "string" || request.model.trim() === "") throw invalid("`model` must be a non-empty string (use \"auto\" to let the gateway choose).", "model");
-  if (!Array.isArray(request.messages)) throw invalid("`messages` is required and must be an array of messages.", "messages");
-  if (request.messages.length === 0) throw invalid("`messages` must contain at least one message.", "messages");
-  request.messages.forEach((message, i) => {
-    if (typeof message !== "object" || message === null || Array.isArray(message)) throw invalid(`messages[${i}] must be an object.`, `messages[${i}]`);
-    if (typeof (message as { role?: unknown }).role !== "string") throw invalid(`messages[${i}].role must be a string.`, `messages[${i}].role`);
-  });
+  checkMessages(request.messages);
   if (request.stream !== undefined && typeof request.stream !== "boolean") throw invalid("`stream` must be a boolean.", "stream");
   if (request.stream_options !== undefined && (typeof request.stream_options !== "object" || request.stream_options === null)) {
     throw invalid("`stream_options` must be an object.", "stream_options");
   }
+  checkTools(request.tools);
+  checkRanges(request);
   return request as ChatRequest;
 }

@@ -7,6 +7,7 @@ import { GatewayError } from "../errors.ts";
 import { firstAnswer, notifyAll } from "../plugin/runner.ts";
 import { matchesTarget } from "../plugin/match.ts";
 import { defaultDecision, healthEffect } from "./default-judge.ts";
+import { attemptBody } from "./attempt-body.ts";
 import { runAttempt, type AttemptRun } from "./attempt.ts";
 import type { RequestState } from "./state.ts";
 import type { AttemptInfo, AttemptOutcome, BodyPatch, ChatRequest, Decision, Target } from "../plugin/types.ts";
@@ -76,6 +77,7 @@ export async function attemptOnce(state: RequestState, target: Target, info: Att
     now: () => deps.clock.now(),
     fetch: deps.fetch,
     maxSseLineBytes: config.limits.maxSseLineBytes,
+    maxBodyBytes: config.limits.maxUpstreamBodyBytes,
   });
   state.waitedMs += run.outcome.timings.totalMs;
   const decision = judge(state, run.outcome, info);
@@ -87,6 +89,7 @@ export async function attemptOnce(state: RequestState, target: Target, info: Att
     status: run.outcome.status,
     errorClass: run.outcome.errorClass,
     reason: decision.reason,
+    body: decision.action === "accept" ? undefined : attemptBody(run),
   });
   const now = deps.clock.now();
   deps.health.record(target.ref, now, healthEffect(run.outcome, decision, state.stream));

@@ -8,6 +8,7 @@ import { UpstreamStream, type StreamItem } from "./upstream-stream.ts";
 import { SseLimitError } from "./sse.ts";
 import { completionFacts, errorIn } from "./chunks.ts";
 import { parseRetryAfter } from "./retry-after.ts";
+import { readBounded } from "./read-body.ts";
 import type { Timeouts } from "../config/types.ts";
 import type { AttemptOutcome, ChatRequest, ErrorClass, Provider, Target, UpstreamRequest, Usage } from "../plugin/types.ts";
 
@@ -32,7 +33,11 @@ export interface AttemptSetup {
   fetch: (url: string, init: RequestInit) => Promise<Response>;
   /** Longest upstream event-stream line or event (limits.maxSseLineBytes); unbounded when absent. */
   maxSseLineBytes?: number;
+  /** Largest non-streamed body read, in decompressed bytes (`limits.maxUpstreamBodyBytes`; default 32 MiB). */
+  maxBodyBytes?: number;
 }
+
+const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** An accepted stream, positioned after the events read before the decision. */
 export interface HeldStream {
@@ -145,7 +150,8 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
     const request: UpstreamRequest = provider.buildRequest(setup.body, target);
     response = provider.send
       ? await provider.send(request, controller.signal)
-      : await setup.fetch(request.url, { method: request.method ?? "POST", headers: request.headers, body: request.body, signal: controller.signal });
+      : // manual: a redirect would re-send the prompt (and the key's headers) wherever the upstream points.
+        await setup.fetch(request.url, { method: request.method ?? "POST", headers: request.headers, body: request.body, signal: controller.signal, redirect: "manual" });
   } catch (error) {
     return failFromException(error, true);
   }
@@ -153,9 +159,10 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
   const retryAfterMs = parseRetryAfter(response.headers, now());
 
   try {
+    if (response.status >= 300 && response.status < 400) return fail("bad_response", response.status, { errorText: redirectText(target.ref, response) }, response.headers);
     if (!response.ok) {
       const text = await readCapped(response, ERROR_TEXT_LIMIT);
-      return fail("http", response.status, { ...errorDetails(text), retryAfterMs }, response.headers);
+      return fail("http", response.status, { ...errorDetails(text), retryAfterMs, body: text }, response.headers);
     }
     const isEventStream = (response.headers.get("content-type") ?? "").includes("text/event-stream");
     if (!setup.stream || !isEventStream || !response.body) {
@@ -168,6 +175,19 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
   }
 }
 
+/** Why a 3xx fails the attempt: its status, where it pointed (host only), and that it was not followed. */
+function redirectText(ref: string, response: Response): string {
+  const location = response.headers.get("location");
+  let where = "";
+  try {
+    // The host only: a location's path and query may carry tokens that do not belong in the log.
+    if (location) where = ` to ${new URL(location, response.url || "http://same-host.invalid").host}`;
+  } catch {
+    where = " to an invalid location";
+  }
+  return `${ref}: upstream answered ${response.status} (a redirect${where}): redirects are not followed`;
+}
+
 interface Helpers {
   started: number;
   headersMs: number;
@@ -177,27 +197,33 @@ interface Helpers {
 
 /** A whole JSON body: a non-stream request, or an upstream that answered a stream request with JSON. */
 async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): Promise<AttemptRun> {
-  const text = await response.text();
+  const limit = setup.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const read = await readBounded(response, limit);
+  if (!read.ok) {
+    const errorText = `${setup.target.ref}: response body passed limits.maxUpstreamBodyBytes (${limit} bytes, decompressed): read cancelled`;
+    return h.fail("bad_response", response.status, { errorText }, response.headers);
+  }
+  const text = read.text;
   let body: unknown;
   try {
     body = JSON.parse(text);
     if (setup.provider.parseResponse) body = setup.provider.parseResponse(body, setup.target, setup.body);
   } catch {
-    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: response is not JSON: ${text.slice(0, 200)}` }, response.headers);
+    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: response is not JSON: ${text.slice(0, 200)}`, body: text }, response.headers);
   }
   const error = errorIn(body);
-  if (error) return h.fail("error_body", response.status, { errorText: error.message, errorCode: error.code }, response.headers);
+  if (error) return h.fail("error_body", response.status, { errorText: error.message, errorCode: error.code, body: text }, response.headers);
   if (setup.stream) {
-    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: asked for a stream, got a JSON body` }, response.headers);
+    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: asked for a stream, got a JSON body`, body: text }, response.headers);
   }
   const facts = completionFacts(body);
   if (facts.choices === 0 || (facts.text === "" && !facts.toolCalls)) {
-    return h.fail("empty", response.status, { errorText: `${setup.target.ref}: empty completion` }, response.headers);
+    return h.fail("empty", response.status, { errorText: `${setup.target.ref}: empty completion`, body: text }, response.headers);
   }
   h.close(true);
   const totalMs = setup.now() - h.started;
   return {
-    outcome: { ok: true, status: response.status, headers: response.headers, text: facts.text.slice(0, 2000), timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },
+    outcome: { ok: true, status: response.status, headers: response.headers, text: facts.text.slice(0, 2000), body: text, timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },
     json: setup.provider.parseResponse ? JSON.stringify(body) : text,
     usage: facts.usage,
     toolCalls: facts.toolCalls,
@@ -224,7 +250,7 @@ async function readUntilFirstContent(
     for (const item of items) {
       if (item.error) {
         upstream.cancel();
-        return h.fail("error_body", response.status, { errorText: item.error.message, errorCode: item.error.code }, response.headers);
+        return h.fail("error_body", response.status, { errorText: item.error.message, errorCode: item.error.code, body: item.data }, response.headers);
       }
       held.push(item);
       text += item.facts.text;

@@ -26,6 +26,7 @@ export async function callDirect(config: ResolvedConfig, deps: Pick<PipelineDeps
     clientSignal: options.signal,
     now,
     fetch: deps.fetch,
+    maxBodyBytes: config.limits.maxUpstreamBodyBytes,
   });
   if (!run.outcome.ok || run.json === undefined) throw new Error(`${ref}: ${run.outcome.errorText ?? run.outcome.errorClass ?? run.outcome.status}`);
   const body = JSON.parse(run.json) as { choices?: { message?: { content?: unknown } }[] };

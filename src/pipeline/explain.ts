@@ -7,7 +7,7 @@ import { GatewayError } from "../errors.ts";
 import { parseChatRequest } from "./accept.ts";
 import { chooseRoute, tierTargets } from "./route.ts";
 import { refineTier } from "./stages.ts";
-import { latestUserText } from "./message-text.ts";
+import { classifierView } from "./message-text.ts";
 import { healthyFirst, orderByStrategy } from "../routing/strategies.ts";
 import type { PipelineDeps } from "./state.ts";
 import type { ResolvedConfig, Timeouts } from "../config/types.ts";
@@ -42,12 +42,12 @@ export interface Explanation {
 const NO_UPSTREAM = "explain does not call upstream models";
 
 export async function explainRequest(rawBody: unknown, config: ResolvedConfig, deps: Pick<PipelineDeps, "clock" | "random" | "log" | "health" | "usage" | "conversations">): Promise<Explanation> {
-  const body = parseChatRequest(typeof rawBody === "string" ? rawBody : JSON.stringify(rawBody));
+  const body = parseChatRequest(typeof rawBody === "string" ? rawBody : JSON.stringify(rawBody), config.limits);
   let askedModel = false;
   const ctx: RequestContext = {
     id: "explain",
     body,
-    text: latestUserText(body.messages),
+    ...classifierView(body.messages),
     requestedModel: body.model,
     clock: deps.clock,
     random: deps.random,

@@ -9,7 +9,7 @@
  */
 import { GatewayError } from "../errors.ts";
 import { notifyAll } from "../plugin/runner.ts";
-import { latestUserText } from "./message-text.ts";
+import { classifierView } from "./message-text.ts";
 import { parseChatRequest } from "./accept.ts";
 import { chooseRoute, tierTargets } from "./route.ts";
 import { classify, orderCandidates, refineTier, runGuards } from "./stages.ts";
@@ -41,7 +41,7 @@ export class Pipeline {
     const id = this.deps.newId();
     let state: RequestState | undefined;
     try {
-      const body = parseChatRequest(call.body);
+      const body = parseChatRequest(call.body, config.limits);
       const ctx = this.context(id, body, call.signal, config);
       state = await this.route(ctx, body, config, call.client ?? {});
       state.rawBody = call.body;
@@ -56,7 +56,7 @@ export class Pipeline {
     const { clock, random, log } = this.deps;
     const complete: RequestContext["complete"] = (request, options) => callDirect(config, this.deps, request, { ...options, signal });
     const health: RequestContext["health"] = (ref) => this.deps.health.view(ref, clock.now());
-    return { id, body, text: latestUserText(body.messages), requestedModel: body.model, clock, random, log, signal, complete, health };
+    return { id, body, ...classifierView(body.messages), requestedModel: body.model, clock, random, log, signal, complete, health };
   }
 
   /** Stages 1 (guards) to 4: which tier, and which targets in which order. */
@@ -169,7 +169,8 @@ export class Pipeline {
     state.toolCalls = end.toolCalls;
     if (end.malformed > 0) this.deps.log.warn("dropped malformed stream events", { requestId: state.ctx.id, count: end.malformed });
     const status = end.result === "complete" ? 200 : end.result === "client_gone" ? 499 : 502;
-    this.complete(state, status, end.error, overhead, end.response);
+    const error = end.error ?? (end.result === "client_gone" ? { code: "client_closed", message: "the client disconnected during the stream" } : undefined);
+    this.complete(state, status, error, overhead, end.response);
   }
 
   private complete(state: RequestState, status: number, error?: { code: string; message: string }, overhead = overheadMs(state), response?: CompletionSummary["response"]): void {
@@ -207,7 +208,7 @@ export class Pipeline {
       error instanceof GatewayError
         ? error
         : gone
-          ? new GatewayError("invalid_request", "client disconnected")
+          ? new GatewayError("client_closed", "the client disconnected before the answer was sent")
           : new GatewayError("internal_error", "The gateway failed to handle this request; see its log for details.");
     if (!(error instanceof GatewayError) && !gone) this.deps.log.error("unexpected pipeline error", { requestId: id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     if (state) this.complete(state, gone ? 499 : gatewayError.status, { code: gatewayError.code, message: gatewayError.message });

@@ -68,8 +68,18 @@ export interface RequestContext {
   id: string;
   /** The body as the client sent it (after parsing). Treat as read-only. */
   body: ChatRequest;
-  /** The text of the latest user message (string parts joined), what most classifiers look at. */
+  /**
+   * The text of the latest user message (string parts joined), what most classifiers look at. Bounded:
+   * a long message keeps its first 12,000 and last 4,000 characters (`CLASSIFIER_VIEW`), so reading it
+   * costs the same for a 20 KB and a 10 MB prompt.
+   */
   text: string;
+  /**
+   * The conversation as classifiers should read it (treat as read-only): its first 2 and last 14
+   * messages plus the latest user message, each with its text bounded like `text`. The same messages as
+   * `body.messages` when the conversation is short; `body.messages` stays whole for what is forwarded.
+   */
+  messages: ChatMessage[];
   /** The model name the client asked for. */
   requestedModel: string;
   clock: Clock;
@@ -157,6 +167,11 @@ export interface AttemptOutcome {
   errorText?: string;
   /** For a healthy answer: its first content (stream) or its content (non-stream), for keyword rules. */
   text?: string;
+  /**
+   * The response body as read: a non-streamed answer (whole), or an error status's body (at most
+   * 8 KiB). What the request log keeps of an attempt that was not accepted.
+   */
+  body?: string;
   /** Wait the upstream asked for (`retry-after-ms` or `Retry-After`), in ms. */
   retryAfterMs?: number;
   /** Milliseconds from attempt start to response headers, to first content, and to the outcome. */
@@ -224,6 +239,12 @@ export interface AttemptSummary {
   status: number;
   errorClass?: ErrorClass;
   reason: string;
+  /**
+   * For an attempt that was not accepted: what the upstream sent that it was judged on, its body or a
+   * stream's first events (one `data` per line), at most 8 KiB. The request log keeps it as
+   * `logging.bodies` allows (none: dropped; truncated: 2,000 characters).
+   */
+  body?: string;
 }
 
 export interface Usage {

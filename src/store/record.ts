@@ -43,10 +43,39 @@ export function costOf(config: Pick<ResolvedConfig, "pricing">, model: { ref: st
   return (prompt * price.input + (completion ?? 0) * price.output) / 1_000_000;
 }
 
-function body(value: unknown, mode: ResolvedConfig["logging"]["bodies"]): string | null {
+/** Room kept under the cap for the cut marker, so a cut body with its marker stays within the cap. */
+const CUT_MARKER_BYTES = 96;
+
+/**
+ * `text` if its UTF-8 form fits in `maxBytes`, else its longest prefix that fits (never splitting a
+ * character) followed by a marker saying it was cut and how long it was.
+ */
+export function capBody(text: string, maxBytes: number): string {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most bodies pass here without being encoded.
+  if (text.length * 3 <= maxBytes) return text;
+  // encodeInto writes whole characters only and stops where the buffer is full: no split character.
+  const encoder = new TextEncoder();
+  if (encoder.encodeInto(text, new Uint8Array(maxBytes)).read === text.length) return text;
+  const { read } = encoder.encodeInto(text, new Uint8Array(Math.max(0, maxBytes - CUT_MARKER_BYTES)));
+  return `${text.slice(0, read)}…[cut by logging.maxBodyBytes: ${text.length} characters in all]`;
+}
+
+function body(value: unknown, logging: ResolvedConfig["logging"], mode = logging.bodies): string | null {
   if (mode === "none" || value === undefined) return null;
   const text = typeof value === "string" ? value : JSON.stringify(value);
-  return mode === "truncated" && text.length > TRUNCATED_BODY_CHARS ? `${text.slice(0, TRUNCATED_BODY_CHARS)}…` : text;
+  const kept = mode === "truncated" && text.length > TRUNCATED_BODY_CHARS ? `${text.slice(0, TRUNCATED_BODY_CHARS)}…` : text;
+  return capBody(kept, logging.maxBodyBytes);
+}
+
+/** The attempt trace as the row keeps it: each rejected attempt's body only as far as `mode` allows. */
+function trace(attempts: CompletionSummary["attempts"], logging: ResolvedConfig["logging"], mode: ResolvedConfig["logging"]["bodies"]): string {
+  const kept = attempts.map((attempt) => {
+    if (attempt.body === undefined) return attempt;
+    const { body: text, ...rest } = attempt;
+    const cut = body(text, logging, mode);
+    return cut === null ? rest : { ...rest, body: cut };
+  });
+  return JSON.stringify(kept);
 }
 
 /** The row for a summary; `withBodies: false` when the writer shed the bodies under overload. */
@@ -69,14 +98,14 @@ export function toRow(summary: CompletionSummary, config: ResolvedConfig, withBo
     ttftMs: summary.firstTokenAt !== undefined ? summary.firstTokenAt - summary.startedAt : null,
     overheadMs: summary.overheadMs,
     attempts: summary.attempts.length,
-    attemptTrace: JSON.stringify(summary.attempts),
+    attemptTrace: trace(summary.attempts, config.logging, mode),
     promptTokens: t.prompt ?? null,
     completionTokens: t.completion ?? null,
     tokenSource: t.source ?? null,
     costUsd: costOf(config, summary.target, t.prompt, t.completion) ?? null,
     stream: summary.stream,
     promptPreview: summary.request.text.slice(0, 200),
-    requestBody: body(summary.requestText ?? summary.request.body, mode),
-    responseBody: body(summary.response, mode),
+    requestBody: body(summary.requestText ?? summary.request.body, config.logging, mode),
+    responseBody: body(summary.response, config.logging, mode),
   };
 }

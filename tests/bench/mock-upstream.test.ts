@@ -433,6 +433,63 @@ describe("faults", () => {
   });
 });
 
+describe("body faults (mock-upstream/body-faults.ts)", () => {
+  test("hugeBody: a valid completion of `bytes` bytes of content", async () => {
+    const res = await chat("x?fault=hugeBody&bytes=300000");
+    const body = await res.json();
+    expect(body.object).toBe("chat.completion");
+    expect(body.choices[0].message.content).toBe("a".repeat(300_000));
+  });
+
+  test("endlessBody: never ends; a cancel is counted as the client giving up", async () => {
+    up.reset();
+    const res = await chat("x?fault=endlessBody");
+    const reader = res.body!.getReader();
+    let bytes = 0;
+    while (bytes < 1024 * 1024) bytes += (await reader.read()).value!.length;
+    await reader.cancel();
+    await waitFor(() => up.stats.aborted === 1);
+  });
+
+  test("gzipBomb: small on the wire, `mib` MiB once inflated", async () => {
+    const raw = await fetch(`${up.url}/chat/completions`, { method: "POST", body: JSON.stringify({ model: "x?fault=gzipBomb&mib=4", messages: [] }), decompress: false } as RequestInit);
+    expect(raw.headers.get("content-encoding")).toBe("gzip");
+    const wire = (await raw.arrayBuffer()).byteLength;
+    expect(wire).toBeLessThan(64 * 1024);
+    const inflated = Bun.gunzipSync(new Uint8Array(await (await fetch(`${up.url}/chat/completions`, { method: "POST", body: JSON.stringify({ model: "x?fault=gzipBomb&mib=4", messages: [] }), decompress: false } as RequestInit)).arrayBuffer()));
+    expect(inflated.length).toBe(4 * 1024 * 1024);
+    expect(new TextDecoder().decode(inflated.subarray(0, 40))).toStartWith('{"id":');
+  });
+
+  test("redirect: a 307 (or `status`) to the mock's redirect target, which records who followed", async () => {
+    up.reset();
+    const res = await chat("x?fault=redirect", { headers: {} });
+    // fetch follows by default: the 307 re-POSTs the body to the target, which answers
+    expect((await res.json()).choices[0].message.content).toBe("answered by the redirect target");
+    expect(up.stats.requests["__redirected:POST"]).toBe(1);
+    const manual = await fetch(`${up.url}/chat/completions`, { method: "POST", body: JSON.stringify({ model: "x?fault=redirect&status=302", messages: [] }), redirect: "manual" });
+    expect(manual.status).toBe(302);
+    expect(manual.headers.get("location")).toEndWith("/__redirected/v1/chat/completions");
+    await chat("x?fault=redirect&status=302");
+    expect(up.stats.requests["__redirected:GET"]).toBe(1); // a 302 is followed as a GET
+  });
+
+  test("redirectLoop: a 307 back to the same URL", async () => {
+    const res = await fetch(`${up.url}/chat/completions`, { method: "POST", body: JSON.stringify({ model: "x?fault=redirectLoop", messages: [] }), redirect: "manual" });
+    expect(res.status).toBe(307);
+    expect(res.headers.get("location")).toBe(`${up.url}/chat/completions`);
+  });
+
+  test("longAnswer: a long rate limiter essay, streamed `words` words per event", async () => {
+    const plain = (await (await chat("x?fault=longAnswer")).json()).choices[0].message.content as string;
+    expect(plain.length).toBeGreaterThan(1500);
+    expect(plain).toStartWith("# Designing a distributed rate limiter");
+    const chunks = contents(await streamEvents(await chat("x?fault=longAnswer&words=6", { stream: true })));
+    expect(chunks.join("")).toBe(plain);
+    expect(chunks[0]).toBe("# Designing a distributed rate limiter\n\nA ");
+  });
+});
+
 describe("prefill continuation", () => {
   const ask = (content: string) => [{ role: "user", content: "go" }, { role: "assistant", content }];
 

@@ -5,6 +5,7 @@
  */
 import { applyPatch as applyPipelinePatch } from "../../src/pipeline/attempt-loop.ts";
 import { firstAnswer, firstAnswerAsync } from "../../src/plugin/runner.ts";
+import { classifierView } from "../../src/pipeline/message-text.ts";
 import type {
   AttemptInfo,
   AttemptOutcome,
@@ -105,6 +106,7 @@ export function requestContext(options: ContextOptions): RequestContext {
     id: "req_test",
     body: { model, messages },
     text: options.text,
+    messages: classifierView(messages).messages,
     requestedModel: model,
     clock: fixedClock(options.at ?? "12:00", options.nowMs),
     random: seededRandom(options.seed ?? 1),
@@ -145,13 +147,15 @@ export interface AttemptOptions {
   nowMs?: number;
   stream?: boolean;
   log?: Logger;
+  /** The request's latest user text (default "hello"). */
+  prompt?: string;
 }
 
 /** An attempt on a target, with a fixed backoff and deadline, inside a request whose clock reads `nowMs`. */
 export function attempt(options: AttemptOptions = {}): AttemptInfo {
   const nowMs = options.nowMs ?? FIXED_NOW;
   const backoff = options.backoffMs ?? 250;
-  const request = requestContext({ text: "hello", nowMs, log: options.log });
+  const request = requestContext({ text: options.prompt ?? "hello", nowMs, log: options.log });
   return {
     target: options.target ?? target("openai/gpt-4o-mini"),
     number: options.number ?? options.onTarget ?? 1,

@@ -10,7 +10,7 @@ import { mockReply, startMockUpstream, type MockUpstream } from "../../bench/moc
 import { contentChunks } from "../../bench/mock-upstream/wire.ts";
 import { startSplitProxy, type SplitProxy } from "../../bench/split-proxy.ts";
 import { ROOT, rawStream, startHarness, type Harness } from "../helpers/gateway-harness.ts";
-import { getLog } from "../../src/store/queries/logs.ts";
+import { loggedRequest } from "../helpers/request-log.ts";
 
 let h: Harness;
 let behindProxy: MockUpstream;
@@ -129,7 +129,7 @@ for (const p of PROTOCOLS) {
       expect(got.content).toBe(contentChunks(TOKENS).slice(0, 2).join(""));
       expect(got.done).toBe(false);
       expect(got.error?.code).toBe("stream_stalled");
-      const row = await logged(headers.get("x-request-id")!);
+      const row = await loggedRequest(h, headers.get("x-request-id")!);
       expect(row.status).toBe(502);
       expect(row.attemptTrace).toMatchObject([{ target: `${p}/stallpings?fault=stall&afterChunks=2&holdPingMs=40&wire=events`, outcome: "cut" }]);
     });
@@ -143,47 +143,12 @@ for (const p of PROTOCOLS) {
   });
 }
 
-/** The request's log row, once the writer has stored it. */
-async function logged(id: string) {
-  for (let i = 0; i < 200; i++) {
-    const row = getLog(h.running.gateway.store!, id);
-    if (row) return row;
-    await Bun.sleep(5);
-  }
-  throw new Error(`request ${id} was never logged`);
-}
-
-for (const p of PROTOCOLS) {
-  describe(`${p}: faults on streams read in halves`, () => {
-    for (const fault of Object.keys(TRUNCATIONS)) {
-      test(`${fault} after the first content: the in-band ${TRUNCATION_CODES[fault]} error, no [DONE]`, async () => {
-        const got = read((await stream(`${p}_${fault}`)).text);
-        expect(got.content).toBe(contentChunks(TOKENS).slice(0, 2).join(""));
-        expect(got.done).toBe(false);
-        expect(got.error?.code).toBe(TRUNCATION_CODES[fault]);
-      });
-    }
-
-    test("an error as the first event: retried once like a 503, then the fallback answers, invisibly", async () => {
-      const { headers, text } = await stream(`${p}_firsterror`);
-      expect(read(text)).toEqual({ content: mockReply(TOKENS), done: true, error: undefined });
-      expect(headers.get("x-gateway-attempts")).toBe("3");
-    });
-
-    test("keep-alives before the first token do not count as one: the first-token budget fails over", async () => {
-      const { headers, text } = await stream(`${p}_slowpings`);
-      expect(read(text)).toEqual({ content: mockReply(TOKENS), done: true, error: undefined });
-      expect(headers.get("x-gateway-model")).toBe(`oai/fb-slowp-${p}?tokens=${TOKENS}`);
-    });
-  });
-}
-
 describe("an event stream line longer than limits.maxSseLineBytes", () => {
   test("before the first content: the attempt fails as an upstream fault and the fallback answers, invisibly", async () => {
     const { headers, text } = await stream("longBefore");
     expect(read(text)).toEqual({ content: mockReply(TOKENS), done: true, error: undefined });
     expect(headers.get("x-gateway-model")).toBe(`oai/fb-long?tokens=${TOKENS}`);
-    const row = await logged(headers.get("x-request-id")!);
+    const row = await loggedRequest(h, headers.get("x-request-id")!);
     expect(row.attemptTrace).toMatchObject([{ errorClass: "bad_response" }, { outcome: "accepted" }]);
   });
 

@@ -81,6 +81,25 @@ describe("errorKeywordRetry", () => {
     expect(judgeWith(once, okText("overloaded"), on(2))?.action).toBe("failover");
   });
 
+  test("a long answer that discusses a keyword is no evidence of an error", () => {
+    const essay = `# Designing a distributed rate limiter\n\n${"A token bucket per key holds the rate limit. ".repeat(20)}`;
+    expect(judgeWith(rule, okText(essay), on())).toBeUndefined();
+  });
+
+  test("a short answer about what the prompt asked is no evidence either: it echoes the question's words", () => {
+    const asked = attempt({ prompt: "Design a distributed rate limiter", backoffMs: BACKOFF });
+    const echo = 'This is a simulated answer from large. You asked: "Design a distributed rate limiter".';
+    expect(judgeWith(rule, okText(echo), asked)).toBeUndefined();
+    // a stream's first event about the topic (a heading) is not an error either
+    expect(judgeWith(rule, okText("# Designing a distributed rate limiter\n\nA "), asked)).toBeUndefined();
+  });
+
+  test("a keyword the prompt does not use still marks a short answer, and an error body always counts", () => {
+    const asked = attempt({ prompt: "Design a distributed rate limiter", backoffMs: BACKOFF });
+    expect(judgeWith(rule, okText("Upstream overloaded, rate limit reached"), asked)?.action).toBe("failover");
+    expect(judgeWith(rule, errorText(503, "rate limit reached for this key"), asked)?.action).toBe("failover");
+  });
+
   test("an empty keyword list is refused when the factory is called", () => {
     expect(() => errorKeywordRetry({ keywords: [] })).toThrow(/keywords/);
   });

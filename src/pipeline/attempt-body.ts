@@ -1,0 +1,16 @@
+/**
+ * What the request log keeps of an attempt that was not accepted: the body or first events it was
+ * judged on, so a rejected answer (an error in disguise, or a healthy one a rule got wrong) can be read
+ * afterwards. Cut here, at the source, so no attempt holds on to a large body until the row is written.
+ */
+import type { AttemptRun } from "./attempt.ts";
+
+/** Characters kept of a rejected attempt's body or first events. */
+export const ATTEMPT_BODY_CHARS = 8 * 1024;
+
+/** The body (non-stream) or first events (stream, one `data` per line) of `run`, cut to `ATTEMPT_BODY_CHARS`. */
+export function attemptBody(run: AttemptRun): string | undefined {
+  const text = run.stream ? run.stream.held.map((item) => item.data).join("\n") : run.outcome.body;
+  if (text === undefined || text === "") return undefined;
+  return text.length > ATTEMPT_BODY_CHARS ? `${text.slice(0, ATTEMPT_BODY_CHARS)}…` : text;
+}

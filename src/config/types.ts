@@ -113,9 +113,13 @@ export interface GatewayConfigInput {
     windowMs?: number;
     /** Failures in a row that open a target's circuit (default 5; 0: never by count). */
     openAfterFailures?: number;
-    /** Cooldown when failures in a row open the circuit; doubled after each failed probe (default 30 000). */
+    /** Cooldown when failures in a row open the circuit; doubled after each failed probe (default 10 000). */
     openCooldownMs?: number;
-    /** Longest cooldown a failed probe can grow to (default 600 000). */
+    /**
+     * Longest cooldown the gateway sets by itself (failures in a row, failed probes): a target that
+     * recovers is probed again at least this often (default 20 000). A Retry-After and the auth and
+     * rate-limit cooldowns are not capped by it.
+     */
     maxCooldownMs?: number;
   };
   logging?: {

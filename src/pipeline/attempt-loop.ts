@@ -8,6 +8,7 @@ import { firstAnswer, notifyAll } from "../plugin/runner.ts";
 import { matchesTarget } from "../plugin/match.ts";
 import { defaultDecision, healthEffect } from "./default-judge.ts";
 import { runAttempt, type AttemptRun } from "./attempt.ts";
+import { followSignal, pendingProbeRun, withinBudget } from "./probe.ts";
 import type { RequestState } from "./state.ts";
 import type { AttemptInfo, AttemptOutcome, BodyPatch, ChatRequest, Decision, Target } from "../plugin/types.ts";
 
@@ -58,26 +59,60 @@ export function attemptInfo(state: RequestState, target: Target, onTarget: numbe
   };
 }
 
-/** Runs one attempt and judges it; records it in the state and the target's health. */
+/**
+ * Runs one attempt and judges it; records it in the state and the target's health. A half-open
+ * target's probe gets one attempt (a failed probe is not retried) and the request waits for it at most
+ * `connectMs` (`probe.ts`).
+ */
 export async function attemptOnce(state: RequestState, target: Target, info: AttemptInfo, body: ChatRequest): Promise<{ run: AttemptRun; decision: Decision }> {
-  const { deps, config } = state;
-  const provider = config.providers[target.provider];
+  const { deps } = state;
   const startedAt = deps.clock.now();
-  deps.health.beginAttempt(target.ref, startedAt);
+  const probe = deps.health.beginAttempt(target.ref, startedAt);
+  try {
+    return await attemptAndJudge(state, target, info, body, { startedAt, probe });
+  } catch (error) {
+    // A probe that ends without a verdict (the client left) frees its slot: the next request probes.
+    if (probe) deps.health.record(target.ref, deps.clock.now(), { ok: false, penalty: 0, reason: "probe abandoned: the client went away" });
+    throw error;
+  }
+}
+
+async function attemptAndJudge(state: RequestState, target: Target, info: AttemptInfo, body: ChatRequest, at: { startedAt: number; probe: boolean }): Promise<{ run: AttemptRun; decision: Decision }> {
+  const { deps, config } = state;
   info.body = await adaptBody(state, body, info);
-  const run = await runAttempt({
-    provider,
+  const follower = at.probe ? followSignal(state.ctx.signal) : undefined;
+  const attempt = runAttempt({
+    provider: config.providers[target.provider],
     target,
     body: info.body,
     stream: state.stream,
     timeouts: state.timeouts,
     deadline: state.deadline,
-    clientSignal: state.ctx.signal,
+    clientSignal: follower?.signal ?? state.ctx.signal,
     now: () => deps.clock.now(),
     fetch: deps.fetch,
   });
+  const settled = follower ? await withinBudget(attempt, state.timeouts.connectMs, deps.clock) : await attempt;
+  if (!settled) {
+    follower?.detach();
+    settleInBackground(state, target, info, attempt);
+    const run = pendingProbeRun(target.ref, state.timeouts.connectMs, deps.clock.now() - at.startedAt);
+    return { run, decision: trace(state, target, at.startedAt, run, { action: "failover", reason: run.outcome.errorText ?? "probe pending" }) };
+  }
+  const run = settled;
+  let decision = judge(state, run.outcome, info);
+  if (at.probe && decision.action === "retry") decision = { ...decision, action: "failover", reason: `${decision.reason}; not retried: it was the half-open probe` };
+  trace(state, target, at.startedAt, run, decision);
+  const now = deps.clock.now();
+  deps.health.record(target.ref, now, healthEffect(run.outcome, decision, state.stream));
+  if (decision.action === "accept") deps.usage.record(state.tier, target.ref, now);
+  notifyAll(config.hooks.observers, "onAttempt", (p) => p.onAttempt?.(run.outcome, info), deps.log);
+  return { run, decision };
+}
+
+/** Adds the attempt to the request's trace; returns the decision. */
+function trace(state: RequestState, target: Target, startedAt: number, run: AttemptRun, decision: Decision): Decision {
   state.waitedMs += run.outcome.timings.totalMs;
-  const decision = judge(state, run.outcome, info);
   state.attempts.push({
     target: target.ref,
     startedAt,
@@ -87,11 +122,20 @@ export async function attemptOnce(state: RequestState, target: Target, info: Att
     errorClass: run.outcome.errorClass,
     reason: decision.reason,
   });
-  const now = deps.clock.now();
-  deps.health.record(target.ref, now, healthEffect(run.outcome, decision, state.stream));
-  if (decision.action === "accept") deps.usage.record(state.tier, target.ref, now);
-  notifyAll(config.hooks.observers, "onAttempt", (p) => p.onAttempt?.(run.outcome, info), deps.log);
-  return { run, decision };
+  return decision;
+}
+
+/** A probe the request stopped waiting for: its outcome, when it comes, decides the circuit. */
+function settleInBackground(state: RequestState, target: Target, info: AttemptInfo, attempt: Promise<AttemptRun>): void {
+  const { deps } = state;
+  attempt.then(
+    (run) => {
+      const decision = judge(state, run.outcome, info);
+      run.discard();
+      deps.health.record(target.ref, deps.clock.now(), healthEffect(run.outcome, decision, state.stream));
+    },
+    () => deps.health.record(target.ref, deps.clock.now(), { ok: false, penalty: 0, reason: "probe abandoned" }),
+  );
 }
 
 function judge(state: RequestState, outcome: AttemptOutcome, info: AttemptInfo): Decision {

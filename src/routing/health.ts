@@ -2,7 +2,7 @@
  * Health of each target ("provider/model"): its failure rate over a decaying window (the score), a
  * severity penalty, latency and time-to-first-token averages, and a circuit per target:
  *   closed ──(cooldown: 429 / 401 / N failures in a row)──▶ open ──(cooldown over)──▶ half_open
- *   half_open ──(probe succeeds)──▶ closed;  half_open ──(probe fails)──▶ open (cooldown doubled)
+ *   half_open ──(probe succeeds)──▶ closed;  half_open ──(probe fails)──▶ open (cooldown doubled, capped)
  * A success does not erase failures: a model failing a third of its attempts keeps a third of its
  * window failed, whatever it answers in between. Old attempts fade, so no failure bans a model for good.
  * Behind an interface so a shared store (Redis) can replace this in-process one (DESIGN §12).
@@ -21,9 +21,9 @@ export interface HealthSettings {
   windowMs: number;
   /** Consecutive failures that open the circuit (default 5; 0 = never by count). */
   openAfterFailures: number;
-  /** Cooldown when failures in a row open the circuit; doubled after each failed probe (default 30 000). */
+  /** Cooldown when failures in a row open the circuit; doubled after each failed probe (default 10 000). */
   openCooldownMs: number;
-  /** Longest cooldown a failed probe can grow to (default 600 000). */
+  /** Longest cooldown the gateway sets by itself (failures in a row, failed probes) (default 20 000). */
   maxCooldownMs: number;
 }
 
@@ -71,8 +71,11 @@ export interface HealthRegistry {
   view(ref: string, now: number): HealthView;
   /** For ordering: "ready" (closed), "probe" (half-open, probe free: try it), "cooling" (open or probe taken). */
   availability(ref: string, now: number): "ready" | "probe" | "cooling";
-  /** An attempt on `ref` starts: a half-open target's probe is now taken. */
-  beginAttempt(ref: string, now: number): void;
+  /**
+   * An attempt on `ref` starts. True when it is the half-open target's probe (now taken: the others
+   * wait for its verdict); the caller must then `record` its outcome, a penalty-0 one if it has none.
+   */
+  beginAttempt(ref: string, now: number): boolean;
   record(ref: string, now: number, effect: AttemptEffect): void;
   /** The target's cooldown, if it is in one at `now`. */
   cooldownOf(ref: string, now: number): { until: number; reason: string } | undefined;
@@ -143,11 +146,12 @@ export class MemoryHealthRegistry implements HealthRegistry {
     return "cooling";
   }
 
-  beginAttempt(ref: string, now: number): void {
+  beginAttempt(ref: string, now: number): boolean {
     const record = this.map.get(ref);
-    if (!record || this.state(record, now) !== "half_open" || this.probing.has(ref)) return;
+    if (!record || this.state(record, now) !== "half_open" || this.probing.has(ref)) return false;
     this.probing.add(ref);
     this.log?.info(`circuit ${ref}: probing`, { after: record.cooldownReason });
+    return true;
   }
 
   record(ref: string, now: number, effect: AttemptEffect): void {
@@ -188,11 +192,15 @@ export class MemoryHealthRegistry implements HealthRegistry {
     if (cooldownMs > 0) this.open(ref, record, now, now + cooldownMs, wasProbe ? `probe failed: ${effect.reason}` : effect.reason);
   }
 
-  /** The cooldown the gateway sets by itself after a failure: doubled after a failed probe, or opened after N failures in a row. */
+  /**
+   * The cooldown the gateway sets by itself after a failure: doubled after a failed probe, opened after
+   * N failures in a row; both capped at `maxCooldownMs`, so a target that recovers is probed again at
+   * least that often (an upstream's Retry-After and the configured auth/rate-limit cooldowns are not).
+   */
   private ownCooldownMs(record: HealthRecord, wasProbe: boolean): number | undefined {
     const settings = this.settings();
     if (wasProbe) return Math.min(settings.maxCooldownMs, Math.max(record.lastCooldownMs, settings.openCooldownMs) * 2);
-    if (settings.openAfterFailures > 0 && record.consecutiveFailures >= settings.openAfterFailures && !record.tripped) return settings.openCooldownMs;
+    if (settings.openAfterFailures > 0 && record.consecutiveFailures >= settings.openAfterFailures && !record.tripped) return Math.min(settings.maxCooldownMs, settings.openCooldownMs);
     return undefined;
   }
 

@@ -49,6 +49,8 @@ export class Gateway {
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
   private readonly stopRetention?: () => void;
   private readonly stopHealthPersistence?: () => void;
+  /** Aborted by `endInFlight`: every upstream call listens to it. */
+  private readonly stopping = new AbortController();
 
   constructor(options: GatewayOptions) {
     this.live = options.live;
@@ -84,7 +86,6 @@ export class Gateway {
     this.pipeline = new Pipeline({
       clock,
       random: Math.random,
-      fetch: (url, init) => fetch(url, init),
       newId: () => `req_${crypto.randomUUID().replaceAll("-", "")}`,
       log: options.log,
       health: this.health,
@@ -92,7 +93,18 @@ export class Gateway {
       conversations: new ConversationMemory(),
       record,
       ...options.deps,
+      fetch: stoppable(options.deps?.fetch ?? ((url, init) => fetch(url, init)), this.stopping.signal),
     });
+  }
+
+  /**
+   * Ends what is still in flight at shutdown: every upstream call is aborted with `reason`, so a stream
+   * ends with an in-band error naming it and a request waiting on an upstream fails over to nothing and
+   * answers 502; each still gets its row. Health is saved first: these failures are not the targets'.
+   */
+  endInFlight(reason: string): void {
+    this.stopHealthPersistence?.();
+    this.stopping.abort(new Error(reason));
   }
 
   /** How a request would be routed, without calling any upstream (POST /api/explain). */
@@ -129,4 +141,11 @@ export class Gateway {
     await this.writer?.close();
     this.store?.close();
   }
+}
+
+type Fetch = PipelineDeps["fetch"];
+
+/** `fetch` whose calls also end when `stop` aborts (the shutdown), whatever signal each call has. */
+function stoppable(base: Fetch, stop: AbortSignal): Fetch {
+  return (url, init) => base(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, stop]) : stop });
 }

@@ -59,17 +59,27 @@ export function attemptInfo(state: RequestState, target: Target, onTarget: numbe
   };
 }
 
+/** Attempts one request may make in all (its tier's limit, else the config's). */
+export function attemptLimit(state: RequestState): number {
+  return state.config.tiers[state.tier]?.maxAttempts ?? state.config.retry.maxAttempts;
+}
+
+/** True when another candidate could still take the request after `target` (within the attempt limit). */
+function hasFallback(state: RequestState, target: Target): boolean {
+  return state.candidates.indexOf(target) < state.candidates.length - 1 && state.attempts.length + 1 < attemptLimit(state);
+}
+
 /**
  * Runs one attempt and judges it; records it in the state and the target's health. A half-open
- * target's probe gets one attempt (a failed probe is not retried) and the request waits for it at most
- * `connectMs` (`probe.ts`).
+ * target's probe, when another candidate can take over, gets one attempt (a failed probe is not
+ * retried) and the request waits for it at most `connectMs` (`probe.ts`).
  */
 export async function attemptOnce(state: RequestState, target: Target, info: AttemptInfo, body: ChatRequest): Promise<{ run: AttemptRun; decision: Decision }> {
   const { deps } = state;
   const startedAt = deps.clock.now();
   const probe = deps.health.beginAttempt(target.ref, startedAt);
   try {
-    return await attemptAndJudge(state, target, info, body, { startedAt, probe });
+    return await attemptAndJudge(state, target, info, body, { startedAt, probe, bounded: probe && hasFallback(state, target) });
   } catch (error) {
     // A probe that ends without a verdict (the client left) frees its slot: the next request probes.
     if (probe) deps.health.record(target.ref, deps.clock.now(), { ok: false, penalty: 0, reason: "probe abandoned: the client went away" });
@@ -77,10 +87,17 @@ export async function attemptOnce(state: RequestState, target: Target, info: Att
   }
 }
 
-async function attemptAndJudge(state: RequestState, target: Target, info: AttemptInfo, body: ChatRequest, at: { startedAt: number; probe: boolean }): Promise<{ run: AttemptRun; decision: Decision }> {
+/** `probe`: the attempt is the half-open target's probe; `bounded`: another candidate can take over from it. */
+interface AttemptKind {
+  startedAt: number;
+  probe: boolean;
+  bounded: boolean;
+}
+
+async function attemptAndJudge(state: RequestState, target: Target, info: AttemptInfo, body: ChatRequest, at: AttemptKind): Promise<{ run: AttemptRun; decision: Decision }> {
   const { deps, config } = state;
   info.body = await adaptBody(state, body, info);
-  const follower = at.probe ? followSignal(state.ctx.signal) : undefined;
+  const follower = at.bounded ? followSignal(state.ctx.signal) : undefined;
   const attempt = runAttempt({
     provider: config.providers[target.provider],
     target,
@@ -101,7 +118,7 @@ async function attemptAndJudge(state: RequestState, target: Target, info: Attemp
   }
   const run = settled;
   let decision = judge(state, run.outcome, info);
-  if (at.probe && decision.action === "retry") decision = { ...decision, action: "failover", reason: `${decision.reason}; not retried: it was the half-open probe` };
+  if (at.bounded && decision.action === "retry") decision = { ...decision, action: "failover", reason: `${decision.reason}; not retried: it was the half-open probe` };
   trace(state, target, at.startedAt, run, decision);
   const now = deps.clock.now();
   deps.health.record(target.ref, now, healthEffect(run.outcome, decision, state.stream));
@@ -164,7 +181,7 @@ function finalError(state: RequestState, last: { outcome: AttemptOutcome; decisi
 
 export async function attemptLoop(state: RequestState): Promise<Accepted> {
   const { deps } = state;
-  const limit = state.config.tiers[state.tier]?.maxAttempts ?? state.config.retry.maxAttempts;
+  const limit = attemptLimit(state);
   let allowed: ((t: Target) => boolean) | undefined;
   let last: { outcome: AttemptOutcome; decision: Decision } | undefined;
   for (let index = 0; index < state.candidates.length; index++) {

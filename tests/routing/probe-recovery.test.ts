@@ -19,6 +19,7 @@ const FLAPPY = "a/primary?fault=flap&downMs=60000";
 const DEAD = "a/dead?fault=status&status=503";
 const SILENT = "a/silent?fault=hang";
 const SLOW = "a/slow?latencyMs=600";
+const SLOW_ALONE = "a/slow-alone?latencyMs=600";
 
 beforeAll(async () => {
   h = await startHarness({
@@ -33,6 +34,7 @@ beforeAll(async () => {
     dead: { models: ["${DEAD}", "b/backup"] },
     silent: { models: ["${SILENT}", "b/backup"] },
     slow: { models: ["${SLOW}", "b/backup"] },
+    alone: { models: ["${SLOW_ALONE}"] },
   },`,
   });
 });
@@ -110,4 +112,13 @@ test("a slow but healthy primary is not judged down by the probe's short wait", 
   expect(first.model).toBe("b/backup"); // the user did not wait for the 600 ms answer
   expect(await circuitOf(SLOW, "closed")).toBe("closed"); // the probe's answer came in the background
   expect((await ask("slow")).model).toBe(SLOW);
+});
+
+test("with no other target to take over, the request waits for its probe as for any attempt", async () => {
+  h.running.gateway.health.coolDown(SLOW_ALONE, clock.now() + 1_000, "test: set aside", clock.now());
+  advance(1_000);
+  const { model, summary } = await ask("alone");
+  expect(model).toBe(SLOW_ALONE);
+  expect(summary.attempts.map((a) => a.outcome)).toEqual(["accepted"]);
+  expect(h.running.gateway.health.view(SLOW_ALONE, clock.now()).state).toBe("closed");
 });

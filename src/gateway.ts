@@ -49,7 +49,7 @@ export class Gateway {
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
   private readonly stopRetention?: () => void;
   private readonly stopHealthPersistence?: () => void;
-  /** Aborted by `endInFlight`: every upstream call listens to it. */
+  /** Aborted by `endInFlight`: every upstream call listens to it (`PipelineDeps.stopping`). */
   private readonly stopping = new AbortController();
 
   constructor(options: GatewayOptions) {
@@ -86,14 +86,15 @@ export class Gateway {
     this.pipeline = new Pipeline({
       clock,
       random: Math.random,
+      fetch: (url, init) => fetch(url, init),
       newId: () => `req_${crypto.randomUUID().replaceAll("-", "")}`,
       log: options.log,
       health: this.health,
       usage: new UsageTracker(),
       conversations: new ConversationMemory(),
       record,
+      stopping: this.stopping.signal,
       ...options.deps,
-      fetch: stoppable(options.deps?.fetch ?? ((url, init) => fetch(url, init)), this.stopping.signal),
     });
   }
 
@@ -141,11 +142,4 @@ export class Gateway {
     await this.writer?.close();
     this.store?.close();
   }
-}
-
-type Fetch = PipelineDeps["fetch"];
-
-/** `fetch` whose calls also end when `stop` aborts (the shutdown), whatever signal each call has. */
-function stoppable(base: Fetch, stop: AbortSignal): Fetch {
-  return (url, init) => base(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, stop]) : stop });
 }

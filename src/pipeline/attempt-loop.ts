@@ -9,6 +9,7 @@ import { matchesTarget } from "../plugin/match.ts";
 import { defaultDecision, healthEffect } from "./default-judge.ts";
 import { runAttempt, type AttemptRun } from "./attempt.ts";
 import { followSignal, pendingProbeRun, withinBudget } from "./probe.ts";
+import { stoppableUpstream } from "./stopping.ts";
 import type { RequestState } from "./state.ts";
 import type { AttemptInfo, AttemptOutcome, BodyPatch, ChatRequest, Decision, Target } from "../plugin/types.ts";
 
@@ -98,8 +99,9 @@ async function attemptAndJudge(state: RequestState, target: Target, info: Attemp
   const { deps, config } = state;
   info.body = await adaptBody(state, body, info);
   const follower = at.bounded ? followSignal(state.ctx.signal) : undefined;
+  const upstream = stoppableUpstream(config.providers[target.provider], deps.fetch, deps.stopping);
   const attempt = runAttempt({
-    provider: config.providers[target.provider],
+    provider: upstream.provider,
     target,
     body: info.body,
     stream: state.stream,
@@ -107,7 +109,7 @@ async function attemptAndJudge(state: RequestState, target: Target, info: Attemp
     deadline: state.deadline,
     clientSignal: follower?.signal ?? state.ctx.signal,
     now: () => deps.clock.now(),
-    fetch: deps.fetch,
+    fetch: upstream.fetch,
   });
   const settled = follower ? await withinBudget(attempt, state.timeouts.connectMs, deps.clock) : await attempt;
   if (!settled) {

@@ -4,14 +4,25 @@
  * signal comes. Signals go to the process or to the whole group (systemd's default
  * `KillMode=control-group`: on Bun the relaunched child gets the signal directly and once more from its
  * parent), SIGTERM and SIGINT, on Bun and on Deno; then the SQLite log must hold every request's row.
- * A stream held open does not hold the stop: after the grace it ends with an in-band error, logged.
+ * A stream held open does not hold the stop: after the grace it ends with an in-band error, logged,
+ * whether the provider fetches it or sends it through its own transport.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { startGatewayProcess, type GatewayProcess } from "../helpers/gateway-process.ts";
 
-const CONFIG = `  tiers: { t1: { models: ["a/m"] }, slow: { models: ["a/slow?latencyMs=800"] }, long: { models: ["a/long?tokens=4000&chunkDelayMs=25"] } },
+const CONFIG = `  tiers: { t1: { models: ["a/m"] }, slow: { models: ["a/slow?latencyMs=800"] }, long: { models: ["a/long?tokens=4000&chunkDelayMs=25"] }, endless: { models: ["endless/m"] } },
   logging: { flushIntervalMs: 60_000 },`;
+/**
+ * A provider with its own `send` (a custom transport, like the built-in simulator): an endless stream
+ * that fails, as a well-behaved transport does, when its signal aborts.
+ */
+const ENDLESS = `endless: { name: "test:endless", kind: "provider", mode: "simulated", buildRequest: () => ({ url: "endless://", headers: {}, body: "{}" }),
+    send: async (_request: unknown, signal: AbortSignal) => new Response(new ReadableStream({ start(controller) {
+      const chunk = new TextEncoder().encode('data: {"id":"e","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"more "},"finish_reason":null}]}\\n\\n');
+      const timer = setInterval(() => controller.enqueue(chunk), 25);
+      signal.addEventListener("abort", () => (clearInterval(timer), controller.error(signal.reason)), { once: true });
+    } }), { headers: { "content-type": "text/event-stream" } }) } as never,`;
 const REQUESTS = 30;
 /** The stop's grace in the stream tests: short, so a held stream is ended quickly. */
 const GRACE_MS = 500;
@@ -24,7 +35,7 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-const start = async (runtime: (typeof RUNTIMES)[number], env: Record<string, string> = {}) => (gateway = await startGatewayProcess({ config: CONFIG, runtime, detached: true, env }));
+const start = async (runtime: (typeof RUNTIMES)[number], env: Record<string, string> = {}) => (gateway = await startGatewayProcess({ config: CONFIG, providers: ENDLESS, runtime, detached: true, env }));
 
 async function ask(g: GatewayProcess, body: object): Promise<Response> {
   return fetch(`${g.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -84,23 +95,25 @@ describe.each(RUNTIMES)("on %s", (runtime) => {
     expect([...ids, answer.headers.get("x-request-id")!].filter((id) => !rows.has(id))).toEqual([]);
   }, TEST_MS);
 
-  test("a stream held open ends with an in-band error after the grace; its row and the others are written", async () => {
-    const g = await start(runtime, { GATEWAY_SHUTDOWN_GRACE_MS: String(GRACE_MS) });
-    const ids = await sequential(g, 3);
-    const stream = await ask(g, { model: "long", stream: true, messages: [{ role: "user", content: "a long one" }] });
-    expect(stream.status).toBe(200);
-    const reader = stream.body!.getReader();
-    let text = new TextDecoder().decode((await reader.read()).value);
-    g.kill("SIGTERM", "group");
-    for (let next = await reader.read(); !next.done; next = await reader.read()) text += new TextDecoder().decode(next.value);
-    expect(text).toContain('"error"');
-    expect(text).toContain("shutting down");
-    expect(text).not.toContain("[DONE]");
-    expect(await exitWithin(g)).toBe(0);
-    const rows = loggedRows(g);
-    expect(ids.filter((id) => !rows.has(id))).toEqual([]);
-    const held = rows.get(stream.headers.get("x-request-id")!);
-    expect(held?.status).toBe(502);
-    expect(held?.error_message).toContain("shutting down");
-  }, TEST_MS);
+  for (const tier of ["long", "endless"]) {
+    test(`a ${tier === "long" ? "fetched" : "sent (own transport)"} stream held open ends with an in-band error after the grace; its row and the others are written`, async () => {
+      const g = await start(runtime, { GATEWAY_SHUTDOWN_GRACE_MS: String(GRACE_MS) });
+      const ids = await sequential(g, 3);
+      const stream = await ask(g, { model: tier, stream: true, messages: [{ role: "user", content: "a long one" }] });
+      expect(stream.status).toBe(200);
+      const reader = stream.body!.getReader();
+      let text = new TextDecoder().decode((await reader.read()).value);
+      g.kill("SIGTERM", "group");
+      for (let next = await reader.read(); !next.done; next = await reader.read()) text += new TextDecoder().decode(next.value);
+      expect(text).toContain('"error"');
+      expect(text).toContain("the gateway is shutting down");
+      expect(text).not.toContain("[DONE]");
+      expect(await exitWithin(g)).toBe(0);
+      const rows = loggedRows(g);
+      expect(ids.filter((id) => !rows.has(id))).toEqual([]);
+      const held = rows.get(stream.headers.get("x-request-id")!);
+      expect(held?.status).toBe(502);
+      expect(held?.error_message).toContain("the gateway is shutting down");
+    }, TEST_MS);
+  }
 });

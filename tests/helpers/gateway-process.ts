@@ -32,6 +32,8 @@ export interface GatewayProcess {
 
 export interface GatewayProcessOptions {
   config: string;
+  /** Extra entries of the config's `providers` (source text, e.g. `sim: simulated({}),`). */
+  providers?: string;
   env?: Record<string, string>;
   /** "bun" (default: `bun src/main.ts`, which relaunches itself once) or "deno". */
   runtime?: "bun" | "deno";
@@ -74,7 +76,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   const mock = startMockUpstream();
   const dir = mkdtempSync(join(tmpdir(), "smartroute-e2e-"));
   const configPath = join(dir, "gateway.config.ts");
-  writeFileSync(configPath, configSource(mock.url, options.config));
+  writeFileSync(configPath, configSource(mock.url, options.config, "", options.providers));
   const port = freePort();
   const env: Record<string, string | undefined> = { ...process.env, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_DATA_DIR: join(dir, "data"), GATEWAY_LOG_LEVEL: "warn", DENO_NO_UPDATE_CHECK: "1", ...options.env };
   for (const key of ["OPENAI_API_KEY", "DEEPSEEK_API_KEY", "GATEWAY_API_KEY", "GATEWAY_ADMIN_PASSWORD", "BUN_CONFIG_MAX_HTTP_REQUESTS"]) if (!options.env?.[key]) delete env[key];

@@ -49,6 +49,8 @@ export class Gateway {
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
   private readonly stopRetention?: () => void;
   private readonly stopHealthPersistence?: () => void;
+  /** Aborted by `endInFlight`: every upstream call listens to it (`PipelineDeps.stopping`). */
+  private readonly stopping = new AbortController();
 
   constructor(options: GatewayOptions) {
     this.live = options.live;
@@ -91,8 +93,19 @@ export class Gateway {
       usage: new UsageTracker(),
       conversations: new ConversationMemory(),
       record,
+      stopping: this.stopping.signal,
       ...options.deps,
     });
+  }
+
+  /**
+   * Ends what is still in flight at shutdown: every upstream call is aborted with `reason`, so a stream
+   * ends with an in-band error naming it and a request waiting on an upstream fails over to nothing and
+   * answers 502; each still gets its row. Health is saved first: these failures are not the targets'.
+   */
+  endInFlight(reason: string): void {
+    this.stopHealthPersistence?.();
+    this.stopping.abort(new Error(reason));
   }
 
   /** How a request would be routed, without calling any upstream (POST /api/explain). */

@@ -16,6 +16,7 @@ import { AdminAuth } from "./auth/admin-auth.ts";
 import { AccountSecurity } from "./auth/account-security.ts";
 import { SessionSigner, loadOrCreateSecret } from "./auth/sessions.ts";
 import { adminApi } from "./http/admin/admin-api.ts";
+import { shutdownGraceMs, shutdownOnSignal } from "./shutdown.ts";
 import type { AttemptLimiter } from "./auth/throttle.ts";
 import type { Logger } from "./plugin/types.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
@@ -120,18 +121,22 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(banner(running, settings));
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) process.exit(1); // a second signal: stop now
-    stopping = true;
-    log.info(`${signal}: finishing requests in flight, then exiting`);
-    running.gateway.live.close();
-    await running.server.stop(false);
-    await running.gateway.close(); // writes every queued log row before exit
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  const { gateway, server } = running;
+  const shutdown = shutdownOnSignal({
+    log,
+    graceMs: shutdownGraceMs(process.env, log),
+    exit: (code) => process.exit(code),
+    target: {
+      stopServer: (force) => {
+        gateway.live.close(); // no reload while stopping
+        return server.stop(force);
+      },
+      endInFlight: (reason) => gateway.endInFlight(reason),
+      close: () => gateway.close(), // writes every queued log row before exit
+    },
+  });
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 /**
@@ -145,9 +150,9 @@ async function relaunchWithUpstreamConcurrency(): Promise<boolean> {
     env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" },
     stdio: ["inherit", "inherit", "inherit"],
   });
-  // Ctrl-C reaches the whole process group, the child included: only a SIGTERM sent to this process
-  // (by a supervisor) needs passing on.
-  process.on("SIGINT", () => {});
+  // Every signal is passed on: one sent to this process alone (a supervisor's `kill PID`) must reach the
+  // child. One sent to the group (Ctrl-C, systemd) reaches the child twice; it takes that as one stop.
+  process.on("SIGINT", () => child.kill("SIGINT"));
   process.on("SIGTERM", () => child.kill("SIGTERM"));
   process.exit(await child.exited);
 }

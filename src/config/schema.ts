@@ -86,6 +86,7 @@ export const ConfigSchema: TSchema = closed({
       authCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),
       failureCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),
       decayHalfLifeMs: Type.Optional(Type.Number({ minimum: 1 })),
+      windowMs: Type.Optional(Type.Number({ minimum: 1 })),
       openAfterFailures: Type.Optional(Type.Integer({ minimum: 0 })),
       openCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),
       maxCooldownMs: Type.Optional(Type.Number({ minimum: 0 })),

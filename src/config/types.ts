@@ -103,13 +103,23 @@ export interface GatewayConfigInput {
     authCooldownMs?: number;
     /** Cooldown after an attempt failed for any other reason (default 0: none). */
     failureCooldownMs?: number;
-    /** The failure penalty halves every this many ms, so old failures fade (default 300 000). */
+    /** The severity penalty shown with a target's health halves every this many ms (default 300 000). */
     decayHalfLifeMs?: number;
+    /**
+     * Window of the failure rate that makes a target's health score: each attempt counts with weight
+     * e^(−age / windowMs), so the rate is that of about the last `windowMs`, and old failures fade
+     * (default 300 000).
+     */
+    windowMs?: number;
     /** Failures in a row that open a target's circuit (default 5; 0: never by count). */
     openAfterFailures?: number;
-    /** Cooldown when failures in a row open the circuit; doubled after each failed probe (default 30 000). */
+    /** Cooldown when failures in a row open the circuit; doubled after each failed probe (default 10 000). */
     openCooldownMs?: number;
-    /** Longest cooldown a failed probe can grow to (default 600 000). */
+    /**
+     * Longest cooldown the gateway sets by itself (failures in a row, failed probes): a target that
+     * recovers is probed again at least this often (default 20 000). A Retry-After and the auth and
+     * rate-limit cooldowns are not capped by it.
+     */
     maxCooldownMs?: number;
   };
   logging?: {

@@ -9,6 +9,8 @@ import { matchesTarget } from "../plugin/match.ts";
 import { defaultDecision, healthEffect } from "./default-judge.ts";
 import { attemptBody } from "./attempt-body.ts";
 import { runAttempt, type AttemptRun } from "./attempt.ts";
+import { followSignal, pendingProbeRun, withinBudget } from "./probe.ts";
+import { stoppableUpstream } from "./stopping.ts";
 import type { RequestState } from "./state.ts";
 import type { AttemptInfo, AttemptOutcome, BodyPatch, ChatRequest, Decision, Target } from "../plugin/types.ts";
 
@@ -59,28 +61,80 @@ export function attemptInfo(state: RequestState, target: Target, onTarget: numbe
   };
 }
 
-/** Runs one attempt and judges it; records it in the state and the target's health. */
+/** Attempts one request may make in all (its tier's limit, else the config's). */
+export function attemptLimit(state: RequestState): number {
+  return state.config.tiers[state.tier]?.maxAttempts ?? state.config.retry.maxAttempts;
+}
+
+/** True when another candidate could still take the request after `target` (within the attempt limit). */
+function hasFallback(state: RequestState, target: Target): boolean {
+  return state.candidates.indexOf(target) < state.candidates.length - 1 && state.attempts.length + 1 < attemptLimit(state);
+}
+
+/**
+ * Runs one attempt and judges it; records it in the state and the target's health. A half-open
+ * target's probe, when another candidate can take over, gets one attempt (a failed probe is not
+ * retried) and the request waits for it at most `connectMs` (`probe.ts`).
+ */
 export async function attemptOnce(state: RequestState, target: Target, info: AttemptInfo, body: ChatRequest): Promise<{ run: AttemptRun; decision: Decision }> {
-  const { deps, config } = state;
-  const provider = config.providers[target.provider];
+  const { deps } = state;
   const startedAt = deps.clock.now();
-  deps.health.beginAttempt(target.ref, startedAt);
+  const probe = deps.health.beginAttempt(target.ref, startedAt);
+  try {
+    return await attemptAndJudge(state, target, info, body, { startedAt, probe, bounded: probe && hasFallback(state, target) });
+  } catch (error) {
+    // A probe that ends without a verdict (the client left) frees its slot: the next request probes.
+    if (probe) deps.health.record(target.ref, deps.clock.now(), { ok: false, penalty: 0, reason: "probe abandoned: the client went away" });
+    throw error;
+  }
+}
+
+/** `probe`: the attempt is the half-open target's probe; `bounded`: another candidate can take over from it. */
+interface AttemptKind {
+  startedAt: number;
+  probe: boolean;
+  bounded: boolean;
+}
+
+async function attemptAndJudge(state: RequestState, target: Target, info: AttemptInfo, body: ChatRequest, at: AttemptKind): Promise<{ run: AttemptRun; decision: Decision }> {
+  const { deps, config } = state;
   info.body = await adaptBody(state, body, info);
-  const run = await runAttempt({
-    provider,
+  const follower = at.bounded ? followSignal(state.ctx.signal) : undefined;
+  const upstream = stoppableUpstream(config.providers[target.provider], deps.fetch, deps.stopping);
+  const attempt = runAttempt({
+    provider: upstream.provider,
     target,
     body: info.body,
     stream: state.stream,
     timeouts: state.timeouts,
     deadline: state.deadline,
-    clientSignal: state.ctx.signal,
+    clientSignal: follower?.signal ?? state.ctx.signal,
     now: () => deps.clock.now(),
-    fetch: deps.fetch,
+    fetch: upstream.fetch,
     maxSseLineBytes: config.limits.maxSseLineBytes,
     maxBodyBytes: config.limits.maxUpstreamBodyBytes,
   });
+  const settled = follower ? await withinBudget(attempt, state.timeouts.connectMs, deps.clock) : await attempt;
+  if (!settled) {
+    follower?.detach();
+    settleInBackground(state, target, info, attempt);
+    const run = pendingProbeRun(target.ref, state.timeouts.connectMs, deps.clock.now() - at.startedAt);
+    return { run, decision: trace(state, target, at.startedAt, run, { action: "failover", reason: run.outcome.errorText ?? "probe pending" }) };
+  }
+  const run = settled;
+  let decision = judge(state, run.outcome, info);
+  if (at.bounded && decision.action === "retry") decision = { ...decision, action: "failover", reason: `${decision.reason}; not retried: it was the half-open probe` };
+  trace(state, target, at.startedAt, run, decision);
+  const now = deps.clock.now();
+  deps.health.record(target.ref, now, healthEffect(run.outcome, decision, state.stream));
+  if (decision.action === "accept") deps.usage.record(state.tier, target.ref, now);
+  notifyAll(config.hooks.observers, "onAttempt", (p) => p.onAttempt?.(run.outcome, info), deps.log);
+  return { run, decision };
+}
+
+/** Adds the attempt to the request's trace; returns the decision. */
+function trace(state: RequestState, target: Target, startedAt: number, run: AttemptRun, decision: Decision): Decision {
   state.waitedMs += run.outcome.timings.totalMs;
-  const decision = judge(state, run.outcome, info);
   state.attempts.push({
     target: target.ref,
     startedAt,
@@ -91,11 +145,20 @@ export async function attemptOnce(state: RequestState, target: Target, info: Att
     reason: decision.reason,
     body: decision.action === "accept" ? undefined : attemptBody(run),
   });
-  const now = deps.clock.now();
-  deps.health.record(target.ref, now, healthEffect(run.outcome, decision, state.stream));
-  if (decision.action === "accept") deps.usage.record(state.tier, target.ref, now);
-  notifyAll(config.hooks.observers, "onAttempt", (p) => p.onAttempt?.(run.outcome, info), deps.log);
-  return { run, decision };
+  return decision;
+}
+
+/** A probe the request stopped waiting for: its outcome, when it comes, decides the circuit. */
+function settleInBackground(state: RequestState, target: Target, info: AttemptInfo, attempt: Promise<AttemptRun>): void {
+  const { deps } = state;
+  attempt.then(
+    (run) => {
+      const decision = judge(state, run.outcome, info);
+      run.discard();
+      deps.health.record(target.ref, deps.clock.now(), healthEffect(run.outcome, decision, state.stream));
+    },
+    () => deps.health.record(target.ref, deps.clock.now(), { ok: false, penalty: 0, reason: "probe abandoned" }),
+  );
 }
 
 function judge(state: RequestState, outcome: AttemptOutcome, info: AttemptInfo): Decision {
@@ -124,7 +187,7 @@ function finalError(state: RequestState, last: { outcome: AttemptOutcome; decisi
 
 export async function attemptLoop(state: RequestState): Promise<Accepted> {
   const { deps } = state;
-  const limit = state.config.tiers[state.tier]?.maxAttempts ?? state.config.retry.maxAttempts;
+  const limit = attemptLimit(state);
   let allowed: ((t: Target) => boolean) | undefined;
   let last: { outcome: AttemptOutcome; decision: Decision } | undefined;
   for (let index = 0; index < state.candidates.length; index++) {

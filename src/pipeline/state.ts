@@ -22,6 +22,8 @@ export interface PipelineDeps {
   newId: () => string;
   /** Receives every finished request (the request log, metrics), with the config it ran on. Never awaited. */
   record?: (summary: CompletionSummary, config: ResolvedConfig) => void;
+  /** Aborted when the gateway stops and ends what is in flight: every upstream call ends with its reason (`stopping.ts`). */
+  stopping?: AbortSignal;
 }
 
 export interface RequestState {

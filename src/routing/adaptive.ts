@@ -1,21 +1,31 @@
 /**
  * The adaptive strategy: each candidate gets a score and the highest goes first.
  *   quality = 0.5·speed + 0.3·weight + 0.2·chance
- *   score   = health² · quality · load · (1 − streak)
+ *   score   = health⁴ · quality · load · (1 − streak)
  * The original's formula (reference §5.4) is the starting point, with its flaws fixed:
- *  - health multiplies instead of adding a tenth: a failing model (score 33) drops far behind a
- *    healthy one, whatever chance and load say, and one in cooldown (score 0) comes last;
- *  - speed is relative to the tier's fastest model (its own latency average, not whole-request time);
+ *  - health multiplies instead of adding a tenth: a failing model (score 49 at 30 % errors) drops far
+ *    behind a healthy one, whatever speed, weight, chance and load say, and one in cooldown (score 0)
+ *    comes last;
+ *  - health is the failure rate of the window (`health.ts`), so a success does not wash a failure out;
+ *  - speed is relative to the tier's fastest model, by latency and time to first token (its own
+ *    averages, not whole-request time);
  *  - a model's weight is relative to the tier's largest, not clamped to [0, 1];
  *  - load (successes in the last minute) and streak (picked lately in this tier) damp a model
  *    multiplicatively, so they spread traffic among healthy models without overruling health;
  *  - chance only breaks near-ties, and comes from the injected random source.
  */
 import type { Target } from "../plugin/types.ts";
-import type { HealthRegistry } from "./health.ts";
+import type { HealthRegistry, HealthView } from "./health.ts";
 import type { UsageTracker } from "./usage.ts";
 
 export const ADAPTIVE_WEIGHTS = { speed: 0.5, weight: 0.3, chance: 0.2 };
+/**
+ * Health counts to the fourth power: load and streak can damp a healthy model to 3/8 and speed and
+ * weight favour another up to about 3x, so a squared health let a fast model failing 30 % of its
+ * attempts (score 49) lead half the requests. To the fourth, 30 % errors weigh 0.06, 10 % (score 81)
+ * 0.43 and 5 % (score 90) 0.66: slightly flaky models still share, a failing one rarely leads.
+ */
+const HEALTH_POWER = 4;
 
 export interface ScoredTarget {
   target: Target;
@@ -41,10 +51,32 @@ export function streakPenalty(ref: string, history: readonly string[]): number {
   return Math.min(penalty, 0.25);
 }
 
+/** A target with no timing sample yet: a little below the fastest, so a known fast model leads. */
+const UNKNOWN_SPEED = 0.8;
+
+/**
+ * Each target's speed, 0 to 1, relative to the tier's fastest: the mean of its whole-answer latency
+ * ratio and its time-to-first-token ratio, over those it has samples of (streams give only TTFT).
+ */
+export function relativeSpeeds(views: readonly Pick<HealthView, "latencyMs" | "ttftMs">[]): number[] {
+  const fastest = (key: "latencyMs" | "ttftMs") => {
+    const samples = views.map((v) => v[key]).filter((ms): ms is number => ms !== undefined && ms > 0);
+    return samples.length > 0 ? Math.min(...samples) : undefined;
+  };
+  const best = { latencyMs: fastest("latencyMs"), ttftMs: fastest("ttftMs") };
+  return views.map((view) => {
+    const ratios = (["latencyMs", "ttftMs"] as const).flatMap((key) => {
+      const own = view[key];
+      const top = best[key];
+      return own !== undefined && own > 0 && top !== undefined ? [top / own] : [];
+    });
+    return ratios.length > 0 ? ratios.reduce((a, b) => a + b, 0) / ratios.length : UNKNOWN_SPEED;
+  });
+}
+
 export function scoreTargets(targets: Target[], input: ScoreInput): ScoredTarget[] {
   const views = targets.map((t) => input.health.view(t.ref, input.now));
-  const latencies = views.map((v) => v.latencyMs).filter((l): l is number => l !== undefined && l > 0);
-  const fastest = latencies.length > 0 ? Math.min(...latencies) : undefined;
+  const speeds = relativeSpeeds(views);
   const maxWeight = Math.max(...targets.map((t) => t.weight), 0);
   const loads = targets.map((t) => input.usage.recentUses(t.ref, input.now));
   const maxLoad = Math.max(...loads, 0);
@@ -53,12 +85,12 @@ export function scoreTargets(targets: Target[], input: ScoreInput): ScoredTarget
   return targets
     .map((target, i) => {
       const health = views[i].score / 100;
-      const speed = views[i].latencyMs && fastest ? fastest / views[i].latencyMs! : 0.8;
+      const speed = speeds[i];
       const weight = maxWeight > 0 ? target.weight / maxWeight : 0;
       const chance = input.random();
       const load = maxLoad > 0 ? 1 - (loads[i] / maxLoad) * 0.5 : 1;
       const streak = streakPenalty(target.ref, history);
-      const score = health * health * (speed * w.speed + weight * w.weight + chance * w.chance) * load * (1 - streak);
+      const score = health ** HEALTH_POWER * (speed * w.speed + weight * w.weight + chance * w.chance) * load * (1 - streak);
       return { target, score, parts: { health, speed, weight, chance, load, streak } };
     })
     .sort((a, b) => b.score - a.score);

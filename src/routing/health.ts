@@ -1,52 +1,50 @@
 /**
- * Health of each target ("provider/model"): a failure penalty that decays with time, a success reward,
- * latency and time-to-first-token averages, and a circuit per target:
+ * Health of each target ("provider/model"): its failure rate over a decaying window (the score), a
+ * severity penalty, latency and time-to-first-token averages, and a circuit per target:
  *   closed ──(cooldown: 429 / 401 / N failures in a row)──▶ open ──(cooldown over)──▶ half_open
- *   half_open ──(probe succeeds)──▶ closed;  half_open ──(probe fails)──▶ open (cooldown doubled)
- * Old failures fade: the penalty halves every `decayHalfLifeMs`, so no failure bans a model for good.
+ *   half_open ──(probe succeeds)──▶ closed;  half_open ──(probe fails)──▶ open (cooldown doubled, capped)
+ * A success does not erase failures: a model failing a third of its attempts keeps a third of its
+ * window failed, whatever it answers in between. Old attempts fade, so no failure bans a model for good.
  * Behind an interface so a shared store (Redis) can replace this in-process one (DESIGN §12).
  */
 import type { Logger } from "../plugin/types.ts";
+import { DEFAULTS } from "../config/defaults.ts";
+import { countAttempt, decayRecord, errorRate, ewma, freshRecord, migrateRecord, reliabilityScore, type HealthRecord, type SavedHealthRecord } from "./health-record.ts";
 
+export type { HealthRecord, SavedHealthRecord } from "./health-record.ts";
 export type CircuitState = "closed" | "open" | "half_open";
 
 export interface HealthSettings {
-  /** The failure penalty halves every this many ms (default 300 000). */
+  /** The severity penalty (`failureScore`) halves every this many ms (default 300 000). */
   decayHalfLifeMs: number;
+  /** Time constant of the failure-rate window: an attempt counts with weight e^(−age / windowMs) (default 300 000). */
+  windowMs: number;
   /** Consecutive failures that open the circuit (default 5; 0 = never by count). */
   openAfterFailures: number;
-  /** Cooldown when failures in a row open the circuit; doubled after each failed probe (default 30 000). */
+  /** Cooldown when failures in a row open the circuit; doubled after each failed probe (default 10 000). */
   openCooldownMs: number;
-  /** Longest cooldown a failed probe can grow to (default 600 000). */
+  /** Longest cooldown the gateway sets by itself (failures in a row, failed probes) (default 20 000). */
   maxCooldownMs: number;
 }
 
-export const DEFAULT_HEALTH_SETTINGS: HealthSettings = { decayHalfLifeMs: 300_000, openAfterFailures: 5, openCooldownMs: 30_000, maxCooldownMs: 600_000 };
-
-/** One target's record; what is persisted and restored. */
-export interface HealthRecord {
-  failureScore: number;
-  scoredAt: number;
-  successes: number;
-  failures: number;
-  consecutiveFailures: number;
-  cooldownUntil: number;
-  cooldownReason?: string;
-  /** Length of the last cooldown, doubled when a probe fails. */
-  lastCooldownMs: number;
-  /** True once a cooldown was set and no attempt has closed it yet (half-open after it ends). */
-  tripped: boolean;
-  latencyEwmaMs?: number;
-  ttftEwmaMs?: number;
-  recentErrors: { at: number; reason: string }[];
-}
+/** The config's defaults (`config/defaults.ts`), for a registry built without a config. */
+export const DEFAULT_HEALTH_SETTINGS: HealthSettings = DEFAULTS.health;
 
 export interface HealthView {
   target: string;
-  /** 0 (in cooldown or failing constantly) to 100 (healthy). */
+  /** 0 (in cooldown, or failing constantly) to 100 (healthy): from the failure rate of the window. */
   score: number;
   state: CircuitState;
+  /** Severity-weighted recent failures (decaying penalty). */
   failureScore: number;
+  /** Failed share of the attempts in the window, 0 to 1. */
+  errorRate: number;
+  /** The window's time constant (`health.windowMs`). */
+  windowMs: number;
+  /** Attempts in the window (decay-weighted: about those of the last `windowMs`). */
+  attemptsInWindow: number;
+  /** Failed attempts in the window, weighted the same way. */
+  failuresInWindow: number;
   cooldownUntil?: number;
   cooldownReason?: string;
   latencyMs?: number;
@@ -60,7 +58,7 @@ export interface HealthView {
 /** What an attempt did to its target's health. */
 export interface AttemptEffect {
   ok: boolean;
-  /** Penalty added on failure (0: not the target's fault, e.g. a client error). */
+  /** Penalty added on failure (0: not the target's fault, e.g. a client error; not counted in the rate). */
   penalty: number;
   /** Put the target in cooldown for this long. */
   cooldownMs?: number;
@@ -73,8 +71,11 @@ export interface HealthRegistry {
   view(ref: string, now: number): HealthView;
   /** For ordering: "ready" (closed), "probe" (half-open, probe free: try it), "cooling" (open or probe taken). */
   availability(ref: string, now: number): "ready" | "probe" | "cooling";
-  /** An attempt on `ref` starts: a half-open target's probe is now taken. */
-  beginAttempt(ref: string, now: number): void;
+  /**
+   * An attempt on `ref` starts. True when it is the half-open target's probe (now taken: the others
+   * wait for its verdict); the caller must then `record` its outcome, a penalty-0 one if it has none.
+   */
+  beginAttempt(ref: string, now: number): boolean;
   record(ref: string, now: number, effect: AttemptEffect): void;
   /** The target's cooldown, if it is in one at `now`. */
   cooldownOf(ref: string, now: number): { until: number; reason: string } | undefined;
@@ -83,18 +84,12 @@ export interface HealthRegistry {
   reset(ref: string): void;
   /** Every record, for persistence. */
   records(): [string, HealthRecord][];
-  restore(records: [string, HealthRecord][]): void;
+  /** Loads saved records; ones from older versions are migrated (`migrateRecord`). */
+  restore(records: [string, SavedHealthRecord][]): void;
 }
 
-const EWMA = 0.2;
-const SUCCESS_REWARD = 1;
 const RECENT_ERRORS = 5;
-
-function fresh(now: number): HealthRecord {
-  return { failureScore: 0, scoredAt: now, successes: 0, failures: 0, consecutiveFailures: 0, cooldownUntil: 0, lastCooldownMs: 0, tripped: false, recentErrors: [] };
-}
-
-const ewma = (previous: number | undefined, sample: number) => (previous === undefined ? sample : previous + EWMA * (sample - previous));
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export class MemoryHealthRegistry implements HealthRegistry {
   private readonly map = new Map<string, HealthRecord>();
@@ -109,35 +104,28 @@ export class MemoryHealthRegistry implements HealthRegistry {
 
   private get(ref: string, now: number): HealthRecord {
     let record = this.map.get(ref);
-    if (!record) this.map.set(ref, (record = fresh(now)));
-    this.decay(record, now);
+    if (!record) this.map.set(ref, (record = freshRecord(now)));
+    decayRecord(record, now, this.settings());
     return record;
   }
 
-  private decay(record: HealthRecord, now: number): void {
-    const elapsed = now - record.scoredAt;
-    if (elapsed <= 0 || record.failureScore === 0) {
-      record.scoredAt = Math.max(record.scoredAt, now);
-      return;
-    }
-    record.failureScore *= Math.pow(0.5, elapsed / this.settings().decayHalfLifeMs);
-    if (record.failureScore < 0.01) record.failureScore = 0;
-    record.scoredAt = now;
-  }
-
-  private state(ref: string, record: HealthRecord, now: number): CircuitState {
+  private state(record: HealthRecord, now: number): CircuitState {
     if (record.cooldownUntil > now) return "open";
     return record.tripped ? "half_open" : "closed";
   }
 
   view(ref: string, now: number): HealthView {
     const record = this.get(ref, now);
-    const state = this.state(ref, record, now);
+    const state = this.state(record, now);
     return {
       target: ref,
-      score: state === "open" ? 0 : Math.floor(100 / (1 + 0.2 * record.failureScore)),
+      score: state === "open" ? 0 : reliabilityScore(record),
       state,
-      failureScore: Math.round(record.failureScore * 100) / 100,
+      failureScore: round(record.failureScore, 2),
+      errorRate: round(errorRate(record), 4),
+      windowMs: this.settings().windowMs,
+      attemptsInWindow: round(record.windowAttempts, 1),
+      failuresInWindow: round(record.windowFailures, 1),
       cooldownUntil: state === "open" ? record.cooldownUntil : undefined,
       cooldownReason: record.tripped ? record.cooldownReason : undefined,
       latencyMs: record.latencyEwmaMs,
@@ -152,50 +140,68 @@ export class MemoryHealthRegistry implements HealthRegistry {
   availability(ref: string, now: number): "ready" | "probe" | "cooling" {
     const record = this.map.get(ref);
     if (!record) return "ready";
-    const state = this.state(ref, record, now);
+    const state = this.state(record, now);
     if (state === "closed") return "ready";
     if (state === "half_open" && !this.probing.has(ref)) return "probe";
     return "cooling";
   }
 
-  beginAttempt(ref: string, now: number): void {
+  beginAttempt(ref: string, now: number): boolean {
     const record = this.map.get(ref);
-    if (record && this.state(ref, record, now) === "half_open" && !this.probing.has(ref)) {
-      this.probing.add(ref);
-      this.log?.info(`circuit ${ref}: probing`, { after: record.cooldownReason });
-    }
+    if (!record || this.state(record, now) !== "half_open" || this.probing.has(ref)) return false;
+    this.probing.add(ref);
+    this.log?.info(`circuit ${ref}: probing`, { after: record.cooldownReason });
+    return true;
   }
 
   record(ref: string, now: number, effect: AttemptEffect): void {
     const record = this.get(ref, now);
     const wasProbe = this.probing.delete(ref);
-    if (effect.ok) {
-      record.successes += 1;
-      record.consecutiveFailures = 0;
-      record.failureScore = Math.max(0, record.failureScore - SUCCESS_REWARD);
-      if (effect.latencyMs !== undefined) record.latencyEwmaMs = ewma(record.latencyEwmaMs, effect.latencyMs);
-      if (effect.ttftMs !== undefined) record.ttftEwmaMs = ewma(record.ttftEwmaMs, effect.ttftMs);
-      if (record.tripped || record.cooldownUntil > now) {
-        this.log?.info(`circuit ${ref}: closed`, { reason: wasProbe ? "probe succeeded" : "answered" });
-        record.tripped = false;
-        record.cooldownUntil = 0;
-        record.lastCooldownMs = 0;
-      }
-      this.onChange?.(ref);
+    if (effect.ok) this.succeeded(ref, record, now, effect, wasProbe);
+    else this.failed(ref, record, now, effect, wasProbe);
+    this.onChange?.(ref);
+  }
+
+  private succeeded(ref: string, record: HealthRecord, now: number, effect: AttemptEffect, wasProbe: boolean): void {
+    record.successes += 1;
+    record.consecutiveFailures = 0;
+    countAttempt(record, false);
+    if (effect.latencyMs !== undefined) record.latencyEwmaMs = ewma(record.latencyEwmaMs, effect.latencyMs);
+    if (effect.ttftMs !== undefined) record.ttftEwmaMs = ewma(record.ttftEwmaMs, effect.ttftMs);
+    if (record.tripped || record.cooldownUntil > now) {
+      this.log?.info(`circuit ${ref}: closed`, { reason: wasProbe ? "probe succeeded" : "answered" });
+      record.tripped = false;
+      record.cooldownUntil = 0;
+      record.lastCooldownMs = 0;
+    }
+  }
+
+  private failed(ref: string, record: HealthRecord, now: number, effect: AttemptEffect, wasProbe: boolean): void {
+    // A failure that is not the target's fault (penalty 0) says nothing about it: not even an attempt.
+    if (effect.penalty <= 0) {
+      if (effect.cooldownMs) this.open(ref, record, now, now + effect.cooldownMs, effect.reason);
       return;
     }
-    if (effect.penalty > 0) {
-      record.failures += 1;
-      record.consecutiveFailures += 1;
-      record.failureScore += effect.penalty;
-      record.recentErrors = [{ at: now, reason: effect.reason }, ...record.recentErrors].slice(0, RECENT_ERRORS);
-    }
+    record.failures += 1;
+    record.consecutiveFailures += 1;
+    record.failureScore += effect.penalty;
+    countAttempt(record, true);
+    record.recentErrors = [{ at: now, reason: effect.reason }, ...record.recentErrors].slice(0, RECENT_ERRORS);
+    const own = this.ownCooldownMs(record, wasProbe);
+    const cooldownMs = Math.max(effect.cooldownMs ?? 0, own ?? 0);
+    if (cooldownMs > 0) this.open(ref, record, now, now + cooldownMs, wasProbe ? `probe failed: ${effect.reason}` : effect.reason);
+  }
+
+  /**
+   * The cooldown the gateway sets by itself after a failure: doubled after a failed probe, opened after
+   * N failures in a row; both capped at `maxCooldownMs`, so a target that recovers is probed again at
+   * least that often (an upstream's Retry-After and the configured auth/rate-limit cooldowns are not).
+   */
+  private ownCooldownMs(record: HealthRecord, wasProbe: boolean): number | undefined {
     const settings = this.settings();
-    let cooldownMs = effect.cooldownMs;
-    if (wasProbe && effect.penalty > 0) cooldownMs = Math.max(cooldownMs ?? 0, Math.min(settings.maxCooldownMs, Math.max(record.lastCooldownMs, settings.openCooldownMs) * 2));
-    else if (settings.openAfterFailures > 0 && record.consecutiveFailures >= settings.openAfterFailures && !record.tripped) cooldownMs = Math.max(cooldownMs ?? 0, settings.openCooldownMs);
-    if (cooldownMs && cooldownMs > 0) this.open(ref, record, now, now + cooldownMs, wasProbe ? `probe failed: ${effect.reason}` : effect.reason);
-    this.onChange?.(ref);
+    if (wasProbe) return Math.min(settings.maxCooldownMs, Math.max(record.lastCooldownMs, settings.openCooldownMs) * 2);
+    if (settings.openAfterFailures > 0 && record.consecutiveFailures >= settings.openAfterFailures && !record.tripped) return Math.min(settings.maxCooldownMs, settings.openCooldownMs);
+    return undefined;
   }
 
   private open(ref: string, record: HealthRecord, now: number, until: number, reason: string): void {
@@ -229,7 +235,7 @@ export class MemoryHealthRegistry implements HealthRegistry {
     return [...this.map.entries()];
   }
 
-  restore(records: [string, HealthRecord][]): void {
-    for (const [ref, record] of records) this.map.set(ref, { ...fresh(record.scoredAt), ...record });
+  restore(records: [string, SavedHealthRecord][]): void {
+    for (const [ref, record] of records) this.map.set(ref, migrateRecord(record));
   }
 }

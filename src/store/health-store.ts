@@ -1,20 +1,19 @@
 /**
  * Keeps target health across restarts: records are loaded at start and the changed ones written every
- * second (and at shutdown), never on the request path.
+ * second (and at shutdown), never on the request path. Rows written by older versions (no failure-rate
+ * window) load too: the registry migrates them.
  */
 import type { Store } from "./db.ts";
-import type { HealthRecord, MemoryHealthRegistry } from "../routing/health.ts";
+import type { MemoryHealthRegistry, SavedHealthRecord } from "../routing/health.ts";
 import type { Logger } from "../plugin/types.ts";
 
 export function persistHealth(store: Store, registry: MemoryHealthRegistry, log: Logger, everyMs = 1_000): () => void {
   const rows = store.sqlite.query("SELECT target, state FROM health_state").all() as { target: string; state: string }[];
-  const restored: [string, HealthRecord][] = [];
+  const restored: [string, SavedHealthRecord][] = [];
   for (const row of rows) {
-    try {
-      restored.push([row.target, JSON.parse(row.state) as HealthRecord]);
-    } catch {
-      log.warn(`health state of ${row.target} is unreadable; starting it fresh`);
-    }
+    const saved = readSaved(row.state);
+    if (saved) restored.push([row.target, saved]);
+    else log.warn(`health state of ${row.target} is unreadable; starting it fresh`);
   }
   registry.restore(restored);
 
@@ -45,4 +44,15 @@ export function persistHealth(store: Store, registry: MemoryHealthRegistry, log:
     flush();
     registry.onChange = undefined;
   };
+}
+
+/** A saved record, or undefined when the text is not one (the target then starts fresh). */
+function readSaved(text: string): SavedHealthRecord | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    const scoredAt = typeof value === "object" && value !== null ? (value as { scoredAt?: unknown }).scoredAt : undefined;
+    return typeof scoredAt === "number" ? (value as SavedHealthRecord) : undefined;
+  } catch {
+    return undefined;
+  }
 }

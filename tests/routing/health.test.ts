@@ -18,27 +18,29 @@ describe("scores", () => {
     expect(health.availability("p/a", T0)).toBe("ready");
   });
 
-  test("failures lower the score, and the penalty halves every half-life", () => {
+  test("failures lower the score by the window's failure rate; the penalty halves every half-life", () => {
     const { health } = registry();
     health.record("p/a", T0, fail());
     health.record("p/a", T0, fail());
-    expect(health.view("p/a", T0)).toMatchObject({ failureScore: 4, score: Math.floor(100 / 1.8) });
+    // Two failed attempts, plus the five successes the score assumes: a rate of 2/7.
+    expect(health.view("p/a", T0)).toMatchObject({ failureScore: 4, errorRate: 1, attemptsInWindow: 2, score: Math.floor(100 * (5 / 7) ** 2) });
     expect(health.view("p/a", T0 + 60_000).failureScore).toBeCloseTo(2, 5);
-    expect(health.view("p/a", T0 + 600_000).score).toBe(100); // an old failure does not ban a model for good
+    expect(health.view("p/a", T0 + 3_600_000).score).toBe(100); // an old failure does not ban a model for good
   });
 
-  test("a success takes a point off the penalty and resets the failure streak", () => {
+  test("a success resets the failure streak, not the failures before it", () => {
     const { health } = registry();
     health.record("p/a", T0, fail());
     health.record("p/a", T0, fail());
     health.record("p/a", T0, ok());
-    expect(health.view("p/a", T0)).toMatchObject({ failureScore: 3, consecutiveFailures: 0, successes: 1, failures: 2 });
+    expect(health.view("p/a", T0)).toMatchObject({ failureScore: 4, consecutiveFailures: 0, successes: 1, failures: 2, attemptsInWindow: 3, failuresInWindow: 2 });
+    expect(health.view("p/a", T0).score).toBe(Math.floor(100 * (6 / 8) ** 2));
   });
 
   test("a failure that is not the target's fault costs nothing", () => {
     const { health } = registry();
     health.record("p/a", T0, fail("content policy", 0));
-    expect(health.view("p/a", T0)).toMatchObject({ score: 100, failures: 0 });
+    expect(health.view("p/a", T0)).toMatchObject({ score: 100, failures: 0, attemptsInWindow: 0 });
   });
 
   test("latency and time to first token are smoothed averages", () => {
@@ -116,5 +118,21 @@ test("health survives a restart through the store", () => {
   expect(second.view("p/b", T0 + 1).latencyMs).toBe(500);
   expect(second.availability("p/a", T0 + 10_000)).toBe("probe");
   stopAgain();
+  store.close();
+});
+
+test("a row saved before the failure-rate window loads, seeded with its lifetime ratio", () => {
+  const store = openStore(":memory:");
+  // The shape older versions wrote: lifetime counts and a penalty that successes had washed out.
+  const old = { failureScore: 0, scoredAt: T0, successes: 68, failures: 32, consecutiveFailures: 0, cooldownUntil: 0, lastCooldownMs: 0, tripped: false, latencyEwmaMs: 900, recentErrors: [] };
+  store.sqlite.prepare("INSERT INTO health_state (target, state, updated_at) VALUES (?, ?, ?)").run("p/old", JSON.stringify(old), T0);
+  const health = new MemoryHealthRegistry(() => settings);
+  const stop = persistHealth(store, health, silentLogger(), 60_000);
+  expect(health.view("p/old", T0)).toMatchObject({ attemptsInWindow: 20, failuresInWindow: 6.4, errorRate: 0.32, latencyMs: 900, successes: 68, state: "closed" });
+  expect(health.view("p/old", T0).score).toBeLessThan(80);
+  health.record("p/old", T0, ok(500));
+  stop();
+  const saved = JSON.parse((store.sqlite.query("SELECT state FROM health_state WHERE target = 'p/old'").get() as { state: string }).state);
+  expect(saved).toMatchObject({ windowAttempts: 21, successes: 69 });
   store.close();
 });

@@ -1,13 +1,13 @@
 /**
  * Models & health: every configured target with its health score, circuit state, live cooldown,
- * latency / TTFT averages, successes and failures and its recent errors; a one-request test and a
- * circuit reset per model. Refreshed every 5 s in place (rows are reconciled by target, so nothing
+ * error rate of the window, latency / TTFT averages, successes and failures and its recent errors; a
+ * one-request test and a circuit reset per model. Refreshed every 5 s in place (rows are reconciled by target, so nothing
  * flickers and an expanded error list or a focused button survives the refresh).
  */
 import { batch, createEffect, createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { get, post } from "../api.ts";
-import { fmtClock, fmtInt, fmtMs } from "../format.ts";
+import { fmtClock, fmtInt, fmtMs, fmtPct } from "../format.ts";
 import { ConfirmDialog, errorText } from "../components/modal.tsx";
 import { CircuitBadge, Countdown, ScoreBar, Spinner, TierBadge, tiersOf, useNow, type CircuitState, type HealthTarget, type HealthView, type TestResult } from "../components/health-parts.tsx";
 
@@ -231,6 +231,9 @@ function TargetCard(props: { target: HealthTarget; now: number; test?: TestState
       </Show>
 
       <dl class="health-stats">
+        <div title={`Failed share of about ${fmtInt(t().attemptsInWindow)} attempts in the last ${fmtMs(t().windowMs)} (older ones count less)`}>
+          <dt>Error rate</dt><dd classList={{ "health-bad": t().errorRate >= 0.1 }}>{t().attemptsInWindow > 0 ? fmtPct(t().errorRate) : "–"}</dd>
+        </div>
         <div><dt>Latency</dt><dd>{fmtMs(t().latencyMs)}</dd></div>
         <div><dt>TTFT</dt><dd>{fmtMs(t().ttftMs)}</dd></div>
         <div><dt>Successes</dt><dd>{fmtInt(t().successes)}</dd></div>

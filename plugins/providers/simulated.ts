@@ -77,8 +77,10 @@ export function simulated(options: SimulatedOptions = {}): Provider<SimulatedOpt
             if (wantsUsage) controller.enqueue(encoder.encode(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage: usageOf(body, pieces) })}\n\n`));
             controller.enqueue(encoder.encode("data: [DONE]\n\n"));
             controller.close();
-          } catch {
-            // the gateway cancelled the call (client gone, or a budget ran out)
+          } catch (error) {
+            // Aborted: the gateway cancelled the call (client gone, a budget ran out), and then this is a
+            // no-op; or it is stopping, and the relay must see a cut stream, not one that went quiet.
+            controller.error(error);
           }
         },
       });

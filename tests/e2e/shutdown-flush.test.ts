@@ -11,7 +11,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { startGatewayProcess, type GatewayProcess } from "../helpers/gateway-process.ts";
 
-const CONFIG = `  tiers: { t1: { models: ["a/m"] }, slow: { models: ["a/slow?latencyMs=800"] }, long: { models: ["a/long?tokens=4000&chunkDelayMs=25"] }, endless: { models: ["endless/m"] } },
+const CONFIG = `  tiers: { t1: { models: ["a/m"] }, slow: { models: ["a/slow?latencyMs=800"] }, long: { models: ["a/long?tokens=4000&chunkDelayMs=25"] }, endless: { models: ["endless/m"] }, sim: { models: ["sim/demo"] } },
   logging: { flushIntervalMs: 60_000 },`;
 /**
  * A provider with its own `send` (a custom transport, like the built-in simulator): an endless stream
@@ -22,7 +22,8 @@ const ENDLESS = `endless: { name: "test:endless", kind: "provider", mode: "simul
       const chunk = new TextEncoder().encode('data: {"id":"e","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"more "},"finish_reason":null}]}\\n\\n');
       const timer = setInterval(() => controller.enqueue(chunk), 25);
       signal.addEventListener("abort", () => (clearInterval(timer), controller.error(signal.reason)), { once: true });
-    } }), { headers: { "content-type": "text/event-stream" } }) } as never,`;
+    } }), { headers: { "content-type": "text/event-stream" } }) } as never,
+  sim: simulated({ latencyMs: 0, tokensPerSecond: 2 }),`;
 const REQUESTS = 30;
 /** The stop's grace in the stream tests: short, so a held stream is ended quickly. */
 const GRACE_MS = 500;
@@ -95,8 +96,9 @@ describe.each(RUNTIMES)("on %s", (runtime) => {
     expect([...ids, answer.headers.get("x-request-id")!].filter((id) => !rows.has(id))).toEqual([]);
   }, TEST_MS);
 
-  for (const tier of ["long", "endless"]) {
-    test(`a ${tier === "long" ? "fetched" : "sent (own transport)"} stream held open ends with an in-band error after the grace; its row and the others are written`, async () => {
+  const HELD: Record<string, string> = { long: "fetched", endless: "sent (own transport)", sim: "simulated (the demo's provider)" };
+  for (const tier of Object.keys(HELD)) {
+    test(`a ${HELD[tier]} stream held open ends with an in-band error after the grace; its row and the others are written`, async () => {
       const g = await start(runtime, { GATEWAY_SHUTDOWN_GRACE_MS: String(GRACE_MS) });
       const ids = await sequential(g, 3);
       const stream = await ask(g, { model: tier, stream: true, messages: [{ role: "user", content: "a long one" }] });

@@ -37,11 +37,13 @@ export function openStore(dataDir: string | ":memory:", options: { migrationsFol
     path = join(dataDir, "gateway.db");
   }
   const sqlite = openSqlite(path);
+  // First: the statements below take locks too, and the last connection of a previous store in this
+  // process may still be checkpointing as it closes.
+  sqlite.run("PRAGMA busy_timeout = 5000");
   // auto_vacuum must be chosen before the first table exists; on an existing file it is a no-op.
   sqlite.run("PRAGMA auto_vacuum = INCREMENTAL");
   sqlite.run("PRAGMA journal_mode = WAL");
   sqlite.run("PRAGMA synchronous = NORMAL");
-  sqlite.run("PRAGMA busy_timeout = 5000");
   sqlite.run("PRAGMA foreign_keys = ON");
   const db = openDrizzle(sqlite, schema);
   // drizzle's sync migrator (journal order, one transaction, the __drizzle_migrations table) only

@@ -40,7 +40,7 @@ class AdminClient {
 beforeAll(async () => {
   h = await startHarness({
     config: () => `  tiers: { t1: { models: ["a/good"] } },`,
-    adminLimiter: new LoginThrottle({ account: { maxFailures: 5, lockoutMs: 60_000 }, freeFailures: 100, baseDelayMs: 0 }),
+    adminLimiter: new LoginThrottle({ pair: { maxFailures: 5, lockoutMs: 60_000 }, freeFailures: 100, baseDelayMs: 0 }),
   });
 });
 afterAll(() => h.stop());

@@ -80,7 +80,7 @@ export class AccountSecurity {
     const user = this.accounts.byId(session.user.id)!;
     if (user.totpEnabled) throw new GatewayError("conflict", "Two-factor authentication is on already: disable it first.");
     const secret = newTotpSecret();
-    this.accounts.setTotp(user.id, { totpSecret: secret, totpEnabled: false, totpLastStep: null });
+    this.accounts.setTotp(user.id, { totpSecret: this.auth.sealTotpSecret(user.id, secret), totpEnabled: false, totpLastStep: null });
     this.accounts.audit({ ts: now, actor: user.username, action: "totp.enrol", clientIp });
     const uri = otpauthUri({ secret, account: user.username });
     return { secret, uri, qrSvg: qrSvg(uri) };
@@ -96,7 +96,9 @@ export class AccountSecurity {
       what: "code",
       failure: "totp.confirm_failed",
       check: async (current) => {
-        const result = await verifyTotp({ secret: current.totpSecret ?? "", code: input.code ?? "", lastStep: null, now });
+        const secret = this.auth.totpSecretOf(current);
+        if (!secret) return false;
+        const result = await verifyTotp({ secret, code: input.code ?? "", lastStep: null, now });
         if (result.ok) step = result.step;
         return result.ok;
       },

@@ -12,6 +12,7 @@ import { SessionSigner } from "./sessions.ts";
 import { LoginThrottle, type AttemptKeys, type AttemptLimiter, type AttemptVerdict } from "./throttle.ts";
 import { addressKey } from "./address-key.ts";
 import { createSetupToken, type SetupToken } from "./setup-token.ts";
+import { SecretBox } from "./secret-box.ts";
 import type { Accounts, User } from "../store/accounts.ts";
 
 export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
@@ -47,6 +48,8 @@ export function throttled(verdict: Extract<AttemptVerdict, { allowed: false }>):
 export class AdminAuth {
   private setupToken: SetupToken | undefined;
   readonly limiter: AttemptLimiter;
+  /** TOTP secrets are stored sealed with a key kept apart from the database (the session key file). */
+  private readonly totpBox: SecretBox;
 
   constructor(
     readonly accounts: Accounts,
@@ -54,7 +57,26 @@ export class AdminAuth {
     options: { limiter?: AttemptLimiter } = {},
   ) {
     this.limiter = options.limiter ?? new LoginThrottle();
+    this.totpBox = signer.box("totp secret");
+    this.sealClearTotpSecrets(Date.now());
     void dummyVerifyPassword("warm-up-password"); // the first unknown-user login must not be slower
+  }
+
+  /** Stores a new TOTP secret of `userId` sealed (see `totpSecretOf`). */
+  sealTotpSecret(userId: number, secret: string): string {
+    return this.totpBox.seal(secret, `user:${userId}`);
+  }
+
+  /** The user's TOTP secret in clear; undefined when none, or sealed under another session key. */
+  totpSecretOf(user: User): string | undefined {
+    return user.totpSecret ? this.totpBox.open(user.totpSecret, `user:${user.id}`) : undefined;
+  }
+
+  /** Databases from before encryption hold clear TOTP secrets: sealed at start, once, and audited. */
+  private sealClearTotpSecrets(now: number): void {
+    const clear = this.accounts.withTotpSecret().filter((user) => !SecretBox.isSealed(user.totpSecret!));
+    for (const user of clear) this.accounts.setTotp(user.id, { totpSecret: this.sealTotpSecret(user.id, user.totpSecret!) });
+    if (clear.length > 0) this.accounts.audit({ ts: now, actor: "gateway", action: "totp.secrets_encrypted", detail: { accounts: clear.length } });
   }
 
   settings(): AdminSettings {
@@ -144,7 +166,9 @@ export class AdminAuth {
   async checkSecondFactor(user: User, code: string, now: number): Promise<{ ok: true; usedRecoveryCode?: boolean; remaining?: number } | { ok: false; reason: string }> {
     const compact = code.replace(/\s+/g, "");
     if (/^\d{6}$/.test(compact)) {
-      const result = await verifyTotp({ secret: user.totpSecret ?? "", code: compact, lastStep: user.totpLastStep, now });
+      const secret = this.totpSecretOf(user);
+      if (!secret) return { ok: false, reason: "totp secret unreadable (was session.key replaced?)" };
+      const result = await verifyTotp({ secret, code: compact, lastStep: user.totpLastStep, now });
       if (!result.ok) return { ok: false, reason: `totp ${result.reason}` };
       if (!this.accounts.advanceTotpStep(user.id, result.step)) return { ok: false, reason: "totp replayed" };
       return { ok: true };

@@ -64,7 +64,7 @@ export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Re
     .use(accountRoutes(auth, security, now))
     .use(keyRoutes(gateway, auth.accounts))
     .use(observeRoutes(gateway))
-    .use(configRoutes({ gateway, accounts: auth.accounts, secrets: parts.secrets }));
+    .use(configRoutes({ gateway, accounts: auth.accounts, security, now, secrets: parts.secrets }));
 
   return async (request) => {
     try {

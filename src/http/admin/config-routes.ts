@@ -11,12 +11,10 @@ import { configTree, type TreeNode } from "../../config/source-tree.ts";
 import { lineDiff } from "../../config/diff.ts";
 import { literalSecrets, restoreSecrets } from "../../config/masked-source.ts";
 import { ConfigSchema } from "../../config/schema.ts";
-import { bad, ConfigWriter, type ChangeRequest } from "./config-writer.ts";
+import { bad, ConfigWriter, type ChangeRequest, type ConfigWriterParts } from "./config-writer.ts";
 import { configSecretRoutes } from "./config-secret-routes.ts";
 import type { SecretStore } from "../../config/secret-store.ts";
 import type { ConfigIssue } from "../../config/resolve.ts";
-import type { Gateway } from "../../gateway.ts";
-import type { Accounts } from "../../store/accounts.ts";
 import type { ConfigVersion } from "../../store/config-history.ts";
 
 /** The text a rollback writes: the version's, its masked secrets filled in from the file, or a 400 naming them. */
@@ -30,7 +28,7 @@ function rollbackText(version: ConfigVersion, current: string, config: unknown):
   );
 }
 
-export function configRoutes(parts: { gateway: Gateway; accounts: Accounts; secrets?: SecretStore }) {
+export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore }) {
   const { gateway, secrets } = parts;
   const live = gateway.live;
   const writer = new ConfigWriter(parts);
@@ -61,14 +59,15 @@ export function configRoutes(parts: { gateway: Gateway; accounts: Accounts; secr
       };
     })
     .post("/config/validate", async ({ request }) => {
-      const candidate = writer.candidateOf((await request.json().catch(() => ({}))) as ChangeRequest);
-      const result = await writer.check(candidate);
-      return { ok: result.ok, issues: result.ok ? [] : result.issues, diff: lineDiff(writer.masked(writer.onDisk()), writer.masked(candidate)) };
+      const change = (await request.json().catch(() => ({}))) as ChangeRequest;
+      const candidate = writer.candidateOf(change);
+      const result = await writer.validate(request, { source: candidate, password: change.password });
+      return { ...result, diff: lineDiff(writer.masked(writer.onDisk()), writer.masked(candidate)) };
     })
     .post("/config/apply", async ({ request, set }) => {
       const change = (await request.json().catch(() => ({}))) as ChangeRequest;
       const reason = typeof change.reason === "string" && change.reason.trim() ? change.reason.trim().slice(0, 200) : change.source !== undefined ? "edited the source" : "edited values";
-      return writer.answer(await writer.apply(writer.candidateOf(change), reason, request), set);
+      return writer.answer(await writer.apply(request, { source: writer.candidateOf(change), reason, password: change.password }), set);
     })
     .use(configSecretRoutes({ gateway, writer, secrets }))
     .get("/config/history", () => ({ versions: gateway.history?.list() ?? [] }))
@@ -88,10 +87,10 @@ export function configRoutes(parts: { gateway: Gateway; accounts: Accounts; secr
       return { hunks: lineDiff(writer.masked(text(query.get("from"))), writer.masked(text(query.get("to")))) };
     })
     .post("/config/rollback", async ({ request, set }) => {
-      const { id } = (await request.json().catch(() => ({}))) as { id?: unknown };
+      const { id, password } = (await request.json().catch(() => ({}))) as { id?: unknown; password?: unknown };
       const version = typeof id === "number" ? gateway.history?.get(id) : undefined;
       if (!version) throw bad("id must be a version of the history", "id");
       const source = rollbackText(version, writer.onDisk(), live.get());
-      return writer.answer(await writer.apply(source, `rollback to version #${version.id}`, request), set);
+      return writer.answer(await writer.apply(request, { source, reason: `rollback to version #${version.id}`, password }), set);
     });
 }

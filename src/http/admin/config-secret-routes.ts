@@ -44,7 +44,7 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
       if (!node?.secret || (node.kind !== "string" && node.kind !== "env")) throw bad(`${body.path} is not a secret value of the config`, "path");
       const name = secretNameForPath(body.path);
       secrets.set(name, body.value);
-      const applied = await writer.apply(edited(writer.onDisk(), [{ op: "set", path: body.path, value: { $env: name } }]), `secret set for ${body.path}`, request);
+      const applied = await writer.apply(request, { source: edited(writer.onDisk(), [{ op: "set", path: body.path, value: { $env: name } }]), reason: `secret set for ${body.path}` });
       return applied.ok ? { ok: true, env: name, version: applied.version } : writer.answer(applied, set);
     })
     .post("/config/secrets/move", async ({ request, set }) => {
@@ -61,7 +61,8 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
       const fresh = moved.filter((m) => !secrets.has(m.env));
       // Stored first: the edited config refers to them, and loading it reads them from process.env.
       for (const m of moved) secrets.set(m.env, m.value);
-      const applied = await writer.apply(edited(source, moved.map((m) => ({ op: "set", path: m.path, value: { $env: m.env } }))), `moved ${moved.length} literal secret${moved.length === 1 ? "" : "s"} to the secret store`, request);
+      const reason = `moved ${moved.length} literal secret${moved.length === 1 ? "" : "s"} to the secret store`;
+      const applied = await writer.apply(request, { source: edited(source, moved.map((m) => ({ op: "set", path: m.path, value: { $env: m.env } }))), reason });
       if (!applied.ok) {
         for (const m of fresh) secrets.delete(m.env); // the file still holds them: nothing refers to these
         return writer.answer(applied, set);

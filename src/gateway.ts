@@ -115,12 +115,12 @@ export class Gateway {
 
   /** Who a /v1 request is (its gateway key), or a 401/429 GatewayError. */
   authorize(headers: Headers, config: ResolvedConfig): KeyIdentity {
-    return this.keys.verify(headers, this.keyCheck(config).digestMap, Date.now());
+    return this.keys.verify(headers, { digests: this.keyCheck(config).digestMap, openAccess: config.openAccess }, Date.now());
   }
 
-  /** True when /v1 takes requests without a key (none configured, none stored). */
+  /** True when /v1 takes requests without a key: `auth.open`, or no key configured and none ever created. */
   isOpen(config: ResolvedConfig): boolean {
-    return this.keys.open(this.keyCheck(config).digestMap);
+    return this.keys.open({ digests: this.keyCheck(config).digestMap, openAccess: config.openAccess });
   }
 
   /** The key check for a config snapshot (built once per config version). */

@@ -7,8 +7,8 @@ import { GatewayError } from "../errors.ts";
 import { checkPasswordPolicy, hashPassword, verifyPassword } from "./passwords.ts";
 import { newTotpSecret, otpauthUri, qrSvg, verifyTotp } from "./totp.ts";
 import { newRecoveryCodes } from "./recovery-codes.ts";
-import { normaliseUsername, type AdminAuth, type SessionInfo } from "./admin-auth.ts";
-import { addressKey } from "./throttle.ts";
+import { attemptKeys, normaliseUsername, throttled, type AdminAuth, type SessionInfo } from "./admin-auth.ts";
+import type { User } from "../store/accounts.ts";
 
 // 403, not 401: the session is fine, only the password or code given for this change was wrong.
 const wrong = (what: string) => new GatewayError("wrong_credentials", `Wrong ${what}.`);
@@ -20,19 +20,30 @@ export class AccountSecurity {
     return this.auth.accounts;
   }
 
+  /**
+   * One throttled check of the signed-in user's credentials, reserved before it runs like a login
+   * attempt; a wrong answer is audited as `failure` and refused with 403 naming `what`.
+   */
+  private async attempt(session: SessionInfo, clientIp: string | undefined, now: number, spec: { what: string; failure: string; check: (user: User) => Promise<boolean> }): Promise<User> {
+    const user = this.accounts.byId(session.user.id)!;
+    const keys = attemptKeys(user.username, clientIp);
+    const verdict = await this.auth.limiter.reserve(keys, now);
+    if (!verdict.allowed) throw throttled(verdict);
+    if (await spec.check(user)) {
+      await this.auth.limiter.succeed(keys, now);
+      return user;
+    }
+    this.accounts.audit({ ts: now, actor: user.username, action: spec.failure, clientIp });
+    throw wrong(spec.what);
+  }
+
   /** Password and (when TOTP is on) a code, throttled like a login: for disabling TOTP and new codes. */
   private async reauthenticate(session: SessionInfo, input: { password?: string; code?: string }, now: number, clientIp?: string): Promise<void> {
-    const keys = { account: session.user.username, address: clientIp ? addressKey(clientIp) : undefined };
-    const verdict = await this.auth.limiter.check(keys, now);
-    if (!verdict.allowed) throw new GatewayError("rate_limited", "Too many failed attempts: wait before trying again.", { retryAfterMs: verdict.retryAfterMs });
-    const user = this.accounts.byId(session.user.id)!;
-    const passwordOk = await verifyPassword(input.password ?? "", user.passwordHash);
-    const codeOk = passwordOk && (!user.totpEnabled || (input.code !== undefined && (await this.auth.checkSecondFactor(user, input.code, now)).ok));
-    if (!codeOk) {
-      await this.auth.limiter.fail(keys, now);
-      this.accounts.audit({ ts: now, actor: user.username, action: "reauth.failed", clientIp });
-      throw wrong(user.totpEnabled ? "password or code" : "password");
-    }
+    await this.attempt(session, clientIp, now, {
+      what: session.user.totpEnabled ? "password or code" : "password",
+      failure: "reauth.failed",
+      check: async (user) => (await verifyPassword(input.password ?? "", user.passwordHash)) && (!user.totpEnabled || (input.code !== undefined && (await this.auth.checkSecondFactor(user, input.code, now)).ok)),
+    });
   }
 
   /** New password; every other session of the user is revoked (the current one stays). */
@@ -46,15 +57,12 @@ export class AccountSecurity {
     this.accounts.audit({ ts: now, actor: session.user.username, action: "account.password", detail: { otherSessionsRevoked: true }, clientIp });
   }
 
-  private async checkPasswordOnly(session: SessionInfo, password: string | undefined, now: number, clientIp?: string): Promise<void> {
-    const user = this.accounts.byId(session.user.id)!;
-    const keys = { account: user.username, address: clientIp ? addressKey(clientIp) : undefined };
-    const verdict = await this.auth.limiter.check(keys, now);
-    if (!verdict.allowed) throw new GatewayError("rate_limited", "Too many failed attempts: wait before trying again.", { retryAfterMs: verdict.retryAfterMs });
-    if (await verifyPassword(password ?? "", user.passwordHash)) return;
-    await this.auth.limiter.fail(keys, now);
-    this.accounts.audit({ ts: now, actor: user.username, action: "reauth.failed", clientIp });
-    throw wrong("password");
+  /**
+   * The account's password, checked again for a sensitive action (a rename, a config change that runs
+   * new code): throttled like a login, 403 `wrong_credentials` when wrong.
+   */
+  async checkPasswordOnly(session: SessionInfo, password: string | undefined, now: number, clientIp?: string): Promise<void> {
+    await this.attempt(session, clientIp, now, { what: "password", failure: "reauth.failed", check: (user) => verifyPassword(password ?? "", user.passwordHash) });
   }
 
   async rename(session: SessionInfo, input: { username?: string; password?: string }, now: number, clientIp?: string): Promise<string> {
@@ -72,7 +80,7 @@ export class AccountSecurity {
     const user = this.accounts.byId(session.user.id)!;
     if (user.totpEnabled) throw new GatewayError("conflict", "Two-factor authentication is on already: disable it first.");
     const secret = newTotpSecret();
-    this.accounts.setTotp(user.id, { totpSecret: secret, totpEnabled: false, totpLastStep: null });
+    this.accounts.setTotp(user.id, { totpSecret: this.auth.sealTotpSecret(user.id, secret), totpEnabled: false, totpLastStep: null });
     this.accounts.audit({ ts: now, actor: user.username, action: "totp.enrol", clientIp });
     const uri = otpauthUri({ secret, account: user.username });
     return { secret, uri, qrSvg: qrSvg(uri) };
@@ -80,17 +88,23 @@ export class AccountSecurity {
 
   /** Confirms enrolment with a code of the pending secret: TOTP is on, and ten recovery codes are shown once. */
   async confirmTotp(session: SessionInfo, input: { code?: string }, now: number, clientIp?: string): Promise<{ recoveryCodes: string[] }> {
-    const user = this.accounts.byId(session.user.id)!;
-    if (user.totpEnabled) throw new GatewayError("conflict", "Two-factor authentication is on already.");
-    if (!user.totpSecret) throw new GatewayError("invalid_request", "Start enrolment first (POST /api/auth/totp/enrol).");
-    const result = await verifyTotp({ secret: user.totpSecret, code: input.code ?? "", lastStep: null, now });
-    if (!result.ok) {
-      await this.auth.limiter.fail({ account: user.username, address: clientIp ? addressKey(clientIp) : undefined }, now);
-      this.accounts.audit({ ts: now, actor: user.username, action: "totp.confirm_failed", clientIp });
-      throw wrong("code");
-    }
+    const pending = this.accounts.byId(session.user.id)!;
+    if (pending.totpEnabled) throw new GatewayError("conflict", "Two-factor authentication is on already.");
+    if (!pending.totpSecret) throw new GatewayError("invalid_request", "Start enrolment first (POST /api/auth/totp/enrol).");
+    let step = 0;
+    const user = await this.attempt(session, clientIp, now, {
+      what: "code",
+      failure: "totp.confirm_failed",
+      check: async (current) => {
+        const secret = this.auth.totpSecretOf(current);
+        if (!secret) return false;
+        const result = await verifyTotp({ secret, code: input.code ?? "", lastStep: null, now });
+        if (result.ok) step = result.step;
+        return result.ok;
+      },
+    });
     const { codes, hashes } = newRecoveryCodes();
-    this.accounts.setTotp(user.id, { totpEnabled: true, totpLastStep: result.step, recoveryCodes: hashes });
+    this.accounts.setTotp(user.id, { totpEnabled: true, totpLastStep: step, recoveryCodes: hashes });
     this.accounts.audit({ ts: now, actor: user.username, action: "totp.enabled", clientIp });
     return { recoveryCodes: codes };
   }

@@ -9,8 +9,10 @@ import { checkPasswordPolicy, dummyVerifyPassword, hashPassword, verifyPassword 
 import { verifyTotp } from "./totp.ts";
 import { useRecoveryCode } from "./recovery-codes.ts";
 import { SessionSigner } from "./sessions.ts";
-import { addressKey, LoginThrottle, type AttemptLimiter } from "./throttle.ts";
+import { LoginThrottle, type AttemptKeys, type AttemptLimiter, type AttemptVerdict } from "./throttle.ts";
+import { addressKey } from "./address-key.ts";
 import { createSetupToken, type SetupToken } from "./setup-token.ts";
+import { SecretBox } from "./secret-box.ts";
 import type { Accounts, User } from "../store/accounts.ts";
 
 export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
@@ -34,9 +36,20 @@ export interface SessionInfo {
 const INVALID = () => new GatewayError("unauthorized", "Wrong username, password or code.");
 export const normaliseUsername = (name: string) => name.trim().toLowerCase();
 
+/** The throttle keys of an attempt on `username` from `clientIp`. */
+export const attemptKeys = (username: string, clientIp?: string): AttemptKeys => ({ account: username, address: clientIp ? addressKey(clientIp) : undefined });
+
+/** The 429 for a refused attempt: a lock says so, a delay says to wait; both carry Retry-After. */
+export function throttled(verdict: Extract<AttemptVerdict, { allowed: false }>): GatewayError {
+  const message = verdict.reason === "locked" ? "Too many failed attempts: this account is locked for a while from this address." : "Too many failed attempts: wait before trying again.";
+  return new GatewayError("rate_limited", message, { retryAfterMs: verdict.retryAfterMs });
+}
+
 export class AdminAuth {
   private setupToken: SetupToken | undefined;
   readonly limiter: AttemptLimiter;
+  /** TOTP secrets are stored sealed with a key kept apart from the database (the session key file). */
+  private readonly totpBox: SecretBox;
 
   constructor(
     readonly accounts: Accounts,
@@ -44,7 +57,26 @@ export class AdminAuth {
     options: { limiter?: AttemptLimiter } = {},
   ) {
     this.limiter = options.limiter ?? new LoginThrottle();
+    this.totpBox = signer.box("totp secret");
+    this.sealClearTotpSecrets(Date.now());
     void dummyVerifyPassword("warm-up-password"); // the first unknown-user login must not be slower
+  }
+
+  /** Stores a new TOTP secret of `userId` sealed (see `totpSecretOf`). */
+  sealTotpSecret(userId: number, secret: string): string {
+    return this.totpBox.seal(secret, `user:${userId}`);
+  }
+
+  /** The user's TOTP secret in clear; undefined when none, or sealed under another session key. */
+  totpSecretOf(user: User): string | undefined {
+    return user.totpSecret ? this.totpBox.open(user.totpSecret, `user:${user.id}`) : undefined;
+  }
+
+  /** Databases from before encryption hold clear TOTP secrets: sealed at start, once, and audited. */
+  private sealClearTotpSecrets(now: number): void {
+    const clear = this.accounts.withTotpSecret().filter((user) => !SecretBox.isSealed(user.totpSecret!));
+    for (const user of clear) this.accounts.setTotp(user.id, { totpSecret: this.sealTotpSecret(user.id, user.totpSecret!) });
+    if (clear.length > 0) this.accounts.audit({ ts: now, actor: "gateway", action: "totp.secrets_encrypted", detail: { accounts: clear.length } });
   }
 
   settings(): AdminSettings {
@@ -92,44 +124,51 @@ export class AdminAuth {
   }
 
   /**
-   * Password, then TOTP (or a recovery code) when the account has it. A correct password without a code
-   * on a TOTP account answers `totp_required` and leaves the throttle untouched: counting it as a success
-   * would let a password holder reset the counter between code guesses.
+   * Password, then TOTP (or a recovery code) when the account has it. The attempt is reserved with the
+   * throttle before the password is hashed, so parallel guesses cannot outrun the limit. A correct
+   * password without a code on a TOTP account answers `totp_required` and gives the reservation back
+   * without counting a success: that would let a password holder reset the counter between code guesses.
    */
   async login(input: { username: string; password: string; code?: string; clientIp?: string; userAgent?: string }, now: number): Promise<{ token: string; session: SessionInfo }> {
     const username = normaliseUsername(input.username ?? "");
-    const keys = { account: username, address: input.clientIp ? addressKey(input.clientIp) : undefined };
-    const verdict = await this.limiter.check(keys, now);
+    const keys = attemptKeys(username, input.clientIp);
+    const verdict = await this.limiter.reserve(keys, now);
+    const actor = username || "(empty)";
     if (!verdict.allowed) {
-      this.accounts.audit({ ts: now, actor: username, action: "login.throttled", detail: { reason: verdict.reason }, clientIp: input.clientIp });
-      throw new GatewayError("rate_limited", verdict.reason === "locked" ? "Too many failed attempts: this account or address is locked for a while." : "Too many failed attempts: wait before trying again.", { retryAfterMs: verdict.retryAfterMs });
+      this.accounts.audit({ ts: now, actor, action: "login.throttled", detail: { reason: verdict.reason, scope: verdict.scope }, clientIp: input.clientIp });
+      throw throttled(verdict);
     }
+    // Said in every audit entry of the attempt: this address got through an account under attack.
+    const slowed = verdict.accountSlowed ? { accountSlowed: true } : {};
+    const fail = (reason: string): never => {
+      this.accounts.audit({ ts: now, actor, action: "login.failed", detail: { reason, ...slowed }, clientIp: input.clientIp });
+      throw INVALID();
+    };
     const user = this.accounts.byName(username);
     const passwordOk = user ? await verifyPassword(input.password ?? "", user.passwordHash) : await dummyVerifyPassword(input.password ?? "");
-    if (!user || !passwordOk) return this.failLogin(keys, username, "wrong password or unknown user", now, input.clientIp);
+    if (!user || !passwordOk) return fail("wrong password or unknown user");
     if (user.totpEnabled) {
-      if (!input.code) throw new GatewayError("totp_required", "Enter the code from your authenticator app (or a recovery code).");
+      if (!input.code) {
+        await this.limiter.release(keys, now);
+        throw new GatewayError("totp_required", "Enter the code from your authenticator app (or a recovery code).");
+      }
       const secondFactor = await this.checkSecondFactor(user, input.code, now);
-      if (!secondFactor.ok) return this.failLogin(keys, username, secondFactor.reason, now, input.clientIp);
-      if (secondFactor.usedRecoveryCode) this.accounts.audit({ ts: now, actor: username, action: "login.recovery_code", detail: { remaining: secondFactor.remaining }, clientIp: input.clientIp });
+      if (!secondFactor.ok) return fail(secondFactor.reason);
+      if (secondFactor.usedRecoveryCode) this.accounts.audit({ ts: now, actor, action: "login.recovery_code", detail: { remaining: secondFactor.remaining }, clientIp: input.clientIp });
     }
     await this.limiter.succeed(keys, now);
     const issued = await this.openSession(user, now, input.clientIp, input.userAgent);
-    this.accounts.audit({ ts: now, actor: username, action: "login", clientIp: input.clientIp });
+    this.accounts.audit({ ts: now, actor, action: "login", detail: verdict.accountSlowed ? slowed : undefined, clientIp: input.clientIp });
     return issued;
-  }
-
-  private async failLogin(keys: { account: string; address?: string }, username: string, reason: string, now: number, clientIp?: string): Promise<never> {
-    await this.limiter.fail(keys, now);
-    this.accounts.audit({ ts: now, actor: username || "(empty)", action: "login.failed", detail: { reason }, clientIp });
-    throw INVALID();
   }
 
   /** A TOTP code (once per time step) or an unused recovery code. */
   async checkSecondFactor(user: User, code: string, now: number): Promise<{ ok: true; usedRecoveryCode?: boolean; remaining?: number } | { ok: false; reason: string }> {
     const compact = code.replace(/\s+/g, "");
     if (/^\d{6}$/.test(compact)) {
-      const result = await verifyTotp({ secret: user.totpSecret ?? "", code: compact, lastStep: user.totpLastStep, now });
+      const secret = this.totpSecretOf(user);
+      if (!secret) return { ok: false, reason: "totp secret unreadable (was session.key replaced?)" };
+      const result = await verifyTotp({ secret, code: compact, lastStep: user.totpLastStep, now });
       if (!result.ok) return { ok: false, reason: `totp ${result.reason}` };
       if (!this.accounts.advanceTotpStep(user.id, result.step)) return { ok: false, reason: "totp replayed" };
       return { ok: true };

@@ -11,6 +11,14 @@ import type { ApiKeyStore, KeyLimits, StoredKey } from "../store/api-key-store.t
 const digest = (key: string) => createHash("sha256").update(key).digest("hex");
 const MINUTE = 60_000;
 
+/** What a config snapshot says about /v1 keys. */
+export interface ConfigKeys {
+  /** Digest → key id of `auth.apiKeys`. */
+  digests: Map<string, string>;
+  /** `auth.open`: serve requests without a key on purpose. */
+  openAccess: boolean;
+}
+
 /** Who a request authenticated as: its key's id and limits. */
 export interface KeyIdentity {
   id?: string;
@@ -19,6 +27,9 @@ export interface KeyIdentity {
 
 export class KeyRegistry {
   private stored = new Map<string, StoredKey>();
+  /** Hashes of revoked keys: refused with 401 even while /v1 is open. */
+  private revoked = new Set<string>();
+  private everCreated = false;
   private readonly usage = new Map<string, { count: number; lastUsedAt: number }>();
   private readonly windows = new Map<string, number[]>();
   private readonly timer: ReturnType<typeof setInterval> | undefined;
@@ -30,23 +41,36 @@ export class KeyRegistry {
 
   /** Re-reads the stored keys (after a create or revoke). */
   reload(): void {
-    this.stored = new Map((this.store?.all() ?? []).filter((k) => k.revokedAt === null).map((k) => [k.hash, k]));
+    const all = this.store?.all() ?? [];
+    this.stored = new Map(all.filter((k) => k.revokedAt === null).map((k) => [k.hash, k]));
+    this.revoked = new Set(all.filter((k) => k.revokedAt !== null).map((k) => k.hash));
+    this.everCreated = this.store?.everCreated() ?? false;
   }
 
-  /** True when /v1 needs no key: none in the config and none stored. */
-  open(configDigests: Map<string, string>): boolean {
-    return configDigests.size === 0 && this.stored.size === 0;
+  /**
+   * True when /v1 takes requests without a key: the config says `auth.open`, or it declares no key
+   * and no key was ever created here. Revoking keys never reopens it (a revoked key's clients must
+   * get 401, not an open door).
+   */
+  open(config: ConfigKeys): boolean {
+    return config.openAccess || (config.digests.size === 0 && !this.everCreated);
   }
 
-  /** The request's identity; throws 401 (missing, wrong, expired key) or 429 (the key's rate limit). */
-  verify(headers: Headers, configDigests: Map<string, string>, now: number): KeyIdentity {
-    if (this.open(configDigests)) return {};
+  /** The request's identity; throws 401 (missing, wrong, revoked, expired key) or 429 (the key's rate limit). */
+  verify(headers: Headers, config: ConfigKeys, now: number): KeyIdentity {
     const key = presentedKey(headers);
-    if (!key) throw new GatewayError("invalid_api_key", "Missing API key: send `Authorization: Bearer <gateway key>`.");
+    const open = this.open(config);
+    if (!key) {
+      if (open) return {};
+      throw new GatewayError("invalid_api_key", "Missing API key: send `Authorization: Bearer <gateway key>`.");
+    }
     const hash = digest(key);
-    const fromConfig = configDigests.get(hash);
+    const fromConfig = config.digests.get(hash);
     if (fromConfig) return { id: fromConfig };
+    if (this.revoked.has(hash)) throw new GatewayError("invalid_api_key", "This API key has been revoked.");
     const stored = this.stored.get(hash);
+    // An open /v1 ignores keys it does not know: OpenAI clients always send one, often a placeholder.
+    if (!stored && open) return {};
     if (!stored) throw new GatewayError("invalid_api_key", "Invalid API key.");
     if (stored.expiresAt !== null && stored.expiresAt <= now) throw new GatewayError("invalid_api_key", "This API key has expired.");
     this.limitRate(stored, now);

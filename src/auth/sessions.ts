@@ -9,6 +9,7 @@ import { Buffer } from "node:buffer";
 import { link, mkdir, open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { SignJWT, jwtVerify } from "jose";
+import { SecretBox } from "./secret-box.ts";
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = "smartroute_session";
@@ -53,6 +54,14 @@ export class SessionSigner {
   constructor(secret: Uint8Array) {
     if (secret.length < KEY_BYTES) throw new Error(`The session key must be at least ${KEY_BYTES} bytes.`);
     this.key = new Uint8Array(secret);
+  }
+
+  /**
+   * Encryption at rest keyed from the same file (HKDF gives each `purpose` its own key, unrelated to
+   * the signing one): losing or replacing `session.key` also makes what it sealed unreadable.
+   */
+  box(purpose: string): SecretBox {
+    return new SecretBox(this.key, purpose);
   }
 
   /** A signed token for a new session. */

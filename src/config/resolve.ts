@@ -132,6 +132,7 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
     config: {
       server: { ...DEFAULTS.server, ...input.server },
       apiKeys,
+      openAccess: input.auth?.open ?? false,
       providers: input.providers,
       ...partial,
       routing: { defaultTier, unknownModel: input.routing?.unknownModel ?? "classify", sticky: input.routing?.sticky ?? false, toolTurns: input.routing?.toolTurns ?? true },

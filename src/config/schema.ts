@@ -44,7 +44,7 @@ export const ConfigSchema: TSchema = closed({
       host: Type.Optional(Type.String({ minLength: 1 })),
     }),
   ),
-  auth: Type.Optional(closed({ apiKeys: Type.Optional(Type.Array(StringOrEnv)) })),
+  auth: Type.Optional(closed({ apiKeys: Type.Optional(Type.Array(StringOrEnv)), open: Type.Optional(Type.Boolean()) })),
   providers: Type.Record(
     Type.String({ pattern: "^[A-Za-z0-9_.-]+$" }),
     Type.Object(

@@ -9,6 +9,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomically } from "./candidate.ts";
+import { parsePath } from "./ast.ts";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -84,6 +85,30 @@ export function secretName(providerId: string, key: string): string {
   const field = words(key);
   if (!provider || !field) throw new TypeError(`secretName: provider ${JSON.stringify(providerId)} and key ${JSON.stringify(key)} need letters or digits`);
   return `SMARTROUTE_${provider}_${field}`;
+}
+
+/**
+ * The variable for the secret at a config path: the provider's id (or "gateway" outside `providers`)
+ * and the last named segment, with the index of an array element (auth.apiKeys[0] → API_KEYS_0).
+ * providers.openai.options.apiKey → "SMARTROUTE_OPENAI_API_KEY".
+ */
+export function secretNameForPath(path: string): string {
+  const segments = parsePath(path) ?? [];
+  const provider = segments[0] === "providers" && typeof segments[1] === "string" ? segments[1] : "gateway";
+  const last = segments[segments.length - 1];
+  const key = typeof last === "number" ? `${String(segments[segments.length - 2])}_${last}` : String(last);
+  return secretName(provider, key);
+}
+
+/**
+ * `name`, or `name_2`, `name_3`… when `name` is set in the environment to another value than `value`
+ * (a variable of the real environment wins over the store, and another reference may use the name).
+ */
+export function freeSecretName(name: string, value: string, env: Record<string, string | undefined> = process.env): string {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? name : `${name}_${n}`;
+    if (env[candidate] === undefined || env[candidate] === value) return candidate;
+  }
 }
 
 /** A value with nothing a dotenv reader could misread is written bare, any other as a JSON string. */

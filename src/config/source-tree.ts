@@ -188,21 +188,33 @@ function maskValue(value: unknown): unknown {
 const isStringNode = (node: Node) => node.type === "StringLiteral" || (node.type === "TemplateLiteral" && (node.expressions as Node[]).length === 0);
 const isTypeOnly = (node: Node) => node.type.startsWith("TS") && !["TSAsExpression", "TSSatisfiesExpression", "TSNonNullExpression"].includes(node.type);
 
+/** A secret literal of a config text: its span, its source text, and the text masking writes in its place. */
+export interface SecretLiteral {
+  start: number;
+  end: number;
+  /** The literal as written (quotes included). */
+  raw: string;
+  /** Its masked form as `maskSecrets` writes it; the same as `raw` for a literal that is a mask already. */
+  masked: string;
+}
+
 /**
- * The source with every secret literal masked, for API responses and history (DESIGN §6): literals
- * the tree marks secret, plus, anywhere in the file, literals under a secret-named property or variable
- * and strings shaped like credentials. env("NAME") keeps its name (a name is not a secret) but a
- * literal fallback under a secret key is masked.
+ * Every secret literal of the source (DESIGN §6): literals the tree marks secret, plus, anywhere in
+ * the file, literals under a secret-named property or variable and strings shaped like credentials.
+ * env("NAME") keeps its name (a name is not a secret) but a literal fallback under a secret key counts.
+ * In source order.
  */
-export function maskSecrets(source: string, config?: unknown): string {
+export function secretLiterals(source: string, config?: unknown): SecretLiteral[] {
   const { program } = parseProgram(source);
-  if (!program) return source;
-  const spans = new Map<number, { end: number; text: string }>();
+  if (!program) return [];
+  const found = new Map<number, SecretLiteral>();
   const mask = (node: Node) => {
     const raw = source.slice(node.start, node.end);
     const quote = /^["'`]/.test(raw) ? raw[0] : '"';
     const literal = literalValue(node);
-    spans.set(node.start, { end: node.end, text: `${quote}${maskValue(literal)}${quote}` });
+    // A mask is masked once: history rows are masked when written and again when read.
+    const masked = typeof literal === "string" && literal.includes("…") ? raw : `${quote}${maskValue(literal)}${quote}`;
+    found.set(node.start, { start: node.start, end: node.end, raw, masked });
   };
   const sweep = (node: Node, secret: boolean) => {
     if (isTypeOnly(node)) return;
@@ -228,8 +240,13 @@ export function maskSecrets(source: string, config?: unknown): string {
   } catch {
     // Unparsable source: the sweep above is all there is.
   }
+  return [...found.values()].sort((a, b) => a.start - b.start);
+}
+
+/** The source with every secret literal masked, for API responses and history (DESIGN §6). Idempotent. */
+export function maskSecrets(source: string, config?: unknown): string {
   let out = source;
-  for (const [start, { end, text }] of [...spans].sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + text + out.slice(end);
+  for (const { start, end, masked } of secretLiterals(source, config).reverse()) out = out.slice(0, start) + masked + out.slice(end);
   return out;
 }
 

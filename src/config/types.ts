@@ -60,8 +60,16 @@ export interface BackoffOptions {
 export interface GatewayConfigInput {
   /** Where to listen. Default port 6688, host "0.0.0.0"; `GATEWAY_PORT` / `GATEWAY_HOST` override. */
   server?: { port?: number; host?: string };
-  /** Gateway API keys accepted on /v1 besides stored ones. Empty strings are ignored. Default []. */
-  auth?: { apiKeys?: (string | EnvRef)[] };
+  auth?: {
+    /** Gateway API keys accepted on /v1 besides stored ones. Empty strings are ignored. Default []. */
+    apiKeys?: (string | EnvRef)[];
+    /**
+     * Serve /v1 without a key on purpose (a presented key is still checked: a revoked one gets 401).
+     * Default false: /v1 is then open only while the config declares no key and no key was ever
+     * created through the admin API (revoking every key does not reopen it).
+     */
+    open?: boolean;
+  };
   /** Upstream providers by id, from factories such as `openai({...})`. Required. */
   providers: Record<string, Provider>;
   /** Tiers by name, conventionally `t1` (cheap), `t2` (capable), `t3` (frontier); any names work. At least one. */
@@ -188,6 +196,8 @@ export interface ResolvedTier {
 export interface ResolvedConfig {
   server: { port: number; host: string };
   apiKeys: string[];
+  /** `auth.open`: /v1 serves requests without a key (default false). */
+  openAccess: boolean;
   providers: Record<string, Provider>;
   tiers: Record<string, ResolvedTier>;
   /** Every configured target by "provider/model". */

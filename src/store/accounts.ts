@@ -2,7 +2,7 @@
  * Admin accounts, sessions, settings and the audit log. Synchronous and small: these run on admin
  * requests, never on the /v1 path.
  */
-import { and, desc, eq, isNull, lt } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, lt } from "drizzle-orm";
 import { auditLog, sessions, settings, users } from "./schema.ts";
 import type { Store } from "./db.ts";
 
@@ -31,6 +31,11 @@ export class Accounts {
 
   byId(id: number): User | undefined {
     return this.db.select().from(users).where(eq(users.id, id)).get();
+  }
+
+  /** Users holding a TOTP secret (enabled or pending), for re-encrypting them. */
+  withTotpSecret(): User[] {
+    return this.db.select().from(users).where(isNotNull(users.totpSecret)).all();
   }
 
   /** A new password hash (the caller revokes sessions as it sees fit). */

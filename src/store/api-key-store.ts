@@ -1,6 +1,6 @@
 /** Gateway API keys as stored: hashed, with a display prefix, limits, expiry, revocation and usage. */
 import { desc, eq, sql } from "drizzle-orm";
-import { apiKeys } from "./schema.ts";
+import { apiKeys, settings } from "./schema.ts";
 import type { Store } from "./db.ts";
 
 export interface KeyLimits {
@@ -25,6 +25,9 @@ export interface StoredKey {
   limits: KeyLimits;
 }
 
+/** The settings row that remembers a key was once created, whatever happens to the key rows later. */
+const EVER_CREATED = "apiKeys.everCreated";
+
 const toKey = (row: typeof apiKeys.$inferSelect): StoredKey => ({ ...row, limits: row.limits ? (JSON.parse(row.limits) as KeyLimits) : {} });
 
 export class ApiKeyStore {
@@ -34,8 +37,19 @@ export class ApiKeyStore {
     return this.store.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt)).all().map(toKey);
   }
 
+  /** Stores a new key and remembers, for good, that one was created. */
   insert(key: Omit<StoredKey, "revokedAt" | "lastUsedAt" | "requestCount">): void {
-    this.store.db.insert(apiKeys).values({ ...key, limits: JSON.stringify(key.limits) }).run();
+    this.store.sqlite.transaction(() => {
+      this.store.db.insert(apiKeys).values({ ...key, limits: JSON.stringify(key.limits) }).run();
+      this.store.db.insert(settings).values({ key: EVER_CREATED, value: "true", updatedAt: key.createdAt }).onConflictDoNothing().run();
+    })();
+  }
+
+  /** True once any key was created here (revoked or not): /v1 never reopens by itself after that. */
+  everCreated(): boolean {
+    // A key row also counts: databases from before the settings row have their keys, never deleted.
+    const flagged = this.store.db.select({ key: settings.key }).from(settings).where(eq(settings.key, EVER_CREATED)).get();
+    return flagged !== undefined || this.store.db.select({ id: apiKeys.id }).from(apiKeys).limit(1).get() !== undefined;
   }
 
   revoke(id: string, now: number): boolean {

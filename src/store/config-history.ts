@@ -1,21 +1,40 @@
-/** Every applied version of the config file: text, author ("file" for edits outside the UI), time, reason. */
+/**
+ * Every applied version of the config file: text, author ("file" for edits outside the UI), time,
+ * reason. The text is stored with its secrets masked (never a literal secret in the database: a copy
+ * of it, or of a backup, must not give provider or gateway keys away); rows written in clear by older
+ * versions are masked once, at start. A rollback fills the masks in from the current file.
+ */
 import { desc, eq, lt } from "drizzle-orm";
-import { configHistory } from "./schema.ts";
+import { configHistory, settings } from "./schema.ts";
+import { redactSource } from "../config/masked-source.ts";
 import type { Store } from "./db.ts";
 
 export type ConfigVersion = typeof configHistory.$inferSelect;
 
+/** The settings row saying that every stored text is masked (the one-time pass over older rows is done). */
+const MASKED = "configHistory.masked";
+
 export class ConfigHistory {
-  constructor(private readonly store: Store) {}
+  /**
+   * @param redact masks the secrets of a text (default: by key names and credential shapes; the
+   * running config can lend its plugin schemas). Must be idempotent: stored texts go through it again.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly redact: (source: string) => string = (source) => redactSource(source),
+  ) {
+    this.maskOlderRows();
+  }
 
   latest(): ConfigVersion | undefined {
     return this.store.db.select().from(configHistory).orderBy(desc(configHistory.id)).limit(1).get();
   }
 
-  /** Records `source` unless it is the text of the latest version already (a reload that changed nothing). */
+  /** Records `source`, masked, unless it is the text of the latest version already (a reload that changed nothing). */
   record(entry: { ts: number; author: string; reason: string; source: string }): ConfigVersion | undefined {
-    if (this.latest()?.source === entry.source) return undefined;
-    return this.store.db.insert(configHistory).values(entry).returning().get();
+    const source = this.redact(entry.source);
+    if (this.latest()?.source === source) return undefined;
+    return this.store.db.insert(configHistory).values({ ...entry, source }).returning().get();
   }
 
   get(id: number): ConfigVersion | undefined {
@@ -31,5 +50,17 @@ export class ConfigHistory {
       .orderBy(desc(configHistory.id))
       .limit(Math.min(Math.max(options.limit ?? 50, 1), 500))
       .all();
+  }
+
+  /** Masks the texts older versions stored in clear, in one transaction, once per database. */
+  private maskOlderRows(): void {
+    if (this.store.db.select().from(settings).where(eq(settings.key, MASKED)).get()) return;
+    this.store.sqlite.transaction(() => {
+      for (const row of this.store.db.select({ id: configHistory.id, source: configHistory.source }).from(configHistory).all()) {
+        const source = this.redact(row.source);
+        if (source !== row.source) this.store.db.update(configHistory).set({ source }).where(eq(configHistory.id, row.id)).run();
+      }
+      this.store.db.insert(settings).values({ key: MASKED, value: "true", updatedAt: Date.now() }).onConflictDoNothing().run();
+    })();
   }
 }

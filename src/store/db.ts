@@ -8,8 +8,10 @@
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { join } from "node:path";
-import { mkdirSync } from "node:fs";
 import { runtime } from "../runtime.ts";
+import { createLogger } from "../logger.ts";
+import { createPrivateFile, secureDataDir } from "./data-dir.ts";
+import type { Logger } from "../plugin/types.ts";
 import * as schema from "./schema.ts";
 import { openSqlite, type SqliteDatabase } from "./sqlite.ts";
 
@@ -29,19 +31,26 @@ export interface Store {
   close(): void;
 }
 
-/** Opens (creating if needed) `gateway.db` in `dataDir`, or an in-memory store for ":memory:". */
-export function openStore(dataDir: string | ":memory:", options: { migrationsFolder?: string } = {}): Store {
+/**
+ * Opens (creating if needed) `gateway.db` in `dataDir`, or an in-memory store for ":memory:". The data
+ * directory is made private first (0700, files 0600; loosened ones are fixed with a warning on `log`,
+ * default the process logger), and the database file is created 0600 before SQLite opens it.
+ */
+export function openStore(dataDir: string | ":memory:", options: { migrationsFolder?: string; log?: Pick<Logger, "warn"> } = {}): Store {
   let path = ":memory:";
   if (dataDir !== ":memory:") {
-    mkdirSync(dataDir, { recursive: true });
+    secureDataDir(dataDir, options.log ?? createLogger());
     path = join(dataDir, "gateway.db");
+    createPrivateFile(path);
   }
   const sqlite = openSqlite(path);
+  // First: the statements below take locks too, and the last connection of a previous store in this
+  // process may still be checkpointing as it closes.
+  sqlite.run("PRAGMA busy_timeout = 5000");
   // auto_vacuum must be chosen before the first table exists; on an existing file it is a no-op.
   sqlite.run("PRAGMA auto_vacuum = INCREMENTAL");
   sqlite.run("PRAGMA journal_mode = WAL");
   sqlite.run("PRAGMA synchronous = NORMAL");
-  sqlite.run("PRAGMA busy_timeout = 5000");
   sqlite.run("PRAGMA foreign_keys = ON");
   const db = openDrizzle(sqlite, schema);
   // drizzle's sync migrator (journal order, one transaction, the __drizzle_migrations table) only

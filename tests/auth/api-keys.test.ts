@@ -7,7 +7,8 @@ const KEY = "sk-gw-3f9a1c";
 const headers = (init: Record<string, string> = {}) => new Headers(init);
 // The config's keys are checked by the registry /v1 uses (here without stored keys).
 const registry = new KeyRegistry(undefined);
-const verify = (check: ApiKeyCheck, h: Headers) => registry.verify(h, check.digestMap, Date.now()).id;
+const keysOf = (check: ApiKeyCheck, openAccess = false) => ({ digests: check.digestMap, openAccess });
+const verify = (check: ApiKeyCheck, h: Headers) => registry.verify(h, keysOf(check), Date.now()).id;
 
 /** The GatewayError the check throws, or undefined when it lets the request in. */
 function refusal(check: ApiKeyCheck, init: Record<string, string>): GatewayError | undefined {
@@ -23,12 +24,12 @@ function refusal(check: ApiKeyCheck, init: Record<string, string>): GatewayError
 describe("config API keys", () => {
   test("with no key configured, /v1 is open", () => {
     const check = new ApiKeyCheck([]);
-    expect(registry.open(check.digestMap)).toBe(true);
+    expect(registry.open(keysOf(check))).toBe(true);
     expect(refusal(check, {})).toBeUndefined();
   });
 
   test("with a key configured, it is not open", () => {
-    expect(registry.open(new ApiKeyCheck([KEY]).digestMap)).toBe(false);
+    expect(registry.open(keysOf(new ApiKeyCheck([KEY])))).toBe(false);
   });
 
   test("accepts the key as `Authorization: Bearer <key>`", () => {
@@ -93,6 +94,13 @@ describe("config API keys", () => {
     const second = verify(check, headers({ "x-api-key": "sk-gw-second" }));
     expect(first).not.toBe(second);
     expect(`${first} ${second}`).not.toContain("sk-gw");
+  });
+
+  test("auth.open serves requests without a key even with keys configured; a configured key is still identified", () => {
+    const check = new ApiKeyCheck([KEY]);
+    expect(registry.open(keysOf(check, true))).toBe(true);
+    expect(registry.verify(headers(), keysOf(check, true), Date.now()).id).toBeUndefined();
+    expect(registry.verify(headers({ "x-api-key": KEY }), keysOf(check, true), Date.now()).id).toBeDefined();
   });
 
   test("an open gateway gives no key id", () => {

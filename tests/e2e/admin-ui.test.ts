@@ -2,7 +2,8 @@
  * The admin UI in a real browser (Debian's Chromium through playwright-core) against a real gateway
  * process and the mock upstream: first-run setup, TOTP enrolment and login with a generated code, the
  * dashboard with data, a failover's attempt timeline, a config edit routing the next request, an invalid
- * edit's error, rollback, an API key created and used. Screenshots: test-results/screenshots/.
+ * edit's error, rollback, a code change confirmed with the password, an API key created and used.
+ * Screenshots: test-results/screenshots/.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -143,6 +144,27 @@ test("rollback to the first version routes requests as before", async () => {
   expect(await chat("t1")).toBe("a/first");
 }, 30_000);
 
+test("a code change in the code view asks for the password: a wrong one is shown, the right one validates and applies", async () => {
+  await page.goto(`${gw.url}/config`);
+  await page.getByRole("tab", { name: "Code" }).click();
+  const editor = page.getByLabel("Source of gateway.config.ts");
+  await editor.fill((await editor.inputValue()).replace("export default", "const addedByTheBrowserTest = 1;\nexport default"));
+  await page.getByRole("button", { name: "Validate", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Confirm with your password" });
+  await dialog.waitFor();
+  await dialog.getByLabel("Your password").fill("not the password at all");
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await dialog.getByText("Wrong password.").waitFor();
+  await screenshot(page, "09-config-password");
+  await dialog.getByLabel("Your password").fill(PASSWORD);
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await page.getByText("This text loads.").waitFor();
+  await page.getByRole("button", { name: "Apply the text" }).click(); // the same text: no second password
+  await page.getByText(/Applied/).first().waitFor();
+  expect(await page.getByRole("dialog").count()).toBe(0);
+  expect(await chat("t1")).toBe("a/first");
+}, 30_000);
+
 test("an API key is created in the page, shown once, and works on /v1", async () => {
   await page.goto(`${gw.url}/keys`);
   await page.getByLabel("Name").fill("browser-test");
@@ -151,7 +173,7 @@ test("an API key is created in the page, shown once, and works on /v1", async ()
   await shown.waitFor();
   apiKey = await shown.inputValue();
   expect(apiKey).toMatch(/^sr-/);
-  await screenshot(page, "09-key-created");
+  await screenshot(page, "10-key-created");
   const anonymous = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "t1", messages: [{ role: "user", content: "x" }] }) });
   expect(anonymous.status).toBe(401);
   expect(await chat("t1")).toBe("a/first");
@@ -166,7 +188,7 @@ test("every page renders at phone width in the dark theme (screenshots)", async 
     await small.locator("main h1").first().waitFor();
     const overflow = await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect([path, overflow <= 1]).toEqual([path, true]); // no sideways scrolling
-    await screenshot(small, `10-phone${path === "/" ? "-dashboard" : path.replace("/", "-")}`);
+    await screenshot(small, `11-phone${path === "/" ? "-dashboard" : path.replace("/", "-")}`);
   }
   await phone.close();
 }, 60_000);

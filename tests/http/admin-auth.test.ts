@@ -40,7 +40,7 @@ class AdminClient {
 beforeAll(async () => {
   h = await startHarness({
     config: () => `  tiers: { t1: { models: ["a/good"] } },`,
-    adminLimiter: new LoginThrottle({ account: { maxFailures: 5, lockoutMs: 60_000 }, freeFailures: 100, baseDelayMs: 0 }),
+    adminLimiter: new LoginThrottle({ pair: { maxFailures: 5, lockoutMs: 60_000 }, freeFailures: 100, baseDelayMs: 0 }),
   });
 });
 afterAll(() => h.stop());
@@ -202,7 +202,7 @@ describe("guards", () => {
     ["GET", "/api/auth/sessions"], ["DELETE", "/api/auth/sessions/abcdefgh"], ["GET", "/api/settings"], ["PUT", "/api/settings"], ["GET", "/api/audit"], ["GET", "/api/keys"], ["POST", "/api/keys"], ["DELETE", "/api/keys/key_x"],
     ["GET", "/api/logs"], ["GET", "/api/logs/x"], ["GET", "/api/logs/export"], ["GET", "/api/logs/tail"], ["GET", "/api/stats"], ["GET", "/api/health"],
     ["POST", "/api/health/reset"], ["POST", "/api/explain"], ["POST", "/api/models/test"], ["GET", "/api/nonexistent"],
-    ["GET", "/api/config"], ["POST", "/api/config/validate"], ["POST", "/api/config/apply"], ["POST", "/api/config/secret"],
+    ["GET", "/api/config"], ["POST", "/api/config/validate"], ["POST", "/api/config/apply"], ["POST", "/api/config/secret"], ["POST", "/api/config/secrets/move"],
     ["GET", "/api/config/history"], ["GET", "/api/config/history/1"], ["GET", "/api/config/diff"], ["POST", "/api/config/rollback"],
   ];
 

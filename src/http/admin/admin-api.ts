@@ -56,20 +56,22 @@ export interface AdminApiParts {
 export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Response> {
   const { gateway, auth, security } = parts;
   const onError = ({ code, error }: { code: string | number; error: unknown }) => mapError(code, error, gateway.log);
-  const publicApp = new Elysia({ prefix: "/api" }).onError(onError).use(publicAuthRoutes(auth));
+  // The gateway's clock (tests inject one): login throttling, sessions and re-checks agree on the time.
+  const now = () => Math.floor(gateway.pipeline.deps.clock.now());
+  const publicApp = new Elysia({ prefix: "/api" }).onError(onError).use(publicAuthRoutes(auth, now));
   const privateApp = new Elysia({ prefix: "/api" })
     .onError(onError)
-    .use(accountRoutes(auth, security))
+    .use(accountRoutes(auth, security, now))
     .use(keyRoutes(gateway, auth.accounts))
     .use(observeRoutes(gateway))
-    .use(configRoutes({ gateway, accounts: auth.accounts, secrets: parts.secrets }));
+    .use(configRoutes({ gateway, accounts: auth.accounts, security, now, secrets: parts.secrets }));
 
   return async (request) => {
     try {
       const route = `${request.method} ${new URL(request.url).pathname.replace(/\/+$/, "")}`;
       checkCsrf(request);
       if (PUBLIC.has(route)) return await publicApp.handle(request);
-      const session = await auth.session(readSessionCookie(request.headers), Date.now());
+      const session = await auth.session(readSessionCookie(request.headers), now());
       if (!session) throw new GatewayError("unauthorized", "Sign in first: no valid admin session.");
       if (session.mustEnrol && !ENROLMENT.has(route)) throw new GatewayError("forbidden", "Two-factor authentication is required here: enrol it first (POST /api/auth/totp/enrol).");
       attachSession(request, session, clientIpOf(request));

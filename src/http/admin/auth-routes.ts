@@ -18,10 +18,13 @@ const bodyOf = async (request: Request): Promise<Body> => {
 };
 const NO_STORE = { "cache-control": "no-store", "content-type": "application/json" };
 
+/** The admin API's clock: the gateway's (injected in tests), in whole milliseconds. */
+export type Now = () => number;
+
 /** A JSON answer that also sets the session cookie. */
-function withSession(request: Request, token: string, expiresAt: number, body: object): Response {
+function withSession(request: Request, session: { token: string; expiresAt: number; now: number }, body: object): Response {
   const secure = new URL(request.url).protocol === "https:";
-  const cookie = sessionCookie(token, { maxAgeS: Math.max(1, Math.floor((expiresAt - Date.now()) / 1000)), secure });
+  const cookie = sessionCookie(session.token, { maxAgeS: Math.max(1, Math.floor((session.expiresAt - session.now) / 1000)), secure });
   return new Response(JSON.stringify(body), { headers: { ...NO_STORE, "set-cookie": cookie } });
 }
 
@@ -31,64 +34,66 @@ export function me(session: SessionInfo) {
 }
 
 /** Routes anyone may call: state (for the UI), setup (with the one-time token), login. */
-export function publicAuthRoutes(auth: AdminAuth) {
+export function publicAuthRoutes(auth: AdminAuth, now: Now) {
   return new Elysia()
     .get("/auth/state", () => ({ setupRequired: auth.setupRequired() }))
     .post("/auth/setup", async ({ request }) => {
       const body = await bodyOf(request);
-      const user = await auth.setup({ token: body.token ?? "", username: body.username ?? "", password: body.password ?? "", clientIp: clientIpOf(request) }, Date.now());
-      const { token, session } = await auth.openSession(user, Date.now(), clientIpOf(request), request.headers.get("user-agent") ?? undefined);
-      return withSession(request, token, session.expiresAt, { ok: true, user: me(session) });
+      const at = now();
+      const user = await auth.setup({ token: body.token ?? "", username: body.username ?? "", password: body.password ?? "", clientIp: clientIpOf(request) }, at);
+      const { token, session } = await auth.openSession(user, at, clientIpOf(request), request.headers.get("user-agent") ?? undefined);
+      return withSession(request, { token, expiresAt: session.expiresAt, now: at }, { ok: true, user: me(session) });
     })
     .post("/auth/login", async ({ request }) => {
       const body = await bodyOf(request);
+      const at = now();
       const { token, session } = await auth.login(
         { username: body.username ?? "", password: body.password ?? "", code: body.code || undefined, clientIp: clientIpOf(request), userAgent: request.headers.get("user-agent") ?? undefined },
-        Date.now(),
+        at,
       );
-      return withSession(request, token, session.expiresAt, { ok: true, user: me(session) });
+      return withSession(request, { token, expiresAt: session.expiresAt, now: at }, { ok: true, user: me(session) });
     });
 }
 
 /** Routes for the signed-in admin (the guard attached the session). */
-export function accountRoutes(auth: AdminAuth, security: AccountSecurity) {
+export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: Now) {
   const ip = clientIpOf;
   const session = sessionOf;
   return new Elysia()
     .get("/auth/me", ({ request }) => me(session(request)))
     .post("/auth/logout", ({ request }) => {
       const s = session(request);
-      auth.logout(s.sessionId, Date.now());
-      auth.accounts.audit({ ts: Date.now(), actor: s.user.username, action: "logout", clientIp: ip(request) });
+      auth.logout(s.sessionId, now());
+      auth.accounts.audit({ ts: now(), actor: s.user.username, action: "logout", clientIp: ip(request) });
       return new Response(JSON.stringify({ ok: true }), { headers: { ...NO_STORE, "set-cookie": clearSessionCookie({ secure: new URL(request.url).protocol === "https:" }) } });
     })
     .post("/auth/password", async ({ request }) => {
       const body = await bodyOf(request);
-      await security.changePassword(session(request), { current: body.current, next: body.next }, Date.now(), ip(request));
+      await security.changePassword(session(request), { current: body.current, next: body.next }, now(), ip(request));
       return { ok: true, otherSessionsRevoked: true };
     })
     .post("/auth/username", async ({ request }) => {
       const body = await bodyOf(request);
-      return { ok: true, username: await security.rename(session(request), { username: body.username, password: body.password }, Date.now(), ip(request)) };
+      return { ok: true, username: await security.rename(session(request), { username: body.username, password: body.password }, now(), ip(request)) };
     })
-    .post("/auth/totp/enrol", ({ request }) => new Response(JSON.stringify(security.enrolTotp(session(request), Date.now(), ip(request))), { headers: NO_STORE }))
+    .post("/auth/totp/enrol", ({ request }) => new Response(JSON.stringify(security.enrolTotp(session(request), now(), ip(request))), { headers: NO_STORE }))
     .post("/auth/totp/confirm", async ({ request }) => {
       const body = await bodyOf(request);
-      return new Response(JSON.stringify(await security.confirmTotp(session(request), { code: body.code }, Date.now(), ip(request))), { headers: NO_STORE });
+      return new Response(JSON.stringify(await security.confirmTotp(session(request), { code: body.code }, now(), ip(request))), { headers: NO_STORE });
     })
     .post("/auth/totp/disable", async ({ request }) => {
       const body = await bodyOf(request);
-      await security.disableTotp(session(request), { password: body.password, code: body.code }, Date.now(), ip(request));
+      await security.disableTotp(session(request), { password: body.password, code: body.code }, now(), ip(request));
       return { ok: true };
     })
     .post("/auth/recovery-codes", async ({ request }) => {
       const body = await bodyOf(request);
-      return new Response(JSON.stringify(await security.regenerateRecoveryCodes(session(request), { password: body.password, code: body.code }, Date.now(), ip(request))), { headers: NO_STORE });
+      return new Response(JSON.stringify(await security.regenerateRecoveryCodes(session(request), { password: body.password, code: body.code }, now(), ip(request))), { headers: NO_STORE });
     })
     .get("/auth/sessions", ({ request }) => {
       const s = session(request);
       return {
-        sessions: auth.accounts.openSessionsOf(s.user.id, Date.now()).map((row) => ({
+        sessions: auth.accounts.openSessionsOf(s.user.id, now()).map((row) => ({
           // The id is a credential's handle: only its first characters are shown, enough to revoke it.
           id: row.id.slice(0, 8),
           current: row.id === s.sessionId,
@@ -101,10 +106,10 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity) {
     })
     .delete("/auth/sessions/:id", ({ params, request }) => {
       const s = session(request);
-      const target = auth.accounts.openSessionsOf(s.user.id, Date.now()).find((row) => row.id.startsWith(params.id) && params.id.length >= 8);
+      const target = auth.accounts.openSessionsOf(s.user.id, now()).find((row) => row.id.startsWith(params.id) && params.id.length >= 8);
       if (!target) throw new GatewayError("not_found", "No open session with that id.");
-      auth.logout(target.id, Date.now());
-      auth.accounts.audit({ ts: Date.now(), actor: s.user.username, action: "session.revoke", detail: { current: target.id === s.sessionId }, clientIp: ip(request) });
+      auth.logout(target.id, now());
+      auth.accounts.audit({ ts: now(), actor: s.user.username, action: "session.revoke", detail: { current: target.id === s.sessionId }, clientIp: ip(request) });
       return { ok: true };
     })
     .get("/settings", () => auth.settings())
@@ -123,8 +128,8 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity) {
         if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 300_000 || ttl > 30 * 86_400_000) throw new GatewayError("invalid_request", "sessionTtlMs: 5 minutes to 30 days, in ms", { param: "sessionTtlMs" });
         next.sessionTtlMs = ttl;
       }
-      auth.accounts.setSetting("admin", next, Date.now());
-      auth.accounts.audit({ ts: Date.now(), actor: s.user.username, action: "settings.update", detail: { ...next }, clientIp: ip(request) });
+      auth.accounts.setSetting("admin", next, now());
+      auth.accounts.audit({ ts: now(), actor: s.user.username, action: "settings.update", detail: { ...next }, clientIp: ip(request) });
       return next;
     })
     .get("/audit", ({ request }) => {

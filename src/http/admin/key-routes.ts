@@ -40,7 +40,10 @@ function keyInput(body: Record<string, unknown>, gateway: Gateway): { name: stri
 
 export function keyRoutes(gateway: Gateway, accounts: Accounts) {
   return new Elysia()
-    .get("/keys", () => ({ keys: gateway.keys.list(), configKeys: gateway.keyCheck(gateway.live.get()).digestMap.size }))
+    .get("/keys", () => {
+      const config = gateway.live.get();
+      return { keys: gateway.keys.list(), configKeys: gateway.keyCheck(config).digestMap.size, open: gateway.isOpen(config), openByConfig: config.openAccess };
+    })
     .post("/keys", async ({ request, set }) => {
       const session = sessionOf(request);
       const input = keyInput((await request.json().catch(() => ({}))) as Record<string, unknown>, gateway);

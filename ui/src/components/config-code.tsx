@@ -1,12 +1,14 @@
 /**
  * The code view: the whole file (secrets masked, as the API shows it) in a monospace editor with line
  * numbers; Validate and Apply send it as a whole new text. The server refuses a text that still holds a
- * masked secret (writing it would lose the secret), which the notes explain.
+ * masked secret (writing it would lose the secret), which the notes explain, and asks for the password
+ * when the text changes code (checking it runs it): a dialog then asks for it.
  */
 import { createEffect, createSignal, For, on, Show, type JSX } from "solid-js";
 import { ApiError, post } from "../api.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { issuesOf, type ConfigIssue, type ValidateResponse } from "./config-model.tsx";
+import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
 
 export function CodeView(props: {
   file: string;
@@ -27,6 +29,8 @@ export function CodeView(props: {
   const [reason, setReason] = createSignal("");
   let area: HTMLTextAreaElement | undefined;
   let gutter: HTMLDivElement | undefined;
+  // A text whose code differs from the file's needs the password (the server says so).
+  const gate = createPasswordGate();
 
   const setDirty = (value: boolean) => {
     setDirtySignal(value);
@@ -68,9 +72,10 @@ export function CodeView(props: {
     setFailed(undefined);
     setResult(undefined);
     try {
-      setResult(await post<ValidateResponse>("/api/config/validate", { source: text() }));
+      const source = text();
+      setResult(await gate.run((password) => post<ValidateResponse>("/api/config/validate", { source, password })));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      if (!(e instanceof PasswordCancelled)) setError(e instanceof ApiError ? e.message : String(e));
     } finally {
       setBusy("");
     }
@@ -82,13 +87,14 @@ export function CodeView(props: {
     setError("");
     setFailed(undefined);
     try {
-      const answer = await post<{ ok: true; version: number }>("/api/config/apply", { source: text(), reason: reason().trim() || undefined });
+      const body = { source: text(), reason: reason().trim() || undefined };
+      const answer = await gate.run((password) => post<{ ok: true; version: number }>("/api/config/apply", { ...body, password }));
       setDirty(false);
       setResult(undefined);
       setReason("");
       props.onApplied(answer.version);
     } catch (e) {
-      setFailed({ message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
+      if (!(e instanceof PasswordCancelled)) setFailed({ message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
     } finally {
       setBusy("");
     }
@@ -96,9 +102,11 @@ export function CodeView(props: {
 
   return (
     <div class="stack">
+      <gate.Dialog />
       <p class="muted" id="cfg-code-note">
         The whole of <code>{props.file}</code> as the server shows it: secrets appear masked (<code>"sk-…abcd"</code>). The server refuses a text that still holds a masked
         secret, because writing it would replace the real key with its mask: keep secrets as <code>env("NAME")</code> references, or set them with “Replace secret” in the form.
+        A text that changes code, not only values, asks for your password: validating it already runs that code on the gateway host.
       </p>
       <Show when={masked() > 0}>
         <p class="notice">This text seems to hold {masked()} masked value{masked() === 1 ? "" : "s"} (with “…”). If one is a secret, replace it with <code>env("NAME")</code> before applying, or the server refuses the text.</p>

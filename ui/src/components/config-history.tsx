@@ -8,6 +8,7 @@ import { ApiError, get, post, query } from "../api.ts";
 import { fmtTime } from "../format.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { issuesOf, type ConfigIssue, type HistoryVersion, type Hunk } from "./config-model.tsx";
+import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
 
 interface Comparison {
   title: string;
@@ -27,6 +28,8 @@ export function HistoryView(props: {
   const [comparison, setComparison] = createSignal<Comparison>();
   const [viewing, setViewing] = createSignal<{ id: number; source?: string; error?: string }>();
   const [confirming, setConfirming] = createSignal<number>();
+  // A version whose code differs from the file's needs the password (loading it runs that code).
+  const gate = createPasswordGate();
   const [busy, setBusy] = createSignal(false);
   const [rollbackError, setRollbackError] = createSignal<{ id: number; message: string; issues: ConfigIssue[] }>();
   let result: HTMLDivElement | undefined;
@@ -80,14 +83,14 @@ export function HistoryView(props: {
     setBusy(true);
     setRollbackError(undefined);
     try {
-      const answer = await post<{ ok: true; version: number }>("/api/config/rollback", { id });
+      const answer = await gate.run((password) => post<{ ok: true; version: number }>("/api/config/rollback", { id, password }));
       setConfirming(undefined);
       setSelected([]);
       setComparison(undefined);
       setViewing(undefined);
       props.onRolledBack(id, answer.version);
     } catch (e) {
-      setRollbackError({ id, message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
+      if (!(e instanceof PasswordCancelled)) setRollbackError({ id, message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
     } finally {
       setBusy(false);
     }
@@ -95,6 +98,7 @@ export function HistoryView(props: {
 
   return (
     <div class="stack">
+      <gate.Dialog />
       <p class="muted">
         Every version the gateway ran, newest first. Author <span class="badge">file</span> means the file was changed outside the admin UI (an editor, a deploy). Select two versions to compare them. History entries (#) are numbered on their own, apart from the “version N active” count of reloads.
       </p>

@@ -35,6 +35,8 @@ export interface ConfigResponse {
   tree: TreeNode[];
   issues: ConfigIssue[];
   secrets: string[];
+  /** Literal secrets still in the file, offered to move into the secret store. */
+  literalSecrets: { count: number; paths: string[] };
 }
 
 export interface ValidateResponse {

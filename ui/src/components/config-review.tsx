@@ -7,6 +7,7 @@ import { createSignal, For, onMount, Show, type JSX } from "solid-js";
 import { ApiError, post } from "../api.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { issuesOf, type ConfigIssue, type Edit, type ValidateResponse } from "./config-model.tsx";
+import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -36,6 +37,8 @@ export function ReviewPanel(props: {
   const [failed, setFailed] = createSignal<{ message: string; issues: ConfigIssue[] }>();
   const [reason, setReason] = createSignal("");
   let heading: HTMLHeadingElement | undefined;
+  // Value edits never need it; removing a plugin (code) from a list does.
+  const gate = createPasswordGate();
 
   const stale = () => JSON.stringify(checked()) !== JSON.stringify(props.edits);
 
@@ -46,9 +49,10 @@ export function ReviewPanel(props: {
     setFailed(undefined);
     setResult(undefined);
     try {
-      setResult(await post<ValidateResponse>("/api/config/validate", { edits }));
+      setResult(await gate.run((password) => post<ValidateResponse>("/api/config/validate", { edits, password })));
       setChecked(edits);
     } catch (e) {
+      if (e instanceof PasswordCancelled) return;
       setError(e instanceof ApiError ? e.message : String(e));
       setChecked(edits);
     } finally {
@@ -62,10 +66,11 @@ export function ReviewPanel(props: {
     setBusy("applying");
     setFailed(undefined);
     try {
-      const answer = await post<{ ok: true; version: number }>("/api/config/apply", { edits: checked(), reason: reason().trim() || undefined });
+      const body = { edits: checked(), reason: reason().trim() || undefined };
+      const answer = await gate.run((password) => post<{ ok: true; version: number }>("/api/config/apply", { ...body, password }));
       props.onApplied(answer.version);
     } catch (e) {
-      setFailed({ message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
+      if (!(e instanceof PasswordCancelled)) setFailed({ message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
     } finally {
       setBusy("");
     }
@@ -78,6 +83,7 @@ export function ReviewPanel(props: {
 
   return (
     <section class="panel stack cfg-review" aria-labelledby="cfg-review-title">
+      <gate.Dialog />
       <h2 id="cfg-review-title" tabindex="-1" ref={heading}>Review {plural(props.edits.length, "change")}</h2>
       <Show when={props.fileChanged}>
         <p class="notice">The file changed on disk since this page loaded it. Your changes are checked against the file as it is now: read the diff before applying.</p>

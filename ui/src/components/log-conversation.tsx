@@ -5,6 +5,7 @@
  * no longer JSON) are said to be so, and the text that was kept is shown as it is.
  */
 import { For, Match, Show, Switch, createSignal, type JSX } from "solid-js";
+import { imageSource } from "../safe-url.ts";
 
 type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -41,13 +42,27 @@ export function BodyState(props: { body: unknown; what: "request" | "response"; 
 function Thumb(props: { url: string; n: number }): JSX.Element {
   const [failed, setFailed] = createSignal(false);
   const [big, setBig] = createSignal(false);
-  const isData = () => props.url.startsWith("data:image/");
-  const showable = () => isData() || /^https?:\/\//.test(props.url);
+  const source = () => imageSource(props.url);
+  const isData = () => source().kind === "data";
+  const href = () => {
+    const s = source();
+    return s.kind === "unsafe" ? "" : s.href;
+  };
   const kb = () => Math.round((props.url.length * 3) / 4 / 1024);
+  // Only a checked http(s) address becomes a link; anything else (javascript:, file:, ...) stays text.
+  const fallback = () => (
+    <span class="badge image-link">
+      image {props.n}:{" "}
+      <Switch fallback={<span title="Only http, https and data:image addresses are shown">not shown ({props.url.slice(0, 40)})</span>}>
+        <Match when={isData()}>{kb()} KB, not displayable</Match>
+        <Match when={source().kind === "web"}><a href={href()} target="_blank" rel="noopener noreferrer">{props.url.slice(0, 80)}</a></Match>
+      </Switch>
+    </span>
+  );
   return (
-    <Show when={showable() && !failed()} fallback={<span class="badge image-link">image {props.n}: {isData() ? `${kb()} KB, not displayable` : <a href={props.url} target="_blank" rel="noopener noreferrer">{props.url.slice(0, 80)}</a>}</span>}>
-      <button type="button" class="thumb-button" classList={{ big: big() }} onClick={() => setBig(!big())} aria-label={`Image ${props.n}: ${big() ? "shrink" : "enlarge"}`} title={isData() ? `${kb()} KB inline image` : props.url}>
-        <img class="thumb" src={props.url} alt={`image ${props.n} of the message`} loading="lazy" referrerpolicy="no-referrer" onError={() => setFailed(true)} />
+    <Show when={source().kind !== "unsafe" && !failed()} fallback={fallback()}>
+      <button type="button" class="thumb-button" classList={{ big: big() }} onClick={() => setBig(!big())} aria-label={`Image ${props.n}: ${big() ? "shrink" : "enlarge"}`} title={isData() ? `${kb()} KB inline image` : href()}>
+        <img class="thumb" src={href()} alt={`image ${props.n} of the message`} loading="lazy" referrerpolicy="no-referrer" onError={() => setFailed(true)} />
       </button>
     </Show>
   );

@@ -7,16 +7,14 @@ import { Show, createResource, type JSX } from "solid-js";
 import { get } from "../api.ts";
 
 interface KeysAnswer {
-  keys: { revokedAt: number | null; expiresAt: number | null }[];
-  configKeys: number;
+  /** /v1 serves requests without a key. */
+  open: boolean;
 }
 
 export function FirstRequest(): JSX.Element {
   const [keyed] = createResource(async () => {
     const answer = await get<KeysAnswer>("/api/keys").catch(() => undefined);
-    if (!answer) return false;
-    const now = Date.now();
-    return answer.configKeys > 0 || answer.keys.some((k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > now));
+    return answer !== undefined && !answer.open;
   });
   const origin = location.origin;
   const command = () =>

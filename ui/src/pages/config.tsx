@@ -12,6 +12,7 @@ import { ContainerBody, domId, EditorProvider, NodeView, type EditorContext } fr
 import { HistoryView } from "../components/config-history.tsx";
 import { childIds, computeEdits, createDraft, nodeForIssue, ROOT, shownId, type ConfigIssue, type ConfigResponse, type Edit } from "../components/config-model.tsx";
 import { ReviewPanel } from "../components/config-review.tsx";
+import { LiteralSecretsNotice } from "../components/config-secrets-notice.tsx";
 
 interface SectionInfo {
   key: string;
@@ -284,6 +285,8 @@ export function ConfigPage(): JSX.Element {
             <IssueList issues={data()!.issues} onSelect={jump} canSelect={canJump} selectHint="Go to the field" />
           </div>
         </Show>
+
+        <Show when={data()?.literalSecrets}>{(secrets) => <LiteralSecretsNotice secrets={secrets()} onMoved={(message) => void done(message)} />}</Show>
 
         <Show when={flash()}>
           <p class="success row" role="status" tabindex="-1" ref={flashBox}>

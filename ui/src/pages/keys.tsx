@@ -25,6 +25,7 @@ const STATUS_CLASS: Record<Status, string> = { active: "ok", revoked: "bad", exp
 export function KeysPage(): JSX.Element {
   const [keys, setKeys] = createSignal<KeyRecord[]>();
   const [configKeys, setConfigKeys] = createSignal(0);
+  const [access, setAccess] = createSignal<{ open: boolean; openByConfig: boolean }>({ open: false, openByConfig: false });
   const [targets, setTargets] = createSignal<HealthTarget[]>([]);
   const [error, setError] = createSignal("");
   const [created, setCreated] = createSignal<CreatedKey>();
@@ -34,7 +35,8 @@ export function KeysPage(): JSX.Element {
 
   const load = async () => {
     try {
-      const result = await get<{ keys: KeyRecord[]; configKeys: number }>("/api/keys");
+      const result = await get<{ keys: KeyRecord[]; configKeys: number; open: boolean; openByConfig: boolean }>("/api/keys");
+      setAccess({ open: result.open, openByConfig: result.openByConfig });
       setKeys(result.keys);
       setConfigKeys(result.configKeys);
       setError("");
@@ -50,8 +52,8 @@ export function KeysPage(): JSX.Element {
   const now = () => Date.now();
   const shown = createMemo(() => (keys() ?? []).filter((k) => showInactive() || statusOf(k, now()) === "active"));
   const inactiveCount = () => (keys() ?? []).filter((k) => statusOf(k, now()) !== "active").length;
-  // /v1 is open while no config key and no unrevoked stored key exist (src/auth/key-registry.ts).
-  const open = () => keys() !== undefined && configKeys() === 0 && keys()!.every((k) => k.revokedAt !== null);
+  // The server decides (src/auth/key-registry.ts): revoking every key does not reopen /v1.
+  const open = () => keys() !== undefined && access().open;
 
   const revoke = async (key: KeyRecord) => {
     await del(`/api/keys/${encodeURIComponent(key.id)}`);
@@ -73,7 +75,12 @@ export function KeysPage(): JSX.Element {
           }
         >
           <p class="notice" role="status">
-            <strong>/v1 is open:</strong> no key exists, so anyone who can reach the gateway can use it. Creating a key closes it: every request then needs a key.
+            <Show
+              when={access().openByConfig}
+              fallback={<><strong>/v1 is open:</strong> no key was ever created and the config declares none, so anyone who can reach the gateway can use it. Creating a key closes it for good: every request then needs a key, even after the key is revoked.</>}
+            >
+              <strong>/v1 is open on purpose:</strong> the config says <code>auth: {"{ open: true }"}</code>, so requests without a key are served. A revoked key is still refused.
+            </Show>
           </p>
         </Show>
       </Show>

@@ -1,0 +1,72 @@
+/**
+ * Secrets out of the config file and into the data dir's secret store (`secrets.env`, 0600), the
+ * config getting an env() reference instead: one secret typed in the UI (POST /config/secret), or
+ * every literal secret the file holds, moved in one call (POST /config/secrets/move). Both are
+ * surgical edits of values, applied (and audited) like any other.
+ */
+import { Elysia } from "elysia";
+import { GatewayError } from "../../errors.ts";
+import { configTree, type TreeNode } from "../../config/source-tree.ts";
+import { applyEdits, type Edit } from "../../config/source-edit.ts";
+import { literalSecrets } from "../../config/masked-source.ts";
+import { freeSecretName, secretNameForPath, type SecretStore } from "../../config/secret-store.ts";
+import { bad, type ConfigWriter } from "./config-writer.ts";
+import type { Gateway } from "../../gateway.ts";
+
+function findNode(nodes: TreeNode[], path: string): TreeNode | undefined {
+  for (const node of nodes) {
+    if (node.path === path) return node;
+    const found = node.children && findNode(node.children, path);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The file with `edits` applied, or a 400 naming what failed. */
+function edited(source: string, edits: Edit[]): string {
+  const result = applyEdits(source, edits);
+  if ("errors" in result) throw new GatewayError("invalid_request", result.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+  return result.source;
+}
+
+export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWriter; secrets?: SecretStore }) {
+  const { gateway, writer } = parts;
+  const store = () => {
+    if (!parts.secrets) throw new GatewayError("not_found", "Secrets need a data directory.");
+    return parts.secrets;
+  };
+  return new Elysia()
+    .post("/config/secret", async ({ request, set }) => {
+      const secrets = store();
+      const body = (await request.json().catch(() => ({}))) as { path?: unknown; value?: unknown };
+      if (typeof body.path !== "string" || typeof body.value !== "string" || body.value === "") throw bad("path and value (the secret) are required", "path");
+      const node = findNode(configTree(writer.onDisk(), gateway.live.get()), body.path);
+      if (!node?.secret || (node.kind !== "string" && node.kind !== "env")) throw bad(`${body.path} is not a secret value of the config`, "path");
+      const name = secretNameForPath(body.path);
+      secrets.set(name, body.value);
+      const applied = await writer.apply(request, { source: edited(writer.onDisk(), [{ op: "set", path: body.path, value: { $env: name } }]), reason: `secret set for ${body.path}` });
+      return applied.ok ? { ok: true, env: name, version: applied.version } : writer.answer(applied, set);
+    })
+    .post("/config/secrets/move", async ({ request, set }) => {
+      const secrets = store();
+      const source = writer.onDisk();
+      const { movable } = literalSecrets(source, gateway.live.get());
+      if (movable.length === 0) return { ok: true, moved: [] };
+      const env = { ...process.env };
+      const moved = movable.map(({ path, value }) => {
+        const name = freeSecretName(secretNameForPath(path), value, env);
+        env[name] = value; // the next secret of this batch must not take the same name for another value
+        return { path, env: name, value };
+      });
+      const fresh = moved.filter((m) => !secrets.has(m.env));
+      // Stored first: the edited config refers to them, and loading it reads them from process.env.
+      for (const m of moved) secrets.set(m.env, m.value);
+      const reason = `moved ${moved.length} literal secret${moved.length === 1 ? "" : "s"} to the secret store`;
+      const applied = await writer.apply(request, { source: edited(source, moved.map((m) => ({ op: "set", path: m.path, value: { $env: m.env } }))), reason });
+      if (!applied.ok) {
+        for (const m of fresh) secrets.delete(m.env); // the file still holds them: nothing refers to these
+        return writer.answer(applied, set);
+      }
+      return { ok: true, moved: moved.map(({ path, env: name }) => ({ path, env: name })), version: applied.version };
+    });
+}

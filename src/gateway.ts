@@ -18,6 +18,7 @@ import type { Store } from "./store/db.ts";
 import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
 import { ApiKeyStore } from "./store/api-key-store.ts";
 import { ConfigHistory } from "./store/config-history.ts";
+import { redactSource } from "./config/masked-source.ts";
 import { KeyRegistry, type KeyIdentity } from "./auth/key-registry.ts";
 import { explainRequest, type Explanation } from "./pipeline/explain.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
@@ -71,7 +72,8 @@ export class Gateway {
     this.metrics = new GatewayMetrics({ writer: writer && (() => writer.stats), health: this.health, config: () => this.live.get(), now: () => clock.now() });
     this.live.onReload((event) => this.metrics.configReloaded(event.ok));
     if (options.store) {
-      const history = new ConfigHistory(options.store);
+      // Masking with the running config lets plugin schemas mark secrets that have no secret-like name.
+      const history = new ConfigHistory(options.store, (source) => redactSource(source, this.live.get()));
       this.history = history;
       // The version running now (if it changed since the last recorded one), then every applied reload.
       history.record({ ts: Date.now(), author: "file", reason: "gateway started", source: this.live.source });

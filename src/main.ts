@@ -55,7 +55,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   secrets?.load();
   const live = await LiveConfig.load({ path: options.configPath, projectRoot: options.projectRoot, log });
   if (options.watch !== false) live.watch();
-  const store = options.dataDir ? openStore(options.dataDir) : undefined;
+  const store = options.dataDir ? openStore(options.dataDir, { log }) : undefined;
   const gateway = new Gateway({ live, log, store, deps: options.deps });
   const admin = store && options.dataDir ? await adminParts(gateway, options.dataDir, { adminPassword: options.adminPassword, limiter: options.adminLimiter, secrets }) : undefined;
   const app = createApp(gateway, admin?.handle);
@@ -104,7 +104,8 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
     lines.push(`  FIRST START: create the admin account at ${running.url}/setup#token=${running.setupToken} (valid for 1 hour, once)`);
     if (running.adminPasswordProblems) lines.push(`  (GATEWAY_ADMIN_PASSWORD was refused: ${running.adminPasswordProblems.join(" ")})`);
   }
-  if (running.gateway.isOpen(config)) lines.push("  WARNING: no gateway API key is configured: /v1 is open to anyone who can reach this port");
+  if (config.openAccess) lines.push("  note: auth.open is true: /v1 serves requests without a gateway API key, on purpose");
+  else if (running.gateway.isOpen(config)) lines.push("  WARNING: no gateway API key is configured: /v1 is open to anyone who can reach this port");
   return lines.join("\n");
 }
 

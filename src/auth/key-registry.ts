@@ -49,11 +49,19 @@ export class KeyRegistry {
 
   /**
    * True when /v1 takes requests without a key: the config says `auth.open`, or it declares no key
-   * and no key was ever created here. Revoking keys never reopens it (a revoked key's clients must
+   * and no key was ever created or configured here. Revoking keys never reopens it (a revoked key's clients must
    * get 401, not an open door).
    */
   open(config: ConfigKeys): boolean {
-    return config.openAccess || (config.digests.size === 0 && !this.everCreated);
+    if (config.openAccess) return true;
+    if (config.digests.size === 0) return !this.everCreated;
+    // A config with keys closes /v1 for good (DESIGN §6: open only while no key was ever configured or
+    // created): a later config without keys must not reopen it. Stored once, then a field read.
+    if (!this.everCreated) {
+      this.everCreated = true;
+      this.store?.markConfigured(Date.now());
+    }
+    return false;
   }
 
   /** The request's identity; throws 401 (missing, wrong, revoked, expired key) or 429 (the key's rate limit). */

@@ -45,7 +45,12 @@ export class ApiKeyStore {
     })();
   }
 
-  /** True once any key was created here (revoked or not): /v1 never reopens by itself after that. */
+  /** Remembers, for good, that the config declared a key (removing it from the config must not reopen /v1). */
+  markConfigured(now: number): void {
+    this.store.db.insert(settings).values({ key: EVER_CREATED, value: "true", updatedAt: now }).onConflictDoNothing().run();
+  }
+
+  /** True once any key was created or configured here (revoked or not): /v1 never reopens by itself after that. */
   everCreated(): boolean {
     // A key row also counts: databases from before the settings row have their keys, never deleted.
     const flagged = this.store.db.select({ key: settings.key }).from(settings).where(eq(settings.key, EVER_CREATED)).get();

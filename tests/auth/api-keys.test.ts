@@ -104,6 +104,14 @@ describe("config API keys", () => {
   });
 
   test("an open gateway gives no key id", () => {
-    expect(verify(new ApiKeyCheck([]), headers({ "x-api-key": KEY }))).toBeUndefined();
+    // A fresh registry: one that has seen a config with keys stays closed (the next test).
+    expect(new KeyRegistry(undefined).verify(headers({ "x-api-key": KEY }), keysOf(new ApiKeyCheck([])), Date.now()).id).toBeUndefined();
+  });
+
+  test("once a config declared a key, a config without keys does not reopen /v1", () => {
+    const fresh = new KeyRegistry(undefined);
+    expect(fresh.open(keysOf(new ApiKeyCheck([])))).toBe(true);
+    expect(fresh.open(keysOf(new ApiKeyCheck([KEY])))).toBe(false);
+    expect(fresh.open(keysOf(new ApiKeyCheck([])))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * When /v1 is open: only while no gateway key was ever created and the config declares none, or when
+ * When /v1 is open: only while no gateway key was ever created or configured, or when
  * the config says `auth: { open: true }`. Revoking keys never reopens it, across restarts too, and a
  * revoked key is refused with 401 always.
  */
@@ -45,5 +45,15 @@ describe("revoking the only key", () => {
     expect(await chatStatus(open.gateway.url, key)).toBe(401);
     expect(await chatStatus(open.gateway.url, "sr-never-issued")).toBe(200); // open: an unknown key is no key
     expect(await chatStatus(open.gateway.url)).toBe(200);
+  });
+
+  test("a key removed from the config does not reopen /v1, across restarts (DESIGN §6: ever configured or created)", async () => {
+    const keyed = await gateways.start(`  auth: { apiKeys: ["sr-config-key-1234567890"] },\n${TIERS}`);
+    expect(await chatStatus(keyed.gateway.url)).toBe(401);
+    expect(await chatStatus(keyed.gateway.url, "sr-config-key-1234567890")).toBe(200);
+    await gateways.stop(keyed);
+    const without = await gateways.start(TIERS, keyed.dir);
+    expect(await chatStatus(without.gateway.url)).toBe(401);
+    expect(without.gateway.gateway.isOpen(without.gateway.gateway.live.get())).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import { listModels } from "./models.ts";
 import { clientIpOf } from "./client-ip.ts";
 import { serveUi } from "./static-ui.ts";
 import { errorResponse } from "./error-response.ts";
+import { ELYSIA_OPTIONS } from "./elysia-options.ts";
 import type { Gateway } from "../gateway.ts";
 
 /** Any error thrown outside the pipeline (routing, parsing, a bug) as an OpenAI-shaped response. */
@@ -22,7 +23,7 @@ function mapError(code: string | number, error: unknown, log: Gateway["log"]): R
 
 /** The HTTP app: /v1, /metrics, /healthz, and the admin API under /api when there is one (a data dir). */
 export function createApp(gateway: Gateway, admin?: (request: Request) => Promise<Response>) {
-  return new Elysia()
+  return new Elysia(ELYSIA_OPTIONS)
     .onError(({ code, error }) => mapError(code, error, gateway.log))
     .get("/healthz", () => ({ status: "ok", configVersion: gateway.live.version }))
     .get("/metrics", () => new Response(gateway.metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }))

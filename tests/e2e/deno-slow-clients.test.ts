@@ -1,7 +1,7 @@
 /**
- * The request guard on Deno (issue 11, item 2): Deno.serve has no timers of its own, so the
- * gateway's body budget is what answers a body that never ends (408), and its per-address cap holds
- * there too. The gateway runs as `npm run gateway:deno` runs it.
+ * The request guard on Deno (issue 11, items 2 and 9): Deno.serve has no timers of its own, so the
+ * gateway's body budget is what answers a body that never ends (408), its per-address cap holds there
+ * too, and a short Host header routes. The gateway runs as `npm run gateway:deno` runs it.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -62,3 +62,9 @@ test("past maxRequestsPerClient: 429, then served again once the held requests e
   expect((await rawRequest(url, health)).status).toBe(429);
   await eventually(async () => (await rawRequest(url, health)).status === 200, 5_000);
 }, 10_000);
+
+test("Host: gw routes /healthz to the health check, not the UI", async () => {
+  const { status, body } = await rawRequest(url, "GET /healthz HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n");
+  expect(status).toBe(200);
+  expect(JSON.parse(body).status).toBe("ok");
+});

@@ -10,6 +10,7 @@ import { GatewayError } from "../../errors.ts";
 import { readSessionCookie } from "../../auth/sessions.ts";
 import { attachSession } from "./session-context.ts";
 import { clientIpOf } from "../client-ip.ts";
+import { ELYSIA_OPTIONS } from "../elysia-options.ts";
 import { accountRoutes, publicAuthRoutes } from "./auth-routes.ts";
 import { keyRoutes } from "./key-routes.ts";
 import { observeRoutes } from "./observe-routes.ts";
@@ -56,8 +57,8 @@ export interface AdminApiParts {
 export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Response> {
   const { gateway, auth, security } = parts;
   const onError = ({ code, error }: { code: string | number; error: unknown }) => mapError(code, error, gateway.log);
-  const publicApp = new Elysia({ prefix: "/api" }).onError(onError).use(publicAuthRoutes(auth));
-  const privateApp = new Elysia({ prefix: "/api" })
+  const publicApp = new Elysia({ ...ELYSIA_OPTIONS, prefix: "/api" }).onError(onError).use(publicAuthRoutes(auth));
+  const privateApp = new Elysia({ ...ELYSIA_OPTIONS, prefix: "/api" })
     .onError(onError)
     .use(accountRoutes(auth, security))
     .use(keyRoutes(gateway, auth.accounts))

@@ -21,6 +21,19 @@ function mapError(code: string | number, error: unknown, log: Gateway["log"]): R
   return errorResponse(new GatewayError("internal_error", "Internal error; see the gateway log."));
 }
 
+/**
+ * Refuses a path whose percent escapes do not decode (`GET /%`): the client's error, a 400 with nothing
+ * in the log (the UI's file lookup decodes the path, and used to fail with a 500 and a stack trace).
+ */
+function checkPathEscapes(pathname: string): string {
+  try {
+    decodeURIComponent(pathname);
+  } catch {
+    throw new GatewayError("invalid_request", "The request path has a malformed percent escape.");
+  }
+  return pathname;
+}
+
 /** The HTTP app: /v1, /metrics, /healthz, and the admin API under /api when there is one (a data dir). */
 export function createApp(gateway: Gateway, admin?: (request: Request) => Promise<Response>) {
   return new Elysia(ELYSIA_OPTIONS)
@@ -54,6 +67,6 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
         return admin(request);
       }
       if (request.method !== "GET" && request.method !== "HEAD") throw new GatewayError("not_found", "Unknown route.");
-      return serveUi(pathname);
+      return serveUi(checkPathEscapes(pathname));
     });
 }

@@ -43,7 +43,14 @@ function checkCsrf(request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
   if (request.headers.get(CSRF_HEADER) !== "1") throw new GatewayError("csrf_rejected", `State-changing admin requests need the header ${CSRF_HEADER}: 1.`);
   const origin = request.headers.get("origin");
-  if (origin && origin !== "null" && new URL(origin).host !== new URL(request.url).host) throw new GatewayError("csrf_rejected", "Cross-origin admin requests are refused.");
+  // "null" is what a sandboxed frame, a file: page or a cross-site redirect sends: never our own page.
+  if (origin !== null && originHost(origin) !== new URL(request.url).host) throw new GatewayError("csrf_rejected", "Cross-origin admin requests are refused.");
+}
+
+/** The host of an Origin header, or undefined for `null` and for text that is not an origin. */
+function originHost(origin: string): string | undefined {
+  if (origin === "null" || !URL.canParse(origin)) return undefined;
+  return new URL(origin).host;
 }
 
 export interface AdminApiParts {

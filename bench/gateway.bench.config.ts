@@ -56,4 +56,6 @@ export default defineConfig({
   // The SQLite request log is on because the bench gives the gateway a data directory (a temp
   // GATEWAY_DATA_DIR per run), with full bodies: DESIGN §10 measures the gateway "with logging on".
   logging: { bodies: "full" },
+  // The load generators run from one address, with up to 10,000 connections: no per-address cap.
+  limits: { maxRequestsPerClient: 0 },
 });

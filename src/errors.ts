@@ -14,7 +14,9 @@ export type GatewayErrorCode =
   | "not_found"
   | "model_not_found"
   | "payload_too_large"
+  | "request_timeout"
   | "rate_limited"
+  | "overloaded"
   | "upstream_client_error"
   | "upstream_error"
   | "no_available_target"
@@ -36,7 +38,9 @@ const STATUS: Record<GatewayErrorCode, number> = {
   not_found: 404,
   model_not_found: 404,
   payload_too_large: 413,
+  request_timeout: 408,
   rate_limited: 429,
+  overloaded: 503,
   upstream_client_error: 400,
   upstream_error: 502,
   no_available_target: 503,

@@ -60,7 +60,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const admin = store && options.dataDir ? await adminParts(gateway, options.dataDir, { adminPassword: options.adminPassword, limiter: options.adminLimiter, secrets }) : undefined;
   const app = createApp(gateway, admin?.handle);
   const config = live.get();
-  const server = serve((request) => app.handle(request), { port: options.port ?? config.server.port, host: options.host ?? config.server.host });
+  const server = serve((request) => app.handle(request), { port: options.port ?? config.server.port, host: options.host ?? config.server.host, limits: () => live.get().limits });
   return {
     gateway,
     server,

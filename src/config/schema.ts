@@ -104,7 +104,7 @@ export const ConfigSchema: TSchema = closed({
   limits: Type.Optional(
     closed({
       maxBodyBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
-      bodyTimeoutMs: Type.Optional(PositiveMs("longest time to receive a request's headers and body")),
+      bodyTimeoutMs: Type.Optional(PositiveMs("longest time to receive a request's body once its headers are in")),
       maxRequestsPerClient: Type.Optional(Type.Integer({ minimum: 0 })),
       maxInFlight: Type.Optional(Type.Integer({ minimum: 0 })),
       maxJsonDepth: Type.Optional(Type.Integer({ minimum: 8, maximum: 10_000 })),

@@ -149,19 +149,23 @@ export interface GatewayConfigInput {
     /** Largest accepted request body in bytes (default 10 MiB). Larger bodies get 413. */
     maxBodyBytes?: number;
     /**
-     * Longest time a client may take to send a request's headers and body, in ms (default 30 000); a
-     * slower client gets 408 and its connection is closed. Responses (long streams) are not bound by it:
-     * the `timeouts` budgets govern those.
+     * Longest time a client may take to send a request's body once its headers are in, in ms (default
+     * 30 000); a slower client gets 408 and its connection is closed. A total, not an idle gap. Responses
+     * (long streams) are not bound by it: the `timeouts` budgets govern those. Headers are bounded by the
+     * runtime (Bun: about 10 s); on Bun an idle keep-alive connection is closed after this, rounded up to
+     * whole seconds, plus 5 s (read at start).
      */
     bodyTimeoutMs?: number;
     /**
-     * Requests one client address may have open at once (default 256; 0: no cap). Behind a proxy that
-     * hides client addresses, raise it or set 0. Past it: 429.
+     * Requests one client address may have open at once, a stream until it ends (default 256; 0: no
+     * cap). Behind a proxy that hides client addresses, raise it or set 0. Past it: 429.
      */
     maxRequestsPerClient?: number;
     /**
      * Requests the gateway holds open at once before it sheds load with 503 (default: derived from the
-     * process's open-file limit, leaving room for upstream connections and the database; 0: no cap).
+     * process's open-file limit, (limit − max(64, 10 %)) ÷ 2, leaving room for upstream connections and
+     * the database; 1000 when the limit cannot be read; 0: no cap). A bodiless `GET /healthz` is answered
+     * past it.
      */
     maxInFlight?: number;
     /** Deepest JSON nesting accepted in a request body (default 64). Deeper bodies get 400. */

@@ -8,24 +8,35 @@ import { readBody } from "./read-body.ts";
 import { listModels } from "./models.ts";
 import { clientIpOf } from "./client-ip.ts";
 import { serveUi } from "./static-ui.ts";
+import { errorResponse } from "./error-response.ts";
+import { ELYSIA_OPTIONS } from "./elysia-options.ts";
 import type { Gateway } from "../gateway.ts";
-
-function errorBody(error: GatewayError, extraHeaders: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(error), { status: error.status, headers: { "content-type": "application/json", ...extraHeaders } });
-}
 
 /** Any error thrown outside the pipeline (routing, parsing, a bug) as an OpenAI-shaped response. */
 function mapError(code: string | number, error: unknown, log: Gateway["log"]): Response {
-  if (error instanceof GatewayError) return errorBody(error, error.headers());
-  if (code === "NOT_FOUND") return errorBody(new GatewayError("not_found", "Unknown route. The OpenAI-compatible API is under /v1 (POST /v1/chat/completions, GET /v1/models)."));
-  if (code === "PARSE" || code === "VALIDATION") return errorBody(new GatewayError("invalid_request", "The request could not be parsed."));
+  if (error instanceof GatewayError) return errorResponse(error);
+  if (code === "NOT_FOUND") return errorResponse(new GatewayError("not_found", "Unknown route. The OpenAI-compatible API is under /v1 (POST /v1/chat/completions, GET /v1/models)."));
+  if (code === "PARSE" || code === "VALIDATION") return errorResponse(new GatewayError("invalid_request", "The request could not be parsed."));
   log.error("unhandled HTTP error", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  return errorBody(new GatewayError("internal_error", "Internal error; see the gateway log."));
+  return errorResponse(new GatewayError("internal_error", "Internal error; see the gateway log."));
+}
+
+/**
+ * Refuses a path whose percent escapes do not decode (`GET /%`): the client's error, a 400 with nothing
+ * in the log (the UI's file lookup decodes the path, and used to fail with a 500 and a stack trace).
+ */
+function checkPathEscapes(pathname: string): string {
+  try {
+    decodeURIComponent(pathname);
+  } catch {
+    throw new GatewayError("invalid_request", "The request path has a malformed percent escape.");
+  }
+  return pathname;
 }
 
 /** The HTTP app: /v1, /metrics, /healthz, and the admin API under /api when there is one (a data dir). */
 export function createApp(gateway: Gateway, admin?: (request: Request) => Promise<Response>) {
-  return new Elysia()
+  return new Elysia(ELYSIA_OPTIONS)
     .onError(({ code, error }) => mapError(code, error, gateway.log))
     .get("/healthz", () => ({ status: "ok", configVersion: gateway.live.version }))
     .get("/metrics", () => new Response(gateway.metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }))
@@ -56,6 +67,6 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
         return admin(request);
       }
       if (request.method !== "GET" && request.method !== "HEAD") throw new GatewayError("not_found", "Unknown route.");
-      return serveUi(pathname);
+      return serveUi(checkPathEscapes(pathname));
     });
 }

@@ -1,8 +1,10 @@
 /**
  * Serving the app on the current runtime (DESIGN §9): Bun.serve on Bun, Deno.serve on Deno, chosen at
- * boot. Each adapter records the client's address for `clientIpOf` and answers with the same shape.
+ * boot. Both serve through the request guard (admission caps, bounded body reads: request-guard.ts);
+ * each adapter tells it the client's address and moves its own socket timers along the phases.
  */
-import { rememberClientIp } from "./client-ip.ts";
+import { guardRequests, type Connection, type GuardLimits } from "./request-guard.ts";
+import { derivedMaxInFlight } from "./open-files.ts";
 import { runtime } from "../runtime.ts";
 
 export interface RunningServer {
@@ -13,31 +15,65 @@ export interface RunningServer {
 }
 
 type Handler = (request: Request) => Response | Promise<Response>;
-interface ServeOptions {
+type GuardedHandler = (request: Request, connection: Connection) => Promise<Response>;
+
+export interface ServeOptions {
   port: number;
   host: string;
+  /** The live limits (read per request, so a config reload applies to the next request). */
+  limits: () => GuardLimits;
 }
 
 export function serve(fetch: Handler, options: ServeOptions): RunningServer {
-  if (runtime === "bun") return serveBun(fetch, options);
-  if (runtime === "deno") return serveDeno(fetch, options);
+  const guarded = guardRequests(fetch, { limits: options.limits, defaultMaxInFlight: derivedMaxInFlight() });
+  if (runtime === "bun") return serveBun(guarded, options);
+  if (runtime === "deno") return serveDeno(guarded, options);
   throw new Error("SmartRoute runs on Bun or Deno: this runtime has neither Bun.serve nor Deno.serve.");
 }
 
 const shown = (host: string) => (host === "0.0.0.0" ? "localhost" : host);
 
-function serveBun(fetch: Handler, options: ServeOptions): RunningServer {
+/** Bun's idle timers take whole seconds, at most 255 (0: none). */
+const MAX_IDLE_S = 255;
+
+/**
+ * The socket timer that backs up a body read of `timeoutMs`, so that the guard's 408 is what the client
+ * sees; none when the budget is past what Bun can time (the guard's timer still holds). Bun's timers
+ * tick every 4 s: one of S seconds fires after more than 4·⌈S/4⌉ − 4 s, which the 5 s added keep above
+ * the budget.
+ */
+export function backstopSeconds(timeoutMs: number): number {
+  const seconds = Math.ceil(timeoutMs / 1000) + 5;
+  return seconds > MAX_IDLE_S ? 0 : seconds;
+}
+
+/**
+ * Bun's timers, as measured on Bun 1.4.5: a connection that has not completed its headers is closed
+ * after 8 to 12 s whatever `idleTimeout` says, and sending header bytes does not extend that
+ * (slowloris is bounded by Bun). From the headers on, `idleTimeout` runs and body bytes do not reset it,
+ * until the body has fully arrived; a request without a body stays timed while its handler runs (a quiet
+ * GET stream would be cut). `server.timeout(request, s)` replaces the timer for that connection, and the
+ * replacement outlives the request (it governs the idle keep-alive after it). So: the server idle
+ * timeout bounds idle keep-alive connections and backs up the body read, the response phase runs without
+ * it (the pipeline's budgets bound streams, and a first token may take minutes), and the end of the
+ * response puts it back.
+ */
+function serveBun(guarded: GuardedHandler, options: ServeOptions): RunningServer {
+  const keepAliveS = backstopSeconds(options.limits().bodyTimeoutMs) || MAX_IDLE_S;
   const server = Bun.serve({
     port: options.port,
     hostname: options.host,
     fetch(request, server) {
-      rememberClientIp(request, server.requestIP(request)?.address);
-      return fetch(request);
+      const timeout = (seconds: number) => server.timeout(request, seconds);
+      return guarded(request, {
+        ip: server.requestIP(request)?.address,
+        readingBody: (timeoutMs) => timeout(backstopSeconds(timeoutMs)),
+        responding: () => timeout(0),
+        finished: () => timeout(keepAliveS),
+      });
     },
-    // Bun closes connections silent for 10 s by default, which would kill a stream waiting on a slow
-    // first token; the pipeline enforces its own budgets instead.
-    idleTimeout: 0,
-    // The pipeline enforces limits.maxBodyBytes with a clean 413; this is only a backstop.
+    idleTimeout: keepAliveS,
+    // The guard enforces limits.maxBodyBytes with a clean 413; this is only a backstop.
     maxRequestBodySize: 1024 * 1024 * 1024,
   });
   return {
@@ -56,16 +92,17 @@ interface DenoServe {
 }
 
 /**
- * Deno.serve has no idle timeout that would cut a slow stream and no body size limit of its own, so
- * nothing needs turning off. Its graceful `shutdown()` waits for requests in flight; a forced stop
- * does not wait for them (they end with the process).
+ * Deno.serve has no idle timeout that would cut a slow stream and no body size limit of its own: the
+ * guard's timer alone bounds the body read, and its caps count requests the same way. What Deno 2.9
+ * does not let us bound (measured): a connection that never completes its headers, an idle keep-alive
+ * connection, and the socket of a body that never ends after its 408 (Deno keeps reading it, whatever
+ * `connection: close` says), all held until the client goes. On Deno a proxy in front must bound
+ * those (README, security model). Its graceful `shutdown()` waits for requests in flight; a forced
+ * stop does not wait for them (they end with the process).
  */
-function serveDeno(fetch: Handler, options: ServeOptions): RunningServer {
+function serveDeno(guarded: GuardedHandler, options: ServeOptions): RunningServer {
   const deno = (globalThis as unknown as { Deno: DenoServe }).Deno;
-  const server = deno.serve({ port: options.port, hostname: options.host, onListen: () => {} }, (request, info) => {
-    rememberClientIp(request, info.remoteAddr.hostname);
-    return fetch(request);
-  });
+  const server = deno.serve({ port: options.port, hostname: options.host, onListen: () => {} }, (request, info) => guarded(request, { ip: info.remoteAddr.hostname }));
   const port = server.addr.port;
   return {
     url: `http://${shown(options.host)}:${port}`,
@@ -77,3 +114,4 @@ function serveDeno(fetch: Handler, options: ServeOptions): RunningServer {
     },
   };
 }
+

@@ -19,8 +19,17 @@ export async function readBounded(response: Response, limit: number): Promise<Bo
     body.cancel().catch(() => {});
     return { ok: false, bytes: declared };
   }
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+  const read = await readAllBytes(body, limit);
+  return "over" in read ? { ok: false, bytes: read.over } : { ok: true, text: new TextDecoder().decode(read.bytes) };
+}
+
+/**
+ * Every byte of `stream`, joined, or how far it got once it passed `limit` bytes (the read is then
+ * cancelled, so nothing past the bound is buffered). Shared by upstream answers and client uploads.
+ */
+export async function readAllBytes(stream: ReadableStream<Uint8Array>, limit: number): Promise<{ bytes: Uint8Array<ArrayBuffer> } | { over: number }> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
   let bytes = 0;
   for (;;) {
     const { value, done } = await reader.read();
@@ -28,21 +37,21 @@ export async function readBounded(response: Response, limit: number): Promise<Bo
     bytes += value.byteLength;
     if (bytes > limit) {
       reader.cancel().catch(() => {});
-      return { ok: false, bytes };
+      return { over: bytes };
     }
-    chunks.push(value);
+    chunks.push(value as Uint8Array<ArrayBuffer>);
   }
-  return { ok: true, text: decodeAll(chunks, bytes) };
+  return { bytes: joined(chunks, bytes) };
 }
 
-/** One decode over the joined bytes: cheaper than a rope of per-chunk strings for JSON.parse. */
-function decodeAll(chunks: Uint8Array[], bytes: number): string {
-  if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
-  const joined = new Uint8Array(bytes);
+/** The chunks as one array (decoded once: cheaper than a rope of per-chunk strings for JSON.parse). */
+function joined(chunks: Uint8Array<ArrayBuffer>[], bytes: number): Uint8Array<ArrayBuffer> {
+  if (chunks.length === 1) return chunks[0];
+  const all = new Uint8Array(bytes);
   let at = 0;
   for (const chunk of chunks) {
-    joined.set(chunk, at);
+    all.set(chunk, at);
     at += chunk.byteLength;
   }
-  return new TextDecoder().decode(joined);
+  return all;
 }

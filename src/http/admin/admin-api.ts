@@ -10,6 +10,7 @@ import { GatewayError } from "../../errors.ts";
 import { readSessionCookie } from "../../auth/sessions.ts";
 import { attachSession } from "./session-context.ts";
 import { clientIpOf } from "../client-ip.ts";
+import { ELYSIA_OPTIONS } from "../elysia-options.ts";
 import { accountRoutes, publicAuthRoutes } from "./auth-routes.ts";
 import { keyRoutes } from "./key-routes.ts";
 import { observeRoutes } from "./observe-routes.ts";
@@ -42,7 +43,14 @@ function checkCsrf(request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
   if (request.headers.get(CSRF_HEADER) !== "1") throw new GatewayError("csrf_rejected", `State-changing admin requests need the header ${CSRF_HEADER}: 1.`);
   const origin = request.headers.get("origin");
-  if (origin && origin !== "null" && new URL(origin).host !== new URL(request.url).host) throw new GatewayError("csrf_rejected", "Cross-origin admin requests are refused.");
+  // "null" is what a sandboxed frame, a file: page or a cross-site redirect sends: never our own page.
+  if (origin !== null && originHost(origin) !== new URL(request.url).host) throw new GatewayError("csrf_rejected", "Cross-origin admin requests are refused.");
+}
+
+/** The host of an Origin header, or undefined for `null` and for text that is not an origin. */
+function originHost(origin: string): string | undefined {
+  if (origin === "null" || !URL.canParse(origin)) return undefined;
+  return new URL(origin).host;
 }
 
 export interface AdminApiParts {
@@ -58,8 +66,8 @@ export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Re
   const onError = ({ code, error }: { code: string | number; error: unknown }) => mapError(code, error, gateway.log);
   // The gateway's clock (tests inject one): login throttling, sessions and re-checks agree on the time.
   const now = () => Math.floor(gateway.pipeline.deps.clock.now());
-  const publicApp = new Elysia({ prefix: "/api" }).onError(onError).use(publicAuthRoutes(auth, now));
-  const privateApp = new Elysia({ prefix: "/api" })
+  const publicApp = new Elysia({ ...ELYSIA_OPTIONS, prefix: "/api" }).onError(onError).use(publicAuthRoutes(auth, now));
+  const privateApp = new Elysia({ ...ELYSIA_OPTIONS, prefix: "/api" })
     .onError(onError)
     .use(accountRoutes(auth, security, now))
     .use(keyRoutes(gateway, auth.accounts))

@@ -1,9 +1,9 @@
 /**
  * The request pipeline (DESIGN §3). One chat completion walks these stages:
  *   1. accept     parse and loosely validate the body, run guards
- *   2. route      from the client's `model`: auto, a tier, or a configured model
- *   3. classify   auto requests only: the first classifier to answer picks the tier
- *   4. order      candidates by the tier's strategy and health
+ *   2-4. plan     from the client's `model` (auto, a tier, a configured model), classify auto requests,
+ *                 order the candidates by strategy, strategy plugins and health: `planRoute`, which
+ *                 POST /api/explain runs too
  *   5. attempt    adapt, call, judge: accept / retry / failover / fail
  *   6. respond    JSON or a relayed stream, with the gateway's headers; the record goes to the log
  */
@@ -11,8 +11,8 @@ import { GatewayError } from "../errors.ts";
 import { notifyAll } from "../plugin/runner.ts";
 import { classifierView } from "./message-text.ts";
 import { parseChatRequest } from "./accept.ts";
-import { chooseRoute, tierTargets } from "./route.ts";
-import { classify, orderCandidates, refineTier, runGuards } from "./stages.ts";
+import { planRoute } from "./plan.ts";
+import { runGuards } from "./stages.ts";
 import { turnKey } from "../routing/conversations.ts";
 import { attemptLoop, attemptInfo, attemptOnce, type Accepted } from "./attempt-loop.ts";
 import { relayStream, type RelayEnd } from "./relay.ts";
@@ -64,34 +64,16 @@ export class Pipeline {
     const { deps } = this;
     const startedAt = deps.clock.now();
     await runGuards(ctx, config, deps.log);
-    const route = chooseRoute(body.model, config);
-    const chosen =
-      route.kind === "auto"
-        ? refineTier(await classify(ctx, config, deps.log), ctx, config, deps.conversations)
-        : route.kind === "tier"
-          ? { tier: route.tier, reason: "tier requested by the client" }
-          : { tier: route.tier ?? "none", reason: `model ${route.target.ref} requested by the client` };
-    ctx.tier = chosen.tier;
-    const tier = config.tiers[chosen.tier];
-    const candidates = await orderCandidates(tierTargets(route, tier?.name, config), {
-      pinned: route.kind === "model" ? route.target : undefined,
-      tier: chosen.tier,
-      strategy: tier?.strategy ?? "sequential",
-      ctx,
-      config,
-      health: deps.health,
-      usage: deps.usage,
-      log: deps.log,
-    });
-    const allowed = this.allowedFor(client.limits, chosen.tier, candidates);
-    const timeouts = tier?.timeouts ?? config.timeouts;
+    const plan = await planRoute(ctx, config, { health: deps.health, usage: deps.usage, memory: deps.conversations, log: deps.log });
+    const allowed = this.allowedFor(client.limits, plan.tier, plan.candidates);
+    const timeouts = plan.timeouts;
     return {
       ctx, config, client: { ip: client.ip, apiKeyId: client.apiKeyId }, deps, body, candidates: allowed, timeouts, startedAt,
       rawBody: "",
       stream: body.stream === true,
       deadline: startedAt + timeouts.totalMs,
-      tier: chosen.tier,
-      tierReason: chosen.reason,
+      tier: plan.tier,
+      tierReason: plan.reason,
       attempts: [],
       waitedMs: 0,
     };

@@ -1,11 +1,13 @@
 /**
- * Stages 3 and 4: classify (auto requests only) and order the candidates.
+ * The steps of stages 1 to 4 that `plan.ts` puts together: guards, the tier refinements after
+ * classification, and the candidates' order.
  */
 import { GatewayError } from "../errors.ts";
 import { firstAnswerAsync, waterfall } from "../plugin/runner.ts";
 import { healthyFirst, orderByStrategy } from "../routing/strategies.ts";
 import type { ResolvedConfig } from "../config/types.ts";
-import type { Logger, RequestContext, Target, Verdict } from "../plugin/types.ts";
+import type { Logger, RequestContext, Target } from "../plugin/types.ts";
+import type { ScoredTarget } from "../routing/adaptive.ts";
 import type { HealthRegistry } from "../routing/health.ts";
 import type { UsageTracker } from "../routing/usage.ts";
 import { conversationKey, toolTurnOrigin, type TierMemory } from "../routing/conversations.ts";
@@ -19,25 +21,6 @@ export async function runGuards(ctx: RequestContext, config: ResolvedConfig, log
   const { message, status } = answer.value.reject;
   const code = status === 403 ? "forbidden" : status === 429 ? "rate_limited" : status === 401 ? "invalid_api_key" : "invalid_request";
   throw new GatewayError(code, message);
-}
-
-/** The tier for an auto request: the first classifier that answers with a known tier, else the default. */
-export async function classify(ctx: RequestContext, config: ResolvedConfig, log: Logger): Promise<{ tier: string; reason: string }> {
-  const answer = await firstAnswerAsync(
-    config.hooks.classifiers,
-    "classify",
-    async (classifier) => {
-      const verdict = await classifier.classify(ctx);
-      if (verdict && !(verdict.tier in config.tiers)) {
-        log.warn(`classifier ${classifier.name} answered tier "${verdict.tier}", which does not exist: ignored`);
-        return undefined;
-      }
-      return (verdict ?? undefined) as Verdict | undefined;
-    },
-    log,
-  );
-  if (!answer) return { tier: config.routing.defaultTier, reason: "default tier (no classifier answered)" };
-  return { tier: answer.value.tier, reason: `${answer.plugin.name}: ${answer.value.reason}` };
 }
 
 const rank = (config: ResolvedConfig, tier: string) => Object.keys(config.tiers).indexOf(tier);
@@ -69,12 +52,13 @@ export function refineTier(chosen: { tier: string; reason: string }, ctx: Reques
 export async function orderCandidates(
   targets: Target[],
   options: { pinned?: Target; tier: string; strategy: ResolvedConfig["tiers"][string]["strategy"]; ctx: RequestContext; config: ResolvedConfig; health: HealthRegistry; usage: UsageTracker; log: Logger },
-): Promise<Target[]> {
+): Promise<{ candidates: Target[]; scores?: ScoredTarget[] }> {
   const rest = options.pinned ? targets.filter((t) => t.ref !== options.pinned!.ref) : targets;
   const now = options.ctx.clock.now();
-  let { ordered } = orderByStrategy(rest, options.strategy, { tier: options.tier, health: options.health, usage: options.usage, now, random: options.ctx.random });
+  const byStrategy = orderByStrategy(rest, options.strategy, { tier: options.tier, health: options.health, usage: options.usage, now, random: options.ctx.random });
+  let ordered = byStrategy.ordered;
   const strategies = options.config.hooks.strategies;
   if (strategies.length > 0) ordered = await waterfall(strategies, "orderTargets", ordered, (p, value) => p.orderTargets!(value, options.ctx), options.log);
   ordered = healthyFirst(ordered, options.health, now);
-  return options.pinned ? [options.pinned, ...ordered] : ordered;
+  return { candidates: options.pinned ? [options.pinned, ...ordered] : ordered, scores: byStrategy.scores };
 }

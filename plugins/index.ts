@@ -12,3 +12,4 @@ export { keywordClassifier, defaultKeywordRules, type KeywordClassifierOptions, 
 export { complexityClassifier, type ComplexityClassifierOptions } from "./classifiers/complexity-classifier.ts";
 export { llmIntentClassifier, DEFAULT_INTENT_PROMPT, type LlmIntentClassifierOptions } from "./classifiers/llm-intent-classifier.ts";
 export { randomTier, type RandomTierOptions } from "./classifiers/random-tier.ts";
+export { adaptiveStrategy, cooldownsLast, randomStrategy, sequentialStrategy } from "./strategies/index.ts";

@@ -50,7 +50,8 @@ export function offlineContext(messages: ChatMessage[]): RequestContext {
     log: { info() {}, warn() {}, error() {} },
     signal: new AbortController().signal,
     complete: () => Promise.reject(new Error("no model in an offline evaluation")),
-    health: () => ({ score: 100, state: "closed" }),
+    health: () => ({ score: 100, state: "closed", availability: "ready", errorRate: 0, attemptsInWindow: 0 }),
+    usage: { recentUses: () => 0, recentPicks: () => [] },
   };
 }
 

@@ -12,7 +12,8 @@ import type { PipelineDeps } from "./state.ts";
 import type { ResolvedConfig, Timeouts } from "../config/types.ts";
 import type { RequestContext } from "../plugin/types.ts";
 import type { HealthView } from "../routing/health.ts";
-import type { ScoredTarget } from "../routing/adaptive.ts";
+import type { ScoredTarget } from "../../plugins/strategies/index.ts";
+import { healthView, usageView } from "./context-views.ts";
 import type { TierMemory } from "../routing/conversations.ts";
 
 export type { ClassifierVerdict } from "./plan.ts";
@@ -50,7 +51,8 @@ export async function explainRequest(rawBody: unknown, config: ResolvedConfig, d
       askedModel = true;
       throw new GatewayError("invalid_request", NO_UPSTREAM);
     },
-    health: (ref) => deps.health.view(ref, deps.clock.now()),
+    health: healthView(deps.health, deps.clock),
+    usage: usageView(deps.usage, deps.clock),
   };
   // Explaining must not change what the router remembers: sticky tiers are read, not written.
   const memory: TierMemory = { get: (key, now) => deps.conversations.get(key, now), set: () => {} };
@@ -59,7 +61,7 @@ export async function explainRequest(rawBody: unknown, config: ResolvedConfig, d
     askedModel = false;
     return asked ? "asks a model: not run by explain" : undefined;
   };
-  const plan = await planRoute(ctx, config, { health: deps.health, usage: deps.usage, memory, log: deps.log }, { askEveryClassifier: true, noteOn });
+  const plan = await planRoute(ctx, config, { memory, log: deps.log }, { askEveryClassifier: true, noteOn });
   const now = deps.clock.now();
   return {
     requestedModel: body.model,

@@ -12,6 +12,7 @@ import { notifyAll } from "../plugin/runner.ts";
 import { classifierView } from "./message-text.ts";
 import { parseChatRequest } from "./accept.ts";
 import { planRoute } from "./plan.ts";
+import { healthView, usageView } from "./context-views.ts";
 import { runGuards } from "./stages.ts";
 import { turnKey } from "../routing/conversations.ts";
 import { attemptLoop, attemptInfo, attemptOnce, type Accepted } from "./attempt-loop.ts";
@@ -55,8 +56,9 @@ export class Pipeline {
   private context(id: string, body: ChatRequest, signal: AbortSignal, config: ResolvedConfig): RequestContext {
     const { clock, random, log } = this.deps;
     const complete: RequestContext["complete"] = (request, options) => callDirect(config, this.deps, request, { ...options, signal });
-    const health: RequestContext["health"] = (ref) => this.deps.health.view(ref, clock.now());
-    return { id, body, ...classifierView(body.messages), requestedModel: body.model, clock, random, log, signal, complete, health };
+    const health = healthView(this.deps.health, clock);
+    const usage = usageView(this.deps.usage, clock);
+    return { id, body, ...classifierView(body.messages), requestedModel: body.model, clock, random, log, signal, complete, health, usage };
   }
 
   /** Stages 1 (guards) to 4: which tier, and which targets in which order. */
@@ -64,7 +66,7 @@ export class Pipeline {
     const { deps } = this;
     const startedAt = deps.clock.now();
     await runGuards(ctx, config, deps.log);
-    const plan = await planRoute(ctx, config, { health: deps.health, usage: deps.usage, memory: deps.conversations, log: deps.log });
+    const plan = await planRoute(ctx, config, { memory: deps.conversations, log: deps.log });
     const allowed = this.allowedFor(client.limits, plan.tier, plan.candidates);
     const timeouts = plan.timeouts;
     return {

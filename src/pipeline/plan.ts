@@ -9,9 +9,7 @@ import { chooseRoute, tierTargets, type Route } from "./route.ts";
 import { orderCandidates, refineTier } from "./stages.ts";
 import type { ResolvedConfig, StrategyName, Timeouts } from "../config/types.ts";
 import type { Classifier, Logger, RequestContext, Target, Verdict } from "../plugin/types.ts";
-import type { HealthRegistry } from "../routing/health.ts";
-import type { UsageTracker } from "../routing/usage.ts";
-import type { ScoredTarget } from "../routing/adaptive.ts";
+import type { ScoredTarget } from "../../plugins/strategies/index.ts";
 import type { TierMemory } from "../routing/conversations.ts";
 
 /** One classifier's answer, as explain shows it. */
@@ -42,8 +40,6 @@ export interface RoutePlan {
 }
 
 export interface PlanDeps {
-  health: HealthRegistry;
-  usage: UsageTracker;
   /** Sticky tiers and tool turns; explain passes a read-only view. */
   memory: TierMemory;
   log: Logger;
@@ -68,16 +64,8 @@ export async function planRoute(ctx: RequestContext, config: ResolvedConfig, dep
   ctx.tier = chosen.tier;
   const tier = config.tiers[chosen.tier];
   const strategy = tier?.strategy ?? "sequential";
-  const { candidates, scores } = await orderCandidates(tierTargets(route, tier?.name, config), {
-    pinned: route.kind === "model" ? route.target : undefined,
-    tier: chosen.tier,
-    strategy,
-    ctx,
-    config,
-    health: deps.health,
-    usage: deps.usage,
-    log: deps.log,
-  });
+  const pinned = route.kind === "model" ? route.target : undefined;
+  const { candidates, scores } = await orderCandidates(tierTargets(route, tier?.name, config), { pinned, strategy, ctx, config, log: deps.log });
   return {
     route,
     tier: chosen.tier,

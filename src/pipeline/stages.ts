@@ -4,12 +4,9 @@
  */
 import { GatewayError } from "../errors.ts";
 import { firstAnswerAsync, waterfall } from "../plugin/runner.ts";
-import { healthyFirst, orderByStrategy } from "../routing/strategies.ts";
+import { adaptiveScores, orderingPlugins, type ScoredTarget } from "../../plugins/strategies/index.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { Logger, RequestContext, Target } from "../plugin/types.ts";
-import type { ScoredTarget } from "../routing/adaptive.ts";
-import type { HealthRegistry } from "../routing/health.ts";
-import type { UsageTracker } from "../routing/usage.ts";
 import { conversationKey, toolTurnOrigin, type TierMemory } from "../routing/conversations.ts";
 
 /** Runs guards (`onRequest`); the first rejection ends the request with its message. */
@@ -48,17 +45,17 @@ export function refineTier(chosen: { tier: string; reason: string }, ctx: Reques
   return result;
 }
 
-/** Candidates in the order they will be tried: strategy, strategy plugins, then cooldowns last. */
+/**
+ * Candidates in the order they will be tried: one waterfall of strategy plugins (the tier's built-in
+ * strategy, the config's own, then cooldowns last: `plugins/strategies`); a pinned model stays first.
+ */
 export async function orderCandidates(
   targets: Target[],
-  options: { pinned?: Target; tier: string; strategy: ResolvedConfig["tiers"][string]["strategy"]; ctx: RequestContext; config: ResolvedConfig; health: HealthRegistry; usage: UsageTracker; log: Logger },
+  options: { pinned?: Target; strategy: ResolvedConfig["tiers"][string]["strategy"]; ctx: RequestContext; config: ResolvedConfig; log: Logger },
 ): Promise<{ candidates: Target[]; scores?: ScoredTarget[] }> {
-  const rest = options.pinned ? targets.filter((t) => t.ref !== options.pinned!.ref) : targets;
-  const now = options.ctx.clock.now();
-  const byStrategy = orderByStrategy(rest, options.strategy, { tier: options.tier, health: options.health, usage: options.usage, now, random: options.ctx.random });
-  let ordered = byStrategy.ordered;
-  const strategies = options.config.hooks.strategies;
-  if (strategies.length > 0) ordered = await waterfall(strategies, "orderTargets", ordered, (p, value) => p.orderTargets!(value, options.ctx), options.log);
-  ordered = healthyFirst(ordered, options.health, now);
-  return { candidates: options.pinned ? [options.pinned, ...ordered] : ordered, scores: byStrategy.scores };
+  const { pinned, ctx } = options;
+  const rest = pinned ? targets.filter((t) => t.ref !== pinned.ref) : targets;
+  const plugins = orderingPlugins(options.strategy, options.config.hooks.strategies);
+  const ordered = await waterfall(plugins, "orderTargets", rest, (p, value) => p.orderTargets(value, ctx), options.log);
+  return { candidates: pinned ? [pinned, ...ordered] : ordered, scores: adaptiveScores(ctx) };
 }

@@ -96,8 +96,40 @@ export interface RequestContext {
    * `timeoutMs` (default 10 000) passes, or when the client goes away.
    */
   complete(request: DirectRequest, options?: { timeoutMs?: number }): Promise<DirectAnswer>;
-  /** A target's health right now: score 0–100 and circuit state (for plugins choosing among models). */
-  health(ref: string): { score: number; state: "closed" | "open" | "half_open" };
+  /** A target's health right now (for plugins choosing among models: strategies, guards, classifiers). */
+  health(ref: string): TargetHealth;
+  /** Recent use of the targets: what a strategy balances load on. */
+  usage: UsageView;
+}
+
+/**
+ * A target's health as plugins read it: everything the built-in adaptive strategy decides on, so a
+ * strategy of the user's own can be as good.
+ */
+export interface TargetHealth {
+  /** 0 (in cooldown, or failing constantly) to 100 (healthy): from the failure rate of the health window. */
+  score: number;
+  state: "closed" | "open" | "half_open";
+  /** "ready" (closed), "probe" (half-open, its probe free: try it), "cooling" (open, or its probe taken). */
+  availability: "ready" | "probe" | "cooling";
+  /** Failed share of the attempts in the window, 0 to 1. */
+  errorRate: number;
+  /** Attempts in the window (decay-weighted). */
+  attemptsInWindow: number;
+  /** Average whole-answer latency, ms (non-streamed answers), once there is a sample. */
+  latencyMs?: number;
+  /** Average time to first token, ms (streams), once there is a sample. */
+  ttftMs?: number;
+  /** Epoch ms the target's cooldown ends, while it is in one. */
+  cooldownUntil?: number;
+}
+
+/** Recent use of targets, read-only. */
+export interface UsageView {
+  /** Successful answers from `ref` in the last minute. */
+  recentUses(ref: string): number;
+  /** The last targets chosen in `tier`, oldest first. */
+  recentPicks(tier: string): readonly string[];
 }
 
 /** A direct call to one model: `model` is "provider/model" (a provider of the config). */

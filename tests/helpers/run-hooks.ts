@@ -6,6 +6,9 @@
 import { applyPatch as applyPipelinePatch } from "../../src/pipeline/attempt-loop.ts";
 import { firstAnswer, firstAnswerAsync } from "../../src/plugin/runner.ts";
 import { classifierView } from "../../src/pipeline/message-text.ts";
+import { healthView, usageView } from "../../src/pipeline/context-views.ts";
+import { MemoryHealthRegistry, type HealthRegistry } from "../../src/routing/health.ts";
+import { UsageTracker } from "../../src/routing/usage.ts";
 import type {
   AttemptInfo,
   AttemptOutcome,
@@ -113,7 +116,8 @@ export function requestContext(options: ContextOptions): RequestContext {
     log: options.log ?? silentLogger(),
     signal: new AbortController().signal,
     complete: options.complete ?? (async () => Promise.reject(new Error("no model in this test context"))),
-    health: () => ({ score: 100, state: "closed" }),
+    health: () => ({ score: 100, state: "closed", availability: "ready", errorRate: 0, attemptsInWindow: 0 }),
+    usage: { recentUses: () => 0, recentPicks: () => [] },
   };
 }
 
@@ -182,4 +186,16 @@ export function adaptWith(plugin: Plugin, body: ChatRequest, info: AttemptInfo):
 /** Applies a patch exactly as the pipeline does (the pipeline's own function). */
 export function applyPatch(body: ChatRequest, patch: BodyPatch | undefined): ChatRequest {
   return patch ? applyPipelinePatch(body, patch) : { ...body };
+}
+
+/** What scoring reads, over real registries at `now` (as the pipeline's context gives it). */
+export function scoreInput(options: { tier: string; health: HealthRegistry; usage: UsageTracker; now: number; random: () => number }) {
+  const clock = { now: () => options.now, localTime: () => "12:00", sleep: () => Promise.resolve() };
+  return { tier: options.tier, random: options.random, health: healthView(options.health, clock), usage: usageView(options.usage, clock) };
+}
+
+/** A request context for a strategy (`orderTargets`) over real registries at `now`. */
+export function strategyContext(options: { tier?: string; health?: HealthRegistry; usage?: UsageTracker; now: number; random: () => number }): RequestContext {
+  const input = scoreInput({ tier: options.tier ?? "t1", health: options.health ?? new MemoryHealthRegistry(), usage: options.usage ?? new UsageTracker(), now: options.now, random: options.random });
+  return { ...requestContext({ text: "hello", nowMs: options.now }), random: input.random, health: input.health, usage: input.usage, tier: input.tier };
 }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ROOT, startHarness, type Harness } from "../helpers/gateway-harness.ts";
 import { loggedRequest } from "../helpers/request-log.ts";
+import type { AttemptSummary } from "../../src/index.ts";
 
 let h: Harness;
 const FAILING = ["a/one?fault=status&status=500", "a/two?fault=status&status=500", "a/three?fault=status&status=500"];
@@ -41,6 +42,7 @@ test("explain and a real request agree on the tier and the candidate order, stra
   const response = await fetch(`${h.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   expect(response.status).toBe(502); // every candidate fails: the attempts show the order they were tried in
   expect(response.headers.get("x-gateway-tier")).toBe(explained.tier);
-  const tried = (await loggedRequest(h, response.headers.get("x-request-id")!)).attemptTrace.map((a) => a.target);
+  const { attemptTrace } = await loggedRequest(h, response.headers.get("x-request-id")!);
+  const tried = (attemptTrace as AttemptSummary[]).map((a) => a.target);
   expect(tried).toEqual(explained.candidates.map((c) => c.ref));
 });

@@ -6,9 +6,10 @@
  */
 import { expect, test } from "bun:test";
 import { MemoryHealthRegistry, type AttemptEffect } from "../../src/routing/health.ts";
-import { healthyFirst, orderByStrategy } from "../../src/routing/strategies.ts";
+import { adaptiveStrategy, cooldownsLast } from "../../plugins/strategies/index.ts";
 import { UsageTracker } from "../../src/routing/usage.ts";
-import { seededRandom, target } from "../helpers/run-hooks.ts";
+import { seededRandom, strategyContext, target } from "../helpers/run-hooks.ts";
+import type { Target } from "../../src/index.ts";
 
 const T0 = 1_800_000_000_000;
 const REQUESTS = 1_000;
@@ -36,8 +37,9 @@ function simulate(seed: number) {
   let flakyBest = 0;
   let now = T0;
   for (let i = 0; i < REQUESTS; i++, now += STEP_MS) {
-    const { ordered } = orderByStrategy(targets, "adaptive", { tier: "t1", health, usage, now, random });
-    const order = healthyFirst(ordered, health, now);
+    // The pipeline's waterfall for an adaptive tier: the strategy, then cooldowns last.
+    const ctx = strategyContext({ tier: "t1", health, usage, now, random });
+    const order = [adaptiveStrategy(), cooldownsLast()].reduce((list, strategy) => strategy.orderTargets(list, ctx) as Target[], targets);
     first[order[0].ref] += 1;
     for (const candidate of order) {
       health.beginAttempt(candidate.ref, now);

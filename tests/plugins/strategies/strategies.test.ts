@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { healthyFirst, orderByStrategy, weightedShuffle } from "../../src/routing/strategies.ts";
-import { MemoryHealthRegistry } from "../../src/routing/health.ts";
-import { UsageTracker } from "../../src/routing/usage.ts";
-import { seededRandom, target } from "../helpers/run-hooks.ts";
+import { cooldownsLast, randomStrategy, sequentialStrategy, weightedShuffle } from "../../../plugins/strategies/index.ts";
+import { MemoryHealthRegistry } from "../../../src/routing/health.ts";
+import { seededRandom, strategyContext, target } from "../../helpers/run-hooks.ts";
+import type { Strategy, Target } from "../../../src/index.ts";
 
 const refs = (targets: { ref: string }[]) => targets.map((t) => t.ref);
 
@@ -75,25 +75,28 @@ describe("weightedShuffle", () => {
   });
 });
 
-const input = (seed: number) => ({ tier: "t1", health: new MemoryHealthRegistry(), usage: new UsageTracker(), now: 1_000_000, random: seededRandom(seed) });
+/** Orders `targets` with a strategy plugin, as the pipeline's waterfall calls it. */
+const order = (strategy: Strategy, targets: Target[], options: { seed?: number; health?: MemoryHealthRegistry; now?: number } = {}) =>
+  strategy.orderTargets(targets, strategyContext({ now: options.now ?? 1_000_000, random: seededRandom(options.seed ?? 1), health: options.health })) as Target[];
 
-describe("orderByStrategy", () => {
+describe("built-in strategies", () => {
   test("sequential keeps the configured order", () => {
-    expect(refs(orderByStrategy([c, a, d, b], "sequential", input(1)).ordered)).toEqual(["p/c", "p/a", "p/d", "p/b"]);
+    expect(refs(order(sequentialStrategy(), [c, a, d, b]))).toEqual(["p/c", "p/a", "p/d", "p/b"]);
   });
 
   test("sequential ignores weights", () => {
     const heavy = target("p/heavy", { weight: 100 });
-    expect(orderByStrategy([a, heavy], "sequential", input(1)).ordered[0]).toBe(a);
+    expect(order(sequentialStrategy(), [a, heavy])[0]).toBe(a);
   });
 
   test("random follows the seeded weighted shuffle", () => {
-    expect(refs(orderByStrategy([a, b, c, d], "random", input(42)).ordered)).toEqual(refs(weightedShuffle([a, b, c, d], seededRandom(42))));
+    expect(refs(order(randomStrategy(), [a, b, c, d], { seed: 42 }))).toEqual(refs(weightedShuffle([a, b, c, d], seededRandom(42))));
   });
 });
 
-describe("healthyFirst", () => {
+describe("cooldownsLast", () => {
   const NOW = 1_000_000;
+  const healthyFirst = (targets: Target[], health: MemoryHealthRegistry, now: number) => order(cooldownsLast(), targets, { health, now });
 
   test("with nothing in cooldown, the order is unchanged", () => {
     expect(refs(healthyFirst([a, b, c], new MemoryHealthRegistry(), NOW))).toEqual(["p/a", "p/b", "p/c"]);
@@ -119,45 +122,3 @@ describe("healthyFirst", () => {
   });
 });
 
-describe("MemoryHealthRegistry", () => {
-  const NOW = 1_000_000;
-
-  test("a target is in cooldown until its end, with the reason given", () => {
-    const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 60_000, "429 rate limited", NOW);
-    expect(health.cooldownOf("p/a", NOW + 59_999)).toEqual({ until: NOW + 60_000, reason: "429 rate limited" });
-  });
-
-  test("the cooldown ends by itself when its time has passed", () => {
-    const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 60_000, "429", NOW);
-    expect(health.cooldownOf("p/a", NOW + 60_000)).toBeUndefined();
-  });
-
-  test("other targets are not affected", () => {
-    const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 60_000, "429", NOW);
-    expect(health.cooldownOf("p/b", NOW)).toBeUndefined();
-  });
-
-  test("a success ends a cooldown at once", () => {
-    const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 60_000, "503", NOW);
-    health.record("p/a", NOW, { ok: true, penalty: 0, reason: "answered" });
-    expect(health.cooldownOf("p/a", NOW)).toBeUndefined();
-  });
-
-  test("a shorter cooldown does not cut a longer one short", () => {
-    const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 300_000, "401", NOW);
-    health.coolDown("p/a", NOW + 1_000, "429", NOW);
-    expect(health.cooldownOf("p/a", NOW + 2_000)?.reason).toBe("401");
-  });
-
-  test("a longer cooldown extends a shorter one", () => {
-    const health = new MemoryHealthRegistry();
-    health.coolDown("p/a", NOW + 1_000, "429", NOW);
-    health.coolDown("p/a", NOW + 300_000, "401", NOW);
-    expect(health.cooldownOf("p/a", NOW + 2_000)).toEqual({ until: NOW + 300_000, reason: "401" });
-  });
-});

@@ -6,7 +6,7 @@
  *  - health multiplies instead of adding a tenth: a failing model (score 49 at 30 % errors) drops far
  *    behind a healthy one, whatever speed, weight, chance and load say, and one in cooldown (score 0)
  *    comes last;
- *  - health is the failure rate of the window (`health.ts`), so a success does not wash a failure out;
+ *  - health is the failure rate of the window (src/routing/health.ts), so a success does not wash a failure out;
  *  - speed is relative to the tier's fastest model, by latency and time to first token (its own
  *    averages, not whole-request time);
  *  - a model's weight is relative to the tier's largest, not clamped to [0, 1];
@@ -14,9 +14,7 @@
  *    multiplicatively, so they spread traffic among healthy models without overruling health;
  *  - chance only breaks near-ties, and comes from the injected random source.
  */
-import type { Target } from "../plugin/types.ts";
-import type { HealthRegistry, HealthView } from "./health.ts";
-import type { UsageTracker } from "./usage.ts";
+import { definePlugin, type RequestContext, type Strategy, type Target, type TargetHealth } from "../../src/index.ts";
 
 export const ADAPTIVE_WEIGHTS = { speed: 0.5, weight: 0.3, chance: 0.2 };
 /**
@@ -33,13 +31,8 @@ export interface ScoredTarget {
   parts: { health: number; speed: number; weight: number; chance: number; load: number; streak: number };
 }
 
-export interface ScoreInput {
-  tier: string;
-  health: HealthRegistry;
-  usage: UsageTracker;
-  now: number;
-  random: () => number;
-}
+/** What scoring reads: the request context's public views (a strategy of the user's own has the same). */
+export type ScoreInput = Pick<RequestContext, "health" | "usage" | "random"> & { tier: string };
 
 /** How much being among the tier's last picks lowers a target (0 when it was not picked lately). */
 export function streakPenalty(ref: string, history: readonly string[]): number {
@@ -58,7 +51,7 @@ const UNKNOWN_SPEED = 0.8;
  * Each target's speed, 0 to 1, relative to the tier's fastest: the mean of its whole-answer latency
  * ratio and its time-to-first-token ratio, over those it has samples of (streams give only TTFT).
  */
-export function relativeSpeeds(views: readonly Pick<HealthView, "latencyMs" | "ttftMs">[]): number[] {
+export function relativeSpeeds(views: readonly Pick<TargetHealth, "latencyMs" | "ttftMs">[]): number[] {
   const fastest = (key: "latencyMs" | "ttftMs") => {
     const samples = views.map((v) => v[key]).filter((ms): ms is number => ms !== undefined && ms > 0);
     return samples.length > 0 ? Math.min(...samples) : undefined;
@@ -75,12 +68,12 @@ export function relativeSpeeds(views: readonly Pick<HealthView, "latencyMs" | "t
 }
 
 export function scoreTargets(targets: Target[], input: ScoreInput): ScoredTarget[] {
-  const views = targets.map((t) => input.health.view(t.ref, input.now));
+  const views = targets.map((t) => input.health(t.ref));
   const speeds = relativeSpeeds(views);
   const maxWeight = Math.max(...targets.map((t) => t.weight), 0);
-  const loads = targets.map((t) => input.usage.recentUses(t.ref, input.now));
+  const loads = targets.map((t) => input.usage.recentUses(t.ref));
   const maxLoad = Math.max(...loads, 0);
-  const history = input.usage.history(input.tier);
+  const history = input.usage.recentPicks(input.tier);
   const w = ADAPTIVE_WEIGHTS;
   return targets
     .map((target, i) => {
@@ -94,4 +87,25 @@ export function scoreTargets(targets: Target[], input: ScoreInput): ScoredTarget
       return { target, score, parts: { health, speed, weight, chance, load, streak } };
     })
     .sort((a, b) => b.score - a.score);
+}
+
+/** The scores of the last ordering made for a request (explain shows them). */
+const lastScores = new WeakMap<RequestContext, ScoredTarget[]>();
+
+/** Each candidate's score from the adaptive ordering of this request, if it was adaptive. */
+export function adaptiveScores(ctx: RequestContext): ScoredTarget[] | undefined {
+  return lastScores.get(ctx);
+}
+
+/** The `adaptive` strategy: highest score first (see the formula above). */
+export function adaptiveStrategy(): Strategy {
+  return definePlugin({
+    name: "builtin:adaptive",
+    orderTargets(targets, ctx) {
+      if (targets.length < 2) return targets;
+      const scores = scoreTargets(targets, { health: ctx.health, usage: ctx.usage, random: ctx.random, tier: ctx.tier ?? "" });
+      lastScores.set(ctx, scores);
+      return scores.map((s) => s.target);
+    },
+  });
 }

@@ -5,6 +5,7 @@ export { anthropic, type AnthropicOptions } from "./providers/anthropic.ts";
 export { openaiResponses, type OpenAIResponsesOptions } from "./providers/openai-responses.ts";
 export { statusCodeRetry, type StatusCodeRetryOptions } from "./retry/status-code-retry.ts";
 export { errorKeywordRetry, type ErrorKeywordRetryOptions } from "./retry/error-keyword-retry.ts";
+export { defaultRetry, type DefaultRetryOptions } from "./retry/default-retry.ts";
 export { modelParams, type ModelParamsOptions } from "./adapters/model-params.ts";
 export { visionBridge, type VisionBridgeOptions } from "./adapters/vision-bridge.ts";
 export { selfHealingParams, type SelfHealingParamsOptions, type FixSuggestion } from "./adapters/self-healing-params.ts";

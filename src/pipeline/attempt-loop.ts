@@ -6,13 +6,15 @@
 import { GatewayError } from "../errors.ts";
 import { firstAnswer, notifyAll } from "../plugin/runner.ts";
 import { matchesTarget } from "../plugin/match.ts";
-import { defaultDecision, healthEffect } from "./default-judge.ts";
+import { healthEffect } from "./health-effect.ts";
+import { defaultRetry } from "../../plugins/retry/default-retry.ts";
 import { attemptBody } from "./attempt-body.ts";
 import { runAttempt, type AttemptRun } from "./attempt.ts";
 import { followSignal, pendingProbeRun, withinBudget } from "./probe.ts";
 import { stoppableUpstream } from "./stopping.ts";
 import type { RequestState } from "./state.ts";
-import type { AttemptInfo, AttemptOutcome, BodyPatch, ChatRequest, Decision, Target } from "../plugin/types.ts";
+import type { AttemptInfo, AttemptOutcome, BodyPatch, ChatRequest, Decision, RetryRule, Target } from "../plugin/types.ts";
+import type { ResolvedConfig } from "../config/types.ts";
 
 export interface Accepted {
   run: AttemptRun;
@@ -161,10 +163,25 @@ function settleInBackground(state: RequestState, target: Target, info: AttemptIn
   );
 }
 
+/** The built-in default judgement of each config, made once (it carries the config's values). */
+const defaults = new WeakMap<ResolvedConfig, RetryRule>();
+
+function defaultRuleOf(config: ResolvedConfig): RetryRule {
+  let rule = defaults.get(config);
+  if (!rule) {
+    const { retry, health } = config;
+    rule = defaultRetry({ perTarget: retry.perTarget, maxRetryAfterMs: retry.backoff.maxRetryAfterMs, failureCooldownMs: health.failureCooldownMs, rateLimitCooldownMs: health.rateLimitCooldownMs, authCooldownMs: health.authCooldownMs });
+    defaults.set(config, rule);
+  }
+  return rule;
+}
+
+/** The config's rules that match the target, then the built-in default: the first decision wins. */
 function judge(state: RequestState, outcome: AttemptOutcome, info: AttemptInfo): Decision {
-  const rules = state.config.hooks.rules.filter((rule) => matchesTarget(rule.match, info.target));
+  const rules = [...state.config.hooks.rules.filter((rule) => matchesTarget(rule.match, info.target)), defaultRuleOf(state.config)];
   const answer = firstAnswer(rules, "judge", (rule) => rule.judge(outcome, info), state.deps.log);
-  return answer?.value ?? defaultDecision(outcome, info, state.config, state.deps.clock.now());
+  // Only a default that threw leaves no decision: fail rather than guess.
+  return answer?.value ?? { action: "fail", reason: "no retry rule decided" };
 }
 
 /** The error the client gets when no attempt was accepted. */

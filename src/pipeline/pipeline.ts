@@ -12,6 +12,7 @@ import { notifyAll } from "../plugin/runner.ts";
 import { classifierView } from "./message-text.ts";
 import { parseChatRequest } from "./accept.ts";
 import { planRoute } from "./plan.ts";
+import { streamFailureEffect } from "./health-effect.ts";
 import { healthView, usageView } from "./context-views.ts";
 import { runGuards } from "./stages.ts";
 import { turnKey } from "../routing/conversations.ts";
@@ -145,7 +146,7 @@ export class Pipeline {
       last.outcome = "cut";
       last.reason = failure.message;
     }
-    if (state.target) this.deps.health.record(state.target.ref, this.deps.clock.now(), { ok: false, penalty: failure.code === "stream_stalled" ? 3 : 2, reason: failure.message });
+    if (state.target) this.deps.health.record(state.target.ref, this.deps.clock.now(), streamFailureEffect(failure));
   }
 
   private completeStream(state: RequestState, end: RelayEnd, overhead: number): void {

@@ -105,7 +105,9 @@ export function failoverSuite(transport: { splitWrites: boolean }): void {
       for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) arrivals.push(performance.now());
       expect(arrivals.length).toBe(5);
       const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]);
-      for (const gap of gaps) expect(gap).toBeGreaterThan(20); // the mock paces them 40 ms apart
+      // The mock paces them 40 ms apart: batching would show as gaps near 0. The median, not every gap:
+      // a busy machine can delay one read until the next chunk is in too, which is not the gateway's doing.
+      expect(gaps.sort((x, y) => x - y)[Math.floor(gaps.length / 2)]).toBeGreaterThan(20);
     });
 
     test("usage is streamed only when the client asks for it (stream_options.include_usage)", async () => {

@@ -1,13 +1,30 @@
 /**
- * The default failure semantics (DESIGN §5), applied when no retry rule decided. Each branch says what
- * a serious gateway does with that kind of failure; retry rules in the config can override any of them.
+ * The default failure semantics (DESIGN §5) as a retry rule like any other: the gateway puts it last in
+ * every request's rules, so it decides what no rule of the config did, and any rule before it can
+ * override a branch. Each branch says what a serious gateway does with that kind of failure.
  */
-import type { AttemptInfo, AttemptOutcome, Decision } from "../plugin/types.ts";
-import type { AttemptEffect } from "../routing/health.ts";
-import type { ResolvedConfig } from "../config/types.ts";
+import { definePlugin, Type, type AttemptInfo, type AttemptOutcome, type Decision, type RetryRule, type Static } from "../../src/index.ts";
 
-/** The parts of the config the default semantics read. */
-export type JudgeConfig = Pick<ResolvedConfig, "retry" | "health">;
+const Options = Type.Object({
+  perTarget: Type.Integer({ minimum: 1, description: "attempts per target (retry.perTarget)" }),
+  maxRetryAfterMs: Type.Number({ minimum: 0, description: "longest Retry-After waited for on the same target (retry.backoff.maxRetryAfterMs)" }),
+  failureCooldownMs: Type.Number({ minimum: 0, description: "cooldown after other failures, 0 for none (health.failureCooldownMs)" }),
+  rateLimitCooldownMs: Type.Number({ minimum: 0, description: "cooldown after a 429 without Retry-After (health.rateLimitCooldownMs)" }),
+  authCooldownMs: Type.Number({ minimum: 0, description: "cooldown after a 401/403 (health.authCooldownMs)" }),
+});
+
+/** What the default semantics read: from `retry` and `health` of the config. */
+export type DefaultRetryOptions = Static<typeof Options>;
+
+/** The default judgement, for the config's values (the gateway makes one per config). */
+export function defaultRetry(options: DefaultRetryOptions): RetryRule<DefaultRetryOptions> {
+  return definePlugin({
+    name: "builtin:default-retry",
+    options,
+    schema: Options,
+    judge: (outcome, attempt) => defaultDecision(outcome, attempt, options, attempt.request.clock.now()),
+  });
+}
 
 const CONTEXT_LENGTH = /context[_ ]length|maximum context|context window|too many tokens|prompt is too long/i;
 const CONTENT_POLICY = /content[_ ]policy|content[_ ]filter|safety system|responsibleai/i;
@@ -23,35 +40,13 @@ export function retryOrFailover(attempt: AttemptInfo, delayMs: number, reason: s
   return { action: "retry", delayMs, reason, cooldownMs };
 }
 
-function transient(outcome: AttemptOutcome, attempt: AttemptInfo, config: JudgeConfig, now: number, what: string): Decision {
-  const cooldownMs = config.health.failureCooldownMs || undefined;
-  if (attempt.onTarget < config.retry.perTarget) return retryOrFailover(attempt, attempt.backoffMs(), `${what}: retry`, now);
+function transient(outcome: AttemptOutcome, attempt: AttemptInfo, config: DefaultRetryOptions, now: number, what: string): Decision {
+  const cooldownMs = config.failureCooldownMs || undefined;
+  if (attempt.onTarget < config.perTarget) return retryOrFailover(attempt, attempt.backoffMs(), `${what}: retry`, now);
   return { action: "failover", reason: `${what}: failover`, cooldownMs };
 }
 
-/**
- * What an attempt does to its target's health: a success with its latency, or a failure penalty by
- * kind (silence weighs most, a rate limit least). A request refused for its own content (`fail`, or a
- * context-length failover) is not the target's fault and costs nothing.
- */
-export function healthEffect(outcome: AttemptOutcome, decision: Decision, stream: boolean): AttemptEffect {
-  if (decision.action === "accept") {
-    const { totalMs, firstTokenMs } = outcome.timings;
-    return { ok: true, penalty: 0, reason: decision.reason, latencyMs: stream ? undefined : totalMs, ttftMs: firstTokenMs };
-  }
-  if (decision.action === "fail" || decision.onlyTo) return { ok: false, penalty: 0, reason: decision.reason, cooldownMs: decision.cooldownMs };
-  const penalty =
-    outcome.errorClass === "timeout_connect" || outcome.errorClass === "timeout_first_token" || outcome.errorClass === "stall"
-      ? 3
-      : outcome.status === 429
-        ? 1
-        : outcome.status === 401 || outcome.status === 403
-          ? 5
-          : 2;
-  return { ok: false, penalty, reason: decision.reason, cooldownMs: decision.cooldownMs };
-}
-
-export function defaultDecision(outcome: AttemptOutcome, attempt: AttemptInfo, config: JudgeConfig, now: number): Decision {
+export function defaultDecision(outcome: AttemptOutcome, attempt: AttemptInfo, config: DefaultRetryOptions, now: number): Decision {
   if (outcome.ok) return { action: "accept", reason: "healthy answer" };
   const status = outcome.status;
   switch (outcome.errorClass) {
@@ -59,7 +54,7 @@ export function defaultDecision(outcome: AttemptOutcome, attempt: AttemptInfo, c
     case "timeout_first_token":
     case "stall":
       // A silent upstream is likely to stay silent: waiting on it again would burn the budget twice.
-      return { action: "failover", reason: outcome.errorText ?? outcome.errorClass, cooldownMs: config.health.failureCooldownMs || undefined };
+      return { action: "failover", reason: outcome.errorText ?? outcome.errorClass, cooldownMs: config.failureCooldownMs || undefined };
     case "connection":
     case "cut":
       return transient(outcome, attempt, config, now, outcome.errorClass);
@@ -71,13 +66,13 @@ export function defaultDecision(outcome: AttemptOutcome, attempt: AttemptInfo, c
   }
   if (status === 429) {
     const wait = outcome.retryAfterMs;
-    const cooldownMs = wait ?? config.health.rateLimitCooldownMs;
-    const fits = wait !== undefined && wait <= config.retry.backoff.maxRetryAfterMs && attempt.onTarget < config.retry.perTarget;
+    const cooldownMs = wait ?? config.rateLimitCooldownMs;
+    const fits = wait !== undefined && wait <= config.maxRetryAfterMs && attempt.onTarget < config.perTarget;
     if (fits) return retryOrFailover(attempt, wait, `429: retry after ${wait} ms`, now, cooldownMs);
     return { action: "failover", reason: `429 rate limited${wait !== undefined ? ` (retry after ${wait} ms)` : ""}`, cooldownMs };
   }
   if (status === 401 || status === 403) {
-    return { action: "failover", reason: `${status}: upstream refused the credentials`, cooldownMs: config.health.authCooldownMs };
+    return { action: "failover", reason: `${status}: upstream refused the credentials`, cooldownMs: config.authCooldownMs };
   }
   if (isContextLengthError(outcome)) {
     const window = attempt.target.contextWindow ?? 0;
@@ -89,7 +84,7 @@ export function defaultDecision(outcome: AttemptOutcome, attempt: AttemptInfo, c
   }
   if (status === 404) {
     // The gateway chose this model, not the client: a model missing upstream is a config problem.
-    return { action: "failover", reason: "404: model not found upstream", cooldownMs: config.health.failureCooldownMs || undefined };
+    return { action: "failover", reason: "404: model not found upstream", cooldownMs: config.failureCooldownMs || undefined };
   }
   if (TRANSIENT_STATUS.has(status) || status >= 500) return transient(outcome, attempt, config, now, `${status}`);
   if (status === 400 && (outcome.errorCode === "content_policy_violation" || CONTENT_POLICY.test(outcome.errorText ?? ""))) {

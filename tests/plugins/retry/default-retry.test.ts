@@ -1,16 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { defaultDecision } from "../../src/pipeline/default-judge.ts";
-import type { ResolvedConfig } from "../../src/index.ts";
-import { attempt, FIXED_NOW, outcome, target } from "../helpers/run-hooks.ts";
+import { defaultDecision, defaultRetry, type DefaultRetryOptions } from "../../../plugins/retry/default-retry.ts";
+import { attempt, FIXED_NOW, outcome, target } from "../../helpers/run-hooks.ts";
 
 const NOW = FIXED_NOW;
 const BACKOFF = 250;
 
-/** The fields defaultDecision reads, with values chosen so each one is recognisable in a decision. */
-const config = {
-  retry: { rules: [], maxAttempts: 6, perTarget: 2, backoff: { baseMs: 200, maxMs: 5_000, maxRetryAfterMs: 10_000 } },
-  health: { rateLimitCooldownMs: 60_000, authCooldownMs: 300_000, failureCooldownMs: 7_000 },
-} as unknown as ResolvedConfig;
+/** The values the default judgement reads, chosen so each one is recognisable in a decision. */
+const config: DefaultRetryOptions = { perTarget: 2, maxRetryAfterMs: 10_000, rateLimitCooldownMs: 60_000, authCooldownMs: 300_000, failureCooldownMs: 7_000 };
 
 const first = attempt({ onTarget: 1, backoffMs: BACKOFF, nowMs: NOW, deadline: NOW + 600_000 });
 const second = attempt({ onTarget: 2, backoffMs: BACKOFF, nowMs: NOW, deadline: NOW + 600_000 });
@@ -29,7 +25,7 @@ describe("defaultDecision", () => {
       expect(decision).toMatchObject({ action: "retry", delayMs: 3_000 });
     });
 
-    // BUG (src/pipeline/default-judge.ts, retryOrFailover): the retry branch drops `cooldownMs`, so a
+    // BUG (fixed; was in src/pipeline/default-judge.ts, retryOrFailover): the retry branch drops `cooldownMs`, so a
     // 429 that is retried never puts the target in cooldown for the advertised time (DESIGN §5), and
     // concurrent requests keep hitting it first.
     test("a short Retry-After also puts the target in cooldown for the advertised time", () => {
@@ -162,5 +158,18 @@ describe("defaultDecision", () => {
     test("an empty completion on the second attempt fails over", () => {
       expect(decide(outcome({ status: 200, errorClass: "empty" }), second).action).toBe("failover");
     });
+  });
+});
+
+describe("defaultRetry (the plugin the gateway puts last in every request's rules)", () => {
+  test("judges as defaultDecision does, at the request clock's time", () => {
+    const rule = defaultRetry(config);
+    expect(rule.name).toBe("builtin:default-retry");
+    expect(rule.judge(http(503), first)).toEqual(decide(http(503)));
+    expect(rule.judge(http(429, { retryAfterMs: 3_000 }), first)).toEqual(decide(http(429, { retryAfterMs: 3_000 })));
+  });
+
+  test("a bad option is refused when the factory is called, naming it", () => {
+    expect(() => defaultRetry({ ...config, perTarget: 0 })).toThrow(/perTarget/);
   });
 });

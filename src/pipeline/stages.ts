@@ -1,8 +1,8 @@
 /**
  * Stages 3 and 4: classify (auto requests only) and order the candidates.
  */
-import { GatewayError } from "../errors.ts";
 import { firstAnswerAsync, waterfall } from "../plugin/runner.ts";
+import { rejectionError } from "../plugin/rejection.ts";
 import { healthyFirst, orderByStrategy } from "../routing/strategies.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { Logger, RequestContext, Target, Verdict } from "../plugin/types.ts";
@@ -10,15 +10,13 @@ import type { HealthRegistry } from "../routing/health.ts";
 import type { UsageTracker } from "../routing/usage.ts";
 import { conversationKey, toolTurnOrigin, type TierMemory } from "../routing/conversations.ts";
 
-/** Runs guards (`onRequest`); the first rejection ends the request with its message. */
+/** Runs guards (`onRequest`); the first rejection ends the request with its message, status and code. */
 export async function runGuards(ctx: RequestContext, config: ResolvedConfig, log: Logger): Promise<void> {
   const guards = config.hooks.guards;
   if (guards.length === 0) return;
   const answer = await firstAnswerAsync(guards, "onRequest", (p) => p.onRequest!(ctx), log);
   if (!answer) return;
-  const { message, status } = answer.value.reject;
-  const code = status === 403 ? "forbidden" : status === 429 ? "rate_limited" : status === 401 ? "invalid_api_key" : "invalid_request";
-  throw new GatewayError(code, message);
+  throw rejectionError(answer.value.reject);
 }
 
 /** The tier for an auto request: the first classifier that answers with a known tier, else the default. */

@@ -1,6 +1,7 @@
 /**
- * The one error class. Its `code` comes from a closed set and maps to an HTTP status in one place
- * (`statusOf`), so every failure the client sees has an honest status and OpenAI's error shape.
+ * The one error class. Its `code` comes from a closed set and maps to an HTTP status in one table
+ * (`GATEWAY_ERROR_STATUS`), so every failure the client sees has an honest status and OpenAI's error
+ * shape. How an error reaches the wire (a response, an in-band stream event) is `src/error-response.ts`.
  */
 export type GatewayErrorCode =
   | "invalid_request"
@@ -16,17 +17,29 @@ export type GatewayErrorCode =
   | "payload_too_large"
   | "request_timeout"
   | "rate_limited"
+  /** A guard (`onRequest`) refused the request with a status or code of its own (see `rejectionError`). */
+  | "rejected"
   | "overloaded"
   | "upstream_client_error"
   | "upstream_error"
   | "no_available_target"
   | "upstream_timeout"
+  /** Mid-stream, after the first byte: no event for longer than the idle budget. */
+  | "stream_stalled"
+  /** Mid-stream: the upstream connection was cut, or the stream ended without a finish reason. */
+  | "stream_cut"
+  /** Mid-stream: the request's total deadline passed. */
+  | "deadline_exceeded"
   | "config_invalid"
   | "internal_error"
   /** The client disconnected before its answer was complete (nginx's 499): recorded in the log, never sent. */
   | "client_closed";
 
-const STATUS: Record<GatewayErrorCode, number> = {
+/**
+ * Each code's HTTP status. The mid-stream codes are only ever sent in-band (the response was a 200
+ * already); their status is what the failure would have been answered with before the commit.
+ */
+export const GATEWAY_ERROR_STATUS: Readonly<Record<GatewayErrorCode, number>> = {
   invalid_request: 400,
   invalid_api_key: 401,
   unauthorized: 401,
@@ -40,15 +53,32 @@ const STATUS: Record<GatewayErrorCode, number> = {
   payload_too_large: 413,
   request_timeout: 408,
   rate_limited: 429,
+  rejected: 400,
   overloaded: 503,
   upstream_client_error: 400,
   upstream_error: 502,
   no_available_target: 503,
   upstream_timeout: 504,
+  stream_stalled: 504,
+  stream_cut: 502,
+  deadline_exceeded: 504,
   config_invalid: 400,
   internal_error: 500,
   client_closed: 499,
 };
+
+/** Codes whose status is borrowed from where the error came from (the upstream's, the guard's). */
+const BORROWED_STATUS = new Set<GatewayErrorCode>(["upstream_client_error", "rejected"]);
+
+/** Whether `code` is one of the closed set. */
+export function isGatewayErrorCode(code: string): code is GatewayErrorCode {
+  return Object.hasOwn(GATEWAY_ERROR_STATUS, code);
+}
+
+/** Whether `status` can answer a failure: an integer from 400 to 599. */
+export function isErrorStatus(status: number | undefined): status is number {
+  return Number.isInteger(status) && status! >= 400 && status! <= 599;
+}
 
 /** OpenAI's `error.type` for each status family. */
 function typeOf(status: number): string {
@@ -60,6 +90,9 @@ function typeOf(status: number): string {
   return "api_error";
 }
 
+/** Fields sent beside `error` at the top level of the body (never `error` itself). */
+export type GatewayErrorData = Readonly<Record<string, unknown>> & { readonly error?: never };
+
 export interface GatewayErrorOptions {
   /** The request field at fault, if any (OpenAI's `error.param`). */
   param?: string;
@@ -67,17 +100,30 @@ export interface GatewayErrorOptions {
   upstreamStatus?: number;
   /** The upstream's own error code, passed on when it is more precise than ours. */
   upstreamCode?: string;
+  /** For `rejected`: the guard's status (400–599; otherwise the code's own, 400). */
+  status?: number;
+  /** The code the client sees instead of ours (a guard's own code outside the closed set). */
+  clientCode?: string;
   /** For a rate limit: when to try again (sent as `Retry-After`). */
   retryAfterMs?: number;
+  /** Structured details for the body's top level, e.g. a config refusal's `{ ok: false, issues }`. */
+  data?: GatewayErrorData;
   cause?: unknown;
 }
+
+/** OpenAI's error body, with the error's `data` beside it. */
+export type GatewayErrorBody = Record<string, unknown> & { error: { message: string; type: string; code: string; param: string | null } };
 
 export class GatewayError extends Error {
   readonly code: GatewayErrorCode;
   readonly param?: string;
   readonly upstreamStatus?: number;
   readonly upstreamCode?: string;
+  readonly clientCode?: string;
   readonly retryAfterMs?: number;
+  readonly data?: GatewayErrorData;
+  /** The HTTP status this error is answered with. */
+  readonly status: number;
 
   constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -86,7 +132,11 @@ export class GatewayError extends Error {
     this.param = options.param;
     this.upstreamStatus = options.upstreamStatus;
     this.upstreamCode = options.upstreamCode;
+    this.clientCode = options.clientCode;
     this.retryAfterMs = options.retryAfterMs;
+    this.data = options.data;
+    const borrowed = options.status ?? options.upstreamStatus;
+    this.status = BORROWED_STATUS.has(code) && isErrorStatus(borrowed) ? borrowed : GATEWAY_ERROR_STATUS[code];
   }
 
   /** Headers the error response carries: `Retry-After` for a rate limit, `WWW-Authenticate` for a key. */
@@ -97,19 +147,14 @@ export class GatewayError extends Error {
     return headers;
   }
 
-  /** The HTTP status this error is answered with. */
-  get status(): number {
-    if (this.code === "upstream_client_error" && this.upstreamStatus) return this.upstreamStatus;
-    return STATUS[this.code];
-  }
-
-  /** OpenAI's error body: `{ error: { message, type, code, param } }`. */
-  toJSON(): { error: { message: string; type: string; code: string; param: string | null } } {
+  /** OpenAI's error body: `{ error: { message, type, code, param } }`, after the error's `data`. */
+  toJSON(): GatewayErrorBody {
     return {
+      ...this.data,
       error: {
         message: this.message,
         type: typeOf(this.status),
-        code: this.upstreamCode ?? this.code,
+        code: this.clientCode ?? this.upstreamCode ?? this.code,
         param: this.param ?? null,
       },
     };

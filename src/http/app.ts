@@ -8,17 +8,18 @@ import { readBody } from "./read-body.ts";
 import { listModels } from "./models.ts";
 import { clientIpOf } from "./client-ip.ts";
 import { serveUi } from "./static-ui.ts";
-import { errorResponse } from "./error-response.ts";
+import { routeErrors } from "./route-errors.ts";
 import { ELYSIA_OPTIONS } from "./elysia-options.ts";
 import type { Gateway } from "../gateway.ts";
 
 /** Any error thrown outside the pipeline (routing, parsing, a bug) as an OpenAI-shaped response. */
-function mapError(code: string | number, error: unknown, log: Gateway["log"]): Response {
-  if (error instanceof GatewayError) return errorResponse(error);
-  if (code === "NOT_FOUND") return errorResponse(new GatewayError("not_found", "Unknown route. The OpenAI-compatible API is under /v1 (POST /v1/chat/completions, GET /v1/models)."));
-  if (code === "PARSE" || code === "VALIDATION") return errorResponse(new GatewayError("invalid_request", "The request could not be parsed."));
-  log.error("unhandled HTTP error", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  return errorResponse(new GatewayError("internal_error", "Internal error; see the gateway log."));
+function appErrors(log: Gateway["log"]) {
+  return routeErrors({
+    log,
+    what: "unhandled HTTP error",
+    notFound: "Unknown route. The OpenAI-compatible API is under /v1 (POST /v1/chat/completions, GET /v1/models).",
+    unreadable: "The request could not be parsed.",
+  });
 }
 
 /**
@@ -37,7 +38,7 @@ function checkPathEscapes(pathname: string): string {
 /** The HTTP app: /v1, /metrics, /healthz, and the admin API under /api when there is one (a data dir). */
 export function createApp(gateway: Gateway, admin?: (request: Request) => Promise<Response>) {
   return new Elysia(ELYSIA_OPTIONS)
-    .onError(({ code, error }) => mapError(code, error, gateway.log))
+    .onError(appErrors(gateway.log))
     .get("/healthz", () => ({ status: "ok", configVersion: gateway.live.version }))
     .get("/metrics", () => new Response(gateway.metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }))
     .post(

@@ -10,7 +10,7 @@
  */
 import { GatewayError } from "../errors.ts";
 import { Admission } from "./admission.ts";
-import { errorResponse } from "./error-response.ts";
+import { errorResponse } from "../error-response.ts";
 import { rememberClientIp } from "./client-ip.ts";
 import { readBodyBytes } from "./read-body.ts";
 import type { ResolvedConfig } from "../config/types.ts";

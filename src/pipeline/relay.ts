@@ -5,7 +5,8 @@
  * on a prefill-capable target or ends with an in-band error event and no `[DONE]`: a truncated answer is
  * never presented as a complete one.
  */
-import { encodeEvent, SseLimitError } from "./sse.ts";
+import { SseLimitError } from "./sse.ts";
+import { streamErrorEvent } from "../error-response.ts";
 import type { HeldStream } from "./attempt.ts";
 import type { StreamItem } from "./upstream-stream.ts";
 import type { Usage } from "../plugin/types.ts";
@@ -84,7 +85,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     current.close();
     progress.malformed += current.upstream.malformed;
     if (controller) {
-      send(controller, error ? encodeEvent(JSON.stringify({ error: { message: error.message, type: "upstream_error", code: error.code, param: null } })) : DONE);
+      send(controller, error ? streamErrorEvent(error) : DONE);
       controller.close();
     }
     const finishReason = progress.finished.values().next().value;

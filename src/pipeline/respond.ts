@@ -2,7 +2,6 @@
  * Stage 6, respond: the accepted answer as JSON or as a relayed stream, with the gateway's headers
  * (DESIGN §3, a contract), and the error response for a request that failed.
  */
-import { GatewayError } from "../errors.ts";
 import { overheadMs, type RequestState } from "./state.ts";
 
 /** Headers every answer carries, success or failure. */
@@ -27,6 +26,5 @@ export function streamResponse(stream: ReadableStream<Uint8Array>, headers: Reco
   });
 }
 
-export function errorResponse(error: GatewayError, headers: Record<string, string>): Response {
-  return jsonResponse(JSON.stringify(error), error.status, { ...headers, ...error.headers() });
-}
+/** A failed request's answer: the one mapping of errors to responses (`src/error-response.ts`). */
+export { errorResponse } from "../error-response.ts";

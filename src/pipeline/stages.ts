@@ -2,22 +2,20 @@
  * The steps of stages 1 to 4 that `plan.ts` puts together: guards, the tier refinements after
  * classification, and the candidates' order.
  */
-import { GatewayError } from "../errors.ts";
 import { firstAnswerAsync, waterfall } from "../plugin/runner.ts";
 import { adaptiveScores, orderingPlugins, type ScoredTarget } from "../../plugins/strategies/index.ts";
+import { rejectionError } from "../plugin/rejection.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { Logger, RequestContext, Target } from "../plugin/types.ts";
 import { conversationKey, toolTurnOrigin, type TierMemory } from "../routing/conversations.ts";
 
-/** Runs guards (`onRequest`); the first rejection ends the request with its message. */
+/** Runs guards (`onRequest`); the first rejection ends the request with its message, status and code. */
 export async function runGuards(ctx: RequestContext, config: ResolvedConfig, log: Logger): Promise<void> {
   const guards = config.hooks.guards;
   if (guards.length === 0) return;
   const answer = await firstAnswerAsync(guards, "onRequest", (p) => p.onRequest!(ctx), log);
   if (!answer) return;
-  const { message, status } = answer.value.reject;
-  const code = status === 403 ? "forbidden" : status === 429 ? "rate_limited" : status === 401 ? "invalid_api_key" : "invalid_request";
-  throw new GatewayError(code, message);
+  throw rejectionError(answer.value.reject);
 }
 
 const rank = (config: ResolvedConfig, tier: string) => Object.keys(config.tiers).indexOf(tier);

@@ -231,9 +231,18 @@ export interface TargetMatch {
 /** A patch to the request body: each key set; a key set to `undefined` is removed. */
 export type BodyPatch = Record<string, unknown>;
 
-/** A guard's refusal: the request ends with this error (status 400 unless given). */
+/**
+ * A guard's refusal: the request ends with this error, and the client gets its message, status and code
+ * (rules in `src/plugin/rejection.ts`).
+ */
 export interface Rejection {
-  reject: { message: string; status?: number; code?: string };
+  reject: {
+    message: string;
+    /** Any status from 400 to 599; default: the code's status when it is one of the gateway's, else 400. */
+    status?: number;
+    /** The body's `error.code`; default: the gateway's own for 400/401/403/429 (`forbidden`, ...), else `rejected`. */
+    code?: string;
+  };
 }
 
 /** The summary every `onComplete` observer receives. */

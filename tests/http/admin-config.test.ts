@@ -94,6 +94,16 @@ describe("edit", () => {
     expect((await api("POST", "/api/config/apply", { edits: [{ op: "set", path: "providers.a", value: 1 }] })).status).toBe(400); // not a literal
   });
 
+  test("a refused apply keeps its body: ok false, the config_invalid error and the issues beside it", async () => {
+    const applied = await api("POST", "/api/config/apply", { edits: [{ op: "set", path: "tiers.t1.models[1]", value: "zz/none" }] });
+    expect(applied.status).toBe(400);
+    expect(Object.keys(applied.json).sort()).toEqual(["error", "issues", "ok"]);
+    expect(applied.json.ok).toBe(false);
+    // The fields the UI reads (api.ts: message, code, param; config-model.tsx: issues), as before.
+    expect(applied.json.error).toMatchObject({ message: "The config was not applied: it does not load.", code: "config_invalid", param: null });
+    expect(applied.json.issues).toEqual([expect.objectContaining({ path: "tiers.t1.models[1]", file: "gateway.config.ts", line: expect.any(Number) })]);
+  });
+
   test("a whole new text: validated, applied; a text with a masked secret is refused", async () => {
     const { json } = await api("GET", "/api/config");
     expect((await api("POST", "/api/config/apply", { source: json.source })).status).toBe(400);

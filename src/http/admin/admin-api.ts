@@ -11,6 +11,7 @@ import { readSessionCookie } from "../../auth/sessions.ts";
 import { attachSession } from "./session-context.ts";
 import { clientIpOf } from "../client-ip.ts";
 import { ELYSIA_OPTIONS } from "../elysia-options.ts";
+import { routeErrors } from "../route-errors.ts";
 import { accountRoutes, publicAuthRoutes } from "./auth-routes.ts";
 import { keyRoutes } from "./key-routes.ts";
 import { observeRoutes } from "./observe-routes.ts";
@@ -25,17 +26,15 @@ const PUBLIC = new Set(["GET /api/auth/state", "POST /api/auth/setup", "POST /ap
 const ENROLMENT = new Set(["GET /api/auth/me", "POST /api/auth/logout", "POST /api/auth/totp/enrol", "POST /api/auth/totp/confirm"]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-function errorResponse(error: GatewayError): Response {
-  return new Response(JSON.stringify(error), { status: error.status, headers: { "content-type": "application/json", "cache-control": "no-store", ...error.headers() } });
-}
-
-/** Maps anything thrown by an admin route to its JSON error (OpenAI's shape, as on /v1). */
-function mapError(code: string | number, error: unknown, log: Gateway["log"]): Response {
-  if (error instanceof GatewayError) return errorResponse(error);
-  if (code === "NOT_FOUND") return errorResponse(new GatewayError("not_found", "Unknown admin route."));
-  if (code === "PARSE" || code === "VALIDATION") return errorResponse(new GatewayError("invalid_request", "The request body could not be read as JSON."));
-  log.error("admin route failed", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  return errorResponse(new GatewayError("internal_error", "Internal error; see the gateway log."));
+/** Maps anything thrown by an admin route to its JSON error (OpenAI's shape, as on /v1), never cached. */
+function adminErrors(log: Gateway["log"]) {
+  return routeErrors({
+    log,
+    what: "admin route failed",
+    notFound: "Unknown admin route.",
+    unreadable: "The request body could not be read as JSON.",
+    headers: { "cache-control": "no-store" },
+  });
 }
 
 /** Rejects a state-changing request that did not come from our own page. */
@@ -63,7 +62,7 @@ export interface AdminApiParts {
 
 export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Response> {
   const { gateway, auth, security } = parts;
-  const onError = ({ code, error }: { code: string | number; error: unknown }) => mapError(code, error, gateway.log);
+  const onError = adminErrors(gateway.log);
   // The gateway's clock (tests inject one): login throttling, sessions and re-checks agree on the time.
   const now = () => Math.floor(gateway.pipeline.deps.clock.now());
   const publicApp = new Elysia({ ...ELYSIA_OPTIONS, prefix: "/api" }).onError(onError).use(publicAuthRoutes(auth, now));
@@ -85,7 +84,7 @@ export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Re
       attachSession(request, session, clientIpOf(request));
       return await privateApp.handle(request);
     } catch (error) {
-      return mapError("", error, gateway.log);
+      return onError({ code: "", error });
     }
   };
 }

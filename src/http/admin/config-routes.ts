@@ -64,10 +64,10 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
       const result = await writer.validate(request, { source: candidate, password: change.password });
       return { ...result, diff: lineDiff(writer.masked(writer.onDisk()), writer.masked(candidate)) };
     })
-    .post("/config/apply", async ({ request, set }) => {
+    .post("/config/apply", async ({ request }) => {
       const change = (await request.json().catch(() => ({}))) as ChangeRequest;
       const reason = typeof change.reason === "string" && change.reason.trim() ? change.reason.trim().slice(0, 200) : change.source !== undefined ? "edited the source" : "edited values";
-      return writer.answer(await writer.apply(request, { source: writer.candidateOf(change), reason, password: change.password }), set);
+      return writer.answer(await writer.apply(request, { source: writer.candidateOf(change), reason, password: change.password }));
     })
     .use(configSecretRoutes({ gateway, writer, secrets }))
     .get("/config/history", () => ({ versions: gateway.history?.list() ?? [] }))
@@ -86,11 +86,11 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
       };
       return { hunks: lineDiff(writer.masked(text(query.get("from"))), writer.masked(text(query.get("to")))) };
     })
-    .post("/config/rollback", async ({ request, set }) => {
+    .post("/config/rollback", async ({ request }) => {
       const { id, password } = (await request.json().catch(() => ({}))) as { id?: unknown; password?: unknown };
       const version = typeof id === "number" ? gateway.history?.get(id) : undefined;
       if (!version) throw bad("id must be a version of the history", "id");
       const source = rollbackText(version, writer.onDisk(), live.get());
-      return writer.answer(await writer.apply(request, { source, reason: `rollback to version #${version.id}`, password }), set);
+      return writer.answer(await writer.apply(request, { source, reason: `rollback to version #${version.id}`, password }));
     });
 }

@@ -36,7 +36,7 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
     return parts.secrets;
   };
   return new Elysia()
-    .post("/config/secret", async ({ request, set }) => {
+    .post("/config/secret", async ({ request }) => {
       const secrets = store();
       const body = (await request.json().catch(() => ({}))) as { path?: unknown; value?: unknown };
       if (typeof body.path !== "string" || typeof body.value !== "string" || body.value === "") throw bad("path and value (the secret) are required", "path");
@@ -45,9 +45,9 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
       const name = secretNameForPath(body.path);
       secrets.set(name, body.value);
       const applied = await writer.apply(request, { source: edited(writer.onDisk(), [{ op: "set", path: body.path, value: { $env: name } }]), reason: `secret set for ${body.path}` });
-      return applied.ok ? { ok: true, env: name, version: applied.version } : writer.answer(applied, set);
+      return applied.ok ? { ok: true, env: name, version: applied.version } : writer.answer(applied);
     })
-    .post("/config/secrets/move", async ({ request, set }) => {
+    .post("/config/secrets/move", async ({ request }) => {
       const secrets = store();
       const source = writer.onDisk();
       const { movable } = literalSecrets(source, gateway.live.get());
@@ -65,7 +65,7 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
       const applied = await writer.apply(request, { source: edited(source, moved.map((m) => ({ op: "set", path: m.path, value: { $env: m.env } }))), reason });
       if (!applied.ok) {
         for (const m of fresh) secrets.delete(m.env); // the file still holds them: nothing refers to these
-        return writer.answer(applied, set);
+        return writer.answer(applied);
       }
       return { ok: true, moved: moved.map(({ path, env: name }) => ({ path, env: name })), version: applied.version };
     });

@@ -125,9 +125,12 @@ export class ConfigWriter {
     return { ok: true, version: event.version, historyId: this.parts.gateway.history?.latest()?.id };
   }
 
-  /** The HTTP answer of an apply: the result, or 400 with the issues. */
-  answer(result: ApplyResult, set: { status?: number | string }) {
-    if (!result.ok) set.status = 400;
-    return result.ok ? result : { ok: false, error: { message: "The config was not applied: it does not load.", code: "config_invalid" }, issues: result.issues };
+  /**
+   * The HTTP answer of an apply: the result, or a 400 `config_invalid` whose body also carries
+   * `ok: false` and the issues (with their paths and lines) beside the error, which the UI lists.
+   */
+  answer(result: ApplyResult): Extract<ApplyResult, { ok: true }> {
+    if (result.ok) return result;
+    throw new GatewayError("config_invalid", "The config was not applied: it does not load.", { data: { ok: false, issues: result.issues } });
   }
 }

@@ -18,7 +18,7 @@ import type { Store } from "./store/db.ts";
 import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
 import { ApiKeyStore } from "./store/api-key-store.ts";
 import { ConfigHistory } from "./store/config-history.ts";
-import { redactSource } from "./config/masked-source.ts";
+import { redactSource } from "./config-editor/masked-source.ts";
 import { KeyRegistry, type KeyIdentity } from "./auth/key-registry.ts";
 import { explainRequest, type Explanation } from "./pipeline/explain.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";

@@ -1,6 +1,7 @@
 /**
  * Reading `gateway.config.ts` as a syntax tree (@babel/parser, TypeScript syntax), shared by locate.ts
- * (error lines), source-tree.ts (the editable view) and source-edit.ts (surgical edits), so all three
+ * (error lines), the editor's config-editor/source-tree.ts (the editable view) and
+ * config-editor/source-edit.ts (surgical edits), so all three
  * agree on what a config path means. The file is parsed, never evaluated: only what is written
  * literally can be followed.
  */

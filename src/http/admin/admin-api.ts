@@ -15,7 +15,7 @@ import { accountRoutes, publicAuthRoutes } from "./auth-routes.ts";
 import { keyRoutes } from "./key-routes.ts";
 import { observeRoutes } from "./observe-routes.ts";
 import { configRoutes } from "./config-routes.ts";
-import type { SecretStore } from "../../config/secret-store.ts";
+import type { SecretStore } from "../../config-editor/secret-store.ts";
 import type { AdminAuth } from "../../auth/admin-auth.ts";
 import type { AccountSecurity } from "../../auth/account-security.ts";
 import type { Gateway } from "../../gateway.ts";

@@ -8,8 +8,8 @@
  * holds a different number of elements at run time. source-edit.ts resolves paths the same way.
  */
 import type { TSchema } from "@sinclair/typebox";
-import { ConfigSchema } from "./schema.ts";
-import { findConfigRoot, formatPath, isLiteralTree, kindOf, kindOfMember, literalValue, members, parseProgram, unwrap, type Kind, type Member, type Node, type Segment } from "./ast.ts";
+import { ConfigSchema } from "../config/schema.ts";
+import { findConfigRoot, formatPath, isLiteralTree, kindOf, kindOfMember, literalValue, members, parseProgram, unwrap, type Kind, type Member, type Node, type Segment } from "../config/ast.ts";
 
 export type SchemaLike = Record<string, unknown>;
 

@@ -10,7 +10,7 @@
  * else (imports, functions, calls, expressions, literals inside them, other statements) stays in.
  */
 import { parse } from "@babel/parser";
-import { findConfigRoot, isLiteralTree, kindOf, members, unwrap, type Node } from "./ast.ts";
+import { findConfigRoot, isLiteralTree, kindOf, members, unwrap, type Node } from "../config/ast.ts";
 
 interface Token {
   type: string | { label: string };

@@ -92,7 +92,7 @@ export function toRow(summary: CompletionSummary, config: ResolvedConfig, withBo
     tierReason: summary.tierReason,
     model: summary.target?.ref ?? null,
     status: summary.status,
-    errorClass: summary.errorCode ?? null,
+    errorCode: summary.errorCode ?? null,
     errorMessage: summary.errorMessage ?? null,
     latencyMs: summary.finishedAt - summary.startedAt,
     ttftMs: summary.firstTokenAt !== undefined ? summary.firstTokenAt - summary.startedAt : null,

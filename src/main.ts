@@ -21,7 +21,7 @@ import type { AttemptLimiter } from "./auth/throttle.ts";
 import type { Logger } from "./plugin/types.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 
-export interface StartOptions extends Partial<ProcessSettings> {
+interface StartOptions extends Partial<ProcessSettings> {
   configPath: string;
   /** Creates the `admin` account on first start (GATEWAY_ADMIN_PASSWORD) instead of the setup link. */
   adminPassword?: string;

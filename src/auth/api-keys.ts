@@ -37,7 +37,7 @@ export class ApiKeyCheck {
 }
 
 /** What a config snapshot says about /v1 keys. */
-export interface ConfigKeys {
+interface ConfigKeys {
   /** Digest → key id of `auth.apiKeys`. */
   digests: Map<string, string>;
   /** `auth.open`: serve requests without a key on purpose. */

@@ -8,7 +8,7 @@ import { basename, dirname, join, relative } from "node:path";
 import { randomBytes } from "node:crypto";
 import { loadConfig, type LoadResult } from "../config/load.ts";
 
-export interface CandidateOptions {
+interface CandidateOptions {
   /** Absolute path of the real config file. */
   configPath: string;
   projectRoot: string;

@@ -27,7 +27,7 @@ export function changesCode(current: string, candidate: string): boolean {
 }
 
 /** The token stream of the code, values of the config tree left out; undefined when it does not parse. */
-export function codeFingerprint(source: string): string | undefined {
+function codeFingerprint(source: string): string | undefined {
   let file: { program: unknown; tokens?: Token[]; errors?: unknown[] };
   try {
     file = parse(source, { sourceType: "module", plugins: ["typescript"], tokens: true, errorRecovery: true }) as unknown as typeof file;

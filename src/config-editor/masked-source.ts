@@ -31,7 +31,7 @@ function treeOf(source: string, config?: unknown): TreeNode[] {
 }
 
 /** A literal secret the admin API can move: its tree path and value. */
-export interface MovableSecret {
+interface MovableSecret {
   path: string;
   value: string;
 }

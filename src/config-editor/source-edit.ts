@@ -19,7 +19,7 @@ export type Edit =
   | { op: "set"; path: string; value: JsonValue }
   | { op: "insert"; path: string; index?: number; key?: string; value: JsonValue }
   | { op: "remove"; path: string };
-export interface EditError { path: string; message: string }
+interface EditError { path: string; message: string }
 
 class EditFailure extends Error {}
 function fail(message: string): never {

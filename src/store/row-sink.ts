@@ -7,7 +7,7 @@ import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
 import { Rollups } from "./rollups.ts";
 import type { RequestRow } from "./record.ts";
 
-export interface RowBatch {
+interface RowBatch {
   rows: RequestRow[];
   /** Failovers of each row, for the rollups. */
   failovers: number[];

@@ -20,7 +20,7 @@ import type { AdminAuth } from "../../auth/admin-auth.ts";
 import type { AccountSecurity } from "../../auth/account-security.ts";
 import type { Gateway } from "../../gateway.ts";
 
-export const CSRF_HEADER = "x-smartroute-request";
+const CSRF_HEADER = "x-smartroute-request";
 const PUBLIC = new Set(["GET /api/auth/state", "POST /api/auth/setup", "POST /api/auth/login"]);
 const ENROLMENT = new Set(["GET /api/auth/me", "POST /api/auth/logout", "POST /api/auth/totp/enrol", "POST /api/auth/totp/confirm"]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -53,7 +53,7 @@ function originHost(origin: string): string | undefined {
   return new URL(origin).host;
 }
 
-export interface AdminApiParts {
+interface AdminApiParts {
   gateway: Gateway;
   auth: AdminAuth;
   security: AccountSecurity;

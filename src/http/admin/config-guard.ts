@@ -13,7 +13,7 @@ import { sessionOf } from "./session-context.ts";
 import type { AccountSecurity } from "../../auth/account-security.ts";
 
 /** How long a confirmed text stays confirmed for its session. */
-export const CODE_CHANGE_APPROVAL_MS = 10 * 60_000;
+const CODE_CHANGE_APPROVAL_MS = 10 * 60_000;
 
 const digest = (text: string) => createHash("sha256").update(text).digest("hex");
 

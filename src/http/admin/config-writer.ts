@@ -28,13 +28,13 @@ export interface ChangeRequest {
 }
 
 /** One change to apply: the full candidate text, why, and the password if the request carried one. */
-export interface Change {
+interface Change {
   source: string;
   reason: string;
   password?: unknown;
 }
 
-export type ApplyResult = { ok: true; version: number; historyId?: number } | { ok: false; issues: ConfigIssue[] };
+type ApplyResult = { ok: true; version: number; historyId?: number } | { ok: false; issues: ConfigIssue[] };
 
 export const bad = (message: string, param?: string) => new GatewayError("invalid_request", message, { param });
 

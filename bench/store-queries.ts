@@ -39,7 +39,7 @@ function row(i: number): RequestRow {
     tierReason: "keywords",
     model: failed ? null : models[tier][i % models[tier].length],
     status: failed ? 502 : 200,
-    errorClass: failed ? "upstream_error" : null,
+    errorCode: failed ? "upstream_error" : null,
     errorMessage: failed ? "All attempts failed" : null,
     latencyMs: latency,
     ttftMs: latency / 3,
@@ -59,7 +59,7 @@ function row(i: number): RequestRow {
 
 function generate(): number {
   const started = performance.now();
-  const columns = ["id", "ts", "api_key_id", "client_ip", "requested_model", "tier", "tier_reason", "model", "status", "error_class", "error_message", "latency_ms", "ttft_ms", "overhead_ms", "attempts", "attempt_trace", "prompt_tokens", "completion_tokens", "token_source", "cost_usd", "stream", "prompt_preview", "request_body", "response_body"];
+  const columns = ["id", "ts", "api_key_id", "client_ip", "requested_model", "tier", "tier_reason", "model", "status", "error_code", "error_message", "latency_ms", "ttft_ms", "overhead_ms", "attempts", "attempt_trace", "prompt_tokens", "completion_tokens", "token_source", "cost_usd", "stream", "prompt_preview", "request_body", "response_body"];
   const insert = store.sqlite.prepare(`INSERT INTO requests (${columns.join(",")}) VALUES (${columns.map(() => "?").join(",")})`);
   const rollups = new Rollups(store.sqlite);
   const BATCH = 20_000;
@@ -67,7 +67,7 @@ function generate(): number {
     const rows: RequestRow[] = [];
     for (let i = from; i < Math.min(ROWS, from + BATCH); i++) rows.push(row(i));
     store.sqlite.transaction(() => {
-      for (const r of rows) insert.run(r.id, r.ts, r.apiKeyId ?? null, r.clientIp ?? null, r.requestedModel, r.tier, r.tierReason ?? null, r.model ?? null, r.status, r.errorClass ?? null, r.errorMessage ?? null, r.latencyMs, r.ttftMs ?? null, r.overheadMs, r.attempts, r.attemptTrace, r.promptTokens ?? null, r.completionTokens ?? null, r.tokenSource ?? null, r.costUsd ?? null, r.stream ? 1 : 0, r.promptPreview ?? null, r.requestBody ?? null, r.responseBody ?? null);
+      for (const r of rows) insert.run(r.id, r.ts, r.apiKeyId ?? null, r.clientIp ?? null, r.requestedModel, r.tier, r.tierReason ?? null, r.model ?? null, r.status, r.errorCode ?? null, r.errorMessage ?? null, r.latencyMs, r.ttftMs ?? null, r.overheadMs, r.attempts, r.attemptTrace, r.promptTokens ?? null, r.completionTokens ?? null, r.tokenSource ?? null, r.costUsd ?? null, r.stream ? 1 : 0, r.promptPreview ?? null, r.requestBody ?? null, r.responseBody ?? null);
       rollups.add(rows, rows.map((r) => (r.attempts > 1 ? 1 : 0)));
     })();
   }

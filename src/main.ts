@@ -9,7 +9,7 @@ import { createApp } from "./http/app.ts";
 import { serve, type RunningServer } from "./http/serve.ts";
 import { createLogger } from "./logger.ts";
 import { openStore } from "./store/db.ts";
-import { SecretStore } from "./config/secret-store.ts";
+import { SecretStore } from "./config-editor/secret-store.ts";
 import { reloadsImportedModules } from "./config/module-cache.ts";
 import { Accounts } from "./store/accounts.ts";
 import { AdminAuth } from "./auth/admin-auth.ts";
@@ -21,7 +21,7 @@ import type { AttemptLimiter } from "./auth/throttle.ts";
 import type { Logger } from "./plugin/types.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 
-export interface StartOptions extends Partial<ProcessSettings> {
+interface StartOptions extends Partial<ProcessSettings> {
   configPath: string;
   /** Creates the `admin` account on first start (GATEWAY_ADMIN_PASSWORD) instead of the setup link. */
   adminPassword?: string;

@@ -4,7 +4,7 @@
  */
 
 /** The runtimes the gateway knows: Bun (first), Deno (supported), anything else (e.g. Node: unsupported). */
-export type RuntimeName = "bun" | "deno" | "other";
+type RuntimeName = "bun" | "deno" | "other";
 
 const globals = globalThis as { Bun?: unknown; Deno?: unknown };
 

@@ -21,7 +21,7 @@ export interface StopTarget {
   close(): Promise<void>;
 }
 
-export interface ShutdownOptions {
+interface ShutdownOptions {
   target: StopTarget;
   log: Logger;
   /** How long requests in flight may take to finish after the first signal (default 5 000). */
@@ -35,7 +35,7 @@ export interface ShutdownOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 const DEFAULT_REPEAT_MS = 2_000;
 const DEFAULT_FORCE_AFTER_MS = 1_000;
 /** After connections are closed, their requests record their rows as their aborts run: let them. */

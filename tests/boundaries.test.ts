@@ -175,6 +175,17 @@ describe("module boundaries (DESIGN §2)", () => {
     expect(bad).toEqual([]);
   });
 
+  test("the config loader (src/config) never imports the config editor (src/config-editor)", () => {
+    const bad = violations(
+      (file) => under(file, "src/config"),
+      (f, i) => {
+        const to = target(f, i.specifier);
+        return to !== undefined && under(to, "src/config-editor");
+      },
+    );
+    expect(bad).toEqual([]);
+  });
+
   test("only src/http/ imports elysia", () => {
     expect(violations((file) => !under(file, "src/http"), (_f, i) => isPackage(i.specifier, "elysia"))).toEqual([]);
   });

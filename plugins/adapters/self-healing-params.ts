@@ -9,7 +9,7 @@ const Options = Type.Object(
 export type SelfHealingParamsOptions = Static<typeof Options>;
 
 /** A parameter fix: remove a field, or rename it (keeping its value). */
-export type ParamFix = { remove: string } | { rename: string; to: string };
+type ParamFix = { remove: string } | { rename: string; to: string };
 
 export interface FixSuggestion {
   target: string;

@@ -50,7 +50,7 @@ const Options = Type.Object(
 );
 
 export type LlmIntentClassifierOptions = Static<typeof Options>;
-export type TierLabel = "t1" | "t2" | "t3";
+type TierLabel = "t1" | "t2" | "t3";
 
 const TRUNCATED = " …(truncated)… ";
 
@@ -58,7 +58,7 @@ const TRUNCATED = " …(truncated)… ";
  * Cuts `text` to at most `max` characters, keeping its start and its end: an instruction usually sits
  * before or after the material it is about ("translate the notice below", "…summarise this").
  */
-export function cutText(text: string, max: number): string {
+function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
   const room = Math.max(0, max - TRUNCATED.length);
   const head = Math.ceil((room * 2) / 3);
@@ -66,7 +66,7 @@ export function cutText(text: string, max: number): string {
 }
 
 /** The `{history}` text: the last `count` user messages, oldest first, one "User: …" line each. */
-export function historyLines(messages: readonly ChatMessage[], count: number, maxChars: number): string {
+function historyLines(messages: readonly ChatMessage[], count: number, maxChars: number): string {
   const lines: string[] = [];
   for (let i = messages.length - 1; i >= 0 && lines.length < count; i--) {
     if (messages[i].role !== "user") continue;

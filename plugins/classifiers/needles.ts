@@ -14,7 +14,7 @@ const PLAIN_ASCII_WORD = /^[A-Za-z0-9_]+(?:[ '\-][A-Za-z0-9_]+)*$/;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** True when `needle` matches on word boundaries (see PLAIN_ASCII_WORD) rather than as a substring. */
-export function isPlainWord(needle: string): boolean {
+function isPlainWord(needle: string): boolean {
   return PLAIN_ASCII_WORD.test(needle);
 }
 
@@ -24,7 +24,7 @@ export function isPlainWord(needle: string): boolean {
  * a space in a phrase matches any run of whitespace (a line break included). Other needles match
  * anywhere: Chinese has no spaces, so 证明 must be found inside 帮我证明一下.
  */
-export function needleSource(needle: string): string {
+function needleSource(needle: string): string {
   if (!isPlainWord(needle)) return escape(needle);
   return `(?<![A-Za-z0-9_])${escape(needle).replace(/ /g, "\\s+")}(?![A-Za-z0-9_])`;
 }

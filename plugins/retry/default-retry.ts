@@ -30,12 +30,12 @@ const CONTEXT_LENGTH = /context[_ ]length|maximum context|context window|too man
 const CONTENT_POLICY = /content[_ ]policy|content[_ ]filter|safety system|responsibleai/i;
 const TRANSIENT_STATUS = new Set([408, 409, 500, 502, 503, 504, 520, 522, 524, 529]);
 
-export function isContextLengthError(outcome: AttemptOutcome): boolean {
+function isContextLengthError(outcome: AttemptOutcome): boolean {
   return outcome.status === 400 && (outcome.errorCode === "context_length_exceeded" || CONTEXT_LENGTH.test(outcome.errorText ?? ""));
 }
 
 /** A retry on the same target after `delayMs`, or a failover when the wait would pass the deadline. */
-export function retryOrFailover(attempt: AttemptInfo, delayMs: number, reason: string, now: number, cooldownMs?: number): Decision {
+function retryOrFailover(attempt: AttemptInfo, delayMs: number, reason: string, now: number, cooldownMs?: number): Decision {
   if (now + delayMs >= attempt.deadline) return { action: "failover", reason: `${reason}; no time left to retry`, cooldownMs };
   return { action: "retry", delayMs, reason, cooldownMs };
 }

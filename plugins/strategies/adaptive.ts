@@ -16,7 +16,7 @@
  */
 import { definePlugin, type RequestContext, type Strategy, type Target, type TargetHealth } from "../../src/index.ts";
 
-export const ADAPTIVE_WEIGHTS = { speed: 0.5, weight: 0.3, chance: 0.2 };
+const ADAPTIVE_WEIGHTS = { speed: 0.5, weight: 0.3, chance: 0.2 };
 /**
  * Health counts to the fourth power: load and streak can damp a healthy model to 3/8 and speed and
  * weight favour another up to about 3x, so a squared health let a fast model failing 30 % of its
@@ -51,7 +51,7 @@ const UNKNOWN_SPEED = 0.8;
  * Each target's speed, 0 to 1, relative to the tier's fastest: the mean of its whole-answer latency
  * ratio and its time-to-first-token ratio, over those it has samples of (streams give only TTFT).
  */
-export function relativeSpeeds(views: readonly Pick<TargetHealth, "latencyMs" | "ttftMs">[]): number[] {
+function relativeSpeeds(views: readonly Pick<TargetHealth, "latencyMs" | "ttftMs">[]): number[] {
   const fastest = (key: "latencyMs" | "ttftMs") => {
     const samples = views.map((v) => v[key]).filter((ms): ms is number => ms !== undefined && ms > 0);
     return samples.length > 0 ? Math.min(...samples) : undefined;

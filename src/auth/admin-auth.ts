@@ -15,10 +15,10 @@ import { createSetupToken, type SetupToken } from "./setup-token.ts";
 import { SecretBox } from "./secret-box.ts";
 import type { Accounts, User } from "../store/accounts.ts";
 
-export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
-export const ADMIN_USERNAME = "admin";
+const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
+const ADMIN_USERNAME = "admin";
 
-export interface AdminSettings {
+interface AdminSettings {
   /** Every admin must have TOTP: without it, a session can only enrol (default false). */
   require2fa: boolean;
   /** Lifetime of a session (default 12 hours). */

@@ -1,19 +1,27 @@
 /**
- * The config's gateway API keys (auth.apiKeys), by their SHA-256 digest: the lookup's timing says
- * nothing about a key. src/auth/key-registry.ts checks requests against these and the stored keys.
+ * Gateway API keys, in one module: the key a client presented, the config's keys (`auth.apiKeys`, by
+ * their SHA-256 digest: the lookup's timing says nothing about a key) and the stored ones (created through
+ * the admin API: shown once, kept hashed), checked by one registry. Lookups are in memory; usage (last
+ * used, request count) is counted in memory and saved every few seconds, off the request path. The rows
+ * live in src/store/api-key-store.ts and the admin routes in src/http/admin/key-routes.ts (only the store
+ * imports drizzle, only src/http imports Elysia).
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { GatewayError } from "../errors.ts";
+import type { ApiKeyStore, KeyLimits, StoredKey } from "../store/api-key-store.ts";
 
 const digest = (key: string) => createHash("sha256").update(key).digest("hex");
+const MINUTE = 60_000;
 
 /** The key a client presented: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
-export function presentedKey(headers: Headers): string | undefined {
+function presentedKey(headers: Headers): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.get("authorization")?.trim() ?? "");
   if (bearer) return bearer[1].trim();
   // A proxy may add its own (Basic) Authorization: the gateway key can still come in x-api-key.
   return headers.get("x-api-key")?.trim() || undefined;
 }
 
+/** The config's keys (`auth.apiKeys`) by digest, built once per config snapshot. */
 export class ApiKeyCheck {
   /** digest → key id ("cfg_" and the digest's first characters: stable, and says nothing of the key). */
   private readonly digests: Map<string, string>;
@@ -25,5 +33,133 @@ export class ApiKeyCheck {
   /** Digest → key id of the config's keys. */
   get digestMap(): Map<string, string> {
     return this.digests;
+  }
+}
+
+/** What a config snapshot says about /v1 keys. */
+interface ConfigKeys {
+  /** Digest → key id of `auth.apiKeys`. */
+  digests: Map<string, string>;
+  /** `auth.open`: serve requests without a key on purpose. */
+  openAccess: boolean;
+}
+
+/** Who a request authenticated as: its key's id and limits. */
+export interface KeyIdentity {
+  id?: string;
+  limits?: KeyLimits;
+}
+
+export class KeyRegistry {
+  private stored = new Map<string, StoredKey>();
+  /** Hashes of revoked keys: refused with 401 even while /v1 is open. */
+  private revoked = new Set<string>();
+  private everCreated = false;
+  private readonly usage = new Map<string, { count: number; lastUsedAt: number }>();
+  private readonly windows = new Map<string, number[]>();
+  private readonly timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly store: ApiKeyStore | undefined, saveEveryMs = 5_000) {
+    this.reload();
+    if (store) this.timer = setInterval(() => this.saveUsage(), saveEveryMs);
+  }
+
+  /** Re-reads the stored keys (after a create or revoke). */
+  reload(): void {
+    const all = this.store?.all() ?? [];
+    this.stored = new Map(all.filter((k) => k.revokedAt === null).map((k) => [k.hash, k]));
+    this.revoked = new Set(all.filter((k) => k.revokedAt !== null).map((k) => k.hash));
+    this.everCreated = this.store?.everCreated() ?? false;
+  }
+
+  /**
+   * True when /v1 takes requests without a key: the config says `auth.open`, or it declares no key
+   * and no key was ever created or configured here. Revoking keys never reopens it (a revoked key's clients must
+   * get 401, not an open door).
+   */
+  open(config: ConfigKeys): boolean {
+    if (config.openAccess) return true;
+    if (config.digests.size === 0) return !this.everCreated;
+    // A config with keys closes /v1 for good (DESIGN §6: open only while no key was ever configured or
+    // created): a later config without keys must not reopen it. Stored once, then a field read.
+    if (!this.everCreated) {
+      this.everCreated = true;
+      this.store?.markConfigured(Date.now());
+    }
+    return false;
+  }
+
+  /** The request's identity; throws 401 (missing, wrong, revoked, expired key) or 429 (the key's rate limit). */
+  verify(headers: Headers, config: ConfigKeys, now: number): KeyIdentity {
+    const key = presentedKey(headers);
+    const open = this.open(config);
+    if (!key) {
+      if (open) return {};
+      throw new GatewayError("invalid_api_key", "Missing API key: send `Authorization: Bearer <gateway key>`.");
+    }
+    const hash = digest(key);
+    const fromConfig = config.digests.get(hash);
+    if (fromConfig) return { id: fromConfig };
+    if (this.revoked.has(hash)) throw new GatewayError("invalid_api_key", "This API key has been revoked.");
+    const stored = this.stored.get(hash);
+    // An open /v1 ignores keys it does not know: OpenAI clients always send one, often a placeholder.
+    if (!stored && open) return {};
+    if (!stored) throw new GatewayError("invalid_api_key", "Invalid API key.");
+    if (stored.expiresAt !== null && stored.expiresAt <= now) throw new GatewayError("invalid_api_key", "This API key has expired.");
+    this.limitRate(stored, now);
+    const used = this.usage.get(stored.id);
+    if (used) {
+      used.count += 1;
+      used.lastUsedAt = now;
+    } else this.usage.set(stored.id, { count: 1, lastUsedAt: now });
+    return { id: stored.id, limits: stored.limits };
+  }
+
+  private limitRate(key: StoredKey, now: number): void {
+    const limit = key.limits.requestsPerMinute;
+    if (!limit) return;
+    const window = (this.windows.get(key.id) ?? []).filter((t) => t > now - MINUTE);
+    if (window.length >= limit) {
+      this.windows.set(key.id, window);
+      const retryAfterMs = window[0] + MINUTE - now;
+      throw new GatewayError("rate_limited", `This API key allows ${limit} requests per minute; retry in ${Math.ceil(retryAfterMs / 1000)} s.`, { retryAfterMs });
+    }
+    window.push(now);
+    this.windows.set(key.id, window);
+  }
+
+  /** A new key: the plain key is returned once and never stored. */
+  create(input: { name: string; expiresAt?: number | null; limits?: KeyLimits }, now: number): { key: string; record: Omit<StoredKey, "hash"> } {
+    if (!this.store) throw new GatewayError("internal_error", "API keys need the store (a data directory).");
+    const key = `sr-${randomBytes(24).toString("base64url")}`;
+    const record = { id: `key_${randomBytes(8).toString("hex")}`, name: input.name, prefix: key.slice(0, 10), hash: digest(key), createdAt: now, expiresAt: input.expiresAt ?? null, limits: input.limits ?? {} };
+    this.store.insert(record);
+    this.reload();
+    const { hash: _hash, ...shown } = { ...record, revokedAt: null, lastUsedAt: null, requestCount: 0 };
+    return { key, record: shown };
+  }
+
+  revoke(id: string, now: number): boolean {
+    const done = this.store?.revoke(id, now) ?? false;
+    this.reload();
+    return done;
+  }
+
+  /** Stored keys for display: never the hash. Usage not yet saved is included. */
+  list(): Omit<StoredKey, "hash">[] {
+    this.saveUsage();
+    return (this.store?.all() ?? []).map(({ hash: _hash, ...rest }) => rest);
+  }
+
+  saveUsage(): void {
+    if (!this.store || this.usage.size === 0) return;
+    const pending = new Map(this.usage);
+    this.usage.clear();
+    this.store.addUsage(pending);
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.saveUsage();
   }
 }

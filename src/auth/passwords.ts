@@ -15,7 +15,7 @@ export interface PasswordHasher {
 }
 
 /** argon2id cost parameters. Defaults are Bun's: 64 MiB, 2 passes (about 0.1 s per hash here). */
-export interface Argon2Cost {
+interface Argon2Cost {
   /** Memory in KiB. @default 65536 */
   memoryCost?: number;
   /** Passes over memory. @default 2 */
@@ -25,7 +25,7 @@ export interface Argon2Cost {
 /** Longest password accepted. argon2 takes any length, but a multi-megabyte "password" is a cheap DoS. */
 export const MAX_PASSWORD_LENGTH = 1024;
 /** Shortest password the policy accepts (code points, not UTF-16 units). */
-export const MIN_PASSWORD_LENGTH = 10;
+const MIN_PASSWORD_LENGTH = 10;
 
 /** The argon2id hasher built into Bun (`Bun.password`). */
 export function bunPasswordHasher(cost: Argon2Cost = {}): PasswordHasher {
@@ -66,7 +66,7 @@ let wasmDefault: PasswordHasher | undefined;
 /** The hasher for this runtime: Bun.password on Bun, hash-wasm elsewhere (Deno). */
 let bunDefault: PasswordHasher | undefined;
 
-export function defaultPasswordHasher(): PasswordHasher {
+function defaultPasswordHasher(): PasswordHasher {
   // One instance per runtime, so the dummy hash of dummyVerifyPassword (keyed by hasher) is computed
   // once: an unknown user's login must cost one verify, like a known user's wrong password.
   if (runtime === "bun") return (bunDefault ??= bunPasswordHasher());
@@ -113,7 +113,7 @@ export async function dummyVerifyPassword(plain: string, hasher: PasswordHasher 
 }
 
 /** Why a new password was refused; `message` is fit to show the user. */
-export interface PasswordProblem {
+interface PasswordProblem {
   code: "too_short" | "too_long" | "contains_username" | "one_character";
   message: string;
 }

@@ -21,7 +21,7 @@ const GROUPS = 3;
 const GROUP_LENGTH = 4;
 
 /** Source of random bytes; injectable so tests can be deterministic. */
-export type RandomBytes = (length: number) => Uint8Array;
+type RandomBytes = (length: number) => Uint8Array;
 
 const secureRandom: RandomBytes = (length) => crypto.getRandomValues(new Uint8Array(length));
 
@@ -31,7 +31,7 @@ const digest = (normalised: string) => createHash("sha256").update(normalised).d
  * A code as typed → its canonical form: lower case, no dashes or spaces, and Crockford's
  * look-alikes mapped (o → 0, i and l → 1), so a misread character still matches.
  */
-export function normaliseRecoveryCode(code: string): string {
+function normaliseRecoveryCode(code: string): string {
   return code
     .toLowerCase()
     .replace(/[\s-]+/g, "")

@@ -12,7 +12,7 @@ import { SignJWT, jwtVerify } from "jose";
 import { SecretBox } from "./secret-box.ts";
 
 /** The session cookie's name. */
-export const SESSION_COOKIE = "smartroute_session";
+const SESSION_COOKIE = "smartroute_session";
 /** File in the data dir that holds the signing key (base64url text, so an operator can copy it to other instances). */
 export const SESSION_KEY_FILE = "session.key";
 
@@ -24,7 +24,7 @@ const AUDIENCE = "smartroute-admin";
 const CLOCK_TOLERANCE_S = 5;
 
 /** What a valid session token says. Times in ms since the epoch (whole seconds: JWT precision). */
-export interface SessionClaims {
+interface SessionClaims {
   sessionId: string;
   userId: number;
   /** The username at issue time, for display only: authorise by `userId` (a rename must not change rights). */
@@ -34,7 +34,7 @@ export interface SessionClaims {
 }
 
 /** Inputs of `SessionSigner.issue`. */
-export interface IssueOptions {
+interface IssueOptions {
   sessionId: string;
   userId: number;
   username: string;
@@ -147,7 +147,7 @@ function checkedKey(text: string, path: string): Uint8Array {
 }
 
 /** Cookie options. */
-export interface SessionCookieOptions {
+interface SessionCookieOptions {
   /** Lifetime in seconds; match the token's ttl so the browser drops it when it expires. */
   maxAgeS: number;
   /** Add `Secure`: set it whenever the admin UI is served over HTTPS. */

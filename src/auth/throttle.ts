@@ -26,7 +26,7 @@ export interface AttemptKeys {
 }
 
 /** Which counter refused an attempt. */
-export type ThrottleScope = "pair" | "address" | "account";
+type ThrottleScope = "pair" | "address" | "account";
 
 /**
  * Whether an attempt may be checked now. Allowed means it is reserved (counted as failed until
@@ -57,7 +57,7 @@ export interface AttemptLimiter {
 }
 
 /** Limits for a counter that locks. */
-export interface ThrottleLimits {
+interface ThrottleLimits {
   /** Failures that lock the key. */
   maxFailures: number;
   /** How long a lockout lasts, in ms. Failures also are forgotten after this long without a new one. */
@@ -65,7 +65,7 @@ export interface ThrottleLimits {
 }
 
 /** `LoginThrottle` options; every field has a default. */
-export interface LoginThrottleOptions {
+interface LoginThrottleOptions {
   /** One account from one address. @default { maxFailures: 10, lockoutMs: 15 min } */
   pair?: Partial<ThrottleLimits>;
   /** One address, whatever the account. @default { maxFailures: 30, lockoutMs: 15 min } */

@@ -7,9 +7,9 @@ import { generate, generateSecret, generateURI, verify } from "otplib";
 import { renderSVG } from "uqr";
 
 /** Length of one TOTP step in seconds. */
-export const TOTP_PERIOD_S = 30;
+const TOTP_PERIOD_S = 30;
 /** The issuer shown in authenticator apps. */
-export const TOTP_ISSUER = "SmartRoute";
+const TOTP_ISSUER = "SmartRoute";
 
 /** A new random base32 secret (20 bytes = 160 bits, RFC 4226's recommended length). */
 export function newTotpSecret(): string {
@@ -30,10 +30,10 @@ export function qrSvg(uri: string): string {
 }
 
 /** The outcome of a TOTP check. `step` is what the caller stores as the account's last used step. */
-export type TotpResult = { ok: true; step: number } | { ok: false; reason: "invalid" | "replayed" };
+type TotpResult = { ok: true; step: number } | { ok: false; reason: "invalid" | "replayed" };
 
 /** Inputs of `verifyTotp`. */
-export interface VerifyTotpOptions {
+interface VerifyTotpOptions {
   secret: string;
   /** What the user typed; spaces are ignored ("123 456" is how apps display codes). */
   code: string;

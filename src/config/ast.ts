@@ -1,6 +1,7 @@
 /**
  * Reading `gateway.config.ts` as a syntax tree (@babel/parser, TypeScript syntax), shared by locate.ts
- * (error lines), source-tree.ts (the editable view) and source-edit.ts (surgical edits), so all three
+ * (error lines), the editor's config-editor/source-tree.ts (the editable view) and
+ * config-editor/source-edit.ts (surgical edits), so all three
  * agree on what a config path means. The file is parsed, never evaluated: only what is written
  * literally can be followed.
  */
@@ -166,7 +167,7 @@ export function memberAt(node: Node, segment: Segment): Member | undefined {
 
 export type Kind = "string" | "number" | "boolean" | "null" | "object" | "array" | "regexp" | "env" | "call" | "expression";
 
-export function calleeName(call: Node): string | undefined {
+function calleeName(call: Node): string | undefined {
   const callee = call.callee as Node;
   if (callee.type === "Identifier") return callee.name as string;
   if (callee.type === "MemberExpression" && !callee.computed) return ((callee.property as Node).name as string) ?? undefined;
@@ -237,7 +238,7 @@ export function forEachNode(node: Node, visit: (node: Node) => void): void {
 }
 
 /** Position after whitespace and comments from `at` (what may sit between two members of a literal). */
-export function skipTrivia(source: string, at: number): number {
+function skipTrivia(source: string, at: number): number {
   for (let i = at; i < source.length; ) {
     if (/\s/.test(source[i])) i++;
     else if (source.startsWith("//", i)) i = source.indexOf("\n", i) === -1 ? source.length : source.indexOf("\n", i);

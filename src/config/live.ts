@@ -11,7 +11,7 @@ import type { ConfigIssue } from "./resolve.ts";
 import type { ResolvedConfig } from "./types.ts";
 import type { Logger } from "../plugin/types.ts";
 
-export interface ReloadEvent {
+interface ReloadEvent {
   ok: boolean;
   version: number;
   reason: string;

@@ -70,7 +70,7 @@ function issueFromException(thrown: unknown, projectRoot: string): ConfigIssue {
   return { path: "(module)", message };
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   /** Absolute path of the config file. */
   path: string;
   /** Directory whose modules are re-evaluated on reload (the project root). */

@@ -7,8 +7,6 @@
  */
 import { configRoot, keyName, parseProgram, splitPath, unwrap, type Node } from "./ast.ts";
 
-export { splitPath };
-
 function step(node: Node, segment: string | number): Node | undefined {
   if (node.type === "ObjectExpression" && typeof segment === "string") {
     const property = (node.properties as Node[]).find((p) => p.type === "ObjectProperty" && keyName(p) === segment);

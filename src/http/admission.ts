@@ -7,7 +7,7 @@
 import { GatewayError } from "../errors.ts";
 
 /** The caps in force for one request (from the live config; 0 turns a cap off). */
-export interface AdmissionCaps {
+interface AdmissionCaps {
   maxInFlight: number;
   maxRequestsPerClient: number;
 }

@@ -2,7 +2,7 @@ import { GatewayError } from "../errors.ts";
 import { readAllBytes } from "../pipeline/read-body.ts";
 
 /** Bounds of one body read. */
-export interface BodyBounds {
+interface BodyBounds {
   /** Most bytes accepted (413 past it). */
   limit: number;
   /**

@@ -30,7 +30,7 @@ export interface Connection {
   finished?(): void;
 }
 
-export interface GuardOptions {
+interface GuardOptions {
   limits: () => GuardLimits;
   /** `limits.maxInFlight` when the config leaves it unset (derived from the open-file limit). */
   defaultMaxInFlight: number;

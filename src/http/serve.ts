@@ -17,7 +17,7 @@ export interface RunningServer {
 type Handler = (request: Request) => Response | Promise<Response>;
 type GuardedHandler = (request: Request, connection: Connection) => Promise<Response>;
 
-export interface ServeOptions {
+interface ServeOptions {
   port: number;
   host: string;
   /** The live limits (read per request, so a config reload applies to the next request). */
@@ -42,7 +42,7 @@ const MAX_IDLE_S = 255;
  * tick every 4 s: one of S seconds fires after more than 4·⌈S/4⌉ − 4 s, which the 5 s added keep above
  * the budget.
  */
-export function backstopSeconds(timeoutMs: number): number {
+function backstopSeconds(timeoutMs: number): number {
   const seconds = Math.ceil(timeoutMs / 1000) + 5;
   return seconds > MAX_IDLE_S ? 0 : seconds;
 }

@@ -11,7 +11,7 @@ const TYPES: Record<string, string> = {
   ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon", ".json": "application/json", ".woff2": "font/woff2", ".map": "application/json",
 };
 
-export const UI_DIST = new URL("../../ui/dist/", import.meta.url).pathname;
+const UI_DIST = new URL("../../ui/dist/", import.meta.url).pathname;
 
 /** Security headers for the admin pages: no framing (clickjacking), no sniffing, same-origin only. */
 const SECURITY_HEADERS = {

@@ -8,7 +8,7 @@ import type { WriterStats } from "../store/log-writer.ts";
 import type { HealthRegistry } from "../routing/health.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 
-export interface MetricSources {
+interface MetricSources {
   writer?: () => WriterStats;
   health: HealthRegistry;
   config: () => ResolvedConfig;

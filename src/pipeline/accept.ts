@@ -9,7 +9,7 @@ import { nestsDeeperThan } from "./json-depth.ts";
 import type { ChatRequest } from "../plugin/types.ts";
 
 /** What accepting a body depends on in the config. */
-export interface AcceptLimits {
+interface AcceptLimits {
   /** Deepest JSON nesting accepted (`limits.maxJsonDepth`, default 64). */
   maxJsonDepth: number;
 }

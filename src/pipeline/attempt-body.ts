@@ -6,7 +6,7 @@
 import type { AttemptRun } from "./attempt.ts";
 
 /** Characters kept of a rejected attempt's body or first events. */
-export const ATTEMPT_BODY_CHARS = 8 * 1024;
+const ATTEMPT_BODY_CHARS = 8 * 1024;
 
 /** The body (non-stream) or first events (stream, one `data` per line) of `run`, cut to `ATTEMPT_BODY_CHARS`. */
 export function attemptBody(run: AttemptRun): string | undefined {

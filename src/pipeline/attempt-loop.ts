@@ -34,7 +34,7 @@ export function applyPatch(body: ChatRequest, patch: BodyPatch): ChatRequest {
 }
 
 /** The attempt's body: the client's, with each matching adapter's patch applied in order. */
-export async function adaptBody(state: RequestState, body: ChatRequest, attempt: AttemptInfo): Promise<ChatRequest> {
+async function adaptBody(state: RequestState, body: ChatRequest, attempt: AttemptInfo): Promise<ChatRequest> {
   let current: ChatRequest = { ...body, model: attempt.target.model };
   for (const adapter of state.config.hooks.adapters) {
     if (!matchesTarget(adapter.match, attempt.target)) continue;
@@ -64,7 +64,7 @@ export function attemptInfo(state: RequestState, target: Target, onTarget: numbe
 }
 
 /** Attempts one request may make in all (its tier's limit, else the config's). */
-export function attemptLimit(state: RequestState): number {
+function attemptLimit(state: RequestState): number {
   return state.config.tiers[state.tier]?.maxAttempts ?? state.config.retry.maxAttempts;
 }
 

@@ -42,7 +42,7 @@ export const CLASSIFIER_VIEW = {
 const CUT = "\n\n…\n\n";
 
 /** `text`, or its first `headChars` and last `tailChars` characters when it is longer (no surrogate pair split). */
-export function boundText(text: string): string {
+function boundText(text: string): string {
   const { headChars, tailChars } = CLASSIFIER_VIEW;
   if (text.length <= headChars + tailChars) return text;
   let head = headChars;
@@ -71,7 +71,7 @@ function boundMessage(message: ChatMessage): ChatMessage {
 }
 
 /** What classifiers read of a request: a bounded copy of its conversation and of its latest user text. */
-export interface ClassifierView {
+interface ClassifierView {
   /** The latest user message's text, bounded (start and end of a long one). */
   text: string;
   /** The first and last messages (and the latest user message), each with its text bounded. */

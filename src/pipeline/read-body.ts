@@ -5,7 +5,7 @@
  */
 
 /** The whole body as text, or how far it went past `limit` when it was cut. */
-export type BoundedRead = { ok: true; text: string } | { ok: false; bytes: number };
+type BoundedRead = { ok: true; text: string } | { ok: false; bytes: number };
 
 /** Reads `response`'s body to its end, unless it passes `limit` bytes: then the read is cancelled. */
 export async function readBounded(response: Response, limit: number): Promise<BoundedRead> {

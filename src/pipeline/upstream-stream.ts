@@ -17,7 +17,7 @@ export interface StreamItem {
   error?: { message: string; code?: string };
 }
 
-export interface StreamRead {
+interface StreamRead {
   items: StreamItem[];
   /**
    * The chunk's bytes, when they are exactly the events in `items` as the client should get them (whole
@@ -28,7 +28,7 @@ export interface StreamRead {
   state: "more" | "done" | "eof";
 }
 
-export interface UpstreamStreamOptions {
+interface UpstreamStreamOptions {
   provider: Provider;
   target: Target;
   /** The request as sent (some providers' translators need it). */

@@ -8,7 +8,7 @@
  */
 import type { Logger, MaybePromise, Plugin } from "./types.ts";
 
-export interface HookAnswer<T, P extends Plugin = Plugin> {
+interface HookAnswer<T, P extends Plugin = Plugin> {
   value: T;
   plugin: P;
 }

@@ -1,6 +1,7 @@
 /**
- * The plugin contract (DESIGN §4). Every built-in and user plugin is an object of this shape; the four
- * kinds the config names (classifier, retry rule, parameter adapter, provider) each implement one hook.
+ * The plugin contract (DESIGN §4). Every built-in and user plugin is a `Plugin`; the kinds the config
+ * names (classifier, retry rule, parameter adapter, strategy) each implement one of its hooks. A provider
+ * is a `Provider`: the same name, options and schema (`PluginBase`), its own methods, no hooks.
  * Web-standard types only: this file is imported by the pipeline, which must run on any runtime.
  */
 import type { TSchema } from "@sinclair/typebox";
@@ -296,14 +297,22 @@ export interface Usage {
 }
 
 /**
- * The one plugin shape. Every hook is optional; a plugin keeps its `options` and their TypeBox `schema`
- * so the admin UI can show and edit them.
+ * What every plugin has, providers included: a name, and its `options` with their TypeBox `schema` so the
+ * admin UI can show and edit them.
  */
-export interface Plugin<Options = unknown> {
+export interface PluginBase<Options = unknown> {
   /** Namespaced, e.g. "builtin:keywords" or "local:office-hours". */
   name: string;
   options?: Options;
   schema?: TSchema;
+}
+
+/**
+ * The one shape of the plugins the config's hook lists call (classifiers, strategies, adapters, retry
+ * rules, guards, observers). Every hook is optional. Providers have their own shape (`Provider`): the
+ * gateway calls none of these hooks on them.
+ */
+export interface Plugin<Options = unknown> extends PluginBase<Options> {
   /** Limits `adapt` and `judge` to these providers/models. */
   match?: TargetMatch;
   /** Classifier: the first answer that is not undefined wins; a throw counts as no answer. */
@@ -344,8 +353,8 @@ export interface SseEvent {
 /** Translates one upstream stream, event by event, into chat.completion.chunk objects; may keep state. */
 export type StreamParser = (event: SseEvent) => unknown[];
 
-/** A provider: translates to and from an upstream's protocol. */
-export interface Provider<O = unknown> extends Plugin<O> {
+/** A provider: translates to and from an upstream's protocol. It gets no plugin hooks (see `Plugin`). */
+export interface Provider<O = unknown> extends PluginBase<O> {
   kind: "provider";
   /** "live" for a real upstream, "simulated" for the local stand-in; shown in the start banner. */
   mode: "live" | "simulated";

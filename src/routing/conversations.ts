@@ -9,7 +9,7 @@
 import type { ChatMessage } from "../plugin/types.ts";
 
 /** FNV-1a, 53-bit (two 32-bit lanes): fast, portable, and plenty for telling conversations apart. */
-export function fingerprint(text: string): string {
+function fingerprint(text: string): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193 ^ text.length;
   for (let i = 0; i < text.length; i++) {

@@ -33,7 +33,7 @@ export interface HealthRecord {
 export type SavedHealthRecord = Partial<HealthRecord> & Pick<HealthRecord, "scoredAt">;
 
 /** How fast the record forgets: the two decay constants of `HealthSettings`. */
-export interface DecaySettings {
+interface DecaySettings {
   decayHalfLifeMs: number;
   windowMs: number;
 }
@@ -43,7 +43,7 @@ export interface DecaySettings {
  * it (one failure on a fresh target scores 69, not 0), and so the score recovers with time: as the
  * window's counts decay to nothing, the rate falls back to 0. Old failures never ban a model for good.
  */
-export const PRIOR_SUCCESSES = 5;
+const PRIOR_SUCCESSES = 5;
 /** Attempts a record persisted before the window existed is seeded with (its lifetime ratio, low weight). */
 const MIGRATED_ATTEMPTS = 20;
 const EWMA = 0.2;

@@ -14,7 +14,7 @@ import { countAttempt, decayRecord, errorRate, ewma, freshRecord, migrateRecord,
 export type { HealthRecord, SavedHealthRecord } from "./health-record.ts";
 export type CircuitState = "closed" | "open" | "half_open";
 
-export interface HealthSettings {
+interface HealthSettings {
   /** The severity penalty (`failureScore`) halves every this many ms (default 300 000). */
   decayHalfLifeMs: number;
   /** Time constant of the failure-rate window: an attempt counts with weight e^(−age / windowMs) (default 300 000). */

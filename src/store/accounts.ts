@@ -7,8 +7,8 @@ import { auditLog, sessions, settings, users } from "./schema.ts";
 import type { Store } from "./db.ts";
 
 export type User = typeof users.$inferSelect;
-export type Session = typeof sessions.$inferSelect;
-export type AuditEntry = typeof auditLog.$inferSelect;
+type Session = typeof sessions.$inferSelect;
+type AuditEntry = typeof auditLog.$inferSelect;
 
 export class Accounts {
   constructor(private readonly store: Store) {}

@@ -6,7 +6,7 @@
  */
 import { desc, eq, lt } from "drizzle-orm";
 import { configHistory, settings } from "./schema.ts";
-import { redactSource } from "../config/masked-source.ts";
+import { redactSource } from "../config-editor/masked-source.ts";
 import type { Store } from "./db.ts";
 
 export type ConfigVersion = typeof configHistory.$inferSelect;

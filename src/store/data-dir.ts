@@ -9,8 +9,8 @@ import { join } from "node:path";
 import type { Logger } from "../plugin/types.ts";
 
 /** Modes the data directory keeps: owner only. */
-export const DATA_DIR_MODE = 0o700;
-export const DATA_FILE_MODE = 0o600;
+const DATA_DIR_MODE = 0o700;
+const DATA_FILE_MODE = 0o600;
 
 const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;
 

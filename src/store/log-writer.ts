@@ -29,8 +29,8 @@ interface Entry {
   bodies: boolean;
 }
 
-/** What the live tail shows of a new row. */
-export type TailRow = Pick<RequestRow, "id" | "ts" | "tier" | "model" | "status" | "latencyMs" | "ttftMs" | "attempts" | "errorClass" | "promptPreview" | "stream" | "requestedModel">;
+/** What the live tail shows of a new row (the error code under the admin API's name, `errorClass`). */
+export type TailRow = Pick<RequestRow, "id" | "ts" | "tier" | "model" | "status" | "latencyMs" | "ttftMs" | "attempts" | "promptPreview" | "stream" | "requestedModel"> & { errorClass: RequestRow["errorCode"] };
 
 export interface WriterStats {
   /** Entries waiting to be written (queued and in the batch being written). */
@@ -156,7 +156,7 @@ export class LogWriter {
   }
 
   private publish(rows: RequestRow[]): void {
-    const tail: TailRow[] = rows.map((r) => ({ id: r.id, ts: r.ts, tier: r.tier, model: r.model, status: r.status, latencyMs: r.latencyMs, ttftMs: r.ttftMs, attempts: r.attempts, errorClass: r.errorClass, promptPreview: r.promptPreview, stream: r.stream, requestedModel: r.requestedModel }));
+    const tail: TailRow[] = rows.map((r) => ({ id: r.id, ts: r.ts, tier: r.tier, model: r.model, status: r.status, latencyMs: r.latencyMs, ttftMs: r.ttftMs, attempts: r.attempts, errorClass: r.errorCode, promptPreview: r.promptPreview, stream: r.stream, requestedModel: r.requestedModel }));
     for (const listener of this.listeners) {
       try {
         listener(tail);

@@ -11,7 +11,7 @@ import type { ResolvedConfig } from "../config/types.ts";
 export type RequestRow = typeof requests.$inferInsert;
 
 /** Body size kept per body with `logging.bodies: "truncated"`. */
-export const TRUNCATED_BODY_CHARS = 2000;
+const TRUNCATED_BODY_CHARS = 2000;
 
 function responseText(response: CompletionSummary["response"]): string {
   if (response === undefined) return "";
@@ -36,7 +36,7 @@ function tokens(summary: CompletionSummary): { prompt?: number; completion?: num
   return { prompt, completion: estimateTokens(responseText(summary.response)), source: "estimated" };
 }
 
-export function costOf(config: Pick<ResolvedConfig, "pricing">, model: { ref: string; model: string } | undefined, prompt?: number, completion?: number): number | undefined {
+function costOf(config: Pick<ResolvedConfig, "pricing">, model: { ref: string; model: string } | undefined, prompt?: number, completion?: number): number | undefined {
   if (!model || prompt === undefined) return undefined;
   const price = config.pricing[model.ref] ?? config.pricing[model.model];
   if (!price) return undefined;
@@ -92,7 +92,7 @@ export function toRow(summary: CompletionSummary, config: ResolvedConfig, withBo
     tierReason: summary.tierReason,
     model: summary.target?.ref ?? null,
     status: summary.status,
-    errorClass: summary.errorCode ?? null,
+    errorCode: summary.errorCode ?? null,
     errorMessage: summary.errorMessage ?? null,
     latencyMs: summary.finishedAt - summary.startedAt,
     ttftMs: summary.firstTokenAt !== undefined ? summary.firstTokenAt - summary.startedAt : null,

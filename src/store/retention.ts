@@ -10,7 +10,7 @@ import type { Logger } from "../plugin/types.ts";
 const DAY = 86_400_000;
 const CHUNK = 2_000;
 
-export interface RetentionResult {
+interface RetentionResult {
   deletedByAge: number;
   deletedBySize: number;
 }

@@ -7,7 +7,7 @@ import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
 import { Rollups } from "./rollups.ts";
 import type { RequestRow } from "./record.ts";
 
-export interface RowBatch {
+interface RowBatch {
   rows: RequestRow[];
   /** Failovers of each row, for the rollups. */
   failovers: number[];
@@ -18,10 +18,10 @@ export interface RowSink {
   close(): Promise<void>;
 }
 
-const COLUMNS = ["id", "ts", "api_key_id", "client_ip", "requested_model", "tier", "tier_reason", "model", "status", "error_class", "error_message", "latency_ms", "ttft_ms", "overhead_ms", "attempts", "attempt_trace", "prompt_tokens", "completion_tokens", "token_source", "cost_usd", "stream", "prompt_preview", "request_body", "response_body"];
+const COLUMNS = ["id", "ts", "api_key_id", "client_ip", "requested_model", "tier", "tier_reason", "model", "status", "error_code", "error_message", "latency_ms", "ttft_ms", "overhead_ms", "attempts", "attempt_trace", "prompt_tokens", "completion_tokens", "token_source", "cost_usd", "stream", "prompt_preview", "request_body", "response_body"];
 
 function columnValues(r: RequestRow): (string | number | null)[] {
-  return [r.id, r.ts, r.apiKeyId ?? null, r.clientIp ?? null, r.requestedModel, r.tier, r.tierReason ?? null, r.model ?? null, r.status, r.errorClass ?? null, r.errorMessage ?? null, r.latencyMs, r.ttftMs ?? null, r.overheadMs, r.attempts, r.attemptTrace, r.promptTokens ?? null, r.completionTokens ?? null, r.tokenSource ?? null, r.costUsd ?? null, r.stream ? 1 : 0, r.promptPreview ?? null, r.requestBody ?? null, r.responseBody ?? null];
+  return [r.id, r.ts, r.apiKeyId ?? null, r.clientIp ?? null, r.requestedModel, r.tier, r.tierReason ?? null, r.model ?? null, r.status, r.errorCode ?? null, r.errorMessage ?? null, r.latencyMs, r.ttftMs ?? null, r.overheadMs, r.attempts, r.attemptTrace, r.promptTokens ?? null, r.completionTokens ?? null, r.tokenSource ?? null, r.costUsd ?? null, r.stream ? 1 : 0, r.promptPreview ?? null, r.requestBody ?? null, r.responseBody ?? null];
 }
 
 /** Writes batches on this thread, synchronously inside the returned promise's executor. */

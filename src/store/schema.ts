@@ -21,7 +21,8 @@ export const requests = sqliteTable(
     /** Final "provider/model", when one answered. */
     model: text("model"),
     status: integer("status").notNull(),
-    errorClass: text("error_class"),
+    /** The request's error code (a GatewayError code such as `upstream_error`, `client_closed`), when it failed. */
+    errorCode: text("error_code"),
     errorMessage: text("error_message"),
     latencyMs: real("latency_ms").notNull(),
     ttftMs: real("ttft_ms"),

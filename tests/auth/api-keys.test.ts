@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ApiKeyCheck } from "../../src/auth/api-keys.ts";
-import { KeyRegistry } from "../../src/auth/key-registry.ts";
+import { ApiKeyCheck, KeyRegistry } from "../../src/auth/api-keys.ts";
 import { GatewayError } from "../../src/index.ts";
 
 const KEY = "sk-gw-3f9a1c";

@@ -8,21 +8,28 @@ import { MIGRATIONS_DIR, openStore } from "../../src/store/db.ts";
 const dir = mkdtempSync(join(tmpdir(), "smartroute-migrate-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test("a database created by migration 0000 opens with every later migration applied and its rows intact", () => {
-  // The migrations as they were when only the first one existed.
-  const firstOnly = join(dir, "migrations-v1");
-  cpSync(MIGRATIONS_DIR, firstOnly, { recursive: true });
-  const journalPath = join(firstOnly, "meta", "_journal.json");
+/** A copy of the migrations folder as it was when only the migrations `keep` selects existed. */
+function migrationsAsOf(name: string, keep: (entry: { idx: number; tag: string }) => boolean): string {
+  const folder = join(dir, name);
+  cpSync(MIGRATIONS_DIR, folder, { recursive: true });
+  const journalPath = join(folder, "meta", "_journal.json");
   const journal = JSON.parse(readFileSync(journalPath, "utf8"));
-  journal.entries = journal.entries.slice(0, 1);
+  journal.entries = journal.entries.filter(keep);
   writeFileSync(journalPath, JSON.stringify(journal));
+  return folder;
+}
 
-  const data = join(dir, "data");
-  const old = openStore(data, { migrationsFolder: firstOnly });
-  old.sqlite.run(
-    "INSERT INTO requests (id, ts, requested_model, tier, status, latency_ms, overhead_ms, attempts, attempt_trace, stream) VALUES ('req_old', 1, 'auto', 't1', 200, 5, 0.1, 1, '[]', 0)",
-  );
+/** A data directory made by the migrations `keep` selects, holding the row `insert` writes (then closed). */
+function oldDatabase(name: string, keep: (entry: { idx: number; tag: string }) => boolean, insert: string): string {
+  const data = join(dir, `data-${name}`);
+  const old = openStore(data, { migrationsFolder: migrationsAsOf(`migrations-${name}`, keep) });
+  old.sqlite.run(insert);
   old.close();
+  return data;
+}
+
+test("a database created by migration 0000 opens with every later migration applied and its rows intact", () => {
+  const data = oldDatabase("v1", (e) => e.idx === 0, "INSERT INTO requests (id, ts, requested_model, tier, status, latency_ms, overhead_ms, attempts, attempt_trace, stream) VALUES ('req_old', 1, 'auto', 't1', 200, 5, 0.1, 1, '[]', 0)");
 
   const upgraded = openStore(data);
   const applied = upgraded.sqlite.query("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
@@ -36,6 +43,17 @@ test("a database created by migration 0000 opens with every later migration appl
   const again = openStore(data);
   expect((again.sqlite.query("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number }).n).toBe(all);
   again.close();
+});
+
+test("migration 0003 renames requests.error_class to error_code and keeps the codes of old rows", () => {
+  const data = oldDatabase("v3", (e) => e.tag < "0003", "INSERT INTO requests (id, ts, requested_model, tier, status, error_class, latency_ms, overhead_ms, attempts, attempt_trace, stream) VALUES ('req_failed', 1, 'auto', 't1', 502, 'upstream_error', 5, 0.1, 1, '[]', 0)");
+
+  const upgraded = openStore(data);
+  const columns = (upgraded.sqlite.query("PRAGMA table_info(requests)").all() as { name: string }[]).map((c) => c.name);
+  expect(columns).toContain("error_code");
+  expect(columns).not.toContain("error_class");
+  expect(upgraded.sqlite.query("SELECT id, error_code AS code FROM requests").all()).toEqual([{ id: "req_failed", code: "upstream_error" }]);
+  upgraded.close();
 });
 
 test("the store is in WAL mode with incremental vacuum", () => {

@@ -36,7 +36,7 @@ export interface MessageFeatures {
 }
 
 /** Length with each CJK character counted as 2.5 characters (about the information of 2.5 English letters). */
-export function weightedLength(text: string): number {
+function weightedLength(text: string): number {
   const cjk = text.match(CJK)?.length ?? 0;
   return text.length + 1.5 * cjk;
 }

@@ -9,7 +9,7 @@ import { messageFeatures } from "./features.ts";
 import { measure, SIGNAL_NAMES, type SignalName, type Signals } from "./signals.ts";
 import { SIGNAL_LABELS } from "./weights.ts";
 
-export type Level = 1 | 2 | 3;
+type Level = 1 | 2 | 3;
 
 export interface Tuning {
   weights: Signals;
@@ -38,7 +38,7 @@ function levelOf(score: number, thresholds: Tuning["thresholds"]): Level {
 }
 
 /** Scores one user message on its own. */
-export function assessMessage(text: string, around: { system: string; toolResult: boolean }, tuning: Tuning): Assessment {
+function assessMessage(text: string, around: { system: string; toolResult: boolean }, tuning: Tuning): Assessment {
   const { signals, school, codeLines } = measure(text, around, messageFeatures(text));
   let score = 0;
   const contributions: Assessment["contributions"] = [];

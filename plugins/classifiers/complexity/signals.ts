@@ -46,14 +46,14 @@ export type SignalName = (typeof SIGNAL_NAMES)[number];
 export type Signals = Record<SignalName, number>;
 
 /** What the scorer knows about the conversation around the latest user message. */
-export interface Surroundings {
+interface Surroundings {
   /** The system prompt's text ("" when there is none). */
   system: string;
   /** The conversation has a `role: "tool"` message (a tool result). */
   toolResult: boolean;
 }
 
-export interface Measured {
+interface Measured {
   signals: Signals;
   /** School-level math (homework, 初中, "my son"): a textbook proof or word problem, capable tier at most. */
   school: boolean;

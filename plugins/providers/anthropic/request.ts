@@ -96,7 +96,7 @@ function trimTrailingAssistant(turns: Turn[]): void {
 }
 
 /** System text and alternating turns: consecutive same-role messages merged, tool results in user turns. */
-export function toAnthropicMessages(messages: ChatMessage[]): { system: string[]; turns: Turn[] } {
+function toAnthropicMessages(messages: ChatMessage[]): { system: string[]; turns: Turn[] } {
   const system: string[] = [];
   const turns: Turn[] = [];
   for (const message of messages) {

@@ -40,7 +40,7 @@ function assistantContent(message: ChatMessage): Obj[] {
 }
 
 /** `instructions` and `input` items. Tool calls carry their id as `call_id`, the key their outputs match. */
-export function toResponsesInput(messages: ChatMessage[]): { instructions: string[]; input: Obj[] } {
+function toResponsesInput(messages: ChatMessage[]): { instructions: string[]; input: Obj[] } {
   const instructions: string[] = [];
   const input: Obj[] = [];
   for (const message of messages) {

@@ -25,7 +25,7 @@ export function responsesError(error: Obj): { error: Obj } {
 }
 
 /** Reasoning summaries (or, for models that expose it, reasoning text), parts separated by a blank line. */
-export function reasoningText(item: Obj): string {
+function reasoningText(item: Obj): string {
   const parts = objs(item.summary).length > 0 ? objs(item.summary) : objs(item.content);
   return parts.map((part) => str(part.text) ?? "").filter((t) => t !== "").join("\n\n");
 }

@@ -13,7 +13,7 @@ export const num = (value: unknown): number | undefined => (typeof value === "nu
 export const objs = (value: unknown): Obj[] => (Array.isArray(value) ? value.filter(isObj) : []);
 
 /** `env("NAME")` in an options schema (the reference object, not its value). */
-export const EnvReference = Type.Object({ name: Type.String() }, { additionalProperties: true, description: "env(\"NAME\")" });
+const EnvReference = Type.Object({ name: Type.String() }, { additionalProperties: true, description: "env(\"NAME\")" });
 export const Secret = Type.Union([Type.String(), EnvReference], { description: "a literal or env(\"NAME\"); shown masked" });
 export const BaseURL = Type.Union([Type.String({ pattern: "^https?://" }), EnvReference], { description: "the API root, or env(\"NAME\")" });
 
@@ -48,7 +48,7 @@ export function parseDataUri(url: string): { mediaType: string; data: string } |
   return match ? { mediaType: match[1], data: match[2] } : undefined;
 }
 
-export interface FunctionTool {
+interface FunctionTool {
   name: string;
   description?: string;
   parameters?: Obj;
@@ -67,7 +67,7 @@ export function functionTools(tools: unknown): FunctionTool[] {
   return out;
 }
 
-export interface ToolCall {
+interface ToolCall {
   id: string;
   name: string;
   arguments: string;

@@ -16,12 +16,12 @@ import { accountRoutes, publicAuthRoutes } from "./auth-routes.ts";
 import { keyRoutes } from "./key-routes.ts";
 import { observeRoutes } from "./observe-routes.ts";
 import { configRoutes } from "./config-routes.ts";
-import type { SecretStore } from "../../config/secret-store.ts";
+import type { SecretStore } from "../../config-editor/secret-store.ts";
 import type { AdminAuth } from "../../auth/admin-auth.ts";
 import type { AccountSecurity } from "../../auth/account-security.ts";
 import type { Gateway } from "../../gateway.ts";
 
-export const CSRF_HEADER = "x-smartroute-request";
+const CSRF_HEADER = "x-smartroute-request";
 const PUBLIC = new Set(["GET /api/auth/state", "POST /api/auth/setup", "POST /api/auth/login"]);
 const ENROLMENT = new Set(["GET /api/auth/me", "POST /api/auth/logout", "POST /api/auth/totp/enrol", "POST /api/auth/totp/confirm"]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -52,7 +52,7 @@ function originHost(origin: string): string | undefined {
   return new URL(origin).host;
 }
 
-export interface AdminApiParts {
+interface AdminApiParts {
   gateway: Gateway;
   auth: AdminAuth;
   security: AccountSecurity;

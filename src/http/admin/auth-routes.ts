@@ -19,7 +19,7 @@ const bodyOf = async (request: Request): Promise<Body> => {
 const NO_STORE = { "cache-control": "no-store", "content-type": "application/json" };
 
 /** The admin API's clock: the gateway's (injected in tests), in whole milliseconds. */
-export type Now = () => number;
+type Now = () => number;
 
 /** A JSON answer that also sets the session cookie. */
 function withSession(request: Request, session: { token: string; expiresAt: number; now: number }, body: object): Response {
@@ -28,7 +28,7 @@ function withSession(request: Request, session: { token: string; expiresAt: numb
   return new Response(JSON.stringify(body), { headers: { ...NO_STORE, "set-cookie": cookie } });
 }
 
-export function me(session: SessionInfo) {
+function me(session: SessionInfo) {
   const { user } = session;
   return { username: user.username, totpEnabled: user.totpEnabled, mustEnrol: session.mustEnrol, sessionExpiresAt: session.expiresAt, createdAt: user.createdAt };
 }

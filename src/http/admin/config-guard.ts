@@ -1,19 +1,19 @@
 /**
  * Loading a config runs its code on the host, with the gateway's rights: validating a candidate
  * imports it too. So a change whose code differs from the file's (anything but values the editable
- * tree could set: see src/config/code-fingerprint.ts) needs the account's password again, in the
+ * tree could set: see src/config-editor/code-fingerprint.ts) needs the account's password again, in the
  * request, checked like a login (throttled, audited): a stolen session alone cannot run commands.
  * Once confirmed, that exact text may be validated and applied by the same session for a few minutes
  * without asking again (the UI validates, then applies).
  */
 import { createHash } from "node:crypto";
 import { GatewayError } from "../../errors.ts";
-import { changesCode } from "../../config/code-fingerprint.ts";
+import { changesCode } from "../../config-editor/code-fingerprint.ts";
 import { sessionOf } from "./session-context.ts";
 import type { AccountSecurity } from "../../auth/account-security.ts";
 
 /** How long a confirmed text stays confirmed for its session. */
-export const CODE_CHANGE_APPROVAL_MS = 10 * 60_000;
+const CODE_CHANGE_APPROVAL_MS = 10 * 60_000;
 
 const digest = (text: string) => createHash("sha256").update(text).digest("hex");
 

@@ -7,13 +7,13 @@
  */
 import { Elysia } from "elysia";
 import { GatewayError } from "../../errors.ts";
-import { configTree, type TreeNode } from "../../config/source-tree.ts";
-import { lineDiff } from "../../config/diff.ts";
-import { literalSecrets, restoreSecrets } from "../../config/masked-source.ts";
+import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
+import { lineDiff } from "../../config-editor/diff.ts";
+import { literalSecrets, restoreSecrets } from "../../config-editor/masked-source.ts";
 import { ConfigSchema } from "../../config/schema.ts";
 import { bad, ConfigWriter, type ChangeRequest, type ConfigWriterParts } from "./config-writer.ts";
 import { configSecretRoutes } from "./config-secret-routes.ts";
-import type { SecretStore } from "../../config/secret-store.ts";
+import type { SecretStore } from "../../config-editor/secret-store.ts";
 import type { ConfigIssue } from "../../config/resolve.ts";
 import type { ConfigVersion } from "../../store/config-history.ts";
 

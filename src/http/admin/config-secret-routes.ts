@@ -6,10 +6,10 @@
  */
 import { Elysia } from "elysia";
 import { GatewayError } from "../../errors.ts";
-import { configTree, type TreeNode } from "../../config/source-tree.ts";
-import { applyEdits, type Edit } from "../../config/source-edit.ts";
-import { literalSecrets } from "../../config/masked-source.ts";
-import { freeSecretName, secretNameForPath, type SecretStore } from "../../config/secret-store.ts";
+import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
+import { applyEdits, type Edit } from "../../config-editor/source-edit.ts";
+import { literalSecrets } from "../../config-editor/masked-source.ts";
+import { freeSecretName, secretNameForPath, type SecretStore } from "../../config-editor/secret-store.ts";
 import { bad, type ConfigWriter } from "./config-writer.ts";
 import type { Gateway } from "../../gateway.ts";
 

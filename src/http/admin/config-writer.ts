@@ -8,9 +8,9 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { GatewayError } from "../../errors.ts";
-import { applyEdits, type Edit } from "../../config/source-edit.ts";
-import { validateCandidate, writeConfigAtomically } from "../../config/candidate.ts";
-import { maskedLiterals, redactSource } from "../../config/masked-source.ts";
+import { applyEdits, type Edit } from "../../config-editor/source-edit.ts";
+import { validateCandidate, writeConfigAtomically } from "../../config-editor/candidate.ts";
+import { maskedLiterals, redactSource } from "../../config-editor/masked-source.ts";
 import { sessionOf } from "./session-context.ts";
 import { CodeChangeGuard } from "./config-guard.ts";
 import type { AccountSecurity } from "../../auth/account-security.ts";
@@ -28,13 +28,13 @@ export interface ChangeRequest {
 }
 
 /** One change to apply: the full candidate text, why, and the password if the request carried one. */
-export interface Change {
+interface Change {
   source: string;
   reason: string;
   password?: unknown;
 }
 
-export type ApplyResult = { ok: true; version: number; historyId?: number } | { ok: false; issues: ConfigIssue[] };
+type ApplyResult = { ok: true; version: number; historyId?: number } | { ok: false; issues: ConfigIssue[] };
 
 export const bad = (message: string, param?: string) => new GatewayError("invalid_request", message, { param });
 

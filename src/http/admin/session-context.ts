@@ -1,7 +1,7 @@
 /** The admin session a request was authenticated with, set by the admin guard for the route handlers. */
 import type { SessionInfo } from "../../auth/admin-auth.ts";
 
-export type AdminSession = SessionInfo & { username: string; clientIp?: string };
+type AdminSession = SessionInfo & { username: string; clientIp?: string };
 
 const sessions = new WeakMap<Request, AdminSession>();
 

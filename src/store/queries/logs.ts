@@ -28,6 +28,7 @@ export interface LogListItem {
   tier: string;
   model: string | null;
   status: number;
+  /** The request's error code (store column `error_code`); the admin API and the CSV keep the name `errorClass`. */
   errorClass: string | null;
   latencyMs: number;
   ttftMs: number | null;
@@ -41,7 +42,7 @@ export interface LogListItem {
   promptPreview: string | null;
 }
 
-const LIST_COLUMNS = `seq, id, ts, requested_model AS requestedModel, tier, model, status, error_class AS errorClass, latency_ms AS latencyMs, ttft_ms AS ttftMs, attempts, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, token_source AS tokenSource, cost_usd AS costUsd, stream, api_key_id AS apiKeyId, prompt_preview AS promptPreview`;
+const LIST_COLUMNS = `seq, id, ts, requested_model AS requestedModel, tier, model, status, error_code AS errorClass, latency_ms AS latencyMs, ttft_ms AS ttftMs, attempts, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, token_source AS tokenSource, cost_usd AS costUsd, stream, api_key_id AS apiKeyId, prompt_preview AS promptPreview`;
 
 /** `LIKE` with its wildcards escaped, so a search for "100%" finds "100%". */
 function likePattern(text: string): string {

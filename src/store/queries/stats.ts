@@ -31,7 +31,7 @@ export interface Totals {
   ttftMs: { avg?: number; p50?: number; p95?: number; p99?: number };
 }
 
-export interface SeriesPoint extends Totals {
+interface SeriesPoint extends Totals {
   t: number;
   byTier: Record<string, number>;
 }
@@ -98,7 +98,7 @@ class Accumulator {
 }
 
 /** A bucket size giving at most about 120 points, never finer than the rollup. */
-export function chooseBucket(spanMs: number, resolution: "minute" | "day"): number {
+function chooseBucket(spanMs: number, resolution: "minute" | "day"): number {
   const floor = resolution === "day" ? DAY : MINUTE;
   return BUCKET_CHOICES.find((b) => b >= floor && spanMs / b <= 120) ?? BUCKET_CHOICES[BUCKET_CHOICES.length - 1];
 }

@@ -17,16 +17,16 @@ import { createStore, produce } from "solid-js/store";
 
 // The server's own types (imported as types only: nothing of the server runs in the browser).
 export type { Kind } from "../../../src/config/ast.ts";
-export type { SchemaLike as Schema, TreeNode } from "../../../src/config/source-tree.ts";
-export type { Edit, JsonValue } from "../../../src/config/source-edit.ts";
+export type { SchemaLike as Schema, TreeNode } from "../../../src/config-editor/source-tree.ts";
+export type { Edit, JsonValue } from "../../../src/config-editor/source-edit.ts";
 export type { ConfigIssue } from "../../../src/config/resolve.ts";
 import type { Kind } from "../../../src/config/ast.ts";
-import type { SchemaLike as Schema, TreeNode } from "../../../src/config/source-tree.ts";
-import type { Edit, JsonValue } from "../../../src/config/source-edit.ts";
+import type { SchemaLike as Schema, TreeNode } from "../../../src/config-editor/source-tree.ts";
+import type { Edit, JsonValue } from "../../../src/config-editor/source-edit.ts";
 import type { ConfigIssue } from "../../../src/config/resolve.ts";
 
-export type { DiffLine, Hunk } from "../../../src/config/diff.ts";
-import type { Hunk } from "../../../src/config/diff.ts";
+export type { DiffLine, Hunk } from "../../../src/config-editor/diff.ts";
+import type { Hunk } from "../../../src/config-editor/diff.ts";
 
 export interface ConfigResponse {
   file: string;

@@ -52,7 +52,7 @@ export function KeysPage(): JSX.Element {
   const now = () => Date.now();
   const shown = createMemo(() => (keys() ?? []).filter((k) => showInactive() || statusOf(k, now()) === "active"));
   const inactiveCount = () => (keys() ?? []).filter((k) => statusOf(k, now()) !== "active").length;
-  // The server decides (src/auth/key-registry.ts): revoking every key does not reopen /v1.
+  // The server decides (src/auth/api-keys.ts): revoking every key does not reopen /v1.
   const open = () => keys() !== undefined && access().open;
 
   const revoke = async (key: KeyRecord) => {

@@ -8,8 +8,8 @@
  * holds a different number of elements at run time. source-edit.ts resolves paths the same way.
  */
 import type { TSchema } from "@sinclair/typebox";
-import { ConfigSchema } from "./schema.ts";
-import { findConfigRoot, formatPath, isLiteralTree, kindOf, kindOfMember, literalValue, members, parseProgram, unwrap, type Kind, type Member, type Node, type Segment } from "./ast.ts";
+import { ConfigSchema } from "../config/schema.ts";
+import { findConfigRoot, formatPath, isLiteralTree, kindOf, kindOfMember, literalValue, members, parseProgram, unwrap, type Kind, type Member, type Node, type Segment } from "../config/ast.ts";
 
 export type SchemaLike = Record<string, unknown>;
 
@@ -167,7 +167,7 @@ export function isSecretKey(name: string): boolean {
 }
 
 /** Values shaped like well-known credentials, caught wherever they are written. */
-export function looksLikeSecret(value: string): boolean {
+function looksLikeSecret(value: string): boolean {
   return /^(sk|rk|pk)[-_][A-Za-z0-9_-]{12,}$|^Bearer\s+\S{8,}$|^(ghp|gho|ghs|github_pat|xox[abpr])_?[A-Za-z0-9_-]{10,}$|^AIza[0-9A-Za-z_-]{20,}$/.test(value);
 }
 
@@ -189,7 +189,7 @@ const isStringNode = (node: Node) => node.type === "StringLiteral" || (node.type
 const isTypeOnly = (node: Node) => node.type.startsWith("TS") && !["TSAsExpression", "TSSatisfiesExpression", "TSNonNullExpression"].includes(node.type);
 
 /** A secret literal of a config text: its span, its source text, and the text masking writes in its place. */
-export interface SecretLiteral {
+interface SecretLiteral {
   start: number;
   end: number;
   /** The literal as written (quotes included). */

@@ -3,7 +3,7 @@ import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SecretStore, secretName } from "../../src/config/secret-store.ts";
+import { SecretStore, secretName } from "../../src/config-editor/secret-store.ts";
 
 const root = mkdtempSync(join(tmpdir(), "smartroute-secrets-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

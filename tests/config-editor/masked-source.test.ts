@@ -1,6 +1,6 @@
 /** Masked config texts (the API's view, the history's rows) and the way back for a rollback. */
 import { describe, expect, test } from "bun:test";
-import { literalSecrets, maskedLiterals, redactSource, restoreSecrets } from "../../src/config/masked-source.ts";
+import { literalSecrets, maskedLiterals, redactSource, restoreSecrets } from "../../src/config-editor/masked-source.ts";
 
 const KEY = "sk-proj-abcdefghijklmnop1234";
 const CONST_KEY = "sk-const-zyxwvutsrqponm9876";

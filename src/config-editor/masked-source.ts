@@ -4,7 +4,7 @@
  * (to move them into the secret store), and a masked version's text with each mask filled in from
  * the current file, for a rollback.
  */
-import { forEachNode, kindOf, literalValue, parseProgram, type Node } from "./ast.ts";
+import { forEachNode, kindOf, literalValue, parseProgram, type Node } from "../config/ast.ts";
 import { configTree, maskSecrets, secretLiterals, type TreeNode } from "./source-tree.ts";
 
 /** `source` with its secrets masked; `config` (the running one) lends plugin schemas that mark secrets. */
@@ -31,7 +31,7 @@ function treeOf(source: string, config?: unknown): TreeNode[] {
 }
 
 /** A literal secret the admin API can move: its tree path and value. */
-export interface MovableSecret {
+interface MovableSecret {
   path: string;
   value: string;
 }

@@ -1,6 +1,6 @@
 /** Line diffs of config versions: hunks like `diff -u`. */
 import { describe, expect, test } from "bun:test";
-import { formatUnified, lineDiff, type Hunk } from "../../src/config/diff.ts";
+import { formatUnified, lineDiff, type Hunk } from "../../src/config-editor/diff.ts";
 
 const lines = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `line ${i + from}`);
 const text = (list: string[]) => `${list.join("\n")}\n`;

@@ -11,7 +11,7 @@
 import {
   commaAfter, findConfigRoot, forEachNode, formatPath, indentAt, isLiteralTree, kindOfMember, lineStart, memberAt, members, parsePath, parseProgram,
   type Kind, type Member, type Node, type Segment,
-} from "./ast.ts";
+} from "../config/ast.ts";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 /** `{ "$env": "NAME" }` in a value writes `env("NAME")`; `{ "$regexp": "a+", "flags": "i" }` writes `/a+/i`. */
@@ -19,7 +19,7 @@ export type Edit =
   | { op: "set"; path: string; value: JsonValue }
   | { op: "insert"; path: string; index?: number; key?: string; value: JsonValue }
   | { op: "remove"; path: string };
-export interface EditError { path: string; message: string }
+interface EditError { path: string; message: string }
 
 class EditFailure extends Error {}
 function fail(message: string): never {

@@ -10,7 +10,7 @@
  * else (imports, functions, calls, expressions, literals inside them, other statements) stays in.
  */
 import { parse } from "@babel/parser";
-import { findConfigRoot, isLiteralTree, kindOf, members, unwrap, type Node } from "./ast.ts";
+import { findConfigRoot, isLiteralTree, kindOf, members, unwrap, type Node } from "../config/ast.ts";
 
 interface Token {
   type: string | { label: string };
@@ -27,7 +27,7 @@ export function changesCode(current: string, candidate: string): boolean {
 }
 
 /** The token stream of the code, values of the config tree left out; undefined when it does not parse. */
-export function codeFingerprint(source: string): string | undefined {
+function codeFingerprint(source: string): string | undefined {
   let file: { program: unknown; tokens?: Token[]; errors?: unknown[] };
   try {
     file = parse(source, { sourceType: "module", plugins: ["typescript"], tokens: true, errorRecovery: true }) as unknown as typeof file;

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigSourceError, configTree, isSecretKey, maskSecret, maskSecrets, type TreeNode } from "../../src/config/source-tree.ts";
+import { ConfigSourceError, configTree, isSecretKey, maskSecret, maskSecrets, type TreeNode } from "../../src/config-editor/source-tree.ts";
 import { formatIssues, loadConfig } from "../../src/config/load.ts";
 import { ROOT } from "../helpers/gateway-harness.ts";
 

@@ -9,7 +9,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomically } from "./candidate.ts";
-import { parsePath } from "./ast.ts";
+import { parsePath } from "../config/ast.ts";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -1,7 +1,7 @@
 /** Surgical edits of gateway.config.ts: only the edited span changes, every other byte stays. */
 import { describe, expect, test } from "bun:test";
-import { applyEdits, type Edit, type JsonValue } from "../../src/config/source-edit.ts";
-import { configTree, type TreeNode } from "../../src/config/source-tree.ts";
+import { applyEdits, type Edit, type JsonValue } from "../../src/config-editor/source-edit.ts";
+import { configTree, type TreeNode } from "../../src/config-editor/source-tree.ts";
 
 const SOURCE = `// Edited by hand and by the admin UI.
 import { defineConfig } from "./src/index.ts";

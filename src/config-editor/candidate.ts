@@ -6,9 +6,9 @@
 import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { randomBytes } from "node:crypto";
-import { loadConfig, type LoadResult } from "./load.ts";
+import { loadConfig, type LoadResult } from "../config/load.ts";
 
-export interface CandidateOptions {
+interface CandidateOptions {
   /** Absolute path of the real config file. */
   configPath: string;
   projectRoot: string;

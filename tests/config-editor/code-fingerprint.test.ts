@@ -1,6 +1,6 @@
 /** What counts as a change of code (asking for the password again) and what is only a change of values. */
 import { describe, expect, test } from "bun:test";
-import { changesCode } from "../../src/config/code-fingerprint.ts";
+import { changesCode } from "../../src/config-editor/code-fingerprint.ts";
 
 const BASE = `import { defineConfig, env } from "./src/index.ts";
 import { openai } from "./plugins/index.ts";

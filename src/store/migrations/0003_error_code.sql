@@ -1,0 +1,1 @@
+ALTER TABLE `requests` RENAME COLUMN "error_class" TO "error_code";

@@ -19,6 +19,7 @@ import { turnKey } from "../routing/conversations.ts";
 import { attemptLoop, attemptInfo, attemptOnce, type Accepted } from "./attempt-loop.ts";
 import { relayStream, type RelayEnd } from "./relay.ts";
 import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
+import { toGatewayError } from "../error-response.ts";
 import { ClientGoneError, type HeldStream } from "./attempt.ts";
 import { overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
 import { StreamAssembler } from "./assemble.ts";
@@ -190,12 +191,9 @@ export class Pipeline {
   private fail(error: unknown, id: string, state: RequestState | undefined, signal: AbortSignal): Response {
     const gone = error instanceof ClientGoneError || signal.aborted;
     const gatewayError =
-      error instanceof GatewayError
-        ? error
-        : gone
-          ? new GatewayError("client_closed", "the client disconnected before the answer was sent")
-          : new GatewayError("internal_error", "The gateway failed to handle this request; see its log for details.");
-    if (!(error instanceof GatewayError) && !gone) this.deps.log.error("unexpected pipeline error", { requestId: id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      gone && !(error instanceof GatewayError)
+        ? new GatewayError("client_closed", "the client disconnected before the answer was sent")
+        : toGatewayError(error, this.deps.log, `unexpected pipeline error (request ${id})`);
     if (state) this.complete(state, gone ? 499 : gatewayError.status, { code: gatewayError.code, message: gatewayError.message });
     return errorResponse(gatewayError, gatewayHeaders(state, id));
   }

@@ -9,6 +9,7 @@ export { GatewayError, type GatewayErrorCode } from "./errors.ts";
 export { Type, type Static, type TSchema } from "@sinclair/typebox";
 export { RegExpObject, StringOrRegExp } from "./plugin/schemas.ts";
 export { parseRetryAfter } from "./pipeline/retry-after.ts";
+export { VirtualClock, VIRTUAL_EPOCH } from "./pipeline/virtual-clock.ts";
 export { matchesTarget } from "./plugin/match.ts";
 export { CLASSIFIER_VIEW, classifierView, latestUserText, textOf } from "./pipeline/message-text.ts";
 export type * from "./plugin/types.ts";

@@ -47,6 +47,8 @@ export function fixedClock(at: string, nowMs: number = FIXED_NOW): FixedClock {
       now += ms;
       return Promise.resolve();
     },
+    // Hooks never wait on budget timers; a timer of this clock never fires (use VirtualClock for that).
+    setTimer: () => () => {},
   };
 }
 

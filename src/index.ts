@@ -3,6 +3,7 @@
  * imports. Plugins import only this file.
  */
 export { defineConfig } from "./config/define.ts";
+export { createGateway, type CreateGatewayOptions, type InMemoryGateway } from "./create-gateway.ts";
 export { env, isEnvRef, resolveEnv, type EnvRef } from "./config/env.ts";
 export { definePlugin } from "./plugin/define.ts";
 export { GatewayError, type GatewayErrorCode } from "./errors.ts";

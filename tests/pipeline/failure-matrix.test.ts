@@ -76,6 +76,13 @@ describe("failure matrix: before the first byte", () => {
     expect(a.seen()).toBe(2);
   });
 
+  test("a non-streamed body past limits.maxUpstreamBodyBytes fails over, its read cancelled at the limit", async () => {
+    const a = scripted([{ body: { filler: "x".repeat(4096) } }]);
+    const g = virtualGateway({ providers: { a, b: ok() }, tiers: { t: { models: ["a/m", "b/fb"] } }, limits: { maxUpstreamBodyBytes: 1024 } });
+    expect(answerText(await g.chat("t"))).toBe("fallback answer");
+    expect(a.seen()).toBe(1);
+  });
+
   test("connection reset before headers: retried once, then the fallback answers", async () => {
     const a = scripted([{ reset: true }]);
     const g = virtualGateway({ providers: { a, b: ok() }, tiers: { t: { models: ["a/m", "b/fb"] } } });

@@ -41,6 +41,11 @@ export function failoverSuite(transport: { splitWrites: boolean }): void {
   });
   afterAll(() => h.stop());
 
+  /** Waits (bounded) until the mock holds no request open: the aborts of earlier tests are counted by then. */
+  async function quiet(): Promise<void> {
+    for (let i = 0; i < 100 && h.mock.stats.open > 0; i++) await Bun.sleep(10);
+  }
+
   async function complete(model: string) {
     return h.client.chat.completions.create({ model, messages: msg }).withResponse();
   }
@@ -143,6 +148,7 @@ export function failoverSuite(transport: { splitWrites: boolean }): void {
     });
 
     test("the client's disconnect while waiting for an answer cancels the upstream request", async () => {
+      await quiet();
       const before = h.mock.stats.aborted;
       const controller = new AbortController();
       const pending = h.client.chat.completions.create({ model: "hang", messages: msg }, { signal: controller.signal });
@@ -156,6 +162,7 @@ export function failoverSuite(transport: { splitWrites: boolean }): void {
     });
 
     test("the client's disconnect mid-stream cancels the upstream request", async () => {
+      await quiet();
       const before = h.mock.stats.aborted;
       const controller = new AbortController();
       const stream = await h.client.chat.completions.create({ model: "long", messages: msg, stream: true }, { signal: controller.signal });

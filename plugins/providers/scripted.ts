@@ -106,7 +106,7 @@ interface Run {
   clock: Clock;
 }
 
-function streamResponse(step: StreamStep, run: Run): Response {
+function streamResponse(step: StreamStep, run: Run, headers = new Headers()): Response {
   const { model, call, signal, clock } = run;
   const wantsUsage = (run.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
   let index = 0;
@@ -138,12 +138,15 @@ function streamResponse(step: StreamStep, run: Run): Response {
       call.ended ??= "aborted";
     },
   });
-  return new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } });
+  headers.set("content-type", "text/event-stream");
+  return new Response(body, { status: 200, headers });
 }
 
 function answerResponse(step: AnswerStep, run: Run): Response {
   const status = step.status ?? 200;
   const headers = new Headers(step.headers);
+  // A healthy default answer to a stream request is a stream, whose own end says how the call ended.
+  if (step.body === undefined && status < 400 && run.body.stream === true) return streamResponse({ stream: [step.text ?? "ok"] }, run, headers);
   run.call.ended = "complete";
   if (step.body !== undefined) {
     if (typeof step.body === "string") return new Response(step.body, { status, headers });
@@ -155,13 +158,8 @@ function answerResponse(step: AnswerStep, run: Run): Response {
     headers.set("content-type", "application/json");
     return new Response(JSON.stringify({ error }), { status, headers });
   }
-  const text = step.text ?? "ok";
-  if (run.body.stream === true) {
-    run.call.ended = undefined; // the stream's own end decides
-    return streamResponse({ stream: [text] }, run);
-  }
   headers.set("content-type", "application/json");
-  return new Response(JSON.stringify(completion(run.model, text)), { status, headers });
+  return new Response(JSON.stringify(completion(run.model, step.text ?? "ok")), { status, headers });
 }
 
 /**

@@ -62,11 +62,12 @@ export function createGateway(options: CreateGatewayOptions): InMemoryGateway {
   const store = options.store === "memory" ? openStore(":memory:", { log }) : undefined;
   const gateway = new Gateway({ live, log, store, deps });
   const app = createApp(gateway);
-  const guarded = guardRequests((request) => app.handle(request), { limits: () => live.get().limits, defaultMaxInFlight: derivedMaxInFlight() });
+  const clock = gateway.pipeline.deps.clock;
+  const guarded = guardRequests((request) => app.handle(request), { limits: () => live.get().limits, defaultMaxInFlight: derivedMaxInFlight(), setTimer: (ms, fn) => clock.setTimer(ms, fn) });
   return {
     handle: (request) => guarded(request, { ip: undefined }),
     config: resolved.config,
-    health: (ref) => gateway.health.view(ref, gateway.pipeline.deps.clock.now()),
+    health: (ref) => gateway.health.view(ref, clock.now()),
     async close() {
       gateway.endInFlight("the gateway is closing");
       await gateway.close();

@@ -88,6 +88,17 @@ describe("createGateway", () => {
     expect(clock.pending).toBe(0);
   });
 
+  test("a body that never finishes arriving is a 408 after limits.bodyTimeoutMs of virtual time", async () => {
+    const clock = new VirtualClock();
+    gateway = createGateway({ clock, config: { limits: { bodyTimeoutMs: 30_000 }, providers: { up: scripted([{}]) }, tiers: { t1: { models: ["up/m1"] } } } });
+    const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(new TextEncoder().encode('{"model":')) });
+    const request = new Request("http://gateway/v1/chat/completions", { method: "POST", headers: { "transfer-encoding": "chunked" }, body, duplex: "half" } as RequestInit);
+    const started = clock.now();
+    const response = await clock.run(gateway.handle(request));
+    expect(response.status).toBe(408);
+    expect(clock.now() - started).toBe(30_000);
+  });
+
   test("with an in-memory store, requests are logged and health is kept", async () => {
     gateway = createGateway({ store: "memory", config: { providers: { up: scripted([{}]) }, tiers: { t1: { models: ["up/m1"] } } } });
     expect((await gateway.handle(chat(hello))).status).toBe(200);

@@ -1,6 +1,7 @@
 /** Every built-in plugin factory. Built-ins are written against `src/index.ts` only, as a user's would be. */
 export { openai, type OpenAIOptions } from "./providers/openai.ts";
 export { simulated, type SimulatedOptions } from "./providers/simulated.ts";
+export { scripted, type ScriptStep, type ScriptedEvent, type ScriptedCall, type ScriptedProvider, type AnswerStep, type StreamStep, type ResetStep, type HangStep } from "./providers/scripted.ts";
 export { anthropic, type AnthropicOptions } from "./providers/anthropic.ts";
 export { openaiResponses, type OpenAIResponsesOptions } from "./providers/openai-responses.ts";
 export { statusCodeRetry, type StatusCodeRetryOptions } from "./retry/status-code-retry.ts";

@@ -18,14 +18,6 @@ function replyFor(body: ChatRequest, model: string): string[] {
   return text.split(/(?<= )/);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-  });
-}
-
 function usageOf(body: ChatRequest, pieces: string[]) {
   const prompt = Math.ceil(JSON.stringify(body.messages).length / 4);
   return { prompt_tokens: prompt, completion_tokens: pieces.length, total_tokens: prompt + pieces.length };
@@ -49,7 +41,9 @@ export function simulated(options: SimulatedOptions = {}): Provider<SimulatedOpt
     buildRequest(body, target) {
       return { url: `simulated://${target.model}`, headers: {}, body: JSON.stringify({ ...body, model: target.model }) };
     },
-    async send(request, signal) {
+    async send(request, signal, { clock }) {
+      // The gateway's clock: virtual time in tests moves the latency and the token pace too.
+      const sleep = (ms: number, on: AbortSignal) => clock.sleep(ms, on);
       const body = JSON.parse(request.body) as ChatRequest;
       await sleep(latencyMs, signal);
       if (random() < (options.failureRate ?? 0)) {

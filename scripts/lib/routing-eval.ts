@@ -45,7 +45,7 @@ export function offlineContext(messages: ChatMessage[]): RequestContext {
     body: { model: "auto", messages },
     ...classifierView(messages),
     requestedModel: "auto",
-    clock: { now: () => now, localTime: () => "12:00", sleep: () => Promise.resolve() },
+    clock: { now: () => now, localTime: () => "12:00", sleep: () => Promise.resolve(), setTimer: () => () => {} },
     random: () => 0.5,
     log: { info() {}, warn() {}, error() {} },
     signal: new AbortController().signal,

@@ -22,6 +22,9 @@ interface ReloadEvent {
   issues?: ConfigIssue[];
 }
 
+/** The `path` of a config given as a value, not loaded from a file. */
+const INLINE = "(inline config)";
+
 export class LiveConfig {
   private active: ResolvedConfig;
   private files: string[];
@@ -56,6 +59,14 @@ export class LiveConfig {
     return new LiveConfig(path, projectRoot, options.log, result);
   }
 
+  /**
+   * A config given as a value (an in-memory gateway): no file, so nothing to watch or reload. `reload`
+   * answers a rejection that says so; the config stays as given.
+   */
+  static inline(config: ResolvedConfig, log: Logger): LiveConfig {
+    return new LiveConfig(INLINE, process.cwd(), log, { ok: true, config, source: "", files: [] });
+  }
+
   /** The active config. Take it once per request and keep it: that is the request's snapshot. */
   get(): ResolvedConfig {
     return this.active;
@@ -84,6 +95,7 @@ export class LiveConfig {
   }
 
   private async reloadNow(reason: string, author: string): Promise<ReloadEvent> {
+    if (this.path === INLINE) return { ok: false, version: this.version, reason, author, issues: [{ path: "(config)", message: "an inline config has no file to reload" }] };
     const result = await loadConfig({ path: this.path, projectRoot: this.projectRoot });
     let event: ReloadEvent;
     if (result.ok) {
@@ -109,6 +121,7 @@ export class LiveConfig {
    * an editor's atomic save (write a temp file, rename it over) silences a watch on the file itself.
    */
   watch(debounceMs = 50): void {
+    if (this.path === INLINE) return; // no file to watch
     this.debounceMs = debounceMs;
     this.watchFiles();
   }

@@ -98,11 +98,27 @@ export async function loadConfig({ path, projectRoot, mode = "production" }: Loa
   }
   const file = relative(projectRoot, path);
   const withLines = (issues: ConfigIssue[]) => issues.map((issue) => ({ ...issue, file, line: locatePath(source!, issue.path) }));
+  const checked = checkConfig(exported);
+  if (!checked.ok) return { ok: false, issues: withLines(checked.issues), source };
+  return { ok: true, config: checked.config, source, files: projectModules(projectRoot) };
+}
+
+/** Validates a config value against the schema and resolves it: the part of loading that needs no file. */
+function checkConfig(exported: object): { ok: true; config: ResolvedConfig } | { ok: false; issues: ConfigIssue[] } {
   const invalid = schemaIssues(exported);
-  if (invalid.length > 0) return { ok: false, issues: withLines(invalid), source };
+  if (invalid.length > 0) return { ok: false, issues: invalid };
   const { config, issues } = resolveConfig(exported as GatewayConfigInput);
-  if (!config) return { ok: false, issues: withLines(issues), source };
-  return { ok: true, config, source, files: projectModules(projectRoot) };
+  return config ? { ok: true, config } : { ok: false, issues };
+}
+
+/**
+ * Resolves a config given as a value instead of a file (an in-memory gateway, like Vite's inline
+ * config): the same schema check and resolution as `loadConfig`, with issues carrying config paths only.
+ */
+export function resolveConfigValue(exported: ConfigExport, mode = "production"): { ok: true; config: ResolvedConfig } | { ok: false; issues: ConfigIssue[] } {
+  const value: unknown = typeof exported === "function" ? exported({ env: { ...process.env }, mode }) : exported;
+  if (typeof value !== "object" || value === null) return { ok: false, issues: [{ path: "(config)", message: "the config must be an object, as defineConfig({...}) takes" }] };
+  return checkConfig(value);
 }
 
 /** One line per issue: `gateway.config.ts:12 tiers.t1.models[0]: unknown provider "x"`. */

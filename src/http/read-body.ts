@@ -10,7 +10,14 @@ interface BodyBounds {
    * that drips a byte a second must not keep the read alive. Unbounded when absent.
    */
   timeoutMs?: number;
+  /** Schedules the timeout (default `setTimeout`): the gateway's clock, so virtual time moves it in tests. */
+  setTimer?: (ms: number, fn: () => void) => () => void;
 }
+
+const realTimer = (ms: number, fn: () => void) => {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
+};
 
 /**
  * The request body as text, refusing more than `limit` bytes with 413 before reading it all:
@@ -29,15 +36,15 @@ export async function readBodyBytes(request: Request, bounds: BodyBounds): Promi
     ? request.arrayBuffer().then((buffer) => new Uint8Array(buffer))
     : readCounted(request, bounds.limit);
   if (bounds.timeoutMs === undefined) return read;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancel: (() => void) | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new GatewayError("request_timeout", `The request body did not arrive within ${bounds.timeoutMs} ms (limits.bodyTimeoutMs).`)), bounds.timeoutMs);
+    cancel = (bounds.setTimer ?? realTimer)(bounds.timeoutMs!, () => reject(new GatewayError("request_timeout", `The request body did not arrive within ${bounds.timeoutMs} ms (limits.bodyTimeoutMs).`)));
   });
   try {
     // The losing read settles when the connection closes; race() keeps its rejection handled.
     return await Promise.race([read, expired]);
   } finally {
-    clearTimeout(timer);
+    cancel?.();
   }
 }
 

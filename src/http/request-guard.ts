@@ -34,6 +34,8 @@ interface GuardOptions {
   limits: () => GuardLimits;
   /** `limits.maxInFlight` when the config leaves it unset (derived from the open-file limit). */
   defaultMaxInFlight: number;
+  /** Times the body read (default `setTimeout`; an in-memory gateway passes its clock's). */
+  setTimer?: (ms: number, fn: () => void) => () => void;
 }
 
 type Handler = (request: Request) => Response | Promise<Response>;
@@ -54,7 +56,7 @@ export function guardRequests(handler: Handler, options: GuardOptions): (request
     });
     let inner = request;
     try {
-      if (withBody) inner = await bufferedBody(request, limits, connection);
+      if (withBody) inner = await bufferedBody(request, limits, connection, options.setTimer);
       rememberClientIp(inner, connection.ip);
       connection.responding?.();
       return untilEnd(await handler(inner), release, request.signal);
@@ -80,11 +82,11 @@ function isHealthCheck(request: Request): boolean {
 }
 
 /** The request with its body read into memory, within the limits; the client's signal still follows it. */
-async function bufferedBody(request: Request, limits: GuardLimits, connection: Connection): Promise<Request> {
+async function bufferedBody(request: Request, limits: GuardLimits, connection: Connection, setTimer: GuardOptions["setTimer"]): Promise<Request> {
   connection.readingBody?.(limits.bodyTimeoutMs);
   let body: Uint8Array<ArrayBuffer>;
   try {
-    body = await readBodyBytes(request, { limit: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs });
+    body = await readBodyBytes(request, { limit: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs, setTimer });
   } catch (error) {
     if (error instanceof GatewayError) throw error;
     throw new GatewayError("invalid_request", "The request body could not be read: the connection failed while it arrived.", { cause: error });

@@ -111,7 +111,7 @@ async function attemptAndJudge(state: RequestState, target: Target, info: Attemp
     timeouts: state.timeouts,
     deadline: state.deadline,
     clientSignal: follower?.signal ?? state.ctx.signal,
-    now: () => deps.clock.now(),
+    clock: deps.clock,
     fetch: upstream.fetch,
     maxSseLineBytes: config.limits.maxSseLineBytes,
     maxBodyBytes: config.limits.maxUpstreamBodyBytes,

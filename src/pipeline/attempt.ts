@@ -10,7 +10,7 @@ import { completionFacts, errorIn } from "./chunks.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { readBounded } from "./read-body.ts";
 import type { Timeouts } from "../config/types.ts";
-import type { AttemptOutcome, ChatRequest, ErrorClass, Provider, Target, UpstreamRequest, Usage } from "../plugin/types.ts";
+import type { AttemptOutcome, ChatRequest, Clock, ErrorClass, Provider, Target, UpstreamRequest, Usage } from "../plugin/types.ts";
 
 /** Thrown (only) when the client went away: the request ends, nothing is retried. */
 export class ClientGoneError extends Error {
@@ -29,7 +29,8 @@ export interface AttemptSetup {
   /** Epoch ms: the request's total deadline. */
   deadline: number;
   clientSignal: AbortSignal;
-  now: () => number;
+  /** Time and the budget timers (the watchdog's); the provider's `send` gets it too. */
+  clock: Clock;
   fetch: (url: string, init: RequestInit) => Promise<Response>;
   /** Longest upstream event-stream line or event (limits.maxSseLineBytes); unbounded when absent. */
   maxSseLineBytes?: number;
@@ -98,7 +99,8 @@ const TIMEOUT_CLASSES: Record<string, ErrorClass> = {
 };
 
 export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
-  const { provider, target, now } = setup;
+  const { provider, target, clock } = setup;
+  const now = () => clock.now();
   const started = now();
   const controller = new AbortController();
   let abortReason: string | undefined;
@@ -109,7 +111,7 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
   const onClientAbort = () => abort("client");
   if (setup.clientSignal.aborted) throw new ClientGoneError();
   setup.clientSignal.addEventListener("abort", onClientAbort);
-  const watchdog = new Watchdog(abort, now);
+  const watchdog = new Watchdog(abort, clock);
   /** Detaches from the client's signal; aborts the upstream call unless its body was read to the end. */
   const close = (consumed = false) => {
     watchdog.disarm();
@@ -149,7 +151,7 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
   try {
     const request: UpstreamRequest = provider.buildRequest(setup.body, target);
     response = provider.send
-      ? await provider.send(request, controller.signal)
+      ? await provider.send(request, controller.signal, { clock })
       : // manual: a redirect would re-send the prompt (and the key's headers) wherever the upstream points.
         await setup.fetch(request.url, { method: request.method ?? "POST", headers: request.headers, body: request.body, signal: controller.signal, redirect: "manual" });
   } catch (error) {
@@ -221,7 +223,7 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
     return h.fail("empty", response.status, { errorText: `${setup.target.ref}: empty completion`, body: text }, response.headers);
   }
   h.close(true);
-  const totalMs = setup.now() - h.started;
+  const totalMs = setup.clock.now() - h.started;
   return {
     outcome: { ok: true, status: response.status, headers: response.headers, text: facts.text.slice(0, 2000), body: text, timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },
     json: setup.provider.parseResponse ? JSON.stringify(body) : text,
@@ -258,7 +260,7 @@ async function readUntilFirstContent(
       if (item.facts.finished.length > 0) finished = true;
     }
     if (content) {
-      const totalMs = setup.now() - h.started;
+      const totalMs = setup.clock.now() - h.started;
       const stream: HeldStream = { upstream, held, state, watchdog: h.watchdog, abortReason: h.abortReason, close: () => (upstream.cancel(), h.close()) };
       return {
         outcome: { ok: true, status: response.status, headers: response.headers, text, timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },

@@ -24,7 +24,7 @@ export async function callDirect(config: ResolvedConfig, deps: Pick<PipelineDeps
     timeouts: { connectMs: budget, firstTokenMs: budget, idleMs: budget, totalMs: budget },
     deadline: now() + budget,
     clientSignal: options.signal,
-    now,
+    clock: deps.clock,
     fetch: deps.fetch,
     maxBodyBytes: config.limits.maxUpstreamBodyBytes,
   });

@@ -18,6 +18,6 @@ export function stoppableUpstream(provider: Provider, fetch: Fetch, stopping: Ab
   const send = provider.send.bind(provider);
   // The provider's other methods stay reachable (and `this` in them resolves) through the prototype.
   const wrapped: Provider = Object.create(provider);
-  wrapped.send = (request, signal) => send(request, both(signal, stopping));
+  wrapped.send = (request, signal, context) => send(request, both(signal, stopping), context);
   return { provider: wrapped, fetch };
 }

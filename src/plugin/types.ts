@@ -31,6 +31,12 @@ export interface Clock {
   localTime(): string;
   /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `fn` once, `ms` from now; returns a function that cancels it. Every budget timer of the request
+   * path (connect, first token, idle, total, backoff, the relay's finish grace) is one of these, so a
+   * virtual clock (`VirtualClock`) drives them in tests.
+   */
+  setTimer(ms: number, fn: () => void): () => void;
 }
 
 /** Structured logger handed to plugins; `data` must never contain secrets. */
@@ -353,6 +359,12 @@ export interface SseEvent {
 /** Translates one upstream stream, event by event, into chat.completion.chunk objects; may keep state. */
 export type StreamParser = (event: SseEvent) => unknown[];
 
+/** What the gateway hands a provider's `send` besides the request. */
+export interface SendContext {
+  /** The gateway's clock (virtual in tests). */
+  clock: Clock;
+}
+
 /** A provider: translates to and from an upstream's protocol. It gets no plugin hooks (see `Plugin`). */
 export interface Provider<O = unknown> extends PluginBase<O> {
   kind: "provider";
@@ -360,8 +372,12 @@ export interface Provider<O = unknown> extends PluginBase<O> {
   mode: "live" | "simulated";
   /** Builds the upstream HTTP request for this target from the (adapted) OpenAI-shaped body. */
   buildRequest(body: ChatRequest, target: Target): UpstreamRequest;
-  /** Sends the request itself instead of `fetch` (a local simulator, a custom transport). */
-  send?(request: UpstreamRequest, signal: AbortSignal): Promise<Response>;
+  /**
+   * Sends the request itself instead of `fetch` (a local simulator, a custom transport). `context.clock`
+   * is the gateway's clock: a provider that waits (a simulator, a scripted test upstream) waits on it, so
+   * virtual time in tests moves its delays too.
+   */
+  send?(request: UpstreamRequest, signal: AbortSignal, context: SendContext): Promise<Response>;
   /**
    * Turns a non-stream response body into OpenAI's chat.completion shape (identity when absent).
    * `request` is the (adapted) body the upstream request was built from.

@@ -50,6 +50,8 @@ export function fixedClock(at: string, nowMs: number = FIXED_NOW): FixedClock {
       now += ms;
       return Promise.resolve();
     },
+    // Hooks never wait on budget timers; a timer of this clock never fires (use VirtualClock for that).
+    setTimer: () => () => {},
   };
 }
 
@@ -190,7 +192,7 @@ export function applyPatch(body: ChatRequest, patch: BodyPatch | undefined): Cha
 
 /** What scoring reads, over real registries at `now` (as the pipeline's context gives it). */
 export function scoreInput(options: { tier: string; health: HealthRegistry; usage: UsageTracker; now: number; random: () => number }) {
-  const clock = { now: () => options.now, localTime: () => "12:00", sleep: () => Promise.resolve() };
+  const clock = fixedClock("12:00", options.now);
   return { tier: options.tier, random: options.random, health: healthView(options.health, clock), usage: usageView(options.usage, clock) };
 }
 

@@ -19,7 +19,7 @@ const TIERS = `  tiers: { t1: { models: ["a/good"] } },`;
 const T0 = 1_800_000_000_000;
 let step = 0;
 /** The clock stands still between steps; each login with a code moves it to a new TOTP step. */
-const clock = { now: () => T0 + step * 30_000, localTime: systemClock.localTime, sleep: systemClock.sleep };
+const clock = { now: () => T0 + step * 30_000, localTime: systemClock.localTime, sleep: systemClock.sleep, setTimer: systemClock.setTimer };
 const gateways = new Gateways({ password: PASSWORD, deps: { clock } });
 let first: Started;
 let totpSecret = "";

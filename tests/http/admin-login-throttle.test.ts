@@ -14,7 +14,7 @@ import type { Clock } from "../../src/plugin/types.ts";
 
 const PASSWORD = "correct staple horse battery";
 const T0 = 1_800_000_000_000;
-const clock: Clock = { now: () => T0, localTime: systemClock.localTime, sleep: systemClock.sleep };
+const clock: Clock = { now: () => T0, localTime: systemClock.localTime, sleep: systemClock.sleep, setTimer: systemClock.setTimer };
 let h: Harness;
 let owner: AdminClient;
 let totpSecret = "";

@@ -3,10 +3,10 @@
  * long message, the first and last messages of a long conversation. Its size is flat in the prompt's,
  * so a 10 MB paste costs the event loop what a 20 KB one does, and a cue at the end is still seen.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { CLASSIFIER_VIEW, classifierView, textOf } from "../../src/pipeline/message-text.ts";
-import type { ChatMessage } from "../../src/plugin/types.ts";
-import { ROOT, startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { createGateway, definePlugin, type ChatMessage } from "../../src/index.ts";
+import { complexityClassifier, defaultKeywordRules, keywordClassifier, scripted } from "../../plugins/index.ts";
 
 const LIMIT = CLASSIFIER_VIEW.headChars + CLASSIFIER_VIEW.tailChars;
 const paste = (chars: number) => `START of the paste. ${"lorem ipsum dolor sit amet ".repeat(Math.ceil(chars / 27)).slice(0, chars)} END: what are the trade-offs?`;
@@ -59,33 +59,30 @@ describe("the bounded view", () => {
 });
 
 describe("through the gateway", () => {
-  let h: Harness;
-  const seen = () => (globalThis as { __classifierSaw?: { text: number; messages: number }[] }).__classifierSaw ?? [];
-
-  beforeAll(async () => {
-    h = await startHarness({
-      files: {
-        "spy.ts": `import { definePlugin, textOf } from "${ROOT}/src/index.ts";
-const g = globalThis as { __classifierSaw?: { text: number; messages: number }[] };
-export const spy = definePlugin({ name: "local:spy", classify(ctx) {
-  (g.__classifierSaw ??= []).push({ text: ctx.text.length, messages: (ctx.messages ?? ctx.body.messages).reduce((n, m) => n + textOf(m.content).length, 0) });
-  return undefined;
-} });`,
-      },
-      imports: `import { keywordClassifier, complexityClassifier, defaultKeywordRules } from "${ROOT}/plugins/index.ts";\nimport { spy } from "./spy.ts";`,
-      config: () => `
-  classifiers: [spy, keywordClassifier({ rules: defaultKeywordRules }), complexityClassifier()],
-  tiers: { t1: { models: ["a/cheap"] }, t2: { models: ["a/mid"] }, t3: { models: ["a/frontier"] } },`,
-    });
+  const saw: { text: number; messages: number }[] = [];
+  const spy = definePlugin({
+    name: "local:spy",
+    classify(ctx) {
+      saw.push({ text: ctx.text.length, messages: (ctx.messages ?? ctx.body.messages).reduce((n, m) => n + textOf(m.content).length, 0) });
+      return undefined;
+    },
   });
-  afterAll(() => h.stop());
+  const a = scripted([{ text: "ok" }]);
+  const gateway = createGateway({
+    config: {
+      providers: { a },
+      classifiers: [spy, keywordClassifier({ rules: defaultKeywordRules }), complexityClassifier()],
+      tiers: { t1: { models: ["a/cheap"] }, t2: { models: ["a/mid"] }, t3: { models: ["a/frontier"] } },
+    },
+  });
+  afterAll(() => gateway.close());
 
   test("classifiers see a bounded view of a 5 MB paste, and the cue at its end", async () => {
-    const { response } = await h.client.chat.completions.create({ model: "auto", messages: [{ role: "user", content: paste(5_000_000) }] }).withResponse();
+    const body = JSON.stringify({ model: "auto", messages: [{ role: "user", content: paste(5_000_000) }] });
+    const response = await gateway.handle(new Request("http://gateway/v1/chat/completions", { method: "POST", body }));
     expect(response.headers.get("x-gateway-tier")).toBe("t3"); // "trade-offs" is in the last words only
-    const [saw] = seen();
-    expect(saw.text).toBeLessThan(LIMIT + 16);
-    expect(saw.messages).toBeLessThan(LIMIT + 16);
-    expect(h.mock.stats.bodies.frontier[0]).toMatchObject({ messages: [{ content: paste(5_000_000) }] }); // forwarded whole
+    expect(saw[0].text).toBeLessThan(LIMIT + 16);
+    expect(saw[0].messages).toBeLessThan(LIMIT + 16);
+    expect(a.calls[0]).toMatchObject({ model: "frontier", body: { messages: [{ content: paste(5_000_000) }] } }); // forwarded whole
   });
 });

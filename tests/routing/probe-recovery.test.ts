@@ -12,7 +12,7 @@ import type { Clock, CompletionSummary } from "../../src/plugin/types.ts";
 let h: Harness;
 let offset = 0;
 let mockTime = 0;
-const clock: Clock = { now: () => Date.now() + offset, localTime: systemClock.localTime, sleep: systemClock.sleep };
+const clock: Clock = { now: () => Date.now() + offset, localTime: systemClock.localTime, sleep: systemClock.sleep, setTimer: systemClock.setTimer };
 const summaries: CompletionSummary[] = [];
 const CONNECT_MS = 300;
 const FLAPPY = "a/primary?fault=flap&downMs=60000";

@@ -11,7 +11,7 @@ import type { Clock } from "../../src/plugin/types.ts";
 let h: Harness;
 let offset = 0;
 let mockTime = 0;
-const clock: Clock = { now: () => Date.now() + offset, localTime: systemClock.localTime, sleep: systemClock.sleep };
+const clock: Clock = { now: () => Date.now() + offset, localTime: systemClock.localTime, sleep: systemClock.sleep, setTimer: systemClock.setTimer };
 
 const imports = `import { definePlugin, type Classifier, type Provider } from "${ROOT}/src/index.ts";
 const byWord: Classifier = definePlugin({

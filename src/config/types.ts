@@ -223,7 +223,16 @@ export interface ResolvedConfig {
   hooks: HookLists;
 }
 
+/** What a config function is called with. */
+export interface ConfigContext {
+  /** The process environment. */
+  env: Record<string, string | undefined>;
+  /** "production" when the gateway loads its config; the config editor validates a candidate with its own mode. */
+  mode: string;
+}
+
+/** A config written as a function of the environment. */
+export type ConfigFunction = (context: ConfigContext) => GatewayConfigInput;
+
 /** What `gateway.config.ts` may export: the config, or a function of the environment returning it. */
-export type ConfigExport =
-  | GatewayConfigInput
-  | ((context: { env: Record<string, string | undefined>; mode: string }) => GatewayConfigInput);
+export type ConfigExport = GatewayConfigInput | ConfigFunction;

@@ -2,6 +2,11 @@
  * TypeBox schema of `gateway.config.ts` (DESIGN §6). Objects are closed (`additionalProperties: false`),
  * so a misspelt key is an error that names its path instead of a silently ignored setting. Plugins are
  * checked for their shape here; their own options are checked by their schemas in `definePlugin`.
+ *
+ * One declaration, two views: `ConfigSchema` is the shape as the admin UI's editor shows and edits it
+ * (a list entry is a plugin or a model), `ConfigInputSchema` is what validation accepts, the same shape
+ * with skipped entries (`hasKey && openai({...})`: `false`, `null`, `undefined`) allowed in lists and as
+ * providers. Keeping skips out of the editor's schema keeps its plugin positions recognisable (no "add").
  */
 import { Type, type TSchema } from "@sinclair/typebox";
 
@@ -15,14 +20,22 @@ const StringOrEnv = Type.Union([Type.String(), EnvRefSchema]);
 const PluginSchema = (description: string) =>
   Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: true, description });
 
-export const TimeoutsSchema = closed({
+/** How a list entry or a provider is declared in one view of the schema. */
+type Entry = (item: TSchema) => TSchema;
+
+/** Marks the unions `orSkipped` makes, so that validation reports what is wrong with the entry itself. */
+export const SKIPPABLE = "x-skippable";
+const asWritten: Entry = (item) => item;
+const orSkipped: Entry = (item) => Type.Union([item, Type.Literal(false), Type.Null(), Type.Undefined()], { [SKIPPABLE]: true });
+
+const TimeoutsSchema = closed({
   connectMs: Type.Optional(PositiveMs("response headers within this time of the attempt start")),
   firstTokenMs: Type.Optional(PositiveMs("first content within this time of the attempt start")),
   idleMs: Type.Optional(PositiveMs("longest silence between stream events")),
   totalMs: Type.Optional(PositiveMs("deadline of the whole request")),
 });
 
-export const ModelEntrySchema = closed({
+const ModelEntrySchema = closed({
   model: Type.String({ minLength: 1, description: "provider/model" }),
   weight: Type.Optional(Type.Number({ minimum: 0 })),
   vision: Type.Optional(Type.Boolean()),
@@ -30,30 +43,32 @@ export const ModelEntrySchema = closed({
   prefill: Type.Optional(Type.Boolean()),
 });
 
-export const TierSchema = closed({
-  models: Type.Array(Type.Union([Type.String({ minLength: 1 }), ModelEntrySchema]), { minItems: 1 }),
+const tierSchema = (entry: Entry) => closed({
+  models: Type.Array(entry(Type.Union([Type.String({ minLength: 1 }), ModelEntrySchema])), { minItems: 1 }),
   strategy: Type.Optional(Type.Union([Type.Literal("sequential"), Type.Literal("random"), Type.Literal("adaptive")])),
   maxAttempts: Type.Optional(Type.Integer({ minimum: 1 })),
   timeouts: Type.Optional(TimeoutsSchema),
 });
 
-export const ConfigSchema: TSchema = closed({
+const configSchema = (entry: Entry) => closed({
   server: Type.Optional(
     closed({
       port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
       host: Type.Optional(Type.String({ minLength: 1 })),
     }),
   ),
-  auth: Type.Optional(closed({ apiKeys: Type.Optional(Type.Array(StringOrEnv)), open: Type.Optional(Type.Boolean()) })),
+  auth: Type.Optional(closed({ apiKeys: Type.Optional(Type.Array(entry(StringOrEnv))), open: Type.Optional(Type.Boolean()) })),
   providers: Type.Record(
     Type.String({ pattern: "^[A-Za-z0-9_.-]+$" }),
-    Type.Object(
-      { name: Type.String(), kind: Type.Literal("provider") },
-      { additionalProperties: true, description: "a provider from a factory such as openai({...})" },
+    entry(
+      Type.Object(
+        { name: Type.String(), kind: Type.Literal("provider") },
+        { additionalProperties: true, description: "a provider from a factory such as openai({...})" },
+      ),
     ),
     { minProperties: 1 },
   ),
-  tiers: Type.Record(Type.String({ pattern: "^[A-Za-z0-9_.-]+$" }), TierSchema, { minProperties: 1 }),
+  tiers: Type.Record(Type.String({ pattern: "^[A-Za-z0-9_.-]+$" }), tierSchema(entry), { minProperties: 1 }),
   routing: Type.Optional(
     closed({
       defaultTier: Type.Optional(Type.String()),
@@ -63,10 +78,10 @@ export const ConfigSchema: TSchema = closed({
       toolTurns: Type.Optional(Type.Boolean()),
     }),
   ),
-  classifiers: Type.Optional(Type.Array(PluginSchema("a classifier"))),
+  classifiers: Type.Optional(Type.Array(entry(PluginSchema("a classifier")))),
   retry: Type.Optional(
     closed({
-      rules: Type.Optional(Type.Array(PluginSchema("a retry rule"))),
+      rules: Type.Optional(Type.Array(entry(PluginSchema("a retry rule")))),
       maxAttempts: Type.Optional(Type.Integer({ minimum: 1 })),
       perTarget: Type.Optional(Type.Integer({ minimum: 1 })),
       backoff: Type.Optional(
@@ -78,7 +93,7 @@ export const ConfigSchema: TSchema = closed({
       ),
     }),
   ),
-  adapters: Type.Optional(Type.Array(PluginSchema("a parameter adapter"))),
+  adapters: Type.Optional(Type.Array(entry(PluginSchema("a parameter adapter")))),
   timeouts: Type.Optional(TimeoutsSchema),
   health: Type.Optional(
     closed({
@@ -117,5 +132,11 @@ export const ConfigSchema: TSchema = closed({
       description: "USD per million tokens, by provider/model or model name",
     }),
   ),
-  plugins: Type.Optional(Type.Array(PluginSchema("a guard or observer plugin"))),
+  plugins: Type.Optional(Type.Array(entry(PluginSchema("a guard or observer plugin")))),
 });
+
+/** The config's shape as the admin UI's editor shows it (descriptions, bounds): no skipped entries. */
+export const ConfigSchema: TSchema = configSchema(asWritten);
+
+/** What validation accepts: `ConfigSchema` with skipped entries allowed in lists and as providers. */
+export const ConfigInputSchema: TSchema = configSchema(orSkipped);

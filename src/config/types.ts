@@ -6,6 +6,12 @@ import type { EnvRef } from "./env.ts";
 import type { Classifier, ParamAdapter, Plugin, Provider, RetryRule, Target } from "../plugin/types.ts";
 import type { HookLists } from "./hooks.ts";
 
+/**
+ * What a list entry or a provider may be instead of a value, to be left out: `hasKey && openai({...})`,
+ * `isDev && "sim/small"`. Dropped at resolution (Vite's plugin list does the same).
+ */
+export type Skipped = false | null | undefined;
+
 /** Time budgets of one attempt and of the whole request, in milliseconds. */
 export interface Timeouts {
   /** Response headers must arrive within this time of the attempt's start (streamed requests). Default 10 000. */
@@ -38,8 +44,8 @@ export interface ModelEntry {
 export type StrategyName = "sequential" | "random" | "adaptive";
 
 export interface TierInput {
-  /** Candidate models in priority order. */
-  models: (string | ModelEntry)[];
+  /** Candidate models in priority order; `false`, `null` and `undefined` entries are left out, but one must remain. */
+  models: (string | ModelEntry | Skipped)[];
   /** How candidates are ordered per request (default "sequential"). */
   strategy?: StrategyName;
   /** Attempts in total for requests of this tier (default: `retry.maxAttempts`). */
@@ -61,8 +67,8 @@ export interface GatewayConfigInput {
   /** Where to listen. Default port 6688, host "0.0.0.0"; `GATEWAY_PORT` / `GATEWAY_HOST` override. */
   server?: { port?: number; host?: string };
   auth?: {
-    /** Gateway API keys accepted on /v1 besides stored ones. Empty strings are ignored. Default []. */
-    apiKeys?: (string | EnvRef)[];
+    /** Gateway API keys accepted on /v1 besides stored ones. Empty strings and skipped entries are ignored. Default []. */
+    apiKeys?: (string | EnvRef | Skipped)[];
     /**
      * Serve /v1 without a key on purpose (a presented key is still checked: a revoked one gets 401).
      * Default false: /v1 is then open only while the config declares no key and no key was ever
@@ -70,8 +76,11 @@ export interface GatewayConfigInput {
      */
     open?: boolean;
   };
-  /** Upstream providers by id, from factories such as `openai({...})`. Required. */
-  providers: Record<string, Provider>;
+  /**
+   * Upstream providers by id, from factories such as `openai({...})`. A skipped value
+   * (`hasKey && openai({...})` without the key) leaves that provider out. Required: at least one remains.
+   */
+  providers: Record<string, Provider | Skipped>;
   /** Tiers by name, conventionally `t1` (cheap), `t2` (capable), `t3` (frontier); any names work. At least one. */
   tiers: Record<string, TierInput>;
   routing?: {
@@ -89,19 +98,19 @@ export interface GatewayConfigInput {
     /** An auto request whose last message is a tool result goes to the tier that made the call. Default true. */
     toolTurns?: boolean;
   };
-  /** Run in order for `model: "auto"`; the first answer wins. Default []. */
-  classifiers?: Classifier[];
+  /** Run in order for `model: "auto"`; the first answer wins. Skipped entries are left out. Default []. */
+  classifiers?: (Classifier | Skipped)[];
   retry?: {
-    /** Judged in order before the default semantics (DESIGN §5). Default []. */
-    rules?: RetryRule[];
+    /** Judged in order before the default semantics (DESIGN §5). Skipped entries are left out. Default []. */
+    rules?: (RetryRule | Skipped)[];
     /** Attempts per request across all targets (default 6). */
     maxAttempts?: number;
     /** Attempts on one target before moving on (default 2: one retry). */
     perTarget?: number;
     backoff?: BackoffOptions;
   };
-  /** Parameter adapters, applied in order before every attempt. Default []. */
-  adapters?: ParamAdapter[];
+  /** Parameter adapters, applied in order before every attempt. Skipped entries are left out. Default []. */
+  adapters?: (ParamAdapter | Skipped)[];
   /** Default time budgets; tiers may override. */
   timeouts?: Partial<Timeouts>;
   health?: {
@@ -183,8 +192,8 @@ export interface GatewayConfigInput {
    * the request log and stats. Models without a price have no cost. Default {}.
    */
   pricing?: Record<string, { input: number; output: number }>;
-  /** Other plugins: guards and observers. Default []. */
-  plugins?: Plugin[];
+  /** Other plugins: guards and observers. Skipped entries are left out. Default []. */
+  plugins?: (Plugin | Skipped)[];
 }
 
 /** A tier after resolution: its targets resolved against the providers. */

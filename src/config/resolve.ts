@@ -6,7 +6,7 @@
 import { isEnvRef, resolveEnv } from "./env.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { hookLists } from "./hooks.ts";
-import type { GatewayConfigInput, ModelEntry, ResolvedConfig, ResolvedTier, Skipped } from "./types.ts";
+import type { GatewayConfigInput, ModelEntry, ResolvedConfig, ResolvedTier, Skipped, TierPolicy } from "./types.ts";
 import type { Plugin, Provider, Target } from "../plugin/types.ts";
 
 export interface ConfigIssue {
@@ -64,10 +64,10 @@ function toTarget(entry: string | ModelEntry, providers: Record<string, Provider
     ref: `${parsed.provider}/${parsed.model}`,
     provider: parsed.provider,
     model: parsed.model,
-    weight: spec.weight ?? 1,
-    vision: spec.vision ?? true,
+    weight: spec.weight ?? DEFAULTS.model.weight,
+    vision: spec.vision ?? DEFAULTS.model.vision,
     contextWindow: spec.contextWindow,
-    prefill: spec.prefill ?? false,
+    prefill: spec.prefill ?? DEFAULTS.model.prefill,
   };
 }
 
@@ -82,7 +82,15 @@ function checkHooks<P extends Plugin>(list: readonly (P | Skipped)[] | undefined
   return entries.map((e) => e.value);
 }
 
-function resolveTiers(input: GatewayConfigInput, providers: Record<string, Provider>, config: Pick<ResolvedConfig, "tiers" | "targets" | "modelNames" | "timeouts" | "retry">, issues: ConfigIssue[]): void {
+/** What resolution builds up before the config is complete. */
+interface Building {
+  tiers: Record<string, ResolvedTier>;
+  targets: Map<string, Target>;
+  modelNames: Map<string, string>;
+  tierless: TierPolicy;
+}
+
+function resolveTiers(input: GatewayConfigInput, providers: Record<string, Provider>, config: Building, issues: ConfigIssue[]): void {
   for (const [name, tier] of Object.entries(input.tiers)) {
     const targets: Target[] = [];
     const models = kept(tier.models);
@@ -102,14 +110,14 @@ function resolveTiers(input: GatewayConfigInput, providers: Record<string, Provi
       if (!config.targets.has(target.ref)) config.targets.set(target.ref, target);
       if (!config.modelNames.has(target.model)) config.modelNames.set(target.model, target.ref);
     }
-    const resolved: ResolvedTier = {
+    const { tierless } = config;
+    config.tiers[name] = {
       name,
       targets,
-      strategy: tier.strategy ?? "sequential",
-      maxAttempts: tier.maxAttempts ?? config.retry.maxAttempts,
-      timeouts: { ...config.timeouts, ...tier.timeouts },
+      strategy: tier.strategy ?? tierless.strategy,
+      maxAttempts: tier.maxAttempts ?? tierless.maxAttempts,
+      timeouts: { ...tierless.timeouts, ...tier.timeouts },
     };
-    config.tiers[name] = resolved;
   }
 }
 
@@ -136,7 +144,8 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
     perTarget: input.retry?.perTarget ?? DEFAULTS.retry.perTarget,
     backoff: { ...DEFAULTS.retry.backoff, ...input.retry?.backoff },
   };
-  const partial = { tiers: {} as Record<string, ResolvedTier>, targets: new Map<string, Target>(), modelNames: new Map<string, string>(), timeouts, retry };
+  const tierless: TierPolicy = { strategy: DEFAULTS.tier.strategy, maxAttempts: retry.maxAttempts, timeouts };
+  const partial: Building = { tiers: {}, targets: new Map(), modelNames: new Map(), tierless };
   resolveTiers(input, providers, partial, issues);
 
   for (const [alias, ref] of Object.entries(input.routing?.aliases ?? {})) {
@@ -148,7 +157,7 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
     }
   }
   const tierNames = Object.keys(partial.tiers);
-  const defaultTier = input.routing?.defaultTier ?? (DEFAULTS.defaultTier in partial.tiers ? DEFAULTS.defaultTier : tierNames[0]);
+  const defaultTier = input.routing?.defaultTier ?? (DEFAULTS.routing.defaultTier in partial.tiers ? DEFAULTS.routing.defaultTier : tierNames[0]);
   if (!(defaultTier in partial.tiers)) issues.push({ path: "routing.defaultTier", message: `tier "${defaultTier}" does not exist (tiers: ${tierNames.join(", ")})` });
 
   const classifiers = checkHooks(input.classifiers, "classifiers", "classify", issues);
@@ -161,10 +170,17 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
     config: {
       server: { ...DEFAULTS.server, ...input.server },
       apiKeys,
-      openAccess: input.auth?.open ?? false,
+      openAccess: input.auth?.open ?? DEFAULTS.auth.open,
       providers,
       ...partial,
-      routing: { defaultTier, unknownModel: input.routing?.unknownModel ?? "classify", sticky: input.routing?.sticky ?? false, toolTurns: input.routing?.toolTurns ?? true },
+      timeouts,
+      retry,
+      routing: {
+        defaultTier,
+        unknownModel: input.routing?.unknownModel ?? DEFAULTS.routing.unknownModel,
+        sticky: input.routing?.sticky ?? DEFAULTS.routing.sticky,
+        toolTurns: input.routing?.toolTurns ?? DEFAULTS.routing.toolTurns,
+      },
       classifiers,
       adapters,
       health: { ...DEFAULTS.health, ...input.health },
@@ -175,4 +191,12 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
       hooks: hookLists({ classifiers, adapters, rules: retry.rules, plugins }),
     },
   };
+}
+
+/**
+ * The policy a request runs with: its tier's, or the config's `tierless` one when it has none (a pinned
+ * model that no tier lists, tier "none").
+ */
+export function tierPolicy(config: Pick<ResolvedConfig, "tiers" | "tierless">, tier: string | undefined): TierPolicy {
+  return tier !== undefined && Object.hasOwn(config.tiers, tier) ? config.tiers[tier] : config.tierless;
 }

@@ -1,6 +1,10 @@
 /**
  * The shape of `gateway.config.ts` (DESIGN §6, a contract): what users write (`GatewayConfigInput`) and
  * what the gateway runs on after defaults and resolution (`ResolvedConfig`).
+ *
+ * These interfaces are the documented source: their JSDoc is what a user's editor shows on hover. The
+ * validation schema (`schema.ts`) fails to compile unless its static type is exactly
+ * `GatewayConfigInput`; default values live in `defaults.ts`, and a test holds each JSDoc to them.
  */
 import type { EnvRef } from "./env.ts";
 import type { Classifier, ParamAdapter, Plugin, Provider, RetryRule, Target } from "../plugin/types.ts";
@@ -196,40 +200,61 @@ export interface GatewayConfigInput {
   plugins?: (Plugin | Skipped)[];
 }
 
-/** A tier after resolution: its targets resolved against the providers. */
-export interface ResolvedTier {
-  name: string;
-  targets: Target[];
-  strategy: StrategyName;
-  maxAttempts: number;
-  timeouts: Timeouts;
+/**
+ * What governs a request's attempts once its tier is chosen: the tier's own settings, each one that the
+ * tier leaves out taken from the top level. Resolved once per config, so no consumer merges them.
+ */
+export interface TierPolicy {
+  /** The tier's `strategy`, default "sequential". */
+  readonly strategy: StrategyName;
+  /** The tier's `maxAttempts`, default `retry.maxAttempts`. */
+  readonly maxAttempts: number;
+  /** The top-level `timeouts` (with their defaults), overridden by the tier's. */
+  readonly timeouts: Readonly<Timeouts>;
 }
 
-/** The config the gateway runs on: every default applied, every reference checked. */
+/** A tier after resolution: its targets resolved against the providers, its policy complete. */
+export interface ResolvedTier extends TierPolicy {
+  readonly name: string;
+  /** In priority order. (A mutable array type until `pipeline/route.ts` accepts a readonly one.) */
+  readonly targets: Target[];
+}
+
+type Complete<T> = Readonly<Required<NonNullable<T>>>;
+
+/**
+ * The config the gateway runs on: every default applied, every reference checked, skipped entries left
+ * out. Read-only: a config is shared by every request that started on it, and a reload replaces it whole.
+ */
 export interface ResolvedConfig {
-  server: { port: number; host: string };
-  apiKeys: string[];
+  readonly server: Readonly<{ port: number; host: string }>;
+  readonly apiKeys: readonly string[];
   /** `auth.open`: /v1 serves requests without a key (default false). */
-  openAccess: boolean;
-  providers: Record<string, Provider>;
-  tiers: Record<string, ResolvedTier>;
+  readonly openAccess: boolean;
+  readonly providers: Readonly<Record<string, Provider>>;
+  readonly tiers: Readonly<Record<string, ResolvedTier>>;
+  /**
+   * The policy of a request that has no tier (a pinned model no tier lists): the top-level `timeouts`
+   * and `retry.maxAttempts`, strategy "sequential". `tierPolicy(config, name)` picks one or the other.
+   */
+  readonly tierless: TierPolicy;
   /** Every configured target by "provider/model". */
-  targets: Map<string, Target>;
+  readonly targets: ReadonlyMap<string, Target>;
   /** Model names clients may use (aliases, bare model names) → "provider/model". */
-  modelNames: Map<string, string>;
-  routing: { defaultTier: string; unknownModel: "classify" | "reject"; sticky: boolean; toolTurns: boolean };
-  classifiers: Classifier[];
-  retry: { rules: RetryRule[]; maxAttempts: number; perTarget: number; backoff: Required<BackoffOptions> };
-  adapters: ParamAdapter[];
-  timeouts: Timeouts;
-  health: Required<NonNullable<GatewayConfigInput["health"]>>;
-  logging: Required<NonNullable<GatewayConfigInput["logging"]>>;
+  readonly modelNames: ReadonlyMap<string, string>;
+  readonly routing: Readonly<{ defaultTier: string; unknownModel: "classify" | "reject"; sticky: boolean; toolTurns: boolean }>;
+  readonly classifiers: readonly Classifier[];
+  readonly retry: Readonly<{ rules: readonly RetryRule[]; maxAttempts: number; perTarget: number; backoff: Complete<BackoffOptions> }>;
+  readonly adapters: readonly ParamAdapter[];
+  readonly timeouts: Readonly<Timeouts>;
+  readonly health: Complete<GatewayConfigInput["health"]>;
+  readonly logging: Complete<GatewayConfigInput["logging"]>;
   /** `maxInFlight` stays undefined unless the config sets it: the server derives it from the open-file limit. */
-  limits: Required<Omit<NonNullable<GatewayConfigInput["limits"]>, "maxInFlight">> & { maxInFlight?: number };
-  pricing: NonNullable<GatewayConfigInput["pricing"]>;
-  plugins: Plugin[];
+  readonly limits: Readonly<Required<Omit<NonNullable<GatewayConfigInput["limits"]>, "maxInFlight">> & { maxInFlight?: number }>;
+  readonly pricing: Readonly<NonNullable<GatewayConfigInput["pricing"]>>;
+  readonly plugins: readonly Plugin[];
   /** Plugins by hook, in calling order (computed once per config). */
-  hooks: HookLists;
+  readonly hooks: HookLists;
 }
 
 /** What a config function is called with. */

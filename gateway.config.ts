@@ -17,9 +17,10 @@ export default defineConfig({
   // Gateway keys clients must send (Authorization: Bearer ...). Empty: /v1 is open (the banner warns).
   auth: { apiKeys: [env("GATEWAY_API_KEY", "")] },
 
+  // A provider or model written `hasKey && ...` is left out when the key is missing.
   providers: {
-    ...(hasOpenAI ? { openai: openai({ baseURL: "https://api.openai.com/v1", apiKey: env("OPENAI_API_KEY") }) } : {}),
-    ...(hasDeepSeek ? { deepseek: openai({ baseURL: "https://api.deepseek.com/v1", apiKey: env("DEEPSEEK_API_KEY") }) } : {}),
+    openai: hasOpenAI && openai({ baseURL: "https://api.openai.com/v1", apiKey: env("OPENAI_API_KEY") }),
+    deepseek: hasDeepSeek && openai({ baseURL: "https://api.deepseek.com/v1", apiKey: env("DEEPSEEK_API_KEY") }),
     // Local stand-ins: "flaky" fails a third of its requests so failover can be watched.
     sim: simulated({ latencyMs: 150, tokensPerSecond: 60 }),
     flaky: simulated({ latencyMs: 100, tokensPerSecond: 60, failureRate: 0.3 }),
@@ -27,11 +28,11 @@ export default defineConfig({
 
   tiers: {
     // cheap and fast: chat, short answers (adaptive: healthy, fast models first, load spread)
-    t1: { models: [...(hasDeepSeek ? ["deepseek/deepseek-chat"] : []), ...(hasOpenAI ? ["openai/gpt-4o-mini"] : []), "flaky/small", "sim/small"], strategy: "adaptive" },
+    t1: { models: [hasDeepSeek && "deepseek/deepseek-chat", hasOpenAI && "openai/gpt-4o-mini", "flaky/small", "sim/small"], strategy: "adaptive" },
     // capable: code, writing, tool use
-    t2: { models: [...(hasOpenAI ? ["openai/gpt-4.1"] : []), "flaky/medium", "sim/medium"] },
+    t2: { models: [hasOpenAI && "openai/gpt-4.1", "flaky/medium", "sim/medium"] },
     // frontier: deep reasoning, long agentic work
-    t3: { models: [...(hasOpenAI ? ["openai/o3"] : []), "sim/large"], timeouts: { firstTokenMs: 60_000 } },
+    t3: { models: [hasOpenAI && "openai/o3", "sim/large"], timeouts: { firstTokenMs: 60_000 } },
   },
   routing: { defaultTier: "t1", sticky: true },
 

@@ -128,7 +128,7 @@ export class Gateway {
   keyCheck(config: ResolvedConfig): ApiKeyCheck {
     let check = this.keyChecks.get(config);
     if (!check) {
-      check = new ApiKeyCheck(config.apiKeys);
+      check = new ApiKeyCheck([...config.apiKeys]);
       this.keyChecks.set(config, check);
     }
     return check;

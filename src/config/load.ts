@@ -8,7 +8,7 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Value } from "@sinclair/typebox/value";
 import type { TSchema } from "@sinclair/typebox";
-import { ConfigSchema } from "./schema.ts";
+import { ConfigInputSchema, SKIPPABLE } from "./schema.ts";
 import { locatePath } from "./locate.ts";
 import { formatPath } from "./ast.ts";
 import { resolveConfig, type ConfigIssue } from "./resolve.ts";
@@ -38,10 +38,22 @@ function schemaMessage(schema: TSchema, message: string, value: unknown): string
   return message.charAt(0).toLowerCase() + message.slice(1);
 }
 
+/**
+ * Schema errors with their JSON pointer. An entry that may be skipped and is neither skipped nor valid
+ * is reported by what is wrong with the entry itself, not as "expected false, null or undefined".
+ */
+function* schemaErrors(schema: TSchema, value: unknown, base = ""): Generator<{ path: string; schema: TSchema; message: string; value: unknown }> {
+  for (const error of Value.Errors(schema, value)) {
+    const inner = error.schema[SKIPPABLE] === true ? (error.schema.anyOf as TSchema[] | undefined)?.[0] : undefined;
+    if (inner) yield* schemaErrors(inner, error.value, base + error.path);
+    else yield { path: base + error.path, schema: error.schema, message: error.message, value: error.value };
+  }
+}
+
 function schemaIssues(input: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
-  for (const error of Value.Errors(ConfigSchema, input)) {
+  for (const error of schemaErrors(ConfigInputSchema, input)) {
     const path = toConfigPath(error.path) || "(config)";
     if (seen.has(path)) continue; // one message per path: unions otherwise repeat themselves
     seen.add(path);

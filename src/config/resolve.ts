@@ -6,7 +6,7 @@
 import { isEnvRef, resolveEnv } from "./env.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { hookLists } from "./hooks.ts";
-import type { GatewayConfigInput, ModelEntry, ResolvedConfig, ResolvedTier } from "./types.ts";
+import type { GatewayConfigInput, ModelEntry, ResolvedConfig, ResolvedTier, Skipped, TierPolicy } from "./types.ts";
 import type { Plugin, Provider, Target } from "../plugin/types.ts";
 
 export interface ConfigIssue {
@@ -16,6 +16,13 @@ export interface ConfigIssue {
   /** File and line at fault, filled in by the loader when it can find them. */
   file?: string;
   line?: number;
+}
+
+const isSkipped = (value: unknown): value is Skipped => value === false || value === null || value === undefined;
+
+/** A list's entries that are not skipped, each with its index as written (issue paths name that one). */
+function kept<T>(list: readonly (T | Skipped)[] | undefined): { value: T; index: number }[] {
+  return (list ?? []).flatMap((value, index) => (isSkipped(value) ? [] : [{ value, index }]));
 }
 
 /** Env references inside a plugin's options whose variable is unset (and has no fallback). */
@@ -57,62 +64,92 @@ function toTarget(entry: string | ModelEntry, providers: Record<string, Provider
     ref: `${parsed.provider}/${parsed.model}`,
     provider: parsed.provider,
     model: parsed.model,
-    weight: spec.weight ?? 1,
-    vision: spec.vision ?? true,
+    weight: spec.weight ?? DEFAULTS.model.weight,
+    vision: spec.vision ?? DEFAULTS.model.vision,
     contextWindow: spec.contextWindow,
-    prefill: spec.prefill ?? false,
+    prefill: spec.prefill ?? DEFAULTS.model.prefill,
   };
 }
 
-function checkHooks(plugins: Plugin[] | undefined, path: string, hook: keyof Plugin, issues: ConfigIssue[]): Plugin[] {
-  (plugins ?? []).forEach((plugin, i) => {
+/** The list's plugins, skipped entries left out; each must have the hook its list calls. */
+function checkHooks<P extends Plugin>(list: readonly (P | Skipped)[] | undefined, path: string, hook: keyof Plugin, issues: ConfigIssue[]): P[] {
+  const entries = kept(list);
+  for (const { value: plugin, index } of entries) {
     if (typeof plugin[hook] !== "function") {
-      issues.push({ path: `${path}[${i}]`, message: `plugin ${plugin.name} has no ${String(hook)}() hook, so it cannot be used in ${path}` });
+      issues.push({ path: `${path}[${index}]`, message: `plugin ${plugin.name} has no ${String(hook)}() hook, so it cannot be used in ${path}` });
     }
-  });
-  return plugins ?? [];
+  }
+  return entries.map((e) => e.value);
 }
 
-function resolveTiers(input: GatewayConfigInput, config: Pick<ResolvedConfig, "tiers" | "targets" | "modelNames" | "timeouts" | "retry">, issues: ConfigIssue[]): void {
+/** What resolution builds up before the config is complete. */
+interface Building {
+  tiers: Record<string, ResolvedTier>;
+  targets: Map<string, Target>;
+  modelNames: Map<string, string>;
+  tierless: TierPolicy;
+}
+
+function resolveTiers(input: GatewayConfigInput, providers: Record<string, Provider>, config: Building, issues: ConfigIssue[]): void {
   for (const [name, tier] of Object.entries(input.tiers)) {
     const targets: Target[] = [];
-    tier.models.forEach((entry, i) => {
-      const target = toTarget(entry, input.providers);
-      if (typeof target === "string") return issues.push({ path: `tiers.${name}.models[${i}]`, message: target });
-      if (targets.some((t) => t.ref === target.ref)) return issues.push({ path: `tiers.${name}.models[${i}]`, message: `${target.ref} is listed twice in tier ${name}` });
+    const models = kept(tier.models);
+    if (models.length === 0) issues.push({ path: `tiers.${name}.models`, message: `every model of tier ${name} is left out: at least one must remain` });
+    for (const { value: entry, index } of models) {
+      const path = `tiers.${name}.models[${index}]`;
+      const target = toTarget(entry, providers);
+      if (typeof target === "string") {
+        issues.push({ path, message: target });
+        continue;
+      }
+      if (targets.some((t) => t.ref === target.ref)) {
+        issues.push({ path, message: `${target.ref} is listed twice in tier ${name}` });
+        continue;
+      }
       targets.push(target);
       if (!config.targets.has(target.ref)) config.targets.set(target.ref, target);
       if (!config.modelNames.has(target.model)) config.modelNames.set(target.model, target.ref);
-    });
-    const resolved: ResolvedTier = {
+    }
+    const { tierless } = config;
+    config.tiers[name] = {
       name,
       targets,
-      strategy: tier.strategy ?? "sequential",
-      maxAttempts: tier.maxAttempts ?? config.retry.maxAttempts,
-      timeouts: { ...config.timeouts, ...tier.timeouts },
+      strategy: tier.strategy ?? tierless.strategy,
+      maxAttempts: tier.maxAttempts ?? tierless.maxAttempts,
+      timeouts: { ...tierless.timeouts, ...tier.timeouts },
     };
-    config.tiers[name] = resolved;
   }
 }
 
+/** The providers that are not skipped; at least one must remain. */
+function keptProviders(written: GatewayConfigInput["providers"], issues: ConfigIssue[]): Record<string, Provider> {
+  const providers: Record<string, Provider> = {};
+  for (const [id, provider] of Object.entries(written)) if (!isSkipped(provider)) providers[id] = provider;
+  if (Object.keys(providers).length === 0) issues.push({ path: "providers", message: "every provider is left out: at least one must remain" });
+  return providers;
+}
+
+/** Resolves a schema-valid input; `config` is set only when there is no issue. */
 export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedConfig; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
-  for (const [id, provider] of Object.entries(input.providers)) {
+  const providers = keptProviders(input.providers, issues);
+  for (const [id, provider] of Object.entries(providers)) {
     if (typeof provider.buildRequest !== "function") issues.push({ path: `providers.${id}`, message: `provider ${provider.name} has no buildRequest()` });
     unsetEnvRefs(provider.options, `providers.${id}.options`, issues);
   }
   const timeouts = { ...DEFAULTS.timeouts, ...input.timeouts };
   const retry = {
-    rules: checkHooks(input.retry?.rules, "retry.rules", "judge", issues) as ResolvedConfig["retry"]["rules"],
+    rules: checkHooks(input.retry?.rules, "retry.rules", "judge", issues),
     maxAttempts: input.retry?.maxAttempts ?? DEFAULTS.retry.maxAttempts,
     perTarget: input.retry?.perTarget ?? DEFAULTS.retry.perTarget,
     backoff: { ...DEFAULTS.retry.backoff, ...input.retry?.backoff },
   };
-  const partial = { tiers: {} as Record<string, ResolvedTier>, targets: new Map<string, Target>(), modelNames: new Map<string, string>(), timeouts, retry };
-  resolveTiers(input, partial, issues);
+  const tierless: TierPolicy = { strategy: DEFAULTS.tier.strategy, maxAttempts: retry.maxAttempts, timeouts };
+  const partial: Building = { tiers: {}, targets: new Map(), modelNames: new Map(), tierless };
+  resolveTiers(input, providers, partial, issues);
 
   for (const [alias, ref] of Object.entries(input.routing?.aliases ?? {})) {
-    const target = toTarget(ref, input.providers);
+    const target = toTarget(ref, providers);
     if (typeof target === "string") issues.push({ path: `routing.aliases.${alias}`, message: target });
     else {
       if (!partial.targets.has(target.ref)) partial.targets.set(target.ref, target);
@@ -120,30 +157,46 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
     }
   }
   const tierNames = Object.keys(partial.tiers);
-  const defaultTier = input.routing?.defaultTier ?? (DEFAULTS.defaultTier in partial.tiers ? DEFAULTS.defaultTier : tierNames[0]);
+  const defaultTier = input.routing?.defaultTier ?? (DEFAULTS.routing.defaultTier in partial.tiers ? DEFAULTS.routing.defaultTier : tierNames[0]);
   if (!(defaultTier in partial.tiers)) issues.push({ path: "routing.defaultTier", message: `tier "${defaultTier}" does not exist (tiers: ${tierNames.join(", ")})` });
 
-  const classifiers = checkHooks(input.classifiers, "classifiers", "classify", issues) as ResolvedConfig["classifiers"];
-  const adapters = checkHooks(input.adapters, "adapters", "adapt", issues) as ResolvedConfig["adapters"];
-  const apiKeys = (input.auth?.apiKeys ?? []).map(resolveEnv).filter((k): k is string => typeof k === "string" && k.length > 0);
+  const classifiers = checkHooks(input.classifiers, "classifiers", "classify", issues);
+  const adapters = checkHooks(input.adapters, "adapters", "adapt", issues);
+  const plugins = kept(input.plugins).map((e) => e.value);
+  const apiKeys = kept(input.auth?.apiKeys).map((e) => resolveEnv(e.value)).filter((k): k is string => typeof k === "string" && k.length > 0);
   if (issues.length > 0) return { issues };
   return {
     issues,
     config: {
       server: { ...DEFAULTS.server, ...input.server },
       apiKeys,
-      openAccess: input.auth?.open ?? false,
-      providers: input.providers,
+      openAccess: input.auth?.open ?? DEFAULTS.auth.open,
+      providers,
       ...partial,
-      routing: { defaultTier, unknownModel: input.routing?.unknownModel ?? "classify", sticky: input.routing?.sticky ?? false, toolTurns: input.routing?.toolTurns ?? true },
+      timeouts,
+      retry,
+      routing: {
+        defaultTier,
+        unknownModel: input.routing?.unknownModel ?? DEFAULTS.routing.unknownModel,
+        sticky: input.routing?.sticky ?? DEFAULTS.routing.sticky,
+        toolTurns: input.routing?.toolTurns ?? DEFAULTS.routing.toolTurns,
+      },
       classifiers,
       adapters,
       health: { ...DEFAULTS.health, ...input.health },
       logging: { ...DEFAULTS.logging, ...input.logging },
       limits: { ...DEFAULTS.limits, ...input.limits },
       pricing: input.pricing ?? {},
-      plugins: input.plugins ?? [],
-      hooks: hookLists({ classifiers, adapters, rules: retry.rules, plugins: input.plugins ?? [] }),
+      plugins,
+      hooks: hookLists({ classifiers, adapters, rules: retry.rules, plugins }),
     },
   };
+}
+
+/**
+ * The policy a request runs with: its tier's, or the config's `tierless` one when it has none (a pinned
+ * model that no tier lists, tier "none").
+ */
+export function tierPolicy(config: Pick<ResolvedConfig, "tiers" | "tierless">, tier: string | undefined): TierPolicy {
+  return tier !== undefined && Object.hasOwn(config.tiers, tier) ? config.tiers[tier] : config.tierless;
 }

@@ -1,10 +1,20 @@
 /**
  * The shape of `gateway.config.ts` (DESIGN §6, a contract): what users write (`GatewayConfigInput`) and
  * what the gateway runs on after defaults and resolution (`ResolvedConfig`).
+ *
+ * These interfaces are the documented source: their JSDoc is what a user's editor shows on hover. The
+ * validation schema (`schema.ts`) fails to compile unless its static type is exactly
+ * `GatewayConfigInput`; default values live in `defaults.ts`, and a test holds each JSDoc to them.
  */
 import type { EnvRef } from "./env.ts";
 import type { Classifier, ParamAdapter, Plugin, Provider, RetryRule, Target } from "../plugin/types.ts";
 import type { HookLists } from "./hooks.ts";
+
+/**
+ * What a list entry or a provider may be instead of a value, to be left out: `hasKey && openai({...})`,
+ * `isDev && "sim/small"`. Dropped at resolution (Vite's plugin list does the same).
+ */
+export type Skipped = false | null | undefined;
 
 /** Time budgets of one attempt and of the whole request, in milliseconds. */
 export interface Timeouts {
@@ -38,8 +48,8 @@ export interface ModelEntry {
 export type StrategyName = "sequential" | "random" | "adaptive";
 
 export interface TierInput {
-  /** Candidate models in priority order. */
-  models: (string | ModelEntry)[];
+  /** Candidate models in priority order; `false`, `null` and `undefined` entries are left out, but one must remain. */
+  models: (string | ModelEntry | Skipped)[];
   /** How candidates are ordered per request (default "sequential"). */
   strategy?: StrategyName;
   /** Attempts in total for requests of this tier (default: `retry.maxAttempts`). */
@@ -61,8 +71,8 @@ export interface GatewayConfigInput {
   /** Where to listen. Default port 6688, host "0.0.0.0"; `GATEWAY_PORT` / `GATEWAY_HOST` override. */
   server?: { port?: number; host?: string };
   auth?: {
-    /** Gateway API keys accepted on /v1 besides stored ones. Empty strings are ignored. Default []. */
-    apiKeys?: (string | EnvRef)[];
+    /** Gateway API keys accepted on /v1 besides stored ones. Empty strings and skipped entries are ignored. Default []. */
+    apiKeys?: (string | EnvRef | Skipped)[];
     /**
      * Serve /v1 without a key on purpose (a presented key is still checked: a revoked one gets 401).
      * Default false: /v1 is then open only while the config declares no key and no key was ever
@@ -70,8 +80,11 @@ export interface GatewayConfigInput {
      */
     open?: boolean;
   };
-  /** Upstream providers by id, from factories such as `openai({...})`. Required. */
-  providers: Record<string, Provider>;
+  /**
+   * Upstream providers by id, from factories such as `openai({...})`. A skipped value
+   * (`hasKey && openai({...})` without the key) leaves that provider out. Required: at least one remains.
+   */
+  providers: Record<string, Provider | Skipped>;
   /** Tiers by name, conventionally `t1` (cheap), `t2` (capable), `t3` (frontier); any names work. At least one. */
   tiers: Record<string, TierInput>;
   routing?: {
@@ -89,19 +102,19 @@ export interface GatewayConfigInput {
     /** An auto request whose last message is a tool result goes to the tier that made the call. Default true. */
     toolTurns?: boolean;
   };
-  /** Run in order for `model: "auto"`; the first answer wins. Default []. */
-  classifiers?: Classifier[];
+  /** Run in order for `model: "auto"`; the first answer wins. Skipped entries are left out. Default []. */
+  classifiers?: (Classifier | Skipped)[];
   retry?: {
-    /** Judged in order before the default semantics (DESIGN §5). Default []. */
-    rules?: RetryRule[];
+    /** Judged in order before the default semantics (DESIGN §5). Skipped entries are left out. Default []. */
+    rules?: (RetryRule | Skipped)[];
     /** Attempts per request across all targets (default 6). */
     maxAttempts?: number;
     /** Attempts on one target before moving on (default 2: one retry). */
     perTarget?: number;
     backoff?: BackoffOptions;
   };
-  /** Parameter adapters, applied in order before every attempt. Default []. */
-  adapters?: ParamAdapter[];
+  /** Parameter adapters, applied in order before every attempt. Skipped entries are left out. Default []. */
+  adapters?: (ParamAdapter | Skipped)[];
   /** Default time budgets; tiers may override. */
   timeouts?: Partial<Timeouts>;
   health?: {
@@ -183,47 +196,77 @@ export interface GatewayConfigInput {
    * the request log and stats. Models without a price have no cost. Default {}.
    */
   pricing?: Record<string, { input: number; output: number }>;
-  /** Other plugins: guards and observers. Default []. */
-  plugins?: Plugin[];
+  /** Other plugins: guards and observers. Skipped entries are left out. Default []. */
+  plugins?: (Plugin | Skipped)[];
 }
 
-/** A tier after resolution: its targets resolved against the providers. */
-export interface ResolvedTier {
-  name: string;
-  targets: Target[];
-  strategy: StrategyName;
-  maxAttempts: number;
-  timeouts: Timeouts;
+/**
+ * What governs a request's attempts once its tier is chosen: the tier's own settings, each one that the
+ * tier leaves out taken from the top level. Resolved once per config, so no consumer merges them.
+ */
+export interface TierPolicy {
+  /** The tier's `strategy`, default "sequential". */
+  readonly strategy: StrategyName;
+  /** The tier's `maxAttempts`, default `retry.maxAttempts`. */
+  readonly maxAttempts: number;
+  /** The top-level `timeouts` (with their defaults), overridden by the tier's. */
+  readonly timeouts: Readonly<Timeouts>;
 }
 
-/** The config the gateway runs on: every default applied, every reference checked. */
+/** A tier after resolution: its targets resolved against the providers, its policy complete. */
+export interface ResolvedTier extends TierPolicy {
+  readonly name: string;
+  /** In priority order. (A mutable array type until `pipeline/route.ts` accepts a readonly one.) */
+  readonly targets: Target[];
+}
+
+type Complete<T> = Readonly<Required<NonNullable<T>>>;
+
+/**
+ * The config the gateway runs on: every default applied, every reference checked, skipped entries left
+ * out. Read-only: a config is shared by every request that started on it, and a reload replaces it whole.
+ */
 export interface ResolvedConfig {
-  server: { port: number; host: string };
-  apiKeys: string[];
+  readonly server: Readonly<{ port: number; host: string }>;
+  readonly apiKeys: readonly string[];
   /** `auth.open`: /v1 serves requests without a key (default false). */
-  openAccess: boolean;
-  providers: Record<string, Provider>;
-  tiers: Record<string, ResolvedTier>;
+  readonly openAccess: boolean;
+  readonly providers: Readonly<Record<string, Provider>>;
+  readonly tiers: Readonly<Record<string, ResolvedTier>>;
+  /**
+   * The policy of a request that has no tier (a pinned model no tier lists): the top-level `timeouts`
+   * and `retry.maxAttempts`, strategy "sequential". `tierPolicy(config, name)` picks one or the other.
+   */
+  readonly tierless: TierPolicy;
   /** Every configured target by "provider/model". */
-  targets: Map<string, Target>;
+  readonly targets: ReadonlyMap<string, Target>;
   /** Model names clients may use (aliases, bare model names) → "provider/model". */
-  modelNames: Map<string, string>;
-  routing: { defaultTier: string; unknownModel: "classify" | "reject"; sticky: boolean; toolTurns: boolean };
-  classifiers: Classifier[];
-  retry: { rules: RetryRule[]; maxAttempts: number; perTarget: number; backoff: Required<BackoffOptions> };
-  adapters: ParamAdapter[];
-  timeouts: Timeouts;
-  health: Required<NonNullable<GatewayConfigInput["health"]>>;
-  logging: Required<NonNullable<GatewayConfigInput["logging"]>>;
+  readonly modelNames: ReadonlyMap<string, string>;
+  readonly routing: Readonly<{ defaultTier: string; unknownModel: "classify" | "reject"; sticky: boolean; toolTurns: boolean }>;
+  readonly classifiers: readonly Classifier[];
+  readonly retry: Readonly<{ rules: readonly RetryRule[]; maxAttempts: number; perTarget: number; backoff: Complete<BackoffOptions> }>;
+  readonly adapters: readonly ParamAdapter[];
+  readonly timeouts: Readonly<Timeouts>;
+  readonly health: Complete<GatewayConfigInput["health"]>;
+  readonly logging: Complete<GatewayConfigInput["logging"]>;
   /** `maxInFlight` stays undefined unless the config sets it: the server derives it from the open-file limit. */
-  limits: Required<Omit<NonNullable<GatewayConfigInput["limits"]>, "maxInFlight">> & { maxInFlight?: number };
-  pricing: NonNullable<GatewayConfigInput["pricing"]>;
-  plugins: Plugin[];
+  readonly limits: Readonly<Required<Omit<NonNullable<GatewayConfigInput["limits"]>, "maxInFlight">> & { maxInFlight?: number }>;
+  readonly pricing: Readonly<NonNullable<GatewayConfigInput["pricing"]>>;
+  readonly plugins: readonly Plugin[];
   /** Plugins by hook, in calling order (computed once per config). */
-  hooks: HookLists;
+  readonly hooks: HookLists;
 }
+
+/** What a config function is called with. */
+export interface ConfigContext {
+  /** The process environment. */
+  env: Record<string, string | undefined>;
+  /** "production" when the gateway loads its config; the config editor validates a candidate with its own mode. */
+  mode: string;
+}
+
+/** A config written as a function of the environment. */
+export type ConfigFunction = (context: ConfigContext) => GatewayConfigInput;
 
 /** What `gateway.config.ts` may export: the config, or a function of the environment returning it. */
-export type ConfigExport =
-  | GatewayConfigInput
-  | ((context: { env: Record<string, string | undefined>; mode: string }) => GatewayConfigInput);
+export type ConfigExport = GatewayConfigInput | ConfigFunction;

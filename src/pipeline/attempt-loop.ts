@@ -15,6 +15,7 @@ import { stoppableUpstream } from "./stopping.ts";
 import type { RequestState } from "./state.ts";
 import type { AttemptInfo, AttemptOutcome, BodyPatch, ChatRequest, Decision, RetryRule, Target } from "../plugin/types.ts";
 import type { ResolvedConfig } from "../config/types.ts";
+import { tierPolicy } from "../config/resolve.ts";
 
 export interface Accepted {
   run: AttemptRun;
@@ -64,8 +65,8 @@ export function attemptInfo(state: RequestState, target: Target, onTarget: numbe
 }
 
 /** Attempts one request may make in all (its tier's limit, else the config's). */
-function attemptLimit(state: RequestState): number {
-  return state.config.tiers[state.tier]?.maxAttempts ?? state.config.retry.maxAttempts;
+export function attemptLimit(state: RequestState): number {
+  return tierPolicy(state.config, state.tier).maxAttempts;
 }
 
 /** True when another candidate could still take the request after `target` (within the attempt limit). */

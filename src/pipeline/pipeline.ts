@@ -16,7 +16,7 @@ import { streamFailureEffect } from "./health-effect.ts";
 import { healthView, usageView } from "./context-views.ts";
 import { runGuards } from "./stages.ts";
 import { turnKey } from "../routing/conversations.ts";
-import { attemptLoop, attemptInfo, attemptOnce, type Accepted } from "./attempt-loop.ts";
+import { attemptLimit, attemptLoop, attemptInfo, attemptOnce, type Accepted } from "./attempt-loop.ts";
 import { relayStream, type RelayEnd } from "./relay.ts";
 import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
 import { toGatewayError } from "../error-response.ts";
@@ -125,7 +125,7 @@ export class Pipeline {
    * text already sent (a trailing assistant message), within the attempt limit and deadline.
    */
   private async continueStream(state: RequestState, index: number, content: string): Promise<HeldStream | undefined> {
-    const limit = state.config.tiers[state.tier]?.maxAttempts ?? state.config.retry.maxAttempts;
+    const limit = attemptLimit(state);
     const body: ChatRequest = { ...state.body, messages: [...state.body.messages, { role: "assistant", content }] };
     for (const target of state.candidates.slice(index + 1)) {
       if (!target.prefill) continue;

@@ -7,6 +7,7 @@
  */
 import { chooseRoute, tierTargets, type Route } from "./route.ts";
 import { orderCandidates, refineTier } from "./stages.ts";
+import { tierPolicy } from "../config/resolve.ts";
 import type { ResolvedConfig, StrategyName, Timeouts } from "../config/types.ts";
 import type { Classifier, Logger, RequestContext, Target, Verdict } from "../plugin/types.ts";
 import type { ScoredTarget } from "../../plugins/strategies/index.ts";
@@ -63,7 +64,8 @@ export async function planRoute(ctx: RequestContext, config: ResolvedConfig, dep
         : { tier: route.tier ?? "none", reason: `model ${route.target.ref} requested by the client` };
   ctx.tier = chosen.tier;
   const tier = config.tiers[chosen.tier];
-  const strategy = tier?.strategy ?? "sequential";
+  const policy = tierPolicy(config, tier?.name);
+  const strategy = policy.strategy;
   const pinned = route.kind === "model" ? route.target : undefined;
   const { candidates, scores } = await orderCandidates(tierTargets(route, tier?.name, config), { pinned, strategy, ctx, config, log: deps.log });
   return {
@@ -75,8 +77,8 @@ export async function planRoute(ctx: RequestContext, config: ResolvedConfig, dep
     candidates,
     scores,
     strategy,
-    timeouts: tier?.timeouts ?? config.timeouts,
-    maxAttempts: tier?.maxAttempts ?? config.retry.maxAttempts,
+    timeouts: policy.timeouts,
+    maxAttempts: policy.maxAttempts,
   };
 }
 

@@ -5,7 +5,7 @@
 import { firstAnswerAsync, waterfall } from "../plugin/runner.ts";
 import { adaptiveScores, orderingPlugins, type ScoredTarget } from "../../plugins/strategies/index.ts";
 import { rejectionError } from "../plugin/rejection.ts";
-import type { ResolvedConfig } from "../config/types.ts";
+import type { ResolvedConfig, TierPolicy } from "../config/types.ts";
 import type { Logger, RequestContext, Target } from "../plugin/types.ts";
 import { conversationKey, toolTurnOrigin, type TierMemory } from "../routing/conversations.ts";
 
@@ -49,7 +49,7 @@ export function refineTier(chosen: { tier: string; reason: string }, ctx: Reques
  */
 export async function orderCandidates(
   targets: Target[],
-  options: { pinned?: Target; strategy: ResolvedConfig["tiers"][string]["strategy"]; ctx: RequestContext; config: ResolvedConfig; log: Logger },
+  options: { pinned?: Target; strategy: TierPolicy["strategy"]; ctx: RequestContext; config: ResolvedConfig; log: Logger },
 ): Promise<{ candidates: Target[]; scores?: ScoredTarget[] }> {
   const { pinned, ctx } = options;
   const rest = pinned ? targets.filter((t) => t.ref !== pinned.ref) : targets;

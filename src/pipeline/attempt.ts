@@ -9,6 +9,7 @@ import { SseLimitError } from "./sse.ts";
 import { completionFacts, errorIn } from "./chunks.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { readBounded } from "./read-body.ts";
+import { DEFAULTS } from "../config/defaults.ts";
 import type { Timeouts } from "../config/types.ts";
 import type { AttemptOutcome, ChatRequest, Clock, ErrorClass, Provider, Target, UpstreamRequest, Usage } from "../plugin/types.ts";
 
@@ -38,7 +39,6 @@ export interface AttemptSetup {
   maxBodyBytes?: number;
 }
 
-const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** An accepted stream, positioned after the events read before the decision. */
 export interface HeldStream {
@@ -199,7 +199,7 @@ interface Helpers {
 
 /** A whole JSON body: a non-stream request, or an upstream that answered a stream request with JSON. */
 async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): Promise<AttemptRun> {
-  const limit = setup.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limit = setup.maxBodyBytes ?? DEFAULTS.limits.maxUpstreamBodyBytes;
   const read = await readBounded(response, limit);
   if (!read.ok) {
     const errorText = `${setup.target.ref}: response body passed limits.maxUpstreamBodyBytes (${limit} bytes, decompressed): read cancelled`;

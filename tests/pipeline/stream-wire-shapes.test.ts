@@ -143,6 +143,31 @@ for (const p of PROTOCOLS) {
   });
 }
 
+for (const p of PROTOCOLS) {
+  describe(`${p}: faults on streams read in halves`, () => {
+    for (const fault of Object.keys(TRUNCATIONS)) {
+      test(`${fault} after the first content: the in-band ${TRUNCATION_CODES[fault]} error, no [DONE]`, async () => {
+        const got = read((await stream(`${p}_${fault}`)).text);
+        expect(got.content).toBe(contentChunks(TOKENS).slice(0, 2).join(""));
+        expect(got.done).toBe(false);
+        expect(got.error?.code).toBe(TRUNCATION_CODES[fault]);
+      });
+    }
+
+    test("an error as the first event: retried once like a 503, then the fallback answers, invisibly", async () => {
+      const { headers, text } = await stream(`${p}_firsterror`);
+      expect(read(text)).toEqual({ content: mockReply(TOKENS), done: true, error: undefined });
+      expect(headers.get("x-gateway-attempts")).toBe("3");
+    });
+
+    test("keep-alives before the first token do not count as one: the first-token budget fails over", async () => {
+      const { headers, text } = await stream(`${p}_slowpings`);
+      expect(read(text)).toEqual({ content: mockReply(TOKENS), done: true, error: undefined });
+      expect(headers.get("x-gateway-model")).toBe(`oai/fb-slowp-${p}?tokens=${TOKENS}`);
+    });
+  });
+}
+
 describe("an event stream line longer than limits.maxSseLineBytes", () => {
   test("before the first content: the attempt fails as an upstream fault and the fallback answers, invisibly", async () => {
     const { headers, text } = await stream("longBefore");

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
 import { complexityClassifier } from "../../../plugins/index.ts";
-import { loadRoutingSet, offlineContext } from "../../../scripts/lib/routing-eval.ts";
 import type { ChatMessage } from "../../../src/index.ts";
 import { classifyWith } from "../../helpers/run-hooks.ts";
 

@@ -4,7 +4,6 @@
  * of the mock upstream's /v1/messages route, with the official openai client.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { anthropic } from "../../../plugins/index.ts";
 import { env, type ChatRequest } from "../../../src/index.ts";
 import { mockReply, startMockUpstream, type MockUpstream } from "../../../bench/mock-upstream.ts";

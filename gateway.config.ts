@@ -4,10 +4,19 @@
  * locally, so you can send requests, watch failover and try the admin UI at once.
  * Edit this file while the gateway runs: it reloads within a second.
  */
-import { defineConfig, env } from "./src/index.ts";
+
 import {
-  complexityClassifier, defaultKeywordRules, errorKeywordRetry, keywordClassifier, modelParams, openai, selfHealingParams, simulated, statusCodeRetry,
+  complexityClassifier,
+  defaultKeywordRules,
+  errorKeywordRetry,
+  keywordClassifier,
+  modelParams,
+  openai,
+  selfHealingParams,
+  simulated,
+  statusCodeRetry,
 } from "./plugins/index.ts";
+import { defineConfig, env } from "./src/index.ts";
 
 const hasOpenAI = Boolean(process.env.OPENAI_API_KEY);
 const hasDeepSeek = Boolean(process.env.DEEPSEEK_API_KEY);
@@ -28,7 +37,10 @@ export default defineConfig({
 
   tiers: {
     // cheap and fast: chat, short answers (adaptive: healthy, fast models first, load spread)
-    t1: { models: [hasDeepSeek && "deepseek/deepseek-chat", hasOpenAI && "openai/gpt-4o-mini", "flaky/small", "sim/small"], strategy: "adaptive" },
+    t1: {
+      models: [hasDeepSeek && "deepseek/deepseek-chat", hasOpenAI && "openai/gpt-4o-mini", "flaky/small", "sim/small"],
+      strategy: "adaptive",
+    },
     // capable: code, writing, tool use
     t2: { models: [hasOpenAI && "openai/gpt-4.1", "flaky/medium", "sim/medium"] },
     // frontier: deep reasoning, long agentic work

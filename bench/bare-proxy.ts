@@ -60,7 +60,10 @@ export function startBareProxy(options: BareProxyOptions): BareProxy {
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return Response.json({ error: { message: `upstream unreachable: ${message}`, type: "proxy_error", code: null, param: null } }, { status: 502 });
+      return Response.json(
+        { error: { message: `upstream unreachable: ${message}`, type: "proxy_error", code: null, param: null } },
+        { status: 502 },
+      );
     }
     const headers = new Headers(upstream.headers);
     for (const name of DROPPED) headers.delete(name);

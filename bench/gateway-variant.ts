@@ -15,12 +15,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LiveConfig } from "../src/config/live.ts";
+import { GatewayError } from "../src/errors.ts";
 import { Gateway } from "../src/gateway.ts";
+import { readBody } from "../src/http/read-body.ts";
 import { createLogger } from "../src/logger.ts";
 import { startGateway } from "../src/main.ts";
 import { openStore } from "../src/store/db.ts";
-import { GatewayError } from "../src/errors.ts";
-import { readBody } from "../src/http/read-body.ts";
 import { ROOT } from "./lib/proc.ts";
 
 const CONFIG = join(ROOT, "bench/gateway.bench.config.ts");
@@ -66,8 +66,12 @@ async function startLean(): Promise<{ stop(): Promise<void> }> {
   };
 }
 
-const running = leanHttp ? await startLean() : await startGateway({ configPath: CONFIG, projectRoot: ROOT, port, host: "127.0.0.1", dataDir, log });
-console.log(`gateway variant (${noLog ? "no log" : "log"}, ${leanHttp ? `lean http, ${srcReadBody ? "src readBody" : "request.text()"}` : "elysia"}) on port ${port}`);
+const running = leanHttp
+  ? await startLean()
+  : await startGateway({ configPath: CONFIG, projectRoot: ROOT, port, host: "127.0.0.1", dataDir, log });
+console.log(
+  `gateway variant (${noLog ? "no log" : "log"}, ${leanHttp ? `lean http, ${srcReadBody ? "src readBody" : "request.text()"}` : "elysia"}) on port ${port}`,
+);
 const stop = async () => {
   await running.stop(); // writes the queued log rows, as the real gateway does on SIGTERM
   process.exit(0);

@@ -7,8 +7,17 @@
  * Tiers t1-t3 are the everyday ones. The tiers below them only give the scenarios traffic shapes (the
  * mock reads a stream's length and pace, or a fault, from the model name) and the soak its faults.
  */
+
+import {
+  complexityClassifier,
+  defaultKeywordRules,
+  errorKeywordRetry,
+  keywordClassifier,
+  modelParams,
+  openai,
+  statusCodeRetry,
+} from "../plugins/index.ts";
 import { defineConfig, env } from "../src/index.ts";
-import { complexityClassifier, defaultKeywordRules, errorKeywordRetry, keywordClassifier, modelParams, openai, statusCodeRetry } from "../plugins/index.ts";
 import { BENCH_API_KEY, SHAPES } from "./lib/models.ts";
 
 export default defineConfig({
@@ -34,9 +43,14 @@ export default defineConfig({
     soak429all: { models: ["a/r429all?fault=status&status=429&retryAfterMs=20"] },
     soakreset: { models: ["a/reset?fault=reset", "b/okreset"] },
     soakkeyword: { models: ["a/kw?fault=keywordText&message=server%20overloaded", "b/okkw"] },
-    soakcut: { models: ["a/cut?fault=cut&afterChunks=3&tokens=12&chunkDelayMs=2", { model: "b/cont?tokens=12", prefill: true }] },
+    soakcut: {
+      models: ["a/cut?fault=cut&afterChunks=3&tokens=12&chunkDelayMs=2", { model: "b/cont?tokens=12", prefill: true }],
+    },
     soakcutall: { models: ["a/cutall?fault=cut&afterChunks=3&tokens=12&chunkDelayMs=2"] },
-    soaktimeout: { models: ["a/slowft?fault=slowFirstToken&delayMs=2000"], timeouts: { connectMs: 300, firstTokenMs: 300 } },
+    soaktimeout: {
+      models: ["a/slowft?fault=slowFirstToken&delayMs=2000"],
+      timeouts: { connectMs: 300, firstTokenMs: 300 },
+    },
     soakhang: { models: ["a/hang?fault=hang"], timeouts: { connectMs: 300, firstTokenMs: 300 } },
   },
   routing: { defaultTier: "t1" },

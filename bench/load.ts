@@ -12,8 +12,9 @@
  * Bun's fetch runs at most BUN_CONFIG_MAX_HTTP_REQUESTS requests at once (default 256, read at process
  * start): the runner sets it for this process; `fetchCap` in the result says what it was.
  */
-import { summarize, type Summary } from "./lib/stats.ts";
+
 import { readSse } from "./lib/sse-reader.ts";
+import { type Summary, summarize } from "./lib/stats.ts";
 
 export interface RequestKind {
   name: string;
@@ -98,7 +99,18 @@ interface Recorder {
 }
 
 function newRecorder(): Recorder {
-  return { latency: [], ttfb: [], firstToken: [], gaps: [], header: [], contentEvents: 0, batched: 0, outcomes: new Map(), kinds: new Map(), errors: new Set() };
+  return {
+    latency: [],
+    ttfb: [],
+    firstToken: [],
+    gaps: [],
+    header: [],
+    contentEvents: 0,
+    batched: 0,
+    outcomes: new Map(),
+    kinds: new Map(),
+    errors: new Set(),
+  };
 }
 
 function bump(map: Map<string, number>, key: string): void {
@@ -132,7 +144,12 @@ function schedule(kinds: RequestKind[]): RequestKind[] {
 }
 
 /** Sends one request and records it (unless `rec` is undefined: warm-up). */
-async function one(spec: LoadSpec, kind: RequestKind, runSignal: AbortSignal, rec: Recorder | undefined): Promise<void> {
+async function one(
+  spec: LoadSpec,
+  kind: RequestKind,
+  runSignal: AbortSignal,
+  rec: Recorder | undefined,
+): Promise<void> {
   const signal = spec.timeoutMs ? AbortSignal.any([runSignal, AbortSignal.timeout(spec.timeoutMs)]) : runSignal;
   const t0 = performance.now();
   let outcome: string;
@@ -167,7 +184,8 @@ async function one(spec: LoadSpec, kind: RequestKind, runSignal: AbortSignal, re
   } catch (error) {
     const timedOut = signal.aborted && !runSignal.aborted;
     outcome = timedOut ? "timeout" : runSignal.aborted ? "cut_short" : "network";
-    if (rec && outcome === "network" && rec.errors.size < MAX_ERRORS) rec.errors.add(error instanceof Error ? error.message : String(error));
+    if (rec && outcome === "network" && rec.errors.size < MAX_ERRORS)
+      rec.errors.add(error instanceof Error ? error.message : String(error));
   }
   if (!rec) return;
   const latency = performance.now() - t0;
@@ -181,7 +199,14 @@ async function one(spec: LoadSpec, kind: RequestKind, runSignal: AbortSignal, re
 }
 
 /** Runs `connections` workers over a shared schedule until `total` requests or `until` (ms). */
-async function phase(spec: LoadSpec, order: RequestKind[], total: number, until: number, signal: AbortSignal, rec: Recorder | undefined): Promise<number> {
+async function phase(
+  spec: LoadSpec,
+  order: RequestKind[],
+  total: number,
+  until: number,
+  signal: AbortSignal,
+  rec: Recorder | undefined,
+): Promise<number> {
   let started = 0;
   const worker = async () => {
     while (started < total && performance.now() < until && !signal.aborted) {
@@ -194,17 +219,20 @@ async function phase(spec: LoadSpec, order: RequestKind[], total: number, until:
   return started;
 }
 
-const toObject = (map: Map<string, number>): Record<string, number> => Object.fromEntries([...map].sort((a, b) => b[1] - a[1]));
+const toObject = (map: Map<string, number>): Record<string, number> =>
+  Object.fromEntries([...map].sort((a, b) => b[1] - a[1]));
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  if (spec.durationMs === undefined && spec.requests === undefined) throw new Error("LoadSpec needs durationMs or requests");
+  if (spec.durationMs === undefined && spec.requests === undefined)
+    throw new Error("LoadSpec needs durationMs or requests");
   const order = schedule(spec.kinds);
   const controller = new AbortController();
   // Hard bound on the whole run: the timed phase plus one request's time limit (or a minute).
   const hardMs = (spec.durationMs ?? 300_000) + (spec.timeoutMs ?? 60_000) + 5_000;
   const hard = setTimeout(() => controller.abort(), hardMs);
 
-  if (spec.warmupRequests) await phase(spec, order, spec.warmupRequests, performance.now() + 30_000, controller.signal, undefined);
+  if (spec.warmupRequests)
+    await phase(spec, order, spec.warmupRequests, performance.now() + 30_000, controller.signal, undefined);
 
   const rec = newRecorder();
   const cpu0 = process.cpuUsage();
@@ -227,7 +255,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     contentEvents: rec.contentEvents,
     batched: rec.batched,
     outcomes: toObject(rec.outcomes),
-    byKind: Object.fromEntries([...rec.kinds].map(([name, k]) => [name, { requests: k.latency.length, outcomes: toObject(k.outcomes), latency: summarize(k.latency) }])),
+    byKind: Object.fromEntries(
+      [...rec.kinds].map(([name, k]) => [
+        name,
+        { requests: k.latency.length, outcomes: toObject(k.outcomes), latency: summarize(k.latency) },
+      ]),
+    ),
     header: spec.recordHeader ? summarize(rec.header) : undefined,
     errors: [...rec.errors],
     cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100),

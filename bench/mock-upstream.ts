@@ -19,14 +19,23 @@
  *
  * Run as a script: `bun bench/mock-upstream.ts` (listens on $PORT or 8900).
  */
-import { type Behaviour, type Fault, isFault, num, parseBehaviour } from "./mock-upstream/params.ts";
-import { type StreamLifecycle, event, planStream, sleep, sseResponse, untilAborted } from "./mock-upstream/stream.ts";
-import {
-  chunk, completion, contentChunks, continueAfter, errorPayload, errorResponse, statusError, trailingAssistant, usageFor,
-} from "./mock-upstream/wire.ts";
+
 import { anthropicMessages } from "./mock-upstream/anthropic.ts";
+import { bodyFault, isBodyFault, REDIRECT_TARGET, redirectTarget } from "./mock-upstream/body-faults.ts";
+import { type Behaviour, type Fault, isFault, num, parseBehaviour } from "./mock-upstream/params.ts";
 import { responsesApi } from "./mock-upstream/responses.ts";
-import { REDIRECT_TARGET, bodyFault, isBodyFault, redirectTarget } from "./mock-upstream/body-faults.ts";
+import { event, planStream, type StreamLifecycle, sleep, sseResponse, untilAborted } from "./mock-upstream/stream.ts";
+import {
+  chunk,
+  completion,
+  contentChunks,
+  continueAfter,
+  errorPayload,
+  errorResponse,
+  statusError,
+  trailingAssistant,
+  usageFor,
+} from "./mock-upstream/wire.ts";
 
 export { mockReply } from "./mock-upstream/wire.ts";
 
@@ -121,7 +130,9 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
     stats.open++;
     let ended = false;
     return {
-      get signal() { return req.signal; }, // lazy: creating req.signal has a cost on the hot path
+      get signal() {
+        return req.signal;
+      }, // lazy: creating req.signal has a cost on the hot path
       onEnd(cancelled) {
         if (ended) return;
         ended = true;
@@ -176,12 +187,21 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
         life.onEnd(true);
         return new Response(null);
       case "errorBody": {
-        const payload = errorPayload(p.get("message") ?? "The server is overloaded, please try again later", "server_error", "overloaded");
+        const payload = errorPayload(
+          p.get("message") ?? "The server is overloaded, please try again later",
+          "server_error",
+          "overloaded",
+        );
         if (body.stream === true && p.get("asEvent") === "1") {
           // `afterChunks=N`: the error event comes mid-answer, after N content deltas.
           const meta = { id: `chatcmpl-mock-${++nextId}`, created: Math.floor(Date.now() / 1000), model: b.name };
-          const before = contentChunks(b.tokens, b.text).slice(0, num(p, "afterChunks", 0)).map((content) => event(chunk(meta, { content }, null)));
-          const steps = [...before, `data: ${JSON.stringify(payload)}\n\n`, "data: [DONE]\n\n"].map((data) => ({ delayMs: before.length > 0 ? b.chunkDelayMs : 0, data }));
+          const before = contentChunks(b.tokens, b.text)
+            .slice(0, num(p, "afterChunks", 0))
+            .map((content) => event(chunk(meta, { content }, null)));
+          const steps = [...before, `data: ${JSON.stringify(payload)}\n\n`, "data: [DONE]\n\n"].map((data) => ({
+            delayMs: before.length > 0 ? b.chunkDelayMs : 0,
+            data,
+          }));
           return sseResponse({ steps, end: "close" }, life, b);
         }
         return done(call, errorResponse(200, payload));
@@ -191,14 +211,25 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
       case "empty":
         return answer(call, []);
       case "contextLength":
-        return done(call, invalidRequest(
-          "This model's maximum context length is 8192 tokens. However, your messages resulted in more tokens. Please reduce the length of the messages.",
-          "context_length_exceeded", "messages"));
+        return done(
+          call,
+          invalidRequest(
+            "This model's maximum context length is 8192 tokens. However, your messages resulted in more tokens. Please reduce the length of the messages.",
+            "context_length_exceeded",
+            "messages",
+          ),
+        );
       case "contentPolicy":
-        return done(call, invalidRequest(
-          "Your request was rejected as a result of our safety system: it violates our content policy", "content_policy_violation"));
+        return done(
+          call,
+          invalidRequest(
+            "Your request was rejected as a result of our safety system: it violates our content policy",
+            "content_policy_violation",
+          ),
+        );
       case "rejectPrefill":
-        if (trailingAssistant(body)) return done(call, invalidRequest("assistant prefill is not supported", null, "messages"));
+        if (trailingAssistant(body))
+          return done(call, invalidRequest("assistant prefill is not supported", null, "messages"));
         return answer(call);
       case "flap": {
         const at = now();
@@ -225,7 +256,8 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
     const model = body.model;
     const count = record(model, body);
     const b = parseBehaviour(model, req.headers.get("x-mock"));
-    if (b.fault !== undefined && !isFault(b.fault)) return invalidRequest(`Unknown mock fault: ${b.fault}`, "mock_unknown_fault", "model");
+    if (b.fault !== undefined && !isFault(b.fault))
+      return invalidRequest(`Unknown mock fault: ${b.fault}`, "mock_unknown_fault", "model");
     const applies = b.failTimes === undefined || count <= b.failTimes;
     const call: Call = { req, body, model, b, fault: applies ? b.fault : undefined, life: track(req) };
 
@@ -249,7 +281,10 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
       reset();
       return Response.json({ ok: true });
     }
-    return errorResponse(404, errorPayload(`Unknown request URL: ${req.method} ${path}`, "invalid_request_error", "unknown_url"));
+    return errorResponse(
+      404,
+      errorPayload(`Unknown request URL: ${req.method} ${path}`, "invalid_request_error", "unknown_url"),
+    );
   }
 
   const server = Bun.serve({

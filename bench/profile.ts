@@ -21,7 +21,7 @@ const seconds = flags.num("seconds", 5);
 const connections = flags.num("connections", 32);
 const stream = flags.has("stream");
 const top = flags.num("top", 40);
-const out = flags.has("out") ? flags.words("out", [])[0] ?? "" : mkdtempSync(join(tmpdir(), "smartroute-prof-"));
+const out = flags.has("out") ? (flags.words("out", [])[0] ?? "") : mkdtempSync(join(tmpdir(), "smartroute-prof-"));
 
 const group = new ProcessGroup();
 try {
@@ -30,8 +30,13 @@ try {
   const target = gatewayTarget(server);
   const shape = stream ? "first" : "plain";
   const load = await runLoadProcess(group, {
-    url: target.url, headers: target.headers, kinds: [{ name: shape, body: chatBody(target.model(shape), stream), stream }],
-    connections, durationMs: seconds * 1000, warmupRequests: 500, timeoutMs: 10_000,
+    url: target.url,
+    headers: target.headers,
+    kinds: [{ name: shape, body: chatBody(target.model(shape), stream), stream }],
+    connections,
+    durationMs: seconds * 1000,
+    warmupRequests: 500,
+    timeoutMs: 10_000,
   });
   console.log(`${load.requests} requests, ${load.rps} req/s under the profiler (${JSON.stringify(load.outcomes)})`);
   await server.child.stop(); // SIGTERM: the gateway exits cleanly and the profile is written

@@ -7,7 +7,7 @@
  * they are stopped when it ends, fails, or the runner is interrupted.
  */
 import { ProcessGroup } from "./lib/proc.ts";
-import { machine, machineLine, printResult, writeLatestMarkdown, writeResult, type Check } from "./lib/report.ts";
+import { type Check, machine, machineLine, printResult, writeLatestMarkdown, writeResult } from "./lib/report.ts";
 import { Flags, type Scenario } from "./lib/scenario.ts";
 import { breakdown } from "./scenarios/breakdown.ts";
 import { memory } from "./scenarios/memory.ts";
@@ -25,7 +25,9 @@ const ORDER = [...SCENARIOS, ...OPT_IN].map((s) => s.name);
 function help(): void {
   console.log("usage: npm run bench -- [scenario ...] [--flag value ...]   (no scenario: all)\n");
   for (const s of [...SCENARIOS, ...OPT_IN]) console.log(`  ${s.name.padEnd(11)} ${s.help}`);
-  console.log("\nResults: bench/results/<scenario>.json and bench/results/latest.md. --strict: exit 1 when a target is missed.");
+  console.log(
+    "\nResults: bench/results/<scenario>.json and bench/results/latest.md. --strict: exit 1 when a target is missed.",
+  );
 }
 
 const { names, flags } = Flags.parse(process.argv.slice(2));
@@ -66,7 +68,9 @@ for (const scenario of selected) {
     missed.push(...result.checks.filter((c) => !c.pass).map((c) => ({ ...c, name: `${scenario.name}: ${c.name}` })));
   } catch (error) {
     crashed++;
-    console.error(`[${scenario.name}] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(
+      `[${scenario.name}] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   } finally {
     await group.stopAll();
     current = undefined;
@@ -76,6 +80,7 @@ for (const scenario of selected) {
 
 const latest = writeLatestMarkdown(ORDER);
 console.log(`\nWrote ${latest}`);
-if (missed.length > 0) console.log(`Targets missed: ${missed.map((c) => `${c.name} (${c.measured}; target ${c.target})`).join("; ")}`);
+if (missed.length > 0)
+  console.log(`Targets missed: ${missed.map((c) => `${c.name} (${c.measured}; target ${c.target})`).join("; ")}`);
 else if (crashed === 0) console.log("All targets met.");
 process.exit(crashed > 0 || (flags.has("strict") && missed.length > 0) ? 1 : 0);

@@ -6,7 +6,7 @@
  *
  * Run as a script: `bun bench/split-proxy.ts <listenPort> <upstreamPort> [gapMs]`.
  */
-import { createServer, connect, type Server, type Socket } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 
 export interface SplitProxy {
   port: number;

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../src/store/db.ts";
-import { Rollups } from "../src/store/rollups.ts";
 import { exportLogs, getLog, listLogs } from "../src/store/queries/logs.ts";
 import { queryStats } from "../src/store/queries/stats.ts";
 import type { RequestRow } from "../src/store/record.ts";
+import { Rollups } from "../src/store/rollups.ts";
 
 const args = process.argv.slice(2);
 const ROWS = Number(args[args.indexOf("--rows") + 1]) || 1_000_000;
@@ -21,7 +21,11 @@ const START = NOW - 30 * DAY;
 const dir = mkdtempSync(join(tmpdir(), "smartroute-store-bench-"));
 const store = openStore(dir);
 const tiers = ["t1", "t1", "t1", "t2", "t2", "t3"];
-const models: Record<string, string[]> = { t1: ["deepseek/deepseek-chat", "openai/gpt-4o-mini"], t2: ["openai/gpt-4.1", "claude/sonnet"], t3: ["openai/o3"] };
+const models: Record<string, string[]> = {
+  t1: ["deepseek/deepseek-chat", "openai/gpt-4o-mini"],
+  t2: ["openai/gpt-4.1", "claude/sonnet"],
+  t3: ["openai/o3"],
+};
 const words = ["refactor", "translate", "summarise", "prove", "explain", "debug", "write", "plan", "compare", "list"];
 
 function row(i: number): RequestRow {
@@ -59,16 +63,72 @@ function row(i: number): RequestRow {
 
 function generate(): number {
   const started = performance.now();
-  const columns = ["id", "ts", "api_key_id", "client_ip", "requested_model", "tier", "tier_reason", "model", "status", "error_code", "error_message", "latency_ms", "ttft_ms", "overhead_ms", "attempts", "attempt_trace", "prompt_tokens", "completion_tokens", "token_source", "cost_usd", "stream", "prompt_preview", "request_body", "response_body"];
-  const insert = store.sqlite.prepare(`INSERT INTO requests (${columns.join(",")}) VALUES (${columns.map(() => "?").join(",")})`);
+  const columns = [
+    "id",
+    "ts",
+    "api_key_id",
+    "client_ip",
+    "requested_model",
+    "tier",
+    "tier_reason",
+    "model",
+    "status",
+    "error_code",
+    "error_message",
+    "latency_ms",
+    "ttft_ms",
+    "overhead_ms",
+    "attempts",
+    "attempt_trace",
+    "prompt_tokens",
+    "completion_tokens",
+    "token_source",
+    "cost_usd",
+    "stream",
+    "prompt_preview",
+    "request_body",
+    "response_body",
+  ];
+  const insert = store.sqlite.prepare(
+    `INSERT INTO requests (${columns.join(",")}) VALUES (${columns.map(() => "?").join(",")})`,
+  );
   const rollups = new Rollups(store.sqlite);
   const BATCH = 20_000;
   for (let from = 0; from < ROWS; from += BATCH) {
     const rows: RequestRow[] = [];
     for (let i = from; i < Math.min(ROWS, from + BATCH); i++) rows.push(row(i));
     store.sqlite.transaction(() => {
-      for (const r of rows) insert.run(r.id, r.ts, r.apiKeyId ?? null, r.clientIp ?? null, r.requestedModel, r.tier, r.tierReason ?? null, r.model ?? null, r.status, r.errorCode ?? null, r.errorMessage ?? null, r.latencyMs, r.ttftMs ?? null, r.overheadMs, r.attempts, r.attemptTrace, r.promptTokens ?? null, r.completionTokens ?? null, r.tokenSource ?? null, r.costUsd ?? null, r.stream ? 1 : 0, r.promptPreview ?? null, r.requestBody ?? null, r.responseBody ?? null);
-      rollups.add(rows, rows.map((r) => (r.attempts > 1 ? 1 : 0)));
+      for (const r of rows)
+        insert.run(
+          r.id,
+          r.ts,
+          r.apiKeyId ?? null,
+          r.clientIp ?? null,
+          r.requestedModel,
+          r.tier,
+          r.tierReason ?? null,
+          r.model ?? null,
+          r.status,
+          r.errorCode ?? null,
+          r.errorMessage ?? null,
+          r.latencyMs,
+          r.ttftMs ?? null,
+          r.overheadMs,
+          r.attempts,
+          r.attemptTrace,
+          r.promptTokens ?? null,
+          r.completionTokens ?? null,
+          r.tokenSource ?? null,
+          r.costUsd ?? null,
+          r.stream ? 1 : 0,
+          r.promptPreview ?? null,
+          r.requestBody ?? null,
+          r.responseBody ?? null,
+        );
+      rollups.add(
+        rows,
+        rows.map((r) => (r.attempts > 1 ? 1 : 0)),
+      );
     })();
   }
   return performance.now() - started;
@@ -83,20 +143,36 @@ function time(name: string, fn: () => unknown, runs = 5): { name: string; median
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  const summary = Array.isArray(result) ? `${result.length} items` : typeof result === "object" && result && "items" in result ? `${(result as { items: unknown[] }).items.length} items` : String(result ?? "").slice(0, 40);
+  const summary = Array.isArray(result)
+    ? `${result.length} items`
+    : typeof result === "object" && result && "items" in result
+      ? `${(result as { items: unknown[] }).items.length} items`
+      : String(result ?? "").slice(0, 40);
   return { name, medianMs: times[Math.floor(runs / 2)], result: summary };
 }
 
 console.log(`generating ${ROWS.toLocaleString()} rows over 30 days...`);
 const genMs = generate();
-const sizeMb = statSync(store.path).size / 1_048_576 + (() => { try { return statSync(`${store.path}-wal`).size / 1_048_576; } catch { return 0; } })();
-console.log(`generated in ${(genMs / 1000).toFixed(1)} s (${Math.round(ROWS / (genMs / 1000)).toLocaleString()} rows/s), database ${sizeMb.toFixed(0)} MB\n`);
+const sizeMb =
+  statSync(store.path).size / 1_048_576 +
+  (() => {
+    try {
+      return statSync(`${store.path}-wal`).size / 1_048_576;
+    } catch {
+      return 0;
+    }
+  })();
+console.log(
+  `generated in ${(genMs / 1000).toFixed(1)} s (${Math.round(ROWS / (genMs / 1000)).toLocaleString()} rows/s), database ${sizeMb.toFixed(0)} MB\n`,
+);
 
 const deep = listLogs(store, {}, { limit: 1 }).items[0].seq - Math.floor(ROWS / 2);
 const results = [
   time("logs: newest page (50)", () => listLogs(store, {})),
   time("logs: page at depth 500k (keyset)", () => listLogs(store, {}, { cursor: deep })),
-  time("logs: errors of tier t2, last 7 days", () => listLogs(store, { status: "error", tier: "t2", from: NOW - 7 * DAY })),
+  time("logs: errors of tier t2, last 7 days", () =>
+    listLogs(store, { status: "error", tier: "t2", from: NOW - 7 * DAY }),
+  ),
   time("logs: one model, one key", () => listLogs(store, { model: "openai/o3", apiKeyId: "key_3" })),
   time("logs: text search (common word)", () => listLogs(store, { q: "translate" })),
   time("logs: text search (rare, last 24 h)", () => listLogs(store, { q: "needle-term", from: NOW - DAY })),
@@ -110,11 +186,18 @@ const results = [
 const exportStart = performance.now();
 const exported = (await new Response(exportLogs(store, { from: NOW - 3 * DAY }, "csv")).text()).split("\n").length - 2;
 const exportMs = performance.now() - exportStart;
-results.push({ name: "export CSV, last 3 days", medianMs: exportMs, result: `${exported} rows (${Math.round(exported / (exportMs / 1000)).toLocaleString()} rows/s)` });
+results.push({
+  name: "export CSV, last 3 days",
+  medianMs: exportMs,
+  result: `${exported} rows (${Math.round(exported / (exportMs / 1000)).toLocaleString()} rows/s)`,
+});
 
 console.log("| query | median ms | result |\n|---|---:|---|");
 for (const r of results) console.log(`| ${r.name} | ${r.medianMs.toFixed(2)} | ${r.result} |`);
-await Bun.write(new URL("./results/store-queries.json", import.meta.url), JSON.stringify({ rows: ROWS, generateMs: genMs, sizeMb, results }, null, 2));
+await Bun.write(
+  new URL("./results/store-queries.json", import.meta.url),
+  JSON.stringify({ rows: ROWS, generateMs: genMs, sizeMb, results }, null, 2),
+);
 store.close();
 if (!args.includes("--keep")) rmSync(dir, { recursive: true, force: true });
 else console.log(`kept ${dir}`);

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { complexityClassifier, defaultKeywordRules, keywordClassifier } from "../plugins/index.ts";
 import type { Classifier } from "../src/index.ts";
-import { evaluate, loadRoutingSet, offlineContext, TIERS, type LabelledItem, type Report } from "./lib/routing-eval.ts";
+import { evaluate, type LabelledItem, loadRoutingSet, offlineContext, type Report, TIERS } from "./lib/routing-eval.ts";
 
 const DATA = new URL("../../shared/data/routing-dev.jsonl", import.meta.url);
 const RESULTS = new URL("./results/classifier-accuracy.json", import.meta.url);
@@ -21,8 +21,12 @@ function table(name: string, r: Report): string {
   const lines = [
     `== ${name}`,
     `overall   ${r.overall.percent.toFixed(1)}%  (${r.overall.correct}/${r.overall.total})` +
-      (r.answered < r.overall.total ? `   answered ${r.answered}/${r.overall.total} (the rest got the default tier t1)` : ""),
-    `language  ${Object.entries(r.byLanguage).map(([k, a]) => `${k} ${a.percent.toFixed(1)}% (${a.correct}/${a.total})`).join("   ")}`,
+      (r.answered < r.overall.total
+        ? `   answered ${r.answered}/${r.overall.total} (the rest got the default tier t1)`
+        : ""),
+    `language  ${Object.entries(r.byLanguage)
+      .map(([k, a]) => `${k} ${a.percent.toFixed(1)}% (${a.correct}/${a.total})`)
+      .join("   ")}`,
     `tier      ${TIERS.map((t) => `${t} ${r.byTier[t].percent.toFixed(1)}% (${r.byTier[t].correct}/${r.byTier[t].total})`).join("   ")}`,
     `confusion (rows: label, columns: routed to)`,
     `          ${TIERS.map((t) => t.padStart(4)).join("")}`,
@@ -65,25 +69,40 @@ async function main() {
   for (const [name, chain] of Object.entries(runs)) {
     const report = await evaluate(chain, items);
     results[name] = report;
-    const label = name === "combined" ? "keyword (defaultKeywordRules) then complexity" : name === "keyword" ? "keyword (defaultKeywordRules)" : "complexity";
+    const label =
+      name === "combined"
+        ? "keyword (defaultKeywordRules) then complexity"
+        : name === "keyword"
+          ? "keyword (defaultKeywordRules)"
+          : "complexity";
     console.log(table(label, report));
     if (name === "keyword") {
       const wrongAnswered = report.mistakes.filter((m) => m.reason !== "default tier").length;
-      const precision = report.answered ? Math.round((1000 * (report.answered - wrongAnswered)) / report.answered) / 10 : 0;
+      const precision = report.answered
+        ? Math.round((1000 * (report.answered - wrongAnswered)) / report.answered) / 10
+        : 0;
       results[name].precisionWhenAnswered = precision;
       console.log(`precision when it answers: ${precision}% (${report.answered - wrongAnswered}/${report.answered})`);
     }
-    if (process.argv.includes("--mistakes")) for (const m of report.mistakes) console.log(`  ${m.id} ${m.lang} ${m.label} → ${m.predicted}: ${m.reason}`);
+    if (process.argv.includes("--mistakes"))
+      for (const m of report.mistakes) console.log(`  ${m.id} ${m.lang} ${m.label} → ${m.predicted}: ${m.reason}`);
     console.log("");
   }
   const timing = await latency(complexity, items);
-  console.log(`complexity latency: ${timing.meanUs} µs per classification on average, ${timing.longestUs} µs on the largest item (${timing.longestItem})`);
+  console.log(
+    `complexity latency: ${timing.meanUs} µs per classification on average, ${timing.longestUs} µs on the largest item (${timing.longestItem})`,
+  );
 
   mkdirSync(new URL("./", RESULTS), { recursive: true });
   const out = {
     dataset: "../shared/data/routing-dev.jsonl",
     items: items.length,
-    runs: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { ...r, mistakes: r.mistakes.map((m) => ({ id: m.id, label: m.label, predicted: m.predicted })) }])),
+    runs: Object.fromEntries(
+      Object.entries(results).map(([k, r]) => [
+        k,
+        { ...r, mistakes: r.mistakes.map((m) => ({ id: m.id, label: m.label, predicted: m.predicted })) },
+      ]),
+    ),
     complexityLatency: timing,
   };
   writeFileSync(RESULTS, JSON.stringify(out, null, 2) + "\n");

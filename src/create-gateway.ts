@@ -6,15 +6,15 @@
  */
 import { LiveConfig } from "./config/live.ts";
 import { formatIssues, resolveConfigValue } from "./config/load.ts";
+import type { ConfigExport, ResolvedConfig } from "./config/types.ts";
 import { Gateway } from "./gateway.ts";
 import { createApp } from "./http/app.ts";
-import { guardRequests } from "./http/request-guard.ts";
 import { derivedMaxInFlight } from "./http/open-files.ts";
+import { guardRequests } from "./http/request-guard.ts";
 import { createLogger } from "./logger.ts";
-import { openStore } from "./store/db.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
-import type { ConfigExport, ResolvedConfig } from "./config/types.ts";
 import type { Clock, Logger } from "./plugin/types.ts";
+import { openStore } from "./store/db.ts";
 
 /** How to build an in-memory gateway (`createGateway`). */
 export interface CreateGatewayOptions {
@@ -63,7 +63,11 @@ export function createGateway(options: CreateGatewayOptions): InMemoryGateway {
   const gateway = new Gateway({ live, log, store, deps });
   const app = createApp(gateway);
   const clock = gateway.pipeline.deps.clock;
-  const guarded = guardRequests((request) => app.handle(request), { limits: () => live.get().limits, defaultMaxInFlight: derivedMaxInFlight(), setTimer: (ms, fn) => clock.setTimer(ms, fn) });
+  const guarded = guardRequests((request) => app.handle(request), {
+    limits: () => live.get().limits,
+    defaultMaxInFlight: derivedMaxInFlight(),
+    setTimer: (ms, fn) => clock.setTimer(ms, fn),
+  });
   return {
     handle: (request) => guarded(request, { ip: undefined }),
     config: resolved.config,

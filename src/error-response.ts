@@ -12,7 +12,10 @@ export const INTERNAL_ERROR_MESSAGE = "Internal error; see the gateway log.";
 
 /** A `GatewayError` as its HTTP response: OpenAI's error shape, its status, its headers, then `headers`. */
 export function errorResponse(error: GatewayError, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(error), { status: error.status, headers: { "content-type": "application/json", ...error.headers(), ...headers } });
+  return new Response(JSON.stringify(error), {
+    status: error.status,
+    headers: { "content-type": "application/json", ...error.headers(), ...headers },
+  });
 }
 
 /**
@@ -33,5 +36,7 @@ const encoder = new TextEncoder();
  * `deadline_exceeded`, `upstream_error`).
  */
 export function streamErrorEvent(failure: { code: string; message: string }): Uint8Array {
-  return encoder.encode(`data: ${JSON.stringify({ error: { message: failure.message, type: "upstream_error", code: failure.code, param: null } })}\n\n`);
+  return encoder.encode(
+    `data: ${JSON.stringify({ error: { message: failure.message, type: "upstream_error", code: failure.code, param: null } })}\n\n`,
+  );
 }

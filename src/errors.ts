@@ -112,7 +112,9 @@ export interface GatewayErrorOptions {
 }
 
 /** OpenAI's error body, with the error's `data` beside it. */
-export type GatewayErrorBody = Record<string, unknown> & { error: { message: string; type: string; code: string; param: string | null } };
+export type GatewayErrorBody = Record<string, unknown> & {
+  error: { message: string; type: string; code: string; param: string | null };
+};
 
 export class GatewayError extends Error {
   readonly code: GatewayErrorCode;
@@ -142,7 +144,8 @@ export class GatewayError extends Error {
   /** Headers the error response carries: `Retry-After` for a rate limit, `WWW-Authenticate` for a key. */
   headers(): Record<string, string> {
     const headers: Record<string, string> = {};
-    if (this.retryAfterMs !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(this.retryAfterMs / 1000)));
+    if (this.retryAfterMs !== undefined)
+      headers["retry-after"] = String(Math.max(1, Math.ceil(this.retryAfterMs / 1000)));
     if (this.code === "invalid_api_key") headers["www-authenticate"] = "Bearer";
     return headers;
   }

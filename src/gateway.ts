@@ -3,26 +3,27 @@
  * metrics, with the runtime-specific parts (clock, network, ids, storage) injected. The HTTP layer only
  * translates to and from it.
  */
+
+import { ApiKeyCheck, type KeyIdentity, KeyRegistry } from "./auth/api-keys.ts";
 import { LiveConfig } from "./config/live.ts";
-import { Pipeline } from "./pipeline/pipeline.ts";
-import { systemClock } from "./pipeline/clock.ts";
-import { MemoryHealthRegistry, type HealthRegistry } from "./routing/health.ts";
-import { UsageTracker } from "./routing/usage.ts";
-import { ConversationMemory } from "./routing/conversations.ts";
-import { ApiKeyCheck, KeyRegistry, type KeyIdentity } from "./auth/api-keys.ts";
-import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
+import type { ResolvedConfig } from "./config/types.ts";
+import { redactSource } from "./config-editor/masked-source.ts";
 import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
-import { scheduleRetention } from "./store/retention.ts";
-import { persistHealth } from "./store/health-store.ts";
-import type { Store } from "./store/db.ts";
-import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
+import { systemClock } from "./pipeline/clock.ts";
+import { type Explanation, explainRequest } from "./pipeline/explain.ts";
+import { Pipeline } from "./pipeline/pipeline.ts";
+import type { PipelineDeps } from "./pipeline/state.ts";
+import type { CompletionSummary, Logger } from "./plugin/types.ts";
+import { ConversationMemory } from "./routing/conversations.ts";
+import { type HealthRegistry, MemoryHealthRegistry } from "./routing/health.ts";
+import { UsageTracker } from "./routing/usage.ts";
 import { ApiKeyStore } from "./store/api-key-store.ts";
 import { ConfigHistory } from "./store/config-history.ts";
-import { redactSource } from "./config-editor/masked-source.ts";
-import { explainRequest, type Explanation } from "./pipeline/explain.ts";
-import type { PipelineDeps } from "./pipeline/state.ts";
-import type { ResolvedConfig } from "./config/types.ts";
-import type { CompletionSummary, Logger } from "./plugin/types.ts";
+import type { Store } from "./store/db.ts";
+import { persistHealth } from "./store/health-store.ts";
+import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
+import { scheduleRetention } from "./store/retention.ts";
+import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
 
 export interface GatewayOptions {
   live: LiveConfig;
@@ -62,13 +63,27 @@ export class Gateway {
     this.keys = new KeyRegistry(options.store ? new ApiKeyStore(options.store) : undefined);
     if (options.store) {
       // A file store gets a writer thread; an in-memory one (tests) cannot be shared with one.
-      const sink = options.store.path === ":memory:" ? new SqliteRowSink(options.store.sqlite) : new WorkerRowSink(options.store.path);
-      this.writer = new LogWriter({ sink, log: options.log, flushIntervalMs: () => this.live.get().logging.flushIntervalMs, ...options.writer });
+      const sink =
+        options.store.path === ":memory:"
+          ? new SqliteRowSink(options.store.sqlite)
+          : new WorkerRowSink(options.store.path);
+      this.writer = new LogWriter({
+        sink,
+        log: options.log,
+        flushIntervalMs: () => this.live.get().logging.flushIntervalMs,
+        ...options.writer,
+      });
       this.stopRetention = scheduleRetention(options.store, () => this.live.get().logging, options.log);
-      if (health instanceof MemoryHealthRegistry) this.stopHealthPersistence = persistHealth(options.store, health, options.log);
+      if (health instanceof MemoryHealthRegistry)
+        this.stopHealthPersistence = persistHealth(options.store, health, options.log);
     }
     const writer = this.writer;
-    this.metrics = new GatewayMetrics({ writer: writer && (() => writer.stats), health: this.health, config: () => this.live.get(), now: () => clock.now() });
+    this.metrics = new GatewayMetrics({
+      writer: writer && (() => writer.stats),
+      health: this.health,
+      config: () => this.live.get(),
+      now: () => clock.now(),
+    });
     this.live.onReload((event) => this.metrics.configReloaded(event.ok));
     if (options.store) {
       // Masking with the running config lets plugin schemas mark secrets that have no secret-like name.
@@ -77,7 +92,8 @@ export class Gateway {
       // The version running now (if it changed since the last recorded one), then every applied reload.
       history.record({ ts: Date.now(), author: "file", reason: "gateway started", source: this.live.source });
       this.live.onReload((event) => {
-        if (event.ok && event.source !== undefined) history.record({ ts: Date.now(), author: event.author, reason: event.reason, source: event.source });
+        if (event.ok && event.source !== undefined)
+          history.record({ ts: Date.now(), author: event.author, reason: event.reason, source: event.source });
       });
     }
     const record = (summary: CompletionSummary, config: ResolvedConfig) => {
@@ -116,7 +132,11 @@ export class Gateway {
 
   /** Who a /v1 request is (its gateway key), or a 401/429 GatewayError. */
   authorize(headers: Headers, config: ResolvedConfig): KeyIdentity {
-    return this.keys.verify(headers, { digests: this.keyCheck(config).digestMap, openAccess: config.openAccess }, Date.now());
+    return this.keys.verify(
+      headers,
+      { digests: this.keyCheck(config).digestMap, openAccess: config.openAccess },
+      Date.now(),
+    );
   }
 
   /** True when /v1 takes requests without a key: `auth.open`, or no key configured and none ever created. */

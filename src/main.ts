@@ -2,24 +2,25 @@
  * Boot: process settings → config → gateway → serve, and a graceful shutdown on SIGINT/SIGTERM.
  * `startGateway` is also what tests and benchmarks use to run a real gateway in-process.
  */
-import { LiveConfig } from "./config/live.ts";
-import { readProcessSettings, type ProcessSettings } from "./config/process-settings.ts";
-import { Gateway } from "./gateway.ts";
-import { createApp } from "./http/app.ts";
-import { serve, type RunningServer } from "./http/serve.ts";
-import { createLogger } from "./logger.ts";
-import { openStore } from "./store/db.ts";
-import { SecretStore } from "./config-editor/secret-store.ts";
-import { reloadsImportedModules } from "./config/module-cache.ts";
-import { Accounts } from "./store/accounts.ts";
-import { AdminAuth } from "./auth/admin-auth.ts";
+
 import { AccountSecurity } from "./auth/account-security.ts";
-import { SessionSigner, loadOrCreateSecret } from "./auth/sessions.ts";
-import { adminApi } from "./http/admin/admin-api.ts";
-import { shutdownGraceMs, shutdownOnSignal } from "./shutdown.ts";
+import { AdminAuth } from "./auth/admin-auth.ts";
+import { loadOrCreateSecret, SessionSigner } from "./auth/sessions.ts";
 import type { AttemptLimiter } from "./auth/throttle.ts";
-import type { Logger } from "./plugin/types.ts";
+import { LiveConfig } from "./config/live.ts";
+import { reloadsImportedModules } from "./config/module-cache.ts";
+import { type ProcessSettings, readProcessSettings } from "./config/process-settings.ts";
+import { SecretStore } from "./config-editor/secret-store.ts";
+import { Gateway } from "./gateway.ts";
+import { adminApi } from "./http/admin/admin-api.ts";
+import { createApp } from "./http/app.ts";
+import { type RunningServer, serve } from "./http/serve.ts";
+import { createLogger } from "./logger.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
+import type { Logger } from "./plugin/types.ts";
+import { shutdownGraceMs, shutdownOnSignal } from "./shutdown.ts";
+import { Accounts } from "./store/accounts.ts";
+import { openStore } from "./store/db.ts";
 
 interface StartOptions extends Partial<ProcessSettings> {
   configPath: string;
@@ -57,10 +58,21 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   if (options.watch !== false) live.watch();
   const store = options.dataDir ? openStore(options.dataDir, { log }) : undefined;
   const gateway = new Gateway({ live, log, store, deps: options.deps });
-  const admin = store && options.dataDir ? await adminParts(gateway, options.dataDir, { adminPassword: options.adminPassword, limiter: options.adminLimiter, secrets }) : undefined;
+  const admin =
+    store && options.dataDir
+      ? await adminParts(gateway, options.dataDir, {
+          adminPassword: options.adminPassword,
+          limiter: options.adminLimiter,
+          secrets,
+        })
+      : undefined;
   const app = createApp(gateway, admin?.handle);
   const config = live.get();
-  const server = serve((request) => app.handle(request), { port: options.port ?? config.server.port, host: options.host ?? config.server.host, limits: () => live.get().limits });
+  const server = serve((request) => app.handle(request), {
+    port: options.port ?? config.server.port,
+    host: options.host ?? config.server.host,
+    limits: () => live.get().limits,
+  });
   return {
     gateway,
     server,
@@ -76,8 +88,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 }
 
 /** The admin API's parts: accounts, sessions signed with the data dir's key, first-run setup. */
-async function adminParts(gateway: Gateway, dataDir: string, options: { adminPassword?: string; limiter?: AttemptLimiter; secrets?: SecretStore }) {
-  const auth = new AdminAuth(new Accounts(gateway.store!), new SessionSigner(await loadOrCreateSecret(dataDir)), { limiter: options.limiter });
+async function adminParts(
+  gateway: Gateway,
+  dataDir: string,
+  options: { adminPassword?: string; limiter?: AttemptLimiter; secrets?: SecretStore },
+) {
+  const auth = new AdminAuth(new Accounts(gateway.store!), new SessionSigner(await loadOrCreateSecret(dataDir)), {
+    limiter: options.limiter,
+  });
   const firstRun = await auth.prepareFirstRun(options.adminPassword, Date.now());
   const handle = adminApi({ gateway, auth, security: new AccountSecurity(auth), secrets: options.secrets });
   return { auth, firstRun, handle };
@@ -85,27 +103,40 @@ async function adminParts(gateway: Gateway, dataDir: string, options: { adminPas
 
 function banner(running: RunningGateway, settings: ProcessSettings): string {
   const config = running.gateway.live.get();
-  const providers = Object.entries(config.providers).map(([id, p]) => `${id} (${p.mode})`).join(", ");
+  const providers = Object.entries(config.providers)
+    .map(([id, p]) => `${id} (${p.mode})`)
+    .join(", ");
   const lines = [
     `SmartRoute listening on ${running.url}`,
     `  OpenAI-compatible API: ${running.url}/v1`,
     `  config: ${settings.configPath} (hot reload on)`,
     ...(reloadsImportedModules()
       ? []
-      : ["  note: on this runtime (Deno) hot reload re-reads the config file itself only: after editing a file it imports (your plugins), restart"]),
+      : [
+          "  note: on this runtime (Deno) hot reload re-reads the config file itself only: after editing a file it imports (your plugins), restart",
+        ]),
     `  data:   ${settings.dataDir}`,
     `  providers: ${providers}`,
-    `  tiers: ${Object.values(config.tiers).map((t) => `${t.name}=[${t.targets.map((x) => x.ref).join(", ")}]`).join(" ")}`,
+    `  tiers: ${Object.values(config.tiers)
+      .map((t) => `${t.name}=[${t.targets.map((x) => x.ref).join(", ")}]`)
+      .join(" ")}`,
   ];
   if (Object.values(config.providers).some((p) => p.mode === "simulated")) {
-    lines.push("  note: simulated providers answer locally; set OPENAI_API_KEY (or another provider key) for real answers");
+    lines.push(
+      "  note: simulated providers answer locally; set OPENAI_API_KEY (or another provider key) for real answers",
+    );
   }
   if (running.setupToken) {
-    lines.push(`  FIRST START: create the admin account at ${running.url}/setup#token=${running.setupToken} (valid for 1 hour, once)`);
-    if (running.adminPasswordProblems) lines.push(`  (GATEWAY_ADMIN_PASSWORD was refused: ${running.adminPasswordProblems.join(" ")})`);
+    lines.push(
+      `  FIRST START: create the admin account at ${running.url}/setup#token=${running.setupToken} (valid for 1 hour, once)`,
+    );
+    if (running.adminPasswordProblems)
+      lines.push(`  (GATEWAY_ADMIN_PASSWORD was refused: ${running.adminPasswordProblems.join(" ")})`);
   }
-  if (config.openAccess) lines.push("  note: auth.open is true: /v1 serves requests without a gateway API key, on purpose");
-  else if (running.gateway.isOpen(config)) lines.push("  WARNING: no gateway API key is configured: /v1 is open to anyone who can reach this port");
+  if (config.openAccess)
+    lines.push("  note: auth.open is true: /v1 serves requests without a gateway API key, on purpose");
+  else if (running.gateway.isOpen(config))
+    lines.push("  WARNING: no gateway API key is configured: /v1 is open to anyone who can reach this port");
   return lines.join("\n");
 }
 
@@ -116,7 +147,12 @@ async function main(): Promise<void> {
   try {
     // Project modules (the config and the plugins it imports) are what hot reload re-evaluates.
     const projectRoot = settings.configPath.startsWith(process.cwd()) ? process.cwd() : undefined;
-    running = await startGateway({ ...settings, projectRoot, log, adminPassword: process.env.GATEWAY_ADMIN_PASSWORD || undefined });
+    running = await startGateway({
+      ...settings,
+      projectRoot,
+      log,
+      adminPassword: process.env.GATEWAY_ADMIN_PASSWORD || undefined,
+    });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);

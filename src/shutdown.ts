@@ -82,8 +82,17 @@ async function stop(signal: string, options: ShutdownOptions, hurried: Promise<v
   const graceMs = options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   log.info(`${signal}: finishing requests in flight (up to ${graceMs} ms), then exiting`);
   const drained = target.stopServer(false);
-  const first = await Promise.race([drained.then(() => "drained" as const), sleep(graceMs).then(() => "grace" as const), hurried.then(() => "hurried" as const)]);
-  if (first !== "drained") await endRemaining(options, drained, first === "grace" ? `still in flight after ${graceMs} ms` : "still in flight at the second signal");
+  const first = await Promise.race([
+    drained.then(() => "drained" as const),
+    sleep(graceMs).then(() => "grace" as const),
+    hurried.then(() => "hurried" as const),
+  ]);
+  if (first !== "drained")
+    await endRemaining(
+      options,
+      drained,
+      first === "grace" ? `still in flight after ${graceMs} ms` : "still in flight at the second signal",
+    );
   try {
     await target.close();
   } catch (error) {
@@ -99,7 +108,10 @@ async function endRemaining(options: ShutdownOptions, drained: Promise<void>, wh
   const sleep = options.sleep ?? timer;
   options.log.warn(`requests ${why}: ending them (streams get an in-band error)`);
   options.target.endInFlight(SHUTTING_DOWN);
-  const ended = await Promise.race([drained.then(() => true), sleep(options.forceAfterMs ?? DEFAULT_FORCE_AFTER_MS).then(() => false)]);
+  const ended = await Promise.race([
+    drained.then(() => true),
+    sleep(options.forceAfterMs ?? DEFAULT_FORCE_AFTER_MS).then(() => false),
+  ]);
   if (ended) return;
   options.log.warn("closing the connections that are still open");
   await options.target.stopServer(true);

@@ -23,12 +23,16 @@ type AstNode = { type: string; loc?: { start: { line: number } }; [key: string]:
 
 /** Every import of a module: static imports, re-exports, dynamic `import("...")` and `import("...")` types. */
 function scanImports(source: string, file = "source.ts"): Import[] {
-  const ast = parse(source, { sourceType: "module", plugins: file.endsWith("x") ? ["typescript", "jsx"] : ["typescript"] });
+  const ast = parse(source, {
+    sourceType: "module",
+    plugins: file.endsWith("x") ? ["typescript", "jsx"] : ["typescript"],
+  });
   const found: Import[] = [];
   const literal = (node: AstNode | undefined): string | undefined => {
     if (!node) return undefined;
     if (node.type === "StringLiteral") return node.value as string;
-    if (node.type === "TemplateLiteral" && (node.expressions as unknown[]).length === 0) return (node.quasis as { value: { cooked: string } }[])[0].value.cooked;
+    if (node.type === "TemplateLiteral" && (node.expressions as unknown[]).length === 0)
+      return (node.quasis as { value: { cooked: string } }[])[0].value.cooked;
     if (node.type === "TSLiteralType") return literal(node.literal as AstNode);
     return undefined; // a computed specifier (config loading) cannot be checked statically
   };
@@ -42,7 +46,8 @@ function scanImports(source: string, file = "source.ts"): Import[] {
     switch (n.type) {
       case "ImportDeclaration": {
         const specifiers = n.specifiers as { importKind?: string }[];
-        const typeOnly = n.importKind === "type" || (specifiers.length > 0 && specifiers.every((s) => s.importKind === "type"));
+        const typeOnly =
+          n.importKind === "type" || (specifiers.length > 0 && specifiers.every((s) => s.importKind === "type"));
         add(literal(n.source as AstNode), typeOnly, n);
         break;
       }
@@ -60,7 +65,8 @@ function scanImports(source: string, file = "source.ts"): Import[] {
         add(literal(n.argument as AstNode), true, n);
         break;
     }
-    for (const [key, value] of Object.entries(n)) if (key !== "loc" && key !== "leadingComments" && key !== "trailingComments") visit(value);
+    for (const [key, value] of Object.entries(n))
+      if (key !== "loc" && key !== "leadingComments" && key !== "trailingComments") visit(value);
   };
   visit(ast.program);
   return found;
@@ -87,20 +93,37 @@ interface ScannedFile {
   imports: Import[];
 }
 
-const project: ScannedFile[] = [...sourceFiles(join(ROOT, "src")), ...sourceFiles(join(ROOT, "plugins")), ...sourceFiles(join(ROOT, "bench")), ...sourceFiles(join(ROOT, "ui")), join(ROOT, "gateway.config.ts")]
+const project: ScannedFile[] = [
+  ...sourceFiles(join(ROOT, "src")),
+  ...sourceFiles(join(ROOT, "plugins")),
+  ...sourceFiles(join(ROOT, "bench")),
+  ...sourceFiles(join(ROOT, "ui")),
+  join(ROOT, "gateway.config.ts"),
+]
   .filter((abs) => existsSync(abs))
-  .map((abs) => ({ abs, file: relative(ROOT, abs).split(sep).join("/"), imports: scanImports(readFileSync(abs, "utf8"), abs) }));
+  .map((abs) => ({
+    abs,
+    file: relative(ROOT, abs).split(sep).join("/"),
+    imports: scanImports(readFileSync(abs, "utf8"), abs),
+  }));
 
 const isRelative = (spec: string) => spec.startsWith("./") || spec.startsWith("../");
 /** The project path ("src/http/app.ts") a relative import points at, or undefined for a package. */
-const target = (from: ScannedFile, spec: string) => (isRelative(spec) ? relative(ROOT, resolve(dirname(from.abs), spec)).split(sep).join("/") : undefined);
+const target = (from: ScannedFile, spec: string) =>
+  isRelative(spec)
+    ? relative(ROOT, resolve(dirname(from.abs), spec))
+        .split(sep)
+        .join("/")
+    : undefined;
 const isPackage = (spec: string, name: string) => spec === name || spec.startsWith(`${name}/`);
 const under = (file: string, ...dirs: string[]) => dirs.some((d) => file.startsWith(`${d}/`));
 const describeImport = (f: ScannedFile, i: Import) => `${f.file}:${i.line} imports "${i.specifier}"`;
 
 /** Every import of the files `where` selects that `forbidden` rejects, as "file:line imports ...". */
 function violations(where: (file: string) => boolean, forbidden: (f: ScannedFile, i: Import) => boolean): string[] {
-  return project.filter((f) => where(f.file)).flatMap((f) => f.imports.filter((i) => forbidden(f, i)).map((i) => describeImport(f, i)));
+  return project
+    .filter((f) => where(f.file))
+    .flatMap((f) => f.imports.filter((i) => forbidden(f, i)).map((i) => describeImport(f, i)));
 }
 
 describe("the import scanner", () => {
@@ -159,7 +182,11 @@ describe("module boundaries (DESIGN §2)", () => {
   test("src/pipeline, src/plugin and src/routing never import elysia, drizzle, bun or bun:*", () => {
     const bad = violations(
       (file) => under(file, "src/pipeline", "src/plugin", "src/routing"),
-      (_f, i) => isPackage(i.specifier, "elysia") || isPackage(i.specifier, "drizzle-orm") || i.specifier === "bun" || i.specifier.startsWith("bun:"),
+      (_f, i) =>
+        isPackage(i.specifier, "elysia") ||
+        isPackage(i.specifier, "drizzle-orm") ||
+        i.specifier === "bun" ||
+        i.specifier.startsWith("bun:"),
     );
     expect(bad).toEqual([]);
   });
@@ -187,11 +214,21 @@ describe("module boundaries (DESIGN §2)", () => {
   });
 
   test("only src/http/ imports elysia", () => {
-    expect(violations((file) => !under(file, "src/http"), (_f, i) => isPackage(i.specifier, "elysia"))).toEqual([]);
+    expect(
+      violations(
+        (file) => !under(file, "src/http"),
+        (_f, i) => isPackage(i.specifier, "elysia"),
+      ),
+    ).toEqual([]);
   });
 
   test("only src/store/ imports drizzle", () => {
-    expect(violations((file) => !under(file, "src/store"), (_f, i) => isPackage(i.specifier, "drizzle-orm") || isPackage(i.specifier, "drizzle-kit"))).toEqual([]);
+    expect(
+      violations(
+        (file) => !under(file, "src/store"),
+        (_f, i) => isPackage(i.specifier, "drizzle-orm") || isPackage(i.specifier, "drizzle-kit"),
+      ),
+    ).toEqual([]);
   });
 
   test("the UI imports server code only as types", () => {

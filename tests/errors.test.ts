@@ -1,6 +1,6 @@
 /** The closed set of `GatewayError` codes and their statuses (DESIGN §11: mapped in one place). */
 import { describe, expect, test } from "bun:test";
-import { GATEWAY_ERROR_STATUS, GatewayError, isGatewayErrorCode, type GatewayErrorCode } from "../src/errors.ts";
+import { GATEWAY_ERROR_STATUS, GatewayError, type GatewayErrorCode, isGatewayErrorCode } from "../src/errors.ts";
 
 const CODES = Object.keys(GATEWAY_ERROR_STATUS) as GatewayErrorCode[];
 
@@ -15,7 +15,8 @@ describe("every code", () => {
 });
 
 test("the mid-stream codes are in the closed set", () => {
-  for (const code of ["stream_stalled", "stream_cut", "upstream_error", "deadline_exceeded", "client_closed"]) expect(isGatewayErrorCode(code)).toBe(true);
+  for (const code of ["stream_stalled", "stream_cut", "upstream_error", "deadline_exceeded", "client_closed"])
+    expect(isGatewayErrorCode(code)).toBe(true);
   expect(isGatewayErrorCode("toString")).toBe(false);
 });
 
@@ -27,6 +28,12 @@ test("only rejected and upstream_client_error borrow a status, and only a 4xx or
 });
 
 test("data goes beside error at the body's top level", () => {
-  const error = new GatewayError("config_invalid", "no", { data: { ok: false, issues: [{ path: "a", message: "b" }] } });
-  expect(JSON.parse(JSON.stringify(error))).toEqual({ ok: false, issues: [{ path: "a", message: "b" }], error: { message: "no", type: "invalid_request_error", code: "config_invalid", param: null } });
+  const error = new GatewayError("config_invalid", "no", {
+    data: { ok: false, issues: [{ path: "a", message: "b" }] },
+  });
+  expect(JSON.parse(JSON.stringify(error))).toEqual({
+    ok: false,
+    issues: [{ path: "a", message: "b" }],
+    error: { message: "no", type: "invalid_request_error", code: "config_invalid", param: null },
+  });
 });

@@ -5,7 +5,7 @@
  * later one hurries it; the queue is written in every case.
  */
 import { expect, test } from "bun:test";
-import { shutdownGraceMs, shutdownOnSignal, type StopTarget } from "../src/shutdown.ts";
+import { type StopTarget, shutdownGraceMs, shutdownOnSignal } from "../src/shutdown.ts";
 import { silentLogger } from "./helpers/run-hooks.ts";
 
 /** Sleeps that end only when the test says so, and a target that records what the stop did. */

@@ -16,10 +16,22 @@ export interface ThroughputRun {
 }
 
 /** Non-stream small requests at `connections`, after a separate warm-up run. */
-export async function throughputRun(group: ProcessGroup, target: Target, mock: Server, connections: number, seconds: number, warmupSeconds: number): Promise<ThroughputRun> {
+export async function throughputRun(
+  group: ProcessGroup,
+  target: Target,
+  mock: Server,
+  connections: number,
+  seconds: number,
+  warmupSeconds: number,
+): Promise<ThroughputRun> {
   // No per-request timeout: a timer per request would cost the load generator CPU that the servers on
   // this 2-core machine need; the run's hard deadline (duration + 65 s) still bounds every request.
-  const spec = { url: target.url, headers: target.headers, kinds: [{ name: "chat", body: chatBody(target.model("plain"), false), stream: false }], connections };
+  const spec = {
+    url: target.url,
+    headers: target.headers,
+    kinds: [{ name: "chat", body: chatBody(target.model("plain"), false), stream: false }],
+    connections,
+  };
   if (warmupSeconds > 0) await runLoadProcess(group, { ...spec, durationMs: warmupSeconds * 1000 });
   const pids: Record<string, number> = { server: target.server.pid };
   if (target.server !== mock) pids.mock = mock.pid;
@@ -28,11 +40,21 @@ export async function throughputRun(group: ProcessGroup, target: Target, mock: S
   const load = await runLoadProcess(group, { ...spec, durationMs: seconds * 1000 }, () => meter.begin());
   const measured = meter.end();
   const server = measured.server ?? NaN;
-  return { load, cpu: { load: load.cpuPercent, server, mock: measured.mock }, serverUsPerRequest: Math.round(((server / 100) * 1e6) / Math.max(1, load.rps)) };
+  return {
+    load,
+    cpu: { load: load.cpuPercent, server, mock: measured.mock },
+    serverUsPerRequest: Math.round(((server / 100) * 1e6) / Math.max(1, load.rps)),
+  };
 }
 
 /** One request at a time: latency without queueing. */
-export async function sequentialRun(group: ProcessGroup, target: Target, requests: number, warmup: number, keepSamples = false): Promise<LoadResult> {
+export async function sequentialRun(
+  group: ProcessGroup,
+  target: Target,
+  requests: number,
+  warmup: number,
+  keepSamples = false,
+): Promise<LoadResult> {
   const load = await runLoadProcess(group, {
     url: target.url,
     headers: target.headers,
@@ -43,6 +65,7 @@ export async function sequentialRun(group: ProcessGroup, target: Target, request
     timeoutMs: 10_000,
     keepSamples,
   });
-  if ((load.outcomes.ok ?? 0) !== load.requests) throw new Error(`${target.name}: not every request succeeded: ${JSON.stringify(load.outcomes)}`);
+  if ((load.outcomes.ok ?? 0) !== load.requests)
+    throw new Error(`${target.name}: not every request succeeded: ${JSON.stringify(load.outcomes)}`);
   return load;
 }

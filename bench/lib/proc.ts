@@ -37,7 +37,11 @@ export interface SpawnOptions {
 }
 
 /** Drains a stream; keeps everything or only the tail. */
-async function drain(stream: ReadableStream<Uint8Array>, keepAll: boolean, onTail: (text: string) => void): Promise<string> {
+async function drain(
+  stream: ReadableStream<Uint8Array>,
+  keepAll: boolean,
+  onTail: (text: string) => void,
+): Promise<string> {
   const decoder = new TextDecoder();
   let all = "";
   let tail = "";
@@ -52,7 +56,9 @@ async function drain(stream: ReadableStream<Uint8Array>, keepAll: boolean, onTai
 
 /** The soft limit on open files of this process (children inherit it). */
 export function openFileLimit(): number {
-  const line = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files"));
+  const line = readFileSync("/proc/self/limits", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("Max open files"));
   const soft = line?.split(/\s{2,}/)[1];
   return soft === undefined || soft === "unlimited" ? Number.POSITIVE_INFINITY : Number(soft);
 }
@@ -83,7 +89,13 @@ export class ProcessGroup {
       // `ulimit -n` applies to the shell, and `exec` hands the raised limit to the real process.
       cmd = ["sh", "-c", `ulimit -n ${options.nofile} && exec "$0" "$@"`, ...cmd];
     }
-    const proc = Bun.spawn(cmd, { cwd: options.cwd ?? ROOT, env: options.env ?? cleanEnv(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const proc = Bun.spawn(cmd, {
+      cwd: options.cwd ?? ROOT,
+      env: options.env ?? cleanEnv(),
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     let errTail = "";
     let done = false;
     void proc.exited.then(() => (done = true));

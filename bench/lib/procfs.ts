@@ -82,7 +82,8 @@ export class RssSampler {
 
   private take(): void {
     const memory = readMemory(this.pid);
-    if (memory && this.samples.length < this.maxSamples) this.samples.push({ at: performance.now() - this.t0, rssMb: memory.rssMb });
+    if (memory && this.samples.length < this.maxSamples)
+      this.samples.push({ at: performance.now() - this.t0, rssMb: memory.rssMb });
   }
 
   stop(): { peakRssMb: number; hwmMb: number; samples: number } {

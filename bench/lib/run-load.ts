@@ -9,7 +9,11 @@ const LOAD_FETCH_CAP = 8192;
  * Starts the load generator; `onStart` gets its pid (e.g. to meter its CPU). The process is killed if it
  * outlives its own hard deadline by more than a few seconds.
  */
-export async function runLoadProcess(group: ProcessGroup, spec: LoadSpec, onStart?: (pid: number) => void): Promise<LoadResult> {
+export async function runLoadProcess(
+  group: ProcessGroup,
+  spec: LoadSpec,
+  onStart?: (pid: number) => void,
+): Promise<LoadResult> {
   const child = group.spawn({
     name: "load",
     cmd: [process.execPath, "bench/load.ts", JSON.stringify(spec)],
@@ -25,6 +29,7 @@ export async function runLoadProcess(group: ProcessGroup, spec: LoadSpec, onStar
   const stdout = await child.stdout;
   await child.stop();
   const line = stdout.trim().split("\n").pop() ?? "";
-  if (code !== 0 || !line.startsWith("{")) throw new Error(`load generator failed (exit ${code}):\n${child.stderrTail()}`);
+  if (code !== 0 || !line.startsWith("{"))
+    throw new Error(`load generator failed (exit ${code}):\n${child.stderrTail()}`);
   return JSON.parse(line) as LoadResult;
 }

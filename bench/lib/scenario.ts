@@ -17,7 +17,8 @@ export class Flags {
       }
       const eq = arg.indexOf("=");
       if (eq !== -1) values.set(arg.slice(2, eq), arg.slice(eq + 1));
-      else if (argv[i + 1] !== undefined && !(argv[i + 1] ?? "").startsWith("--")) values.set(arg.slice(2), argv[++i] ?? "");
+      else if (argv[i + 1] !== undefined && !(argv[i + 1] ?? "").startsWith("--"))
+        values.set(arg.slice(2), argv[++i] ?? "");
       else values.set(arg.slice(2), "true");
     }
     return { names, flags: new Flags(values) };
@@ -37,7 +38,12 @@ export class Flags {
   /** A comma-separated list of words, e.g. --variants default,raised */
   words(name: string, fallback: string[]): string[] {
     const raw = this.values.get(name);
-    return raw === undefined ? fallback : raw.split(",").map((w) => w.trim()).filter((w) => w !== "");
+    return raw === undefined
+      ? fallback
+      : raw
+          .split(",")
+          .map((w) => w.trim())
+          .filter((w) => w !== "");
   }
 
   /** A comma-separated list of numbers, e.g. --concurrency 32,128 */
@@ -45,7 +51,8 @@ export class Flags {
     const raw = this.values.get(name);
     if (raw === undefined) return fallback;
     const list = raw.split(",").map(Number);
-    if (list.some((n) => !Number.isFinite(n) || n <= 0)) throw new Error(`--${name} must be a list of positive numbers, got "${raw}"`);
+    if (list.some((n) => !Number.isFinite(n) || n <= 0))
+      throw new Error(`--${name} must be a list of positive numbers, got "${raw}"`);
     return list;
   }
 }

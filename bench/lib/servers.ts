@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanEnv, freePort, type Child, type ProcessGroup, waitForHttp } from "./proc.ts";
+import { type Child, cleanEnv, freePort, type ProcessGroup, waitForHttp } from "./proc.ts";
 
 export interface Server {
   name: string;
@@ -22,13 +22,22 @@ const NOFILE = 8192;
 
 export async function startMock(group: ProcessGroup): Promise<Server> {
   const port = freePort();
-  const child = group.spawn({ name: "mock-upstream", cmd: [process.execPath, "bench/mock-upstream.ts"], env: cleanEnv({ PORT: String(port) }), nofile: NOFILE });
+  const child = group.spawn({
+    name: "mock-upstream",
+    cmd: [process.execPath, "bench/mock-upstream.ts"],
+    env: cleanEnv({ PORT: String(port) }),
+    nofile: NOFILE,
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/__stats`, child);
   return { name: "mock", url, chatUrl: `${url}/v1/chat/completions`, pid: child.pid, child };
 }
 
-export async function startBareProxy(group: ProcessGroup, mock: Server, env: Record<string, string> = {}): Promise<Server> {
+export async function startBareProxy(
+  group: ProcessGroup,
+  mock: Server,
+  env: Record<string, string> = {},
+): Promise<Server> {
   const port = freePort();
   const child = group.spawn({
     name: "bare-proxy",
@@ -58,10 +67,26 @@ export async function startGateway(group: ProcessGroup, mock: Server, options: G
   const dataDir = mkdtempSync(join(tmpdir(), "smartroute-bench-"));
   const child = group.spawn({
     name: options.name ?? "gateway",
-    cmd: [process.execPath, ...(options.bunFlags ?? []), "src/main.ts", "--config", "bench/gateway.bench.config.ts", "--port", String(port), "--host", "127.0.0.1"],
+    cmd: [
+      process.execPath,
+      ...(options.bunFlags ?? []),
+      "src/main.ts",
+      "--config",
+      "bench/gateway.bench.config.ts",
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+    ],
     // src/main.ts relaunches itself with this set when it is not: setting it here keeps the measured
     // pid the gateway's own (the value is the one main.ts would choose).
-    env: cleanEnv({ MOCK_URL: `${mock.url}/v1`, GATEWAY_DATA_DIR: dataDir, GATEWAY_LOG_LEVEL: "warn", BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", ...options.env }),
+    env: cleanEnv({
+      MOCK_URL: `${mock.url}/v1`,
+      GATEWAY_DATA_DIR: dataDir,
+      GATEWAY_LOG_LEVEL: "warn",
+      BUN_CONFIG_MAX_HTTP_REQUESTS: "4096",
+      ...options.env,
+    }),
     nofile: NOFILE,
   });
   void child.proc.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -71,13 +96,25 @@ export async function startGateway(group: ProcessGroup, mock: Server, options: G
 }
 
 /** A gateway with parts taken out (bench/gateway-variant.ts), for the breakdown scenario. */
-export async function startGatewayVariant(group: ProcessGroup, mock: Server, name: string, variantFlags: string[], env: Record<string, string> = {}): Promise<Server> {
+export async function startGatewayVariant(
+  group: ProcessGroup,
+  mock: Server,
+  name: string,
+  variantFlags: string[],
+  env: Record<string, string> = {},
+): Promise<Server> {
   const port = freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "smartroute-bench-"));
   const child = group.spawn({
     name,
     cmd: [process.execPath, "bench/gateway-variant.ts", ...variantFlags],
-    env: cleanEnv({ PORT: String(port), MOCK_URL: `${mock.url}/v1`, GATEWAY_DATA_DIR: dataDir, GATEWAY_LOG_LEVEL: "warn", ...env }),
+    env: cleanEnv({
+      PORT: String(port),
+      MOCK_URL: `${mock.url}/v1`,
+      GATEWAY_DATA_DIR: dataDir,
+      GATEWAY_LOG_LEVEL: "warn",
+      ...env,
+    }),
     nofile: NOFILE,
   });
   void child.proc.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -143,6 +180,11 @@ export async function logAccounting(gateway: Server): Promise<LogAccounting> {
 export function logChecks(accounting: LogAccounting, when: string) {
   const { requests, rowsWritten, rowsDropped, bodiesShed, maxQueue } = accounting;
   return [
-    { name: `request log rows = requests finished (${when})`, target: "equal, 0 dropped", measured: `${rowsWritten} / ${requests}, ${rowsDropped} dropped, ${bodiesShed} bodies shed, largest queue ${maxQueue}`, pass: rowsWritten === requests && rowsDropped === 0 },
+    {
+      name: `request log rows = requests finished (${when})`,
+      target: "equal, 0 dropped",
+      measured: `${rowsWritten} / ${requests}, ${rowsDropped} dropped, ${bodiesShed} bodies shed, largest queue ${maxQueue}`,
+      pass: rowsWritten === requests && rowsDropped === 0,
+    },
   ];
 }

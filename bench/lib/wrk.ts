@@ -31,18 +31,39 @@ function toMs(text: string): number {
   const match = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
   if (!match) return NaN;
   const value = Number(match[1]);
-  return match[2] === "us" ? value / 1000 : match[2] === "ms" ? value : match[2] === "s" ? value * 1000 : value * 60_000;
+  return match[2] === "us"
+    ? value / 1000
+    : match[2] === "ms"
+      ? value
+      : match[2] === "s"
+        ? value * 1000
+        : value * 60_000;
 }
 
 export async function runWrk(group: ProcessGroup, run: WrkRun): Promise<WrkResult> {
   const dir = mkdtempSync(join(tmpdir(), "smartroute-wrk-"));
   const script = join(dir, "post.lua");
-  const lines = [`wrk.method = "POST"`, `wrk.body = ${JSON.stringify(run.body)}`, ...Object.entries(run.headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)];
+  const lines = [
+    `wrk.method = "POST"`,
+    `wrk.body = ${JSON.stringify(run.body)}`,
+    ...Object.entries(run.headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
+  ];
   writeFileSync(script, `${lines.join("\n")}\n`);
   try {
     const child = group.spawn({
       name: "wrk",
-      cmd: ["wrk", "-t1", `-c${run.connections}`, `-d${run.seconds}s`, "--timeout", "10s", "--latency", "-s", script, run.url],
+      cmd: [
+        "wrk",
+        "-t1",
+        `-c${run.connections}`,
+        `-d${run.seconds}s`,
+        "--timeout",
+        "10s",
+        "--latency",
+        "-s",
+        script,
+        run.url,
+      ],
       captureStdout: true,
     });
     const killer = setTimeout(() => child.proc.kill("SIGKILL"), (run.seconds + 20) * 1000);

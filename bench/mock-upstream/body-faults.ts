@@ -19,7 +19,7 @@
  */
 import { gzipSync } from "node:zlib";
 import { type Behaviour, num } from "./params.ts";
-import { DONE_EVENT, type StreamLifecycle, event, sseResponse } from "./stream.ts";
+import { DONE_EVENT, event, type StreamLifecycle, sseResponse } from "./stream.ts";
 import { chunk, completion, usageFor } from "./wire.ts";
 
 export const BODY_FAULTS = ["hugeBody", "endlessBody", "gzipBomb", "redirect", "redirectLoop", "longAnswer"] as const;
@@ -56,7 +56,10 @@ const COMPLETION_END = `"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"
  * A body written in 64 KiB pieces: `prefix`, then `fillBytes` of filler (Infinity: forever), then
  * `suffix`. A cancel before the end counts as the client giving up.
  */
-function paddedBody(life: StreamLifecycle, parts: { prefix: string; fillBytes: number; suffix: string; delayMs: number }): Response {
+function paddedBody(
+  life: StreamLifecycle,
+  parts: { prefix: string; fillBytes: number; suffix: string; delayMs: number },
+): Response {
   let left = parts.fillBytes;
   let started = false;
   const stream = new ReadableStream<Uint8Array>({
@@ -132,7 +135,8 @@ function longAnswer(call: BodyFaultCall): Response {
     return completion(meta, ESSAY, usage);
   }
   const steps = [{ delayMs: 0, data: event(chunk(meta, { role: "assistant", content: "" }, null)) }];
-  for (const content of chunks) steps.push({ delayMs: call.b.chunkDelayMs, data: event(chunk(meta, { content }, null)) });
+  for (const content of chunks)
+    steps.push({ delayMs: call.b.chunkDelayMs, data: event(chunk(meta, { content }, null)) });
   steps.push({ delayMs: 0, data: event(chunk(meta, {}, "stop")) }, { delayMs: 0, data: DONE_EVENT });
   return sseResponse({ steps, end: "close" }, call.life);
 }
@@ -146,12 +150,24 @@ export function bodyFault(call: BodyFaultCall): Response {
   const p = b.params;
   switch (call.fault) {
     case "hugeBody":
-      return paddedBody(life, { prefix: completionStart(b.name), fillBytes: num(p, "bytes", MIB), suffix: COMPLETION_END, delayMs: 0 });
+      return paddedBody(life, {
+        prefix: completionStart(b.name),
+        fillBytes: num(p, "bytes", MIB),
+        suffix: COMPLETION_END,
+        delayMs: 0,
+      });
     case "endlessBody":
-      return paddedBody(life, { prefix: completionStart(b.name), fillBytes: Infinity, suffix: "", delayMs: b.chunkDelayMs });
+      return paddedBody(life, {
+        prefix: completionStart(b.name),
+        fillBytes: Infinity,
+        suffix: "",
+        delayMs: b.chunkDelayMs,
+      });
     case "gzipBomb":
       life.onEnd(false);
-      return new Response(bomb(Math.max(1, num(p, "mib", 8)), b.name), { headers: { ...JSON_HEADERS, "content-encoding": "gzip" } });
+      return new Response(bomb(Math.max(1, num(p, "mib", 8)), b.name), {
+        headers: { ...JSON_HEADERS, "content-encoding": "gzip" },
+      });
     case "redirect":
       life.onEnd(false);
       return redirect(req, num(p, "status", 307), p.get("to"));
@@ -167,7 +183,10 @@ export function bodyFault(call: BodyFaultCall): Response {
  * The mock's answer at `REDIRECT_TARGET`: a normal completion ("answered by the redirect target"),
  * after recording the request under `__redirected:<METHOD>` so tests see whether a redirect was followed.
  */
-export async function redirectTarget(req: Request, record: (model: string, body: Record<string, unknown>) => unknown): Promise<Response> {
+export async function redirectTarget(
+  req: Request,
+  record: (model: string, body: Record<string, unknown>) => unknown,
+): Promise<Response> {
   const text = req.method === "GET" || req.method === "HEAD" ? "" : await req.text();
   let body: Record<string, unknown> = {};
   try {

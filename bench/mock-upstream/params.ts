@@ -8,16 +8,54 @@
  */
 
 export type Fault =
-  | "status" | "reset" | "hang" | "slowFirstToken" | "cut" | "stall" | "endNoFinish"
-  | "malformed" | "noDone" | "errorBody" | "keywordText" | "empty" | "contextLength"
-  | "contentPolicy" | "rejectPrefill" | "flap" | "longLine"
-  | "hugeBody" | "endlessBody" | "gzipBomb" | "redirect" | "redirectLoop" | "longAnswer"; // body-faults.ts
+  | "status"
+  | "reset"
+  | "hang"
+  | "slowFirstToken"
+  | "cut"
+  | "stall"
+  | "endNoFinish"
+  | "malformed"
+  | "noDone"
+  | "errorBody"
+  | "keywordText"
+  | "empty"
+  | "contextLength"
+  | "contentPolicy"
+  | "rejectPrefill"
+  | "flap"
+  | "longLine"
+  | "hugeBody"
+  | "endlessBody"
+  | "gzipBomb"
+  | "redirect"
+  | "redirectLoop"
+  | "longAnswer"; // body-faults.ts
 
 const FAULTS: ReadonlySet<string> = new Set<Fault>([
-  "status", "reset", "hang", "slowFirstToken", "cut", "stall", "endNoFinish",
-  "malformed", "noDone", "errorBody", "keywordText", "empty", "contextLength",
-  "contentPolicy", "rejectPrefill", "flap", "longLine",
-  "hugeBody", "endlessBody", "gzipBomb", "redirect", "redirectLoop", "longAnswer",
+  "status",
+  "reset",
+  "hang",
+  "slowFirstToken",
+  "cut",
+  "stall",
+  "endNoFinish",
+  "malformed",
+  "noDone",
+  "errorBody",
+  "keywordText",
+  "empty",
+  "contextLength",
+  "contentPolicy",
+  "rejectPrefill",
+  "flap",
+  "longLine",
+  "hugeBody",
+  "endlessBody",
+  "gzipBomb",
+  "redirect",
+  "redirectLoop",
+  "longAnswer",
 ]);
 
 export interface Behaviour {

@@ -10,7 +10,15 @@
  * carries a tool result (then the normal text answer follows).
  */
 import { type Behaviour, num, parseBehaviour } from "./params.ts";
-import { type StreamEnd, type StreamLifecycle, type StreamPlan, type StreamStep, sleep, sseResponse, untilAborted } from "./stream.ts";
+import {
+  type StreamEnd,
+  type StreamLifecycle,
+  type StreamPlan,
+  type StreamStep,
+  sleep,
+  sseResponse,
+  untilAborted,
+} from "./stream.ts";
 import { contentChunks, continueAfter } from "./wire.ts";
 import { pingsPerDelta, withPings } from "./wire-shape.ts";
 
@@ -55,7 +63,20 @@ export interface WireFormat {
   ping: string;
 }
 
-const SUPPORTED = new Set(["status", "reset", "hang", "slowFirstToken", "cut", "stall", "endNoFinish", "errorBody", "empty", "keywordText", "contextLength", "malformed"]);
+const SUPPORTED = new Set([
+  "status",
+  "reset",
+  "hang",
+  "slowFirstToken",
+  "cut",
+  "stall",
+  "endNoFinish",
+  "errorBody",
+  "empty",
+  "keywordText",
+  "contextLength",
+  "malformed",
+]);
 /** Not JSON: the `malformed` fault sends it right before content delta number `at` (1-based, default 2). */
 const GARBAGE = "data: {not json\n\n";
 const TRUNCATING: Record<string, StreamEnd> = { cut: "error", stall: "hold", endNoFinish: "close" };
@@ -71,28 +92,53 @@ function replyFor(body: Record<string, unknown>, b: Behaviour, wire: WireFormat,
   const tool = b.params.get("tool");
   if (tool && !wire.hasToolResult(body)) return { kind: "tool", name: tool, deltas: TOOL_ARGUMENT_DELTAS };
   if (fault === "empty") return { kind: "text", chunks: [] };
-  const content = fault === "keywordText" ? contentChunks(0, b.params.get("message") ?? "Upstream overloaded, rate limit reached") : contentChunks(b.tokens, b.text);
+  const content =
+    fault === "keywordText"
+      ? contentChunks(0, b.params.get("message") ?? "Upstream overloaded, rate limit reached")
+      : contentChunks(b.tokens, b.text);
   const prefill = wire.prefill?.(body);
   return { kind: "text", chunks: (prefill && continueAfter(content, prefill)) || content };
 }
 
-function streamSteps(wire: WireFormat, meta: ReplyMeta, reply: Reply, b: Behaviour, fault: string | undefined): StreamPlan {
+function streamSteps(
+  wire: WireFormat,
+  meta: ReplyMeta,
+  reply: Reply,
+  b: Behaviour,
+  fault: string | undefined,
+): StreamPlan {
   const { head, deltas, tail } = wire.stream(meta, reply);
   const at = (data: string, delayMs = 0): StreamStep => ({ delayMs, data });
   const firstDelayMs = fault === "slowFirstToken" ? num(b.params, "delayMs", 1000) : b.chunkDelayMs;
   const garbageAt = fault === "malformed" ? num(b.params, "at", 2) : 0;
   const paced = (list: string[]) => {
-    const steps = withPings(list.map((data, i) => at(data, i === 0 ? firstDelayMs : b.chunkDelayMs)), wire.ping, pingsPerDelta(b));
+    const steps = withPings(
+      list.map((data, i) => at(data, i === 0 ? firstDelayMs : b.chunkDelayMs)),
+      wire.ping,
+      pingsPerDelta(b),
+    );
     // The garbage is a step of its own, so with `wire=events` it arrives alone.
     const before = steps.findIndex((step) => step.data === list[garbageAt - 1]);
     if (before !== -1) steps.splice(before, 0, at(GARBAGE));
     return steps;
   };
   const truncation = fault === undefined ? undefined : TRUNCATING[fault];
-  if (truncation) return { steps: [...head.map((d) => at(d)), ...paced(deltas.slice(0, num(b.params, "afterChunks", 3)))], end: truncation, ping: wire.ping };
+  if (truncation)
+    return {
+      steps: [...head.map((d) => at(d)), ...paced(deltas.slice(0, num(b.params, "afterChunks", 3)))],
+      end: truncation,
+      ping: wire.ping,
+    };
   if (fault === "errorBody") {
     const sent = paced(deltas.slice(0, num(b.params, "afterChunks", 0)));
-    return { steps: [...head.map((d) => at(d)), ...sent, at(wire.errorEvent(meta, b.params.get("message") ?? "Overloaded"), sent.length > 0 ? b.chunkDelayMs : 0)], end: "close" };
+    return {
+      steps: [
+        ...head.map((d) => at(d)),
+        ...sent,
+        at(wire.errorEvent(meta, b.params.get("message") ?? "Overloaded"), sent.length > 0 ? b.chunkDelayMs : 0),
+      ],
+      end: "close",
+    };
   }
   return { steps: [...head.map((d) => at(d)), ...paced(deltas), ...tail.map((d) => at(d))], end: "close" };
 }
@@ -111,7 +157,8 @@ export async function serveProtocol(req: Request, server: MockServer, wire: Wire
   const invalid = wire.validate(body, req.headers);
   if (invalid) return invalid;
   const b = parseBehaviour(body.model, req.headers.get("x-mock"));
-  if (b.fault !== undefined && !SUPPORTED.has(b.fault)) return wire.invalid(`Mock fault ${b.fault} is not supported on this route`);
+  if (b.fault !== undefined && !SUPPORTED.has(b.fault))
+    return wire.invalid(`Mock fault ${b.fault} is not supported on this route`);
   const fault = b.failTimes === undefined || count <= b.failTimes ? b.fault : undefined;
   const p = b.params;
   if (fault === "status") {
@@ -129,10 +176,16 @@ export async function serveProtocol(req: Request, server: MockServer, wire: Wire
     life.onEnd(true);
     return new Response(null); // nobody is listening any more
   }
-  const meta: ReplyMeta = { n: server.nextId(), model: b.name, created: Math.floor(Date.now() / 1000), promptTokens: Math.ceil(JSON.stringify(body.messages ?? body.input ?? "").length / 4) };
+  const meta: ReplyMeta = {
+    n: server.nextId(),
+    model: b.name,
+    created: Math.floor(Date.now() / 1000),
+    promptTokens: Math.ceil(JSON.stringify(body.messages ?? body.input ?? "").length / 4),
+  };
   const reply = replyFor(body, b, wire, fault);
   if (body.stream === true) return sseResponse(streamSteps(wire, meta, reply, b, fault), life, b);
   life.onEnd(false);
-  const payload = fault === "errorBody" ? wire.errorBody(meta, p.get("message") ?? "Overloaded") : wire.complete(meta, reply);
+  const payload =
+    fault === "errorBody" ? wire.errorBody(meta, p.get("message") ?? "Overloaded") : wire.complete(meta, reply);
   return Response.json(payload);
 }

@@ -5,10 +5,13 @@
  * pull, so every event is handed to the socket on its own.
  */
 import { type Behaviour, num } from "./params.ts";
-import { type CompletionMeta, type Usage, chunk } from "./wire.ts";
+import { type CompletionMeta, chunk, type Usage } from "./wire.ts";
 import { pingsPerDelta, shapeSteps, wireShape } from "./wire-shape.ts";
 
-export interface StreamStep { delayMs: number; data: string }
+export interface StreamStep {
+  delayMs: number;
+  data: string;
+}
 
 /**
  * - `close`: end the body cleanly (zero-length chunk).
@@ -49,12 +52,19 @@ const TRUNCATING: Record<string, StreamEnd> = { cut: "error", stall: "hold", end
 function longLine(size: number): StreamStep[] {
   const piece = 64 * 1024;
   const steps: StreamStep[] = [{ delayMs: 1, data: 'data: {"choices":[{"index":0,"delta":{"content":"' }];
-  for (let sent = 0; sent < size; sent += piece) steps.push({ delayMs: 1, data: "a".repeat(Math.min(piece, size - sent)) });
+  for (let sent = 0; sent < size; sent += piece)
+    steps.push({ delayMs: 1, data: "a".repeat(Math.min(piece, size - sent)) });
   return steps;
 }
 
 /** The events of a (possibly faulty) streamed completion of `chunks`. */
-export function planStream(meta: CompletionMeta, chunks: string[], b: Behaviour, fault: string | undefined, usage: Usage | undefined): StreamPlan {
+export function planStream(
+  meta: CompletionMeta,
+  chunks: string[],
+  b: Behaviour,
+  fault: string | undefined,
+  usage: Usage | undefined,
+): StreamPlan {
   const steps: StreamStep[] = [{ delayMs: 0, data: event(chunk(meta, { role: "assistant", content: "" }, null)) }];
   const truncation = fault === undefined ? undefined : TRUNCATING[fault];
   const stopAfter = truncation || fault === "longLine" ? Math.max(0, num(b.params, "afterChunks", 3)) : Infinity;
@@ -65,11 +75,15 @@ export function planStream(meta: CompletionMeta, chunks: string[], b: Behaviour,
   for (let i = 0; i < chunks.length && i < stopAfter; i++) {
     // The garbage event goes right before content chunk number `at` (1-based).
     if (i + 1 === garbageAt) steps.push({ delayMs: 0, data: GARBAGE_EVENT });
-    steps.push({ delayMs: i === 0 ? firstDelayMs : b.chunkDelayMs, data: event(chunk(meta, { content: chunks[i] ?? "" }, null)) });
+    steps.push({
+      delayMs: i === 0 ? firstDelayMs : b.chunkDelayMs,
+      data: event(chunk(meta, { content: chunks[i] ?? "" }, null)),
+    });
     for (let k = 0; k < pings; k++) steps.push({ delayMs: 0, data: PING_COMMENT });
   }
   if (truncation) return { steps, end: truncation, ping: PING_COMMENT };
-  if (fault === "longLine") return { steps: [...steps, ...longLine(num(b.params, "size", 4 * 1024 * 1024))], end: "hold" };
+  if (fault === "longLine")
+    return { steps: [...steps, ...longLine(num(b.params, "size", 4 * 1024 * 1024))], end: "hold" };
   if (garbageAt > chunks.length) steps.push({ delayMs: 0, data: GARBAGE_EVENT });
 
   steps.push({ delayMs: 0, data: event(chunk(meta, {}, "stop")) });
@@ -84,8 +98,14 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
   return new Promise((resolve) => {
-    const onAbort = (): void => { clearTimeout(timer); resolve(false); };
-    const timer = setTimeout(() => { signal.removeEventListener("abort", onAbort); resolve(true); }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
     signal.addEventListener("abort", onAbort, { once: true });
   });
 }

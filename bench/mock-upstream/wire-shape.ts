@@ -26,7 +26,11 @@ const DEFAULT_GAP_MS: Record<WireShape["kind"], number> = { split: 3, drip: 1, e
 export function wireShape(b: Behaviour): WireShape | undefined {
   const kind = b.params.get("wire");
   if (kind !== "split" && kind !== "drip" && kind !== "events") return undefined;
-  return { kind, gapMs: Math.max(1, num(b.params, "gapMs", DEFAULT_GAP_MS[kind])), dripBytes: Math.max(1, num(b.params, "dripBytes", 1)) };
+  return {
+    kind,
+    gapMs: Math.max(1, num(b.params, "gapMs", DEFAULT_GAP_MS[kind])),
+    dripBytes: Math.max(1, num(b.params, "dripBytes", 1)),
+  };
 }
 
 /** How many do-nothing events follow each content delta (`pings=N`). */
@@ -50,7 +54,8 @@ export function shapeSteps(steps: StreamStep[], shape: WireShape | undefined): S
   const out: StreamStep[] = [];
   for (const [i, step] of steps.entries()) {
     const gap = i === 0 ? step.delayMs : Math.max(step.delayMs, shape.gapMs);
-    for (const [j, piece] of pieces(step.data, shape).entries()) out.push({ delayMs: j === 0 ? gap : shape.gapMs, data: piece });
+    for (const [j, piece] of pieces(step.data, shape).entries())
+      out.push({ delayMs: j === 0 ? gap : shape.gapMs, data: piece });
   }
   return out;
 }

@@ -7,10 +7,18 @@ export interface OpenAIError {
   error: { message: string; type: string; code: string | null; param: string | null };
 }
 
-export interface Usage { prompt_tokens: number; completion_tokens: number; total_tokens: number }
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
 
 /** Identity of one completion, shared by all its chunks. */
-export interface CompletionMeta { id: string; created: number; model: string }
+export interface CompletionMeta {
+  id: string;
+  created: number;
+  model: string;
+}
 
 const JSON_HEADERS = { "content-type": "application/json" } as const;
 
@@ -72,7 +80,10 @@ export function usageFor(body: Record<string, unknown>, completionTokens: number
 
 export function completion(meta: CompletionMeta, content: string, usage: Usage): Response {
   const payload = {
-    id: meta.id, object: "chat.completion", created: meta.created, model: meta.model,
+    id: meta.id,
+    object: "chat.completion",
+    created: meta.created,
+    model: meta.model,
     choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop", logprobs: null }],
     usage,
   };
@@ -80,13 +91,23 @@ export function completion(meta: CompletionMeta, content: string, usage: Usage):
 }
 
 /** One `chat.completion.chunk` object; `choices` empty for the usage chunk. */
-export function chunk(meta: CompletionMeta, delta: Record<string, string> | null, finish: string | null, usage?: Usage): unknown {
+export function chunk(
+  meta: CompletionMeta,
+  delta: Record<string, string> | null,
+  finish: string | null,
+  usage?: Usage,
+): unknown {
   const choices = delta === null ? [] : [{ index: 0, delta, finish_reason: finish }];
   const base = { id: meta.id, object: "chat.completion.chunk", created: meta.created, model: meta.model, choices };
   return usage ? { ...base, usage } : base;
 }
 
-export function errorPayload(message: string, type: string, code: string | null, param: string | null = null): OpenAIError {
+export function errorPayload(
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+): OpenAIError {
   return { error: { message, type, code, param } };
 }
 
@@ -96,7 +117,13 @@ export function errorResponse(status: number, payload: OpenAIError, headers: Rec
 
 /** The error OpenAI would send for a bare HTTP status. */
 export function statusError(status: number, message?: string): OpenAIError {
-  if (status === 429) return errorPayload(message ?? "Rate limit reached for requests", "requests", "rate_limit_exceeded");
-  if (status >= 500) return errorPayload(message ?? `The server had an error while processing your request (mock ${status})`, "server_error", null);
+  if (status === 429)
+    return errorPayload(message ?? "Rate limit reached for requests", "requests", "rate_limit_exceeded");
+  if (status >= 500)
+    return errorPayload(
+      message ?? `The server had an error while processing your request (mock ${status})`,
+      "server_error",
+      null,
+    );
   return errorPayload(message ?? `Mock upstream error ${status}`, "invalid_request_error", null);
 }

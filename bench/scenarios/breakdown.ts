@@ -7,9 +7,9 @@
 import { sequentialRun, throughputRun } from "../lib/measure.ts";
 import { newResult } from "../lib/report.ts";
 import type { Scenario } from "../lib/scenario.ts";
-import { startBareProxy, startGateway, startGatewayVariant, startMock, type Server } from "../lib/servers.ts";
+import { type Server, startBareProxy, startGateway, startGatewayVariant, startMock } from "../lib/servers.ts";
 import { ms } from "../lib/stats.ts";
-import { gatewayTarget, upstreamTarget, type Target } from "../lib/targets.ts";
+import { gatewayTarget, type Target, upstreamTarget } from "../lib/targets.ts";
 
 interface Variant {
   name: string;
@@ -24,36 +24,72 @@ export const breakdown: Scenario = {
     const seconds = flags.num("seconds", 5);
     const connections = flags.num("connections", 32);
     const requests = flags.num("requests", 1000);
-    const result = newResult("breakdown", "Breakdown: the gateway with parts removed", { seconds, connections, sequentialRequests: requests });
+    const result = newResult("breakdown", "Breakdown: the gateway with parts removed", {
+      seconds,
+      connections,
+      sequentialRequests: requests,
+    });
 
     const mock = await startMock(group);
     const variants: Variant[] = [
       { name: "bare proxy", upstream: true, start: () => startBareProxy(group, mock) },
       { name: "gateway (src/main.ts)", upstream: false, start: () => startGateway(group, mock) },
       { name: "− request log", upstream: false, start: () => startGatewayVariant(group, mock, "no-log", ["--no-log"]) },
-      { name: "− Elysia (lean Bun.serve route, src readBody)", upstream: false, start: () => startGatewayVariant(group, mock, "lean-readbody", ["--lean-http", "--src-read-body"]) },
-      { name: "− Elysia and readBody (request.text())", upstream: false, start: () => startGatewayVariant(group, mock, "lean", ["--lean-http"]) },
-      { name: "− Elysia, readBody and request log", upstream: false, start: () => startGatewayVariant(group, mock, "lean-no-log", ["--lean-http", "--no-log"]) },
+      {
+        name: "− Elysia (lean Bun.serve route, src readBody)",
+        upstream: false,
+        start: () => startGatewayVariant(group, mock, "lean-readbody", ["--lean-http", "--src-read-body"]),
+      },
+      {
+        name: "− Elysia and readBody (request.text())",
+        upstream: false,
+        start: () => startGatewayVariant(group, mock, "lean", ["--lean-http"]),
+      },
+      {
+        name: "− Elysia, readBody and request log",
+        upstream: false,
+        start: () => startGatewayVariant(group, mock, "lean-no-log", ["--lean-http", "--no-log"]),
+      },
     ];
 
     const rows = [];
     let bare: { rps: number; us: number; p50: number } | undefined;
     for (const variant of variants) {
       const server = await variant.start();
-      const target: Target = variant.upstream ? upstreamTarget(variant.name, server) : gatewayTarget(server, variant.name);
+      const target: Target = variant.upstream
+        ? upstreamTarget(variant.name, server)
+        : gatewayTarget(server, variant.name);
       const run = await throughputRun(group, target, mock, connections, seconds, 1);
       const seq = await sequentialRun(group, target, requests, 200);
       await server.child.stop(); // one variant at a time: idle processes would still hold memory
       const row = { rps: run.load.rps, us: run.serverUsPerRequest, p50: seq.latency.p50 };
       bare ??= row;
       rows.push([
-        variant.name, row.rps, (row.rps / bare.rps).toFixed(2), ms(run.load.latency.p99), run.cpu.server, row.us, `+${row.us - bare.us}`, ms(row.p50), `+${ms(row.p50 - bare.p50)}`,
+        variant.name,
+        row.rps,
+        (row.rps / bare.rps).toFixed(2),
+        ms(run.load.latency.p99),
+        run.cpu.server,
+        row.us,
+        `+${row.us - bare.us}`,
+        ms(row.p50),
+        `+${ms(row.p50 - bare.p50)}`,
       ]);
       log(`  ${variant.name}: ${row.rps} req/s, ${row.us} µs CPU/req, sequential p50 ${ms(row.p50)} ms`);
     }
     result.tables.push({
       title: `Per-request cost with parts removed (throughput at c=${connections}; sequential p50 over ${requests} requests)`,
-      columns: ["variant", "req/s", "vs bare", "p99 ms", "CPU server %", "server µs/req", "µs/req vs bare", "sequential p50 ms", "p50 vs bare"],
+      columns: [
+        "variant",
+        "req/s",
+        "vs bare",
+        "p99 ms",
+        "CPU server %",
+        "server µs/req",
+        "µs/req vs bare",
+        "sequential p50 ms",
+        "p50 vs bare",
+      ],
       rows,
     });
     result.notes.push(

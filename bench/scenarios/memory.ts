@@ -10,15 +10,23 @@
  * through natively (what 1 000 proxied streams cost in Bun itself) and reading it in JS (the floor for
  * any relay that looks at the events, as the gateway's must).
  */
-import { mockReply } from "../mock-upstream/wire.ts";
+
 import { chatBody, SHAPES, tokensOf } from "../lib/models.ts";
-import { readMemory, RssSampler } from "../lib/procfs.ts";
+import { RssSampler, readMemory } from "../lib/procfs.ts";
 import { newResult } from "../lib/report.ts";
 import { runLoadProcess } from "../lib/run-load.ts";
 import type { Scenario, ScenarioContext } from "../lib/scenario.ts";
-import { mockStats, startBareProxy, startGateway, startGatewayVariant, startMock, type Server } from "../lib/servers.ts";
+import {
+  mockStats,
+  type Server,
+  startBareProxy,
+  startGateway,
+  startGatewayVariant,
+  startMock,
+} from "../lib/servers.ts";
 import { ms } from "../lib/stats.ts";
 import { gatewayTarget, upstreamTarget } from "../lib/targets.ts";
+import { mockReply } from "../mock-upstream/wire.ts";
 
 const BUDGET_MB = 150;
 const RAISED_CAP = "4096";
@@ -70,7 +78,12 @@ interface Variant {
   start(): Promise<Server>;
 }
 
-async function measure(context: ScenarioContext, mock: Server, variant: Variant, streams: number): Promise<VariantResult> {
+async function measure(
+  context: ScenarioContext,
+  mock: Server,
+  variant: Variant,
+  streams: number,
+): Promise<VariantResult> {
   const { group, log } = context;
   const server = await variant.start();
   const target = variant.gateway ? gatewayTarget(server) : upstreamTarget(variant.label, server);
@@ -78,7 +91,14 @@ async function measure(context: ScenarioContext, mock: Server, variant: Variant,
   const idleMb = readMemory(server.pid)?.rssMb ?? NaN;
   // Warm-up: load the code paths (non-stream and stream) so the baseline is the server at work, idle.
   for (const shape of ["plain", "first"] as const) {
-    await runLoadProcess(group, { url: target.url, headers: target.headers, kinds: [{ name: shape, body: chatBody(target.model(shape), shape !== "plain"), stream: shape !== "plain" }], connections: 4, requests: 100, timeoutMs: 10_000 });
+    await runLoadProcess(group, {
+      url: target.url,
+      headers: target.headers,
+      kinds: [{ name: shape, body: chatBody(target.model(shape), shape !== "plain"), stream: shape !== "plain" }],
+      connections: 4,
+      requests: 100,
+      timeoutMs: 10_000,
+    });
   }
   await Bun.sleep(300);
   const warmMb = readMemory(server.pid)?.rssMb ?? NaN;
@@ -88,7 +108,14 @@ async function measure(context: ScenarioContext, mock: Server, variant: Variant,
   const load = await runLoadProcess(group, {
     url: target.url,
     headers: target.headers,
-    kinds: [{ name: "slow", body: chatBody(target.model("slow"), true), stream: true, expectText: mockReply(tokensOf(SHAPES.slow)) }],
+    kinds: [
+      {
+        name: "slow",
+        body: chatBody(target.model("slow"), true),
+        stream: true,
+        expectText: mockReply(tokensOf(SHAPES.slow)),
+      },
+    ],
     connections: streams,
     requests: streams,
     timeoutMs: 60_000,
@@ -98,11 +125,23 @@ async function measure(context: ScenarioContext, mock: Server, variant: Variant,
   await Bun.sleep(1000);
   const afterMb = readMemory(server.pid)?.rssMb ?? NaN;
   await server.child.stop(); // one at a time, so the machine's memory is not shared with the last one
-  log(`  ${variant.label}: peak RSS ${rss.peakRssMb.toFixed(1)} MB (HWM ${rss.hwmMb.toFixed(1)}), upstream open peak ${upstreamPeakOpen}, ok ${load.outcomes.ok ?? 0}/${load.requests}`);
+  log(
+    `  ${variant.label}: peak RSS ${rss.peakRssMb.toFixed(1)} MB (HWM ${rss.hwmMb.toFixed(1)}), upstream open peak ${upstreamPeakOpen}, ok ${load.outcomes.ok ?? 0}/${load.requests}`,
+  );
   return {
-    variant: variant.label, gateway: variant.gateway, idleMb, warmMb, peakSampledMb: rss.peakRssMb, hwmMb: rss.hwmMb, afterMb, upstreamPeakOpen,
-    ok: load.outcomes.ok ?? 0, streams: load.requests, elapsedMs: load.elapsedMs,
-    firstToken: { p50: load.firstToken.p50, p99: load.firstToken.p99 }, outcomes: load.outcomes,
+    variant: variant.label,
+    gateway: variant.gateway,
+    idleMb,
+    warmMb,
+    peakSampledMb: rss.peakRssMb,
+    hwmMb: rss.hwmMb,
+    afterMb,
+    upstreamPeakOpen,
+    ok: load.outcomes.ok ?? 0,
+    streams: load.requests,
+    elapsedMs: load.elapsedMs,
+    firstToken: { p50: load.firstToken.p50, p99: load.firstToken.p99 },
+    outcomes: load.outcomes,
   };
 }
 
@@ -116,26 +155,85 @@ export const memory: Scenario = {
     const raised = { BUN_CONFIG_MAX_HTTP_REQUESTS: RAISED_CAP };
     const mock = await startMock(group);
     const variants: Variant[] = [
-      { key: "default", label: "gateway, as npm run gateway starts it", gateway: true, start: () => startGateway(group, mock, { name: "gateway (default)" }) },
-      { key: "cap256", label: "gateway, Bun's default of 256 upstream requests", gateway: true, start: () => startGateway(group, mock, { env: { BUN_CONFIG_MAX_HTTP_REQUESTS: "256" }, name: "gateway (256)" }) },
-      { key: "smol", label: `gateway, same + bun --smol`, gateway: true, start: () => startGateway(group, mock, { env: raised, bunFlags: ["--smol"], name: "gateway (smol)" }) },
+      {
+        key: "default",
+        label: "gateway, as npm run gateway starts it",
+        gateway: true,
+        start: () => startGateway(group, mock, { name: "gateway (default)" }),
+      },
+      {
+        key: "cap256",
+        label: "gateway, Bun's default of 256 upstream requests",
+        gateway: true,
+        start: () => startGateway(group, mock, { env: { BUN_CONFIG_MAX_HTTP_REQUESTS: "256" }, name: "gateway (256)" }),
+      },
+      {
+        key: "smol",
+        label: `gateway, same + bun --smol`,
+        gateway: true,
+        start: () => startGateway(group, mock, { env: raised, bunFlags: ["--smol"], name: "gateway (smol)" }),
+      },
       // Diagnostics, only when asked for (--variants nolog,lean): the gateway with parts removed.
-      { key: "nolog", label: "gateway − request log, raised limit", gateway: true, start: () => startGatewayVariant(group, mock, "no-log", ["--no-log"], raised) },
-      { key: "lean", label: "gateway − Elysia/readBody − request log, raised limit", gateway: true, start: () => startGatewayVariant(group, mock, "lean", ["--lean-http", "--no-log"], raised) },
-      { key: "bare", label: `bare proxy, BUN_CONFIG_MAX_HTTP_REQUESTS=${RAISED_CAP}`, gateway: false, start: () => startBareProxy(group, mock, raised) },
-      { key: "jsrelay", label: "bare proxy, JS relay (RELAY=js), same limit", gateway: false, start: () => startBareProxy(group, mock, { ...raised, RELAY: "js" }) },
+      {
+        key: "nolog",
+        label: "gateway − request log, raised limit",
+        gateway: true,
+        start: () => startGatewayVariant(group, mock, "no-log", ["--no-log"], raised),
+      },
+      {
+        key: "lean",
+        label: "gateway − Elysia/readBody − request log, raised limit",
+        gateway: true,
+        start: () => startGatewayVariant(group, mock, "lean", ["--lean-http", "--no-log"], raised),
+      },
+      {
+        key: "bare",
+        label: `bare proxy, BUN_CONFIG_MAX_HTTP_REQUESTS=${RAISED_CAP}`,
+        gateway: false,
+        start: () => startBareProxy(group, mock, raised),
+      },
+      {
+        key: "jsrelay",
+        label: "bare proxy, JS relay (RELAY=js), same limit",
+        gateway: false,
+        start: () => startBareProxy(group, mock, { ...raised, RELAY: "js" }),
+      },
     ].filter((v) => wanted.includes(v.key));
-    const result = newResult("memory", `Memory: ${streams} concurrent streams`, { streams, shape: SHAPES.slow, budgetMb: BUDGET_MB });
+    const result = newResult("memory", `Memory: ${streams} concurrent streams`, {
+      streams,
+      shape: SHAPES.slow,
+      budgetMb: BUDGET_MB,
+    });
     const rows: VariantResult[] = [];
     for (const variant of variants) rows.push(await measure(context, mock, variant, streams));
 
     result.tables.push({
       title: `RSS (MB) around ${streams} concurrent streams of ${tokensOf(SHAPES.slow)} events (${SHAPES.slow})`,
-      columns: ["server", "idle", "warm", "peak (sampled)", "peak (VmHWM)", "KB per stream (peak − warm)", "1 s after", "upstream streams at once", "complete", "wall time", "first token p50 / p99 ms"],
+      columns: [
+        "server",
+        "idle",
+        "warm",
+        "peak (sampled)",
+        "peak (VmHWM)",
+        "KB per stream (peak − warm)",
+        "1 s after",
+        "upstream streams at once",
+        "complete",
+        "wall time",
+        "first token p50 / p99 ms",
+      ],
       rows: rows.map((r) => [
-        r.variant, r.idleMb.toFixed(1), r.warmMb.toFixed(1), r.peakSampledMb.toFixed(1), r.hwmMb.toFixed(1), Math.round(((r.hwmMb - r.warmMb) * 1024) / r.upstreamPeakOpen),
-        r.afterMb.toFixed(1), r.upstreamPeakOpen,
-        `${r.ok}/${r.streams}`, `${(r.elapsedMs / 1000).toFixed(1)} s`, `${ms(r.firstToken.p50)} / ${ms(r.firstToken.p99)}`,
+        r.variant,
+        r.idleMb.toFixed(1),
+        r.warmMb.toFixed(1),
+        r.peakSampledMb.toFixed(1),
+        r.hwmMb.toFixed(1),
+        Math.round(((r.hwmMb - r.warmMb) * 1024) / r.upstreamPeakOpen),
+        r.afterMb.toFixed(1),
+        r.upstreamPeakOpen,
+        `${r.ok}/${r.streams}`,
+        `${(r.elapsedMs / 1000).toFixed(1)} s`,
+        `${ms(r.firstToken.p50)} / ${ms(r.firstToken.p99)}`,
       ]),
     });
     for (const r of rows.filter((row) => row.gateway)) {
@@ -146,7 +244,12 @@ export const memory: Scenario = {
         measured: `${r.upstreamPeakOpen} at once, ${r.hwmMb.toFixed(1)} MB`,
         pass: concurrent && r.hwmMb < BUDGET_MB,
       });
-      result.checks.push({ name: `streams complete with full text (${r.variant})`, target: `${r.streams}/${r.streams}`, measured: `${r.ok}/${r.streams}`, pass: r.ok === r.streams });
+      result.checks.push({
+        name: `streams complete with full text (${r.variant})`,
+        target: `${r.streams}/${r.streams}`,
+        measured: `${r.ok}/${r.streams}`,
+        pass: r.ok === r.streams,
+      });
     }
     const capped = rows.find((r) => r.gateway && r.upstreamPeakOpen < streams);
     if (capped) {
@@ -154,7 +257,9 @@ export const memory: Scenario = {
         `${capped.variant}: never more than ${capped.upstreamPeakOpen} upstream streams open. Bun's fetch queues requests beyond BUN_CONFIG_MAX_HTTP_REQUESTS (default 256, read at process start only), so the other clients waited for a slot without a byte (first token p99 ${ms(capped.firstToken.p99)} ms); its lower RSS is that of ${capped.upstreamPeakOpen} streams, not ${streams}.`,
       );
     }
-    result.notes.push("`idle`: after start; `warm`: after 200 warm-up requests; peak from /proc/<pid>/status (VmRSS every 100 ms, and VmHWM, the kernel's peak).");
+    result.notes.push(
+      "`idle`: after start; `warm`: after 200 warm-up requests; peak from /proc/<pid>/status (VmRSS every 100 ms, and VmHWM, the kernel's peak).",
+    );
     result.data = { rows };
     return result;
   },

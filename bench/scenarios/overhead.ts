@@ -5,14 +5,15 @@
  * Targets alternate in rounds so slow drift of the machine (other tenants, CPU frequency) falls on all
  * of them alike; the samples of a target's rounds are merged before taking percentiles.
  */
-import { chatBody } from "../lib/models.ts";
+
 import { sequentialRun } from "../lib/measure.ts";
+import { chatBody } from "../lib/models.ts";
 import { newResult } from "../lib/report.ts";
 import { runLoadProcess } from "../lib/run-load.ts";
 import type { Scenario } from "../lib/scenario.ts";
 import { startBareProxy, startGateway, startMock } from "../lib/servers.ts";
-import { ms, summarize, type Summary } from "../lib/stats.ts";
-import { gatewayTarget, upstreamTarget, type Target } from "../lib/targets.ts";
+import { ms, type Summary, summarize } from "../lib/stats.ts";
+import { gatewayTarget, type Target, upstreamTarget } from "../lib/targets.ts";
 
 const HEADER = "x-gateway-overhead-ms";
 
@@ -26,7 +27,11 @@ export const overhead: Scenario = {
     const result = newResult("overhead", "Added latency (sequential, non-stream)", { requests, warmup, rounds });
 
     const mock = await startMock(group);
-    const targets: Target[] = [upstreamTarget("direct mock", mock), upstreamTarget("bare proxy", await startBareProxy(group, mock)), gatewayTarget(await startGateway(group, mock))];
+    const targets: Target[] = [
+      upstreamTarget("direct mock", mock),
+      upstreamTarget("bare proxy", await startBareProxy(group, mock)),
+      gatewayTarget(await startGateway(group, mock)),
+    ];
 
     const samples = new Map<string, number[]>(targets.map((t) => [t.name, []]));
     for (let round = 0; round < rounds; round++) {
@@ -41,8 +46,14 @@ export const overhead: Scenario = {
     const gateway = targets[2];
     const headerRun = gateway
       ? await runLoadProcess(group, {
-          url: gateway.url, headers: gateway.headers, kinds: [{ name: "chat", body: chatBody(gateway.model("plain"), false), stream: false }],
-          connections: 1, requests: 500, warmupRequests: 50, timeoutMs: 10_000, recordHeader: HEADER,
+          url: gateway.url,
+          headers: gateway.headers,
+          kinds: [{ name: "chat", body: chatBody(gateway.model("plain"), false), stream: false }],
+          connections: 1,
+          requests: 500,
+          warmupRequests: 50,
+          timeoutMs: 10_000,
+          recordHeader: HEADER,
         })
       : undefined;
 
@@ -54,14 +65,29 @@ export const overhead: Scenario = {
       columns: ["target", "requests", "p50", "p90", "p99", "max", "p50 vs bare proxy", "p99 vs bare proxy"],
       rows: targets.map((t) => {
         const s = summaries.get(t.name) ?? summarize([]);
-        const vs = (a: number, b: number | undefined) => (b === undefined || t.name === "bare proxy" ? "" : `${a - b >= 0 ? "+" : ""}${ms(a - b)}`);
-        return [t.name, s.count, ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), vs(s.p50, bare?.p50), vs(s.p99, bare?.p99)];
+        const vs = (a: number, b: number | undefined) =>
+          b === undefined || t.name === "bare proxy" ? "" : `${a - b >= 0 ? "+" : ""}${ms(a - b)}`;
+        return [
+          t.name,
+          s.count,
+          ms(s.p50),
+          ms(s.p90),
+          ms(s.p99),
+          ms(s.max),
+          vs(s.p50, bare?.p50),
+          vs(s.p99, bare?.p99),
+        ];
       }),
     });
 
     if (bare && gw) {
       const added = gw.p50 - bare.p50;
-      result.checks.push({ name: "median added latency, gateway − bare proxy", target: "< 0.2 ms", measured: `${ms(added)} ms (${ms(gw.p50)} − ${ms(bare.p50)})`, pass: added < 0.2 });
+      result.checks.push({
+        name: "median added latency, gateway − bare proxy",
+        target: "< 0.2 ms",
+        measured: `${ms(added)} ms (${ms(gw.p50)} − ${ms(bare.p50)})`,
+        pass: added < 0.2,
+      });
     }
     const header = headerRun?.header;
     if (header) {

@@ -7,15 +7,16 @@
  * 2. Pacing: long streams (200 content events 5 ms apart), a few at once; every gap between content
  *    reads, and content events that arrived in the same read as another ("batched").
  */
-import { mockReply } from "../mock-upstream/wire.ts";
+
 import { chatBody, SHAPES, tokensOf } from "../lib/models.ts";
 import { newResult } from "../lib/report.ts";
 import { runLoadProcess } from "../lib/run-load.ts";
 import type { Scenario } from "../lib/scenario.ts";
 import { startBareProxy, startGateway, startMock } from "../lib/servers.ts";
 import { ms } from "../lib/stats.ts";
-import { gatewayTarget, upstreamTarget, type Shape, type Target } from "../lib/targets.ts";
+import { gatewayTarget, type Shape, type Target, upstreamTarget } from "../lib/targets.ts";
 import type { LoadResult } from "../load.ts";
+import { mockReply } from "../mock-upstream/wire.ts";
 
 const signed = (value: number) => `${value >= 0 ? "+" : ""}${ms(value)}`;
 
@@ -27,17 +28,32 @@ export const streaming: Scenario = {
     const streams = flags.num("streams", 16);
     const parallel = Math.max(1, flags.num("parallel", 4));
     const result = newResult("streaming", "Streaming: first token and chunk pacing", {
-      firstTokenStreams: firstCount, firstShape: SHAPES.first, pacingStreams: streams, parallel, pacingShape: SHAPES.stream,
+      firstTokenStreams: firstCount,
+      firstShape: SHAPES.first,
+      pacingStreams: streams,
+      parallel,
+      pacingShape: SHAPES.stream,
     });
 
     const mock = await startMock(group);
-    const targets: Target[] = [upstreamTarget("direct mock", mock), upstreamTarget("bare proxy", await startBareProxy(group, mock)), gatewayTarget(await startGateway(group, mock))];
+    const targets: Target[] = [
+      upstreamTarget("direct mock", mock),
+      upstreamTarget("bare proxy", await startBareProxy(group, mock)),
+      gatewayTarget(await startGateway(group, mock)),
+    ];
 
     const run = (target: Target, shape: Shape, connections: number, requests: number, warmupRequests: number) =>
       runLoadProcess(group, {
         url: target.url,
         headers: target.headers,
-        kinds: [{ name: shape, body: chatBody(target.model(shape), true), stream: true, expectText: mockReply(tokensOf(shape === "first" ? SHAPES.first : SHAPES.stream)) }],
+        kinds: [
+          {
+            name: shape,
+            body: chatBody(target.model(shape), true),
+            stream: true,
+            expectText: mockReply(tokensOf(shape === "first" ? SHAPES.first : SHAPES.stream)),
+          },
+        ],
         connections,
         requests,
         warmupRequests,
@@ -50,7 +66,9 @@ export const streaming: Scenario = {
       first.set(target.name, await run(target, "first", 1, firstCount, 30));
       const paced = await run(target, "stream", parallel, streams, parallel);
       pacing.set(target.name, paced);
-      log(`  ${target.name}: first token p50 ${ms(first.get(target.name)?.firstToken.p50 ?? NaN)} ms, gap p50 ${ms(paced.gaps.p50)} ms, batched ${paced.batched}`);
+      log(
+        `  ${target.name}: first token p50 ${ms(first.get(target.name)?.firstToken.p50 ?? NaN)} ms, gap p50 ${ms(paced.gaps.p50)} ms, batched ${paced.batched}`,
+      );
     }
 
     const direct = { first: first.get("direct mock"), pacing: pacing.get("direct mock") };
@@ -61,20 +79,48 @@ export const streaming: Scenario = {
         const r = first.get(t.name);
         const f = r?.firstToken;
         if (!r || !f) return [t.name, "-", "-", "-", "-", "-", "-", "-"];
-        const added = t.name === "direct mock" || !direct.first ? ["", ""] : [signed(f.p50 - direct.first.firstToken.p50), signed(f.p99 - direct.first.firstToken.p99)];
+        const added =
+          t.name === "direct mock" || !direct.first
+            ? ["", ""]
+            : [signed(f.p50 - direct.first.firstToken.p50), signed(f.p99 - direct.first.firstToken.p99)];
         return [t.name, ms(f.p50), ms(f.p90), ms(f.p99), ms(f.max), ...added, `${r.outcomes.ok ?? 0}/${r.requests}`];
       }),
     });
     result.tables.push({
       title: `Gaps between content reads (ms), ${streams} streams of ${tokensOf(SHAPES.stream)} events, ${parallel} at a time`,
-      columns: ["target", "events", "p50", "p90", "p99", "max", "p50 vs direct", "p99 vs direct", "max vs direct", "batched", "ok"],
+      columns: [
+        "target",
+        "events",
+        "p50",
+        "p90",
+        "p99",
+        "max",
+        "p50 vs direct",
+        "p99 vs direct",
+        "max vs direct",
+        "batched",
+        "ok",
+      ],
       rows: targets.map((t) => {
         const r = pacing.get(t.name);
         if (!r) return [t.name, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"];
         const g = r.gaps;
         const d = direct.pacing?.gaps;
-        const vs = t.name === "direct mock" || !d ? ["", "", ""] : [signed(g.p50 - d.p50), signed(g.p99 - d.p99), signed(g.max - d.max)];
-        return [t.name, r.contentEvents, ms(g.p50), ms(g.p90), ms(g.p99), ms(g.max), ...vs, r.batched, `${r.outcomes.ok ?? 0}/${r.requests}`];
+        const vs =
+          t.name === "direct mock" || !d
+            ? ["", "", ""]
+            : [signed(g.p50 - d.p50), signed(g.p99 - d.p99), signed(g.max - d.max)];
+        return [
+          t.name,
+          r.contentEvents,
+          ms(g.p50),
+          ms(g.p90),
+          ms(g.p99),
+          ms(g.max),
+          ...vs,
+          r.batched,
+          `${r.outcomes.ok ?? 0}/${r.requests}`,
+        ];
       }),
     });
 
@@ -82,22 +128,50 @@ export const streaming: Scenario = {
     const gwPacing = pacing.get("gateway");
     if (gwFirst && direct.first) {
       const added = gwFirst.firstToken.p50 - direct.first.firstToken.p50;
-      result.checks.push({ name: "first token added (median), gateway − direct", target: "< 1 ms", measured: `${ms(added)} ms`, pass: added < 1 });
+      result.checks.push({
+        name: "first token added (median), gateway − direct",
+        target: "< 1 ms",
+        measured: `${ms(added)} ms`,
+        pass: added < 1,
+      });
       const addedP99 = gwFirst.firstToken.p99 - direct.first.firstToken.p99;
       result.notes.push(`First token added at p99: ${ms(addedP99)} ms (not a budget; shown for tail behaviour).`);
     }
     if (gwPacing) {
-      result.checks.push({ name: "batched content chunks through the gateway", target: "0", measured: String(gwPacing.batched), pass: gwPacing.batched === 0 });
+      result.checks.push({
+        name: "batched content chunks through the gateway",
+        target: "0",
+        measured: String(gwPacing.batched),
+        pass: gwPacing.batched === 0,
+      });
       const complete = (gwPacing.outcomes.ok ?? 0) + (gwFirst?.outcomes.ok ?? 0);
       const total = gwPacing.requests + (gwFirst?.requests ?? 0);
-      result.checks.push({ name: "gateway streams complete with the full text", target: `${total}/${total}`, measured: `${complete}/${total}`, pass: complete === total });
+      result.checks.push({
+        name: "gateway streams complete with the full text",
+        target: `${total}/${total}`,
+        measured: `${complete}/${total}`,
+        pass: complete === total,
+      });
     }
     result.notes.push(
       "The gateway holds a stream until its first content event (to fail over invisibly), then sends the role event and the first content together: that is by design and not counted as batching (only content events are).",
     );
     result.data = {
-      firstToken: Object.fromEntries([...first].map(([k, v]) => [k, { firstToken: v.firstToken, ttfb: v.ttfb, outcomes: v.outcomes }])),
-      pacing: Object.fromEntries([...pacing].map(([k, v]) => [k, { gaps: v.gaps, batched: v.batched, contentEvents: v.contentEvents, firstToken: v.firstToken, outcomes: v.outcomes }])),
+      firstToken: Object.fromEntries(
+        [...first].map(([k, v]) => [k, { firstToken: v.firstToken, ttfb: v.ttfb, outcomes: v.outcomes }]),
+      ),
+      pacing: Object.fromEntries(
+        [...pacing].map(([k, v]) => [
+          k,
+          {
+            gaps: v.gaps,
+            batched: v.batched,
+            contentEvents: v.contentEvents,
+            firstToken: v.firstToken,
+            outcomes: v.outcomes,
+          },
+        ]),
+      ),
     };
     return result;
   },

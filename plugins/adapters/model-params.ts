@@ -1,4 +1,4 @@
-import { definePlugin, Type, type ParamAdapter, type Static, type TargetMatch } from "../../src/index.ts";
+import { definePlugin, type ParamAdapter, type Static, type TargetMatch, Type } from "../../src/index.ts";
 
 const Params = Type.Record(Type.String(), Type.Unknown());
 const Options = Type.Object(
@@ -24,7 +24,8 @@ export function modelParams(options: ModelParamsOptions): ParamAdapter<ModelPara
     match: options.match,
     adapt(body, attempt) {
       const patch: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(options.defaults ?? {})) if (body[key] === undefined) patch[key] = value;
+      for (const [key, value] of Object.entries(options.defaults ?? {}))
+        if (body[key] === undefined) patch[key] = value;
       const forModel = options.models?.[attempt.target.ref] ?? options.models?.[attempt.target.model];
       for (const [key, value] of Object.entries(forModel ?? {})) patch[key] = value === null ? undefined : value;
       return Object.keys(patch).length > 0 ? patch : undefined;

@@ -1,19 +1,36 @@
-import { definePlugin, Type, type ChatMessage, type ParamAdapter, type RequestContext, type Static } from "../../src/index.ts";
+import {
+  type ChatMessage,
+  definePlugin,
+  type ParamAdapter,
+  type RequestContext,
+  type Static,
+  Type,
+} from "../../src/index.ts";
 
 const Options = Type.Object(
   {
-    models: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: "vision models (provider/model) that describe images, tried healthiest first" }),
+    models: Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      description: "vision models (provider/model) that describe images, tried healthiest first",
+    }),
     prompt: Type.Optional(Type.String({ description: "what the vision model is asked for each image" })),
-    cacheTtlMs: Type.Optional(Type.Number({ minimum: 0, description: "how long a description is reused (default 86 400 000: a day)" })),
+    cacheTtlMs: Type.Optional(
+      Type.Number({ minimum: 0, description: "how long a description is reused (default 86 400 000: a day)" }),
+    ),
     maxEntries: Type.Optional(Type.Integer({ minimum: 1, description: "descriptions kept at most (default 1 000)" })),
-    concurrency: Type.Optional(Type.Integer({ minimum: 1, description: "images described at once per request (default 4)" })),
-    timeoutMs: Type.Optional(Type.Number({ minimum: 1, description: "budget of one description call (default 30 000)" })),
+    concurrency: Type.Optional(
+      Type.Integer({ minimum: 1, description: "images described at once per request (default 4)" }),
+    ),
+    timeoutMs: Type.Optional(
+      Type.Number({ minimum: 1, description: "budget of one description call (default 30 000)" }),
+    ),
   },
   { additionalProperties: false },
 );
 export type VisionBridgeOptions = Static<typeof Options>;
 
-const DEFAULT_PROMPT = "Describe this image in detail for someone who cannot see it: every text it contains verbatim, the objects, people, layout, charts and numbers. Answer in the language of any text in the image, else in English.";
+const DEFAULT_PROMPT =
+  "Describe this image in detail for someone who cannot see it: every text it contains verbatim, the objects, people, layout, charts and numbers. Answer in the language of any text in the image, else in English.";
 
 interface ImagePart {
   url: string;
@@ -24,16 +41,19 @@ function imageUrl(part: unknown): string | undefined {
   const p = part as { type?: unknown; image_url?: unknown; url?: unknown };
   if (p.type !== "image_url" && p.type !== "image") return undefined;
   if (typeof p.image_url === "string") return p.image_url;
-  if (p.image_url && typeof (p.image_url as { url?: unknown }).url === "string") return (p.image_url as { url: string }).url;
+  if (p.image_url && typeof (p.image_url as { url?: unknown }).url === "string")
+    return (p.image_url as { url: string }).url;
   return typeof p.url === "string" ? p.url : undefined;
 }
 
 function imagesOf(messages: ChatMessage[]): ImagePart[] {
   const found: ImagePart[] = [];
-  for (const message of messages) if (Array.isArray(message.content)) for (const part of message.content) {
-    const url = imageUrl(part);
-    if (url) found.push({ url });
-  }
+  for (const message of messages)
+    if (Array.isArray(message.content))
+      for (const part of message.content) {
+        const url = imageUrl(part);
+        if (url) found.push({ url });
+      }
   return found;
 }
 
@@ -74,12 +94,26 @@ export function visionBridge(options: VisionBridgeOptions): ParamAdapter<VisionB
     for (const model of order) {
       try {
         const answer = await ctx.complete(
-          { model, messages: [{ role: "user", content: [{ type: "text", text: options.prompt ?? DEFAULT_PROMPT }, { type: "image_url", image_url: { url } }] }], max_tokens: 1024 },
+          {
+            model,
+            messages: [
+              {
+                role: "user",
+                content: [
+                  { type: "text", text: options.prompt ?? DEFAULT_PROMPT },
+                  { type: "image_url", image_url: { url } },
+                ],
+              },
+            ],
+            max_tokens: 1024,
+          },
           { timeoutMs: options.timeoutMs ?? 30_000 },
         );
         if (answer.text.trim()) return answer.text.trim();
       } catch (error) {
-        ctx.log.warn(`vision bridge: ${model} could not describe an image`, { error: error instanceof Error ? error.message : String(error) });
+        ctx.log.warn(`vision bridge: ${model} could not describe an image`, {
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     throw new Error("no vision model could describe the image");
@@ -115,14 +149,20 @@ export function visionBridge(options: VisionBridgeOptions): ParamAdapter<VisionB
       const images = imagesOf(body.messages);
       if (images.length === 0) return undefined;
       const unique = [...new Set(images.map((i) => i.url))];
-      const texts = await limited(unique.map((url) => () => describe(url, attempt.request)), options.concurrency ?? 4);
+      const texts = await limited(
+        unique.map((url) => () => describe(url, attempt.request)),
+        options.concurrency ?? 4,
+      );
       const described = new Map(unique.map((url, i) => [url, texts[i]]));
       const messages = body.messages.map((message) => {
         if (!Array.isArray(message.content) || !message.content.some((part) => imageUrl(part))) return message;
         const parts = message.content.map((part) => {
           const url = imageUrl(part);
           if (url) return `[Image: ${described.get(url)}]`;
-          const text = (part as { type?: unknown; text?: unknown }).type === "text" ? (part as { text?: unknown }).text : undefined;
+          const text =
+            (part as { type?: unknown; text?: unknown }).type === "text"
+              ? (part as { text?: unknown }).text
+              : undefined;
           return typeof text === "string" ? text : "";
         });
         return { ...message, content: parts.filter((p) => p !== "").join("\n\n") };

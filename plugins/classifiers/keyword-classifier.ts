@@ -1,4 +1,12 @@
-import { definePlugin, StringOrRegExp, Type, type Classifier, type RequestContext, type Static, type Verdict } from "../../src/index.ts";
+import {
+  type Classifier,
+  definePlugin,
+  type RequestContext,
+  type Static,
+  StringOrRegExp,
+  Type,
+  type Verdict,
+} from "../../src/index.ts";
 import { compileNeedles, earlierUserTexts } from "./needles.ts";
 
 const Rule = Type.Object(
@@ -9,18 +17,30 @@ const Rule = Type.Object(
       description:
         "words, phrases or RegExps; a plain ASCII word or phrase matches case-insensitively on word boundaries, any other string (Chinese, symbols) as a case-insensitive substring, a RegExp as given",
     }),
-    reason: Type.Optional(Type.String({ description: "reason reported with the verdict (default: names the keyword that matched)" })),
+    reason: Type.Optional(
+      Type.String({ description: "reason reported with the verdict (default: names the keyword that matched)" }),
+    ),
   },
   { additionalProperties: false },
 );
 
 const Options = Type.Object(
   {
-    rules: Type.Array(Rule, { minItems: 1, description: "checked in order: the first rule with any match decides the tier" }),
+    rules: Type.Array(Rule, {
+      minItems: 1,
+      description: "checked in order: the first rule with any match decides the tier",
+    }),
     history: Type.Optional(
-      Type.Integer({ minimum: 0, description: "also match the previous N user messages, not only the latest (default 0)" }),
+      Type.Integer({
+        minimum: 0,
+        description: "also match the previous N user messages, not only the latest (default 0)",
+      }),
     ),
-    caseSensitive: Type.Optional(Type.Boolean({ description: "string keywords match case-sensitively (default false); RegExps keep their own flags" })),
+    caseSensitive: Type.Optional(
+      Type.Boolean({
+        description: "string keywords match case-sensitively (default false); RegExps keep their own flags",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -38,9 +58,28 @@ export const defaultKeywordRules: KeywordRule[] = [
     tier: "t3",
     reason: "asks for trade-offs, failure modes or interleavings",
     match: [
-      "trade-off", "trade-offs", "tradeoffs", "failure modes", "race condition", "interleaving", "interleavings",
-      "exactly-once", "linearizable", "linearizability", "formal verification", "formally verify", "security audit",
-      "threat model", "权衡", "取舍", "线程交错", "交错执行", "竞态条件", "线性一致", "形式化验证", "安全审计",
+      "trade-off",
+      "trade-offs",
+      "tradeoffs",
+      "failure modes",
+      "race condition",
+      "interleaving",
+      "interleavings",
+      "exactly-once",
+      "linearizable",
+      "linearizability",
+      "formal verification",
+      "formally verify",
+      "security audit",
+      "threat model",
+      "权衡",
+      "取舍",
+      "线程交错",
+      "交错执行",
+      "竞态条件",
+      "线性一致",
+      "形式化验证",
+      "安全审计",
     ],
   },
   {

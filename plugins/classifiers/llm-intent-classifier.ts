@@ -1,4 +1,12 @@
-import { definePlugin, Type, type ChatMessage, type Classifier, type RequestContext, type Static, type Verdict } from "../../src/index.ts";
+import {
+  type ChatMessage,
+  type Classifier,
+  definePlugin,
+  type RequestContext,
+  type Static,
+  Type,
+  type Verdict,
+} from "../../src/index.ts";
 import { messageText } from "./needles.ts";
 
 /**
@@ -21,26 +29,53 @@ Answer with exactly one word: t1, t2 or t3.`;
 
 const Options = Type.Object(
   {
-    model: Type.String({ minLength: 1, description: 'the model to ask, "provider/model" (a provider of this config); a small, fast one' }),
+    model: Type.String({
+      minLength: 1,
+      description: 'the model to ask, "provider/model" (a provider of this config); a small, fast one',
+    }),
     prompt: Type.Optional(
       Type.String({
         pattern: "\\{history\\}",
-        description: "prompt template; {history} is replaced by the recent user messages, one \"User: ...\" line each (default: DEFAULT_INTENT_PROMPT)",
+        description:
+          'prompt template; {history} is replaced by the recent user messages, one "User: ..." line each (default: DEFAULT_INTENT_PROMPT)',
       }),
     ),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: "budget for the model's answer; past it the next classifier decides (default 3000)" })),
-    history: Type.Optional(Type.Integer({ minimum: 1, description: "how many of the latest user messages the model sees (default 3)" })),
-    maxChars: Type.Optional(
-      Type.Integer({ minimum: 20, description: "each message is cut to this many characters, keeping its start and its end (default 800)" }),
+    timeoutMs: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: "budget for the model's answer; past it the next classifier decides (default 3000)",
+      }),
     ),
-    cacheTtlMs: Type.Optional(Type.Integer({ minimum: 0, description: "how long an answer is reused for the same messages; 0 disables the cache (default 60000)" })),
-    cacheSize: Type.Optional(Type.Integer({ minimum: 1, description: "most answers kept; the least recently used go first (default 1000)" })),
+    history: Type.Optional(
+      Type.Integer({ minimum: 1, description: "how many of the latest user messages the model sees (default 3)" }),
+    ),
+    maxChars: Type.Optional(
+      Type.Integer({
+        minimum: 20,
+        description: "each message is cut to this many characters, keeping its start and its end (default 800)",
+      }),
+    ),
+    cacheTtlMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: "how long an answer is reused for the same messages; 0 disables the cache (default 60000)",
+      }),
+    ),
+    cacheSize: Type.Optional(
+      Type.Integer({ minimum: 1, description: "most answers kept; the least recently used go first (default 1000)" }),
+    ),
     tiers: Type.Optional(
       Type.Object(
         {
-          t1: Type.Optional(Type.String({ minLength: 1, description: 'config tier for the answer "t1" (default "t1")' })),
-          t2: Type.Optional(Type.String({ minLength: 1, description: 'config tier for the answer "t2" (default "t2")' })),
-          t3: Type.Optional(Type.String({ minLength: 1, description: 'config tier for the answer "t3" (default "t3")' })),
+          t1: Type.Optional(
+            Type.String({ minLength: 1, description: 'config tier for the answer "t1" (default "t1")' }),
+          ),
+          t2: Type.Optional(
+            Type.String({ minLength: 1, description: 'config tier for the answer "t2" (default "t2")' }),
+          ),
+          t3: Type.Optional(
+            Type.String({ minLength: 1, description: 'config tier for the answer "t3" (default "t3")' }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -70,7 +105,14 @@ function historyLines(messages: readonly ChatMessage[], count: number, maxChars:
   const lines: string[] = [];
   for (let i = messages.length - 1; i >= 0 && lines.length < count; i--) {
     if (messages[i].role !== "user") continue;
-    lines.push(`User: ${cutText(messageText(messages[i]).replace(/\s*\n\s*/g, " ").trim(), maxChars)}`);
+    lines.push(
+      `User: ${cutText(
+        messageText(messages[i])
+          .replace(/\s*\n\s*/g, " ")
+          .trim(),
+        maxChars,
+      )}`,
+    );
   }
   return lines.reverse().join("\n");
 }
@@ -152,7 +194,11 @@ export function llmIntentClassifier(options: LlmIntentClassifierOptions): Classi
   const history = options.history ?? 3;
   const maxChars = options.maxChars ?? 800;
   const cache = new AnswerCache(options.cacheTtlMs ?? 60_000, options.cacheSize ?? 1_000);
-  const names: Record<TierLabel, string> = { t1: options.tiers?.t1 ?? "t1", t2: options.tiers?.t2 ?? "t2", t3: options.tiers?.t3 ?? "t3" };
+  const names: Record<TierLabel, string> = {
+    t1: options.tiers?.t1 ?? "t1",
+    t2: options.tiers?.t2 ?? "t2",
+    t3: options.tiers?.t3 ?? "t3",
+  };
 
   async function classify(ctx: RequestContext): Promise<Verdict | undefined> {
     const lines = historyLines(ctx.messages, history, maxChars);
@@ -166,16 +212,26 @@ export function llmIntentClassifier(options: LlmIntentClassifierOptions): Classi
     const started = ctx.clock.now();
     let answer: string;
     try {
-      const reply = await ctx.complete({ model: options.model, messages: [{ role: "user", content: prompt }], max_tokens: 10, temperature: 0 }, { timeoutMs });
+      const reply = await ctx.complete(
+        { model: options.model, messages: [{ role: "user", content: prompt }], max_tokens: 10, temperature: 0 },
+        { timeoutMs },
+      );
       answer = reply.text;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      ctx.log.warn("llm intent classifier: no answer, the next classifier decides", { model: options.model, error: message.slice(0, 200), elapsedMs: ctx.clock.now() - started });
+      ctx.log.warn("llm intent classifier: no answer, the next classifier decides", {
+        model: options.model,
+        error: message.slice(0, 200),
+        elapsedMs: ctx.clock.now() - started,
+      });
       return undefined;
     }
     const label = parseTierAnswer(answer);
     if (!label) {
-      ctx.log.warn("llm intent classifier: the answer has no tier label, the next classifier decides", { model: options.model, answerChars: answer.length });
+      ctx.log.warn("llm intent classifier: the answer has no tier label, the next classifier decides", {
+        model: options.model,
+        answerChars: answer.length,
+      });
       return undefined;
     }
     cache.set(key, label, ctx.clock.now());

@@ -2,7 +2,7 @@
  * Keyword matching shared by the classifiers: how a configured word becomes a pattern, and how the user
  * messages a classifier reads are collected. Everything here is compiled once, at factory time.
  */
-import { textOf, type ChatMessage, type RequestContext } from "../../src/index.ts";
+import { type ChatMessage, type RequestContext, textOf } from "../../src/index.ts";
 
 /**
  * A needle that is a plain ASCII word or phrase: letters, digits and `_`, with single spaces, hyphens or

@@ -1,9 +1,17 @@
-import { definePlugin, Type, type Classifier, type RequestContext, type Static, type Verdict } from "../../src/index.ts";
+import {
+  type Classifier,
+  definePlugin,
+  type RequestContext,
+  type Static,
+  Type,
+  type Verdict,
+} from "../../src/index.ts";
 
 const Options = Type.Object(
   {
     weights: Type.Record(Type.String({ minLength: 1 }), Type.Number({ minimum: 0 }), {
-      description: "relative weight of each tier, e.g. { t1: 0.6, t2: 0.3, t3: 0.1 }; a tier of weight 0 is never picked",
+      description:
+        "relative weight of each tier, e.g. { t1: 0.6, t2: 0.3, t3: 0.1 }; a tier of weight 0 is never picked",
     }),
   },
   { additionalProperties: false },
@@ -20,7 +28,8 @@ export function randomTier(options: RandomTierOptions): Classifier<RandomTierOpt
   const plugin = definePlugin({ name: "builtin:random-tier", options, schema: Options, classify });
   const tiers = Object.entries(options.weights).filter(([, w]) => w > 0);
   const total = tiers.reduce((sum, [, w]) => sum + w, 0);
-  if (total <= 0) throw new TypeError("plugin builtin:random-tier: option weights: at least one tier needs a weight above 0");
+  if (total <= 0)
+    throw new TypeError("plugin builtin:random-tier: option weights: at least one tier needs a weight above 0");
   // Cumulative bounds, each tier owning [previous bound, its bound) of [0, 1).
   let running = 0;
   const bounds = tiers.map(([tier, w]) => ({ tier, upTo: (running += w) / total }));

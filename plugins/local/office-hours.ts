@@ -1,5 +1,5 @@
 // plugins/local/office-hours.ts
-import { definePlugin, Type, type Classifier } from "../../src/index.ts";
+import { type Classifier, definePlugin, Type } from "../../src/index.ts";
 
 const Options = Type.Object({
   tier: Type.String({ description: "tier to use outside office hours" }),
@@ -11,9 +11,10 @@ export function officeHours(options: typeof Options.static): Classifier {
   const [from, to] = options.outside.split("-");
   return definePlugin({
     name: "local:office-hours",
-    options, schema: Options,                     // lets the admin UI show and edit the options
+    options,
+    schema: Options, // lets the admin UI show and edit the options
     classify(ctx) {
-      const now = ctx.clock.localTime();          // injected clock: tests set the time
+      const now = ctx.clock.localTime(); // injected clock: tests set the time
       if (now < from || now >= to) return { tier: options.tier, reason: `outside ${options.outside}` };
     },
   });

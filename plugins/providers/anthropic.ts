@@ -1,4 +1,12 @@
-import { definePlugin, resolveEnv, Type, type ChatRequest, type EnvRef, type Provider, type Static } from "../../src/index.ts";
+import {
+  type ChatRequest,
+  definePlugin,
+  type EnvRef,
+  type Provider,
+  resolveEnv,
+  type Static,
+  Type,
+} from "../../src/index.ts";
 import { prefillWhitespace, toAnthropicBody } from "./anthropic/request.ts";
 import { fromAnthropicMessage } from "./anthropic/response.ts";
 import { anthropicStreamParser } from "./anthropic/stream.ts";
@@ -8,13 +16,25 @@ const Options = Type.Object(
   {
     baseURL: BaseURL,
     apiKey: Secret,
-    version: Type.Optional(Type.String({ minLength: 1, description: "the anthropic-version header; default \"2023-06-01\"" })),
-    headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "extra headers sent upstream (e.g. anthropic-beta)" })),
-    defaultMaxTokens: Type.Optional(Type.Integer({ minimum: 1, description: "max_tokens when the client sets none (Anthropic requires it); default 4096" })),
+    version: Type.Optional(
+      Type.String({ minLength: 1, description: 'the anthropic-version header; default "2023-06-01"' }),
+    ),
+    headers: Type.Optional(
+      Type.Record(Type.String(), Type.String(), { description: "extra headers sent upstream (e.g. anthropic-beta)" }),
+    ),
+    defaultMaxTokens: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: "max_tokens when the client sets none (Anthropic requires it); default 4096",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
-export type AnthropicOptions = Omit<Static<typeof Options>, "apiKey" | "baseURL"> & { baseURL: string | EnvRef; apiKey: string | EnvRef };
+export type AnthropicOptions = Omit<Static<typeof Options>, "apiKey" | "baseURL"> & {
+  baseURL: string | EnvRef;
+  apiKey: string | EnvRef;
+};
 
 /**
  * Anthropic's Messages API (POST {baseURL}/messages, e.g. baseURL https://api.anthropic.com/v1), spoken
@@ -22,7 +42,9 @@ export type AnthropicOptions = Omit<Static<typeof Options>, "apiKey" | "baseURL"
  * stop sequences, thinking (as `reasoning_content`), usage, streams. A trailing assistant message is
  * continued, so a model entry on this provider may say `prefill: true`.
  */
-export function anthropic(options: AnthropicOptions): Provider<AnthropicOptions> & Required<Pick<Provider<AnthropicOptions>, "createStreamParser" | "parseResponse">> {
+export function anthropic(
+  options: AnthropicOptions,
+): Provider<AnthropicOptions> & Required<Pick<Provider<AnthropicOptions>, "createStreamParser" | "parseResponse">> {
   const url = endpoint(options.baseURL, "messages");
   const version = options.version ?? "2023-06-01";
   const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
@@ -40,7 +62,12 @@ export function anthropic(options: AnthropicOptions): Provider<AnthropicOptions>
         "x-api-key": resolveEnv(options.apiKey) ?? "",
         "anthropic-version": version,
       };
-      return { url, method: "POST", headers, body: JSON.stringify(toAnthropicBody(body, target.model, defaultMaxTokens)) };
+      return {
+        url,
+        method: "POST",
+        headers,
+        body: JSON.stringify(toAnthropicBody(body, target.model, defaultMaxTokens)),
+      };
     },
     parseResponse(body, _target, request: ChatRequest) {
       return fromAnthropicMessage(body, request ? prefillWhitespace(request.messages).length : 0);

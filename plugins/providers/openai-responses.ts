@@ -1,4 +1,4 @@
-import { definePlugin, Type, type EnvRef, type Provider, type Static } from "../../src/index.ts";
+import { definePlugin, type EnvRef, type Provider, type Static, Type } from "../../src/index.ts";
 import { toResponsesBody } from "./openai-responses/request.ts";
 import { fromResponse } from "./openai-responses/response.ts";
 import { responsesStreamParser } from "./openai-responses/stream.ts";
@@ -12,7 +12,10 @@ const Options = Type.Object(
   },
   { additionalProperties: false },
 );
-export type OpenAIResponsesOptions = Omit<Static<typeof Options>, "apiKey" | "baseURL"> & { baseURL: string | EnvRef; apiKey?: string | EnvRef };
+export type OpenAIResponsesOptions = Omit<Static<typeof Options>, "apiKey" | "baseURL"> & {
+  baseURL: string | EnvRef;
+  apiKey?: string | EnvRef;
+};
 
 /**
  * OpenAI's Responses API (POST {baseURL}/responses, e.g. baseURL https://api.openai.com/v1), spoken to
@@ -21,7 +24,10 @@ export type OpenAIResponsesOptions = Omit<Static<typeof Options>, "apiKey" | "ba
  * sent with `store: false` unless the client asks to store. The Responses API does not continue a
  * trailing assistant message, so model entries on this provider must not say `prefill: true`.
  */
-export function openaiResponses(options: OpenAIResponsesOptions): Provider<OpenAIResponsesOptions> & Required<Pick<Provider<OpenAIResponsesOptions>, "createStreamParser" | "parseResponse">> {
+export function openaiResponses(
+  options: OpenAIResponsesOptions,
+): Provider<OpenAIResponsesOptions> &
+  Required<Pick<Provider<OpenAIResponsesOptions>, "createStreamParser" | "parseResponse">> {
   const url = endpoint(options.baseURL, "responses");
   return definePlugin({
     name: "builtin:openai-responses",

@@ -1,4 +1,4 @@
-import { definePlugin, Type, type ChatRequest, type EnvRef, type Provider, type Static } from "../../src/index.ts";
+import { type ChatRequest, definePlugin, type EnvRef, type Provider, type Static, Type } from "../../src/index.ts";
 import { BaseURL, bearerHeaders, endpoint, Secret } from "./shared/openai-chat.ts";
 
 const Options = Type.Object(
@@ -6,11 +6,16 @@ const Options = Type.Object(
     baseURL: BaseURL,
     apiKey: Type.Optional(Secret),
     headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "extra headers sent upstream" })),
-    streamUsage: Type.Optional(Type.Boolean({ description: "ask for usage on streams (stream_options.include_usage); default true" })),
+    streamUsage: Type.Optional(
+      Type.Boolean({ description: "ask for usage on streams (stream_options.include_usage); default true" }),
+    ),
   },
   { additionalProperties: false },
 );
-export type OpenAIOptions = Omit<Static<typeof Options>, "apiKey" | "baseURL"> & { baseURL: string | EnvRef; apiKey?: string | EnvRef };
+export type OpenAIOptions = Omit<Static<typeof Options>, "apiKey" | "baseURL"> & {
+  baseURL: string | EnvRef;
+  apiKey?: string | EnvRef;
+};
 
 /**
  * Any OpenAI-compatible chat completions upstream (OpenAI, DeepSeek, Groq, vLLM, Ollama, ...).
@@ -32,7 +37,8 @@ export function openai(options: OpenAIOptions): Provider<OpenAIOptions> {
       const upstreamBody: ChatRequest = { ...body, model: target.model };
       // Usage is what the request log and cost figures need; the relay hides the extra chunk from
       // clients that did not ask for it.
-      if (body.stream && streamUsage) upstreamBody.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+      if (body.stream && streamUsage)
+        upstreamBody.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
       return { url, method: "POST", headers, body: JSON.stringify(upstreamBody) };
     },
   });

@@ -1,4 +1,4 @@
-import { definePlugin, type ChatRequest, type Clock, type Provider } from "../../src/index.ts";
+import { type ChatRequest, type Clock, definePlugin, type Provider } from "../../src/index.ts";
 
 /** Virtual ms before the response headers (default 0), on the gateway's clock. */
 interface Delayed {
@@ -93,7 +93,8 @@ const untilAborted = (signal: AbortSignal) =>
   });
 
 function eventBytes(model: string, event: ScriptedEvent, first: boolean): Uint8Array {
-  if (typeof event === "string") return sse(chunk(model, first ? { role: "assistant", content: event } : { content: event }));
+  if (typeof event === "string")
+    return sse(chunk(model, first ? { role: "assistant", content: event } : { content: event }));
   if ("raw" in event && typeof event.raw === "string") return encoder.encode(event.raw);
   return sse(event);
 }
@@ -124,7 +125,21 @@ function streamResponse(step: StreamStep, run: Run, headers = new Headers()): Re
         if (end === "cut") throw new Error("scripted upstream: connection cut");
         if (end === "finish" || end === "noDone") {
           controller.enqueue(sse(chunk(model, {}, "stop")));
-          if (wantsUsage) controller.enqueue(sse({ id: "chatcmpl-scripted", object: "chat.completion.chunk", created: 0, model, choices: [], usage: { prompt_tokens: 1, completion_tokens: step.stream.length, total_tokens: 1 + step.stream.length } }));
+          if (wantsUsage)
+            controller.enqueue(
+              sse({
+                id: "chatcmpl-scripted",
+                object: "chat.completion.chunk",
+                created: 0,
+                model,
+                choices: [],
+                usage: {
+                  prompt_tokens: 1,
+                  completion_tokens: step.stream.length,
+                  total_tokens: 1 + step.stream.length,
+                },
+              }),
+            );
           if (end === "finish") controller.enqueue(sse("[DONE]"));
         }
         call.ended ??= "complete";
@@ -146,7 +161,8 @@ function answerResponse(step: AnswerStep, run: Run): Response {
   const status = step.status ?? 200;
   const headers = new Headers(step.headers);
   // A healthy default answer to a stream request is a stream, whose own end says how the call ended.
-  if (step.body === undefined && status < 400 && run.body.stream === true) return streamResponse({ stream: [step.text ?? "ok"] }, run, headers);
+  if (step.body === undefined && status < 400 && run.body.stream === true)
+    return streamResponse({ stream: [step.text ?? "ok"] }, run, headers);
   run.call.ended = "complete";
   if (step.body !== undefined) {
     if (typeof step.body === "string") return new Response(step.body, { status, headers });
@@ -154,7 +170,13 @@ function answerResponse(step: AnswerStep, run: Run): Response {
     return new Response(JSON.stringify(step.body), { status, headers });
   }
   if (status >= 400) {
-    const error = { message: `scripted upstream answered ${status}`, type: status >= 500 ? "server_error" : "invalid_request_error", code: null, param: null, ...step.error };
+    const error = {
+      message: `scripted upstream answered ${status}`,
+      type: status >= 500 ? "server_error" : "invalid_request_error",
+      code: null,
+      param: null,
+      ...step.error,
+    };
     headers.set("content-type", "application/json");
     return new Response(JSON.stringify({ error }), { status, headers });
   }

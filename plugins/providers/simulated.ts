@@ -1,10 +1,16 @@
-import { definePlugin, latestUserText, Type, type ChatRequest, type Provider, type Static } from "../../src/index.ts";
+import { type ChatRequest, definePlugin, latestUserText, type Provider, type Static, Type } from "../../src/index.ts";
 
 const Options = Type.Object(
   {
     latencyMs: Type.Optional(Type.Number({ minimum: 0, description: "delay before the answer starts (default 300)" })),
     tokensPerSecond: Type.Optional(Type.Number({ minimum: 1, description: "streaming speed (default 40)" })),
-    failureRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: "share of requests answered 503, to watch failover (default 0)" })),
+    failureRate: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: "share of requests answered 503, to watch failover (default 0)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -39,7 +45,11 @@ export function simulated(options: SimulatedOptions = {}): Provider<SimulatedOpt
     options,
     schema: Options,
     buildRequest(body, target) {
-      return { url: `simulated://${target.model}`, headers: {}, body: JSON.stringify({ ...body, model: target.model }) };
+      return {
+        url: `simulated://${target.model}`,
+        headers: {},
+        body: JSON.stringify({ ...body, model: target.model }),
+      };
     },
     async send(request, signal, { clock }) {
       // The gateway's clock: virtual time in tests moves the latency and the token pace too.
@@ -47,17 +57,29 @@ export function simulated(options: SimulatedOptions = {}): Provider<SimulatedOpt
       const body = JSON.parse(request.body) as ChatRequest;
       await sleep(latencyMs, signal);
       if (random() < (options.failureRate ?? 0)) {
-        return Response.json({ error: { message: "simulated outage", type: "server_error", code: "simulated_failure" } }, { status: 503 });
+        return Response.json(
+          { error: { message: "simulated outage", type: "server_error", code: "simulated_failure" } },
+          { status: 503 },
+        );
       }
       const id = `chatcmpl-sim-${Date.now().toString(36)}-${++counter}`;
       const created = Math.floor(Date.now() / 1000);
       const pieces = replyFor(body, body.model);
       if (!body.stream) {
         const message = { role: "assistant", content: pieces.join("") };
-        return Response.json({ id, object: "chat.completion", created, model: body.model, choices: [{ index: 0, message, finish_reason: "stop" }], usage: usageOf(body, pieces) });
+        return Response.json({
+          id,
+          object: "chat.completion",
+          created,
+          model: body.model,
+          choices: [{ index: 0, message, finish_reason: "stop" }],
+          usage: usageOf(body, pieces),
+        });
       }
       const chunk = (delta: object, finish: string | null) =>
-        encoder.encode(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
+        encoder.encode(
+          `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
+        );
       const wantsUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
       const stream = new ReadableStream<Uint8Array>({
         async start(controller) {
@@ -68,7 +90,12 @@ export function simulated(options: SimulatedOptions = {}): Provider<SimulatedOpt
               controller.enqueue(chunk({ content: piece }, null));
             }
             controller.enqueue(chunk({}, "stop"));
-            if (wantsUsage) controller.enqueue(encoder.encode(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage: usageOf(body, pieces) })}\n\n`));
+            if (wantsUsage)
+              controller.enqueue(
+                encoder.encode(
+                  `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage: usageOf(body, pieces) })}\n\n`,
+                ),
+              );
             controller.enqueue(encoder.encode("data: [DONE]\n\n"));
             controller.close();
           } catch (error) {

@@ -1,4 +1,4 @@
-import { definePlugin, StringOrRegExp, Type, type RetryRule, type Static } from "../../src/index.ts";
+import { definePlugin, type RetryRule, type Static, StringOrRegExp, Type } from "../../src/index.ts";
 
 const Options = Type.Object(
   {
@@ -6,10 +6,18 @@ const Options = Type.Object(
       minItems: 1,
       description: "words or patterns (case-insensitive) that mark an answer as an error in disguise",
     }),
-    sameTarget: Type.Optional(Type.Integer({ minimum: 0, description: "retries on the same target before failing over (default 0)" })),
-    cooldownMs: Type.Optional(Type.Number({ minimum: 0, description: "cooldown for a target that answered so (default 60 000)" })),
+    sameTarget: Type.Optional(
+      Type.Integer({ minimum: 0, description: "retries on the same target before failing over (default 0)" }),
+    ),
+    cooldownMs: Type.Optional(
+      Type.Number({ minimum: 0, description: "cooldown for a target that answered so (default 60 000)" }),
+    ),
     maxAnswerChars: Type.Optional(
-      Type.Integer({ minimum: 0, description: "a 2xx answer is checked only when at most this long: errors in disguise are short, real answers that mention a keyword are not (default 300)" }),
+      Type.Integer({
+        minimum: 0,
+        description:
+          "a 2xx answer is checked only when at most this long: errors in disguise are short, real answers that mention a keyword are not (default 300)",
+      }),
     ),
   },
   { additionalProperties: false },

@@ -83,7 +83,8 @@ export function scoreTargets(targets: Target[], input: ScoreInput): ScoredTarget
       const chance = input.random();
       const load = maxLoad > 0 ? 1 - (loads[i] / maxLoad) * 0.5 : 1;
       const streak = streakPenalty(target.ref, history);
-      const score = health ** HEALTH_POWER * (speed * w.speed + weight * w.weight + chance * w.chance) * load * (1 - streak);
+      const score =
+        health ** HEALTH_POWER * (speed * w.speed + weight * w.weight + chance * w.chance) * load * (1 - streak);
       return { target, score, parts: { health, speed, weight, chance, load, streak } };
     })
     .sort((a, b) => b.score - a.score);
@@ -103,7 +104,12 @@ export function adaptiveStrategy(): Strategy {
     name: "builtin:adaptive",
     orderTargets(targets, ctx) {
       if (targets.length < 2) return targets;
-      const scores = scoreTargets(targets, { health: ctx.health, usage: ctx.usage, random: ctx.random, tier: ctx.tier ?? "" });
+      const scores = scoreTargets(targets, {
+        health: ctx.health,
+        usage: ctx.usage,
+        random: ctx.random,
+        tier: ctx.tier ?? "",
+      });
       lastScores.set(ctx, scores);
       return scores.map((s) => s.target);
     },

@@ -9,13 +9,17 @@ import { cooldownsLast } from "./cooldowns-last.ts";
 import { randomStrategy } from "./random.ts";
 import { sequentialStrategy } from "./sequential.ts";
 
-export { adaptiveScores, adaptiveStrategy, scoreTargets, type ScoredTarget } from "./adaptive.ts";
+export { adaptiveScores, adaptiveStrategy, type ScoredTarget, scoreTargets } from "./adaptive.ts";
 export { cooldownsLast } from "./cooldowns-last.ts";
 export { randomStrategy, weightedShuffle } from "./random.ts";
 export { sequentialStrategy } from "./sequential.ts";
 
 /** One instance of each: they keep no state of their own (what they read comes with the request). */
-const BY_NAME: Record<StrategyName, Strategy> = { sequential: sequentialStrategy(), random: randomStrategy(), adaptive: adaptiveStrategy() };
+const BY_NAME: Record<StrategyName, Strategy> = {
+  sequential: sequentialStrategy(),
+  random: randomStrategy(),
+  adaptive: adaptiveStrategy(),
+};
 const LAST = cooldownsLast();
 
 /** The ordering list for a tier: its strategy, the config's strategy plugins, then cooldowns last. */

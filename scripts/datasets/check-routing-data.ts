@@ -7,14 +7,22 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const ROLES = new Set(["system", "user", "assistant", "tool"]);
-const REQUEST_FIELDS = new Set(["tools", "tool_choice", "reasoning_effort", "max_tokens", "response_format", "temperature"]);
+const REQUEST_FIELDS = new Set([
+  "tools",
+  "tool_choice",
+  "reasoning_effort",
+  "max_tokens",
+  "response_format",
+  "temperature",
+]);
 
 type Message = { role: string; content?: unknown; tool_calls?: unknown; tool_call_id?: unknown };
 
 function contentIssues(m: Message, where: string): string[] {
   const c = m.content;
   if (typeof c === "string") return c.trim() === "" && !m.tool_calls ? [`${where}: empty content`] : [];
-  if (c === null || c === undefined) return m.role === "assistant" && Array.isArray(m.tool_calls) ? [] : [`${where}: no content`];
+  if (c === null || c === undefined)
+    return m.role === "assistant" && Array.isArray(m.tool_calls) ? [] : [`${where}: no content`];
   if (!Array.isArray(c)) return [`${where}: content must be a string or an array of parts`];
   return c.flatMap((part: { type?: string; text?: string; image_url?: { url?: string } }, i: number) => {
     if (part?.type === "text" && typeof part.text === "string") return [];
@@ -37,20 +45,35 @@ export function itemIssues(item: Record<string, unknown>): string[] {
     if (!ROLES.has(m.role)) issues.push(`${where}: role ${m.role}`);
     if (m.role === "system" && i !== 0) issues.push(`${where}: a system message comes first only`);
     if (Array.isArray(m.tool_calls)) {
-      for (const call of m.tool_calls as { id?: string; type?: string; function?: { name?: string; arguments?: string } }[]) {
-        if (typeof call.id !== "string" || call.type !== "function" || typeof call.function?.name !== "string" || typeof call.function?.arguments !== "string") {
-          issues.push(`${where}: tool_calls entries need id, type "function", function.name and function.arguments (a JSON string)`);
+      for (const call of m.tool_calls as {
+        id?: string;
+        type?: string;
+        function?: { name?: string; arguments?: string };
+      }[]) {
+        if (
+          typeof call.id !== "string" ||
+          call.type !== "function" ||
+          typeof call.function?.name !== "string" ||
+          typeof call.function?.arguments !== "string"
+        ) {
+          issues.push(
+            `${where}: tool_calls entries need id, type "function", function.name and function.arguments (a JSON string)`,
+          );
         } else callIds.add(call.id);
       }
     }
-    if (m.role === "tool" && (typeof m.tool_call_id !== "string" || !callIds.has(m.tool_call_id))) issues.push(`${where}: tool message must answer an earlier tool_call id`);
+    if (m.role === "tool" && (typeof m.tool_call_id !== "string" || !callIds.has(m.tool_call_id)))
+      issues.push(`${where}: tool message must answer an earlier tool_call id`);
     issues.push(...contentIssues(m, where));
   });
   const last = messages[messages.length - 1];
-  if (last.role !== "user" && last.role !== "tool") issues.push("the last message must be user (or tool, for a tool-result turn)");
+  if (last.role !== "user" && last.role !== "tool")
+    issues.push("the last message must be user (or tool, for a tool-result turn)");
   if (item.request !== undefined) {
     if (typeof item.request !== "object" || item.request === null) issues.push("request must be an object");
-    else for (const key of Object.keys(item.request)) if (!REQUEST_FIELDS.has(key)) issues.push(`request.${key} is not a known request field`);
+    else
+      for (const key of Object.keys(item.request))
+        if (!REQUEST_FIELDS.has(key)) issues.push(`request.${key} is not a known request field`);
   }
   const known = new Set(["id", "lang", "tier", "messages", "note", "request", "pair"]);
   for (const key of Object.keys(item)) if (!known.has(key)) issues.push(`unknown field ${key}`);
@@ -62,7 +85,9 @@ function check(files: string[]): number {
   const ids = new Map<string, string>();
   for (const file of files) {
     const counts: Record<string, number> = {};
-    const lines = readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "");
+    const lines = readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     lines.forEach((line, n) => {
       let item: Record<string, unknown>;
       try {
@@ -80,7 +105,10 @@ function check(files: string[]): number {
       const key = `${item.tier}/${item.lang}`;
       counts[key] = (counts[key] ?? 0) + 1;
     });
-    const summary = Object.entries(counts).sort().map(([k, v]) => `${k} ${v}`).join(", ");
+    const summary = Object.entries(counts)
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
     console.log(`${file}: ${lines.length} items (${summary})`);
   }
   console.log(bad === 0 ? "all items valid" : `${bad} invalid item(s)`);
@@ -90,6 +118,11 @@ function check(files: string[]): number {
 if (import.meta.main) {
   const args = process.argv.slice(2);
   const dir = "datasets/routing";
-  const files = args.length > 0 ? args : readdirSync(dir).filter((f) => f.endsWith(".jsonl")).map((f) => join(dir, f));
+  const files =
+    args.length > 0
+      ? args
+      : readdirSync(dir)
+          .filter((f) => f.endsWith(".jsonl"))
+          .map((f) => join(dir, f));
   process.exit(check(files) === 0 ? 0 : 1);
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { classifierView, type ChatMessage, type Classifier, type RequestContext } from "../../src/index.ts";
+import { type ChatMessage, type Classifier, classifierView, type RequestContext } from "../../src/index.ts";
 
 export const TIERS = ["t1", "t2", "t3"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -25,14 +25,17 @@ export const DEV_SET_URL = new URL("../../../shared/data/routing-dev.jsonl", imp
 export function loadRoutingSet(url: URL = DEV_SET_URL): LabelledItem[] {
   const path = fileURLToPath(url);
   if (!existsSync(path)) {
-    throw new Error(`routing set not found at ${path}: the repository's parent directory must hold shared/data/routing-dev.jsonl`);
+    throw new Error(
+      `routing set not found at ${path}: the repository's parent directory must hold shared/data/routing-dev.jsonl`,
+    );
   }
   return readFileSync(path, "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line, i) => {
       const item = JSON.parse(line) as LabelledItem;
-      if (!TIERS.includes(item.tier) || !Array.isArray(item.messages)) throw new Error(`${path}:${i + 1}: not a labelled routing item`);
+      if (!TIERS.includes(item.tier) || !Array.isArray(item.messages))
+        throw new Error(`${path}:${i + 1}: not a labelled routing item`);
       return item;
     });
 }
@@ -85,11 +88,17 @@ export interface Report {
   mistakes: { id: string; lang: string; label: Tier; predicted: string; reason: string }[];
 }
 
-const pct = (correct: number, total: number): Accuracy => ({ correct, total, percent: total ? Math.round((1000 * correct) / total) / 10 : 0 });
+const pct = (correct: number, total: number): Accuracy => ({
+  correct,
+  total,
+  percent: total ? Math.round((1000 * correct) / total) / 10 : 0,
+});
 
 /** Classifies every item with `chain` and tallies the figures. */
 export async function evaluate(chain: readonly Classifier[], items: readonly LabelledItem[]): Promise<Report> {
-  const confusion = Object.fromEntries(TIERS.map((t) => [t, Object.fromEntries(TIERS.map((p) => [p, 0]))])) as Report["confusion"];
+  const confusion = Object.fromEntries(
+    TIERS.map((t) => [t, Object.fromEntries(TIERS.map((p) => [p, 0]))]),
+  ) as Report["confusion"];
   const lang: Record<string, [number, number]> = {};
   const tier = Object.fromEntries(TIERS.map((t) => [t, [0, 0]])) as Record<Tier, [number, number]>;
   const mistakes: Report["mistakes"] = [];
@@ -100,7 +109,14 @@ export async function evaluate(chain: readonly Classifier[], items: readonly Lab
     if (verdict.answered) answered++;
     const ok = verdict.tier === item.tier;
     if (ok) correct++;
-    else mistakes.push({ id: item.id, lang: item.lang, label: item.tier, predicted: verdict.tier, reason: verdict.reason });
+    else
+      mistakes.push({
+        id: item.id,
+        lang: item.lang,
+        label: item.tier,
+        predicted: verdict.tier,
+        reason: verdict.reason,
+      });
     if ((TIERS as readonly string[]).includes(verdict.tier)) confusion[item.tier][verdict.tier as Tier]++;
     lang[item.lang] ??= [0, 0];
     lang[item.lang][0] += ok ? 1 : 0;

@@ -35,7 +35,8 @@ function startServer(mode: Mode) {
 
 let firstAborted = false;
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`;
-const post = (path: string, body: string) => `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+const post = (path: string, body: string) =>
+  `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
 
 /** Writes `writes` on one connection, `gapMs` apart; reports the answers and whether the server closed it. */
 async function exchange(port: number, writes: string[], gapMs: number) {
@@ -51,14 +52,22 @@ async function exchange(port: number, writes: string[], gapMs: number) {
   }
   await Bun.sleep(1000);
   socket.destroy();
-  const bodies = text.split(/HTTP\/1\.1 \d{3}[^\r]*\r\n/).slice(1).map((answer) => answer.slice(answer.indexOf("\r\n\r\n") + 4));
+  const bodies = text
+    .split(/HTTP\/1\.1 \d{3}[^\r]*\r\n/)
+    .slice(1)
+    .map((answer) => answer.slice(answer.indexOf("\r\n\r\n") + 4));
   return { answers: bodies.length, bodies, closedByServer };
 }
 
 const cases: { handler: Mode; name: string; writes: string[]; gapMs: number }[] = [
   { handler: "sync", name: "two GETs in one write", writes: [get("/a") + get("/b")], gapMs: 0 },
   { handler: "sync", name: "two POSTs in one write", writes: [post("/a", "first") + post("/b", "second")], gapMs: 0 },
-  { handler: "async", name: "two POSTs in two writes, 200 ms apart", writes: [post("/a", "first"), post("/b", "second")], gapMs: 200 },
+  {
+    handler: "async",
+    name: "two POSTs in two writes, 200 ms apart",
+    writes: [post("/a", "first"), post("/b", "second")],
+    gapMs: 200,
+  },
   { handler: "async", name: "two GETs in one write", writes: [get("/a") + get("/b")], gapMs: 0 },
   { handler: "async", name: "two POSTs in one write", writes: [post("/a", "first") + post("/b", "second")], gapMs: 0 },
 ];
@@ -70,9 +79,16 @@ for (const c of cases) {
   firstAborted = false;
   const result = await exchange(server.port!, c.writes, c.gapMs);
   server.stop(true);
-  const notes = [result.closedByServer ? "server closed the connection" : "", firstAborted ? "first request's signal aborted" : ""].filter(Boolean);
-  console.log(`${c.handler.padEnd(5)} handler, ${c.name}: ${result.answers} of 2 answered ${JSON.stringify(result.bodies)}${notes.length ? ` (${notes.join(", ")})` : ""}`);
+  const notes = [
+    result.closedByServer ? "server closed the connection" : "",
+    firstAborted ? "first request's signal aborted" : "",
+  ].filter(Boolean);
+  console.log(
+    `${c.handler.padEnd(5)} handler, ${c.name}: ${result.answers} of 2 answered ${JSON.stringify(result.bodies)}${notes.length ? ` (${notes.join(", ")})` : ""}`,
+  );
   if (c.handler === "async" && result.answers < 2) bug = true;
 }
-console.log(bug ? "BUG: pipelined requests to an async handler are not answered." : "OK: every pipelined request was answered.");
+console.log(
+  bug ? "BUG: pipelined requests to an async handler are not answered." : "OK: every pipelined request was answered.",
+);
 process.exit(bug ? 1 : 0);

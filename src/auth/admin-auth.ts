@@ -5,15 +5,15 @@
  */
 import { randomBytes } from "node:crypto";
 import { GatewayError } from "../errors.ts";
-import { checkPasswordPolicy, dummyVerifyPassword, hashPassword, verifyPassword } from "./passwords.ts";
-import { verifyTotp } from "./totp.ts";
-import { useRecoveryCode } from "./recovery-codes.ts";
-import { SessionSigner } from "./sessions.ts";
-import { LoginThrottle, type AttemptKeys, type AttemptLimiter, type AttemptVerdict } from "./throttle.ts";
-import { addressKey } from "./address-key.ts";
-import { createSetupToken, type SetupToken } from "./setup-token.ts";
-import { SecretBox } from "./secret-box.ts";
 import type { Accounts, User } from "../store/accounts.ts";
+import { addressKey } from "./address-key.ts";
+import { checkPasswordPolicy, dummyVerifyPassword, hashPassword, verifyPassword } from "./passwords.ts";
+import { useRecoveryCode } from "./recovery-codes.ts";
+import { SecretBox } from "./secret-box.ts";
+import { SessionSigner } from "./sessions.ts";
+import { createSetupToken, type SetupToken } from "./setup-token.ts";
+import { type AttemptKeys, type AttemptLimiter, type AttemptVerdict, LoginThrottle } from "./throttle.ts";
+import { verifyTotp } from "./totp.ts";
 
 const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
 const ADMIN_USERNAME = "admin";
@@ -37,11 +37,17 @@ const INVALID = () => new GatewayError("unauthorized", "Wrong username, password
 export const normaliseUsername = (name: string) => name.trim().toLowerCase();
 
 /** The throttle keys of an attempt on `username` from `clientIp`. */
-export const attemptKeys = (username: string, clientIp?: string): AttemptKeys => ({ account: username, address: clientIp ? addressKey(clientIp) : undefined });
+export const attemptKeys = (username: string, clientIp?: string): AttemptKeys => ({
+  account: username,
+  address: clientIp ? addressKey(clientIp) : undefined,
+});
 
 /** The 429 for a refused attempt: a lock says so, a delay says to wait; both carry Retry-After. */
 export function throttled(verdict: Extract<AttemptVerdict, { allowed: false }>): GatewayError {
-  const message = verdict.reason === "locked" ? "Too many failed attempts: this account is locked for a while from this address." : "Too many failed attempts: wait before trying again.";
+  const message =
+    verdict.reason === "locked"
+      ? "Too many failed attempts: this account is locked for a while from this address."
+      : "Too many failed attempts: wait before trying again.";
   return new GatewayError("rate_limited", message, { retryAfterMs: verdict.retryAfterMs });
 }
 
@@ -75,8 +81,15 @@ export class AdminAuth {
   /** Databases from before encryption hold clear TOTP secrets: sealed at start, once, and audited. */
   private sealClearTotpSecrets(now: number): void {
     const clear = this.accounts.withTotpSecret().filter((user) => !SecretBox.isSealed(user.totpSecret!));
-    for (const user of clear) this.accounts.setTotp(user.id, { totpSecret: this.sealTotpSecret(user.id, user.totpSecret!) });
-    if (clear.length > 0) this.accounts.audit({ ts: now, actor: "gateway", action: "totp.secrets_encrypted", detail: { accounts: clear.length } });
+    for (const user of clear)
+      this.accounts.setTotp(user.id, { totpSecret: this.sealTotpSecret(user.id, user.totpSecret!) });
+    if (clear.length > 0)
+      this.accounts.audit({
+        ts: now,
+        actor: "gateway",
+        action: "totp.secrets_encrypted",
+        detail: { accounts: clear.length },
+      });
   }
 
   settings(): AdminSettings {
@@ -91,13 +104,21 @@ export class AdminAuth {
    * At start: with no admin, either create one from GATEWAY_ADMIN_PASSWORD or return a one-time setup
    * token (valid one hour) for the console's setup link.
    */
-  async prepareFirstRun(adminPassword: string | undefined, now: number): Promise<{ created?: string; setupToken?: string; problems?: string[] }> {
+  async prepareFirstRun(
+    adminPassword: string | undefined,
+    now: number,
+  ): Promise<{ created?: string; setupToken?: string; problems?: string[] }> {
     if (!this.setupRequired()) return {};
     if (adminPassword) {
       const problems = checkPasswordPolicy(adminPassword, ADMIN_USERNAME).map((p) => p.message);
       if (problems.length === 0) {
         this.accounts.create(ADMIN_USERNAME, await hashPassword(adminPassword), now);
-        this.accounts.audit({ ts: now, actor: ADMIN_USERNAME, action: "account.create", detail: { via: "GATEWAY_ADMIN_PASSWORD" } });
+        this.accounts.audit({
+          ts: now,
+          actor: ADMIN_USERNAME,
+          action: "account.create",
+          detail: { via: "GATEWAY_ADMIN_PASSWORD" },
+        });
         return { created: ADMIN_USERNAME };
       }
       this.setupToken = createSetupToken(now);
@@ -108,18 +129,33 @@ export class AdminAuth {
   }
 
   /** Creates the first admin with the one-time setup token. */
-  async setup(input: { token: string; username: string; password: string; clientIp?: string }, now: number): Promise<User> {
+  async setup(
+    input: { token: string; username: string; password: string; clientIp?: string },
+    now: number,
+  ): Promise<User> {
     if (!this.setupRequired()) throw new GatewayError("conflict", "Setup is done: an admin account exists.");
     const username = normaliseUsername(input.username);
-    if (!/^[a-z0-9_.-]{2,64}$/.test(username)) throw new GatewayError("invalid_request", "username: 2 to 64 letters, digits, _ . or -", { param: "username" });
+    if (!/^[a-z0-9_.-]{2,64}$/.test(username))
+      throw new GatewayError("invalid_request", "username: 2 to 64 letters, digits, _ . or -", { param: "username" });
     const problems = checkPasswordPolicy(input.password, username);
-    if (problems.length > 0) throw new GatewayError("invalid_request", problems.map((p) => p.message).join(" "), { param: "password" });
+    if (problems.length > 0)
+      throw new GatewayError("invalid_request", problems.map((p) => p.message).join(" "), { param: "password" });
     // The policy is checked first so that a typo does not burn the token.
-    if (!this.setupToken || !this.setupToken.consume(input.token, now)) throw new GatewayError("forbidden", "The setup link is invalid or has expired: restart the gateway for a new one.");
+    if (!this.setupToken || !this.setupToken.consume(input.token, now))
+      throw new GatewayError(
+        "forbidden",
+        "The setup link is invalid or has expired: restart the gateway for a new one.",
+      );
     const hash = await hashPassword(input.password);
     if (!this.setupRequired()) throw new GatewayError("conflict", "Setup is done: an admin account exists.");
     const user = this.accounts.create(username, hash, now);
-    this.accounts.audit({ ts: now, actor: username, action: "account.create", detail: { via: "setup link" }, clientIp: input.clientIp });
+    this.accounts.audit({
+      ts: now,
+      actor: username,
+      action: "account.create",
+      detail: { via: "setup link" },
+      clientIp: input.clientIp,
+    });
     return user;
   }
 
@@ -129,23 +165,40 @@ export class AdminAuth {
    * password without a code on a TOTP account answers `totp_required` and gives the reservation back
    * without counting a success: that would let a password holder reset the counter between code guesses.
    */
-  async login(input: { username: string; password: string; code?: string; clientIp?: string; userAgent?: string }, now: number): Promise<{ token: string; session: SessionInfo }> {
+  async login(
+    input: { username: string; password: string; code?: string; clientIp?: string; userAgent?: string },
+    now: number,
+  ): Promise<{ token: string; session: SessionInfo }> {
     const username = normaliseUsername(input.username ?? "");
     const keys = attemptKeys(username, input.clientIp);
     const verdict = await this.limiter.reserve(keys, now);
     const actor = username || "(empty)";
     if (!verdict.allowed) {
-      this.accounts.audit({ ts: now, actor, action: "login.throttled", detail: { reason: verdict.reason, scope: verdict.scope }, clientIp: input.clientIp });
+      this.accounts.audit({
+        ts: now,
+        actor,
+        action: "login.throttled",
+        detail: { reason: verdict.reason, scope: verdict.scope },
+        clientIp: input.clientIp,
+      });
       throw throttled(verdict);
     }
     // Said in every audit entry of the attempt: this address got through an account under attack.
     const slowed = verdict.accountSlowed ? { accountSlowed: true } : {};
     const fail = (reason: string): never => {
-      this.accounts.audit({ ts: now, actor, action: "login.failed", detail: { reason, ...slowed }, clientIp: input.clientIp });
+      this.accounts.audit({
+        ts: now,
+        actor,
+        action: "login.failed",
+        detail: { reason, ...slowed },
+        clientIp: input.clientIp,
+      });
       throw INVALID();
     };
     const user = this.accounts.byName(username);
-    const passwordOk = user ? await verifyPassword(input.password ?? "", user.passwordHash) : await dummyVerifyPassword(input.password ?? "");
+    const passwordOk = user
+      ? await verifyPassword(input.password ?? "", user.passwordHash)
+      : await dummyVerifyPassword(input.password ?? "");
     if (!user || !passwordOk) return fail("wrong password or unknown user");
     if (user.totpEnabled) {
       if (!input.code) {
@@ -154,16 +207,33 @@ export class AdminAuth {
       }
       const secondFactor = await this.checkSecondFactor(user, input.code, now);
       if (!secondFactor.ok) return fail(secondFactor.reason);
-      if (secondFactor.usedRecoveryCode) this.accounts.audit({ ts: now, actor, action: "login.recovery_code", detail: { remaining: secondFactor.remaining }, clientIp: input.clientIp });
+      if (secondFactor.usedRecoveryCode)
+        this.accounts.audit({
+          ts: now,
+          actor,
+          action: "login.recovery_code",
+          detail: { remaining: secondFactor.remaining },
+          clientIp: input.clientIp,
+        });
     }
     await this.limiter.succeed(keys, now);
     const issued = await this.openSession(user, now, input.clientIp, input.userAgent);
-    this.accounts.audit({ ts: now, actor, action: "login", detail: verdict.accountSlowed ? slowed : undefined, clientIp: input.clientIp });
+    this.accounts.audit({
+      ts: now,
+      actor,
+      action: "login",
+      detail: verdict.accountSlowed ? slowed : undefined,
+      clientIp: input.clientIp,
+    });
     return issued;
   }
 
   /** A TOTP code (once per time step) or an unused recovery code. */
-  async checkSecondFactor(user: User, code: string, now: number): Promise<{ ok: true; usedRecoveryCode?: boolean; remaining?: number } | { ok: false; reason: string }> {
+  async checkSecondFactor(
+    user: User,
+    code: string,
+    now: number,
+  ): Promise<{ ok: true; usedRecoveryCode?: boolean; remaining?: number } | { ok: false; reason: string }> {
     const compact = code.replace(/\s+/g, "");
     if (/^\d{6}$/.test(compact)) {
       const secret = this.totpSecretOf(user);
@@ -175,17 +245,33 @@ export class AdminAuth {
     }
     const hashes = this.accounts.recoveryCodes(user);
     const used = useRecoveryCode(code, hashes);
-    if (!used.ok || !this.accounts.replaceRecoveryCodes(user.id, hashes, used.remaining)) return { ok: false, reason: "wrong recovery code" };
+    if (!used.ok || !this.accounts.replaceRecoveryCodes(user.id, hashes, used.remaining))
+      return { ok: false, reason: "wrong recovery code" };
     return { ok: true, usedRecoveryCode: true, remaining: used.remaining.length };
   }
 
-  async openSession(user: User, now: number, clientIp?: string, userAgent?: string): Promise<{ token: string; session: SessionInfo }> {
+  async openSession(
+    user: User,
+    now: number,
+    clientIp?: string,
+    userAgent?: string,
+  ): Promise<{ token: string; session: SessionInfo }> {
     const ttlMs = this.settings().sessionTtlMs;
     const sessionId = randomBytes(18).toString("base64url");
     const expiresAt = now + ttlMs;
-    this.accounts.openSession({ id: sessionId, userId: user.id, createdAt: now, expiresAt, clientIp: clientIp ?? null, userAgent: userAgent?.slice(0, 200) ?? null });
+    this.accounts.openSession({
+      id: sessionId,
+      userId: user.id,
+      createdAt: now,
+      expiresAt,
+      clientIp: clientIp ?? null,
+      userAgent: userAgent?.slice(0, 200) ?? null,
+    });
     const token = await this.signer.issue({ sessionId, userId: user.id, username: user.username, now, ttlMs });
-    return { token, session: { sessionId, user, expiresAt, mustEnrol: this.settings().require2fa && !user.totpEnabled } };
+    return {
+      token,
+      session: { sessionId, user, expiresAt, mustEnrol: this.settings().require2fa && !user.totpEnabled },
+    };
   }
 
   /** The session a token stands for, if it is valid: signature, expiry, not revoked, user still there. */
@@ -198,7 +284,12 @@ export class AdminAuth {
     const user = this.accounts.byId(claims.userId);
     // Sessions opened before the user's "sign out everywhere" time are over (compared in ms on the row).
     if (!user || row.createdAt < user.sessionsValidAfter) return undefined;
-    return { sessionId: row.id, user, expiresAt: row.expiresAt, mustEnrol: this.settings().require2fa && !user.totpEnabled };
+    return {
+      sessionId: row.id,
+      user,
+      expiresAt: row.expiresAt,
+      mustEnrol: this.settings().require2fa && !user.totpEnabled,
+    };
   }
 
   logout(sessionId: string, now: number): void {

@@ -59,7 +59,10 @@ export class KeyRegistry {
   private readonly windows = new Map<string, number[]>();
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly store: ApiKeyStore | undefined, saveEveryMs = 5_000) {
+  constructor(
+    private readonly store: ApiKeyStore | undefined,
+    saveEveryMs = 5_000,
+  ) {
     this.reload();
     if (store) this.timer = setInterval(() => this.saveUsage(), saveEveryMs);
   }
@@ -105,7 +108,8 @@ export class KeyRegistry {
     // An open /v1 ignores keys it does not know: OpenAI clients always send one, often a placeholder.
     if (!stored && open) return {};
     if (!stored) throw new GatewayError("invalid_api_key", "Invalid API key.");
-    if (stored.expiresAt !== null && stored.expiresAt <= now) throw new GatewayError("invalid_api_key", "This API key has expired.");
+    if (stored.expiresAt !== null && stored.expiresAt <= now)
+      throw new GatewayError("invalid_api_key", "This API key has expired.");
     this.limitRate(stored, now);
     const used = this.usage.get(stored.id);
     if (used) {
@@ -122,17 +126,32 @@ export class KeyRegistry {
     if (window.length >= limit) {
       this.windows.set(key.id, window);
       const retryAfterMs = window[0] + MINUTE - now;
-      throw new GatewayError("rate_limited", `This API key allows ${limit} requests per minute; retry in ${Math.ceil(retryAfterMs / 1000)} s.`, { retryAfterMs });
+      throw new GatewayError(
+        "rate_limited",
+        `This API key allows ${limit} requests per minute; retry in ${Math.ceil(retryAfterMs / 1000)} s.`,
+        { retryAfterMs },
+      );
     }
     window.push(now);
     this.windows.set(key.id, window);
   }
 
   /** A new key: the plain key is returned once and never stored. */
-  create(input: { name: string; expiresAt?: number | null; limits?: KeyLimits }, now: number): { key: string; record: Omit<StoredKey, "hash"> } {
+  create(
+    input: { name: string; expiresAt?: number | null; limits?: KeyLimits },
+    now: number,
+  ): { key: string; record: Omit<StoredKey, "hash"> } {
     if (!this.store) throw new GatewayError("internal_error", "API keys need the store (a data directory).");
     const key = `sr-${randomBytes(24).toString("base64url")}`;
-    const record = { id: `key_${randomBytes(8).toString("hex")}`, name: input.name, prefix: key.slice(0, 10), hash: digest(key), createdAt: now, expiresAt: input.expiresAt ?? null, limits: input.limits ?? {} };
+    const record = {
+      id: `key_${randomBytes(8).toString("hex")}`,
+      name: input.name,
+      prefix: key.slice(0, 10),
+      hash: digest(key),
+      createdAt: now,
+      expiresAt: input.expiresAt ?? null,
+      limits: input.limits ?? {},
+    };
     this.store.insert(record);
     this.reload();
     const { hash: _hash, ...shown } = { ...record, revokedAt: null, lastUsedAt: null, requestCount: 0 };

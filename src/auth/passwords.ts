@@ -52,7 +52,15 @@ export function wasmPasswordHasher(cost: Argon2Cost = {}): PasswordHasher {
     async hash(plain) {
       const { argon2id } = await import("hash-wasm");
       const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-      return argon2id({ password: plain, salt, parallelism: 1, iterations, memorySize, hashLength: HASH_BYTES, outputType: "encoded" });
+      return argon2id({
+        password: plain,
+        salt,
+        parallelism: 1,
+        iterations,
+        memorySize,
+        hashLength: HASH_BYTES,
+        outputType: "encoded",
+      });
     },
     async verify(plain, hash) {
       const { argon2Verify } = await import("hash-wasm");
@@ -86,7 +94,11 @@ export async function hashPassword(plain: string, hasher: PasswordHasher = defau
 }
 
 /** True when `plain` matches the stored hash. An empty or over-long input is simply wrong. */
-export async function verifyPassword(plain: string, hash: string, hasher: PasswordHasher = defaultPasswordHasher()): Promise<boolean> {
+export async function verifyPassword(
+  plain: string,
+  hash: string,
+  hasher: PasswordHasher = defaultPasswordHasher(),
+): Promise<boolean> {
   if (plain.length === 0 || plain.length > MAX_PASSWORD_LENGTH) return false;
   return hasher.verify(normalise(plain), hash);
 }
@@ -99,12 +111,17 @@ const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
  * username does not exist, so "no such user" takes as long as "wrong password" and the response
  * time does not reveal which accounts exist.
  */
-export async function dummyVerifyPassword(plain: string, hasher: PasswordHasher = defaultPasswordHasher()): Promise<false> {
+export async function dummyVerifyPassword(
+  plain: string,
+  hasher: PasswordHasher = defaultPasswordHasher(),
+): Promise<false> {
   // Same shortcut as verifyPassword: both paths answer an out-of-range input at once.
   if (plain.length === 0 || plain.length > MAX_PASSWORD_LENGTH) return false;
   let dummy = dummyHashes.get(hasher);
   if (!dummy) {
-    const random = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    const random = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join(
+      "",
+    );
     dummy = hasher.hash(random);
     dummyHashes.set(hasher, dummy);
   }

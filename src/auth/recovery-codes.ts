@@ -48,7 +48,10 @@ export function hashRecoveryCode(code: string): string {
  * `count` new codes like "k7vq-2mxd-9trp" (60 random bits each), and their hashes in the same
  * order. Show `codes` once; store only `hashes`.
  */
-export function newRecoveryCodes(count = 10, random: RandomBytes = secureRandom): { codes: string[]; hashes: string[] } {
+export function newRecoveryCodes(
+  count = 10,
+  random: RandomBytes = secureRandom,
+): { codes: string[]; hashes: string[] } {
   const codes: string[] = [];
   for (let i = 0; i < count; i++) {
     const symbols = Array.from(random(GROUPS * GROUP_LENGTH), (byte) => ALPHABET[byte & 31]).join("");

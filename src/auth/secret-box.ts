@@ -4,8 +4,9 @@
  * from the session key, which lives in its own file (`session.key`), not in the database: a copy of
  * `gateway.db` alone does not give the second factor away. node:crypto, which Deno provides too.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+
 import { Buffer } from "node:buffer";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 
 /** Marks (and versions) a sealed value, so a clear value of an older database is recognised. */
 const PREFIX = "enc1:";
@@ -38,7 +39,9 @@ export class SecretBox {
     const raw = Buffer.from(sealed.slice(PREFIX.length), "base64url");
     if (raw.length < IV_BYTES + TAG_BYTES) return undefined;
     try {
-      const decipher = createDecipheriv("aes-256-gcm", this.key, raw.subarray(0, IV_BYTES)).setAAD(Buffer.from(context));
+      const decipher = createDecipheriv("aes-256-gcm", this.key, raw.subarray(0, IV_BYTES)).setAAD(
+        Buffer.from(context),
+      );
       decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
       return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
     } catch {

@@ -8,7 +8,7 @@
 import { Buffer } from "node:buffer";
 import { link, mkdir, open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { SignJWT, jwtVerify } from "jose";
+import { jwtVerify, SignJWT } from "jose";
 import { SecretBox } from "./secret-box.ts";
 
 /** The session cookie's name. */
@@ -104,7 +104,8 @@ export class SessionSigner {
   }
 }
 
-const decodeKey = (text: string) => (/^[A-Za-z0-9_-]+$/.test(text) ? new Uint8Array(Buffer.from(text, "base64url")) : new Uint8Array());
+const decodeKey = (text: string) =>
+  /^[A-Za-z0-9_-]+$/.test(text) ? new Uint8Array(Buffer.from(text, "base64url")) : new Uint8Array();
 
 /**
  * The session signing key from `<dataDir>/session.key`, created on first start (32 random bytes,
@@ -142,7 +143,8 @@ export async function loadOrCreateSecret(dataDir: string): Promise<Uint8Array> {
 
 function checkedKey(text: string, path: string): Uint8Array {
   const key = decodeKey(text.trim());
-  if (key.length < KEY_BYTES) throw new Error(`${path} does not hold a session key of ${KEY_BYTES}+ bytes (base64url): fix or delete it.`);
+  if (key.length < KEY_BYTES)
+    throw new Error(`${path} does not hold a session key of ${KEY_BYTES}+ bytes (base64url): fix or delete it.`);
   return key;
 }
 
@@ -159,14 +161,27 @@ interface SessionCookieOptions {
  * SameSite=Strict: other sites cannot make the browser send it (CSRF).
  */
 export function sessionCookie(token: string, options: SessionCookieOptions): string {
-  const parts = [`${SESSION_COOKIE}=${token}`, "Path=/", `Max-Age=${Math.max(0, Math.floor(options.maxAgeS))}`, "HttpOnly", "SameSite=Strict"];
+  const parts = [
+    `${SESSION_COOKIE}=${token}`,
+    "Path=/",
+    `Max-Age=${Math.max(0, Math.floor(options.maxAgeS))}`,
+    "HttpOnly",
+    "SameSite=Strict",
+  ];
   if (options.secure) parts.push("Secure");
   return parts.join("; ");
 }
 
 /** A `Set-Cookie` value that deletes the session cookie (logout). */
 export function clearSessionCookie(options: { secure?: boolean } = {}): string {
-  const parts = [`${SESSION_COOKIE}=`, "Path=/", "Max-Age=0", "Expires=Thu, 01 Jan 1970 00:00:00 GMT", "HttpOnly", "SameSite=Strict"];
+  const parts = [
+    `${SESSION_COOKIE}=`,
+    "Path=/",
+    "Max-Age=0",
+    "Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+    "HttpOnly",
+    "SameSite=Strict",
+  ];
   if (options.secure) parts.push("Secure");
   return parts.join("; ");
 }
@@ -176,7 +191,7 @@ export function clearSessionCookie(options: { secure?: boolean } = {}): string {
  * header record (Elysia's `ctx.headers`). A value that cannot be a JWT is ignored.
  */
 export function readSessionCookie(headers: Headers | Record<string, string | undefined>): string | undefined {
-  const header = headers instanceof Headers ? headers.get("cookie") : headers.cookie ?? headers.Cookie;
+  const header = headers instanceof Headers ? headers.get("cookie") : (headers.cookie ?? headers.Cookie);
   if (!header) return undefined;
   for (const pair of header.split(";")) {
     const eq = pair.indexOf("=");

@@ -182,7 +182,9 @@ export class LoginThrottle implements AttemptLimiter {
   reserve(keys: AttemptKeys, now: number): AttemptVerdict {
     const refusal = this.refusal(keys, now);
     if (refusal) return refusal;
-    const slowed = keys.account !== undefined && (this.counters.account.live(keys.account, now)?.failures ?? 0) >= this.accountSlowAfter;
+    const slowed =
+      keys.account !== undefined &&
+      (this.counters.account.live(keys.account, now)?.failures ?? 0) >= this.accountSlowAfter;
     for (const [scope, key] of this.keysOf(keys)) this.counters[scope].add(key, now);
     return slowed ? { allowed: true, accountSlowed: true } : { allowed: true };
   }
@@ -209,13 +211,15 @@ export class LoginThrottle implements AttemptLimiter {
     for (const [scope, key] of this.keysOf(keys)) {
       const entry = this.counters[scope].live(key, now);
       if (!entry) continue;
-      if (entry.lockedUntil > now) refusals.push({ allowed: false, retryAfterMs: entry.lockedUntil - now, reason: "locked", scope });
+      if (entry.lockedUntil > now)
+        refusals.push({ allowed: false, retryAfterMs: entry.lockedUntil - now, reason: "locked", scope });
       else if (scope !== "account" || !this.fresh(keys.address, now)) {
         const wait = entry.lastFailureAt + this.delayAfter(scope, entry.failures) - now;
         if (wait > 0) refusals.push({ allowed: false, retryAfterMs: wait, reason: "delay", scope });
       }
     }
-    const worst = (reason: Refusal["reason"]) => refusals.filter((r) => r.reason === reason).sort((a, b) => b.retryAfterMs - a.retryAfterMs)[0];
+    const worst = (reason: Refusal["reason"]) =>
+      refusals.filter((r) => r.reason === reason).sort((a, b) => b.retryAfterMs - a.retryAfterMs)[0];
     return worst("locked") ?? worst("delay");
   }
 

@@ -3,10 +3,11 @@
  * gateway's watcher nor a crash ever sees half a file. The admin flow: applyEdits → validateCandidate →
  * writeConfigAtomically → the watcher's hot reload picks it up (DESIGN §6).
  */
+
+import { randomBytes } from "node:crypto";
 import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { randomBytes } from "node:crypto";
-import { loadConfig, type LoadResult } from "../config/load.ts";
+import { type LoadResult, loadConfig } from "../config/load.ts";
 
 interface CandidateOptions {
   /** Absolute path of the real config file. */
@@ -25,16 +26,38 @@ interface CandidateOptions {
  * The candidate's module graph is imported into the same process as the live config: run this in the
  * same queue as LiveConfig reloads, so the two never evict each other's modules halfway.
  */
-export async function validateCandidate({ configPath, projectRoot, source, mode }: CandidateOptions): Promise<LoadResult> {
-  const candidate = join(dirname(configPath), `.${basename(configPath, ".ts")}.candidate-${randomBytes(6).toString("hex")}.ts`);
+export async function validateCandidate({
+  configPath,
+  projectRoot,
+  source,
+  mode,
+}: CandidateOptions): Promise<LoadResult> {
+  const candidate = join(
+    dirname(configPath),
+    `.${basename(configPath, ".ts")}.candidate-${randomBytes(6).toString("hex")}.ts`,
+  );
   const realName = relative(projectRoot, configPath);
   const tempName = relative(projectRoot, candidate);
-  const rename = (text: string) => text.split(candidate).join(configPath).split(tempName).join(realName).split(basename(candidate)).join(basename(configPath));
+  const rename = (text: string) =>
+    text
+      .split(candidate)
+      .join(configPath)
+      .split(tempName)
+      .join(realName)
+      .split(basename(candidate))
+      .join(basename(configPath));
   try {
     writeFileAtomically(candidate, source);
     const result = await loadConfig({ path: candidate, projectRoot, mode });
     if (result.ok) return { ...result, files: result.files.map((file) => (file === candidate ? configPath : file)) };
-    return { ...result, issues: result.issues.map((issue) => ({ ...issue, message: rename(issue.message), ...(issue.file ? { file: rename(issue.file) } : {}) })) };
+    return {
+      ...result,
+      issues: result.issues.map((issue) => ({
+        ...issue,
+        message: rename(issue.message),
+        ...(issue.file ? { file: rename(issue.file) } : {}),
+      })),
+    };
   } finally {
     rmSync(candidate, { force: true });
     // The deleted module would otherwise stay in the module cache (and in the next projectModules list).

@@ -10,7 +10,7 @@
  * else (imports, functions, calls, expressions, literals inside them, other statements) stays in.
  */
 import { parse } from "@babel/parser";
-import { findConfigRoot, isLiteralTree, kindOf, members, unwrap, type Node } from "../config/ast.ts";
+import { findConfigRoot, isLiteralTree, kindOf, members, type Node, unwrap } from "../config/ast.ts";
 
 interface Token {
   type: string | { label: string };
@@ -30,7 +30,12 @@ export function changesCode(current: string, candidate: string): boolean {
 function codeFingerprint(source: string): string | undefined {
   let file: { program: unknown; tokens?: Token[]; errors?: unknown[] };
   try {
-    file = parse(source, { sourceType: "module", plugins: ["typescript"], tokens: true, errorRecovery: true }) as unknown as typeof file;
+    file = parse(source, {
+      sourceType: "module",
+      plugins: ["typescript"],
+      tokens: true,
+      errorRecovery: true,
+    }) as unknown as typeof file;
   } catch {
     return undefined;
   }
@@ -43,7 +48,8 @@ function codeFingerprint(source: string): string | undefined {
 
 /** A value the tree can set: literals, trees of literals, env("NAME") with a literal fallback or none. */
 function isValue(node: Node): boolean {
-  if (kindOf(node) === "env") return (node.arguments as Node[]).slice(1).every((arg) => isLiteralTree(unwrap(arg) ?? arg));
+  if (kindOf(node) === "env")
+    return (node.arguments as Node[]).slice(1).every((arg) => isLiteralTree(unwrap(arg) ?? arg));
   return isLiteralTree(node);
 }
 
@@ -51,7 +57,10 @@ function isValue(node: Node): boolean {
 function collectValues(container: Node, spans: [number, number][]): void {
   for (const member of members(container)) {
     const value = member.value;
-    const code = member.node.type === "SpreadElement" || member.node.type === "ObjectMethod" || (member.node.type === "ObjectProperty" && member.key === undefined);
+    const code =
+      member.node.type === "SpreadElement" ||
+      member.node.type === "ObjectMethod" ||
+      (member.node.type === "ObjectProperty" && member.key === undefined);
     if (code) continue;
     if (isValue(value)) spans.push([member.node.start, member.node.end]);
     else if (value.type === "ObjectExpression" || value.type === "ArrayExpression") collectValues(value, spans);

@@ -46,7 +46,8 @@ function editScript(a: string[], b: string[]): Step[] {
   for (let d = 0; d <= n + m && !found; d++) {
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+      let x =
+        k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x++;
@@ -101,7 +102,13 @@ export function lineDiff(a: string, b: string, context = 3): Hunk[] {
     const stop = Math.min(steps.length, last + 1 + context);
     const slice = steps.slice(first, stop);
     const counted = (op: "-" | "+") => slice.filter((s) => s.op === " " || s.op === op).length;
-    const hunk: Hunk = { oldStart: slice[0].a + 1, oldLines: counted("-"), newStart: slice[0].b + 1, newLines: counted("+"), lines: [] };
+    const hunk: Hunk = {
+      oldStart: slice[0].a + 1,
+      oldLines: counted("-"),
+      newStart: slice[0].b + 1,
+      newLines: counted("+"),
+      lines: [],
+    };
     if (hunk.oldLines === 0) hunk.oldStart -= 1;
     if (hunk.newLines === 0) hunk.newStart -= 1;
     hunk.lines = slice.map((s) => {

@@ -4,7 +4,7 @@
  * (to move them into the secret store), and a masked version's text with each mask filled in from
  * the current file, for a rollback.
  */
-import { forEachNode, kindOf, literalValue, parseProgram, type Node } from "../config/ast.ts";
+import { forEachNode, kindOf, literalValue, type Node, parseProgram } from "../config/ast.ts";
 import { configTree, maskSecrets, secretLiterals, type TreeNode } from "./source-tree.ts";
 
 /** `source` with its secrets masked; `config` (the running one) lends plugin schemas that mark secrets. */
@@ -55,7 +55,11 @@ export function literalSecrets(source: string, config?: unknown): { count: numbe
 function stringValues(source: string): Map<number, string> {
   const values = new Map<number, string>();
   const { program } = parseProgram(source);
-  if (program) forEachNode(program, (node) => void (kindOf(node) === "string" && values.set(node.start, String(literalValue(node)))));
+  if (program)
+    forEachNode(
+      program,
+      (node) => void (kindOf(node) === "string" && values.set(node.start, String(literalValue(node)))),
+    );
   return values;
 }
 
@@ -80,11 +84,20 @@ export function maskedLiterals(candidate: string, current: string): { start: num
  * value at the same tree path (the literal, or the env() reference it became), else by the current
  * secret literal with the same mask; `unresolved` names (by path, or by mask) what neither fills in.
  */
-export function restoreSecrets(version: string, current: string, config?: unknown): { source: string } | { unresolved: string[] } {
+export function restoreSecrets(
+  version: string,
+  current: string,
+  config?: unknown,
+): { source: string } | { unresolved: string[] } {
   const pathsInVersion = new Map(treeOf(version).map((node) => [node.start, node.path]));
-  const currentByPath = new Map(treeOf(current, config).filter((node) => node.secret).map((node) => [node.path, node]));
+  const currentByPath = new Map(
+    treeOf(current, config)
+      .filter((node) => node.secret)
+      .map((node) => [node.path, node]),
+  );
   const byMask = new Map<string, Set<string>>();
-  for (const literal of secretLiterals(current, config)) byMask.set(literal.masked, (byMask.get(literal.masked) ?? new Set()).add(literal.raw));
+  for (const literal of secretLiterals(current, config))
+    byMask.set(literal.masked, (byMask.get(literal.masked) ?? new Set()).add(literal.raw));
   const replacements: { start: number; end: number; text: string }[] = [];
   const unresolved: string[] = [];
   for (const masked of maskedLiterals(version, current)) {
@@ -97,6 +110,7 @@ export function restoreSecrets(version: string, current: string, config?: unknow
   }
   if (unresolved.length > 0) return { unresolved };
   let source = version;
-  for (const { start, end, text } of replacements.sort((a, b) => b.start - a.start)) source = source.slice(0, start) + text + source.slice(end);
+  for (const { start, end, text } of replacements.sort((a, b) => b.start - a.start))
+    source = source.slice(0, start) + text + source.slice(end);
   return { source };
 }

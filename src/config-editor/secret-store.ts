@@ -8,8 +8,8 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomically } from "./candidate.ts";
 import { parsePath } from "../config/ast.ts";
+import { writeFileAtomically } from "./candidate.ts";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -37,7 +37,8 @@ export class SecretStore {
    * sets that variable: it keeps precedence, and the stored value only applies once it is unset.
    */
   set(name: string, value: string): { active: boolean } {
-    if (!NAME.test(name)) throw new TypeError(`secret name ${JSON.stringify(name)}: letters, digits and _, not starting with a digit`);
+    if (!NAME.test(name))
+      throw new TypeError(`secret name ${JSON.stringify(name)}: letters, digits and _, not starting with a digit`);
     if (typeof value !== "string") throw new TypeError(`secret ${name}: the value must be a string`);
     const next = new Map(this.values).set(name, value);
     this.write(next);
@@ -80,10 +81,17 @@ export class SecretStore {
 /** `SMARTROUTE_<PROVIDER>_<KEY>`: secretName("openai", "apiKey") → "SMARTROUTE_OPENAI_API_KEY". */
 export function secretName(providerId: string, key: string): string {
   const words = (text: string) =>
-    text.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+    text
+      .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+      .toUpperCase()
+      .replace(/[^A-Z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, "");
   const provider = words(providerId);
   const field = words(key);
-  if (!provider || !field) throw new TypeError(`secretName: provider ${JSON.stringify(providerId)} and key ${JSON.stringify(key)} need letters or digits`);
+  if (!provider || !field)
+    throw new TypeError(
+      `secretName: provider ${JSON.stringify(providerId)} and key ${JSON.stringify(key)} need letters or digits`,
+    );
   return `SMARTROUTE_${provider}_${field}`;
 }
 
@@ -104,7 +112,11 @@ export function secretNameForPath(path: string): string {
  * `name`, or `name_2`, `name_3`… when `name` is set in the environment to another value than `value`
  * (a variable of the real environment wins over the store, and another reference may use the name).
  */
-export function freeSecretName(name: string, value: string, env: Record<string, string | undefined> = process.env): string {
+export function freeSecretName(
+  name: string,
+  value: string,
+  env: Record<string, string | undefined> = process.env,
+): string {
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? name : `${name}_${n}`;
     if (env[candidate] === undefined || env[candidate] === value) return candidate;
@@ -113,7 +125,9 @@ export function freeSecretName(name: string, value: string, env: Record<string, 
 
 /** A value with nothing a dotenv reader could misread is written bare, any other as a JSON string. */
 function serializeSecrets(values: Map<string, string>): string {
-  const lines = [...values].map(([name, value]) => `${name}=${/^[^\s"'#\\=]*$/.test(value) ? value : JSON.stringify(value)}`);
+  const lines = [...values].map(
+    ([name, value]) => `${name}=${/^[^\s"'#\\=]*$/.test(value) ? value : JSON.stringify(value)}`,
+  );
   return `# SmartRoute secrets (admin UI). Referenced from gateway.config.ts as env("NAME").\n${lines.join("\n")}\n`;
 }
 

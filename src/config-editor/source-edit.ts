@@ -9,8 +9,22 @@
  * source positions, as in source-tree.ts. A batch is all or nothing.
  */
 import {
-  commaAfter, findConfigRoot, forEachNode, formatPath, indentAt, isLiteralTree, kindOfMember, lineStart, memberAt, members, parsePath, parseProgram,
-  type Kind, type Member, type Node, type Segment,
+  commaAfter,
+  findConfigRoot,
+  forEachNode,
+  formatPath,
+  indentAt,
+  isLiteralTree,
+  type Kind,
+  kindOfMember,
+  lineStart,
+  type Member,
+  memberAt,
+  members,
+  type Node,
+  parsePath,
+  parseProgram,
+  type Segment,
 } from "../config/ast.ts";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -19,14 +33,21 @@ export type Edit =
   | { op: "set"; path: string; value: JsonValue }
   | { op: "insert"; path: string; index?: number; key?: string; value: JsonValue }
   | { op: "remove"; path: string };
-interface EditError { path: string; message: string }
+interface EditError {
+  path: string;
+  message: string;
+}
 
 class EditFailure extends Error {}
 function fail(message: string): never {
   throw new EditFailure(message);
 }
 
-interface Change { start: number; end: number; text: string }
+interface Change {
+  start: number;
+  end: number;
+  text: string;
+}
 
 interface Context {
   source: string;
@@ -60,7 +81,8 @@ export function applyEdits(source: string, edits: Edit[]): { source: string } | 
 
 function applyChanges(source: string, changes: Change[]): string {
   let out = source;
-  for (const c of [...changes].sort((a, b) => b.start - a.start)) out = out.slice(0, c.start) + c.text + out.slice(c.end);
+  for (const c of [...changes].sort((a, b) => b.start - a.start))
+    out = out.slice(0, c.start) + c.text + out.slice(c.end);
   return out;
 }
 
@@ -69,7 +91,8 @@ function context(source: string): Context {
   const { program, error } = parseProgram(source);
   if (!program || error) return fail(`the config does not parse: ${error}`);
   const { node: root, functions } = findConfigRoot(program);
-  if (root?.type !== "ObjectExpression") return fail("the default export is not an object literal, so nothing in it can be edited");
+  if (root?.type !== "ObjectExpression")
+    return fail("the default export is not an object literal, so nothing in it can be edited");
   let [double, single, withComma, withoutComma] = [0, 0, 0, 0];
   let indent: string | undefined;
   forEachNode(program, (node) => {
@@ -81,9 +104,19 @@ function context(source: string): Context {
     const outer = indentAt(source, node.start);
     if (!indent && inner.startsWith(outer) && inner.length > outer.length) indent = inner.slice(outer.length);
     const last = list[list.length - 1].node;
-    if (source.slice(last.end, node.end).includes("\n")) commaAfter(source, last.end) !== undefined ? withComma++ : withoutComma++;
+    if (source.slice(last.end, node.end).includes("\n"))
+      commaAfter(source, last.end) !== undefined ? withComma++ : withoutComma++;
   });
-  return { source, program, root, functions, quote: single > double ? "'" : '"', indent: indent ?? "  ", trailingComma: withComma >= withoutComma, eol: source.includes("\r\n") ? "\r\n" : "\n" };
+  return {
+    source,
+    program,
+    root,
+    functions,
+    quote: single > double ? "'" : '"',
+    indent: indent ?? "  ",
+    trailingComma: withComma >= withoutComma,
+    eol: source.includes("\r\n") ? "\r\n" : "\n",
+  };
 }
 
 function plan(ctx: Context, edit: Edit): Change[] {
@@ -96,7 +129,13 @@ function plan(ctx: Context, edit: Edit): Change[] {
 }
 
 const describe = (kind: Kind): string =>
-  ({ env: "an env() reference", call: "a plugin call", expression: "code (an expression)", object: "an object", array: "an array" })[kind as string] ?? `a ${kind}`;
+  ({
+    env: "an env() reference",
+    call: "a plugin call",
+    expression: "code (an expression)",
+    object: "an object",
+    array: "an array",
+  })[kind as string] ?? `a ${kind}`;
 
 /** Walks the path through object and array literals and a plugin call's `options` (source positions). */
 function resolve(ctx: Context, segments: Segment[]): { node: Node; member?: Member; container?: Node } {
@@ -104,9 +143,15 @@ function resolve(ctx: Context, segments: Segment[]): { node: Node; member?: Memb
   segments.forEach((segment, i) => {
     const kind = target.member ? kindOfMember(target.member) : "object";
     if (kind !== "object" && kind !== "array" && kind !== "call") {
-      fail(`${formatPath(segments.slice(0, i))} is ${describe(kind)}, read-only: ${formatPath(segments)} cannot be edited`);
+      fail(
+        `${formatPath(segments.slice(0, i))} is ${describe(kind)}, read-only: ${formatPath(segments)} cannot be edited`,
+      );
     }
-    const member = memberAt(target.node, segment) ?? fail(`no ${formatPath(segments.slice(0, i + 1))} in the config${kind === "call" ? " (a plugin call has only `options`, when written as an object literal)" : ""}`);
+    const member =
+      memberAt(target.node, segment) ??
+      fail(
+        `no ${formatPath(segments.slice(0, i + 1))} in the config${kind === "call" ? " (a plugin call has only `options`, when written as an object literal)" : ""}`,
+      );
     target = { node: member.value, member, container: target.node };
   });
   return target;
@@ -119,11 +164,14 @@ function planSet(ctx: Context, segments: Segment[], value: JsonValue): Change[] 
   const kind = kindOfMember(member);
   // Replacing one env reference by another loses no code: the admin's secret flow does exactly that.
   const envSwap = kind === "env" && isEnvValue(value);
-  if (!envSwap && (kind === "env" || kind === "call" || kind === "expression")) fail(`${path} is ${describe(kind)}, read-only`);
-  if (!envSwap && !isLiteralTree(node)) fail(`${path} holds code (env(), plugin calls, spreads or expressions): edit its literal parts one by one`);
+  if (!envSwap && (kind === "env" || kind === "call" || kind === "expression"))
+    fail(`${path} is ${describe(kind)}, read-only`);
+  if (!envSwap && !isLiteralTree(node))
+    fail(`${path} holds code (env(), plugin calls, spreads or expressions): edit its literal parts one by one`);
   const state: RenderState = {};
   let text = render(ctx, value, state);
-  if (kind === "number" && typeof value === "number" && ctx.source.slice(node.start, node.end).includes("_")) text = text.replace(/\B(?=(\d{3})+$)/g, "_");
+  if (kind === "number" && typeof value === "number" && ctx.source.slice(node.start, node.end).includes("_"))
+    text = text.replace(/\B(?=(\d{3})+$)/g, "_");
   return [{ start: node.start, end: node.end, text }, ...(state.env?.changes ?? [])];
 }
 
@@ -131,7 +179,8 @@ function planInsert(ctx: Context, segments: Segment[], edit: Extract<Edit, { op:
   const { node, member } = resolve(ctx, segments);
   const path = formatPath(segments) || "(config)";
   const kind = member ? kindOfMember(member) : "object";
-  if (kind !== "array" && kind !== "object") return fail(`${path} is ${describe(kind)}: insert needs an array or object literal`);
+  if (kind !== "array" && kind !== "object")
+    return fail(`${path} is ${describe(kind)}: insert needs an array or object literal`);
   const list = members(node);
   const state: RenderState = {};
   let text: string;
@@ -147,7 +196,10 @@ function planInsert(ctx: Context, segments: Segment[], edit: Extract<Edit, { op:
   const index = edit.index ?? count;
   if (!Number.isInteger(index) || index < 0 || index > count) fail(`index ${index} is outside ${path} (0 to ${count})`);
   const position = kind === "array" ? list.findIndex((m) => (m.segment as number) >= index) : index;
-  return [...insertMember(ctx, node, list, position === -1 ? list.length : position, text), ...(state.env?.changes ?? [])];
+  return [
+    ...insertMember(ctx, node, list, position === -1 ? list.length : position, text),
+    ...(state.env?.changes ?? []),
+  ];
 }
 
 /** Where a new member goes so the literal keeps its layout: inline `a, b`, or one member per line. */
@@ -159,11 +211,19 @@ function insertMember(ctx: Context, container: Node, list: Member[], i: number, 
   if (list.length === 0) {
     const inner = src.slice(open, close);
     if (!inner.includes("\n") || src.slice(lineStart(src, close), close).trim() !== "") {
-      return inner.trim() === "" ? [{ start: open, end: close, text: `${pad}${text}${pad}` }] : [{ start: close, end: close, text: `${text}${pad}` }];
+      return inner.trim() === ""
+        ? [{ start: open, end: close, text: `${pad}${text}${pad}` }]
+        : [{ start: close, end: close, text: `${text}${pad}` }];
     }
     // A multi-line empty literal (comments inside stay above): a line of its own before the closing bracket.
     const at = lineStart(src, close);
-    return [{ start: at, end: at, text: `${indentAt(src, close)}${ctx.indent}${text}${ctx.trailingComma ? "," : ""}${ctx.eol}` }];
+    return [
+      {
+        start: at,
+        end: at,
+        text: `${indentAt(src, close)}${ctx.indent}${text}${ctx.trailingComma ? "," : ""}${ctx.eol}`,
+      },
+    ];
   }
   const multiline = src.slice(container.start, list[0].node.start).includes("\n");
   if (i < list.length) {
@@ -189,7 +249,13 @@ function insertMember(ctx: Context, container: Node, list: Member[], i: number, 
     const rest = src.slice(after, eol);
     // After the last member's line (and its trailing comment), unless the bracket closes on that line.
     if (newline !== -1 && eol < close && !(rest.includes("/*") && !rest.includes("*/"))) {
-      const changes = [{ start: eol, end: eol, text: `${ctx.eol}${indentAt(src, last.start)}${text}${comma !== undefined ? "," : ""}` }];
+      const changes = [
+        {
+          start: eol,
+          end: eol,
+          text: `${ctx.eol}${indentAt(src, last.start)}${text}${comma !== undefined ? "," : ""}`,
+        },
+      ];
       if (comma === undefined) changes.push({ start: last.end, end: last.end, text: "," });
       return changes;
     }
@@ -200,7 +266,8 @@ function insertMember(ctx: Context, container: Node, list: Member[], i: number, 
 function planRemove(ctx: Context, segments: Segment[]): Change[] {
   const { member, container } = resolve(ctx, segments);
   if (!member || !container) return fail("the config root cannot be removed");
-  if (container.type === "CallExpression") fail(`${formatPath(segments)} is a plugin's options: remove its fields instead`);
+  if (container.type === "CallExpression")
+    fail(`${formatPath(segments)} is a plugin's options: remove its fields instead`);
   const src = ctx.source;
   const list = members(container);
   const index = list.findIndex((m) => m.node === member.node);
@@ -211,9 +278,14 @@ function planRemove(ctx: Context, segments: Segment[]): Change[] {
   const close = container.end - 1;
   const comma = commaAfter(src, node.end);
   const after = comma !== undefined ? comma + 1 : node.end;
-  if (list.length === 1 && src.slice(open, node.start).trim() === "" && src.slice(after, close).trim() === "") return [{ start: open, end: close, text: "" }];
+  if (list.length === 1 && src.slice(open, node.start).trim() === "" && src.slice(after, close).trim() === "")
+    return [{ start: open, end: close, text: "" }];
   const eol = src.indexOf("\n", after);
-  const ownLine = src.slice(lineStart(src, node.start), node.start).trim() === "" && eol !== -1 && eol < close && /^[ \t]*(\/\/.*)?\r?$/.test(src.slice(after, eol));
+  const ownLine =
+    src.slice(lineStart(src, node.start), node.start).trim() === "" &&
+    eol !== -1 &&
+    eol < close &&
+    /^[ \t]*(\/\/.*)?\r?$/.test(src.slice(after, eol));
   if (ownLine) {
     // Its whole lines go, with a comment on the same line; comments on the lines above stay.
     const changes = [{ start: lineStart(src, node.start), end: eol + 1, text: "" }];
@@ -232,7 +304,10 @@ function planRemove(ctx: Context, segments: Segment[]): Change[] {
 type RenderState = { env?: { name: string; changes: Change[] } };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && [Object.prototype, null].includes(Object.getPrototypeOf(value));
+  typeof value === "object" &&
+  value !== null &&
+  !Array.isArray(value) &&
+  [Object.prototype, null].includes(Object.getPrototypeOf(value));
 const isEnvValue = (value: unknown): boolean => isPlainObject(value) && "$env" in value;
 
 function quote(text: string, q: string): string {
@@ -244,14 +319,16 @@ const renderKey = (ctx: Context, key: string): string => (/^[A-Za-z_$][\w$]*$/.t
 
 function render(ctx: Context, value: unknown, state: RenderState): string {
   if (value === null || typeof value === "boolean") return String(value);
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : fail(`${value} cannot be written as a number`);
+  if (typeof value === "number")
+    return Number.isFinite(value) ? String(value) : fail(`${value} cannot be written as a number`);
   if (typeof value === "string") return quote(value, ctx.quote);
   if (Array.isArray(value)) return `[${value.map((v) => render(ctx, v, state)).join(", ")}]`;
   if (!isPlainObject(value)) return fail(`a value of type ${typeof value} cannot be written into the config`);
   const entries = Object.entries(value);
   if ("$env" in value) {
     const name = value.$env;
-    if (entries.length !== 1 || typeof name !== "string" || !/^[A-Za-z_]\w*$/.test(name)) fail('{ "$env": "NAME" } takes one variable name (letters, digits, _)');
+    if (entries.length !== 1 || typeof name !== "string" || !/^[A-Za-z_]\w*$/.test(name))
+      fail('{ "$env": "NAME" } takes one variable name (letters, digits, _)');
     state.env ??= envImport(ctx);
     return `${state.env.name}(${quote(name as string, ctx.quote)})`;
   }
@@ -263,36 +340,54 @@ function render(ctx: Context, value: unknown, state: RenderState): string {
       return fail(`invalid $regexp: ${(error as Error).message}`);
     }
   }
-  return entries.length === 0 ? "{}" : `{ ${entries.map(([k, v]) => `${renderKey(ctx, k)}: ${render(ctx, v, state)}`).join(", ")} }`;
+  return entries.length === 0
+    ? "{}"
+    : `{ ${entries.map(([k, v]) => `${renderKey(ctx, k)}: ${render(ctx, v, state)}`).join(", ")} }`;
 }
 
 /** Whether a binding pattern (`env`, `{ env }`, `[a, env]`, `env = x`, `...env`) declares `name`. */
 function binds(pattern: Node | null, name: string): boolean {
   if (!pattern) return false;
   if (pattern.type === "Identifier") return pattern.name === name;
-  const inner = [pattern.left, pattern.argument, ...((pattern.elements ?? []) as Node[]), ...((pattern.properties ?? []) as Node[]).map((p) => p.value ?? p.argument)];
+  const inner = [
+    pattern.left,
+    pattern.argument,
+    ...((pattern.elements ?? []) as Node[]),
+    ...((pattern.properties ?? []) as Node[]).map((p) => p.value ?? p.argument),
+  ];
   return inner.some((p) => binds((p ?? null) as Node | null, name));
 }
 
-const importedName = (spec: Node): string | undefined => ((spec.imported as Node | undefined)?.name ?? (spec.imported as Node | undefined)?.value) as string | undefined;
+const importedName = (spec: Node): string | undefined =>
+  ((spec.imported as Node | undefined)?.name ?? (spec.imported as Node | undefined)?.value) as string | undefined;
 
 /** The name `env` is called by in this file, adding it to the import from src/index.ts when missing. */
 function envImport(ctx: Context): { name: string; changes: Change[] } {
   const body = ctx.program.body as Node[];
-  const declared = body.some((s) => s.type === "VariableDeclaration" && (s.declarations as Node[]).some((d) => binds(d.id as Node, "env")));
+  const declared = body.some(
+    (s) => s.type === "VariableDeclaration" && (s.declarations as Node[]).some((d) => binds(d.id as Node, "env")),
+  );
   if (declared || ctx.functions.some((fn) => (fn.params as Node[]).some((p) => binds(p, "env")))) {
     fail("env() cannot be written here: another `env` (a variable or the exported function's parameter) shadows it");
   }
   const imports = body.filter((s) => s.type === "ImportDeclaration" && s.importKind !== "type");
   for (const spec of imports.flatMap((d) => d.specifiers as Node[])) {
-    if (spec.type === "ImportSpecifier" && importedName(spec) === "env" && spec.importKind !== "type") return { name: (spec.local as Node).name as string, changes: [] };
+    if (spec.type === "ImportSpecifier" && importedName(spec) === "env" && spec.importKind !== "type")
+      return { name: (spec.local as Node).name as string, changes: [] };
   }
-  const api = imports.find((d) => /(^|\/)src\/index(\.ts)?$/.test(String((d.source as Node).value)) || (d.specifiers as Node[]).some((s) => importedName(s) === "defineConfig"));
+  const api = imports.find(
+    (d) =>
+      /(^|\/)src\/index(\.ts)?$/.test(String((d.source as Node).value)) ||
+      (d.specifiers as Node[]).some((s) => importedName(s) === "defineConfig"),
+  );
   const specs = (api?.specifiers ?? []) as Node[];
   const namespace = specs.find((s) => s.type === "ImportNamespaceSpecifier");
   if (namespace) return { name: `${(namespace.local as Node).name}.env`, changes: [] };
   const named = specs.filter((s) => s.type === "ImportSpecifier");
-  if (named.length === 0) return fail("env() needs `import { env } from \"./src/index.ts\"`, and no named import from src/index.ts was found to add it to");
+  if (named.length === 0)
+    return fail(
+      'env() needs `import { env } from "./src/index.ts"`, and no named import from src/index.ts was found to add it to',
+    );
   const last = named[named.length - 1];
   return { name: "env", changes: [{ start: last.end, end: last.end, text: ", env" }] };
 }

@@ -8,8 +8,22 @@
  * holds a different number of elements at run time. source-edit.ts resolves paths the same way.
  */
 import type { TSchema } from "@sinclair/typebox";
+import {
+  findConfigRoot,
+  formatPath,
+  isLiteralTree,
+  type Kind,
+  kindOf,
+  kindOfMember,
+  literalValue,
+  type Member,
+  members,
+  type Node,
+  parseProgram,
+  type Segment,
+  unwrap,
+} from "../config/ast.ts";
 import { ConfigSchema } from "../config/schema.ts";
-import { findConfigRoot, formatPath, isLiteralTree, kindOf, kindOfMember, literalValue, members, parseProgram, unwrap, type Kind, type Member, type Node, type Segment } from "../config/ast.ts";
 
 export type SchemaLike = Record<string, unknown>;
 
@@ -53,7 +67,9 @@ function walk(source: string, config: unknown): { tree: TreeNode[]; secrets: Nod
   const root = findConfigRoot(program).node;
   const secrets: Node[] = [];
   if (root?.type !== "ObjectExpression") return { tree: [], secrets };
-  const tree = members(root).map((m) => buildNode(m, [], childSchema(ConfigSchema as SchemaLike, m.segment), runtimeChild(config, m, root), false, secrets));
+  const tree = members(root).map((m) =>
+    buildNode(m, [], childSchema(ConfigSchema as SchemaLike, m.segment), runtimeChild(config, m, root), false, secrets),
+  );
   return { tree, secrets };
 }
 
@@ -73,13 +89,23 @@ function runtimeChild(parent: Runtime, member: Member, container: Node): Runtime
   return value === undefined ? UNKNOWN : value;
 }
 
-function buildNode(member: Member, parentPath: Segment[], schema: SchemaLike | undefined, runtime: Runtime, secretAbove: boolean, secrets: Node[]): TreeNode {
+function buildNode(
+  member: Member,
+  parentPath: Segment[],
+  schema: SchemaLike | undefined,
+  runtime: Runtime,
+  secretAbove: boolean,
+  secrets: Node[],
+): TreeNode {
   const segments = [...parentPath, member.segment];
   const value = member.value;
   const kind = kindOfMember(member);
   const literal = literalValue(value);
   const secret =
-    secretAbove || (member.key !== undefined && isSecretKey(member.key)) || describesMasked(schema) || (typeof literal === "string" && looksLikeSecret(literal));
+    secretAbove ||
+    (member.key !== undefined && isSecretKey(member.key)) ||
+    describesMasked(schema) ||
+    (typeof literal === "string" && looksLikeSecret(literal));
   const node: TreeNode = {
     path: formatPath(segments),
     key: member.key ?? member.segment,
@@ -95,14 +121,28 @@ function buildNode(member: Member, parentPath: Segment[], schema: SchemaLike | u
   if (schema) node.schema = plainSchema(schema);
   if (kind === "object" || kind === "array") {
     const inner = narrow(schema, kind);
-    node.children = members(value).map((m) => buildNode(m, segments, childSchema(inner, m.segment), runtimeChild(runtime, m, value), secret, secrets));
+    node.children = members(value).map((m) =>
+      buildNode(m, segments, childSchema(inner, m.segment), runtimeChild(runtime, m, value), secret, secrets),
+    );
   } else if (kind === "call") {
     node.callee = (value.callee as Node).type === "Identifier" ? ((value.callee as Node).name as string) : undefined;
     const options = unwrap((value.arguments as Node[])[0]);
     if (options) {
-      const plugin = runtime !== UNKNOWN && typeof runtime === "object" && runtime !== null ? (runtime as { schema?: TSchema; options?: unknown }) : undefined;
+      const plugin =
+        runtime !== UNKNOWN && typeof runtime === "object" && runtime !== null
+          ? (runtime as { schema?: TSchema; options?: unknown })
+          : undefined;
       const optionsMember: Member = { segment: "options", key: "options", node: options, value: options };
-      node.children = [buildNode(optionsMember, segments, plugin?.schema as SchemaLike | undefined, plugin?.options ?? UNKNOWN, secret, secrets)];
+      node.children = [
+        buildNode(
+          optionsMember,
+          segments,
+          plugin?.schema as SchemaLike | undefined,
+          plugin?.options ?? UNKNOWN,
+          secret,
+          secrets,
+        ),
+      ];
     }
   }
   return node;
@@ -110,7 +150,8 @@ function buildNode(member: Member, parentPath: Segment[], schema: SchemaLike | u
 
 // ---- schemas -------------------------------------------------------------------------------------
 
-const asSchema = (value: unknown): SchemaLike | undefined => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as SchemaLike) : undefined);
+const asSchema = (value: unknown): SchemaLike | undefined =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as SchemaLike) : undefined;
 
 /** The schema of a child: object properties, record values (patternProperties), array items. */
 function childSchema(schema: SchemaLike | undefined, segment: Segment): SchemaLike | undefined {
@@ -128,8 +169,14 @@ function childSchema(schema: SchemaLike | undefined, segment: Segment): SchemaLi
 }
 
 const KIND_TYPES: Partial<Record<Kind, string[]>> = {
-  string: ["string"], number: ["number", "integer"], boolean: ["boolean"], null: ["null"],
-  object: ["object"], array: ["array"], regexp: ["regexp"], env: ["object"],
+  string: ["string"],
+  number: ["number", "integer"],
+  boolean: ["boolean"],
+  null: ["null"],
+  object: ["object"],
+  array: ["array"],
+  regexp: ["regexp"],
+  env: ["object"],
 };
 
 /** The union members that fit what is written (an array in `models` walks the array member). */
@@ -153,7 +200,20 @@ function describesMasked(schema: SchemaLike | undefined): boolean {
 
 // ---- secrets -------------------------------------------------------------------------------------
 
-const SECRET_WORDS = new Set(["key", "keys", "token", "secret", "secrets", "password", "passwords", "passwd", "credential", "credentials", "authorization", "cookie"]);
+const SECRET_WORDS = new Set([
+  "key",
+  "keys",
+  "token",
+  "secret",
+  "secrets",
+  "password",
+  "passwords",
+  "passwd",
+  "credential",
+  "credentials",
+  "authorization",
+  "cookie",
+]);
 
 /**
  * The secret-key rule: split the name into words (camelCase, snake_case, kebab-case, SCREAMING_CASE);
@@ -162,13 +222,19 @@ const SECRET_WORDS = new Set(["key", "keys", "token", "secret", "secrets", "pass
  * Authorization are secrets, and maxTokens, keywords, firstTokenMs are not.
  */
 export function isSecretKey(name: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   return words.length > 0 && SECRET_WORDS.has(words[words.length - 1]);
 }
 
 /** Values shaped like well-known credentials, caught wherever they are written. */
 function looksLikeSecret(value: string): boolean {
-  return /^(sk|rk|pk)[-_][A-Za-z0-9_-]{12,}$|^Bearer\s+\S{8,}$|^(ghp|gho|ghs|github_pat|xox[abpr])_?[A-Za-z0-9_-]{10,}$|^AIza[0-9A-Za-z_-]{20,}$/.test(value);
+  return /^(sk|rk|pk)[-_][A-Za-z0-9_-]{12,}$|^Bearer\s+\S{8,}$|^(ghp|gho|ghs|github_pat|xox[abpr])_?[A-Za-z0-9_-]{10,}$|^AIza[0-9A-Za-z_-]{20,}$/.test(
+    value,
+  );
 }
 
 /** "sk-…abcd": at most the first 3 and last 4 characters, and never more than a quarter of the string. */
@@ -181,12 +247,15 @@ export function maskSecret(value: string): string {
 
 function maskValue(value: unknown): unknown {
   if (value === null || typeof value === "boolean") return value;
-  if (typeof value === "object" && value !== null && "$regexp" in value) return maskSecret(String((value as { $regexp: string }).$regexp));
+  if (typeof value === "object" && value !== null && "$regexp" in value)
+    return maskSecret(String((value as { $regexp: string }).$regexp));
   return maskSecret(String(value));
 }
 
-const isStringNode = (node: Node) => node.type === "StringLiteral" || (node.type === "TemplateLiteral" && (node.expressions as Node[]).length === 0);
-const isTypeOnly = (node: Node) => node.type.startsWith("TS") && !["TSAsExpression", "TSSatisfiesExpression", "TSNonNullExpression"].includes(node.type);
+const isStringNode = (node: Node) =>
+  node.type === "StringLiteral" || (node.type === "TemplateLiteral" && (node.expressions as Node[]).length === 0);
+const isTypeOnly = (node: Node) =>
+  node.type.startsWith("TS") && !["TSAsExpression", "TSSatisfiesExpression", "TSNonNullExpression"].includes(node.type);
 
 /** A secret literal of a config text: its span, its source text, and the text masking writes in its place. */
 interface SecretLiteral {
@@ -218,14 +287,21 @@ export function secretLiterals(source: string, config?: unknown): SecretLiteral[
   };
   const sweep = (node: Node, secret: boolean) => {
     if (isTypeOnly(node)) return;
-    if ((isStringNode(node) || node.type === "NumericLiteral" || node.type === "RegExpLiteral") && (secret || (isStringNode(node) && looksLikeSecret(String(literalValue(node)))))) mask(node);
+    if (
+      (isStringNode(node) || node.type === "NumericLiteral" || node.type === "RegExpLiteral") &&
+      (secret || (isStringNode(node) && looksLikeSecret(String(literalValue(node)))))
+    )
+      mask(node);
     const envCall = node.type === "CallExpression" && kindOf(node) === "env";
     for (const [field, child] of Object.entries(node)) {
-      if (field === "loc" || field === "leadingComments" || field === "trailingComments" || field === "innerComments") continue;
+      if (field === "loc" || field === "leadingComments" || field === "trailingComments" || field === "innerComments")
+        continue;
       const below =
         secret ||
-        ((node.type === "ObjectProperty" && field === "value") || (node.type === "VariableDeclarator" && field === "init") || (node.type === "AssignmentExpression" && field === "right")) &&
-          isSecretKey(keyText(node) ?? "");
+        (((node.type === "ObjectProperty" && field === "value") ||
+          (node.type === "VariableDeclarator" && field === "init") ||
+          (node.type === "AssignmentExpression" && field === "right")) &&
+          isSecretKey(keyText(node) ?? ""));
       for (const item of Array.isArray(child) ? child : [child]) {
         if (typeof item !== "object" || item === null || typeof (item as Node).type !== "string") continue;
         // The variable's name in env("NAME") is not a secret; its fallback may be.
@@ -246,7 +322,8 @@ export function secretLiterals(source: string, config?: unknown): SecretLiteral[
 /** The source with every secret literal masked, for API responses and history (DESIGN §6). Idempotent. */
 export function maskSecrets(source: string, config?: unknown): string {
   let out = source;
-  for (const { start, end, masked } of secretLiterals(source, config).reverse()) out = out.slice(0, start) + masked + out.slice(end);
+  for (const { start, end, masked } of secretLiterals(source, config).reverse())
+    out = out.slice(0, start) + masked + out.slice(end);
   return out;
 }
 

@@ -36,7 +36,9 @@ export function parseProgram(source: string): { program?: Node; error?: string }
 export function splitPath(path: string): Segment[] {
   const parts: Segment[] = [];
   for (const match of path.matchAll(/\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|([^.[\]]+)/g)) {
-    parts.push(match[1] !== undefined ? Number(match[1]) : match[2] !== undefined ? (JSON.parse(match[2]) as string) : match[3]);
+    parts.push(
+      match[1] !== undefined ? Number(match[1]) : match[2] !== undefined ? (JSON.parse(match[2]) as string) : match[3],
+    );
   }
   return parts;
 }
@@ -63,14 +65,19 @@ const BARE_KEY = /^[^.[\]"]+$/;
 /** ["pricing", "openai/gpt-4.1", "input"] → `pricing["openai/gpt-4.1"].input` (the inverse of parsePath). */
 export function formatPath(segments: Segment[]): string {
   return segments
-    .map((s, i) => (typeof s === "number" ? `[${s}]` : BARE_KEY.test(s) ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s)}]`))
+    .map((s, i) =>
+      typeof s === "number" ? `[${s}]` : BARE_KEY.test(s) ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s)}]`,
+    )
     .join("");
 }
 
 /** The expression inside TypeScript-only wrappers (`x as const`, `x satisfies T`, `x!`). */
 export function unwrap(node: Node | undefined | null): Node | undefined {
   let current = node ?? undefined;
-  while (current && ["TSAsExpression", "TSSatisfiesExpression", "ParenthesizedExpression", "TSNonNullExpression"].includes(current.type)) {
+  while (
+    current &&
+    ["TSAsExpression", "TSSatisfiesExpression", "ParenthesizedExpression", "TSNonNullExpression"].includes(current.type)
+  ) {
     current = current.expression as Node;
   }
   return current;
@@ -101,7 +108,8 @@ function findDeclaration(program: Node, name: string): Node | undefined {
     const declaration = statement.type === "ExportNamedDeclaration" ? (statement.declaration as Node) : statement;
     if (declaration?.type !== "VariableDeclaration") continue;
     for (const declarator of declaration.declarations as Node[]) {
-      if ((declarator.id as Node).type === "Identifier" && (declarator.id as Node).name === name) return unwrap(declarator.init as Node);
+      if ((declarator.id as Node).type === "Identifier" && (declarator.id as Node).name === name)
+        return unwrap(declarator.init as Node);
     }
   }
   return undefined;
@@ -118,7 +126,11 @@ export function findConfigRoot(program: Node): { node: Node | undefined; functio
   for (let hops = 0; node && hops < 5; hops++) {
     if (node.type === "ObjectExpression") break;
     if (node.type === "CallExpression") node = unwrap((node.arguments as Node[])[0]);
-    else if (node.type === "ArrowFunctionExpression" || node.type === "FunctionExpression" || node.type === "FunctionDeclaration") {
+    else if (
+      node.type === "ArrowFunctionExpression" ||
+      node.type === "FunctionExpression" ||
+      node.type === "FunctionDeclaration"
+    ) {
       functions.push(node);
       node = returnedValue(node);
     } else if (node.type === "Identifier") node = findDeclaration(program, node.name as string);
@@ -142,12 +154,14 @@ export interface Member {
 
 export function members(container: Node): Member[] {
   if (container.type === "ArrayExpression") {
-    return (container.elements as (Node | null)[]).flatMap((element, i) => (element ? [{ segment: i, node: element, value: unwrap(element) ?? element }] : []));
+    return (container.elements as (Node | null)[]).flatMap((element, i) =>
+      element ? [{ segment: i, node: element, value: unwrap(element) ?? element }] : [],
+    );
   }
   if (container.type !== "ObjectExpression") return [];
   return (container.properties as Node[]).map((property, i) => {
     const key = property.type === "SpreadElement" ? undefined : keyName(property);
-    const value = property.type === "ObjectProperty" ? unwrap(property.value as Node) ?? property : property;
+    const value = property.type === "ObjectProperty" ? (unwrap(property.value as Node) ?? property) : property;
     return { segment: key ?? i, key, node: property, value };
   });
 }
@@ -160,17 +174,30 @@ export function members(container: Node): Member[] {
 export function memberAt(node: Node, segment: Segment): Member | undefined {
   if (node.type === "CallExpression") {
     const argument = unwrap((node.arguments as Node[])[0]);
-    return segment === "options" && argument?.type === "ObjectExpression" ? { segment, key: "options", node: argument, value: argument } : undefined;
+    return segment === "options" && argument?.type === "ObjectExpression"
+      ? { segment, key: "options", node: argument, value: argument }
+      : undefined;
   }
   return members(node).findLast((m) => m.segment === segment);
 }
 
-export type Kind = "string" | "number" | "boolean" | "null" | "object" | "array" | "regexp" | "env" | "call" | "expression";
+export type Kind =
+  | "string"
+  | "number"
+  | "boolean"
+  | "null"
+  | "object"
+  | "array"
+  | "regexp"
+  | "env"
+  | "call"
+  | "expression";
 
 function calleeName(call: Node): string | undefined {
   const callee = call.callee as Node;
   if (callee.type === "Identifier") return callee.name as string;
-  if (callee.type === "MemberExpression" && !callee.computed) return ((callee.property as Node).name as string) ?? undefined;
+  if (callee.type === "MemberExpression" && !callee.computed)
+    return ((callee.property as Node).name as string) ?? undefined;
   return undefined;
 }
 
@@ -180,23 +207,36 @@ function calleeName(call: Node): string | undefined {
  */
 export function kindOf(node: Node): Kind {
   switch (node.type) {
-    case "StringLiteral": return "string";
-    case "TemplateLiteral": return (node.expressions as Node[]).length === 0 ? "string" : "expression";
-    case "NumericLiteral": return "number";
-    case "UnaryExpression": return (node.operator === "-" || node.operator === "+") && (node.argument as Node).type === "NumericLiteral" ? "number" : "expression";
-    case "BooleanLiteral": return "boolean";
-    case "NullLiteral": return "null";
-    case "RegExpLiteral": return "regexp";
-    case "ObjectExpression": return "object";
-    case "ArrayExpression": return "array";
+    case "StringLiteral":
+      return "string";
+    case "TemplateLiteral":
+      return (node.expressions as Node[]).length === 0 ? "string" : "expression";
+    case "NumericLiteral":
+      return "number";
+    case "UnaryExpression":
+      return (node.operator === "-" || node.operator === "+") && (node.argument as Node).type === "NumericLiteral"
+        ? "number"
+        : "expression";
+    case "BooleanLiteral":
+      return "boolean";
+    case "NullLiteral":
+      return "null";
+    case "RegExpLiteral":
+      return "regexp";
+    case "ObjectExpression":
+      return "object";
+    case "ArrayExpression":
+      return "array";
     case "CallExpression": {
       const name = calleeName(node);
       const args = node.arguments as Node[];
-      if (name === "env" && args.length >= 1 && args.length <= 2 && unwrap(args[0])?.type === "StringLiteral") return "env";
+      if (name === "env" && args.length >= 1 && args.length <= 2 && unwrap(args[0])?.type === "StringLiteral")
+        return "env";
       if (name !== undefined && (args.length === 0 || unwrap(args[0])?.type === "ObjectExpression")) return "call";
       return "expression";
     }
-    default: return "expression";
+    default:
+      return "expression";
   }
 }
 
@@ -207,13 +247,24 @@ export const kindOfMember = (member: Member): Kind =>
 /** The value of a literal (regexps as `{ $regexp, flags }`, env references as `{ env: name }`). */
 export function literalValue(node: Node): unknown {
   switch (kindOf(node)) {
-    case "string": return node.type === "TemplateLiteral" ? ((node.quasis as Node[])[0].value as { cooked: string }).cooked : node.value;
-    case "number": return node.type === "UnaryExpression" ? (node.operator === "-" ? -1 : 1) * ((node.argument as Node).value as number) : node.value;
-    case "boolean": return node.value;
-    case "null": return null;
-    case "regexp": return { $regexp: node.pattern, flags: node.flags };
-    case "env": return { env: unwrap((node.arguments as Node[])[0])!.value };
-    default: return undefined;
+    case "string":
+      return node.type === "TemplateLiteral"
+        ? ((node.quasis as Node[])[0].value as { cooked: string }).cooked
+        : node.value;
+    case "number":
+      return node.type === "UnaryExpression"
+        ? (node.operator === "-" ? -1 : 1) * ((node.argument as Node).value as number)
+        : node.value;
+    case "boolean":
+      return node.value;
+    case "null":
+      return null;
+    case "regexp":
+      return { $regexp: node.pattern, flags: node.flags };
+    case "env":
+      return { env: unwrap((node.arguments as Node[])[0])!.value };
+    default:
+      return undefined;
   }
 }
 
@@ -221,10 +272,12 @@ export function literalValue(node: Node): unknown {
 export function isLiteralTree(node: Node): boolean {
   const kind = kindOf(node);
   if (kind === "array") return members(node).every((m) => m.node.type !== "SpreadElement" && isLiteralTree(m.value));
-  if (kind === "object") return members(node).every((m) => m.node.type === "ObjectProperty" && m.key !== undefined && isLiteralTree(m.value));
+  if (kind === "object")
+    return members(node).every(
+      (m) => m.node.type === "ObjectProperty" && m.key !== undefined && isLiteralTree(m.value),
+    );
   return kind !== "env" && kind !== "call" && kind !== "expression";
 }
-
 
 /** Calls `visit` on every node under `node` (depth first, source order), comments excluded. */
 export function forEachNode(node: Node, visit: (node: Node) => void): void {
@@ -232,7 +285,8 @@ export function forEachNode(node: Node, visit: (node: Node) => void): void {
   for (const [field, child] of Object.entries(node)) {
     if (field === "loc" || field === "extra" || field.endsWith("Comments")) continue;
     for (const item of Array.isArray(child) ? child : [child]) {
-      if (typeof item === "object" && item !== null && typeof (item as Node).type === "string") forEachNode(item as Node, visit);
+      if (typeof item === "object" && item !== null && typeof (item as Node).type === "string")
+        forEachNode(item as Node, visit);
     }
   }
 }
@@ -242,7 +296,8 @@ function skipTrivia(source: string, at: number): number {
   for (let i = at; i < source.length; ) {
     if (/\s/.test(source[i])) i++;
     else if (source.startsWith("//", i)) i = source.indexOf("\n", i) === -1 ? source.length : source.indexOf("\n", i);
-    else if (source.startsWith("/*", i)) i = source.indexOf("*/", i + 2) === -1 ? source.length : source.indexOf("*/", i + 2) + 2;
+    else if (source.startsWith("/*", i))
+      i = source.indexOf("*/", i + 2) === -1 ? source.length : source.indexOf("*/", i + 2) + 2;
     else return i;
   }
   return source.length;

@@ -13,10 +13,17 @@ export const DEFAULTS = {
   auth: { open: false } satisfies Omit<Settings<"auth">, "apiKeys">,
   timeouts: { connectMs: 10_000, firstTokenMs: 30_000, idleMs: 30_000, totalMs: 600_000 } satisfies Timeouts,
   /** `defaultTier` is "t1" when there is such a tier, else the first tier. */
-  routing: { defaultTier: "t1", unknownModel: "classify", sticky: false, toolTurns: true } satisfies Omit<Settings<"routing">, "aliases">,
+  routing: { defaultTier: "t1", unknownModel: "classify", sticky: false, toolTurns: true } satisfies Omit<
+    Settings<"routing">,
+    "aliases"
+  >,
   tier: { strategy: "sequential" } satisfies Pick<Required<TierInput>, "strategy">,
   model: { weight: 1, vision: true, prefill: false } satisfies Required<Omit<ModelEntry, "model" | "contextWindow">>,
-  retry: { maxAttempts: 6, perTarget: 2, backoff: { baseMs: 200, maxMs: 5_000, maxRetryAfterMs: 10_000 } } satisfies Omit<Settings<"retry">, "rules">,
+  retry: {
+    maxAttempts: 6,
+    perTarget: 2,
+    backoff: { baseMs: 200, maxMs: 5_000, maxRetryAfterMs: 10_000 },
+  } satisfies Omit<Settings<"retry">, "rules">,
   health: {
     rateLimitCooldownMs: 60_000,
     authCooldownMs: 300_000,
@@ -27,7 +34,13 @@ export const DEFAULTS = {
     openCooldownMs: 10_000,
     maxCooldownMs: 20_000,
   } satisfies Settings<"health">,
-  logging: { bodies: "full", retentionDays: 7, maxDbMb: 1024, flushIntervalMs: 20, maxBodyBytes: 1024 * 1024 } satisfies Settings<"logging">,
+  logging: {
+    bodies: "full",
+    retentionDays: 7,
+    maxDbMb: 1024,
+    flushIntervalMs: 20,
+    maxBodyBytes: 1024 * 1024,
+  } satisfies Settings<"logging">,
   /** `maxInFlight` has no fixed default: the server derives it from the open-file limit. */
   limits: {
     maxBodyBytes: 10 * 1024 * 1024,

@@ -18,14 +18,23 @@ export interface HookLists {
   observers: Plugin[];
 }
 
-export function hookLists(lists: { classifiers: Classifier[]; adapters: ParamAdapter[]; rules: RetryRule[]; plugins: Plugin[] }): HookLists {
+export function hookLists(lists: {
+  classifiers: Classifier[];
+  adapters: ParamAdapter[];
+  rules: RetryRule[];
+  plugins: Plugin[];
+}): HookLists {
   const all = [...new Set<Plugin>([...lists.classifiers, ...lists.adapters, ...lists.rules, ...lists.plugins])];
-  const having = <P extends Plugin>(own: Plugin[], hook: keyof Plugin) => [...new Set([...own, ...all.filter((p) => typeof p[hook] === "function")])] as P[];
+  const having = <P extends Plugin>(own: Plugin[], hook: keyof Plugin) =>
+    [...new Set([...own, ...all.filter((p) => typeof p[hook] === "function")])] as P[];
   return {
     classifiers: having<Classifier>(lists.classifiers, "classify"),
     adapters: having<ParamAdapter>(lists.adapters, "adapt"),
     rules: having<RetryRule>(lists.rules, "judge"),
-    guards: having(lists.plugins.filter((p) => p.onRequest), "onRequest"),
+    guards: having(
+      lists.plugins.filter((p) => p.onRequest),
+      "onRequest",
+    ),
     strategies: having<Strategy>([], "orderTargets"),
     observers: all.filter((p) => p.onAttempt || p.onComplete),
   };

@@ -3,13 +3,12 @@
  * validates it and swaps the active config in one assignment: requests already running keep the
  * snapshot they started with. A config that fails to load is reported and the old one stays active.
  */
-import { watch, type FSWatcher } from "node:fs";
-import { readFileSync } from "node:fs";
+import { type FSWatcher, readFileSync, watch } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { formatIssues, loadConfig, type LoadResult } from "./load.ts";
+import type { Logger } from "../plugin/types.ts";
+import { formatIssues, type LoadResult, loadConfig } from "./load.ts";
 import type { ConfigIssue } from "./resolve.ts";
 import type { ResolvedConfig } from "./types.ts";
-import type { Logger } from "../plugin/types.ts";
 
 interface ReloadEvent {
   ok: boolean;
@@ -95,7 +94,14 @@ export class LiveConfig {
   }
 
   private async reloadNow(reason: string, author: string): Promise<ReloadEvent> {
-    if (this.path === INLINE) return { ok: false, version: this.version, reason, author, issues: [{ path: "(config)", message: "an inline config has no file to reload" }] };
+    if (this.path === INLINE)
+      return {
+        ok: false,
+        version: this.version,
+        reason,
+        author,
+        issues: [{ path: "(config)", message: "an inline config has no file to reload" }],
+      };
     const result = await loadConfig({ path: this.path, projectRoot: this.projectRoot });
     let event: ReloadEvent;
     if (result.ok) {

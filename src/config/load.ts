@@ -6,13 +6,13 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Value } from "@sinclair/typebox/value";
 import type { TSchema } from "@sinclair/typebox";
-import { ConfigInputSchema, SKIPPABLE } from "./schema.ts";
-import { locatePath } from "./locate.ts";
+import { Value } from "@sinclair/typebox/value";
 import { formatPath } from "./ast.ts";
-import { resolveConfig, type ConfigIssue } from "./resolve.ts";
+import { locatePath } from "./locate.ts";
 import { freshImport, projectModules } from "./module-cache.ts";
+import { type ConfigIssue, resolveConfig } from "./resolve.ts";
+import { ConfigInputSchema, SKIPPABLE } from "./schema.ts";
 import type { ConfigExport, GatewayConfigInput, ResolvedConfig } from "./types.ts";
 
 export type LoadResult =
@@ -32,7 +32,8 @@ function toConfigPath(pointer: string): string {
 /** A readable message for a schema error; unions of literals list their choices. */
 function schemaMessage(schema: TSchema, message: string, value: unknown): string {
   const choices = (schema.anyOf as TSchema[] | undefined)?.map((s) => s.const).filter((c) => c !== undefined);
-  if (choices && choices.length > 0) return `expected one of ${choices.map((c) => JSON.stringify(c)).join(", ")}, got ${JSON.stringify(value)}`;
+  if (choices && choices.length > 0)
+    return `expected one of ${choices.map((c) => JSON.stringify(c)).join(", ")}, got ${JSON.stringify(value)}`;
   if (message === "Unexpected property") return "unknown key";
   if (message === "Expected required property") return "is required";
   return message.charAt(0).toLowerCase() + message.slice(1);
@@ -42,7 +43,11 @@ function schemaMessage(schema: TSchema, message: string, value: unknown): string
  * Schema errors with their JSON pointer. An entry that may be skipped and is neither skipped nor valid
  * is reported by what is wrong with the entry itself, not as "expected false, null or undefined".
  */
-function* schemaErrors(schema: TSchema, value: unknown, base = ""): Generator<{ path: string; schema: TSchema; message: string; value: unknown }> {
+function* schemaErrors(
+  schema: TSchema,
+  value: unknown,
+  base = "",
+): Generator<{ path: string; schema: TSchema; message: string; value: unknown }> {
   for (const error of Value.Errors(schema, value)) {
     const inner = error.schema[SKIPPABLE] === true ? (error.schema.anyOf as TSchema[] | undefined)?.[0] : undefined;
     if (inner) yield* schemaErrors(inner, error.value, base + error.path);
@@ -73,12 +78,20 @@ const withoutCacheBusting = (text: string) => text.replace(/\?v=\d+(?=:\d)/g, ""
 function issueFromException(thrown: unknown, projectRoot: string): ConfigIssue {
   // Bun reports several syntax errors at once as an AggregateError of build messages: take the first.
   const error = thrown instanceof AggregateError && thrown.errors.length > 0 ? thrown.errors[0] : thrown;
-  const message = withoutCacheBusting(error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? String((error as Error).message) : String(error));
+  const message = withoutCacheBusting(
+    error instanceof Error || (typeof error === "object" && error !== null && "message" in error)
+      ? String((error as Error).message)
+      : String(error),
+  );
   const position = (error as { position?: { file?: string; line?: number } } | null)?.position;
-  if (position?.file) return { path: "(module)", message, file: relative(projectRoot, position.file), line: position.line };
-  const frame = (error instanceof Error ? error.stack ?? "" : "").split("\n").find((l) => l.includes(projectRoot) && !l.includes("node_modules"));
+  if (position?.file)
+    return { path: "(module)", message, file: relative(projectRoot, position.file), line: position.line };
+  const frame = (error instanceof Error ? (error.stack ?? "") : "")
+    .split("\n")
+    .find((l) => l.includes(projectRoot) && !l.includes("node_modules"));
   const match = frame?.match(/\(?([^()\s]+):(\d+):\d+\)?$/);
-  if (match) return { path: "(module)", message, file: relative(projectRoot, modulePath(match[1])), line: Number(match[2]) };
+  if (match)
+    return { path: "(module)", message, file: relative(projectRoot, modulePath(match[1])), line: Number(match[2]) };
   return { path: "(module)", message };
 }
 
@@ -106,10 +119,15 @@ export async function loadConfig({ path, projectRoot, mode = "production" }: Loa
     return { ok: false, issues: [issueFromException(error, projectRoot)], source };
   }
   if (typeof exported !== "object" || exported === null) {
-    return { ok: false, issues: [{ path: "(module)", message: "the config file must `export default defineConfig({...})`" }], source };
+    return {
+      ok: false,
+      issues: [{ path: "(module)", message: "the config file must `export default defineConfig({...})`" }],
+      source,
+    };
   }
   const file = relative(projectRoot, path);
-  const withLines = (issues: ConfigIssue[]) => issues.map((issue) => ({ ...issue, file, line: locatePath(source!, issue.path) }));
+  const withLines = (issues: ConfigIssue[]) =>
+    issues.map((issue) => ({ ...issue, file, line: locatePath(source!, issue.path) }));
   const checked = checkConfig(exported);
   if (!checked.ok) return { ok: false, issues: withLines(checked.issues), source };
   return { ok: true, config: checked.config, source, files: projectModules(projectRoot) };
@@ -127,15 +145,25 @@ function checkConfig(exported: object): { ok: true; config: ResolvedConfig } | {
  * Resolves a config given as a value instead of a file (an in-memory gateway, like Vite's inline
  * config): the same schema check and resolution as `loadConfig`, with issues carrying config paths only.
  */
-export function resolveConfigValue(exported: ConfigExport, mode = "production"): { ok: true; config: ResolvedConfig } | { ok: false; issues: ConfigIssue[] } {
+export function resolveConfigValue(
+  exported: ConfigExport,
+  mode = "production",
+): { ok: true; config: ResolvedConfig } | { ok: false; issues: ConfigIssue[] } {
   const value: unknown = typeof exported === "function" ? exported({ env: { ...process.env }, mode }) : exported;
-  if (typeof value !== "object" || value === null) return { ok: false, issues: [{ path: "(config)", message: "the config must be an object, as defineConfig({...}) takes" }] };
+  if (typeof value !== "object" || value === null)
+    return {
+      ok: false,
+      issues: [{ path: "(config)", message: "the config must be an object, as defineConfig({...}) takes" }],
+    };
   return checkConfig(value);
 }
 
 /** One line per issue: `gateway.config.ts:12 tiers.t1.models[0]: unknown provider "x"`. */
 export function formatIssues(issues: ConfigIssue[]): string {
   return issues
-    .map((i) => `${i.file ? `${i.file}${i.line ? `:${i.line}` : ""} ` : ""}${i.path === "(module)" ? "" : `${i.path}: `}${i.message}`)
+    .map(
+      (i) =>
+        `${i.file ? `${i.file}${i.line ? `:${i.line}` : ""} ` : ""}${i.path === "(module)" ? "" : `${i.path}: `}${i.message}`,
+    )
     .join("\n");
 }

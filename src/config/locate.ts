@@ -5,12 +5,12 @@
  * plugin factory calls (`openai({...})`: the first argument stands for the plugin's `options`).
  * When the path leaves literal code (a variable, a spread), the deepest line found is returned.
  */
-import { configRoot, keyName, parseProgram, splitPath, unwrap, type Node } from "./ast.ts";
+import { configRoot, keyName, type Node, parseProgram, splitPath, unwrap } from "./ast.ts";
 
 function step(node: Node, segment: string | number): Node | undefined {
   if (node.type === "ObjectExpression" && typeof segment === "string") {
     const property = (node.properties as Node[]).find((p) => p.type === "ObjectProperty" && keyName(p) === segment);
-    return property ? unwrap(property.value as Node) ?? property : undefined;
+    return property ? (unwrap(property.value as Node) ?? property) : undefined;
   }
   if (node.type === "ArrayExpression" && typeof segment === "number") {
     const elements = node.elements as Node[];

@@ -11,7 +11,9 @@ const ownSource = new URL("..", import.meta.url).pathname; // this gateway's src
 let generation = 0;
 
 function isProjectModule(file: string, projectRoot: string): boolean {
-  return file.startsWith(projectRoot + sep) && !file.includes(`${sep}node_modules${sep}`) && !file.startsWith(ownSource);
+  return (
+    file.startsWith(projectRoot + sep) && !file.includes(`${sep}node_modules${sep}`) && !file.startsWith(ownSource)
+  );
 }
 
 function moduleCache(): Record<string, unknown> | undefined {

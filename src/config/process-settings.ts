@@ -23,11 +23,16 @@ function flag(argv: string[], name: string): string | undefined {
 function portFrom(value: string | undefined, source: string): number | undefined {
   if (value === undefined || value === "") return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${source} must be a port number (0-65535), got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${source} must be a port number (0-65535), got "${value}"`);
   return port;
 }
 
-export function readProcessSettings(env: Record<string, string | undefined>, argv: string[], cwd: string): ProcessSettings {
+export function readProcessSettings(
+  env: Record<string, string | undefined>,
+  argv: string[],
+  cwd: string,
+): ProcessSettings {
   return {
     configPath: resolve(cwd, flag(argv, "config") ?? env.GATEWAY_CONFIG ?? "gateway.config.ts"),
     port: portFrom(flag(argv, "port"), "--port") ?? portFrom(env.GATEWAY_PORT, "GATEWAY_PORT"),

@@ -3,11 +3,12 @@
  * read, every "provider/model" checked against the providers, plugins checked for the hook their kind
  * needs. Problems are collected as issues with their config path, never thrown one at a time.
  */
-import { isEnvRef, resolveEnv } from "./env.ts";
+
+import type { Plugin, Provider, Target } from "../plugin/types.ts";
 import { DEFAULTS } from "./defaults.ts";
+import { isEnvRef, resolveEnv } from "./env.ts";
 import { hookLists } from "./hooks.ts";
 import type { GatewayConfigInput, ModelEntry, ResolvedConfig, ResolvedTier, Skipped, TierPolicy } from "./types.ts";
-import type { Plugin, Provider, Target } from "../plugin/types.ts";
 
 export interface ConfigIssue {
   /** Config path, e.g. `tiers.t1.models[0]`. */
@@ -45,9 +46,13 @@ function defaultProvider(providers: Record<string, Provider>): string | undefine
 }
 
 /** Splits "provider/model" (the model may contain slashes) against the known providers. */
-export function parseTargetRef(ref: string, providers: Record<string, Provider>): { provider: string; model: string } | string {
+export function parseTargetRef(
+  ref: string,
+  providers: Record<string, Provider>,
+): { provider: string; model: string } | string {
   const slash = ref.indexOf("/");
-  if (slash > 0 && ref.slice(0, slash) in providers) return { provider: ref.slice(0, slash), model: ref.slice(slash + 1) };
+  if (slash > 0 && ref.slice(0, slash) in providers)
+    return { provider: ref.slice(0, slash), model: ref.slice(slash + 1) };
   const fallback = defaultProvider(providers);
   if (fallback) return { provider: fallback, model: ref };
   const known = Object.keys(providers).join(", ");
@@ -72,11 +77,19 @@ function toTarget(entry: string | ModelEntry, providers: Record<string, Provider
 }
 
 /** The list's plugins, skipped entries left out; each must have the hook its list calls. */
-function checkHooks<P extends Plugin>(list: readonly (P | Skipped)[] | undefined, path: string, hook: keyof Plugin, issues: ConfigIssue[]): P[] {
+function checkHooks<P extends Plugin>(
+  list: readonly (P | Skipped)[] | undefined,
+  path: string,
+  hook: keyof Plugin,
+  issues: ConfigIssue[],
+): P[] {
   const entries = kept(list);
   for (const { value: plugin, index } of entries) {
     if (typeof plugin[hook] !== "function") {
-      issues.push({ path: `${path}[${index}]`, message: `plugin ${plugin.name} has no ${String(hook)}() hook, so it cannot be used in ${path}` });
+      issues.push({
+        path: `${path}[${index}]`,
+        message: `plugin ${plugin.name} has no ${String(hook)}() hook, so it cannot be used in ${path}`,
+      });
     }
   }
   return entries.map((e) => e.value);
@@ -90,11 +103,20 @@ interface Building {
   tierless: TierPolicy;
 }
 
-function resolveTiers(input: GatewayConfigInput, providers: Record<string, Provider>, config: Building, issues: ConfigIssue[]): void {
+function resolveTiers(
+  input: GatewayConfigInput,
+  providers: Record<string, Provider>,
+  config: Building,
+  issues: ConfigIssue[],
+): void {
   for (const [name, tier] of Object.entries(input.tiers)) {
     const targets: Target[] = [];
     const models = kept(tier.models);
-    if (models.length === 0) issues.push({ path: `tiers.${name}.models`, message: `every model of tier ${name} is left out: at least one must remain` });
+    if (models.length === 0)
+      issues.push({
+        path: `tiers.${name}.models`,
+        message: `every model of tier ${name} is left out: at least one must remain`,
+      });
     for (const { value: entry, index } of models) {
       const path = `tiers.${name}.models[${index}]`;
       const target = toTarget(entry, providers);
@@ -125,7 +147,8 @@ function resolveTiers(input: GatewayConfigInput, providers: Record<string, Provi
 function keptProviders(written: GatewayConfigInput["providers"], issues: ConfigIssue[]): Record<string, Provider> {
   const providers: Record<string, Provider> = {};
   for (const [id, provider] of Object.entries(written)) if (!isSkipped(provider)) providers[id] = provider;
-  if (Object.keys(providers).length === 0) issues.push({ path: "providers", message: "every provider is left out: at least one must remain" });
+  if (Object.keys(providers).length === 0)
+    issues.push({ path: "providers", message: "every provider is left out: at least one must remain" });
   return providers;
 }
 
@@ -134,7 +157,8 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
   const issues: ConfigIssue[] = [];
   const providers = keptProviders(input.providers, issues);
   for (const [id, provider] of Object.entries(providers)) {
-    if (typeof provider.buildRequest !== "function") issues.push({ path: `providers.${id}`, message: `provider ${provider.name} has no buildRequest()` });
+    if (typeof provider.buildRequest !== "function")
+      issues.push({ path: `providers.${id}`, message: `provider ${provider.name} has no buildRequest()` });
     unsetEnvRefs(provider.options, `providers.${id}.options`, issues);
   }
   const timeouts = { ...DEFAULTS.timeouts, ...input.timeouts };
@@ -157,13 +181,21 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
     }
   }
   const tierNames = Object.keys(partial.tiers);
-  const defaultTier = input.routing?.defaultTier ?? (DEFAULTS.routing.defaultTier in partial.tiers ? DEFAULTS.routing.defaultTier : tierNames[0]);
-  if (!(defaultTier in partial.tiers)) issues.push({ path: "routing.defaultTier", message: `tier "${defaultTier}" does not exist (tiers: ${tierNames.join(", ")})` });
+  const defaultTier =
+    input.routing?.defaultTier ??
+    (DEFAULTS.routing.defaultTier in partial.tiers ? DEFAULTS.routing.defaultTier : tierNames[0]);
+  if (!(defaultTier in partial.tiers))
+    issues.push({
+      path: "routing.defaultTier",
+      message: `tier "${defaultTier}" does not exist (tiers: ${tierNames.join(", ")})`,
+    });
 
   const classifiers = checkHooks(input.classifiers, "classifiers", "classify", issues);
   const adapters = checkHooks(input.adapters, "adapters", "adapt", issues);
   const plugins = kept(input.plugins).map((e) => e.value);
-  const apiKeys = kept(input.auth?.apiKeys).map((e) => resolveEnv(e.value)).filter((k): k is string => typeof k === "string" && k.length > 0);
+  const apiKeys = kept(input.auth?.apiKeys)
+    .map((e) => resolveEnv(e.value))
+    .filter((k): k is string => typeof k === "string" && k.length > 0);
   if (issues.length > 0) return { issues };
   return {
     issues,

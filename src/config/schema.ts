@@ -13,11 +13,19 @@
  * with skipped entries (`hasKey && openai({...})`: `false`, `null`, `undefined`) allowed in lists and as
  * providers. Keeping skips out of the editor's schema keeps its plugin positions recognisable (no "add").
  */
-import { Type, type Static, type TLiteral, type TNull, type TSchema, type TUndefined, type TUnion } from "@sinclair/typebox";
+import {
+  type Static,
+  type TLiteral,
+  type TNull,
+  type TSchema,
+  type TUndefined,
+  type TUnion,
+  Type,
+} from "@sinclair/typebox";
+import type { Classifier, ParamAdapter, Plugin, Provider, RetryRule } from "../plugin/types.ts";
 import { DEFAULTS as D } from "./defaults.ts";
 import type { EnvRef } from "./env.ts";
 import type { GatewayConfigInput } from "./types.ts";
-import type { Classifier, ParamAdapter, Plugin, Provider, RetryRule } from "../plugin/types.ts";
 
 const closed = <T extends Parameters<typeof Type.Object>[0]>(properties: T, description?: string) =>
   Type.Object(properties, { additionalProperties: false, description });
@@ -28,12 +36,17 @@ const Id = Type.String({ pattern: "^[A-Za-z0-9_.-]+$" });
 
 // Objects built by code (env references, plugins) are checked for the shape the gateway reads, and
 // typed (`Type.Unsafe`) as what they are, so that the schema's static type is the config's input type.
-const EnvRefSchema = Type.Unsafe<EnvRef>(Type.Object({ name: Type.String(), value: Type.Optional(Type.String()) }, { description: "env(NAME)" }));
+const EnvRefSchema = Type.Unsafe<EnvRef>(
+  Type.Object({ name: Type.String(), value: Type.Optional(Type.String()) }, { description: "env(NAME)" }),
+);
 const StringOrEnv = Type.Union([Type.String(), EnvRefSchema]);
 const PluginSchema = <P extends Plugin>(description: string) =>
   Type.Unsafe<P>(Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: true, description }));
 const ProviderSchema = Type.Unsafe<Provider>(
-  Type.Object({ name: Type.String(), kind: Type.Literal("provider") }, { additionalProperties: true, description: "a provider from a factory such as openai({...})" }),
+  Type.Object(
+    { name: Type.String(), kind: Type.Literal("provider") },
+    { additionalProperties: true, description: "a provider from a factory such as openai({...})" },
+  ),
 );
 
 /** Marks the unions `entryOf(true)` makes, so that validation reports what is wrong with the entry itself. */
@@ -45,12 +58,16 @@ type Entry<Skip extends boolean> = <T extends TSchema>(item: T) => Skip extends 
 function entryOf<Skip extends boolean>(skip: Skip): Entry<Skip> {
   // A function returning a conditional type needs a cast; each branch is plainly of its type.
   return (<T extends TSchema>(item: T) =>
-    skip ? Type.Union([item, Type.Literal(false), Type.Null(), Type.Undefined()], { [SKIPPABLE]: true }) : item) as Entry<Skip>;
+    skip
+      ? Type.Union([item, Type.Literal(false), Type.Null(), Type.Undefined()], { [SKIPPABLE]: true })
+      : item) as Entry<Skip>;
 }
 
 const TimeoutsSchema = closed({
   connectMs: Type.Optional(PositiveMs("response headers within this time of the attempt start", D.timeouts.connectMs)),
-  firstTokenMs: Type.Optional(PositiveMs("first content within this time of the attempt start", D.timeouts.firstTokenMs)),
+  firstTokenMs: Type.Optional(
+    PositiveMs("first content within this time of the attempt start", D.timeouts.firstTokenMs),
+  ),
   idleMs: Type.Optional(PositiveMs("longest silence between stream events", D.timeouts.idleMs)),
   totalMs: Type.Optional(PositiveMs("deadline of the whole request", D.timeouts.totalMs)),
 });
@@ -67,7 +84,9 @@ const tierSchema = <Skip extends boolean>(entry: Entry<Skip>) =>
   closed({
     models: Type.Array(entry(Type.Union([Type.String({ minLength: 1 }), ModelEntrySchema])), { minItems: 1 }),
     strategy: Type.Optional(
-      Type.Union([Type.Literal("sequential"), Type.Literal("random"), Type.Literal("adaptive")], { default: D.tier.strategy }),
+      Type.Union([Type.Literal("sequential"), Type.Literal("random"), Type.Literal("adaptive")], {
+        default: D.tier.strategy,
+      }),
     ),
     maxAttempts: Type.Optional(Type.Integer({ minimum: 1, description: "default: retry.maxAttempts" })),
     timeouts: Type.Optional(TimeoutsSchema),
@@ -79,8 +98,12 @@ const serverSchema = closed({
 });
 
 const routingSchema = closed({
-  defaultTier: Type.Optional(Type.String({ default: D.routing.defaultTier, description: "default: t1, else the first tier" })),
-  unknownModel: Type.Optional(Type.Union([Type.Literal("classify"), Type.Literal("reject")], { default: D.routing.unknownModel })),
+  defaultTier: Type.Optional(
+    Type.String({ default: D.routing.defaultTier, description: "default: t1, else the first tier" }),
+  ),
+  unknownModel: Type.Optional(
+    Type.Union([Type.Literal("classify"), Type.Literal("reject")], { default: D.routing.unknownModel }),
+  ),
   aliases: Type.Optional(Type.Record(Type.String(), Type.String({ minLength: 1 }))),
   sticky: Type.Optional(Type.Boolean({ default: D.routing.sticky })),
   toolTurns: Type.Optional(Type.Boolean({ default: D.routing.toolTurns })),
@@ -98,7 +121,9 @@ const healthSchema = closed({
 });
 
 const loggingSchema = closed({
-  bodies: Type.Optional(Type.Union([Type.Literal("full"), Type.Literal("truncated"), Type.Literal("none")], { default: D.logging.bodies })),
+  bodies: Type.Optional(
+    Type.Union([Type.Literal("full"), Type.Literal("truncated"), Type.Literal("none")], { default: D.logging.bodies }),
+  ),
   retentionDays: Type.Optional(Type.Number({ minimum: 0, default: D.logging.retentionDays })),
   maxDbMb: Type.Optional(Type.Number({ minimum: 1, default: D.logging.maxDbMb })),
   flushIntervalMs: Type.Optional(Type.Number({ minimum: 1, maximum: 600_000, default: D.logging.flushIntervalMs })),
@@ -107,7 +132,9 @@ const loggingSchema = closed({
 
 const limitsSchema = closed({
   maxBodyBytes: Type.Optional(Type.Integer({ minimum: 1024, default: D.limits.maxBodyBytes })),
-  bodyTimeoutMs: Type.Optional(PositiveMs("longest time to receive a request's body once its headers are in", D.limits.bodyTimeoutMs)),
+  bodyTimeoutMs: Type.Optional(
+    PositiveMs("longest time to receive a request's body once its headers are in", D.limits.bodyTimeoutMs),
+  ),
   maxRequestsPerClient: Type.Optional(Type.Integer({ minimum: 0, default: D.limits.maxRequestsPerClient })),
   maxInFlight: Type.Optional(Type.Integer({ minimum: 0, description: "default: derived from the open-file limit" })),
   maxJsonDepth: Type.Optional(Type.Integer({ minimum: 8, maximum: 10_000, default: D.limits.maxJsonDepth })),
@@ -119,7 +146,12 @@ function configSchema<Skip extends boolean>(skip: Skip) {
   const entry = entryOf(skip);
   return closed({
     server: Type.Optional(serverSchema),
-    auth: Type.Optional(closed({ apiKeys: Type.Optional(Type.Array(entry(StringOrEnv))), open: Type.Optional(Type.Boolean({ default: D.auth.open })) })),
+    auth: Type.Optional(
+      closed({
+        apiKeys: Type.Optional(Type.Array(entry(StringOrEnv))),
+        open: Type.Optional(Type.Boolean({ default: D.auth.open })),
+      }),
+    ),
     providers: Type.Record(Id, entry(ProviderSchema), { minProperties: 1 }),
     tiers: Type.Record(Id, tierSchema(entry), { minProperties: 1 }),
     routing: Type.Optional(routingSchema),
@@ -160,6 +192,6 @@ export const ConfigInputSchema = configSchema(true);
 
 // The schema and the documented interface are one shape: a key or type in one and not the other is a
 // compile error here (exact equality, not assignability, so an optional key missing on either side counts).
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const sameShape: Same<Static<typeof ConfigInputSchema>, GatewayConfigInput> = true;
 void sameShape;

@@ -6,8 +6,9 @@
  * validation schema (`schema.ts`) fails to compile unless its static type is exactly
  * `GatewayConfigInput`; default values live in `defaults.ts`, and a test holds each JSDoc to them.
  */
-import type { EnvRef } from "./env.ts";
+
 import type { Classifier, ParamAdapter, Plugin, Provider, RetryRule, Target } from "../plugin/types.ts";
+import type { EnvRef } from "./env.ts";
 import type { HookLists } from "./hooks.ts";
 
 /**
@@ -242,15 +243,27 @@ export interface ResolvedConfig {
   readonly targets: ReadonlyMap<string, Target>;
   /** Model names clients may use (aliases, bare model names) → "provider/model". */
   readonly modelNames: ReadonlyMap<string, string>;
-  readonly routing: Readonly<{ defaultTier: string; unknownModel: "classify" | "reject"; sticky: boolean; toolTurns: boolean }>;
+  readonly routing: Readonly<{
+    defaultTier: string;
+    unknownModel: "classify" | "reject";
+    sticky: boolean;
+    toolTurns: boolean;
+  }>;
   readonly classifiers: readonly Classifier[];
-  readonly retry: Readonly<{ rules: readonly RetryRule[]; maxAttempts: number; perTarget: number; backoff: Complete<BackoffOptions> }>;
+  readonly retry: Readonly<{
+    rules: readonly RetryRule[];
+    maxAttempts: number;
+    perTarget: number;
+    backoff: Complete<BackoffOptions>;
+  }>;
   readonly adapters: readonly ParamAdapter[];
   readonly timeouts: Readonly<Timeouts>;
   readonly health: Complete<GatewayConfigInput["health"]>;
   readonly logging: Complete<GatewayConfigInput["logging"]>;
   /** `maxInFlight` stays undefined unless the config sets it: the server derives it from the open-file limit. */
-  readonly limits: Readonly<Required<Omit<NonNullable<GatewayConfigInput["limits"]>, "maxInFlight">> & { maxInFlight?: number }>;
+  readonly limits: Readonly<
+    Required<Omit<NonNullable<GatewayConfigInput["limits"]>, "maxInFlight">> & { maxInFlight?: number }
+  >;
   readonly pricing: Readonly<NonNullable<GatewayConfigInput["pricing"]>>;
   readonly plugins: readonly Plugin[];
   /** Plugins by hook, in calling order (computed once per config). */

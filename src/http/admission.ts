@@ -31,10 +31,18 @@ export class Admission {
   admit(ip: string | undefined, caps: AdmissionCaps, exempt: () => boolean): GatewayError | undefined {
     const fromClient = ip === undefined ? 0 : (this.perClient.get(ip) ?? 0);
     if (caps.maxInFlight > 0 && this.inFlight >= caps.maxInFlight && !exempt()) {
-      return new GatewayError("overloaded", `The gateway is at its limit of ${caps.maxInFlight} requests in flight (limits.maxInFlight); try again shortly.`, { retryAfterMs: RETRY_AFTER_MS });
+      return new GatewayError(
+        "overloaded",
+        `The gateway is at its limit of ${caps.maxInFlight} requests in flight (limits.maxInFlight); try again shortly.`,
+        { retryAfterMs: RETRY_AFTER_MS },
+      );
     }
     if (caps.maxRequestsPerClient > 0 && fromClient >= caps.maxRequestsPerClient && !exempt()) {
-      return new GatewayError("rate_limited", `This address already has ${caps.maxRequestsPerClient} requests open (limits.maxRequestsPerClient); try again when one ends.`, { retryAfterMs: RETRY_AFTER_MS });
+      return new GatewayError(
+        "rate_limited",
+        `This address already has ${caps.maxRequestsPerClient} requests open (limits.maxRequestsPerClient); try again when one ends.`,
+        { retryAfterMs: RETRY_AFTER_MS },
+      );
     }
     this.inFlight++;
     if (ip !== undefined) this.perClient.set(ip, fromClient + 1);

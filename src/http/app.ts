@@ -4,13 +4,13 @@
  */
 import { Elysia } from "elysia";
 import { GatewayError } from "../errors.ts";
-import { readBody } from "./read-body.ts";
-import { listModels } from "./models.ts";
-import { clientIpOf } from "./client-ip.ts";
-import { serveUi } from "./static-ui.ts";
-import { routeErrors } from "./route-errors.ts";
-import { ELYSIA_OPTIONS } from "./elysia-options.ts";
 import type { Gateway } from "../gateway.ts";
+import { clientIpOf } from "./client-ip.ts";
+import { ELYSIA_OPTIONS } from "./elysia-options.ts";
+import { listModels } from "./models.ts";
+import { readBody } from "./read-body.ts";
+import { routeErrors } from "./route-errors.ts";
+import { serveUi } from "./static-ui.ts";
 
 /** Any error thrown outside the pipeline (routing, parsing, a bug) as an OpenAI-shaped response. */
 function appErrors(log: Gateway["log"]) {
@@ -37,37 +37,52 @@ function checkPathEscapes(pathname: string): string {
 
 /** The HTTP app: /v1, /metrics, /healthz, and the admin API under /api when there is one (a data dir). */
 export function createApp(gateway: Gateway, admin?: (request: Request) => Promise<Response>) {
-  return new Elysia(ELYSIA_OPTIONS)
-    .onError(appErrors(gateway.log))
-    .get("/healthz", () => ({ status: "ok", configVersion: gateway.live.version }))
-    .get("/metrics", () => new Response(gateway.metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }))
-    .post(
-      "/v1/chat/completions",
-      async ({ request }) => {
-        const config = gateway.live.get(); // this request's snapshot, kept to its end
-        const key = gateway.authorize(request.headers, config);
-        const body = await readBody(request, config.limits.maxBodyBytes);
-        const ip = clientIpOf(request);
-        return gateway.pipeline.handle({ body, signal: request.signal, client: { ip, apiKeyId: key.id, limits: key.limits } }, config);
-      },
-      { parse: "none" },
-    )
-    .get("/v1/models", ({ request }) => {
-      const config = gateway.live.get();
-      gateway.authorize(request.headers, config);
-      return listModels(config, Date.now());
-    })
-    .all("/v1/*", () => {
-      throw new GatewayError("not_found", "Unknown route. This gateway serves POST /v1/chat/completions and GET /v1/models.");
-    })
-    // The admin API, and everything else is the admin UI (a single-page app).
-    .all("/*", ({ request }) => {
-      const { pathname } = new URL(request.url);
-      if (pathname === "/api" || pathname.startsWith("/api/")) {
-        if (!admin) throw new GatewayError("not_found", "The admin API needs a data directory (GATEWAY_DATA_DIR).");
-        return admin(request);
-      }
-      if (request.method !== "GET" && request.method !== "HEAD") throw new GatewayError("not_found", "Unknown route.");
-      return serveUi(checkPathEscapes(pathname));
-    });
+  return (
+    new Elysia(ELYSIA_OPTIONS)
+      .onError(appErrors(gateway.log))
+      .get("/healthz", () => ({ status: "ok", configVersion: gateway.live.version }))
+      .get(
+        "/metrics",
+        () =>
+          new Response(gateway.metrics.render(), {
+            headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+          }),
+      )
+      .post(
+        "/v1/chat/completions",
+        async ({ request }) => {
+          const config = gateway.live.get(); // this request's snapshot, kept to its end
+          const key = gateway.authorize(request.headers, config);
+          const body = await readBody(request, config.limits.maxBodyBytes);
+          const ip = clientIpOf(request);
+          return gateway.pipeline.handle(
+            { body, signal: request.signal, client: { ip, apiKeyId: key.id, limits: key.limits } },
+            config,
+          );
+        },
+        { parse: "none" },
+      )
+      .get("/v1/models", ({ request }) => {
+        const config = gateway.live.get();
+        gateway.authorize(request.headers, config);
+        return listModels(config, Date.now());
+      })
+      .all("/v1/*", () => {
+        throw new GatewayError(
+          "not_found",
+          "Unknown route. This gateway serves POST /v1/chat/completions and GET /v1/models.",
+        );
+      })
+      // The admin API, and everything else is the admin UI (a single-page app).
+      .all("/*", ({ request }) => {
+        const { pathname } = new URL(request.url);
+        if (pathname === "/api" || pathname.startsWith("/api/")) {
+          if (!admin) throw new GatewayError("not_found", "The admin API needs a data directory (GATEWAY_DATA_DIR).");
+          return admin(request);
+        }
+        if (request.method !== "GET" && request.method !== "HEAD")
+          throw new GatewayError("not_found", "Unknown route.");
+        return serveUi(checkPathEscapes(pathname));
+      })
+  );
 }

@@ -18,7 +18,12 @@ function matches(row: TailRow, filter: TailFilter): boolean {
   return true;
 }
 
-export function logTailResponse(writer: LogWriter, filter: TailFilter, signal: AbortSignal, heartbeatMs = 15_000): Response {
+export function logTailResponse(
+  writer: LogWriter,
+  filter: TailFilter,
+  signal: AbortSignal,
+  heartbeatMs = 15_000,
+): Response {
   const encoder = new TextEncoder();
   let unsubscribe = () => {};
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -30,20 +35,33 @@ export function logTailResponse(writer: LogWriter, filter: TailFilter, signal: A
     start(controller) {
       controller.enqueue(encoder.encode(": connected\n\n"));
       unsubscribe = writer.subscribe((rows) => {
-        const out = rows.filter((r) => matches(r, filter)).map((r) => `event: request\ndata: ${JSON.stringify(r)}\n\n`).join("");
+        const out = rows
+          .filter((r) => matches(r, filter))
+          .map((r) => `event: request\ndata: ${JSON.stringify(r)}\n\n`)
+          .join("");
         if (out) controller.enqueue(encoder.encode(out));
       });
       heartbeat = setInterval(() => controller.enqueue(encoder.encode(": keep-alive\n\n")), heartbeatMs);
-      signal.addEventListener("abort", () => {
-        stop();
-        try {
-          controller.close();
-        } catch {
-          // already closed by the client
-        }
-      }, { once: true });
+      signal.addEventListener(
+        "abort",
+        () => {
+          stop();
+          try {
+            controller.close();
+          } catch {
+            // already closed by the client
+          }
+        },
+        { once: true },
+      );
     },
     cancel: stop,
   });
-  return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" } });
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "x-accel-buffering": "no",
+    },
+  });
 }

@@ -38,7 +38,14 @@ export async function readBodyBytes(request: Request, bounds: BodyBounds): Promi
   if (bounds.timeoutMs === undefined) return read;
   let cancel: (() => void) | undefined;
   const expired = new Promise<never>((_, reject) => {
-    cancel = (bounds.setTimer ?? realTimer)(bounds.timeoutMs!, () => reject(new GatewayError("request_timeout", `The request body did not arrive within ${bounds.timeoutMs} ms (limits.bodyTimeoutMs).`)));
+    cancel = (bounds.setTimer ?? realTimer)(bounds.timeoutMs!, () =>
+      reject(
+        new GatewayError(
+          "request_timeout",
+          `The request body did not arrive within ${bounds.timeoutMs} ms (limits.bodyTimeoutMs).`,
+        ),
+      ),
+    );
   });
   try {
     // The losing read settles when the connection closes; race() keeps its rejection handled.
@@ -49,7 +56,10 @@ export async function readBodyBytes(request: Request, bounds: BodyBounds): Promi
 }
 
 function tooLarge(limit: number): GatewayError {
-  return new GatewayError("payload_too_large", `The request body is larger than the ${limit}-byte limit (limits.maxBodyBytes).`);
+  return new GatewayError(
+    "payload_too_large",
+    `The request body is larger than the ${limit}-byte limit (limits.maxBodyBytes).`,
+  );
 }
 
 /** The declared `content-length` (NaN when there is none), refusing one past `limit` at once. */

@@ -8,15 +8,19 @@
  * The runtime adapter (serve.ts) tells the guard the client's address and gets told the phases, to
  * move its socket timers along (`Connection`).
  */
+
+import type { ResolvedConfig } from "../config/types.ts";
+import { errorResponse } from "../error-response.ts";
 import { GatewayError } from "../errors.ts";
 import { Admission } from "./admission.ts";
-import { errorResponse } from "../error-response.ts";
 import { rememberClientIp } from "./client-ip.ts";
 import { readBodyBytes } from "./read-body.ts";
-import type { ResolvedConfig } from "../config/types.ts";
 
 /** The limits the guard applies, read from the live config for each request. */
-export type GuardLimits = Pick<ResolvedConfig["limits"], "maxBodyBytes" | "bodyTimeoutMs" | "maxRequestsPerClient" | "maxInFlight">;
+export type GuardLimits = Pick<
+  ResolvedConfig["limits"],
+  "maxBodyBytes" | "bodyTimeoutMs" | "maxRequestsPerClient" | "maxInFlight"
+>;
 
 /** One request's connection, as the runtime adapter sees it. */
 export interface Connection {
@@ -41,12 +45,18 @@ interface GuardOptions {
 type Handler = (request: Request) => Response | Promise<Response>;
 
 /** Wraps `handler` in admission and bounded body reads: the function the runtime adapters serve. */
-export function guardRequests(handler: Handler, options: GuardOptions): (request: Request, connection: Connection) => Promise<Response> {
+export function guardRequests(
+  handler: Handler,
+  options: GuardOptions,
+): (request: Request, connection: Connection) => Promise<Response> {
   const admission = new Admission();
   return async (request, connection) => {
     const limits = options.limits();
     const withBody = hasBody(request);
-    const caps = { maxInFlight: limits.maxInFlight ?? options.defaultMaxInFlight, maxRequestsPerClient: limits.maxRequestsPerClient };
+    const caps = {
+      maxInFlight: limits.maxInFlight ?? options.defaultMaxInFlight,
+      maxRequestsPerClient: limits.maxRequestsPerClient,
+    };
     const refusal = admission.admit(connection.ip, caps, () => !withBody && isHealthCheck(request));
     // Closing frees the descriptor at once, and a body left unread cannot be skipped on a kept connection.
     if (refusal) return errorResponse(refusal, CLOSE);
@@ -82,14 +92,23 @@ function isHealthCheck(request: Request): boolean {
 }
 
 /** The request with its body read into memory, within the limits; the client's signal still follows it. */
-async function bufferedBody(request: Request, limits: GuardLimits, connection: Connection, setTimer: GuardOptions["setTimer"]): Promise<Request> {
+async function bufferedBody(
+  request: Request,
+  limits: GuardLimits,
+  connection: Connection,
+  setTimer: GuardOptions["setTimer"],
+): Promise<Request> {
   connection.readingBody?.(limits.bodyTimeoutMs);
   let body: Uint8Array<ArrayBuffer>;
   try {
     body = await readBodyBytes(request, { limit: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs, setTimer });
   } catch (error) {
     if (error instanceof GatewayError) throw error;
-    throw new GatewayError("invalid_request", "The request body could not be read: the connection failed while it arrived.", { cause: error });
+    throw new GatewayError(
+      "invalid_request",
+      "The request body could not be read: the connection failed while it arrived.",
+      { cause: error },
+    );
   }
   // A GET or HEAD cannot carry a body into a new Request; its routes never read one, so it is dropped.
   if (request.method === "GET" || request.method === "HEAD") return request;

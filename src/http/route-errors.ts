@@ -3,8 +3,9 @@
  * become `GatewayError`s (an unknown route, a body it could not parse), then everything goes through
  * the shared mapping. Each app says its own words for those two cases and its own extra headers.
  */
-import { GatewayError } from "../errors.ts";
+
 import { errorResponse, toGatewayError } from "../error-response.ts";
+import { GatewayError } from "../errors.ts";
 import type { Logger } from "../plugin/types.ts";
 
 export interface RouteErrorOptions {
@@ -20,7 +21,9 @@ export interface RouteErrorOptions {
 }
 
 /** An Elysia `onError` handler: whatever a route threw, as its response. */
-export function routeErrors(options: RouteErrorOptions): (failure: { code: string | number; error: unknown }) => Response {
+export function routeErrors(
+  options: RouteErrorOptions,
+): (failure: { code: string | number; error: unknown }) => Response {
   return ({ code, error }) => errorResponse(routeError(code, error, options), options.headers);
 }
 

@@ -3,9 +3,10 @@
  * boot. Both serve through the request guard (admission caps, bounded body reads: request-guard.ts);
  * each adapter tells it the client's address and moves its own socket timers along the phases.
  */
-import { guardRequests, type Connection, type GuardLimits } from "./request-guard.ts";
-import { derivedMaxInFlight } from "./open-files.ts";
+
 import { runtime } from "../runtime.ts";
+import { derivedMaxInFlight } from "./open-files.ts";
+import { type Connection, type GuardLimits, guardRequests } from "./request-guard.ts";
 
 export interface RunningServer {
   url: string;
@@ -102,7 +103,9 @@ interface DenoServe {
  */
 function serveDeno(guarded: GuardedHandler, options: ServeOptions): RunningServer {
   const deno = (globalThis as unknown as { Deno: DenoServe }).Deno;
-  const server = deno.serve({ port: options.port, hostname: options.host, onListen: () => {} }, (request, info) => guarded(request, { ip: info.remoteAddr.hostname }));
+  const server = deno.serve({ port: options.port, hostname: options.host, onListen: () => {} }, (request, info) =>
+    guarded(request, { ip: info.remoteAddr.hostname }),
+  );
   const port = server.addr.port;
   return {
     url: `http://${shown(options.host)}:${port}`,
@@ -114,4 +117,3 @@ function serveDeno(guarded: GuardedHandler, options: ServeOptions): RunningServe
     },
   };
 }
-

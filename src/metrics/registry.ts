@@ -17,7 +17,10 @@ const keyOf = (labels: Labels) => Object.values(labels).join("\u0000");
 
 export class Counter {
   private readonly values = new Map<string, { labels: Labels; value: number }>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
 
   inc(labels: Labels = {}, by = 1): void {
     const key = keyOf(labels);
@@ -36,12 +39,16 @@ export class Counter {
 /** A histogram of milliseconds, exposed in seconds with the store's bucket bounds. */
 export class Histogram {
   private readonly values = new Map<string, { labels: Labels; buckets: number[]; sum: number; count: number }>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
 
   observe(labels: Labels, ms: number): void {
     const key = keyOf(labels);
     let entry = this.values.get(key);
-    if (!entry) this.values.set(key, (entry = { labels, buckets: new Array(BUCKETS_MS.length + 1).fill(0), sum: 0, count: 0 }));
+    if (!entry)
+      this.values.set(key, (entry = { labels, buckets: new Array(BUCKETS_MS.length + 1).fill(0), sum: 0, count: 0 }));
     entry.buckets[bucketOf(ms)] += 1;
     entry.sum += ms / 1000;
     entry.count += 1;
@@ -65,7 +72,11 @@ export class Histogram {
 
 /** A gauge whose samples are read when /metrics is scraped. */
 export class Gauge {
-  constructor(readonly name: string, readonly help: string, private readonly read: () => { labels?: Labels; value: number }[]) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly read: () => { labels?: Labels; value: number }[],
+  ) {}
 
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];

@@ -4,9 +4,9 @@
  * the client's 400, never a failover. Every other field is kept and forwarded as the client sent it.
  */
 import { GatewayError } from "../errors.ts";
+import type { ChatRequest } from "../plugin/types.ts";
 import { checkMessages, checkRanges, checkTools } from "./chat-shape.ts";
 import { nestsDeeperThan } from "./json-depth.ts";
-import type { ChatRequest } from "../plugin/types.ts";
 
 /** What accepting a body depends on in the config. */
 interface AcceptLimits {
@@ -21,14 +21,16 @@ const invalid = (message: string, param?: string) => new GatewayError("invalid_r
 function parseObject(text: string, limits: AcceptLimits): Record<string, unknown> {
   if (text.trim() === "") throw invalid("The request body is empty: send a JSON chat completion request.");
   // Before JSON.parse: a deep body must never reach its recursion (nor ours, nor a re-serialisation).
-  if (nestsDeeperThan(text, limits.maxJsonDepth)) throw invalid(`The request body nests JSON deeper than ${limits.maxJsonDepth} levels (limits.maxJsonDepth).`);
+  if (nestsDeeperThan(text, limits.maxJsonDepth))
+    throw invalid(`The request body nests JSON deeper than ${limits.maxJsonDepth} levels (limits.maxJsonDepth).`);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (error) {
     throw invalid(`The request body is not valid JSON (${(error as Error).message}).`);
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalid("The request body must be a JSON object.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw invalid("The request body must be a JSON object.");
   return body as Record<string, unknown>;
 }
 
@@ -36,10 +38,15 @@ function parseObject(text: string, limits: AcceptLimits): Record<string, unknown
 export function parseChatRequest(text: string, limits: AcceptLimits = DEFAULT_LIMITS): ChatRequest {
   const request = parseObject(text, limits);
   if (request.model === undefined) request.model = "auto";
-  if (typeof request.model !== "string" || request.model.trim() === "") throw invalid("`model` must be a non-empty string (use \"auto\" to let the gateway choose).", "model");
+  if (typeof request.model !== "string" || request.model.trim() === "")
+    throw invalid('`model` must be a non-empty string (use "auto" to let the gateway choose).', "model");
   checkMessages(request.messages);
-  if (request.stream !== undefined && typeof request.stream !== "boolean") throw invalid("`stream` must be a boolean.", "stream");
-  if (request.stream_options !== undefined && (typeof request.stream_options !== "object" || request.stream_options === null)) {
+  if (request.stream !== undefined && typeof request.stream !== "boolean")
+    throw invalid("`stream` must be a boolean.", "stream");
+  if (
+    request.stream_options !== undefined &&
+    (typeof request.stream_options !== "object" || request.stream_options === null)
+  ) {
     throw invalid("`stream_options` must be an object.", "stream_options");
   }
   checkTools(request.tools);

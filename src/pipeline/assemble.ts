@@ -38,13 +38,18 @@ export class StreamAssembler {
       if (!isObj(raw)) continue;
       const index = typeof raw.index === "number" ? raw.index : 0;
       let choice = this.choices.get(index);
-      if (!choice) this.choices.set(index, (choice = { role: "assistant", content: [], reasoning: [], toolCalls: [], finishReason: null }));
+      if (!choice)
+        this.choices.set(
+          index,
+          (choice = { role: "assistant", content: [], reasoning: [], toolCalls: [], finishReason: null }),
+        );
       if (typeof raw.finish_reason === "string") choice.finishReason = raw.finish_reason;
       const delta = isObj(raw.delta) ? raw.delta : undefined;
       if (!delta) continue;
       if (typeof delta.role === "string") choice.role = delta.role;
       if (typeof delta.content === "string" && delta.content !== "") choice.content.push(delta.content);
-      if (typeof delta.reasoning_content === "string" && delta.reasoning_content !== "") choice.reasoning.push(delta.reasoning_content);
+      if (typeof delta.reasoning_content === "string" && delta.reasoning_content !== "")
+        choice.reasoning.push(delta.reasoning_content);
       if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) this.addToolCall(choice, call);
     }
   }
@@ -67,9 +72,17 @@ export class StreamAssembler {
       .map(([index, c]) => {
         const message: Obj = { role: c.role, content: c.content.join("") };
         if (c.reasoning.length > 0) message.reasoning_content = c.reasoning.join("");
-        if (c.toolCalls.length > 0) message.tool_calls = c.toolCalls.filter(Boolean).map((t) => ({ type: "function", ...t }));
+        if (c.toolCalls.length > 0)
+          message.tool_calls = c.toolCalls.filter(Boolean).map((t) => ({ type: "function", ...t }));
         return { index, message, finish_reason: c.finishReason };
       });
-    return { id: this.id, object: "chat.completion", created: this.created, model: this.model, choices, usage: this.usage ?? null };
+    return {
+      id: this.id,
+      object: "chat.completion",
+      created: this.created,
+      model: this.model,
+      choices,
+      usage: this.usage ?? null,
+    };
   }
 }

@@ -3,19 +3,28 @@
  * the retry rules judge the outcome, and act on the decision (accept / retry / failover / fail), within
  * the per-request attempt limit and total deadline.
  */
-import { GatewayError } from "../errors.ts";
-import { firstAnswer, notifyAll } from "../plugin/runner.ts";
-import { matchesTarget } from "../plugin/match.ts";
-import { healthEffect } from "./health-effect.ts";
+
 import { defaultRetry } from "../../plugins/retry/default-retry.ts";
-import { attemptBody } from "./attempt-body.ts";
-import { runAttempt, type AttemptRun } from "./attempt.ts";
-import { followSignal, pendingProbeRun, withinBudget } from "./probe.ts";
-import { stoppableUpstream } from "./stopping.ts";
-import type { RequestState } from "./state.ts";
-import type { AttemptInfo, AttemptOutcome, BodyPatch, ChatRequest, Decision, RetryRule, Target } from "../plugin/types.ts";
-import type { ResolvedConfig } from "../config/types.ts";
 import { tierPolicy } from "../config/resolve.ts";
+import type { ResolvedConfig } from "../config/types.ts";
+import { GatewayError } from "../errors.ts";
+import { matchesTarget } from "../plugin/match.ts";
+import { firstAnswer, notifyAll } from "../plugin/runner.ts";
+import type {
+  AttemptInfo,
+  AttemptOutcome,
+  BodyPatch,
+  ChatRequest,
+  Decision,
+  RetryRule,
+  Target,
+} from "../plugin/types.ts";
+import { type AttemptRun, runAttempt } from "./attempt.ts";
+import { attemptBody } from "./attempt-body.ts";
+import { healthEffect } from "./health-effect.ts";
+import { followSignal, pendingProbeRun, withinBudget } from "./probe.ts";
+import type { RequestState } from "./state.ts";
+import { stoppableUpstream } from "./stopping.ts";
 
 export interface Accepted {
   run: AttemptRun;
@@ -71,7 +80,9 @@ export function attemptLimit(state: RequestState): number {
 
 /** True when another candidate could still take the request after `target` (within the attempt limit). */
 function hasFallback(state: RequestState, target: Target): boolean {
-  return state.candidates.indexOf(target) < state.candidates.length - 1 && state.attempts.length + 1 < attemptLimit(state);
+  return (
+    state.candidates.indexOf(target) < state.candidates.length - 1 && state.attempts.length + 1 < attemptLimit(state)
+  );
 }
 
 /**
@@ -79,15 +90,29 @@ function hasFallback(state: RequestState, target: Target): boolean {
  * target's probe, when another candidate can take over, gets one attempt (a failed probe is not
  * retried) and the request waits for it at most `connectMs` (`probe.ts`).
  */
-export async function attemptOnce(state: RequestState, target: Target, info: AttemptInfo, body: ChatRequest): Promise<{ run: AttemptRun; decision: Decision }> {
+export async function attemptOnce(
+  state: RequestState,
+  target: Target,
+  info: AttemptInfo,
+  body: ChatRequest,
+): Promise<{ run: AttemptRun; decision: Decision }> {
   const { deps } = state;
   const startedAt = deps.clock.now();
   const probe = deps.health.beginAttempt(target.ref, startedAt);
   try {
-    return await attemptAndJudge(state, target, info, body, { startedAt, probe, bounded: probe && hasFallback(state, target) });
+    return await attemptAndJudge(state, target, info, body, {
+      startedAt,
+      probe,
+      bounded: probe && hasFallback(state, target),
+    });
   } catch (error) {
     // A probe that ends without a verdict (the client left) frees its slot: the next request probes.
-    if (probe) deps.health.record(target.ref, deps.clock.now(), { ok: false, penalty: 0, reason: "probe abandoned: the client went away" });
+    if (probe)
+      deps.health.record(target.ref, deps.clock.now(), {
+        ok: false,
+        penalty: 0,
+        reason: "probe abandoned: the client went away",
+      });
     throw error;
   }
 }
@@ -99,7 +124,13 @@ interface AttemptKind {
   bounded: boolean;
 }
 
-async function attemptAndJudge(state: RequestState, target: Target, info: AttemptInfo, body: ChatRequest, at: AttemptKind): Promise<{ run: AttemptRun; decision: Decision }> {
+async function attemptAndJudge(
+  state: RequestState,
+  target: Target,
+  info: AttemptInfo,
+  body: ChatRequest,
+  at: AttemptKind,
+): Promise<{ run: AttemptRun; decision: Decision }> {
   const { deps, config } = state;
   info.body = await adaptBody(state, body, info);
   const follower = at.bounded ? followSignal(state.ctx.signal) : undefined;
@@ -122,11 +153,22 @@ async function attemptAndJudge(state: RequestState, target: Target, info: Attemp
     follower?.detach();
     settleInBackground(state, target, info, attempt);
     const run = pendingProbeRun(target.ref, state.timeouts.connectMs, deps.clock.now() - at.startedAt);
-    return { run, decision: trace(state, target, at.startedAt, run, { action: "failover", reason: run.outcome.errorText ?? "probe pending" }) };
+    return {
+      run,
+      decision: trace(state, target, at.startedAt, run, {
+        action: "failover",
+        reason: run.outcome.errorText ?? "probe pending",
+      }),
+    };
   }
   const run = settled;
   let decision = judge(state, run.outcome, info);
-  if (at.bounded && decision.action === "retry") decision = { ...decision, action: "failover", reason: `${decision.reason}; not retried: it was the half-open probe` };
+  if (at.bounded && decision.action === "retry")
+    decision = {
+      ...decision,
+      action: "failover",
+      reason: `${decision.reason}; not retried: it was the half-open probe`,
+    };
   trace(state, target, at.startedAt, run, decision);
   const now = deps.clock.now();
   deps.health.record(target.ref, now, healthEffect(run.outcome, decision, state.stream));
@@ -152,7 +194,12 @@ function trace(state: RequestState, target: Target, startedAt: number, run: Atte
 }
 
 /** A probe the request stopped waiting for: its outcome, when it comes, decides the circuit. */
-function settleInBackground(state: RequestState, target: Target, info: AttemptInfo, attempt: Promise<AttemptRun>): void {
+function settleInBackground(
+  state: RequestState,
+  target: Target,
+  info: AttemptInfo,
+  attempt: Promise<AttemptRun>,
+): void {
   const { deps } = state;
   attempt.then(
     (run) => {
@@ -171,7 +218,13 @@ function defaultRuleOf(config: ResolvedConfig): RetryRule {
   let rule = defaults.get(config);
   if (!rule) {
     const { retry, health } = config;
-    rule = defaultRetry({ perTarget: retry.perTarget, maxRetryAfterMs: retry.backoff.maxRetryAfterMs, failureCooldownMs: health.failureCooldownMs, rateLimitCooldownMs: health.rateLimitCooldownMs, authCooldownMs: health.authCooldownMs });
+    rule = defaultRetry({
+      perTarget: retry.perTarget,
+      maxRetryAfterMs: retry.backoff.maxRetryAfterMs,
+      failureCooldownMs: health.failureCooldownMs,
+      rateLimitCooldownMs: health.rateLimitCooldownMs,
+      authCooldownMs: health.authCooldownMs,
+    });
     defaults.set(config, rule);
   }
   return rule;
@@ -179,27 +232,43 @@ function defaultRuleOf(config: ResolvedConfig): RetryRule {
 
 /** The config's rules that match the target, then the built-in default: the first decision wins. */
 function judge(state: RequestState, outcome: AttemptOutcome, info: AttemptInfo): Decision {
-  const rules = [...state.config.hooks.rules.filter((rule) => matchesTarget(rule.match, info.target)), defaultRuleOf(state.config)];
+  const rules = [
+    ...state.config.hooks.rules.filter((rule) => matchesTarget(rule.match, info.target)),
+    defaultRuleOf(state.config),
+  ];
   const answer = firstAnswer(rules, "judge", (rule) => rule.judge(outcome, info), state.deps.log);
   // Only a default that threw leaves no decision: fail rather than guess.
   return answer?.value ?? { action: "fail", reason: "no retry rule decided" };
 }
 
 /** The error the client gets when no attempt was accepted. */
-function finalError(state: RequestState, last: { outcome: AttemptOutcome; decision: Decision } | undefined): GatewayError {
+function finalError(
+  state: RequestState,
+  last: { outcome: AttemptOutcome; decision: Decision } | undefined,
+): GatewayError {
   if (!last) {
-    return new GatewayError("no_available_target", `No model of tier ${state.tier} could be tried (attempt limit or deadline reached before the first attempt).`);
+    return new GatewayError(
+      "no_available_target",
+      `No model of tier ${state.tier} could be tried (attempt limit or deadline reached before the first attempt).`,
+    );
   }
   const { outcome, decision } = last;
   if (outcome.status >= 400 && outcome.status < 500 && (decision.action === "fail" || decision.onlyTo)) {
-    return new GatewayError("upstream_client_error", outcome.errorText || `The upstream refused the request (${outcome.status}).`, {
-      upstreamStatus: outcome.status,
-      upstreamCode: outcome.errorCode,
-    });
+    return new GatewayError(
+      "upstream_client_error",
+      outcome.errorText || `The upstream refused the request (${outcome.status}).`,
+      {
+        upstreamStatus: outcome.status,
+        upstreamCode: outcome.errorCode,
+      },
+    );
   }
   const trail = state.attempts.map((a) => `${a.target}: ${a.reason}`).join("; ");
   const message = `All ${state.attempts.length} upstream attempt(s) failed. ${trail}`;
-  const timedOut = outcome.errorClass === "timeout_connect" || outcome.errorClass === "timeout_first_token" || state.deps.clock.now() >= state.deadline;
+  const timedOut =
+    outcome.errorClass === "timeout_connect" ||
+    outcome.errorClass === "timeout_first_token" ||
+    state.deps.clock.now() >= state.deadline;
   return new GatewayError(timedOut ? "upstream_timeout" : "upstream_error", message);
 }
 

@@ -3,15 +3,25 @@
  * Streamed attempts are read until the first content event (or the end), and held there: nothing has
  * reached the client yet, so a failure up to this point is invisible to it (DESIGN §3, streaming rule).
  */
-import { Watchdog } from "./watchdog.ts";
-import { UpstreamStream, type StreamItem } from "./upstream-stream.ts";
-import { SseLimitError } from "./sse.ts";
-import { completionFacts, errorIn } from "./chunks.ts";
-import { parseRetryAfter } from "./retry-after.ts";
-import { readBounded } from "./read-body.ts";
+
 import { DEFAULTS } from "../config/defaults.ts";
 import type { Timeouts } from "../config/types.ts";
-import type { AttemptOutcome, ChatRequest, Clock, ErrorClass, Provider, Target, UpstreamRequest, Usage } from "../plugin/types.ts";
+import type {
+  AttemptOutcome,
+  ChatRequest,
+  Clock,
+  ErrorClass,
+  Provider,
+  Target,
+  UpstreamRequest,
+  Usage,
+} from "../plugin/types.ts";
+import { completionFacts, errorIn } from "./chunks.ts";
+import { readBounded } from "./read-body.ts";
+import { parseRetryAfter } from "./retry-after.ts";
+import { SseLimitError } from "./sse.ts";
+import { type StreamItem, UpstreamStream } from "./upstream-stream.ts";
+import { Watchdog } from "./watchdog.ts";
 
 /** Thrown (only) when the client went away: the request ends, nothing is retried. */
 export class ClientGoneError extends Error {
@@ -38,7 +48,6 @@ export interface AttemptSetup {
   /** Largest non-streamed body read, in decompressed bytes (`limits.maxUpstreamBodyBytes`; default 32 MiB). */
   maxBodyBytes?: number;
 }
-
 
 /** An accepted stream, positioned after the events read before the decision. */
 export interface HeldStream {
@@ -119,7 +128,12 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
     if (abortReason === undefined && !consumed) abort("done");
   };
   let headersMs: number | undefined;
-  const fail = (errorClass: ErrorClass, status: number, extra: Partial<AttemptOutcome> = {}, headers = new Headers()): AttemptRun => {
+  const fail = (
+    errorClass: ErrorClass,
+    status: number,
+    extra: Partial<AttemptOutcome> = {},
+    headers = new Headers(),
+  ): AttemptRun => {
     close();
     return {
       outcome: { ok: false, status, headers, errorClass, ...extra, timings: { headersMs, totalMs: now() - started } },
@@ -136,16 +150,22 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
     if (timeout) {
       const budget = abortReason === "timeout_connect" ? setup.timeouts.connectMs : setup.timeouts.firstTokenMs;
       const deadlineHit = now() >= setup.deadline;
-      const what = deadlineHit ? "the request deadline passed" : `no ${abortReason === "timeout_connect" ? "response headers" : "first token"} within ${budget} ms`;
+      const what = deadlineHit
+        ? "the request deadline passed"
+        : `no ${abortReason === "timeout_connect" ? "response headers" : "first token"} within ${budget} ms`;
       return fail(timeout, 0, { errorText: `${target.ref}: ${what}` });
     }
-    if (error instanceof SseLimitError) return fail("bad_response", 0, { errorText: `${target.ref}: ${error.message}` });
+    if (error instanceof SseLimitError)
+      return fail("bad_response", 0, { errorText: `${target.ref}: ${error.message}` });
     const message = error instanceof Error ? error.message : String(error);
     return fail(beforeHeaders ? "connection" : "cut", 0, { errorText: `${target.ref}: ${message}` });
   };
 
   const headerBudget = setup.stream ? setup.timeouts.connectMs : setup.timeouts.firstTokenMs;
-  watchdog.arm(Math.min(started + headerBudget, setup.deadline), setup.stream ? "timeout_connect" : "timeout_first_token");
+  watchdog.arm(
+    Math.min(started + headerBudget, setup.deadline),
+    setup.stream ? "timeout_connect" : "timeout_first_token",
+  );
 
   let response: Response;
   try {
@@ -153,7 +173,13 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
     response = provider.send
       ? await provider.send(request, controller.signal, { clock })
       : // manual: a redirect would re-send the prompt (and the key's headers) wherever the upstream points.
-        await setup.fetch(request.url, { method: request.method ?? "POST", headers: request.headers, body: request.body, signal: controller.signal, redirect: "manual" });
+        await setup.fetch(request.url, {
+          method: request.method ?? "POST",
+          headers: request.headers,
+          body: request.body,
+          signal: controller.signal,
+          redirect: "manual",
+        });
   } catch (error) {
     return failFromException(error, true);
   }
@@ -161,7 +187,8 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
   const retryAfterMs = parseRetryAfter(response.headers, now());
 
   try {
-    if (response.status >= 300 && response.status < 400) return fail("bad_response", response.status, { errorText: redirectText(target.ref, response) }, response.headers);
+    if (response.status >= 300 && response.status < 400)
+      return fail("bad_response", response.status, { errorText: redirectText(target.ref, response) }, response.headers);
     if (!response.ok) {
       const text = await readCapped(response, ERROR_TEXT_LIMIT);
       return fail("http", response.status, { ...errorDetails(text), retryAfterMs, body: text }, response.headers);
@@ -171,7 +198,14 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
       return await readWhole(response, setup, { started, headersMs, fail, close });
     }
     watchdog.arm(Math.min(started + setup.timeouts.firstTokenMs, setup.deadline), "timeout_first_token");
-    return await readUntilFirstContent(response, setup, { started, headersMs, fail, close, watchdog, abortReason: () => abortReason });
+    return await readUntilFirstContent(response, setup, {
+      started,
+      headersMs,
+      fail,
+      close,
+      watchdog,
+      abortReason: () => abortReason,
+    });
   } catch (error) {
     return failFromException(error, false);
   }
@@ -211,21 +245,49 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
     body = JSON.parse(text);
     if (setup.provider.parseResponse) body = setup.provider.parseResponse(body, setup.target, setup.body);
   } catch {
-    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: response is not JSON: ${text.slice(0, 200)}`, body: text }, response.headers);
+    return h.fail(
+      "bad_response",
+      response.status,
+      { errorText: `${setup.target.ref}: response is not JSON: ${text.slice(0, 200)}`, body: text },
+      response.headers,
+    );
   }
   const error = errorIn(body);
-  if (error) return h.fail("error_body", response.status, { errorText: error.message, errorCode: error.code, body: text }, response.headers);
+  if (error)
+    return h.fail(
+      "error_body",
+      response.status,
+      { errorText: error.message, errorCode: error.code, body: text },
+      response.headers,
+    );
   if (setup.stream) {
-    return h.fail("bad_response", response.status, { errorText: `${setup.target.ref}: asked for a stream, got a JSON body`, body: text }, response.headers);
+    return h.fail(
+      "bad_response",
+      response.status,
+      { errorText: `${setup.target.ref}: asked for a stream, got a JSON body`, body: text },
+      response.headers,
+    );
   }
   const facts = completionFacts(body);
   if (facts.choices === 0 || (facts.text === "" && !facts.toolCalls)) {
-    return h.fail("empty", response.status, { errorText: `${setup.target.ref}: empty completion`, body: text }, response.headers);
+    return h.fail(
+      "empty",
+      response.status,
+      { errorText: `${setup.target.ref}: empty completion`, body: text },
+      response.headers,
+    );
   }
   h.close(true);
   const totalMs = setup.clock.now() - h.started;
   return {
-    outcome: { ok: true, status: response.status, headers: response.headers, text: facts.text.slice(0, 2000), body: text, timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },
+    outcome: {
+      ok: true,
+      status: response.status,
+      headers: response.headers,
+      text: facts.text.slice(0, 2000),
+      body: text,
+      timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs },
+    },
     json: setup.provider.parseResponse ? JSON.stringify(body) : text,
     usage: facts.usage,
     toolCalls: facts.toolCalls,
@@ -238,21 +300,36 @@ async function readUntilFirstContent(
   setup: AttemptSetup,
   h: Helpers & { watchdog: Watchdog; abortReason: () => string | undefined },
 ): Promise<AttemptRun> {
-  const upstream = new UpstreamStream(response.body!, { provider: setup.provider, target: setup.target, request: setup.body, maxLineBytes: setup.maxSseLineBytes });
+  const upstream = new UpstreamStream(response.body!, {
+    provider: setup.provider,
+    target: setup.target,
+    request: setup.body,
+    maxLineBytes: setup.maxSseLineBytes,
+  });
   const held: StreamItem[] = [];
   let text = "";
   let content = false;
   const emptyOrCut = (finished: boolean) =>
     finished
       ? h.fail("empty", response.status, { errorText: `${setup.target.ref}: empty completion` }, response.headers)
-      : h.fail("cut", response.status, { errorText: `${setup.target.ref}: stream ended before any content` }, response.headers);
+      : h.fail(
+          "cut",
+          response.status,
+          { errorText: `${setup.target.ref}: stream ended before any content` },
+          response.headers,
+        );
   for (;;) {
     const { items, state } = await upstream.read();
     let finished = false;
     for (const item of items) {
       if (item.error) {
         upstream.cancel();
-        return h.fail("error_body", response.status, { errorText: item.error.message, errorCode: item.error.code, body: item.data }, response.headers);
+        return h.fail(
+          "error_body",
+          response.status,
+          { errorText: item.error.message, errorCode: item.error.code, body: item.data },
+          response.headers,
+        );
       }
       held.push(item);
       text += item.facts.text;
@@ -261,9 +338,22 @@ async function readUntilFirstContent(
     }
     if (content) {
       const totalMs = setup.clock.now() - h.started;
-      const stream: HeldStream = { upstream, held, state, watchdog: h.watchdog, abortReason: h.abortReason, close: () => (upstream.cancel(), h.close()) };
+      const stream: HeldStream = {
+        upstream,
+        held,
+        state,
+        watchdog: h.watchdog,
+        abortReason: h.abortReason,
+        close: () => (upstream.cancel(), h.close()),
+      };
       return {
-        outcome: { ok: true, status: response.status, headers: response.headers, text, timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs } },
+        outcome: {
+          ok: true,
+          status: response.status,
+          headers: response.headers,
+          text,
+          timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs },
+        },
         stream,
         discard: stream.close,
       };

@@ -37,7 +37,8 @@ export function checkMessages(messages: unknown): void {
     const at = `messages[${i}]`;
     if (!isObj(message)) throw invalid(`${at} must be an object.`, at);
     if (typeof message.role !== "string") throw invalid(`${at}.role must be a string.`, `${at}.role`);
-    if (!ROLES.has(message.role)) throw invalid(`${at}.role "${message.role}" is not one of ${list(ROLES)}.`, `${at}.role`);
+    if (!ROLES.has(message.role))
+      throw invalid(`${at}.role "${message.role}" is not one of ${list(ROLES)}.`, `${at}.role`);
     checkContent(message.content, `${at}.content`);
   }
 }
@@ -52,18 +53,24 @@ function checkContent(content: unknown, at: string): void {
 function checkPart(part: unknown, at: string): void {
   if (!isObj(part)) throw invalid(`${at} must be a content part object.`, at);
   if (typeof part.type !== "string" || !PART_TYPES.has(part.type)) {
-    throw invalid(`${at}.type must be one of ${list(PART_TYPES)}${typeof part.type === "string" ? ` (got "${part.type}")` : ""}.`, `${at}.type`);
+    throw invalid(
+      `${at}.type must be one of ${list(PART_TYPES)}${typeof part.type === "string" ? ` (got "${part.type}")` : ""}.`,
+      `${at}.type`,
+    );
   }
   const field = part.type;
-  if ((field === "text" || field === "refusal") && typeof part[field] !== "string") throw invalid(`${at}.${field} must be a string.`, `${at}.${field}`);
+  if ((field === "text" || field === "refusal") && typeof part[field] !== "string")
+    throw invalid(`${at}.${field} must be a string.`, `${at}.${field}`);
   if (field === "image_url") checkImageUrl(part.image_url, `${at}.image_url`);
-  if ((field === "input_audio" || field === "file") && !isObj(part[field])) throw invalid(`${at}.${field} must be an object.`, `${at}.${field}`);
+  if ((field === "input_audio" || field === "file") && !isObj(part[field]))
+    throw invalid(`${at}.${field} must be an object.`, `${at}.${field}`);
 }
 
 /** `{ url, detail? }` as the API defines it; a bare URL string is accepted too, as many clients send it. */
 function checkImageUrl(image: unknown, at: string): void {
   if (typeof image === "string") return;
-  if (!isObj(image) || typeof image.url !== "string") throw invalid(`${at} must be an object with a string \`url\`.`, `${at}.url`);
+  if (!isObj(image) || typeof image.url !== "string")
+    throw invalid(`${at} must be an object with a string \`url\`.`, `${at}.url`);
 }
 
 /** Checks `tools` when present: function tools (`function.name`, `parameters` an object) and custom tools (`custom.name`). */
@@ -74,11 +81,13 @@ export function checkTools(tools: unknown): void {
     const tool: unknown = tools[i];
     const at = `tools[${i}]`;
     if (!isObj(tool)) throw invalid(`${at} must be an object.`, at);
-    if (typeof tool.type !== "string" || !TOOL_TYPES.has(tool.type)) throw invalid(`${at}.type must be one of ${list(TOOL_TYPES)}.`, `${at}.type`);
+    if (typeof tool.type !== "string" || !TOOL_TYPES.has(tool.type))
+      throw invalid(`${at}.type must be one of ${list(TOOL_TYPES)}.`, `${at}.type`);
     const definition = tool[tool.type];
     const where = `${at}.${tool.type}`;
     if (!isObj(definition)) throw invalid(`${where} must be an object.`, where);
-    if (typeof definition.name !== "string" || definition.name === "") throw invalid(`${where}.name must be a non-empty string.`, `${where}.name`);
+    if (typeof definition.name !== "string" || definition.name === "")
+      throw invalid(`${where}.name must be a non-empty string.`, `${where}.name`);
     if (tool.type === "function" && definition.parameters !== undefined && !isObj(definition.parameters)) {
       throw invalid(`${where}.parameters must be an object (a JSON Schema).`, `${where}.parameters`);
     }
@@ -91,7 +100,13 @@ export function checkRanges(request: Obj): void {
     const value = request[field];
     if (value === undefined || value === null) continue;
     const kind = integer ? "an integer" : "a number";
-    if (typeof value !== "number" || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    if (
+      typeof value !== "number" ||
+      !Number.isFinite(value) ||
+      (integer && !Number.isInteger(value)) ||
+      value < min ||
+      value > max
+    ) {
       const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
       throw invalid(`\`${field}\` must be ${kind} ${range}.`, field);
     }

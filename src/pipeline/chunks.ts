@@ -53,7 +53,8 @@ export function chunkFacts(chunk: unknown): ChunkFacts {
       }
       if (typeof delta.reasoning_content === "string") facts.text += delta.reasoning_content;
       if (typeof delta.reasoning === "string") facts.text += delta.reasoning;
-      if ((Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) || isObj(delta.function_call)) facts.toolCalls = true;
+      if ((Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) || isObj(delta.function_call))
+        facts.toolCalls = true;
       if (typeof delta.refusal === "string") facts.text += delta.refusal;
     }
     if (typeof choice.finish_reason === "string") facts.finished.push([index, choice.finish_reason]);
@@ -74,7 +75,8 @@ export function completionFacts(body: unknown): { text: string; toolCalls: boole
     if (typeof message.content === "string") facts.text += message.content;
     if (typeof message.reasoning_content === "string") facts.text += message.reasoning_content;
     if (typeof message.refusal === "string") facts.text += message.refusal;
-    if ((Array.isArray(message.tool_calls) && message.tool_calls.length > 0) || isObj(message.function_call)) facts.toolCalls = true;
+    if ((Array.isArray(message.tool_calls) && message.tool_calls.length > 0) || isObj(message.function_call))
+      facts.toolCalls = true;
   }
   return facts;
 }

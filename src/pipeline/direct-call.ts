@@ -3,13 +3,18 @@
  * plugins that need to ask a model something (classifiers, the vision bridge). One attempt, one budget.
  */
 import { parseTargetRef } from "../config/resolve.ts";
-import { runAttempt } from "./attempt.ts";
-import { textOf } from "./message-text.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { DirectAnswer, DirectRequest, Target } from "../plugin/types.ts";
+import { runAttempt } from "./attempt.ts";
+import { textOf } from "./message-text.ts";
 import type { PipelineDeps } from "./state.ts";
 
-export async function callDirect(config: ResolvedConfig, deps: Pick<PipelineDeps, "clock" | "fetch">, request: DirectRequest, options: { timeoutMs?: number; signal: AbortSignal }): Promise<DirectAnswer> {
+export async function callDirect(
+  config: ResolvedConfig,
+  deps: Pick<PipelineDeps, "clock" | "fetch">,
+  request: DirectRequest,
+  options: { timeoutMs?: number; signal: AbortSignal },
+): Promise<DirectAnswer> {
   const parsed = parseTargetRef(request.model, config.providers);
   if (typeof parsed === "string") throw new Error(parsed);
   const ref = `${parsed.provider}/${parsed.model}`;
@@ -28,7 +33,8 @@ export async function callDirect(config: ResolvedConfig, deps: Pick<PipelineDeps
     fetch: deps.fetch,
     maxBodyBytes: config.limits.maxUpstreamBodyBytes,
   });
-  if (!run.outcome.ok || run.json === undefined) throw new Error(`${ref}: ${run.outcome.errorText ?? run.outcome.errorClass ?? run.outcome.status}`);
+  if (!run.outcome.ok || run.json === undefined)
+    throw new Error(`${ref}: ${run.outcome.errorText ?? run.outcome.errorClass ?? run.outcome.status}`);
   const body = JSON.parse(run.json) as { choices?: { message?: { content?: unknown } }[] };
   return { text: textOf(body.choices?.[0]?.message?.content), usage: run.usage, body };
 }

@@ -4,17 +4,18 @@
  * the time budgets and retry plan the request would run under. The decision is the one serving makes
  * (`planRoute`), run dry: the conversation memory is read, never written, and `ctx.complete` refuses.
  */
-import { GatewayError } from "../errors.ts";
-import { parseChatRequest } from "./accept.ts";
-import { classifierView } from "./message-text.ts";
-import { planRoute, type ClassifierVerdict } from "./plan.ts";
-import type { PipelineDeps } from "./state.ts";
-import type { ResolvedConfig, Timeouts } from "../config/types.ts";
-import type { RequestContext } from "../plugin/types.ts";
-import type { HealthView } from "../routing/health.ts";
+
 import type { ScoredTarget } from "../../plugins/strategies/index.ts";
-import { healthView, usageView } from "./context-views.ts";
+import type { ResolvedConfig, Timeouts } from "../config/types.ts";
+import { GatewayError } from "../errors.ts";
+import type { RequestContext } from "../plugin/types.ts";
 import type { TierMemory } from "../routing/conversations.ts";
+import type { HealthView } from "../routing/health.ts";
+import { parseChatRequest } from "./accept.ts";
+import { healthView, usageView } from "./context-views.ts";
+import { classifierView } from "./message-text.ts";
+import { type ClassifierVerdict, planRoute } from "./plan.ts";
+import type { PipelineDeps } from "./state.ts";
 
 export type { ClassifierVerdict } from "./plan.ts";
 
@@ -27,15 +28,30 @@ export interface Explanation {
   decidedBy?: string;
   classifiers: ClassifierVerdict[];
   /** In the order they would be tried. */
-  candidates: { ref: string; availability: "ready" | "probe" | "cooling"; health: HealthView; score?: ScoredTarget["parts"] & { total: number } }[];
+  candidates: {
+    ref: string;
+    availability: "ready" | "probe" | "cooling";
+    health: HealthView;
+    score?: ScoredTarget["parts"] & { total: number };
+  }[];
   strategy: string;
   timeouts: Timeouts;
-  retry: { maxAttempts: number; perTarget: number; backoff: ResolvedConfig["retry"]["backoff"]; rules: string[]; adapters: string[] };
+  retry: {
+    maxAttempts: number;
+    perTarget: number;
+    backoff: ResolvedConfig["retry"]["backoff"];
+    rules: string[];
+    adapters: string[];
+  };
 }
 
 const NO_UPSTREAM = "explain does not call upstream models";
 
-export async function explainRequest(rawBody: unknown, config: ResolvedConfig, deps: Pick<PipelineDeps, "clock" | "random" | "log" | "health" | "usage" | "conversations">): Promise<Explanation> {
+export async function explainRequest(
+  rawBody: unknown,
+  config: ResolvedConfig,
+  deps: Pick<PipelineDeps, "clock" | "random" | "log" | "health" | "usage" | "conversations">,
+): Promise<Explanation> {
   const body = parseChatRequest(typeof rawBody === "string" ? rawBody : JSON.stringify(rawBody), config.limits);
   let askedModel = false;
   const ctx: RequestContext = {
@@ -72,7 +88,12 @@ export async function explainRequest(rawBody: unknown, config: ResolvedConfig, d
     classifiers: plan.verdicts,
     candidates: plan.candidates.map((t) => {
       const scored = plan.scores?.find((s) => s.target.ref === t.ref);
-      return { ref: t.ref, availability: deps.health.availability(t.ref, now), health: deps.health.view(t.ref, now), score: scored ? { ...scored.parts, total: scored.score } : undefined };
+      return {
+        ref: t.ref,
+        availability: deps.health.availability(t.ref, now),
+        health: deps.health.view(t.ref, now),
+        score: scored ? { ...scored.parts, total: scored.score } : undefined,
+      };
     }),
     strategy: plan.strategy,
     timeouts: plan.timeouts,

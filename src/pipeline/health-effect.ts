@@ -13,11 +13,20 @@ import type { AttemptEffect } from "../routing/health.ts";
 export function healthEffect(outcome: AttemptOutcome, decision: Decision, stream: boolean): AttemptEffect {
   if (decision.action === "accept") {
     const { totalMs, firstTokenMs } = outcome.timings;
-    return { ok: true, penalty: 0, reason: decision.reason, latencyMs: stream ? undefined : totalMs, ttftMs: firstTokenMs };
+    return {
+      ok: true,
+      penalty: 0,
+      reason: decision.reason,
+      latencyMs: stream ? undefined : totalMs,
+      ttftMs: firstTokenMs,
+    };
   }
-  if (decision.action === "fail" || decision.onlyTo) return { ok: false, penalty: 0, reason: decision.reason, cooldownMs: decision.cooldownMs };
+  if (decision.action === "fail" || decision.onlyTo)
+    return { ok: false, penalty: 0, reason: decision.reason, cooldownMs: decision.cooldownMs };
   const penalty =
-    outcome.errorClass === "timeout_connect" || outcome.errorClass === "timeout_first_token" || outcome.errorClass === "stall"
+    outcome.errorClass === "timeout_connect" ||
+    outcome.errorClass === "timeout_first_token" ||
+    outcome.errorClass === "stall"
       ? 3
       : outcome.status === 429
         ? 1
@@ -26,7 +35,6 @@ export function healthEffect(outcome: AttemptOutcome, decision: Decision, stream
           : 2;
   return { ok: false, penalty, reason: decision.reason, cooldownMs: decision.cooldownMs };
 }
-
 
 /** A committed stream that stalled or was cut: a stall weighs like silence, a cut like a transient error. */
 export function streamFailureEffect(failure: { code: string; message: string }): AttemptEffect {

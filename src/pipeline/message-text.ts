@@ -66,7 +66,9 @@ function boundMessage(message: ChatMessage): ChatMessage {
   const bounded = boundText(text);
   if (bounded === text) return message;
   // The text parts become one bounded part; the others (images, audio, files) are kept as they are.
-  const others = content.filter((part) => !(part && typeof part === "object" && (part as { type?: unknown }).type === "text"));
+  const others = content.filter(
+    (part) => !(part && typeof part === "object" && (part as { type?: unknown }).type === "text"),
+  );
   return { ...message, content: [{ type: "text", text: bounded }, ...others] };
 }
 

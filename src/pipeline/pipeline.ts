@@ -7,25 +7,26 @@
  *   5. attempt    adapt, call, judge: accept / retry / failover / fail
  *   6. respond    JSON or a relayed stream, with the gateway's headers; the record goes to the log
  */
+
+import type { ResolvedConfig } from "../config/types.ts";
+import { toGatewayError } from "../error-response.ts";
 import { GatewayError } from "../errors.ts";
 import { notifyAll } from "../plugin/runner.ts";
-import { classifierView } from "./message-text.ts";
-import { parseChatRequest } from "./accept.ts";
-import { planRoute } from "./plan.ts";
-import { streamFailureEffect } from "./health-effect.ts";
-import { healthView, usageView } from "./context-views.ts";
-import { runGuards } from "./stages.ts";
-import { turnKey } from "../routing/conversations.ts";
-import { attemptLimit, attemptLoop, attemptInfo, attemptOnce, type Accepted } from "./attempt-loop.ts";
-import { relayStream, type RelayEnd } from "./relay.ts";
-import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
-import { toGatewayError } from "../error-response.ts";
-import { ClientGoneError, type HeldStream } from "./attempt.ts";
-import { overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
-import { StreamAssembler } from "./assemble.ts";
-import { callDirect } from "./direct-call.ts";
-import type { ResolvedConfig } from "../config/types.ts";
 import type { ChatRequest, CompletionSummary, RequestContext } from "../plugin/types.ts";
+import { turnKey } from "../routing/conversations.ts";
+import { parseChatRequest } from "./accept.ts";
+import { StreamAssembler } from "./assemble.ts";
+import { ClientGoneError, type HeldStream } from "./attempt.ts";
+import { type Accepted, attemptInfo, attemptLimit, attemptLoop, attemptOnce } from "./attempt-loop.ts";
+import { healthView, usageView } from "./context-views.ts";
+import { callDirect } from "./direct-call.ts";
+import { streamFailureEffect } from "./health-effect.ts";
+import { classifierView } from "./message-text.ts";
+import { planRoute } from "./plan.ts";
+import { type RelayEnd, relayStream } from "./relay.ts";
+import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
+import { runGuards } from "./stages.ts";
+import { overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
 
 export interface ChatCall {
   /** The raw request body text (the HTTP layer has already enforced the size limit). */
@@ -57,14 +58,32 @@ export class Pipeline {
 
   private context(id: string, body: ChatRequest, signal: AbortSignal, config: ResolvedConfig): RequestContext {
     const { clock, random, log } = this.deps;
-    const complete: RequestContext["complete"] = (request, options) => callDirect(config, this.deps, request, { ...options, signal });
+    const complete: RequestContext["complete"] = (request, options) =>
+      callDirect(config, this.deps, request, { ...options, signal });
     const health = healthView(this.deps.health, clock);
     const usage = usageView(this.deps.usage, clock);
-    return { id, body, ...classifierView(body.messages), requestedModel: body.model, clock, random, log, signal, complete, health, usage };
+    return {
+      id,
+      body,
+      ...classifierView(body.messages),
+      requestedModel: body.model,
+      clock,
+      random,
+      log,
+      signal,
+      complete,
+      health,
+      usage,
+    };
   }
 
   /** Stages 1 (guards) to 4: which tier, and which targets in which order. */
-  private async route(ctx: RequestContext, body: ChatRequest, config: ResolvedConfig, client: NonNullable<ChatCall["client"]>): Promise<RequestState> {
+  private async route(
+    ctx: RequestContext,
+    body: ChatRequest,
+    config: ResolvedConfig,
+    client: NonNullable<ChatCall["client"]>,
+  ): Promise<RequestState> {
     const { deps } = this;
     const startedAt = deps.clock.now();
     await runGuards(ctx, config, deps.log);
@@ -72,7 +91,14 @@ export class Pipeline {
     const allowed = this.allowedFor(client.limits, plan.tier, plan.candidates);
     const timeouts = plan.timeouts;
     return {
-      ctx, config, client: { ip: client.ip, apiKeyId: client.apiKeyId }, deps, body, candidates: allowed, timeouts, startedAt,
+      ctx,
+      config,
+      client: { ip: client.ip, apiKeyId: client.apiKeyId },
+      deps,
+      body,
+      candidates: allowed,
+      timeouts,
+      startedAt,
       rawBody: "",
       stream: body.stream === true,
       deadline: startedAt + timeouts.totalMs,
@@ -84,13 +110,25 @@ export class Pipeline {
   }
 
   /** The candidates an API key's limits allow; a key that may not use this tier or any of them is refused. */
-  private allowedFor(limits: NonNullable<ChatCall["client"]>["limits"], tier: string, candidates: RequestState["candidates"]): RequestState["candidates"] {
+  private allowedFor(
+    limits: NonNullable<ChatCall["client"]>["limits"],
+    tier: string,
+    candidates: RequestState["candidates"],
+  ): RequestState["candidates"] {
     if (!limits) return candidates;
-    if (limits.tiers && !limits.tiers.includes(tier)) throw new GatewayError("forbidden", `This API key may not use tier ${tier} (allowed: ${limits.tiers.join(", ")}).`);
+    if (limits.tiers && !limits.tiers.includes(tier))
+      throw new GatewayError(
+        "forbidden",
+        `This API key may not use tier ${tier} (allowed: ${limits.tiers.join(", ")}).`,
+      );
     if (!limits.models) return candidates;
     const models = limits.models;
     const allowed = candidates.filter((t) => models.includes(t.ref) || models.includes(t.model));
-    if (allowed.length === 0) throw new GatewayError("forbidden", `This API key may not use any model of tier ${tier} (allowed: ${models.join(", ")}).`);
+    if (allowed.length === 0)
+      throw new GatewayError(
+        "forbidden",
+        `This API key may not use any model of tier ${tier} (allowed: ${models.join(", ")}).`,
+      );
     return allowed;
   }
 
@@ -153,13 +191,24 @@ export class Pipeline {
   private completeStream(state: RequestState, end: RelayEnd, overhead: number): void {
     state.usage = end.usage;
     state.toolCalls = end.toolCalls;
-    if (end.malformed > 0) this.deps.log.warn("dropped malformed stream events", { requestId: state.ctx.id, count: end.malformed });
+    if (end.malformed > 0)
+      this.deps.log.warn("dropped malformed stream events", { requestId: state.ctx.id, count: end.malformed });
     const status = end.result === "complete" ? 200 : end.result === "client_gone" ? 499 : 502;
-    const error = end.error ?? (end.result === "client_gone" ? { code: "client_closed", message: "the client disconnected during the stream" } : undefined);
+    const error =
+      end.error ??
+      (end.result === "client_gone"
+        ? { code: "client_closed", message: "the client disconnected during the stream" }
+        : undefined);
     this.complete(state, status, error, overhead, end.response);
   }
 
-  private complete(state: RequestState, status: number, error?: { code: string; message: string }, overhead = overheadMs(state), response?: CompletionSummary["response"]): void {
+  private complete(
+    state: RequestState,
+    status: number,
+    error?: { code: string; message: string },
+    overhead = overheadMs(state),
+    response?: CompletionSummary["response"],
+  ): void {
     const summary: CompletionSummary = {
       request: state.ctx,
       tier: state.tier,
@@ -179,7 +228,8 @@ export class Pipeline {
       firstTokenAt: state.firstTokenAt,
       overheadMs: overhead,
     };
-    if (state.toolCalls && state.config.routing.toolTurns) this.deps.conversations.set(turnKey(state.body.messages), state.tier, this.deps.clock.now());
+    if (state.toolCalls && state.config.routing.toolTurns)
+      this.deps.conversations.set(turnKey(state.body.messages), state.tier, this.deps.clock.now());
     notifyAll(state.config.hooks.observers, "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
     try {
       this.deps.record?.(summary, state.config);
@@ -194,7 +244,11 @@ export class Pipeline {
       gone && !(error instanceof GatewayError)
         ? new GatewayError("client_closed", "the client disconnected before the answer was sent")
         : toGatewayError(error, this.deps.log, `unexpected pipeline error (request ${id})`);
-    if (state) this.complete(state, gone ? 499 : gatewayError.status, { code: gatewayError.code, message: gatewayError.message });
+    if (state)
+      this.complete(state, gone ? 499 : gatewayError.status, {
+        code: gatewayError.code,
+        message: gatewayError.message,
+      });
     return errorResponse(gatewayError, gatewayHeaders(state, id));
   }
 }

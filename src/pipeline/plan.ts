@@ -5,13 +5,14 @@
  * conversation memory read-only, `ctx.complete` refusing, and every classifier asked so that each
  * verdict can be shown; the first answer decides either way.
  */
-import { chooseRoute, tierTargets, type Route } from "./route.ts";
-import { orderCandidates, refineTier } from "./stages.ts";
+
+import type { ScoredTarget } from "../../plugins/strategies/index.ts";
 import { tierPolicy } from "../config/resolve.ts";
 import type { ResolvedConfig, StrategyName, Timeouts } from "../config/types.ts";
 import type { Classifier, Logger, RequestContext, Target, Verdict } from "../plugin/types.ts";
-import type { ScoredTarget } from "../../plugins/strategies/index.ts";
 import type { TierMemory } from "../routing/conversations.ts";
+import { chooseRoute, type Route, tierTargets } from "./route.ts";
+import { orderCandidates, refineTier } from "./stages.ts";
 
 /** One classifier's answer, as explain shows it. */
 export interface ClassifierVerdict {
@@ -53,12 +54,23 @@ export interface PlanOptions {
   noteOn?: (classifier: Classifier) => string | undefined;
 }
 
-export async function planRoute(ctx: RequestContext, config: ResolvedConfig, deps: PlanDeps, options: PlanOptions = {}): Promise<RoutePlan> {
+export async function planRoute(
+  ctx: RequestContext,
+  config: ResolvedConfig,
+  deps: PlanDeps,
+  options: PlanOptions = {},
+): Promise<RoutePlan> {
   const route = chooseRoute(ctx.body.model, config);
-  const classified: Classified = route.kind === "auto" ? await classify(ctx, config, deps.log, options) : { verdicts: [] };
+  const classified: Classified =
+    route.kind === "auto" ? await classify(ctx, config, deps.log, options) : { verdicts: [] };
   const chosen =
     route.kind === "auto"
-      ? refineTier(classified.decided ?? { tier: config.routing.defaultTier, reason: "default tier (no classifier answered)" }, ctx, config, deps.memory)
+      ? refineTier(
+          classified.decided ?? { tier: config.routing.defaultTier, reason: "default tier (no classifier answered)" },
+          ctx,
+          config,
+          deps.memory,
+        )
       : route.kind === "tier"
         ? { tier: route.tier, reason: "tier requested by the client" }
         : { tier: route.tier ?? "none", reason: `model ${route.target.ref} requested by the client` };
@@ -67,7 +79,13 @@ export async function planRoute(ctx: RequestContext, config: ResolvedConfig, dep
   const policy = tierPolicy(config, tier?.name);
   const strategy = policy.strategy;
   const pinned = route.kind === "model" ? route.target : undefined;
-  const { candidates, scores } = await orderCandidates(tierTargets(route, tier?.name, config), { pinned, strategy, ctx, config, log: deps.log });
+  const { candidates, scores } = await orderCandidates(tierTargets(route, tier?.name, config), {
+    pinned,
+    strategy,
+    ctx,
+    config,
+    log: deps.log,
+  });
   return {
     route,
     tier: chosen.tier,
@@ -91,7 +109,12 @@ interface Classified {
   verdicts: ClassifierVerdict[];
 }
 
-async function classify(ctx: RequestContext, config: ResolvedConfig, log: Logger, options: PlanOptions): Promise<Classified> {
+async function classify(
+  ctx: RequestContext,
+  config: ResolvedConfig,
+  log: Logger,
+  options: PlanOptions,
+): Promise<Classified> {
   const verdicts: ClassifierVerdict[] = [];
   let decided: { tier: string; reason: string; by: string } | undefined;
   for (const classifier of config.hooks.classifiers) {
@@ -107,7 +130,9 @@ async function classify(ctx: RequestContext, config: ResolvedConfig, log: Logger
       }
     } catch (error) {
       note = `threw: ${error instanceof Error ? error.message : String(error)}`;
-      log.warn(`plugin ${classifier.name} threw in classify`, { error: error instanceof Error ? error.message : String(error) });
+      log.warn(`plugin ${classifier.name} threw in classify`, {
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
     note = options.noteOn?.(classifier) ?? note;
     verdicts.push({ name: classifier.name, verdict, note, ms: performance.now() - started });

@@ -27,7 +27,10 @@ export async function readBounded(response: Response, limit: number): Promise<Bo
  * Every byte of `stream`, joined, or how far it got once it passed `limit` bytes (the read is then
  * cancelled, so nothing past the bound is buffered). Shared by upstream answers and client uploads.
  */
-export async function readAllBytes(stream: ReadableStream<Uint8Array>, limit: number): Promise<{ bytes: Uint8Array<ArrayBuffer> } | { over: number }> {
+export async function readAllBytes(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<{ bytes: Uint8Array<ArrayBuffer> } | { over: number }> {
   const reader = stream.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   let bytes = 0;

@@ -5,12 +5,13 @@
  * on a prefill-capable target or ends with an in-band error event and no `[DONE]`: a truncated answer is
  * never presented as a complete one.
  */
-import { SseLimitError } from "./sse.ts";
+
 import { streamErrorEvent } from "../error-response.ts";
-import type { HeldStream } from "./attempt.ts";
-import type { StreamItem } from "./upstream-stream.ts";
 import type { Usage } from "../plugin/types.ts";
 import type { StreamAssembler } from "./assemble.ts";
+import type { HeldStream } from "./attempt.ts";
+import { SseLimitError } from "./sse.ts";
+import type { StreamItem } from "./upstream-stream.ts";
 
 const encoder = new TextEncoder();
 const DONE = encoder.encode("data: [DONE]\n\n");
@@ -59,13 +60,34 @@ interface Progress {
 
 const isFinished = (p: Progress) => p.finished.size > 0 && [...p.open].every((i) => p.finished.has(i));
 
-function failureReason(stream: HeldStream, error: unknown, progress: Progress, idleMs: number): { code: string; message: string } {
+function failureReason(
+  stream: HeldStream,
+  error: unknown,
+  progress: Progress,
+  idleMs: number,
+): { code: string; message: string } {
   const reason = stream.abortReason();
-  if (reason === "stall") return { code: "stream_stalled", message: `The upstream stream stalled (no event for ${idleMs} ms); the answer is incomplete.` };
-  if (reason === "deadline") return { code: "deadline_exceeded", message: "The request deadline passed mid-stream; the answer is incomplete." };
-  if (error instanceof SseLimitError) return { code: "upstream_error", message: `The upstream stream broke its framing: ${error.message}; the answer is incomplete.` };
-  if (error) return { code: "stream_cut", message: `The upstream connection was cut mid-stream (${error instanceof Error ? error.message : String(error)}); the answer is incomplete.` };
-  return { code: "stream_cut", message: `The upstream stream ended without a finish reason${progress.toolCalls ? " during a tool call" : ""}; the answer is incomplete.` };
+  if (reason === "stall")
+    return {
+      code: "stream_stalled",
+      message: `The upstream stream stalled (no event for ${idleMs} ms); the answer is incomplete.`,
+    };
+  if (reason === "deadline")
+    return { code: "deadline_exceeded", message: "The request deadline passed mid-stream; the answer is incomplete." };
+  if (error instanceof SseLimitError)
+    return {
+      code: "upstream_error",
+      message: `The upstream stream broke its framing: ${error.message}; the answer is incomplete.`,
+    };
+  if (error)
+    return {
+      code: "stream_cut",
+      message: `The upstream connection was cut mid-stream (${error instanceof Error ? error.message : String(error)}); the answer is incomplete.`,
+    };
+  return {
+    code: "stream_cut",
+    message: `The upstream stream ended without a finish reason${progress.toolCalls ? " during a tool call" : ""}; the answer is incomplete.`,
+  };
 }
 
 export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
@@ -79,7 +101,11 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     sent += 1;
   };
 
-  const end = (controller: ReadableStreamDefaultController<Uint8Array> | undefined, outcome: RelayEnd["result"], error?: RelayEnd["error"]) => {
+  const end = (
+    controller: ReadableStreamDefaultController<Uint8Array> | undefined,
+    outcome: RelayEnd["result"],
+    error?: RelayEnd["error"],
+  ) => {
     if (ended) return;
     ended = true;
     current.close();
@@ -90,14 +116,28 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     }
     const finishReason = progress.finished.values().next().value;
     const response = options.assembler?.result();
-    options.onEnd({ result: outcome, finishReason, usage: progress.usage, content: progress.content.join(""), malformed: progress.malformed, error, response, toolCalls: progress.toolCalls });
+    options.onEnd({
+      result: outcome,
+      finishReason,
+      usage: progress.usage,
+      content: progress.content.join(""),
+      malformed: progress.malformed,
+      error,
+      response,
+      toolCalls: progress.toolCalls,
+    });
   };
 
   /**
    * The events of one upstream chunk, as one client chunk: the upstream's own bytes when every event goes
    * out unchanged, else the events re-encoded. Returns an error event's message, if one came.
    */
-  const forward = (controller: ReadableStreamDefaultController<Uint8Array>, items: StreamItem[], skipPreamble: boolean, raw?: Uint8Array): string | undefined => {
+  const forward = (
+    controller: ReadableStreamDefaultController<Uint8Array>,
+    items: StreamItem[],
+    skipPreamble: boolean,
+    raw?: Uint8Array,
+  ): string | undefined => {
     const out: StreamItem[] = [];
     let unchanged = raw !== undefined;
     const flush = () => {
@@ -119,7 +159,10 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       if (f.toolCalls) progress.toolCalls = true;
       if (f.content) progress.content.push(f.content);
       // A continuation's opening role chunk would restart the message in the client's eyes.
-      if ((f.usageOnly && !options.clientWantsUsage) || (skipPreamble && f.text === "" && !f.toolCalls && f.finished.length === 0 && !f.usage)) {
+      if (
+        (f.usageOnly && !options.clientWantsUsage) ||
+        (skipPreamble && f.text === "" && !f.toolCalls && f.finished.length === 0 && !f.usage)
+      ) {
         unchanged = false;
         continue;
       }
@@ -132,11 +175,17 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   const armIdle = () => {
     const finished = isFinished(progress);
     const at = options.now() + (finished ? Math.min(FINISH_GRACE_MS, options.idleMs) : options.idleMs);
-    current.watchdog.arm(Math.min(at, options.deadline), at > options.deadline ? "deadline" : finished ? "finish_grace" : "stall");
+    current.watchdog.arm(
+      Math.min(at, options.deadline),
+      at > options.deadline ? "deadline" : finished ? "finish_grace" : "stall",
+    );
   };
 
   /** After a batch went out: end, fail, or wait for more under the idle budget. */
-  const afterForward = (controller: ReadableStreamDefaultController<Uint8Array>, state: "more" | "done" | "eof"): void | Promise<void> => {
+  const afterForward = (
+    controller: ReadableStreamDefaultController<Uint8Array>,
+    state: "more" | "done" | "eof",
+  ): void | Promise<void> => {
     if (state === "done") return end(controller, "complete");
     if (state === "eof") {
       if (isFinished(progress)) return end(controller, "complete");
@@ -147,7 +196,10 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     armIdle();
   };
 
-  const recover = async (controller: ReadableStreamDefaultController<Uint8Array>, failure: { code: string; message: string }) => {
+  const recover = async (
+    controller: ReadableStreamDefaultController<Uint8Array>,
+    failure: { code: string; message: string },
+  ) => {
     options.onFailure(failure);
     if (!progress.toolCalls && progress.finished.size === 0) {
       const next = await options.continueAfter(progress.content.join(""), failure.message).catch(() => undefined);
@@ -176,7 +228,11 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     if (ended) return;
     const before = sent;
     const errorText = forward(controller, read.items, false, read.raw);
-    if (errorText) return recover(controller, { code: "upstream_error", message: `The upstream sent an error mid-stream: ${errorText}` });
+    if (errorText)
+      return recover(controller, {
+        code: "upstream_error",
+        message: `The upstream sent an error mid-stream: ${errorText}`,
+      });
     // Only what reaches the client counts as progress: pings and dropped events do not hold off the stall budget.
     if (read.state === "more" && sent === before && !isFinished(progress)) return;
     return afterForward(controller, read.state);

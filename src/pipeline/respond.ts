@@ -22,7 +22,12 @@ export function jsonResponse(body: string, status: number, headers: Record<strin
 export function streamResponse(stream: ReadableStream<Uint8Array>, headers: Record<string, string>): Response {
   return new Response(stream, {
     status: 200,
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no", ...headers },
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "x-accel-buffering": "no",
+      ...headers,
+    },
   });
 }
 

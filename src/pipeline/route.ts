@@ -3,8 +3,9 @@
  * are classified (unless the config rejects unknown names), a tier name pins the tier, a configured
  * model or alias goes first with the rest of its tier as fallbacks.
  */
-import { GatewayError } from "../errors.ts";
+
 import type { ResolvedConfig } from "../config/types.ts";
+import { GatewayError } from "../errors.ts";
 import type { Target } from "../plugin/types.ts";
 
 export type Route =
@@ -23,7 +24,11 @@ export function chooseRoute(model: string, config: ResolvedConfig): Route {
   }
   if (config.routing.unknownModel === "reject") {
     const known = ["auto", ...Object.keys(config.tiers)].join(", ");
-    throw new GatewayError("model_not_found", `The model "${model}" is not configured here. Use one of ${known}, or a configured model (GET /v1/models).`, { param: "model" });
+    throw new GatewayError(
+      "model_not_found",
+      `The model "${model}" is not configured here. Use one of ${known}, or a configured model (GET /v1/models).`,
+      { param: "model" },
+    );
   }
   return { kind: "auto", reason: `unknown model "${model}"` };
 }

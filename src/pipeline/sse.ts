@@ -95,8 +95,7 @@ export class SseParser {
       this.dataLength += value.length;
       if (this.dataLength > this.maxLineBytes) throw new SseLimitError(this.maxLineBytes);
       this.data.push(value);
-    }
-    else if (field === "event") this.eventName = value;
+    } else if (field === "event") this.eventName = value;
   }
 }
 

@@ -2,12 +2,13 @@
  * The steps of stages 1 to 4 that `plan.ts` puts together: guards, the tier refinements after
  * classification, and the candidates' order.
  */
-import { firstAnswerAsync, waterfall } from "../plugin/runner.ts";
+
 import { adaptiveScores, orderingPlugins, type ScoredTarget } from "../../plugins/strategies/index.ts";
-import { rejectionError } from "../plugin/rejection.ts";
 import type { ResolvedConfig, TierPolicy } from "../config/types.ts";
+import { rejectionError } from "../plugin/rejection.ts";
+import { firstAnswerAsync, waterfall } from "../plugin/runner.ts";
 import type { Logger, RequestContext, Target } from "../plugin/types.ts";
-import { conversationKey, toolTurnOrigin, type TierMemory } from "../routing/conversations.ts";
+import { conversationKey, type TierMemory, toolTurnOrigin } from "../routing/conversations.ts";
 
 /** Runs guards (`onRequest`); the first rejection ends the request with its message, status and code. */
 export async function runGuards(ctx: RequestContext, config: ResolvedConfig, log: Logger): Promise<void> {
@@ -25,7 +26,12 @@ const rank = (config: ResolvedConfig, tier: string) => Object.keys(config.tiers)
  * call, and with `routing.sticky` a conversation never steps down to a lower tier (tiers rank in the
  * order the config declares them).
  */
-export function refineTier(chosen: { tier: string; reason: string }, ctx: RequestContext, config: ResolvedConfig, memory: TierMemory): { tier: string; reason: string } {
+export function refineTier(
+  chosen: { tier: string; reason: string },
+  ctx: RequestContext,
+  config: ResolvedConfig,
+  memory: TierMemory,
+): { tier: string; reason: string } {
   const now = ctx.clock.now();
   const messages = ctx.body.messages;
   let result = chosen;
@@ -37,7 +43,8 @@ export function refineTier(chosen: { tier: string; reason: string }, ctx: Reques
   if (config.routing.sticky) {
     const key = conversationKey(messages);
     const before = memory.get(key, now);
-    if (before && before in config.tiers && rank(config, before) > rank(config, result.tier)) result = { tier: before, reason: `sticky: the conversation already used ${before} (${result.reason})` };
+    if (before && before in config.tiers && rank(config, before) > rank(config, result.tier))
+      result = { tier: before, reason: `sticky: the conversation already used ${before} (${result.reason})` };
     memory.set(key, result.tier, now);
   }
   return result;
@@ -49,7 +56,13 @@ export function refineTier(chosen: { tier: string; reason: string }, ctx: Reques
  */
 export async function orderCandidates(
   targets: Target[],
-  options: { pinned?: Target; strategy: TierPolicy["strategy"]; ctx: RequestContext; config: ResolvedConfig; log: Logger },
+  options: {
+    pinned?: Target;
+    strategy: TierPolicy["strategy"];
+    ctx: RequestContext;
+    config: ResolvedConfig;
+    log: Logger;
+  },
 ): Promise<{ candidates: Target[]; scores?: ScoredTarget[] }> {
   const { pinned, ctx } = options;
   const rest = pinned ? targets.filter((t) => t.ref !== pinned.ref) : targets;

@@ -3,10 +3,19 @@
  * with (a reload never changes a request in flight), its route and the record of its attempts.
  */
 import type { ResolvedConfig, Timeouts } from "../config/types.ts";
-import type { AttemptSummary, ChatRequest, CompletionSummary, Clock, Logger, RequestContext, Target, Usage } from "../plugin/types.ts";
+import type {
+  AttemptSummary,
+  ChatRequest,
+  Clock,
+  CompletionSummary,
+  Logger,
+  RequestContext,
+  Target,
+  Usage,
+} from "../plugin/types.ts";
+import type { ConversationMemory } from "../routing/conversations.ts";
 import type { HealthRegistry } from "../routing/health.ts";
 import type { UsageTracker } from "../routing/usage.ts";
-import type { ConversationMemory } from "../routing/conversations.ts";
 
 /** What the pipeline needs from the outside world, injected so tests control time, chance and network. */
 export interface PipelineDeps {

@@ -9,12 +9,18 @@ import type { PipelineDeps } from "./state.ts";
 
 type Fetch = PipelineDeps["fetch"];
 
-const both = (signal: AbortSignal | null | undefined, stopping: AbortSignal) => (signal ? AbortSignal.any([signal, stopping]) : stopping);
+const both = (signal: AbortSignal | null | undefined, stopping: AbortSignal) =>
+  signal ? AbortSignal.any([signal, stopping]) : stopping;
 
 /** The provider and fetch of one attempt, made to end when `stopping` aborts; as they are without it. */
-export function stoppableUpstream(provider: Provider, fetch: Fetch, stopping: AbortSignal | undefined): { provider: Provider; fetch: Fetch } {
+export function stoppableUpstream(
+  provider: Provider,
+  fetch: Fetch,
+  stopping: AbortSignal | undefined,
+): { provider: Provider; fetch: Fetch } {
   if (!stopping) return { provider, fetch };
-  if (!provider.send) return { provider, fetch: (url, init) => fetch(url, { ...init, signal: both(init.signal, stopping) }) };
+  if (!provider.send)
+    return { provider, fetch: (url, init) => fetch(url, { ...init, signal: both(init.signal, stopping) }) };
   const send = provider.send.bind(provider);
   // The provider's other methods stay reachable (and `this` in them resolves) through the prototype.
   const wrapped: Provider = Object.create(provider);

@@ -3,9 +3,10 @@
  * speaks another protocol, drops (and counts) malformed events, and stops at `data: [DONE]`. Each read
  * returns the events of one network chunk, so the relay forwards them at the upstream's own pace.
  */
-import { SseParser } from "./sse.ts";
-import { chunkFacts, errorIn, type ChunkFacts } from "./chunks.ts";
+
 import type { ChatRequest, Provider, StreamParser, Target } from "../plugin/types.ts";
+import { type ChunkFacts, chunkFacts, errorIn } from "./chunks.ts";
+import { SseParser } from "./sse.ts";
 
 export interface StreamItem {
   /** The event's data as the client receives it. */
@@ -51,7 +52,8 @@ export class UpstreamStream {
     this.reader = body.getReader();
     this.parser = new SseParser(options.maxLineBytes);
     const parseStream = provider.parseStream?.bind(provider);
-    this.parse = provider.createStreamParser?.(request, target) ?? (parseStream && ((event) => parseStream(event, target)));
+    this.parse =
+      provider.createStreamParser?.(request, target) ?? (parseStream && ((event) => parseStream(event, target)));
   }
 
   /** The next network chunk's events. Rejects when the connection fails or is aborted, or past the line limit. */
@@ -77,7 +79,14 @@ export class UpstreamStream {
       this.translate(event.data, event.event, items);
     }
     // A read of comments only (keep-alives) has no events: nothing to forward, not even its bytes.
-    const verbatim = !done && aligned && this.parser.idle && !this.parse && this.malformed === malformedBefore && items.length === events.length && items.length > 0;
+    const verbatim =
+      !done &&
+      aligned &&
+      this.parser.idle &&
+      !this.parse &&
+      this.malformed === malformedBefore &&
+      items.length === events.length &&
+      items.length > 0;
     return { items, state: done ? "eof" : "more", raw: verbatim ? value : undefined };
   }
 

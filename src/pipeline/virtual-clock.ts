@@ -115,10 +115,14 @@ export class VirtualClock implements Clock {
       const next = this.timers[0];
       if (!next) {
         await settle(SETTLE_TURNS * 4); // a last chance for work that is ready but slow to chain
-        if ((state as string) === "pending") throw new Error("VirtualClock.run: the promise is still pending and no timer is set: it waits for something that never comes");
+        if ((state as string) === "pending")
+          throw new Error(
+            "VirtualClock.run: the promise is still pending and no timer is set: it waits for something that never comes",
+          );
         break;
       }
-      if (next.at > limit) throw new Error(`VirtualClock.run: still pending after ${options.maxMs ?? 86_400_000} ms of virtual time`);
+      if (next.at > limit)
+        throw new Error(`VirtualClock.run: still pending after ${options.maxMs ?? 86_400_000} ms of virtual time`);
       this.fire(next);
       await settle();
     }

@@ -8,11 +8,15 @@ import type { Plugin } from "./types.ts";
  */
 export function definePlugin<P extends Plugin<unknown>>(plugin: P): P {
   if (!plugin || typeof plugin.name !== "string" || plugin.name.length === 0) {
-    throw new TypeError("definePlugin: a plugin needs a non-empty `name`, e.g. \"local:my-plugin\"");
+    throw new TypeError('definePlugin: a plugin needs a non-empty `name`, e.g. "local:my-plugin"');
   }
   if (plugin.schema && !Value.Check(plugin.schema, plugin.options)) {
     const first = Value.Errors(plugin.schema, plugin.options).First();
-    const where = (first?.path ?? "").split("/").slice(1).map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+    const where = (first?.path ?? "")
+      .split("/")
+      .slice(1)
+      .map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`))
+      .join("");
     throw new TypeError(`plugin ${plugin.name}: option ${where || "options"}: ${first?.message ?? "invalid"}`);
   }
   return plugin;

@@ -8,11 +8,22 @@
  * - no code: the code of our own for 400, 401, 403 and 429 (as before guards could name one), else
  *   `rejected`.
  */
-import { GATEWAY_ERROR_STATUS, GatewayError, isErrorStatus, isGatewayErrorCode, type GatewayErrorCode } from "../errors.ts";
+import {
+  GATEWAY_ERROR_STATUS,
+  GatewayError,
+  type GatewayErrorCode,
+  isErrorStatus,
+  isGatewayErrorCode,
+} from "../errors.ts";
 import type { Rejection } from "./types.ts";
 
 /** The code a guard's bare status stands for (what these statuses were always answered with). */
-const CODE_OF_STATUS: Readonly<Record<number, GatewayErrorCode>> = { 400: "invalid_request", 401: "invalid_api_key", 403: "forbidden", 429: "rate_limited" };
+const CODE_OF_STATUS: Readonly<Record<number, GatewayErrorCode>> = {
+  400: "invalid_request",
+  401: "invalid_api_key",
+  403: "forbidden",
+  429: "rate_limited",
+};
 
 /** The error a guard's rejection ends its request with. */
 export function rejectionError(reject: Rejection["reject"]): GatewayError {

@@ -74,7 +74,12 @@ export async function waterfall<T, P extends Plugin = Plugin>(
 }
 
 /** Parallel notification: observers cannot change the outcome and their errors never fail a request. */
-export function notifyAll<P extends Plugin>(plugins: readonly P[], hook: string, call: (plugin: P) => unknown, log: Logger): void {
+export function notifyAll<P extends Plugin>(
+  plugins: readonly P[],
+  hook: string,
+  call: (plugin: P) => unknown,
+  log: Logger,
+): void {
   for (const plugin of plugins) {
     try {
       const result = call(plugin);

@@ -1,5 +1,5 @@
 /** Schema helpers for plugin options that TypeBox has no type for. */
-import { Kind, Type, TypeRegistry, type TSchema, type TUnsafe } from "@sinclair/typebox";
+import { Kind, type TSchema, type TUnsafe, Type, TypeRegistry } from "@sinclair/typebox";
 
 if (!TypeRegistry.Has("RegExpObject")) TypeRegistry.Set("RegExpObject", (_schema, value) => value instanceof RegExp);
 

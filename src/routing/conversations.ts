@@ -17,14 +17,18 @@ function fingerprint(text: string): string {
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
   }
-  return ((h1 >>> 0).toString(36) + (h2 >>> 11).toString(36));
+  return (h1 >>> 0).toString(36) + (h2 >>> 11).toString(36);
 }
 
-const messageText = (m: ChatMessage) => `${m.role}\u0000${typeof m.content === "string" ? m.content : JSON.stringify(m.content ?? null)}${m.tool_calls ? JSON.stringify(m.tool_calls) : ""}`;
+const messageText = (m: ChatMessage) =>
+  `${m.role}\u0000${typeof m.content === "string" ? m.content : JSON.stringify(m.content ?? null)}${m.tool_calls ? JSON.stringify(m.tool_calls) : ""}`;
 
 /** A conversation's identity: its system prompt and first user message. */
 export function conversationKey(messages: ChatMessage[]): string {
-  const system = messages.filter((m) => m.role === "system" || m.role === "developer").map(messageText).join("\u0001");
+  const system = messages
+    .filter((m) => m.role === "system" || m.role === "developer")
+    .map(messageText)
+    .join("\u0001");
   const firstUser = messages.find((m) => m.role === "user");
   return `c:${fingerprint(`${system}\u0002${firstUser ? messageText(firstUser) : ""}`)}`;
 }

@@ -49,10 +49,23 @@ const MIGRATED_ATTEMPTS = 20;
 const EWMA = 0.2;
 
 export function freshRecord(now: number): HealthRecord {
-  return { failureScore: 0, scoredAt: now, successes: 0, failures: 0, consecutiveFailures: 0, windowAttempts: 0, windowFailures: 0, cooldownUntil: 0, lastCooldownMs: 0, tripped: false, recentErrors: [] };
+  return {
+    failureScore: 0,
+    scoredAt: now,
+    successes: 0,
+    failures: 0,
+    consecutiveFailures: 0,
+    windowAttempts: 0,
+    windowFailures: 0,
+    cooldownUntil: 0,
+    lastCooldownMs: 0,
+    tripped: false,
+    recentErrors: [],
+  };
 }
 
-export const ewma = (previous: number | undefined, sample: number) => (previous === undefined ? sample : previous + EWMA * (sample - previous));
+export const ewma = (previous: number | undefined, sample: number) =>
+  previous === undefined ? sample : previous + EWMA * (sample - previous);
 
 /** Ages the penalty (half-life) and the window counts (time constant `windowMs`) to `now`. */
 export function decayRecord(record: HealthRecord, now: number, settings: DecaySettings): void {

@@ -7,9 +7,20 @@
  * window failed, whatever it answers in between. Old attempts fade, so no failure bans a model for good.
  * Behind an interface so a shared store (Redis) can replace this in-process one (DESIGN §12).
  */
-import type { Logger } from "../plugin/types.ts";
+
 import { DEFAULTS } from "../config/defaults.ts";
-import { countAttempt, decayRecord, errorRate, ewma, freshRecord, migrateRecord, reliabilityScore, type HealthRecord, type SavedHealthRecord } from "./health-record.ts";
+import type { Logger } from "../plugin/types.ts";
+import {
+  countAttempt,
+  decayRecord,
+  errorRate,
+  ewma,
+  freshRecord,
+  type HealthRecord,
+  migrateRecord,
+  reliabilityScore,
+  type SavedHealthRecord,
+} from "./health-record.ts";
 
 export type { HealthRecord, SavedHealthRecord } from "./health-record.ts";
 export type CircuitState = "closed" | "open" | "half_open";
@@ -189,7 +200,8 @@ export class MemoryHealthRegistry implements HealthRegistry {
     record.recentErrors = [{ at: now, reason: effect.reason }, ...record.recentErrors].slice(0, RECENT_ERRORS);
     const own = this.ownCooldownMs(record, wasProbe);
     const cooldownMs = Math.max(effect.cooldownMs ?? 0, own ?? 0);
-    if (cooldownMs > 0) this.open(ref, record, now, now + cooldownMs, wasProbe ? `probe failed: ${effect.reason}` : effect.reason);
+    if (cooldownMs > 0)
+      this.open(ref, record, now, now + cooldownMs, wasProbe ? `probe failed: ${effect.reason}` : effect.reason);
   }
 
   /**
@@ -200,7 +212,8 @@ export class MemoryHealthRegistry implements HealthRegistry {
   private ownCooldownMs(record: HealthRecord, wasProbe: boolean): number | undefined {
     const settings = this.settings();
     if (wasProbe) return Math.min(settings.maxCooldownMs, Math.max(record.lastCooldownMs, settings.openCooldownMs) * 2);
-    if (settings.openAfterFailures > 0 && record.consecutiveFailures >= settings.openAfterFailures && !record.tripped) return Math.min(settings.maxCooldownMs, settings.openCooldownMs);
+    if (settings.openAfterFailures > 0 && record.consecutiveFailures >= settings.openAfterFailures && !record.tripped)
+      return Math.min(settings.maxCooldownMs, settings.openCooldownMs);
     return undefined;
   }
 
@@ -216,7 +229,9 @@ export class MemoryHealthRegistry implements HealthRegistry {
 
   cooldownOf(ref: string, now: number): { until: number; reason: string } | undefined {
     const record = this.map.get(ref);
-    return record && record.cooldownUntil > now ? { until: record.cooldownUntil, reason: record.cooldownReason ?? "" } : undefined;
+    return record && record.cooldownUntil > now
+      ? { until: record.cooldownUntil, reason: record.cooldownReason ?? "" }
+      : undefined;
   }
 
   coolDown(ref: string, until: number, reason: string, now = Date.now()): void {

@@ -3,8 +3,8 @@
  * requests, never on the /v1 path.
  */
 import { and, desc, eq, isNotNull, isNull, lt } from "drizzle-orm";
-import { auditLog, sessions, settings, users } from "./schema.ts";
 import type { Store } from "./db.ts";
+import { auditLog, sessions, settings, users } from "./schema.ts";
 
 export type User = typeof users.$inferSelect;
 type Session = typeof sessions.$inferSelect;
@@ -47,11 +47,24 @@ export class Accounts {
     this.db.update(users).set({ username }).where(eq(users.id, id)).run();
   }
 
-  setTotp(id: number, fields: { totpSecret?: string | null; totpEnabled?: boolean; totpLastStep?: number | null; recoveryCodes?: string[] | null }): void {
+  setTotp(
+    id: number,
+    fields: {
+      totpSecret?: string | null;
+      totpEnabled?: boolean;
+      totpLastStep?: number | null;
+      recoveryCodes?: string[] | null;
+    },
+  ): void {
     const { recoveryCodes, ...rest } = fields;
     this.db
       .update(users)
-      .set({ ...rest, ...(recoveryCodes !== undefined ? { recoveryCodes: recoveryCodes === null ? null : JSON.stringify(recoveryCodes) } : {}) })
+      .set({
+        ...rest,
+        ...(recoveryCodes !== undefined
+          ? { recoveryCodes: recoveryCodes === null ? null : JSON.stringify(recoveryCodes) }
+          : {}),
+      })
       .where(eq(users.id, id))
       .run();
   }
@@ -61,12 +74,20 @@ export class Accounts {
    * racing with the same code cannot both win. True when this call won.
    */
   advanceTotpStep(id: number, step: number): boolean {
-    return this.store.sqlite.prepare("UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)").run(step, id, step).changes === 1;
+    return (
+      this.store.sqlite
+        .prepare("UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)")
+        .run(step, id, step).changes === 1
+    );
   }
 
   /** Replaces the recovery codes only if they are still `expected` (a code is used once, even in a race). */
   replaceRecoveryCodes(id: number, expected: string[], next: string[]): boolean {
-    return this.store.sqlite.prepare("UPDATE users SET recovery_codes = ? WHERE id = ? AND recovery_codes = ?").run(JSON.stringify(next), id, JSON.stringify(expected)).changes === 1;
+    return (
+      this.store.sqlite
+        .prepare("UPDATE users SET recovery_codes = ? WHERE id = ? AND recovery_codes = ?")
+        .run(JSON.stringify(next), id, JSON.stringify(expected)).changes === 1
+    );
   }
 
   recoveryCodes(user: User): string[] {
@@ -84,12 +105,20 @@ export class Accounts {
   }
 
   revokeSession(id: string, now: number): void {
-    this.db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt))).run();
+    this.db
+      .update(sessions)
+      .set({ revokedAt: now })
+      .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+      .run();
   }
 
   /** Revokes every open session of a user, but `keep` (the one making the change). */
   revokeSessionsOf(userId: number, now: number, keep?: string): void {
-    for (const s of this.db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))).all()) {
+    for (const s of this.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .all()) {
       if (s.id !== keep) this.revokeSession(s.id, now);
     }
   }
@@ -118,13 +147,32 @@ export class Accounts {
 
   setSetting(key: string, value: unknown, now: number): void {
     const text = JSON.stringify(value);
-    this.db.insert(settings).values({ key, value: text, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { value: text, updatedAt: now } }).run();
+    this.db
+      .insert(settings)
+      .values({ key, value: text, updatedAt: now })
+      .onConflictDoUpdate({ target: settings.key, set: { value: text, updatedAt: now } })
+      .run();
   }
 
   // Audit log
 
-  audit(entry: { ts: number; actor: string; action: string; detail?: Record<string, unknown>; clientIp?: string }): void {
-    this.db.insert(auditLog).values({ ts: entry.ts, actor: entry.actor, action: entry.action, detail: entry.detail ? JSON.stringify(entry.detail) : null, clientIp: entry.clientIp ?? null }).run();
+  audit(entry: {
+    ts: number;
+    actor: string;
+    action: string;
+    detail?: Record<string, unknown>;
+    clientIp?: string;
+  }): void {
+    this.db
+      .insert(auditLog)
+      .values({
+        ts: entry.ts,
+        actor: entry.actor,
+        action: entry.action,
+        detail: entry.detail ? JSON.stringify(entry.detail) : null,
+        clientIp: entry.clientIp ?? null,
+      })
+      .run();
   }
 
   auditTrail(options: { limit?: number; before?: number } = {}): (Omit<AuditEntry, "detail"> & { detail: unknown })[] {

@@ -1,7 +1,7 @@
 /** Gateway API keys as stored: hashed, with a display prefix, limits, expiry, revocation and usage. */
 import { desc, eq, sql } from "drizzle-orm";
-import { apiKeys, settings } from "./schema.ts";
 import type { Store } from "./db.ts";
+import { apiKeys, settings } from "./schema.ts";
 
 export interface KeyLimits {
   /** Tiers this key may use (all when absent). */
@@ -28,7 +28,10 @@ export interface StoredKey {
 /** The settings row that remembers a key was once created, whatever happens to the key rows later. */
 const EVER_CREATED = "apiKeys.everCreated";
 
-const toKey = (row: typeof apiKeys.$inferSelect): StoredKey => ({ ...row, limits: row.limits ? (JSON.parse(row.limits) as KeyLimits) : {} });
+const toKey = (row: typeof apiKeys.$inferSelect): StoredKey => ({
+  ...row,
+  limits: row.limits ? (JSON.parse(row.limits) as KeyLimits) : {},
+});
 
 export class ApiKeyStore {
   constructor(private readonly store: Store) {}
@@ -40,25 +43,43 @@ export class ApiKeyStore {
   /** Stores a new key and remembers, for good, that one was created. */
   insert(key: Omit<StoredKey, "revokedAt" | "lastUsedAt" | "requestCount">): void {
     this.store.sqlite.transaction(() => {
-      this.store.db.insert(apiKeys).values({ ...key, limits: JSON.stringify(key.limits) }).run();
-      this.store.db.insert(settings).values({ key: EVER_CREATED, value: "true", updatedAt: key.createdAt }).onConflictDoNothing().run();
+      this.store.db
+        .insert(apiKeys)
+        .values({ ...key, limits: JSON.stringify(key.limits) })
+        .run();
+      this.store.db
+        .insert(settings)
+        .values({ key: EVER_CREATED, value: "true", updatedAt: key.createdAt })
+        .onConflictDoNothing()
+        .run();
     })();
   }
 
   /** Remembers, for good, that the config declared a key (removing it from the config must not reopen /v1). */
   markConfigured(now: number): void {
-    this.store.db.insert(settings).values({ key: EVER_CREATED, value: "true", updatedAt: now }).onConflictDoNothing().run();
+    this.store.db
+      .insert(settings)
+      .values({ key: EVER_CREATED, value: "true", updatedAt: now })
+      .onConflictDoNothing()
+      .run();
   }
 
   /** True once any key was created or configured here (revoked or not): /v1 never reopens by itself after that. */
   everCreated(): boolean {
     // A key row also counts: databases from before the settings row have their keys, never deleted.
-    const flagged = this.store.db.select({ key: settings.key }).from(settings).where(eq(settings.key, EVER_CREATED)).get();
+    const flagged = this.store.db
+      .select({ key: settings.key })
+      .from(settings)
+      .where(eq(settings.key, EVER_CREATED))
+      .get();
     return flagged !== undefined || this.store.db.select({ id: apiKeys.id }).from(apiKeys).limit(1).get() !== undefined;
   }
 
   revoke(id: string, now: number): boolean {
-    return this.store.sqlite.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(now, id).changes > 0;
+    return (
+      this.store.sqlite.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(now, id)
+        .changes > 0
+    );
   }
 
   /** Adds usage counted in memory since the last call (one small transaction for all keys). */
@@ -66,7 +87,11 @@ export class ApiKeyStore {
     if (usage.size === 0) return;
     this.store.sqlite.transaction(() => {
       for (const [id, u] of usage) {
-        this.store.db.update(apiKeys).set({ requestCount: sql`${apiKeys.requestCount} + ${u.count}`, lastUsedAt: u.lastUsedAt }).where(eq(apiKeys.id, id)).run();
+        this.store.db
+          .update(apiKeys)
+          .set({ requestCount: sql`${apiKeys.requestCount} + ${u.count}`, lastUsedAt: u.lastUsedAt })
+          .where(eq(apiKeys.id, id))
+          .run();
       }
     })();
   }

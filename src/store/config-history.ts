@@ -5,9 +5,9 @@
  * versions are masked once, at start. A rollback fills the masks in from the current file.
  */
 import { desc, eq, lt } from "drizzle-orm";
-import { configHistory, settings } from "./schema.ts";
 import { redactSource } from "../config-editor/masked-source.ts";
 import type { Store } from "./db.ts";
+import { configHistory, settings } from "./schema.ts";
 
 export type ConfigVersion = typeof configHistory.$inferSelect;
 
@@ -34,7 +34,11 @@ export class ConfigHistory {
   record(entry: { ts: number; author: string; reason: string; source: string }): ConfigVersion | undefined {
     const source = this.redact(entry.source);
     if (this.latest()?.source === source) return undefined;
-    return this.store.db.insert(configHistory).values({ ...entry, source }).returning().get();
+    return this.store.db
+      .insert(configHistory)
+      .values({ ...entry, source })
+      .returning()
+      .get();
   }
 
   get(id: number): ConfigVersion | undefined {
@@ -44,7 +48,12 @@ export class ConfigHistory {
   /** Newest first, without the texts. */
   list(options: { limit?: number; before?: number } = {}): Omit<ConfigVersion, "source">[] {
     return this.store.db
-      .select({ id: configHistory.id, ts: configHistory.ts, author: configHistory.author, reason: configHistory.reason })
+      .select({
+        id: configHistory.id,
+        ts: configHistory.ts,
+        author: configHistory.author,
+        reason: configHistory.reason,
+      })
       .from(configHistory)
       .where(options.before ? lt(configHistory.id, options.before) : undefined)
       .orderBy(desc(configHistory.id))
@@ -56,11 +65,19 @@ export class ConfigHistory {
   private maskOlderRows(): void {
     if (this.store.db.select().from(settings).where(eq(settings.key, MASKED)).get()) return;
     this.store.sqlite.transaction(() => {
-      for (const row of this.store.db.select({ id: configHistory.id, source: configHistory.source }).from(configHistory).all()) {
+      for (const row of this.store.db
+        .select({ id: configHistory.id, source: configHistory.source })
+        .from(configHistory)
+        .all()) {
         const source = this.redact(row.source);
-        if (source !== row.source) this.store.db.update(configHistory).set({ source }).where(eq(configHistory.id, row.id)).run();
+        if (source !== row.source)
+          this.store.db.update(configHistory).set({ source }).where(eq(configHistory.id, row.id)).run();
       }
-      this.store.db.insert(settings).values({ key: MASKED, value: "true", updatedAt: Date.now() }).onConflictDoNothing().run();
+      this.store.db
+        .insert(settings)
+        .values({ key: MASKED, value: "true", updatedAt: Date.now() })
+        .onConflictDoNothing()
+        .run();
     })();
   }
 }

@@ -5,13 +5,14 @@
  * driver on Bun, `drizzle-node.ts` on Deno); the migrations and their `__drizzle_migrations` table are
  * the same on both, so a data directory moves between runtimes.
  */
+
+import { join } from "node:path";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
-import { join } from "node:path";
-import { runtime } from "../runtime.ts";
 import { createLogger } from "../logger.ts";
-import { createPrivateFile, secureDataDir } from "./data-dir.ts";
 import type { Logger } from "../plugin/types.ts";
+import { runtime } from "../runtime.ts";
+import { createPrivateFile, secureDataDir } from "./data-dir.ts";
 import * as schema from "./schema.ts";
 import { openSqlite, type SqliteDatabase } from "./sqlite.ts";
 
@@ -36,7 +37,10 @@ export interface Store {
  * directory is made private first (0700, files 0600; loosened ones are fixed with a warning on `log`,
  * default the process logger), and the database file is created 0600 before SQLite opens it.
  */
-export function openStore(dataDir: string | ":memory:", options: { migrationsFolder?: string; log?: Pick<Logger, "warn"> } = {}): Store {
+export function openStore(
+  dataDir: string | ":memory:",
+  options: { migrationsFolder?: string; log?: Pick<Logger, "warn"> } = {},
+): Store {
   let path = ":memory:";
   if (dataDir !== ":memory:") {
     secureDataDir(dataDir, options.log ?? createLogger());

@@ -8,9 +8,9 @@ import type { Database } from "bun:sqlite";
 import { createTableRelationsHelpers, extractTablesRelationalConfig } from "drizzle-orm";
 import { SQLiteBunSession } from "drizzle-orm/bun-sqlite/session";
 import { BaseSQLiteDatabase, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import type { StoreDatabase } from "./db.ts";
 import type * as schema from "./schema.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
-import type { StoreDatabase } from "./db.ts";
 
 export function openDrizzle(sqlite: SqliteDatabase, schemaModule: typeof schema): StoreDatabase {
   const dialect = new SQLiteSyncDialect();

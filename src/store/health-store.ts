@@ -3,12 +3,16 @@
  * second (and at shutdown), never on the request path. Rows written by older versions (no failure-rate
  * window) load too: the registry migrates them.
  */
-import type { Store } from "./db.ts";
-import type { MemoryHealthRegistry, SavedHealthRecord } from "../routing/health.ts";
+
 import type { Logger } from "../plugin/types.ts";
+import type { MemoryHealthRegistry, SavedHealthRecord } from "../routing/health.ts";
+import type { Store } from "./db.ts";
 
 export function persistHealth(store: Store, registry: MemoryHealthRegistry, log: Logger, everyMs = 1_000): () => void {
-  const rows = store.sqlite.query("SELECT target, state FROM health_state").all() as { target: string; state: string }[];
+  const rows = store.sqlite.query("SELECT target, state FROM health_state").all() as {
+    target: string;
+    state: string;
+  }[];
   const restored: [string, SavedHealthRecord][] = [];
   for (const row of rows) {
     const saved = readSaved(row.state);
@@ -19,7 +23,9 @@ export function persistHealth(store: Store, registry: MemoryHealthRegistry, log:
 
   const dirty = new Set<string>();
   registry.onChange = (ref) => dirty.add(ref);
-  const upsert = store.sqlite.prepare("INSERT INTO health_state (target, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (target) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at");
+  const upsert = store.sqlite.prepare(
+    "INSERT INTO health_state (target, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (target) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+  );
   const remove = store.sqlite.prepare("DELETE FROM health_state WHERE target = ?");
   const flush = () => {
     if (dirty.size === 0) return;
@@ -50,7 +56,8 @@ export function persistHealth(store: Store, registry: MemoryHealthRegistry, log:
 function readSaved(text: string): SavedHealthRecord | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    const scoredAt = typeof value === "object" && value !== null ? (value as { scoredAt?: unknown }).scoredAt : undefined;
+    const scoredAt =
+      typeof value === "object" && value !== null ? (value as { scoredAt?: unknown }).scoredAt : undefined;
     return typeof scoredAt === "number" ? (value as SavedHealthRecord) : undefined;
   } catch {
     return undefined;

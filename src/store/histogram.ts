@@ -4,7 +4,10 @@
  */
 
 /** Upper bounds in ms; the last bucket is everything above the largest bound. */
-export const BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10000, 20000, 30000, 60000, 120000, 300000] as const;
+export const BUCKETS_MS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10000, 20000, 30000, 60000, 120000,
+  300000,
+] as const;
 
 export function emptyHistogram(): number[] {
   return new Array(BUCKETS_MS.length + 1).fill(0);

@@ -3,8 +3,9 @@
  * and one transaction per batch, in the order batches arrive. The connection is the runtime's
  * (`sqlite.ts`: bun:sqlite on Bun, node:sqlite on Deno, whose workers run it the same way).
  */
-import type { SqliteDatabase } from "./sqlite.ts";
+
 import { SqliteRowSink, type WorkerReply, type WorkerRequest } from "./row-sink.ts";
+import type { SqliteDatabase } from "./sqlite.ts";
 
 declare const self: Worker;
 

@@ -5,10 +5,11 @@
  * overload the queue stays bounded: the oldest queued entries lose their bodies first (the row itself
  * is kept), and only past a hard cap are rows dropped. Everything shed is counted.
  */
-import { toRow, type RequestRow } from "./record.ts";
-import type { RowSink } from "./row-sink.ts";
-import type { CompletionSummary, Logger } from "../plugin/types.ts";
+
 import type { ResolvedConfig } from "../config/types.ts";
+import type { CompletionSummary, Logger } from "../plugin/types.ts";
+import { type RequestRow, toRow } from "./record.ts";
+import type { RowSink } from "./row-sink.ts";
 
 export interface LogWriterOptions {
   sink: RowSink;
@@ -30,7 +31,20 @@ interface Entry {
 }
 
 /** What the live tail shows of a new row (the error code under the admin API's name, `errorClass`). */
-export type TailRow = Pick<RequestRow, "id" | "ts" | "tier" | "model" | "status" | "latencyMs" | "ttftMs" | "attempts" | "promptPreview" | "stream" | "requestedModel"> & { errorClass: RequestRow["errorCode"] };
+export type TailRow = Pick<
+  RequestRow,
+  | "id"
+  | "ts"
+  | "tier"
+  | "model"
+  | "status"
+  | "latencyMs"
+  | "ttftMs"
+  | "attempts"
+  | "promptPreview"
+  | "stream"
+  | "requestedModel"
+> & { errorClass: RequestRow["errorCode"] };
 
 export interface WriterStats {
   /** Entries waiting to be written (queued and in the batch being written). */
@@ -46,7 +60,8 @@ export interface WriterStats {
   failedFlushes: number;
 }
 
-const failoversOf = (summary: CompletionSummary) => summary.attempts.filter((a) => a.outcome === "failover" || a.outcome === "cut").length;
+const failoversOf = (summary: CompletionSummary) =>
+  summary.attempts.filter((a) => a.outcome === "failover" || a.outcome === "cut").length;
 
 export class LogWriter {
   private queue: Entry[] = [];
@@ -62,7 +77,15 @@ export class LogWriter {
   private readonly flushIntervalMs: () => number;
   private readonly batchSize: number;
   private closed = false;
-  readonly stats: WriterStats = { queued: 0, maxQueued: 0, written: 0, bodiesShed: 0, rowsDropped: 0, flushes: 0, failedFlushes: 0 };
+  readonly stats: WriterStats = {
+    queued: 0,
+    maxQueued: 0,
+    written: 0,
+    bodiesShed: 0,
+    rowsDropped: 0,
+    flushes: 0,
+    failedFlushes: 0,
+  };
 
   constructor(private readonly options: LogWriterOptions) {
     this.maxQueue = options.maxQueue ?? 200_000;
@@ -125,7 +148,10 @@ export class LogWriter {
       await this.options.sink.write({ rows, failovers: batch.map((entry) => failoversOf(entry.summary)) });
     } catch (error) {
       this.stats.failedFlushes += 1;
-      this.options.log.error("request log write failed; the batch is kept for the next try", { error: String(error), rows: batch.length });
+      this.options.log.error("request log write failed; the batch is kept for the next try", {
+        error: String(error),
+        rows: batch.length,
+      });
       this.queue = batch.concat(this.queue).slice(0, this.maxQueue);
       return 0;
     } finally {
@@ -156,7 +182,20 @@ export class LogWriter {
   }
 
   private publish(rows: RequestRow[]): void {
-    const tail: TailRow[] = rows.map((r) => ({ id: r.id, ts: r.ts, tier: r.tier, model: r.model, status: r.status, latencyMs: r.latencyMs, ttftMs: r.ttftMs, attempts: r.attempts, errorClass: r.errorCode, promptPreview: r.promptPreview, stream: r.stream, requestedModel: r.requestedModel }));
+    const tail: TailRow[] = rows.map((r) => ({
+      id: r.id,
+      ts: r.ts,
+      tier: r.tier,
+      model: r.model,
+      status: r.status,
+      latencyMs: r.latencyMs,
+      ttftMs: r.ttftMs,
+      attempts: r.attempts,
+      errorClass: r.errorCode,
+      promptPreview: r.promptPreview,
+      stream: r.stream,
+      requestedModel: r.requestedModel,
+    }));
     for (const listener of this.listeners) {
       try {
         listener(tail);

@@ -2,11 +2,12 @@
  * Turns a finished request's summary into its log row. Runs in the log writer's batch, off the request
  * path: body serialisation and token estimates cost nothing to the client.
  */
-import { estimateTokens } from "./estimate-tokens.ts";
-import { textOf } from "../pipeline/message-text.ts";
-import type { requests } from "./schema.ts";
-import type { CompletionSummary, Usage } from "../plugin/types.ts";
+
 import type { ResolvedConfig } from "../config/types.ts";
+import { textOf } from "../pipeline/message-text.ts";
+import type { CompletionSummary, Usage } from "../plugin/types.ts";
+import { estimateTokens } from "./estimate-tokens.ts";
+import type { requests } from "./schema.ts";
 
 export type RequestRow = typeof requests.$inferInsert;
 
@@ -30,13 +31,19 @@ function safeParse(text: string): unknown {
 
 function tokens(summary: CompletionSummary): { prompt?: number; completion?: number; source?: string } {
   const usage: Usage | undefined = summary.usage;
-  if (usage && typeof usage.prompt_tokens === "number") return { prompt: usage.prompt_tokens, completion: usage.completion_tokens, source: "upstream" };
+  if (usage && typeof usage.prompt_tokens === "number")
+    return { prompt: usage.prompt_tokens, completion: usage.completion_tokens, source: "upstream" };
   if (summary.status !== 200 || summary.response === undefined) return {};
   const prompt = summary.request.body.messages.reduce((n, m) => n + estimateTokens(textOf(m.content)), 0);
   return { prompt, completion: estimateTokens(responseText(summary.response)), source: "estimated" };
 }
 
-function costOf(config: Pick<ResolvedConfig, "pricing">, model: { ref: string; model: string } | undefined, prompt?: number, completion?: number): number | undefined {
+function costOf(
+  config: Pick<ResolvedConfig, "pricing">,
+  model: { ref: string; model: string } | undefined,
+  prompt?: number,
+  completion?: number,
+): number | undefined {
   if (!model || prompt === undefined) return undefined;
   const price = config.pricing[model.ref] ?? config.pricing[model.model];
   if (!price) return undefined;
@@ -63,12 +70,17 @@ export function capBody(text: string, maxBytes: number): string {
 function body(value: unknown, logging: ResolvedConfig["logging"], mode = logging.bodies): string | null {
   if (mode === "none" || value === undefined) return null;
   const text = typeof value === "string" ? value : JSON.stringify(value);
-  const kept = mode === "truncated" && text.length > TRUNCATED_BODY_CHARS ? `${text.slice(0, TRUNCATED_BODY_CHARS)}…` : text;
+  const kept =
+    mode === "truncated" && text.length > TRUNCATED_BODY_CHARS ? `${text.slice(0, TRUNCATED_BODY_CHARS)}…` : text;
   return capBody(kept, logging.maxBodyBytes);
 }
 
 /** The attempt trace as the row keeps it: each rejected attempt's body only as far as `mode` allows. */
-function trace(attempts: CompletionSummary["attempts"], logging: ResolvedConfig["logging"], mode: ResolvedConfig["logging"]["bodies"]): string {
+function trace(
+  attempts: CompletionSummary["attempts"],
+  logging: ResolvedConfig["logging"],
+  mode: ResolvedConfig["logging"]["bodies"],
+): string {
   const kept = attempts.map((attempt) => {
     if (attempt.body === undefined) return attempt;
     const { body: text, ...rest } = attempt;

@@ -4,8 +4,8 @@
  * system with an incremental vacuum. Runs in the background on a timer.
  */
 import { statSync } from "node:fs";
-import type { Store } from "./db.ts";
 import type { Logger } from "../plugin/types.ts";
+import type { Store } from "./db.ts";
 
 const DAY = 86_400_000;
 const CHUNK = 2_000;
@@ -34,7 +34,8 @@ function fileMb(store: Store): number {
 
 /** Rows still in use (pages minus free pages), in MB: what deleting more can reduce. */
 function usedMb(store: Store): number {
-  const q = (pragma: string) => Object.values(store.sqlite.query(`PRAGMA ${pragma}`).get() as Record<string, number>)[0];
+  const q = (pragma: string) =>
+    Object.values(store.sqlite.query(`PRAGMA ${pragma}`).get() as Record<string, number>)[0];
   return ((q("page_count") - q("freelist_count")) * q("page_size")) / 1_048_576;
 }
 
@@ -42,7 +43,9 @@ const yieldToWriter = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function deleteOldest(store: Store, where: string, params: number[], maxRows: number): Promise<number> {
   let deleted = 0;
-  const statement = store.sqlite.prepare(`DELETE FROM requests WHERE seq IN (SELECT seq FROM requests ${where} ORDER BY seq LIMIT ?)`);
+  const statement = store.sqlite.prepare(
+    `DELETE FROM requests WHERE seq IN (SELECT seq FROM requests ${where} ORDER BY seq LIMIT ?)`,
+  );
   while (deleted < maxRows) {
     const { changes } = statement.run(...params, Math.min(CHUNK, maxRows - deleted));
     deleted += changes;
@@ -52,9 +55,13 @@ async function deleteOldest(store: Store, where: string, params: number[], maxRo
   return deleted;
 }
 
-export async function applyRetention(store: Store, options: { retentionDays: number; maxDbMb: number; now: number }): Promise<RetentionResult> {
+export async function applyRetention(
+  store: Store,
+  options: { retentionDays: number; maxDbMb: number; now: number },
+): Promise<RetentionResult> {
   const cutoff = options.now - options.retentionDays * DAY;
-  const deletedByAge = options.retentionDays > 0 ? await deleteOldest(store, "WHERE ts < ?", [cutoff], Number.MAX_SAFE_INTEGER) : 0;
+  const deletedByAge =
+    options.retentionDays > 0 ? await deleteOldest(store, "WHERE ts < ?", [cutoff], Number.MAX_SAFE_INTEGER) : 0;
   store.sqlite.prepare("DELETE FROM stats_minute WHERE minute < ?").run(cutoff);
   let deletedBySize = 0;
   for (let round = 0; round < 100 && usedMb(store) > options.maxDbMb; round++) {
@@ -70,14 +77,20 @@ export async function applyRetention(store: Store, options: { retentionDays: num
 }
 
 /** Runs retention now and then every `everyMs` (default hourly), reading the limits from `settings()`. */
-export function scheduleRetention(store: Store, settings: () => { retentionDays: number; maxDbMb: number }, log: Logger, everyMs = 3_600_000): () => void {
+export function scheduleRetention(
+  store: Store,
+  settings: () => { retentionDays: number; maxDbMb: number },
+  log: Logger,
+  everyMs = 3_600_000,
+): () => void {
   let running = false;
   const run = async () => {
     if (running) return;
     running = true;
     try {
       const result = await applyRetention(store, { ...settings(), now: Date.now() });
-      if (result.deletedByAge + result.deletedBySize > 0) log.info("request log retention", { ...result, fileMb: Math.round(fileMb(store)) });
+      if (result.deletedByAge + result.deletedBySize > 0)
+        log.info("request log retention", { ...result, fileMb: Math.round(fileMb(store)) });
     } catch (error) {
       log.error("request log retention failed", { error: String(error) });
     } finally {

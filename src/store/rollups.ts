@@ -3,9 +3,10 @@
  * Counts add up in SQL; the latency histograms are merged here (one read and one write per key and
  * batch, and a batch holds few distinct keys).
  */
-import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
+
 import { addTo, bucketOf, emptyHistogram } from "./histogram.ts";
 import type { RequestRow } from "./record.ts";
+import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -32,14 +33,31 @@ export interface RollupOf<H> {
 type Rollup = RollupOf<number[]>;
 
 /** The columns of a rollup table, named as `RollupOf` names them (for SELECTs that read rows back). */
-export const ROLLUP_COLUMNS = "tier, model, requests, errors, attempts, failovers, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, cost_usd AS costUsd, latency_sum AS latencySum, latency_hist AS latencyHist, ttft_sum AS ttftSum, ttft_count AS ttftCount, ttft_hist AS ttftHist";
+export const ROLLUP_COLUMNS =
+  "tier, model, requests, errors, attempts, failovers, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, cost_usd AS costUsd, latency_sum AS latencySum, latency_hist AS latencyHist, ttft_sum AS ttftSum, ttft_count AS ttftCount, ttft_hist AS ttftHist";
 
 function add(map: Map<string, Rollup>, period: number, row: RequestRow, failovers: number): void {
   const model = row.model ?? "";
   const key = `${period}|${row.tier}|${model}`;
   let r = map.get(key);
   if (!r) {
-    r = { period, tier: row.tier, model, requests: 0, errors: 0, attempts: 0, failovers: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, latencySum: 0, latencyHist: emptyHistogram(), ttftSum: 0, ttftCount: 0, ttftHist: emptyHistogram() };
+    r = {
+      period,
+      tier: row.tier,
+      model,
+      requests: 0,
+      errors: 0,
+      attempts: 0,
+      failovers: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: 0,
+      latencySum: 0,
+      latencyHist: emptyHistogram(),
+      ttftSum: 0,
+      ttftCount: 0,
+      ttftHist: emptyHistogram(),
+    };
     map.set(key, r);
   }
   r.requests += 1;
@@ -63,7 +81,9 @@ class RollupTable {
   private readonly upsert: SqliteStatement;
 
   constructor(sqlite: SqliteDatabase, table: "stats_minute" | "stats_day", column: "minute" | "day") {
-    this.select = sqlite.prepare(`SELECT latency_hist, ttft_hist FROM ${table} WHERE ${column} = ? AND tier = ? AND model = ?`);
+    this.select = sqlite.prepare(
+      `SELECT latency_hist, ttft_hist FROM ${table} WHERE ${column} = ? AND tier = ? AND model = ?`,
+    );
     this.upsert = sqlite.prepare(
       `INSERT INTO ${table} (${column}, tier, model, requests, errors, attempts, failovers, prompt_tokens, completion_tokens, cost_usd, latency_sum, latency_hist, ttft_sum, ttft_count, ttft_hist)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
@@ -84,7 +104,23 @@ class RollupTable {
       addTo(latency, JSON.parse(existing.latency_hist));
       addTo(ttft, JSON.parse(existing.ttft_hist));
     }
-    this.upsert.run(r.period, r.tier, r.model, r.requests, r.errors, r.attempts, r.failovers, r.promptTokens, r.completionTokens, r.costUsd, r.latencySum, JSON.stringify(latency), r.ttftSum, r.ttftCount, JSON.stringify(ttft));
+    this.upsert.run(
+      r.period,
+      r.tier,
+      r.model,
+      r.requests,
+      r.errors,
+      r.attempts,
+      r.failovers,
+      r.promptTokens,
+      r.completionTokens,
+      r.costUsd,
+      r.latencySum,
+      JSON.stringify(latency),
+      r.ttftSum,
+      r.ttftCount,
+      JSON.stringify(ttft),
+    );
   }
 }
 

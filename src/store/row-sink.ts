@@ -3,9 +3,10 @@
  * does it on the calling thread (tests, in-memory stores); `WorkerRowSink` hands batches to a worker
  * thread with its own connection, so the event loop that serves requests never waits on SQLite.
  */
-import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
-import { Rollups } from "./rollups.ts";
+
 import type { RequestRow } from "./record.ts";
+import { Rollups } from "./rollups.ts";
+import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
 
 interface RowBatch {
   rows: RequestRow[];
@@ -18,10 +19,60 @@ export interface RowSink {
   close(): Promise<void>;
 }
 
-const COLUMNS = ["id", "ts", "api_key_id", "client_ip", "requested_model", "tier", "tier_reason", "model", "status", "error_code", "error_message", "latency_ms", "ttft_ms", "overhead_ms", "attempts", "attempt_trace", "prompt_tokens", "completion_tokens", "token_source", "cost_usd", "stream", "prompt_preview", "request_body", "response_body"];
+const COLUMNS = [
+  "id",
+  "ts",
+  "api_key_id",
+  "client_ip",
+  "requested_model",
+  "tier",
+  "tier_reason",
+  "model",
+  "status",
+  "error_code",
+  "error_message",
+  "latency_ms",
+  "ttft_ms",
+  "overhead_ms",
+  "attempts",
+  "attempt_trace",
+  "prompt_tokens",
+  "completion_tokens",
+  "token_source",
+  "cost_usd",
+  "stream",
+  "prompt_preview",
+  "request_body",
+  "response_body",
+];
 
 function columnValues(r: RequestRow): (string | number | null)[] {
-  return [r.id, r.ts, r.apiKeyId ?? null, r.clientIp ?? null, r.requestedModel, r.tier, r.tierReason ?? null, r.model ?? null, r.status, r.errorCode ?? null, r.errorMessage ?? null, r.latencyMs, r.ttftMs ?? null, r.overheadMs, r.attempts, r.attemptTrace, r.promptTokens ?? null, r.completionTokens ?? null, r.tokenSource ?? null, r.costUsd ?? null, r.stream ? 1 : 0, r.promptPreview ?? null, r.requestBody ?? null, r.responseBody ?? null];
+  return [
+    r.id,
+    r.ts,
+    r.apiKeyId ?? null,
+    r.clientIp ?? null,
+    r.requestedModel,
+    r.tier,
+    r.tierReason ?? null,
+    r.model ?? null,
+    r.status,
+    r.errorCode ?? null,
+    r.errorMessage ?? null,
+    r.latencyMs,
+    r.ttftMs ?? null,
+    r.overheadMs,
+    r.attempts,
+    r.attemptTrace,
+    r.promptTokens ?? null,
+    r.completionTokens ?? null,
+    r.tokenSource ?? null,
+    r.costUsd ?? null,
+    r.stream ? 1 : 0,
+    r.promptPreview ?? null,
+    r.requestBody ?? null,
+    r.responseBody ?? null,
+  ];
 }
 
 /** Writes batches on this thread, synchronously inside the returned promise's executor. */
@@ -31,7 +82,9 @@ export class SqliteRowSink implements RowSink {
   private readonly transaction: (batch: RowBatch) => void;
 
   constructor(sqlite: SqliteDatabase) {
-    this.insert = sqlite.prepare(`INSERT INTO requests (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (id) DO NOTHING`);
+    this.insert = sqlite.prepare(
+      `INSERT INTO requests (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (id) DO NOTHING`,
+    );
     this.rollups = new Rollups(sqlite);
     this.transaction = sqlite.transaction((batch: RowBatch) => {
       for (const row of batch.rows) this.insert.run(...columnValues(row));
@@ -52,8 +105,15 @@ export class SqliteRowSink implements RowSink {
 }
 
 /** Messages between the writer and its worker. */
-export type WorkerRequest = { type: "open"; path: string } | { type: "write"; id: number; batch: RowBatch } | { type: "close" };
-export type WorkerReply = { type: "opened" } | { type: "done"; id: number } | { type: "failed"; id: number; error: string } | { type: "closed" };
+export type WorkerRequest =
+  | { type: "open"; path: string }
+  | { type: "write"; id: number; batch: RowBatch }
+  | { type: "close" };
+export type WorkerReply =
+  | { type: "opened" }
+  | { type: "done"; id: number }
+  | { type: "failed"; id: number; error: string }
+  | { type: "closed" };
 
 /** Hands batches to `log-worker.ts`; each write resolves when its transaction committed. */
 export class WorkerRowSink implements RowSink {

@@ -43,7 +43,13 @@ export const requests = sqliteTable(
   },
   // One column each: SQLite appends the rowid (seq) to every index, so `WHERE model = ? ORDER BY seq DESC`
   // walks the model index backwards and stops after one page, at any depth.
-  (t) => [index("requests_ts").on(t.ts), index("requests_status").on(t.status), index("requests_tier").on(t.tier), index("requests_model").on(t.model), index("requests_key").on(t.apiKeyId)],
+  (t) => [
+    index("requests_ts").on(t.ts),
+    index("requests_status").on(t.status),
+    index("requests_tier").on(t.tier),
+    index("requests_model").on(t.model),
+    index("requests_key").on(t.apiKeyId),
+  ],
 );
 
 /** Aggregates per minute, tier and model, updated by the log writer in the same transaction as the rows. */
@@ -65,8 +71,14 @@ const rollupColumns = {
   ttftHist: text("ttft_hist").notNull(),
 };
 
-export const statsMinute = sqliteTable("stats_minute", { minute: integer("minute").notNull(), ...rollupColumns }, (t) => [primaryKey({ columns: [t.minute, t.tier, t.model] })]);
-export const statsDay = sqliteTable("stats_day", { day: integer("day").notNull(), ...rollupColumns }, (t) => [primaryKey({ columns: [t.day, t.tier, t.model] })]);
+export const statsMinute = sqliteTable(
+  "stats_minute",
+  { minute: integer("minute").notNull(), ...rollupColumns },
+  (t) => [primaryKey({ columns: [t.minute, t.tier, t.model] })],
+);
+export const statsDay = sqliteTable("stats_day", { day: integer("day").notNull(), ...rollupColumns }, (t) => [
+  primaryKey({ columns: [t.day, t.tier, t.model] }),
+]);
 
 /** Health of each target, saved so it survives a restart. */
 export const healthState = sqliteTable("health_state", {
@@ -102,7 +114,9 @@ export const users = sqliteTable("users", {
 
 export const sessions = sqliteTable("sessions", {
   id: text("id").primaryKey(),
-  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  userId: integer("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
   createdAt: integer("created_at").notNull(),
   expiresAt: integer("expires_at").notNull(),
   revokedAt: integer("revoked_at"),

@@ -94,9 +94,18 @@ export class NodeSqliteDatabase implements SqliteDatabase {
     this.db.exec(sql);
   }
 
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) & Record<Behavior, (...args: A) => R> {
-    const run = (behavior: Behavior) => (...args: A): R => this.inTransaction(behavior, () => fn(...args));
-    return Object.assign(run("deferred"), { deferred: run("deferred"), immediate: run("immediate"), exclusive: run("exclusive") });
+  transaction<A extends unknown[], R>(
+    fn: (...args: A) => R,
+  ): ((...args: A) => R) & Record<Behavior, (...args: A) => R> {
+    const run =
+      (behavior: Behavior) =>
+      (...args: A): R =>
+        this.inTransaction(behavior, () => fn(...args));
+    return Object.assign(run("deferred"), {
+      deferred: run("deferred"),
+      immediate: run("immediate"),
+      exclusive: run("exclusive"),
+    });
   }
 
   private inTransaction<R>(behavior: Behavior, body: () => R): R {

@@ -30,7 +30,8 @@ export interface SqliteDatabase {
 }
 
 // Loaded once, before any store opens: a static import of bun:sqlite would not load on Deno.
-const driver: { openSqlite(path: string): SqliteDatabase } = runtime === "bun" ? await import("./sqlite-bun.ts") : await import("./sqlite-node.ts");
+const driver: { openSqlite(path: string): SqliteDatabase } =
+  runtime === "bun" ? await import("./sqlite-bun.ts") : await import("./sqlite-node.ts");
 
 /** Opens (creating if needed) a SQLite file, or ":memory:". */
 export const openSqlite: (path: string) => SqliteDatabase = driver.openSqlite;

@@ -39,9 +39,12 @@ describe("config API keys", () => {
     expect(refusal(new ApiKeyCheck([KEY]), { "x-api-key": KEY })).toBeUndefined();
   });
 
-  test("\"bearer\" is case-insensitive", () => {
+  test('"bearer" is case-insensitive', () => {
     const check = new ApiKeyCheck([KEY]);
-    expect([refusal(check, { authorization: `bearer ${KEY}` }), refusal(check, { authorization: `BEARER ${KEY}` })]).toEqual([undefined, undefined]);
+    expect([
+      refusal(check, { authorization: `bearer ${KEY}` }),
+      refusal(check, { authorization: `BEARER ${KEY}` }),
+    ]).toEqual([undefined, undefined]);
   });
 
   test("any of several configured keys is accepted", () => {
@@ -78,7 +81,9 @@ describe("config API keys", () => {
   });
 
   test("the refusal never echoes the presented key", () => {
-    expect(refusal(new ApiKeyCheck([KEY]), { authorization: "Bearer sk-secret-guess" })?.message).not.toContain("sk-secret-guess");
+    expect(refusal(new ApiKeyCheck([KEY]), { authorization: "Bearer sk-secret-guess" })?.message).not.toContain(
+      "sk-secret-guess",
+    );
   });
 
   test("an accepted key is identified by an id that is stable across config versions", () => {
@@ -104,7 +109,9 @@ describe("config API keys", () => {
 
   test("an open gateway gives no key id", () => {
     // A fresh registry: one that has seen a config with keys stays closed (the next test).
-    expect(new KeyRegistry(undefined).verify(headers({ "x-api-key": KEY }), keysOf(new ApiKeyCheck([])), Date.now()).id).toBeUndefined();
+    expect(
+      new KeyRegistry(undefined).verify(headers({ "x-api-key": KEY }), keysOf(new ApiKeyCheck([])), Date.now()).id,
+    ).toBeUndefined();
   });
 
   test("once a config declared a key, a config without keys does not reopen /v1", () => {

@@ -48,7 +48,9 @@ describe("hashPassword / verifyPassword", () => {
 
   test("hashes are salted: the same password hashes differently", async () => {
     const hasher = cheap();
-    expect(await hashPassword("correct horse battery", hasher)).not.toBe(await hashPassword("correct horse battery", hasher));
+    expect(await hashPassword("correct horse battery", hasher)).not.toBe(
+      await hashPassword("correct horse battery", hasher),
+    );
   });
 
   test("the cost is read from the hash: a cheap hash verifies with the default hasher", async () => {
@@ -113,7 +115,13 @@ describe("the hash-wasm hasher (Deno) and Bun.password write and read the same h
   test("at the default cost, both write the same PHC shape: algorithm, version, cost, salt and hash lengths", async () => {
     const fromBun = await hashPassword(PASSWORD, bunPasswordHasher());
     const fromWasm = await hashPassword(PASSWORD, wasmPasswordHasher());
-    expect(shape(fromBun)).toEqual({ algorithm: "argon2id", version: "v=19", params: "m=65536,t=2,p=1", salt: 43, digest: 43 });
+    expect(shape(fromBun)).toEqual({
+      algorithm: "argon2id",
+      version: "v=19",
+      params: "m=65536,t=2,p=1",
+      salt: 43,
+      digest: 43,
+    });
     expect(shape(fromWasm)).toEqual(shape(fromBun));
   });
 

@@ -54,7 +54,10 @@ describe("useRecoveryCode", () => {
   });
 
   test("look-alike letters O, I and L count as 0, 1 and 1", () => {
-    const { codes: [code], hashes: stored } = newRecoveryCodes(1, (n) => new Uint8Array(n).fill(1).fill(0, 0, 4));
+    const {
+      codes: [code],
+      hashes: stored,
+    } = newRecoveryCodes(1, (n) => new Uint8Array(n).fill(1).fill(0, 0, 4));
     expect(code).toBe("0000-1111-1111");
     expect(useRecoveryCode("OoOo-IiIi-LlLl", stored).ok).toBe(true);
   });

@@ -8,8 +8,8 @@ import {
   loadOrCreateSecret,
   readSessionCookie,
   SESSION_KEY_FILE,
-  sessionCookie,
   SessionSigner,
+  sessionCookie,
 } from "../../src/auth/sessions.ts";
 
 const NOW = 1_700_000_000_000;
@@ -20,7 +20,8 @@ const session = { sessionId: "s-1", userId: 42, username: "admin", now: NOW, ttl
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const parts = (token: string) => token.split(".") as [string, string, string];
-const payloadOf = (token: string) => JSON.parse(Buffer.from(parts(token)[1], "base64url").toString()) as Record<string, unknown>;
+const payloadOf = (token: string) =>
+  JSON.parse(Buffer.from(parts(token)[1], "base64url").toString()) as Record<string, unknown>;
 
 describe("SessionSigner", () => {
   test("a token it issued verifies, with the session's claims", async () => {
@@ -153,7 +154,13 @@ describe("session cookie", () => {
 
   test("is HttpOnly, SameSite=Strict, for the whole site, with the asked lifetime", () => {
     const cookie = sessionCookie(TOKEN, { maxAgeS: 3600, secure: false });
-    expect(cookie.split("; ")).toEqual(["smartroute_session=aaa.bbb.ccc", "Path=/", "Max-Age=3600", "HttpOnly", "SameSite=Strict"]);
+    expect(cookie.split("; ")).toEqual([
+      "smartroute_session=aaa.bbb.ccc",
+      "Path=/",
+      "Max-Age=3600",
+      "HttpOnly",
+      "SameSite=Strict",
+    ]);
   });
 
   test("is Secure when asked", () => {

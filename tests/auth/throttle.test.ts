@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { LoginThrottle, type AttemptKeys } from "../../src/auth/throttle.ts";
+import { type AttemptKeys, LoginThrottle } from "../../src/auth/throttle.ts";
 
 const T0 = 1_700_000_000_000;
 const MINUTE = 60_000;
@@ -74,7 +74,12 @@ describe("delays and locks", () => {
   test("ten failures of one account from one address lock that pair for 15 minutes", () => {
     const throttle = new LoginThrottle();
     const last = failRepeatedly(throttle, alice, 10);
-    expect(throttle.reserve(alice, last)).toEqual({ allowed: false, retryAfterMs: 15 * MINUTE, reason: "locked", scope: "pair" });
+    expect(throttle.reserve(alice, last)).toEqual({
+      allowed: false,
+      retryAfterMs: 15 * MINUTE,
+      reason: "locked",
+      scope: "pair",
+    });
   });
 
   test("a lockout expires and leaves a clean slate", () => {
@@ -88,8 +93,13 @@ describe("delays and locks", () => {
   test("one address failing on many accounts is locked after 30 failures, on every account", () => {
     const throttle = new LoginThrottle();
     let now = T0;
-    for (let i = 0; i < 30; i++) now = failRepeatedly(throttle, { account: `user${i}`, address: "198.51.100.1" }, 1, now);
-    expect(throttle.reserve({ account: "someone-new", address: "198.51.100.1" }, now)).toMatchObject({ allowed: false, reason: "locked", scope: "address" });
+    for (let i = 0; i < 30; i++)
+      now = failRepeatedly(throttle, { account: `user${i}`, address: "198.51.100.1" }, 1, now);
+    expect(throttle.reserve({ account: "someone-new", address: "198.51.100.1" }, now)).toMatchObject({
+      allowed: false,
+      reason: "locked",
+      scope: "address",
+    });
     expect(throttle.reserve({ account: "someone-new", address: "198.51.100.2" }, now).allowed).toBe(true);
   });
 
@@ -103,20 +113,29 @@ describe("delays and locks", () => {
 describe("an account under attack", () => {
   /** `addresses` guessers, each failing as often as its pair allows at one instant. */
   function attack(throttle: LoginThrottle, addresses: number, now = T0): void {
-    for (let i = 0; i < addresses; i++) for (let j = 0; j < 12; j++) throttle.reserve({ account: "alice", address: `198.51.100.${i}` }, now);
+    for (let i = 0; i < addresses; i++)
+      for (let j = 0; j < 12; j++) throttle.reserve({ account: "alice", address: `198.51.100.${i}` }, now);
   }
 
   test("a lock never reaches the owner: a fresh address is let through to the check, and told the account is slowed", () => {
     const throttle = new LoginThrottle();
     attack(throttle, 20);
-    expect(throttle.reserve({ account: "alice", address: "192.0.2.200" }, T0)).toEqual({ allowed: true, accountSlowed: true });
+    expect(throttle.reserve({ account: "alice", address: "192.0.2.200" }, T0)).toEqual({
+      allowed: true,
+      accountSlowed: true,
+    });
   });
 
   test("an address that has failed, on any account, is slowed on the attacked one", () => {
     const throttle = new LoginThrottle();
     attack(throttle, 20);
     throttle.reserve({ account: "carol", address: "192.0.2.50" }, T0);
-    expect(throttle.reserve({ account: "alice", address: "192.0.2.50" }, T0)).toMatchObject({ allowed: false, reason: "delay", scope: "account", retryAfterMs: 30_000 });
+    expect(throttle.reserve({ account: "alice", address: "192.0.2.50" }, T0)).toMatchObject({
+      allowed: false,
+      reason: "delay",
+      scope: "account",
+      retryAfterMs: 30_000,
+    });
   });
 
   test("the slowdown starts at ten account failures and is forgotten after 15 minutes", () => {
@@ -124,7 +143,10 @@ describe("an account under attack", () => {
     attack(throttle, 3); // 9 failures
     throttle.reserve({ account: "carol", address: "192.0.2.50" }, T0);
     expect(throttle.reserve({ account: "alice", address: "192.0.2.50" }, T0).allowed).toBe(true); // the tenth
-    expect(throttle.reserve({ account: "alice", address: "192.0.2.51" }, T0)).toEqual({ allowed: true, accountSlowed: true });
+    expect(throttle.reserve({ account: "alice", address: "192.0.2.51" }, T0)).toEqual({
+      allowed: true,
+      accountSlowed: true,
+    });
     expect(throttle.reserve({ account: "alice", address: "192.0.2.60" }, T0 + 15 * MINUTE)).toEqual({ allowed: true });
   });
 

@@ -81,9 +81,12 @@ describe("verifyTotp", () => {
     }
   });
 
-  test("spaces inside the code are ignored, as apps display \"123 456\"", async () => {
+  test('spaces inside the code are ignored, as apps display "123 456"', async () => {
     const code = await currentCode(SECRET, NOW);
     const spaced = `${code.slice(0, 3)} ${code.slice(3)}`;
-    expect(await verifyTotp({ secret: SECRET, code: spaced, lastStep: null, now: NOW })).toEqual({ ok: true, step: STEP });
+    expect(await verifyTotp({ secret: SECRET, code: spaced, lastStep: null, now: NOW })).toEqual({
+      ok: true,
+      step: STEP,
+    });
   });
 });

@@ -3,8 +3,8 @@
  * compared against something that does less), including streams at their original pace.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startBareProxy, type BareProxy } from "../../bench/bare-proxy.ts";
-import { mockReply, startMockUpstream, type MockUpstream } from "../../bench/mock-upstream.ts";
+import { type BareProxy, startBareProxy } from "../../bench/bare-proxy.ts";
+import { type MockUpstream, mockReply, startMockUpstream } from "../../bench/mock-upstream.ts";
 
 let mock: MockUpstream;
 let proxy: BareProxy;
@@ -48,28 +48,34 @@ describe("bare proxy", () => {
     expect(body.model).toBe("m");
   });
 
-  test.each(["native", "js"])("forwards a stream event for event, as the upstream sent it (%s relay)", async (relay) => {
-    const direct = await (await chat(mock.url, "m?tokens=6", true)).text();
-    const response = await chat(`${(relay === "js" ? jsProxy : proxy).url}/v1`, "m?tokens=6", true);
-    expect(response.headers.get("content-type")).toContain("text/event-stream");
-    expect(events(await response.text())).toEqual(events(direct));
-  });
+  test.each(["native", "js"])(
+    "forwards a stream event for event, as the upstream sent it (%s relay)",
+    async (relay) => {
+      const direct = await (await chat(mock.url, "m?tokens=6", true)).text();
+      const response = await chat(`${(relay === "js" ? jsProxy : proxy).url}/v1`, "m?tokens=6", true);
+      expect(response.headers.get("content-type")).toContain("text/event-stream");
+      expect(events(await response.text())).toEqual(events(direct));
+    },
+  );
 
-  test.each(["native", "js"])("keeps the upstream's pace (%s relay): chunks produced apart arrive apart", async (relay) => {
-    const response = await chat(`${(relay === "js" ? jsProxy : proxy).url}/v1`, "m?tokens=4&chunkDelayMs=50", true);
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    const contentReads: number[] = [];
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      const text = decoder.decode(value, { stream: true });
-      const contents = text.match(/"content":"[^"]+"/g)?.length ?? 0;
-      if (contents > 0) contentReads.push(contents);
-    }
-    // Four content chunks, 50 ms apart: four reads of one content chunk each.
-    expect(contentReads).toEqual([1, 1, 1, 1]);
-  });
+  test.each(["native", "js"])(
+    "keeps the upstream's pace (%s relay): chunks produced apart arrive apart",
+    async (relay) => {
+      const response = await chat(`${(relay === "js" ? jsProxy : proxy).url}/v1`, "m?tokens=4&chunkDelayMs=50", true);
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      const contentReads: number[] = [];
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        const text = decoder.decode(value, { stream: true });
+        const contents = text.match(/"content":"[^"]+"/g)?.length ?? 0;
+        if (contents > 0) contentReads.push(contents);
+      }
+      // Four content chunks, 50 ms apart: four reads of one content chunk each.
+      expect(contentReads).toEqual([1, 1, 1, 1]);
+    },
+  );
 
   test("passes upstream errors through with their status and headers", async () => {
     const response = await chat(`${proxy.url}/v1`, "m?fault=status&status=429&retryAfter=7", false);

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { resolve } from "node:path";
-import { mockReply, startMockUpstream, type MockUpstream } from "../../bench/mock-upstream.ts";
 import type { LoadResult, LoadSpec } from "../../bench/load.ts";
+import { type MockUpstream, mockReply, startMockUpstream } from "../../bench/mock-upstream.ts";
 
 const LOAD = resolve(import.meta.dir, "../../bench/load.ts");
 let mock: MockUpstream;
@@ -26,7 +26,8 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return JSON.parse(out.trim().split("\n").pop() ?? "") as LoadResult;
 }
 
-const body = (model: string, stream: boolean) => JSON.stringify({ model, stream, messages: [{ role: "user", content: "hi" }] });
+const body = (model: string, stream: boolean) =>
+  JSON.stringify({ model, stream, messages: [{ role: "user", content: "hi" }] });
 
 test("counts requests, outcomes and stream content exactly", async () => {
   mock.reset();
@@ -44,7 +45,11 @@ test("counts requests, outcomes and stream content exactly", async () => {
     warmupRequests: 8,
   });
   const seen = (model: string) => mock.stats.requests[model] ?? 0;
-  const total = seen("json") + seen("stream?tokens=5&chunkDelayMs=10") + seen("limited?fault=status&status=429") + seen("cut?fault=cut&afterChunks=2&tokens=5&chunkDelayMs=10");
+  const total =
+    seen("json") +
+    seen("stream?tokens=5&chunkDelayMs=10") +
+    seen("limited?fault=status&status=429") +
+    seen("cut?fault=cut&afterChunks=2&tokens=5&chunkDelayMs=10");
   expect(total).toBe(48); // 40 measured + 8 warm-up
   expect(result.requests).toBe(40);
   expect(result.byKind.json?.requests).toBe(16); // weight 2 of 5

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type MockUpstream, mockReply, startMockUpstream } from "../../bench/mock-upstream.ts";
-import { shapeSteps, wireShape } from "../../bench/mock-upstream/wire-shape.ts";
 import { parseBehaviour } from "../../bench/mock-upstream/params.ts";
+import { shapeSteps, wireShape } from "../../bench/mock-upstream/wire-shape.ts";
+import { type MockUpstream, mockReply, startMockUpstream } from "../../bench/mock-upstream.ts";
 
 let up: MockUpstream;
 beforeAll(() => {
@@ -32,7 +32,10 @@ function chat(model: string, o: ChatOptions = {}): Promise<Response> {
   });
 }
 
-interface Read { at: number; text: string }
+interface Read {
+  at: number;
+  text: string;
+}
 
 /** Every raw read of the body with its arrival time; stops at the end or on a read error. */
 async function readAll(res: Response): Promise<{ reads: Read[]; error?: unknown }> {
@@ -52,15 +55,18 @@ async function readAll(res: Response): Promise<{ reads: Read[]; error?: unknown 
 
 /** `data:` payloads of an SSE text, JSON-parsed when possible (else the raw string). */
 function events(text: string): unknown[] {
-  return text.split("\n\n").filter((e) => e !== "").map((e) => {
-    expect(e.startsWith("data: ")).toBe(true);
-    const data = e.slice(6);
-    try {
-      return JSON.parse(data);
-    } catch {
-      return data;
-    }
-  });
+  return text
+    .split("\n\n")
+    .filter((e) => e !== "")
+    .map((e) => {
+      expect(e.startsWith("data: ")).toBe(true);
+      const data = e.slice(6);
+      try {
+        return JSON.parse(data);
+      } catch {
+        return data;
+      }
+    });
 }
 
 async function streamEvents(res: Response): Promise<unknown[]> {
@@ -104,11 +110,17 @@ async function waitFor(cond: () => boolean, ms = 1000): Promise<void> {
 }
 
 const roleChunk = (model: string) => ({
-  id: expect.stringMatching(/^chatcmpl-mock-\d+$/), object: "chat.completion.chunk", created: expect.any(Number), model,
+  id: expect.stringMatching(/^chatcmpl-mock-\d+$/),
+  object: "chat.completion.chunk",
+  created: expect.any(Number),
+  model,
   choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }],
 });
 const finishChunk = (model: string) => ({
-  id: expect.any(String), object: "chat.completion.chunk", created: expect.any(Number), model,
+  id: expect.any(String),
+  object: "chat.completion.chunk",
+  created: expect.any(Number),
+  model,
   choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
 });
 
@@ -120,13 +132,23 @@ describe("normal answers", () => {
   });
 
   test("non-stream shape", async () => {
-    const res = await chat("good", { messages: [{ role: "system", content: "abc" }, { role: "user", content: "hello" }] });
+    const res = await chat("good", {
+      messages: [
+        { role: "system", content: "abc" },
+        { role: "user", content: "hello" },
+      ],
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
     const body = await res.json();
     expect(body).toEqual({
-      id: expect.stringMatching(/^chatcmpl-mock-\d+$/), object: "chat.completion", created: expect.any(Number), model: "good",
-      choices: [{ index: 0, message: { role: "assistant", content: mockReply() }, finish_reason: "stop", logprobs: null }],
+      id: expect.stringMatching(/^chatcmpl-mock-\d+$/),
+      object: "chat.completion",
+      created: expect.any(Number),
+      model: "good",
+      choices: [
+        { index: 0, message: { role: "assistant", content: mockReply() }, finish_reason: "stop", logprobs: null },
+      ],
       usage: { prompt_tokens: 2, completion_tokens: 8, total_tokens: 10 },
     });
     expect(Math.abs(body.created - Date.now() / 1000)).toBeLessThan(5);
@@ -145,7 +167,10 @@ describe("normal answers", () => {
     const res = await chat("s1?tokens=3", { stream: true });
     expect(res.headers.get("content-type")).toBe("text/event-stream");
     const evs = await streamEvents(res);
-    const chunk = (content: string) => ({ ...finishChunk("s1"), choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+    const chunk = (content: string) => ({
+      ...finishChunk("s1"),
+      choices: [{ index: 0, delta: { content }, finish_reason: null }],
+    });
     expect(evs).toEqual([roleChunk("s1"), chunk("w1 "), chunk("w2 "), chunk("w3"), finishChunk("s1"), "[DONE]"]);
     const ids = new Set(evs.slice(0, -1).map((e) => (e as { id: string }).id));
     expect(ids.size).toBe(1);
@@ -154,7 +179,11 @@ describe("normal answers", () => {
   test("stream with include_usage", async () => {
     const evs = await streamEvents(await chat("u1?tokens=2", { stream: true, includeUsage: true }));
     expect(evs.at(-2)).toEqual({
-      id: expect.any(String), object: "chat.completion.chunk", created: expect.any(Number), model: "u1", choices: [],
+      id: expect.any(String),
+      object: "chat.completion.chunk",
+      created: expect.any(Number),
+      model: "u1",
+      choices: [],
       usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
     });
     expect(evs.at(-3)).toEqual(finishChunk("u1"));
@@ -203,23 +232,35 @@ describe("faults", () => {
   });
 
   test("reset makes fetch reject with a connection error", async () => {
-    const err = await chat("r?fault=reset").then(() => undefined, (e: unknown) => e);
+    const err = await chat("r?fault=reset").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(Error);
     expect((err as { code?: string }).code).toBe("ECONNRESET");
-    const stream = await chat("r?fault=reset", { stream: true }).then(() => undefined, (e: unknown) => e);
+    const stream = await chat("r?fault=reset", { stream: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(stream).toBeInstanceOf(Error);
     expect((await chat("after-reset")).status).toBe(200); // the server is fine
   });
 
   test("hang never answers and is cleaned up when the client aborts", async () => {
     const aborted = up.stats.aborted;
-    const err = await chat("h?fault=hang", { signal: AbortSignal.timeout(50) }).then(() => undefined, (e: unknown) => e);
+    const err = await chat("h?fault=hang", { signal: AbortSignal.timeout(50) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as Error).name).toBe("TimeoutError");
     await waitFor(() => up.stats.aborted === aborted + 1 && up.stats.open === 0);
   });
 
   test("cut errors the body after afterChunks content chunks", async () => {
-    const cases = [["c?fault=cut&afterChunks=2", ["w1 ", "w2 "]], ["c?fault=cut&chunkDelayMs=5", ["w1 ", "w2 ", "w3 "]]] as const;
+    const cases = [
+      ["c?fault=cut&afterChunks=2", ["w1 ", "w2 "]],
+      ["c?fault=cut&chunkDelayMs=5", ["w1 ", "w2 ", "w3 "]],
+    ] as const;
     for (const [model, expected] of cases) {
       const res = await chat(model, { stream: true });
       expect(res.status).toBe(200);
@@ -265,7 +306,10 @@ describe("faults", () => {
   });
 
   test("wire shapes: split cuts every event in two writes, drip into dripBytes pieces, events one per write, all gapMs apart", () => {
-    const steps = [{ delayMs: 0, data: "data: {\"a\":1}\n\n" }, { delayMs: 0, data: "data: [DONE]\n\n" }];
+    const steps = [
+      { delayMs: 0, data: 'data: {"a":1}\n\n' },
+      { delayMs: 0, data: "data: [DONE]\n\n" },
+    ];
     const shape = (params: string) => shapeSteps(steps, wireShape(parseBehaviour(`m?${params}`, null)));
     const split = shape("wire=split&gapMs=3");
     expect(split.map((s) => s.data).join("")).toBe(steps.map((s) => s.data).join(""));
@@ -334,7 +378,12 @@ describe("faults", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("application/json");
       expect(await res.json()).toEqual({
-        error: { message: "The server is overloaded, please try again later", type: "server_error", code: "overloaded", param: null },
+        error: {
+          message: "The server is overloaded, please try again later",
+          type: "server_error",
+          code: "overloaded",
+          param: null,
+        },
       });
     }
   });
@@ -355,28 +404,50 @@ describe("faults", () => {
     expect(contents(evs).join("")).toBe("quota exceeded");
   });
 
-  test("empty: content \"\" with finish_reason stop", async () => {
+  test('empty: content "" with finish_reason stop', async () => {
     const body = await (await chat("em?fault=empty")).json();
-    expect(body.choices[0]).toEqual({ index: 0, message: { role: "assistant", content: "" }, finish_reason: "stop", logprobs: null });
+    expect(body.choices[0]).toEqual({
+      index: 0,
+      message: { role: "assistant", content: "" },
+      finish_reason: "stop",
+      logprobs: null,
+    });
     expect(body.usage.completion_tokens).toBe(0);
-    expect(await streamEvents(await chat("em?fault=empty", { stream: true }))).toEqual([roleChunk("em"), finishChunk("em"), "[DONE]"]);
+    expect(await streamEvents(await chat("em?fault=empty", { stream: true }))).toEqual([
+      roleChunk("em"),
+      finishChunk("em"),
+      "[DONE]",
+    ]);
   });
 
   test("contextLength and contentPolicy: 400 invalid_request_error", async () => {
     const ctx = await chat("cl?fault=contextLength");
     expect(ctx.status).toBe(400);
     expect(await ctx.json()).toEqual({
-      error: { message: expect.stringContaining("maximum context length is 8192 tokens"), type: "invalid_request_error", code: "context_length_exceeded", param: "messages" },
+      error: {
+        message: expect.stringContaining("maximum context length is 8192 tokens"),
+        type: "invalid_request_error",
+        code: "context_length_exceeded",
+        param: "messages",
+      },
     });
     const cp = await chat("cp?fault=contentPolicy", { stream: true });
     expect(cp.status).toBe(400);
     expect(await cp.json()).toEqual({
-      error: { message: expect.stringContaining("violates our content policy"), type: "invalid_request_error", code: "content_policy_violation", param: null },
+      error: {
+        message: expect.stringContaining("violates our content policy"),
+        type: "invalid_request_error",
+        code: "content_policy_violation",
+        param: null,
+      },
     });
   });
 
   test("rejectPrefill rejects a trailing assistant message only", async () => {
-    const prefill = [{ role: "user", content: "hi" }, { role: "assistant", content: "w1 " }];
+    const prefill = [
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "w1 " },
+    ];
     const rejected = await chat("rp?fault=rejectPrefill", { messages: prefill });
     expect(rejected.status).toBe(400);
     const err = (await rejected.json()).error;
@@ -452,11 +523,25 @@ describe("body faults (mock-upstream/body-faults.ts)", () => {
   });
 
   test("gzipBomb: small on the wire, `mib` MiB once inflated", async () => {
-    const raw = await fetch(`${up.url}/chat/completions`, { method: "POST", body: JSON.stringify({ model: "x?fault=gzipBomb&mib=4", messages: [] }), decompress: false } as RequestInit);
+    const raw = await fetch(`${up.url}/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "x?fault=gzipBomb&mib=4", messages: [] }),
+      decompress: false,
+    } as RequestInit);
     expect(raw.headers.get("content-encoding")).toBe("gzip");
     const wire = (await raw.arrayBuffer()).byteLength;
     expect(wire).toBeLessThan(64 * 1024);
-    const inflated = Bun.gunzipSync(new Uint8Array(await (await fetch(`${up.url}/chat/completions`, { method: "POST", body: JSON.stringify({ model: "x?fault=gzipBomb&mib=4", messages: [] }), decompress: false } as RequestInit)).arrayBuffer()));
+    const inflated = Bun.gunzipSync(
+      new Uint8Array(
+        await (
+          await fetch(`${up.url}/chat/completions`, {
+            method: "POST",
+            body: JSON.stringify({ model: "x?fault=gzipBomb&mib=4", messages: [] }),
+            decompress: false,
+          } as RequestInit)
+        ).arrayBuffer(),
+      ),
+    );
     expect(inflated.length).toBe(4 * 1024 * 1024);
     expect(new TextDecoder().decode(inflated.subarray(0, 40))).toStartWith('{"id":');
   });
@@ -467,7 +552,11 @@ describe("body faults (mock-upstream/body-faults.ts)", () => {
     // fetch follows by default: the 307 re-POSTs the body to the target, which answers
     expect((await res.json()).choices[0].message.content).toBe("answered by the redirect target");
     expect(up.stats.requests["__redirected:POST"]).toBe(1);
-    const manual = await fetch(`${up.url}/chat/completions`, { method: "POST", body: JSON.stringify({ model: "x?fault=redirect&status=302", messages: [] }), redirect: "manual" });
+    const manual = await fetch(`${up.url}/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "x?fault=redirect&status=302", messages: [] }),
+      redirect: "manual",
+    });
     expect(manual.status).toBe(302);
     expect(manual.headers.get("location")).toEndWith("/__redirected/v1/chat/completions");
     await chat("x?fault=redirect&status=302");
@@ -475,7 +564,11 @@ describe("body faults (mock-upstream/body-faults.ts)", () => {
   });
 
   test("redirectLoop: a 307 back to the same URL", async () => {
-    const res = await fetch(`${up.url}/chat/completions`, { method: "POST", body: JSON.stringify({ model: "x?fault=redirectLoop", messages: [] }), redirect: "manual" });
+    const res = await fetch(`${up.url}/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model: "x?fault=redirectLoop", messages: [] }),
+      redirect: "manual",
+    });
     expect(res.status).toBe(307);
     expect(res.headers.get("location")).toBe(`${up.url}/chat/completions`);
   });
@@ -491,7 +584,10 @@ describe("body faults (mock-upstream/body-faults.ts)", () => {
 });
 
 describe("prefill continuation", () => {
-  const ask = (content: string) => [{ role: "user", content: "go" }, { role: "assistant", content }];
+  const ask = (content: string) => [
+    { role: "user", content: "go" },
+    { role: "assistant", content },
+  ];
 
   test("non-stream: only the rest of the canonical text", async () => {
     const body = await (await chat("p?tokens=4", { messages: ask("w1 w2 ") })).json();
@@ -526,7 +622,9 @@ describe("stats, routes and overrides", () => {
       await chat("a?tokens=1", { base: own.url });
       await chat("b", { base: own.url, stream: true }).then((r) => r.text());
       expect(own.stats.requests).toEqual({ "a?tokens=1": 2, b: 1 });
-      expect(own.stats.bodies["b"]).toEqual([{ model: "b", messages: [{ role: "user", content: "Hello there!" }], stream: true }]);
+      expect(own.stats.bodies["b"]).toEqual([
+        { model: "b", messages: [{ role: "user", content: "Hello there!" }], stream: true },
+      ]);
       for (let i = 0; i < 25; i++) await chat("a?tokens=1", { base: own.url });
       expect(own.stats.bodies["a?tokens=1"]!.length).toBe(20);
       await waitFor(() => own.stats.open === 0);
@@ -556,14 +654,21 @@ describe("stats, routes and overrides", () => {
     const base = `http://127.0.0.1:${up.port}`;
     for (const res of [await fetch(`${base}/v1/models`), await fetch(`${base}/v1/chat/completions`)]) {
       expect(res.status).toBe(404);
-      expect(await res.json()).toEqual({ error: { message: expect.any(String), type: "invalid_request_error", code: "unknown_url", param: null } });
+      expect(await res.json()).toEqual({
+        error: { message: expect.any(String), type: "invalid_request_error", code: "unknown_url", param: null },
+      });
     }
   });
 
   test("invalid JSON body is a 400", async () => {
     const res = await fetch(`${up.url}/chat/completions`, { method: "POST", body: "{nope" });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toEqual({ message: expect.any(String), type: "invalid_request_error", code: null, param: null });
+    expect((await res.json()).error).toEqual({
+      message: expect.any(String),
+      type: "invalid_request_error",
+      code: null,
+      param: null,
+    });
   });
 
   test("url points at /v1", () => {

@@ -1,13 +1,13 @@
 /** Validating an edited config next to the real one, and writing it atomically. */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { validateCandidate, writeConfigAtomically } from "../../src/config-editor/candidate.ts";
-import { applyEdits } from "../../src/config-editor/source-edit.ts";
-import { SecretStore, secretName } from "../../src/config-editor/secret-store.ts";
 import { isEnvRef } from "../../src/config/env.ts";
 import { formatIssues } from "../../src/config/load.ts";
+import { validateCandidate, writeConfigAtomically } from "../../src/config-editor/candidate.ts";
+import { SecretStore, secretName } from "../../src/config-editor/secret-store.ts";
+import { applyEdits } from "../../src/config-editor/source-edit.ts";
 import { ROOT } from "../helpers/gateway-harness.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "smartroute-candidate-"));
@@ -46,7 +46,11 @@ describe("validateCandidate", () => {
     const source = valid.replace("  tiers:", '  routing: {\n    unknownModel: "ignore",\n  },\n  tiers:');
     const result = await check(source);
     if (result.ok) throw new Error("expected issues");
-    expect(result.issues[0]).toMatchObject({ path: "routing.unknownModel", file: "gateway.config.ts", line: lineOf(source, '"ignore"') });
+    expect(result.issues[0]).toMatchObject({
+      path: "routing.unknownModel",
+      file: "gateway.config.ts",
+      line: lineOf(source, '"ignore"'),
+    });
   });
 
   test("a syntax error points at the real file name", async () => {
@@ -60,7 +64,12 @@ describe("validateCandidate", () => {
     const source = `${header}const ready = false;\nif (!ready) throw new Error("not ready");\nexport default defineConfig({});\n`;
     const result = await check(source);
     if (result.ok) throw new Error("expected issues");
-    expect(result.issues[0]).toMatchObject({ path: "(module)", message: "not ready", file: "gateway.config.ts", line: lineOf(source, "throw") });
+    expect(result.issues[0]).toMatchObject({
+      path: "(module)",
+      message: "not ready",
+      file: "gateway.config.ts",
+      line: lineOf(source, "throw"),
+    });
   });
 
   test("the temporary file is always removed and the real config is untouched", async () => {
@@ -99,7 +108,7 @@ test("the admin secret flow: a typed key goes to the store, the file gets env(),
     const edited = applyEdits(source, [{ op: "set", path: "providers.up.options.apiKey", value: { $env: name } }]);
     if ("errors" in edited) throw new Error(JSON.stringify(edited.errors));
     expect(edited.source).toContain('apiKey: env("SMARTROUTE_UP_API_KEY")');
-    expect(edited.source).toContain('import { defineConfig, env } from');
+    expect(edited.source).toContain("import { defineConfig, env } from");
     expect(edited.source).not.toContain("sk-typed");
     const result = await check(edited.source);
     if (!result.ok) throw new Error(formatIssues(result.issues));

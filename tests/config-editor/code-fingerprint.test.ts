@@ -23,7 +23,10 @@ describe("only values: no password", () => {
     ["a section of literals added", edit("  tiers:", '  logging: { bodies: "none", retentionDays: 3 },\n  tiers:')],
     ["a member of literals removed, with its comma", edit(', apiKey: env("A_KEY")', "")],
     ["an env reference renamed", edit('env("A_KEY")', 'env("B_KEY", "fallback")')],
-    ["comments, blank lines and a trailing comma", edit("// providers first\n", "// another comment\n\n").replace('"a/two"]', '"a/two",]')],
+    [
+      "comments, blank lines and a trailing comma",
+      edit("// providers first\n", "// another comment\n\n").replace('"a/two"]', '"a/two",]'),
+    ],
   ])("%s", (_name, candidate) => {
     expect(changesCode(BASE, candidate)).toBe(false);
   });
@@ -31,7 +34,13 @@ describe("only values: no password", () => {
 
 describe("code: password", () => {
   test.each([
-    ["a provider added (a factory call)", edit("  tiers:", '  extra: openai({ baseURL: "http://y" }),\n  tiers:').replace("providers: { a:", "providers: { b: openai(), a:")],
+    [
+      "a provider added (a factory call)",
+      edit("  tiers:", '  extra: openai({ baseURL: "http://y" }),\n  tiers:').replace(
+        "providers: { a:",
+        "providers: { b: openai(), a:",
+      ),
+    ],
     ["an import changed", edit('"./plugins/index.ts"', '"./plugins/evil.ts"')],
     ["a statement added", edit("// providers first\n", 'Bun.spawn(["id"]);\n')],
     ["a literal inside a function", edit('() => "t1"', '() => "t3"')],

@@ -1,6 +1,6 @@
 /** Line diffs of config versions: hunks like `diff -u`. */
 import { describe, expect, test } from "bun:test";
-import { formatUnified, lineDiff, type Hunk } from "../../src/config-editor/diff.ts";
+import { formatUnified, type Hunk, lineDiff } from "../../src/config-editor/diff.ts";
 
 const lines = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `line ${i + from}`);
 const text = (list: string[]) => `${list.join("\n")}\n`;
@@ -34,18 +34,28 @@ describe("lineDiff", () => {
     b[4] = "changed";
     expect(lineDiff(text(a), text(b))).toEqual([
       {
-        oldStart: 2, oldLines: 7, newStart: 2, newLines: 7,
+        oldStart: 2,
+        oldLines: 7,
+        newStart: 2,
+        newLines: 7,
         lines: [
-          { op: " ", text: "line 2" }, { op: " ", text: "line 3" }, { op: " ", text: "line 4" },
-          { op: "-", text: "line 5" }, { op: "+", text: "changed" },
-          { op: " ", text: "line 6" }, { op: " ", text: "line 7" }, { op: " ", text: "line 8" },
+          { op: " ", text: "line 2" },
+          { op: " ", text: "line 3" },
+          { op: " ", text: "line 4" },
+          { op: "-", text: "line 5" },
+          { op: "+", text: "changed" },
+          { op: " ", text: "line 6" },
+          { op: " ", text: "line 7" },
+          { op: " ", text: "line 8" },
         ],
       },
     ]);
   });
 
   test("an insertion into an empty text starts at line 0 of the old side", () => {
-    expect(lineDiff("", "x\n")).toEqual([{ oldStart: 0, oldLines: 0, newStart: 1, newLines: 1, lines: [{ op: "+", text: "x" }] }]);
+    expect(lineDiff("", "x\n")).toEqual([
+      { oldStart: 0, oldLines: 0, newStart: 1, newLines: 1, lines: [{ op: "+", text: "x" }] },
+    ]);
   });
 
   test("changes far apart make two hunks, close ones one", () => {
@@ -75,10 +85,12 @@ describe("lineDiff", () => {
 
   test("the hunks turn the old text into the new one (pseudo-random edits)", () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 50; round++) {
       const a = lines(40 + Math.floor(random() * 40));
-      const b = a.flatMap((line) => (random() < 0.1 ? [] : random() < 0.1 ? [line, `new ${random()}`] : random() < 0.05 ? [`edit ${line}`] : [line]));
+      const b = a.flatMap((line) =>
+        random() < 0.1 ? [] : random() < 0.1 ? [line, `new ${random()}`] : random() < 0.05 ? [`edit ${line}`] : [line],
+      );
       expect(patch(text(a), lineDiff(text(a), text(b)))).toBe(text(b));
     }
   });

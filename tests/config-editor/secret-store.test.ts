@@ -1,6 +1,6 @@
 /** The secret store in the data dir: round trip, 0600, and the real environment keeps precedence. */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, readdirSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SecretStore, secretName } from "../../src/config-editor/secret-store.ts";

@@ -3,8 +3,15 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigSourceError, configTree, isSecretKey, maskSecret, maskSecrets, type TreeNode } from "../../src/config-editor/source-tree.ts";
 import { formatIssues, loadConfig } from "../../src/config/load.ts";
+import {
+  ConfigSourceError,
+  configTree,
+  isSecretKey,
+  maskSecret,
+  maskSecrets,
+  type TreeNode,
+} from "../../src/config-editor/source-tree.ts";
 import { ROOT } from "../helpers/gateway-harness.ts";
 
 const SECRETS = ["sk-proj-SECRETSECRETSECRET1234", "gw-literal-key-0123456789", "abcdefghijklmnop"];
@@ -54,7 +61,12 @@ const constForm = `${HEAD}\nconst config = ${BODY};\n\nexport default config;\n`
 const flatten = (nodes: TreeNode[]): TreeNode[] => nodes.flatMap((n) => [n, ...flatten(n.children ?? [])]);
 const find = (nodes: TreeNode[], path: string): TreeNode => {
   const node = flatten(nodes).find((n) => n.path === path);
-  if (!node) throw new Error(`no node ${path} in ${flatten(nodes).map((n) => n.path).join(", ")}`);
+  if (!node)
+    throw new Error(
+      `no node ${path} in ${flatten(nodes)
+        .map((n) => n.path)
+        .join(", ")}`,
+    );
   return node;
 };
 const tree = configTree(objectForm);
@@ -74,13 +86,25 @@ describe("configTree", () => {
   });
 
   test("numbers (with separators), single-quoted strings and template literals are literals", () => {
-    expect(find(tree, "tiers.t2.timeouts.firstTokenMs")).toMatchObject({ kind: "number", value: 60_000, editable: true });
+    expect(find(tree, "tiers.t2.timeouts.firstTokenMs")).toMatchObject({
+      kind: "number",
+      value: 60_000,
+      editable: true,
+    });
     expect(find(tree, "server.host")).toMatchObject({ kind: "string", value: "0.0.0.0", editable: true });
-    expect(find(tree, "providers.deepseek.options.baseURL")).toMatchObject({ kind: "string", value: "https://api.deepseek.com/v1", editable: true });
+    expect(find(tree, "providers.deepseek.options.baseURL")).toMatchObject({
+      kind: "string",
+      value: "https://api.deepseek.com/v1",
+      editable: true,
+    });
   });
 
   test("a regexp literal is editable, valued { $regexp, flags }", () => {
-    expect(find(tree, "classifiers[0].options.rules[0].match[0]")).toMatchObject({ kind: "regexp", value: { $regexp: "\\bSQL\\b", flags: "i" }, editable: true });
+    expect(find(tree, "classifiers[0].options.rules[0].match[0]")).toMatchObject({
+      kind: "regexp",
+      value: { $regexp: "\\bSQL\\b", flags: "i" },
+      editable: true,
+    });
   });
 
   test("a plugin factory call is a read-only call node whose first argument is its options", () => {
@@ -171,7 +195,12 @@ describe("secrets", () => {
   });
 
   test("a secret-named string is flagged and shown masked", () => {
-    expect(find(tree, "providers.openai.options.apiKey")).toMatchObject({ secret: true, kind: "string", editable: true, value: "sk-…1234" });
+    expect(find(tree, "providers.openai.options.apiKey")).toMatchObject({
+      secret: true,
+      kind: "string",
+      editable: true,
+      value: "sk-…1234",
+    });
   });
 
   test("everything under a secret-named key is secret (apiKeys elements)", () => {
@@ -208,7 +237,19 @@ export default defineConfig({ providers: { sim: simulated() }, tiers: { t1: { mo
   });
 
   test("the secret-key rule: the last word of the name", () => {
-    const secret = ["apiKey", "api_key", "x-api-key", "OPENAI_API_KEY", "apiKeys", "key", "token", "accessToken", "clientSecret", "password", "Authorization"];
+    const secret = [
+      "apiKey",
+      "api_key",
+      "x-api-key",
+      "OPENAI_API_KEY",
+      "apiKeys",
+      "key",
+      "token",
+      "accessToken",
+      "clientSecret",
+      "password",
+      "Authorization",
+    ];
     const plain = ["maxTokens", "keywords", "firstTokenMs", "keyboard", "model", "baseURL", "monkey"];
     expect(secret.filter((k) => !isSecretKey(k))).toEqual([]);
     expect(plain.filter((k) => isSecretKey(k))).toEqual([]);
@@ -228,12 +269,17 @@ export default defineConfig({ providers: { sim: simulated() }, tiers: { t1: { mo
     expect(masked).toContain('apiKey: "sk-…1234"');
     expect(masked).toContain('env("TREE_DEEPSEEK_KEY", "u…ck")');
     expect(masked.replace(/"[^"\n]*…[^"\n]*"/g, "M")).toBe(
-      objectForm.replace(/"(sk-proj-SECRETSECRETSECRET1234|gw-literal-key-0123456789|Bearer abcdefghijklmnop|unused-fallback)"/g, "M"),
+      objectForm.replace(
+        /"(sk-proj-SECRETSECRETSECRET1234|gw-literal-key-0123456789|Bearer abcdefghijklmnop|unused-fallback)"/g,
+        "M",
+      ),
     );
   });
 
   test("maskSecrets also masks secret-named variables outside the config object", () => {
-    const masked = maskSecrets(`const OPENAI_KEY = "not-shaped-like-a-key-but-named";\nexport default { providers: {} };\n`);
+    const masked = maskSecrets(
+      `const OPENAI_KEY = "not-shaped-like-a-key-but-named";\nexport default { providers: {} };\n`,
+    );
     expect(masked).not.toContain("not-shaped-like-a-key-but-named");
   });
 });

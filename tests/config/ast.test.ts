@@ -15,7 +15,12 @@ describe("config paths", () => {
   });
 
   test("formatPath is parsePath's inverse, quoting keys with dots, brackets or quotes", () => {
-    const cases: (string | number)[][] = [["tiers", "t1", "models", 0], ["pricing", "openai/gpt-4.1", "input"], ["a", 'q"k', "b[1]"], ["0", "x"]];
+    const cases: (string | number)[][] = [
+      ["tiers", "t1", "models", 0],
+      ["pricing", "openai/gpt-4.1", "input"],
+      ["a", 'q"k', "b[1]"],
+      ["0", "x"],
+    ];
     for (const segments of cases) expect(parsePath(formatPath(segments))).toEqual(segments);
     expect(formatPath(["pricing", "openai/gpt-4.1"])).toBe('pricing["openai/gpt-4.1"]');
   });

@@ -22,7 +22,10 @@ for (const statement of file.program.body) {
 
 /** The JSDoc text of a member, one line. */
 const docOf = (member: Node): string =>
-  (member.leadingComments ?? []).map((c) => c.value.replace(/^\s*\*+ ?/gm, " ")).join(" ").replace(/\s+/g, " ");
+  (member.leadingComments ?? [])
+    .map((c) => c.value.replace(/^\s*\*+ ?/gm, " "))
+    .join(" ")
+    .replace(/\s+/g, " ");
 
 /** The members of a property's type: an inline object type, or a named interface. */
 function membersOf(member: TSPropertySignature): Node[] {
@@ -30,16 +33,21 @@ function membersOf(member: TSPropertySignature): Node[] {
   if (type?.type === "TSTypeLiteral") return (type as TSTypeLiteral).members;
   if (type?.type === "TSTypeReference" && type.typeName.type === "Identifier") {
     // Partial<Timeouts> and the like: the interface named by the (first) type argument or the reference.
-    const name = type.typeParameters?.params[0]?.type === "TSTypeReference" && type.typeParameters.params[0].typeName.type === "Identifier"
-      ? type.typeParameters.params[0].typeName.name
-      : type.typeName.name;
+    const name =
+      type.typeParameters?.params[0]?.type === "TSTypeReference" &&
+      type.typeParameters.params[0].typeName.type === "Identifier"
+        ? type.typeParameters.params[0].typeName.name
+        : type.typeName.name;
     return interfaces.get(name)?.body ?? [];
   }
   return [];
 }
 
 const named = (members: Node[], key: string) =>
-  members.find((m): m is TSPropertySignature => m.type === "TSPropertySignature" && m.key.type === "Identifier" && m.key.name === key);
+  members.find(
+    (m): m is TSPropertySignature =>
+      m.type === "TSPropertySignature" && m.key.type === "Identifier" && m.key.name === key,
+  );
 
 /** Docs from the outermost to the field itself along a path of GatewayConfigInput (or an interface). */
 function docsAlong(root: string, path: string[]): string[] {
@@ -64,7 +72,10 @@ function spellings(value: unknown): string[] {
 }
 
 const states = (doc: string, value: unknown) =>
-  /default/i.test(doc) && spellings(value).some((s) => new RegExp(`(^|[^\\d.])${s.replace(/[.*+?^${}()|[\]\\"]/g, "\\$&")}($|[^\\d])`).test(doc));
+  /default/i.test(doc) &&
+  spellings(value).some((s) =>
+    new RegExp(`(^|[^\\d.])${s.replace(/[.*+?^${}()|[\]\\"]/g, "\\$&")}($|[^\\d])`).test(doc),
+  );
 
 // Where a group of DEFAULTS lives in types.ts.
 const places: Record<string, [root: string, path: string[]]> = {
@@ -76,7 +87,9 @@ const places: Record<string, [root: string, path: string[]]> = {
 
 function leaves(value: object, prefix: string[] = []): [string[], unknown][] {
   return Object.entries(value).flatMap(([key, child]) =>
-    typeof child === "object" && child !== null ? leaves(child, [...prefix, key]) : [[[...prefix, key], child] as [string[], unknown]],
+    typeof child === "object" && child !== null
+      ? leaves(child, [...prefix, key])
+      : [[[...prefix, key], child] as [string[], unknown]],
   );
 }
 

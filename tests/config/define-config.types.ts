@@ -3,8 +3,9 @@
  * typo that stops being a type error fails the typecheck through the unused `@ts-expect-error` below it.
  * Nothing here runs; bun test does not pick it up (not a `.test.ts`).
  */
-import { defineConfig, env, type GatewayConfigInput } from "../../src/index.ts";
+
 import { keywordClassifier, openai, simulated, statusCodeRetry } from "../../plugins/index.ts";
+import { defineConfig, env, type GatewayConfigInput } from "../../src/index.ts";
 
 const providers = { sim: simulated({ latencyMs: 10, tokensPerSecond: 100 }) };
 const tiers = { t1: { models: ["sim/small"] } };
@@ -36,12 +37,14 @@ defineConfig({
 
 // A misspelt key in the object a config function returns (checked against its declared return type:
 // TypeScript does not check an arrow's inferred return for excess properties).
-defineConfig((): GatewayConfigInput => ({
-  providers,
-  tiers,
-  // @ts-expect-error `retyr` is not a config key
-  retyr: { maxAttempts: 2 },
-}));
+defineConfig(
+  (): GatewayConfigInput => ({
+    providers,
+    tiers,
+    // @ts-expect-error `retyr` is not a config key
+    retyr: { maxAttempts: 2 },
+  }),
+);
 
 // A misspelt option of a provider factory.
 defineConfig({

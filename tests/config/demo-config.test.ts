@@ -11,7 +11,10 @@ import { ROOT } from "../helpers/gateway-harness.ts";
 
 const saved = { openai: process.env.OPENAI_API_KEY, deepseek: process.env.DEEPSEEK_API_KEY };
 afterEach(() => {
-  for (const [name, value] of [["OPENAI_API_KEY", saved.openai], ["DEEPSEEK_API_KEY", saved.deepseek]] as const) {
+  for (const [name, value] of [
+    ["OPENAI_API_KEY", saved.openai],
+    ["DEEPSEEK_API_KEY", saved.deepseek],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mockReply } from "../../bench/mock-upstream.ts";
-import { collectStream, configSource, startHarness, ROOT, type Harness } from "../helpers/gateway-harness.ts";
+import { collectStream, configSource, type Harness, ROOT, startHarness } from "../helpers/gateway-harness.ts";
 
 const pluginSource = (tier: string) => `import { definePlugin, type Classifier } from "${ROOT}/src/index.ts";
 export function pickTier(): Classifier {
@@ -27,7 +27,12 @@ let h: Harness;
 const msg = [{ role: "user" as const, content: "hi" }];
 
 beforeAll(async () => {
-  h = await startHarness({ watch: true, files: { "pick-tier.ts": pluginSource("t1") }, imports, config: () => tiers("first") });
+  h = await startHarness({
+    watch: true,
+    files: { "pick-tier.ts": pluginSource("t1") },
+    imports,
+    config: () => tiers("first"),
+  });
   expect(await modelFor("auto")).toBe("a/first");
 });
 afterAll(() => h.stop());
@@ -85,7 +90,13 @@ test("a broken edit is rejected with file and line; the previous config keeps se
 
 test("a stream in flight during a reload completes on the config it started with", async () => {
   const stream = await h.client.chat.completions.create({ model: "slow", messages: msg, stream: true }).withResponse();
-  h.writeConfig(configSource(h.mock.url, tiers("after-reload").replace("a/slow?tokens=15&chunkDelayMs=20", "b/other-slow"), imports));
+  h.writeConfig(
+    configSource(
+      h.mock.url,
+      tiers("after-reload").replace("a/slow?tokens=15&chunkDelayMs=20", "b/other-slow"),
+      imports,
+    ),
+  );
   const { text, error } = await collectStream(stream.data);
   expect(error).toBeUndefined();
   expect(text).toBe(mockReply(15));

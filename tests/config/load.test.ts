@@ -36,7 +36,13 @@ describe("a valid config", () => {
     expect(config.routing.defaultTier).toBe("t1");
     expect(config.timeouts.totalMs).toBe(600_000);
     expect(config.tiers.t1.targets.map((t) => t.ref)).toEqual(["up/small", "up/big"]);
-    expect(config.tiers.t1.targets[1]).toMatchObject({ provider: "up", model: "big", weight: 2, prefill: true, vision: true });
+    expect(config.tiers.t1.targets[1]).toMatchObject({
+      provider: "up",
+      model: "big",
+      weight: 2,
+      prefill: true,
+      vision: true,
+    });
     expect(config.modelNames.get("small")).toBe("up/small");
   });
 
@@ -133,7 +139,10 @@ describe("an invalid config names the path and the line", () => {
   tiers: { t1: { models: ["up/m"] } },
 });`);
     if (result.ok) throw new Error("expected issues");
-    expect(result.issues[0]).toMatchObject({ path: "providers.up.options.apiKey", message: "environment variable SMARTROUTE_MISSING is not set" });
+    expect(result.issues[0]).toMatchObject({
+      path: "providers.up.options.apiKey",
+      message: "environment variable SMARTROUTE_MISSING is not set",
+    });
   });
 
   test("a default tier that does not exist", async () => {

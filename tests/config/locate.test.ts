@@ -73,7 +73,11 @@ export default defineConfig(config);
 `;
 
 describe("locatePath", () => {
-  const forms = { "defineConfig({...})": objectExport, "defineConfig(({ env }) => ({...}))": functionExport, "const config = {...}; export default config": constExport };
+  const forms = {
+    "defineConfig({...})": objectExport,
+    "defineConfig(({ env }) => ({...}))": functionExport,
+    "const config = {...}; export default config": constExport,
+  };
 
   for (const [form, source] of Object.entries(forms)) {
     describe(`through ${form}`, () => {
@@ -94,7 +98,9 @@ describe("locatePath", () => {
       });
 
       test("deep in a plugin's options: classifiers[0].options.rules[1]", () => {
-        expect(locatePath(source, "classifiers[0].options.rules[1]")).toBe(lineOf(source, '{ tier: "t2", match: ["SQL"] }'));
+        expect(locatePath(source, "classifiers[0].options.rules[1]")).toBe(
+          lineOf(source, '{ tier: "t2", match: ["SQL"] }'),
+        );
       });
 
       test("a field of an object inside an array: tiers.t1.models[1].weight", () => {
@@ -108,7 +114,9 @@ describe("locatePath", () => {
   });
 
   test("through defineConfig(config) with `satisfies`", () => {
-    expect(locatePath(satisfiesExport, "tiers.t2.models[0]")).toBe(lineOf(satisfiesExport, 't2: { models: ["openai/gpt-4.1"] }'));
+    expect(locatePath(satisfiesExport, "tiers.t2.models[0]")).toBe(
+      lineOf(satisfiesExport, 't2: { models: ["openai/gpt-4.1"] }'),
+    );
   });
 
   test("a key that does not exist gives the line of the deepest part found", () => {

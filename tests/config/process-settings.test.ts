@@ -15,7 +15,12 @@ describe("readProcessSettings", () => {
   });
 
   test("environment variables set every setting", () => {
-    const env = { GATEWAY_CONFIG: "conf/prod.config.ts", GATEWAY_PORT: "8080", GATEWAY_HOST: "127.0.0.1", GATEWAY_DATA_DIR: "/var/lib/smartroute" };
+    const env = {
+      GATEWAY_CONFIG: "conf/prod.config.ts",
+      GATEWAY_PORT: "8080",
+      GATEWAY_HOST: "127.0.0.1",
+      GATEWAY_DATA_DIR: "/var/lib/smartroute",
+    };
     expect(readProcessSettings(env, [], CWD)).toEqual({
       configPath: resolve(CWD, "conf/prod.config.ts"),
       dataDir: "/var/lib/smartroute",
@@ -35,7 +40,11 @@ describe("readProcessSettings", () => {
   test("--host, --config and --data-dir win over their variables", () => {
     const env = { GATEWAY_HOST: "0.0.0.0", GATEWAY_CONFIG: "a.ts", GATEWAY_DATA_DIR: "env-data" };
     const settings = readProcessSettings(env, ["--host", "localhost", "--config=b.ts", "--data-dir", "cli-data"], CWD);
-    expect(settings).toMatchObject({ host: "localhost", configPath: resolve(CWD, "b.ts"), dataDir: resolve(CWD, "cli-data") });
+    expect(settings).toMatchObject({
+      host: "localhost",
+      configPath: resolve(CWD, "b.ts"),
+      dataDir: resolve(CWD, "cli-data"),
+    });
   });
 
   test("flags are found among other arguments", () => {
@@ -43,7 +52,10 @@ describe("readProcessSettings", () => {
   });
 
   test("an empty GATEWAY_PORT or GATEWAY_HOST counts as unset", () => {
-    expect(readProcessSettings({ GATEWAY_PORT: "", GATEWAY_HOST: "" }, [], CWD)).toMatchObject({ port: undefined, host: undefined });
+    expect(readProcessSettings({ GATEWAY_PORT: "", GATEWAY_HOST: "" }, [], CWD)).toMatchObject({
+      port: undefined,
+      host: undefined,
+    });
   });
 
   test("port 0 (any free port) is accepted", () => {

@@ -6,10 +6,10 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { keywordClassifier, modelParams, simulated, statusCodeRetry } from "../../plugins/index.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import { ConfigSchema } from "../../src/config/schema.ts";
-import { keywordClassifier, modelParams, simulated, statusCodeRetry } from "../../plugins/index.ts";
 import { definePlugin } from "../../src/index.ts";
 import { ROOT } from "../helpers/gateway-harness.ts";
 
@@ -66,7 +66,10 @@ describe("validation", () => {
 
   async function load(body: string) {
     const path = join(dir, `config-${Math.random().toString(36).slice(2)}.ts`);
-    writeFileSync(path, `import { defineConfig } from "${ROOT}/src/index.ts";\nimport { simulated } from "${ROOT}/plugins/index.ts";\n${body}`);
+    writeFileSync(
+      path,
+      `import { defineConfig } from "${ROOT}/src/index.ts";\nimport { simulated } from "${ROOT}/plugins/index.ts";\n${body}`,
+    );
     return loadConfig({ path, projectRoot: dir });
   }
 
@@ -88,7 +91,9 @@ export default defineConfig({
 });`);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.issues).toEqual([expect.objectContaining({ path: "plugins[1].name", message: "expected string length greater or equal to 1" })]);
+    expect(result.issues).toEqual([
+      expect.objectContaining({ path: "plugins[1].name", message: "expected string length greater or equal to 1" }),
+    ]);
   });
 
   test("the editor's schema shows list entries as they are, without the skip union", () => {

@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser, screenshot } from "../helpers/browser.ts";
-import { startGatewayProcess, type GatewayProcess } from "../helpers/gateway-process.ts";
 import { currentCode } from "../../src/auth/totp.ts";
+import { launchBrowser, screenshot } from "../helpers/browser.ts";
+import { type GatewayProcess, startGatewayProcess } from "../helpers/gateway-process.ts";
 
 let gw: GatewayProcess;
 let browser: Browser;
@@ -48,8 +48,14 @@ async function chat(model: string): Promise<string | null> {
 
 /** The index of the input showing `value` (Solid sets values as properties, not attributes). */
 async function inputWithValue(value: string) {
-  await page.waitForFunction((wanted) => [...document.querySelectorAll("input")].some((i) => i.value === wanted), value, { timeout: 10_000 });
-  const index = await page.locator("input").evaluateAll((inputs, wanted) => inputs.findIndex((i) => (i as HTMLInputElement).value === wanted), value);
+  await page.waitForFunction(
+    (wanted) => [...document.querySelectorAll("input")].some((i) => i.value === wanted),
+    value,
+    { timeout: 10_000 },
+  );
+  const index = await page
+    .locator("input")
+    .evaluateAll((inputs, wanted) => inputs.findIndex((i) => (i as HTMLInputElement).value === wanted), value);
   expect(index).toBeGreaterThanOrEqual(0);
   return page.locator("input").nth(index);
 }
@@ -91,7 +97,11 @@ test("the dashboard shows charts with data after requests", async () => {
   await chat("flaky");
   await page.goto(`${gw.url}/`);
   await page.waitForFunction(() => document.querySelectorAll("canvas").length >= 3);
-  await page.waitForFunction(() => /\b[7-9]\b|\b\d{2,}\b/.test(document.querySelector(".cards")?.textContent ?? ""), undefined, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => /\b[7-9]\b|\b\d{2,}\b/.test(document.querySelector(".cards")?.textContent ?? ""),
+    undefined,
+    { timeout: 10_000 },
+  );
   const cards = await page.locator(".cards").innerText();
   expect(cards.toLowerCase()).toContain("requests");
   await screenshot(page, "04-dashboard");
@@ -117,9 +127,14 @@ test("a config edit of a tier model is applied and routes the next request", asy
   await page.getByRole("button", { name: "Review", exact: true }).click();
   await page.getByRole("button", { name: "Apply", exact: true }).waitFor();
   await screenshot(page, "06-config-review");
-  await page.waitForFunction(() => !(document.querySelector("button.primary[type=submit]") as HTMLButtonElement | null)?.disabled);
+  await page.waitForFunction(
+    () => !(document.querySelector("button.primary[type=submit]") as HTMLButtonElement | null)?.disabled,
+  );
   await page.getByRole("button", { name: "Apply", exact: true }).click();
-  await page.getByText(/Applied/).first().waitFor();
+  await page
+    .getByText(/Applied/)
+    .first()
+    .waitFor();
   expect(await chat("t1")).toBe("a/second");
 }, 30_000);
 
@@ -127,7 +142,10 @@ test("an invalid edit shows its error and changes nothing", async () => {
   await page.goto(`${gw.url}/config`);
   await (await inputWithValue("a/second")).fill("nope/model");
   await page.getByRole("button", { name: "Review", exact: true }).click();
-  await page.getByText(/unknown provider "nope"/).first().waitFor();
+  await page
+    .getByText(/unknown provider "nope"/)
+    .first()
+    .waitFor();
   await screenshot(page, "07-config-invalid");
   expect(await chat("t1")).toBe("a/second");
 }, 30_000);
@@ -148,7 +166,9 @@ test("a code change in the code view asks for the password: a wrong one is shown
   await page.goto(`${gw.url}/config`);
   await page.getByRole("tab", { name: "Code" }).click();
   const editor = page.getByLabel("Source of gateway.config.ts");
-  await editor.fill((await editor.inputValue()).replace("export default", "const addedByTheBrowserTest = 1;\nexport default"));
+  await editor.fill(
+    (await editor.inputValue()).replace("export default", "const addedByTheBrowserTest = 1;\nexport default"),
+  );
   await page.getByRole("button", { name: "Validate", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Confirm with your password" });
   await dialog.waitFor();
@@ -160,7 +180,10 @@ test("a code change in the code view asks for the password: a wrong one is shown
   await dialog.getByRole("button", { name: "Confirm" }).click();
   await page.getByText("This text loads.").waitFor();
   await page.getByRole("button", { name: "Apply the text" }).click(); // the same text: no second password
-  await page.getByText(/Applied/).first().waitFor();
+  await page
+    .getByText(/Applied/)
+    .first()
+    .waitFor();
   expect(await page.getByRole("dialog").count()).toBe(0);
   expect(await chat("t1")).toBe("a/first");
 }, 30_000);
@@ -174,19 +197,27 @@ test("an API key is created in the page, shown once, and works on /v1", async ()
   apiKey = await shown.inputValue();
   expect(apiKey).toMatch(/^sr-/);
   await screenshot(page, "10-key-created");
-  const anonymous = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "t1", messages: [{ role: "user", content: "x" }] }) });
+  const anonymous = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: "POST",
+    body: JSON.stringify({ model: "t1", messages: [{ role: "user", content: "x" }] }),
+  });
   expect(anonymous.status).toBe(401);
   expect(await chat("t1")).toBe("a/first");
 }, 30_000);
 
 test("every page renders at phone width in the dark theme (screenshots)", async () => {
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await context.storageState() });
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    storageState: await context.storageState(),
+  });
   const small = await phone.newPage();
   await small.addInitScript(() => localStorage.setItem("smartroute-theme", "dark"));
   for (const path of ["/", "/logs", "/tail", "/health", "/playground", "/config", "/keys", "/security"]) {
     await small.goto(`${gw.url}${path}`);
     await small.locator("main h1").first().waitFor();
-    const overflow = await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await small.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect([path, overflow <= 1]).toEqual([path, true]); // no sideways scrolling
     await screenshot(small, `11-phone${path === "/" ? "-dashboard" : path.replace("/", "-")}`);
   }

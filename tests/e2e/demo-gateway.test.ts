@@ -15,7 +15,12 @@ let child: ReturnType<typeof Bun.spawn>;
 let banner = "";
 
 beforeAll(async () => {
-  const env: Record<string, string | undefined> = { ...process.env, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_DATA_DIR: dataDir };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    GATEWAY_PORT: String(port),
+    GATEWAY_HOST: "127.0.0.1",
+    GATEWAY_DATA_DIR: dataDir,
+  };
   for (const key of ["OPENAI_API_KEY", "DEEPSEEK_API_KEY", "GATEWAY_API_KEY"]) delete env[key];
   child = Bun.spawn([process.execPath, "src/main.ts"], { cwd: ROOT, env, stdout: "pipe", stderr: "pipe" });
   const reader = (child.stdout as ReadableStream<Uint8Array>).getReader();
@@ -42,13 +47,23 @@ test("the banner says where it listens, which providers are simulated, and that 
 test("the shipped config answers the openai client, streamed and not, with failover under the flaky model", async () => {
   const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: "none", maxRetries: 0 });
   const results = await Promise.all(
-    Array.from({ length: 8 }, () => client.chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hello demo" }] }).withResponse()),
+    Array.from({ length: 8 }, () =>
+      client.chat.completions
+        .create({ model: "auto", messages: [{ role: "user", content: "hello demo" }] })
+        .withResponse(),
+    ),
   );
   for (const { data, response } of results) {
     expect(data.choices[0].message.content).toContain('You asked: "hello demo"');
     expect(response.headers.get("x-gateway-tier")).toBe("t1");
   }
-  const { text, error } = await collectStream(await client.chat.completions.create({ model: "t3", messages: [{ role: "user", content: "stream please" }], stream: true }));
+  const { text, error } = await collectStream(
+    await client.chat.completions.create({
+      model: "t3",
+      messages: [{ role: "user", content: "stream please" }],
+      stream: true,
+    }),
+  );
   expect(error).toBeUndefined();
   expect(text).toContain("simulated answer from large");
 });

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startMockUpstream, type MockUpstream } from "../../bench/mock-upstream.ts";
+import { type MockUpstream, startMockUpstream } from "../../bench/mock-upstream.ts";
 import { configSource, freePort, ROOT } from "../helpers/gateway-harness.ts";
-import { bodyOf, eventually, holdSlowBody, rawRequest, type RawExchange } from "../helpers/raw-http.ts";
+import { bodyOf, eventually, holdSlowBody, type RawExchange, rawRequest } from "../helpers/raw-http.ts";
 
 let mock: MockUpstream;
 let dir = "";
@@ -20,7 +20,10 @@ const held: RawExchange[] = [];
 /** The deno command of package.json's gateway:deno script (its permissions and flags). */
 function denoArgs(): string[] {
   const script: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts["gateway:deno"];
-  const run = script.split("&&").map((part) => part.trim()).find((part) => part.startsWith("deno "))!;
+  const run = script
+    .split("&&")
+    .map((part) => part.trim())
+    .find((part) => part.startsWith("deno "))!;
   return [join(ROOT, "node_modules/.bin/deno"), ...run.split(/\s+/).slice(1)];
 }
 
@@ -28,9 +31,23 @@ beforeAll(async () => {
   mock = startMockUpstream();
   dir = mkdtempSync(join(tmpdir(), "smartroute-deno-guard-"));
   const configPath = join(dir, "gateway.config.ts");
-  writeFileSync(configPath, configSource(mock.url, `  limits: { bodyTimeoutMs: 500, maxRequestsPerClient: 2 },\n  tiers: { t1: { models: ["a/good"] } },`));
+  writeFileSync(
+    configPath,
+    configSource(
+      mock.url,
+      `  limits: { bodyTimeoutMs: 500, maxRequestsPerClient: 2 },\n  tiers: { t1: { models: ["a/good"] } },`,
+    ),
+  );
   const port = freePort();
-  const env = { ...process.env, GATEWAY_CONFIG: configPath, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_DATA_DIR: join(dir, "data"), DENO_NO_UPDATE_CHECK: "1", GATEWAY_LOG_LEVEL: "warn" };
+  const env = {
+    ...process.env,
+    GATEWAY_CONFIG: configPath,
+    GATEWAY_PORT: String(port),
+    GATEWAY_HOST: "127.0.0.1",
+    GATEWAY_DATA_DIR: join(dir, "data"),
+    DENO_NO_UPDATE_CHECK: "1",
+    GATEWAY_LOG_LEVEL: "warn",
+  };
   child = Bun.spawn(denoArgs(), { cwd: ROOT, env, stdout: "ignore", stderr: "inherit" });
   url = `http://127.0.0.1:${port}`;
   await eventually(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200, 20_000);

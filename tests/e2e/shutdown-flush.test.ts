@@ -7,9 +7,10 @@
  * A stream held open does not hold the stop: after the grace it ends with an in-band error, logged,
  * whether the provider fetches it or sends it through its own transport.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+
 import { Database } from "bun:sqlite";
-import { startGatewayProcess, type GatewayProcess } from "../helpers/gateway-process.ts";
+import { afterEach, describe, expect, test } from "bun:test";
+import { type GatewayProcess, startGatewayProcess } from "../helpers/gateway-process.ts";
 
 const CONFIG = `  tiers: { t1: { models: ["a/m"] }, slow: { models: ["a/slow?latencyMs=800"] }, long: { models: ["a/long?tokens=4000&chunkDelayMs=25"] }, endless: { models: ["endless/m"] }, sim: { models: ["sim/demo"] } },
   logging: { flushIntervalMs: 60_000 },`;
@@ -36,10 +37,15 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-const start = async (runtime: (typeof RUNTIMES)[number], env: Record<string, string> = {}) => (gateway = await startGatewayProcess({ config: CONFIG, providers: ENDLESS, runtime, detached: true, env }));
+const start = async (runtime: (typeof RUNTIMES)[number], env: Record<string, string> = {}) =>
+  (gateway = await startGatewayProcess({ config: CONFIG, providers: ENDLESS, runtime, detached: true, env }));
 
 async function ask(g: GatewayProcess, body: object): Promise<Response> {
-  return fetch(`${g.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return fetch(`${g.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 }
 
 /** Requests one after another, as the issue's run did; returns their request ids. */
@@ -55,12 +61,17 @@ async function sequential(g: GatewayProcess, n: number): Promise<string[]> {
 }
 
 /** The exit code, or "still running" when it takes longer than `ms` (the test then fails, not hangs). */
-const exitWithin = (g: GatewayProcess, ms = 10_000) => Promise.race([g.exited, Bun.sleep(ms).then(() => "still running")]);
+const exitWithin = (g: GatewayProcess, ms = 10_000) =>
+  Promise.race([g.exited, Bun.sleep(ms).then(() => "still running")]);
 
 function loggedRows(g: GatewayProcess): Map<string, { status: number; error_message: string | null }> {
   const db = new Database(g.dbPath, { readonly: true });
   try {
-    const rows = db.query("SELECT id, status, error_message FROM requests").all() as { id: string; status: number; error_message: string | null }[];
+    const rows = db.query("SELECT id, status, error_message FROM requests").all() as {
+      id: string;
+      status: number;
+      error_message: string | null;
+    }[];
     return new Map(rows.map((row) => [row.id, row]));
   } finally {
     db.close();
@@ -70,52 +81,69 @@ function loggedRows(g: GatewayProcess): Map<string, { status: number; error_mess
 describe.each(RUNTIMES)("on %s", (runtime) => {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     for (const to of ["group", "process"] as const) {
-      test(`${signal} to the ${to}: every request's row is written`, async () => {
-        const g = await start(runtime);
-        const ids = await sequential(g, REQUESTS);
-        g.kill(signal, to);
-        expect(await exitWithin(g)).toBe(0);
-        const rows = loggedRows(g);
-        expect(ids.filter((id) => !rows.has(id))).toEqual([]);
-      }, TEST_MS);
+      test(
+        `${signal} to the ${to}: every request's row is written`,
+        async () => {
+          const g = await start(runtime);
+          const ids = await sequential(g, REQUESTS);
+          g.kill(signal, to);
+          expect(await exitWithin(g)).toBe(0);
+          const rows = loggedRows(g);
+          expect(ids.filter((id) => !rows.has(id))).toEqual([]);
+        },
+        TEST_MS,
+      );
     }
   }
 
-  test("a signal repeated while a request is in flight is the same stop: it finishes, every row is written", async () => {
-    const g = await start(runtime);
-    const ids = await sequential(g, REQUESTS);
-    const slow = ask(g, { model: "slow", messages: [{ role: "user", content: "in flight" }] });
-    while (g.mock.stats.open === 0) await Bun.sleep(5); // the slow request has reached the upstream
-    g.kill("SIGTERM");
-    await Bun.sleep(50); // not at once: two identical pending signals merge into one
-    g.kill("SIGTERM");
-    const answer = await slow;
-    expect(answer.status).toBe(200);
-    expect(await exitWithin(g)).toBe(0);
-    const rows = loggedRows(g);
-    expect([...ids, answer.headers.get("x-request-id")!].filter((id) => !rows.has(id))).toEqual([]);
-  }, TEST_MS);
-
-  const HELD: Record<string, string> = { long: "fetched", endless: "sent (own transport)", sim: "simulated (the demo's provider)" };
-  for (const tier of Object.keys(HELD)) {
-    test(`a ${HELD[tier]} stream held open ends with an in-band error after the grace; its row and the others are written`, async () => {
-      const g = await start(runtime, { GATEWAY_SHUTDOWN_GRACE_MS: String(GRACE_MS) });
-      const ids = await sequential(g, 3);
-      const stream = await ask(g, { model: tier, stream: true, messages: [{ role: "user", content: "a long one" }] });
-      expect(stream.status).toBe(200);
-      const reader = stream.body!.getReader();
-      let text = new TextDecoder().decode((await reader.read()).value);
-      g.kill("SIGTERM", "group");
-      for (let next = await reader.read(); !next.done; next = await reader.read()) text += new TextDecoder().decode(next.value);
-      expect(text).toContain('"error"');
-      expect(text).toContain("the gateway is shutting down");
-      expect(text).not.toContain("[DONE]");
+  test(
+    "a signal repeated while a request is in flight is the same stop: it finishes, every row is written",
+    async () => {
+      const g = await start(runtime);
+      const ids = await sequential(g, REQUESTS);
+      const slow = ask(g, { model: "slow", messages: [{ role: "user", content: "in flight" }] });
+      while (g.mock.stats.open === 0) await Bun.sleep(5); // the slow request has reached the upstream
+      g.kill("SIGTERM");
+      await Bun.sleep(50); // not at once: two identical pending signals merge into one
+      g.kill("SIGTERM");
+      const answer = await slow;
+      expect(answer.status).toBe(200);
       expect(await exitWithin(g)).toBe(0);
       const rows = loggedRows(g);
-      expect(ids.filter((id) => !rows.has(id))).toEqual([]);
-      const held = rows.get(stream.headers.get("x-request-id")!);
-      expect(held?.status).toBe(502);
-      expect(held?.error_message).toContain("the gateway is shutting down");
-    }, TEST_MS);
+      expect([...ids, answer.headers.get("x-request-id")!].filter((id) => !rows.has(id))).toEqual([]);
+    },
+    TEST_MS,
+  );
+
+  const HELD: Record<string, string> = {
+    long: "fetched",
+    endless: "sent (own transport)",
+    sim: "simulated (the demo's provider)",
+  };
+  for (const tier of Object.keys(HELD)) {
+    test(
+      `a ${HELD[tier]} stream held open ends with an in-band error after the grace; its row and the others are written`,
+      async () => {
+        const g = await start(runtime, { GATEWAY_SHUTDOWN_GRACE_MS: String(GRACE_MS) });
+        const ids = await sequential(g, 3);
+        const stream = await ask(g, { model: tier, stream: true, messages: [{ role: "user", content: "a long one" }] });
+        expect(stream.status).toBe(200);
+        const reader = stream.body!.getReader();
+        let text = new TextDecoder().decode((await reader.read()).value);
+        g.kill("SIGTERM", "group");
+        for (let next = await reader.read(); !next.done; next = await reader.read())
+          text += new TextDecoder().decode(next.value);
+        expect(text).toContain('"error"');
+        expect(text).toContain("the gateway is shutting down");
+        expect(text).not.toContain("[DONE]");
+        expect(await exitWithin(g)).toBe(0);
+        const rows = loggedRows(g);
+        expect(ids.filter((id) => !rows.has(id))).toEqual([]);
+        const held = rows.get(stream.headers.get("x-request-id")!);
+        expect(held?.status).toBe(502);
+        expect(held?.error_message).toContain("the gateway is shutting down");
+      },
+      TEST_MS,
+    );
   }
 });

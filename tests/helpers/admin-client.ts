@@ -37,7 +37,15 @@ export class AdminClient {
     if (payload !== undefined) headers["content-length"] = String(Buffer.byteLength(payload));
     return new Promise((resolve, reject) => {
       const sent = httpRequest(
-        { host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, localAddress: options.from ?? this.from, agent: false },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
+          method,
+          headers,
+          localAddress: options.from ?? this.from,
+          agent: false,
+        },
         (response) => {
           let text = "";
           response.setEncoding("utf8");

@@ -3,15 +3,15 @@
  * directory, in front of the fault-injecting mock upstream (bench/mock-upstream.ts), with the official
  * `openai` client pointed at it. Everything crosses real HTTP.
  */
-import { mkdtempSync, rmSync, writeFileSync, renameSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import OpenAI from "openai";
-import { startMockUpstream, type MockUpstream } from "../../bench/mock-upstream.ts";
+import { type MockUpstream, startMockUpstream } from "../../bench/mock-upstream.ts";
 import { startSplitProxy } from "../../bench/split-proxy.ts";
-import { startGateway, type RunningGateway } from "../../src/main.ts";
-import type { Logger } from "../../src/plugin/types.ts";
+import { type RunningGateway, startGateway } from "../../src/main.ts";
 import type { PipelineDeps } from "../../src/pipeline/state.ts";
+import type { Logger } from "../../src/plugin/types.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 
@@ -90,10 +90,34 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "smartroute-test-"));
   const configPath = join(dir, "gateway.config.ts");
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), text);
-  writeFileSync(configPath, configSource(upstreamUrl, options.config(upstreamUrl), options.imports, typeof options.providers === "function" ? options.providers(upstreamUrl) : options.providers));
+  writeFileSync(
+    configPath,
+    configSource(
+      upstreamUrl,
+      options.config(upstreamUrl),
+      options.imports,
+      typeof options.providers === "function" ? options.providers(upstreamUrl) : options.providers,
+    ),
+  );
   const log = recordingLogger();
-  const running = await startGateway({ configPath, projectRoot: dir, dataDir: join(dir, "data"), port: 0, host: "127.0.0.1", log, watch: options.watch ?? false, deps: options.deps, adminPassword: options.adminPassword, adminLimiter: options.adminLimiter });
-  const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: options.apiKey ?? "unused", maxRetries: 0, timeout: 20_000 });
+  const running = await startGateway({
+    configPath,
+    projectRoot: dir,
+    dataDir: join(dir, "data"),
+    port: 0,
+    host: "127.0.0.1",
+    log,
+    watch: options.watch ?? false,
+    deps: options.deps,
+    adminPassword: options.adminPassword,
+    adminLimiter: options.adminLimiter,
+  });
+  const client = new OpenAI({
+    baseURL: `${running.url}/v1`,
+    apiKey: options.apiKey ?? "unused",
+    maxRetries: 0,
+    timeout: 20_000,
+  });
   let n = 0;
   return {
     url: running.url,
@@ -135,8 +159,18 @@ export async function collectStream(stream: AsyncIterable<OpenAI.Chat.Completion
 }
 
 /** Raw SSE text of a streamed request, for assertions on the wire format ([DONE], error events). */
-export async function rawStream(url: string, body: object, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<{ status: number; headers: Headers; text: string }> {
-  const response = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ stream: true, ...body }), signal });
+export async function rawStream(
+  url: string,
+  body: object,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<{ status: number; headers: Headers; text: string }> {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ stream: true, ...body }),
+    signal,
+  });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
@@ -152,7 +186,11 @@ export function freePort(): number {
  * A gateway whose providers are one of another protocol (`entry`, e.g. `claude: anthropic({...})`) and
  * `oai` (OpenAI) as a fallback, both on the mock upstream, with short budgets: the provider tests' setup.
  */
-export function startProtocolHarness(options: { factory: string; entry: (mockUrl: string) => string; tiers: string }): Promise<Harness> {
+export function startProtocolHarness(options: {
+  factory: string;
+  entry: (mockUrl: string) => string;
+  tiers: string;
+}): Promise<Harness> {
   return startHarness({
     imports: `import { ${options.factory} } from "${ROOT}/plugins/index.ts";`,
     providers: (url) => `${options.entry(url)}, oai: openai({ baseURL: "${url}" }),`,

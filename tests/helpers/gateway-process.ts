@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startMockUpstream, type MockUpstream } from "../../bench/mock-upstream.ts";
+import { type MockUpstream, startMockUpstream } from "../../bench/mock-upstream.ts";
 import { configSource, freePort, ROOT } from "./gateway-harness.ts";
 
 export interface GatewayProcess {
@@ -44,13 +44,21 @@ export interface GatewayProcessOptions {
 /** `npm run gateway:deno` without its UI build step: `deno run <permissions> src/main.ts`. */
 export function denoGatewayCommand(): string[] {
   const script: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts["gateway:deno"];
-  const step = script.split("&&").map((part) => part.trim()).find((part) => part.startsWith("deno "));
+  const step = script
+    .split("&&")
+    .map((part) => part.trim())
+    .find((part) => part.startsWith("deno "));
   if (!step) throw new Error(`package.json's gateway:deno script has no "deno ..." step: ${script}`);
   return [join(ROOT, "node_modules/.bin/deno"), ...step.split(/\s+/).slice(1)];
 }
 
 function command(runtime: "bun" | "deno", configPath: string): string[] {
-  if (runtime === "deno") return [...denoGatewayCommand().map((part) => (part === "src/main.ts" ? join(ROOT, "src/main.ts") : part)), "--config", configPath];
+  if (runtime === "deno")
+    return [
+      ...denoGatewayCommand().map((part) => (part === "src/main.ts" ? join(ROOT, "src/main.ts") : part)),
+      "--config",
+      configPath,
+    ];
   return [process.execPath, join(ROOT, "src/main.ts"), "--config", configPath];
 }
 
@@ -78,10 +86,31 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   const configPath = join(dir, "gateway.config.ts");
   writeFileSync(configPath, configSource(mock.url, options.config, "", options.providers));
   const port = freePort();
-  const env: Record<string, string | undefined> = { ...process.env, GATEWAY_PORT: String(port), GATEWAY_HOST: "127.0.0.1", GATEWAY_DATA_DIR: join(dir, "data"), GATEWAY_LOG_LEVEL: "warn", DENO_NO_UPDATE_CHECK: "1", ...options.env };
-  for (const key of ["OPENAI_API_KEY", "DEEPSEEK_API_KEY", "GATEWAY_API_KEY", "GATEWAY_ADMIN_PASSWORD", "BUN_CONFIG_MAX_HTTP_REQUESTS"]) if (!options.env?.[key]) delete env[key];
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    GATEWAY_PORT: String(port),
+    GATEWAY_HOST: "127.0.0.1",
+    GATEWAY_DATA_DIR: join(dir, "data"),
+    GATEWAY_LOG_LEVEL: "warn",
+    DENO_NO_UPDATE_CHECK: "1",
+    ...options.env,
+  };
+  for (const key of [
+    "OPENAI_API_KEY",
+    "DEEPSEEK_API_KEY",
+    "GATEWAY_API_KEY",
+    "GATEWAY_ADMIN_PASSWORD",
+    "BUN_CONFIG_MAX_HTTP_REQUESTS",
+  ])
+    if (!options.env?.[key]) delete env[key];
   const runtime = options.runtime ?? "bun";
-  const child = Bun.spawn(command(runtime, configPath), { cwd: runtime === "deno" ? ROOT : dir, env, stdout: "pipe", stderr: "inherit", detached: options.detached === true });
+  const child = Bun.spawn(command(runtime, configPath), {
+    cwd: runtime === "deno" ? ROOT : dir,
+    env,
+    stdout: "pipe",
+    stderr: "inherit",
+    detached: options.detached === true,
+  });
   const banner = await readBanner(child.stdout as ReadableStream<Uint8Array>);
   return {
     url: `http://127.0.0.1:${port}`,
@@ -93,7 +122,8 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     pid: child.pid,
     exited: child.exited,
     kill(signal, to = "process") {
-      if (to === "group" && !options.detached) throw new Error("only a detached gateway has a process group of its own");
+      if (to === "group" && !options.detached)
+        throw new Error("only a detached gateway has a process group of its own");
       process.kill(to === "group" ? -child.pid : child.pid, signal);
     },
     async stop() {

@@ -27,16 +27,19 @@ export function openRaw(url: string, localAddress?: string): Promise<RawExchange
       text += chunk;
       for (const wake of waiters.splice(0)) wake();
     });
-    const closed = new Promise<string>((done) => socket.on("close", () => {
-      done(text);
-      for (const wake of waiters.splice(0)) wake();
-    }));
+    const closed = new Promise<string>((done) =>
+      socket.on("close", () => {
+        done(text);
+        for (const wake of waiters.splice(0)) wake();
+      }),
+    );
     socket.on("error", () => {});
     const status = async () => {
       for (;;) {
         const match = /^HTTP\/1\.1 (\d{3})/.exec(text);
         if (match) return Number(match[1]);
-        if (socket.destroyed) throw new Error(`connection closed without a response; received: ${JSON.stringify(text)}`);
+        if (socket.destroyed)
+          throw new Error(`connection closed without a response; received: ${JSON.stringify(text)}`);
         await new Promise<void>((wake) => waiters.push(wake));
       }
     };
@@ -78,15 +81,27 @@ export function headerOf(text: string, name: string): string | undefined {
  * Starts a POST whose chunked body never ends: the headers and one chunk, then nothing. The server
  * sees a request whose body is still arriving.
  */
-export async function holdSlowBody(url: string, path: string, options: { localAddress?: string; headers?: Record<string, string> } = {}): Promise<RawExchange> {
+export async function holdSlowBody(
+  url: string,
+  path: string,
+  options: { localAddress?: string; headers?: Record<string, string> } = {},
+): Promise<RawExchange> {
   const raw = await openRaw(url, options.localAddress);
-  const extra = Object.entries(options.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join("");
-  raw.socket.write(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n${extra}\r\n1\r\n{\r\n`);
+  const extra = Object.entries(options.headers ?? {})
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  raw.socket.write(
+    `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n${extra}\r\n1\r\n{\r\n`,
+  );
   return raw;
 }
 
 /** One complete request over a fresh connection, answered with `connection: close`: status, headers, body. */
-export async function rawRequest(url: string, request: string, localAddress?: string): Promise<{ status: number; text: string; body: string }> {
+export async function rawRequest(
+  url: string,
+  request: string,
+  localAddress?: string,
+): Promise<{ status: number; text: string; body: string }> {
   const raw = await openRaw(url, localAddress);
   raw.socket.write(request);
   const text = await raw.closed;

@@ -1,6 +1,7 @@
 /** Reading a harness gateway's request log once its writer has stored what is queued. */
-import { getLog, type LogDetail } from "../../src/store/queries/logs.ts";
+
 import type { AttemptSummary } from "../../src/plugin/types.ts";
+import { getLog, type LogDetail } from "../../src/store/queries/logs.ts";
 import type { Harness } from "./gateway-harness.ts";
 
 /** Waits until the log writer's queue is empty (rows are written off the request path). */

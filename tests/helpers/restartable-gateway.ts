@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { configSource, recordingLogger } from "./gateway-harness.ts";
-import { AdminClient } from "./admin-client.ts";
-import { startMockUpstream, type MockUpstream } from "../../bench/mock-upstream.ts";
-import { startGateway, type RunningGateway } from "../../src/main.ts";
+import { type MockUpstream, startMockUpstream } from "../../bench/mock-upstream.ts";
+import { type RunningGateway, startGateway } from "../../src/main.ts";
 import type { PipelineDeps } from "../../src/pipeline/state.ts";
+import { AdminClient } from "./admin-client.ts";
+import { configSource, recordingLogger } from "./gateway-harness.ts";
 
 export interface Started {
   gateway: RunningGateway;
@@ -25,7 +25,13 @@ export class Gateways {
   private readonly dirs: string[] = [];
   private readonly running: RunningGateway[] = [];
 
-  constructor(private readonly options: { password: string; deps?: Partial<PipelineDeps>; providers?: (mockUrl: string) => string }) {}
+  constructor(
+    private readonly options: {
+      password: string;
+      deps?: Partial<PipelineDeps>;
+      providers?: (mockUrl: string) => string;
+    },
+  ) {}
 
   /**
    * A gateway on `dir` (a new directory when not given) with `config` as the body of its config file.
@@ -33,9 +39,20 @@ export class Gateways {
    */
   async start(config: string, dir = this.newDir(), options: { writeConfig?: boolean } = {}): Promise<Started> {
     const configPath = join(dir, "gateway.config.ts");
-    if (options.writeConfig !== false) writeFileSync(configPath, configSource(this.mock.url, config, "", this.options.providers?.(this.mock.url)));
+    if (options.writeConfig !== false)
+      writeFileSync(configPath, configSource(this.mock.url, config, "", this.options.providers?.(this.mock.url)));
     const dataDir = join(dir, "data");
-    const gateway = await startGateway({ configPath, projectRoot: dir, dataDir, port: 0, host: "127.0.0.1", log: recordingLogger(), watch: false, adminPassword: this.options.password, deps: this.options.deps });
+    const gateway = await startGateway({
+      configPath,
+      projectRoot: dir,
+      dataDir,
+      port: 0,
+      host: "127.0.0.1",
+      log: recordingLogger(),
+      watch: false,
+      adminPassword: this.options.password,
+      deps: this.options.deps,
+    });
     this.running.push(gateway);
     const admin = new AdminClient(gateway.url);
     return { gateway, admin, dir, dataDir, configPath };

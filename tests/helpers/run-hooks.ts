@@ -3,12 +3,7 @@
  * everything a hook can observe injected: a fixed clock, seeded randomness, a recording logger and a
  * signal that never aborts. Unit tests of plugins use these instead of building contexts by hand.
  */
-import { applyPatch as applyPipelinePatch } from "../../src/pipeline/attempt-loop.ts";
-import { firstAnswer, firstAnswerAsync } from "../../src/plugin/runner.ts";
-import { classifierView } from "../../src/pipeline/message-text.ts";
-import { healthView, usageView } from "../../src/pipeline/context-views.ts";
-import { MemoryHealthRegistry, type HealthRegistry } from "../../src/routing/health.ts";
-import { UsageTracker } from "../../src/routing/usage.ts";
+
 import type {
   AttemptInfo,
   AttemptOutcome,
@@ -23,6 +18,12 @@ import type {
   Target,
   Verdict,
 } from "../../src/index.ts";
+import { applyPatch as applyPipelinePatch } from "../../src/pipeline/attempt-loop.ts";
+import { healthView, usageView } from "../../src/pipeline/context-views.ts";
+import { classifierView } from "../../src/pipeline/message-text.ts";
+import { firstAnswer, firstAnswerAsync } from "../../src/plugin/runner.ts";
+import { type HealthRegistry, MemoryHealthRegistry } from "../../src/routing/health.ts";
+import { UsageTracker } from "../../src/routing/usage.ts";
 
 /** 2025-01-15T12:00:00Z: the default "now" of a fixed clock. */
 export const FIXED_NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -133,7 +134,15 @@ export async function classifyWith(plugin: Plugin, options: ContextOptions): Pro
 /** A target as config resolution builds it ("provider/model"), with overridable fields. */
 export function target(ref: string, extra: Partial<Target> = {}): Target {
   const slash = ref.indexOf("/");
-  return { ref, provider: ref.slice(0, slash), model: ref.slice(slash + 1), weight: 1, vision: true, prefill: false, ...extra };
+  return {
+    ref,
+    provider: ref.slice(0, slash),
+    model: ref.slice(slash + 1),
+    weight: 1,
+    vision: true,
+    prefill: false,
+    ...extra,
+  };
 }
 
 /** A failed or healthy attempt outcome; everything not given is a plain 200 without text. */
@@ -191,13 +200,42 @@ export function applyPatch(body: ChatRequest, patch: BodyPatch | undefined): Cha
 }
 
 /** What scoring reads, over real registries at `now` (as the pipeline's context gives it). */
-export function scoreInput(options: { tier: string; health: HealthRegistry; usage: UsageTracker; now: number; random: () => number }) {
+export function scoreInput(options: {
+  tier: string;
+  health: HealthRegistry;
+  usage: UsageTracker;
+  now: number;
+  random: () => number;
+}) {
   const clock = fixedClock("12:00", options.now);
-  return { tier: options.tier, random: options.random, health: healthView(options.health, clock), usage: usageView(options.usage, clock) };
+  return {
+    tier: options.tier,
+    random: options.random,
+    health: healthView(options.health, clock),
+    usage: usageView(options.usage, clock),
+  };
 }
 
 /** A request context for a strategy (`orderTargets`) over real registries at `now`. */
-export function strategyContext(options: { tier?: string; health?: HealthRegistry; usage?: UsageTracker; now: number; random: () => number }): RequestContext {
-  const input = scoreInput({ tier: options.tier ?? "t1", health: options.health ?? new MemoryHealthRegistry(), usage: options.usage ?? new UsageTracker(), now: options.now, random: options.random });
-  return { ...requestContext({ text: "hello", nowMs: options.now }), random: input.random, health: input.health, usage: input.usage, tier: input.tier };
+export function strategyContext(options: {
+  tier?: string;
+  health?: HealthRegistry;
+  usage?: UsageTracker;
+  now: number;
+  random: () => number;
+}): RequestContext {
+  const input = scoreInput({
+    tier: options.tier ?? "t1",
+    health: options.health ?? new MemoryHealthRegistry(),
+    usage: options.usage ?? new UsageTracker(),
+    now: options.now,
+    random: options.random,
+  });
+  return {
+    ...requestContext({ text: "hello", nowMs: options.now }),
+    random: input.random,
+    health: input.health,
+    usage: input.usage,
+    tier: input.tier,
+  };
 }

@@ -1,8 +1,9 @@
 /** Finished-request summaries and configs for store tests, without running a gateway. */
-import { resolveConfig } from "../../src/config/resolve.ts";
+
 import { simulated } from "../../plugins/index.ts";
-import type { CompletionSummary, Target } from "../../src/plugin/types.ts";
+import { resolveConfig } from "../../src/config/resolve.ts";
 import type { GatewayConfigInput, ResolvedConfig } from "../../src/config/types.ts";
+import type { CompletionSummary, Target } from "../../src/plugin/types.ts";
 import { requestContext } from "./run-hooks.ts";
 
 export function storeConfig(extra: Partial<GatewayConfigInput> = {}): ResolvedConfig {
@@ -44,7 +45,14 @@ export function summary(options: SummaryOptions = {}): CompletionSummary {
   ctx.requestedModel = "auto";
   const status = options.status ?? 200;
   const answer = options.answer ?? "an answer";
-  const response = status === 200 ? JSON.stringify({ id: "x", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: "stop" }] }) : undefined;
+  const response =
+    status === 200
+      ? JSON.stringify({
+          id: "x",
+          object: "chat.completion",
+          choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: "stop" }],
+        })
+      : undefined;
   return {
     request: ctx,
     tier: options.tier ?? "t1",
@@ -53,9 +61,21 @@ export function summary(options: SummaryOptions = {}): CompletionSummary {
     response,
     target: status === 200 ? target : undefined,
     status,
-    attempts: options.attempts ?? [{ target: target.ref, startedAt: ts, durationMs: options.latencyMs ?? 100, outcome: status === 200 ? "accepted" : "fail", status, reason: "test" }],
+    attempts: options.attempts ?? [
+      {
+        target: target.ref,
+        startedAt: ts,
+        durationMs: options.latencyMs ?? 100,
+        outcome: status === 200 ? "accepted" : "fail",
+        status,
+        reason: "test",
+      },
+    ],
     stream: options.stream ?? false,
-    usage: options.usage === null ? undefined : (options.usage ?? { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 }),
+    usage:
+      options.usage === null
+        ? undefined
+        : (options.usage ?? { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 }),
     errorCode: options.errorCode,
     errorMessage: options.errorCode ? "failed" : undefined,
     startedAt: ts,

@@ -2,8 +2,15 @@
  * An in-memory gateway on a virtual clock with scripted upstreams: the failure matrix's setup. Only the
  * public API is used (createGateway, VirtualClock, scripted), as a user's own tests would.
  */
-import { createGateway, VirtualClock, type GatewayConfigInput, type InMemoryGateway, type Logger } from "../../src/index.ts";
+
 import { errorKeywordRetry } from "../../plugins/index.ts";
+import {
+  createGateway,
+  type GatewayConfigInput,
+  type InMemoryGateway,
+  type Logger,
+  VirtualClock,
+} from "../../src/index.ts";
 
 /** The budgets of the real-HTTP failover suite, now in virtual milliseconds. */
 export const MATRIX_TIMEOUTS = { connectMs: 300, firstTokenMs: 250, idleMs: 150, totalMs: 5000 };
@@ -26,18 +33,24 @@ export interface VirtualGateway {
   /** Every log line, `level message {data}`. */
   lines: string[];
   /** Sends a chat completion for `model` and reads the answer to its end, driving the clock. */
-  chat(model: string, options?: { stream?: boolean; body?: Record<string, unknown>; signal?: AbortSignal }): Promise<Answer>;
+  chat(
+    model: string,
+    options?: { stream?: boolean; body?: Record<string, unknown>; signal?: AbortSignal },
+  ): Promise<Answer>;
   /** Just the request: the response as soon as its headers are decided (the body is not read). */
   send(model: string, options?: { stream?: boolean; signal?: AbortSignal }): Promise<Response>;
 }
 
 function recordingLog(lines: string[]): Logger {
-  const push = (level: string) => (message: string, data?: Record<string, unknown>) => void lines.push(`${level} ${message}${data ? ` ${JSON.stringify(data)}` : ""}`);
+  const push = (level: string) => (message: string, data?: Record<string, unknown>) =>
+    void lines.push(`${level} ${message}${data ? ` ${JSON.stringify(data)}` : ""}`);
   return { info: push("info"), warn: push("warn"), error: push("error") };
 }
 
 /** A gateway on `config` (providers and tiers; budgets and retry rules default to the matrix's). */
-export function virtualGateway(config: Pick<GatewayConfigInput, "providers" | "tiers"> & Partial<GatewayConfigInput>): VirtualGateway {
+export function virtualGateway(
+  config: Pick<GatewayConfigInput, "providers" | "tiers"> & Partial<GatewayConfigInput>,
+): VirtualGateway {
   const clock = new VirtualClock();
   const lines: string[] = [];
   const gateway = createGateway({
@@ -46,11 +59,17 @@ export function virtualGateway(config: Pick<GatewayConfigInput, "providers" | "t
     log: recordingLog(lines),
     config: {
       timeouts: MATRIX_TIMEOUTS,
-      retry: { rules: [errorKeywordRetry({ keywords: ["overloaded", "rate limit"] })], backoff: { baseMs: 5, maxMs: 20 } },
+      retry: {
+        rules: [errorKeywordRetry({ keywords: ["overloaded", "rate limit"] })],
+        backoff: { baseMs: 5, maxMs: 20 },
+      },
       ...config,
     },
   });
-  const request = (model: string, options: { stream?: boolean; body?: Record<string, unknown>; signal?: AbortSignal } = {}) =>
+  const request = (
+    model: string,
+    options: { stream?: boolean; body?: Record<string, unknown>; signal?: AbortSignal } = {},
+  ) =>
     new Request("http://gateway/v1/chat/completions", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -75,15 +94,30 @@ export function virtualGateway(config: Pick<GatewayConfigInput, "providers" | "t
 export function events(text: string): unknown[] {
   return text
     .split("\n\n")
-    .map((block) => block.split("\n").find((line) => line.startsWith("data: "))?.slice(6))
+    .map((block) =>
+      block
+        .split("\n")
+        .find((line) => line.startsWith("data: "))
+        ?.slice(6),
+    )
     .filter((data): data is string => data !== undefined)
     .map((data) => (data === "[DONE]" ? data : JSON.parse(data)));
 }
 
-type Chunk = { choices?: { delta?: { content?: string } }[]; error?: { code: string; message: string }; usage?: unknown; model?: string };
+type Chunk = {
+  choices?: { delta?: { content?: string } }[];
+  error?: { code: string; message: string };
+  usage?: unknown;
+  model?: string;
+};
 
 /** The streamed answer's text, the in-band error (if any), and whether it ended with `[DONE]`. */
-export function streamed(text: string): { content: string; error?: { code: string; message: string }; done: boolean; chunks: Chunk[] } {
+export function streamed(text: string): {
+  content: string;
+  error?: { code: string; message: string };
+  done: boolean;
+  chunks: Chunk[];
+} {
   const all = events(text);
   const chunks = all.filter((e): e is Chunk => typeof e === "object" && e !== null);
   return {

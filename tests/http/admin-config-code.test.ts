@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
 import { AdminClient } from "../helpers/admin-client.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 
 const PASSWORD = "correct staple horse battery";
 let h: Harness;
@@ -24,8 +24,16 @@ afterAll(() => h.stop());
 
 const onDisk = () => readFileSync(h.configPath, "utf8");
 /** The file with a statement that leaves a mark when the module is loaded. */
-const withCode = (mark: string) => onDisk().replace('export default', `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, ${JSON.stringify(mark)});\nexport default`);
-const audit = async () => (await admin.call("GET", "/api/audit?limit=100")).json.entries as { action: string; detail: Record<string, unknown> | null }[];
+const withCode = (mark: string) =>
+  onDisk().replace(
+    "export default",
+    `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, ${JSON.stringify(mark)});\nexport default`,
+  );
+const audit = async () =>
+  (await admin.call("GET", "/api/audit?limit=100")).json.entries as {
+    action: string;
+    detail: Record<string, unknown> | null;
+  }[];
 
 describe("a change that adds code", () => {
   test("validate without the password is refused before the code runs, saying the password is needed", async () => {
@@ -36,7 +44,10 @@ describe("a change that adds code", () => {
   });
 
   test("a wrong password is refused with wrong_credentials, and audited", async () => {
-    const answer = await admin.call("POST", "/api/config/validate", { source: withCode("validate"), password: "not my password" });
+    const answer = await admin.call("POST", "/api/config/validate", {
+      source: withCode("validate"),
+      password: "not my password",
+    });
     expect(answer.status).toBe(403);
     expect(answer.json.error).toMatchObject({ code: "wrong_credentials", param: "password" });
     expect(existsSync(marker)).toBe(false);
@@ -48,11 +59,18 @@ describe("a change that adds code", () => {
     const validated = await admin.call("POST", "/api/config/validate", { source, password: PASSWORD });
     expect(validated.json.ok).toBe(true);
     expect(readFileSync(marker, "utf8")).toBe("validate");
-    expect((await audit()).find((e) => e.action === "config.validate")?.detail).toMatchObject({ ok: true, codeChanged: true });
+    expect((await audit()).find((e) => e.action === "config.validate")?.detail).toMatchObject({
+      ok: true,
+      codeChanged: true,
+    });
     rmSync(marker);
     const applied = await admin.call("POST", "/api/config/apply", { source, reason: "add a mark" });
     expect(applied.json.ok).toBe(true);
-    expect((await audit()).find((e) => e.action === "config.apply")?.detail).toMatchObject({ ok: true, codeChanged: true, reason: "add a mark" });
+    expect((await audit()).find((e) => e.action === "config.apply")?.detail).toMatchObject({
+      ok: true,
+      codeChanged: true,
+      reason: "add a mark",
+    });
   });
 
   test("apply of another code change without the password is refused, and the file is left as it was", async () => {
@@ -82,12 +100,16 @@ describe("a change of values only", () => {
   });
 
   test("a whole new text that changes only values and comments needs no password", async () => {
-    const source = onDisk().replace('"a/second"', '"a/third"').replace("export default", "// a comment\nexport default");
+    const source = onDisk()
+      .replace('"a/second"', '"a/third"')
+      .replace("export default", "// a comment\nexport default");
     expect((await admin.call("POST", "/api/config/apply", { source })).json.ok).toBe(true);
   });
 
   test("a validation that fails is audited too", async () => {
-    await admin.call("POST", "/api/config/validate", { edits: [{ op: "set", path: "tiers.t1.models[0]", value: "zz/none" }] });
+    await admin.call("POST", "/api/config/validate", {
+      edits: [{ op: "set", path: "tiers.t1.models[0]", value: "zz/none" }],
+    });
     expect((await audit()).find((e) => e.action === "config.validate")?.detail).toMatchObject({ ok: false });
   });
 });

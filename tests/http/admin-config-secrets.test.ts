@@ -4,18 +4,22 @@
  * each secret, and is refused with the paths when the current config has none; the config view counts
  * literal secrets and moves them into the secret store in one call.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+
 import { Database } from "bun:sqlite";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Gateways, type Started } from "../helpers/restartable-gateway.ts";
 import type { AdminAnswer } from "../helpers/admin-client.ts";
+import { Gateways, type Started } from "../helpers/restartable-gateway.ts";
 
 const PASSWORD = "correct staple horse battery";
 const SECRET = "sk-live-history-secret-1234567890";
 const OTHER = "sk-other-provider-secret-0987654321";
 const TIERS = `  tiers: { t1: { models: ["a/first"] }, t2: { models: ["c/keyed"] } },`;
-const gateways = new Gateways({ password: PASSWORD, providers: (url) => `c: openai({ baseURL: "${url}", apiKey: "${SECRET}" }),` });
+const gateways = new Gateways({
+  password: PASSWORD,
+  providers: (url) => `c: openai({ baseURL: "${url}", apiKey: "${SECRET}" }),`,
+});
 const answers: AdminAnswer[] = [];
 let g: Started;
 
@@ -34,7 +38,8 @@ const historyRows = (dataDir: string) => {
   }
 };
 const onDisk = () => readFileSync(g.configPath, "utf8");
-const versions = async () => (await api("GET", "/api/config/history")).json.versions as { id: number; reason: string }[];
+const versions = async () =>
+  (await api("GET", "/api/config/history")).json.versions as { id: number; reason: string }[];
 
 beforeAll(async () => {
   g = await gateways.start(TIERS);
@@ -47,7 +52,14 @@ afterAll(async () => {
 
 describe("history", () => {
   test("no recorded version holds a literal secret, from the start on", async () => {
-    expect((await api("POST", "/api/config/apply", { edits: [{ op: "set", path: "tiers.t1.models[0]", value: "a/second" }], reason: "switch t1" })).json.ok).toBe(true);
+    expect(
+      (
+        await api("POST", "/api/config/apply", {
+          edits: [{ op: "set", path: "tiers.t1.models[0]", value: "a/second" }],
+          reason: "switch t1",
+        })
+      ).json.ok,
+    ).toBe(true);
     const rows = historyRows(g.dataDir);
     expect(rows.length).toBe(2);
     for (const row of rows) {
@@ -62,7 +74,10 @@ describe("history", () => {
     db.run("PRAGMA busy_timeout = 5000");
     // As an older gateway wrote it: the first version with its secret in clear.
     const [row] = historyRows(g.dataDir);
-    db.query("UPDATE config_history SET source = ? WHERE id = ?").run(row.source.replace(/"sk-…[^"]*"/, JSON.stringify(SECRET)), row.id);
+    db.query("UPDATE config_history SET source = ? WHERE id = ?").run(
+      row.source.replace(/"sk-…[^"]*"/, JSON.stringify(SECRET)),
+      row.id,
+    );
     db.run("DELETE FROM settings WHERE key = 'configHistory.masked'"); // older databases have no such row
     db.close();
     g = await gateways.start(TIERS, g.dir, { writeConfig: false });
@@ -78,10 +93,23 @@ describe("history", () => {
   });
 
   test("a rollback whose masked secret the current config does not have is refused, naming its path", async () => {
-    const withOther = onDisk().replace(`c: openai(`, `d: openai({ baseURL: "${g.gateway.url}", apiKey: "${OTHER}" }),\n    c: openai(`);
-    expect((await api("POST", "/api/config/apply", { source: withOther, reason: "add d", password: PASSWORD })).json.ok).toBe(true);
+    const withOther = onDisk().replace(
+      `c: openai(`,
+      `d: openai({ baseURL: "${g.gateway.url}", apiKey: "${OTHER}" }),\n    c: openai(`,
+    );
+    expect(
+      (await api("POST", "/api/config/apply", { source: withOther, reason: "add d", password: PASSWORD })).json.ok,
+    ).toBe(true);
     const added = (await versions())[0];
-    expect((await api("POST", "/api/config/apply", { source: withOther.replace(/\n\s*d: openai\([^\n]*\n/, "\n"), reason: "remove d", password: PASSWORD })).json.ok).toBe(true);
+    expect(
+      (
+        await api("POST", "/api/config/apply", {
+          source: withOther.replace(/\n\s*d: openai\([^\n]*\n/, "\n"),
+          reason: "remove d",
+          password: PASSWORD,
+        })
+      ).json.ok,
+    ).toBe(true);
     const refused = await api("POST", "/api/config/rollback", { id: added.id, password: PASSWORD });
     expect(refused.status).toBe(400);
     expect((refused.json.error as { message: string }).message).toContain("providers.d.options.apiKey");

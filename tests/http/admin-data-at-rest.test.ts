@@ -4,22 +4,28 @@
  * from the session key (kept in its own file), clear secrets of older databases are encrypted at start;
  * login with a code keeps working across restarts.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+
 import { Database } from "bun:sqlite";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Gateways, type Started } from "../helpers/restartable-gateway.ts";
-import { recordingLogger } from "../helpers/gateway-harness.ts";
 import { currentCode } from "../../src/auth/totp.ts";
-import { openStore } from "../../src/store/db.ts";
 import { systemClock } from "../../src/pipeline/clock.ts";
+import { openStore } from "../../src/store/db.ts";
+import { recordingLogger } from "../helpers/gateway-harness.ts";
+import { Gateways, type Started } from "../helpers/restartable-gateway.ts";
 
 const PASSWORD = "correct staple horse battery";
 const TIERS = `  tiers: { t1: { models: ["a/good"] } },`;
 const T0 = 1_800_000_000_000;
 let step = 0;
 /** The clock stands still between steps; each login with a code moves it to a new TOTP step. */
-const clock = { now: () => T0 + step * 30_000, localTime: systemClock.localTime, sleep: systemClock.sleep, setTimer: systemClock.setTimer };
+const clock = {
+  now: () => T0 + step * 30_000,
+  localTime: systemClock.localTime,
+  sleep: systemClock.sleep,
+  setTimer: systemClock.setTimer,
+};
 const gateways = new Gateways({ password: PASSWORD, deps: { clock } });
 let first: Started;
 let totpSecret = "";
@@ -29,21 +35,31 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 const totpColumn = (dataDir: string) => {
   const db = new Database(join(dataDir, "gateway.db"), { readonly: true });
   try {
-    return (db.query("SELECT totp_secret FROM users WHERE username = 'admin'").get() as { totp_secret: string | null }).totp_secret;
+    return (db.query("SELECT totp_secret FROM users WHERE username = 'admin'").get() as { totp_secret: string | null })
+      .totp_secret;
   } finally {
     db.close();
   }
 };
 async function loginWithCode(started: Started): Promise<number> {
   step += 1;
-  return (await started.admin.call("POST", "/api/auth/login", { username: "admin", password: PASSWORD, code: await currentCode(totpSecret, clock.now()) })).status;
+  return (
+    await started.admin.call("POST", "/api/auth/login", {
+      username: "admin",
+      password: PASSWORD,
+      code: await currentCode(totpSecret, clock.now()),
+    })
+  ).status;
 }
 
 beforeAll(async () => {
   first = await gateways.start(TIERS);
   await first.admin.login("admin", PASSWORD);
   totpSecret = (await first.admin.call("POST", "/api/auth/totp/enrol")).json.secret as string;
-  expect((await first.admin.call("POST", "/api/auth/totp/confirm", { code: await currentCode(totpSecret, clock.now()) })).status).toBe(200);
+  expect(
+    (await first.admin.call("POST", "/api/auth/totp/confirm", { code: await currentCode(totpSecret, clock.now()) }))
+      .status,
+  ).toBe(200);
 });
 afterAll(async () => {
   process.umask(umask);

@@ -3,13 +3,17 @@
  * with limits, and the views on traffic (logs, export, tail, stats, health, explain, model test).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 
 let h: Harness;
 let cookie = "";
 const ADMIN_PASSWORD = "correct staple horse battery";
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
   const response = await fetch(`${h.url}${path}`, {
     method,
     headers: { "content-type": "application/json", "x-smartroute-request": "1", cookie },
@@ -38,7 +42,11 @@ beforeAll(async () => {
     config: () => `  tiers: { t1: { models: ["a/good", "b/other"] }, t2: { models: ["b/second"] } },`,
   });
   expect(h.running.setupToken).toBeUndefined(); // the password made the account: no setup link
-  const login = await fetch(`${h.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json", "x-smartroute-request": "1" }, body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD }) });
+  const login = await fetch(`${h.url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-smartroute-request": "1" },
+    body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD }),
+  });
   expect(login.status).toBe(200);
   cookie = login.headers.get("set-cookie")!.split(";")[0];
 });
@@ -78,7 +86,10 @@ describe("API keys", () => {
   });
 
   test("limits: allowed tiers and models, requests per minute", async () => {
-    const limited = await api("POST", "/api/keys", { name: "limited", limits: { tiers: ["t1"], models: ["b/other"], requestsPerMinute: 2 } });
+    const limited = await api("POST", "/api/keys", {
+      name: "limited",
+      limits: { tiers: ["t1"], models: ["b/other"], requestsPerMinute: 2 },
+    });
     const limitedKey = limited.json.key as string;
     const first = await chat(limitedKey);
     expect(first.status).toBe(200);

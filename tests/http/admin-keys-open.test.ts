@@ -4,7 +4,7 @@
  * revoked key is refused with 401 always.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { chatStatus, type AdminClient } from "../helpers/admin-client.ts";
+import { type AdminClient, chatStatus } from "../helpers/admin-client.ts";
 import { Gateways } from "../helpers/restartable-gateway.ts";
 
 const PASSWORD = "correct staple horse battery";

@@ -1,6 +1,6 @@
 /** Bad input of every kind gets the right status and an OpenAI-shaped error, and the gateway keeps serving. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 
 let h: Harness;
 const KEY = "sk-gateway-test-key";
@@ -16,9 +16,21 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-async function post(body: string, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }, path = "/v1/chat/completions", method = "POST") {
-  const response = await fetch(`${h.url}${path}`, { method, headers: { "content-type": "application/json", ...headers }, body: method === "GET" ? undefined : body });
-  return { status: response.status, json: (await response.json()) as { error?: { message: string; type: string; code: string; param: string | null } } };
+async function post(
+  body: string,
+  headers: Record<string, string> = { authorization: `Bearer ${KEY}` },
+  path = "/v1/chat/completions",
+  method = "POST",
+) {
+  const response = await fetch(`${h.url}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...headers },
+    body: method === "GET" ? undefined : body,
+  });
+  return {
+    status: response.status,
+    json: (await response.json()) as { error?: { message: string; type: string; code: string; param: string | null } },
+  };
 }
 
 function expectOpenAIError(json: unknown, code: string, param?: string) {
@@ -54,10 +66,26 @@ describe("bad input", () => {
   });
 
   test("wrong types → 400 naming the field", async () => {
-    expectOpenAIError((await post(JSON.stringify({ model: 5, messages: [{ role: "user", content: "x" }] }))).json, "invalid_request", "model");
-    expectOpenAIError((await post(JSON.stringify({ model: "t1", messages: "hello" }))).json, "invalid_request", "messages");
-    expectOpenAIError((await post(JSON.stringify({ model: "t1", messages: [{ content: "x" }] }))).json, "invalid_request", "messages[0].role");
-    expectOpenAIError((await post(JSON.stringify({ model: "t1", messages: [{ role: "user", content: "x" }], stream: "yes" }))).json, "invalid_request", "stream");
+    expectOpenAIError(
+      (await post(JSON.stringify({ model: 5, messages: [{ role: "user", content: "x" }] }))).json,
+      "invalid_request",
+      "model",
+    );
+    expectOpenAIError(
+      (await post(JSON.stringify({ model: "t1", messages: "hello" }))).json,
+      "invalid_request",
+      "messages",
+    );
+    expectOpenAIError(
+      (await post(JSON.stringify({ model: "t1", messages: [{ content: "x" }] }))).json,
+      "invalid_request",
+      "messages[0].role",
+    );
+    expectOpenAIError(
+      (await post(JSON.stringify({ model: "t1", messages: [{ role: "user", content: "x" }], stream: "yes" }))).json,
+      "invalid_request",
+      "stream",
+    );
   });
 
   test("an oversized body → 413, whether content-length says so or not", async () => {
@@ -66,8 +94,18 @@ describe("bad input", () => {
     expect(status).toBe(413);
     expectOpenAIError(json, "payload_too_large");
     // chunked upload without content-length
-    const chunks = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(big)); c.close(); } });
-    const response = await fetch(`${h.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: chunks, duplex: "half" } as RequestInit);
+    const chunks = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(big));
+        c.close();
+      },
+    });
+    const response = await fetch(`${h.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}` },
+      body: chunks,
+      duplex: "half",
+    } as RequestInit);
     expect(response.status).toBe(413);
   });
 
@@ -86,14 +124,20 @@ describe("bad input", () => {
     const missing = await post(body, {});
     expect(missing.status).toBe(401);
     expectOpenAIError(missing.json, "invalid_api_key");
-    const wrong = await fetch(`${h.url}/v1/chat/completions`, { method: "POST", headers: { authorization: "Bearer sk-wrong" }, body });
+    const wrong = await fetch(`${h.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer sk-wrong" },
+      body,
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("www-authenticate")).toBe("Bearer");
     expect((await post("", {}, "/v1/models", "GET")).status).toBe(401);
   });
 
   test("an unknown model is classified like auto by default", async () => {
-    const { response } = await h.client.chat.completions.create({ model: "gpt-nonexistent", messages: [{ role: "user", content: "x" }] }).withResponse();
+    const { response } = await h.client.chat.completions
+      .create({ model: "gpt-nonexistent", messages: [{ role: "user", content: "x" }] })
+      .withResponse();
     expect(response.headers.get("x-gateway-tier")).toBe("t1");
   });
 });

@@ -5,8 +5,8 @@
  * address on Linux loopback.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
-import { bodyOf, eventually, holdSlowBody, openRaw, rawRequest, type RawExchange } from "../helpers/raw-http.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
+import { bodyOf, eventually, holdSlowBody, openRaw, type RawExchange, rawRequest } from "../helpers/raw-http.ts";
 
 const OTHER_ADDRESS = "127.0.0.2";
 let h: Harness | undefined;
@@ -20,7 +20,10 @@ afterEach(async () => {
 });
 
 async function start(limits: string): Promise<Harness> {
-  h = await startHarness({ config: () => `  limits: { ${limits} },\n  tiers: { t1: { models: ["a/good"] }, t2: { models: ["a/slow?tokens=6&chunkDelayMs=150"] } },` });
+  h = await startHarness({
+    config: () =>
+      `  limits: { ${limits} },\n  tiers: { t1: { models: ["a/good"] }, t2: { models: ["a/slow?tokens=6&chunkDelayMs=150"] } },`,
+  });
   return h;
 }
 
@@ -78,7 +81,10 @@ describe("load shedding", () => {
   test("a /healthz carrying a body is not exempt: it cannot be used to hold a place past the cap", async () => {
     const { url } = await start("maxInFlight: 2, maxRequestsPerClient: 0, bodyTimeoutMs: 20000");
     await hold(url, 2);
-    const sneaky = await rawRequest(url, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}");
+    const sneaky = await rawRequest(
+      url,
+      "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}",
+    );
     expect(sneaky.status).toBe(503);
   });
 
@@ -86,7 +92,9 @@ describe("load shedding", () => {
     const { url } = await start("maxInFlight: 1, maxRequestsPerClient: 0");
     const slow = JSON.stringify({ model: "t2", messages: [{ role: "user", content: "hi" }], stream: true });
     const streaming = await openRaw(url);
-    streaming.socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${slow.length}\r\n\r\n${slow}`);
+    streaming.socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${slow.length}\r\n\r\n${slow}`,
+    );
     expect(await streaming.status()).toBe(200); // its headers are sent, its tokens still coming
     expect((await rawRequest(url, chatRequest)).status).toBe(503);
     expect(bodyOf(await streaming.closed)).toContain("[DONE]");

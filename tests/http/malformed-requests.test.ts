@@ -4,13 +4,16 @@
  * broken percent escape. None of them writes an error (or a stack trace) to the log.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 import { rawRequest } from "../helpers/raw-http.ts";
 
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ adminPassword: "correct horse battery staple", config: () => `  tiers: { t1: { models: ["a/good"] } },` });
+  h = await startHarness({
+    adminPassword: "correct horse battery staple",
+    config: () => `  tiers: { t1: { models: ["a/good"] } },`,
+  });
 });
 afterAll(() => h.stop());
 
@@ -18,7 +21,11 @@ const login = JSON.stringify({ username: "admin", password: "correct horse batte
 const codeOf = (body: string) => (JSON.parse(body) as { error: { code: string; type: string } }).error;
 
 function loginWith(origin: string) {
-  return fetch(`${h.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json", "x-smartroute-request": "1", origin }, body: login });
+  return fetch(`${h.url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-smartroute-request": "1", origin },
+    body: login,
+  });
 }
 
 describe("the Origin of a state-changing admin request", () => {
@@ -50,7 +57,10 @@ describe("the Origin of a state-changing admin request", () => {
 describe("a path with a broken percent escape", () => {
   for (const path of ["/%", "/%zz", "/v1/%E0%A4%A", "/api/%"]) {
     test(`GET ${path}: a 4xx in OpenAI's shape`, async () => {
-      const { status, body } = await rawRequest(h.url, `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+      const { status, body } = await rawRequest(
+        h.url,
+        `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+      );
       expect(status).toBeGreaterThanOrEqual(400);
       expect(status).toBeLessThan(500);
       const error = codeOf(body);

@@ -1,6 +1,11 @@
 /** The default of limits.maxInFlight, derived from the open-file limit (issue 11, item 2). */
 import { expect, test } from "bun:test";
-import { derivedMaxInFlight, FALLBACK_MAX_IN_FLIGHT, maxInFlightFor, parseOpenFileLimit } from "../../src/http/open-files.ts";
+import {
+  derivedMaxInFlight,
+  FALLBACK_MAX_IN_FLIGHT,
+  maxInFlightFor,
+  parseOpenFileLimit,
+} from "../../src/http/open-files.ts";
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -25,7 +30,11 @@ test("two descriptors per request, and a reserve, stay within the limit", () => 
 });
 
 test("an unreadable or unlimited limit falls back to a constant", () => {
-  expect(derivedMaxInFlight(() => { throw new Error("ENOENT"); })).toBe(FALLBACK_MAX_IN_FLIGHT);
+  expect(
+    derivedMaxInFlight(() => {
+      throw new Error("ENOENT");
+    }),
+  ).toBe(FALLBACK_MAX_IN_FLIGHT);
   expect(derivedMaxInFlight(() => LIMITS.replace("4096 ", "unlimited"))).toBe(FALLBACK_MAX_IN_FLIGHT);
   expect(derivedMaxInFlight(() => LIMITS)).toBe(maxInFlightFor(4096));
 });

@@ -4,8 +4,8 @@
  * four characters, so `/healthz` answered the UI page while the API was down for such clients.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
 import { createApp } from "../../src/http/app.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 import { rawRequest } from "../helpers/raw-http.ts";
 
 let h: Harness;
@@ -49,7 +49,9 @@ describe("through app.handle", () => {
       expect(((await health.json()) as { status: string }).status).toBe("ok");
       const models = await app.handle(new Request(`http://${host}/v1/models?x=1`));
       expect(models.status).toBe(200);
-      const completion = await app.handle(new Request(`http://${host}/v1/chat/completions`, { method: "POST", body: chat }));
+      const completion = await app.handle(
+        new Request(`http://${host}/v1/chat/completions`, { method: "POST", body: chat }),
+      );
       expect(completion.status).toBe(200);
     });
   }

@@ -4,7 +4,7 @@
  * (a slow first token) is not cut, and `/healthz` keeps answering. Real sockets; small injected limits.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 import { bodyOf, holdSlowBody, openRaw, rawRequest } from "../helpers/raw-http.ts";
 
 const KEY = "sk-slow-clients-test";
@@ -30,7 +30,10 @@ afterAll(() => h.stop());
 /** Fails the test (instead of hanging it) when the server never closes the connection. */
 async function closedWithin(closed: Promise<string>, ms: number): Promise<string> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the server still held the connection after ${ms} ms`)), ms)));
+  const late = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(() => reject(new Error(`the server still held the connection after ${ms} ms`)), ms)),
+  );
   try {
     return await Promise.race([closed, late]);
   } finally {
@@ -66,7 +69,9 @@ describe("a request body that never ends", () => {
   test("a body that arrives in pieces within the budget is served", async () => {
     const raw = await openRaw(h.url);
     const body = JSON.stringify({ model: "t1", messages: [{ role: "user", content: "hi" }] });
-    raw.socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${KEY}\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n`);
+    raw.socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${KEY}\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     raw.socket.write(body.slice(0, 10));
     await Bun.sleep(BODY_TIMEOUT_MS / 4);
     raw.socket.write(body.slice(10));
@@ -103,7 +108,10 @@ describe("long answers are not cut by the read budgets", () => {
   test("a first token after several body budgets, and after the socket timers would fire, still comes (stream and JSON)", async () => {
     const late = JSON.stringify({ model: "t2", messages: [{ role: "user", content: "hi" }], stream: true });
     const [stream, json] = await Promise.all([
-      rawRequest(h.url, `POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${KEY}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${late.length}\r\n\r\n${late}`),
+      rawRequest(
+        h.url,
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${KEY}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${late.length}\r\n\r\n${late}`,
+      ),
       h.client.chat.completions.create({ model: "t2", messages: [{ role: "user", content: "hi" }] }),
     ]);
     expect(stream.status).toBe(200);
@@ -115,7 +123,11 @@ describe("long answers are not cut by the read budgets", () => {
   }, 20_000);
 
   test("a quiet GET stream (the live log) stays open past the socket timers and still delivers", async () => {
-    const login = await fetch(`${h.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json", "x-smartroute-request": "1" }, body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD }) });
+    const login = await fetch(`${h.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-smartroute-request": "1" },
+      body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD }),
+    });
     expect(login.status, await login.clone().text()).toBe(200);
     const cookie = login.headers.get("set-cookie")!.split(";")[0];
     const raw = await openRaw(h.url);

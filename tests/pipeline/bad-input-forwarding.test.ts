@@ -3,7 +3,7 @@
  * penalty. Real HTTP: openai client (or raw fetch for bodies it would not send) → gateway → mock.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 
 let h: Harness;
 const MODEL = "good?tokens=3";
@@ -14,7 +14,11 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 async function post(body: string) {
-  const response = await fetch(`${h.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const response = await fetch(`${h.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
   const json = (await response.json()) as { error?: { code: string; param: string | null; message: string } };
   return { status: response.status, error: json.error };
 }
@@ -30,7 +34,15 @@ test("a 100 KB body nested 50,000 deep is a 400 before it is parsed, and the ups
 });
 
 test("a content part of unknown type is a 400 naming it, not an upstream failure", async () => {
-  const messages = [{ role: "user", content: [{ type: "text", text: "a" }, { type: "video_url", video_url: { url: "x" } }] }];
+  const messages = [
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "a" },
+        { type: "video_url", video_url: { url: "x" } },
+      ],
+    },
+  ];
   const { status, error } = await post(JSON.stringify({ model: "t1", messages }));
   expect(status).toBe(400);
   expect(error!.param).toBe("messages[0].content[1].type");
@@ -49,8 +61,16 @@ test("an out-of-range parameter through the openai client is a 400 with its para
 });
 
 test("a valid request with unknown top-level fields is forwarded with them untouched", async () => {
-  const extra = { seed: 3, vendor_extension: { nested: [1, { deep: true }] }, tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }] };
-  const response = await fetch(`${h.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "t1", messages: [{ role: "user", content: "x" }], ...extra }) });
+  const extra = {
+    seed: 3,
+    vendor_extension: { nested: [1, { deep: true }] },
+    tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }],
+  };
+  const response = await fetch(`${h.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "t1", messages: [{ role: "user", content: "x" }], ...extra }),
+  });
   expect(response.status).toBe(200);
   expect(h.mock.stats.bodies[MODEL].at(-1)).toMatchObject(extra);
 });

@@ -12,14 +12,26 @@ const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const choice = (delta: Record<string, unknown>, finish_reason: string | null = null, index = 0) => ({ index, delta, logprobs: null, finish_reason });
+const choice = (delta: Record<string, unknown>, finish_reason: string | null = null, index = 0) => ({
+  index,
+  delta,
+  logprobs: null,
+  finish_reason,
+});
 
 const usage = { prompt_tokens: 9, completion_tokens: 12, total_tokens: 21 };
 
 describe("chunkFacts", () => {
   test("the role chunk carries no text, no tool call and finishes nothing", () => {
     const facts = chunkFacts(chunk([choice({ role: "assistant", content: "", refusal: null })]));
-    expect(facts).toMatchObject({ text: "", content: "", toolCalls: false, finished: [], choices: [0], usageOnly: false });
+    expect(facts).toMatchObject({
+      text: "",
+      content: "",
+      toolCalls: false,
+      finished: [],
+      choices: [0],
+      usageOnly: false,
+    });
     expect(facts.usage).toBeUndefined();
   });
 
@@ -30,7 +42,9 @@ describe("chunkFacts", () => {
   });
 
   test("a tool_calls delta is a tool call without text", () => {
-    const delta = { tool_calls: [{ index: 0, id: "call_9x", type: "function", function: { name: "get_weather", arguments: "" } }] };
+    const delta = {
+      tool_calls: [{ index: 0, id: "call_9x", type: "function", function: { name: "get_weather", arguments: "" } }],
+    };
     const facts = chunkFacts(chunk([choice(delta)]));
     expect(facts.toolCalls).toBe(true);
     expect(facts.text).toBe("");
@@ -86,7 +100,14 @@ describe("chunkFacts", () => {
 
   test("something that is not a chunk yields empty facts", () => {
     for (const value of [null, "data", 42, [1, 2]]) {
-      expect(chunkFacts(value)).toEqual({ text: "", content: "", toolCalls: false, finished: [], choices: [], usageOnly: false });
+      expect(chunkFacts(value)).toEqual({
+        text: "",
+        content: "",
+        toolCalls: false,
+        finished: [],
+        choices: [],
+        usageOnly: false,
+      });
     }
   });
 });
@@ -101,14 +122,27 @@ describe("completionFacts", () => {
     usage,
     ...extra,
   });
-  const answer = (message: Record<string, unknown>, index = 0) => ({ index, message: { role: "assistant", ...message }, logprobs: null, finish_reason: "stop" });
+  const answer = (message: Record<string, unknown>, index = 0) => ({
+    index,
+    message: { role: "assistant", ...message },
+    logprobs: null,
+    finish_reason: "stop",
+  });
 
   test("a plain answer: its text, one choice, the usage", () => {
-    expect(completionFacts(completion([answer({ content: "Paris.", refusal: null })]))).toEqual({ text: "Paris.", toolCalls: false, choices: 1, usage });
+    expect(completionFacts(completion([answer({ content: "Paris.", refusal: null })]))).toEqual({
+      text: "Paris.",
+      toolCalls: false,
+      choices: 1,
+      usage,
+    });
   });
 
   test("a tool-call answer with null content has no text and a tool call", () => {
-    const message = { content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: "{}" } }] };
+    const message = {
+      content: null,
+      tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: "{}" } }],
+    };
     const facts = completionFacts(completion([answer(message)]));
     expect(facts.text).toBe("");
     expect(facts.toolCalls).toBe(true);
@@ -132,12 +166,17 @@ describe("completionFacts", () => {
 
 describe("errorIn", () => {
   test("an OpenAI error object: its message and code", () => {
-    const body = { error: { message: "Rate limit reached for gpt-4o", type: "requests", param: null, code: "rate_limit_exceeded" } };
+    const body = {
+      error: { message: "Rate limit reached for gpt-4o", type: "requests", param: null, code: "rate_limit_exceeded" },
+    };
     expect(errorIn(body)).toEqual({ message: "Rate limit reached for gpt-4o", code: "rate_limit_exceeded" });
   });
 
   test("without a code, the error type stands for it", () => {
-    expect(errorIn({ error: { message: "The server had an error", type: "server_error", code: null } })).toEqual({ message: "The server had an error", code: "server_error" });
+    expect(errorIn({ error: { message: "The server had an error", type: "server_error", code: null } })).toEqual({
+      message: "The server had an error",
+      code: "server_error",
+    });
   });
 
   test("an error given as a plain string", () => {

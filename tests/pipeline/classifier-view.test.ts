@@ -4,12 +4,13 @@
  * so a 10 MB paste costs the event loop what a 20 KB one does, and a cue at the end is still seen.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { CLASSIFIER_VIEW, classifierView, textOf } from "../../src/pipeline/message-text.ts";
-import { createGateway, definePlugin, type ChatMessage } from "../../src/index.ts";
 import { complexityClassifier, defaultKeywordRules, keywordClassifier, scripted } from "../../plugins/index.ts";
+import { type ChatMessage, createGateway, definePlugin } from "../../src/index.ts";
+import { CLASSIFIER_VIEW, classifierView, textOf } from "../../src/pipeline/message-text.ts";
 
 const LIMIT = CLASSIFIER_VIEW.headChars + CLASSIFIER_VIEW.tailChars;
-const paste = (chars: number) => `START of the paste. ${"lorem ipsum dolor sit amet ".repeat(Math.ceil(chars / 27)).slice(0, chars)} END: what are the trade-offs?`;
+const paste = (chars: number) =>
+  `START of the paste. ${"lorem ipsum dolor sit amet ".repeat(Math.ceil(chars / 27)).slice(0, chars)} END: what are the trade-offs?`;
 const size = (messages: ChatMessage[]) => messages.reduce((n, m) => n + textOf(m.content).length, 0);
 
 describe("the bounded view", () => {
@@ -27,14 +28,22 @@ describe("the bounded view", () => {
 
   test("text parts are bounded together; images and other parts are kept", () => {
     const image = { type: "image_url", image_url: { url: "https://example.com/a.png" } };
-    const [message] = classifierView([{ role: "user", content: [{ type: "text", text: paste(3_000_000) }, image, { type: "text", text: "last words" }] }]).messages;
+    const [message] = classifierView([
+      {
+        role: "user",
+        content: [{ type: "text", text: paste(3_000_000) }, image, { type: "text", text: "last words" }],
+      },
+    ]).messages;
     expect(textOf(message.content).length).toBeLessThan(LIMIT + 16);
     expect(textOf(message.content)).toEndWith("last words");
     expect(message.content).toContainEqual(image);
   });
 
   test("a long conversation keeps its first and last messages and the latest user message", () => {
-    const messages: ChatMessage[] = [{ role: "system", content: "sys" }, { role: "user", content: "first ask" }];
+    const messages: ChatMessage[] = [
+      { role: "system", content: "sys" },
+      { role: "user", content: "first ask" },
+    ];
     messages.push({ role: "user", content: "latest ask" });
     for (let i = 0; i < 5_000; i++) messages.push({ role: i % 2 ? "tool" : "assistant", content: `step ${i}` });
     const view = classifierView(messages);
@@ -45,7 +54,10 @@ describe("the bounded view", () => {
   });
 
   test("a short conversation is the client's own messages, untouched", () => {
-    const messages: ChatMessage[] = [{ role: "system", content: "s" }, { role: "user", content: [{ type: "text", text: "hi" }] }];
+    const messages: ChatMessage[] = [
+      { role: "system", content: "s" },
+      { role: "user", content: [{ type: "text", text: "hi" }] },
+    ];
     const view = classifierView(messages);
     expect(view.messages[0]).toBe(messages[0]);
     expect(view.messages[1]).toBe(messages[1]);
@@ -63,7 +75,10 @@ describe("through the gateway", () => {
   const spy = definePlugin({
     name: "local:spy",
     classify(ctx) {
-      saw.push({ text: ctx.text.length, messages: (ctx.messages ?? ctx.body.messages).reduce((n, m) => n + textOf(m.content).length, 0) });
+      saw.push({
+        text: ctx.text.length,
+        messages: (ctx.messages ?? ctx.body.messages).reduce((n, m) => n + textOf(m.content).length, 0),
+      });
       return undefined;
     },
   });

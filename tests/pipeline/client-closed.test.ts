@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { listLogs } from "../../src/store/queries/logs.ts";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 import { logSettled } from "../helpers/request-log.ts";
 
 let h: Harness;
@@ -30,7 +30,11 @@ async function rowOf(tier: string) {
 
 test("a client that leaves before the answer is logged 499 client_closed", async () => {
   const controller = new AbortController();
-  const sent = fetch(`${h.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "hang", messages: [{ role: "user", content: "x" }] }), signal: controller.signal }).catch(() => undefined);
+  const sent = fetch(`${h.url}/v1/chat/completions`, {
+    method: "POST",
+    body: JSON.stringify({ model: "hang", messages: [{ role: "user", content: "x" }] }),
+    signal: controller.signal,
+  }).catch(() => undefined);
   for (let i = 0; i < 200 && h.seen("hang?fault=hang") === 0; i++) await Bun.sleep(5);
   controller.abort();
   await sent;
@@ -39,7 +43,11 @@ test("a client that leaves before the answer is logged 499 client_closed", async
 
 test("a client that leaves during a stream is logged 499 client_closed", async () => {
   const controller = new AbortController();
-  const response = await fetch(`${h.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "slow", stream: true, messages: [{ role: "user", content: "x" }] }), signal: controller.signal });
+  const response = await fetch(`${h.url}/v1/chat/completions`, {
+    method: "POST",
+    body: JSON.stringify({ model: "slow", stream: true, messages: [{ role: "user", content: "x" }] }),
+    signal: controller.signal,
+  });
   const reader = response.body!.getReader();
   await reader.read();
   controller.abort();

@@ -4,9 +4,9 @@
  * tries. Before they shared it, explain left the plugin out and showed an order the gateway did not use.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { ROOT, startHarness, type Harness } from "../helpers/gateway-harness.ts";
-import { loggedRequest } from "../helpers/request-log.ts";
 import type { AttemptSummary } from "../../src/index.ts";
+import { type Harness, ROOT, startHarness } from "../helpers/gateway-harness.ts";
+import { loggedRequest } from "../helpers/request-log.ts";
 
 let h: Harness;
 const FAILING = ["a/one?fault=status&status=500", "a/two?fault=status&status=500", "a/three?fault=status&status=500"];
@@ -39,7 +39,11 @@ test("explain and a real request agree on the tier and the candidate order, stra
   expect(explained.decidedBy).toBe("builtin:keywords");
   expect(explained.candidates.map((c) => c.ref)).toEqual([...FAILING].reverse());
 
-  const response = await fetch(`${h.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${h.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(response.status).toBe(502); // every candidate fails: the attempts show the order they were tried in
   expect(response.headers.get("x-gateway-tier")).toBe(explained.tier);
   const { attemptTrace } = await loggedRequest(h, response.headers.get("x-request-id")!);

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mockReply } from "../../bench/mock-upstream.ts";
-import { collectStream, rawStream, startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { collectStream, type Harness, rawStream, startHarness } from "../helpers/gateway-harness.ts";
 
 /** Every failover scenario, with the upstream reached directly or through the write-splitting proxy. */
 export function failoverSuite(transport: { splitWrites: boolean }): void {
@@ -64,7 +64,9 @@ export function failoverSuite(transport: { splitWrites: boolean }): void {
     });
 
     test("stream: the whole answer, then a clean end", async () => {
-      const { data, response } = await h.client.chat.completions.create({ model: "ok", messages: msg, stream: true }).withResponse();
+      const { data, response } = await h.client.chat.completions
+        .create({ model: "ok", messages: msg, stream: true })
+        .withResponse();
       const { text, error } = await collectStream(data);
       expect(error).toBeUndefined();
       expect(text).toBe(mockReply(5));
@@ -83,7 +85,6 @@ export function failoverSuite(transport: { splitWrites: boolean }): void {
       // a busy machine can delay one read until the next chunk is in too, which is not the gateway's doing.
       expect(gaps.sort((x, y) => x - y)[Math.floor(gaps.length / 2)]).toBeGreaterThan(20);
     });
-
   });
 
   describe("failover before the first byte", () => {
@@ -100,12 +101,13 @@ export function failoverSuite(transport: { splitWrites: boolean }): void {
     });
 
     test("a stream whose first event is an error object fails over before anything is sent", async () => {
-      const { text, error, chunks } = await collectStream(await h.client.chat.completions.create({ model: "errevent", messages: msg, stream: true }));
+      const { text, error, chunks } = await collectStream(
+        await h.client.chat.completions.create({ model: "errevent", messages: msg, stream: true }),
+      );
       expect(error).toBeUndefined();
       expect(text).toBe(mockReply(8));
       expect(chunks.every((c) => c.model === "fb-errevent")).toBe(true);
     });
-
   });
 
   describe("faults after the first byte", () => {
@@ -114,14 +116,18 @@ export function failoverSuite(transport: { splitWrites: boolean }): void {
       expect(raw.status).toBe(200);
       expect(raw.text).toContain('"code":"stream_cut"');
       expect(raw.text).not.toContain("[DONE]");
-      const { text, error } = await collectStream(await h.client.chat.completions.create({ model: "cut", messages: msg, stream: true }));
+      const { text, error } = await collectStream(
+        await h.client.chat.completions.create({ model: "cut", messages: msg, stream: true }),
+      );
       expect(error).toBeDefined(); // the openai client raises the error event: never a truncated success
       expect(mockReply(8).startsWith(text)).toBe(true);
       expect(text.length).toBeLessThan(mockReply(8).length);
     });
 
     test("a cut stream continues on a prefill-capable fallback: the client gets the whole answer", async () => {
-      const { text, error } = await collectStream(await h.client.chat.completions.create({ model: "cutprefill", messages: msg, stream: true }));
+      const { text, error } = await collectStream(
+        await h.client.chat.completions.create({ model: "cutprefill", messages: msg, stream: true }),
+      );
       expect(error).toBeUndefined();
       expect(text).toBe(mockReply(8));
       const sent = h.mock.stats.bodies["cont?tokens=8"]?.[0] as { messages: { role: string; content: string }[] };
@@ -139,7 +145,9 @@ export function failoverSuite(transport: { splitWrites: boolean }): void {
       const raw = await rawStream(h.url, { model: "malformed", messages: msg });
       expect(raw.text).not.toContain("{not json");
       expect(raw.text).toContain("[DONE]");
-      const { text } = await collectStream(await h.client.chat.completions.create({ model: "malformed", messages: msg, stream: true }));
+      const { text } = await collectStream(
+        await h.client.chat.completions.create({ model: "malformed", messages: msg, stream: true }),
+      );
       expect(text).toBe(mockReply(8));
       expect(h.log.lines.some((l) => l.includes("dropped malformed stream events"))).toBe(true);
     });
@@ -167,7 +175,10 @@ export function failoverSuite(transport: { splitWrites: boolean }): void {
       await quiet();
       const before = h.mock.stats.aborted;
       const controller = new AbortController();
-      const stream = await h.client.chat.completions.create({ model: "long", messages: msg, stream: true }, { signal: controller.signal });
+      const stream = await h.client.chat.completions.create(
+        { model: "long", messages: msg, stream: true },
+        { signal: controller.signal },
+      );
       let seen = 0;
       try {
         for await (const chunk of stream) {

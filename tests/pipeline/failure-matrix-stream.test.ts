@@ -5,18 +5,30 @@
  * idle budget is checked to the virtual millisecond.
  */
 import { describe, expect, test } from "bun:test";
-import { scripted, type ScriptStep } from "../../plugins/index.ts";
+import { type ScriptStep, scripted } from "../../plugins/index.ts";
 import { streamed, virtualGateway } from "../helpers/virtual-gateway.ts";
 
 const words = ["w1 ", "w2 ", "w3 ", "w4 ", "w5 ", "w6 ", "w7 ", "w8 "];
 const whole = words.join("");
 /** A stream of the first `n` words, then `end`. */
-const partial = (n: number, end: ScriptStep extends infer S ? (S extends { end?: infer E } ? E : never) : never): ScriptStep => ({ stream: words.slice(0, n), end });
-const finishEvent = { id: "c", object: "chat.completion.chunk", created: 0, model: "m", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] };
+const partial = (
+  n: number,
+  end: ScriptStep extends infer S ? (S extends { end?: infer E } ? E : never) : never,
+): ScriptStep => ({ stream: words.slice(0, n), end });
+const finishEvent = {
+  id: "c",
+  object: "chat.completion.chunk",
+  created: 0,
+  model: "m",
+  choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
+};
 
 describe("failure matrix: after the first byte", () => {
   test("the whole answer, as each event arrives (never batched), then [DONE]", async () => {
-    const g = virtualGateway({ providers: { a: scripted([{ stream: ["a", "b", "c"], gapsMs: [0, 40, 40] }]) }, tiers: { t: { models: ["a/m"] } } });
+    const g = virtualGateway({
+      providers: { a: scripted([{ stream: ["a", "b", "c"], gapsMs: [0, 40, 40] }]) },
+      tiers: { t: { models: ["a/m"] } },
+    });
     const response = await g.send("t", { stream: true });
     const started = g.clock.now();
     const reader = response.body!.getReader();
@@ -31,7 +43,9 @@ describe("failure matrix: after the first byte", () => {
 
   test("usage reaches the client only when it asks (stream_options.include_usage)", async () => {
     const g = virtualGateway({ providers: { a: scripted([{ stream: ["hi"] }]) }, tiers: { t: { models: ["a/m"] } } });
-    const withUsage = streamed((await g.chat("t", { stream: true, body: { stream_options: { include_usage: true } } })).text);
+    const withUsage = streamed(
+      (await g.chat("t", { stream: true, body: { stream_options: { include_usage: true } } })).text,
+    );
     expect(withUsage.chunks.at(-1)?.usage).toBeDefined();
     const without = streamed((await g.chat("t", { stream: true })).text);
     expect(without.chunks.some((c) => c.usage)).toBe(false);
@@ -40,7 +54,10 @@ describe("failure matrix: after the first byte", () => {
 
   test("a cut stream ends with an in-band stream_cut and no [DONE]: never a truncated success", async () => {
     const b = scripted([{ stream: words }]);
-    const g = virtualGateway({ providers: { a: scripted([partial(3, "cut")]), b }, tiers: { t: { models: ["a/m", "b/fb"] } } });
+    const g = virtualGateway({
+      providers: { a: scripted([partial(3, "cut")]), b },
+      tiers: { t: { models: ["a/m", "b/fb"] } },
+    });
     const answer = await g.chat("t", { stream: true });
     expect(answer.status).toBe(200);
     const { content, error, done } = streamed(answer.text);
@@ -50,14 +67,20 @@ describe("failure matrix: after the first byte", () => {
 
   test("a cut stream continues on a prefill-capable fallback: the client gets the whole answer", async () => {
     const cont = scripted([{ stream: words.slice(3) }]);
-    const g = virtualGateway({ providers: { a: scripted([partial(3, "cut")]), b: cont }, tiers: { t: { models: ["a/m", { model: "b/cont", prefill: true }] } } });
+    const g = virtualGateway({
+      providers: { a: scripted([partial(3, "cut")]), b: cont },
+      tiers: { t: { models: ["a/m", { model: "b/cont", prefill: true }] } },
+    });
     const { content, error, done } = streamed((await g.chat("t", { stream: true })).text);
     expect([content, error, done]).toEqual([whole, undefined, true]);
     expect(cont.calls[0].body.messages.at(-1)).toEqual({ role: "assistant", content: "w1 w2 w3 " });
   });
 
   test("a stalled stream ends with stream_stalled exactly one idle budget after the last event", async () => {
-    const g = virtualGateway({ providers: { a: scripted([{ stream: ["w1 ", "w2 "], gapsMs: [0, 10], end: "hang" }]), b: scripted([{}]) }, tiers: { t: { models: ["a/m", "b/fb"] } } });
+    const g = virtualGateway({
+      providers: { a: scripted([{ stream: ["w1 ", "w2 "], gapsMs: [0, 10], end: "hang" }]), b: scripted([{}]) },
+      tiers: { t: { models: ["a/m", "b/fb"] } },
+    });
     const answer = await g.chat("t", { stream: true });
     const { error, done } = streamed(answer.text);
     expect([error?.code, done]).toEqual(["stream_stalled", false]);
@@ -66,7 +89,10 @@ describe("failure matrix: after the first byte", () => {
   });
 
   test("a stalled stream continues on a prefill-capable fallback", async () => {
-    const g = virtualGateway({ providers: { a: scripted([partial(2, "hang")]), b: scripted([{ stream: words.slice(2) }]) }, tiers: { t: { models: ["a/m", { model: "b/cont", prefill: true }] } } });
+    const g = virtualGateway({
+      providers: { a: scripted([partial(2, "hang")]), b: scripted([{ stream: words.slice(2) }]) },
+      tiers: { t: { models: ["a/m", { model: "b/cont", prefill: true }] } },
+    });
     const { content, error } = streamed((await g.chat("t", { stream: true })).text);
     expect([content, error]).toEqual([whole, undefined]);
   });
@@ -82,7 +108,10 @@ describe("failure matrix: after the first byte", () => {
 
   test("a prefill fallback that refuses leaves the stream failed, not truncated-but-done", async () => {
     const b = scripted([{ status: 400, error: { message: "prefill not supported" } }]);
-    const g = virtualGateway({ providers: { a: scripted([partial(3, "cut")]), b }, tiers: { t: { models: ["a/m", { model: "b/rp", prefill: true }] } } });
+    const g = virtualGateway({
+      providers: { a: scripted([partial(3, "cut")]), b },
+      tiers: { t: { models: ["a/m", { model: "b/rp", prefill: true }] } },
+    });
     const { error, done } = streamed((await g.chat("t", { stream: true })).text);
     expect([error?.code, done]).toEqual(["stream_cut", false]);
     expect(b.seen()).toBe(1);
@@ -112,10 +141,16 @@ describe("failure matrix: after the first byte", () => {
   });
 
   test("a finished stream without [DONE] is ended by the gateway: at once on EOF, within the grace when held open", async () => {
-    const g = virtualGateway({ providers: { a: scripted([{ stream: ["w1 "], end: "noDone" }]) }, tiers: { t: { models: ["a/m"] } } });
+    const g = virtualGateway({
+      providers: { a: scripted([{ stream: ["w1 "], end: "noDone" }]) },
+      tiers: { t: { models: ["a/m"] } },
+    });
     const atEof = await g.chat("t", { stream: true });
     expect([streamed(atEof.text).done, atEof.elapsedMs]).toEqual([true, 0]);
-    const held = virtualGateway({ providers: { a: scripted([{ stream: ["w1 ", finishEvent], end: "hang" }]) }, tiers: { t: { models: ["a/m"] } } });
+    const held = virtualGateway({
+      providers: { a: scripted([{ stream: ["w1 ", finishEvent], end: "hang" }]) },
+      tiers: { t: { models: ["a/m"] } },
+    });
     const answer = await held.chat("t", { stream: true });
     expect(streamed(answer.text).done).toBe(true);
     expect(answer.elapsedMs).toBe(150); // min(500 ms finish grace, idleMs)
@@ -132,7 +167,11 @@ describe("failure matrix: after the first byte", () => {
 
   test("an event line past limits.maxSseLineBytes after the first content ends with upstream_error", async () => {
     const a = scripted([{ stream: ["w1 ", "x".repeat(4096)] }]);
-    const g = virtualGateway({ providers: { a }, tiers: { t: { models: ["a/m"] } }, limits: { maxSseLineBytes: 1024 } });
+    const g = virtualGateway({
+      providers: { a },
+      tiers: { t: { models: ["a/m"] } },
+      limits: { maxSseLineBytes: 1024 },
+    });
     const { content, error } = streamed((await g.chat("t", { stream: true })).text);
     expect([content, error?.code]).toEqual(["w1 ", "upstream_error"]);
   });

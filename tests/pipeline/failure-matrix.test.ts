@@ -69,7 +69,10 @@ describe("failure matrix: before the first byte", () => {
   });
 
   test("404 and redirects fail over without a retry; a redirect is never followed", async () => {
-    const a = scripted({ gone: [{ status: 404 }], moved: [{ status: 307, headers: { location: "https://elsewhere.example/v1" } }] });
+    const a = scripted({
+      gone: [{ status: 404 }],
+      moved: [{ status: 307, headers: { location: "https://elsewhere.example/v1" } }],
+    });
     const g = virtualGateway({ providers: { a, b: ok() }, tiers: { t: { models: ["a/gone", "a/moved", "b/fb"] } } });
     const answer = await g.chat("t");
     expect(answerText(answer)).toBe("fallback answer");
@@ -78,7 +81,11 @@ describe("failure matrix: before the first byte", () => {
 
   test("a non-streamed body past limits.maxUpstreamBodyBytes fails over, its read cancelled at the limit", async () => {
     const a = scripted([{ body: { filler: "x".repeat(4096) } }]);
-    const g = virtualGateway({ providers: { a, b: ok() }, tiers: { t: { models: ["a/m", "b/fb"] } }, limits: { maxUpstreamBodyBytes: 1024 } });
+    const g = virtualGateway({
+      providers: { a, b: ok() },
+      tiers: { t: { models: ["a/m", "b/fb"] } },
+      limits: { maxUpstreamBodyBytes: 1024 },
+    });
     expect(answerText(await g.chat("t"))).toBe("fallback answer");
     expect(a.seen()).toBe(1);
   });
@@ -101,7 +108,10 @@ describe("failure matrix: before the first byte", () => {
   });
 
   test("stream with no response headers: the connect budget fails over at 300 ms", async () => {
-    const g = virtualGateway({ providers: { a: scripted([{ hang: true }]), b: ok() }, tiers: { t: { models: ["a/m", "b/fb"] } } });
+    const g = virtualGateway({
+      providers: { a: scripted([{ hang: true }]), b: ok() },
+      tiers: { t: { models: ["a/m", "b/fb"] } },
+    });
     const answer = await g.chat("t", { stream: true });
     expect(streamed(answer.text).content).toBe("fallback answer");
     expect(answer.elapsedMs).toBe(300);
@@ -159,7 +169,18 @@ describe("failure matrix: before the first byte", () => {
   test("context length exceeded: only a model with a larger context window is tried", async () => {
     const a = scripted([contextLength]);
     const b = scripted({ small: [{ text: "small" }], big: [{ text: "big" }] });
-    const g = virtualGateway({ providers: { a, b }, tiers: { t: { models: [{ model: "a/m", contextWindow: 8000 }, { model: "b/small", contextWindow: 4000 }, { model: "b/big", contextWindow: 128000 }] } } });
+    const g = virtualGateway({
+      providers: { a, b },
+      tiers: {
+        t: {
+          models: [
+            { model: "a/m", contextWindow: 8000 },
+            { model: "b/small", contextWindow: 4000 },
+            { model: "b/big", contextWindow: 128000 },
+          ],
+        },
+      },
+    });
     const answer = await g.chat("t");
     expect(answer.headers.get("x-gateway-model")).toBe("b/big");
     expect(b.seen("small")).toBe(0);
@@ -168,7 +189,17 @@ describe("failure matrix: before the first byte", () => {
 
   test("context length exceeded with no larger model: the client gets the upstream's 400", async () => {
     const b = ok();
-    const g = virtualGateway({ providers: { a: scripted([contextLength]), b }, tiers: { t: { models: [{ model: "a/m", contextWindow: 8000 }, { model: "b/small", contextWindow: 4000 }] } } });
+    const g = virtualGateway({
+      providers: { a: scripted([contextLength]), b },
+      tiers: {
+        t: {
+          models: [
+            { model: "a/m", contextWindow: 8000 },
+            { model: "b/small", contextWindow: 4000 },
+          ],
+        },
+      },
+    });
     const answer = await g.chat("t");
     expect(answer.status).toBe(400);
     expect(errorOf(answer).code).toBe("context_length_exceeded");
@@ -196,7 +227,10 @@ describe("failure matrix: before the first byte", () => {
 
   test("the total deadline ends the request with 504 exactly on time", async () => {
     const a = scripted([{ hang: true }]);
-    const g = virtualGateway({ providers: { a }, tiers: { t: { models: ["a/d1", "a/d2", "a/d3"], timeouts: { totalMs: 400 } } } });
+    const g = virtualGateway({
+      providers: { a },
+      tiers: { t: { models: ["a/d1", "a/d2", "a/d3"], timeouts: { totalMs: 400 } } },
+    });
     const answer = await g.chat("t");
     expect(answer.status).toBe(504);
     expect(answer.elapsedMs).toBe(400);

@@ -5,9 +5,9 @@
  * the body it was rejected for is kept in the attempt's record. Real HTTP: openai client → gateway → mock.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mockReply } from "../../bench/mock-upstream.ts";
 import { LONG_ANSWER } from "../../bench/mock-upstream/body-faults.ts";
-import { collectStream, startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { mockReply } from "../../bench/mock-upstream.ts";
+import { collectStream, type Harness, startHarness } from "../helpers/gateway-harness.ts";
 import { loggedRequest } from "../helpers/request-log.ts";
 
 let h: Harness;
@@ -35,7 +35,9 @@ async function answer(model: string, stream: boolean) {
     const { data, response } = await h.client.chat.completions.create({ model, messages: ask }).withResponse();
     return { text: data.choices[0].message.content ?? "", id: response.headers.get("x-request-id")!, error: undefined };
   }
-  const { data, response } = await h.client.chat.completions.create({ model, messages: ask, stream: true }).withResponse();
+  const { data, response } = await h.client.chat.completions
+    .create({ model, messages: ask, stream: true })
+    .withResponse();
   return { ...(await collectStream(data)), id: response.headers.get("x-request-id")! };
 }
 
@@ -58,7 +60,8 @@ describe("answers that discuss rate limiting are healthy", () => {
   });
 
   test("the only model of the tier is not penalised for them", () => {
-    for (const ref of [`a/${ESSAY}`, "sim/large"]) expect(h.running.gateway.health.view(ref, Date.now())).toMatchObject({ score: 100, state: "closed" });
+    for (const ref of [`a/${ESSAY}`, "sim/large"])
+      expect(h.running.gateway.health.view(ref, Date.now())).toMatchObject({ score: 100, state: "closed" });
   });
 });
 

@@ -3,7 +3,7 @@
  * through a running gateway.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 
 let h: Harness;
 const seen = ((globalThis as Record<string, unknown>).__routingTest = { completed: [] as string[], attempts: 0 });
@@ -45,14 +45,18 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 const ask = (model: string, content = "hello", extra: Record<string, unknown> = {}) =>
-  h.client.chat.completions.create({ model, messages: [{ role: "user", content }], ...extra } as never).withResponse() as Promise<{ response: Response }>;
+  h.client.chat.completions
+    .create({ model, messages: [{ role: "user", content }], ...extra } as never)
+    .withResponse() as Promise<{ response: Response }>;
 const lastBody = (model: string) => h.mock.stats.bodies[model]?.at(-1) as Record<string, unknown>;
 
 describe("choosing the route from model", () => {
   test("auto: a throwing classifier and one naming an unknown tier count as no answer; the next decides", async () => {
     const { response } = await ask("auto", "please prove this");
     expect(response.headers.get("x-gateway-tier")).toBe("t3");
-    expect(h.log.lines.some((l) => l.includes("test:throws threw in classify") && l.includes("classifier bug"))).toBe(true);
+    expect(h.log.lines.some((l) => l.includes("test:throws threw in classify") && l.includes("classifier bug"))).toBe(
+      true,
+    );
     expect(h.log.lines.some((l) => l.includes('test:unknown-tier answered tier "t99"'))).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { SseLimitError, SseParser } from "../../src/pipeline/sse.ts";
 import type { SseEvent } from "../../src/index.ts";
+import { SseLimitError, SseParser } from "../../src/pipeline/sse.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -13,7 +13,8 @@ function parseChunks(chunks: Uint8Array[]): SseEvent[] {
   return events;
 }
 
-const plain = (events: SseEvent[]) => events.map((e) => (e.event === undefined ? { data: e.data } : { event: e.event, data: e.data }));
+const plain = (events: SseEvent[]) =>
+  events.map((e) => (e.event === undefined ? { data: e.data } : { event: e.event, data: e.data }));
 
 /**
  * A realistic payload mixing everything a stream may contain: a named event, a comment block, CJK and an
@@ -43,7 +44,8 @@ describe("SseParser", () => {
     const all = bytes(PAYLOAD);
     for (let cut = 0; cut <= all.length; cut++) {
       const events = plain(parseChunks([all.subarray(0, cut), all.subarray(cut)]));
-      if (JSON.stringify(events) !== JSON.stringify(EXPECTED)) throw new Error(`split at byte ${cut} gave ${JSON.stringify(events)}`);
+      if (JSON.stringify(events) !== JSON.stringify(EXPECTED))
+        throw new Error(`split at byte ${cut} gave ${JSON.stringify(events)}`);
     }
   });
 
@@ -86,7 +88,10 @@ describe("SseParser", () => {
   });
 
   test("lone \\r line ends", () => {
-    expect(plain(new SseParser().pushText("data: a\rdata: b\r\rdata: c\r\rdata: d"))).toEqual([{ data: "a\nb" }, { data: "c" }]);
+    expect(plain(new SseParser().pushText("data: a\rdata: b\r\rdata: c\r\rdata: d"))).toEqual([
+      { data: "a\nb" },
+      { data: "c" },
+    ]);
   });
 
   test("a \\r at the end of a chunk followed by \\n in the next is one line end, not two", () => {
@@ -107,11 +112,15 @@ describe("SseParser", () => {
   });
 
   test("multi-line data is joined with \\n", () => {
-    expect(plain(new SseParser().pushText("data: line 1\ndata: line 2\ndata: line 3\n\n"))).toEqual([{ data: "line 1\nline 2\nline 3" }]);
+    expect(plain(new SseParser().pushText("data: line 1\ndata: line 2\ndata: line 3\n\n"))).toEqual([
+      { data: "line 1\nline 2\nline 3" },
+    ]);
   });
 
   test("comments are ignored, also between data lines", () => {
-    expect(plain(new SseParser().pushText(": ping\ndata: a\n: still a comment\ndata: b\n\n:\n\n"))).toEqual([{ data: "a\nb" }]);
+    expect(plain(new SseParser().pushText(": ping\ndata: a\n: still a comment\ndata: b\n\n:\n\n"))).toEqual([
+      { data: "a\nb" },
+    ]);
   });
 
   test("unknown fields (id, retry) are ignored", () => {
@@ -119,7 +128,9 @@ describe("SseParser", () => {
   });
 
   test("the `event:` field names the event", () => {
-    expect(plain(new SseParser().pushText("event: content_block_delta\ndata: {}\n\n"))).toEqual([{ event: "content_block_delta", data: "{}" }]);
+    expect(plain(new SseParser().pushText("event: content_block_delta\ndata: {}\n\n"))).toEqual([
+      { event: "content_block_delta", data: "{}" },
+    ]);
   });
 
   test("an event name does not carry over to the next event", () => {
@@ -158,7 +169,7 @@ describe("SseParser", () => {
 describe("SseParser limit (limits.maxSseLineBytes)", () => {
   test("a line that never ends past the limit throws SseLimitError, however it is split", () => {
     const parser = new SseParser(4096);
-    expect(parser.push(bytes("data: {\"a\":1}\n\ndata: "))).toHaveLength(1);
+    expect(parser.push(bytes('data: {"a":1}\n\ndata: '))).toHaveLength(1);
     let thrown: unknown;
     try {
       for (let i = 0; i < 10; i++) parser.push(bytes("x".repeat(1000)));

@@ -6,10 +6,10 @@
  * Each stream must end: complete with the whole answer and [DONE], or with an in-band error, never frozen.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mockReply, startMockUpstream, type MockUpstream } from "../../bench/mock-upstream.ts";
 import { contentChunks } from "../../bench/mock-upstream/wire.ts";
-import { startSplitProxy, type SplitProxy } from "../../bench/split-proxy.ts";
-import { ROOT, rawStream, startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { type MockUpstream, mockReply, startMockUpstream } from "../../bench/mock-upstream.ts";
+import { type SplitProxy, startSplitProxy } from "../../bench/split-proxy.ts";
+import { type Harness, ROOT, rawStream, startHarness } from "../helpers/gateway-harness.ts";
 import { loggedRequest } from "../helpers/request-log.ts";
 
 let h: Harness;
@@ -33,7 +33,11 @@ const TRUNCATIONS: Record<string, string> = {
   // asEvent is the OpenAI route's way to stream the error; the other routes always stream it.
   midError: "fault=errorBody&asEvent=1&afterChunks=2",
 };
-const TRUNCATION_CODES: Record<string, string> = { cut: "stream_cut", endNoFinish: "stream_cut", midError: "upstream_error" };
+const TRUNCATION_CODES: Record<string, string> = {
+  cut: "stream_cut",
+  endNoFinish: "stream_cut",
+  midError: "upstream_error",
+};
 
 function providers(mockUrl: string, proxyUrl: string): string {
   const of = (id: string, url: string) =>
@@ -44,19 +48,29 @@ function providers(mockUrl: string, proxyUrl: string): string {
 function tiers(): string {
   const lines: string[] = [];
   for (const p of PROTOCOLS) {
-    for (const [shape, params] of Object.entries(SHAPES)) lines.push(`${p}_${shape}: { models: ["${p}/${shape}?tokens=${TOKENS}&chunkDelayMs=4&${params}"] },`);
+    for (const [shape, params] of Object.entries(SHAPES))
+      lines.push(`${p}_${shape}: { models: ["${p}/${shape}?tokens=${TOKENS}&chunkDelayMs=4&${params}"] },`);
     lines.push(`${p}_proxied: { models: ["p${p}/proxied?tokens=${TOKENS}&chunkDelayMs=4"] },`);
     // After the first content: the upstream only sends keep-alives; the idle budget must still fire.
     lines.push(`${p}_stallpings: { models: ["${p}/stallpings?fault=stall&afterChunks=2&holdPingMs=40&wire=events"] },`);
     // The Responses API has no prefill: every protocol is continued by an OpenAI chat target.
-    lines.push(`${p}_stallcont: { models: ["${p}/stallc?fault=stall&afterChunks=2&holdPingMs=40&wire=split", { model: "oai/cont-${p}?tokens=${TOKENS}&wire=split", prefill: true }] },`);
+    lines.push(
+      `${p}_stallcont: { models: ["${p}/stallc?fault=stall&afterChunks=2&holdPingMs=40&wire=split", { model: "oai/cont-${p}?tokens=${TOKENS}&wire=split", prefill: true }] },`,
+    );
   }
   for (const p of PROTOCOLS) {
-    for (const [fault, params] of Object.entries(TRUNCATIONS)) lines.push(`${p}_${fault}: { models: ["${p}/${fault}?${params}&chunkDelayMs=4&wire=split"] },`);
-    lines.push(`${p}_firsterror: { models: ["${p}/firsterr?fault=errorBody&asEvent=1&wire=split", "oai/fb-firsterr-${p}?tokens=${TOKENS}&wire=split"] },`);
-    lines.push(`${p}_slowpings: { models: ["${p}/slowp?fault=slowFirstToken&delayMs=3000&pings=3&wire=events", "oai/fb-slowp-${p}?tokens=${TOKENS}"] },`);
+    for (const [fault, params] of Object.entries(TRUNCATIONS))
+      lines.push(`${p}_${fault}: { models: ["${p}/${fault}?${params}&chunkDelayMs=4&wire=split"] },`);
+    lines.push(
+      `${p}_firsterror: { models: ["${p}/firsterr?fault=errorBody&asEvent=1&wire=split", "oai/fb-firsterr-${p}?tokens=${TOKENS}&wire=split"] },`,
+    );
+    lines.push(
+      `${p}_slowpings: { models: ["${p}/slowp?fault=slowFirstToken&delayMs=3000&pings=3&wire=events", "oai/fb-slowp-${p}?tokens=${TOKENS}"] },`,
+    );
   }
-  lines.push(`longBefore: { models: ["oai/longb?fault=longLine&afterChunks=0&size=300000", "oai/fb-long?tokens=${TOKENS}"] },`);
+  lines.push(
+    `longBefore: { models: ["oai/longb?fault=longLine&afterChunks=0&size=300000", "oai/fb-long?tokens=${TOKENS}"] },`,
+  );
   lines.push(`longAfter: { models: ["oai/longa?fault=longLine&afterChunks=2&size=300000"] },`);
   return lines.join("\n    ");
 }
@@ -95,10 +109,22 @@ async function stream(model: string) {
 
 /** The content of the chunks of a raw SSE body, and whether it ended with [DONE] or an error event. */
 function read(text: string) {
-  const events = text.split("\n\n").filter((e) => e.startsWith("data: ")).map((e) => e.slice(6));
+  const events = text
+    .split("\n\n")
+    .filter((e) => e.startsWith("data: "))
+    .map((e) => e.slice(6));
   const done = events.at(-1) === "[DONE]";
-  const chunks = events.filter((e) => e !== "[DONE]").map((e) => JSON.parse(e) as { choices?: { delta?: { content?: string } }[]; error?: { code: string; message: string } });
-  return { content: chunks.map((c) => c.choices?.[0]?.delta?.content ?? "").join(""), done, error: chunks.find((c) => c.error)?.error };
+  const chunks = events
+    .filter((e) => e !== "[DONE]")
+    .map(
+      (e) =>
+        JSON.parse(e) as { choices?: { delta?: { content?: string } }[]; error?: { code: string; message: string } },
+    );
+  return {
+    content: chunks.map((c) => c.choices?.[0]?.delta?.content ?? "").join(""),
+    done,
+    error: chunks.find((c) => c.error)?.error,
+  };
 }
 
 for (const p of PROTOCOLS) {
@@ -131,7 +157,9 @@ for (const p of PROTOCOLS) {
       expect(got.error?.code).toBe("stream_stalled");
       const row = await loggedRequest(h, headers.get("x-request-id")!);
       expect(row.status).toBe(502);
-      expect(row.attemptTrace).toMatchObject([{ target: `${p}/stallpings?fault=stall&afterChunks=2&holdPingMs=40&wire=events`, outcome: "cut" }]);
+      expect(row.attemptTrace).toMatchObject([
+        { target: `${p}/stallpings?fault=stall&afterChunks=2&holdPingMs=40&wire=events`, outcome: "cut" },
+      ]);
     });
 
     test("a stall behind pings, read in halves, is continued by a prefill target: the whole answer", async () => {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mockReply } from "../../bench/mock-upstream.ts";
 import { callDirect } from "../../src/pipeline/direct-call.ts";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 import { loggedRequest } from "../helpers/request-log.ts";
 
 const LIMIT = 64 * 1024;
@@ -37,11 +37,19 @@ afterAll(() => h.stop());
 
 async function complete(model: string, stream = false) {
   if (stream) {
-    const response = await fetch(`${h.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, messages: msg, stream: true }) });
+    const response = await fetch(`${h.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model, messages: msg, stream: true }),
+    });
     return { status: response.status, id: response.headers.get("x-request-id")!, text: await response.text() };
   }
   const { data, response } = await h.client.chat.completions.create({ model, messages: msg }).withResponse();
-  return { status: response.status, id: response.headers.get("x-request-id")!, text: data.choices[0].message.content ?? "" };
+  return {
+    status: response.status,
+    id: response.headers.get("x-request-id")!,
+    text: data.choices[0].message.content ?? "",
+  };
 }
 
 async function failure(fn: () => Promise<unknown>): Promise<{ status?: number; message: string }> {
@@ -128,7 +136,12 @@ describe("a non-streamed upstream body is bounded by limits.maxUpstreamBodyBytes
 describe("direct calls (classifiers asking a model, the admin model test) go through the same attempt", () => {
   const direct = async (model: string) => {
     try {
-      await callDirect(h.running.gateway.live.get(), h.running.gateway.pipeline.deps, { model, messages: msg }, { timeoutMs: 5000, signal: new AbortController().signal });
+      await callDirect(
+        h.running.gateway.live.get(),
+        h.running.gateway.pipeline.deps,
+        { model, messages: msg },
+        { timeoutMs: 5000, signal: new AbortController().signal },
+      );
     } catch (error) {
       return (error as Error).message;
     }

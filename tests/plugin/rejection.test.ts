@@ -24,16 +24,28 @@ describe("rejectionError", () => {
   });
 
   test("any other status is kept, with the code rejected", () => {
-    expect(answer({ message: "m", status: 503 })).toMatchObject({ code: "rejected", status: 503, body: { code: "rejected", type: "api_error" } });
+    expect(answer({ message: "m", status: 503 })).toMatchObject({
+      code: "rejected",
+      status: 503,
+      body: { code: "rejected", type: "api_error" },
+    });
   });
 
   test("a code of ours alone takes its status; with another status it is kept as the guard's", () => {
     expect(answer({ message: "m", code: "rate_limited" })).toMatchObject({ code: "rate_limited", status: 429 });
-    expect(answer({ message: "m", code: "rate_limited", status: 503 })).toMatchObject({ code: "rejected", status: 503, body: { code: "rate_limited" } });
+    expect(answer({ message: "m", code: "rate_limited", status: 503 })).toMatchObject({
+      code: "rejected",
+      status: 503,
+      body: { code: "rate_limited" },
+    });
   });
 
   test("a status that is no failure is a 400", () => {
     expect(answer({ message: "m", status: 200 })).toMatchObject({ code: "invalid_request", status: 400 });
-    expect(answer({ message: "m", status: 302, code: "moved" })).toMatchObject({ code: "rejected", status: 400, body: { code: "moved" } });
+    expect(answer({ message: "m", status: 302, code: "moved" })).toMatchObject({
+      code: "rejected",
+      status: 400,
+      body: { code: "moved" },
+    });
   });
 });

@@ -5,11 +5,11 @@
  * healthy one and get clearly less of the traffic, however many successes it has in between.
  */
 import { expect, test } from "bun:test";
-import { MemoryHealthRegistry, type AttemptEffect } from "../../src/routing/health.ts";
 import { adaptiveStrategy, cooldownsLast } from "../../plugins/strategies/index.ts";
+import type { Target } from "../../src/index.ts";
+import { type AttemptEffect, MemoryHealthRegistry } from "../../src/routing/health.ts";
 import { UsageTracker } from "../../src/routing/usage.ts";
 import { seededRandom, strategyContext, target } from "../helpers/run-hooks.ts";
-import type { Target } from "../../src/index.ts";
 
 const T0 = 1_800_000_000_000;
 const REQUESTS = 1_000;
@@ -39,7 +39,10 @@ function simulate(seed: number) {
   for (let i = 0; i < REQUESTS; i++, now += STEP_MS) {
     // The pipeline's waterfall for an adaptive tier: the strategy, then cooldowns last.
     const ctx = strategyContext({ tier: "t1", health, usage, now, random });
-    const order = [adaptiveStrategy(), cooldownsLast()].reduce((list, strategy) => strategy.orderTargets(list, ctx) as Target[], targets);
+    const order = [adaptiveStrategy(), cooldownsLast()].reduce(
+      (list, strategy) => strategy.orderTargets(list, ctx) as Target[],
+      targets,
+    );
     first[order[0].ref] += 1;
     for (const candidate of order) {
       health.beginAttempt(candidate.ref, now);
@@ -72,10 +75,23 @@ test("the same seed gives the same traffic split", () => {
 });
 
 test("the view states the window, the attempts in it and the error rate", () => {
-  const health = new MemoryHealthRegistry(() => ({ decayHalfLifeMs: 300_000, windowMs: 60_000, openAfterFailures: 0, openCooldownMs: 10_000, maxCooldownMs: 20_000 }));
+  const health = new MemoryHealthRegistry(() => ({
+    decayHalfLifeMs: 300_000,
+    windowMs: 60_000,
+    openAfterFailures: 0,
+    openCooldownMs: 10_000,
+    maxCooldownMs: 20_000,
+  }));
   for (let i = 0; i < 7; i++) health.record("p/a", T0, answered);
   for (let i = 0; i < 3; i++) health.record("p/a", T0, failed);
-  expect(health.view("p/a", T0)).toMatchObject({ windowMs: 60_000, attemptsInWindow: 10, failuresInWindow: 3, errorRate: 0.3, latencyMs: 800, ttftMs: 300 });
+  expect(health.view("p/a", T0)).toMatchObject({
+    windowMs: 60_000,
+    attemptsInWindow: 10,
+    failuresInWindow: 3,
+    errorRate: 0.3,
+    latencyMs: 800,
+    ttftMs: 300,
+  });
   // One window later the attempts weigh e^-1 as much; the observed rate is the same.
   expect(health.view("p/a", T0 + 60_000)).toMatchObject({ attemptsInWindow: 3.7, errorRate: 0.3 });
 });

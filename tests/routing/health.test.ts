@@ -6,7 +6,13 @@ import { persistHealth } from "../../src/store/health-store.ts";
 import { silentLogger } from "../helpers/run-hooks.ts";
 
 const T0 = 1_800_000_000_000;
-const settings = { ...DEFAULT_HEALTH_SETTINGS, decayHalfLifeMs: 60_000, openAfterFailures: 3, openCooldownMs: 10_000, maxCooldownMs: 40_000 };
+const settings = {
+  ...DEFAULT_HEALTH_SETTINGS,
+  decayHalfLifeMs: 60_000,
+  openAfterFailures: 3,
+  openCooldownMs: 10_000,
+  maxCooldownMs: 40_000,
+};
 const fail = (reason = "503", penalty = 2, cooldownMs?: number) => ({ ok: false, penalty, reason, cooldownMs });
 const ok = (latencyMs?: number, ttftMs?: number) => ({ ok: true, penalty: 0, reason: "answered", latencyMs, ttftMs });
 const registry = (log = silentLogger()) => ({ health: new MemoryHealthRegistry(() => settings, log), log });
@@ -23,7 +29,12 @@ describe("scores", () => {
     health.record("p/a", T0, fail());
     health.record("p/a", T0, fail());
     // Two failed attempts, plus the five successes the score assumes: a rate of 2/7.
-    expect(health.view("p/a", T0)).toMatchObject({ failureScore: 4, errorRate: 1, attemptsInWindow: 2, score: Math.floor(100 * (5 / 7) ** 2) });
+    expect(health.view("p/a", T0)).toMatchObject({
+      failureScore: 4,
+      errorRate: 1,
+      attemptsInWindow: 2,
+      score: Math.floor(100 * (5 / 7) ** 2),
+    });
     expect(health.view("p/a", T0 + 60_000).failureScore).toBeCloseTo(2, 5);
     expect(health.view("p/a", T0 + 3_600_000).score).toBe(100); // an old failure does not ban a model for good
   });
@@ -33,7 +44,14 @@ describe("scores", () => {
     health.record("p/a", T0, fail());
     health.record("p/a", T0, fail());
     health.record("p/a", T0, ok());
-    expect(health.view("p/a", T0)).toMatchObject({ failureScore: 4, consecutiveFailures: 0, successes: 1, failures: 2, attemptsInWindow: 3, failuresInWindow: 2 });
+    expect(health.view("p/a", T0)).toMatchObject({
+      failureScore: 4,
+      consecutiveFailures: 0,
+      successes: 1,
+      failures: 2,
+      attemptsInWindow: 3,
+      failuresInWindow: 2,
+    });
     expect(health.view("p/a", T0).score).toBe(Math.floor(100 * (6 / 8) ** 2));
   });
 
@@ -76,7 +94,9 @@ describe("circuit", () => {
     health.record("p/a", T0 + 5_100, ok(100));
     expect(health.view("p/a", T0 + 5_100).state).toBe("closed");
     expect(health.availability("p/a", T0 + 5_100)).toBe("ready");
-    expect(log.messages.filter((m) => m.message.startsWith("circuit p/a")).map((m) => `${m.level} ${m.message}`)).toEqual(["warn circuit p/a: opened for 5000 ms", "info circuit p/a: probing", "info circuit p/a: closed"]);
+    expect(
+      log.messages.filter((m) => m.message.startsWith("circuit p/a")).map((m) => `${m.level} ${m.message}`),
+    ).toEqual(["warn circuit p/a: opened for 5000 ms", "info circuit p/a: probing", "info circuit p/a: closed"]);
   });
 
   test("a failed probe opens it again for twice as long, up to the maximum", () => {
@@ -124,15 +144,37 @@ test("health survives a restart through the store", () => {
 test("a row saved before the failure-rate window loads, seeded with its lifetime ratio", () => {
   const store = openStore(":memory:");
   // The shape older versions wrote: lifetime counts and a penalty that successes had washed out.
-  const old = { failureScore: 0, scoredAt: T0, successes: 68, failures: 32, consecutiveFailures: 0, cooldownUntil: 0, lastCooldownMs: 0, tripped: false, latencyEwmaMs: 900, recentErrors: [] };
-  store.sqlite.prepare("INSERT INTO health_state (target, state, updated_at) VALUES (?, ?, ?)").run("p/old", JSON.stringify(old), T0);
+  const old = {
+    failureScore: 0,
+    scoredAt: T0,
+    successes: 68,
+    failures: 32,
+    consecutiveFailures: 0,
+    cooldownUntil: 0,
+    lastCooldownMs: 0,
+    tripped: false,
+    latencyEwmaMs: 900,
+    recentErrors: [],
+  };
+  store.sqlite
+    .prepare("INSERT INTO health_state (target, state, updated_at) VALUES (?, ?, ?)")
+    .run("p/old", JSON.stringify(old), T0);
   const health = new MemoryHealthRegistry(() => settings);
   const stop = persistHealth(store, health, silentLogger(), 60_000);
-  expect(health.view("p/old", T0)).toMatchObject({ attemptsInWindow: 20, failuresInWindow: 6.4, errorRate: 0.32, latencyMs: 900, successes: 68, state: "closed" });
+  expect(health.view("p/old", T0)).toMatchObject({
+    attemptsInWindow: 20,
+    failuresInWindow: 6.4,
+    errorRate: 0.32,
+    latencyMs: 900,
+    successes: 68,
+    state: "closed",
+  });
   expect(health.view("p/old", T0).score).toBeLessThan(80);
   health.record("p/old", T0, ok(500));
   stop();
-  const saved = JSON.parse((store.sqlite.query("SELECT state FROM health_state WHERE target = 'p/old'").get() as { state: string }).state);
+  const saved = JSON.parse(
+    (store.sqlite.query("SELECT state FROM health_state WHERE target = 'p/old'").get() as { state: string }).state,
+  );
   expect(saved).toMatchObject({ windowAttempts: 21, successes: 69 });
   store.close();
 });

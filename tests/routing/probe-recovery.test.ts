@@ -6,13 +6,18 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { systemClock } from "../../src/pipeline/clock.ts";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
 import type { Clock, CompletionSummary } from "../../src/plugin/types.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 
 let h: Harness;
 let offset = 0;
 let mockTime = 0;
-const clock: Clock = { now: () => Date.now() + offset, localTime: systemClock.localTime, sleep: systemClock.sleep, setTimer: systemClock.setTimer };
+const clock: Clock = {
+  now: () => Date.now() + offset,
+  localTime: systemClock.localTime,
+  sleep: systemClock.sleep,
+  setTimer: systemClock.setTimer,
+};
 const summaries: CompletionSummary[] = [];
 const CONNECT_MS = 300;
 const FLAPPY = "a/primary?fault=flap&downMs=60000";
@@ -47,7 +52,9 @@ const advance = (ms: number) => {
 };
 
 async function ask(tier: string): Promise<{ model: string | null; summary: CompletionSummary }> {
-  const { response } = (await h.client.chat.completions.create({ model: tier, messages: [{ role: "user", content: "x" }] }).withResponse()) as unknown as { response: Response };
+  const { response } = (await h.client.chat.completions
+    .create({ model: tier, messages: [{ role: "user", content: "x" }] })
+    .withResponse()) as unknown as { response: Response };
   const id = response.headers.get("x-request-id");
   return { model: response.headers.get("x-gateway-model"), summary: summaries.find((s) => s.request.id === id)! };
 }
@@ -100,7 +107,10 @@ test("a silent primary's probe holds the request no longer than connectMs, then 
   advance(1_000);
   const { model, summary } = await ask("silent");
   expect(model).toBe("b/backup");
-  expect(summary.attempts.map((a) => [a.target, a.outcome])).toEqual([[SILENT, "failover"], ["b/backup", "accepted"]]);
+  expect(summary.attempts.map((a) => [a.target, a.outcome])).toEqual([
+    [SILENT, "failover"],
+    ["b/backup", "accepted"],
+  ]);
   expect(summary.attempts[0].reason).toContain(`no answer within connectMs (${CONNECT_MS} ms)`);
   expect(await circuitOf(SILENT, "open")).toBe("open"); // the probe timed out on its own budget later
 });

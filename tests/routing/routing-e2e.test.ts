@@ -5,13 +5,18 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { systemClock } from "../../src/pipeline/clock.ts";
-import { startHarness, ROOT, type Harness } from "../helpers/gateway-harness.ts";
 import type { Clock } from "../../src/plugin/types.ts";
+import { type Harness, ROOT, startHarness } from "../helpers/gateway-harness.ts";
 
 let h: Harness;
 let offset = 0;
 let mockTime = 0;
-const clock: Clock = { now: () => Date.now() + offset, localTime: systemClock.localTime, sleep: systemClock.sleep, setTimer: systemClock.setTimer };
+const clock: Clock = {
+  now: () => Date.now() + offset,
+  localTime: systemClock.localTime,
+  sleep: systemClock.sleep,
+  setTimer: systemClock.setTimer,
+};
 
 const imports = `import { definePlugin, type Classifier, type Provider } from "${ROOT}/src/index.ts";
 const byWord: Classifier = definePlugin({
@@ -51,8 +56,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-const ask = async (model: string, messages: { role: string; content: unknown; tool_calls?: unknown; tool_call_id?: string }[]) => {
-  const { response } = await h.client.chat.completions.create({ model, messages } as never).withResponse() as unknown as { response: Response };
+const ask = async (
+  model: string,
+  messages: { role: string; content: unknown; tool_calls?: unknown; tool_call_id?: string }[],
+) => {
+  const { response } = (await h.client.chat.completions
+    .create({ model, messages } as never)
+    .withResponse()) as unknown as { response: Response };
   return { tier: response.headers.get("x-gateway-tier"), model: response.headers.get("x-gateway-model") };
 };
 const FLAPPY = "a/flappy?fault=flap&downMs=100000";
@@ -70,7 +80,9 @@ test("a failing model loses its traffic, and a probe after the cooldown brings i
   expect((await ask("probe", [{ role: "user", content: "x" }])).model).toBe(FLAPPY);
   expect(h.running.gateway.health.view(FLAPPY, clock.now()).state).toBe("closed");
   expect((await ask("probe", [{ role: "user", content: "x" }])).model).toBe(FLAPPY);
-  const transitions = h.log.lines.filter((l) => l.includes(`circuit ${FLAPPY}`)).map((l) => l.split(`circuit ${FLAPPY}: `)[1].split(" ")[0]);
+  const transitions = h.log.lines
+    .filter((l) => l.includes(`circuit ${FLAPPY}`))
+    .map((l) => l.split(`circuit ${FLAPPY}: `)[1].split(" ")[0]);
   expect(transitions).toEqual(["opened", "probing", "closed"]);
   const metrics = await (await fetch(`${h.url}/metrics`)).text();
   expect(metrics).toContain(`smartroute_target_circuit_state{target="${FLAPPY}"} 0`);
@@ -78,7 +90,10 @@ test("a failing model loses its traffic, and a probe after the cooldown brings i
 
 describe("conversations", () => {
   test("a sticky conversation never steps down a tier", async () => {
-    const opening = [{ role: "system", content: "You are terse." }, { role: "user", content: "a hard question" }];
+    const opening = [
+      { role: "system", content: "You are terse." },
+      { role: "user", content: "a hard question" },
+    ];
     expect((await ask("auto", opening)).tier).toBe("t3");
     const followUp = [...opening, { role: "assistant", content: "an answer" }, { role: "user", content: "thanks" }];
     expect((await ask("auto", followUp)).tier).toBe("t3");
@@ -88,14 +103,25 @@ describe("conversations", () => {
   test("a tool-result turn goes back to the tier that made the tool call", async () => {
     const first = [{ role: "user", content: "tool please" }];
     expect((await ask("auto", first)).tier).toBe("tools");
-    const toolTurn = [...first, { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: "{}" } }] }, { role: "tool", tool_call_id: "call_1", content: "42" }];
+    const toolTurn = [
+      ...first,
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: "{}" } }],
+      },
+      { role: "tool", tool_call_id: "call_1", content: "42" },
+    ];
     expect((await ask("auto", toolTurn)).tier).toBe("tools");
   });
 });
 
 test("explain shows every verdict, the tier and the candidates, and calls no upstream", async () => {
   const before = JSON.stringify(h.mock.stats.requests);
-  const explanation = await h.running.gateway.explain({ model: "auto", messages: [{ role: "user", content: "a hard one" }] });
+  const explanation = await h.running.gateway.explain({
+    model: "auto",
+    messages: [{ role: "user", content: "a hard one" }],
+  });
   expect(JSON.stringify(h.mock.stats.requests)).toBe(before);
   expect(explanation.tier).toBe("t3");
   expect(explanation.reason).toBe("test:by-word: hard");

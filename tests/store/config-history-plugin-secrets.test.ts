@@ -3,7 +3,7 @@
  * not only values with secret-like names or shapes: the history masks with the running config.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { ROOT, startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { type Harness, ROOT, startHarness } from "../helpers/gateway-harness.ts";
 
 const VALUE = "plainvalue42"; // neither its name (`sig`) nor its shape looks like a secret
 let h: Harness;

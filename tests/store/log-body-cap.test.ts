@@ -3,9 +3,9 @@
  * cut (on a character boundary) and marked as cut. Real HTTP: openai client → gateway → mock → SQLite.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { capBody, toRow } from "../../src/store/record.ts";
 import type { CompletionSummary, ResolvedConfig } from "../../src/index.ts";
-import { startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { capBody, toRow } from "../../src/store/record.ts";
+import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 import { loggedRequest } from "../helpers/request-log.ts";
 
 const CAP = 4096;
@@ -23,7 +23,9 @@ afterAll(() => h.stop());
 
 test("request and response bodies over the cap are cut to it and marked as cut", async () => {
   const prompt = "é".repeat(50_000); // 2 bytes each in UTF-8
-  const { response } = await h.client.chat.completions.create({ model: "t1", messages: [{ role: "user", content: prompt }] }).withResponse();
+  const { response } = await h.client.chat.completions
+    .create({ model: "t1", messages: [{ role: "user", content: prompt }] })
+    .withResponse();
   const row = await loggedRequest(h, response.headers.get("x-request-id")!);
   for (const body of [row.requestBody, row.responseBody]) {
     expect(typeof body).toBe("string"); // no longer JSON once cut
@@ -49,13 +51,37 @@ test("a cut never splits a character", () => {
 });
 
 test("a rejected attempt's body in the trace follows logging.bodies and the cap", () => {
-  const attempt = { target: "a/x", startedAt: 0, durationMs: 1, outcome: "failover" as const, status: 200, reason: "answer contains \"overloaded\"", body: "o".repeat(3000) };
+  const attempt = {
+    target: "a/x",
+    startedAt: 0,
+    durationMs: 1,
+    outcome: "failover" as const,
+    status: 200,
+    reason: 'answer contains "overloaded"',
+    body: "o".repeat(3000),
+  };
   const summary = {
-    request: { id: "r1", requestedModel: "auto", text: "hi", body: { model: "auto", messages: [{ role: "user", content: "hi" }] } },
-    client: {}, tier: "t1", tierReason: "test", status: 502, attempts: [attempt], stream: false, startedAt: 0, finishedAt: 1, overheadMs: 0,
+    request: {
+      id: "r1",
+      requestedModel: "auto",
+      text: "hi",
+      body: { model: "auto", messages: [{ role: "user", content: "hi" }] },
+    },
+    client: {},
+    tier: "t1",
+    tierReason: "test",
+    status: 502,
+    attempts: [attempt],
+    stream: false,
+    startedAt: 0,
+    finishedAt: 1,
+    overheadMs: 0,
   } as unknown as CompletionSummary;
   const trace = (bodies: "full" | "truncated" | "none", maxBodyBytes = CAP) =>
-    JSON.parse(toRow(summary, { pricing: {}, logging: { bodies, maxBodyBytes } } as unknown as ResolvedConfig).attemptTrace as string)[0];
+    JSON.parse(
+      toRow(summary, { pricing: {}, logging: { bodies, maxBodyBytes } } as unknown as ResolvedConfig)
+        .attemptTrace as string,
+    )[0];
   expect(trace("full").body).toBe("o".repeat(3000));
   expect(trace("full", 1024).body).toContain("[cut by logging.maxBodyBytes");
   expect(trace("truncated").body).toBe(`${"o".repeat(2000)}…`);

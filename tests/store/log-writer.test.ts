@@ -9,11 +9,17 @@ import { storeConfig, summary } from "../helpers/summaries.ts";
 let store: Store;
 let writer: LogWriter;
 const config = storeConfig({ pricing: { "a/small": { input: 1, output: 2 } } });
-const count = (table = "requests") => (store.sqlite.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table = "requests") =>
+  (store.sqlite.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 function setup(options: Partial<ConstructorParameters<typeof LogWriter>[0]> = {}) {
   store = openStore(":memory:");
-  writer = new LogWriter({ sink: new SqliteRowSink(store.sqlite), log: silentLogger(), flushIntervalMs: 5, ...options });
+  writer = new LogWriter({
+    sink: new SqliteRowSink(store.sqlite),
+    log: silentLogger(),
+    flushIntervalMs: 5,
+    ...options,
+  });
 }
 afterEach(async () => {
   await writer.close();
@@ -32,10 +38,27 @@ describe("writing", () => {
 
   test("a row keeps what the log promises: route, timings, tokens, cost, bodies", async () => {
     setup();
-    writer.enqueue(summary({ id: "req_one", prompt: "what is 2+2", answer: "4", latencyMs: 300, ttftMs: 120, apiKeyId: "cfg_abc" }), config);
+    writer.enqueue(
+      summary({ id: "req_one", prompt: "what is 2+2", answer: "4", latencyMs: 300, ttftMs: 120, apiKeyId: "cfg_abc" }),
+      config,
+    );
     await writer.flush();
     const row = store.sqlite.query("SELECT * FROM requests WHERE id = 'req_one'").get() as Record<string, unknown>;
-    expect(row).toMatchObject({ tier: "t1", model: "a/small", status: 200, latency_ms: 300, ttft_ms: 120, attempts: 1, prompt_tokens: 10, completion_tokens: 20, token_source: "upstream", api_key_id: "cfg_abc", client_ip: "127.0.0.1", prompt_preview: "what is 2+2", stream: 0 });
+    expect(row).toMatchObject({
+      tier: "t1",
+      model: "a/small",
+      status: 200,
+      latency_ms: 300,
+      ttft_ms: 120,
+      attempts: 1,
+      prompt_tokens: 10,
+      completion_tokens: 20,
+      token_source: "upstream",
+      api_key_id: "cfg_abc",
+      client_ip: "127.0.0.1",
+      prompt_preview: "what is 2+2",
+      stream: 0,
+    });
     expect(row.cost_usd).toBeCloseTo((10 * 1 + 20 * 2) / 1_000_000, 12);
     expect(JSON.parse(row.request_body as string).messages[0].content).toBe("what is 2+2");
     expect(JSON.parse(row.response_body as string).choices[0].message.content).toBe("4");
@@ -44,9 +67,14 @@ describe("writing", () => {
 
   test("without upstream usage, tokens are estimated locally and marked so", async () => {
     setup();
-    writer.enqueue(summary({ id: "req_est", usage: null, prompt: "你好世界", answer: "hello world, four words" }), config);
+    writer.enqueue(
+      summary({ id: "req_est", usage: null, prompt: "你好世界", answer: "hello world, four words" }),
+      config,
+    );
     await writer.flush();
-    const row = store.sqlite.query("SELECT prompt_tokens, completion_tokens, token_source FROM requests WHERE id = 'req_est'").get() as Record<string, number | string>;
+    const row = store.sqlite
+      .query("SELECT prompt_tokens, completion_tokens, token_source FROM requests WHERE id = 'req_est'")
+      .get() as Record<string, number | string>;
     expect(row.token_source).toBe("estimated");
     expect(row.prompt_tokens).toBe(4);
     expect(row.completion_tokens).toBe(6);
@@ -59,7 +87,10 @@ describe("writing", () => {
     writer.enqueue(summary({ id: "req_none" }), none);
     writer.enqueue(summary({ id: "req_trunc", prompt: "x".repeat(5000) }), truncated);
     await writer.flush();
-    const rows = store.sqlite.query("SELECT id, request_body AS body FROM requests ORDER BY seq").all() as { id: string; body: string | null }[];
+    const rows = store.sqlite.query("SELECT id, request_body AS body FROM requests ORDER BY seq").all() as {
+      id: string;
+      body: string | null;
+    }[];
     expect(rows[0].body).toBeNull();
     expect(rows[1].body!.length).toBeLessThanOrEqual(2001);
   });
@@ -72,7 +103,11 @@ describe("writing", () => {
     await writer.flush();
     writer.enqueue(summary({ ts: minute + 3000, latencyMs: 200 }), config);
     await writer.flush();
-    const rows = store.sqlite.query("SELECT tier, model, requests, errors, latency_sum, latency_hist FROM stats_minute WHERE minute = ? ORDER BY model").all(minute) as Record<string, unknown>[];
+    const rows = store.sqlite
+      .query(
+        "SELECT tier, model, requests, errors, latency_sum, latency_hist FROM stats_minute WHERE minute = ? ORDER BY model",
+      )
+      .all(minute) as Record<string, unknown>[];
     const ok = rows.find((r) => r.model === "a/small")!;
     expect(ok).toMatchObject({ requests: 2, errors: 0, latency_sum: 300 });
     expect((JSON.parse(ok.latency_hist as string) as number[]).reduce((a, b) => a + b)).toBe(2);
@@ -88,7 +123,9 @@ describe("overload", () => {
     expect(writer.stats.bodiesShed).toBe(15);
     await writer.flush();
     expect(count()).toBe(20);
-    const withBodies = store.sqlite.query("SELECT id FROM requests WHERE request_body IS NOT NULL ORDER BY seq").all() as { id: string }[];
+    const withBodies = store.sqlite
+      .query("SELECT id FROM requests WHERE request_body IS NOT NULL ORDER BY seq")
+      .all() as { id: string }[];
     expect(withBodies.map((r) => r.id)).toEqual([15, 16, 17, 18, 19].map((i) => `req_shed_${i}`));
   });
 

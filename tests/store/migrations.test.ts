@@ -29,15 +29,32 @@ function oldDatabase(name: string, keep: (entry: { idx: number; tag: string }) =
 }
 
 test("a database created by migration 0000 opens with every later migration applied and its rows intact", () => {
-  const data = oldDatabase("v1", (e) => e.idx === 0, "INSERT INTO requests (id, ts, requested_model, tier, status, latency_ms, overhead_ms, attempts, attempt_trace, stream) VALUES ('req_old', 1, 'auto', 't1', 200, 5, 0.1, 1, '[]', 0)");
+  const data = oldDatabase(
+    "v1",
+    (e) => e.idx === 0,
+    "INSERT INTO requests (id, ts, requested_model, tier, status, latency_ms, overhead_ms, attempts, attempt_trace, stream) VALUES ('req_old', 1, 'auto', 't1', 200, 5, 0.1, 1, '[]', 0)",
+  );
 
   const upgraded = openStore(data);
   const applied = upgraded.sqlite.query("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
   const all = JSON.parse(readFileSync(join(MIGRATIONS_DIR, "meta", "_journal.json"), "utf8")).entries.length;
   expect(applied.n).toBe(all);
   expect(upgraded.sqlite.query("SELECT id FROM requests").all()).toEqual([{ id: "req_old" }]);
-  const tables = (upgraded.sqlite.query("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-  for (const table of ["requests", "stats_minute", "stats_day", "health_state", "config_history", "users", "sessions", "api_keys", "audit_log"]) expect(tables).toContain(table);
+  const tables = (
+    upgraded.sqlite.query("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
+  ).map((t) => t.name);
+  for (const table of [
+    "requests",
+    "stats_minute",
+    "stats_day",
+    "health_state",
+    "config_history",
+    "users",
+    "sessions",
+    "api_keys",
+    "audit_log",
+  ])
+    expect(tables).toContain(table);
   upgraded.close();
   // opening again changes nothing
   const again = openStore(data);
@@ -46,13 +63,19 @@ test("a database created by migration 0000 opens with every later migration appl
 });
 
 test("migration 0003 renames requests.error_class to error_code and keeps the codes of old rows", () => {
-  const data = oldDatabase("v3", (e) => e.tag < "0003", "INSERT INTO requests (id, ts, requested_model, tier, status, error_class, latency_ms, overhead_ms, attempts, attempt_trace, stream) VALUES ('req_failed', 1, 'auto', 't1', 502, 'upstream_error', 5, 0.1, 1, '[]', 0)");
+  const data = oldDatabase(
+    "v3",
+    (e) => e.tag < "0003",
+    "INSERT INTO requests (id, ts, requested_model, tier, status, error_class, latency_ms, overhead_ms, attempts, attempt_trace, stream) VALUES ('req_failed', 1, 'auto', 't1', 502, 'upstream_error', 5, 0.1, 1, '[]', 0)",
+  );
 
   const upgraded = openStore(data);
   const columns = (upgraded.sqlite.query("PRAGMA table_info(requests)").all() as { name: string }[]).map((c) => c.name);
   expect(columns).toContain("error_code");
   expect(columns).not.toContain("error_class");
-  expect(upgraded.sqlite.query("SELECT id, error_code AS code FROM requests").all()).toEqual([{ id: "req_failed", code: "upstream_error" }]);
+  expect(upgraded.sqlite.query("SELECT id, error_code AS code FROM requests").all()).toEqual([
+    { id: "req_failed", code: "upstream_error" },
+  ]);
   upgraded.close();
 });
 

@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { openStore, type Store } from "../../src/store/db.ts";
 import { LogWriter } from "../../src/store/log-writer.ts";
-import { SqliteRowSink } from "../../src/store/row-sink.ts";
 import { exportLogs, getLog, listLogs } from "../../src/store/queries/logs.ts";
 import { queryStats } from "../../src/store/queries/stats.ts";
+import { SqliteRowSink } from "../../src/store/row-sink.ts";
 import { silentLogger } from "../helpers/run-hooks.ts";
 import { storeConfig, summary } from "../helpers/summaries.ts";
 
@@ -66,7 +66,11 @@ describe("listLogs", () => {
     expect(errors.every((r) => r.status === 502)).toBe(true);
     const t2even = listLogs(store, { tier: "t2", apiKeyId: "cfg_even", from: NOW - 11 * HOUR }, { limit: 500 }).items;
     expect(t2even.length).toBe(50); // i % 3 == 1 and i even: i % 6 == 4
-    expect(listLogs(store, { model: "b/large", status: "ok", from: NOW - 11 * HOUR }, { limit: 500 }).items.every((r) => r.model === "b/large")).toBe(true);
+    expect(
+      listLogs(store, { model: "b/large", status: "ok", from: NOW - 11 * HOUR }, { limit: 500 }).items.every(
+        (r) => r.model === "b/large",
+      ),
+    ).toBe(true);
     const window = listLogs(store, { from: NOW - 10 * HOUR, to: NOW - 10 * HOUR + 10 * 60_000 }, { limit: 500 }).items;
     expect(window.map((r) => r.id).sort()).toEqual(["req_000", "req_001", "req_002", "req_003", "req_004"]);
   });
@@ -99,7 +103,10 @@ describe("exportLogs", () => {
 
   test("JSONL: one full row per line, streamed in pages", async () => {
     const text = await new Response(exportLogs(store, {}, "jsonl")).text();
-    const rows = text.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const rows = text
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(rows.length).toBe(320);
     expect(rows[0].request_body).toContain("messages");
   });
@@ -114,7 +121,9 @@ describe("queryStats", () => {
     expect(stats.totals.errorRate).toBeCloseTo(43 / 300, 6);
     expect(stats.totals.attemptsPerRequest).toBe(1);
     expect(stats.byTier.map((t) => t.requests)).toEqual([100, 100, 100]);
-    const row = store.sqlite.query("SELECT avg(latency_ms) AS avg FROM requests WHERE ts >= ?").get(NOW - 11 * HOUR) as { avg: number };
+    const row = store.sqlite
+      .query("SELECT avg(latency_ms) AS avg FROM requests WHERE ts >= ?")
+      .get(NOW - 11 * HOUR) as { avg: number };
     expect(stats.totals.latencyMs.avg).toBeCloseTo(row.avg, 6);
   });
 

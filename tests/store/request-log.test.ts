@@ -1,9 +1,9 @@
 /** Every request through a real gateway lands in the SQLite log, with what the log promises. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mockReply } from "../../bench/mock-upstream.ts";
-import { getLog, listLogs } from "../../src/store/queries/logs.ts";
 import { logTailResponse } from "../../src/http/log-tail.ts";
-import { collectStream, startHarness, type Harness } from "../helpers/gateway-harness.ts";
+import { getLog, listLogs } from "../../src/store/queries/logs.ts";
+import { collectStream, type Harness, startHarness } from "../helpers/gateway-harness.ts";
 
 let h: Harness;
 const KEY = "sk-log-test";
@@ -30,31 +30,53 @@ async function settled() {
 }
 
 test("a non-stream request: route, key, client, tokens, cost and bodies", async () => {
-  const { response } = await h.client.chat.completions.create({ model: "auto", messages: [{ role: "user", content: "log me" }] }).withResponse();
+  const { response } = await h.client.chat.completions
+    .create({ model: "auto", messages: [{ role: "user", content: "log me" }] })
+    .withResponse();
   await settled();
   const detail = getLog(store(), response.headers.get("x-request-id")!)!;
-  expect(detail).toMatchObject({ requestedModel: "auto", tier: "t1", model: "a/good?tokens=4", status: 200, attempts: 1, stream: false, tokenSource: "upstream", completionTokens: 4, promptPreview: "log me", clientIp: "127.0.0.1" });
+  expect(detail).toMatchObject({
+    requestedModel: "auto",
+    tier: "t1",
+    model: "a/good?tokens=4",
+    status: 200,
+    attempts: 1,
+    stream: false,
+    tokenSource: "upstream",
+    completionTokens: 4,
+    promptPreview: "log me",
+    clientIp: "127.0.0.1",
+  });
   expect(detail.apiKeyId).toMatch(/^cfg_[0-9a-f]{8}$/);
   expect(detail.costUsd).toBeCloseTo((detail.promptTokens! * 2 + 4 * 4) / 1e6, 12);
-  expect((detail.responseBody as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe(mockReply(4));
+  expect((detail.responseBody as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe(
+    mockReply(4),
+  );
   expect(JSON.stringify(detail)).not.toContain(KEY);
 });
 
 test("a streamed answer is logged reassembled into one message", async () => {
-  const stream = await h.client.chat.completions.create({ model: "t1", messages: [{ role: "user", content: "stream me" }], stream: true }).withResponse();
+  const stream = await h.client.chat.completions
+    .create({ model: "t1", messages: [{ role: "user", content: "stream me" }], stream: true })
+    .withResponse();
   await collectStream(stream.data);
   await settled();
   const detail = getLog(store(), stream.response.headers.get("x-request-id")!)!;
   expect(detail.stream).toBe(true);
   expect(detail.ttftMs).toBeGreaterThanOrEqual(0);
-  const body = detail.responseBody as { choices: { message: { content: string }; finish_reason: string }[]; usage: { completion_tokens: number } };
+  const body = detail.responseBody as {
+    choices: { message: { content: string }; finish_reason: string }[];
+    usage: { completion_tokens: number };
+  };
   expect(body.choices[0].message.content).toBe(mockReply(4));
   expect(body.choices[0].finish_reason).toBe("stop");
   expect(detail.completionTokens).toBe(4);
 });
 
 test("failover and failure are logged with their attempt trace", async () => {
-  const ok = await h.client.chat.completions.create({ model: "flaky", messages: [{ role: "user", content: "x" }] }).withResponse();
+  const ok = await h.client.chat.completions
+    .create({ model: "flaky", messages: [{ role: "user", content: "x" }] })
+    .withResponse();
   try {
     await h.client.chat.completions.create({ model: "dead", messages: [{ role: "user", content: "x" }] });
   } catch {
@@ -63,7 +85,11 @@ test("failover and failure are logged with their attempt trace", async () => {
   await settled();
   const failover = getLog(store(), ok.response.headers.get("x-request-id")!)!;
   expect(failover.attempts).toBe(3);
-  expect((failover.attemptTrace as { outcome: string }[]).map((a) => a.outcome)).toEqual(["retry", "failover", "accepted"]);
+  expect((failover.attemptTrace as { outcome: string }[]).map((a) => a.outcome)).toEqual([
+    "retry",
+    "failover",
+    "accepted",
+  ]);
   const dead = listLogs(store(), { tier: "dead" }).items[0];
   expect(dead).toMatchObject({ status: 502, errorClass: "upstream_error", model: null });
 });
@@ -76,7 +102,11 @@ test("every request of a 10,000-request burst is in the database", async () => {
   const worker = async () => {
     while (sent < 10_000) {
       sent += 1;
-      const response = await fetch(`${h.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" }, body });
+      const response = await fetch(`${h.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+        body,
+      });
       await response.arrayBuffer();
       ids.add(response.headers.get("x-request-id")!);
     }
@@ -94,7 +124,9 @@ test("the live tail pushes new rows as they are written", async () => {
   const response = logTailResponse(writer(), { tier: "t1" }, controller.signal);
   const reader = response.body!.getReader();
   await reader.read(); // ": connected"
-  const { response: sent } = await h.client.chat.completions.create({ model: "t1", messages: [{ role: "user", content: "tail me" }] }).withResponse();
+  const { response: sent } = await h.client.chat.completions
+    .create({ model: "t1", messages: [{ role: "user", content: "tail me" }] })
+    .withResponse();
   const { value } = await reader.read();
   const text = new TextDecoder().decode(value);
   expect(text).toContain("event: request");

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore, type Store } from "../../src/store/db.ts";
 import { LogWriter } from "../../src/store/log-writer.ts";
-import { SqliteRowSink } from "../../src/store/row-sink.ts";
 import { applyRetention } from "../../src/store/retention.ts";
+import { SqliteRowSink } from "../../src/store/row-sink.ts";
 import { silentLogger } from "../helpers/run-hooks.ts";
 import { storeConfig, summary } from "../helpers/summaries.ts";
 
@@ -27,7 +27,8 @@ async function fill(rows: { ts: number; prompt?: string }[]) {
   for (const row of rows) writer.enqueue(summary({ ts: row.ts, prompt: row.prompt }), config);
   await writer.close();
 }
-const ids = () => (store.sqlite.query("SELECT ts FROM requests ORDER BY ts").all() as { ts: number }[]).map((r) => r.ts);
+const ids = () =>
+  (store.sqlite.query("SELECT ts FROM requests ORDER BY ts").all() as { ts: number }[]).map((r) => r.ts);
 
 test("rows older than retentionDays are deleted, newer ones kept", async () => {
   await fill([{ ts: NOW - 10 * DAY }, { ts: NOW - 8 * DAY }, { ts: NOW - 6 * DAY }, { ts: NOW - DAY }]);

@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import { MIGRATIONS_DIR, openStore } from "../../src/store/db.ts";
+import { openDrizzle } from "../../src/store/drizzle-node.ts";
+import * as schema from "../../src/store/schema.ts";
+import { users } from "../../src/store/schema.ts";
+import type { SqliteDatabase } from "../../src/store/sqlite.ts";
 import * as bunDriver from "../../src/store/sqlite-bun.ts";
 import * as nodeDriver from "../../src/store/sqlite-node.ts";
-import { openDrizzle } from "../../src/store/drizzle-node.ts";
-import { MIGRATIONS_DIR, openStore } from "../../src/store/db.ts";
-import { users } from "../../src/store/schema.ts";
-import * as schema from "../../src/store/schema.ts";
-import type { SqliteDatabase } from "../../src/store/sqlite.ts";
 
 const drivers = { "bun:sqlite": bunDriver, "node:sqlite adapter": nodeDriver };
 
@@ -53,10 +53,12 @@ for (const [name, driver] of Object.entries(drivers)) {
       const db = open();
       const insert = db.prepare("INSERT INTO t (a, b) VALUES (?, ?)");
       db.transaction((a: number) => insert.run(a, "ok"))(1);
-      expect(() => db.transaction(() => {
-        insert.run(2, "rolled back");
-        throw new Error("boom");
-      })()).toThrow("boom");
+      expect(() =>
+        db.transaction(() => {
+          insert.run(2, "rolled back");
+          throw new Error("boom");
+        })(),
+      ).toThrow("boom");
       db.transaction(() => {
         insert.run(3, "outer");
         try {
@@ -92,17 +94,35 @@ describe("drizzle over the node:sqlite adapter", () => {
       const db = openDrizzle(sqlite, schema);
       migrate(db as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_DIR });
       migrate(db as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_DIR }); // a second start: nothing to do
-      const created = db.insert(users).values({ username: "admin", passwordHash: "$argon2id$x", createdAt: 1 }).returning().get();
+      const created = db
+        .insert(users)
+        .values({ username: "admin", passwordHash: "$argon2id$x", createdAt: 1 })
+        .returning()
+        .get();
       expect(created).toMatchObject({ id: 1, username: "admin", passwordHash: "$argon2id$x" });
       db.update(users).set({ username: "root" }).where(eq(users.id, created.id)).run();
-      expect(db.select().from(users).all().map((u) => u.username)).toEqual(["root"]);
+      expect(
+        db
+          .select()
+          .from(users)
+          .all()
+          .map((u) => u.username),
+      ).toEqual(["root"]);
       expect(db.select().from(users).where(eq(users.id, 99)).get()).toBeUndefined();
       const migrations = sqlite.query("SELECT hash, created_at FROM __drizzle_migrations ORDER BY id").all();
       sqlite.close();
 
       const onBun = openStore(dir);
-      expect(onBun.sqlite.query("SELECT hash, created_at FROM __drizzle_migrations ORDER BY id").all()).toEqual(migrations);
-      expect(onBun.db.select().from(users).all().map((u) => u.username)).toEqual(["root"]);
+      expect(onBun.sqlite.query("SELECT hash, created_at FROM __drizzle_migrations ORDER BY id").all()).toEqual(
+        migrations,
+      );
+      expect(
+        onBun.db
+          .select()
+          .from(users)
+          .all()
+          .map((u) => u.username),
+      ).toEqual(["root"]);
       onBun.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

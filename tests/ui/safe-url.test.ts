@@ -12,17 +12,37 @@ describe("imageSource", () => {
   });
 
   test("data:image URLs are shown as images", () => {
-    expect(imageSource("data:image/png;base64,iVBORw0KGgo=")).toEqual({ kind: "data", href: "data:image/png;base64,iVBORw0KGgo=" });
+    expect(imageSource("data:image/png;base64,iVBORw0KGgo=")).toEqual({
+      kind: "data",
+      href: "data:image/png;base64,iVBORw0KGgo=",
+    });
   });
 
   test("javascript: and other schemes are refused, however they are disguised", () => {
-    for (const url of ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)", "java\nscript:alert(1)", "\u0001javascript:alert(1)", "vbscript:x", "file:///etc/passwd", "blob:https://x/y"]) {
+    for (const url of [
+      "javascript:alert(1)",
+      "JavaScript:alert(1)",
+      " javascript:alert(1)",
+      "java\tscript:alert(1)",
+      "java\nscript:alert(1)",
+      "\u0001javascript:alert(1)",
+      "vbscript:x",
+      "file:///etc/passwd",
+      "blob:https://x/y",
+    ]) {
       expect([url, imageSource(url).kind]).toEqual([url, "unsafe"]);
     }
   });
 
   test("data URLs that are not images, relative and unparsable addresses are refused", () => {
-    for (const url of ["data:text/html,<script>alert(1)</script>", "data:,hello", "/relative.png", "//host/x.png", "", "http://"]) {
+    for (const url of [
+      "data:text/html,<script>alert(1)</script>",
+      "data:,hello",
+      "/relative.png",
+      "//host/x.png",
+      "",
+      "http://",
+    ]) {
       expect([url, imageSource(url).kind]).toEqual([url, "unsafe"]);
     }
   });

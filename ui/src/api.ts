@@ -39,20 +39,28 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     const error = (json as { error?: { message?: string; code?: string; param?: string } } | undefined)?.error;
     if (response.status === 401 && error?.code === "unauthorized") onUnauthorized();
     const retry = Number(response.headers.get("retry-after"));
-    throw new ApiError(response.status, error?.code ?? String(response.status), error?.message ?? `Request failed (${response.status})`, error?.param ?? undefined, Number.isFinite(retry) && retry > 0 ? retry : undefined, json);
+    throw new ApiError(
+      response.status,
+      error?.code ?? String(response.status),
+      error?.message ?? `Request failed (${response.status})`,
+      error?.param ?? undefined,
+      Number.isFinite(retry) && retry > 0 ? retry : undefined,
+      json,
+    );
   }
   return json as T;
 }
 
-export const get = <T,>(path: string) => api<T>("GET", path);
-export const post = <T,>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
-export const put = <T,>(path: string, body?: unknown) => api<T>("PUT", path, body ?? {});
-export const del = <T,>(path: string) => api<T>("DELETE", path);
+export const get = <T>(path: string) => api<T>("GET", path);
+export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
+export const put = <T>(path: string, body?: unknown) => api<T>("PUT", path, body ?? {});
+export const del = <T>(path: string) => api<T>("DELETE", path);
 
 /** Query string from an object, skipping empty values. */
 export function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : "";
 }

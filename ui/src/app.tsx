@@ -2,21 +2,21 @@
  * Routes and the sign-in gate: the setup page on first run, the login page without a session, the
  * security page while the admin must enrol two-factor authentication, else the requested page.
  */
-import { Navigate, Route, Router, useLocation, type RouteSectionProps } from "@solidjs/router";
-import { Match, Show, Switch, onMount, type JSX } from "solid-js";
-import { me, refreshSession, setupRequired } from "./session.ts";
+import { Navigate, Route, Router, type RouteSectionProps, useLocation } from "@solidjs/router";
+import { type JSX, Match, onMount, Show, Switch } from "solid-js";
 import { Layout } from "./components/layout.tsx";
-import { SetupPage } from "./pages/setup.tsx";
-import { LoginPage } from "./pages/login.tsx";
-import { DashboardPage } from "./pages/dashboard.tsx";
-import { LogsPage } from "./pages/logs.tsx";
-import { LogDetailPage } from "./pages/log-detail.tsx";
-import { TailPage } from "./pages/tail.tsx";
-import { HealthPage } from "./pages/health.tsx";
-import { PlaygroundPage } from "./pages/playground.tsx";
 import { ConfigPage } from "./pages/config.tsx";
+import { DashboardPage } from "./pages/dashboard.tsx";
+import { HealthPage } from "./pages/health.tsx";
 import { KeysPage } from "./pages/keys.tsx";
+import { LogDetailPage } from "./pages/log-detail.tsx";
+import { LoginPage } from "./pages/login.tsx";
+import { LogsPage } from "./pages/logs.tsx";
+import { PlaygroundPage } from "./pages/playground.tsx";
 import { SecurityPage } from "./pages/security.tsx";
+import { SetupPage } from "./pages/setup.tsx";
+import { TailPage } from "./pages/tail.tsx";
+import { me, refreshSession, setupRequired } from "./session.ts";
 
 function Gate(props: RouteSectionProps): JSX.Element {
   const location = useLocation();
@@ -55,7 +55,14 @@ export function App(): JSX.Element {
           <Route path="/config" component={ConfigPage} />
           <Route path="/keys" component={KeysPage} />
           <Route path="/security" component={SecurityPage} />
-          <Route path="*" component={() => <p>Page not found. <a href="/">Back to the dashboard</a></p>} />
+          <Route
+            path="*"
+            component={() => (
+              <p>
+                Page not found. <a href="/">Back to the dashboard</a>
+              </p>
+            )}
+          />
         </Route>
       </Router>
     </Show>

@@ -1,8 +1,18 @@
 /** Display helpers shared by the pages. */
-export const fmtInt = (n: number | null | undefined) => (n === null || n === undefined ? "–" : Math.round(n).toLocaleString());
-export const fmtMs = (ms: number | null | undefined) => (ms === null || ms === undefined ? "–" : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`);
-export const fmtPct = (x: number | null | undefined) => (x === null || x === undefined ? "–" : `${(x * 100).toFixed(x < 0.1 ? 2 : 1)} %`);
-export const fmtUsd = (x: number | null | undefined) => (x === null || x === undefined ? "–" : x < 0.01 && x > 0 ? `$${x.toFixed(5)}` : `$${x.toFixed(2)}`);
+export const fmtInt = (n: number | null | undefined) =>
+  n === null || n === undefined ? "–" : Math.round(n).toLocaleString();
+export const fmtMs = (ms: number | null | undefined) =>
+  ms === null || ms === undefined
+    ? "–"
+    : ms >= 10_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : ms >= 1000
+        ? `${(ms / 1000).toFixed(2)} s`
+        : `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+export const fmtPct = (x: number | null | undefined) =>
+  x === null || x === undefined ? "–" : `${(x * 100).toFixed(x < 0.1 ? 2 : 1)} %`;
+export const fmtUsd = (x: number | null | undefined) =>
+  x === null || x === undefined ? "–" : x < 0.01 && x > 0 ? `$${x.toFixed(5)}` : `$${x.toFixed(2)}`;
 export const fmtTime = (ts: number | null | undefined) => (ts ? new Date(ts).toLocaleString() : "–");
 export const fmtClock = (ts: number) => new Date(ts).toLocaleTimeString();
 

@@ -17,7 +17,8 @@ export function imageSource(raw: string): ImageSource {
   } catch {
     return { kind: "unsafe" }; // relative or unparsable: nothing to resolve it against on purpose
   }
-  if ((url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "") return { kind: "web", href: url.href };
+  if ((url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "")
+    return { kind: "web", href: url.href };
   if (url.protocol === "data:" && DATA_IMAGE.test(url.href)) return { kind: "data", href: url.href };
   return { kind: "unsafe" };
 }

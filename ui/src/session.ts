@@ -11,6 +11,7 @@ export interface Me {
 
 const [me, setMe] = createSignal<Me | null | undefined>(undefined);
 const [setupRequired, setSetupRequired] = createSignal(false);
+
 export { me, setupRequired };
 
 export async function refreshSession(): Promise<void> {

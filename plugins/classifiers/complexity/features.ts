@@ -51,7 +51,8 @@ function splitMaterial(prose: string): { instruction: string; material: string }
   const long: string[] = [];
   const short: string[] = [];
   for (const p of paragraphs) (weightedLength(p) >= MATERIAL_MIN ? long : short).push(p);
-  if (long.length === 0 || short.length === 0 || !short.some((p) => p.toLowerCase().search(MATERIAL_REF) !== -1)) return { instruction: prose, material: "" };
+  if (long.length === 0 || short.length === 0 || !short.some((p) => p.toLowerCase().search(MATERIAL_REF) !== -1))
+    return { instruction: prose, material: "" };
   return { instruction: short.join("\n\n"), material: long.join("\n\n") };
 }
 

@@ -3,7 +3,7 @@
  * latest user message. The score is the weighted sum; weights live in `weights.ts`.
  */
 import * as cue from "./cues.ts";
-import { messageFeatures, type MessageFeatures } from "./features.ts";
+import { type MessageFeatures, messageFeatures } from "./features.ts";
 
 export const SIGNAL_NAMES = [
   "code",
@@ -79,7 +79,11 @@ const NUMBER = /(?<![\w.])\d+(?:\.\d+)?%?/g;
 const QUESTION_MARK = /[?？]/g;
 
 /** Measures every signal on one user message. */
-export function measure(text: string, around: Surroundings, features: MessageFeatures = messageFeatures(text)): Measured {
+export function measure(
+  text: string,
+  around: Surroundings,
+  features: MessageFeatures = messageFeatures(text),
+): Measured {
   // Cue patterns expect lower-cased text (see cues.ts).
   const ins = features.instruction.toLowerCase();
   const len = features.instructionLength;
@@ -89,7 +93,11 @@ export function measure(text: string, around: Surroundings, features: MessageFea
   const build = has(cue.BUILD, ins);
   // A quantity asked about several given numbers, in a stated problem (not "1 mile is how many km").
   const numbers = occurrences(NUMBER, ins, 8);
-  const wordProblem = (numbers >= 3 || (numbers >= 2 && len >= 60)) && tech === 0 && features.codeLines === 0 && has(cue.QUANTITY_QUESTION, ins);
+  const wordProblem =
+    (numbers >= 3 || (numbers >= 2 && len >= 60)) &&
+    tech === 0 &&
+    features.codeLines === 0 &&
+    has(cue.QUANTITY_QUESTION, ins);
   const design = distinct(cue.DESIGN, ins, 4);
   const scale = occurrences(cue.SCALE, ins, 3);
   const systems = distinct(cue.SYSTEMS, ins, 4);
@@ -121,7 +129,10 @@ export function measure(text: string, around: Surroundings, features: MessageFea
     analysis: distinct(cue.ANALYSIS, ins, 4),
     explain: explain ? 1 : 0,
     steps,
-    subAsks: Math.min(5, Math.max(0, occurrences(cue.QUESTION_WORD, ins, 6) - 1, occurrences(QUESTION_MARK, ins, 6) - 1)),
+    subAsks: Math.min(
+      5,
+      Math.max(0, occurrences(cue.QUESTION_WORD, ins, 6) - 1, occurrences(QUESTION_MARK, ins, 6) - 1),
+    ),
     agentic,
     // Actions chained in sequence ("find…, then migrate…, then open a PR"): an agent's multi-step job.
     agenticChain: agentic >= 2 || ((agentic > 0 || tool) && steps >= 2) ? 1 : 0,
@@ -144,6 +155,7 @@ export function measure(text: string, around: Surroundings, features: MessageFea
     shortQuestion: len < 100 && !work && features.fences === 0 && has(cue.QUESTION_FORM, ins.trim()) ? 1 : 0,
     roleplay: has(cue.ROLEPLAY, ins) ? 1 : 0,
   };
-  const school = (proof > 0 || math > 0 || wordProblem) && (has(cue.SCHOOL, ins) || has(cue.SCHOOL, around.system.toLowerCase()));
+  const school =
+    (proof > 0 || math > 0 || wordProblem) && (has(cue.SCHOOL, ins) || has(cue.SCHOOL, around.system.toLowerCase()));
   return { signals, school, codeLines: features.codeLines };
 }

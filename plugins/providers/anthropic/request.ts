@@ -4,7 +4,17 @@
  */
 import type { ChatMessage, ChatRequest } from "../../../src/index.ts";
 import {
-  contentText, functionTools, isObj, maxTokensOf, num, objs, parseDataUri, str, toolCallsOf, toolChoiceOf, type Obj,
+  contentText,
+  functionTools,
+  isObj,
+  maxTokensOf,
+  num,
+  type Obj,
+  objs,
+  parseDataUri,
+  str,
+  toolCallsOf,
+  toolChoiceOf,
 } from "../shared/openai-chat.ts";
 
 type Block = Obj;
@@ -19,7 +29,9 @@ const NATIVE_FIELDS = ["top_k", "thinking"] as const;
 function textBlock(text: string, part?: Obj): Block | undefined {
   // Anthropic refuses empty and whitespace-only text blocks; they carry nothing anyway.
   if (text.trim() === "") return undefined;
-  return part && isObj(part.cache_control) ? { type: "text", text, cache_control: part.cache_control } : { type: "text", text };
+  return part && isObj(part.cache_control)
+    ? { type: "text", text, cache_control: part.cache_control }
+    : { type: "text", text };
 }
 
 function imageBlock(part: Obj): Block | undefined {
@@ -35,7 +47,9 @@ function imageBlock(part: Obj): Block | undefined {
 function fileBlock(part: Obj): Block | undefined {
   const file = isObj(part.file) ? part.file : undefined;
   const inline = parseDataUri(str(file?.file_data) ?? "");
-  return inline?.mediaType === "application/pdf" ? { type: "document", source: { type: "base64", media_type: inline.mediaType, data: inline.data } } : undefined;
+  return inline?.mediaType === "application/pdf"
+    ? { type: "document", source: { type: "base64", media_type: inline.mediaType, data: inline.data } }
+    : undefined;
 }
 
 function contentBlocks(content: unknown): Block[] {
@@ -68,7 +82,8 @@ function messageBlocks(message: ChatMessage): Block[] {
   }
   const blocks = contentBlocks(message.content);
   if (message.role === "assistant") {
-    for (const call of toolCallsOf(message)) blocks.push({ type: "tool_use", id: call.id, name: call.name, input: toolInput(call.arguments) });
+    for (const call of toolCallsOf(message))
+      blocks.push({ type: "tool_use", id: call.id, name: call.name, input: toolInput(call.arguments) });
   }
   return blocks;
 }
@@ -121,7 +136,8 @@ function toolChoice(body: ChatRequest): Obj | undefined {
   let out: Obj | undefined;
   if (choice && "name" in choice) out = { type: "tool", name: choice.name };
   else if (choice) out = { type: choice.mode === "required" ? "any" : choice.mode };
-  if (body.parallel_tool_calls === false && out?.type !== "none") out = { type: "auto", ...out, disable_parallel_tool_use: true };
+  if (body.parallel_tool_calls === false && out?.type !== "none")
+    out = { type: "auto", ...out, disable_parallel_tool_use: true };
   return out;
 }
 
@@ -135,13 +151,22 @@ export function toAnthropicBody(body: ChatRequest, model: string, defaultMaxToke
   // provider answers gets the closest accepted value rather than a 400.
   if (temperature !== undefined) out.temperature = Math.min(1, Math.max(0, temperature));
   if (num(body.top_p) !== undefined) out.top_p = body.top_p;
-  const stop = typeof body.stop === "string" ? [body.stop] : Array.isArray(body.stop) ? body.stop.filter((s) => typeof s === "string") : [];
+  const stop =
+    typeof body.stop === "string"
+      ? [body.stop]
+      : Array.isArray(body.stop)
+        ? body.stop.filter((s) => typeof s === "string")
+        : [];
   if (stop.length > 0) out.stop_sequences = stop;
   if (body.stream === true) out.stream = true;
   if (typeof body.user === "string" && body.user !== "") out.metadata = { user_id: body.user };
   const tools = functionTools(body.tools);
   if (tools.length > 0) {
-    out.tools = tools.map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), input_schema: t.parameters ?? { type: "object", properties: {} } }));
+    out.tools = tools.map((t) => ({
+      name: t.name,
+      ...(t.description ? { description: t.description } : {}),
+      input_schema: t.parameters ?? { type: "object", properties: {} },
+    }));
     const choice = toolChoice(body);
     if (choice) out.tool_choice = choice;
   }

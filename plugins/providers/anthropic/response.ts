@@ -1,6 +1,17 @@
 /** Anthropic Messages response → OpenAI chat.completion, and the pieces the stream parser shares. */
-import { errorObject, isObj, notProtocol, nowSeconds, num, objs, str, usageOf, type Obj } from "../shared/openai-chat.ts";
+
 import type { Usage } from "../../../src/index.ts";
+import {
+  errorObject,
+  isObj,
+  notProtocol,
+  nowSeconds,
+  num,
+  type Obj,
+  objs,
+  str,
+  usageOf,
+} from "../shared/openai-chat.ts";
 
 const FINISH_REASONS: Record<string, string> = {
   end_turn: "stop",
@@ -49,7 +60,11 @@ export function fromAnthropicMessage(body: unknown, strip = 0): Obj {
     if (block.type === "text") text += stripLeadingWhitespace(str(block.text) ?? "", text === "" ? strip : 0);
     else if (block.type === "thinking") reasoning += str(block.thinking) ?? "";
     else if (block.type === "tool_use") {
-      toolCalls.push({ id: str(block.id) ?? "", type: "function", function: { name: str(block.name) ?? "", arguments: JSON.stringify(block.input ?? {}) } });
+      toolCalls.push({
+        id: str(block.id) ?? "",
+        type: "function",
+        function: { name: str(block.name) ?? "", arguments: JSON.stringify(block.input ?? {}) },
+      });
     }
   }
   // OpenAI's convention: content is null when the answer is only tool calls.

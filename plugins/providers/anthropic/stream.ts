@@ -4,9 +4,10 @@
  * message_start, input usage there and output usage in message_delta, tool calls are content blocks
  * numbered among text and thinking blocks), so the parser keeps that state for its one stream.
  */
-import { anthropicError, anthropicUsage, finishReason, stripLeadingWhitespace } from "./response.ts";
-import { chunk, isObj, nowSeconds, str, usageChunk, type ChunkMeta, type Obj } from "../shared/openai-chat.ts";
+
 import type { StreamParser } from "../../../src/index.ts";
+import { type ChunkMeta, chunk, isObj, nowSeconds, type Obj, str, usageChunk } from "../shared/openai-chat.ts";
+import { anthropicError, anthropicUsage, finishReason, stripLeadingWhitespace } from "./response.ts";
 
 interface ToolBlock {
   /** Position among the answer's tool calls: OpenAI's `tool_calls[].index`. */
@@ -40,7 +41,11 @@ export function anthropicStreamParser(strip = 0): StreamParser {
     if (block.type !== "tool_use" || typeof event.index !== "number") return [];
     const tool: ToolBlock = { index: toolCount++, hasArguments: false };
     tools.set(event.index, tool);
-    return toolDelta(tool, { id: str(block.id) ?? "", type: "function", function: { name: str(block.name) ?? "", arguments: "" } });
+    return toolDelta(tool, {
+      id: str(block.id) ?? "",
+      type: "function",
+      function: { name: str(block.name) ?? "", arguments: "" },
+    });
   };
 
   const blockDelta = (event: Obj): unknown[] => {
@@ -83,7 +88,8 @@ export function anthropicStreamParser(strip = 0): StreamParser {
         return blockStop(event);
       case "message_delta": {
         // message_delta's usage is cumulative; fields it leaves out keep their message_start values.
-        if (isObj(event.usage)) usage = { ...usage, ...Object.fromEntries(Object.entries(event.usage).filter(([, v]) => v !== null)) };
+        if (isObj(event.usage))
+          usage = { ...usage, ...Object.fromEntries(Object.entries(event.usage).filter(([, v]) => v !== null)) };
         const delta = isObj(event.delta) ? event.delta : {};
         return delta.stop_reason ? [chunk(meta, {}, finishReason(delta.stop_reason))] : [];
       }

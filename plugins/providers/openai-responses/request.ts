@@ -5,11 +5,27 @@
  */
 import type { ChatMessage, ChatRequest } from "../../../src/index.ts";
 import {
-  contentText, functionTools, isObj, maxTokensOf, num, objs, str, toolCallsOf, toolChoiceOf, type Obj,
+  contentText,
+  functionTools,
+  isObj,
+  maxTokensOf,
+  num,
+  type Obj,
+  objs,
+  str,
+  toolCallsOf,
+  toolChoiceOf,
 } from "../shared/openai-chat.ts";
 
 /** Fields with the same name and meaning in both APIs. */
-const SHARED_FIELDS = ["parallel_tool_calls", "metadata", "user", "safety_identifier", "prompt_cache_key", "service_tier"] as const;
+const SHARED_FIELDS = [
+  "parallel_tool_calls",
+  "metadata",
+  "user",
+  "safety_identifier",
+  "prompt_cache_key",
+  "service_tier",
+] as const;
 
 function inputPart(part: Obj): Obj | undefined {
   if (part.type === "text") return typeof part.text === "string" ? { type: "input_text", text: part.text } : undefined;
@@ -20,14 +36,21 @@ function inputPart(part: Obj): Obj | undefined {
   }
   if (part.type === "file" && isObj(part.file)) {
     const { file_id, file_data, filename } = part.file;
-    return { type: "input_file", ...(file_id ? { file_id } : {}), ...(file_data ? { file_data } : {}), ...(filename ? { filename } : {}) };
+    return {
+      type: "input_file",
+      ...(file_id ? { file_id } : {}),
+      ...(file_data ? { file_data } : {}),
+      ...(filename ? { filename } : {}),
+    };
   }
   return undefined; // input_audio has no Responses counterpart
 }
 
 function userContent(content: unknown): Obj[] {
   if (typeof content === "string") return content === "" ? [] : [{ type: "input_text", text: content }];
-  return objs(content).map(inputPart).filter((p): p is Obj => p !== undefined);
+  return objs(content)
+    .map(inputPart)
+    .filter((p): p is Obj => p !== undefined);
 }
 
 function assistantContent(message: ChatMessage): Obj[] {
@@ -50,7 +73,8 @@ function toResponsesInput(messages: ChatMessage[]): { instructions: string[]; in
     } else if (message.role === "assistant") {
       const content = assistantContent(message);
       if (content.length > 0) input.push({ type: "message", role: "assistant", content });
-      for (const call of toolCallsOf(message)) input.push({ type: "function_call", call_id: call.id, name: call.name, arguments: call.arguments });
+      for (const call of toolCallsOf(message))
+        input.push({ type: "function_call", call_id: call.id, name: call.name, arguments: call.arguments });
     } else if (message.role === "tool") {
       const output = typeof message.content === "string" ? message.content : contentText(message.content);
       input.push({ type: "function_call_output", call_id: str(message.tool_call_id) ?? "", output });
@@ -74,7 +98,13 @@ function textFormat(format: unknown): Obj | undefined {
   if (format.type === "text" || format.type === "json_object") return { type: format.type };
   if (format.type !== "json_schema" || !isObj(format.json_schema)) return undefined;
   const { name, schema, strict, description } = format.json_schema;
-  return { type: "json_schema", name, schema, ...(strict !== undefined ? { strict } : {}), ...(description !== undefined ? { description } : {}) };
+  return {
+    type: "json_schema",
+    name,
+    schema,
+    ...(strict !== undefined ? { strict } : {}),
+    ...(description !== undefined ? { description } : {}),
+  };
 }
 
 /** The Responses body for `model` from an (adapted) OpenAI chat body. */
@@ -92,7 +122,13 @@ export function toResponsesBody(body: ChatRequest, model: string): Obj {
   if (tools.length > 0) {
     // Responses makes function tools strict unless told otherwise; chat completions does the opposite,
     // and a schema written for chat (optional properties) would be refused in strict mode.
-    out.tools = tools.map((t) => ({ type: "function", name: t.name, description: t.description, parameters: t.parameters ?? { type: "object", properties: {} }, strict: t.strict ?? false }));
+    out.tools = tools.map((t) => ({
+      type: "function",
+      name: t.name,
+      description: t.description,
+      parameters: t.parameters ?? { type: "object", properties: {} },
+      strict: t.strict ?? false,
+    }));
     const choice = toolChoice(body.tool_choice);
     if (choice !== undefined) out.tool_choice = choice;
   }

@@ -1,6 +1,17 @@
 /** OpenAI Responses response → OpenAI chat.completion, and the pieces the stream parser shares. */
-import { errorObject, isObj, notProtocol, nowSeconds, num, objs, str, usageOf, type Obj } from "../shared/openai-chat.ts";
+
 import type { Usage } from "../../../src/index.ts";
+import {
+  errorObject,
+  isObj,
+  notProtocol,
+  nowSeconds,
+  num,
+  type Obj,
+  objs,
+  str,
+  usageOf,
+} from "../shared/openai-chat.ts";
 
 export function responsesUsage(usage: Obj): Usage {
   const cached = isObj(usage.input_tokens_details) ? num(usage.input_tokens_details.cached_tokens) : undefined;
@@ -21,13 +32,20 @@ export function finishReason(response: Obj, hasToolCalls: boolean): string {
 export function responsesError(error: Obj): { error: Obj } {
   const nested = isObj(error.error) ? error.error : error;
   const code = str(nested.code) ?? str(nested.type);
-  return errorObject(str(nested.message) ?? JSON.stringify(error).slice(0, 500), str(nested.type) ?? "server_error", code);
+  return errorObject(
+    str(nested.message) ?? JSON.stringify(error).slice(0, 500),
+    str(nested.type) ?? "server_error",
+    code,
+  );
 }
 
 /** Reasoning summaries (or, for models that expose it, reasoning text), parts separated by a blank line. */
 function reasoningText(item: Obj): string {
   const parts = objs(item.summary).length > 0 ? objs(item.summary) : objs(item.content);
-  return parts.map((part) => str(part.text) ?? "").filter((t) => t !== "").join("\n\n");
+  return parts
+    .map((part) => str(part.text) ?? "")
+    .filter((t) => t !== "")
+    .join("\n\n");
 }
 
 export function fromResponse(body: unknown): Obj {
@@ -47,13 +65,20 @@ export function fromResponse(body: unknown): Obj {
       }
     } else if (item.type === "function_call") {
       // `call_id` is what the client must send back as `tool_call_id`; `id` is the item's own id.
-      toolCalls.push({ id: str(item.call_id) ?? "", type: "function", function: { name: str(item.name) ?? "", arguments: str(item.arguments) ?? "" } });
+      toolCalls.push({
+        id: str(item.call_id) ?? "",
+        type: "function",
+        function: { name: str(item.name) ?? "", arguments: str(item.arguments) ?? "" },
+      });
     } else if (item.type === "reasoning") {
       const summary = reasoningText(item);
       if (summary !== "") reasoning.push(summary);
     }
   }
-  const message: Obj = { role: "assistant", content: text === "" && (toolCalls.length > 0 || refusal !== "") ? null : text };
+  const message: Obj = {
+    role: "assistant",
+    content: text === "" && (toolCalls.length > 0 || refusal !== "") ? null : text,
+  };
   if (refusal !== "") message.refusal = refusal;
   if (reasoning.length > 0) message.reasoning_content = reasoning.join("\n\n");
   if (toolCalls.length > 0) message.tool_calls = toolCalls;

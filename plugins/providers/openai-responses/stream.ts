@@ -3,9 +3,10 @@
  * and model come only in response.created, and argument deltas name their call by item id or output
  * index, not by position among the calls, so the parser keeps that state for its one stream.
  */
-import { finishReason, responsesError, responsesUsage } from "./response.ts";
-import { chunk, isObj, nowSeconds, num, str, usageChunk, type ChunkMeta, type Obj } from "../shared/openai-chat.ts";
+
 import type { StreamParser } from "../../../src/index.ts";
+import { type ChunkMeta, chunk, isObj, nowSeconds, num, type Obj, str, usageChunk } from "../shared/openai-chat.ts";
+import { finishReason, responsesError, responsesUsage } from "./response.ts";
 
 interface Call {
   /** Position among the answer's tool calls: OpenAI's `tool_calls[].index`. */
@@ -20,7 +21,8 @@ export function responsesStreamParser(): StreamParser {
   const byOutput = new Map<number, Call>();
   let calls = 0;
 
-  const callOf = (event: Obj): Call | undefined => byItem.get(str(event.item_id) ?? "") ?? byOutput.get(num(event.output_index) ?? -1);
+  const callOf = (event: Obj): Call | undefined =>
+    byItem.get(str(event.item_id) ?? "") ?? byOutput.get(num(event.output_index) ?? -1);
   const callDelta = (call: Call, fields: Obj) => [chunk(meta, { tool_calls: [{ index: call.index, ...fields }] })];
 
   const itemAdded = (event: Obj): unknown[] => {
@@ -30,7 +32,11 @@ export function responsesStreamParser(): StreamParser {
     if (typeof item.id === "string") byItem.set(item.id, call);
     if (typeof event.output_index === "number") byOutput.set(event.output_index, call);
     // The chat tool call's id is the Responses `call_id`: the key a function_call_output must match.
-    return callDelta(call, { id: str(item.call_id) ?? "", type: "function", function: { name: str(item.name) ?? "", arguments: "" } });
+    return callDelta(call, {
+      id: str(item.call_id) ?? "",
+      type: "function",
+      function: { name: str(item.name) ?? "", arguments: "" },
+    });
   };
 
   const finished = (response: Obj): unknown[] => {
@@ -72,13 +78,19 @@ export function responsesStreamParser(): StreamParser {
       }
       case "response.function_call_arguments.done": {
         const call = callOf(event);
-        return call && !call.streamed && str(event.arguments) ? callDelta(call, { function: { arguments: event.arguments } }) : [];
+        return call && !call.streamed && str(event.arguments)
+          ? callDelta(call, { function: { arguments: event.arguments } })
+          : [];
       }
       case "response.completed":
       case "response.incomplete":
         return finished(response);
       case "response.failed":
-        return [isObj(response.error) ? responsesError(response.error) : responsesError({ message: "the upstream response failed", code: "response_failed" })];
+        return [
+          isObj(response.error)
+            ? responsesError(response.error)
+            : responsesError({ message: "the upstream response failed", code: "response_failed" }),
+        ];
       case "error": // `{type:"error", code, message}`; its `type` is the event's, not the error's
         return [responsesError(isObj(event.error) ? event.error : { code: event.code, message: event.message })];
       default:

@@ -3,19 +3,25 @@
  * protocol. Bodies are read defensively (the gateway forwards what clients send, loosely validated), so
  * every accessor checks the type it expects instead of trusting a shape.
  */
-import { resolveEnv, Type, type ChatRequest, type EnvRef, type Usage } from "../../../src/index.ts";
+import { type ChatRequest, type EnvRef, resolveEnv, Type, type Usage } from "../../../src/index.ts";
 
 export type Obj = Record<string, unknown>;
 
-export const isObj = (value: unknown): value is Obj => typeof value === "object" && value !== null && !Array.isArray(value);
+export const isObj = (value: unknown): value is Obj =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 export const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-export const num = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+export const num = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) ? value : undefined;
 export const objs = (value: unknown): Obj[] => (Array.isArray(value) ? value.filter(isObj) : []);
 
 /** `env("NAME")` in an options schema (the reference object, not its value). */
-const EnvReference = Type.Object({ name: Type.String() }, { additionalProperties: true, description: "env(\"NAME\")" });
-export const Secret = Type.Union([Type.String(), EnvReference], { description: "a literal or env(\"NAME\"); shown masked" });
-export const BaseURL = Type.Union([Type.String({ pattern: "^https?://" }), EnvReference], { description: "the API root, or env(\"NAME\")" });
+const EnvReference = Type.Object({ name: Type.String() }, { additionalProperties: true, description: 'env("NAME")' });
+export const Secret = Type.Union([Type.String(), EnvReference], {
+  description: 'a literal or env("NAME"); shown masked',
+});
+export const BaseURL = Type.Union([Type.String({ pattern: "^https?://" }), EnvReference], {
+  description: 'the API root, or env("NAME")',
+});
 
 /**
  * `baseURL` + `path`, with the env reference read. An unset reference is reported by the config loader
@@ -26,8 +32,16 @@ export function endpoint(baseURL: string | EnvRef, path: string): string {
 }
 
 /** JSON request headers with `Authorization: Bearer <key>` when a key is set (OpenAI's APIs). */
-export function bearerHeaders(stream: boolean | undefined, apiKey: string | EnvRef | undefined, extra?: Record<string, string>): Record<string, string> {
-  const headers: Record<string, string> = { "content-type": "application/json", accept: stream ? "text/event-stream" : "application/json", ...extra };
+export function bearerHeaders(
+  stream: boolean | undefined,
+  apiKey: string | EnvRef | undefined,
+  extra?: Record<string, string>,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: stream ? "text/event-stream" : "application/json",
+    ...extra,
+  };
   const key = resolveEnv(apiKey);
   if (key) headers.authorization = `Bearer ${key}`;
   return headers;
@@ -62,7 +76,12 @@ export function functionTools(tools: unknown): FunctionTool[] {
     const fn = isObj(tool.function) ? tool.function : undefined;
     const name = str(fn?.name);
     if (tool.type !== "function" || !fn || !name) continue;
-    out.push({ name, description: str(fn.description), parameters: isObj(fn.parameters) ? fn.parameters : undefined, strict: typeof fn.strict === "boolean" ? fn.strict : undefined });
+    out.push({
+      name,
+      description: str(fn.description),
+      parameters: isObj(fn.parameters) ? fn.parameters : undefined,
+      strict: typeof fn.strict === "boolean" ? fn.strict : undefined,
+    });
   }
   return out;
 }
@@ -91,7 +110,8 @@ export function maxTokensOf(body: ChatRequest): number | undefined {
 /** The tool choice as one of "auto" | "none" | "required", or the name of the one function forced. */
 export function toolChoiceOf(choice: unknown): { mode: "auto" | "none" | "required" } | { name: string } | undefined {
   if (choice === "auto" || choice === "none" || choice === "required") return { mode: choice };
-  if (isObj(choice) && isObj(choice.function) && typeof choice.function.name === "string") return { name: choice.function.name };
+  if (isObj(choice) && isObj(choice.function) && typeof choice.function.name === "string")
+    return { name: choice.function.name };
   return undefined;
 }
 
@@ -103,7 +123,13 @@ export interface ChunkMeta {
 }
 
 export function chunk(meta: ChunkMeta, delta: Obj, finishReason: string | null = null): Obj {
-  return { id: meta.id, object: "chat.completion.chunk", created: meta.created, model: meta.model, choices: [{ index: 0, delta, finish_reason: finishReason }] };
+  return {
+    id: meta.id,
+    object: "chat.completion.chunk",
+    created: meta.created,
+    model: meta.model,
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  };
 }
 
 /** The usage-only chunk (`choices: []`) OpenAI sends last; the gateway's relay ends the stream on it. */
@@ -125,7 +151,11 @@ export function usageOf(prompt: number, completion: number, cached?: number, rea
 
 /** Upstream JSON that is not what the protocol promises becomes an error the gateway fails over from. */
 export function notProtocol(what: string, body: unknown): { error: Obj } {
-  return errorObject(`upstream answered 200 with a body that is not ${what}: ${JSON.stringify(body).slice(0, 200)}`, "bad_response", "bad_response");
+  return errorObject(
+    `upstream answered 200 with a body that is not ${what}: ${JSON.stringify(body).slice(0, 200)}`,
+    "bad_response",
+    "bad_response",
+  );
 }
 
 /** Unix seconds, for the `created` field (Anthropic sends no timestamp). */

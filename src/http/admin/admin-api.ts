@@ -6,24 +6,29 @@
  * (require2fa) reaches only the enrolment routes.
  */
 import { Elysia } from "elysia";
-import { GatewayError } from "../../errors.ts";
+import type { AccountSecurity } from "../../auth/account-security.ts";
+import type { AdminAuth } from "../../auth/admin-auth.ts";
 import { readSessionCookie } from "../../auth/sessions.ts";
-import { attachSession } from "./session-context.ts";
+import type { SecretStore } from "../../config-editor/secret-store.ts";
+import { GatewayError } from "../../errors.ts";
+import type { Gateway } from "../../gateway.ts";
 import { clientIpOf } from "../client-ip.ts";
 import { ELYSIA_OPTIONS } from "../elysia-options.ts";
 import { routeErrors } from "../route-errors.ts";
 import { accountRoutes, publicAuthRoutes } from "./auth-routes.ts";
+import { configRoutes } from "./config-routes.ts";
 import { keyRoutes } from "./key-routes.ts";
 import { observeRoutes } from "./observe-routes.ts";
-import { configRoutes } from "./config-routes.ts";
-import type { SecretStore } from "../../config-editor/secret-store.ts";
-import type { AdminAuth } from "../../auth/admin-auth.ts";
-import type { AccountSecurity } from "../../auth/account-security.ts";
-import type { Gateway } from "../../gateway.ts";
+import { attachSession } from "./session-context.ts";
 
 const CSRF_HEADER = "x-smartroute-request";
 const PUBLIC = new Set(["GET /api/auth/state", "POST /api/auth/setup", "POST /api/auth/login"]);
-const ENROLMENT = new Set(["GET /api/auth/me", "POST /api/auth/logout", "POST /api/auth/totp/enrol", "POST /api/auth/totp/confirm"]);
+const ENROLMENT = new Set([
+  "GET /api/auth/me",
+  "POST /api/auth/logout",
+  "POST /api/auth/totp/enrol",
+  "POST /api/auth/totp/confirm",
+]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Maps anything thrown by an admin route to its JSON error (OpenAI's shape, as on /v1), never cached. */
@@ -40,10 +45,12 @@ function adminErrors(log: Gateway["log"]) {
 /** Rejects a state-changing request that did not come from our own page. */
 function checkCsrf(request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
-  if (request.headers.get(CSRF_HEADER) !== "1") throw new GatewayError("csrf_rejected", `State-changing admin requests need the header ${CSRF_HEADER}: 1.`);
+  if (request.headers.get(CSRF_HEADER) !== "1")
+    throw new GatewayError("csrf_rejected", `State-changing admin requests need the header ${CSRF_HEADER}: 1.`);
   const origin = request.headers.get("origin");
   // "null" is what a sandboxed frame, a file: page or a cross-site redirect sends: never our own page.
-  if (origin !== null && originHost(origin) !== new URL(request.url).host) throw new GatewayError("csrf_rejected", "Cross-origin admin requests are refused.");
+  if (origin !== null && originHost(origin) !== new URL(request.url).host)
+    throw new GatewayError("csrf_rejected", "Cross-origin admin requests are refused.");
 }
 
 /** The host of an Origin header, or undefined for `null` and for text that is not an origin. */
@@ -80,7 +87,11 @@ export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Re
       if (PUBLIC.has(route)) return await publicApp.handle(request);
       const session = await auth.session(readSessionCookie(request.headers), now());
       if (!session) throw new GatewayError("unauthorized", "Sign in first: no valid admin session.");
-      if (session.mustEnrol && !ENROLMENT.has(route)) throw new GatewayError("forbidden", "Two-factor authentication is required here: enrol it first (POST /api/auth/totp/enrol).");
+      if (session.mustEnrol && !ENROLMENT.has(route))
+        throw new GatewayError(
+          "forbidden",
+          "Two-factor authentication is required here: enrol it first (POST /api/auth/totp/enrol).",
+        );
       attachSession(request, session, clientIpOf(request));
       return await privateApp.handle(request);
     } catch (error) {

@@ -3,12 +3,12 @@
  * TOTP enrol / confirm / disable, recovery codes, admin settings and the audit log.
  */
 import { Elysia } from "elysia";
-import { GatewayError } from "../../errors.ts";
-import { clearSessionCookie, sessionCookie } from "../../auth/sessions.ts";
-import { sessionOf } from "./session-context.ts";
-import { clientIpOf } from "../client-ip.ts";
-import type { AdminAuth, SessionInfo } from "../../auth/admin-auth.ts";
 import type { AccountSecurity } from "../../auth/account-security.ts";
+import type { AdminAuth, SessionInfo } from "../../auth/admin-auth.ts";
+import { clearSessionCookie, sessionCookie } from "../../auth/sessions.ts";
+import { GatewayError } from "../../errors.ts";
+import { clientIpOf } from "../client-ip.ts";
+import { sessionOf } from "./session-context.ts";
 
 type Body = Record<string, string | undefined>;
 const bodyOf = async (request: Request): Promise<Body> => {
@@ -22,15 +22,28 @@ const NO_STORE = { "cache-control": "no-store", "content-type": "application/jso
 type Now = () => number;
 
 /** A JSON answer that also sets the session cookie. */
-function withSession(request: Request, session: { token: string; expiresAt: number; now: number }, body: object): Response {
+function withSession(
+  request: Request,
+  session: { token: string; expiresAt: number; now: number },
+  body: object,
+): Response {
   const secure = new URL(request.url).protocol === "https:";
-  const cookie = sessionCookie(session.token, { maxAgeS: Math.max(1, Math.floor((session.expiresAt - session.now) / 1000)), secure });
+  const cookie = sessionCookie(session.token, {
+    maxAgeS: Math.max(1, Math.floor((session.expiresAt - session.now) / 1000)),
+    secure,
+  });
   return new Response(JSON.stringify(body), { headers: { ...NO_STORE, "set-cookie": cookie } });
 }
 
 function me(session: SessionInfo) {
   const { user } = session;
-  return { username: user.username, totpEnabled: user.totpEnabled, mustEnrol: session.mustEnrol, sessionExpiresAt: session.expiresAt, createdAt: user.createdAt };
+  return {
+    username: user.username,
+    totpEnabled: user.totpEnabled,
+    mustEnrol: session.mustEnrol,
+    sessionExpiresAt: session.expiresAt,
+    createdAt: user.createdAt,
+  };
 }
 
 /** Routes anyone may call: state (for the UI), setup (with the one-time token), login. */
@@ -40,15 +53,34 @@ export function publicAuthRoutes(auth: AdminAuth, now: Now) {
     .post("/auth/setup", async ({ request }) => {
       const body = await bodyOf(request);
       const at = now();
-      const user = await auth.setup({ token: body.token ?? "", username: body.username ?? "", password: body.password ?? "", clientIp: clientIpOf(request) }, at);
-      const { token, session } = await auth.openSession(user, at, clientIpOf(request), request.headers.get("user-agent") ?? undefined);
+      const user = await auth.setup(
+        {
+          token: body.token ?? "",
+          username: body.username ?? "",
+          password: body.password ?? "",
+          clientIp: clientIpOf(request),
+        },
+        at,
+      );
+      const { token, session } = await auth.openSession(
+        user,
+        at,
+        clientIpOf(request),
+        request.headers.get("user-agent") ?? undefined,
+      );
       return withSession(request, { token, expiresAt: session.expiresAt, now: at }, { ok: true, user: me(session) });
     })
     .post("/auth/login", async ({ request }) => {
       const body = await bodyOf(request);
       const at = now();
       const { token, session } = await auth.login(
-        { username: body.username ?? "", password: body.password ?? "", code: body.code || undefined, clientIp: clientIpOf(request), userAgent: request.headers.get("user-agent") ?? undefined },
+        {
+          username: body.username ?? "",
+          password: body.password ?? "",
+          code: body.code || undefined,
+          clientIp: clientIpOf(request),
+          userAgent: request.headers.get("user-agent") ?? undefined,
+        },
         at,
       );
       return withSession(request, { token, expiresAt: session.expiresAt, now: at }, { ok: true, user: me(session) });
@@ -65,7 +97,12 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
       const s = session(request);
       auth.logout(s.sessionId, now());
       auth.accounts.audit({ ts: now(), actor: s.user.username, action: "logout", clientIp: ip(request) });
-      return new Response(JSON.stringify({ ok: true }), { headers: { ...NO_STORE, "set-cookie": clearSessionCookie({ secure: new URL(request.url).protocol === "https:" }) } });
+      return new Response(JSON.stringify({ ok: true }), {
+        headers: {
+          ...NO_STORE,
+          "set-cookie": clearSessionCookie({ secure: new URL(request.url).protocol === "https:" }),
+        },
+      });
     })
     .post("/auth/password", async ({ request }) => {
       const body = await bodyOf(request);
@@ -74,12 +111,27 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
     })
     .post("/auth/username", async ({ request }) => {
       const body = await bodyOf(request);
-      return { ok: true, username: await security.rename(session(request), { username: body.username, password: body.password }, now(), ip(request)) };
+      return {
+        ok: true,
+        username: await security.rename(
+          session(request),
+          { username: body.username, password: body.password },
+          now(),
+          ip(request),
+        ),
+      };
     })
-    .post("/auth/totp/enrol", ({ request }) => new Response(JSON.stringify(security.enrolTotp(session(request), now(), ip(request))), { headers: NO_STORE }))
+    .post(
+      "/auth/totp/enrol",
+      ({ request }) =>
+        new Response(JSON.stringify(security.enrolTotp(session(request), now(), ip(request))), { headers: NO_STORE }),
+    )
     .post("/auth/totp/confirm", async ({ request }) => {
       const body = await bodyOf(request);
-      return new Response(JSON.stringify(await security.confirmTotp(session(request), { code: body.code }, now(), ip(request))), { headers: NO_STORE });
+      return new Response(
+        JSON.stringify(await security.confirmTotp(session(request), { code: body.code }, now(), ip(request))),
+        { headers: NO_STORE },
+      );
     })
     .post("/auth/totp/disable", async ({ request }) => {
       const body = await bodyOf(request);
@@ -88,7 +140,17 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
     })
     .post("/auth/recovery-codes", async ({ request }) => {
       const body = await bodyOf(request);
-      return new Response(JSON.stringify(await security.regenerateRecoveryCodes(session(request), { password: body.password, code: body.code }, now(), ip(request))), { headers: NO_STORE });
+      return new Response(
+        JSON.stringify(
+          await security.regenerateRecoveryCodes(
+            session(request),
+            { password: body.password, code: body.code },
+            now(),
+            ip(request),
+          ),
+        ),
+        { headers: NO_STORE },
+      );
     })
     .get("/auth/sessions", ({ request }) => {
       const s = session(request);
@@ -106,10 +168,18 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
     })
     .delete("/auth/sessions/:id", ({ params, request }) => {
       const s = session(request);
-      const target = auth.accounts.openSessionsOf(s.user.id, now()).find((row) => row.id.startsWith(params.id) && params.id.length >= 8);
+      const target = auth.accounts
+        .openSessionsOf(s.user.id, now())
+        .find((row) => row.id.startsWith(params.id) && params.id.length >= 8);
       if (!target) throw new GatewayError("not_found", "No open session with that id.");
       auth.logout(target.id, now());
-      auth.accounts.audit({ ts: now(), actor: s.user.username, action: "session.revoke", detail: { current: target.id === s.sessionId }, clientIp: ip(request) });
+      auth.accounts.audit({
+        ts: now(),
+        actor: s.user.username,
+        action: "session.revoke",
+        detail: { current: target.id === s.sessionId },
+        clientIp: ip(request),
+      });
       return { ok: true };
     })
     .get("/settings", () => auth.settings())
@@ -119,22 +189,40 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
       const current = auth.settings();
       const next = { ...current };
       if (body.require2fa !== undefined) {
-        if (typeof body.require2fa !== "boolean") throw new GatewayError("invalid_request", "require2fa must be true or false", { param: "require2fa" });
-        if (body.require2fa && !s.user.totpEnabled) throw new GatewayError("conflict", "Turn on two-factor authentication for yourself before requiring it of every admin.");
+        if (typeof body.require2fa !== "boolean")
+          throw new GatewayError("invalid_request", "require2fa must be true or false", { param: "require2fa" });
+        if (body.require2fa && !s.user.totpEnabled)
+          throw new GatewayError(
+            "conflict",
+            "Turn on two-factor authentication for yourself before requiring it of every admin.",
+          );
         next.require2fa = body.require2fa;
       }
       if (body.sessionTtlMs !== undefined) {
         const ttl = body.sessionTtlMs;
-        if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 300_000 || ttl > 30 * 86_400_000) throw new GatewayError("invalid_request", "sessionTtlMs: 5 minutes to 30 days, in ms", { param: "sessionTtlMs" });
+        if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 300_000 || ttl > 30 * 86_400_000)
+          throw new GatewayError("invalid_request", "sessionTtlMs: 5 minutes to 30 days, in ms", {
+            param: "sessionTtlMs",
+          });
         next.sessionTtlMs = ttl;
       }
       auth.accounts.setSetting("admin", next, now());
-      auth.accounts.audit({ ts: now(), actor: s.user.username, action: "settings.update", detail: { ...next }, clientIp: ip(request) });
+      auth.accounts.audit({
+        ts: now(),
+        actor: s.user.username,
+        action: "settings.update",
+        detail: { ...next },
+        clientIp: ip(request),
+      });
       return next;
     })
     .get("/audit", ({ request }) => {
       const query = new URL(request.url).searchParams;
-      return { entries: auth.accounts.auditTrail({ limit: Number(query.get("limit")) || undefined, before: Number(query.get("before")) || undefined }) };
+      return {
+        entries: auth.accounts.auditTrail({
+          limit: Number(query.get("limit")) || undefined,
+          before: Number(query.get("before")) || undefined,
+        }),
+      };
     });
 }
-

@@ -7,10 +7,10 @@
  * without asking again (the UI validates, then applies).
  */
 import { createHash } from "node:crypto";
-import { GatewayError } from "../../errors.ts";
-import { changesCode } from "../../config-editor/code-fingerprint.ts";
-import { sessionOf } from "./session-context.ts";
 import type { AccountSecurity } from "../../auth/account-security.ts";
+import { changesCode } from "../../config-editor/code-fingerprint.ts";
+import { GatewayError } from "../../errors.ts";
+import { sessionOf } from "./session-context.ts";
 
 /** How long a confirmed text stays confirmed for its session. */
 const CODE_CHANGE_APPROVAL_MS = 10 * 60_000;
@@ -39,12 +39,17 @@ export class CodeChangeGuard {
     const approval = this.approved.get(session.sessionId);
     if (approval && approval.digest === text && approval.until > at) return true;
     if (typeof change.password !== "string" || change.password === "") {
-      throw new GatewayError("forbidden", "This change adds or changes code, which runs on the gateway host as soon as the config is checked: confirm it with your password.", { param: "password" });
+      throw new GatewayError(
+        "forbidden",
+        "This change adds or changes code, which runs on the gateway host as soon as the config is checked: confirm it with your password.",
+        { param: "password" },
+      );
     }
     try {
       await this.security.checkPasswordOnly(session, change.password, at, session.clientIp);
     } catch (error) {
-      if (error instanceof GatewayError && error.code === "wrong_credentials") throw new GatewayError("wrong_credentials", "Wrong password.", { param: "password" });
+      if (error instanceof GatewayError && error.code === "wrong_credentials")
+        throw new GatewayError("wrong_credentials", "Wrong password.", { param: "password" });
       throw error;
     }
     this.forgetExpired(at);

@@ -6,16 +6,16 @@
  * the data dir's secret store (config-secret-routes.ts).
  */
 import { Elysia } from "elysia";
-import { GatewayError } from "../../errors.ts";
-import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
+import type { ConfigIssue } from "../../config/resolve.ts";
+import { ConfigSchema } from "../../config/schema.ts";
 import { lineDiff } from "../../config-editor/diff.ts";
 import { literalSecrets, restoreSecrets } from "../../config-editor/masked-source.ts";
-import { ConfigSchema } from "../../config/schema.ts";
-import { bad, ConfigWriter, type ChangeRequest, type ConfigWriterParts } from "./config-writer.ts";
-import { configSecretRoutes } from "./config-secret-routes.ts";
 import type { SecretStore } from "../../config-editor/secret-store.ts";
-import type { ConfigIssue } from "../../config/resolve.ts";
+import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
+import { GatewayError } from "../../errors.ts";
 import type { ConfigVersion } from "../../store/config-history.ts";
+import { configSecretRoutes } from "./config-secret-routes.ts";
+import { bad, type ChangeRequest, ConfigWriter, type ConfigWriterParts } from "./config-writer.ts";
 
 /** The text a rollback writes: the version's, its masked secrets filled in from the file, or a 400 naming them. */
 function rollbackText(version: ConfigVersion, current: string, config: unknown): string {
@@ -42,7 +42,12 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
         tree = configTree(source, live.get());
       } catch (error) {
         // A file that does not parse still shows its text and the error (the running config is the previous one).
-        if (issues.length === 0) issues.push({ path: "(module)", message: error instanceof Error ? error.message : String(error), file: writer.fileName() });
+        if (issues.length === 0)
+          issues.push({
+            path: "(module)",
+            message: error instanceof Error ? error.message : String(error),
+            file: writer.fileName(),
+          });
       }
       const literal = literalSecrets(source, live.get());
       return {
@@ -66,8 +71,15 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
     })
     .post("/config/apply", async ({ request }) => {
       const change = (await request.json().catch(() => ({}))) as ChangeRequest;
-      const reason = typeof change.reason === "string" && change.reason.trim() ? change.reason.trim().slice(0, 200) : change.source !== undefined ? "edited the source" : "edited values";
-      return writer.answer(await writer.apply(request, { source: writer.candidateOf(change), reason, password: change.password }));
+      const reason =
+        typeof change.reason === "string" && change.reason.trim()
+          ? change.reason.trim().slice(0, 200)
+          : change.source !== undefined
+            ? "edited the source"
+            : "edited values";
+      return writer.answer(
+        await writer.apply(request, { source: writer.candidateOf(change), reason, password: change.password }),
+      );
     })
     .use(configSecretRoutes({ gateway, writer, secrets }))
     .get("/config/history", () => ({ versions: gateway.history?.list() ?? [] }))
@@ -91,6 +103,8 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
       const version = typeof id === "number" ? gateway.history?.get(id) : undefined;
       if (!version) throw bad("id must be a version of the history", "id");
       const source = rollbackText(version, writer.onDisk(), live.get());
-      return writer.answer(await writer.apply(request, { source, reason: `rollback to version #${version.id}`, password }));
+      return writer.answer(
+        await writer.apply(request, { source, reason: `rollback to version #${version.id}`, password }),
+      );
     });
 }

@@ -5,13 +5,13 @@
  * surgical edits of values, applied (and audited) like any other.
  */
 import { Elysia } from "elysia";
-import { GatewayError } from "../../errors.ts";
-import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
-import { applyEdits, type Edit } from "../../config-editor/source-edit.ts";
 import { literalSecrets } from "../../config-editor/masked-source.ts";
-import { freeSecretName, secretNameForPath, type SecretStore } from "../../config-editor/secret-store.ts";
-import { bad, type ConfigWriter } from "./config-writer.ts";
+import { freeSecretName, type SecretStore, secretNameForPath } from "../../config-editor/secret-store.ts";
+import { applyEdits, type Edit } from "../../config-editor/source-edit.ts";
+import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
+import { GatewayError } from "../../errors.ts";
 import type { Gateway } from "../../gateway.ts";
+import { bad, type ConfigWriter } from "./config-writer.ts";
 
 function findNode(nodes: TreeNode[], path: string): TreeNode | undefined {
   for (const node of nodes) {
@@ -25,7 +25,8 @@ function findNode(nodes: TreeNode[], path: string): TreeNode | undefined {
 /** The file with `edits` applied, or a 400 naming what failed. */
 function edited(source: string, edits: Edit[]): string {
   const result = applyEdits(source, edits);
-  if ("errors" in result) throw new GatewayError("invalid_request", result.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+  if ("errors" in result)
+    throw new GatewayError("invalid_request", result.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
   return result.source;
 }
 
@@ -39,12 +40,17 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
     .post("/config/secret", async ({ request }) => {
       const secrets = store();
       const body = (await request.json().catch(() => ({}))) as { path?: unknown; value?: unknown };
-      if (typeof body.path !== "string" || typeof body.value !== "string" || body.value === "") throw bad("path and value (the secret) are required", "path");
+      if (typeof body.path !== "string" || typeof body.value !== "string" || body.value === "")
+        throw bad("path and value (the secret) are required", "path");
       const node = findNode(configTree(writer.onDisk(), gateway.live.get()), body.path);
-      if (!node?.secret || (node.kind !== "string" && node.kind !== "env")) throw bad(`${body.path} is not a secret value of the config`, "path");
+      if (!node?.secret || (node.kind !== "string" && node.kind !== "env"))
+        throw bad(`${body.path} is not a secret value of the config`, "path");
       const name = secretNameForPath(body.path);
       secrets.set(name, body.value);
-      const applied = await writer.apply(request, { source: edited(writer.onDisk(), [{ op: "set", path: body.path, value: { $env: name } }]), reason: `secret set for ${body.path}` });
+      const applied = await writer.apply(request, {
+        source: edited(writer.onDisk(), [{ op: "set", path: body.path, value: { $env: name } }]),
+        reason: `secret set for ${body.path}`,
+      });
       return applied.ok ? { ok: true, env: name, version: applied.version } : writer.answer(applied);
     })
     .post("/config/secrets/move", async ({ request }) => {
@@ -62,7 +68,13 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
       // Stored first: the edited config refers to them, and loading it reads them from process.env.
       for (const m of moved) secrets.set(m.env, m.value);
       const reason = `moved ${moved.length} literal secret${moved.length === 1 ? "" : "s"} to the secret store`;
-      const applied = await writer.apply(request, { source: edited(source, moved.map((m) => ({ op: "set", path: m.path, value: { $env: m.env } }))), reason });
+      const applied = await writer.apply(request, {
+        source: edited(
+          source,
+          moved.map((m) => ({ op: "set", path: m.path, value: { $env: m.env } })),
+        ),
+        reason,
+      });
       if (!applied.ok) {
         for (const m of fresh) secrets.delete(m.env); // the file still holds them: nothing refers to these
         return writer.answer(applied);

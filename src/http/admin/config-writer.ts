@@ -7,16 +7,16 @@
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { GatewayError } from "../../errors.ts";
-import { applyEdits, type Edit } from "../../config-editor/source-edit.ts";
-import { validateCandidate, writeConfigAtomically } from "../../config-editor/candidate.ts";
-import { maskedLiterals, redactSource } from "../../config-editor/masked-source.ts";
-import { sessionOf } from "./session-context.ts";
-import { CodeChangeGuard } from "./config-guard.ts";
 import type { AccountSecurity } from "../../auth/account-security.ts";
 import type { ConfigIssue } from "../../config/resolve.ts";
+import { validateCandidate, writeConfigAtomically } from "../../config-editor/candidate.ts";
+import { maskedLiterals, redactSource } from "../../config-editor/masked-source.ts";
+import { applyEdits, type Edit } from "../../config-editor/source-edit.ts";
+import { GatewayError } from "../../errors.ts";
 import type { Gateway } from "../../gateway.ts";
 import type { Accounts } from "../../store/accounts.ts";
+import { CodeChangeGuard } from "./config-guard.ts";
+import { sessionOf } from "./session-context.ts";
 
 /** The body of validate and apply. */
 export interface ChangeRequest {
@@ -73,14 +73,23 @@ export class ConfigWriter {
   /** The candidate text of a change: edits applied to the file as it is on disk, or the new text. */
   candidateOf(change: ChangeRequest): string {
     if (change.source !== undefined) {
-      if (typeof change.source !== "string" || change.source.trim() === "") throw bad("source must be the whole config text", "source");
+      if (typeof change.source !== "string" || change.source.trim() === "")
+        throw bad("source must be the whole config text", "source");
       // A mask written to the file would replace the real secret with it.
-      if (maskedLiterals(change.source, this.onDisk()).length > 0) throw bad("The text holds a masked secret (…): set secrets through POST /api/config/secret, or write env(\"NAME\").", "source");
+      if (maskedLiterals(change.source, this.onDisk()).length > 0)
+        throw bad(
+          'The text holds a masked secret (…): set secrets through POST /api/config/secret, or write env("NAME").',
+          "source",
+        );
       return change.source;
     }
-    if (!Array.isArray(change.edits) || change.edits.length === 0) throw bad("send edits (a non-empty list) or source", "edits");
+    if (!Array.isArray(change.edits) || change.edits.length === 0)
+      throw bad("send edits (a non-empty list) or source", "edits");
     const result = applyEdits(this.onDisk(), change.edits);
-    if ("errors" in result) throw new GatewayError("invalid_request", result.errors.map((e) => `${e.path}: ${e.message}`).join("; "), { param: "edits" });
+    if ("errors" in result)
+      throw new GatewayError("invalid_request", result.errors.map((e) => `${e.path}: ${e.message}`).join("; "), {
+        param: "edits",
+      });
     return result.source;
   }
 
@@ -92,14 +101,28 @@ export class ConfigWriter {
 
   private audit(request: Request, action: string, detail: Record<string, unknown>): void {
     const session = sessionOf(request);
-    this.parts.accounts.audit({ ts: this.parts.now(), actor: session.username, action, detail, clientIp: session.clientIp });
+    this.parts.accounts.audit({
+      ts: this.parts.now(),
+      actor: session.username,
+      action,
+      detail,
+      clientIp: session.clientIp,
+    });
   }
 
   /** Loads a candidate without writing it (past the guard), audited; the issues when it does not load. */
   async validate(request: Request, change: Omit<Change, "reason">): Promise<{ ok: boolean; issues: ConfigIssue[] }> {
-    const codeChanged = await this.guard.check(request, { current: this.onDisk(), candidate: change.source, password: change.password });
+    const codeChanged = await this.guard.check(request, {
+      current: this.onDisk(),
+      candidate: change.source,
+      password: change.password,
+    });
     const result = await this.check(change.source);
-    this.audit(request, "config.validate", { ok: result.ok, codeChanged, ...(result.ok ? {} : { issues: result.issues.length }) });
+    this.audit(request, "config.validate", {
+      ok: result.ok,
+      codeChanged,
+      ...(result.ok ? {} : { issues: result.issues.length }),
+    });
     return { ok: result.ok, issues: result.ok ? [] : result.issues };
   }
 
@@ -107,10 +130,18 @@ export class ConfigWriter {
   async apply(request: Request, change: Change): Promise<ApplyResult> {
     const session = sessionOf(request);
     const previous = this.onDisk();
-    const codeChanged = await this.guard.check(request, { current: previous, candidate: change.source, password: change.password });
+    const codeChanged = await this.guard.check(request, {
+      current: previous,
+      candidate: change.source,
+      password: change.password,
+    });
     const result = await this.check(change.source);
-    const outcome = await (result.ok ? this.writeAndReload(change, previous, session.username) : { ok: false as const, issues: result.issues });
-    const detail = outcome.ok ? { version: outcome.version, historyId: outcome.historyId } : { issues: outcome.issues.length };
+    const outcome = await (result.ok
+      ? this.writeAndReload(change, previous, session.username)
+      : { ok: false as const, issues: result.issues });
+    const detail = outcome.ok
+      ? { version: outcome.version, historyId: outcome.historyId }
+      : { issues: outcome.issues.length };
     this.audit(request, "config.apply", { ok: outcome.ok, codeChanged, reason: change.reason, ...detail });
     return outcome;
   }
@@ -131,6 +162,8 @@ export class ConfigWriter {
    */
   answer(result: ApplyResult): Extract<ApplyResult, { ok: true }> {
     if (result.ok) return result;
-    throw new GatewayError("config_invalid", "The config was not applied: it does not load.", { data: { ok: false, issues: result.issues } });
+    throw new GatewayError("config_invalid", "The config was not applied: it does not load.", {
+      data: { ok: false, issues: result.issues },
+    });
   }
 }

@@ -4,13 +4,13 @@
  */
 import { Elysia } from "elysia";
 import { GatewayError } from "../../errors.ts";
+import type { Gateway } from "../../gateway.ts";
+import { callDirect } from "../../pipeline/direct-call.ts";
+import type { Store } from "../../store/db.ts";
 import { exportLogs, getLog, listLogs } from "../../store/queries/logs.ts";
 import { queryStats } from "../../store/queries/stats.ts";
 import { logTailResponse, type TailFilter } from "../log-tail.ts";
-import { callDirect } from "../../pipeline/direct-call.ts";
 import { intParam, logFilter, timeParam } from "./query-params.ts";
-import type { Gateway } from "../../gateway.ts";
-import type { Store } from "../../store/db.ts";
 
 const HOUR = 3_600_000;
 
@@ -23,12 +23,16 @@ export function observeRoutes(gateway: Gateway) {
   return new Elysia()
     .get("/logs", ({ request }) => {
       const query = new URL(request.url).searchParams;
-      return listLogs(requireStore(gateway), logFilter(query), { cursor: intParam(query, "cursor", { min: 0 }), limit: intParam(query, "limit", { min: 1, max: 500 }) });
+      return listLogs(requireStore(gateway), logFilter(query), {
+        cursor: intParam(query, "cursor", { min: 0 }),
+        limit: intParam(query, "limit", { min: 1, max: 500 }),
+      });
     })
     .get("/logs/export", ({ request }) => {
       const query = new URL(request.url).searchParams;
       const format = query.get("format") ?? "csv";
-      if (format !== "csv" && format !== "jsonl") throw new GatewayError("invalid_request", 'format must be "csv" or "jsonl"', { param: "format" });
+      if (format !== "csv" && format !== "jsonl")
+        throw new GatewayError("invalid_request", 'format must be "csv" or "jsonl"', { param: "format" });
       const stamp = new Date().toISOString().replace(/[:.]/g, "-");
       return new Response(exportLogs(requireStore(gateway), logFilter(query), format), {
         headers: {
@@ -41,7 +45,11 @@ export function observeRoutes(gateway: Gateway) {
       if (!gateway.writer) throw new GatewayError("not_found", "The request log is not enabled (no data directory).");
       const query = new URL(request.url).searchParams;
       const status = query.get("status");
-      const filter: TailFilter = { tier: query.get("tier") || undefined, model: query.get("model") || undefined, status: status === "ok" || status === "error" ? status : undefined };
+      const filter: TailFilter = {
+        tier: query.get("tier") || undefined,
+        model: query.get("model") || undefined,
+        status: status === "ok" || status === "error" ? status : undefined,
+      };
       return logTailResponse(gateway.writer, filter, request.signal);
     })
     .get("/logs/:id", ({ params }) => {
@@ -54,18 +62,30 @@ export function observeRoutes(gateway: Gateway) {
       const to = timeParam(query, "to") ?? Date.now();
       const from = timeParam(query, "from") ?? to - HOUR;
       if (from >= to) throw new GatewayError("invalid_request", "from must be before to", { param: "from" });
-      return queryStats(requireStore(gateway), { from, to, bucketMs: intParam(query, "bucketMs", { min: 60_000 }), tier: query.get("tier") || undefined, model: query.get("model") || undefined });
+      return queryStats(requireStore(gateway), {
+        from,
+        to,
+        bucketMs: intParam(query, "bucketMs", { min: 60_000 }),
+        tier: query.get("tier") || undefined,
+        model: query.get("model") || undefined,
+      });
     })
     .get("/health", () => {
       const config = gateway.live.get();
       const now = Date.now();
       return {
-        targets: [...config.targets.keys()].map((ref) => ({ ...gateway.health.view(ref, now), tiers: Object.values(config.tiers).filter((t) => t.targets.some((x) => x.ref === ref)).map((t) => t.name) })),
+        targets: [...config.targets.keys()].map((ref) => ({
+          ...gateway.health.view(ref, now),
+          tiers: Object.values(config.tiers)
+            .filter((t) => t.targets.some((x) => x.ref === ref))
+            .map((t) => t.name),
+        })),
       };
     })
     .post("/health/reset", async ({ request }) => {
       const { target } = (await request.json().catch(() => ({}))) as { target?: unknown };
-      if (typeof target !== "string" || !gateway.live.get().targets.has(target)) throw new GatewayError("invalid_request", "target must be a configured provider/model", { param: "target" });
+      if (typeof target !== "string" || !gateway.live.get().targets.has(target))
+        throw new GatewayError("invalid_request", "target must be a configured provider/model", { param: "target" });
       gateway.health.reset(target);
       return { ok: true, health: gateway.health.view(target, Date.now()) };
     })
@@ -73,13 +93,30 @@ export function observeRoutes(gateway: Gateway) {
     .post("/models/test", async ({ request }) => {
       const { model } = (await request.json().catch(() => ({}))) as { model?: unknown };
       const config = gateway.live.get();
-      if (typeof model !== "string" || model === "") throw new GatewayError("invalid_request", "model (provider/model) is required", { param: "model" });
+      if (typeof model !== "string" || model === "")
+        throw new GatewayError("invalid_request", "model (provider/model) is required", { param: "model" });
       const started = performance.now();
       try {
-        const answer = await callDirect(config, gateway.pipeline.deps, { model, messages: [{ role: "user", content: "Reply with the single word OK." }], max_tokens: 5 }, { timeoutMs: 15_000, signal: request.signal });
-        return { ok: true, model, latencyMs: Math.round(performance.now() - started), answer: answer.text.slice(0, 200), usage: answer.usage };
+        const answer = await callDirect(
+          config,
+          gateway.pipeline.deps,
+          { model, messages: [{ role: "user", content: "Reply with the single word OK." }], max_tokens: 5 },
+          { timeoutMs: 15_000, signal: request.signal },
+        );
+        return {
+          ok: true,
+          model,
+          latencyMs: Math.round(performance.now() - started),
+          answer: answer.text.slice(0, 200),
+          usage: answer.usage,
+        };
       } catch (error) {
-        return { ok: false, model, latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) };
+        return {
+          ok: false,
+          model,
+          latencyMs: Math.round(performance.now() - started),
+          error: error instanceof Error ? error.message : String(error),
+        };
       }
     });
 }

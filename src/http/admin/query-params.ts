@@ -14,12 +14,23 @@ export function timeParam(query: URLSearchParams, name: string): number | undefi
   return ms;
 }
 
-export function intParam(query: URLSearchParams, name: string, options: { min?: number; max?: number } = {}): number | undefined {
+export function intParam(
+  query: URLSearchParams,
+  name: string,
+  options: { min?: number; max?: number } = {},
+): number | undefined {
   const value = query.get(name);
   if (value === null || value === "") return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || (options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max)) {
-    throw bad(name, `${name} must be a whole number${options.min !== undefined ? ` from ${options.min}` : ""}${options.max !== undefined ? ` to ${options.max}` : ""}, got "${value}"`);
+  if (
+    !Number.isInteger(n) ||
+    (options.min !== undefined && n < options.min) ||
+    (options.max !== undefined && n > options.max)
+  ) {
+    throw bad(
+      name,
+      `${name} must be a whole number${options.min !== undefined ? ` from ${options.min}` : ""}${options.max !== undefined ? ` to ${options.max}` : ""}, got "${value}"`,
+    );
   }
   return n;
 }

@@ -2,8 +2,9 @@
  * Request log queries: a filtered list with keyset paging (newest first, fast at any depth), one
  * request in full, and streamed CSV / JSONL export that never builds the whole file in memory.
  */
-import type { SqlValue } from "../sqlite.ts";
+
 import type { Store } from "../db.ts";
+import type { SqlValue } from "../sqlite.ts";
 
 export interface LogFilter {
   /** Epoch ms, inclusive. */
@@ -57,11 +58,17 @@ function likePattern(text: string): string {
  */
 function seqBounds(store: Store, filter: LogFilter): { min?: number; max?: number } {
   if (filter.from === undefined && filter.to === undefined) return {};
-  const row = store.sqlite.query("SELECT min(seq) AS min, max(seq) AS max FROM requests WHERE ts >= ? AND ts < ?").get(filter.from ?? 0, filter.to ?? Number.MAX_SAFE_INTEGER) as { min: number | null; max: number | null };
+  const row = store.sqlite
+    .query("SELECT min(seq) AS min, max(seq) AS max FROM requests WHERE ts >= ? AND ts < ?")
+    .get(filter.from ?? 0, filter.to ?? Number.MAX_SAFE_INTEGER) as { min: number | null; max: number | null };
   return { min: row.min ?? 0, max: row.max ?? -1 };
 }
 
-function where(filter: LogFilter, cursor?: number, bounds: { min?: number; max?: number } = {}): { sql: string; params: SqlValue[] } {
+function where(
+  filter: LogFilter,
+  cursor?: number,
+  bounds: { min?: number; max?: number } = {},
+): { sql: string; params: SqlValue[] } {
   const clauses: string[] = [];
   const params: SqlValue[] = [];
   const add = (clause: string, ...values: SqlValue[]) => {
@@ -81,7 +88,12 @@ function where(filter: LogFilter, cursor?: number, bounds: { min?: number; max?:
   if (filter.apiKeyId) add("api_key_id = ?", filter.apiKeyId);
   if (filter.q) {
     const pattern = likePattern(filter.q);
-    add("(prompt_preview LIKE ? ESCAPE '\\' OR request_body LIKE ? ESCAPE '\\' OR response_body LIKE ? ESCAPE '\\')", pattern, pattern, pattern);
+    add(
+      "(prompt_preview LIKE ? ESCAPE '\\' OR request_body LIKE ? ESCAPE '\\' OR response_body LIKE ? ESCAPE '\\')",
+      pattern,
+      pattern,
+      pattern,
+    );
   }
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", params };
 }
@@ -89,10 +101,16 @@ function where(filter: LogFilter, cursor?: number, bounds: { min?: number; max?:
 const toItem = (row: LogListItem): LogListItem => ({ ...row, stream: Boolean(row.stream) });
 
 /** One page, newest first. Pass the returned `nextCursor` back to get the next page. */
-export function listLogs(store: Store, filter: LogFilter, page: { cursor?: number; limit?: number } = {}): { items: LogListItem[]; nextCursor?: number } {
+export function listLogs(
+  store: Store,
+  filter: LogFilter,
+  page: { cursor?: number; limit?: number } = {},
+): { items: LogListItem[]; nextCursor?: number } {
   const limit = Math.min(Math.max(page.limit ?? 50, 1), 500);
   const { sql, params } = where(filter, page.cursor, seqBounds(store, filter));
-  const rows = store.sqlite.query(`SELECT ${LIST_COLUMNS} FROM requests ${sql} ORDER BY seq DESC LIMIT ?`).all(...params, limit + 1) as LogListItem[];
+  const rows = store.sqlite
+    .query(`SELECT ${LIST_COLUMNS} FROM requests ${sql} ORDER BY seq DESC LIMIT ?`)
+    .all(...params, limit + 1) as LogListItem[];
   const items = rows.slice(0, limit).map(toItem);
   return { items, nextCursor: rows.length > limit ? items[items.length - 1].seq : undefined };
 }
@@ -120,13 +138,42 @@ function parseJson(text: string | null): unknown {
 /** One request in full, bodies parsed when they are JSON. */
 export function getLog(store: Store, id: string): LogDetail | undefined {
   const row = store.sqlite
-    .query(`SELECT ${LIST_COLUMNS}, client_ip AS clientIp, tier_reason AS tierReason, error_message AS errorMessage, overhead_ms AS overheadMs, attempt_trace AS attemptTrace, request_body AS requestBody, response_body AS responseBody FROM requests WHERE id = ?`)
+    .query(
+      `SELECT ${LIST_COLUMNS}, client_ip AS clientIp, tier_reason AS tierReason, error_message AS errorMessage, overhead_ms AS overheadMs, attempt_trace AS attemptTrace, request_body AS requestBody, response_body AS responseBody FROM requests WHERE id = ?`,
+    )
     .get(id) as (LogDetail & { attemptTrace: string; requestBody: string | null; responseBody: string | null }) | null;
   if (!row) return undefined;
-  return { ...toItem(row), ...row, stream: Boolean(row.stream), attemptTrace: JSON.parse(row.attemptTrace), requestBody: parseJson(row.requestBody), responseBody: parseJson(row.responseBody) };
+  return {
+    ...toItem(row),
+    ...row,
+    stream: Boolean(row.stream),
+    attemptTrace: JSON.parse(row.attemptTrace),
+    requestBody: parseJson(row.requestBody),
+    responseBody: parseJson(row.responseBody),
+  };
 }
 
-const CSV_COLUMNS: (keyof LogListItem | "errorMessage" | "tierReason")[] = ["id", "ts", "requestedModel", "tier", "tierReason", "model", "status", "errorClass", "errorMessage", "latencyMs", "ttftMs", "attempts", "promptTokens", "completionTokens", "tokenSource", "costUsd", "stream", "apiKeyId", "promptPreview"];
+const CSV_COLUMNS: (keyof LogListItem | "errorMessage" | "tierReason")[] = [
+  "id",
+  "ts",
+  "requestedModel",
+  "tier",
+  "tierReason",
+  "model",
+  "status",
+  "errorClass",
+  "errorMessage",
+  "latencyMs",
+  "ttftMs",
+  "attempts",
+  "promptTokens",
+  "completionTokens",
+  "tokenSource",
+  "costUsd",
+  "stream",
+  "apiKeyId",
+  "promptPreview",
+];
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -154,9 +201,16 @@ export function exportLogs(store: Store, filter: LogFilter, format: "csv" | "jso
       started = true;
       bounds ??= seqBounds(store, filter);
       const { sql, params } = where(filter, cursor, bounds);
-      const columns = format === "csv" ? `${LIST_COLUMNS}, error_message AS errorMessage, tier_reason AS tierReason` : "*";
-      const rows = store.sqlite.query(`SELECT ${columns} FROM requests ${sql} ORDER BY seq DESC LIMIT 1000`).all(...params) as Record<string, unknown>[];
-      for (const row of rows) out += format === "csv" ? `${CSV_COLUMNS.map((c) => csvCell(c === "stream" ? Boolean(row[c]) : row[c])).join(",")}\n` : `${JSON.stringify(row)}\n`;
+      const columns =
+        format === "csv" ? `${LIST_COLUMNS}, error_message AS errorMessage, tier_reason AS tierReason` : "*";
+      const rows = store.sqlite
+        .query(`SELECT ${columns} FROM requests ${sql} ORDER BY seq DESC LIMIT 1000`)
+        .all(...params) as Record<string, unknown>[];
+      for (const row of rows)
+        out +=
+          format === "csv"
+            ? `${CSV_COLUMNS.map((c) => csvCell(c === "stream" ? Boolean(row[c]) : row[c])).join(",")}\n`
+            : `${JSON.stringify(row)}\n`;
       if (rows.length < 1000) done = true;
       else cursor = rows[rows.length - 1].seq as number;
       if (out) controller.enqueue(encoder.encode(out));

@@ -3,9 +3,10 @@
  * beyond), so a month of traffic is a few hundred small rows however many requests it held.
  * Percentiles come from the merged latency histograms (interpolated inside a bucket).
  */
+
+import type { Store } from "../db.ts";
 import { addTo, emptyHistogram, quantile } from "../histogram.ts";
 import { ROLLUP_COLUMNS, type RollupOf } from "../rollups.ts";
-import type { Store } from "../db.ts";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -103,17 +104,28 @@ function chooseBucket(spanMs: number, resolution: "minute" | "day"): number {
   return BUCKET_CHOICES.find((b) => b >= floor && spanMs / b <= 120) ?? BUCKET_CHOICES[BUCKET_CHOICES.length - 1];
 }
 
-function rows(store: Store, resolution: "minute" | "day", from: number, to: number, filter: { tier?: string; model?: string }): RollupRow[] {
+function rows(
+  store: Store,
+  resolution: "minute" | "day",
+  from: number,
+  to: number,
+  filter: { tier?: string; model?: string },
+): RollupRow[] {
   const table = resolution === "minute" ? "stats_minute" : "stats_day";
   const column = resolution;
   const clauses = [`${column} >= ?`, `${column} < ?`];
   const params: (string | number)[] = [from, to];
-  if (filter.tier) (clauses.push("tier = ?"), params.push(filter.tier));
-  if (filter.model) (clauses.push("model = ?"), params.push(filter.model));
-  return store.sqlite.query(`SELECT ${column} AS period, ${ROLLUP_COLUMNS} FROM ${table} WHERE ${clauses.join(" AND ")}`).all(...params) as RollupRow[];
+  if (filter.tier) clauses.push("tier = ?"), params.push(filter.tier);
+  if (filter.model) clauses.push("model = ?"), params.push(filter.model);
+  return store.sqlite
+    .query(`SELECT ${column} AS period, ${ROLLUP_COLUMNS} FROM ${table} WHERE ${clauses.join(" AND ")}`)
+    .all(...params) as RollupRow[];
 }
 
-export function queryStats(store: Store, range: { from: number; to: number; bucketMs?: number; tier?: string; model?: string }): StatsResult {
+export function queryStats(
+  store: Store,
+  range: { from: number; to: number; bucketMs?: number; tier?: string; model?: string },
+): StatsResult {
   const span = Math.max(range.to - range.from, MINUTE);
   const resolution = span > 3 * DAY ? "day" : "minute";
   const unit = resolution === "day" ? DAY : MINUTE;
@@ -155,7 +167,11 @@ export function queryStats(store: Store, range: { from: number; to: number; buck
     totals: total.totals(seconds),
     previous: before.totals(seconds),
     series,
-    byTier: [...byTier].map(([tier, acc]) => ({ tier, ...acc.totals(seconds) })).sort((a, b) => b.requests - a.requests),
-    byModel: [...byModel].map(([model, acc]) => ({ model, ...acc.totals(seconds) })).sort((a, b) => b.requests - a.requests),
+    byTier: [...byTier]
+      .map(([tier, acc]) => ({ tier, ...acc.totals(seconds) }))
+      .sort((a, b) => b.requests - a.requests),
+    byModel: [...byModel]
+      .map(([model, acc]) => ({ model, ...acc.totals(seconds) }))
+      .sort((a, b) => b.requests - a.requests),
   };
 }

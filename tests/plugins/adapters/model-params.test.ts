@@ -1,12 +1,17 @@
 import { describe, expect, test } from "bun:test";
 import { modelParams } from "../../../plugins/index.ts";
-import { matchesTarget, type ChatRequest } from "../../../src/index.ts";
+import { type ChatRequest, matchesTarget } from "../../../src/index.ts";
 import { adaptWith, applyPatch, attempt, target } from "../../helpers/run-hooks.ts";
 
-const body = (fields: Record<string, unknown> = {}): ChatRequest => ({ model: "auto", messages: [{ role: "user", content: "hi" }], ...fields });
+const body = (fields: Record<string, unknown> = {}): ChatRequest => ({
+  model: "auto",
+  messages: [{ role: "user", content: "hi" }],
+  ...fields,
+});
 const on = (ref: string) => attempt({ target: target(ref) });
 /** The body the upstream would get: the adapter's patch applied the way the pipeline applies it. */
-const adapted = (plugin: ReturnType<typeof modelParams>, request: ChatRequest, ref: string) => applyPatch(request, adaptWith(plugin, request, on(ref)));
+const adapted = (plugin: ReturnType<typeof modelParams>, request: ChatRequest, ref: string) =>
+  applyPatch(request, adaptWith(plugin, request, on(ref)));
 
 describe("modelParams", () => {
   test("defaults fill a field the client did not set", () => {
@@ -58,7 +63,12 @@ describe("modelParams", () => {
     const plugin = modelParams({ defaults: { temperature: 0.7 }, models: { o3: { top_p: 1 } } });
     const request = body({ stream: true, tools: [{ type: "function" }], custom_field: { a: 1 } });
     const result = adapted(plugin, request, "openai/o3");
-    expect(result).toMatchObject({ stream: true, tools: [{ type: "function" }], custom_field: { a: 1 }, messages: request.messages });
+    expect(result).toMatchObject({
+      stream: true,
+      tools: [{ type: "function" }],
+      custom_field: { a: 1 },
+      messages: request.messages,
+    });
   });
 
   test("the client's body is not modified", () => {
@@ -70,7 +80,10 @@ describe("modelParams", () => {
 
   test("`match` limits the adapter to the given providers", () => {
     const plugin = modelParams({ defaults: { temperature: 0.7 }, match: { provider: ["deepseek"] } });
-    expect([matchesTarget(plugin.match, target("deepseek/deepseek-chat")), matchesTarget(plugin.match, target("openai/gpt-4.1"))]).toEqual([true, false]);
+    expect([
+      matchesTarget(plugin.match, target("deepseek/deepseek-chat")),
+      matchesTarget(plugin.match, target("openai/gpt-4.1")),
+    ]).toEqual([true, false]);
   });
 
   // BUG (src/plugin/match.ts, matchesAny): `p.test(value)` on a RegExp with the g or y flag is stateful

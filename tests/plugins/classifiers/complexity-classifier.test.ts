@@ -14,7 +14,11 @@ describe("complexityClassifier", () => {
   });
 
   test("a proof request in Chinese goes to the frontier tier", async () => {
-    expect(await tierOf("证明：设 H 是有限群 G 的子群，且 [G:H] 等于整除 |G| 的最小素数 p，则 H 是 G 的正规子群。要完整严谨的证明")).toBe("t3");
+    expect(
+      await tierOf(
+        "证明：设 H 是有限群 G 的子群，且 [G:H] 等于整除 |G| 的最小素数 p，则 H 是 G 的正规子群。要完整严谨的证明",
+      ),
+    ).toBe("t3");
   });
 
   test("a greeting goes to the cheap tier", async () => {
@@ -39,7 +43,11 @@ describe("complexityClassifier", () => {
     const question = "what's my account balance?";
     const messages: ChatMessage[] = [
       { role: "user", content: question },
-      { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "get_balance", arguments: "{}" } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "c1", type: "function", function: { name: "get_balance", arguments: "{}" } }],
+      },
       { role: "tool", tool_call_id: "c1", content: '{"balance": 1520.75, "currency": "EUR"}' },
     ];
     expect(await tierOf(question)).toBe("t1");
@@ -49,10 +57,15 @@ describe("complexityClassifier", () => {
   });
 
   test("a tool result does not lower a frontier request", async () => {
-    const text = "Research the five largest EV makers' 2023 margins, then compare them in a table, then write a 2,000-word analysis with sources.";
+    const text =
+      "Research the five largest EV makers' 2023 margins, then compare them in a table, then write a 2,000-word analysis with sources.";
     const messages: ChatMessage[] = [
       { role: "user", content: text },
-      { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "search", arguments: "{}" } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "c1", type: "function", function: { name: "search", arguments: "{}" } }],
+      },
       { role: "tool", tool_call_id: "c1", content: "[]" },
     ];
     expect(await tierOf(text, messages)).toBe("t3");
@@ -61,14 +74,18 @@ describe("complexityClassifier", () => {
   test("thanks after a long code conversation goes to the cheap tier", async () => {
     const messages: ChatMessage[] = [
       { role: "user", content: "my script crashes:\n```python\nprint(1/0)\nx = 2\n```" },
-      { role: "assistant", content: "Division by zero: guard the denominator.\n```python\nprint(1/d if d else 0)\n```" },
+      {
+        role: "assistant",
+        content: "Division by zero: guard the denominator.\n```python\nprint(1/d if d else 0)\n```",
+      },
       { role: "user", content: "that fixed it, thanks!" },
     ];
     expect(await tierOf("that fixed it, thanks!", messages)).toBe("t1");
   });
 
   test("'continue' keeps the tier of the work it continues", async () => {
-    const proof = "Prove rigorously that every finite integral domain is a field, and that every finite division ring is commutative.";
+    const proof =
+      "Prove rigorously that every finite integral domain is a field, and that every finite division ring is commutative.";
     const messages: ChatMessage[] = [
       { role: "user", content: proof },
       { role: "assistant", content: "Let D be a finite integral domain and a ≠ 0. The map x ↦ ax is injective…" },
@@ -81,14 +98,19 @@ describe("complexityClassifier", () => {
   test("a short follow-up in a coding conversation stays at the capable tier", async () => {
     const messages: ChatMessage[] = [
       { role: "user", content: "Write a Flask endpoint that lists users from Postgres as JSON." },
-      { role: "assistant", content: "```python\n@app.get('/users')\ndef users():\n    return jsonify([u.to_dict() for u in User.query.all()])\n```" },
+      {
+        role: "assistant",
+        content:
+          "```python\n@app.get('/users')\ndef users():\n    return jsonify([u.to_dict() for u in User.query.all()])\n```",
+      },
       { role: "user", content: "now add a search box filter by name" },
     ];
     expect(await tierOf("now add a search box filter by name", messages)).toBe("t2");
   });
 
   test("a system prompt that only sets the tone does not lower a hard question", async () => {
-    const text = "Why does Raft need a leader lease for linearizable reads? What goes wrong with stale reads during a network partition, and how do quorum reads compare?";
+    const text =
+      "Why does Raft need a leader lease for linearizable reads? What goes wrong with stale reads during a network partition, and how do quorum reads compare?";
     const messages: ChatMessage[] = [
       { role: "system", content: "Be concise: answer in under 150 words." },
       { role: "user", content: text },
@@ -108,7 +130,11 @@ describe("complexityClassifier", () => {
   });
 
   test("confidence lies between 0.5 and 0.95", async () => {
-    for (const text of ["hi", "Write a SQL query that counts orders per day.", "Design a globally replicated database with trade-offs."]) {
+    for (const text of [
+      "hi",
+      "Write a SQL query that counts orders per day.",
+      "Design a globally replicated database with trade-offs.",
+    ]) {
       const verdict = await classifyWith(plugin, { text });
       expect(verdict?.confidence).toBeGreaterThanOrEqual(0.5);
       expect(verdict?.confidence).toBeLessThanOrEqual(0.95);
@@ -122,7 +148,10 @@ describe("complexityClassifier", () => {
 
   test("thresholds move the tier boundaries", async () => {
     const strict = complexityClassifier({ thresholds: { t2: 100, t3: 200 } });
-    expect((await classifyWith(strict, { text: "Write an email to my landlord about the broken heater, 3 paragraphs." }))?.tier).toBe("t1");
+    expect(
+      (await classifyWith(strict, { text: "Write an email to my landlord about the broken heater, 3 paragraphs." }))
+        ?.tier,
+    ).toBe("t1");
   });
 
   test("a signal weight can be overridden", async () => {

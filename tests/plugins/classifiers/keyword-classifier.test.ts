@@ -79,7 +79,9 @@ describe("keywordClassifier", () => {
 
   test("a rule's own reason is reported with the match", async () => {
     const withReason = keywordClassifier({ rules: [{ tier: "t3", match: ["trade-off"], reason: "design question" }] });
-    expect((await classifyWith(withReason, { text: "what's the trade-off here?" }))?.reason).toBe('design question (keyword "trade-off")');
+    expect((await classifyWith(withReason, { text: "what's the trade-off here?" }))?.reason).toBe(
+      'design question (keyword "trade-off")',
+    );
   });
 
   describe("history", () => {
@@ -107,7 +109,13 @@ describe("keywordClassifier", () => {
 
     test("history reads the text parts of multi-part messages", async () => {
       const parts: ChatMessage[] = [
-        { role: "user", content: [{ type: "text", text: "证明这个结论" }, { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "证明这个结论" },
+            { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
+          ],
+        },
         { role: "user", content: "继续" },
       ];
       const withHistory = keywordClassifier({ rules: [{ tier: "t3", match: ["证明"] }], history: 1 });
@@ -123,7 +131,9 @@ describe("keywordClassifier", () => {
     const defaults = keywordClassifier({ rules: defaultKeywordRules });
 
     test("a trade-off question goes to the frontier tier", async () => {
-      expect(await tierOf(defaults, "Compare Raft and Paxos and explain the trade-offs for a 5-node cluster")).toBe("t3");
+      expect(await tierOf(defaults, "Compare Raft and Paxos and explain the trade-offs for a 5-node cluster")).toBe(
+        "t3",
+      );
     });
 
     test("a bare greeting goes to the cheap tier", async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { llmIntentClassifier } from "../../../plugins/index.ts";
 import { parseTierAnswer } from "../../../plugins/classifiers/llm-intent-classifier.ts";
+import { llmIntentClassifier } from "../../../plugins/index.ts";
 import type { ChatMessage, DirectAnswer, DirectRequest, RequestContext } from "../../../src/index.ts";
-import { classifyWith, requestContext, silentLogger, type FixedClock } from "../../helpers/run-hooks.ts";
+import { classifyWith, type FixedClock, requestContext, silentLogger } from "../../helpers/run-hooks.ts";
 
 interface Call {
   request: DirectRequest;
@@ -25,7 +25,10 @@ const MODEL = "deepseek/deepseek-chat";
 describe("llmIntentClassifier", () => {
   test("asks the model with max_tokens 10, temperature 0 and the timeout", async () => {
     const { complete, calls } = answering("t2");
-    await classifyWith(llmIntentClassifier({ model: MODEL, timeoutMs: 2_000 }), { text: "write a SQL query", complete });
+    await classifyWith(llmIntentClassifier({ model: MODEL, timeoutMs: 2_000 }), {
+      text: "write a SQL query",
+      complete,
+    });
     expect(calls).toHaveLength(1);
     expect(calls[0].request).toMatchObject({ model: MODEL, max_tokens: 10, temperature: 0 });
     expect(calls[0].request.messages).toHaveLength(1);
@@ -34,7 +37,9 @@ describe("llmIntentClassifier", () => {
 
   test("answers the tier the model named", async () => {
     const { complete } = answering("t3");
-    expect(await classifyWith(llmIntentClassifier({ model: MODEL }), { text: "design a payment system", complete })).toMatchObject({ tier: "t3" });
+    expect(
+      await classifyWith(llmIntentClassifier({ model: MODEL }), { text: "design a payment system", complete }),
+    ).toMatchObject({ tier: "t3" });
   });
 
   test("{history} holds the last 3 user messages, oldest first, without assistant turns", async () => {
@@ -57,14 +62,21 @@ describe("llmIntentClassifier", () => {
       { role: "user", content: "second" },
     ];
     const { complete, calls } = answering("t1");
-    await classifyWith(llmIntentClassifier({ model: MODEL, history: 1, prompt: "[{history}]" }), { text: "second", messages, complete });
+    await classifyWith(llmIntentClassifier({ model: MODEL, history: 1, prompt: "[{history}]" }), {
+      text: "second",
+      messages,
+      complete,
+    });
     expect(promptOf(calls[0])).toBe("[User: second]");
   });
 
   test("each message is cut to maxChars, keeping its start and its end", async () => {
     const long = `START ${"x".repeat(2_000)} END`;
     const { complete, calls } = answering("t1");
-    await classifyWith(llmIntentClassifier({ model: MODEL, maxChars: 100, prompt: "{history}" }), { text: long, complete });
+    await classifyWith(llmIntentClassifier({ model: MODEL, maxChars: 100, prompt: "{history}" }), {
+      text: long,
+      complete,
+    });
     const line = promptOf(calls[0]).slice("User: ".length);
     expect(line.length).toBeLessThanOrEqual(100);
     expect(line.startsWith("START")).toBe(true);
@@ -76,12 +88,16 @@ describe("llmIntentClassifier", () => {
     const { complete, calls } = answering("t1");
     await classifyWith(llmIntentClassifier({ model: MODEL }), { text: "你好", complete });
     const prompt = promptOf(calls[0]);
-    for (const part of ["t1 =", "t2 =", "t3 =", "User: 你好", "exactly one word: t1, t2 or t3"]) expect(prompt).toContain(part);
+    for (const part of ["t1 =", "t2 =", "t3 =", "User: 你好", "exactly one word: t1, t2 or t3"])
+      expect(prompt).toContain(part);
   });
 
   test("a user's text with $& stays as it is in the prompt", async () => {
     const { complete, calls } = answering("t1");
-    await classifyWith(llmIntentClassifier({ model: MODEL, prompt: "<{history}>" }), { text: "price is $& and $1", complete });
+    await classifyWith(llmIntentClassifier({ model: MODEL, prompt: "<{history}>" }), {
+      text: "price is $& and $1",
+      complete,
+    });
     expect(promptOf(calls[0])).toBe("<User: price is $& and $1>");
   });
 
@@ -124,14 +140,17 @@ describe("llmIntentClassifier", () => {
     test("an answer without a label is no answer, logged at warn", async () => {
       const log = silentLogger();
       const { complete } = answering("I think this is a medium-difficulty request.");
-      expect(await classifyWith(llmIntentClassifier({ model: MODEL }), { text: "hello", complete, log })).toBeUndefined();
+      expect(
+        await classifyWith(llmIntentClassifier({ model: MODEL }), { text: "hello", complete, log }),
+      ).toBeUndefined();
       expect(log.messages.map((m) => m.level)).toEqual(["warn"]);
     });
   });
 
   describe("failures", () => {
     test("a timeout is no answer, so the next classifier decides", async () => {
-      const complete: RequestContext["complete"] = () => Promise.reject(new Error("deepseek/deepseek-chat: timeout_first_token"));
+      const complete: RequestContext["complete"] = () =>
+        Promise.reject(new Error("deepseek/deepseek-chat: timeout_first_token"));
       expect(await classifyWith(llmIntentClassifier({ model: MODEL }), { text: "hello", complete })).toBeUndefined();
     });
 
@@ -139,7 +158,9 @@ describe("llmIntentClassifier", () => {
       const log = silentLogger();
       const complete: RequestContext["complete"] = () => Promise.reject(new Error("upstream 503"));
       const secret = "my secret project codename is BLUEBIRD";
-      expect(await classifyWith(llmIntentClassifier({ model: MODEL }), { text: secret, complete, log })).toBeUndefined();
+      expect(
+        await classifyWith(llmIntentClassifier({ model: MODEL }), { text: secret, complete, log }),
+      ).toBeUndefined();
       expect(log.messages).toHaveLength(1);
       expect(log.messages[0]).toMatchObject({ level: "warn", data: { model: MODEL, error: "upstream 503" } });
       expect(JSON.stringify(log.messages)).not.toContain("BLUEBIRD");
@@ -147,7 +168,13 @@ describe("llmIntentClassifier", () => {
 
     test("a request without user text is not sent to the model", async () => {
       const { complete, calls } = answering("t1");
-      expect(await classifyWith(llmIntentClassifier({ model: MODEL }), { text: "", messages: [{ role: "system", content: "be brief" }], complete })).toBeUndefined();
+      expect(
+        await classifyWith(llmIntentClassifier({ model: MODEL }), {
+          text: "",
+          messages: [{ role: "system", content: "be brief" }],
+          complete,
+        }),
+      ).toBeUndefined();
       expect(calls).toHaveLength(0);
     });
   });

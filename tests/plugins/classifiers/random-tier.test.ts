@@ -14,7 +14,10 @@ function pickAt(r: number, plugin = randomTier({ weights })) {
 describe("randomTier", () => {
   test("the same seed gives the same tiers", async () => {
     const plugin = randomTier({ weights });
-    const run = () => Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(async (seed) => (await classifyWith(plugin, { text: "x", seed }))?.tier));
+    const run = () =>
+      Promise.all(
+        [1, 2, 3, 4, 5, 6, 7, 8].map(async (seed) => (await classifyWith(plugin, { text: "x", seed }))?.tier),
+      );
     expect(await run()).toEqual(await run());
   });
 
@@ -42,7 +45,9 @@ describe("randomTier", () => {
   });
 
   test("the reason names the weights", async () => {
-    expect((await classifyWith(randomTier({ weights }), { text: "x" }))?.reason).toBe("random (weights t1 0.6, t2 0.3, t3 0.1)");
+    expect((await classifyWith(randomTier({ weights }), { text: "x" }))?.reason).toBe(
+      "random (weights t1 0.6, t2 0.3, t3 0.1)",
+    );
   });
 
   test("weights that are all 0 are rejected at config load", () => {

@@ -6,7 +6,7 @@
  * (tests/boundaries.test.ts).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { ROOT, startHarness, type Harness } from "../../helpers/gateway-harness.ts";
+import { type Harness, ROOT, startHarness } from "../../helpers/gateway-harness.ts";
 
 let h: Harness;
 
@@ -40,13 +40,20 @@ afterAll(() => h.stop());
 test("a user's strategy reads health and usage from the context and routes by them", async () => {
   const served: string[] = [];
   for (let i = 0; i < 8; i++) {
-    const { response } = await h.client.chat.completions.create({ model: "t1", messages: [{ role: "user", content: `q${i}` }] }).withResponse();
+    const { response } = await h.client.chat.completions
+      .create({ model: "t1", messages: [{ role: "user", content: `q${i}` }] })
+      .withResponse();
     served.push(response.headers.get("x-gateway-model")!);
   }
   // Both are sampled first (the configured order puts slow first), then the fast one leads.
   expect(served.slice(0, 2).sort()).toEqual(["a/fast", "a/slow?latencyMs=40"]);
   expect(served.slice(2).every((ref) => ref === "a/fast")).toBe(true);
-  const { seen } = (await import(`${h.dir}/fastest-first.ts`)) as { seen: { health: Record<string, { latencyMs?: number; errorRate: number; availability: string }>; uses: Record<string, number> } };
+  const { seen } = (await import(`${h.dir}/fastest-first.ts`)) as {
+    seen: {
+      health: Record<string, { latencyMs?: number; errorRate: number; availability: string }>;
+      uses: Record<string, number>;
+    };
+  };
   expect(seen.health["a/slow?latencyMs=40"].latencyMs).toBeGreaterThan(seen.health["a/fast"].latencyMs!);
   expect(seen.health["a/fast"]).toMatchObject({ errorRate: 0, availability: "ready" });
   expect(seen.uses["a/fast"]).toBeGreaterThan(0);

@@ -1,12 +1,26 @@
 /** The scripted test upstream, driven directly (its `send`) on a virtual clock. */
 import { describe, expect, test } from "bun:test";
-import { VirtualClock, type Provider, type Target } from "../../../src/index.ts";
-import { scripted, type ScriptStep } from "../../../plugins/index.ts";
+import { type ScriptStep, scripted } from "../../../plugins/index.ts";
+import { type Provider, type Target, VirtualClock } from "../../../src/index.ts";
 
-const target = (model: string): Target => ({ ref: `s/${model}`, provider: "s", model, weight: 1, vision: true, prefill: false });
+const target = (model: string): Target => ({
+  ref: `s/${model}`,
+  provider: "s",
+  model,
+  weight: 1,
+  vision: true,
+  prefill: false,
+});
 
-async function call(provider: Provider, clock: VirtualClock, options: { model?: string; stream?: boolean; signal?: AbortSignal } = {}) {
-  const request = provider.buildRequest({ model: "x", messages: [{ role: "user", content: "hi" }], stream: options.stream }, target(options.model ?? "m"));
+async function call(
+  provider: Provider,
+  clock: VirtualClock,
+  options: { model?: string; stream?: boolean; signal?: AbortSignal } = {},
+) {
+  const request = provider.buildRequest(
+    { model: "x", messages: [{ role: "user", content: "hi" }], stream: options.stream },
+    target(options.model ?? "m"),
+  );
   return clock.run(provider.send!(request, options.signal ?? new AbortController().signal, { clock }));
 }
 

@@ -1,18 +1,25 @@
 import { describe, expect, test } from "bun:test";
-import { defaultDecision, defaultRetry, type DefaultRetryOptions } from "../../../plugins/retry/default-retry.ts";
+import { type DefaultRetryOptions, defaultDecision, defaultRetry } from "../../../plugins/retry/default-retry.ts";
 import { attempt, FIXED_NOW, outcome, target } from "../../helpers/run-hooks.ts";
 
 const NOW = FIXED_NOW;
 const BACKOFF = 250;
 
 /** The values the default judgement reads, chosen so each one is recognisable in a decision. */
-const config: DefaultRetryOptions = { perTarget: 2, maxRetryAfterMs: 10_000, rateLimitCooldownMs: 60_000, authCooldownMs: 300_000, failureCooldownMs: 7_000 };
+const config: DefaultRetryOptions = {
+  perTarget: 2,
+  maxRetryAfterMs: 10_000,
+  rateLimitCooldownMs: 60_000,
+  authCooldownMs: 300_000,
+  failureCooldownMs: 7_000,
+};
 
 const first = attempt({ onTarget: 1, backoffMs: BACKOFF, nowMs: NOW, deadline: NOW + 600_000 });
 const second = attempt({ onTarget: 2, backoffMs: BACKOFF, nowMs: NOW, deadline: NOW + 600_000 });
 const decide = (o = outcome(), a = first, now = NOW) => defaultDecision(o, a, config, now);
 
-const http = (status: number, fields: Parameters<typeof outcome>[0] = {}) => outcome({ status, errorClass: "http", ...fields });
+const http = (status: number, fields: Parameters<typeof outcome>[0] = {}) =>
+  outcome({ status, errorClass: "http", ...fields });
 
 describe("defaultDecision", () => {
   test("a healthy answer is accepted", () => {
@@ -29,7 +36,11 @@ describe("defaultDecision", () => {
     // 429 that is retried never puts the target in cooldown for the advertised time (DESIGN §5), and
     // concurrent requests keep hitting it first.
     test("a short Retry-After also puts the target in cooldown for the advertised time", () => {
-      expect(decide(http(429, { retryAfterMs: 3_000 }))).toMatchObject({ action: "retry", delayMs: 3_000, cooldownMs: 3_000 });
+      expect(decide(http(429, { retryAfterMs: 3_000 }))).toMatchObject({
+        action: "retry",
+        delayMs: 3_000,
+        cooldownMs: 3_000,
+      });
     });
 
     test("a Retry-After above maxRetryAfterMs: fail over, cooling down for the advertised time", () => {
@@ -41,7 +52,10 @@ describe("defaultDecision", () => {
     });
 
     test("when the target's attempts are used up: fail over even with a short Retry-After", () => {
-      expect(decide(http(429, { retryAfterMs: 1_000 }), second)).toMatchObject({ action: "failover", cooldownMs: 1_000 });
+      expect(decide(http(429, { retryAfterMs: 1_000 }), second)).toMatchObject({
+        action: "failover",
+        cooldownMs: 1_000,
+      });
     });
 
     test("without Retry-After: fail over with the rate-limit cooldown", () => {
@@ -66,7 +80,10 @@ describe("defaultDecision", () => {
     }
 
     test("a connection failure (no response): retry once", () => {
-      expect(decide(outcome({ status: 0, errorClass: "connection", errorText: "ECONNRESET" }))).toMatchObject({ action: "retry", delayMs: BACKOFF });
+      expect(decide(outcome({ status: 0, errorClass: "connection", errorText: "ECONNRESET" }))).toMatchObject({
+        action: "retry",
+        delayMs: BACKOFF,
+      });
     });
 
     test("a connection failure on the second attempt: fail over", () => {
@@ -95,7 +112,10 @@ describe("defaultDecision", () => {
   describe("credentials", () => {
     for (const status of [401, 403]) {
       test(`${status}: fail over and cool the target down for authCooldownMs`, () => {
-        expect(decide(http(status, { errorText: "Incorrect API key provided" }))).toMatchObject({ action: "failover", cooldownMs: 300_000 });
+        expect(decide(http(status, { errorText: "Incorrect API key provided" }))).toMatchObject({
+          action: "failover",
+          cooldownMs: 300_000,
+        });
       });
     }
   });
@@ -103,7 +123,10 @@ describe("defaultDecision", () => {
   describe("context length", () => {
     const small = target("openai/gpt-4o-mini", { contextWindow: 128_000 });
     const onSmall = attempt({ target: small, backoffMs: BACKOFF, nowMs: NOW });
-    const tooLong = http(400, { errorCode: "context_length_exceeded", errorText: "This model's maximum context length is 128000 tokens." });
+    const tooLong = http(400, {
+      errorCode: "context_length_exceeded",
+      errorText: "This model's maximum context length is 128000 tokens.",
+    });
 
     test("fails over, never retries the same model", () => {
       expect(decide(tooLong, onSmall).action).toBe("failover");
@@ -126,15 +149,27 @@ describe("defaultDecision", () => {
 
   describe("client errors", () => {
     test("a content policy refusal fails the request (no retry, no failover)", () => {
-      expect(decide(http(400, { errorCode: "content_policy_violation", errorText: "Your request was rejected by our safety system" })).action).toBe("fail");
+      expect(
+        decide(
+          http(400, {
+            errorCode: "content_policy_violation",
+            errorText: "Your request was rejected by our safety system",
+          }),
+        ).action,
+      ).toBe("fail");
     });
 
     test("a content filter named only in the message fails the request", () => {
-      expect(decide(http(400, { errorText: "The response was filtered due to the prompt triggering content_filter" })).action).toBe("fail");
+      expect(
+        decide(http(400, { errorText: "The response was filtered due to the prompt triggering content_filter" }))
+          .action,
+      ).toBe("fail");
     });
 
     test("any other 400 fails the request", () => {
-      expect(decide(http(400, { errorCode: "invalid_value", errorText: "Invalid value for 'temperature'" })).action).toBe("fail");
+      expect(
+        decide(http(400, { errorCode: "invalid_value", errorText: "Invalid value for 'temperature'" })).action,
+      ).toBe("fail");
     });
 
     test("a 422 fails the request", () => {
@@ -144,15 +179,24 @@ describe("defaultDecision", () => {
 
   describe("2xx in disguise", () => {
     test("an error object in a 200 body is retried like a 503", () => {
-      expect(decide(outcome({ status: 200, errorClass: "error_body", errorText: "overloaded" }))).toMatchObject({ action: "retry", delayMs: BACKOFF });
+      expect(decide(outcome({ status: 200, errorClass: "error_body", errorText: "overloaded" }))).toMatchObject({
+        action: "retry",
+        delayMs: BACKOFF,
+      });
     });
 
     test("an error object in a 200 body on the second attempt fails over like a 503", () => {
-      expect(decide(outcome({ status: 200, errorClass: "error_body" }), second)).toMatchObject({ action: "failover", cooldownMs: 7_000 });
+      expect(decide(outcome({ status: 200, errorClass: "error_body" }), second)).toMatchObject({
+        action: "failover",
+        cooldownMs: 7_000,
+      });
     });
 
     test("an empty completion is retried like a 503", () => {
-      expect(decide(outcome({ status: 200, errorClass: "empty" }))).toMatchObject({ action: "retry", delayMs: BACKOFF });
+      expect(decide(outcome({ status: 200, errorClass: "empty" }))).toMatchObject({
+        action: "retry",
+        delayMs: BACKOFF,
+      });
     });
 
     test("an empty completion on the second attempt fails over", () => {

@@ -43,7 +43,9 @@ describe("errorKeywordRetry", () => {
   });
 
   test("a 200 answer is judged on its text, not on an error text", () => {
-    expect(judgeWith(rule, outcome({ ok: true, status: 200, text: "fine", errorText: "overloaded" }), on())).toBeUndefined();
+    expect(
+      judgeWith(rule, outcome({ ok: true, status: 200, text: "fine", errorText: "overloaded" }), on()),
+    ).toBeUndefined();
   });
 
   test("a RegExp keyword matches", () => {

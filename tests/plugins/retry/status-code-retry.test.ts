@@ -4,7 +4,8 @@ import { attempt, FIXED_NOW, judgeWith, outcome, target } from "../../helpers/ru
 
 const NOW = FIXED_NOW;
 const BACKOFF = 300;
-const on = (onTarget: number, deadline = NOW + 600_000) => attempt({ onTarget, backoffMs: BACKOFF, nowMs: NOW, deadline, target: target("openai/gpt-4.1") });
+const on = (onTarget: number, deadline = NOW + 600_000) =>
+  attempt({ onTarget, backoffMs: BACKOFF, nowMs: NOW, deadline, target: target("openai/gpt-4.1") });
 const http = (status: number, retryAfterMs?: number) => outcome({ status, errorClass: "http", retryAfterMs });
 
 describe("statusCodeRetry", () => {

@@ -1,16 +1,27 @@
 /** The adaptive strategy: deterministic under a seeded random source; health first, then spread. */
 import { describe, expect, test } from "bun:test";
 import { scoreTargets, streakPenalty } from "../../../plugins/strategies/adaptive.ts";
+import type { Target } from "../../../src/plugin/types.ts";
 import { MemoryHealthRegistry } from "../../../src/routing/health.ts";
 import { UsageTracker } from "../../../src/routing/usage.ts";
 import { scoreInput, seededRandom } from "../../helpers/run-hooks.ts";
-import type { Target } from "../../../src/plugin/types.ts";
 
 const T0 = 1_800_000_000_000;
-const target = (ref: string, weight = 1): Target => ({ ref, provider: ref.split("/")[0], model: ref.split("/")[1], weight, vision: true, prefill: false });
+const target = (ref: string, weight = 1): Target => ({
+  ref,
+  provider: ref.split("/")[0],
+  model: ref.split("/")[1],
+  weight,
+  vision: true,
+  prefill: false,
+});
 
 /** Picks `n` requests in a row, recording each pick as the pipeline does. */
-function pick(targets: Target[], n: number, options: { health?: MemoryHealthRegistry; seed?: number } = {}): Record<string, number> {
+function pick(
+  targets: Target[],
+  n: number,
+  options: { health?: MemoryHealthRegistry; seed?: number } = {},
+): Record<string, number> {
   const health = options.health ?? new MemoryHealthRegistry();
   const usage = new UsageTracker();
   const random = seededRandom(options.seed ?? 7);
@@ -35,7 +46,10 @@ test("the reference's worked example: a healthy model beats a failing one despit
   const usage = new UsageTracker();
   for (const ref of ["up/A", "up/B", "up/A"]) usage.record("t1", ref, T0);
   const random = seededRandom(3);
-  for (let i = 0; i < 50; i++) expect(scoreTargets([a, b], scoreInput({ tier: "t1", health, usage, now: T0 + 1, random }))[0].target.ref).toBe("up/A");
+  for (let i = 0; i < 50; i++)
+    expect(scoreTargets([a, b], scoreInput({ tier: "t1", health, usage, now: T0 + 1, random }))[0].target.ref).toBe(
+      "up/A",
+    );
 });
 
 test("the same seed gives the same order", () => {
@@ -65,7 +79,10 @@ test("a faster model gets more of the traffic", () => {
 test("a model in cooldown scores zero", () => {
   const health = new MemoryHealthRegistry();
   health.coolDown("p/down", T0 + 60_000, "429", T0);
-  const scored = scoreTargets([target("p/down", 10), target("p/up")], scoreInput({ tier: "t1", health, usage: new UsageTracker(), now: T0, random: seededRandom(1) }));
+  const scored = scoreTargets(
+    [target("p/down", 10), target("p/up")],
+    scoreInput({ tier: "t1", health, usage: new UsageTracker(), now: T0, random: seededRandom(1) }),
+  );
   expect(scored.map((s) => s.target.ref)).toEqual(["p/up", "p/down"]);
   expect(scored[1].score).toBe(0);
 });

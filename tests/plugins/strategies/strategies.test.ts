@@ -1,8 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { cooldownsLast, randomStrategy, sequentialStrategy, weightedShuffle } from "../../../plugins/strategies/index.ts";
+import {
+  cooldownsLast,
+  randomStrategy,
+  sequentialStrategy,
+  weightedShuffle,
+} from "../../../plugins/strategies/index.ts";
+import type { Strategy, Target } from "../../../src/index.ts";
 import { MemoryHealthRegistry } from "../../../src/routing/health.ts";
 import { seededRandom, strategyContext, target } from "../../helpers/run-hooks.ts";
-import type { Strategy, Target } from "../../../src/index.ts";
 
 const refs = (targets: { ref: string }[]) => targets.map((t) => t.ref);
 
@@ -76,8 +81,15 @@ describe("weightedShuffle", () => {
 });
 
 /** Orders `targets` with a strategy plugin, as the pipeline's waterfall calls it. */
-const order = (strategy: Strategy, targets: Target[], options: { seed?: number; health?: MemoryHealthRegistry; now?: number } = {}) =>
-  strategy.orderTargets(targets, strategyContext({ now: options.now ?? 1_000_000, random: seededRandom(options.seed ?? 1), health: options.health })) as Target[];
+const order = (
+  strategy: Strategy,
+  targets: Target[],
+  options: { seed?: number; health?: MemoryHealthRegistry; now?: number } = {},
+) =>
+  strategy.orderTargets(
+    targets,
+    strategyContext({ now: options.now ?? 1_000_000, random: seededRandom(options.seed ?? 1), health: options.health }),
+  ) as Target[];
 
 describe("built-in strategies", () => {
   test("sequential keeps the configured order", () => {
@@ -90,13 +102,16 @@ describe("built-in strategies", () => {
   });
 
   test("random follows the seeded weighted shuffle", () => {
-    expect(refs(order(randomStrategy(), [a, b, c, d], { seed: 42 }))).toEqual(refs(weightedShuffle([a, b, c, d], seededRandom(42))));
+    expect(refs(order(randomStrategy(), [a, b, c, d], { seed: 42 }))).toEqual(
+      refs(weightedShuffle([a, b, c, d], seededRandom(42))),
+    );
   });
 });
 
 describe("cooldownsLast", () => {
   const NOW = 1_000_000;
-  const healthyFirst = (targets: Target[], health: MemoryHealthRegistry, now: number) => order(cooldownsLast(), targets, { health, now });
+  const healthyFirst = (targets: Target[], health: MemoryHealthRegistry, now: number) =>
+    order(cooldownsLast(), targets, { health, now });
 
   test("with nothing in cooldown, the order is unchanged", () => {
     expect(refs(healthyFirst([a, b, c], new MemoryHealthRegistry(), NOW))).toEqual(["p/a", "p/b", "p/c"]);
@@ -121,4 +136,3 @@ describe("cooldownsLast", () => {
     expect(refs(healthyFirst([a, b], health, NOW + 5_000))).toEqual(["p/a", "p/b"]);
   });
 });
-

@@ -5,7 +5,7 @@
  */
 import { For, type JSX } from "solid-js";
 import { fmtInt, fmtMs, fmtPct } from "../format.ts";
-import { PALETTE, tierColor, type ChartSpec } from "./chart.tsx";
+import { type ChartSpec, PALETTE, tierColor } from "./chart.tsx";
 import { fmtRps, type StatsResult } from "./stat-cards.tsx";
 
 const MINUTE = 60_000;
@@ -14,7 +14,8 @@ const DAY = 86_400_000;
 /** "14:05", "Mon 14:00" when the range spans days, "Nov 21" for day buckets (UTC days, like the rollup). */
 function bucketLabel(t: number, stats: StatsResult): string {
   const d = new Date(t);
-  if (stats.bucketMs >= DAY) return d.toLocaleDateString(undefined, { timeZone: "UTC", month: "short", day: "numeric" });
+  if (stats.bucketMs >= DAY)
+    return d.toLocaleDateString(undefined, { timeZone: "UTC", month: "short", day: "numeric" });
   const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
   return stats.to - stats.from > DAY ? `${d.toLocaleDateString(undefined, { weekday: "short" })} ${time}` : time;
 }
@@ -41,14 +42,19 @@ export function requestsSpec(stats: StatsResult): ChartSpec {
     type: "bar",
     stacked: true,
     labels: stats.series.map((p) => bucketLabel(p.t, stats)),
-    series: tiers.map((tier, i) => ({ label: tier, color: tierColor(tier, i), data: stats.series.map((p, j) => (p.byTier[tier] ?? 0) / seconds[j]) })),
+    series: tiers.map((tier, i) => ({
+      label: tier,
+      color: tierColor(tier, i),
+      data: stats.series.map((p, j) => (p.byTier[tier] ?? 0) / seconds[j]),
+    })),
     yFormat: (v) => String(Number(v.toPrecision(3))),
     tooltip: (s, i, v) => `${tiers[s]}: ${fmtRps(v)} req/s (${fmtInt(stats.series[i].byTier[tiers[s]] ?? 0)} requests)`,
   };
 }
 
 export function latencySpec(stats: StatsResult): ChartSpec {
-  const pick = (f: (p: StatsResult["series"][number]) => number | undefined) => stats.series.map((p) => (p.requests > 0 ? f(p) ?? null : null));
+  const pick = (f: (p: StatsResult["series"][number]) => number | undefined) =>
+    stats.series.map((p) => (p.requests > 0 ? (f(p) ?? null) : null));
   return {
     type: "line",
     labels: stats.series.map((p) => bucketLabel(p.t, stats)),
@@ -83,18 +89,35 @@ export interface Slice {
 
 /** Models by requests: the largest seven and "other". */
 export function modelSlices(stats: StatsResult): Slice[] {
-  const top = stats.byModel.slice(0, 7).map((m, i) => ({ name: m.model, value: m.requests, color: PALETTE[i], detail: `p95 ${fmtMs(m.latencyMs.p95)} · ${fmtPct(m.errorRate)} errors` }));
+  const top = stats.byModel.slice(0, 7).map((m, i) => ({
+    name: m.model,
+    value: m.requests,
+    color: PALETTE[i],
+    detail: `p95 ${fmtMs(m.latencyMs.p95)} · ${fmtPct(m.errorRate)} errors`,
+  }));
   const rest = stats.byModel.slice(7);
-  if (rest.length > 0) top.push({ name: `${rest.length} other`, value: rest.reduce((n, m) => n + m.requests, 0), color: "--muted", detail: "" });
+  if (rest.length > 0)
+    top.push({
+      name: `${rest.length} other`,
+      value: rest.reduce((n, m) => n + m.requests, 0),
+      color: "--muted",
+      detail: "",
+    });
   // Requests no model answered (refused, or every attempt failed) are in no model's row.
   const none = stats.totals.requests - stats.byModel.reduce((n, m) => n + m.requests, 0);
-  if (none > 0) top.push({ name: "no model answered", value: none, color: "--bad", detail: "refused, or every attempt failed" });
+  if (none > 0)
+    top.push({ name: "no model answered", value: none, color: "--bad", detail: "refused, or every attempt failed" });
   return top;
 }
 
 export function tierSlices(stats: StatsResult): Slice[] {
   const tiers = tierNames(stats);
-  return stats.byTier.map((t) => ({ name: t.tier, value: t.requests, color: tierColor(t.tier, tiers.indexOf(t.tier)), detail: `p95 ${fmtMs(t.latencyMs.p95)} · ${fmtPct(t.errorRate)} errors` }));
+  return stats.byTier.map((t) => ({
+    name: t.tier,
+    value: t.requests,
+    color: tierColor(t.tier, tiers.indexOf(t.tier)),
+    detail: `p95 ${fmtMs(t.latencyMs.p95)} · ${fmtPct(t.errorRate)} errors`,
+  }));
 }
 
 export function doughnutSpec(slices: Slice[]): ChartSpec {
@@ -115,8 +138,14 @@ export function SliceLegend(props: { slices: Slice[] }): JSX.Element {
       <For each={props.slices}>
         {(s) => (
           <li>
-            <span class="swatch" style={{ background: s.color.startsWith("--") ? `var(${s.color})` : s.color }} aria-hidden="true" />
-            <span class="slice-name mono" title={s.name}>{s.name}</span>
+            <span
+              class="swatch"
+              style={{ background: s.color.startsWith("--") ? `var(${s.color})` : s.color }}
+              aria-hidden="true"
+            />
+            <span class="slice-name mono" title={s.name}>
+              {s.name}
+            </span>
             <span class="slice-share">{fmtPct(s.value / total())}</span>
             <span class="muted slice-count">{fmtInt(s.value)}</span>
             <span class="muted slice-detail">{s.detail}</span>

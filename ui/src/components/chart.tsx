@@ -4,13 +4,40 @@
  * and the chart is destroyed with the component. Only the controllers and elements used are registered.
  */
 import {
-  ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutController, Filler, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip,
-  type ChartConfiguration, type ChartDataset, type TooltipItem,
+  ArcElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  type ChartConfiguration,
+  type ChartDataset,
+  DoughnutController,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type TooltipItem,
 } from "chart.js";
-import { createEffect, on, onCleanup, onMount, type JSX } from "solid-js";
+import { createEffect, type JSX, on, onCleanup, onMount } from "solid-js";
 import { theme } from "../theme.ts";
 
-Chart.register(BarController, BarElement, LineController, LineElement, PointElement, DoughnutController, ArcElement, CategoryScale, LinearScale, Tooltip, Legend, Filler);
+Chart.register(
+  BarController,
+  BarElement,
+  LineController,
+  LineElement,
+  PointElement,
+  DoughnutController,
+  ArcElement,
+  CategoryScale,
+  LinearScale,
+  Tooltip,
+  Legend,
+  Filler,
+);
 
 export interface SeriesSpec {
   label: string;
@@ -35,8 +62,22 @@ const css = (name: string) => getComputedStyle(document.documentElement).getProp
 export const resolveColor = (c: string) => (c.startsWith("--") ? css(c) || "#888" : c);
 
 /** Distinct colours for models and tiers other than t1–t3. */
-export const PALETTE = ["--accent", "--t2", "--t3", "--ok", "--warn", "--bad", "#2bb3c0", "#c2497a", "#7a8b2f", "#8a6cff", "#d19a66", "#5f6b7a"];
-export const tierColor = (tier: string, index: number) => (/^t[123]$/.test(tier) ? `--${tier}` : PALETTE[(index + 3) % PALETTE.length]);
+export const PALETTE = [
+  "--accent",
+  "--t2",
+  "--t3",
+  "--ok",
+  "--warn",
+  "--bad",
+  "#2bb3c0",
+  "#c2497a",
+  "#7a8b2f",
+  "#8a6cff",
+  "#d19a66",
+  "#5f6b7a",
+];
+export const tierColor = (tier: string, index: number) =>
+  /^t[123]$/.test(tier) ? `--${tier}` : PALETTE[(index + 3) % PALETTE.length];
 
 type AnyDataset = ChartDataset<"bar" | "line" | "doughnut", (number | null)[]>;
 
@@ -51,7 +92,9 @@ function styleDataset(target: AnyDataset, spec: ChartSpec, s: SeriesSpec): void 
   if (spec.type === "line") {
     ds.borderDash = s.dashed ? [5, 4] : [];
     // A point with no neighbour draws no line: give it a dot, so a lone bucket is visible.
-    ds.pointRadius = s.data.map((v, i) => (v !== null && (s.data[i - 1] ?? null) === null && (s.data[i + 1] ?? null) === null ? 3 : 0));
+    ds.pointRadius = s.data.map((v, i) =>
+      v !== null && (s.data[i - 1] ?? null) === null && (s.data[i + 1] ?? null) === null ? 3 : 0,
+    );
     ds.pointHoverRadius = 4;
     ds.tension = 0.3;
     ds.cubicInterpolationMode = "monotone"; // no overshoot below a real minimum
@@ -70,13 +113,24 @@ function config(spec: ChartSpec): ChartConfiguration<"bar" | "line" | "doughnut"
     callbacks: {
       label: (item: TooltipItem<"bar" | "line" | "doughnut">) => {
         const value = typeof item.raw === "number" ? item.raw : 0;
-        return spec.tooltip ? spec.tooltip(item.datasetIndex, item.dataIndex, value) : `${item.dataset.label ?? ""}: ${spec.yFormat ? spec.yFormat(value) : value}`;
+        return spec.tooltip
+          ? spec.tooltip(item.datasetIndex, item.dataIndex, value)
+          : `${item.dataset.label ?? ""}: ${spec.yFormat ? spec.yFormat(value) : value}`;
       },
     },
   };
   const round = { type: spec.type, data: { labels: [], datasets: [] } };
   if (spec.type === "doughnut") {
-    return { ...round, options: { responsive: true, maintainAspectRatio: false, cutout: "62%", animation: { duration: 250 }, plugins: { legend: { display: false }, tooltip } } } as ChartConfiguration<"doughnut", (number | null)[], string>;
+    return {
+      ...round,
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        cutout: "62%",
+        animation: { duration: 250 },
+        plugins: { legend: { display: false }, tooltip },
+      },
+    } as ChartConfiguration<"doughnut", (number | null)[], string>;
   }
   return {
     ...round,
@@ -87,16 +141,28 @@ function config(spec: ChartSpec): ChartConfiguration<"bar" | "line" | "doughnut"
       interaction: { mode: "index", intersect: false },
       // Colours as functions: read again at each update, so a theme switch reaches a live chart.
       scales: {
-        x: { stacked: spec.stacked, grid: { display: false }, border: { color: () => css("--border") }, ticks: { color: () => css("--muted"), maxRotation: 0, autoSkipPadding: 12 } },
+        x: {
+          stacked: spec.stacked,
+          grid: { display: false },
+          border: { color: () => css("--border") },
+          ticks: { color: () => css("--muted"), maxRotation: 0, autoSkipPadding: 12 },
+        },
         y: {
           stacked: spec.stacked,
           beginAtZero: true,
           grid: { color: () => css("--border") },
           border: { display: false },
-          ticks: { color: () => css("--muted"), maxTicksLimit: 6, callback: (v: string | number) => (spec.yFormat ? spec.yFormat(Number(v)) : String(v)) },
+          ticks: {
+            color: () => css("--muted"),
+            maxTicksLimit: 6,
+            callback: (v: string | number) => (spec.yFormat ? spec.yFormat(Number(v)) : String(v)),
+          },
         },
       },
-      plugins: { legend: { position: "bottom", labels: { color: () => css("--muted"), boxWidth: 12, boxHeight: 12 } }, tooltip },
+      plugins: {
+        legend: { position: "bottom", labels: { color: () => css("--muted"), boxWidth: 12, boxHeight: 12 } },
+        tooltip,
+      },
     },
   } as ChartConfiguration<"bar" | "line", (number | null)[], string>;
 }
@@ -122,12 +188,24 @@ export function ChartView(props: { spec: ChartSpec; label: string; height?: numb
     chart = new Chart(canvas, config(props.spec));
     update(false);
   });
-  createEffect(on(() => props.spec, () => update(true), { defer: true }));
+  createEffect(
+    on(
+      () => props.spec,
+      () => update(true),
+      { defer: true },
+    ),
+  );
   // The theme's attribute is set just after the signal changes: read the colours a frame later.
-  createEffect(on(theme, () => {
-    cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => (applyTheme(), update(false)));
-  }, { defer: true }));
+  createEffect(
+    on(
+      theme,
+      () => {
+        cancelAnimationFrame(frame);
+        frame = requestAnimationFrame(() => (applyTheme(), update(false)));
+      },
+      { defer: true },
+    ),
+  );
   onCleanup(() => {
     cancelAnimationFrame(frame);
     chart?.destroy();

@@ -4,10 +4,10 @@
  * masked secret (writing it would lose the secret), which the notes explain, and asks for the password
  * when the text changes code (checking it runs it): a dialog then asks for it.
  */
-import { createEffect, createSignal, For, on, Show, type JSX } from "solid-js";
+import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { ApiError, post } from "../api.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
-import { issuesOf, type ConfigIssue, type ValidateResponse } from "./config-model.tsx";
+import { type ConfigIssue, issuesOf, type ValidateResponse } from "./config-model.tsx";
 import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
 
 export function CodeView(props: {
@@ -37,9 +37,14 @@ export function CodeView(props: {
     props.onDirty(value);
   };
   // A new text from the server replaces the editor's unless the admin is editing it.
-  createEffect(on(() => props.source, (source) => {
-    if (!dirty()) setText(source);
-  }));
+  createEffect(
+    on(
+      () => props.source,
+      (source) => {
+        if (!dirty()) setText(source);
+      },
+    ),
+  );
   const lines = () => text().split("\n").length;
   const masked = () => (text().match(/["'`][^"'`\n]*…[^"'`\n]*["'`]/g) ?? []).length;
 
@@ -54,9 +59,14 @@ export function CodeView(props: {
     area.scrollTop = Math.max(0, (at - 1) * lineHeight - area.clientHeight / 3);
     if (gutter) gutter.scrollTop = area.scrollTop;
   };
-  createEffect(on(() => props.goto?.n, () => {
-    if (props.goto) requestAnimationFrame(() => selectLine(props.goto!.line));
-  }));
+  createEffect(
+    on(
+      () => props.goto?.n,
+      () => {
+        if (props.goto) requestAnimationFrame(() => selectLine(props.goto!.line));
+      },
+    ),
+  );
 
   const reset = () => {
     setText(props.source);
@@ -88,13 +98,19 @@ export function CodeView(props: {
     setFailed(undefined);
     try {
       const body = { source: text(), reason: reason().trim() || undefined };
-      const answer = await gate.run((password) => post<{ ok: true; version: number }>("/api/config/apply", { ...body, password }));
+      const answer = await gate.run((password) =>
+        post<{ ok: true; version: number }>("/api/config/apply", { ...body, password }),
+      );
       setDirty(false);
       setResult(undefined);
       setReason("");
       props.onApplied(answer.version);
     } catch (e) {
-      if (!(e instanceof PasswordCancelled)) setFailed({ message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
+      if (!(e instanceof PasswordCancelled))
+        setFailed({
+          message: e instanceof ApiError ? e.message : String(e),
+          issues: e instanceof ApiError ? issuesOf(e.body) : [],
+        });
     } finally {
       setBusy("");
     }
@@ -104,15 +120,23 @@ export function CodeView(props: {
     <div class="stack">
       <gate.Dialog />
       <p class="muted" id="cfg-code-note">
-        The whole of <code>{props.file}</code> as the server shows it: secrets appear masked (<code>"sk-…abcd"</code>). The server refuses a text that still holds a masked
-        secret, because writing it would replace the real key with its mask: keep secrets as <code>env("NAME")</code> references, or set them with “Replace secret” in the form.
-        A text that changes code, not only values, asks for your password: validating it already runs that code on the gateway host.
+        The whole of <code>{props.file}</code> as the server shows it: secrets appear masked (<code>"sk-…abcd"</code>).
+        The server refuses a text that still holds a masked secret, because writing it would replace the real key with
+        its mask: keep secrets as <code>env("NAME")</code> references, or set them with “Replace secret” in the form. A
+        text that changes code, not only values, asks for your password: validating it already runs that code on the
+        gateway host.
       </p>
       <Show when={masked() > 0}>
-        <p class="notice">This text seems to hold {masked()} masked value{masked() === 1 ? "" : "s"} (with “…”). If one is a secret, replace it with <code>env("NAME")</code> before applying, or the server refuses the text.</p>
+        <p class="notice">
+          This text seems to hold {masked()} masked value{masked() === 1 ? "" : "s"} (with “…”). If one is a secret,
+          replace it with <code>env("NAME")</code> before applying, or the server refuses the text.
+        </p>
       </Show>
       <Show when={props.pending > 0}>
-        <p class="notice">The form has {props.pending} unsaved change{props.pending === 1 ? "" : "s"}, not shown here. Applying this text discards them.</p>
+        <p class="notice">
+          The form has {props.pending} unsaved change{props.pending === 1 ? "" : "s"}, not shown here. Applying this
+          text discards them.
+        </p>
       </Show>
       <div class="cfg-code">
         <div class="cfg-gutter" ref={gutter} aria-hidden="true">
@@ -137,19 +161,30 @@ export function CodeView(props: {
         />
       </div>
       <div class="row">
-        <button type="button" onClick={() => void validate()} disabled={busy() !== ""}>{busy() === "checking" ? "Validating…" : "Validate"}</button>
-        <button type="button" onClick={reset} disabled={!dirty() || busy() !== ""}>Reset to the file</button>
+        <button type="button" onClick={() => void validate()} disabled={busy() !== ""}>
+          {busy() === "checking" ? "Validating…" : "Validate"}
+        </button>
+        <button type="button" onClick={reset} disabled={!dirty() || busy() !== ""}>
+          Reset to the file
+        </button>
         <span class="muted">{dirty() ? "Edited, not applied" : "Same as the file"}</span>
       </div>
       <Show when={error()}>
-        <div class="error" role="alert">Refused: {error()}</div>
+        <div class="error" role="alert">
+          Refused: {error()}
+        </div>
       </Show>
       <Show when={failed()}>
         {(f) => (
           <div class="error" role="alert">
             <strong>Not applied: the file is unchanged.</strong> {f().message}
             <Show when={f().issues.length > 0}>
-              <IssueList issues={f().issues} onSelect={(i) => selectLine(i.line ?? 1)} canSelect={(i) => !!i.line} selectHint="Show the line" />
+              <IssueList
+                issues={f().issues}
+                onSelect={(i) => selectLine(i.line ?? 1)}
+                canSelect={(i) => !!i.line}
+                selectHint="Show the line"
+              />
             </Show>
           </div>
         )}
@@ -162,11 +197,18 @@ export function CodeView(props: {
               fallback={
                 <div class="error" role="alert">
                   <strong>This text would not load:</strong>
-                  <IssueList issues={r().issues} onSelect={(i) => selectLine(i.line ?? 1)} canSelect={(i) => !!i.line} selectHint="Show the line" />
+                  <IssueList
+                    issues={r().issues}
+                    onSelect={(i) => selectLine(i.line ?? 1)}
+                    canSelect={(i) => !!i.line}
+                    selectHint="Show the line"
+                  />
                 </div>
               }
             >
-              <p class="success" role="status">This text loads.</p>
+              <p class="success" role="status">
+                This text loads.
+              </p>
             </Show>
             <h3>Changes to the file</h3>
             <DiffView hunks={r().diff} label="Diff of the edited text" />
@@ -176,11 +218,20 @@ export function CodeView(props: {
       <form class="stack" onSubmit={apply}>
         <label>
           Reason (kept in the history)
-          <input value={reason()} maxlength={200} placeholder="e.g. add a provider" onInput={(e) => setReason(e.currentTarget.value)} />
+          <input
+            value={reason()}
+            maxlength={200}
+            placeholder="e.g. add a provider"
+            onInput={(e) => setReason(e.currentTarget.value)}
+          />
         </label>
         <div class="row">
-          <button type="submit" class="primary" disabled={!dirty() || busy() !== ""}>{busy() === "applying" ? "Applying…" : "Apply the text"}</button>
-          <span class="muted">Checked in full before anything is written; a text that does not load leaves the file unchanged.</span>
+          <button type="submit" class="primary" disabled={!dirty() || busy() !== ""}>
+            {busy() === "applying" ? "Applying…" : "Apply the text"}
+          </button>
+          <span class="muted">
+            Checked in full before anything is written; a text that does not load leaves the file unchanged.
+          </span>
         </div>
       </form>
     </div>

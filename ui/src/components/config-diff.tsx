@@ -1,5 +1,5 @@
 /** Pieces shared by the config page's tabs: a unified diff of hunks, and a list of config issues. */
-import { For, Show, type JSX } from "solid-js";
+import { For, type JSX, Show } from "solid-js";
 import type { ConfigIssue, Hunk } from "./config-model.tsx";
 
 /** Hunks as `diff -u` shows them, with old and new line numbers; `.diff .add/.del` colour the lines. */
@@ -19,15 +19,23 @@ export function DiffView(props: { hunks: Hunk[]; label: string }): JSX.Element {
         <For each={props.hunks}>
           {(hunk) => (
             <>
-              <div class="cfg-hunk">@@ −{hunk.oldStart},{hunk.oldLines} +{hunk.newStart},{hunk.newLines} @@</div>
+              <div class="cfg-hunk">
+                @@ −{hunk.oldStart},{hunk.oldLines} +{hunk.newStart},{hunk.newLines} @@
+              </div>
               <For each={numbered(hunk)}>
                 {(line) => (
                   <div classList={{ add: line.op === "+", del: line.op === "-" }}>
-                    <span class="cfg-ln" aria-hidden="true">{line.old}</span>
-                    <span class="cfg-ln" aria-hidden="true">{line.next}</span>
+                    <span class="cfg-ln" aria-hidden="true">
+                      {line.old}
+                    </span>
+                    <span class="cfg-ln" aria-hidden="true">
+                      {line.next}
+                    </span>
                     <span class="cfg-op">{line.op === " " ? " " : line.op === "+" ? "+" : "−"}</span>
                     {line.text}
-                    <Show when={line.eol === false}><span class="muted"> ⏎ no newline at end of file</span></Show>
+                    <Show when={line.eol === false}>
+                      <span class="muted"> ⏎ no newline at end of file</span>
+                    </Show>
                   </div>
                 )}
               </For>
@@ -40,16 +48,38 @@ export function DiffView(props: { hunks: Hunk[]; label: string }): JSX.Element {
 }
 
 /** Issues with path, line and message; `onSelect` makes an issue a button (to its field or its line). */
-export function IssueList(props: { issues: ConfigIssue[]; onSelect?: (issue: ConfigIssue) => void; canSelect?: (issue: ConfigIssue) => boolean; selectHint?: string }): JSX.Element {
+export function IssueList(props: {
+  issues: ConfigIssue[];
+  onSelect?: (issue: ConfigIssue) => void;
+  canSelect?: (issue: ConfigIssue) => boolean;
+  selectHint?: string;
+}): JSX.Element {
   return (
     <ul class="cfg-issues">
       <For each={props.issues}>
         {(issue) => (
           <li>
-            <Show when={props.onSelect && (props.canSelect?.(issue) ?? true)} fallback={<code>{issue.path || "(config)"}</code>}>
-              <button type="button" class="cfg-link mono" title={props.selectHint} onClick={() => props.onSelect!(issue)}>{issue.path || "(config)"}</button>
+            <Show
+              when={props.onSelect && (props.canSelect?.(issue) ?? true)}
+              fallback={<code>{issue.path || "(config)"}</code>}
+            >
+              <button
+                type="button"
+                class="cfg-link mono"
+                title={props.selectHint}
+                onClick={() => props.onSelect!(issue)}
+              >
+                {issue.path || "(config)"}
+              </button>
             </Show>
-            <Show when={issue.line}><span class="muted"> {issue.file ?? "line"}{issue.file ? ":" : " "}{issue.line}</span></Show>
+            <Show when={issue.line}>
+              <span class="muted">
+                {" "}
+                {issue.file ?? "line"}
+                {issue.file ? ":" : " "}
+                {issue.line}
+              </span>
+            </Show>
             <span> {issue.message}</span>
           </li>
         )}

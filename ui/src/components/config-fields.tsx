@@ -14,12 +14,31 @@
  *   array             → ordered list with move up / down / remove; "+ Add item" from the items schema
  *   call (plugin)     → a card titled `callee(…)` holding its options object
  */
-import { createContext, createMemo, createSignal, For, Match, Show, Switch, useContext, type JSX } from "solid-js";
+import { createContext, createMemo, createSignal, For, type JSX, Match, Show, Switch, useContext } from "solid-js";
 import { ApiError, post } from "../api.ts";
 import { fmtMs } from "../format.ts";
 import {
-  childIds, childSchema, describe, enumOf, isPluginSchema, issuesOf, leafValue, narrow, objectForm, propertyNames, recordOf, requiredKeys, ROOT, serializable, shownId, skeleton,
-  type ConfigIssue, type DNode, type Draft, type JsonValue, type Schema,
+  type ConfigIssue,
+  childIds,
+  childSchema,
+  type DNode,
+  type Draft,
+  describe,
+  enumOf,
+  isPluginSchema,
+  issuesOf,
+  type JsonValue,
+  leafValue,
+  narrow,
+  objectForm,
+  propertyNames,
+  ROOT,
+  recordOf,
+  requiredKeys,
+  type Schema,
+  serializable,
+  shownId,
+  skeleton,
 } from "./config-model.tsx";
 
 export interface EditorContext {
@@ -66,7 +85,12 @@ function useNaming(props: { id: string; parent: string }) {
     return String(p.key);
   };
   // Positional members of an object are spreads or computed keys: code, named by position.
-  const name = () => (inArray() ? `${parentName()} #${index() + 1}` : typeof key() === "number" ? `${parentName()} (code #${Number(key()) + 1})` : String(key()));
+  const name = () =>
+    inArray()
+      ? `${parentName()} #${index() + 1}`
+      : typeof key() === "number"
+        ? `${parentName()} (code #${Number(key()) + 1})`
+        : String(key());
   return { inArray, index, count, key, name, parentName };
 }
 
@@ -87,7 +111,9 @@ function NodeBody(props: { id: string; shown: string; parent: string }): JSX.Ele
   const node = () => draft.state.nodes[props.shown];
   const readOnly = () => {
     const n = node();
-    return n.kind === "expression" || n.kind === "env" || (n.kind === "call" && childIds(draft.state, n.id).length === 0);
+    return (
+      n.kind === "expression" || n.kind === "env" || (n.kind === "call" && childIds(draft.state, n.id).length === 0)
+    );
   };
   return (
     <Show when={node()}>
@@ -147,35 +173,96 @@ function Head(props: HeadProps): JSX.Element {
   const removable = () => {
     const p = parentNode();
     if (!p || p.id === ROOT || p.kind === "call" || (p.secret && p.kind !== "array")) return false;
-    if (p.kind === "object" && requiredKeys(narrow(p.schema, "object")).includes(String(s.nodes[props.id]?.key))) return false;
+    if (p.kind === "object" && requiredKeys(narrow(p.schema, "object")).includes(String(s.nodes[props.id]?.key)))
+      return false;
     return true;
   };
   const movable = () => naming.inArray() && naming.count() > 1 && !parentNode()?.secret;
   const canMove = () => serializable(s, props.id);
-  const moveTitle = () => (canMove() ? undefined : "Code (a plugin call, spread or expression) moves only in gateway.config.ts");
+  const moveTitle = () =>
+    canMove() ? undefined : "Code (a plugin call, spread or expression) moves only in gateway.config.ts";
   const revertable = () => state() === "changed";
   const label = () =>
-    naming.inArray() ? <><span class="cfg-sr">{naming.parentName()} </span>#{naming.index() + 1}</> : typeof naming.key() === "number" ? <><span class="cfg-sr">{naming.parentName()} </span>…</> : naming.name();
+    naming.inArray() ? (
+      <>
+        <span class="cfg-sr">{naming.parentName()} </span>#{naming.index() + 1}
+      </>
+    ) : typeof naming.key() === "number" ? (
+      <>
+        <span class="cfg-sr">{naming.parentName()} </span>…
+      </>
+    ) : (
+      naming.name()
+    );
   return (
     <>
       <div class="cfg-head">
-        <Show when={props.inputId} fallback={<span class="cfg-label" id={props.labelId}>{label()}</span>}>
-          <label class="cfg-label" id={props.labelId} for={props.inputId}>{label()}</label>
+        <Show
+          when={props.inputId}
+          fallback={
+            <span class="cfg-label" id={props.labelId}>
+              {label()}
+            </span>
+          }
+        >
+          <label class="cfg-label" id={props.labelId} for={props.inputId}>
+            {label()}
+          </label>
         </Show>
-        <Show when={state() === "new"}><span class="badge ok">new</span></Show>
-        <Show when={state() === "changed" || state() === "moved"}><span class="badge warn">{state()}</span></Show>
+        <Show when={state() === "new"}>
+          <span class="badge ok">new</span>
+        </Show>
+        <Show when={state() === "changed" || state() === "moved"}>
+          <span class="badge warn">{state()}</span>
+        </Show>
         {props.extra}
       </div>
       <div class="cfg-actions">
         <Show when={revertable()}>
-          <button type="button" class="cfg-icon" title="Back to the file's value" aria-label={`Undo the change of ${naming.name()}`} onClick={() => draft.revert(props.id)}>↺</button>
+          <button
+            type="button"
+            class="cfg-icon"
+            title="Back to the file's value"
+            aria-label={`Undo the change of ${naming.name()}`}
+            onClick={() => draft.revert(props.id)}
+          >
+            ↺
+          </button>
         </Show>
         <Show when={movable()}>
-          <button type="button" class="cfg-icon" data-control="up" title={moveTitle() ?? "Move up"} aria-label={`Move ${naming.name()} up`} disabled={naming.index() === 0 || !canMove()} onClick={() => draft.move(props.parent, props.id, -1, "up")}>↑</button>
-          <button type="button" class="cfg-icon" data-control="down" title={moveTitle() ?? "Move down"} aria-label={`Move ${naming.name()} down`} disabled={naming.index() === naming.count() - 1 || !canMove()} onClick={() => draft.move(props.parent, props.id, 1, "down")}>↓</button>
+          <button
+            type="button"
+            class="cfg-icon"
+            data-control="up"
+            title={moveTitle() ?? "Move up"}
+            aria-label={`Move ${naming.name()} up`}
+            disabled={naming.index() === 0 || !canMove()}
+            onClick={() => draft.move(props.parent, props.id, -1, "up")}
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            class="cfg-icon"
+            data-control="down"
+            title={moveTitle() ?? "Move down"}
+            aria-label={`Move ${naming.name()} down`}
+            disabled={naming.index() === naming.count() - 1 || !canMove()}
+            onClick={() => draft.move(props.parent, props.id, 1, "down")}
+          >
+            ↓
+          </button>
         </Show>
         <Show when={removable()}>
-          <button type="button" class="cfg-icon danger" title="Remove" aria-label={`Remove ${naming.name()}`} onClick={() => draft.remove(props.parent, props.id)}>✕</button>
+          <button
+            type="button"
+            class="cfg-icon danger"
+            title="Remove"
+            aria-label={`Remove ${naming.name()}`}
+            onClick={() => draft.remove(props.parent, props.id)}
+          >
+            ✕
+          </button>
         </Show>
       </div>
     </>
@@ -193,7 +280,8 @@ function checkValue(value: unknown, schema: Schema | undefined): string | undefi
     if (typeof schema.maximum === "number" && value > schema.maximum) return `must be at most ${schema.maximum}`;
   }
   if (typeof value === "string") {
-    if (typeof schema.minLength === "number" && value.length < schema.minLength) return value === "" ? "must not be empty" : `needs at least ${schema.minLength} characters`;
+    if (typeof schema.minLength === "number" && value.length < schema.minLength)
+      return value === "" ? "must not be empty" : `needs at least ${schema.minLength} characters`;
     if (typeof schema.pattern === "string") {
       try {
         if (!new RegExp(schema.pattern).test(value)) return `must match ${schema.pattern}`;
@@ -221,7 +309,8 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
   const value = () => leafValue(s, props.shown);
   const [typing, setTyping] = createSignal("");
   const choices = () => (node().kind === "string" || node().kind === "number" ? enumOf(schema()) : undefined);
-  const anyJson = () => node().kind === "null" || (node().schema !== undefined && Object.keys(node().schema!).length === 0);
+  const anyJson = () =>
+    node().kind === "null" || (node().schema !== undefined && Object.keys(node().schema!).length === 0);
   const control = (): "enum" | "json" | "boolean" | "number" | "regexp" | "text" | "textarea" => {
     if (choices()) return "enum";
     if (anyJson()) return "json";
@@ -234,32 +323,54 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
   const help = () => {
     const parts = [describe(node().schema) ?? describe(schema())];
     if (/Ms$/.test(String(node().key)) && typeof value() === "number") parts.push(`= ${fmtMs(value() as number)}`);
-    if (control() === "json") parts.push("any JSON value: null, 0.7, true, \"text\"");
+    if (control() === "json") parts.push('any JSON value: null, 0.7, true, "text"');
     return parts.filter(Boolean).join(" · ");
   };
-  const describedBy = () => [help() ? helpId : "", problem() ? `${helpId}-problem` : ""].filter(Boolean).join(" ") || undefined;
+  const describedBy = () =>
+    [help() ? helpId : "", problem() ? `${helpId}-problem` : ""].filter(Boolean).join(" ") || undefined;
   const set = (v: unknown) => {
     setTyping("");
     draft.setValue(props.shown, v);
   };
-  const common = () => ({ id: inputId, "aria-describedby": describedBy(), "aria-invalid": problem() ? true : undefined, "data-control": "value" });
+  const common = () => ({
+    id: inputId,
+    "aria-describedby": describedBy(),
+    "aria-invalid": problem() ? true : undefined,
+    "data-control": "value",
+  });
   // Object form of a union member ("p/m" ⇄ { model: "p/m", ... }).
   const toObject = () => (node().kind === "string" ? objectForm(node().schema) : undefined);
 
   return (
-    <div class="cfg-node cfg-leaf" id={domId(props.id)} classList={{ "cfg-changed": !!changeState(draft, props.id, props.shown, props.parent) }}>
+    <div
+      class="cfg-node cfg-leaf"
+      id={domId(props.id)}
+      classList={{ "cfg-changed": !!changeState(draft, props.id, props.shown, props.parent) }}
+    >
       <Head {...props} inputId={inputId} labelId={labelId} />
       <div class="cfg-input">
         <Switch>
           <Match when={control() === "enum"}>
-            <select {...common()} onChange={(e) => set(node().kind === "number" ? Number(e.currentTarget.value) : e.currentTarget.value)}>
+            <select
+              {...common()}
+              onChange={(e) => set(node().kind === "number" ? Number(e.currentTarget.value) : e.currentTarget.value)}
+            >
               <For each={[...new Set([...(choices() ?? []), value()])].filter((c) => c !== undefined)}>
-                {(choice) => <option value={String(choice)} selected={choice === value()}>{String(choice)}</option>}
+                {(choice) => (
+                  <option value={String(choice)} selected={choice === value()}>
+                    {String(choice)}
+                  </option>
+                )}
               </For>
             </select>
           </Match>
           <Match when={control() === "boolean"}>
-            <input {...common()} type="checkbox" checked={value() === true} onChange={(e) => set(e.currentTarget.checked)} />
+            <input
+              {...common()}
+              type="checkbox"
+              checked={value() === true}
+              onChange={(e) => set(e.currentTarget.checked)}
+            />
           </Match>
           <Match when={control() === "number"}>
             <input
@@ -301,28 +412,55 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
                 try {
                   set(JSON.parse(e.currentTarget.value) as JsonValue);
                 } catch {
-                  setTyping("not JSON: write null, 0.7, true or \"text\" (with quotes)");
+                  setTyping('not JSON: write null, 0.7, true or "text" (with quotes)');
                 }
               }}
             />
           </Match>
           <Match when={control() === "textarea"}>
-            <textarea {...common()} rows={Math.min(12, String(value() ?? "").split("\n").length + 1)} spellcheck={false} value={String(value() ?? "")} onInput={(e) => set(e.currentTarget.value)} />
+            <textarea
+              {...common()}
+              rows={Math.min(12, String(value() ?? "").split("\n").length + 1)}
+              spellcheck={false}
+              value={String(value() ?? "")}
+              onInput={(e) => set(e.currentTarget.value)}
+            />
           </Match>
           <Match when={control() === "text"}>
-            <input {...common()} type="text" value={String(value() ?? "")} spellcheck={false} autocomplete="off" onInput={(e) => set(e.currentTarget.value)} />
+            <input
+              {...common()}
+              type="text"
+              value={String(value() ?? "")}
+              spellcheck={false}
+              autocomplete="off"
+              onInput={(e) => set(e.currentTarget.value)}
+            />
           </Match>
         </Switch>
         <Show when={toObject()}>
           {(form) => (
-            <button type="button" class="cfg-small" title={`Write it as { ${form().key}: … } to set more fields`} aria-label={`More fields for ${String(value() ?? "")}: write it as an object`} onClick={() => draft.replace(props.parent, props.id, { [form().key]: String(value() ?? "") })}>
+            <button
+              type="button"
+              class="cfg-small"
+              title={`Write it as { ${form().key}: … } to set more fields`}
+              aria-label={`More fields for ${String(value() ?? "")}: write it as an object`}
+              onClick={() => draft.replace(props.parent, props.id, { [form().key]: String(value() ?? "") })}
+            >
               More fields…
             </button>
           )}
         </Show>
       </div>
-      <Show when={help()}><p class="cfg-help" id={helpId}>{help()}</p></Show>
-      <Show when={problem()}><p class="cfg-problem" id={`${helpId}-problem`}>{problem()}</p></Show>
+      <Show when={help()}>
+        <p class="cfg-help" id={helpId}>
+          {help()}
+        </p>
+      </Show>
+      <Show when={problem()}>
+        <p class="cfg-problem" id={`${helpId}-problem`}>
+          {problem()}
+        </p>
+      </Show>
     </div>
   );
 }
@@ -350,10 +488,15 @@ function SecretField(props: { id: string; shown: string; parent: string }): JSX.
     setError("");
     setIssues([]);
     try {
-      const result = await post<{ ok: boolean; env: string; version: number }>("/api/config/secret", { path: node().orig!.path, value: value() });
+      const result = await post<{ ok: boolean; env: string; version: number }>("/api/config/secret", {
+        path: node().orig!.path,
+        value: value(),
+      });
       setValue("");
       setOpen(false);
-      await editor.secretSaved(`Secret saved in the gateway's secret store as ${result.env}; ${node().orig!.path} now reads env("${result.env}"). Version ${result.version} is active.`);
+      await editor.secretSaved(
+        `Secret saved in the gateway's secret store as ${result.env}; ${node().orig!.path} now reads env("${result.env}"). Version ${result.version} is active.`,
+      );
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
       if (e instanceof ApiError) setIssues(issuesOf(e.body));
@@ -364,36 +507,82 @@ function SecretField(props: { id: string; shown: string; parent: string }): JSX.
 
   return (
     <div class="cfg-node cfg-leaf cfg-secret" id={domId(props.id)}>
-      <Head {...props} labelId={labelId} extra={<span class="badge" title="Secrets never leave the server">secret</span>} />
+      <Head
+        {...props}
+        labelId={labelId}
+        extra={
+          <span class="badge" title="Secrets never leave the server">
+            secret
+          </span>
+        }
+      />
       <div class="cfg-input">
-        <code class="cfg-snippet" aria-labelledby={labelId} aria-describedby={helpId}>{envName() ? `env("${envName()}")` : String(node().value ?? "")}</code>
+        <code class="cfg-snippet" aria-labelledby={labelId} aria-describedby={helpId}>
+          {envName() ? `env("${envName()}")` : String(node().value ?? "")}
+        </code>
         <Show when={!open()}>
-          <button type="button" class="cfg-small" data-control="value" onClick={() => (setOpen(true), queueMicrotask(() => input?.focus()))}>Replace secret</button>
+          <button
+            type="button"
+            class="cfg-small"
+            data-control="value"
+            onClick={() => (setOpen(true), queueMicrotask(() => input?.focus()))}
+          >
+            Replace secret
+          </button>
         </Show>
       </div>
       <p class="cfg-help" id={helpId}>
-        {envName() ? (stored() ? `Read from ${envName()}, kept in the gateway's secret store.` : `Read from the environment variable ${envName()} when the config loads.`) : "A key written in the file (shown masked)."}
-        {" "}Replacing it stores the new value in the gateway's secret store, never in the file.
+        {envName()
+          ? stored()
+            ? `Read from ${envName()}, kept in the gateway's secret store.`
+            : `Read from the environment variable ${envName()} when the config loads.`
+          : "A key written in the file (shown masked)."}{" "}
+        Replacing it stores the new value in the gateway's secret store, never in the file.
       </p>
       <Show when={open()}>
         <form class="cfg-secret-form" onSubmit={save}>
           <label for={inputId}>New value for {String(node().key)}</label>
-          <input id={inputId} ref={input} type="password" autocomplete="new-password" spellcheck={false} value={value()} onInput={(e) => setValue(e.currentTarget.value)} required />
-          <p class="cfg-help">Saved to the secret store (GATEWAY_DATA_DIR/secrets.env); the config then reads it with an env("SMARTROUTE_…") reference. This writes the file and is active at once.</p>
+          <input
+            id={inputId}
+            ref={input}
+            type="password"
+            autocomplete="new-password"
+            spellcheck={false}
+            value={value()}
+            onInput={(e) => setValue(e.currentTarget.value)}
+            required
+          />
+          <p class="cfg-help">
+            Saved to the secret store (GATEWAY_DATA_DIR/secrets.env); the config then reads it with an
+            env("SMARTROUTE_…") reference. This writes the file and is active at once.
+          </p>
           <Show when={editor.pendingCount() > 0}>
-            <p class="notice">Apply or discard your {editor.pendingCount()} unsaved change{editor.pendingCount() === 1 ? "" : "s"} first: saving a secret writes the file.</p>
+            <p class="notice">
+              Apply or discard your {editor.pendingCount()} unsaved change{editor.pendingCount() === 1 ? "" : "s"}{" "}
+              first: saving a secret writes the file.
+            </p>
           </Show>
           <Show when={error()}>
             <div class="error" role="alert">
               {error()}
               <Show when={issues().length > 0}>
-                <ul>{issues().map((i) => <li><code>{i.path}</code> {i.message}</li>)}</ul>
+                <ul>
+                  {issues().map((i) => (
+                    <li>
+                      <code>{i.path}</code> {i.message}
+                    </li>
+                  ))}
+                </ul>
               </Show>
             </div>
           </Show>
           <div class="row">
-            <button type="submit" class="primary" disabled={busy() || value() === "" || editor.pendingCount() > 0}>{busy() ? "Saving…" : "Save secret"}</button>
-            <button type="button" onClick={() => (setOpen(false), setValue(""), setError(""))}>Cancel</button>
+            <button type="submit" class="primary" disabled={busy() || value() === "" || editor.pendingCount() > 0}>
+              {busy() ? "Saving…" : "Save secret"}
+            </button>
+            <button type="button" onClick={() => (setOpen(false), setValue(""), setError(""))}>
+              Cancel
+            </button>
           </div>
         </form>
       </Show>
@@ -417,7 +606,8 @@ function snippetOf(source: string, nodes: Record<string, DNode>, node: DNode): s
   }
   const start = orig.start + shift;
   const lineOfStart = source.slice(0, start).split("\n").length;
-  const text = lineOfStart === orig.line ? source.slice(start, orig.end + shift + inner) : source.split("\n")[orig.line - 1];
+  const text =
+    lineOfStart === orig.line ? source.slice(start, orig.end + shift + inner) : source.split("\n")[orig.line - 1];
   if (!text) return undefined;
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 160 ? `${flat.slice(0, 157)}…` : flat;
@@ -429,24 +619,39 @@ function ReadOnlyField(props: { id: string; shown: string; parent: string; note?
   const labelId = domId(props.id) + "-label";
   const helpId = domId(props.id) + "-help";
   const envName = () => (node().kind === "env" ? (node().value as { env?: string } | undefined)?.env : undefined);
-  const snippet = () => (envName() && !node().orig ? `env("${envName()}")` : snippetOf(editor.source(), editor.draft.state.nodes, node()));
+  const snippet = () =>
+    envName() && !node().orig ? `env("${envName()}")` : snippetOf(editor.source(), editor.draft.state.nodes, node());
   const note = () => {
     if (props.note) return props.note;
-    if (envName()) return `Read from the environment variable ${envName()} when the config loads: defined in code, edit gateway.config.ts.`;
-    if (node().kind === "call") return `${node().callee ?? "This plugin"}() is called without options, so its defaults apply. Options can only be added in code: edit gateway.config.ts.`;
+    if (envName())
+      return `Read from the environment variable ${envName()} when the config loads: defined in code, edit gateway.config.ts.`;
+    if (node().kind === "call")
+      return `${node().callee ?? "This plugin"}() is called without options, so its defaults apply. Options can only be added in code: edit gateway.config.ts.`;
     return "Defined in code: edit gateway.config.ts.";
   };
   return (
-    <div class="cfg-node cfg-leaf cfg-readonly" id={domId(props.id)} classList={{ "cfg-long": (snippet()?.length ?? 0) > 48 }}>
-      <Head {...props} labelId={labelId} extra={<span class="badge">{envName() ? "env" : node().kind === "call" ? "plugin" : "code"}</span>} />
+    <div
+      class="cfg-node cfg-leaf cfg-readonly"
+      id={domId(props.id)}
+      classList={{ "cfg-long": (snippet()?.length ?? 0) > 48 }}
+    >
+      <Head
+        {...props}
+        labelId={labelId}
+        extra={<span class="badge">{envName() ? "env" : node().kind === "call" ? "plugin" : "code"}</span>}
+      />
       <div class="cfg-input">
-        <code class="cfg-snippet" aria-labelledby={labelId} aria-describedby={helpId} tabindex="0" data-control="value">{snippet() ?? "(code)"}</code>
+        <code class="cfg-snippet" aria-labelledby={labelId} aria-describedby={helpId} tabindex="0" data-control="value">
+          {snippet() ?? "(code)"}
+        </code>
       </div>
       <p class="cfg-help" id={helpId}>
         {note()}
         <Show when={node().orig?.line}>
           {" "}
-          <button type="button" class="cfg-link" onClick={() => editor.showInCode(node().orig!.line)}>Line {node().orig!.line} in the code view</button>
+          <button type="button" class="cfg-link" onClick={() => editor.showInCode(node().orig!.line)}>
+            Line {node().orig!.line} in the code view
+          </button>
         </Show>
       </p>
     </div>
@@ -469,19 +674,34 @@ function GroupField(props: { id: string; shown: string; parent: string }): JSX.E
     return typeof leafValue(draft.state, only) === "string" ? (leafValue(draft.state, only) as string) : undefined;
   };
   return (
-    <section class="cfg-node cfg-group" id={domId(props.id)} role="group" aria-labelledby={labelId} classList={{ "cfg-changed": !!changeState(draft, props.id, props.shown, props.parent) }}>
+    <section
+      class="cfg-node cfg-group"
+      id={domId(props.id)}
+      role="group"
+      aria-labelledby={labelId}
+      classList={{ "cfg-changed": !!changeState(draft, props.id, props.shown, props.parent) }}
+    >
       <div class="cfg-group-head">
         <Head
           {...props}
           labelId={labelId}
           extra={
             <Show when={toString() !== undefined}>
-              <button type="button" class="cfg-small" title="Write it as a plain string again" onClick={() => draft.replace(props.parent, props.id, toString()!)}>Short form</button>
+              <button
+                type="button"
+                class="cfg-small"
+                title="Write it as a plain string again"
+                onClick={() => draft.replace(props.parent, props.id, toString()!)}
+              >
+                Short form
+              </button>
             </Show>
           }
         />
       </div>
-      <Show when={describe(node().schema)}><p class="cfg-help">{describe(node().schema)}</p></Show>
+      <Show when={describe(node().schema)}>
+        <p class="cfg-help">{describe(node().schema)}</p>
+      </Show>
       <ContainerBody id={props.shown} />
     </section>
   );
@@ -500,7 +720,11 @@ function PluginCard(props: { id: string; shown: string; parent: string }): JSX.E
       </div>
       <Show
         when={optionsNode()?.kind === "object"}
-        fallback={<p class="cfg-help">Its options are code: edit gateway.config.ts{node().orig?.line ? ` (line ${node().orig!.line})` : ""}.</p>}
+        fallback={
+          <p class="cfg-help">
+            Its options are code: edit gateway.config.ts{node().orig?.line ? ` (line ${node().orig!.line})` : ""}.
+          </p>
+        }
       >
         <ContainerBody id={optionsNode().id} />
       </Show>
@@ -538,7 +762,13 @@ export function ContainerBody(props: { id: string }): JSX.Element {
         }
       >
         <ol class="cfg-list">
-          <For each={list()}>{(c) => <li class="cfg-item"><NodeView id={c} parent={props.id} /></li>}</For>
+          <For each={list()}>
+            {(c) => (
+              <li class="cfg-item">
+                <NodeView id={c} parent={props.id} />
+              </li>
+            )}
+          </For>
         </ol>
       </Show>
       <Show when={removed().length > 0}>
@@ -547,7 +777,9 @@ export function ContainerBody(props: { id: string }): JSX.Element {
             {(c) => (
               <li>
                 <s>{removedLabel(c)}</s> <span class="muted">removed</span>
-                <button type="button" class="cfg-small" onClick={() => draft.restore(props.id, c)}>Restore</button>
+                <button type="button" class="cfg-small" onClick={() => draft.restore(props.id, c)}>
+                  Restore
+                </button>
               </li>
             )}
           </For>
@@ -560,7 +792,8 @@ export function ContainerBody(props: { id: string }): JSX.Element {
 
 // ---- adding members ------------------------------------------------------------------------------
 
-const PLUGIN_NOTE = "Plugins are function calls (e.g. keywordClassifier({ … })), which the form cannot write: add them in gateway.config.ts (the code view).";
+const PLUGIN_NOTE =
+  "Plugins are function calls (e.g. keywordClassifier({ … })), which the form cannot write: add them in gateway.config.ts (the code view).";
 
 function AddControls(props: { id: string }): JSX.Element {
   const { draft } = useEditor();
@@ -583,9 +816,14 @@ function AddControls(props: { id: string }): JSX.Element {
     if (kinds.size === 1 && kinds.has("number")) return 0;
     return undefined;
   };
-  const missing = createMemo(() => (node().kind === "object" ? propertyNames(schema()).filter((k) => !present().has(k)) : []));
+  const missing = createMemo(() =>
+    node().kind === "object" ? propertyNames(schema()).filter((k) => !present().has(k)) : [],
+  );
   const record = () => (node().kind === "object" ? recordOf(schema()) : undefined);
-  const removedOriginal = (k: string) => (node().children ?? []).find((c) => s.nodes[c]?.orig && String(s.nodes[c].key) === k && !childIds(s, props.id).includes(c));
+  const removedOriginal = (k: string) =>
+    (node().children ?? []).find(
+      (c) => s.nodes[c]?.orig && String(s.nodes[c].key) === k && !childIds(s, props.id).includes(c),
+    );
   const addProperty = (k: string) => {
     const original = removedOriginal(k);
     if (original) draft.restore(props.id, original);
@@ -615,32 +853,74 @@ function AddControls(props: { id: string }): JSX.Element {
         <Show when={node().kind === "array"}>
           <Show when={!isPluginSchema(itemSchema())} fallback={<p class="cfg-help">{PLUGIN_NOTE}</p>}>
             <Show when={newItem() !== undefined}>
-              <button type="button" class="cfg-small" aria-label={`Add an item to ${name()}`} onClick={() => draft.add(props.id, newItem()!)}>+ Add item</button>
+              <button
+                type="button"
+                class="cfg-small"
+                aria-label={`Add an item to ${name()}`}
+                onClick={() => draft.add(props.id, newItem()!)}
+              >
+                + Add item
+              </button>
             </Show>
           </Show>
         </Show>
         <Show when={missing().length > 0 && missing().length <= 6}>
           <For each={missing()}>
             {(k) => (
-              <button type="button" class="cfg-small" title={describe(childSchema(schema(), k)) ?? `Set ${k}`} aria-label={`Add ${k} to ${name()}`} onClick={() => addProperty(k)}>+ {k}</button>
+              <button
+                type="button"
+                class="cfg-small"
+                title={describe(childSchema(schema(), k)) ?? `Set ${k}`}
+                aria-label={`Add ${k} to ${name()}`}
+                onClick={() => addProperty(k)}
+              >
+                + {k}
+              </button>
             )}
           </For>
         </Show>
         <Show when={missing().length > 6}>
-          <select aria-label={`Setting to add to ${name()}`} value={picked()} onChange={(e) => setPicked(e.currentTarget.value)}>
+          <select
+            aria-label={`Setting to add to ${name()}`}
+            value={picked()}
+            onChange={(e) => setPicked(e.currentTarget.value)}
+          >
             <option value="">Add a setting…</option>
             <For each={missing()}>{(k) => <option value={k}>{k}</option>}</For>
           </select>
-          <button type="button" class="cfg-small" disabled={!picked()} onClick={() => (addProperty(picked()), setPicked(""))}>Add</button>
+          <button
+            type="button"
+            class="cfg-small"
+            disabled={!picked()}
+            onClick={() => (addProperty(picked()), setPicked(""))}
+          >
+            Add
+          </button>
         </Show>
         <Show when={record()}>
           {(r) => (
             <Show when={!isPluginSchema(r().value)} fallback={<p class="cfg-help">{PLUGIN_NOTE}</p>}>
               <form class="cfg-add-key" onSubmit={addKey}>
-                <label class="cfg-sr" for={keyInputId()}>New name in {name()}</label>
-                <input id={keyInputId()} placeholder={`new name in ${name()}`} value={key()} spellcheck={false} autocomplete="off" aria-invalid={keyError() ? true : undefined} onInput={(e) => setKey(e.currentTarget.value)} />
-                <button type="submit" class="cfg-small">+ Add</button>
-                <Show when={keyError()}><span class="cfg-problem" role="alert">{keyError()}</span></Show>
+                <label class="cfg-sr" for={keyInputId()}>
+                  New name in {name()}
+                </label>
+                <input
+                  id={keyInputId()}
+                  placeholder={`new name in ${name()}`}
+                  value={key()}
+                  spellcheck={false}
+                  autocomplete="off"
+                  aria-invalid={keyError() ? true : undefined}
+                  onInput={(e) => setKey(e.currentTarget.value)}
+                />
+                <button type="submit" class="cfg-small">
+                  + Add
+                </button>
+                <Show when={keyError()}>
+                  <span class="cfg-problem" role="alert">
+                    {keyError()}
+                  </span>
+                </Show>
               </form>
             </Show>
           )}

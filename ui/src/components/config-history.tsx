@@ -3,11 +3,11 @@
  * reason); diff two versions or one against the file now; view a version's text; roll back (as a new
  * version) after a confirmation.
  */
-import { createEffect, createSignal, For, on, Show, type JSX } from "solid-js";
+import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { ApiError, get, post, query } from "../api.ts";
 import { fmtTime } from "../format.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
-import { issuesOf, type ConfigIssue, type HistoryVersion, type Hunk } from "./config-model.tsx";
+import { type ConfigIssue, type HistoryVersion, type Hunk, issuesOf } from "./config-model.tsx";
 import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
 
 interface Comparison {
@@ -42,7 +42,12 @@ export function HistoryView(props: {
       setError(e instanceof ApiError ? e.message : String(e));
     }
   };
-  createEffect(on(() => props.refresh, () => void load()));
+  createEffect(
+    on(
+      () => props.refresh,
+      () => void load(),
+    ),
+  );
 
   const toggle = (id: number, on: boolean) => {
     const current = selected().filter((x) => x !== id);
@@ -83,14 +88,21 @@ export function HistoryView(props: {
     setBusy(true);
     setRollbackError(undefined);
     try {
-      const answer = await gate.run((password) => post<{ ok: true; version: number }>("/api/config/rollback", { id, password }));
+      const answer = await gate.run((password) =>
+        post<{ ok: true; version: number }>("/api/config/rollback", { id, password }),
+      );
       setConfirming(undefined);
       setSelected([]);
       setComparison(undefined);
       setViewing(undefined);
       props.onRolledBack(id, answer.version);
     } catch (e) {
-      if (!(e instanceof PasswordCancelled)) setRollbackError({ id, message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
+      if (!(e instanceof PasswordCancelled))
+        setRollbackError({
+          id,
+          message: e instanceof ApiError ? e.message : String(e),
+          issues: e instanceof ApiError ? issuesOf(e.body) : [],
+        });
     } finally {
       setBusy(false);
     }
@@ -100,22 +112,51 @@ export function HistoryView(props: {
     <div class="stack">
       <gate.Dialog />
       <p class="muted">
-        Every version the gateway ran, newest first. Author <span class="badge">file</span> means the file was changed outside the admin UI (an editor, a deploy). Select two versions to compare them. History entries (#) are numbered on their own, apart from the “version N active” count of reloads.
+        Every version the gateway ran, newest first. Author <span class="badge">file</span> means the file was changed
+        outside the admin UI (an editor, a deploy). Select two versions to compare them. History entries (#) are
+        numbered on their own, apart from the “version N active” count of reloads.
       </p>
-      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
       <div class="row">
         <button type="button" disabled={selected().length !== 2} onClick={compareSelected}>
-          {selected().length === 2 ? `Compare #${Math.min(...selected())} → #${Math.max(...selected())}` : "Compare two selected versions"}
+          {selected().length === 2
+            ? `Compare #${Math.min(...selected())} → #${Math.max(...selected())}`
+            : "Compare two selected versions"}
         </button>
-        <span class="muted">{selected().length === 0 ? "" : `Selected: ${selected().map((id) => `#${id}`).join(", ")}`}</span>
+        <span class="muted">
+          {selected().length === 0
+            ? ""
+            : `Selected: ${selected()
+                .map((id) => `#${id}`)
+                .join(", ")}`}
+        </span>
       </div>
       <div ref={result} tabindex="-1" class="cfg-history-result">
         <Show when={comparison()}>
           {(c) => (
             <section class="panel stack" aria-label={`Diff ${c().title}`}>
-              <div class="row"><h3>Diff {c().title}</h3><span class="spacer" /><button type="button" onClick={() => setComparison(undefined)}>Close</button></div>
-              <Show when={c().error}><p class="error">{c().error}</p></Show>
-              <Show when={c().hunks} fallback={<Show when={!c().error}><p class="muted">Loading…</p></Show>}>
+              <div class="row">
+                <h3>Diff {c().title}</h3>
+                <span class="spacer" />
+                <button type="button" onClick={() => setComparison(undefined)}>
+                  Close
+                </button>
+              </div>
+              <Show when={c().error}>
+                <p class="error">{c().error}</p>
+              </Show>
+              <Show
+                when={c().hunks}
+                fallback={
+                  <Show when={!c().error}>
+                    <p class="muted">Loading…</p>
+                  </Show>
+                }
+              >
                 <DiffView hunks={c().hunks!} label={`Diff ${c().title}`} />
               </Show>
             </section>
@@ -124,9 +165,24 @@ export function HistoryView(props: {
         <Show when={viewing()}>
           {(v) => (
             <section class="panel stack" aria-label={`Text of version #${v().id}`}>
-              <div class="row"><h3>Version #{v().id}</h3><span class="spacer" /><button type="button" onClick={() => setViewing(undefined)}>Close</button></div>
-              <Show when={v().error}><p class="error">{v().error}</p></Show>
-              <Show when={v().source !== undefined} fallback={<Show when={!v().error}><p class="muted">Loading…</p></Show>}>
+              <div class="row">
+                <h3>Version #{v().id}</h3>
+                <span class="spacer" />
+                <button type="button" onClick={() => setViewing(undefined)}>
+                  Close
+                </button>
+              </div>
+              <Show when={v().error}>
+                <p class="error">{v().error}</p>
+              </Show>
+              <Show
+                when={v().source !== undefined}
+                fallback={
+                  <Show when={!v().error}>
+                    <p class="muted">Loading…</p>
+                  </Show>
+                }
+              >
                 <pre tabindex="0">{v().source}</pre>
               </Show>
             </section>
@@ -150,35 +206,70 @@ export function HistoryView(props: {
                       <strong>#{version.id}</strong>
                       <span>{fmtTime(version.ts)}</span>
                       <span class="cfg-sr">by</span>
-                      <span class="badge" classList={{ warn: version.author === "file" }} title={version.author === "file" ? "Changed outside the admin UI" : "Applied from the admin UI"}>
+                      <span
+                        class="badge"
+                        classList={{ warn: version.author === "file" }}
+                        title={version.author === "file" ? "Changed outside the admin UI" : "Applied from the admin UI"}
+                      >
                         {version.author === "file" ? "file (outside the UI)" : version.author}
                       </span>
-                      <Show when={index() === 0}><span class="badge ok">latest</span></Show>
+                      <Show when={index() === 0}>
+                        <span class="badge ok">latest</span>
+                      </Show>
                     </label>
                   </div>
                   <p class="cfg-version-reason">{version.reason}</p>
                   <div class="row cfg-version-actions">
-                    <button type="button" class="cfg-small" onClick={() => void compare(version.id, "current")}>Diff with the file now</button>
-                    <button type="button" class="cfg-small" onClick={() => void view(version.id)}>View text</button>
-                    <button type="button" class="cfg-small" aria-expanded={confirming() === version.id} onClick={() => (setConfirming(version.id), setRollbackError(undefined))}>Roll back to this version…</button>
+                    <button type="button" class="cfg-small" onClick={() => void compare(version.id, "current")}>
+                      Diff with the file now
+                    </button>
+                    <button type="button" class="cfg-small" onClick={() => void view(version.id)}>
+                      View text
+                    </button>
+                    <button
+                      type="button"
+                      class="cfg-small"
+                      aria-expanded={confirming() === version.id}
+                      onClick={() => (setConfirming(version.id), setRollbackError(undefined))}
+                    >
+                      Roll back to this version…
+                    </button>
                   </div>
                   <Show when={confirming() === version.id}>
-                    <div class="notice stack cfg-confirm" role="alertdialog" aria-label={`Roll back to version #${version.id}`}>
+                    <div
+                      class="notice stack cfg-confirm"
+                      role="alertdialog"
+                      aria-label={`Roll back to version #${version.id}`}
+                    >
                       <p>
-                        Roll back to #{version.id} from {fmtTime(version.ts)}? Its text is written as a new version and is active at once; requests in flight finish on the current
-                        config.
-                        <Show when={props.pending > 0}> Your {props.pending} unsaved form change{props.pending === 1 ? "" : "s"} will be discarded.</Show>
+                        Roll back to #{version.id} from {fmtTime(version.ts)}? Its text is written as a new version and
+                        is active at once; requests in flight finish on the current config.
+                        <Show when={props.pending > 0}>
+                          {" "}
+                          Your {props.pending} unsaved form change{props.pending === 1 ? "" : "s"} will be discarded.
+                        </Show>
                       </p>
                       <div class="row">
-                        <button type="button" class="primary" disabled={busy()} onClick={() => void rollback(version.id)}>{busy() ? "Rolling back…" : `Roll back to #${version.id}`}</button>
-                        <button type="button" onClick={() => setConfirming(undefined)}>Cancel</button>
+                        <button
+                          type="button"
+                          class="primary"
+                          disabled={busy()}
+                          onClick={() => void rollback(version.id)}
+                        >
+                          {busy() ? "Rolling back…" : `Roll back to #${version.id}`}
+                        </button>
+                        <button type="button" onClick={() => setConfirming(undefined)}>
+                          Cancel
+                        </button>
                       </div>
                     </div>
                   </Show>
                   <Show when={rollbackError()?.id === version.id}>
                     <div class="error" role="alert">
                       <strong>Not rolled back: the file is unchanged.</strong> {rollbackError()!.message}
-                      <Show when={rollbackError()!.issues.length > 0}><IssueList issues={rollbackError()!.issues} /></Show>
+                      <Show when={rollbackError()!.issues.length > 0}>
+                        <IssueList issues={rollbackError()!.issues} />
+                      </Show>
                     </div>
                   </Show>
                 </li>

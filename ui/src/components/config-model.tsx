@@ -17,15 +17,17 @@ import { createStore, produce } from "solid-js/store";
 
 // The server's own types (imported as types only: nothing of the server runs in the browser).
 export type { Kind } from "../../../src/config/ast.ts";
-export type { SchemaLike as Schema, TreeNode } from "../../../src/config-editor/source-tree.ts";
-export type { Edit, JsonValue } from "../../../src/config-editor/source-edit.ts";
 export type { ConfigIssue } from "../../../src/config/resolve.ts";
+export type { Edit, JsonValue } from "../../../src/config-editor/source-edit.ts";
+export type { SchemaLike as Schema, TreeNode } from "../../../src/config-editor/source-tree.ts";
+
 import type { Kind } from "../../../src/config/ast.ts";
-import type { SchemaLike as Schema, TreeNode } from "../../../src/config-editor/source-tree.ts";
-import type { Edit, JsonValue } from "../../../src/config-editor/source-edit.ts";
 import type { ConfigIssue } from "../../../src/config/resolve.ts";
+import type { Edit, JsonValue } from "../../../src/config-editor/source-edit.ts";
+import type { SchemaLike as Schema, TreeNode } from "../../../src/config-editor/source-tree.ts";
 
 export type { DiffLine, Hunk } from "../../../src/config-editor/diff.ts";
+
 import type { Hunk } from "../../../src/config-editor/diff.ts";
 
 export interface ConfigResponse {
@@ -65,7 +67,11 @@ const BARE_KEY = /^[^.[\]"]+$/;
 
 /** Same notation as the server (src/config/ast.ts): `pricing["openai/gpt-4.1"].input`, `models[2]`. */
 export function formatPath(segments: Segment[]): string {
-  return segments.map((s, i) => (typeof s === "number" ? `[${s}]` : BARE_KEY.test(s) ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s)}]`)).join("");
+  return segments
+    .map((s, i) =>
+      typeof s === "number" ? `[${s}]` : BARE_KEY.test(s) ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s)}]`,
+    )
+    .join("");
 }
 
 /** A path without its last segment ("" at the top), for issue paths that name something not shown. */
@@ -77,11 +83,20 @@ export function parentPath(path: string): string | undefined {
 
 // ---- schemas -------------------------------------------------------------------------------------
 
-const asSchema = (value: unknown): Schema | undefined => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Schema) : undefined);
-const anyOf = (schema: Schema | undefined): Schema[] | undefined => (Array.isArray(schema?.anyOf) ? (schema.anyOf as unknown[]).map((s) => asSchema(s) ?? {}) : undefined);
+const asSchema = (value: unknown): Schema | undefined =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Schema) : undefined;
+const anyOf = (schema: Schema | undefined): Schema[] | undefined =>
+  Array.isArray(schema?.anyOf) ? (schema.anyOf as unknown[]).map((s) => asSchema(s) ?? {}) : undefined;
 
 const KIND_TYPES: Partial<Record<Kind, string[]>> = {
-  string: ["string"], number: ["number", "integer"], boolean: ["boolean"], null: ["null"], object: ["object"], array: ["array"], regexp: ["regexp"], env: ["object"],
+  string: ["string"],
+  number: ["number", "integer"],
+  boolean: ["boolean"],
+  null: ["null"],
+  object: ["object"],
+  array: ["array"],
+  regexp: ["regexp"],
+  env: ["object"],
 };
 
 /** The member of a union that fits what is written (the server's `narrow`); the schema itself otherwise. */
@@ -89,7 +104,8 @@ export function narrow(schema: Schema | undefined, kind: Kind): Schema | undefin
   const options = anyOf(schema);
   if (!options) return schema;
   const fitting = options.filter((o) => KIND_TYPES[kind]?.includes(String(o.type)));
-  if (fitting.length === 1) return narrow({ ...(schema?.description ? { description: schema.description } : {}), ...fitting[0] }, kind);
+  if (fitting.length === 1)
+    return narrow({ ...(schema?.description ? { description: schema.description } : {}), ...fitting[0] }, kind);
   return fitting.length > 1 ? { ...schema, anyOf: fitting } : schema;
 }
 
@@ -107,7 +123,9 @@ export function enumOf(schema: Schema | undefined): (string | number | boolean)[
 export function describe(schema: Schema | undefined): string | undefined {
   if (!schema) return undefined;
   if (typeof schema.description === "string") return schema.description;
-  return anyOf(schema)?.find((o) => typeof o.description === "string" && !/^env\(/.test(o.description))?.description as string | undefined;
+  return anyOf(schema)?.find((o) => typeof o.description === "string" && !/^env\(/.test(o.description))?.description as
+    | string
+    | undefined;
 }
 
 /** The schema of a child: object properties, record values (patternProperties / additionalProperties), array items. */
@@ -129,14 +147,16 @@ export function childSchema(schema: Schema | undefined, key: Segment): Schema | 
   return asSchema(schema.additionalProperties);
 }
 
-export const requiredKeys = (schema: Schema | undefined): string[] => (Array.isArray(schema?.required) ? (schema.required as string[]) : []);
+export const requiredKeys = (schema: Schema | undefined): string[] =>
+  Array.isArray(schema?.required) ? (schema.required as string[]) : [];
 export const propertyNames = (schema: Schema | undefined): string[] => Object.keys(asSchema(schema?.properties) ?? {});
 
 /** Free-form keys: a record (`{ [name]: value }`) rather than a fixed set of properties. */
 export function recordOf(schema: Schema | undefined): { pattern?: string; value?: Schema } | undefined {
   if (!schema || schema.type !== "object") return undefined;
   const patterns = Object.entries(asSchema(schema.patternProperties) ?? {});
-  if (patterns.length > 0) return { pattern: patterns[0][0] === "^(.*)$" ? undefined : patterns[0][0], value: asSchema(patterns[0][1]) };
+  if (patterns.length > 0)
+    return { pattern: patterns[0][0] === "^(.*)$" ? undefined : patterns[0][0], value: asSchema(patterns[0][1]) };
   const additional = asSchema(schema.additionalProperties);
   if (additional && propertyNames(schema).length === 0) return { value: additional };
   return undefined;
@@ -147,7 +167,12 @@ export function recordOf(schema: Schema | undefined): { pattern?: string; value?
  * edit cannot write, so the editor offers no "add" there.
  */
 export function isPluginSchema(schema: Schema | undefined): boolean {
-  return !!schema && schema.additionalProperties === true && requiredKeys(schema).includes("name") && !!asSchema(schema.properties)?.name;
+  return (
+    !!schema &&
+    schema.additionalProperties === true &&
+    requiredKeys(schema).includes("name") &&
+    !!asSchema(schema.properties)?.name
+  );
 }
 
 /** A minimal valid-looking value for a new member: required properties, `minItems` items, the first enum value. */
@@ -159,14 +184,23 @@ export function skeleton(schema: Schema | undefined, depth = 0): JsonValue {
   if (options) return skeleton(options.find((o) => o.type !== "null" && o.type !== "regexp") ?? options[0], depth + 1);
   if ("default" in schema) return schema.default as JsonValue;
   switch (schema.type) {
-    case "string": return "";
+    case "string":
+      return "";
     case "number":
-    case "integer": return typeof schema.minimum === "number" ? Math.max(schema.minimum, 0) : 0;
-    case "boolean": return false;
-    case "null": return null;
-    case "array": return Array.from({ length: typeof schema.minItems === "number" ? Math.min(schema.minItems, 3) : 0 }, () => skeleton(childSchema(schema, 0), depth + 1));
-    case "object": return Object.fromEntries(requiredKeys(schema).map((k) => [k, skeleton(childSchema(schema, k), depth + 1)]));
-    default: return "";
+    case "integer":
+      return typeof schema.minimum === "number" ? Math.max(schema.minimum, 0) : 0;
+    case "boolean":
+      return false;
+    case "null":
+      return null;
+    case "array":
+      return Array.from({ length: typeof schema.minItems === "number" ? Math.min(schema.minItems, 3) : 0 }, () =>
+        skeleton(childSchema(schema, 0), depth + 1),
+      );
+    case "object":
+      return Object.fromEntries(requiredKeys(schema).map((k) => [k, skeleton(childSchema(schema, k), depth + 1)]));
+    default:
+      return "";
   }
 }
 
@@ -223,7 +257,16 @@ function fromTree(tree: TreeNode[]): DraftState {
   const add = (t: TreeNode): string => {
     const { children, ...orig } = t;
     nodes[t.path] = {
-      id: t.path, orig, key: t.key, kind: t.kind, schema: t.schema, editable: t.editable, secret: !!t.secret, callee: t.callee, line: t.line, value: t.value,
+      id: t.path,
+      orig,
+      key: t.key,
+      kind: t.kind,
+      schema: t.schema,
+      editable: t.editable,
+      secret: !!t.secret,
+      callee: t.callee,
+      line: t.line,
+      value: t.value,
       children: children?.map(add),
     };
     return t.path;
@@ -244,13 +287,21 @@ function jsonKind(value: unknown): Kind {
 }
 
 /** New nodes for a JSON value (mutates `nodes`); returns the new node's id. */
-function synth(nodes: Record<string, DNode>, value: JsonValue, schema: Schema | undefined, key: string | number, copyOf?: string): string {
+function synth(
+  nodes: Record<string, DNode>,
+  value: JsonValue,
+  schema: Schema | undefined,
+  key: string | number,
+  copyOf?: string,
+): string {
   const id = `+${++sequence}`;
   const kind = jsonKind(value);
   const node: DNode = { id, key, kind, schema, editable: true, secret: false, line: 0, copyOf };
   if (kind === "object") {
     const inner = narrow(schema, "object");
-    node.children = Object.entries(value as Record<string, JsonValue>).map(([k, v]) => synth(nodes, v, childSchema(inner, k), k));
+    node.children = Object.entries(value as Record<string, JsonValue>).map(([k, v]) =>
+      synth(nodes, v, childSchema(inner, k), k),
+    );
   } else if (kind === "array") {
     const inner = narrow(schema, "array");
     node.children = (value as JsonValue[]).map((v, i) => synth(nodes, v, childSchema(inner, i), i));
@@ -309,13 +360,15 @@ export function computeEdits(s: DraftState): Edit[] {
       return;
     }
     if (isLeafKind(n.kind)) {
-      if (n.orig && id in s.values && !same(s.values[id], n.value)) sets.push({ op: "set", path: n.orig.path, value: s.values[id] as JsonValue });
+      if (n.orig && id in s.values && !same(s.values[id], n.value))
+        sets.push({ op: "set", path: n.orig.path, value: s.values[id] as JsonValue });
       return;
     }
     const final = childIds(s, id);
     for (const c of n.children ?? []) {
       const child = s.nodes[c];
-      if (!final.includes(c) && child.orig) removes.push({ start: child.orig.start, edit: { op: "remove", path: child.orig.path } });
+      if (!final.includes(c) && child.orig)
+        removes.push({ start: child.orig.start, edit: { op: "remove", path: child.orig.path } });
     }
     for (const c of final) if (s.nodes[c].orig) visitOriginal(c);
   };
@@ -326,7 +379,9 @@ export function computeEdits(s: DraftState): Edit[] {
     childIds(s, id).forEach((c, i) => {
       const child = s.nodes[c];
       if (!child.orig) {
-        const edit: Edit = array ? { op: "insert", path: formatPath(path), index: i, value: toJson(s, c) } : { op: "insert", path: formatPath(path), key: String(child.key), index: i, value: toJson(s, c) };
+        const edit: Edit = array
+          ? { op: "insert", path: formatPath(path), index: i, value: toJson(s, c) }
+          : { op: "insert", path: formatPath(path), key: String(child.key), index: i, value: toJson(s, c) };
         inserts.push(edit);
       } else visitFinal(c, [...path, array ? i : child.key]);
     });
@@ -359,7 +414,9 @@ export function nodeForIssue(s: DraftState, issue: ConfigIssue, paths = finalPat
   if (issue.line) {
     const onLine = [...paths.values()].filter((id) => s.nodes[id]?.line === issue.line);
     const first = issue.path.split(/[.[]/)[0];
-    const best = onLine.filter((id) => s.nodes[id].orig?.path.startsWith(first)).sort((a, b) => b.length - a.length)[0] ?? onLine[0];
+    const best =
+      onLine.filter((id) => s.nodes[id].orig?.path.startsWith(first)).sort((a, b) => b.length - a.length)[0] ??
+      onLine[0];
     if (best) return best;
   }
   for (let path = parentPath(issue.path); path; path = parentPath(path)) if (paths.has(path)) return paths.get(path);
@@ -443,11 +500,14 @@ export function createDraft(tree: TreeNode[]) {
         const originals = s.nodes[parent].children ?? [];
         const restored = list.map((c) => {
           const copy = s.nodes[c];
-          return copy.copyOf && !list.includes(copy.copyOf) && same(toJson(s, c), toJson(s, copy.copyOf)) ? copy.copyOf : c;
+          return copy.copyOf && !list.includes(copy.copyOf) && same(toJson(s, c), toJson(s, copy.copyOf))
+            ? copy.copyOf
+            : c;
         });
         const order = restored.filter((c) => originals.includes(c));
         const inOrder = order.every((c, i) => i === 0 || originals.indexOf(order[i - 1]) < originals.indexOf(c));
-        const final = inOrder && order.length === originals.length && restored.length === originals.length ? restored : list;
+        const final =
+          inOrder && order.length === originals.length && restored.length === originals.length ? restored : list;
         s.lists[parent] = final;
         s.focus = `${final[to]}|${control}`;
       });
@@ -455,7 +515,8 @@ export function createDraft(tree: TreeNode[]) {
     /** Replaces a node's whole value (string ⇄ object form). */
     replace(parent: string, id: string, value: JsonValue) {
       mutate((s) => {
-        const original = Object.keys(s.replaced).find((k) => s.replaced[k] === id) ?? (s.nodes[id].orig ? id : undefined);
+        const original =
+          Object.keys(s.replaced).find((k) => s.replaced[k] === id) ?? (s.nodes[id].orig ? id : undefined);
         const base = s.nodes[original ?? id];
         const next = synth(s.nodes, value, base.schema, base.key);
         if (original) {

@@ -3,10 +3,10 @@
  * clickable to their fields) and the diff; Apply posts the same edits with a reason. The edits are a
  * snapshot: changing the form afterwards asks for a new check before applying.
  */
-import { createSignal, For, onMount, Show, type JSX } from "solid-js";
+import { createSignal, For, type JSX, onMount, Show } from "solid-js";
 import { ApiError, post } from "../api.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
-import { issuesOf, type ConfigIssue, type Edit, type ValidateResponse } from "./config-model.tsx";
+import { type ConfigIssue, type Edit, issuesOf, type ValidateResponse } from "./config-model.tsx";
 import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -67,10 +67,16 @@ export function ReviewPanel(props: {
     setFailed(undefined);
     try {
       const body = { edits: checked(), reason: reason().trim() || undefined };
-      const answer = await gate.run((password) => post<{ ok: true; version: number }>("/api/config/apply", { ...body, password }));
+      const answer = await gate.run((password) =>
+        post<{ ok: true; version: number }>("/api/config/apply", { ...body, password }),
+      );
       props.onApplied(answer.version);
     } catch (e) {
-      if (!(e instanceof PasswordCancelled)) setFailed({ message: e instanceof ApiError ? e.message : String(e), issues: e instanceof ApiError ? issuesOf(e.body) : [] });
+      if (!(e instanceof PasswordCancelled))
+        setFailed({
+          message: e instanceof ApiError ? e.message : String(e),
+          issues: e instanceof ApiError ? issuesOf(e.body) : [],
+        });
     } finally {
       setBusy("");
     }
@@ -84,9 +90,14 @@ export function ReviewPanel(props: {
   return (
     <section class="panel stack cfg-review" aria-labelledby="cfg-review-title">
       <gate.Dialog />
-      <h2 id="cfg-review-title" tabindex="-1" ref={heading}>Review {plural(props.edits.length, "change")}</h2>
+      <h2 id="cfg-review-title" tabindex="-1" ref={heading}>
+        Review {plural(props.edits.length, "change")}
+      </h2>
       <Show when={props.fileChanged}>
-        <p class="notice">The file changed on disk since this page loaded it. Your changes are checked against the file as it is now: read the diff before applying.</p>
+        <p class="notice">
+          The file changed on disk since this page loaded it. Your changes are checked against the file as it is now:
+          read the diff before applying.
+        </p>
       </Show>
       <details>
         <summary>The {plural(checked().length || props.edits.length, "edit")} sent to the server</summary>
@@ -94,15 +105,25 @@ export function ReviewPanel(props: {
           <For each={checked().length ? checked() : props.edits}>{(edit) => <li>{describeEdit(edit)}</li>}</For>
         </ol>
       </details>
-      <Show when={busy() === "checking"}><p class="muted" role="status">Checking the new config (it is loaded in full, nothing is written)…</p></Show>
-      <Show when={error()}><div class="error" role="alert">These changes cannot be made: {error()}</div></Show>
+      <Show when={busy() === "checking"}>
+        <p class="muted" role="status">
+          Checking the new config (it is loaded in full, nothing is written)…
+        </p>
+      </Show>
+      <Show when={error()}>
+        <div class="error" role="alert">
+          These changes cannot be made: {error()}
+        </div>
+      </Show>
       <Show when={result()}>
         {(r) => (
           <>
             <Show when={stale()}>
               <div class="notice row">
                 <span>You changed the form since this check.</span>
-                <button type="button" onClick={() => void check()}>Check again</button>
+                <button type="button" onClick={() => void check()}>
+                  Check again
+                </button>
               </div>
             </Show>
             <Show
@@ -110,11 +131,18 @@ export function ReviewPanel(props: {
               fallback={
                 <div class="error" role="alert">
                   <strong>The config would not load with these changes:</strong>
-                  <IssueList issues={r().issues} onSelect={props.onIssue} canSelect={props.canJump} selectHint="Go to the field" />
+                  <IssueList
+                    issues={r().issues}
+                    onSelect={props.onIssue}
+                    canSelect={props.canJump}
+                    selectHint="Go to the field"
+                  />
                 </div>
               }
             >
-              <p class="success" role="status">The new config loads. Applying writes only the lines below and hot-reloads the gateway.</p>
+              <p class="success" role="status">
+                The new config loads. Applying writes only the lines below and hot-reloads the gateway.
+              </p>
             </Show>
             <h3>Changes to the file</h3>
             <DiffView hunks={r().diff} label="Diff of the pending changes" />
@@ -126,7 +154,12 @@ export function ReviewPanel(props: {
           <div class="error" role="alert">
             <strong>Not applied: the file is unchanged.</strong> {f().message}
             <Show when={f().issues.length > 0}>
-              <IssueList issues={f().issues} onSelect={props.onIssue} canSelect={props.canJump} selectHint="Go to the field" />
+              <IssueList
+                issues={f().issues}
+                onSelect={props.onIssue}
+                canSelect={props.canJump}
+                selectHint="Go to the field"
+              />
             </Show>
           </div>
         )}
@@ -134,11 +167,20 @@ export function ReviewPanel(props: {
       <form class="stack" onSubmit={apply}>
         <label>
           Reason (kept in the history)
-          <input value={reason()} maxlength={200} placeholder="e.g. raise t3's first-token timeout" onInput={(e) => setReason(e.currentTarget.value)} />
+          <input
+            value={reason()}
+            maxlength={200}
+            placeholder="e.g. raise t3's first-token timeout"
+            onInput={(e) => setReason(e.currentTarget.value)}
+          />
         </label>
         <div class="row">
-          <button type="submit" class="primary" disabled={busy() !== "" || !result()?.ok || stale()}>{busy() === "applying" ? "Applying…" : "Apply"}</button>
-          <button type="button" onClick={props.onClose}>Back to editing</button>
+          <button type="submit" class="primary" disabled={busy() !== "" || !result()?.ok || stale()}>
+            {busy() === "applying" ? "Applying…" : "Apply"}
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Back to editing
+          </button>
         </div>
       </form>
     </section>

@@ -2,7 +2,7 @@
  * A button that copies a text to the clipboard and says so (visibly and to screen readers). Falls back
  * to a hidden textarea and execCommand where the Clipboard API is missing (plain http on another host).
  */
-import { createSignal, onCleanup, type JSX } from "solid-js";
+import { createSignal, type JSX, onCleanup } from "solid-js";
 
 export async function copyText(text: string): Promise<boolean> {
   try {
@@ -56,8 +56,16 @@ export function CopyButton(props: CopyButtonProps): JSX.Element {
   };
   return (
     <button type="button" class={props.class} onClick={copy} aria-label={props.what ? `Copy ${props.what}` : undefined}>
-      <span aria-hidden={props.what ? "true" : undefined}>{state() === "done" ? "✓ Copied" : state() === "failed" ? "Copy failed" : (props.label ?? "Copy")}</span>
-      <span class="sr-only" aria-live="polite">{state() === "done" ? "Copied to the clipboard" : state() === "failed" ? "Could not copy: select the text and copy it by hand" : ""}</span>
+      <span aria-hidden={props.what ? "true" : undefined}>
+        {state() === "done" ? "✓ Copied" : state() === "failed" ? "Copy failed" : (props.label ?? "Copy")}
+      </span>
+      <span class="sr-only" aria-live="polite">
+        {state() === "done"
+          ? "Copied to the clipboard"
+          : state() === "failed"
+            ? "Could not copy: select the text and copy it by hand"
+            : ""}
+      </span>
     </button>
   );
 }

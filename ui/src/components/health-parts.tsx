@@ -2,9 +2,10 @@
  * Pieces shared by the health page and the routing playground: the shapes of GET /api/health, a score
  * bar, circuit and availability badges, a ticking clock and a live cooldown countdown.
  */
-import { createSignal, onCleanup, Show, type JSX } from "solid-js";
+import { createSignal, type JSX, onCleanup, Show } from "solid-js";
 
 export type { CircuitState, HealthView } from "../../../src/routing/health.ts";
+
 import type { CircuitState, HealthView } from "../../../src/routing/health.ts";
 
 /** GET /api/health: every configured target with the tiers it serves. */
@@ -46,15 +47,31 @@ const STATE_CLASS: Record<CircuitState, string> = { closed: "ok", half_open: "wa
 
 export function CircuitBadge(props: { state: CircuitState }): JSX.Element {
   return (
-    <span class={`badge ${STATE_CLASS[props.state]}`} title={props.state === "open" ? "Cooling down: tried only when every other model failed" : props.state === "half_open" ? "Cooldown over: the next request probes it" : "Healthy circuit"}>
-      <span class="sr-only">Circuit </span>{STATE_LABEL[props.state]}
+    <span
+      class={`badge ${STATE_CLASS[props.state]}`}
+      title={
+        props.state === "open"
+          ? "Cooling down: tried only when every other model failed"
+          : props.state === "half_open"
+            ? "Cooldown over: the next request probes it"
+            : "Healthy circuit"
+      }
+    >
+      <span class="sr-only">Circuit </span>
+      {STATE_LABEL[props.state]}
     </span>
   );
 }
 
-const AVAILABILITY: Record<string, [string, string]> = { ready: ["ok", "ready"], probe: ["warn", "probe"], cooling: ["bad", "cooling"] };
+const AVAILABILITY: Record<string, [string, string]> = {
+  ready: ["ok", "ready"],
+  probe: ["warn", "probe"],
+  cooling: ["bad", "cooling"],
+};
 export function AvailabilityBadge(props: { value: "ready" | "probe" | "cooling" }): JSX.Element {
-  return <span class={`badge ${AVAILABILITY[props.value]?.[0] ?? ""}`}>{AVAILABILITY[props.value]?.[1] ?? props.value}</span>;
+  return (
+    <span class={`badge ${AVAILABILITY[props.value]?.[0] ?? ""}`}>{AVAILABILITY[props.value]?.[1] ?? props.value}</span>
+  );
 }
 
 export function TierBadge(props: { tier: string }): JSX.Element {
@@ -66,7 +83,14 @@ export function ScoreBar(props: { score: number; label?: string }): JSX.Element 
   const level = () => (props.score >= 80 ? "ok" : props.score >= 40 ? "warn" : "bad");
   return (
     <div class="health-score">
-      <div class="health-bar" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={props.score} aria-label={props.label ?? "Health score"}>
+      <div
+        class="health-bar"
+        role="meter"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={props.score}
+        aria-label={props.label ?? "Health score"}
+      >
         <div class={`health-fill ${level()}`} style={{ width: `${Math.max(0, Math.min(100, props.score))}%` }} />
       </div>
       <span class="health-score-num">{props.score}</span>
@@ -87,7 +111,9 @@ export function Spinner(props: { label?: string }): JSX.Element {
   return (
     <>
       <span class="spinner" aria-hidden="true" />
-      <Show when={props.label}><span class="sr-only">{props.label}</span></Show>
+      <Show when={props.label}>
+        <span class="sr-only">{props.label}</span>
+      </Show>
     </>
   );
 }

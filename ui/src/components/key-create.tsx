@@ -2,13 +2,14 @@
  * The form that creates a gateway API key (name, optional expiry and limits), and the dialog that
  * shows the new key once: copy button, a clear warning, and a second chance before closing it uncopied.
  */
-import { createSignal, For, Show, type JSX } from "solid-js";
+import { createSignal, For, type JSX, Show } from "solid-js";
 import { post } from "../api.ts";
 import { CopyButton } from "./copy-button.tsx";
-import { errorText, Modal } from "./modal.tsx";
 import { KeyUsage } from "./key-usage.tsx";
+import { errorText, Modal } from "./modal.tsx";
 
 export type { KeyLimits } from "../../../src/store/api-key-store.ts";
+
 import type { KeyLimits, StoredKey } from "../../../src/store/api-key-store.ts";
 /** A stored key as GET /api/keys lists it: never its hash. */
 export type KeyRecord = Omit<StoredKey, "hash">;
@@ -18,9 +19,15 @@ export interface CreatedKey {
   note?: string;
 }
 
-const isoDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+const isoDay = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 
-export function KeyCreateForm(props: { tiers: string[]; models: string[]; onCreated: (created: CreatedKey) => void; closesOpenGateway: boolean }): JSX.Element {
+export function KeyCreateForm(props: {
+  tiers: string[];
+  models: string[];
+  onCreated: (created: CreatedKey) => void;
+  closesOpenGateway: boolean;
+}): JSX.Element {
   const [name, setName] = createSignal("");
   const [expiry, setExpiry] = createSignal("");
   const [tiers, setTiers] = createSignal<string[]>([]);
@@ -30,7 +37,8 @@ export function KeyCreateForm(props: { tiers: string[]; models: string[]; onCrea
   const [busy, setBusy] = createSignal(false);
   const tomorrow = () => isoDay(new Date(Date.now() + 86_400_000));
 
-  const toggle = (list: string[], value: string, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((v) => v !== value));
+  const toggle = (list: string[], value: string, on: boolean) =>
+    on ? [...new Set([...list, value])] : list.filter((v) => v !== value);
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -67,16 +75,39 @@ export function KeyCreateForm(props: { tiers: string[]; models: string[]; onCrea
       <div class="grid key-form-grid">
         <label>
           Name
-          <input value={name()} onInput={(e) => setName(e.currentTarget.value)} required maxLength={100} placeholder="e.g. billing-service" autocomplete="off" />
+          <input
+            value={name()}
+            onInput={(e) => setName(e.currentTarget.value)}
+            required
+            maxLength={100}
+            placeholder="e.g. billing-service"
+            autocomplete="off"
+          />
         </label>
         <label>
           Expires after (optional)
-          <input type="date" value={expiry()} min={tomorrow()} onInput={(e) => setExpiry(e.currentTarget.value)} aria-describedby="key-expiry-hint" />
-          <span id="key-expiry-hint" class="key-hint">Works until the end of that day. Empty: never expires.</span>
+          <input
+            type="date"
+            value={expiry()}
+            min={tomorrow()}
+            onInput={(e) => setExpiry(e.currentTarget.value)}
+            aria-describedby="key-expiry-hint"
+          />
+          <span id="key-expiry-hint" class="key-hint">
+            Works until the end of that day. Empty: never expires.
+          </span>
         </label>
         <label>
           Requests per minute (optional)
-          <input type="number" min="1" step="1" inputmode="numeric" value={rpm()} onInput={(e) => setRpm(e.currentTarget.value)} placeholder="unlimited" />
+          <input
+            type="number"
+            min="1"
+            step="1"
+            inputmode="numeric"
+            value={rpm()}
+            onInput={(e) => setRpm(e.currentTarget.value)}
+            placeholder="unlimited"
+          />
         </label>
       </div>
       <div class="grid key-limit-grid">
@@ -87,7 +118,11 @@ export function KeyCreateForm(props: { tiers: string[]; models: string[]; onCrea
               <For each={props.tiers}>
                 {(tier) => (
                   <label class="key-check">
-                    <input type="checkbox" checked={tiers().includes(tier)} onChange={(e) => setTiers(toggle(tiers(), tier, e.currentTarget.checked))} />
+                    <input
+                      type="checkbox"
+                      checked={tiers().includes(tier)}
+                      onChange={(e) => setTiers(toggle(tiers(), tier, e.currentTarget.checked))}
+                    />
                     {tier}
                   </label>
                 )}
@@ -102,7 +137,11 @@ export function KeyCreateForm(props: { tiers: string[]; models: string[]; onCrea
               <For each={props.models}>
                 {(model) => (
                   <label class="key-check mono">
-                    <input type="checkbox" checked={models().includes(model)} onChange={(e) => setModels(toggle(models(), model, e.currentTarget.checked))} />
+                    <input
+                      type="checkbox"
+                      checked={models().includes(model)}
+                      onChange={(e) => setModels(toggle(models(), model, e.currentTarget.checked))}
+                    />
                     {model}
                   </label>
                 )}
@@ -112,11 +151,20 @@ export function KeyCreateForm(props: { tiers: string[]; models: string[]; onCrea
         </fieldset>
       </div>
       <Show when={props.closesOpenGateway}>
-        <p class="notice">This will be the first key: from then on every <code>/v1</code> request must send a key (today it accepts requests without one).</p>
+        <p class="notice">
+          This will be the first key: from then on every <code>/v1</code> request must send a key (today it accepts
+          requests without one).
+        </p>
       </Show>
-      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
       <div class="row">
-        <button type="submit" class="primary" disabled={busy()}>{busy() ? "Creating…" : "Create key"}</button>
+        <button type="submit" class="primary" disabled={busy()}>
+          {busy() ? "Creating…" : "Create key"}
+        </button>
       </div>
     </form>
   );
@@ -131,29 +179,57 @@ export function KeyCreatedDialog(props: { created: CreatedKey; onClose: () => vo
     queueMicrotask(() => document.querySelector<HTMLElement>("[data-close-anyway]")?.focus());
   };
   return (
-    <Modal title={`Key “${props.created.record.name}” created`} onClose={close} sticky wide initialFocus="[data-copy-key-wrap] button">
+    <Modal
+      title={`Key “${props.created.record.name}” created`}
+      onClose={close}
+      sticky
+      wide
+      initialFocus="[data-copy-key-wrap] button"
+    >
       <div class="stack">
         <p class="warn-box" role="alert">
-          <strong>Copy this key now.</strong> It is shown only this once: the gateway keeps only a hash and cannot show it again. If it is lost, revoke it and create a
-          new one.
+          <strong>Copy this key now.</strong> It is shown only this once: the gateway keeps only a hash and cannot show
+          it again. If it is lost, revoke it and create a new one.
         </p>
         <div class="key-secret-row">
-          <input class="mono key-secret" readonly value={props.created.key} aria-label="The new API key" onFocus={(e) => e.currentTarget.select()} />
+          <input
+            class="mono key-secret"
+            readonly
+            value={props.created.key}
+            aria-label="The new API key"
+            onFocus={(e) => e.currentTarget.select()}
+          />
           <span data-copy-key-wrap>
-            <CopyButton text={props.created.key} what="the API key" label="Copy key" class="primary" onCopied={() => setCopied(true)} />
+            <CopyButton
+              text={props.created.key}
+              what="the API key"
+              label="Copy key"
+              class="primary"
+              onCopied={() => setCopied(true)}
+            />
           </span>
         </div>
         <h3>Try it</h3>
-        <KeyUsage apiKey={props.created.key} label="Snippet language for the new key" onCopied={() => setCopied(true)} />
+        <KeyUsage
+          apiKey={props.created.key}
+          label="Snippet language for the new key"
+          onCopied={() => setCopied(true)}
+        />
         <Show when={warned() && !copied()}>
-          <p class="error" role="alert">You have not copied the key with the button. Once this dialog is closed the key cannot be shown again.</p>
+          <p class="error" role="alert">
+            You have not copied the key with the button. Once this dialog is closed the key cannot be shown again.
+          </p>
         </Show>
         <div class="row modal-actions">
           <Show when={warned() && !copied()}>
-            <button type="button" class="danger" data-close-anyway onClick={() => props.onClose()}>Close anyway</button>
+            <button type="button" class="danger" data-close-anyway onClick={() => props.onClose()}>
+              Close anyway
+            </button>
           </Show>
           <Show when={!warned() || copied()}>
-            <button type="button" class={copied() ? "primary" : ""} onClick={close}>{copied() ? "Done, I have it" : "Close"}</button>
+            <button type="button" class={copied() ? "primary" : ""} onClick={close}>
+              {copied() ? "Done, I have it" : "Close"}
+            </button>
           </Show>
         </div>
       </div>

@@ -43,12 +43,20 @@ export function KeyUsage(props: { apiKey: string; label?: string; onCopied?: () 
     <div class="stack key-usage">
       <div class="row">
         <div class="segmented" role="group" aria-label={props.label ?? "Snippet language"}>
-          <For each={LANGS}>{([value, label]) => <button type="button" aria-pressed={lang() === value} onClick={() => setLang(value)}>{label}</button>}</For>
+          <For each={LANGS}>
+            {([value, label]) => (
+              <button type="button" aria-pressed={lang() === value} onClick={() => setLang(value)}>
+                {label}
+              </button>
+            )}
+          </For>
         </div>
         <span class="spacer" />
         <CopyButton text={text} what="the snippet" label="Copy snippet" onCopied={props.onCopied} />
       </div>
-      <pre class="key-snippet" tabindex="0" aria-label="Code snippet">{text()}</pre>
+      <pre class="key-snippet" tabindex="0" aria-label="Code snippet">
+        {text()}
+      </pre>
     </div>
   );
 }

@@ -27,11 +27,19 @@ export function Layout(props: ParentProps): JSX.Element {
   return (
     <div class="shell">
       <header class="topbar">
-        <button aria-label="Open the menu" aria-expanded={open()} onClick={() => setOpen(!open())}>☰</button>
-        <span class="brand"><span class="brand-dot" />SmartRoute</span>
+        <button aria-label="Open the menu" aria-expanded={open()} onClick={() => setOpen(!open())}>
+          ☰
+        </button>
+        <span class="brand">
+          <span class="brand-dot" />
+          SmartRoute
+        </span>
       </header>
       <nav class="sidebar" classList={{ open: open() }} aria-label="Main">
-        <div class="brand"><span class="brand-dot" />SmartRoute</div>
+        <div class="brand">
+          <span class="brand-dot" />
+          SmartRoute
+        </div>
         <div class="nav">
           {LINKS.map(([href, label]) => (
             <A href={href} end={href === "/"} activeClass="active" onClick={() => setOpen(false)}>
@@ -40,7 +48,9 @@ export function Layout(props: ParentProps): JSX.Element {
           ))}
         </div>
         <div class="sidebar-foot">
-          <span class="muted">Signed in as <strong>{me()?.username}</strong></span>
+          <span class="muted">
+            Signed in as <strong>{me()?.username}</strong>
+          </span>
           <button onClick={toggleTheme}>{theme() === "dark" ? "☀ Light theme" : "☾ Dark theme"}</button>
           <button onClick={logout}>Sign out</button>
         </div>

@@ -4,7 +4,7 @@
  * reasoning, tool calls, finish reason). Bodies logged as "none" (null) or cut short (a string that is
  * no longer JSON) are said to be so, and the text that was kept is shown as it is.
  */
-import { For, Match, Show, Switch, createSignal, type JSX } from "solid-js";
+import { createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
 import { imageSource } from "../safe-url.ts";
 
 type Obj = Record<string, unknown>;
@@ -21,17 +21,39 @@ export function pretty(text: string): string {
 }
 
 /** Says why a body is missing or partial; renders `children` when it is a whole JSON object. */
-export function BodyState(props: { body: unknown; what: "request" | "response"; status: number; requestKept?: boolean; children: (body: Obj) => JSX.Element }): JSX.Element {
+export function BodyState(props: {
+  body: unknown;
+  what: "request" | "response";
+  status: number;
+  requestKept?: boolean;
+  children: (body: Obj) => JSX.Element;
+}): JSX.Element {
   return (
     <Switch fallback={<pre>{JSON.stringify(props.body, null, 2)}</pre>}>
-      <Match when={(props.body === null || props.body === undefined) && props.what === "response" && props.requestKept && props.status !== 200}>
-        <p class="muted">No answer: the request ended with status {props.status} before any model answered (see the attempts and the error above).</p>
+      <Match
+        when={
+          (props.body === null || props.body === undefined) &&
+          props.what === "response" &&
+          props.requestKept &&
+          props.status !== 200
+        }
+      >
+        <p class="muted">
+          No answer: the request ended with status {props.status} before any model answered (see the attempts and the
+          error above).
+        </p>
       </Match>
       <Match when={props.body === null || props.body === undefined}>
-        <p class="notice">No {props.what} body in the log: bodies are not kept (<code>logging.bodies: "none"</code>), or were dropped to keep up under load.</p>
+        <p class="notice">
+          No {props.what} body in the log: bodies are not kept (<code>logging.bodies: "none"</code>), or were dropped to
+          keep up under load.
+        </p>
       </Match>
       <Match when={typeof props.body === "string"}>
-        <p class="notice">Only the first part of the {props.what} was kept (<code>logging.bodies: "truncated"</code>), so it is shown as text.</p>
+        <p class="notice">
+          Only the first part of the {props.what} was kept (<code>logging.bodies: "truncated"</code>), so it is shown as
+          text.
+        </p>
         <pre class="body-text">{props.body as string}</pre>
       </Match>
       <Match when={isObj(props.body) && props.body}>{(body) => props.children(body() as Obj)}</Match>
@@ -53,16 +75,38 @@ function Thumb(props: { url: string; n: number }): JSX.Element {
   const fallback = () => (
     <span class="badge image-link">
       image {props.n}:{" "}
-      <Switch fallback={<span title="Only http, https and data:image addresses are shown">not shown ({props.url.slice(0, 40)})</span>}>
+      <Switch
+        fallback={
+          <span title="Only http, https and data:image addresses are shown">not shown ({props.url.slice(0, 40)})</span>
+        }
+      >
         <Match when={isData()}>{kb()} KB, not displayable</Match>
-        <Match when={source().kind === "web"}><a href={href()} target="_blank" rel="noopener noreferrer">{props.url.slice(0, 80)}</a></Match>
+        <Match when={source().kind === "web"}>
+          <a href={href()} target="_blank" rel="noopener noreferrer">
+            {props.url.slice(0, 80)}
+          </a>
+        </Match>
       </Switch>
     </span>
   );
   return (
     <Show when={source().kind !== "unsafe" && !failed()} fallback={fallback()}>
-      <button type="button" class="thumb-button" classList={{ big: big() }} onClick={() => setBig(!big())} aria-label={`Image ${props.n}: ${big() ? "shrink" : "enlarge"}`} title={isData() ? `${kb()} KB inline image` : href()}>
-        <img class="thumb" src={href()} alt={`image ${props.n} of the message`} loading="lazy" referrerpolicy="no-referrer" onError={() => setFailed(true)} />
+      <button
+        type="button"
+        class="thumb-button"
+        classList={{ big: big() }}
+        onClick={() => setBig(!big())}
+        aria-label={`Image ${props.n}: ${big() ? "shrink" : "enlarge"}`}
+        title={isData() ? `${kb()} KB inline image` : href()}
+      >
+        <img
+          class="thumb"
+          src={href()}
+          alt={`image ${props.n} of the message`}
+          loading="lazy"
+          referrerpolicy="no-referrer"
+          onError={() => setFailed(true)}
+        />
       </button>
     </Show>
   );
@@ -70,12 +114,16 @@ function Thumb(props: { url: string; n: number }): JSX.Element {
 
 function Content(props: { value: unknown; tool?: boolean }): JSX.Element {
   /** 1 for the message's first image, whatever parts come before it. */
-  const imageNumber = (index: number) => (props.value as unknown[]).slice(0, index + 1).filter((p) => isObj(p) && p.type === "image_url").length;
+  const imageNumber = (index: number) =>
+    (props.value as unknown[]).slice(0, index + 1).filter((p) => isObj(p) && p.type === "image_url").length;
   return (
     <Switch fallback={<pre>{JSON.stringify(props.value, null, 2)}</pre>}>
       <Match when={props.value === null || props.value === undefined || props.value === ""}>{null}</Match>
       <Match when={typeof props.value === "string"}>
-        <Show when={props.tool && pretty(props.value as string) !== props.value} fallback={<div class="msg-text">{props.value as string}</div>}>
+        <Show
+          when={props.tool && pretty(props.value as string) !== props.value}
+          fallback={<div class="msg-text">{props.value as string}</div>}
+        >
           <pre>{pretty(props.value as string)}</pre>
         </Show>
       </Match>
@@ -83,13 +131,25 @@ function Content(props: { value: unknown; tool?: boolean }): JSX.Element {
         <For each={props.value as unknown[]}>
           {(part, i) => {
             const p = isObj(part) ? part : { type: "text", text: str(part) };
-            const image = isObj(p.image_url) ? str(p.image_url.url) : typeof p.image_url === "string" ? p.image_url : "";
+            const image = isObj(p.image_url)
+              ? str(p.image_url.url)
+              : typeof p.image_url === "string"
+                ? p.image_url
+                : "";
             return (
               <Switch fallback={<pre>{JSON.stringify(p, null, 2)}</pre>}>
-                <Match when={p.type === "text" || (p.type === undefined && typeof p.text === "string")}><Content value={p.text} tool={props.tool} /></Match>
-                <Match when={p.type === "image_url" && image}><Thumb url={image} n={imageNumber(i())} /></Match>
-                <Match when={p.type === "input_audio"}><span class="badge">audio{isObj(p.input_audio) ? ` (${str(p.input_audio.format)})` : ""}</span></Match>
-                <Match when={p.type === "file"}><span class="badge">file{isObj(p.file) && p.file.filename ? `: ${str(p.file.filename)}` : ""}</span></Match>
+                <Match when={p.type === "text" || (p.type === undefined && typeof p.text === "string")}>
+                  <Content value={p.text} tool={props.tool} />
+                </Match>
+                <Match when={p.type === "image_url" && image}>
+                  <Thumb url={image} n={imageNumber(i())} />
+                </Match>
+                <Match when={p.type === "input_audio"}>
+                  <span class="badge">audio{isObj(p.input_audio) ? ` (${str(p.input_audio.format)})` : ""}</span>
+                </Match>
+                <Match when={p.type === "file"}>
+                  <span class="badge">file{isObj(p.file) && p.file.filename ? `: ${str(p.file.filename)}` : ""}</span>
+                </Match>
               </Switch>
             );
           }}
@@ -107,7 +167,13 @@ function ToolCalls(props: { calls: unknown[] }): JSX.Element {
         const fn = isObj(c.function) ? c.function : c;
         return (
           <div class="tool-call">
-            <div class="tool-call-head"><span aria-hidden="true">ƒ </span><strong class="mono">{str(fn.name) || "(unnamed tool)"}</strong> <Show when={c.id}><span class="muted mono">{str(c.id)}</span></Show></div>
+            <div class="tool-call-head">
+              <span aria-hidden="true">ƒ </span>
+              <strong class="mono">{str(fn.name) || "(unnamed tool)"}</strong>{" "}
+              <Show when={c.id}>
+                <span class="muted mono">{str(c.id)}</span>
+              </Show>
+            </div>
             <pre>{pretty(str(fn.arguments))}</pre>
           </div>
         );
@@ -118,66 +184,148 @@ function ToolCalls(props: { calls: unknown[] }): JSX.Element {
 
 function Message(props: { m: Obj }): JSX.Element {
   const role = () => str(props.m.role) || "?";
-  const calls = () => (Array.isArray(props.m.tool_calls) ? props.m.tool_calls : isObj(props.m.function_call) ? [{ function: props.m.function_call }] : []);
+  const calls = () =>
+    Array.isArray(props.m.tool_calls)
+      ? props.m.tool_calls
+      : isObj(props.m.function_call)
+        ? [{ function: props.m.function_call }]
+        : [];
   const reasoning = () => str(props.m.reasoning_content ?? props.m.reasoning);
   return (
     <div class={`msg msg-${role()}`}>
       <div class="msg-role">
         {role()}
-        <Show when={props.m.name}><span class="muted"> · {str(props.m.name)}</span></Show>
-        <Show when={props.m.tool_call_id}><span class="muted mono"> · result of {str(props.m.tool_call_id)}</span></Show>
+        <Show when={props.m.name}>
+          <span class="muted"> · {str(props.m.name)}</span>
+        </Show>
+        <Show when={props.m.tool_call_id}>
+          <span class="muted mono"> · result of {str(props.m.tool_call_id)}</span>
+        </Show>
       </div>
       <Show when={reasoning()}>
-        <details class="reasoning"><summary>Reasoning</summary><div class="msg-text">{reasoning()}</div></details>
+        <details class="reasoning">
+          <summary>Reasoning</summary>
+          <div class="msg-text">{reasoning()}</div>
+        </details>
       </Show>
       <Content value={props.m.content} tool={role() === "tool" || role() === "function"} />
-      <Show when={calls().length > 0}><ToolCalls calls={calls()} /></Show>
-      <Show when={(props.m.content === null || props.m.content === undefined || props.m.content === "") && calls().length === 0 && !reasoning()}>
+      <Show when={calls().length > 0}>
+        <ToolCalls calls={calls()} />
+      </Show>
+      <Show
+        when={
+          (props.m.content === null || props.m.content === undefined || props.m.content === "") &&
+          calls().length === 0 &&
+          !reasoning()
+        }
+      >
         <div class="muted">(empty)</div>
       </Show>
     </div>
   );
 }
 
-const PARAMS_SHOWN = ["model", "stream", "temperature", "top_p", "max_tokens", "max_completion_tokens", "tool_choice", "response_format", "reasoning_effort", "seed", "n", "stop"];
+const PARAMS_SHOWN = [
+  "model",
+  "stream",
+  "temperature",
+  "top_p",
+  "max_tokens",
+  "max_completion_tokens",
+  "tool_choice",
+  "response_format",
+  "reasoning_effort",
+  "seed",
+  "n",
+  "stop",
+];
 
 export function Conversation(props: { body: Obj }): JSX.Element {
   const messages = () => (Array.isArray(props.body.messages) ? props.body.messages.filter(isObj) : []);
-  const tools = () => (Array.isArray(props.body.tools) ? props.body.tools.filter(isObj).map((t) => str(isObj(t.function) ? t.function.name : t.name)) : []);
-  const params = () => PARAMS_SHOWN.filter((k) => props.body[k] !== undefined).map((k) => [k, str(props.body[k])] as const);
+  const tools = () =>
+    Array.isArray(props.body.tools)
+      ? props.body.tools.filter(isObj).map((t) => str(isObj(t.function) ? t.function.name : t.name))
+      : [];
+  const params = () =>
+    PARAMS_SHOWN.filter((k) => props.body[k] !== undefined).map((k) => [k, str(props.body[k])] as const);
   return (
     <div class="stack">
       <div class="request-params">
-        <For each={params()}>{([k, v]) => <span class="badge"><span class="muted">{k}</span> {v.length > 60 ? `${v.slice(0, 60)}…` : v}</span>}</For>
-        <Show when={tools().length > 0}><span class="badge"><span class="muted">tools</span> {tools().join(", ")}</span></Show>
+        <For each={params()}>
+          {([k, v]) => (
+            <span class="badge">
+              <span class="muted">{k}</span> {v.length > 60 ? `${v.slice(0, 60)}…` : v}
+            </span>
+          )}
+        </For>
+        <Show when={tools().length > 0}>
+          <span class="badge">
+            <span class="muted">tools</span> {tools().join(", ")}
+          </span>
+        </Show>
       </div>
-      <For each={messages()} fallback={<pre>{JSON.stringify(props.body, null, 2)}</pre>}>{(m) => <Message m={m} />}</For>
+      <For each={messages()} fallback={<pre>{JSON.stringify(props.body, null, 2)}</pre>}>
+        {(m) => <Message m={m} />}
+      </For>
     </div>
   );
 }
 
-const FINISH: Record<string, [string, string]> = { stop: ["ok", "stop"], tool_calls: ["ok", "tool calls"], function_call: ["ok", "function call"], length: ["warn", "length: cut by the token limit"], content_filter: ["bad", "content filter"] };
+const FINISH: Record<string, [string, string]> = {
+  stop: ["ok", "stop"],
+  tool_calls: ["ok", "tool calls"],
+  function_call: ["ok", "function call"],
+  length: ["warn", "length: cut by the token limit"],
+  content_filter: ["bad", "content filter"],
+};
 
 export function Answer(props: { body: Obj }): JSX.Element {
   const error = () => (isObj(props.body.error) ? props.body.error : undefined);
   const choices = () => (Array.isArray(props.body.choices) ? props.body.choices.filter(isObj) : []);
   return (
     <Switch fallback={<pre>{JSON.stringify(props.body, null, 2)}</pre>}>
-      <Match when={error()}>{(e) => <p class="error">{str(e().message) || "Error"}<Show when={e().code}> <code>{str(e().code)}</code></Show></p>}</Match>
+      <Match when={error()}>
+        {(e) => (
+          <p class="error">
+            {str(e().message) || "Error"}
+            <Show when={e().code}>
+              {" "}
+              <code>{str(e().code)}</code>
+            </Show>
+          </p>
+        )}
+      </Match>
       <Match when={choices().length > 0}>
         <div class="stack">
           <For each={choices()}>
             {(choice) => {
-              const finish = () => (typeof choice.finish_reason === "string" ? FINISH[choice.finish_reason] ?? ["", choice.finish_reason] : ["warn", "none (the answer did not finish)"]);
+              const finish = () =>
+                typeof choice.finish_reason === "string"
+                  ? (FINISH[choice.finish_reason] ?? ["", choice.finish_reason])
+                  : ["warn", "none (the answer did not finish)"];
               return (
                 <div class="stack answer-choice">
                   <div class="row">
-                    <Show when={choices().length > 1}><strong>Choice {str(choice.index)}</strong></Show>
+                    <Show when={choices().length > 1}>
+                      <strong>Choice {str(choice.index)}</strong>
+                    </Show>
                     <span class="muted">finish reason</span>
                     <span class={`badge ${finish()[0]}`}>{finish()[1]}</span>
-                    <Show when={props.body.model}><span class="muted">· upstream model <span class="mono">{str(props.body.model)}</span></span></Show>
+                    <Show when={props.body.model}>
+                      <span class="muted">
+                        · upstream model <span class="mono">{str(props.body.model)}</span>
+                      </span>
+                    </Show>
                   </div>
-                  <Message m={isObj(choice.message) ? choice.message : isObj(choice.delta) ? choice.delta : { role: "assistant", content: choice.text }} />
+                  <Message
+                    m={
+                      isObj(choice.message)
+                        ? choice.message
+                        : isObj(choice.delta)
+                          ? choice.delta
+                          : { role: "assistant", content: choice.text }
+                    }
+                  />
                 </div>
               );
             }}

@@ -3,7 +3,7 @@
  * proportional to the whole request, coloured by outcome, with its status and the reason the gateway
  * gave. For a streamed answer the time after the accepted attempt's first token is drawn too.
  */
-import { For, Show, type JSX } from "solid-js";
+import { For, type JSX, Show } from "solid-js";
 import { fmtMs } from "../format.ts";
 import type { AttemptSummary } from "./log-types.tsx";
 
@@ -17,8 +17,14 @@ const OUTCOME: Record<AttemptSummary["outcome"], string> = {
 
 const pct = (part: number, whole: number) => `${Math.max(0, Math.min(100, (part / whole) * 100)).toFixed(2)}%`;
 
-export function AttemptTimeline(props: { attempts: AttemptSummary[]; start: number; latencyMs: number; stream: boolean }): JSX.Element {
-  const total = () => Math.max(props.latencyMs, ...props.attempts.map((a) => a.startedAt - props.start + a.durationMs), 1);
+export function AttemptTimeline(props: {
+  attempts: AttemptSummary[];
+  start: number;
+  latencyMs: number;
+  stream: boolean;
+}): JSX.Element {
+  const total = () =>
+    Math.max(props.latencyMs, ...props.attempts.map((a) => a.startedAt - props.start + a.durationMs), 1);
   const accepted = () => props.attempts.find((a) => a.outcome === "accepted");
   /** After the accepted attempt: the rest of the answer (a stream's body, or the reply being sent). */
   const tail = () => {
@@ -29,8 +35,16 @@ export function AttemptTimeline(props: { attempts: AttemptSummary[]; start: numb
   };
 
   return (
-    <Show when={props.attempts.length > 0} fallback={<p class="muted">No upstream attempt: the request was answered or refused before any model was called.</p>}>
-      <ol class="timeline" aria-label={`${props.attempts.length} attempt${props.attempts.length === 1 ? "" : "s"} over ${fmtMs(total())}`}>
+    <Show
+      when={props.attempts.length > 0}
+      fallback={
+        <p class="muted">No upstream attempt: the request was answered or refused before any model was called.</p>
+      }
+    >
+      <ol
+        class="timeline"
+        aria-label={`${props.attempts.length} attempt${props.attempts.length === 1 ? "" : "s"} over ${fmtMs(total())}`}
+      >
         <For each={props.attempts}>
           {(a, i) => {
             const offset = () => a.startedAt - props.start;
@@ -39,16 +53,27 @@ export function AttemptTimeline(props: { attempts: AttemptSummary[]; start: numb
                 <span class={`dot ${a.outcome}`} aria-hidden="true" />
                 <div class="attempt-body">
                   <div class="row attempt-head">
-                    <strong class="mono">{i() + 1}. {a.target}</strong>
+                    <strong class="mono">
+                      {i() + 1}. {a.target}
+                    </strong>
                     <span class={`outcome outcome-${a.outcome}`}>{OUTCOME[a.outcome] ?? a.outcome}</span>
                     <span class="spacer" />
-                    <span class={`badge ${a.status === 200 ? "ok" : a.status === 0 ? "" : "bad"}`} title={a.errorClass ? `error class: ${a.errorClass}` : undefined}>
+                    <span
+                      class={`badge ${a.status === 200 ? "ok" : a.status === 0 ? "" : "bad"}`}
+                      title={a.errorClass ? `error class: ${a.errorClass}` : undefined}
+                    >
                       {a.status === 0 ? "no answer" : a.status}
                       <Show when={a.errorClass}> · {a.errorClass}</Show>
                     </span>
                   </div>
                   <div class="attempt-track" aria-hidden="true">
-                    <span class={`attempt-bar bar-${a.outcome}`} style={{ left: pct(offset(), total()), width: pct(Math.max(a.durationMs, total() / 400), total()) }} />
+                    <span
+                      class={`attempt-bar bar-${a.outcome}`}
+                      style={{
+                        left: pct(offset(), total()),
+                        width: pct(Math.max(a.durationMs, total() / 400), total()),
+                      }}
+                    />
                   </div>
                   <div class="muted attempt-meta">
                     starts at +{fmtMs(offset())}, takes {fmtMs(a.durationMs)}
@@ -65,17 +90,28 @@ export function AttemptTimeline(props: { attempts: AttemptSummary[]; start: numb
             <li class="attempt attempt-rest">
               <span class="dot rest" aria-hidden="true" />
               <div class="attempt-body">
-                <div class="row attempt-head"><strong class="rest-title">{props.stream ? "Streaming the answer" : "Sending the answer"}</strong></div>
-                <div class="attempt-track" aria-hidden="true">
-                  <span class="attempt-bar bar-rest" style={{ left: pct(t().from, total()), width: pct(t().ms, total()) }} />
+                <div class="row attempt-head">
+                  <strong class="rest-title">{props.stream ? "Streaming the answer" : "Sending the answer"}</strong>
                 </div>
-                <div class="muted attempt-meta">from +{fmtMs(t().from)} to +{fmtMs(total())} ({fmtMs(t().ms)})</div>
+                <div class="attempt-track" aria-hidden="true">
+                  <span
+                    class="attempt-bar bar-rest"
+                    style={{ left: pct(t().from, total()), width: pct(t().ms, total()) }}
+                  />
+                </div>
+                <div class="muted attempt-meta">
+                  from +{fmtMs(t().from)} to +{fmtMs(total())} ({fmtMs(t().ms)})
+                </div>
               </div>
             </li>
           )}
         </Show>
       </ol>
-      <div class="timeline-axis muted" aria-hidden="true"><span>0</span><span>{fmtMs(total() / 2)}</span><span>{fmtMs(total())}</span></div>
+      <div class="timeline-axis muted" aria-hidden="true">
+        <span>0</span>
+        <span>{fmtMs(total() / 2)}</span>
+        <span>{fmtMs(total())}</span>
+      </div>
     </Show>
   );
 }

@@ -4,11 +4,12 @@
  * "are you sure?" variant for destructive actions: it runs the action, shows its error in place, and
  * starts on the harmless button.
  */
-import { createSignal, createUniqueId, onCleanup, onMount, Show, type JSX, type ParentProps } from "solid-js";
+import { createSignal, createUniqueId, type JSX, onCleanup, onMount, type ParentProps, Show } from "solid-js";
 import { Portal } from "solid-js/web";
 import { ApiError } from "../api.ts";
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 export interface ModalProps {
   title: string;
@@ -26,7 +27,10 @@ export function Modal(props: ParentProps<ModalProps>): JSX.Element {
   let box!: HTMLDivElement;
   const opener = document.activeElement as HTMLElement | null;
 
-  const focusables = () => [...box.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
+  const focusables = () =>
+    [...box.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+      (el) => el.offsetParent !== null || el === document.activeElement,
+    );
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === "Escape") {
@@ -72,12 +76,26 @@ export function Modal(props: ParentProps<ModalProps>): JSX.Element {
 
   return (
     <Portal>
-      <div class="modal-backdrop" onClick={(event) => event.target === event.currentTarget && !props.sticky && props.onClose()}>
-        <div ref={box} class="panel modal" classList={{ "modal-wide": props.wide }} role="dialog" aria-modal="true" aria-labelledby={titleId} tabindex="-1" onKeyDown={onKeyDown}>
+      <div
+        class="modal-backdrop"
+        onClick={(event) => event.target === event.currentTarget && !props.sticky && props.onClose()}
+      >
+        <div
+          ref={box}
+          class="panel modal"
+          classList={{ "modal-wide": props.wide }}
+          role="dialog"
+          aria-modal="true"
+          aria-labelledby={titleId}
+          tabindex="-1"
+          onKeyDown={onKeyDown}
+        >
           <div class="row modal-head">
             <h2 id={titleId}>{props.title}</h2>
             <span class="spacer" />
-            <button type="button" class="modal-close" aria-label="Close the dialog" onClick={() => props.onClose()}>✕</button>
+            <button type="button" class="modal-close" aria-label="Close the dialog" onClick={() => props.onClose()}>
+              ✕
+            </button>
           </div>
           {props.children}
         </div>
@@ -113,11 +131,19 @@ export function ConfirmDialog(props: ParentProps<ConfirmProps>): JSX.Element {
     <Modal title={props.title} onClose={() => !busy() && props.onClose()} initialFocus="[data-cancel]">
       <div class="stack">
         <div>{props.children}</div>
-        <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+        <Show when={error()}>
+          <p class="error" role="alert">
+            {error()}
+          </p>
+        </Show>
         <div class="row modal-actions">
-          <button type="button" data-cancel onClick={() => props.onClose()} disabled={busy()}>Cancel</button>
+          <button type="button" data-cancel onClick={() => props.onClose()} disabled={busy()}>
+            Cancel
+          </button>
           <button type="button" class={props.danger ? "danger-solid" : "primary"} onClick={confirm} disabled={busy()}>
-            <Show when={busy()}><span class="spinner" aria-hidden="true" /></Show>
+            <Show when={busy()}>
+              <span class="spinner" aria-hidden="true" />
+            </Show>
             {props.confirmLabel}
           </button>
         </div>

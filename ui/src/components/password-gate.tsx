@@ -5,9 +5,9 @@
  * with it. A wrong password (or a throttle) is shown in the dialog, which stays open; any other
  * outcome closes it and goes to the caller. Cancelling rejects with `PasswordCancelled`.
  */
-import { Show, createSignal, createUniqueId, type JSX } from "solid-js";
+import { createSignal, createUniqueId, type JSX, Show } from "solid-js";
 import { ApiError } from "../api.ts";
-import { Modal, errorText } from "./modal.tsx";
+import { errorText, Modal } from "./modal.tsx";
 
 /** The admin closed the dialog: nothing was sent with a password, nothing changed. */
 export class PasswordCancelled extends Error {
@@ -17,16 +17,21 @@ export class PasswordCancelled extends Error {
 }
 
 /** The server wants the password for this change (none was sent). */
-const asksForPassword = (e: unknown) => e instanceof ApiError && e.status === 403 && e.param === "password" && e.code !== "wrong_credentials";
+const asksForPassword = (e: unknown) =>
+  e instanceof ApiError && e.status === 403 && e.param === "password" && e.code !== "wrong_credentials";
 /** An answer to show in the dialog, so the admin can try again: a wrong password, or a wait. */
-const shownInDialog = (e: unknown) => e instanceof ApiError && ((e.code === "wrong_credentials" && e.param === "password") || e.status === 429);
+const shownInDialog = (e: unknown) =>
+  e instanceof ApiError && ((e.code === "wrong_credentials" && e.param === "password") || e.status === 429);
 
 interface Prompt {
   submit: (password: string) => Promise<void>;
   cancel: () => void;
 }
 
-export function createPasswordGate(): { run: <T>(call: (password?: string) => Promise<T>) => Promise<T>; Dialog: () => JSX.Element } {
+export function createPasswordGate(): {
+  run: <T>(call: (password?: string) => Promise<T>) => Promise<T>;
+  Dialog: () => JSX.Element;
+} {
   const [prompt, setPrompt] = createSignal<Prompt>();
 
   const run = async <T,>(call: (password?: string) => Promise<T>): Promise<T> => {
@@ -83,16 +88,31 @@ function PasswordDialog(props: { prompt: Prompt }): JSX.Element {
     <Modal title="Confirm with your password" onClose={() => !busy() && props.prompt.cancel()} sticky>
       <form class="stack" onSubmit={submit}>
         <p>
-          This change adds or changes <strong>code</strong> in the config file, not only values. Checking or applying it runs that code on the gateway host, with the
-          gateway's rights, so it needs your password.
+          This change adds or changes <strong>code</strong> in the config file, not only values. Checking or applying it
+          runs that code on the gateway host, with the gateway's rights, so it needs your password.
         </p>
         <label for={`${id}-password`}>Your password</label>
-        <input id={`${id}-password`} type="password" autocomplete="current-password" required value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />
-        <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+        <input
+          id={`${id}-password`}
+          type="password"
+          autocomplete="current-password"
+          required
+          value={password()}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+        <Show when={error()}>
+          <p class="error" role="alert">
+            {error()}
+          </p>
+        </Show>
         <div class="row modal-actions">
-          <button type="button" onClick={() => props.prompt.cancel()} disabled={busy()}>Cancel</button>
+          <button type="button" onClick={() => props.prompt.cancel()} disabled={busy()}>
+            Cancel
+          </button>
           <button type="submit" class="primary" disabled={busy() || password() === ""}>
-            <Show when={busy()}><span class="spinner" aria-hidden="true" /></Show>
+            <Show when={busy()}>
+              <span class="spinner" aria-hidden="true" />
+            </Show>
             Confirm
           </button>
         </div>

@@ -1,8 +1,8 @@
 /** The signed-in admin's own account: change the password, change the username. */
-import { createSignal, Show, type JSX } from "solid-js";
+import { createSignal, type JSX, Show } from "solid-js";
+import { post } from "../api.ts";
 import { me, refreshSession } from "../session.ts";
 import { errorText } from "./modal.tsx";
-import { post } from "../api.ts";
 
 /** The server's policy (src/auth/passwords.ts), checked here first to save a round trip. */
 function policyProblems(password: string, username: string): string[] {
@@ -11,8 +11,10 @@ function policyProblems(password: string, username: string): string[] {
   if (chars.length < 10) problems.push("Use at least 10 characters.");
   const name = username.normalize("NFKC").toLowerCase();
   const lower = chars.join("").toLowerCase();
-  if (name && (lower === name || (name.length >= 3 && lower.includes(name)))) problems.push("The password must not contain the username.");
-  if (chars.length > 0 && chars.every((c) => c === chars[0])) problems.push("The password must not be one character repeated.");
+  if (name && (lower === name || (name.length >= 3 && lower.includes(name))))
+    problems.push("The password must not contain the username.");
+  if (chars.length > 0 && chars.every((c) => c === chars[0]))
+    problems.push("The password must not be one character repeated.");
   return problems;
 }
 
@@ -48,26 +50,59 @@ export function PasswordForm(props: { onChange?: () => void }): JSX.Element {
 
   return (
     <form class="panel stack" onSubmit={submit} aria-labelledby="security-password-title">
-      <h2 id="security-password-title" class="security-h2">Password</h2>
+      <h2 id="security-password-title" class="security-h2">
+        Password
+      </h2>
       <label>
         Current password
-        <input type="password" value={current()} onInput={(e) => setCurrent(e.currentTarget.value)} required autocomplete="current-password" />
+        <input
+          type="password"
+          value={current()}
+          onInput={(e) => setCurrent(e.currentTarget.value)}
+          required
+          autocomplete="current-password"
+        />
       </label>
       <label>
         New password
-        <input type="password" value={next()} onInput={(e) => setNext(e.currentTarget.value)} required minLength={10} autocomplete="new-password" aria-describedby="security-policy" />
+        <input
+          type="password"
+          value={next()}
+          onInput={(e) => setNext(e.currentTarget.value)}
+          required
+          minLength={10}
+          autocomplete="new-password"
+          aria-describedby="security-policy"
+        />
       </label>
       <label>
         New password again
-        <input type="password" value={repeat()} onInput={(e) => setRepeat(e.currentTarget.value)} required autocomplete="new-password" />
+        <input
+          type="password"
+          value={repeat()}
+          onInput={(e) => setRepeat(e.currentTarget.value)}
+          required
+          autocomplete="new-password"
+        />
       </label>
-      <p id="security-policy" class="muted security-note">At least 10 characters, not containing your username, not one character repeated. A passphrase of a few words works well.</p>
+      <p id="security-policy" class="muted security-note">
+        At least 10 characters, not containing your username, not one character repeated. A passphrase of a few words
+        works well.
+      </p>
       <div aria-live="polite" class="live-slot">
-        <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
-        <Show when={done()}><p class="success">{done()}</p></Show>
+        <Show when={error()}>
+          <p class="error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <Show when={done()}>
+          <p class="success">{done()}</p>
+        </Show>
       </div>
       <div class="row">
-        <button type="submit" class="primary" disabled={busy()}>{busy() ? "Changing…" : "Change password"}</button>
+        <button type="submit" class="primary" disabled={busy()}>
+          {busy() ? "Changing…" : "Change password"}
+        </button>
       </div>
     </form>
   );
@@ -86,7 +121,10 @@ export function UsernameForm(props: { onChange?: () => void }): JSX.Element {
     setDone("");
     setBusy(true);
     try {
-      const result = await post<{ username: string }>("/api/auth/username", { username: username().trim(), password: password() });
+      const result = await post<{ username: string }>("/api/auth/username", {
+        username: username().trim(),
+        password: password(),
+      });
       setUsername("");
       setPassword("");
       await refreshSession();
@@ -101,23 +139,50 @@ export function UsernameForm(props: { onChange?: () => void }): JSX.Element {
 
   return (
     <form class="panel stack" onSubmit={submit} aria-labelledby="security-username-title">
-      <h2 id="security-username-title" class="security-h2">Username</h2>
-      <p class="muted security-note">You sign in as <strong>{me()?.username}</strong>.</p>
+      <h2 id="security-username-title" class="security-h2">
+        Username
+      </h2>
+      <p class="muted security-note">
+        You sign in as <strong>{me()?.username}</strong>.
+      </p>
       <label>
         New username
-        <input value={username()} onInput={(e) => setUsername(e.currentTarget.value)} required pattern="[A-Za-z0-9_.\-]{2,64}" autocomplete="username" aria-describedby="security-username-hint" />
+        <input
+          value={username()}
+          onInput={(e) => setUsername(e.currentTarget.value)}
+          required
+          pattern="[A-Za-z0-9_.\-]{2,64}"
+          autocomplete="username"
+          aria-describedby="security-username-hint"
+        />
       </label>
-      <p id="security-username-hint" class="muted security-note">2 to 64 letters, digits, _ . or - (stored in lower case).</p>
+      <p id="security-username-hint" class="muted security-note">
+        2 to 64 letters, digits, _ . or - (stored in lower case).
+      </p>
       <label>
         Password
-        <input type="password" value={password()} onInput={(e) => setPassword(e.currentTarget.value)} required autocomplete="current-password" />
+        <input
+          type="password"
+          value={password()}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+          required
+          autocomplete="current-password"
+        />
       </label>
       <div aria-live="polite" class="live-slot">
-        <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
-        <Show when={done()}><p class="success">{done()}</p></Show>
+        <Show when={error()}>
+          <p class="error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <Show when={done()}>
+          <p class="success">{done()}</p>
+        </Show>
       </div>
       <div class="row">
-        <button type="submit" class="primary" disabled={busy()}>{busy() ? "Changing…" : "Change username"}</button>
+        <button type="submit" class="primary" disabled={busy()}>
+          {busy() ? "Changing…" : "Change username"}
+        </button>
       </div>
     </form>
   );

@@ -1,5 +1,5 @@
 /** The audit log: every admin action, newest first, 50 at a time with "load more". */
-import { createEffect, createSignal, For, on, Show, type JSX } from "solid-js";
+import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { get, query } from "../api.ts";
 import { fmtTime } from "../format.ts";
 import { errorText } from "./modal.tsx";
@@ -20,11 +20,15 @@ function detailText(detail: unknown): string {
   if (detail === null || detail === undefined) return "";
   if (typeof detail !== "object") return String(detail);
   return Object.entries(detail as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${typeof v === "number" && k.endsWith("Ms") ? fmtLifetime(v) : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}: ${typeof v === "number" && k.endsWith("Ms") ? fmtLifetime(v) : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`,
+    )
     .join(" · ");
 }
 
-const tone = (action: string) => (/fail|lock|revoke|disabled/.test(action) ? "bad" : /^totp|^account|^settings/.test(action) ? "warn" : "");
+const tone = (action: string) =>
+  /fail|lock|revoke|disabled/.test(action) ? "bad" : /^totp|^account|^settings/.test(action) ? "warn" : "";
 
 /** `version` changes after an action on the page: the newest entries are fetched again. */
 export function AuditLog(props: { version?: number }): JSX.Element {
@@ -47,16 +51,29 @@ export function AuditLog(props: { version?: number }): JSX.Element {
       setBusy(false);
     }
   };
-  createEffect(on(() => props.version, () => void load(false)));
+  createEffect(
+    on(
+      () => props.version,
+      () => void load(false),
+    ),
+  );
 
   return (
     <section class="panel stack" aria-labelledby="security-audit-title">
       <div class="row">
-        <h2 id="security-audit-title" class="security-h2">Audit log</h2>
+        <h2 id="security-audit-title" class="security-h2">
+          Audit log
+        </h2>
         <span class="spacer" />
-        <button type="button" onClick={() => void load(false)} disabled={busy()}>Refresh</button>
+        <button type="button" onClick={() => void load(false)} disabled={busy()}>
+          Refresh
+        </button>
       </div>
-      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
       <Show when={entries()} fallback={<div class="skeleton security-skeleton" />}>
         <Show when={entries()!.length > 0} fallback={<p class="muted">Nothing recorded yet.</p>}>
           <div class="table-wrap">
@@ -74,11 +91,19 @@ export function AuditLog(props: { version?: number }): JSX.Element {
                 <For each={entries()}>
                   {(e) => (
                     <tr>
-                      <td data-label="Time"><time dateTime={new Date(e.ts).toISOString()}>{fmtTime(e.ts)}</time></td>
+                      <td data-label="Time">
+                        <time dateTime={new Date(e.ts).toISOString()}>{fmtTime(e.ts)}</time>
+                      </td>
                       <td data-label="Actor">{e.actor}</td>
-                      <td data-label="Action"><span class={`badge ${tone(e.action)}`}>{e.action}</span></td>
-                      <td data-label="Details" class="security-detail">{detailText(e.detail) || <span class="muted">–</span>}</td>
-                      <td data-label="IP" class="mono">{e.clientIp ?? "–"}</td>
+                      <td data-label="Action">
+                        <span class={`badge ${tone(e.action)}`}>{e.action}</span>
+                      </td>
+                      <td data-label="Details" class="security-detail">
+                        {detailText(e.detail) || <span class="muted">–</span>}
+                      </td>
+                      <td data-label="IP" class="mono">
+                        {e.clientIp ?? "–"}
+                      </td>
                     </tr>
                   )}
                 </For>
@@ -86,10 +111,15 @@ export function AuditLog(props: { version?: number }): JSX.Element {
             </table>
           </div>
           <div class="row" aria-live="polite">
-            <span class="muted">{entries()!.length} entr{entries()!.length === 1 ? "y" : "ies"}{more() ? "" : ", the whole log"}</span>
+            <span class="muted">
+              {entries()!.length} entr{entries()!.length === 1 ? "y" : "ies"}
+              {more() ? "" : ", the whole log"}
+            </span>
             <span class="spacer" />
             <Show when={more()}>
-              <button type="button" onClick={() => void load(true)} disabled={busy()}>{busy() ? "Loading…" : "Load more"}</button>
+              <button type="button" onClick={() => void load(true)} disabled={busy()}>
+                {busy() ? "Loading…" : "Load more"}
+              </button>
             </Show>
           </div>
         </Show>

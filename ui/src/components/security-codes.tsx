@@ -2,7 +2,12 @@
 import { For, type JSX } from "solid-js";
 import { CopyButton } from "./copy-button.tsx";
 
-export function RecoveryCodes(props: { codes: string[]; username: string; regenerated?: boolean; onDone: () => void }): JSX.Element {
+export function RecoveryCodes(props: {
+  codes: string[];
+  username: string;
+  regenerated?: boolean;
+  onDone: () => void;
+}): JSX.Element {
   const text = () =>
     [
       `SmartRoute recovery codes for ${props.username} (${location.host})`,
@@ -22,10 +27,16 @@ export function RecoveryCodes(props: { codes: string[]; username: string; regene
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
   return (
-    <section class="panel stack security-codes" aria-labelledby="security-codes-title" tabindex="-1" ref={(el) => queueMicrotask(() => el.focus())}>
+    <section
+      class="panel stack security-codes"
+      aria-labelledby="security-codes-title"
+      tabindex="-1"
+      ref={(el) => queueMicrotask(() => el.focus())}
+    >
       <h2 id="security-codes-title">Your recovery codes</h2>
       <p class="warn-box" role="alert">
-        <strong>Save these codes now: they are shown only this once.</strong> Each one signs you in once if you lose your authenticator.
+        <strong>Save these codes now: they are shown only this once.</strong> Each one signs you in once if you lose
+        your authenticator.
         {props.regenerated ? " The previous codes no longer work." : ""}
       </p>
       <ol class="security-code-list">
@@ -33,9 +44,13 @@ export function RecoveryCodes(props: { codes: string[]; username: string; regene
       </ol>
       <div class="row">
         <CopyButton text={text} what="the recovery codes" label="Copy all" />
-        <button type="button" onClick={download}>Download as text</button>
+        <button type="button" onClick={download}>
+          Download as text
+        </button>
         <span class="spacer" />
-        <button type="button" class="primary" onClick={() => props.onDone()}>I have saved them</button>
+        <button type="button" class="primary" onClick={() => props.onDone()}>
+          I have saved them
+        </button>
       </div>
     </section>
   );

@@ -1,5 +1,5 @@
 /** The admin's open sessions (browser, address, times) with sign-out per session. */
-import { createResource, For, Show, type JSX } from "solid-js";
+import { createResource, For, type JSX, Show } from "solid-js";
 import { del, get } from "../api.ts";
 import { fmtTime } from "../format.ts";
 import { errorText } from "./modal.tsx";
@@ -37,21 +37,47 @@ export function SessionsSection(props: { onChange: () => void }): JSX.Element {
     <section class="panel stack" aria-labelledby="security-sessions-title">
       <h2 id="security-sessions-title">Sessions</h2>
       <p class="muted">Where you are signed in. Changing your password signs out every other session.</p>
-      <Show when={!list.error} fallback={<p class="error" role="alert">Could not load the sessions: {errorText(list.error)}</p>}>
+      <Show
+        when={!list.error}
+        fallback={
+          <p class="error" role="alert">
+            Could not load the sessions: {errorText(list.error)}
+          </p>
+        }
+      >
         <div class="table-wrap">
           <table class="stack-table">
             <thead>
-              <tr><th>Client</th><th>Address</th><th>Signed in</th><th>Expires</th><th><span class="sr-only">Action</span></th></tr>
+              <tr>
+                <th>Client</th>
+                <th>Address</th>
+                <th>Signed in</th>
+                <th>Expires</th>
+                <th>
+                  <span class="sr-only">Action</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
               <For each={list()?.sessions ?? []}>
                 {(session) => (
                   <tr>
-                    <td data-label="Client">{browserOf(session.userAgent)} <Show when={session.current}><span class="badge ok">this browser</span></Show></td>
-                    <td data-label="Address" class="mono">{session.clientIp ?? "–"}</td>
+                    <td data-label="Client">
+                      {browserOf(session.userAgent)}{" "}
+                      <Show when={session.current}>
+                        <span class="badge ok">this browser</span>
+                      </Show>
+                    </td>
+                    <td data-label="Address" class="mono">
+                      {session.clientIp ?? "–"}
+                    </td>
                     <td data-label="Signed in">{fmtTime(session.createdAt)}</td>
                     <td data-label="Expires">{fmtTime(session.expiresAt)}</td>
-                    <td data-label=""><button type="button" class="danger" onClick={() => void revoke(session)}>End session</button></td>
+                    <td data-label="">
+                      <button type="button" class="danger" onClick={() => void revoke(session)}>
+                        End session
+                      </button>
+                    </td>
                   </tr>
                 )}
               </For>

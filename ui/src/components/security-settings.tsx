@@ -1,5 +1,5 @@
 /** Admin settings: require two-factor for every admin (only once you have it yourself), session lifetime. */
-import { createEffect, createSignal, For, Show, type JSX } from "solid-js";
+import { createEffect, createSignal, For, type JSX, Show } from "solid-js";
 import { put } from "../api.ts";
 import { me } from "../session.ts";
 import { errorText } from "./modal.tsx";
@@ -30,7 +30,11 @@ export function fmtLifetime(ms: number): string {
   return `${Math.round(ms / MIN)} minutes`;
 }
 
-export function SettingsSection(props: { settings: AdminSettings; onSaved: (settings: AdminSettings) => void; onChange?: () => void }): JSX.Element {
+export function SettingsSection(props: {
+  settings: AdminSettings;
+  onSaved: (settings: AdminSettings) => void;
+  onChange?: () => void;
+}): JSX.Element {
   const [require2fa, setRequire2fa] = createSignal(props.settings.require2fa);
   const [ttl, setTtl] = createSignal(props.settings.sessionTtlMs);
   const [error, setError] = createSignal("");
@@ -40,7 +44,10 @@ export function SettingsSection(props: { settings: AdminSettings; onSaved: (sett
     setRequire2fa(props.settings.require2fa);
     setTtl(props.settings.sessionTtlMs);
   });
-  const options = () => (PRESETS.some(([ms]) => ms === ttl()) ? PRESETS : [...PRESETS, [ttl(), fmtLifetime(ttl())] as [number, string]].sort((a, b) => a[0] - b[0]));
+  const options = () =>
+    PRESETS.some(([ms]) => ms === ttl())
+      ? PRESETS
+      : [...PRESETS, [ttl(), fmtLifetime(ttl())] as [number, string]].sort((a, b) => a[0] - b[0]);
   const changed = () => require2fa() !== props.settings.require2fa || ttl() !== props.settings.sessionTtlMs;
   const canRequire = () => Boolean(me()?.totpEnabled);
 
@@ -63,14 +70,25 @@ export function SettingsSection(props: { settings: AdminSettings; onSaved: (sett
 
   return (
     <form class="panel stack" onSubmit={save} aria-labelledby="security-settings-title">
-      <h2 id="security-settings-title" class="security-h2">Admin settings</h2>
+      <h2 id="security-settings-title" class="security-h2">
+        Admin settings
+      </h2>
       <div class="security-toggle">
         <label class="security-check">
-          <input type="checkbox" checked={require2fa()} disabled={!canRequire() && !require2fa()} onChange={(e) => setRequire2fa(e.currentTarget.checked)} aria-describedby="security-require-hint" />
+          <input
+            type="checkbox"
+            checked={require2fa()}
+            disabled={!canRequire() && !require2fa()}
+            onChange={(e) => setRequire2fa(e.currentTarget.checked)}
+            aria-describedby="security-require-hint"
+          />
           Require two-factor authentication for every admin
         </label>
         <p id="security-require-hint" class="muted security-note">
-          <Show when={canRequire() || require2fa()} fallback="Turn on two-factor authentication for yourself first: then you can require it of everyone.">
+          <Show
+            when={canRequire() || require2fa()}
+            fallback="Turn on two-factor authentication for yourself first: then you can require it of everyone."
+          >
             An admin without it must enrol right after signing in, before anything else.
           </Show>
         </p>
@@ -81,13 +99,23 @@ export function SettingsSection(props: { settings: AdminSettings; onSaved: (sett
           <For each={options()}>{([ms, label]) => <option value={String(ms)}>{label}</option>}</For>
         </select>
       </label>
-      <p class="muted security-note">How long a sign-in lasts. Sessions already open keep the lifetime they started with.</p>
+      <p class="muted security-note">
+        How long a sign-in lasts. Sessions already open keep the lifetime they started with.
+      </p>
       <div aria-live="polite" class="live-slot">
-        <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
-        <Show when={done()}><p class="success">{done()}</p></Show>
+        <Show when={error()}>
+          <p class="error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <Show when={done()}>
+          <p class="success">{done()}</p>
+        </Show>
       </div>
       <div class="row">
-        <button type="submit" class="primary" disabled={busy() || !changed()}>{busy() ? "Saving…" : "Save settings"}</button>
+        <button type="submit" class="primary" disabled={busy() || !changed()}>
+          {busy() ? "Saving…" : "Save settings"}
+        </button>
       </div>
     </form>
   );

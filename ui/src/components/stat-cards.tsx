@@ -3,10 +3,11 @@
  * with its change against the previous period of equal length. Whether a rise is good, bad or neither
  * decides the colour; rates change in percentage points, not in percent of themselves.
  */
-import { For, Show, type JSX } from "solid-js";
+import { For, type JSX, Show } from "solid-js";
 import { fmtInt, fmtMs, fmtPct, fmtUsd } from "../format.ts";
 
 export type { StatsResult, Totals } from "../../../src/store/queries/stats.ts";
+
 import type { StatsResult, Totals } from "../../../src/store/queries/stats.ts";
 export type Percentiles = Totals["latencyMs"];
 
@@ -23,22 +24,92 @@ interface CardSpec {
   sub?: (t: Totals) => string;
 }
 
-export const fmtRps = (n: number | undefined) => (n === undefined ? "–" : n === 0 ? "0" : n < 0.01 ? n.toFixed(4) : n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(2) : fmtInt(n));
-export const fmtCompact = (n: number | undefined) => (n === undefined ? "–" : n >= 1e9 ? `${(n / 1e9).toFixed(2)} B` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : fmtInt(n));
+export const fmtRps = (n: number | undefined) =>
+  n === undefined
+    ? "–"
+    : n === 0
+      ? "0"
+      : n < 0.01
+        ? n.toFixed(4)
+        : n < 1
+          ? n.toFixed(3)
+          : n < 100
+            ? n.toFixed(2)
+            : fmtInt(n);
+export const fmtCompact = (n: number | undefined) =>
+  n === undefined
+    ? "–"
+    : n >= 1e9
+      ? `${(n / 1e9).toFixed(2)} B`
+      : n >= 1e6
+        ? `${(n / 1e6).toFixed(2)} M`
+        : n >= 1e4
+          ? `${(n / 1e3).toFixed(1)} k`
+          : fmtInt(n);
 
 const CARDS: CardSpec[] = [
-  { label: "Requests", value: (t) => t.requests, format: fmtInt, better: "neutral", sub: (t) => `${fmtInt(t.errors)} failed` },
-  { label: "Requests / s", value: (t) => t.rps, format: fmtRps, better: "neutral", sub: (t) => `${fmtRps(t.rps * 60)} / min` },
-  { label: "Error rate", value: (t) => t.errorRate, format: fmtPct, better: "down", rate: true, sub: (t) => `${t.failovers ? fmtInt(t.failovers) : "no"} failover${t.failovers === 1 ? "" : "s"}` },
-  { label: "Latency p50", value: (t) => t.latencyMs.p50, format: fmtMs, better: "down", sub: (t) => `avg ${fmtMs(t.latencyMs.avg)}` },
-  { label: "Latency p95", value: (t) => t.latencyMs.p95, format: fmtMs, better: "down", sub: (t) => `p99 ${fmtMs(t.latencyMs.p99)}` },
-  { label: "First token p50", value: (t) => t.ttftMs.p50, format: fmtMs, better: "down", sub: (t) => `p95 ${fmtMs(t.ttftMs.p95)}` },
-  { label: "Tokens", value: (t) => t.promptTokens + t.completionTokens, format: fmtCompact, better: "neutral", sub: (t) => `${fmtCompact(t.promptTokens)} in · ${fmtCompact(t.completionTokens)} out` },
-  { label: "Cost", value: (t) => t.costUsd, format: fmtUsd, better: "neutral", sub: (t) => (t.requests > 0 ? `${fmtUsd(t.costUsd / t.requests)} / request` : "\u00a0") },
+  {
+    label: "Requests",
+    value: (t) => t.requests,
+    format: fmtInt,
+    better: "neutral",
+    sub: (t) => `${fmtInt(t.errors)} failed`,
+  },
+  {
+    label: "Requests / s",
+    value: (t) => t.rps,
+    format: fmtRps,
+    better: "neutral",
+    sub: (t) => `${fmtRps(t.rps * 60)} / min`,
+  },
+  {
+    label: "Error rate",
+    value: (t) => t.errorRate,
+    format: fmtPct,
+    better: "down",
+    rate: true,
+    sub: (t) => `${t.failovers ? fmtInt(t.failovers) : "no"} failover${t.failovers === 1 ? "" : "s"}`,
+  },
+  {
+    label: "Latency p50",
+    value: (t) => t.latencyMs.p50,
+    format: fmtMs,
+    better: "down",
+    sub: (t) => `avg ${fmtMs(t.latencyMs.avg)}`,
+  },
+  {
+    label: "Latency p95",
+    value: (t) => t.latencyMs.p95,
+    format: fmtMs,
+    better: "down",
+    sub: (t) => `p99 ${fmtMs(t.latencyMs.p99)}`,
+  },
+  {
+    label: "First token p50",
+    value: (t) => t.ttftMs.p50,
+    format: fmtMs,
+    better: "down",
+    sub: (t) => `p95 ${fmtMs(t.ttftMs.p95)}`,
+  },
+  {
+    label: "Tokens",
+    value: (t) => t.promptTokens + t.completionTokens,
+    format: fmtCompact,
+    better: "neutral",
+    sub: (t) => `${fmtCompact(t.promptTokens)} in · ${fmtCompact(t.completionTokens)} out`,
+  },
+  {
+    label: "Cost",
+    value: (t) => t.costUsd,
+    format: fmtUsd,
+    better: "neutral",
+    sub: (t) => (t.requests > 0 ? `${fmtUsd(t.costUsd / t.requests)} / request` : "\u00a0"),
+  },
 ];
 
 function delta(spec: CardSpec, now: Totals, before: Totals): { text: string; cls: string; title: string } {
-  if (before.requests === 0) return { text: "no traffic before", cls: "", title: "Nothing to compare: the previous period had no requests." };
+  if (before.requests === 0)
+    return { text: "no traffic before", cls: "", title: "Nothing to compare: the previous period had no requests." };
   const a = spec.value(now);
   const b = spec.value(before);
   if (a === undefined || b === undefined) return { text: "–", cls: "", title: "" };
@@ -64,7 +135,18 @@ export function StatCards(props: { stats: StatsResult | undefined }): JSX.Elemen
         {(spec) => (
           <div class="panel card">
             <div class="label">{spec.label}</div>
-            <Show when={props.stats} fallback={<><div class="value skeleton" aria-hidden="true">&nbsp;</div><div class="delta">&nbsp;</div><div class="stat-sub">&nbsp;</div></>}>
+            <Show
+              when={props.stats}
+              fallback={
+                <>
+                  <div class="value skeleton" aria-hidden="true">
+                    &nbsp;
+                  </div>
+                  <div class="delta">&nbsp;</div>
+                  <div class="stat-sub">&nbsp;</div>
+                </>
+              }
+            >
               {(s) => {
                 const d = () => delta(spec, s().totals, s().previous);
                 return (

@@ -3,7 +3,7 @@
  * recomputed at each refresh), "any time", or a custom from/to kept as epoch ms (so a shared link means
  * the same instants in every time zone). Shown as buttons or, where space is short, as a select.
  */
-import { For, Show, type JSX } from "solid-js";
+import { For, type JSX, Show } from "solid-js";
 
 export type RangeKey = "1h" | "24h" | "today" | "7d" | "30d" | "custom" | "all";
 
@@ -17,22 +17,36 @@ export interface RangeValue {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-export const RANGE_LABELS: Record<RangeKey, string> = { "1h": "Last hour", "24h": "Last 24 h", today: "Today", "7d": "7 days", "30d": "30 days", custom: "Custom", all: "Any time" };
+export const RANGE_LABELS: Record<RangeKey, string> = {
+  "1h": "Last hour",
+  "24h": "Last 24 h",
+  today: "Today",
+  "7d": "7 days",
+  "30d": "30 days",
+  custom: "Custom",
+  all: "Any time",
+};
 
 /** The range as instants; either end may be open (undefined). */
 export function resolveRange(range: RangeValue, now = Date.now()): { from?: number; to?: number } {
   switch (range.key) {
-    case "1h": return { from: now - HOUR, to: now };
-    case "24h": return { from: now - DAY, to: now };
+    case "1h":
+      return { from: now - HOUR, to: now };
+    case "24h":
+      return { from: now - DAY, to: now };
     case "today": {
       const midnight = new Date(now);
       midnight.setHours(0, 0, 0, 0);
       return { from: midnight.getTime(), to: now };
     }
-    case "7d": return { from: now - 7 * DAY, to: now };
-    case "30d": return { from: now - 30 * DAY, to: now };
-    case "custom": return { from: range.from, to: range.to };
-    default: return {};
+    case "7d":
+      return { from: now - 7 * DAY, to: now };
+    case "30d":
+      return { from: now - 30 * DAY, to: now };
+    case "custom":
+      return { from: range.from, to: range.to };
+    default:
+      return {};
   }
 }
 
@@ -63,7 +77,12 @@ function fromLocalInput(text: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-export function RangePicker(props: { value: RangeValue; onChange: (range: RangeValue) => void; keys: RangeKey[]; variant: "buttons" | "select" }): JSX.Element {
+export function RangePicker(props: {
+  value: RangeValue;
+  onChange: (range: RangeValue) => void;
+  keys: RangeKey[];
+  variant: "buttons" | "select";
+}): JSX.Element {
   const pick = (key: RangeKey) => {
     if (key !== "custom") return props.onChange({ key });
     // Custom starts from what was shown, so the inputs are filled in.
@@ -79,7 +98,13 @@ export function RangePicker(props: { value: RangeValue; onChange: (range: RangeV
           <label>
             Time range
             <select onChange={(e) => pick(e.currentTarget.value as RangeKey)}>
-              <For each={props.keys}>{(key) => <option value={key} selected={props.value.key === key}>{RANGE_LABELS[key]}</option>}</For>
+              <For each={props.keys}>
+                {(key) => (
+                  <option value={key} selected={props.value.key === key}>
+                    {RANGE_LABELS[key]}
+                  </option>
+                )}
+              </For>
             </select>
           </label>
         }
@@ -97,11 +122,19 @@ export function RangePicker(props: { value: RangeValue; onChange: (range: RangeV
       <Show when={props.value.key === "custom"}>
         <label>
           From
-          <input type="datetime-local" value={toLocalInput(props.value.from)} onChange={(e) => props.onChange({ ...props.value, from: fromLocalInput(e.currentTarget.value) })} />
+          <input
+            type="datetime-local"
+            value={toLocalInput(props.value.from)}
+            onChange={(e) => props.onChange({ ...props.value, from: fromLocalInput(e.currentTarget.value) })}
+          />
         </label>
         <label>
           To
-          <input type="datetime-local" value={toLocalInput(props.value.to)} onChange={(e) => props.onChange({ ...props.value, to: fromLocalInput(e.currentTarget.value) })} />
+          <input
+            type="datetime-local"
+            value={toLocalInput(props.value.to)}
+            onChange={(e) => props.onChange({ ...props.value, to: fromLocalInput(e.currentTarget.value) })}
+          />
         </label>
       </Show>
     </div>

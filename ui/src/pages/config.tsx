@@ -4,13 +4,23 @@
  * history with diffs and rollback. Values written as code are shown read-only; secrets only masked.
  */
 import { useBeforeLeave, useLocation } from "@solidjs/router";
-import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
+import { createEffect, createMemo, createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { ApiError, get } from "../api.ts";
 import { CodeView } from "../components/config-code.tsx";
 import { IssueList } from "../components/config-diff.tsx";
-import { ContainerBody, domId, EditorProvider, NodeView, type EditorContext } from "../components/config-fields.tsx";
+import { ContainerBody, domId, type EditorContext, EditorProvider, NodeView } from "../components/config-fields.tsx";
 import { HistoryView } from "../components/config-history.tsx";
-import { childIds, computeEdits, createDraft, nodeForIssue, ROOT, shownId, type ConfigIssue, type ConfigResponse, type Edit } from "../components/config-model.tsx";
+import {
+  type ConfigIssue,
+  type ConfigResponse,
+  childIds,
+  computeEdits,
+  createDraft,
+  type Edit,
+  nodeForIssue,
+  ROOT,
+  shownId,
+} from "../components/config-model.tsx";
 import { ReviewPanel } from "../components/config-review.tsx";
 import { LiteralSecretsNotice } from "../components/config-secrets-notice.tsx";
 
@@ -22,16 +32,66 @@ interface SectionInfo {
 }
 
 const SECTIONS: SectionInfo[] = [
-  { key: "providers", title: "Providers", blurb: "Upstreams, each made by a factory such as openai({…}) or simulated({…}).", empty: "object" },
-  { key: "tiers", title: "Tiers", blurb: "The models of each tier, tried as its strategy says; per-tier attempts and timeouts.", empty: "object" },
-  { key: "routing", title: "Routing", blurb: "The default tier, model names that are not configured, aliases.", empty: "object" },
-  { key: "classifiers", title: "Classifiers", blurb: "Pick a tier for model \"auto\", in order: the first answer wins.", empty: "array" },
-  { key: "retry", title: "Retry", blurb: "Retry rules, asked in order before the default semantics, and the retry budget.", empty: "object" },
-  { key: "adapters", title: "Adapters", blurb: "Parameter adapters, applied in order before each attempt.", empty: "array" },
-  { key: "timeouts", title: "Timeouts", blurb: "Time budgets of a request; a tier can override them.", empty: "object" },
-  { key: "health", title: "Health", blurb: "Cooldowns after failures, penalty decay and the circuit breaker.", empty: "object" },
-  { key: "logging", title: "Logging", blurb: "What the request log keeps of bodies, and for how long.", empty: "object" },
-  { key: "pricing", title: "Pricing", blurb: "USD per million tokens, by provider/model or model name, for the cost figures.", empty: "object" },
+  {
+    key: "providers",
+    title: "Providers",
+    blurb: "Upstreams, each made by a factory such as openai({…}) or simulated({…}).",
+    empty: "object",
+  },
+  {
+    key: "tiers",
+    title: "Tiers",
+    blurb: "The models of each tier, tried as its strategy says; per-tier attempts and timeouts.",
+    empty: "object",
+  },
+  {
+    key: "routing",
+    title: "Routing",
+    blurb: "The default tier, model names that are not configured, aliases.",
+    empty: "object",
+  },
+  {
+    key: "classifiers",
+    title: "Classifiers",
+    blurb: 'Pick a tier for model "auto", in order: the first answer wins.',
+    empty: "array",
+  },
+  {
+    key: "retry",
+    title: "Retry",
+    blurb: "Retry rules, asked in order before the default semantics, and the retry budget.",
+    empty: "object",
+  },
+  {
+    key: "adapters",
+    title: "Adapters",
+    blurb: "Parameter adapters, applied in order before each attempt.",
+    empty: "array",
+  },
+  {
+    key: "timeouts",
+    title: "Timeouts",
+    blurb: "Time budgets of a request; a tier can override them.",
+    empty: "object",
+  },
+  {
+    key: "health",
+    title: "Health",
+    blurb: "Cooldowns after failures, penalty decay and the circuit breaker.",
+    empty: "object",
+  },
+  {
+    key: "logging",
+    title: "Logging",
+    blurb: "What the request log keeps of bodies, and for how long.",
+    empty: "object",
+  },
+  {
+    key: "pricing",
+    title: "Pricing",
+    blurb: "USD per million tokens, by provider/model or model name, for the cost figures.",
+    empty: "object",
+  },
 ];
 
 const TABS = [
@@ -45,7 +105,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Edits that touch a top-level section (for the unsaved count on its heading). */
 const inSection = (edit: Edit, key: string) =>
-  edit.path === key || edit.path.startsWith(`${key}.`) || edit.path.startsWith(`${key}[`) || (edit.path === "" && edit.op === "insert" && edit.key === key);
+  edit.path === key ||
+  edit.path.startsWith(`${key}.`) ||
+  edit.path.startsWith(`${key}[`) ||
+  (edit.path === "" && edit.op === "insert" && edit.key === key);
 
 export function ConfigPage(): JSX.Element {
   const location = useLocation();
@@ -96,7 +159,8 @@ export function ConfigPage(): JSX.Element {
     setFlash(message);
     requestAnimationFrame(() => flashBox?.focus());
   };
-  const applied = (version: number) => void done(`Applied: version ${version} is active now. Requests already in flight finish on the previous config.`);
+  const applied = (version: number) =>
+    void done(`Applied: version ${version} is active now. Requests already in flight finish on the previous config.`);
 
   const selectTab = (next: Tab) => {
     setTab(next);
@@ -115,7 +179,9 @@ export function ConfigPage(): JSX.Element {
     requestAnimationFrame(() => {
       const cut = target.lastIndexOf("|");
       const element = document.getElementById(domId(target.slice(0, cut)));
-      const control = element?.querySelector<HTMLElement>(`[data-control="${target.slice(cut + 1)}"]`) ?? element?.querySelector<HTMLElement>("input, select, textarea, button");
+      const control =
+        element?.querySelector<HTMLElement>(`[data-control="${target.slice(cut + 1)}"]`) ??
+        element?.querySelector<HTMLElement>("input, select, textarea, button");
       control?.focus();
       draft.clearFocus();
     });
@@ -131,7 +197,9 @@ export function ConfigPage(): JSX.Element {
       const element = document.getElementById(domId(id));
       if (!element) return;
       element.scrollIntoView({ block: "center" });
-      const control = element.querySelector<HTMLElement>('[data-control="value"]') ?? element.querySelector<HTMLElement>("input, select, textarea, button");
+      const control =
+        element.querySelector<HTMLElement>('[data-control="value"]') ??
+        element.querySelector<HTMLElement>("input, select, textarea, button");
       (control ?? element).focus({ preventScroll: true });
       element.classList.add("cfg-flash");
       setTimeout(() => element.classList.remove("cfg-flash"), 1800);
@@ -178,7 +246,12 @@ export function ConfigPage(): JSX.Element {
     if (typeof event.to === "string" && event.to.split(/[?#]/)[0] === "/config") return;
     event.preventDefault();
     setTimeout(() => {
-      const what = [pending() ? plural(pending(), "unsaved change") : "", codeDirty() ? "an edited text in the code view" : ""].filter(Boolean).join(" and ");
+      const what = [
+        pending() ? plural(pending(), "unsaved change") : "",
+        codeDirty() ? "an edited text in the code view" : "",
+      ]
+        .filter(Boolean)
+        .join(" and ");
       if (window.confirm(`Leave the config page? You have ${what}, which will be lost.`)) event.retry(true);
     }, 50);
   });
@@ -206,7 +279,12 @@ export function ConfigPage(): JSX.Element {
     if (event.key !== "ArrowRight" && event.key !== "ArrowLeft" && event.key !== "Home" && event.key !== "End") return;
     event.preventDefault();
     const at = TABS.findIndex(([id]) => id === tab());
-    const next = event.key === "Home" ? 0 : event.key === "End" ? TABS.length - 1 : (at + (event.key === "ArrowRight" ? 1 : -1) + TABS.length) % TABS.length;
+    const next =
+      event.key === "Home"
+        ? 0
+        : event.key === "End"
+          ? TABS.length - 1
+          : (at + (event.key === "ArrowRight" ? 1 : -1) + TABS.length) % TABS.length;
     selectTab(TABS[next][0]);
     document.getElementById(`cfg-tab-${TABS[next][0]}`)?.focus();
   };
@@ -218,9 +296,13 @@ export function ConfigPage(): JSX.Element {
     return (
       <section class="panel cfg-section" aria-labelledby={`cfg-h-${props.info.key}`}>
         <div class="cfg-section-head">
-          <h2 id={`cfg-h-${props.info.key}`} tabindex="-1">{props.info.title}</h2>
+          <h2 id={`cfg-h-${props.info.key}`} tabindex="-1">
+            {props.info.title}
+          </h2>
           <code class="muted">{props.info.key}</code>
-          <Show when={sectionCount(props.info.key) > 0}><span class="badge warn">{sectionCount(props.info.key)} unsaved</span></Show>
+          <Show when={sectionCount(props.info.key) > 0}>
+            <span class="badge warn">{sectionCount(props.info.key)} unsaved</span>
+          </Show>
         </div>
         <p class="muted cfg-blurb">{props.info.blurb}</p>
         <Show
@@ -229,17 +311,32 @@ export function ConfigPage(): JSX.Element {
           fallback={
             <div class="row">
               <span class="muted">Not in the file: the defaults apply.</span>
-              <button type="button" class="cfg-small" onClick={() => draft.add(ROOT, props.info.empty === "array" ? [] : {}, props.info.key)}>+ Add {props.info.key}</button>
+              <button
+                type="button"
+                class="cfg-small"
+                onClick={() => draft.add(ROOT, props.info.empty === "array" ? [] : {}, props.info.key)}
+              >
+                + Add {props.info.key}
+              </button>
             </div>
           }
         >
           {(n) => (
-            <Show when={n.kind === "object" || n.kind === "array"} fallback={<div class="cfg-grid"><NodeView id={id()!} parent={ROOT} /></div>}>
+            <Show
+              when={n.kind === "object" || n.kind === "array"}
+              fallback={
+                <div class="cfg-grid">
+                  <NodeView id={id()!} parent={ROOT} />
+                </div>
+              }
+            >
               <div id={domId(id()!)} class="cfg-section-body">
                 <Show when={!n.orig}>
                   <div class="notice row">
                     <span>New section: apply it first, then its settings can be filled in here.</span>
-                    <button type="button" class="cfg-small" onClick={() => draft.remove(ROOT, id()!)}>Remove</button>
+                    <button type="button" class="cfg-small" onClick={() => draft.remove(ROOT, id()!)}>
+                      Remove
+                    </button>
                   </div>
                 </Show>
                 <ContainerBody id={n.id} />
@@ -261,19 +358,29 @@ export function ConfigPage(): JSX.Element {
             {(d) => (
               <>
                 <code>{d().file}</code>
-                <span class="badge ok" title="Counts the configs applied since the gateway started; history entries (#) are numbered on their own">version {d().version} active</span>
+                <span
+                  class="badge ok"
+                  title="Counts the configs applied since the gateway started; history entries (#) are numbered on their own"
+                >
+                  version {d().version} active
+                </span>
               </>
             )}
           </Show>
-          <button type="button" onClick={() => void reload()}>Reload</button>
+          <button type="button" onClick={() => void reload()}>
+            Reload
+          </button>
         </div>
 
         <Show when={loadError()}>
           <div class="error" role="alert">
-            <strong>The config could not be read:</strong> {loadError()} If the file on disk does not parse (a broken edit in an editor), fix it there, or roll back in the
-            History tab: the gateway keeps running the last version that loaded.{" "}
+            <strong>The config could not be read:</strong> {loadError()} If the file on disk does not parse (a broken
+            edit in an editor), fix it there, or roll back in the History tab: the gateway keeps running the last
+            version that loaded.{" "}
             <Show when={tab() !== "history"}>
-              <button type="button" class="cfg-link" onClick={() => selectTab("history")}>Open the history</button>
+              <button type="button" class="cfg-link" onClick={() => selectTab("history")}>
+                Open the history
+              </button>
             </Show>
           </div>
         </Show>
@@ -281,18 +388,25 @@ export function ConfigPage(): JSX.Element {
         <Show when={(data()?.issues.length ?? 0) > 0}>
           <div class="error cfg-load-issues" role="alert">
             <strong>The file on disk does not load: version {data()!.version} stays active.</strong>
-            <p>It was changed outside the admin UI and the result was rejected. Fix it in your editor or in the Code tab, or roll back in History. The form below shows the file as it is on disk.</p>
+            <p>
+              It was changed outside the admin UI and the result was rejected. Fix it in your editor or in the Code tab,
+              or roll back in History. The form below shows the file as it is on disk.
+            </p>
             <IssueList issues={data()!.issues} onSelect={jump} canSelect={canJump} selectHint="Go to the field" />
           </div>
         </Show>
 
-        <Show when={data()?.literalSecrets}>{(secrets) => <LiteralSecretsNotice secrets={secrets()} onMoved={(message) => void done(message)} />}</Show>
+        <Show when={data()?.literalSecrets}>
+          {(secrets) => <LiteralSecretsNotice secrets={secrets()} onMoved={(message) => void done(message)} />}
+        </Show>
 
         <Show when={flash()}>
           <p class="success row" role="status" tabindex="-1" ref={flashBox}>
             <span>{flash()}</span>
             <span class="spacer" />
-            <button type="button" class="cfg-small" onClick={() => setFlash("")}>Dismiss</button>
+            <button type="button" class="cfg-small" onClick={() => setFlash("")}>
+              Dismiss
+            </button>
           </p>
         </Show>
 
@@ -309,41 +423,75 @@ export function ConfigPage(): JSX.Element {
                 onClick={() => selectTab(id)}
               >
                 {label}
-                <Show when={id === "form" && pending() > 0}><span class="cfg-count">{pending()}</span></Show>
-                <Show when={id === "code" && codeDirty()}><span class="cfg-count">•</span></Show>
+                <Show when={id === "form" && pending() > 0}>
+                  <span class="cfg-count">{pending()}</span>
+                </Show>
+                <Show when={id === "code" && codeDirty()}>
+                  <span class="cfg-count">•</span>
+                </Show>
               </button>
             )}
           </For>
         </div>
 
         <div role="tabpanel" id="cfg-panel-form" aria-labelledby="cfg-tab-form" hidden={tab() !== "form"} class="stack">
-          <Show when={data()} fallback={<Show when={!loadError()}><div class="skeleton" style={{ height: "24rem" }} /></Show>}>
+          <Show
+            when={data()}
+            fallback={
+              <Show when={!loadError()}>
+                <div class="skeleton" style={{ height: "24rem" }} />
+              </Show>
+            }
+          >
             <Show when={reviewing()}>
-              <ReviewPanel edits={edits()} fileChanged={fileChanged()} onApplied={applied} onClose={() => setReviewing(false)} onIssue={jump} canJump={canJump} />
+              <ReviewPanel
+                edits={edits()}
+                fileChanged={fileChanged()}
+                onApplied={applied}
+                onClose={() => setReviewing(false)}
+                onIssue={jump}
+                canJump={canJump}
+              />
             </Show>
             <nav class="cfg-nav" aria-label="Config sections">
               <For each={SECTIONS}>
                 {(section) => (
-                  <a href={`#cfg-h-${section.key}`} onClick={(e) => goToSection(e, section.key)} classList={{ "cfg-nav-missing": !sectionNode(section.key) }}>
+                  <a
+                    href={`#cfg-h-${section.key}`}
+                    onClick={(e) => goToSection(e, section.key)}
+                    classList={{ "cfg-nav-missing": !sectionNode(section.key) }}
+                  >
                     {section.title}
-                    <Show when={sectionCount(section.key) > 0}><span class="cfg-count">{sectionCount(section.key)}</span></Show>
+                    <Show when={sectionCount(section.key) > 0}>
+                      <span class="cfg-count">{sectionCount(section.key)}</span>
+                    </Show>
                   </a>
                 )}
               </For>
               <Show when={others().length > 0}>
-                <a href="#cfg-h-other" onClick={(e) => goToSection(e, "other")}>Other</a>
+                <a href="#cfg-h-other" onClick={(e) => goToSection(e, "other")}>
+                  Other
+                </a>
               </Show>
             </nav>
             <Show when={childIds(s, ROOT).length === 0 && data()!.tree.length === 0}>
-              <p class="notice">The default export is not an object literal (for example <code>export default makeConfig()</code>), so nothing in it can be edited here: use the Code tab.</p>
+              <p class="notice">
+                The default export is not an object literal (for example <code>export default makeConfig()</code>), so
+                nothing in it can be edited here: use the Code tab.
+              </p>
             </Show>
             <For each={SECTIONS}>{(info) => <Section info={info} />}</For>
             <Show when={others().length > 0}>
               <section class="panel cfg-section" aria-labelledby="cfg-h-other">
                 <div class="cfg-section-head">
-                  <h2 id="cfg-h-other" tabindex="-1">Other settings</h2>
+                  <h2 id="cfg-h-other" tabindex="-1">
+                    Other settings
+                  </h2>
                 </div>
-                <p class="muted cfg-blurb">Server address, gateway keys, request limits and other plugins. A change to the server address needs a restart.</p>
+                <p class="muted cfg-blurb">
+                  Server address, gateway keys, request limits and other plugins. A change to the server address needs a
+                  restart.
+                </p>
                 <div class="cfg-grid">
                   <For each={others()}>{(id) => <NodeView id={id} parent={ROOT} />}</For>
                 </div>
@@ -354,22 +502,48 @@ export function ConfigPage(): JSX.Element {
                 <strong>{plural(pending(), "unsaved change")}</strong>
                 <span class="muted cfg-bar-note">not applied yet</span>
                 <span class="spacer" />
-                <button type="button" onClick={discard}>Discard</button>
-                <button type="button" class="primary" onClick={() => void openReview()}>Review</button>
+                <button type="button" onClick={discard}>
+                  Discard
+                </button>
+                <button type="button" class="primary" onClick={() => void openReview()}>
+                  Review
+                </button>
               </div>
             </Show>
           </Show>
         </div>
 
         <div role="tabpanel" id="cfg-panel-code" aria-labelledby="cfg-tab-code" hidden={tab() !== "code"}>
-          <Show when={data() && codeOpened()} fallback={<Show when={loadError()}><p class="muted">The text is not available while the config cannot be read.</p></Show>}>
-            <CodeView file={data()!.file} source={data()!.source} pending={pending()} goto={goto()} onDirty={setCodeDirty} onApplied={applied} />
+          <Show
+            when={data() && codeOpened()}
+            fallback={
+              <Show when={loadError()}>
+                <p class="muted">The text is not available while the config cannot be read.</p>
+              </Show>
+            }
+          >
+            <CodeView
+              file={data()!.file}
+              source={data()!.source}
+              pending={pending()}
+              goto={goto()}
+              onDirty={setCodeDirty}
+              onApplied={applied}
+            />
           </Show>
         </div>
 
         <div role="tabpanel" id="cfg-panel-history" aria-labelledby="cfg-tab-history" hidden={tab() !== "history"}>
           <Show when={historyOpened()}>
-            <HistoryView refresh={refresh()} pending={pending()} onRolledBack={(id, version) => void done(`Rolled back to the text of #${id} (recorded as a new history entry): version ${version} is active now.`)} />
+            <HistoryView
+              refresh={refresh()}
+              pending={pending()}
+              onRolledBack={(id, version) =>
+                void done(
+                  `Rolled back to the text of #${id} (recorded as a new history entry): version ${version} is active now.`,
+                )
+              }
+            />
           </Show>
         </div>
       </div>

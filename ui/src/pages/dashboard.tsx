@@ -5,23 +5,47 @@
  * stay until the new ones arrive, and every chart keeps its fixed height, so nothing jumps.
  */
 import { A, useSearchParams } from "@solidjs/router";
-import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from "solid-js";
+import { createEffect, createMemo, createSignal, For, type JSX, on, onCleanup, Show } from "solid-js";
 import { ApiError, get, query } from "../api.ts";
-import { fmtClock, fmtInt, fmtMs, fmtPct, fmtUsd } from "../format.ts";
 import { ChartView } from "../components/chart.tsx";
-import { SliceLegend, bucketName, doughnutSpec, failoverSpec, latencySpec, modelSlices, requestsSpec, tierSlices } from "../components/chart-specs.tsx";
+import {
+  bucketName,
+  doughnutSpec,
+  failoverSpec,
+  latencySpec,
+  modelSlices,
+  requestsSpec,
+  SliceLegend,
+  tierSlices,
+} from "../components/chart-specs.tsx";
+import { fmtCompact, StatCards, type StatsResult } from "../components/stat-cards.tsx";
 import { FirstRequest } from "../components/stat-empty.tsx";
-import { StatCards, fmtCompact, type StatsResult } from "../components/stat-cards.tsx";
-import { RangePicker, rangeFromQuery, rangeToQuery, resolveRange, type RangeKey, type RangeValue } from "../components/stat-range.tsx";
+import {
+  type RangeKey,
+  RangePicker,
+  type RangeValue,
+  rangeFromQuery,
+  rangeToQuery,
+  resolveRange,
+} from "../components/stat-range.tsx";
+import { fmtClock, fmtInt, fmtMs, fmtPct, fmtUsd } from "../format.ts";
 
 const REFRESH_MS = 10_000;
 const KEYS: RangeKey[] = ["1h", "today", "7d", "30d", "custom"];
-const PREVIOUS: Partial<Record<RangeKey, string>> = { "1h": "the hour before", "7d": "the 7 days before", "30d": "the 30 days before", today: "the same length of time before midnight" };
+const PREVIOUS: Partial<Record<RangeKey, string>> = {
+  "1h": "the hour before",
+  "7d": "the 7 days before",
+  "30d": "the 30 days before",
+  today: "the same length of time before midnight",
+};
 
 export function DashboardPage(): JSX.Element {
   const [params, setParams] = useSearchParams<{ range?: string; from?: string; to?: string }>();
-  const range = createMemo(() => rangeFromQuery(params, "1h"), undefined, { equals: (a, b) => a.key === b.key && a.from === b.from && a.to === b.to });
-  const setRange = (r: RangeValue) => setParams({ range: undefined, from: undefined, to: undefined, ...rangeToQuery(r, "1h") }, { replace: true });
+  const range = createMemo(() => rangeFromQuery(params, "1h"), undefined, {
+    equals: (a, b) => a.key === b.key && a.from === b.from && a.to === b.to,
+  });
+  const setRange = (r: RangeValue) =>
+    setParams({ range: undefined, from: undefined, to: undefined, ...rangeToQuery(r, "1h") }, { replace: true });
 
   const [stats, setStats] = createSignal<StatsResult>();
   const [error, setError] = createSignal("");
@@ -40,12 +64,16 @@ export function DashboardPage(): JSX.Element {
       if (mine !== seq) return; // a newer range was asked for meanwhile
       // The server rounds the range's end up to the minute (or UTC day) and divides by all of it:
       // over the time that has really passed, the rate of a live range is not understated.
-      answer.totals.rps = answer.totals.requests / (Math.max(60_000, Math.min(answer.to, Date.now()) - answer.from) / 1000);
+      answer.totals.rps =
+        answer.totals.requests / (Math.max(60_000, Math.min(answer.to, Date.now()) - answer.from) / 1000);
       setStats(answer);
       setError("");
       setUpdatedAt(Date.now());
     } catch (e) {
-      if (mine === seq) setError(`Could not load the statistics: ${e instanceof ApiError ? e.message : String(e)}. The figures shown are from the last successful load.`);
+      if (mine === seq)
+        setError(
+          `Could not load the statistics: ${e instanceof ApiError ? e.message : String(e)}. The figures shown are from the last successful load.`,
+        );
     } finally {
       if (mine === seq) setBusy(false);
     }
@@ -79,10 +107,16 @@ export function DashboardPage(): JSX.Element {
         <button type="button" disabled={!live()} onClick={() => setPaused(!paused())} title="Refresh every 10 seconds">
           {paused() ? "Resume auto-refresh" : "Pause auto-refresh"}
         </button>
-        <button type="button" onClick={() => void load()} disabled={busy()}>↻ Refresh</button>
+        <button type="button" onClick={() => void load()} disabled={busy()}>
+          ↻ Refresh
+        </button>
       </div>
       <RangePicker value={range()} onChange={setRange} keys={KEYS} variant="buttons" />
-      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
       <p class="muted compare-note">
         Changes compare with {PREVIOUS[range().key] ?? "the period of the same length just before"}.
         <Show when={stats()?.resolution === "day"}> Ranges longer than three days are counted in whole UTC days.</Show>
@@ -90,20 +124,43 @@ export function DashboardPage(): JSX.Element {
 
       <StatCards stats={stats()} />
 
-      <Show when={!empty()} fallback={<EmptyState onWider={() => setRange({ key: "30d" })} wide={range().key === "30d"} />}>
+      <Show
+        when={!empty()}
+        fallback={<EmptyState onWider={() => setRange({ key: "30d" })} wide={range().key === "30d"} />}
+      >
         <div class="grid two">
-          <ChartPanel stats={stats()} title="Requests per second, by tier" note={stats() ? `${bucketName(stats()!.bucketMs)} buckets` : ""}>
-            {(s) => <ChartView spec={requestsSpec(s())} label={`Requests per second by tier over time, ${fmtInt(s().totals.requests)} requests in all`} />}
+          <ChartPanel
+            stats={stats()}
+            title="Requests per second, by tier"
+            note={stats() ? `${bucketName(stats()!.bucketMs)} buckets` : ""}
+          >
+            {(s) => (
+              <ChartView
+                spec={requestsSpec(s())}
+                label={`Requests per second by tier over time, ${fmtInt(s().totals.requests)} requests in all`}
+              />
+            )}
           </ChartPanel>
           <ChartPanel stats={stats()} title="Latency" note="p50 / p95 / p99, and time to first token">
-            {(s) => <ChartView spec={latencySpec(s())} label={`Latency percentiles over time: p50 ${fmtMs(s().totals.latencyMs.p50)}, p95 ${fmtMs(s().totals.latencyMs.p95)} over the range`} />}
+            {(s) => (
+              <ChartView
+                spec={latencySpec(s())}
+                label={`Latency percentiles over time: p50 ${fmtMs(s().totals.latencyMs.p50)}, p95 ${fmtMs(s().totals.latencyMs.p95)} over the range`}
+              />
+            )}
           </ChartPanel>
         </div>
         <div class="grid chart-trio">
           <ChartPanel stats={stats()} title="Models" note="share of requests">
             {() => (
               <>
-                <ChartView spec={doughnutSpec(models())} label={`Requests by final model: ${models().map((m) => `${m.name} ${m.value}`).join(", ")}`} height={180} />
+                <ChartView
+                  spec={doughnutSpec(models())}
+                  label={`Requests by final model: ${models()
+                    .map((m) => `${m.name} ${m.value}`)
+                    .join(", ")}`}
+                  height={180}
+                />
                 <SliceLegend slices={models()} />
               </>
             )}
@@ -111,13 +168,29 @@ export function DashboardPage(): JSX.Element {
           <ChartPanel stats={stats()} title="Tiers" note="share of requests">
             {() => (
               <>
-                <ChartView spec={doughnutSpec(tiers())} label={`Requests by tier: ${tiers().map((t) => `${t.name} ${t.value}`).join(", ")}`} height={180} />
+                <ChartView
+                  spec={doughnutSpec(tiers())}
+                  label={`Requests by tier: ${tiers()
+                    .map((t) => `${t.name} ${t.value}`)
+                    .join(", ")}`}
+                  height={180}
+                />
                 <SliceLegend slices={tiers()} />
               </>
             )}
           </ChartPanel>
-          <ChartPanel stats={stats()} title="Failovers and failed requests" note={stats() ? `per ${bucketName(stats()!.bucketMs)}` : ""}>
-            {(s) => <ChartView spec={failoverSpec(s())} label={`Failovers and failed requests over time: ${fmtInt(s().totals.failovers)} failovers, ${fmtInt(s().totals.errors)} failed requests`} height={260} />}
+          <ChartPanel
+            stats={stats()}
+            title="Failovers and failed requests"
+            note={stats() ? `per ${bucketName(stats()!.bucketMs)}` : ""}
+          >
+            {(s) => (
+              <ChartView
+                spec={failoverSpec(s())}
+                label={`Failovers and failed requests over time: ${fmtInt(s().totals.failovers)} failovers, ${fmtInt(s().totals.errors)} failed requests`}
+                height={260}
+              />
+            )}
           </ChartPanel>
         </div>
         <Show when={stats()}>{(s) => <ModelTable stats={s()} />}</Show>
@@ -127,14 +200,21 @@ export function DashboardPage(): JSX.Element {
 }
 
 /** A titled panel whose body appears with the first answer; a placeholder of the same height before. */
-function ChartPanel(props: { title: string; note: string; stats: StatsResult | undefined; children: (s: () => StatsResult) => JSX.Element }): JSX.Element {
+function ChartPanel(props: {
+  title: string;
+  note: string;
+  stats: StatsResult | undefined;
+  children: (s: () => StatsResult) => JSX.Element;
+}): JSX.Element {
   return (
     <section class="panel chart-panel" aria-label={props.title}>
       <div class="row chart-head">
         <h2>{props.title}</h2>
         <span class="muted">{props.note}</span>
       </div>
-      <Show when={props.stats} fallback={<div class="chart-box skeleton" aria-hidden="true" />}>{(s) => props.children(s)}</Show>
+      <Show when={props.stats} fallback={<div class="chart-box skeleton" aria-hidden="true" />}>
+        {(s) => props.children(s)}
+      </Show>
     </section>
   );
 }
@@ -147,16 +227,36 @@ function ModelTable(props: { stats: StatsResult }): JSX.Element {
       <div class="table-wrap">
         <table>
           <thead>
-            <tr><th>Model</th><th class="num">Requests</th><th class="num">Share</th><th class="num">Errors</th><th class="num">Failovers</th><th class="num">p50</th><th class="num">p95</th><th class="num">First token p50</th><th class="num">Tokens</th><th class="num">Cost</th></tr>
+            <tr>
+              <th>Model</th>
+              <th class="num">Requests</th>
+              <th class="num">Share</th>
+              <th class="num">Errors</th>
+              <th class="num">Failovers</th>
+              <th class="num">p50</th>
+              <th class="num">p95</th>
+              <th class="num">First token p50</th>
+              <th class="num">Tokens</th>
+              <th class="num">Cost</th>
+            </tr>
           </thead>
           <tbody>
             <For each={props.stats.byModel}>
               {(m) => (
                 <tr>
-                  <td class="mono"><A href={`/logs${query({ model: m.model, range: "custom", from: props.stats.from, to: props.stats.to })}`} title="Show these requests in the logs">{m.model}</A></td>
+                  <td class="mono">
+                    <A
+                      href={`/logs${query({ model: m.model, range: "custom", from: props.stats.from, to: props.stats.to })}`}
+                      title="Show these requests in the logs"
+                    >
+                      {m.model}
+                    </A>
+                  </td>
                   <td class="num">{fmtInt(m.requests)}</td>
                   <td class="num">{fmtPct(m.requests / total())}</td>
-                  <td class="num" classList={{ "text-bad": m.errorRate > 0.05 }}>{fmtPct(m.errorRate)}</td>
+                  <td class="num" classList={{ "text-bad": m.errorRate > 0.05 }}>
+                    {fmtPct(m.errorRate)}
+                  </td>
                   <td class="num">{fmtInt(m.failovers)}</td>
                   <td class="num">{fmtMs(m.latencyMs.p50)}</td>
                   <td class="num">{fmtMs(m.latencyMs.p95)}</td>
@@ -178,9 +278,15 @@ function EmptyState(props: { onWider: () => void; wide: boolean }): JSX.Element 
     <section class="panel empty-state stack" aria-label="No traffic yet">
       <h2>No requests in this range</h2>
       <FirstRequest />
-      <p class="muted">It shows up here within seconds, and at once in the <A href="/tail">live tail</A>.</p>
+      <p class="muted">
+        It shows up here within seconds, and at once in the <A href="/tail">live tail</A>.
+      </p>
       <Show when={!props.wide}>
-        <div><button type="button" onClick={props.onWider}>Show the last 30 days</button></div>
+        <div>
+          <button type="button" onClick={props.onWider}>
+            Show the last 30 days
+          </button>
+        </div>
       </Show>
     </section>
   );

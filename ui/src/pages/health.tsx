@@ -4,12 +4,24 @@
  * one-request test and a circuit reset per model. Refreshed every 5 s in place (rows are reconciled by target, so nothing
  * flickers and an expanded error list or a focused button survives the refresh).
  */
-import { batch, createEffect, createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
+import { batch, createEffect, createMemo, createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { get, post } from "../api.ts";
-import { fmtClock, fmtInt, fmtMs, fmtPct } from "../format.ts";
+import {
+  CircuitBadge,
+  type CircuitState,
+  Countdown,
+  type HealthTarget,
+  type HealthView,
+  ScoreBar,
+  Spinner,
+  type TestResult,
+  TierBadge,
+  tiersOf,
+  useNow,
+} from "../components/health-parts.tsx";
 import { ConfirmDialog, errorText } from "../components/modal.tsx";
-import { CircuitBadge, Countdown, ScoreBar, Spinner, TierBadge, tiersOf, useNow, type CircuitState, type HealthTarget, type HealthView, type TestResult } from "../components/health-parts.tsx";
+import { fmtClock, fmtInt, fmtMs, fmtPct } from "../format.ts";
 
 const REFRESH_MS = 5000;
 const short = (text: string) => (text.length > 70 ? `${text.slice(0, 70).trimEnd()}…` : text);
@@ -75,7 +87,11 @@ export function HealthPage(): JSX.Element {
   const visible = createMemo(() => {
     const q = search().trim().toLowerCase();
     const s = stateFilter();
-    return data.targets.filter((t) => (!q || t.target.toLowerCase().includes(q) || t.tiers.some((tier) => tier.toLowerCase() === q)) && (!s || t.state === s));
+    return data.targets.filter(
+      (t) =>
+        (!q || t.target.toLowerCase().includes(q) || t.tiers.some((tier) => tier.toLowerCase() === q)) &&
+        (!s || t.state === s),
+    );
   });
   // Group names are strings, so <For> keeps each section's DOM across refreshes.
   const groupNames = createMemo(() => {
@@ -104,11 +120,21 @@ export function HealthPage(): JSX.Element {
   const reset = async (target: string) => {
     const answer = await post<{ ok: boolean; health: HealthView }>("/api/health/reset", { target });
     const index = data.targets.findIndex((t) => t.target === target);
-    if (index >= 0) setData("targets", index, reconcile({ ...answer.health, tiers: data.targets[index].tiers }, { merge: true }));
+    if (index >= 0)
+      setData("targets", index, reconcile({ ...answer.health, tiers: data.targets[index].tiers }, { merge: true }));
     setNotice(`The circuit of ${target} was reset: its failures are forgotten and it is closed.`);
   };
 
-  const card = (t: HealthTarget) => <TargetCard target={t} now={now()} test={tests[t.target]} onTest={() => void test(t.target)} onReset={() => setResetting(t.target)} showTiers={!grouped()} />;
+  const card = (t: HealthTarget) => (
+    <TargetCard
+      target={t}
+      now={now()}
+      test={tests[t.target]}
+      onTest={() => void test(t.target)}
+      onReset={() => setResetting(t.target)}
+      showTiers={!grouped()}
+    />
+  );
 
   return (
     <div class="stack health-page">
@@ -116,13 +142,17 @@ export function HealthPage(): JSX.Element {
         <h1 class="health-title">Models &amp; health</h1>
         <span class="spacer" />
         <span class="muted health-updated" aria-live="off">
-          <Show when={updatedAt()} fallback="Loading…">Updated {fmtClock(updatedAt()!)}</Show>
+          <Show when={updatedAt()} fallback="Loading…">
+            Updated {fmtClock(updatedAt()!)}
+          </Show>
         </span>
         <label class="health-inline">
           <input type="checkbox" checked={auto()} onChange={(e) => setAuto(e.currentTarget.checked)} />
           Auto-refresh (5 s)
         </label>
-        <button type="button" onClick={() => void load()}>Refresh</button>
+        <button type="button" onClick={() => void load()}>
+          Refresh
+        </button>
       </div>
 
       <div class="grid health-summary" aria-label="Circuit summary">
@@ -135,7 +165,12 @@ export function HealthPage(): JSX.Element {
       <div class="row health-filters" role="search">
         <label class="health-grow">
           Filter
-          <input type="search" placeholder="provider/model or tier" value={search()} onInput={(e) => setSearch(e.currentTarget.value)} />
+          <input
+            type="search"
+            placeholder="provider/model or tier"
+            value={search()}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+          />
         </label>
         <label>
           Circuit
@@ -147,28 +182,71 @@ export function HealthPage(): JSX.Element {
           </select>
         </label>
         <div class="segmented health-view" role="group" aria-label="Layout">
-          <button type="button" aria-pressed={grouped()} onClick={() => setGrouped(true)}>By tier</button>
-          <button type="button" aria-pressed={!grouped()} onClick={() => setGrouped(false)}>All models</button>
+          <button type="button" aria-pressed={grouped()} onClick={() => setGrouped(true)}>
+            By tier
+          </button>
+          <button type="button" aria-pressed={!grouped()} onClick={() => setGrouped(false)}>
+            All models
+          </button>
         </div>
       </div>
 
-      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
-      <div aria-live="polite" class="sr-only live-slot">{notice()}</div>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
+      <div aria-live="polite" class="sr-only live-slot">
+        {notice()}
+      </div>
       <Show when={notice()}>
-        <p class="success row">{notice()}<span class="spacer" /><button type="button" class="health-dismiss" aria-label="Dismiss" onClick={() => setNotice("")}>✕</button></p>
+        <p class="success row">
+          {notice()}
+          <span class="spacer" />
+          <button type="button" class="health-dismiss" aria-label="Dismiss" onClick={() => setNotice("")}>
+            ✕
+          </button>
+        </p>
       </Show>
 
-      <Show when={loaded()} fallback={<div class="health-grid"><For each={[1, 2, 3]}>{() => <div class="panel health-card skeleton" />}</For></div>}>
-        <Show when={visible().length > 0} fallback={<p class="muted">{data.targets.length === 0 ? "No targets are configured." : "No model matches the filter."}</p>}>
-          <Show when={grouped()} fallback={<div class="health-grid"><For each={visible()}>{card}</For></div>}>
+      <Show
+        when={loaded()}
+        fallback={
+          <div class="health-grid">
+            <For each={[1, 2, 3]}>{() => <div class="panel health-card skeleton" />}</For>
+          </div>
+        }
+      >
+        <Show
+          when={visible().length > 0}
+          fallback={
+            <p class="muted">
+              {data.targets.length === 0 ? "No targets are configured." : "No model matches the filter."}
+            </p>
+          }
+        >
+          <Show
+            when={grouped()}
+            fallback={
+              <div class="health-grid">
+                <For each={visible()}>{card}</For>
+              </div>
+            }
+          >
             <For each={groupNames()}>
               {(tier) => (
                 <section aria-label={tier ? `Tier ${tier}` : "In no tier"}>
                   <h2 class="row health-group">
-                    <Show when={tier} fallback="In no tier"><TierBadge tier={tier} /> Tier {tier}</Show>
-                    <span class="muted health-count">{inGroup(tier).length} model{inGroup(tier).length === 1 ? "" : "s"}</span>
+                    <Show when={tier} fallback="In no tier">
+                      <TierBadge tier={tier} /> Tier {tier}
+                    </Show>
+                    <span class="muted health-count">
+                      {inGroup(tier).length} model{inGroup(tier).length === 1 ? "" : "s"}
+                    </span>
                   </h2>
-                  <div class="health-grid"><For each={inGroup(tier)}>{card}</For></div>
+                  <div class="health-grid">
+                    <For each={inGroup(tier)}>{card}</For>
+                  </div>
                 </section>
               )}
             </For>
@@ -178,10 +256,16 @@ export function HealthPage(): JSX.Element {
 
       <Show when={resetting()}>
         {(target) => (
-          <ConfirmDialog title="Reset the circuit?" confirmLabel="Reset circuit" danger onConfirm={() => reset(target())} onClose={() => setResetting(undefined)}>
+          <ConfirmDialog
+            title="Reset the circuit?"
+            confirmLabel="Reset circuit"
+            danger
+            onConfirm={() => reset(target())}
+            onClose={() => setResetting(undefined)}
+          >
             <p>
-              <strong class="mono">{target()}</strong> forgets its failures, penalty and recent errors, and its circuit closes at once: the next requests may go to it
-              again even if it is still failing.
+              <strong class="mono">{target()}</strong> forgets its failures, penalty and recent errors, and its circuit
+              closes at once: the next requests may go to it again even if it is still failing.
             </p>
           </ConfirmDialog>
         )}
@@ -199,14 +283,28 @@ function SummaryCard(props: { label: string; value: number; tone?: string }): JS
   );
 }
 
-function TargetCard(props: { target: HealthTarget; now: number; test?: TestState; onTest: () => void; onReset: () => void; showTiers: boolean }): JSX.Element {
+function TargetCard(props: {
+  target: HealthTarget;
+  now: number;
+  test?: TestState;
+  onTest: () => void;
+  onReset: () => void;
+  showTiers: boolean;
+}): JSX.Element {
   const t = () => props.target;
-  const nothingToReset = () => t().state === "closed" && t().failureScore === 0 && t().consecutiveFailures === 0 && t().recentErrors.length === 0;
+  const nothingToReset = () =>
+    t().state === "closed" && t().failureScore === 0 && t().consecutiveFailures === 0 && t().recentErrors.length === 0;
   const headingId = `health-${t().target.replace(/[^a-z0-9]/gi, "-")}-${Math.random().toString(36).slice(2, 7)}`;
   return (
-    <article class="panel health-card" classList={{ "health-open": t().state === "open", "health-half": t().state === "half_open" }} aria-labelledby={headingId}>
+    <article
+      class="panel health-card"
+      classList={{ "health-open": t().state === "open", "health-half": t().state === "half_open" }}
+      aria-labelledby={headingId}
+    >
       <div class="row health-card-head">
-        <h3 id={headingId} class="mono health-name">{t().target}</h3>
+        <h3 id={headingId} class="mono health-name">
+          {t().target}
+        </h3>
         <span class="spacer" />
         <CircuitBadge state={t().state} />
       </div>
@@ -220,26 +318,53 @@ function TargetCard(props: { target: HealthTarget; now: number; test?: TestState
       <Show when={t().state === "open" && t().cooldownUntil}>
         <p class="health-state-line">
           Cooling down: <Countdown until={t().cooldownUntil!} now={props.now} /> left
-          <Show when={t().cooldownReason}><span class="muted"> · {t().cooldownReason}</span></Show>
+          <Show when={t().cooldownReason}>
+            <span class="muted"> · {t().cooldownReason}</span>
+          </Show>
         </p>
       </Show>
       <Show when={t().state === "half_open"}>
         <p class="health-state-line">
           Cooldown over: the next request probes it
-          <Show when={t().cooldownReason}><span class="muted"> · after {t().cooldownReason}</span></Show>
+          <Show when={t().cooldownReason}>
+            <span class="muted"> · after {t().cooldownReason}</span>
+          </Show>
         </p>
       </Show>
 
       <dl class="health-stats">
-        <div title={`Failed share of about ${fmtInt(t().attemptsInWindow)} attempts in the last ${fmtMs(t().windowMs)} (older ones count less)`}>
-          <dt>Error rate</dt><dd classList={{ "health-bad": t().errorRate >= 0.1 }}>{t().attemptsInWindow > 0 ? fmtPct(t().errorRate) : "–"}</dd>
+        <div
+          title={`Failed share of about ${fmtInt(t().attemptsInWindow)} attempts in the last ${fmtMs(t().windowMs)} (older ones count less)`}
+        >
+          <dt>Error rate</dt>
+          <dd classList={{ "health-bad": t().errorRate >= 0.1 }}>
+            {t().attemptsInWindow > 0 ? fmtPct(t().errorRate) : "–"}
+          </dd>
         </div>
-        <div><dt>Latency</dt><dd>{fmtMs(t().latencyMs)}</dd></div>
-        <div><dt>TTFT</dt><dd>{fmtMs(t().ttftMs)}</dd></div>
-        <div><dt>Successes</dt><dd>{fmtInt(t().successes)}</dd></div>
-        <div><dt>Failures</dt><dd classList={{ "health-bad": t().failures > 0 }}>{fmtInt(t().failures)}</dd></div>
-        <div><dt>In a row</dt><dd>{fmtInt(t().consecutiveFailures)}</dd></div>
-        <div><dt>Penalty</dt><dd>{t().failureScore}</dd></div>
+        <div>
+          <dt>Latency</dt>
+          <dd>{fmtMs(t().latencyMs)}</dd>
+        </div>
+        <div>
+          <dt>TTFT</dt>
+          <dd>{fmtMs(t().ttftMs)}</dd>
+        </div>
+        <div>
+          <dt>Successes</dt>
+          <dd>{fmtInt(t().successes)}</dd>
+        </div>
+        <div>
+          <dt>Failures</dt>
+          <dd classList={{ "health-bad": t().failures > 0 }}>{fmtInt(t().failures)}</dd>
+        </div>
+        <div>
+          <dt>In a row</dt>
+          <dd>{fmtInt(t().consecutiveFailures)}</dd>
+        </div>
+        <div>
+          <dt>Penalty</dt>
+          <dd>{t().failureScore}</dd>
+        </div>
       </dl>
 
       <Show when={t().recentErrors.length > 0} fallback={<p class="muted health-noerr">No recent errors</p>}>
@@ -249,7 +374,10 @@ function TargetCard(props: { target: HealthTarget; now: number; test?: TestState
             <For each={t().recentErrors}>
               {(entry) => (
                 <li>
-                  <time class="muted mono" dateTime={new Date(entry.at).toISOString()}>{fmtClock(entry.at)}</time> <span>{entry.reason}</span>
+                  <time class="muted mono" dateTime={new Date(entry.at).toISOString()}>
+                    {fmtClock(entry.at)}
+                  </time>{" "}
+                  <span>{entry.reason}</span>
                 </li>
               )}
             </For>
@@ -259,25 +387,45 @@ function TargetCard(props: { target: HealthTarget; now: number; test?: TestState
 
       <div class="row health-actions">
         <button type="button" onClick={props.onTest} disabled={props.test?.running} aria-label={`Test ${t().target}`}>
-          <Show when={props.test?.running}><Spinner /></Show>
+          <Show when={props.test?.running}>
+            <Spinner />
+          </Show>
           {props.test?.running ? "Testing…" : "Test"}
         </button>
-        <button type="button" class="danger" onClick={props.onReset} disabled={nothingToReset()} aria-label={`Reset the circuit of ${t().target}`} title={nothingToReset() ? "Nothing to reset: no failures recorded" : undefined}>
+        <button
+          type="button"
+          class="danger"
+          onClick={props.onReset}
+          disabled={nothingToReset()}
+          aria-label={`Reset the circuit of ${t().target}`}
+          title={nothingToReset() ? "Nothing to reset: no failures recorded" : undefined}
+        >
           Reset circuit
         </button>
         <div class="health-test" aria-live="polite">
-        <Show when={props.test?.running}><span class="muted">Sending one tiny request…</span></Show>
-        <Show when={!props.test?.running && props.test?.result}>
-          {(() => {
-            const r = props.test!.result!;
-            return r.ok ? (
-              <span class="health-ok" title={r.answer}>✓ Answered in {fmtMs(r.latencyMs)}<Show when={r.answer}>: <q>{short(r.answer!)}</q></Show></span>
-            ) : (
-              <span class="health-bad">✗ Failed after {fmtMs(r.latencyMs)}: {r.error}</span>
-            );
-          })()}
-        </Show>
-        <Show when={!props.test?.running && props.test?.error}><span class="health-bad">✗ {props.test!.error}</span></Show>
+          <Show when={props.test?.running}>
+            <span class="muted">Sending one tiny request…</span>
+          </Show>
+          <Show when={!props.test?.running && props.test?.result}>
+            {(() => {
+              const r = props.test!.result!;
+              return r.ok ? (
+                <span class="health-ok" title={r.answer}>
+                  ✓ Answered in {fmtMs(r.latencyMs)}
+                  <Show when={r.answer}>
+                    : <q>{short(r.answer!)}</q>
+                  </Show>
+                </span>
+              ) : (
+                <span class="health-bad">
+                  ✗ Failed after {fmtMs(r.latencyMs)}: {r.error}
+                </span>
+              );
+            })()}
+          </Show>
+          <Show when={!props.test?.running && props.test?.error}>
+            <span class="health-bad">✗ {props.test!.error}</span>
+          </Show>
         </div>
       </div>
     </article>

@@ -2,17 +2,19 @@
  * Gateway API keys: the stored keys (prefix, dates, usage, limits, status), a form to create one (the
  * key is shown once, in a dialog), revocation with confirmation, and how to call /v1 with a key.
  */
-import { createMemo, createSignal, For, onMount, Show, type JSX } from "solid-js";
+import { createMemo, createSignal, For, type JSX, onMount, Show } from "solid-js";
 import { del, get } from "../api.ts";
-import { fmtInt, fmtTime } from "../format.ts";
-import { ConfirmDialog, errorText } from "../components/modal.tsx";
-import { tiersOf, type HealthTarget } from "../components/health-parts.tsx";
-import { KeyCreatedDialog, KeyCreateForm, type CreatedKey, type KeyRecord } from "../components/key-create.tsx";
+import { type HealthTarget, tiersOf } from "../components/health-parts.tsx";
+import { type CreatedKey, KeyCreatedDialog, KeyCreateForm, type KeyRecord } from "../components/key-create.tsx";
 import { KeyUsage } from "../components/key-usage.tsx";
+import { ConfirmDialog, errorText } from "../components/modal.tsx";
+import { fmtInt, fmtTime } from "../format.ts";
 
 type Status = "active" | "revoked" | "expired";
-const statusOf = (k: KeyRecord, now: number): Status => (k.revokedAt !== null ? "revoked" : k.expiresAt !== null && k.expiresAt <= now ? "expired" : "active");
-const fmtDay = (ts: number) => new Date(ts).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+const statusOf = (k: KeyRecord, now: number): Status =>
+  k.revokedAt !== null ? "revoked" : k.expiresAt !== null && k.expiresAt <= now ? "expired" : "active";
+const fmtDay = (ts: number) =>
+  new Date(ts).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
 function fmtAgo(ts: number): string {
   const s = Math.round((Date.now() - ts) / 1000);
   if (s < 60) return "just now";
@@ -25,7 +27,10 @@ const STATUS_CLASS: Record<Status, string> = { active: "ok", revoked: "bad", exp
 export function KeysPage(): JSX.Element {
   const [keys, setKeys] = createSignal<KeyRecord[]>();
   const [configKeys, setConfigKeys] = createSignal(0);
-  const [access, setAccess] = createSignal<{ open: boolean; openByConfig: boolean }>({ open: false, openByConfig: false });
+  const [access, setAccess] = createSignal<{ open: boolean; openByConfig: boolean }>({
+    open: false,
+    openByConfig: false,
+  });
   const [targets, setTargets] = createSignal<HealthTarget[]>([]);
   const [error, setError] = createSignal("");
   const [created, setCreated] = createSignal<CreatedKey>();
@@ -35,7 +40,9 @@ export function KeysPage(): JSX.Element {
 
   const load = async () => {
     try {
-      const result = await get<{ keys: KeyRecord[]; configKeys: number; open: boolean; openByConfig: boolean }>("/api/keys");
+      const result = await get<{ keys: KeyRecord[]; configKeys: number; open: boolean; openByConfig: boolean }>(
+        "/api/keys",
+      );
       setAccess({ open: result.open, openByConfig: result.openByConfig });
       setKeys(result.keys);
       setConfigKeys(result.configKeys);
@@ -46,7 +53,9 @@ export function KeysPage(): JSX.Element {
   };
   onMount(() => {
     void load();
-    void get<{ targets: HealthTarget[] }>("/api/health").then((r) => setTargets(r.targets)).catch(() => {});
+    void get<{ targets: HealthTarget[] }>("/api/health")
+      .then((r) => setTargets(r.targets))
+      .catch(() => {});
   });
 
   const now = () => Date.now();
@@ -70,16 +79,27 @@ export function KeysPage(): JSX.Element {
           fallback={
             <p class="muted">
               Clients send a key as <code>Authorization: Bearer &lt;key&gt;</code>.
-              <Show when={configKeys() > 0}> {configKeys()} key{configKeys() === 1 ? "" : "s"} from the config file (<code>auth.apiKeys</code>) also work{configKeys() === 1 ? "s" : ""}; they are not listed here.</Show>
+              <Show when={configKeys() > 0}>
+                {" "}
+                {configKeys()} key{configKeys() === 1 ? "" : "s"} from the config file (<code>auth.apiKeys</code>) also
+                work{configKeys() === 1 ? "s" : ""}; they are not listed here.
+              </Show>
             </p>
           }
         >
           <p class="notice" role="status">
             <Show
               when={access().openByConfig}
-              fallback={<><strong>/v1 is open:</strong> no key was ever created and the config declares none, so anyone who can reach the gateway can use it. Creating a key closes it for good: every request then needs a key, even after the key is revoked.</>}
+              fallback={
+                <>
+                  <strong>/v1 is open:</strong> no key was ever created and the config declares none, so anyone who can
+                  reach the gateway can use it. Creating a key closes it for good: every request then needs a key, even
+                  after the key is revoked.
+                </>
+              }
             >
-              <strong>/v1 is open on purpose:</strong> the config says <code>auth: {"{ open: true }"}</code>, so requests without a key are served. A revoked key is still refused.
+              <strong>/v1 is open on purpose:</strong> the config says <code>auth: {"{ open: true }"}</code>, so
+              requests without a key are served. A revoked key is still refused.
             </Show>
           </p>
         </Show>
@@ -87,24 +107,47 @@ export function KeysPage(): JSX.Element {
 
       <div aria-live="polite" class="live-slot">
         <Show when={message()}>
-          <p class="success row">{message()}<span class="spacer" /><button type="button" class="key-dismiss" aria-label="Dismiss" onClick={() => setMessage("")}>✕</button></p>
+          <p class="success row">
+            {message()}
+            <span class="spacer" />
+            <button type="button" class="key-dismiss" aria-label="Dismiss" onClick={() => setMessage("")}>
+              ✕
+            </button>
+          </p>
         </Show>
       </div>
-      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
 
       <section class="panel" aria-labelledby="keys-list-title">
         <div class="row">
-          <h2 id="keys-list-title" class="key-list-title">Keys</h2>
+          <h2 id="keys-list-title" class="key-list-title">
+            Keys
+          </h2>
           <span class="spacer" />
           <Show when={inactiveCount() > 0}>
             <label class="key-check">
-              <input type="checkbox" checked={showInactive()} onChange={(e) => setShowInactive(e.currentTarget.checked)} />
+              <input
+                type="checkbox"
+                checked={showInactive()}
+                onChange={(e) => setShowInactive(e.currentTarget.checked)}
+              />
               Show revoked and expired ({inactiveCount()})
             </label>
           </Show>
         </div>
         <Show when={keys() !== undefined} fallback={<div class="skeleton key-skeleton" />}>
-          <Show when={shown().length > 0} fallback={<p class="muted">{(keys() ?? []).length === 0 ? "No key created yet." : "Only revoked or expired keys."}</p>}>
+          <Show
+            when={shown().length > 0}
+            fallback={
+              <p class="muted">
+                {(keys() ?? []).length === 0 ? "No key created yet." : "Only revoked or expired keys."}
+              </p>
+            }
+          >
             <div class="table-wrap">
               <table class="key-table stack-table">
                 <thead>
@@ -126,22 +169,60 @@ export function KeysPage(): JSX.Element {
                       const status = statusOf(k, now());
                       return (
                         <tr classList={{ "key-inactive": status !== "active" }}>
-                          <td data-label="Name"><strong>{k.name}</strong></td>
-                          <td data-label="Key" class="mono">{k.prefix}…</td>
+                          <td data-label="Name">
+                            <strong>{k.name}</strong>
+                          </td>
+                          <td data-label="Key" class="mono">
+                            {k.prefix}…
+                          </td>
                           <td data-label="Status">
                             <span>
                               <span class={`badge ${STATUS_CLASS[status]}`}>{status}</span>
-                              <Show when={k.revokedAt}><span class="muted key-when" title={fmtTime(k.revokedAt)}> {fmtDay(k.revokedAt!)}</span></Show>
+                              <Show when={k.revokedAt}>
+                                <span class="muted key-when" title={fmtTime(k.revokedAt)}>
+                                  {" "}
+                                  {fmtDay(k.revokedAt!)}
+                                </span>
+                              </Show>
                             </span>
                           </td>
-                          <td data-label="Created"><time dateTime={new Date(k.createdAt).toISOString()} title={fmtTime(k.createdAt)}>{fmtDay(k.createdAt)}</time></td>
-                          <td data-label="Expires">{k.expiresAt ? <time dateTime={new Date(k.expiresAt).toISOString()} title={fmtTime(k.expiresAt)}>{fmtDay(k.expiresAt)}</time> : <span class="muted">never</span>}</td>
-                          <td data-label="Last used">{k.lastUsedAt ? <time dateTime={new Date(k.lastUsedAt).toISOString()} title={fmtTime(k.lastUsedAt)}>{fmtAgo(k.lastUsedAt)}</time> : <span class="muted">never</span>}</td>
+                          <td data-label="Created">
+                            <time dateTime={new Date(k.createdAt).toISOString()} title={fmtTime(k.createdAt)}>
+                              {fmtDay(k.createdAt)}
+                            </time>
+                          </td>
+                          <td data-label="Expires">
+                            {k.expiresAt ? (
+                              <time dateTime={new Date(k.expiresAt).toISOString()} title={fmtTime(k.expiresAt)}>
+                                {fmtDay(k.expiresAt)}
+                              </time>
+                            ) : (
+                              <span class="muted">never</span>
+                            )}
+                          </td>
+                          <td data-label="Last used">
+                            {k.lastUsedAt ? (
+                              <time dateTime={new Date(k.lastUsedAt).toISOString()} title={fmtTime(k.lastUsedAt)}>
+                                {fmtAgo(k.lastUsedAt)}
+                              </time>
+                            ) : (
+                              <span class="muted">never</span>
+                            )}
+                          </td>
                           <td data-label="Requests">{fmtInt(k.requestCount)}</td>
-                          <td data-label="Limits" class="key-limits"><Limits record={k} /></td>
+                          <td data-label="Limits" class="key-limits">
+                            <Limits record={k} />
+                          </td>
                           <td class="key-actions">
                             <Show when={status !== "revoked"}>
-                              <button type="button" class="danger" onClick={() => setRevoking(k)} aria-label={`Revoke the key ${k.name}`}>Revoke</button>
+                              <button
+                                type="button"
+                                class="danger"
+                                onClick={() => setRevoking(k)}
+                                aria-label={`Revoke the key ${k.name}`}
+                              >
+                                Revoke
+                              </button>
                             </Show>
                           </td>
                         </tr>
@@ -167,10 +248,12 @@ export function KeysPage(): JSX.Element {
       />
 
       <section class="panel stack" aria-labelledby="keys-usage-title">
-        <h2 id="keys-usage-title" class="key-list-title">Using a key</h2>
+        <h2 id="keys-usage-title" class="key-list-title">
+          Using a key
+        </h2>
         <p class="muted">
-          The gateway speaks OpenAI's API at <code>{location.origin}/v1</code>. Use <code>auto</code>, a tier or a <code>provider/model</code> as the model. Export the key as{" "}
-          <code>GATEWAY_API_KEY</code> first.
+          The gateway speaks OpenAI's API at <code>{location.origin}/v1</code>. Use <code>auto</code>, a tier or a{" "}
+          <code>provider/model</code> as the model. Export the key as <code>GATEWAY_API_KEY</code> first.
         </p>
         <KeyUsage apiKey="$GATEWAY_API_KEY" />
       </section>
@@ -178,9 +261,16 @@ export function KeysPage(): JSX.Element {
       <Show when={created()}>{(c) => <KeyCreatedDialog created={c()} onClose={() => setCreated(undefined)} />}</Show>
       <Show when={revoking()}>
         {(k) => (
-          <ConfirmDialog title="Revoke this key?" confirmLabel="Revoke key" danger onConfirm={() => revoke(k())} onClose={() => setRevoking(undefined)}>
+          <ConfirmDialog
+            title="Revoke this key?"
+            confirmLabel="Revoke key"
+            danger
+            onConfirm={() => revoke(k())}
+            onClose={() => setRevoking(undefined)}
+          >
             <p>
-              <strong>{k().name}</strong> (<span class="mono">{k().prefix}…</span>) stops working at once; clients using it get <code>401</code>. This cannot be undone.
+              <strong>{k().name}</strong> (<span class="mono">{k().prefix}…</span>) stops working at once; clients using
+              it get <code>401</code>. This cannot be undone.
             </p>
           </ConfirmDialog>
         )}
@@ -195,9 +285,17 @@ function Limits(props: { record: KeyRecord }): JSX.Element {
   return (
     <Show when={!none()} fallback={<span class="muted">none</span>}>
       <span class="key-limit-list">
-        <Show when={l().tiers?.length}><span>tiers {l().tiers!.join(", ")}</span></Show>
-        <Show when={l().models?.length}><span>models <span class="mono">{l().models!.join(", ")}</span></span></Show>
-        <Show when={l().requestsPerMinute}><span>{l().requestsPerMinute}/min</span></Show>
+        <Show when={l().tiers?.length}>
+          <span>tiers {l().tiers!.join(", ")}</span>
+        </Show>
+        <Show when={l().models?.length}>
+          <span>
+            models <span class="mono">{l().models!.join(", ")}</span>
+          </span>
+        </Show>
+        <Show when={l().requestsPerMinute}>
+          <span>{l().requestsPerMinute}/min</span>
+        </Show>
       </span>
     </Show>
   );

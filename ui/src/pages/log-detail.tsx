@@ -4,28 +4,42 @@
  * when opened: a body with inline images can be megabytes).
  */
 import { A, useParams } from "@solidjs/router";
-import { For, Show, createResource, createSignal, type JSX } from "solid-js";
+import { createResource, createSignal, For, type JSX, Show } from "solid-js";
 import { ApiError, get, query } from "../api.ts";
-import { fmtInt, fmtMs, fmtUsd } from "../format.ts";
 import { Answer, BodyState, Conversation, isObj } from "../components/log-conversation.tsx";
 import { AttemptTimeline } from "../components/log-timeline.tsx";
-import { StatusBadge, TierBadge, type LogDetail } from "../components/log-types.tsx";
+import { type LogDetail, StatusBadge, TierBadge } from "../components/log-types.tsx";
+import { fmtInt, fmtMs, fmtUsd } from "../format.ts";
 import { LOGS_RETURN_KEY } from "./logs.tsx";
 
 export function LogDetailPage(): JSX.Element {
   const params = useParams<{ id: string }>();
-  const [detail] = createResource(() => params.id, (id) => get<LogDetail>(`/api/logs/${encodeURIComponent(id)}`));
+  const [detail] = createResource(
+    () => params.id,
+    (id) => get<LogDetail>(`/api/logs/${encodeURIComponent(id)}`),
+  );
   const back = `/logs${sessionStorage.getItem(LOGS_RETURN_KEY) ?? ""}`;
 
   return (
     <div class="stack log-detail">
       <div class="row">
-        <A href={back} class="button">← Logs</A>
+        <A href={back} class="button">
+          ← Logs
+        </A>
         <h1 class="page-title">Request</h1>
         <code class="detail-id">{params.id}</code>
         <CopyButton text={() => params.id} label="Copy the request id" />
       </div>
-      <Show when={!detail.error} fallback={<p class="error" role="alert">{detail.error instanceof ApiError && detail.error.status === 404 ? `No request ${params.id} in the log: it may have been removed by retention.` : `Could not load the request: ${String(detail.error?.message ?? detail.error)}`}</p>}>
+      <Show
+        when={!detail.error}
+        fallback={
+          <p class="error" role="alert">
+            {detail.error instanceof ApiError && detail.error.status === 404
+              ? `No request ${params.id} in the log: it may have been removed by retention.`
+              : `Could not load the request: ${String(detail.error?.message ?? detail.error)}`}
+          </p>
+        }
+      >
         <Show when={detail()} fallback={<div class="panel skeleton detail-skeleton" aria-hidden="true" />}>
           {(d) => <Detail d={d()} />}
         </Show>
@@ -36,39 +50,72 @@ export function LogDetailPage(): JSX.Element {
 
 function Detail(props: { d: LogDetail }): JSX.Element {
   const d = () => props.d;
-  const [keys] = createResource(() => get<{ keys: { id: string; name: string; prefix: string }[] }>("/api/keys").catch(() => ({ keys: [] })));
+  const [keys] = createResource(() =>
+    get<{ keys: { id: string; name: string; prefix: string }[] }>("/api/keys").catch(() => ({ keys: [] })),
+  );
   const keyName = (id: string | null) => {
     const key = keys()?.keys.find((k) => k.id === id);
     return key ? `${key.name} (${key.prefix}…)` : undefined;
   };
-  const usage = () => (isObj(d().responseBody) && isObj((d().responseBody as Record<string, unknown>).usage) ? ((d().responseBody as Record<string, unknown>).usage as Record<string, unknown>) : undefined);
+  const usage = () =>
+    isObj(d().responseBody) && isObj((d().responseBody as Record<string, unknown>).usage)
+      ? ((d().responseBody as Record<string, unknown>).usage as Record<string, unknown>)
+      : undefined;
   const extraUsage = () => {
     const u = usage();
     if (!u) return [];
     const out: [string, number][] = [];
-    for (const value of Object.values(u)) if (isObj(value)) for (const [k, v] of Object.entries(value)) if (typeof v === "number" && v > 0) out.push([`${k.replace(/_/g, " ")}`, v]);
+    for (const value of Object.values(u))
+      if (isObj(value))
+        for (const [k, v] of Object.entries(value))
+          if (typeof v === "number" && v > 0) out.push([`${k.replace(/_/g, " ")}`, v]);
     return out;
   };
   return (
     <>
       <div class="grid two">
         <section class="panel" aria-labelledby="sum-h">
-          <h2 id="sum-h" class="panel-title">Summary</h2>
+          <h2 id="sum-h" class="panel-title">
+            Summary
+          </h2>
           <dl class="kv">
             <dt>Status</dt>
-            <dd><StatusBadge status={d().status} errorClass={d().errorClass} /><Show when={d().errorClass}> <span class="muted">{d().errorClass}</span></Show></dd>
+            <dd>
+              <StatusBadge status={d().status} errorClass={d().errorClass} />
+              <Show when={d().errorClass}>
+                {" "}
+                <span class="muted">{d().errorClass}</span>
+              </Show>
+            </dd>
             <dt>Time</dt>
-            <dd title={new Date(d().ts).toISOString()}>{new Date(d().ts).toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", fractionalSecondDigits: 3 })}</dd>
+            <dd title={new Date(d().ts).toISOString()}>
+              {new Date(d().ts).toLocaleString(undefined, {
+                year: "numeric",
+                month: "short",
+                day: "numeric",
+                hour: "2-digit",
+                minute: "2-digit",
+                second: "2-digit",
+                fractionalSecondDigits: 3,
+              })}
+            </dd>
             <dt>Requested</dt>
-            <dd class="mono">{d().requestedModel}{d().stream ? " · streamed" : ""}</dd>
+            <dd class="mono">
+              {d().requestedModel}
+              {d().stream ? " · streamed" : ""}
+            </dd>
             <dt>Tier</dt>
-            <dd><TierBadge tier={d().tier} /> <span class="muted">{d().tierReason ?? ""}</span></dd>
+            <dd>
+              <TierBadge tier={d().tier} /> <span class="muted">{d().tierReason ?? ""}</span>
+            </dd>
             <dt>Answered by</dt>
             <dd>{d().model ? <span class="mono">{d().model}</span> : <span class="muted">no model answered</span>}</dd>
             <dt>API key</dt>
             <dd>
               <Show when={d().apiKeyId} fallback={<span class="muted">none (open gateway or a config key)</span>}>
-                <A href={`/logs${query({ key: d().apiKeyId })}`} title="Requests with this key">{keyName(d().apiKeyId) ?? <span class="mono">{d().apiKeyId}</span>}</A>
+                <A href={`/logs${query({ key: d().apiKeyId })}`} title="Requests with this key">
+                  {keyName(d().apiKeyId) ?? <span class="mono">{d().apiKeyId}</span>}
+                </A>
               </Show>
             </dd>
             <dt>Client IP</dt>
@@ -78,14 +125,18 @@ function Detail(props: { d: LogDetail }): JSX.Element {
           </dl>
         </section>
         <section class="panel" aria-labelledby="num-h">
-          <h2 id="num-h" class="panel-title">Timing, tokens and cost</h2>
+          <h2 id="num-h" class="panel-title">
+            Timing, tokens and cost
+          </h2>
           <dl class="kv">
             <dt>Latency</dt>
             <dd>{fmtMs(d().latencyMs)}</dd>
             <dt>First token</dt>
             <dd>{fmtMs(d().ttftMs)}</dd>
             <dt>Gateway overhead</dt>
-            <dd>{fmtMs(d().overheadMs)} <span class="muted">(time in the gateway itself)</span></dd>
+            <dd>
+              {fmtMs(d().overheadMs)} <span class="muted">(time in the gateway itself)</span>
+            </dd>
             <dt>Attempts</dt>
             <dd>{d().attempts}</dd>
             <dt>Prompt tokens</dt>
@@ -94,41 +145,79 @@ function Detail(props: { d: LogDetail }): JSX.Element {
             <dd>{fmtInt(d().completionTokens)}</dd>
             <dt>Total tokens</dt>
             <dd>
-              {d().promptTokens == null && d().completionTokens == null ? "–" : fmtInt((d().promptTokens ?? 0) + (d().completionTokens ?? 0))}{" "}
+              {d().promptTokens == null && d().completionTokens == null
+                ? "–"
+                : fmtInt((d().promptTokens ?? 0) + (d().completionTokens ?? 0))}{" "}
               <Show when={d().tokenSource}>
-                <span class={`badge ${d().tokenSource === "upstream" ? "ok" : "warn"}`} title={d().tokenSource === "upstream" ? "Counted by the upstream" : "The upstream reported no usage: estimated by the gateway"}>
+                <span
+                  class={`badge ${d().tokenSource === "upstream" ? "ok" : "warn"}`}
+                  title={
+                    d().tokenSource === "upstream"
+                      ? "Counted by the upstream"
+                      : "The upstream reported no usage: estimated by the gateway"
+                  }
+                >
                   {d().tokenSource === "upstream" ? "from the upstream" : "estimated"}
                 </span>
               </Show>
             </dd>
-            <For each={extraUsage()}>{([k, v]) => (<><dt class="muted">{k}</dt><dd>{fmtInt(v)}</dd></>)}</For>
+            <For each={extraUsage()}>
+              {([k, v]) => (
+                <>
+                  <dt class="muted">{k}</dt>
+                  <dd>{fmtInt(v)}</dd>
+                </>
+              )}
+            </For>
             <dt>Cost</dt>
-            <dd>{d().costUsd != null ? fmtUsd(d().costUsd) : <span class="muted">{d().model && d().promptTokens != null ? "– (no price configured for this model)" : "–"}</span>}</dd>
+            <dd>
+              {d().costUsd != null ? (
+                fmtUsd(d().costUsd)
+              ) : (
+                <span class="muted">
+                  {d().model && d().promptTokens != null ? "– (no price configured for this model)" : "–"}
+                </span>
+              )}
+            </dd>
           </dl>
         </section>
       </div>
 
       <Show when={d().errorMessage}>
-        <p class="error" role="alert"><strong>Error:</strong> {d().errorMessage}</p>
+        <p class="error" role="alert">
+          <strong>Error:</strong> {d().errorMessage}
+        </p>
       </Show>
 
       <section class="panel" aria-labelledby="att-h">
-        <h2 id="att-h" class="panel-title">Attempts</h2>
+        <h2 id="att-h" class="panel-title">
+          Attempts
+        </h2>
         <AttemptTimeline attempts={d().attemptTrace} start={d().ts} latencyMs={d().latencyMs} stream={d().stream} />
       </section>
 
       <section class="panel" aria-labelledby="req-h">
-        <h2 id="req-h" class="panel-title">Conversation</h2>
-        <BodyState body={d().requestBody} what="request" status={d().status}>{(body) => <Conversation body={body} />}</BodyState>
+        <h2 id="req-h" class="panel-title">
+          Conversation
+        </h2>
+        <BodyState body={d().requestBody} what="request" status={d().status}>
+          {(body) => <Conversation body={body} />}
+        </BodyState>
       </section>
 
       <section class="panel" aria-labelledby="res-h">
-        <h2 id="res-h" class="panel-title">Answer</h2>
-        <BodyState body={d().responseBody} what="response" status={d().status} requestKept={d().requestBody !== null}>{(body) => <Answer body={body} />}</BodyState>
+        <h2 id="res-h" class="panel-title">
+          Answer
+        </h2>
+        <BodyState body={d().responseBody} what="response" status={d().status} requestKept={d().requestBody !== null}>
+          {(body) => <Answer body={body} />}
+        </BodyState>
       </section>
 
       <section class="panel stack" aria-labelledby="raw-h">
-        <h2 id="raw-h" class="panel-title">Raw JSON</h2>
+        <h2 id="raw-h" class="panel-title">
+          Raw JSON
+        </h2>
         <RawJson title="Request body" value={d().requestBody} />
         <RawJson title="Response body" value={d().responseBody} />
         <RawJson title="Attempt trace" value={d().attemptTrace} />
@@ -140,16 +229,20 @@ function Detail(props: { d: LogDetail }): JSX.Element {
 /** Collapsed JSON, rendered only once opened. */
 function RawJson(props: { title: string; value: unknown }): JSX.Element {
   const [open, setOpen] = createSignal(false);
-  const text = () => (typeof props.value === "string" ? props.value : JSON.stringify(props.value, null, 2) ?? "null");
+  const text = () => (typeof props.value === "string" ? props.value : (JSON.stringify(props.value, null, 2) ?? "null"));
   const size = () => {
-    const n = (typeof props.value === "string" ? props.value : JSON.stringify(props.value) ?? "").length;
+    const n = (typeof props.value === "string" ? props.value : (JSON.stringify(props.value) ?? "")).length;
     return n > 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`;
   };
   return (
     <details class="raw-json" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>{props.title} <span class="muted">({props.value === null ? "not logged" : size()})</span></summary>
+      <summary>
+        {props.title} <span class="muted">({props.value === null ? "not logged" : size()})</span>
+      </summary>
       <Show when={open()}>
-        <div class="row raw-actions"><CopyButton text={text} label={`Copy the ${props.title.toLowerCase()}`} /></div>
+        <div class="row raw-actions">
+          <CopyButton text={text} label={`Copy the ${props.title.toLowerCase()}`} />
+        </div>
         <pre>{text()}</pre>
       </Show>
     </details>
@@ -165,7 +258,15 @@ function CopyButton(props: { text: () => string; label: string }): JSX.Element {
   };
   return (
     <Show when={typeof navigator.clipboard?.writeText === "function"}>
-      <button type="button" class="small" onClick={() => void copy().catch(() => {})} aria-label={props.label} title={props.label}>{done() ? "Copied" : "Copy"}</button>
+      <button
+        type="button"
+        class="small"
+        onClick={() => void copy().catch(() => {})}
+        aria-label={props.label}
+        title={props.label}
+      >
+        {done() ? "Copied" : "Copy"}
+      </button>
     </Show>
   );
 }

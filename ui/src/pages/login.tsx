@@ -1,8 +1,8 @@
 /** Sign-in: the password, then (for an account with two-factor) a code from the app or a recovery code. */
 import { useNavigate } from "@solidjs/router";
-import { createSignal, Show, type JSX } from "solid-js";
+import { createSignal, type JSX, Show } from "solid-js";
 import { ApiError, post } from "../api.ts";
-import { signedIn, setupRequired, type Me } from "../session.ts";
+import { type Me, setupRequired, signedIn } from "../session.ts";
 
 export function LoginPage(): JSX.Element {
   const navigate = useNavigate();
@@ -19,14 +19,20 @@ export function LoginPage(): JSX.Element {
     setError("");
     setBusy(true);
     try {
-      const result = await post<{ user: Me }>("/api/auth/login", { username: username(), password: password(), code: step() === "code" ? code() : undefined });
+      const result = await post<{ user: Me }>("/api/auth/login", {
+        username: username(),
+        password: password(),
+        code: step() === "code" ? code() : undefined,
+      });
       signedIn(result.user);
       navigate(result.user.mustEnrol ? "/security" : "/");
     } catch (e) {
       if (e instanceof ApiError && e.code === "totp_required") {
         setStep("code");
       } else if (e instanceof ApiError && e.status === 429) {
-        setError(`${e.message}${e.retryAfterS ? ` Try again in ${Math.ceil(e.retryAfterS / 60) > 1 ? `${Math.ceil(e.retryAfterS / 60)} minutes` : `${e.retryAfterS} seconds`}.` : ""}`);
+        setError(
+          `${e.message}${e.retryAfterS ? ` Try again in ${Math.ceil(e.retryAfterS / 60) > 1 ? `${Math.ceil(e.retryAfterS / 60)} minutes` : `${e.retryAfterS} seconds`}.` : ""}`,
+        );
       } else setError(e instanceof ApiError ? e.message : String(e));
     } finally {
       setBusy(false);
@@ -37,21 +43,63 @@ export function LoginPage(): JSX.Element {
     <div class="center">
       <form class="panel auth-box stack" onSubmit={submit} aria-label="Sign in">
         <h1>Sign in to SmartRoute</h1>
-        <Show when={setupRequired()}><p class="notice">No admin account yet: open the setup link the gateway printed at start.</p></Show>
+        <Show when={setupRequired()}>
+          <p class="notice">No admin account yet: open the setup link the gateway printed at start.</p>
+        </Show>
         <Show when={step() === "password"}>
-          <label>Username<input name="username" value={username()} onInput={(e) => setUsername(e.currentTarget.value)} required autocomplete="username" autofocus /></label>
-          <label>Password<input name="password" type="password" value={password()} onInput={(e) => setPassword(e.currentTarget.value)} required autocomplete="current-password" /></label>
+          <label>
+            Username
+            <input
+              name="username"
+              value={username()}
+              onInput={(e) => setUsername(e.currentTarget.value)}
+              required
+              autocomplete="username"
+              autofocus
+            />
+          </label>
+          <label>
+            Password
+            <input
+              name="password"
+              type="password"
+              value={password()}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+              required
+              autocomplete="current-password"
+            />
+          </label>
         </Show>
         <Show when={step() === "code"}>
-          <p class="muted">{useRecovery() ? "Enter one of your recovery codes (each works once)." : "Enter the 6-digit code from your authenticator app."}</p>
+          <p class="muted">
+            {useRecovery()
+              ? "Enter one of your recovery codes (each works once)."
+              : "Enter the 6-digit code from your authenticator app."}
+          </p>
           <label>
             {useRecovery() ? "Recovery code" : "Code"}
-            <input name="code" value={code()} onInput={(e) => setCode(e.currentTarget.value)} required autofocus autocomplete="one-time-code" inputmode={useRecovery() ? "text" : "numeric"} />
+            <input
+              name="code"
+              value={code()}
+              onInput={(e) => setCode(e.currentTarget.value)}
+              required
+              autofocus
+              autocomplete="one-time-code"
+              inputmode={useRecovery() ? "text" : "numeric"}
+            />
           </label>
-          <button type="button" onClick={() => (setUseRecovery(!useRecovery()), setCode(""))}>{useRecovery() ? "Use an app code instead" : "Use a recovery code instead"}</button>
+          <button type="button" onClick={() => (setUseRecovery(!useRecovery()), setCode(""))}>
+            {useRecovery() ? "Use an app code instead" : "Use a recovery code instead"}
+          </button>
         </Show>
-        <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
-        <button class="primary" type="submit" disabled={busy()}>{busy() ? "Signing in…" : step() === "code" ? "Verify" : "Sign in"}</button>
+        <Show when={error()}>
+          <p class="error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <button class="primary" type="submit" disabled={busy()}>
+          {busy() ? "Signing in…" : step() === "code" ? "Verify" : "Sign in"}
+        </button>
       </form>
     </div>
   );

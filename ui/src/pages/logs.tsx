@@ -4,14 +4,14 @@
  * exactly the filtered set, and a row click opens the request.
  */
 import { A, useLocation, useSearchParams } from "@solidjs/router";
-import { Show, createEffect, createMemo, createSignal, on, onMount, type JSX } from "solid-js";
+import { createEffect, createMemo, createSignal, type JSX, on, onMount, Show } from "solid-js";
 import { ApiError, get, query } from "../api.ts";
-import { fmtInt } from "../format.ts";
-import { LogFilters, type KeyOption, type LogQuery } from "../components/log-filters.tsx";
-import { FirstRequest } from "../components/stat-empty.tsx";
+import { type KeyOption, LogFilters, type LogQuery } from "../components/log-filters.tsx";
 import { LogTable } from "../components/log-table.tsx";
 import type { LogListItem, LogPage } from "../components/log-types.tsx";
+import { FirstRequest } from "../components/stat-empty.tsx";
 import { RANGE_LABELS, rangeFromQuery, resolveRange } from "../components/stat-range.tsx";
+import { fmtInt } from "../format.ts";
 
 const PAGE = 50;
 /** Where the detail page's "back" link returns to, filters included. */
@@ -37,9 +37,28 @@ export function LogsPage(): JSX.Element {
 
   const apiFilter = (): ApiFilter => {
     const { from, to } = resolveRange(rangeFromQuery(params, "all"));
-    return { from: from === undefined ? undefined : Math.floor(from), to: to === undefined ? undefined : Math.ceil(to), status: params.status, tier: params.tier, model: params.model, key: params.key, q: params.q };
+    return {
+      from: from === undefined ? undefined : Math.floor(from),
+      to: to === undefined ? undefined : Math.ceil(to),
+      status: params.status,
+      tier: params.tier,
+      model: params.model,
+      key: params.key,
+      q: params.q,
+    };
   };
-  const filterKey = createMemo(() => JSON.stringify([params.range, params.from, params.to, params.status, params.tier, params.model, params.key, params.q]));
+  const filterKey = createMemo(() =>
+    JSON.stringify([
+      params.range,
+      params.from,
+      params.to,
+      params.status,
+      params.tier,
+      params.model,
+      params.key,
+      params.q,
+    ]),
+  );
 
   const load = async () => {
     const mine = ++seq;
@@ -82,11 +101,19 @@ export function LogsPage(): JSX.Element {
 
   onMount(() => {
     // Choices for the filters: the configured tiers and models, the API keys. Failures leave free text.
-    void get<{ targets: { target: string; tiers: string[] }[] }>("/api/health").then((h) => {
-      setModels(h.targets.map((t) => t.target).sort());
-      setTiers([...new Set(h.targets.flatMap((t) => t.tiers))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })));
-    }).catch(() => {});
-    void get<{ keys: KeyOption[] }>("/api/keys").then((k) => setKeys(k.keys)).catch(() => {});
+    void get<{ targets: { target: string; tiers: string[] }[] }>("/api/health")
+      .then((h) => {
+        setModels(h.targets.map((t) => t.target).sort());
+        setTiers(
+          [...new Set(h.targets.flatMap((t) => t.tiers))].sort((a, b) =>
+            a.localeCompare(b, undefined, { numeric: true }),
+          ),
+        );
+      })
+      .catch(() => {});
+    void get<{ keys: KeyOption[] }>("/api/keys")
+      .then((k) => setKeys(k.keys))
+      .catch(() => {});
   });
 
   const exportHref = (format: "csv" | "jsonl") => `/api/logs/export${query({ format, ...active() })}`;
@@ -100,18 +127,42 @@ export function LogsPage(): JSX.Element {
       <div class="row">
         <h1 class="page-title">Logs</h1>
         <span class="spacer" />
-        <button type="button" onClick={() => void load()} disabled={loading()}>↻ Refresh</button>
-        <a class="button" href={exportHref("csv")} download="">⤓ CSV</a>
-        <a class="button" href={exportHref("jsonl")} download="" title="Full rows with request and response bodies">⤓ JSONL</a>
+        <button type="button" onClick={() => void load()} disabled={loading()}>
+          ↻ Refresh
+        </button>
+        <a class="button" href={exportHref("csv")} download="">
+          ⤓ CSV
+        </a>
+        <a class="button" href={exportHref("jsonl")} download="" title="Full rows with request and response bodies">
+          ⤓ JSONL
+        </a>
       </div>
-      <LogFilters params={params} set={(patch) => setParams(patch, { replace: true })} tiers={tiers()} models={models()} keys={keys()} />
-      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+      <LogFilters
+        params={params}
+        set={(patch) => setParams(patch, { replace: true })}
+        tiers={tiers()}
+        models={models()}
+        keys={keys()}
+      />
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
       <p class="muted list-state" aria-live="polite">
-        {loading() && items().length === 0 ? "Loading…" : `${fmtInt(items().length)}${next() !== undefined ? "+" : ""} request${items().length === 1 ? "" : "s"} ${rangeNote()}`}
+        {loading() && items().length === 0
+          ? "Loading…"
+          : `${fmtInt(items().length)}${next() !== undefined ? "+" : ""} request${items().length === 1 ? "" : "s"} ${rangeNote()}`}
         <Show when={loadedAt()}> · newest first, as of {new Date(loadedAt()).toLocaleTimeString()}</Show>
       </p>
-      <Show when={!loading() || items().length > 0} fallback={<div class="panel skeleton logs-skeleton" aria-hidden="true" />}>
-        <Show when={items().length > 0} fallback={<NoRows filtered={["range", "status", "tier", "model", "key", "q"].some((k) => params[k])} />}>
+      <Show
+        when={!loading() || items().length > 0}
+        fallback={<div class="panel skeleton logs-skeleton" aria-hidden="true" />}
+      >
+        <Show
+          when={items().length > 0}
+          fallback={<NoRows filtered={["range", "status", "tier", "model", "key", "q"].some((k) => params[k])} />}
+        >
           <div class="panel table-panel" classList={{ stale: loading() }}>
             <LogTable rows={items()} caption="Requests, newest first" />
           </div>
@@ -119,7 +170,9 @@ export function LogsPage(): JSX.Element {
       </Show>
       <Show when={next() !== undefined}>
         <div class="row load-more">
-          <button type="button" onClick={() => void loadMore()} disabled={loadingMore()}>{loadingMore() ? "Loading…" : `Load ${PAGE} more`}</button>
+          <button type="button" onClick={() => void loadMore()} disabled={loadingMore()}>
+            {loadingMore() ? "Loading…" : `Load ${PAGE} more`}
+          </button>
         </div>
       </Show>
     </div>
@@ -129,7 +182,17 @@ export function LogsPage(): JSX.Element {
 function NoRows(props: { filtered: boolean }): JSX.Element {
   return (
     <div class="panel empty-state">
-      <Show when={props.filtered} fallback={<div class="stack"><p>No requests logged yet. They appear here (and at once in the <A href="/tail">live tail</A>).</p><FirstRequest /></div>}>
+      <Show
+        when={props.filtered}
+        fallback={
+          <div class="stack">
+            <p>
+              No requests logged yet. They appear here (and at once in the <A href="/tail">live tail</A>).
+            </p>
+            <FirstRequest />
+          </div>
+        }
+      >
         <p>No request matches these filters.</p>
       </Show>
     </div>

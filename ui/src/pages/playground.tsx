@@ -3,11 +3,20 @@
  * answers how the gateway would route it — classifier verdicts, tier, candidate order with health and
  * adaptive scores, time budgets and retry plan — without calling any upstream model.
  */
-import { createSignal, For, Match, onMount, Show, Switch, type JSX } from "solid-js";
+import { createSignal, For, type JSX, Match, onMount, Show, Switch } from "solid-js";
 import { get, post } from "../api.ts";
-import { fmtMs } from "../format.ts";
+import {
+  AvailabilityBadge,
+  CircuitBadge,
+  type HealthTarget,
+  type HealthView,
+  ScoreBar,
+  Spinner,
+  TierBadge,
+  tiersOf,
+} from "../components/health-parts.tsx";
 import { errorText } from "../components/modal.tsx";
-import { AvailabilityBadge, CircuitBadge, ScoreBar, Spinner, TierBadge, tiersOf, type HealthTarget, type HealthView } from "../components/health-parts.tsx";
+import { fmtMs } from "../format.ts";
 
 interface Verdict {
   tier: string;
@@ -26,11 +35,25 @@ interface Explanation {
     ref: string;
     availability: "ready" | "probe" | "cooling";
     health: HealthView;
-    score?: { health: number; speed: number; weight: number; chance: number; load: number; streak: number; total: number };
+    score?: {
+      health: number;
+      speed: number;
+      weight: number;
+      chance: number;
+      load: number;
+      streak: number;
+      total: number;
+    };
   }[];
   strategy: string;
   timeouts: { connectMs: number; firstTokenMs: number; idleMs: number; totalMs: number };
-  retry: { maxAttempts: number; perTarget: number; backoff: { baseMs: number; maxMs: number; maxRetryAfterMs: number }; rules: string[]; adapters: string[] };
+  retry: {
+    maxAttempts: number;
+    perTarget: number;
+    backoff: { baseMs: number; maxMs: number; maxRetryAfterMs: number };
+    rules: string[];
+    adapters: string[];
+  };
 }
 
 const EXAMPLE_CONVERSATION = `[
@@ -39,7 +62,12 @@ const EXAMPLE_CONVERSATION = `[
 ]`;
 const OTHER = "\u0000other";
 /** Whole minutes and seconds read better than "600.0 s" for budgets. */
-const fmtBudget = (ms: number) => (ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : fmtMs(ms));
+const fmtBudget = (ms: number) =>
+  ms >= 60_000 && ms % 60_000 === 0
+    ? `${ms / 60_000} min`
+    : ms >= 1000 && ms % 1000 === 0
+      ? `${ms / 1000} s`
+      : fmtMs(ms);
 
 /** The request body for the pasted JSON: an array of messages, or a whole chat request. */
 function bodyFromJson(text: string, model: string): { body?: Record<string, unknown>; error?: string } {
@@ -50,8 +78,11 @@ function bodyFromJson(text: string, model: string): { body?: Record<string, unkn
     return { error: `The conversation is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
   }
   if (Array.isArray(parsed)) return { body: { model, messages: parsed } };
-  if (parsed && typeof parsed === "object" && Array.isArray((parsed as { messages?: unknown }).messages)) return { body: { ...(parsed as object), model } };
-  return { error: 'Paste an array of messages ([{ "role": "user", "content": "…" }]) or a request body with "messages".' };
+  if (parsed && typeof parsed === "object" && Array.isArray((parsed as { messages?: unknown }).messages))
+    return { body: { ...(parsed as object), model } };
+  return {
+    error: 'Paste an array of messages ([{ "role": "user", "content": "…" }]) or a request body with "messages".',
+  };
 }
 
 export function PlaygroundPage(): JSX.Element {
@@ -66,7 +97,12 @@ export function PlaygroundPage(): JSX.Element {
   const [error, setError] = createSignal("");
   const [busy, setBusy] = createSignal(false);
 
-  onMount(() => void get<{ targets: HealthTarget[] }>("/api/health").then((r) => setTargets(r.targets)).catch(() => {}));
+  onMount(
+    () =>
+      void get<{ targets: HealthTarget[] }>("/api/health")
+        .then((r) => setTargets(r.targets))
+        .catch(() => {}),
+  );
 
   const requested = () => (model() === OTHER ? otherModel().trim() || "auto" : model());
 
@@ -76,7 +112,10 @@ export function PlaygroundPage(): JSX.Element {
     let body: Record<string, unknown>;
     if (mode() === "prompt") {
       if (!prompt().trim()) return setError("Type a prompt first.");
-      const messages = [...(system().trim() ? [{ role: "system", content: system() }] : []), { role: "user", content: prompt() }];
+      const messages = [
+        ...(system().trim() ? [{ role: "system", content: system() }] : []),
+        { role: "user", content: prompt() },
+      ];
       body = { model: requested(), messages };
     } else {
       const built = bodyFromJson(json(), requested());
@@ -101,15 +140,20 @@ export function PlaygroundPage(): JSX.Element {
     <div class="stack play-page">
       <h1>Routing playground</h1>
       <p class="notice">
-        Shows how the gateway would route a request, <strong>without calling any upstream model</strong>: the local classifiers run, a classifier that would ask a model is
-        shown as not run, and nothing is logged or remembered for sticky conversations.
+        Shows how the gateway would route a request, <strong>without calling any upstream model</strong>: the local
+        classifiers run, a classifier that would ask a model is shown as not run, and nothing is logged or remembered
+        for sticky conversations.
       </p>
 
       <form class="panel stack" onSubmit={explain} aria-label="Request to explain">
         <div class="row">
           <div class="segmented" role="group" aria-label="Input">
-            <button type="button" aria-pressed={mode() === "prompt"} onClick={() => setMode("prompt")}>Prompt</button>
-            <button type="button" aria-pressed={mode() === "json"} onClick={() => setMode("json")}>Conversation (JSON)</button>
+            <button type="button" aria-pressed={mode() === "prompt"} onClick={() => setMode("prompt")}>
+              Prompt
+            </button>
+            <button type="button" aria-pressed={mode() === "json"} onClick={() => setMode("json")}>
+              Conversation (JSON)
+            </button>
           </div>
           <span class="spacer" />
           <label class="play-model">
@@ -130,7 +174,11 @@ export function PlaygroundPage(): JSX.Element {
           <Show when={model() === OTHER}>
             <label class="play-model">
               Model name
-              <input value={otherModel()} onInput={(e) => setOtherModel(e.currentTarget.value)} placeholder="an alias or unknown name" />
+              <input
+                value={otherModel()}
+                onInput={(e) => setOtherModel(e.currentTarget.value)}
+                placeholder="an alias or unknown name"
+              />
             </label>
           </Show>
         </div>
@@ -139,24 +187,43 @@ export function PlaygroundPage(): JSX.Element {
           when={mode() === "prompt"}
           fallback={
             <label>
-              Messages as JSON (an array of messages, or a whole request body: its model is replaced by the one chosen above)
-              <textarea class="play-json" value={json()} onInput={(e) => setJson(e.currentTarget.value)} onKeyDown={submitOnCtrlEnter} spellcheck={false} />
+              Messages as JSON (an array of messages, or a whole request body: its model is replaced by the one chosen
+              above)
+              <textarea
+                class="play-json"
+                value={json()}
+                onInput={(e) => setJson(e.currentTarget.value)}
+                onKeyDown={submitOnCtrlEnter}
+                spellcheck={false}
+              />
             </label>
           }
         >
           <label>
             System prompt (optional)
-            <input value={system()} onInput={(e) => setSystem(e.currentTarget.value)} placeholder="You are a helpful assistant." />
+            <input
+              value={system()}
+              onInput={(e) => setSystem(e.currentTarget.value)}
+              placeholder="You are a helpful assistant."
+            />
           </label>
           <label>
             Prompt
-            <textarea class="play-prompt" value={prompt()} onInput={(e) => setPrompt(e.currentTarget.value)} onKeyDown={submitOnCtrlEnter} placeholder="Explain the proof of Fermat's last theorem step by step…" />
+            <textarea
+              class="play-prompt"
+              value={prompt()}
+              onInput={(e) => setPrompt(e.currentTarget.value)}
+              onKeyDown={submitOnCtrlEnter}
+              placeholder="Explain the proof of Fermat's last theorem step by step…"
+            />
           </label>
         </Show>
 
         <div class="row">
           <button type="submit" class="primary" disabled={busy()}>
-            <Show when={busy()}><Spinner /></Show>
+            <Show when={busy()}>
+              <Spinner />
+            </Show>
             {busy() ? "Explaining…" : "Explain the route"}
           </button>
           <span class="muted play-hint">Ctrl+Enter in the text box does the same.</span>
@@ -164,7 +231,11 @@ export function PlaygroundPage(): JSX.Element {
       </form>
 
       <div aria-live="polite" aria-busy={busy()} class="live-slot">
-        <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+        <Show when={error()}>
+          <p class="error" role="alert">
+            {error()}
+          </p>
+        </Show>
         <Show when={result()}>{(r) => <ExplanationView result={r()} />}</Show>
       </div>
     </div>
@@ -175,25 +246,45 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
   const r = () => props.result;
   const decider = () => r().classifiers.find((c) => c.name === r().decidedBy);
   const routeText = () =>
-    r().route === "auto" ? `"${r().requestedModel}": classified` : r().route === "tier" ? `tier "${r().requestedModel}" pinned by the client` : `model "${r().requestedModel}" pinned by the client`;
+    r().route === "auto"
+      ? `"${r().requestedModel}": classified`
+      : r().route === "tier"
+        ? `tier "${r().requestedModel}" pinned by the client`
+        : `model "${r().requestedModel}" pinned by the client`;
   const hasScores = () => r().candidates.some((c) => c.score);
   return (
     <div class="stack play-result">
       <section class="panel play-summary stack" aria-label="Decision">
         <div class="row">
           <span class="muted">Tier</span>
-          <span class="play-tier"><TierBadge tier={r().tier} /></span>
+          <span class="play-tier">
+            <TierBadge tier={r().tier} />
+          </span>
           <span class="muted">via</span>
           <span>{routeText()}</span>
         </div>
-        <p class="play-reason"><span class="muted">Reason: </span>{r().reason}</p>
-        <p class="muted play-strategy">Strategy <strong>{r().strategy}</strong> · {r().candidates.length} candidate{r().candidates.length === 1 ? "" : "s"}</p>
+        <p class="play-reason">
+          <span class="muted">Reason: </span>
+          {r().reason}
+        </p>
+        <p class="muted play-strategy">
+          Strategy <strong>{r().strategy}</strong> · {r().candidates.length} candidate
+          {r().candidates.length === 1 ? "" : "s"}
+        </p>
       </section>
 
       <section class="panel" aria-labelledby="play-classifiers">
         <h2 id="play-classifiers">Classifiers</h2>
-        <Show when={r().route === "auto"} fallback={<p class="muted">Not run: the client asked for a {r().route === "tier" ? "tier" : "model"} by name.</p>}>
-          <Show when={r().classifiers.length > 0} fallback={<p class="muted">No classifier is configured: the default tier applies.</p>}>
+        <Show
+          when={r().route === "auto"}
+          fallback={
+            <p class="muted">Not run: the client asked for a {r().route === "tier" ? "tier" : "model"} by name.</p>
+          }
+        >
+          <Show
+            when={r().classifiers.length > 0}
+            fallback={<p class="muted">No classifier is configured: the default tier applies.</p>}
+          >
             <ol class="play-classifiers">
               <For each={r().classifiers}>
                 {(c) => (
@@ -201,11 +292,21 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
                     <div class="row">
                       <strong class="mono">{c.name}</strong>
                       <Switch>
-                        <Match when={decider() === c}><span class="badge ok">decided</span></Match>
-                        <Match when={c.verdict}><span class="badge">answered, not first</span></Match>
-                        <Match when={c.note?.startsWith("asks a model")}><span class="badge warn">not run</span></Match>
-                        <Match when={c.note}><span class="badge bad">no verdict</span></Match>
-                        <Match when={true}><span class="badge">no opinion</span></Match>
+                        <Match when={decider() === c}>
+                          <span class="badge ok">decided</span>
+                        </Match>
+                        <Match when={c.verdict}>
+                          <span class="badge">answered, not first</span>
+                        </Match>
+                        <Match when={c.note?.startsWith("asks a model")}>
+                          <span class="badge warn">not run</span>
+                        </Match>
+                        <Match when={c.note}>
+                          <span class="badge bad">no verdict</span>
+                        </Match>
+                        <Match when={true}>
+                          <span class="badge">no opinion</span>
+                        </Match>
                       </Switch>
                       <span class="spacer" />
                       <span class="muted mono">{fmtMs(c.ms)}</span>
@@ -214,11 +315,15 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
                       {(v) => (
                         <p class="play-verdict">
                           <TierBadge tier={v().tier} /> {v().reason}
-                          <Show when={v().confidence !== undefined}><span class="muted"> · confidence {Math.round(v().confidence! * 100)} %</span></Show>
+                          <Show when={v().confidence !== undefined}>
+                            <span class="muted"> · confidence {Math.round(v().confidence! * 100)} %</span>
+                          </Show>
                         </p>
                       )}
                     </Show>
-                    <Show when={c.note}><p class="muted play-verdict">{c.note}</p></Show>
+                    <Show when={c.note}>
+                      <p class="muted play-verdict">{c.note}</p>
+                    </Show>
                   </li>
                 )}
               </For>
@@ -240,7 +345,14 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
                   <th scope="col">Circuit</th>
                   <th scope="col">Health</th>
                   <th scope="col">Latency</th>
-                  <Show when={hasScores()}><th scope="col" title="score = health² · (0.5·speed + 0.3·weight + 0.2·chance) · load · (1 − streak)">Adaptive score</th></Show>
+                  <Show when={hasScores()}>
+                    <th
+                      scope="col"
+                      title="score = health² · (0.5·speed + 0.3·weight + 0.2·chance) · load · (1 − streak)"
+                    >
+                      Adaptive score
+                    </th>
+                  </Show>
                 </tr>
               </thead>
               <tbody>
@@ -248,10 +360,18 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
                   {(c, i) => (
                     <tr>
                       <td data-label="Order">{i() + 1}</td>
-                      <td data-label="Model" class="mono">{c.ref}</td>
-                      <td data-label="Availability"><AvailabilityBadge value={c.availability} /></td>
-                      <td data-label="Circuit"><CircuitBadge state={c.health.state} /></td>
-                      <td data-label="Health" class="play-health"><ScoreBar score={c.health.score} label={`Health score of ${c.ref}`} /></td>
+                      <td data-label="Model" class="mono">
+                        {c.ref}
+                      </td>
+                      <td data-label="Availability">
+                        <AvailabilityBadge value={c.availability} />
+                      </td>
+                      <td data-label="Circuit">
+                        <CircuitBadge state={c.health.state} />
+                      </td>
+                      <td data-label="Health" class="play-health">
+                        <ScoreBar score={c.health.score} label={`Health score of ${c.ref}`} />
+                      </td>
                       <td data-label="Latency">{fmtMs(c.health.latencyMs)}</td>
                       <Show when={hasScores()}>
                         <td data-label="Adaptive score">
@@ -260,8 +380,9 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
                               <div class="play-score">
                                 <strong class="mono">{s().total.toFixed(3)}</strong>
                                 <span class="muted mono play-parts">
-                                  health {s().health.toFixed(2)} · speed {s().speed.toFixed(2)} · weight {s().weight.toFixed(2)} · chance {s().chance.toFixed(2)} · load {s().load.toFixed(2)} ·
-                                  streak {s().streak.toFixed(2)}
+                                  health {s().health.toFixed(2)} · speed {s().speed.toFixed(2)} · weight{" "}
+                                  {s().weight.toFixed(2)} · chance {s().chance.toFixed(2)} · load {s().load.toFixed(2)}{" "}
+                                  · streak {s().streak.toFixed(2)}
                                 </span>
                               </div>
                             )}
@@ -274,7 +395,9 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
               </tbody>
             </table>
           </div>
-          <p class="muted play-foot">Models cooling down go to the back; they are still tried when everything before them failed.</p>
+          <p class="muted play-foot">
+            Models cooling down go to the back; they are still tried when everything before them failed.
+          </p>
         </Show>
       </section>
 
@@ -282,21 +405,40 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
         <section class="panel" aria-labelledby="play-timeouts">
           <h2 id="play-timeouts">Time budgets</h2>
           <dl class="play-dl">
-            <dt>Headers within</dt><dd>{fmtBudget(r().timeouts.connectMs)}</dd>
-            <dt>First token within</dt><dd>{fmtBudget(r().timeouts.firstTokenMs)}</dd>
-            <dt>Longest silence in a stream</dt><dd>{fmtBudget(r().timeouts.idleMs)}</dd>
-            <dt>Whole request</dt><dd>{fmtBudget(r().timeouts.totalMs)}</dd>
+            <dt>Headers within</dt>
+            <dd>{fmtBudget(r().timeouts.connectMs)}</dd>
+            <dt>First token within</dt>
+            <dd>{fmtBudget(r().timeouts.firstTokenMs)}</dd>
+            <dt>Longest silence in a stream</dt>
+            <dd>{fmtBudget(r().timeouts.idleMs)}</dd>
+            <dt>Whole request</dt>
+            <dd>{fmtBudget(r().timeouts.totalMs)}</dd>
           </dl>
         </section>
         <section class="panel" aria-labelledby="play-retry">
           <h2 id="play-retry">Retry plan</h2>
           <dl class="play-dl">
-            <dt>Attempts in total</dt><dd>at most {r().retry.maxAttempts}</dd>
-            <dt>Attempts per model</dt><dd>{r().retry.perTarget} ({r().retry.perTarget - 1} retr{r().retry.perTarget - 1 === 1 ? "y" : "ies"} before failover)</dd>
-            <dt>Backoff</dt><dd>{fmtMs(r().retry.backoff.baseMs)} doubling, up to {fmtBudget(r().retry.backoff.maxMs)}, with jitter</dd>
-            <dt>Longest Retry-After waited</dt><dd>{fmtBudget(r().retry.backoff.maxRetryAfterMs)}</dd>
-            <dt>Retry rules</dt><dd><NameList names={r().retry.rules} /></dd>
-            <dt>Parameter adapters</dt><dd><NameList names={r().retry.adapters} /></dd>
+            <dt>Attempts in total</dt>
+            <dd>at most {r().retry.maxAttempts}</dd>
+            <dt>Attempts per model</dt>
+            <dd>
+              {r().retry.perTarget} ({r().retry.perTarget - 1} retr{r().retry.perTarget - 1 === 1 ? "y" : "ies"} before
+              failover)
+            </dd>
+            <dt>Backoff</dt>
+            <dd>
+              {fmtMs(r().retry.backoff.baseMs)} doubling, up to {fmtBudget(r().retry.backoff.maxMs)}, with jitter
+            </dd>
+            <dt>Longest Retry-After waited</dt>
+            <dd>{fmtBudget(r().retry.backoff.maxRetryAfterMs)}</dd>
+            <dt>Retry rules</dt>
+            <dd>
+              <NameList names={r().retry.rules} />
+            </dd>
+            <dt>Parameter adapters</dt>
+            <dd>
+              <NameList names={r().retry.adapters} />
+            </dd>
           </dl>
         </section>
       </div>
@@ -312,7 +454,9 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
 function NameList(props: { names: string[] }): JSX.Element {
   return (
     <Show when={props.names.length > 0} fallback={<span class="muted">none</span>}>
-      <span class="play-names"><For each={props.names}>{(n) => <code>{n}</code>}</For></span>
+      <span class="play-names">
+        <For each={props.names}>{(n) => <code>{n}</code>}</For>
+      </span>
     </Show>
   );
 }

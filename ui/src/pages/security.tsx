@@ -3,16 +3,16 @@
  * server's QR code, recovery codes shown once, turning it off), the admin settings and the audit log.
  * While two-factor is required and missing, only the enrolment is shown (the server refuses the rest).
  */
-import { createSignal, onMount, Show, type JSX } from "solid-js";
+import { createSignal, type JSX, onMount, Show } from "solid-js";
 import { get } from "../api.ts";
-import { me } from "../session.ts";
 import { errorText } from "../components/modal.tsx";
-import { RecoveryCodes } from "../components/security-codes.tsx";
-import { TwoFactorSection } from "../components/security-totp.tsx";
 import { PasswordForm, UsernameForm } from "../components/security-account.tsx";
-import { SettingsSection, type AdminSettings } from "../components/security-settings.tsx";
 import { AuditLog } from "../components/security-audit.tsx";
+import { RecoveryCodes } from "../components/security-codes.tsx";
 import { SessionsSection } from "../components/security-sessions.tsx";
+import { type AdminSettings, SettingsSection } from "../components/security-settings.tsx";
+import { TwoFactorSection } from "../components/security-totp.tsx";
+import { me } from "../session.ts";
 
 export function SecurityPage(): JSX.Element {
   const [codes, setCodes] = createSignal<{ codes: string[]; regenerated: boolean }>();
@@ -42,12 +42,22 @@ export function SecurityPage(): JSX.Element {
       <Show when={mustEnrol()}>
         <div class="security-required" role="alert">
           <strong>Two-factor authentication is required before anything else.</strong>
-          <p>An admin setting requires every admin to use an authenticator app. Set it up below; the rest of the admin pages open once it is confirmed.</p>
+          <p>
+            An admin setting requires every admin to use an authenticator app. Set it up below; the rest of the admin
+            pages open once it is confirmed.
+          </p>
         </div>
       </Show>
 
       <Show when={codes()}>
-        {(c) => <RecoveryCodes codes={c().codes} regenerated={c().regenerated} username={me()?.username ?? "admin"} onDone={() => setCodes(undefined)} />}
+        {(c) => (
+          <RecoveryCodes
+            codes={c().codes}
+            regenerated={c().regenerated}
+            username={me()?.username ?? "admin"}
+            onDone={() => setCodes(undefined)}
+          />
+        )}
       </Show>
 
       <TwoFactorSection
@@ -65,7 +75,16 @@ export function SecurityPage(): JSX.Element {
           <PasswordForm onChange={changed} />
           <UsernameForm onChange={changed} />
         </div>
-        <Show when={settings()} fallback={<Show when={settingsError()}><p class="error" role="alert">Could not load the admin settings: {settingsError()}</p></Show>}>
+        <Show
+          when={settings()}
+          fallback={
+            <Show when={settingsError()}>
+              <p class="error" role="alert">
+                Could not load the admin settings: {settingsError()}
+              </p>
+            </Show>
+          }
+        >
           {(s) => <SettingsSection settings={s()} onSaved={setSettings} onChange={changed} />}
         </Show>
         <SessionsSection onChange={changed} />

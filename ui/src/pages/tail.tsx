@@ -5,16 +5,21 @@
  * refused one (session ended, log off) is retried with a growing delay, or at once by the button.
  */
 import { useSearchParams } from "@solidjs/router";
-import { For, Show, createEffect, createSignal, on, onCleanup, onMount, type JSX } from "solid-js";
+import { createEffect, createSignal, For, type JSX, on, onCleanup, onMount, Show } from "solid-js";
 import { get, query } from "../api.ts";
-import { fmtInt } from "../format.ts";
-import { FirstRequest } from "../components/stat-empty.tsx";
 import { LogTable } from "../components/log-table.tsx";
 import type { TailRow } from "../components/log-types.tsx";
+import { FirstRequest } from "../components/stat-empty.tsx";
+import { fmtInt } from "../format.ts";
 
 const CAP = 500;
 type ConnState = "connecting" | "live" | "reconnecting" | "closed";
-const STATE_TEXT: Record<ConnState, string> = { connecting: "Connecting…", live: "Live", reconnecting: "Connection lost, reconnecting…", closed: "Disconnected" };
+const STATE_TEXT: Record<ConnState, string> = {
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Connection lost, reconnecting…",
+  closed: "Disconnected",
+};
 
 export function TailPage(): JSX.Element {
   const [params, setParams] = useSearchParams<{ tier?: string; status?: string }>();
@@ -102,17 +107,28 @@ export function TailPage(): JSX.Element {
     };
   };
 
-  createEffect(on(() => [params.tier, params.status], () => {
-    // New filters: start over with rows that match them.
-    setRows([]);
-    setWaiting([]);
-    setWaitingCount(0);
-    connect();
-  }));
+  createEffect(
+    on(
+      () => [params.tier, params.status],
+      () => {
+        // New filters: start over with rows that match them.
+        setRows([]);
+        setWaiting([]);
+        setWaitingCount(0);
+        connect();
+      },
+    ),
+  );
   const clock = setInterval(() => setNow(Date.now()), 1000);
   onMount(() => {
     void get<{ targets: { tiers: string[] }[] }>("/api/health")
-      .then((h) => setTiers([...new Set(h.targets.flatMap((t) => t.tiers))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))))
+      .then((h) =>
+        setTiers(
+          [...new Set(h.targets.flatMap((t) => t.tiers))].sort((a, b) =>
+            a.localeCompare(b, undefined, { numeric: true }),
+          ),
+        ),
+      )
       .catch(() => {});
   });
   onCleanup(() => {
@@ -147,7 +163,9 @@ export function TailPage(): JSX.Element {
           <Show when={state() === "closed"}> · retrying in {Math.max(0, Math.ceil((retryAt() - now()) / 1000))} s</Show>
         </span>
         <Show when={state() === "closed" || state() === "reconnecting"}>
-          <button type="button" onClick={() => ((failures = 0), connect())}>Reconnect now</button>
+          <button type="button" onClick={() => ((failures = 0), connect())}>
+            Reconnect now
+          </button>
         </Show>
         <span class="spacer" />
         <span class="muted">{fmtInt(perMinute())} in the last minute</span>
@@ -157,25 +175,44 @@ export function TailPage(): JSX.Element {
           Tier
           <select onChange={(e) => setParams({ tier: e.currentTarget.value || undefined }, { replace: true })}>
             <option value="">Any tier</option>
-            <For each={params.tier && !tiers().includes(params.tier) ? [...tiers(), params.tier] : tiers()}>{(t) => <option value={t} selected={t === params.tier}>{t}</option>}</For>
+            <For each={params.tier && !tiers().includes(params.tier) ? [...tiers(), params.tier] : tiers()}>
+              {(t) => (
+                <option value={t} selected={t === params.tier}>
+                  {t}
+                </option>
+              )}
+            </For>
           </select>
         </label>
         <label>
           Status
           <select onChange={(e) => setParams({ status: e.currentTarget.value || undefined }, { replace: true })}>
-            <option value="" selected={!params.status}>Any status</option>
-            <option value="ok" selected={params.status === "ok"}>OK</option>
-            <option value="error" selected={params.status === "error"}>Errors</option>
+            <option value="" selected={!params.status}>
+              Any status
+            </option>
+            <option value="ok" selected={params.status === "ok"}>
+              OK
+            </option>
+            <option value="error" selected={params.status === "error"}>
+              Errors
+            </option>
           </select>
         </label>
         <span class="spacer" />
         <button type="button" class="primary" onClick={() => (paused() ? resume() : setPaused(true))}>
           {paused() ? `Resume${waitingCount() ? ` (${fmtInt(waitingCount())} new)` : ""}` : "Pause"}
         </button>
-        <button type="button" onClick={() => (setRows([]), setWaiting([]), setWaitingCount(0))}>Clear</button>
+        <button type="button" onClick={() => (setRows([]), setWaiting([]), setWaitingCount(0))}>
+          Clear
+        </button>
       </div>
-      <p class="muted" aria-live="polite" aria-atomic="true">{countText()}</p>
-      <Show when={rows().length > 0} fallback={<TailEmpty live={state() === "live"} filtered={Boolean(params.tier || params.status)} />}>
+      <p class="muted" aria-live="polite" aria-atomic="true">
+        {countText()}
+      </p>
+      <Show
+        when={rows().length > 0}
+        fallback={<TailEmpty live={state() === "live"} filtered={Boolean(params.tier || params.status)} />}
+      >
         <div class="panel table-panel">
           <LogTable rows={rows()} compact fresh={(id) => live.has(id)} caption="Live requests, newest first" />
         </div>
@@ -187,8 +224,13 @@ export function TailPage(): JSX.Element {
 function TailEmpty(props: { live: boolean; filtered: boolean }): JSX.Element {
   return (
     <div class="panel empty-state stack">
-      <p>{props.live ? `Waiting for ${props.filtered ? "matching " : ""}requests…` : "Not connected yet."} New requests appear here as soon as they are logged.</p>
-      <Show when={!props.filtered}><FirstRequest /></Show>
+      <p>
+        {props.live ? `Waiting for ${props.filtered ? "matching " : ""}requests…` : "Not connected yet."} New requests
+        appear here as soon as they are logged.
+      </p>
+      <Show when={!props.filtered}>
+        <FirstRequest />
+      </Show>
     </div>
   );
 }

@@ -105,7 +105,7 @@ async function main() {
     ),
     complexityLatency: timing,
   };
-  writeFileSync(RESULTS, JSON.stringify(out, null, 2) + "\n");
+  writeFileSync(RESULTS, `${JSON.stringify(out, null, 2)}\n`);
   console.log(`written to ${fileURLToPath(RESULTS)}`);
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { ApiKeyCheck, type KeyIdentity, KeyRegistry } from "./auth/api-keys.ts";
-import { LiveConfig } from "./config/live.ts";
+import type { LiveConfig } from "./config/live.ts";
 import type { ResolvedConfig } from "./config/types.ts";
 import { redactSource } from "./config-editor/masked-source.ts";
 import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
@@ -13,7 +13,7 @@ import { systemClock } from "./pipeline/clock.ts";
 import { type Explanation, explainRequest } from "./pipeline/explain.ts";
 import { Pipeline } from "./pipeline/pipeline.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
-import type { CompletionSummary, Logger } from "./plugin/types.ts";
+import type { Clock, CompletionSummary, Logger } from "./plugin/types.ts";
 import { ConversationMemory } from "./routing/conversations.ts";
 import { type HealthRegistry, MemoryHealthRegistry } from "./routing/health.ts";
 import { UsageTracker } from "./routing/usage.ts";
@@ -45,6 +45,8 @@ export class Gateway {
   readonly writer?: LogWriter;
   readonly metrics: GatewayMetrics;
   readonly keys: KeyRegistry;
+  /** Time for everything the gateway stamps (the pipeline's clock: tests inject one). */
+  readonly clock: Clock;
   /** Every applied config version (with a store). */
   readonly history?: ConfigHistory;
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
@@ -60,6 +62,7 @@ export class Gateway {
     const health = options.health ?? new MemoryHealthRegistry(() => this.live.get().health, options.log);
     this.health = health;
     const clock = options.deps?.clock ?? systemClock;
+    this.clock = clock;
     this.keys = new KeyRegistry(options.store ? new ApiKeyStore(options.store) : undefined);
     if (options.store) {
       // A file store gets a writer thread; an in-memory one (tests) cannot be shared with one.
@@ -90,10 +93,10 @@ export class Gateway {
       const history = new ConfigHistory(options.store, (source) => redactSource(source, this.live.get()));
       this.history = history;
       // The version running now (if it changed since the last recorded one), then every applied reload.
-      history.record({ ts: Date.now(), author: "file", reason: "gateway started", source: this.live.source });
+      history.record({ ts: this.clock.now(), author: "file", reason: "gateway started", source: this.live.source });
       this.live.onReload((event) => {
         if (event.ok && event.source !== undefined)
-          history.record({ ts: Date.now(), author: event.author, reason: event.reason, source: event.source });
+          history.record({ ts: this.clock.now(), author: event.author, reason: event.reason, source: event.source });
       });
     }
     const record = (summary: CompletionSummary, config: ResolvedConfig) => {
@@ -135,13 +138,16 @@ export class Gateway {
     return this.keys.verify(
       headers,
       { digests: this.keyCheck(config).digestMap, openAccess: config.openAccess },
-      Date.now(),
+      this.clock.now(),
     );
   }
 
   /** True when /v1 takes requests without a key: `auth.open`, or no key configured and none ever created. */
   isOpen(config: ResolvedConfig): boolean {
-    return this.keys.open({ digests: this.keyCheck(config).digestMap, openAccess: config.openAccess });
+    return this.keys.open(
+      { digests: this.keyCheck(config).digestMap, openAccess: config.openAccess },
+      this.clock.now(),
+    );
   }
 
   /** The key check for a config snapshot (built once per config version). */

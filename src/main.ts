@@ -96,7 +96,7 @@ async function adminParts(
   const auth = new AdminAuth(new Accounts(gateway.store!), new SessionSigner(await loadOrCreateSecret(dataDir)), {
     limiter: options.limiter,
   });
-  const firstRun = await auth.prepareFirstRun(options.adminPassword, Date.now());
+  const firstRun = await auth.prepareFirstRun(options.adminPassword, gateway.clock.now());
   const handle = adminApi({ gateway, auth, security: new AccountSecurity(auth), secrets: options.secrets });
   return { auth, firstRun, handle };
 }

@@ -40,7 +40,10 @@ function scanImports(source: string, file = "source.ts"): Import[] {
     if (spec !== undefined) found.push({ specifier: spec, typeOnly, line: node.loc?.start.line ?? 0 });
   };
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (!node || typeof node !== "object" || typeof (node as AstNode).type !== "string") return;
     const n = node as AstNode;
     switch (n.type) {

@@ -118,7 +118,7 @@ function historyLines(messages: readonly ChatMessage[], count: number, maxChars:
 }
 
 /** The first standalone t1/t2/t3 label: "t2", "T3", "tier 2", "Tier: 1", or JSON such as {"tier":"t2"} / {"tier":2}. */
-const LABEL = /(?<![a-z0-9_])t(?:ier)?[\s_:\-]*([123])(?![a-z0-9_])/i;
+const LABEL = /(?<![a-z0-9_])t(?:ier)?[\s_:-]*([123])(?![a-z0-9_])/i;
 const JSON_OBJECT = /\{[^{}]*\}/;
 
 /** Reads a tier label from a model's answer, or undefined when there is none. */

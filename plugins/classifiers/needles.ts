@@ -9,9 +9,9 @@ import { type ChatMessage, type RequestContext, textOf } from "../../src/index.t
  * apostrophes between the words ("SQL", "prove that", "trade-off", "don't"). These match on word
  * boundaries; anything else (Chinese, "```", "c++", ".pdf") matches as a plain substring.
  */
-const PLAIN_ASCII_WORD = /^[A-Za-z0-9_]+(?:[ '\-][A-Za-z0-9_]+)*$/;
+const PLAIN_ASCII_WORD = /^[A-Za-z0-9_]+(?:[ '-][A-Za-z0-9_]+)*$/;
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** True when `needle` matches on word boundaries (see PLAIN_ASCII_WORD) rather than as a substring. */
 function isPlainWord(needle: string): boolean {
@@ -25,8 +25,8 @@ function isPlainWord(needle: string): boolean {
  * anywhere: Chinese has no spaces, so 证明 must be found inside 帮我证明一下.
  */
 function needleSource(needle: string): string {
-  if (!isPlainWord(needle)) return escape(needle);
-  return `(?<![A-Za-z0-9_])${escape(needle).replace(/ /g, "\\s+")}(?![A-Za-z0-9_])`;
+  if (!isPlainWord(needle)) return escapeRegExp(needle);
+  return `(?<![A-Za-z0-9_])${escapeRegExp(needle).replace(/ /g, "\\s+")}(?![A-Za-z0-9_])`;
 }
 
 /**

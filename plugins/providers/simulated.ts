@@ -62,8 +62,8 @@ export function simulated(options: SimulatedOptions = {}): Provider<SimulatedOpt
           { status: 503 },
         );
       }
-      const id = `chatcmpl-sim-${Date.now().toString(36)}-${++counter}`;
-      const created = Math.floor(Date.now() / 1000);
+      const id = `chatcmpl-sim-${Math.floor(clock.now()).toString(36)}-${++counter}`;
+      const created = Math.floor(clock.now() / 1000);
       const pieces = replyFor(body, body.model);
       if (!body.stream) {
         const message = { role: "assistant", content: pieces.join("") };

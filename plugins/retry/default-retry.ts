@@ -57,25 +57,19 @@ function isContextLengthError(outcome: AttemptOutcome): boolean {
 /** A retry on the same target after `delayMs`, or a failover when the wait would pass the deadline. */
 function retryOrFailover(
   attempt: AttemptInfo,
-  delayMs: number,
-  reason: string,
   now: number,
-  cooldownMs?: number,
+  retry: { delayMs: number; reason: string; cooldownMs?: number },
 ): Decision {
+  const { delayMs, reason, cooldownMs } = retry;
   if (now + delayMs >= attempt.deadline)
     return { action: "failover", reason: `${reason}; no time left to retry`, cooldownMs };
   return { action: "retry", delayMs, reason, cooldownMs };
 }
 
-function transient(
-  outcome: AttemptOutcome,
-  attempt: AttemptInfo,
-  config: DefaultRetryOptions,
-  now: number,
-  what: string,
-): Decision {
+function transient(attempt: AttemptInfo, config: DefaultRetryOptions, now: number, what: string): Decision {
   const cooldownMs = config.failureCooldownMs || undefined;
-  if (attempt.onTarget < config.perTarget) return retryOrFailover(attempt, attempt.backoffMs(), `${what}: retry`, now);
+  if (attempt.onTarget < config.perTarget)
+    return retryOrFailover(attempt, now, { delayMs: attempt.backoffMs(), reason: `${what}: retry` });
   return { action: "failover", reason: `${what}: failover`, cooldownMs };
 }
 
@@ -99,11 +93,10 @@ export function defaultDecision(
       };
     case "connection":
     case "cut":
-      return transient(outcome, attempt, config, now, outcome.errorClass);
+      return transient(attempt, config, now, outcome.errorClass);
     case "error_body":
     case "empty":
       return transient(
-        outcome,
         attempt,
         config,
         now,
@@ -116,7 +109,8 @@ export function defaultDecision(
     const wait = outcome.retryAfterMs;
     const cooldownMs = wait ?? config.rateLimitCooldownMs;
     const fits = wait !== undefined && wait <= config.maxRetryAfterMs && attempt.onTarget < config.perTarget;
-    if (fits) return retryOrFailover(attempt, wait, `429: retry after ${wait} ms`, now, cooldownMs);
+    if (fits)
+      return retryOrFailover(attempt, now, { delayMs: wait, reason: `429: retry after ${wait} ms`, cooldownMs });
     return {
       action: "failover",
       reason: `429 rate limited${wait !== undefined ? ` (retry after ${wait} ms)` : ""}`,
@@ -146,7 +140,7 @@ export function defaultDecision(
       cooldownMs: config.failureCooldownMs || undefined,
     };
   }
-  if (TRANSIENT_STATUS.has(status) || status >= 500) return transient(outcome, attempt, config, now, `${status}`);
+  if (TRANSIENT_STATUS.has(status) || status >= 500) return transient(attempt, config, now, `${status}`);
   if (
     status === 400 &&
     (outcome.errorCode === "content_policy_violation" || CONTENT_POLICY.test(outcome.errorText ?? ""))

@@ -4,7 +4,7 @@ import { definePlugin, type Strategy, type Target } from "../../src/index.ts";
 /** Weighted random order without replacement (Efraimidis–Spirakis: key = u^(1/w), highest first). */
 export function weightedShuffle(targets: Target[], random: () => number): Target[] {
   return targets
-    .map((target) => ({ target, key: target.weight > 0 ? Math.pow(random(), 1 / target.weight) : -1 }))
+    .map((target) => ({ target, key: target.weight > 0 ? random() ** (1 / target.weight) : -1 }))
     .sort((a, b) => b.key - a.key)
     .map((entry) => entry.target);
 }

@@ -94,7 +94,8 @@ function check(files: string[]): number {
         item = JSON.parse(line);
       } catch (error) {
         bad++;
-        return console.log(`${file}:${n + 1}: not JSON (${(error as Error).message})`);
+        console.log(`${file}:${n + 1}: not JSON (${(error as Error).message})`);
+        return;
       }
       const issues = itemIssues(item);
       const id = String(item.id);

@@ -5,12 +5,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { GatewayError } from "../errors.ts";
+import { systemClock } from "../pipeline/clock.ts";
 import type { Accounts, User } from "../store/accounts.ts";
 import { addressKey } from "./address-key.ts";
 import { checkPasswordPolicy, dummyVerifyPassword, hashPassword, verifyPassword } from "./passwords.ts";
 import { useRecoveryCode } from "./recovery-codes.ts";
 import { SecretBox } from "./secret-box.ts";
-import { SessionSigner } from "./sessions.ts";
+import type { SessionSigner } from "./sessions.ts";
 import { createSetupToken, type SetupToken } from "./setup-token.ts";
 import { type AttemptKeys, type AttemptLimiter, type AttemptVerdict, LoginThrottle } from "./throttle.ts";
 import { verifyTotp } from "./totp.ts";
@@ -64,7 +65,7 @@ export class AdminAuth {
   ) {
     this.limiter = options.limiter ?? new LoginThrottle();
     this.totpBox = signer.box("totp secret");
-    this.sealClearTotpSecrets(Date.now());
+    this.sealClearTotpSecrets(systemClock.now());
     void dummyVerifyPassword("warm-up-password"); // the first unknown-user login must not be slower
   }
 
@@ -141,7 +142,7 @@ export class AdminAuth {
     if (problems.length > 0)
       throw new GatewayError("invalid_request", problems.map((p) => p.message).join(" "), { param: "password" });
     // The policy is checked first so that a typo does not burn the token.
-    if (!this.setupToken || !this.setupToken.consume(input.token, now))
+    if (!this.setupToken?.consume(input.token, now))
       throw new GatewayError(
         "forbidden",
         "The setup link is invalid or has expired: restart the gateway for a new one.",

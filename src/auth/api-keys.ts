@@ -80,14 +80,14 @@ export class KeyRegistry {
    * and no key was ever created or configured here. Revoking keys never reopens it (a revoked key's clients must
    * get 401, not an open door).
    */
-  open(config: ConfigKeys): boolean {
+  open(config: ConfigKeys, now: number): boolean {
     if (config.openAccess) return true;
     if (config.digests.size === 0) return !this.everCreated;
     // A config with keys closes /v1 for good (DESIGN §6: open only while no key was ever configured or
     // created): a later config without keys must not reopen it. Stored once, then a field read.
     if (!this.everCreated) {
       this.everCreated = true;
-      this.store?.markConfigured(Date.now());
+      this.store?.markConfigured(now);
     }
     return false;
   }
@@ -95,7 +95,7 @@ export class KeyRegistry {
   /** The request's identity; throws 401 (missing, wrong, revoked, expired key) or 429 (the key's rate limit). */
   verify(headers: Headers, config: ConfigKeys, now: number): KeyIdentity {
     const key = presentedKey(headers);
-    const open = this.open(config);
+    const open = this.open(config, now);
     if (!key) {
       if (open) return {};
       throw new GatewayError("invalid_api_key", "Missing API key: send `Authorization: Bearer <gateway key>`.");

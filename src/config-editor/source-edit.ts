@@ -197,13 +197,14 @@ function planInsert(ctx: Context, segments: Segment[], edit: Extract<Edit, { op:
   if (!Number.isInteger(index) || index < 0 || index > count) fail(`index ${index} is outside ${path} (0 to ${count})`);
   const position = kind === "array" ? list.findIndex((m) => (m.segment as number) >= index) : index;
   return [
-    ...insertMember(ctx, node, list, position === -1 ? list.length : position, text),
+    ...insertMember(ctx, { container: node, list }, position === -1 ? list.length : position, text),
     ...(state.env?.changes ?? []),
   ];
 }
 
 /** Where a new member goes so the literal keeps its layout: inline `a, b`, or one member per line. */
-function insertMember(ctx: Context, container: Node, list: Member[], i: number, text: string): Change[] {
+function insertMember(ctx: Context, into: { container: Node; list: Member[] }, i: number, text: string): Change[] {
+  const { container, list } = into;
   const src = ctx.source;
   const open = container.start + 1;
   const close = container.end - 1;

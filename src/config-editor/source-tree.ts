@@ -68,7 +68,16 @@ function walk(source: string, config: unknown): { tree: TreeNode[]; secrets: Nod
   const secrets: Node[] = [];
   if (root?.type !== "ObjectExpression") return { tree: [], secrets };
   const tree = members(root).map((m) =>
-    buildNode(m, [], childSchema(ConfigSchema as SchemaLike, m.segment), runtimeChild(config, m, root), false, secrets),
+    buildNode(
+      m,
+      {
+        parentPath: [],
+        schema: childSchema(ConfigSchema as SchemaLike, m.segment),
+        runtime: runtimeChild(config, m, root),
+        secretAbove: false,
+      },
+      secrets,
+    ),
   );
   return { tree, secrets };
 }
@@ -89,14 +98,16 @@ function runtimeChild(parent: Runtime, member: Member, container: Node): Runtime
   return value === undefined ? UNKNOWN : value;
 }
 
-function buildNode(
-  member: Member,
-  parentPath: Segment[],
-  schema: SchemaLike | undefined,
-  runtime: Runtime,
-  secretAbove: boolean,
-  secrets: Node[],
-): TreeNode {
+/** Where a member sits: its parent's path, its schema and run-time value, and whether a parent is secret. */
+interface NodePlace {
+  parentPath: Segment[];
+  schema: SchemaLike | undefined;
+  runtime: Runtime;
+  secretAbove: boolean;
+}
+
+function buildNode(member: Member, place: NodePlace, secrets: Node[]): TreeNode {
+  const { parentPath, schema, runtime, secretAbove } = place;
   const segments = [...parentPath, member.segment];
   const value = member.value;
   const kind = kindOfMember(member);
@@ -122,7 +133,16 @@ function buildNode(
   if (kind === "object" || kind === "array") {
     const inner = narrow(schema, kind);
     node.children = members(value).map((m) =>
-      buildNode(m, segments, childSchema(inner, m.segment), runtimeChild(runtime, m, value), secret, secrets),
+      buildNode(
+        m,
+        {
+          parentPath: segments,
+          schema: childSchema(inner, m.segment),
+          runtime: runtimeChild(runtime, m, value),
+          secretAbove: secret,
+        },
+        secrets,
+      ),
     );
   } else if (kind === "call") {
     node.callee = (value.callee as Node).type === "Identifier" ? ((value.callee as Node).name as string) : undefined;
@@ -136,10 +156,12 @@ function buildNode(
       node.children = [
         buildNode(
           optionsMember,
-          segments,
-          plugin?.schema as SchemaLike | undefined,
-          plugin?.options ?? UNKNOWN,
-          secret,
+          {
+            parentPath: segments,
+            schema: plugin?.schema as SchemaLike | undefined,
+            runtime: plugin?.options ?? UNKNOWN,
+            secretAbove: secret,
+          },
           secrets,
         ),
       ];

@@ -65,7 +65,7 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
       .get("/v1/models", ({ request }) => {
         const config = gateway.live.get();
         gateway.authorize(request.headers, config);
-        return listModels(config, Date.now());
+        return listModels(config, gateway.clock.now());
       })
       .all("/v1/*", () => {
         throw new GatewayError(

@@ -6,9 +6,9 @@ import { BUCKETS_MS, bucketOf } from "../store/histogram.ts";
 
 type Labels = Record<string, string>;
 
-const escape = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+const escapeLabel = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 const labelText = (labels: Labels) => {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`);
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
   return parts.length > 0 ? `{${parts.join(",")}}` : "";
 };
 // Each metric is always observed with the same label names in the same order: the values alone make the key

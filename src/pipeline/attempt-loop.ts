@@ -100,7 +100,7 @@ export async function attemptOnce(
   const startedAt = deps.clock.now();
   const probe = deps.health.beginAttempt(target.ref, startedAt);
   try {
-    return await attemptAndJudge(state, target, info, body, {
+    return await attemptAndJudge(state, info, body, {
       startedAt,
       probe,
       bounded: probe && hasFallback(state, target),
@@ -126,12 +126,12 @@ interface AttemptKind {
 
 async function attemptAndJudge(
   state: RequestState,
-  target: Target,
   info: AttemptInfo,
   body: ChatRequest,
   at: AttemptKind,
 ): Promise<{ run: AttemptRun; decision: Decision }> {
   const { deps, config } = state;
+  const target = info.target;
   info.body = await adaptBody(state, body, info);
   const follower = at.bounded ? followSignal(state.ctx.signal) : undefined;
   const upstream = stoppableUpstream(config.providers[target.provider], deps.fetch, deps.stopping);
@@ -155,7 +155,7 @@ async function attemptAndJudge(
     const run = pendingProbeRun(target.ref, state.timeouts.connectMs, deps.clock.now() - at.startedAt);
     return {
       run,
-      decision: trace(state, target, at.startedAt, run, {
+      decision: trace(state, { target, startedAt: at.startedAt }, run, {
         action: "failover",
         reason: run.outcome.errorText ?? "probe pending",
       }),
@@ -169,7 +169,7 @@ async function attemptAndJudge(
       action: "failover",
       reason: `${decision.reason}; not retried: it was the half-open probe`,
     };
-  trace(state, target, at.startedAt, run, decision);
+  trace(state, { target, startedAt: at.startedAt }, run, decision);
   const now = deps.clock.now();
   deps.health.record(target.ref, now, healthEffect(run.outcome, decision, state.stream));
   if (decision.action === "accept") deps.usage.record(state.tier, target.ref, now);
@@ -178,7 +178,13 @@ async function attemptAndJudge(
 }
 
 /** Adds the attempt to the request's trace; returns the decision. */
-function trace(state: RequestState, target: Target, startedAt: number, run: AttemptRun, decision: Decision): Decision {
+function trace(
+  state: RequestState,
+  at: { target: Target; startedAt: number },
+  run: AttemptRun,
+  decision: Decision,
+): Decision {
+  const { target, startedAt } = at;
   state.waitedMs += run.outcome.timings.totalMs;
   state.attempts.push({
     target: target.ref,

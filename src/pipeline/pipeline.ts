@@ -37,6 +37,15 @@ export interface ChatCall {
   client?: { ip?: string; apiKeyId?: string; limits?: { tiers?: string[]; models?: string[] } };
 }
 
+/** How a request ended, for its summary: the status, the error if any, and the answer to log. */
+interface Ending {
+  status: number;
+  error?: { code: string; message: string };
+  /** The gateway's own time; measured now when absent. */
+  overhead?: number;
+  response?: CompletionSummary["response"];
+}
+
 export class Pipeline {
   constructor(readonly deps: PipelineDeps) {}
 
@@ -140,7 +149,7 @@ export class Pipeline {
     if (!run.stream) {
       state.usage = run.usage;
       state.toolCalls = run.toolCalls;
-      this.complete(state, 200, undefined, undefined, run.json);
+      this.complete(state, { status: 200, response: run.json });
       return jsonResponse(run.json ?? "", 200, headers);
     }
     const overhead = overheadMs(state);
@@ -199,16 +208,11 @@ export class Pipeline {
       (end.result === "client_gone"
         ? { code: "client_closed", message: "the client disconnected during the stream" }
         : undefined);
-    this.complete(state, status, error, overhead, end.response);
+    this.complete(state, { status, error, overhead, response: end.response });
   }
 
-  private complete(
-    state: RequestState,
-    status: number,
-    error?: { code: string; message: string },
-    overhead = overheadMs(state),
-    response?: CompletionSummary["response"],
-  ): void {
+  private complete(state: RequestState, ending: Ending): void {
+    const { status, error, overhead = overheadMs(state), response } = ending;
     const summary: CompletionSummary = {
       request: state.ctx,
       tier: state.tier,
@@ -245,9 +249,9 @@ export class Pipeline {
         ? new GatewayError("client_closed", "the client disconnected before the answer was sent")
         : toGatewayError(error, this.deps.log, `unexpected pipeline error (request ${id})`);
     if (state)
-      this.complete(state, gone ? 499 : gatewayError.status, {
-        code: gatewayError.code,
-        message: gatewayError.message,
+      this.complete(state, {
+        status: gone ? 499 : gatewayError.status,
+        error: { code: gatewayError.code, message: gatewayError.message },
       });
     return errorResponse(gatewayError, gatewayHeaders(state, id));
   }

@@ -217,7 +217,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
 
   /** One upstream read, forwarded; ends, fails or re-arms the idle budget. */
   const step = async (controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> => {
-    let read;
+    let read: Awaited<ReturnType<typeof current.upstream.read>>;
     try {
       read = await current.upstream.read();
     } catch (error) {

@@ -73,7 +73,7 @@ export class SseParser {
 
   /** Ends the input: an event left without its blank line is still dispatched. */
   end(): SseEvent[] {
-    const events = this.pushText(this.decoder.decode() + "\n");
+    const events = this.pushText(`${this.decoder.decode()}\n`);
     if (this.data.length > 0) this.line("", events);
     return events;
   }

@@ -4,7 +4,7 @@
  * returns the events of one network chunk, so the relay forwards them at the upstream's own pace.
  */
 
-import type { ChatRequest, Provider, StreamParser, Target } from "../plugin/types.ts";
+import type { ChatRequest, Provider, SseEvent, StreamParser, Target } from "../plugin/types.ts";
 import { type ChunkFacts, chunkFacts, errorIn } from "./chunks.ts";
 import { SseParser } from "./sse.ts";
 
@@ -61,7 +61,7 @@ export class UpstreamStream {
     if (this.finished) return { items: [], state: "done" };
     const { value, done } = await this.reader.read();
     const aligned = this.parser.idle;
-    let events;
+    let events: SseEvent[];
     try {
       events = done ? this.parser.end() : this.parser.push(value);
     } catch (error) {

@@ -54,6 +54,7 @@ export async function firstAnswerAsync<T, P extends Plugin = Plugin>(
 }
 
 /** Waterfall: each plugin gets the previous result; a throw or undefined keeps the value as it was. */
+// biome-ignore lint/complexity/useMaxParams: the same shape as firstAnswer and notifyAll, plus the initial value
 export async function waterfall<T, P extends Plugin = Plugin>(
   plugins: readonly P[],
   hook: string,

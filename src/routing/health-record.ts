@@ -73,7 +73,7 @@ export function decayRecord(record: HealthRecord, now: number, settings: DecaySe
   if (elapsed <= 0) return;
   record.scoredAt = now;
   if (record.failureScore > 0) {
-    record.failureScore *= Math.pow(0.5, elapsed / settings.decayHalfLifeMs);
+    record.failureScore *= 0.5 ** (elapsed / settings.decayHalfLifeMs);
     if (record.failureScore < 0.01) record.failureScore = 0;
   }
   if (record.windowAttempts > 0) {

@@ -90,7 +90,7 @@ export interface HealthRegistry {
   record(ref: string, now: number, effect: AttemptEffect): void;
   /** The target's cooldown, if it is in one at `now`. */
   cooldownOf(ref: string, now: number): { until: number; reason: string } | undefined;
-  coolDown(ref: string, until: number, reason: string, now?: number): void;
+  coolDown(ref: string, until: number, reason: string, now: number): void;
   /** Forgets a target's failures and closes its circuit (admin action). */
   reset(ref: string): void;
   /** Every record, for persistence. */
@@ -101,6 +101,13 @@ export interface HealthRegistry {
 
 const RECENT_ERRORS = 5;
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** The target a verdict is being recorded for, its record and the time. */
+interface Recorded {
+  ref: string;
+  record: HealthRecord;
+  now: number;
+}
 
 export class MemoryHealthRegistry implements HealthRegistry {
   private readonly map = new Map<string, HealthRecord>();
@@ -168,12 +175,13 @@ export class MemoryHealthRegistry implements HealthRegistry {
   record(ref: string, now: number, effect: AttemptEffect): void {
     const record = this.get(ref, now);
     const wasProbe = this.probing.delete(ref);
-    if (effect.ok) this.succeeded(ref, record, now, effect, wasProbe);
-    else this.failed(ref, record, now, effect, wasProbe);
+    const at: Recorded = { ref, record, now };
+    if (effect.ok) this.succeeded(at, effect, wasProbe);
+    else this.failed(at, effect, wasProbe);
     this.onChange?.(ref);
   }
 
-  private succeeded(ref: string, record: HealthRecord, now: number, effect: AttemptEffect, wasProbe: boolean): void {
+  private succeeded({ ref, record, now }: Recorded, effect: AttemptEffect, wasProbe: boolean): void {
     record.successes += 1;
     record.consecutiveFailures = 0;
     countAttempt(record, false);
@@ -187,10 +195,11 @@ export class MemoryHealthRegistry implements HealthRegistry {
     }
   }
 
-  private failed(ref: string, record: HealthRecord, now: number, effect: AttemptEffect, wasProbe: boolean): void {
+  private failed(at: Recorded, effect: AttemptEffect, wasProbe: boolean): void {
+    const { record, now } = at;
     // A failure that is not the target's fault (penalty 0) says nothing about it: not even an attempt.
     if (effect.penalty <= 0) {
-      if (effect.cooldownMs) this.open(ref, record, now, now + effect.cooldownMs, effect.reason);
+      if (effect.cooldownMs) this.open(at, now + effect.cooldownMs, effect.reason);
       return;
     }
     record.failures += 1;
@@ -200,8 +209,7 @@ export class MemoryHealthRegistry implements HealthRegistry {
     record.recentErrors = [{ at: now, reason: effect.reason }, ...record.recentErrors].slice(0, RECENT_ERRORS);
     const own = this.ownCooldownMs(record, wasProbe);
     const cooldownMs = Math.max(effect.cooldownMs ?? 0, own ?? 0);
-    if (cooldownMs > 0)
-      this.open(ref, record, now, now + cooldownMs, wasProbe ? `probe failed: ${effect.reason}` : effect.reason);
+    if (cooldownMs > 0) this.open(at, now + cooldownMs, wasProbe ? `probe failed: ${effect.reason}` : effect.reason);
   }
 
   /**
@@ -217,7 +225,7 @@ export class MemoryHealthRegistry implements HealthRegistry {
     return undefined;
   }
 
-  private open(ref: string, record: HealthRecord, now: number, until: number, reason: string): void {
+  private open({ ref, record, now }: Recorded, until: number, reason: string): void {
     if (record.cooldownUntil >= until) return;
     const wasOpen = record.cooldownUntil > now;
     record.cooldownUntil = until;
@@ -234,8 +242,8 @@ export class MemoryHealthRegistry implements HealthRegistry {
       : undefined;
   }
 
-  coolDown(ref: string, until: number, reason: string, now = Date.now()): void {
-    this.open(ref, this.get(ref, now), now, until, reason);
+  coolDown(ref: string, until: number, reason: string, now: number): void {
+    this.open({ ref, record: this.get(ref, now), now }, until, reason);
     this.onChange?.(ref);
   }
 

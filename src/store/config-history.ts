@@ -6,6 +6,7 @@
  */
 import { desc, eq, lt } from "drizzle-orm";
 import { redactSource } from "../config-editor/masked-source.ts";
+import { systemClock } from "../pipeline/clock.ts";
 import type { Store } from "./db.ts";
 import { configHistory, settings } from "./schema.ts";
 
@@ -75,7 +76,7 @@ export class ConfigHistory {
       }
       this.store.db
         .insert(settings)
-        .values({ key: MASKED, value: "true", updatedAt: Date.now() })
+        .values({ key: MASKED, value: "true", updatedAt: systemClock.now() })
         .onConflictDoNothing()
         .run();
     })();

@@ -4,6 +4,7 @@
  * window) load too: the registry migrates them.
  */
 
+import { systemClock } from "../pipeline/clock.ts";
 import type { Logger } from "../plugin/types.ts";
 import type { MemoryHealthRegistry, SavedHealthRecord } from "../routing/health.ts";
 import type { Store } from "./db.ts";
@@ -30,7 +31,7 @@ export function persistHealth(store: Store, registry: MemoryHealthRegistry, log:
   const flush = () => {
     if (dirty.size === 0) return;
     const records = new Map(registry.records());
-    const now = Date.now();
+    const now = systemClock.now();
     try {
       store.sqlite.transaction(() => {
         for (const ref of dirty) {

@@ -4,6 +4,7 @@
  * system with an incremental vacuum. Runs in the background on a timer.
  */
 import { statSync } from "node:fs";
+import { systemClock } from "../pipeline/clock.ts";
 import type { Logger } from "../plugin/types.ts";
 import type { Store } from "./db.ts";
 
@@ -88,7 +89,7 @@ export function scheduleRetention(
     if (running) return;
     running = true;
     try {
-      const result = await applyRetention(store, { ...settings(), now: Date.now() });
+      const result = await applyRetention(store, { ...settings(), now: systemClock.now() });
       if (result.deletedByAge + result.deletedBySize > 0)
         log.info("request log retention", { ...result, fileMb: Math.round(fileMb(store)) });
     } catch (error) {

@@ -23,12 +23,12 @@ function refusal(check: ApiKeyCheck, init: Record<string, string>): GatewayError
 describe("config API keys", () => {
   test("with no key configured, /v1 is open", () => {
     const check = new ApiKeyCheck([]);
-    expect(registry.open(keysOf(check))).toBe(true);
+    expect(registry.open(keysOf(check), 0)).toBe(true);
     expect(refusal(check, {})).toBeUndefined();
   });
 
   test("with a key configured, it is not open", () => {
-    expect(registry.open(keysOf(new ApiKeyCheck([KEY])))).toBe(false);
+    expect(registry.open(keysOf(new ApiKeyCheck([KEY])), 0)).toBe(false);
   });
 
   test("accepts the key as `Authorization: Bearer <key>`", () => {
@@ -102,7 +102,7 @@ describe("config API keys", () => {
 
   test("auth.open serves requests without a key even with keys configured; a configured key is still identified", () => {
     const check = new ApiKeyCheck([KEY]);
-    expect(registry.open(keysOf(check, true))).toBe(true);
+    expect(registry.open(keysOf(check, true), 0)).toBe(true);
     expect(registry.verify(headers(), keysOf(check, true), Date.now()).id).toBeUndefined();
     expect(registry.verify(headers({ "x-api-key": KEY }), keysOf(check, true), Date.now()).id).toBeDefined();
   });
@@ -116,8 +116,8 @@ describe("config API keys", () => {
 
   test("once a config declared a key, a config without keys does not reopen /v1", () => {
     const fresh = new KeyRegistry(undefined);
-    expect(fresh.open(keysOf(new ApiKeyCheck([])))).toBe(true);
-    expect(fresh.open(keysOf(new ApiKeyCheck([KEY])))).toBe(false);
-    expect(fresh.open(keysOf(new ApiKeyCheck([])))).toBe(false);
+    expect(fresh.open(keysOf(new ApiKeyCheck([])), 0)).toBe(true);
+    expect(fresh.open(keysOf(new ApiKeyCheck([KEY])), 0)).toBe(false);
+    expect(fresh.open(keysOf(new ApiKeyCheck([])), 0)).toBe(false);
   });
 });

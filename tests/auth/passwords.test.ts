@@ -128,14 +128,14 @@ describe("the hash-wasm hasher (Deno) and Bun.password write and read the same h
   test("a hash from Bun.password verifies with the hash-wasm hasher, and a wrong password does not", async () => {
     const hash = await hashPassword(PASSWORD, bunPasswordHasher());
     expect(await verifyPassword(PASSWORD, hash, wasmPasswordHasher())).toBe(true);
-    expect(await verifyPassword(PASSWORD + "!", hash, wasmPasswordHasher())).toBe(false);
+    expect(await verifyPassword(`${PASSWORD}!`, hash, wasmPasswordHasher())).toBe(false);
   });
 
   test("a hash from the hash-wasm hasher verifies with Bun.password, and a wrong password does not", async () => {
     const hash = await hashPassword(PASSWORD, wasmPasswordHasher({ memoryCost: 256, timeCost: 1 }));
     expect(hash).toStartWith("$argon2id$v=19$m=256,t=1,p=1$");
     expect(await verifyPassword(PASSWORD, hash, bunPasswordHasher())).toBe(true);
-    expect(await verifyPassword(PASSWORD + "!", hash, bunPasswordHasher())).toBe(false);
+    expect(await verifyPassword(`${PASSWORD}!`, hash, bunPasswordHasher())).toBe(false);
   });
 
   test("the hash-wasm hasher salts, and throws on a malformed hash like Bun.password", async () => {

@@ -598,7 +598,7 @@ describe("prefill continuation", () => {
   test("stream: the chunks after those covered, mid-chunk prefill trimmed", async () => {
     const evs = await streamEvents(await chat("p?tokens=4", { stream: true, messages: ask("w1 w") }));
     expect(contents(evs)).toEqual(["2 ", "w3 ", "w4"]);
-    expect("w1 w" + contents(evs).join("")).toBe(mockReply(4));
+    expect(`w1 w${contents(evs).join("")}`).toBe(mockReply(4));
   });
 
   test("not a prefix: normal answer; whole text: empty answer", async () => {
@@ -622,7 +622,7 @@ describe("stats, routes and overrides", () => {
       await chat("a?tokens=1", { base: own.url });
       await chat("b", { base: own.url, stream: true }).then((r) => r.text());
       expect(own.stats.requests).toEqual({ "a?tokens=1": 2, b: 1 });
-      expect(own.stats.bodies["b"]).toEqual([
+      expect(own.stats.bodies.b).toEqual([
         { model: "b", messages: [{ role: "user", content: "Hello there!" }], stream: true },
       ]);
       for (let i = 0; i < 25; i++) await chat("a?tokens=1", { base: own.url });

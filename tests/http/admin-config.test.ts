@@ -67,8 +67,14 @@ describe("view", () => {
     expect(json.file).toBe("gateway.config.ts");
     expect(String(json.source)).toContain("// Tiers: edited by the tests below.");
     const flat: { path: string; editable: boolean; secret?: boolean; kind: string }[] = [];
-    const walk = (nodes: { path: string; editable: boolean; secret?: boolean; kind: string; children?: unknown[] }[]) =>
-      nodes.forEach((n) => (flat.push(n), n.children && walk(n.children as never)));
+    const walk = (
+      nodes: { path: string; editable: boolean; secret?: boolean; kind: string; children?: unknown[] }[],
+    ) => {
+      for (const n of nodes) {
+        flat.push(n);
+        if (n.children) walk(n.children as never);
+      }
+    };
     walk(json.tree as never);
     expect(flat.find((n) => n.path === "tiers.t1.models[0]")).toMatchObject({ kind: "string", editable: true });
     expect(flat.find((n) => n.path === "providers.c.options.apiKey")).toMatchObject({ secret: true });

@@ -8,7 +8,7 @@ const Options = Type.Object({
 
 describe("definePlugin", () => {
   test("rejects a plugin without a name", () => {
-    expect(() => definePlugin({} as any)).toThrow(/name/);
+    expect(() => definePlugin({} as never)).toThrow(/name/);
   });
 
   test("rejects an empty name", () => {

@@ -11,7 +11,7 @@ const FENCE = /```[^\n]*\n?([\s\S]*?)(?:```|$)/g;
 const QUOTED = /“[^”\n]{1,120}”|"[^"\n]{1,120}"|「[^」\n]{1,120}」|『[^』\n]{1,120}』/g;
 /** A line outside a fence that looks like code (non-global: `test` keeps no state). */
 const CODE_LINE =
-  /^\s*(?:def |class |import |from \S+ import |function |const |let |var |public |private |func |package |#include|SELECT |INSERT |UPDATE |CREATE |return\b|if \(|for \(|while \()|[;{}]\s*$|^\s{2,}\S.*[=(){}\[\];]/;
+  /^\s*(?:def |class |import |from \S+ import |function |const |let |var |public |private |func |package |#include|SELECT |INSERT |UPDATE |CREATE |return\b|if \(|for \(|while \()|[;{}]\s*$|^\s{2,}\S.*[=(){}[\];]/;
 /** A Markdown table row or a short CSV-like row. */
 const TABLE_LINE = /^\s*\|.*\|\s*$|^\s*[^,\n]{1,30}(?:,[^,\n]{1,30}){2,}\s*$/;
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;

@@ -96,7 +96,7 @@ export function assessConversation(text: string, messages: readonly ChatMessage[
   let latestSeen = false;
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
-    if (m.role === "system" || m.role === "developer") system = messageText(m) + (system ? "\n" + system : "");
+    if (m.role === "system" || m.role === "developer") system = messageText(m) + (system ? `\n${system}` : "");
     else if (m.role === "tool" || m.role === "function") toolResult = true;
     else if (m.role === "user") {
       if (!latestSeen) latestSeen = true;

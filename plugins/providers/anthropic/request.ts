@@ -95,7 +95,7 @@ function messageBlocks(message: ChatMessage): Block[] {
  */
 export function prefillWhitespace(messages: ChatMessage[]): string {
   const last = messages.at(-1);
-  if (!last || last.role !== "assistant" || toolCallsOf(last).length > 0) return "";
+  if (last?.role !== "assistant" || toolCallsOf(last).length > 0) return "";
   return /\s*$/.exec(contentText(last.content))?.[0] ?? "";
 }
 

@@ -159,4 +159,6 @@ export function notProtocol(what: string, body: unknown): { error: Obj } {
 }
 
 /** Unix seconds, for the `created` field (Anthropic sends no timestamp). */
+// A wire timestamp (`created`) for translated answers, not a budget: parse hooks get no clock.
+// biome-ignore lint/plugin: the wall clock is the value wanted here
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);

@@ -25,7 +25,7 @@ function keyInput(
   let expiresAt: number | null = null;
   if (body.expiresAt !== undefined && body.expiresAt !== null) {
     expiresAt = typeof body.expiresAt === "number" ? body.expiresAt : Date.parse(String(body.expiresAt));
-    if (!Number.isFinite(expiresAt) || expiresAt <= Date.now())
+    if (!Number.isFinite(expiresAt) || expiresAt <= gateway.clock.now())
       throw bad("expiresAt", "expiresAt must be a future time (epoch ms or ISO-8601)");
   }
   const raw = (body.limits ?? {}) as Record<string, unknown>;
@@ -58,9 +58,9 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
     .post("/keys", async ({ request, set }) => {
       const session = sessionOf(request);
       const input = keyInput((await request.json().catch(() => ({}))) as Record<string, unknown>, gateway);
-      const created = gateway.keys.create(input, Date.now());
+      const created = gateway.keys.create(input, gateway.clock.now());
       accounts.audit({
-        ts: Date.now(),
+        ts: gateway.clock.now(),
         actor: session.username,
         action: "key.create",
         detail: { id: created.record.id, name: input.name, prefix: created.record.prefix },
@@ -71,10 +71,10 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
     })
     .delete("/keys/:id", ({ params, request }) => {
       const session = sessionOf(request);
-      if (!gateway.keys.revoke(params.id, Date.now()))
+      if (!gateway.keys.revoke(params.id, gateway.clock.now()))
         throw new GatewayError("not_found", `No active key ${params.id}.`);
       accounts.audit({
-        ts: Date.now(),
+        ts: gateway.clock.now(),
         actor: session.username,
         action: "key.revoke",
         detail: { id: params.id },

@@ -59,7 +59,7 @@ export function observeRoutes(gateway: Gateway) {
     })
     .get("/stats", ({ request }) => {
       const query = new URL(request.url).searchParams;
-      const to = timeParam(query, "to") ?? Date.now();
+      const to = timeParam(query, "to") ?? gateway.clock.now();
       const from = timeParam(query, "from") ?? to - HOUR;
       if (from >= to) throw new GatewayError("invalid_request", "from must be before to", { param: "from" });
       return queryStats(requireStore(gateway), {
@@ -72,7 +72,7 @@ export function observeRoutes(gateway: Gateway) {
     })
     .get("/health", () => {
       const config = gateway.live.get();
-      const now = Date.now();
+      const now = gateway.clock.now();
       return {
         targets: [...config.targets.keys()].map((ref) => ({
           ...gateway.health.view(ref, now),
@@ -87,7 +87,7 @@ export function observeRoutes(gateway: Gateway) {
       if (typeof target !== "string" || !gateway.live.get().targets.has(target))
         throw new GatewayError("invalid_request", "target must be a configured provider/model", { param: "target" });
       gateway.health.reset(target);
-      return { ok: true, health: gateway.health.view(target, Date.now()) };
+      return { ok: true, health: gateway.health.view(target, gateway.clock.now()) };
     })
     .post("/explain", async ({ request }) => gateway.explain(await request.text()))
     .post("/models/test", async ({ request }) => {

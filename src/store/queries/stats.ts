@@ -107,8 +107,7 @@ function chooseBucket(spanMs: number, resolution: "minute" | "day"): number {
 function rows(
   store: Store,
   resolution: "minute" | "day",
-  from: number,
-  to: number,
+  { from, to }: { from: number; to: number },
   filter: { tier?: string; model?: string },
 ): RollupRow[] {
   const table = resolution === "minute" ? "stats_minute" : "stats_day";
@@ -133,8 +132,8 @@ export function queryStats(
   const to = Math.ceil(range.to / unit) * unit;
   const bucketMs = Math.max(range.bucketMs ?? chooseBucket(to - from, resolution), unit);
   const seconds = (to - from) / 1000;
-  const current = rows(store, resolution, from, to, range);
-  const previous = rows(store, resolution, from - (to - from), from, range);
+  const current = rows(store, resolution, { from, to }, range);
+  const previous = rows(store, resolution, { from: from - (to - from), to: from }, range);
 
   const total = new Accumulator();
   const before = new Accumulator();

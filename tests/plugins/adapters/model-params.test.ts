@@ -95,14 +95,14 @@ describe("modelParams", () => {
   });
 
   test("a bad option shape throws when the factory is called, naming the option", () => {
-    expect(() => modelParams({ defaults: 0.7 as any })).toThrow(/defaults/);
+    expect(() => modelParams({ defaults: 0.7 as never })).toThrow(/defaults/);
   });
 
   test("a per-model entry that is not an object is refused, naming the model", () => {
-    expect(() => modelParams({ models: { o3: "low" as any } })).toThrow(/models\.o3|models\["o3"\]/);
+    expect(() => modelParams({ models: { o3: "low" as never } })).toThrow(/models\.o3|models\["o3"\]/);
   });
 
   test("an unknown option (a typo) is refused", () => {
-    expect(() => modelParams({ default: { temperature: 0.7 } } as any)).toThrow(/default/);
+    expect(() => modelParams({ default: { temperature: 0.7 } } as never)).toThrow(/default/);
   });
 });

@@ -107,6 +107,6 @@ describe("errorKeywordRetry", () => {
   });
 
   test("a keyword that is neither a string nor a RegExp is refused", () => {
-    expect(() => errorKeywordRetry({ keywords: [42 as any] })).toThrow(/keywords/);
+    expect(() => errorKeywordRetry({ keywords: [42 as never] })).toThrow(/keywords/);
   });
 });

@@ -79,6 +79,6 @@ describe("statusCodeRetry", () => {
   });
 
   test("an unknown option is refused", () => {
-    expect(() => statusCodeRetry({ codes: [503], retries: 2 } as any)).toThrow(/retries/);
+    expect(() => statusCodeRetry({ codes: [503], retries: 2 } as never)).toThrow(/retries/);
   });
 });

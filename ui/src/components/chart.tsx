@@ -178,7 +178,10 @@ export function ChartView(props: { spec: ChartSpec; label: string; height?: numb
     const spec = props.spec;
     chart.data.labels = spec.labels;
     const datasets = chart.data.datasets as AnyDataset[];
-    spec.series.forEach((s, i) => styleDataset((datasets[i] ??= { data: [] } as AnyDataset), spec, s));
+    spec.series.forEach((s, i) => {
+      datasets[i] ??= { data: [] } as AnyDataset;
+      styleDataset(datasets[i], spec, s);
+    });
     datasets.length = spec.series.length;
     chart.update(animate ? undefined : "none");
   };

@@ -302,9 +302,9 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
   const { draft } = useEditor();
   const s = draft.state;
   const node = () => s.nodes[props.shown];
-  const inputId = domId(props.id) + "-input";
-  const labelId = domId(props.id) + "-label";
-  const helpId = domId(props.id) + "-help";
+  const inputId = `${domId(props.id)}-input`;
+  const labelId = `${domId(props.id)}-label`;
+  const helpId = `${domId(props.id)}-help`;
   const schema = () => narrow(node().schema, node().kind);
   const value = () => leafValue(s, props.shown);
   const [typing, setTyping] = createSignal("");
@@ -470,9 +470,9 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
 function SecretField(props: { id: string; shown: string; parent: string }): JSX.Element {
   const editor = useEditor();
   const node = () => editor.draft.state.nodes[props.shown];
-  const labelId = domId(props.id) + "-label";
-  const inputId = domId(props.id) + "-secret";
-  const helpId = domId(props.id) + "-help";
+  const labelId = `${domId(props.id)}-label`;
+  const inputId = `${domId(props.id)}-secret`;
+  const helpId = `${domId(props.id)}-help`;
   const [open, setOpen] = createSignal(false);
   const [value, setValue] = createSignal("");
   const [busy, setBusy] = createSignal(false);
@@ -616,8 +616,8 @@ function snippetOf(source: string, nodes: Record<string, DNode>, node: DNode): s
 function ReadOnlyField(props: { id: string; shown: string; parent: string; note?: string }): JSX.Element {
   const editor = useEditor();
   const node = () => editor.draft.state.nodes[props.shown];
-  const labelId = domId(props.id) + "-label";
-  const helpId = domId(props.id) + "-help";
+  const labelId = `${domId(props.id)}-label`;
+  const helpId = `${domId(props.id)}-help`;
   const envName = () => (node().kind === "env" ? (node().value as { env?: string } | undefined)?.env : undefined);
   const snippet = () =>
     envName() && !node().orig ? `env("${envName()}")` : snippetOf(editor.source(), editor.draft.state.nodes, node());
@@ -663,8 +663,8 @@ function ReadOnlyField(props: { id: string; shown: string; parent: string; note?
 function GroupField(props: { id: string; shown: string; parent: string }): JSX.Element {
   const { draft } = useEditor();
   const node = () => draft.state.nodes[props.shown];
-  const labelId = domId(props.id) + "-label";
-  const toString = () => {
+  const labelId = `${domId(props.id)}-label`;
+  const asText = () => {
     const n = node();
     if (n.kind !== "object") return undefined;
     const form = objectForm(draft.state.nodes[props.id]?.schema ?? n.schema);
@@ -686,12 +686,12 @@ function GroupField(props: { id: string; shown: string; parent: string }): JSX.E
           {...props}
           labelId={labelId}
           extra={
-            <Show when={toString() !== undefined}>
+            <Show when={asText() !== undefined}>
               <button
                 type="button"
                 class="cfg-small"
                 title="Write it as a plain string again"
-                onClick={() => draft.replace(props.parent, props.id, toString()!)}
+                onClick={() => draft.replace(props.parent, props.id, asText()!)}
               >
                 Short form
               </button>
@@ -710,7 +710,7 @@ function GroupField(props: { id: string; shown: string; parent: string }): JSX.E
 function PluginCard(props: { id: string; shown: string; parent: string }): JSX.Element {
   const { draft } = useEditor();
   const node = () => draft.state.nodes[props.shown];
-  const labelId = domId(props.id) + "-label";
+  const labelId = `${domId(props.id)}-label`;
   const options = () => childIds(draft.state, props.shown)[0];
   const optionsNode = () => draft.state.nodes[shownId(draft.state, options())];
   return (

@@ -153,7 +153,7 @@ export const propertyNames = (schema: Schema | undefined): string[] => Object.ke
 
 /** Free-form keys: a record (`{ [name]: value }`) rather than a fixed set of properties. */
 export function recordOf(schema: Schema | undefined): { pattern?: string; value?: Schema } | undefined {
-  if (!schema || schema.type !== "object") return undefined;
+  if (schema?.type !== "object") return undefined;
   const patterns = Object.entries(asSchema(schema.patternProperties) ?? {});
   if (patterns.length > 0)
     return { pattern: patterns[0][0] === "^(.*)$" ? undefined : patterns[0][0], value: asSchema(patterns[0][1]) };

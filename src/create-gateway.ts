@@ -12,6 +12,7 @@ import { createApp } from "./http/app.ts";
 import { derivedMaxInFlight } from "./http/open-files.ts";
 import { guardRequests } from "./http/request-guard.ts";
 import { createLogger } from "./logger.ts";
+import type { Explanation } from "./pipeline/explain.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { Clock, Logger } from "./plugin/types.ts";
 import { openStore } from "./store/db.ts";
@@ -42,6 +43,8 @@ export interface InMemoryGateway {
   readonly config: ResolvedConfig;
   /** A target's health right now (`"provider/model"`), as `GET /api/health` reports it. */
   health(ref: string): ReturnType<Gateway["health"]["view"]>;
+  /** How a chat completion body would be routed, without calling an upstream (what `POST /api/explain` answers). */
+  explain(body: unknown): Promise<Explanation>;
   /** Ends what is in flight and releases the store and timers. */
   close(): Promise<void>;
 }
@@ -72,6 +75,7 @@ export function createGateway(options: CreateGatewayOptions): InMemoryGateway {
     handle: (request) => guarded(request, { ip: undefined }),
     config: resolved.config,
     health: (ref) => gateway.health.view(ref, clock.now()),
+    explain: (body) => gateway.explain(body),
     async close() {
       gateway.endInFlight("the gateway is closing");
       await gateway.close();

@@ -9,6 +9,7 @@ import type { LiveConfig } from "./config/live.ts";
 import type { ResolvedConfig } from "./config/types.ts";
 import { redactSource } from "./config-editor/masked-source.ts";
 import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
+import { metricsObserver } from "./metrics/metrics-observer.ts";
 import { systemClock } from "./pipeline/clock.ts";
 import { type Explanation, explainRequest } from "./pipeline/explain.ts";
 import { Pipeline } from "./pipeline/pipeline.ts";
@@ -22,6 +23,7 @@ import { ConfigHistory } from "./store/config-history.ts";
 import type { Store } from "./store/db.ts";
 import { persistHealth } from "./store/health-store.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
+import { requestLogObserver } from "./store/request-log-observer.ts";
 import { scheduleRetention } from "./store/retention.ts";
 import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
 
@@ -99,10 +101,9 @@ export class Gateway {
           history.record({ ts: this.clock.now(), author: event.author, reason: event.reason, source: event.source });
       });
     }
-    const record = (summary: CompletionSummary, config: ResolvedConfig) => {
-      writer?.enqueue(summary, config);
-      this.metrics.observe(summary);
-    };
+    const metrics = metricsObserver(this.metrics);
+    // The request log and the metrics are observer plugins of the gateway's own, placed before the config's.
+    const observers = (config: ResolvedConfig) => (writer ? [requestLogObserver(writer, config), metrics] : [metrics]);
     this.pipeline = new Pipeline({
       clock,
       random: Math.random,
@@ -112,7 +113,7 @@ export class Gateway {
       health: this.health,
       usage: new UsageTracker(),
       conversations: new ConversationMemory(),
-      record,
+      observers,
       stopping: this.stopping.signal,
       ...options.deps,
     });

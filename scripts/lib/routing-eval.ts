@@ -55,6 +55,9 @@ export function offlineContext(messages: ChatMessage[]): RequestContext {
     complete: () => Promise.reject(new Error("no model in an offline evaluation")),
     health: () => ({ score: 100, state: "closed", availability: "ready", errorRate: 0, attemptsInWindow: 0 }),
     usage: { recentUses: () => 0, recentPicks: () => [] },
+    tiers: ["t1", "t2", "t3"],
+    memory: { get: () => undefined, set() {} },
+    client: {},
   };
 }
 

@@ -4,7 +4,7 @@
  * the others in config order): an adapter with an `onComplete` observes, and a self-healing plugin with
  * `adapt` and `judge` does both from `adapters`, `retry.rules` or `plugins`.
  */
-import type { Classifier, ParamAdapter, Plugin, RetryRule, Strategy } from "../plugin/types.ts";
+import type { Classifier, ParamAdapter, Plugin, RetryRule, Strategy, TierRefiner } from "../plugin/types.ts";
 
 export interface HookLists {
   classifiers: Classifier[];
@@ -14,7 +14,9 @@ export interface HookLists {
   rules: RetryRule[];
   guards: Plugin[];
   strategies: Strategy[];
-  /** Every plugin with onAttempt or onComplete, each once. */
+  /** The built-in refiners (tool turns, sticky) first, then every plugin with `refineTier`. */
+  refiners: TierRefiner[];
+  /** Every plugin with onAttempt or onComplete, each once (the built-ins first). */
   observers: Plugin[];
 }
 
@@ -23,8 +25,13 @@ export function hookLists(lists: {
   adapters: ParamAdapter[];
   rules: RetryRule[];
   plugins: Plugin[];
+  /** The gateway's own plugins the config's switches turned on, placed before the user's. */
+  builtins?: Plugin[];
 }): HookLists {
-  const all = [...new Set<Plugin>([...lists.classifiers, ...lists.adapters, ...lists.rules, ...lists.plugins])];
+  const builtins = lists.builtins ?? [];
+  const all = [
+    ...new Set<Plugin>([...builtins, ...lists.classifiers, ...lists.adapters, ...lists.rules, ...lists.plugins]),
+  ];
   const having = <P extends Plugin>(own: Plugin[], hook: keyof Plugin) =>
     [...new Set([...own, ...all.filter((p) => typeof p[hook] === "function")])] as P[];
   return {
@@ -36,6 +43,7 @@ export function hookLists(lists: {
       "onRequest",
     ),
     strategies: having<Strategy>([], "orderTargets"),
+    refiners: having<TierRefiner>([], "refineTier"),
     observers: all.filter((p) => p.onAttempt || p.onComplete),
   };
 }

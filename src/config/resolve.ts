@@ -4,6 +4,7 @@
  * needs. Problems are collected as issues with their config path, never thrown one at a time.
  */
 
+import { routingPlugins } from "../../plugins/routing/index.ts";
 import type { Plugin, Provider, Target } from "../plugin/types.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { isEnvRef, resolveEnv } from "./env.ts";
@@ -197,6 +198,12 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
     .map((e) => resolveEnv(e.value))
     .filter((k): k is string => typeof k === "string" && k.length > 0);
   if (issues.length > 0) return { issues };
+  const routing = {
+    defaultTier,
+    unknownModel: input.routing?.unknownModel ?? DEFAULTS.routing.unknownModel,
+    sticky: input.routing?.sticky ?? DEFAULTS.routing.sticky,
+    toolTurns: input.routing?.toolTurns ?? DEFAULTS.routing.toolTurns,
+  };
   return {
     issues,
     config: {
@@ -207,12 +214,7 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
       ...partial,
       timeouts,
       retry,
-      routing: {
-        defaultTier,
-        unknownModel: input.routing?.unknownModel ?? DEFAULTS.routing.unknownModel,
-        sticky: input.routing?.sticky ?? DEFAULTS.routing.sticky,
-        toolTurns: input.routing?.toolTurns ?? DEFAULTS.routing.toolTurns,
-      },
+      routing,
       classifiers,
       adapters,
       health: { ...DEFAULTS.health, ...input.health },
@@ -220,7 +222,7 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
       limits: { ...DEFAULTS.limits, ...input.limits },
       pricing: input.pricing ?? {},
       plugins,
-      hooks: hookLists({ classifiers, adapters, rules: retry.rules, plugins }),
+      hooks: hookLists({ classifiers, adapters, rules: retry.rules, plugins, builtins: routingPlugins(routing) }),
     },
   };
 }

@@ -8,12 +8,9 @@
 import type { ScoredTarget } from "../../plugins/strategies/index.ts";
 import type { ResolvedConfig, Timeouts } from "../config/types.ts";
 import { GatewayError } from "../errors.ts";
-import type { RequestContext } from "../plugin/types.ts";
-import type { TierMemory } from "../routing/conversations.ts";
 import type { HealthView } from "../routing/health.ts";
 import { parseChatRequest } from "./accept.ts";
-import { healthView, usageView } from "./context-views.ts";
-import { classifierView } from "./message-text.ts";
+import { requestContext } from "./context.ts";
 import { type ClassifierVerdict, planRoute } from "./plan.ts";
 import type { PipelineDeps } from "./state.ts";
 
@@ -54,30 +51,21 @@ export async function explainRequest(
 ): Promise<Explanation> {
   const body = parseChatRequest(typeof rawBody === "string" ? rawBody : JSON.stringify(rawBody), config.limits);
   let askedModel = false;
-  const ctx: RequestContext = {
-    id: "explain",
-    body,
-    ...classifierView(body.messages),
-    requestedModel: body.model,
-    clock: deps.clock,
-    random: deps.random,
-    log: deps.log,
-    signal: new AbortController().signal,
-    complete: async () => {
-      askedModel = true;
-      throw new GatewayError("invalid_request", NO_UPSTREAM);
-    },
-    health: healthView(deps.health, deps.clock),
-    usage: usageView(deps.usage, deps.clock),
+  const complete = async (): Promise<never> => {
+    askedModel = true;
+    throw new GatewayError("invalid_request", NO_UPSTREAM);
   };
   // Explaining must not change what the router remembers: sticky tiers are read, not written.
-  const memory: TierMemory = { get: (key, now) => deps.conversations.get(key, now), set: () => {} };
+  const ctx = requestContext(
+    { id: "explain", body, signal: new AbortController().signal, config, complete, dryRun: true },
+    deps,
+  );
   const noteOn = () => {
     const asked = askedModel;
     askedModel = false;
     return asked ? "asks a model: not run by explain" : undefined;
   };
-  const plan = await planRoute(ctx, config, { memory, log: deps.log }, { askEveryClassifier: true, noteOn });
+  const plan = await planRoute(ctx, config, { askEveryClassifier: true, noteOn });
   const now = deps.clock.now();
   return {
     requestedModel: body.model,

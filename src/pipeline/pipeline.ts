@@ -12,16 +12,14 @@ import type { ResolvedConfig } from "../config/types.ts";
 import { toGatewayError } from "../error-response.ts";
 import { GatewayError } from "../errors.ts";
 import { notifyAll } from "../plugin/runner.ts";
-import type { ChatRequest, CompletionSummary, RequestContext } from "../plugin/types.ts";
-import { turnKey } from "../routing/conversations.ts";
+import type { ChatRequest, CompletionSummary, Plugin, RequestContext } from "../plugin/types.ts";
 import { parseChatRequest } from "./accept.ts";
 import { StreamAssembler } from "./assemble.ts";
 import { ClientGoneError, type HeldStream } from "./attempt.ts";
 import { type Accepted, attemptInfo, attemptLimit, attemptLoop, attemptOnce } from "./attempt-loop.ts";
-import { healthView, usageView } from "./context-views.ts";
+import { requestContext } from "./context.ts";
 import { callDirect } from "./direct-call.ts";
 import { streamFailureEffect } from "./health-effect.ts";
-import { classifierView } from "./message-text.ts";
 import { planRoute } from "./plan.ts";
 import { type RelayEnd, relayStream } from "./relay.ts";
 import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
@@ -49,14 +47,25 @@ interface Ending {
 export class Pipeline {
   constructor(readonly deps: PipelineDeps) {}
 
+  /** Per config: the gateway's own observers (the request log, the metrics), then the config's. */
+  private readonly observerLists = new WeakMap<ResolvedConfig, readonly Plugin[]>();
+  private observers(config: ResolvedConfig): readonly Plugin[] {
+    let list = this.observerLists.get(config);
+    if (!list) {
+      list = [...(this.deps.observers?.(config) ?? []), ...config.hooks.observers];
+      this.observerLists.set(config, list);
+    }
+    return list;
+  }
+
   /** Handles one chat completion on `config` (the snapshot this request keeps to its end). */
   async handle(call: ChatCall, config: ResolvedConfig): Promise<Response> {
     const id = this.deps.newId();
     let state: RequestState | undefined;
     try {
       const body = parseChatRequest(call.body, config.limits);
-      const ctx = this.context(id, body, call.signal, config);
-      state = await this.route(ctx, body, config, call.client ?? {});
+      const ctx = this.context(id, body, call, config);
+      state = await this.route(ctx, body, config);
       state.rawBody = call.body;
       const accepted = await attemptLoop(state);
       return this.respond(state, accepted);
@@ -65,47 +74,27 @@ export class Pipeline {
     }
   }
 
-  private context(id: string, body: ChatRequest, signal: AbortSignal, config: ResolvedConfig): RequestContext {
-    const { clock, random, log } = this.deps;
+  private context(id: string, body: ChatRequest, call: ChatCall, config: ResolvedConfig): RequestContext {
+    const { signal } = call;
     const complete: RequestContext["complete"] = (request, options) =>
       callDirect(config, this.deps, request, { ...options, signal });
-    const health = healthView(this.deps.health, clock);
-    const usage = usageView(this.deps.usage, clock);
-    return {
-      id,
-      body,
-      ...classifierView(body.messages),
-      requestedModel: body.model,
-      clock,
-      random,
-      log,
-      signal,
-      complete,
-      health,
-      usage,
-    };
+    return requestContext({ id, body, signal, config, complete, client: call.client }, this.deps);
   }
 
   /** Stages 1 (guards) to 4: which tier, and which targets in which order. */
-  private async route(
-    ctx: RequestContext,
-    body: ChatRequest,
-    config: ResolvedConfig,
-    client: NonNullable<ChatCall["client"]>,
-  ): Promise<RequestState> {
+  private async route(ctx: RequestContext, body: ChatRequest, config: ResolvedConfig): Promise<RequestState> {
     const { deps } = this;
     const startedAt = deps.clock.now();
-    await runGuards(ctx, config, deps.log);
-    const plan = await planRoute(ctx, config, { memory: deps.conversations, log: deps.log });
-    const allowed = this.allowedFor(client.limits, plan.tier, plan.candidates);
+    await runGuards(ctx, config);
+    const plan = await planRoute(ctx, config);
     const timeouts = plan.timeouts;
     return {
       ctx,
       config,
-      client: { ip: client.ip, apiKeyId: client.apiKeyId },
+      client: { ip: ctx.client.ip, apiKeyId: ctx.client.apiKeyId },
       deps,
       body,
-      candidates: allowed,
+      candidates: plan.candidates,
       timeouts,
       startedAt,
       rawBody: "",
@@ -116,29 +105,6 @@ export class Pipeline {
       attempts: [],
       waitedMs: 0,
     };
-  }
-
-  /** The candidates an API key's limits allow; a key that may not use this tier or any of them is refused. */
-  private allowedFor(
-    limits: NonNullable<ChatCall["client"]>["limits"],
-    tier: string,
-    candidates: RequestState["candidates"],
-  ): RequestState["candidates"] {
-    if (!limits) return candidates;
-    if (limits.tiers && !limits.tiers.includes(tier))
-      throw new GatewayError(
-        "forbidden",
-        `This API key may not use tier ${tier} (allowed: ${limits.tiers.join(", ")}).`,
-      );
-    if (!limits.models) return candidates;
-    const models = limits.models;
-    const allowed = candidates.filter((t) => models.includes(t.ref) || models.includes(t.model));
-    if (allowed.length === 0)
-      throw new GatewayError(
-        "forbidden",
-        `This API key may not use any model of tier ${tier} (allowed: ${models.join(", ")}).`,
-      );
-    return allowed;
   }
 
   private respond(state: RequestState, accepted: Accepted): Response {
@@ -225,6 +191,7 @@ export class Pipeline {
       attempts: state.attempts,
       stream: state.stream,
       usage: state.usage,
+      toolCalls: state.toolCalls,
       errorCode: error?.code,
       errorMessage: error?.message,
       startedAt: state.startedAt,
@@ -232,14 +199,7 @@ export class Pipeline {
       firstTokenAt: state.firstTokenAt,
       overheadMs: overhead,
     };
-    if (state.toolCalls && state.config.routing.toolTurns)
-      this.deps.conversations.set(turnKey(state.body.messages), state.tier, this.deps.clock.now());
-    notifyAll(state.config.hooks.observers, "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
-    try {
-      this.deps.record?.(summary, state.config);
-    } catch (err) {
-      this.deps.log.error("request record failed", { error: String(err) });
-    }
+    notifyAll(this.observers(state.config), "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
   }
 
   private fail(error: unknown, id: string, state: RequestState | undefined, signal: AbortSignal): Response {

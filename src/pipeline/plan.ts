@@ -9,8 +9,7 @@
 import type { ScoredTarget } from "../../plugins/strategies/index.ts";
 import { tierPolicy } from "../config/resolve.ts";
 import type { ResolvedConfig, StrategyName, Timeouts } from "../config/types.ts";
-import type { Classifier, Logger, RequestContext, Target, Verdict } from "../plugin/types.ts";
-import type { TierMemory } from "../routing/conversations.ts";
+import type { Classifier, RequestContext, Target, Verdict } from "../plugin/types.ts";
 import { chooseRoute, type Route, tierTargets } from "./route.ts";
 import { orderCandidates, refineTier } from "./stages.ts";
 
@@ -41,12 +40,6 @@ export interface RoutePlan {
   maxAttempts: number;
 }
 
-export interface PlanDeps {
-  /** Sticky tiers and tool turns; explain passes a read-only view. */
-  memory: TierMemory;
-  log: Logger;
-}
-
 export interface PlanOptions {
   /** Ask every classifier, not only up to the first answer (explain, to show each verdict). */
   askEveryClassifier?: boolean;
@@ -57,19 +50,16 @@ export interface PlanOptions {
 export async function planRoute(
   ctx: RequestContext,
   config: ResolvedConfig,
-  deps: PlanDeps,
   options: PlanOptions = {},
 ): Promise<RoutePlan> {
   const route = chooseRoute(ctx.body.model, config);
-  const classified: Classified =
-    route.kind === "auto" ? await classify(ctx, config, deps.log, options) : { verdicts: [] };
+  const classified: Classified = route.kind === "auto" ? await classify(ctx, config, options) : { verdicts: [] };
   const chosen =
     route.kind === "auto"
-      ? refineTier(
+      ? await refineTier(
           classified.decided ?? { tier: config.routing.defaultTier, reason: "default tier (no classifier answered)" },
           ctx,
           config,
-          deps.memory,
         )
       : route.kind === "tier"
         ? { tier: route.tier, reason: "tier requested by the client" }
@@ -84,7 +74,6 @@ export async function planRoute(
     strategy,
     ctx,
     config,
-    log: deps.log,
   });
   return {
     route,
@@ -109,12 +98,8 @@ interface Classified {
   verdicts: ClassifierVerdict[];
 }
 
-async function classify(
-  ctx: RequestContext,
-  config: ResolvedConfig,
-  log: Logger,
-  options: PlanOptions,
-): Promise<Classified> {
+async function classify(ctx: RequestContext, config: ResolvedConfig, options: PlanOptions): Promise<Classified> {
+  const log = ctx.log;
   const verdicts: ClassifierVerdict[] = [];
   let decided: { tier: string; reason: string; by: string } | undefined;
   for (const classifier of config.hooks.classifiers) {

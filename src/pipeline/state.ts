@@ -7,8 +7,8 @@ import type {
   AttemptSummary,
   ChatRequest,
   Clock,
-  CompletionSummary,
   Logger,
+  Plugin,
   RequestContext,
   Target,
   Usage,
@@ -29,8 +29,11 @@ export interface PipelineDeps {
   /** Tiers of recent conversations and tool-calling turns. */
   conversations: ConversationMemory;
   newId: () => string;
-  /** Receives every finished request (the request log, metrics), with the config it ran on. Never awaited. */
-  record?: (summary: CompletionSummary, config: ResolvedConfig) => void;
+  /**
+   * The gateway's own observer plugins for a config (the request log, the metrics): they run before the
+   * config's observers, with the same contract (`onComplete`, errors only logged). Asked once per config.
+   */
+  observers?: (config: ResolvedConfig) => Plugin[];
   /** Aborted when the gateway stops and ends what is in flight: every upstream call ends with its reason (`stopping.ts`). */
   stopping?: AbortSignal;
 }

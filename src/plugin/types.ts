@@ -89,6 +89,8 @@ export interface RequestContext {
   messages: ChatMessage[];
   /** The model name the client asked for. */
   requestedModel: string;
+  /** The config's tier names, in the order it declares them: their rank, lowest first. */
+  tiers: readonly string[];
   clock: Clock;
   /** Uniform random number in [0, 1): injected so tests are deterministic. */
   random: () => number;
@@ -107,6 +109,34 @@ export interface RequestContext {
   health(ref: string): TargetHealth;
   /** Recent use of the targets: what a strategy balances load on. */
   usage: UsageView;
+  /** What the router remembers about conversations (sticky tiers, tool turns). Explain reads it without writing. */
+  memory: ConversationView;
+  /** Who is asking: the client's address, its gateway key and that key's limits. */
+  client: RequestClient;
+}
+
+/** The client of a request, as the HTTP layer identified it. */
+export interface RequestClient {
+  ip?: string;
+  /** The id of the gateway key the request used (none when /v1 is open). */
+  apiKeyId?: string;
+  /** That key's limits: the tiers and models it may use (absent: all). */
+  limits?: { tiers?: string[]; models?: string[] };
+}
+
+/**
+ * A bounded, expiring map from a conversation key (`conversationKey`, `turnKey`, `toolTurnOrigin`: hashes
+ * of message text, never the text) to a tier. In a cluster it is shared by every replica.
+ */
+export interface ConversationView {
+  get(key: string): string | undefined;
+  set(key: string, tier: string): void;
+}
+
+/** A tier and why: what classification chose, and what `refineTier` plugins may change. */
+export interface TierChoice {
+  tier: string;
+  reason: string;
 }
 
 /**
@@ -269,6 +299,8 @@ export interface CompletionSummary {
   attempts: AttemptSummary[];
   stream: boolean;
   usage?: Usage;
+  /** The answer carried tool calls (its tool-result turn will come back). */
+  toolCalls?: boolean;
   errorCode?: string;
   errorMessage?: string;
   /** Epoch ms timings. */
@@ -323,8 +355,16 @@ export interface Plugin<Options = unknown> extends PluginBase<Options> {
   match?: TargetMatch;
   /** Classifier: the first answer that is not undefined wins; a throw counts as no answer. */
   classify?(ctx: RequestContext): MaybePromise<Verdict | undefined | void>;
-  /** Strategy: reorders candidate targets; a waterfall over all plugins that have it. */
-  orderTargets?(targets: Target[], ctx: RequestContext): MaybePromise<Target[]>;
+  /**
+   * After classification (auto requests only): may change the tier, e.g. back to the one that made a
+   * tool call, or never lower within a conversation; a waterfall over all plugins that have it.
+   */
+  refineTier?(chosen: TierChoice, ctx: RequestContext): MaybePromise<TierChoice | undefined | void>;
+  /**
+   * Strategy: reorders (or filters) candidate targets; a waterfall over all plugins that have it. A
+   * `{ reject }` ends the request with that refusal (an API key that may not use any of them).
+   */
+  orderTargets?(targets: Target[], ctx: RequestContext): MaybePromise<Target[] | Rejection>;
   /** Parameter adapter: returns a patch for this attempt's body (or a promise of one); a waterfall. */
   adapt?(body: ChatRequest, attempt: AttemptInfo): MaybePromise<BodyPatch | undefined | void>;
   /** Retry rule: the first decision wins; none gives the default semantics. */
@@ -341,6 +381,7 @@ export type Classifier<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "clas
 export type RetryRule<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "judge">>;
 export type ParamAdapter<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "adapt">>;
 export type Strategy<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "orderTargets">>;
+export type TierRefiner<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "refineTier">>;
 
 /** The request a provider asks the gateway to send upstream. */
 export interface UpstreamRequest {

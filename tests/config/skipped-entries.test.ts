@@ -37,7 +37,8 @@ describe("resolution", () => {
     expect(config!.retry.rules).toEqual([rule]);
     expect(config!.adapters).toEqual([adapter]);
     expect(config!.plugins).toEqual([observer]);
-    expect(config!.hooks.observers).toEqual([observer]);
+    // The built-in tool-turn plugin observes first (routing.toolTurns is on by default); then the config's own.
+    expect(config!.hooks.observers.map((p) => p.name)).toEqual(["builtin:tool-turns", observer.name]);
     expect(config!.apiKeys).toEqual(["kept"]);
   });
 

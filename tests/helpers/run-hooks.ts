@@ -121,6 +121,9 @@ export function requestContext(options: ContextOptions): RequestContext {
     complete: options.complete ?? (async () => Promise.reject(new Error("no model in this test context"))),
     health: () => ({ score: 100, state: "closed", availability: "ready", errorRate: 0, attemptsInWindow: 0 }),
     usage: { recentUses: () => 0, recentPicks: () => [] },
+    tiers: ["t1", "t2", "t3"],
+    memory: { get: () => undefined, set() {} },
+    client: {},
   };
 }
 

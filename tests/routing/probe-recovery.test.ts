@@ -29,7 +29,10 @@ const SLOW_ALONE = "a/slow-alone?latencyMs=600";
 beforeAll(async () => {
   h = await startHarness({
     mockNow: () => mockTime,
-    deps: { clock, record: (summary) => void summaries.push(summary) },
+    deps: {
+      clock,
+      observers: () => [{ name: "test:summaries", onComplete: (summary) => void summaries.push(summary) }],
+    },
     config: () => `
   health: { openAfterFailures: 2 },
   retry: { backoff: { baseMs: 1, maxMs: 2 } },

@@ -14,7 +14,7 @@ import { systemClock } from "./pipeline/clock.ts";
 import { type Explanation, explainRequest } from "./pipeline/explain.ts";
 import { Pipeline } from "./pipeline/pipeline.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
-import type { Clock, CompletionSummary, Logger } from "./plugin/types.ts";
+import type { Clock, Logger } from "./plugin/types.ts";
 import { ConversationMemory } from "./routing/conversations.ts";
 import { type HealthRegistry, MemoryHealthRegistry } from "./routing/health.ts";
 import { UsageTracker } from "./routing/usage.ts";

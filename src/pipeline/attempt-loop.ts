@@ -1,27 +1,18 @@
 /**
- * Stage 5, the attempt loop: for each candidate, adapt the body, run the attempt under its budgets, let
- * the retry rules judge the outcome, and act on the decision (accept / retry / failover / fail), within
- * the per-request attempt limit and total deadline.
+ * Stage 5, the attempt loop: for each candidate, adapt the body (`adapt.ts`), run the attempt under its
+ * budgets (`attempt.ts`), let the retry rules judge the outcome (`judge.ts`), and act on the decision
+ * (accept / retry / failover / fail), within the per-request attempt limit and total deadline. Each
+ * attempt is appended to the request's `AttemptLog` and recorded in its target's health.
  */
 
-import { defaultRetry } from "../../plugins/retry/default-retry.ts";
 import { tierPolicy } from "../config/resolve.ts";
-import type { ResolvedConfig } from "../config/types.ts";
-import { GatewayError } from "../errors.ts";
-import { matchesTarget } from "../plugin/match.ts";
-import { firstAnswer, notifyAll } from "../plugin/runner.ts";
-import type {
-  AttemptInfo,
-  AttemptOutcome,
-  BodyPatch,
-  ChatRequest,
-  Decision,
-  RetryRule,
-  Target,
-} from "../plugin/types.ts";
+import { notifyAll } from "../plugin/runner.ts";
+import type { AttemptInfo, AttemptOutcome, ChatRequest, Decision, Target } from "../plugin/types.ts";
+import { adaptBody } from "./adapt.ts";
 import { type AttemptRun, runAttempt } from "./attempt.ts";
 import { attemptBody } from "./attempt-body.ts";
 import { healthEffect } from "./health-effect.ts";
+import { finalError, judge } from "./judge.ts";
 import { followSignal, pendingProbeRun, withinBudget } from "./probe.ts";
 import type { RequestState } from "./state.ts";
 import { stoppableUpstream } from "./stopping.ts";
@@ -33,38 +24,11 @@ export interface Accepted {
   index: number;
 }
 
-/** A body with a patch applied: each key set, a key set to `undefined` removed. */
-export function applyPatch(body: ChatRequest, patch: BodyPatch): ChatRequest {
-  const next: ChatRequest = { ...body };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) delete next[key];
-    else next[key] = value;
-  }
-  return next;
-}
-
-/** The attempt's body: the client's, with each matching adapter's patch applied in order. */
-async function adaptBody(state: RequestState, body: ChatRequest, attempt: AttemptInfo): Promise<ChatRequest> {
-  let current: ChatRequest = { ...body, model: attempt.target.model };
-  for (const adapter of state.config.hooks.adapters) {
-    if (!matchesTarget(adapter.match, attempt.target)) continue;
-    try {
-      const result = adapter.adapt(current, attempt);
-      // Most adapters are synchronous: await only the ones that are not.
-      const patch = result instanceof Promise ? await result : result;
-      if (patch) current = applyPatch(current, patch);
-    } catch (error) {
-      state.deps.log.warn(`adapter ${adapter.name} threw; its patch is skipped`, { error: String(error) });
-    }
-  }
-  return current;
-}
-
 export function attemptInfo(state: RequestState, target: Target, onTarget: number): AttemptInfo {
   const { baseMs, maxMs } = state.config.retry.backoff;
   return {
     target,
-    number: state.attempts.length + 1,
+    number: state.attempts.count + 1,
     onTarget,
     stream: state.stream,
     request: state.ctx,
@@ -81,7 +45,7 @@ export function attemptLimit(state: RequestState): number {
 /** True when another candidate could still take the request after `target` (within the attempt limit). */
 function hasFallback(state: RequestState, target: Target): boolean {
   return (
-    state.candidates.indexOf(target) < state.candidates.length - 1 && state.attempts.length + 1 < attemptLimit(state)
+    state.candidates.indexOf(target) < state.candidates.length - 1 && state.attempts.count + 1 < attemptLimit(state)
   );
 }
 
@@ -92,11 +56,11 @@ function hasFallback(state: RequestState, target: Target): boolean {
  */
 export async function attemptOnce(
   state: RequestState,
-  target: Target,
   info: AttemptInfo,
   body: ChatRequest,
 ): Promise<{ run: AttemptRun; decision: Decision }> {
   const { deps } = state;
+  const target = info.target;
   const startedAt = deps.clock.now();
   const probe = deps.health.beginAttempt(target.ref, startedAt);
   try {
@@ -186,7 +150,7 @@ function trace(
 ): Decision {
   const { target, startedAt } = at;
   state.waitedMs += run.outcome.timings.totalMs;
-  state.attempts.push({
+  state.attempts.append({
     target: target.ref,
     startedAt,
     durationMs: run.outcome.timings.totalMs,
@@ -217,67 +181,6 @@ function settleInBackground(
   );
 }
 
-/** The built-in default judgement of each config, made once (it carries the config's values). */
-const defaults = new WeakMap<ResolvedConfig, RetryRule>();
-
-function defaultRuleOf(config: ResolvedConfig): RetryRule {
-  let rule = defaults.get(config);
-  if (!rule) {
-    const { retry, health } = config;
-    rule = defaultRetry({
-      perTarget: retry.perTarget,
-      maxRetryAfterMs: retry.backoff.maxRetryAfterMs,
-      failureCooldownMs: health.failureCooldownMs,
-      rateLimitCooldownMs: health.rateLimitCooldownMs,
-      authCooldownMs: health.authCooldownMs,
-    });
-    defaults.set(config, rule);
-  }
-  return rule;
-}
-
-/** The config's rules that match the target, then the built-in default: the first decision wins. */
-function judge(state: RequestState, outcome: AttemptOutcome, info: AttemptInfo): Decision {
-  const rules = [
-    ...state.config.hooks.rules.filter((rule) => matchesTarget(rule.match, info.target)),
-    defaultRuleOf(state.config),
-  ];
-  const answer = firstAnswer(rules, "judge", (rule) => rule.judge(outcome, info), state.deps.log);
-  // Only a default that threw leaves no decision: fail rather than guess.
-  return answer?.value ?? { action: "fail", reason: "no retry rule decided" };
-}
-
-/** The error the client gets when no attempt was accepted. */
-function finalError(
-  state: RequestState,
-  last: { outcome: AttemptOutcome; decision: Decision } | undefined,
-): GatewayError {
-  if (!last) {
-    return new GatewayError(
-      "no_available_target",
-      `No model of tier ${state.tier} could be tried (attempt limit or deadline reached before the first attempt).`,
-    );
-  }
-  const { outcome, decision } = last;
-  if (outcome.status >= 400 && outcome.status < 500 && (decision.action === "fail" || decision.onlyTo)) {
-    return new GatewayError(
-      "upstream_client_error",
-      outcome.errorText || `The upstream refused the request (${outcome.status}).`,
-      {
-        upstreamStatus: outcome.status,
-        upstreamCode: outcome.errorCode,
-      },
-    );
-  }
-  const trail = state.attempts.map((a) => `${a.target}: ${a.reason}`).join("; ");
-  const message = `All ${state.attempts.length} upstream attempt(s) failed. ${trail}`;
-  const timedOut =
-    outcome.errorClass === "timeout_connect" ||
-    outcome.errorClass === "timeout_first_token" ||
-    state.deps.clock.now() >= state.deadline;
-  return new GatewayError(timedOut ? "upstream_timeout" : "upstream_error", message);
-}
-
 export async function attemptLoop(state: RequestState): Promise<Accepted> {
   const { deps } = state;
   const limit = attemptLimit(state);
@@ -287,9 +190,9 @@ export async function attemptLoop(state: RequestState): Promise<Accepted> {
     const target = state.candidates[index];
     if (allowed && !allowed(target)) continue;
     for (let onTarget = 1; ; onTarget++) {
-      if (state.attempts.length >= limit || deps.clock.now() >= state.deadline) throw finalError(state, last);
+      if (state.attempts.count >= limit || deps.clock.now() >= state.deadline) throw finalError(state, last);
       const info = attemptInfo(state, target, onTarget);
-      const { run, decision } = await attemptOnce(state, target, info, state.body);
+      const { run, decision } = await attemptOnce(state, info, state.body);
       if (decision.action === "accept") return { run, target, index };
       run.discard();
       last = { outcome: run.outcome, decision };

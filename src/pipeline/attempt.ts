@@ -21,7 +21,7 @@ import { readBounded } from "./read-body.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { SseLimitError } from "./sse.ts";
 import { type StreamItem, UpstreamStream } from "./upstream-stream.ts";
-import { Watchdog } from "./watchdog.ts";
+import { type AbortReason, Watchdog } from "./watchdog.ts";
 
 /** Thrown (only) when the client went away: the request ends, nothing is retried. */
 export class ClientGoneError extends Error {
@@ -56,7 +56,7 @@ export interface HeldStream {
   state: "more" | "done" | "eof";
   watchdog: Watchdog;
   /** Why the upstream was aborted, once it was. */
-  abortReason(): string | undefined;
+  abortReason(): AbortReason | undefined;
   /** Ends the upstream call and detaches from the client's signal. */
   close(): void;
 }
@@ -101,7 +101,7 @@ function errorDetails(text: string): { errorText: string; errorCode?: string; er
   return { errorText: text };
 }
 
-const TIMEOUT_CLASSES: Record<string, ErrorClass> = {
+const TIMEOUT_CLASSES: Partial<Record<AbortReason, ErrorClass>> = {
   timeout_connect: "timeout_connect",
   timeout_first_token: "timeout_first_token",
   stall: "stall",
@@ -112,8 +112,8 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
   const now = () => clock.now();
   const started = now();
   const controller = new AbortController();
-  let abortReason: string | undefined;
-  const abort = (reason: string) => {
+  let abortReason: AbortReason | undefined;
+  const abort = (reason: AbortReason) => {
     if (abortReason === undefined) abortReason = reason;
     controller.abort();
   };
@@ -298,7 +298,7 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
 async function readUntilFirstContent(
   response: Response,
   setup: AttemptSetup,
-  h: Helpers & { watchdog: Watchdog; abortReason: () => string | undefined },
+  h: Helpers & { watchdog: Watchdog; abortReason: () => AbortReason | undefined },
 ): Promise<AttemptRun> {
   const upstream = new UpstreamStream(response.body!, {
     provider: setup.provider,

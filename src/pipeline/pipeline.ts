@@ -1,11 +1,14 @@
 /**
- * The request pipeline (DESIGN §3). One chat completion walks these stages:
- *   1. accept     parse and loosely validate the body, run guards
+ * The request pipeline (DESIGN §3). One chat completion walks these stages, each in its own file:
+ *   1. accept     parse and loosely validate the body (`accept.ts`), run guards (`guards.ts`)
  *   2-4. plan     from the client's `model` (auto, a tier, a configured model), classify auto requests,
- *                 order the candidates by strategy, strategy plugins and health: `planRoute`, which
- *                 POST /api/explain runs too
- *   5. attempt    adapt, call, judge: accept / retry / failover / fail
- *   6. respond    JSON or a relayed stream, with the gateway's headers; the record goes to the log
+ *                 refine the tier, order the candidates: `planRoute` (`plan.ts`), which POST /api/explain
+ *                 runs too
+ *   5. attempt    adapt (`adapt.ts`), call (`attempt.ts`), judge (`judge.ts`): accept / retry / failover /
+ *                 fail, in the attempt loop (`attempt-loop.ts`)
+ *   6. respond    JSON, or a committed stream (`stream-session.ts`), with the gateway's headers
+ *                 (`respond.ts`); the summary goes to the observers (the request log, the metrics, the
+ *                 config's)
  */
 
 import type { ResolvedConfig } from "../config/types.ts";
@@ -14,17 +17,15 @@ import { GatewayError } from "../errors.ts";
 import { notifyAll } from "../plugin/runner.ts";
 import type { ChatRequest, CompletionSummary, Plugin, RequestContext } from "../plugin/types.ts";
 import { parseChatRequest } from "./accept.ts";
-import { StreamAssembler } from "./assemble.ts";
-import { ClientGoneError, type HeldStream } from "./attempt.ts";
-import { type Accepted, attemptInfo, attemptLimit, attemptLoop, attemptOnce } from "./attempt-loop.ts";
+import { ClientGoneError } from "./attempt.ts";
+import { type Accepted, attemptLoop } from "./attempt-loop.ts";
 import { requestContext } from "./context.ts";
 import { callDirect } from "./direct-call.ts";
-import { streamFailureEffect } from "./health-effect.ts";
+import { runGuards } from "./guards.ts";
 import { planRoute } from "./plan.ts";
-import { type RelayEnd, relayStream } from "./relay.ts";
 import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
-import { runGuards } from "./stages.ts";
-import { overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
+import { AttemptLog, type Ending, overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
+import { StreamSession } from "./stream-session.ts";
 
 export interface ChatCall {
   /** The raw request body text (the HTTP layer has already enforced the size limit). */
@@ -33,15 +34,6 @@ export interface ChatCall {
   signal: AbortSignal;
   /** The client's address, its gateway key id (for the request log) and that key's limits. */
   client?: { ip?: string; apiKeyId?: string; limits?: { tiers?: string[]; models?: string[] } };
-}
-
-/** How a request ended, for its summary: the status, the error if any, and the answer to log. */
-interface Ending {
-  status: number;
-  error?: { code: string; message: string };
-  /** The gateway's own time; measured now when absent. */
-  overhead?: number;
-  response?: CompletionSummary["response"];
 }
 
 export class Pipeline {
@@ -65,10 +57,8 @@ export class Pipeline {
     try {
       const body = parseChatRequest(call.body, config.limits);
       const ctx = this.context(id, body, call, config);
-      state = await this.route(ctx, body, config);
-      state.rawBody = call.body;
-      const accepted = await attemptLoop(state);
-      return this.respond(state, accepted);
+      state = await this.plan(ctx, call.body, config);
+      return this.respond(state, await attemptLoop(state));
     } catch (error) {
       return this.fail(error, id, state, call.signal);
     }
@@ -81,104 +71,47 @@ export class Pipeline {
     return requestContext({ id, body, signal, config, complete, client: call.client }, this.deps);
   }
 
-  /** Stages 1 (guards) to 4: which tier, and which targets in which order. */
-  private async route(ctx: RequestContext, body: ChatRequest, config: ResolvedConfig): Promise<RequestState> {
+  /** Stages 1 (guards) to 4: which tier, and which targets in which order; fixed from here on. */
+  private async plan(ctx: RequestContext, rawBody: string, config: ResolvedConfig): Promise<RequestState> {
     const { deps } = this;
     const startedAt = deps.clock.now();
     await runGuards(ctx, config);
     const plan = await planRoute(ctx, config);
-    const timeouts = plan.timeouts;
     return {
       ctx,
       config,
       client: { ip: ctx.client.ip, apiKeyId: ctx.client.apiKeyId },
       deps,
-      body,
+      body: ctx.body,
+      rawBody,
       candidates: plan.candidates,
-      timeouts,
+      timeouts: plan.timeouts,
       startedAt,
-      rawBody: "",
-      stream: body.stream === true,
-      deadline: startedAt + timeouts.totalMs,
+      stream: ctx.body.stream === true,
+      deadline: startedAt + plan.timeouts.totalMs,
       tier: plan.tier,
       tierReason: plan.reason,
-      attempts: [],
+      attempts: new AttemptLog(),
       waitedMs: 0,
     };
   }
 
+  /** Stage 6: the accepted answer as JSON, or its stream committed to the client. */
   private respond(state: RequestState, accepted: Accepted): Response {
-    state.target = accepted.target;
-    state.firstTokenAt = this.deps.clock.now();
+    const { run, target } = accepted;
+    state.answered = { target, firstTokenAt: this.deps.clock.now(), usage: run.usage, toolCalls: run.toolCalls };
     const headers = gatewayHeaders(state, state.ctx.id);
-    const { run } = accepted;
     if (!run.stream) {
-      state.usage = run.usage;
-      state.toolCalls = run.toolCalls;
       this.complete(state, { status: 200, response: run.json });
       return jsonResponse(run.json ?? "", 200, headers);
     }
-    const overhead = overheadMs(state);
-    const relay = relayStream({
-      stream: run.stream,
-      clientWantsUsage: (state.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true,
-      idleMs: state.timeouts.idleMs,
-      deadline: state.deadline,
-      now: () => this.deps.clock.now(),
-      onFailure: (failure) => this.streamFailed(state, failure),
-      continueAfter: (content) => this.continueStream(state, accepted.index, content),
-      onEnd: (end) => this.completeStream(state, end, overhead),
-      assembler: state.config.logging.bodies === "none" ? undefined : new StreamAssembler(),
-    });
-    return streamResponse(relay, headers);
-  }
-
-  /**
-   * Mid-stream failover: the next candidate that declares `prefill: true` continues the answer from the
-   * text already sent (a trailing assistant message), within the attempt limit and deadline.
-   */
-  private async continueStream(state: RequestState, index: number, content: string): Promise<HeldStream | undefined> {
-    const limit = attemptLimit(state);
-    const body: ChatRequest = { ...state.body, messages: [...state.body.messages, { role: "assistant", content }] };
-    for (const target of state.candidates.slice(index + 1)) {
-      if (!target.prefill) continue;
-      if (state.attempts.length >= limit || this.deps.clock.now() >= state.deadline) return undefined;
-      const { run, decision } = await attemptOnce(state, target, attemptInfo(state, target, 1), body);
-      if (decision.action === "accept" && run.stream) {
-        state.target = target;
-        return run.stream;
-      }
-      run.discard();
-    }
-    return undefined;
-  }
-
-  /** A committed stream failed: its attempt is marked cut and its target pays for it in health. */
-  private streamFailed(state: RequestState, failure: { code: string; message: string }): void {
-    const last = state.attempts[state.attempts.length - 1];
-    if (last) {
-      last.outcome = "cut";
-      last.reason = failure.message;
-    }
-    if (state.target) this.deps.health.record(state.target.ref, this.deps.clock.now(), streamFailureEffect(failure));
-  }
-
-  private completeStream(state: RequestState, end: RelayEnd, overhead: number): void {
-    state.usage = end.usage;
-    state.toolCalls = end.toolCalls;
-    if (end.malformed > 0)
-      this.deps.log.warn("dropped malformed stream events", { requestId: state.ctx.id, count: end.malformed });
-    const status = end.result === "complete" ? 200 : end.result === "client_gone" ? 499 : 502;
-    const error =
-      end.error ??
-      (end.result === "client_gone"
-        ? { code: "client_closed", message: "the client disconnected during the stream" }
-        : undefined);
-    this.complete(state, { status, error, overhead, response: end.response });
+    const session = new StreamSession(state, accepted, (ending) => this.complete(state, ending));
+    return streamResponse(session.body(), headers);
   }
 
   private complete(state: RequestState, ending: Ending): void {
     const { status, error, overhead = overheadMs(state), response } = ending;
+    const answered = state.answered;
     const summary: CompletionSummary = {
       request: state.ctx,
       tier: state.tier,
@@ -186,17 +119,17 @@ export class Pipeline {
       client: state.client,
       requestText: state.rawBody || undefined,
       response,
-      target: state.target,
+      target: answered?.target,
       status,
-      attempts: state.attempts,
+      attempts: state.attempts.entries(),
       stream: state.stream,
-      usage: state.usage,
-      toolCalls: state.toolCalls,
+      usage: answered?.usage,
+      toolCalls: answered?.toolCalls,
       errorCode: error?.code,
       errorMessage: error?.message,
       startedAt: state.startedAt,
       finishedAt: this.deps.clock.now(),
-      firstTokenAt: state.firstTokenAt,
+      firstTokenAt: answered?.firstTokenAt,
       overheadMs: overhead,
     };
     notifyAll(this.observers(state.config), "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
@@ -208,11 +141,10 @@ export class Pipeline {
       gone && !(error instanceof GatewayError)
         ? new GatewayError("client_closed", "the client disconnected before the answer was sent")
         : toGatewayError(error, this.deps.log, `unexpected pipeline error (request ${id})`);
-    if (state)
-      this.complete(state, {
-        status: gone ? 499 : gatewayError.status,
-        error: { code: gatewayError.code, message: gatewayError.message },
-      });
+    if (state) {
+      const failure = { code: gatewayError.code, message: gatewayError.message };
+      this.complete(state, { status: gone ? 499 : gatewayError.status, error: failure });
+    }
     return errorResponse(gatewayError, gatewayHeaders(state, id));
   }
 }

@@ -10,8 +10,9 @@ import type { ScoredTarget } from "../../plugins/strategies/index.ts";
 import { tierPolicy } from "../config/resolve.ts";
 import type { ResolvedConfig, StrategyName, Timeouts } from "../config/types.ts";
 import type { Classifier, RequestContext, Target, Verdict } from "../plugin/types.ts";
+import { orderCandidates } from "./order-candidates.ts";
+import { refineTier } from "./refine-tier.ts";
 import { chooseRoute, type Route, tierTargets } from "./route.ts";
-import { orderCandidates, refineTier } from "./stages.ts";
 
 /** One classifier's answer, as explain shows it. */
 export interface ClassifierVerdict {

@@ -7,6 +7,7 @@
  */
 
 import { streamErrorEvent } from "../error-response.ts";
+import type { GatewayErrorCode } from "../errors.ts";
 import type { Usage } from "../plugin/types.ts";
 import type { StreamAssembler } from "./assemble.ts";
 import type { HeldStream } from "./attempt.ts";
@@ -18,6 +19,20 @@ const DONE = encoder.encode("data: [DONE]\n\n");
 /** How long to wait for `[DONE]` (or the usage chunk) once every choice has finished. */
 const FINISH_GRACE_MS = 500;
 
+/**
+ * How a committed stream can fail, each with the in-band error code the client reads (DESIGN §4): a
+ * stall past idleMs, the deadline, an error event or broken framing from the upstream, or a cut.
+ */
+export type StreamFailureCode = Extract<
+  GatewayErrorCode,
+  "stream_stalled" | "deadline_exceeded" | "upstream_error" | "stream_cut"
+>;
+
+export interface StreamFailure {
+  code: StreamFailureCode;
+  message: string;
+}
+
 export interface RelayEnd {
   /** "complete", "failed" (ended with an in-band error) or "client_gone". */
   result: "complete" | "failed" | "client_gone";
@@ -26,7 +41,7 @@ export interface RelayEnd {
   /** The answer's content as the client received it. */
   content: string;
   malformed: number;
-  error?: { code: string; message: string };
+  error?: StreamFailure;
   /** The reassembled answer, when an assembler was given. */
   response?: Record<string, unknown>;
   /** The answer carried tool calls. */
@@ -40,7 +55,7 @@ export interface RelayOptions {
   deadline: number;
   now: () => number;
   /** Told of every failure of the stream being relayed (before any continuation is tried). */
-  onFailure: (failure: { code: string; message: string }) => void;
+  onFailure: (failure: StreamFailure) => void;
   /** Tries to continue the answer elsewhere after a failure; resolves to the new stream or undefined. */
   continueAfter: (content: string, reason: string) => Promise<HeldStream | undefined>;
   onEnd: (end: RelayEnd) => void;
@@ -60,12 +75,7 @@ interface Progress {
 
 const isFinished = (p: Progress) => p.finished.size > 0 && [...p.open].every((i) => p.finished.has(i));
 
-function failureReason(
-  stream: HeldStream,
-  error: unknown,
-  progress: Progress,
-  idleMs: number,
-): { code: string; message: string } {
+function failureReason(stream: HeldStream, error: unknown, progress: Progress, idleMs: number): StreamFailure {
   const reason = stream.abortReason();
   if (reason === "stall")
     return {
@@ -196,10 +206,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     armIdle();
   };
 
-  const recover = async (
-    controller: ReadableStreamDefaultController<Uint8Array>,
-    failure: { code: string; message: string },
-  ) => {
+  const recover = async (controller: ReadableStreamDefaultController<Uint8Array>, failure: StreamFailure) => {
     options.onFailure(failure);
     if (!progress.toolCalls && progress.finished.size === 0) {
       const next = await options.continueAfter(progress.content.join(""), failure.message).catch(() => undefined);

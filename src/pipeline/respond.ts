@@ -9,9 +9,9 @@ export function gatewayHeaders(state: RequestState | undefined, requestId: strin
   const headers: Record<string, string> = { "x-request-id": requestId };
   if (!state) return headers;
   headers["x-gateway-tier"] = state.tier;
-  headers["x-gateway-attempts"] = String(state.attempts.length);
+  headers["x-gateway-attempts"] = String(state.attempts.count);
   headers["x-gateway-overhead-ms"] = overheadMs(state).toFixed(2);
-  if (state.target) headers["x-gateway-model"] = state.target.ref;
+  if (state.answered) headers["x-gateway-model"] = state.answered.target.ref;
   return headers;
 }
 

@@ -7,6 +7,7 @@ import type {
   AttemptSummary,
   ChatRequest,
   Clock,
+  CompletionSummary,
   Logger,
   Plugin,
   RequestContext,
@@ -38,31 +39,90 @@ export interface PipelineDeps {
   stopping?: AbortSignal;
 }
 
-export interface RequestState {
-  ctx: RequestContext;
-  config: ResolvedConfig;
-  client: { ip?: string; apiKeyId?: string };
-  deps: PipelineDeps;
-  body: ChatRequest;
+/**
+ * The route a request runs on: decided by the plan (stages 1 to 4) before the first attempt, and never
+ * changed after (a reload does not touch a request in flight either: `config` is its snapshot).
+ */
+export interface RequestPlan {
+  readonly ctx: RequestContext;
+  readonly config: ResolvedConfig;
+  readonly client: { readonly ip?: string; readonly apiKeyId?: string };
+  readonly body: ChatRequest;
   /** The body as the client sent it. */
-  rawBody: string;
-  stream: boolean;
-  startedAt: number;
-  deadline: number;
-  tier: string;
+  readonly rawBody: string;
+  readonly stream: boolean;
+  readonly startedAt: number;
+  readonly deadline: number;
+  readonly tier: string;
   /** Why this tier: the classifier's reason, or how the client pinned it. */
-  tierReason: string;
-  timeouts: Timeouts;
-  candidates: Target[];
-  attempts: AttemptSummary[];
-  /** Time spent waiting on upstreams and backoffs: subtracted to get the gateway's own overhead. */
-  waitedMs: number;
-  /** The target that answered, once one did. */
-  target?: Target;
+  readonly tierReason: string;
+  readonly timeouts: Timeouts;
+  readonly candidates: readonly Target[];
+}
+
+/** What the client got: the target that answered, once one did, and what its answer said. */
+export interface Answered {
+  target: Target;
+  firstTokenAt: number;
   usage?: Usage;
-  firstTokenAt?: number;
   /** The answer carried tool calls (its tool-result turn will come back to this tier). */
   toolCalls?: boolean;
+}
+
+/** A request on its way: the plan it runs on, the attempts made so far, and the answer once there is one. */
+export interface RequestState extends RequestPlan {
+  readonly deps: PipelineDeps;
+  readonly attempts: AttemptLog;
+  /** Time spent waiting on upstreams and backoffs: subtracted to get the gateway's own overhead. */
+  waitedMs: number;
+  answered?: Answered;
+}
+
+/**
+ * The attempts of one request, in the order they were made: appended to, never rewritten, but for the
+ * one fact that comes after commit, a committed stream that failed later ("cut", with why).
+ */
+export class AttemptLog {
+  private readonly list: AttemptSummary[] = [];
+  private committed = -1;
+
+  get count(): number {
+    return this.list.length;
+  }
+
+  append(attempt: AttemptSummary): void {
+    this.list.push(attempt);
+  }
+
+  /** The last attempt is the one whose stream now reaches the client. */
+  commitLast(): void {
+    this.committed = this.list.length - 1;
+  }
+
+  /** The committed stream failed after commit: its attempt ends as "cut". */
+  cutCommitted(reason: string): void {
+    const attempt = this.list[this.committed];
+    if (attempt) this.list[this.committed] = { ...attempt, outcome: "cut", reason };
+  }
+
+  /** A copy, for the summary observers get. */
+  entries(): AttemptSummary[] {
+    return [...this.list];
+  }
+
+  /** "target: reason" of every attempt, for an error message. */
+  trail(): string {
+    return this.list.map((a) => `${a.target}: ${a.reason}`).join("; ");
+  }
+}
+
+/** How a request ended, for its summary: the status, the error if any, and the answer to log. */
+export interface Ending {
+  status: number;
+  error?: { code: string; message: string };
+  /** The gateway's own time; measured now when absent. */
+  overhead?: number;
+  response?: CompletionSummary["response"];
 }
 
 /** Milliseconds the gateway itself has spent on this request so far. */

@@ -1,6 +1,16 @@
 import type { Clock } from "../plugin/types.ts";
 
 /**
+ * Which budget a watchdog enforces: no headers within connectMs, no first content within firstTokenMs,
+ * no event within idleMs (stall), the request's total deadline, and the short wait for `[DONE]` after
+ * every choice finished.
+ */
+export type BudgetReason = "timeout_connect" | "timeout_first_token" | "stall" | "deadline" | "finish_grace";
+
+/** Why an attempt's upstream call was aborted: a budget, the client leaving, or the gateway done with it. */
+export type AbortReason = BudgetReason | "client" | "done";
+
+/**
  * A re-armable deadline with one lazy timer. Moving the deadline (after every stream event) is a field
  * write, not a new timer: the timer wakes at the old time, sees the deadline moved and sleeps again.
  * That keeps per-chunk cost flat with thousands of concurrent streams. The timer is the clock's, so a
@@ -12,15 +22,15 @@ export class Watchdog {
   private cancel: (() => void) | undefined;
   /** When the pending timer fires. */
   private wakeAt = Number.POSITIVE_INFINITY;
-  private reason = "";
+  private reason: BudgetReason = "deadline";
 
   constructor(
-    private readonly onExpire: (reason: string) => void,
+    private readonly onExpire: (reason: BudgetReason) => void,
     private readonly clock: Pick<Clock, "now" | "setTimer">,
   ) {}
 
   /** Expires at epoch ms `at` with `reason`, replacing any earlier deadline. */
-  arm(at: number, reason: string): void {
+  arm(at: number, reason: BudgetReason): void {
     this.at = at;
     this.reason = reason;
     if (this.cancel === undefined) this.schedule();

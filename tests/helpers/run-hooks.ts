@@ -18,7 +18,7 @@ import type {
   Target,
   Verdict,
 } from "../../src/index.ts";
-import { applyPatch as applyPipelinePatch } from "../../src/pipeline/attempt-loop.ts";
+import { applyPatch as applyPipelinePatch } from "../../src/pipeline/adapt.ts";
 import { healthView, usageView } from "../../src/pipeline/context-views.ts";
 import { classifierView } from "../../src/pipeline/message-text.ts";
 import { firstAnswer, firstAnswerAsync } from "../../src/plugin/runner.ts";

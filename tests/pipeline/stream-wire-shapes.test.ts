@@ -176,7 +176,13 @@ for (const p of PROTOCOLS) {
     for (const fault of Object.keys(TRUNCATIONS)) {
       test(`${fault} after the first content: the in-band ${TRUNCATION_CODES[fault]} error, no [DONE]`, async () => {
         const got = read((await stream(`${p}_${fault}`)).text);
-        expect(got.content).toBe(contentChunks(TOKENS).slice(0, 2).join(""));
+        const sent = contentChunks(TOKENS).slice(0, 2);
+        if (fault === "cut") {
+          // A reset may discard bytes the gateway's socket had not read yet (TCP drops unread data on RST):
+          // the client gets what arrived, at least the first chunk, and never more than was sent.
+          expect(got.content.startsWith(sent[0])).toBe(true);
+          expect(sent.join("").startsWith(got.content)).toBe(true);
+        } else expect(got.content).toBe(sent.join(""));
         expect(got.done).toBe(false);
         expect(got.error?.code).toBe(TRUNCATION_CODES[fault]);
       });

@@ -1,0 +1,34 @@
+/**
+ * Stage 5a, adapt: the attempt's body is the client's, with the target's model and each matching
+ * adapter's patch applied in config order (a waterfall; an adapter that throws is skipped, logged).
+ */
+import { matchesTarget } from "../plugin/match.ts";
+import type { AttemptInfo, BodyPatch, ChatRequest } from "../plugin/types.ts";
+import type { RequestState } from "./state.ts";
+
+/** A body with a patch applied: each key set, a key set to `undefined` removed. */
+export function applyPatch(body: ChatRequest, patch: BodyPatch): ChatRequest {
+  const next: ChatRequest = { ...body };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
+/** The attempt's body: the client's, with each matching adapter's patch applied in order. */
+export async function adaptBody(state: RequestState, body: ChatRequest, attempt: AttemptInfo): Promise<ChatRequest> {
+  let current: ChatRequest = { ...body, model: attempt.target.model };
+  for (const adapter of state.config.hooks.adapters) {
+    if (!matchesTarget(adapter.match, attempt.target)) continue;
+    try {
+      const result = adapter.adapt(current, attempt);
+      // Most adapters are synchronous: await only the ones that are not.
+      const patch = result instanceof Promise ? await result : result;
+      if (patch) current = applyPatch(current, patch);
+    } catch (error) {
+      state.deps.log.warn(`adapter ${adapter.name} threw; its patch is skipped`, { error: String(error) });
+    }
+  }
+  return current;
+}

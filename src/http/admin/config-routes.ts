@@ -91,7 +91,7 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
     })
     .get("/config/diff", ({ request }): Answer<"GET /api/config/diff"> => {
       const query = queryOf(request, "GET /api/config/diff");
-      const text = (id: string | undefined) => {
+      const text = (id: number | string | undefined) => {
         if (id === undefined || id === "current") return writer.onDisk();
         const version = gateway.history?.get(Number(id));
         if (!version) throw new GatewayError("not_found", `No config version ${id}.`, { param: "from" });

@@ -41,7 +41,8 @@ export function observeRoutes(gateway: Gateway) {
       })
       .get("/logs/tail", ({ request }) => {
         if (!gateway.writer) throw new GatewayError("not_found", "The request log is not enabled (no data directory).");
-        const filter: TailFilter = queryOf(request, "GET /api/logs/tail");
+        const { tier, model, status } = queryOf(request, "GET /api/logs/tail");
+        const filter: TailFilter = { tier, model, status: status === "ok" || status === "error" ? status : undefined };
         return logTailResponse(gateway.writer, filter, request.signal);
       })
       .get("/logs/:id", ({ params }): Answer<"GET /api/logs/:id"> => {

@@ -121,11 +121,8 @@ export const LogsExportQuery = t.Object({
   ...logFilterFields,
   format: t.Optional(t.Union([t.Literal("csv"), t.Literal("jsonl")], { error: 'format must be "csv" or "jsonl"' })),
 });
-export const TailQuery = t.Object({
-  tier: text(),
-  model: text(),
-  status: t.Optional(t.Union([outcome], { error: 'status must be "ok" or "error"' })),
-});
+/** A `status` other than ok or error is ignored, as the tail always did (the URL is the UI's, typed by hand). */
+export const TailQuery = t.Object({ tier: text(), model: text(), status: text() });
 export const StatsQuery = t.Object({
   from: time(),
   to: time(),
@@ -139,7 +136,8 @@ export const AuditQuery = t.Object({
   before: whole("before", { minimum: 1 }),
 });
 /** A version id of the history, or `current` (the default) for the file as it is. */
-export const DiffQuery = t.Object({ from: text(), to: text() });
+const versionRef = () => t.Optional(t.Union([t.Number(), t.String()]));
+export const DiffQuery = t.Object({ from: versionRef(), to: versionRef() });
 
 /**
  * The routing playground's chat request. Only its type is used: POST /api/explain hands the raw text to

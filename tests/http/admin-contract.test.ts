@@ -50,6 +50,7 @@ describe("a refused body or query is the gateway's 400 naming the field", () => 
     // A JSON string, not an object: read as {}, so the required field is named.
     ["POST", "/api/models/test", "not an object", "model", /required/],
     ["POST", "/api/config/rollback", { id: "1" }, "id", /version of the history/],
+    ["POST", "/api/config/validate", { edits: [{ op: "zap", path: "x" }] }, "edits", /each edit is/],
     ["GET", "/api/logs?limit=abc", undefined, "limit", /whole number from 1 to 500/],
     ["GET", "/api/logs?limit=1.5", undefined, "limit", /whole number/],
     ["GET", "/api/logs?status=teapot", undefined, "status", /status must be/],

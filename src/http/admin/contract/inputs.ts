@@ -50,17 +50,20 @@ export const KeyCreateBody = t.Object({
 });
 
 const json = t.Unsafe<JsonValue>(t.Any());
-const EditSchema = t.Union([
-  t.Object({ op: t.Literal("set"), path: t.String(), value: json }),
-  t.Object({
-    op: t.Literal("insert"),
-    path: t.String(),
-    index: t.Optional(t.Number()),
-    key: t.Optional(t.String()),
-    value: json,
-  }),
-  t.Object({ op: t.Literal("remove"), path: t.String() }),
-]);
+const EditSchema = t.Union(
+  [
+    t.Object({ op: t.Literal("set"), path: t.String(), value: json }),
+    t.Object({
+      op: t.Literal("insert"),
+      path: t.String(),
+      index: t.Optional(t.Number()),
+      key: t.Optional(t.String()),
+      value: json,
+    }),
+    t.Object({ op: t.Literal("remove"), path: t.String() }),
+  ],
+  { error: "each edit is { op: set, insert or remove, path, value }" },
+);
 
 /** Validate and apply: surgical `edits`, or a whole new `source`; `password` for a change of code. */
 export const ChangeBody = t.Object({

@@ -1,7 +1,13 @@
 /**
  * The admin API client: same-origin fetch with the session cookie and the CSRF header every
  * state-changing request needs; errors come back as ApiError with the server's message and code.
+ * Routes are named by the server's contract (`call("GET /api/logs", { query })`): its keys, bodies,
+ * queries and answer types are checked by tsc. Only its types are imported, so none of it is bundled.
  */
+import type { Answer, Body, Params, Query, RouteKey } from "../../src/http/admin/contract/routes.ts";
+
+export type * from "../../src/http/admin/contract/answers.ts";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -21,8 +27,35 @@ export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
+/** What a call sends with its route: `params` for a path's `:name`s, its `body`, its `query`, when it has them. */
+export type Input<K extends RouteKey> = (keyof Params<K> extends never ? unknown : { params: Params<K> }) &
+  (Body<K> extends undefined ? unknown : { body: Body<K> }) &
+  (Query<K> extends undefined ? unknown : { query?: Query<K> });
+
+/** The input argument: optional when the route needs none. */
+type InputArg<K extends RouteKey> = object extends Input<K> ? [input?: Input<K>] : [input: Input<K>];
+
+interface AnyInput {
+  params?: Record<string, string | number>;
+  body?: unknown;
+  query?: Record<string, string | number | undefined | null>;
+}
+
+/** The URL of a route (its `:name`s filled in, its query appended), for links and EventSource too. */
+export function url<K extends RouteKey>(route: K, ...[input]: InputArg<K>): string {
+  const { params = {}, query: values = {} } = (input ?? {}) as AnyInput;
+  const path = route
+    .slice(route.indexOf(" ") + 1)
+    .replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name]));
+  return path + query(values);
+}
+
+/** Calls a route of the contract and returns its answer. */
+export async function call<K extends RouteKey>(route: K, ...[input]: InputArg<K>): Promise<Answer<K>> {
+  const method = route.slice(0, route.indexOf(" "));
+  // State-changing calls always send a JSON object, `{}` when the route takes no body, as before.
+  const body = method === "GET" || method === "DELETE" ? undefined : ((input as AnyInput | undefined)?.body ?? {});
+  const response = await fetch(url(route, ...([input] as InputArg<K>)), {
     method,
     credentials: "same-origin",
     headers: { "content-type": "application/json", "x-smartroute-request": "1" },
@@ -48,15 +81,10 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       json,
     );
   }
-  return json as T;
+  return json as Answer<K>;
 }
 
-export const get = <T>(path: string) => api<T>("GET", path);
-export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
-export const put = <T>(path: string, body?: unknown) => api<T>("PUT", path, body ?? {});
-export const del = <T>(path: string) => api<T>("DELETE", path);
-
-/** Query string from an object, skipping empty values. */
+/** Query string from an object, skipping empty values (for the UI's own links too). */
 export function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params))

@@ -17,18 +17,24 @@ import { ELYSIA_OPTIONS } from "../elysia-options.ts";
 import { routeErrors } from "../route-errors.ts";
 import { accountRoutes, publicAuthRoutes } from "./auth-routes.ts";
 import { configRoutes } from "./config-routes.ts";
+import type { RouteKey } from "./contract/routes.ts";
 import { keyRoutes } from "./key-routes.ts";
 import { observeRoutes } from "./observe-routes.ts";
 import { attachSession } from "./session-context.ts";
 
 const CSRF_HEADER = "x-smartroute-request";
-const PUBLIC = new Set(["GET /api/auth/state", "POST /api/auth/setup", "POST /api/auth/login"]);
-const ENROLMENT = new Set([
+// Contract keys (a misspelt route fails the type check), compared with the request's "METHOD /path".
+const PUBLIC = new Set<string>([
+  "GET /api/auth/state",
+  "POST /api/auth/setup",
+  "POST /api/auth/login",
+] satisfies RouteKey[]);
+const ENROLMENT = new Set<string>([
   "GET /api/auth/me",
   "POST /api/auth/logout",
   "POST /api/auth/totp/enrol",
   "POST /api/auth/totp/confirm",
-]);
+] satisfies RouteKey[]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Maps anything thrown by an admin route to its JSON error (OpenAI's shape, as on /v1), never cached. */
@@ -59,7 +65,7 @@ function originHost(origin: string): string | undefined {
   return new URL(origin).host;
 }
 
-interface AdminApiParts {
+export interface AdminApiParts {
   gateway: Gateway;
   auth: AdminAuth;
   security: AccountSecurity;
@@ -67,7 +73,11 @@ interface AdminApiParts {
   secrets?: SecretStore;
 }
 
-export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Response> {
+/**
+ * The routes in two apps: the public ones, and the rest that only the guard lets through. Apart from
+ * adminApi, for the test that matches them with the contract (contract/routes.ts).
+ */
+export function adminApps(parts: AdminApiParts) {
   const { gateway, auth, security } = parts;
   const onError = adminErrors(gateway.log);
   // The gateway's clock (tests inject one): login throttling, sessions and re-checks agree on the time.
@@ -79,6 +89,12 @@ export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Re
     .use(keyRoutes(gateway, auth.accounts))
     .use(observeRoutes(gateway))
     .use(configRoutes({ gateway, accounts: auth.accounts, security, now, secrets: parts.secrets }));
+  return { publicApp, privateApp, onError, now };
+}
+
+export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Response> {
+  const { auth } = parts;
+  const { publicApp, privateApp, onError, now } = adminApps(parts);
 
   return async (request) => {
     try {

@@ -8,14 +8,11 @@ import type { AdminAuth, SessionInfo } from "../../auth/admin-auth.ts";
 import { clearSessionCookie, sessionCookie } from "../../auth/sessions.ts";
 import { GatewayError } from "../../errors.ts";
 import { clientIpOf } from "../client-ip.ts";
+import { bodyOf, queryOf } from "./admin-input.ts";
+import type { Me } from "./contract/answers.ts";
+import type { Answer } from "./contract/routes.ts";
 import { sessionOf } from "./session-context.ts";
 
-type Body = Record<string, string | undefined>;
-const bodyOf = async (request: Request): Promise<Body> => {
-  const body = (await request.json().catch(() => ({}))) as unknown;
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return {};
-  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v : undefined]));
-};
 const NO_STORE = { "cache-control": "no-store", "content-type": "application/json" };
 
 /** The admin API's clock: the gateway's (injected in tests), in whole milliseconds. */
@@ -35,7 +32,7 @@ function withSession(
   return new Response(JSON.stringify(body), { headers: { ...NO_STORE, "set-cookie": cookie } });
 }
 
-function me(session: SessionInfo) {
+function me(session: SessionInfo): Me {
   const { user } = session;
   return {
     username: user.username,
@@ -51,7 +48,7 @@ export function publicAuthRoutes(auth: AdminAuth, now: Now) {
   return new Elysia()
     .get("/auth/state", () => ({ setupRequired: auth.setupRequired() }))
     .post("/auth/setup", async ({ request }) => {
-      const body = await bodyOf(request);
+      const body = await bodyOf(request, "POST /api/auth/setup");
       const at = now();
       const user = await auth.setup(
         {
@@ -71,7 +68,7 @@ export function publicAuthRoutes(auth: AdminAuth, now: Now) {
       return withSession(request, { token, expiresAt: session.expiresAt, now: at }, { ok: true, user: me(session) });
     })
     .post("/auth/login", async ({ request }) => {
-      const body = await bodyOf(request);
+      const body = await bodyOf(request, "POST /api/auth/login");
       const at = now();
       const { token, session } = await auth.login(
         {
@@ -105,12 +102,12 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
       });
     })
     .post("/auth/password", async ({ request }) => {
-      const body = await bodyOf(request);
+      const body = await bodyOf(request, "POST /api/auth/password");
       await security.changePassword(session(request), { current: body.current, next: body.next }, now(), ip(request));
       return { ok: true, otherSessionsRevoked: true };
     })
     .post("/auth/username", async ({ request }) => {
-      const body = await bodyOf(request);
+      const body = await bodyOf(request, "POST /api/auth/username");
       return {
         ok: true,
         username: await security.rename(
@@ -127,19 +124,19 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
         new Response(JSON.stringify(security.enrolTotp(session(request), now(), ip(request))), { headers: NO_STORE }),
     )
     .post("/auth/totp/confirm", async ({ request }) => {
-      const body = await bodyOf(request);
+      const body = await bodyOf(request, "POST /api/auth/totp/confirm");
       return new Response(
         JSON.stringify(await security.confirmTotp(session(request), { code: body.code }, now(), ip(request))),
         { headers: NO_STORE },
       );
     })
     .post("/auth/totp/disable", async ({ request }) => {
-      const body = await bodyOf(request);
+      const body = await bodyOf(request, "POST /api/auth/totp/disable");
       await security.disableTotp(session(request), { password: body.password, code: body.code }, now(), ip(request));
       return { ok: true };
     })
     .post("/auth/recovery-codes", async ({ request }) => {
-      const body = await bodyOf(request);
+      const body = await bodyOf(request, "POST /api/auth/recovery-codes");
       return new Response(
         JSON.stringify(
           await security.regenerateRecoveryCodes(
@@ -152,7 +149,7 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
         { headers: NO_STORE },
       );
     })
-    .get("/auth/sessions", ({ request }) => {
+    .get("/auth/sessions", ({ request }): Answer<"GET /api/auth/sessions"> => {
       const s = session(request);
       return {
         sessions: auth.accounts.openSessionsOf(s.user.id, now()).map((row) => ({
@@ -185,27 +182,18 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
     .get("/settings", () => auth.settings())
     .put("/settings", async ({ request }) => {
       const s = session(request);
-      const body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
+      const body = await bodyOf(request, "PUT /api/settings");
+      if (body.require2fa && !s.user.totpEnabled)
+        throw new GatewayError(
+          "conflict",
+          "Turn on two-factor authentication for yourself before requiring it of every admin.",
+        );
       const current = auth.settings();
-      const next = { ...current };
-      if (body.require2fa !== undefined) {
-        if (typeof body.require2fa !== "boolean")
-          throw new GatewayError("invalid_request", "require2fa must be true or false", { param: "require2fa" });
-        if (body.require2fa && !s.user.totpEnabled)
-          throw new GatewayError(
-            "conflict",
-            "Turn on two-factor authentication for yourself before requiring it of every admin.",
-          );
-        next.require2fa = body.require2fa;
-      }
-      if (body.sessionTtlMs !== undefined) {
-        const ttl = body.sessionTtlMs;
-        if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 300_000 || ttl > 30 * 86_400_000)
-          throw new GatewayError("invalid_request", "sessionTtlMs: 5 minutes to 30 days, in ms", {
-            param: "sessionTtlMs",
-          });
-        next.sessionTtlMs = ttl;
-      }
+      // Field by field: a body may carry other fields, which the schema lets through.
+      const next: Answer<"PUT /api/settings"> = {
+        require2fa: body.require2fa ?? current.require2fa,
+        sessionTtlMs: body.sessionTtlMs ?? current.sessionTtlMs,
+      };
       auth.accounts.setSetting("admin", next, now());
       auth.accounts.audit({
         ts: now(),
@@ -216,13 +204,10 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
       });
       return next;
     })
-    .get("/audit", ({ request }) => {
-      const query = new URL(request.url).searchParams;
-      return {
-        entries: auth.accounts.auditTrail({
-          limit: Number(query.get("limit")) || undefined,
-          before: Number(query.get("before")) || undefined,
-        }),
-      };
-    });
+    .get(
+      "/audit",
+      ({ request }): Answer<"GET /api/audit"> => ({
+        entries: auth.accounts.auditTrail(queryOf(request, "GET /api/audit")),
+      }),
+    );
 }

@@ -14,8 +14,10 @@ import type { SecretStore } from "../../config-editor/secret-store.ts";
 import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
 import { GatewayError } from "../../errors.ts";
 import type { ConfigVersion } from "../../store/config-history.ts";
+import { bodyOf, queryOf } from "./admin-input.ts";
 import { configSecretRoutes } from "./config-secret-routes.ts";
-import { bad, type ChangeRequest, ConfigWriter, type ConfigWriterParts } from "./config-writer.ts";
+import { bad, ConfigWriter, type ConfigWriterParts } from "./config-writer.ts";
+import type { Answer } from "./contract/routes.ts";
 
 /** The text a rollback writes: the version's, its masked secrets filled in from the file, or a 400 naming them. */
 function rollbackText(version: ConfigVersion, current: string, config: unknown): string {
@@ -34,7 +36,7 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
   const writer = new ConfigWriter(parts);
 
   return new Elysia()
-    .get("/config", () => {
+    .get("/config", (): Answer<"GET /api/config"> => {
       const source = writer.onDisk();
       let tree: TreeNode[] = [];
       const issues: ConfigIssue[] = [...(live.lastIssues ?? [])];
@@ -63,44 +65,43 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
         schema: ConfigSchema,
       };
     })
-    .post("/config/validate", async ({ request }) => {
-      const change = (await request.json().catch(() => ({}))) as ChangeRequest;
+    .post("/config/validate", async ({ request }): Promise<Answer<"POST /api/config/validate">> => {
+      const change = await bodyOf(request, "POST /api/config/validate");
       const candidate = writer.candidateOf(change);
       const result = await writer.validate(request, { source: candidate, password: change.password });
       return { ...result, diff: lineDiff(writer.masked(writer.onDisk()), writer.masked(candidate)) };
     })
-    .post("/config/apply", async ({ request }) => {
-      const change = (await request.json().catch(() => ({}))) as ChangeRequest;
-      const reason =
-        typeof change.reason === "string" && change.reason.trim()
-          ? change.reason.trim().slice(0, 200)
-          : change.source !== undefined
-            ? "edited the source"
-            : "edited values";
+    .post("/config/apply", async ({ request }): Promise<Answer<"POST /api/config/apply">> => {
+      const change = await bodyOf(request, "POST /api/config/apply");
+      const reason = change.reason?.trim()
+        ? change.reason.trim().slice(0, 200)
+        : change.source !== undefined
+          ? "edited the source"
+          : "edited values";
       return writer.answer(
         await writer.apply(request, { source: writer.candidateOf(change), reason, password: change.password }),
       );
     })
     .use(configSecretRoutes({ gateway, writer, secrets }))
-    .get("/config/history", () => ({ versions: gateway.history?.list() ?? [] }))
-    .get("/config/history/:id", ({ params }) => {
+    .get("/config/history", (): Answer<"GET /api/config/history"> => ({ versions: gateway.history?.list() ?? [] }))
+    .get("/config/history/:id", ({ params }): Answer<"GET /api/config/history/:id"> => {
       const version = gateway.history?.get(Number(params.id));
       if (!version) throw new GatewayError("not_found", `No config version ${params.id}.`);
       return { ...version, source: writer.masked(version.source) };
     })
-    .get("/config/diff", ({ request }) => {
-      const query = new URL(request.url).searchParams;
-      const text = (id: string | null) => {
-        if (id === null || id === "current") return writer.onDisk();
+    .get("/config/diff", ({ request }): Answer<"GET /api/config/diff"> => {
+      const query = queryOf(request, "GET /api/config/diff");
+      const text = (id: number | string | undefined) => {
+        if (id === undefined || id === "current") return writer.onDisk();
         const version = gateway.history?.get(Number(id));
         if (!version) throw new GatewayError("not_found", `No config version ${id}.`, { param: "from" });
         return version.source;
       };
-      return { hunks: lineDiff(writer.masked(text(query.get("from"))), writer.masked(text(query.get("to")))) };
+      return { hunks: lineDiff(writer.masked(text(query.from)), writer.masked(text(query.to))) };
     })
-    .post("/config/rollback", async ({ request }) => {
-      const { id, password } = (await request.json().catch(() => ({}))) as { id?: unknown; password?: unknown };
-      const version = typeof id === "number" ? gateway.history?.get(id) : undefined;
+    .post("/config/rollback", async ({ request }): Promise<Answer<"POST /api/config/rollback">> => {
+      const { id, password } = await bodyOf(request, "POST /api/config/rollback");
+      const version = gateway.history?.get(id);
       if (!version) throw bad("id must be a version of the history", "id");
       const source = rollbackText(version, writer.onDisk(), live.get());
       return writer.answer(

@@ -11,7 +11,9 @@ import { applyEdits, type Edit } from "../../config-editor/source-edit.ts";
 import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
 import { GatewayError } from "../../errors.ts";
 import type { Gateway } from "../../gateway.ts";
+import { bodyOf } from "./admin-input.ts";
 import { bad, type ConfigWriter } from "./config-writer.ts";
+import type { Answer } from "./contract/routes.ts";
 
 function findNode(nodes: TreeNode[], path: string): TreeNode | undefined {
   for (const node of nodes) {
@@ -37,11 +39,9 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
     return parts.secrets;
   };
   return new Elysia()
-    .post("/config/secret", async ({ request }) => {
+    .post("/config/secret", async ({ request }): Promise<Answer<"POST /api/config/secret">> => {
       const secrets = store();
-      const body = (await request.json().catch(() => ({}))) as { path?: unknown; value?: unknown };
-      if (typeof body.path !== "string" || typeof body.value !== "string" || body.value === "")
-        throw bad("path and value (the secret) are required", "path");
+      const body = await bodyOf(request, "POST /api/config/secret");
       const node = findNode(configTree(writer.onDisk(), gateway.live.get()), body.path);
       if (!node?.secret || (node.kind !== "string" && node.kind !== "env"))
         throw bad(`${body.path} is not a secret value of the config`, "path");
@@ -53,7 +53,7 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
       });
       return applied.ok ? { ok: true, env: name, version: applied.version } : writer.answer(applied);
     })
-    .post("/config/secrets/move", async ({ request }) => {
+    .post("/config/secrets/move", async ({ request }): Promise<Answer<"POST /api/config/secrets/move">> => {
       const secrets = store();
       const source = writer.onDisk();
       const { movable } = literalSecrets(source, gateway.live.get());

@@ -11,21 +11,16 @@ import type { AccountSecurity } from "../../auth/account-security.ts";
 import type { ConfigIssue } from "../../config/resolve.ts";
 import { validateCandidate, writeConfigAtomically } from "../../config-editor/candidate.ts";
 import { maskedLiterals, redactSource } from "../../config-editor/masked-source.ts";
-import { applyEdits, type Edit } from "../../config-editor/source-edit.ts";
+import { applyEdits } from "../../config-editor/source-edit.ts";
 import { GatewayError } from "../../errors.ts";
 import type { Gateway } from "../../gateway.ts";
 import type { Accounts } from "../../store/accounts.ts";
 import { CodeChangeGuard } from "./config-guard.ts";
+import type { Body } from "./contract/routes.ts";
 import { sessionOf } from "./session-context.ts";
 
-/** The body of validate and apply. */
-export interface ChangeRequest {
-  edits?: Edit[];
-  source?: string;
-  reason?: string;
-  /** The account's password: required for a change of code. */
-  password?: unknown;
-}
+/** The body of validate and apply (the contract's schema checked its types). */
+type ChangeRequest = Body<"POST /api/config/apply">;
 
 /** One change to apply: the full candidate text, why, and the password if the request carried one. */
 interface Change {
@@ -73,8 +68,7 @@ export class ConfigWriter {
   /** The candidate text of a change: edits applied to the file as it is on disk, or the new text. */
   candidateOf(change: ChangeRequest): string {
     if (change.source !== undefined) {
-      if (typeof change.source !== "string" || change.source.trim() === "")
-        throw bad("source must be the whole config text", "source");
+      if (change.source.trim() === "") throw bad("source must be the whole config text", "source");
       // A mask written to the file would replace the real secret with it.
       if (maskedLiterals(change.source, this.onDisk()).length > 0)
         throw bad(
@@ -160,8 +154,8 @@ export class ConfigWriter {
    * The HTTP answer of an apply: the result, or a 400 `config_invalid` whose body also carries
    * `ok: false` and the issues (with their paths and lines) beside the error, which the UI lists.
    */
-  answer(result: ApplyResult): Extract<ApplyResult, { ok: true }> {
-    if (result.ok) return result;
+  answer<R extends ApplyResult>(result: R): Extract<R, { ok: true }> {
+    if (result.ok) return result as Extract<R, { ok: true }>;
     throw new GatewayError("config_invalid", "The config was not applied: it does not load.", {
       data: { ok: false, issues: result.issues },
     });

@@ -10,7 +10,9 @@ import type { Store } from "../../store/db.ts";
 import { exportLogs, getLog, listLogs } from "../../store/queries/logs.ts";
 import { queryStats } from "../../store/queries/stats.ts";
 import { logTailResponse, type TailFilter } from "../log-tail.ts";
-import { intParam, logFilter, timeParam } from "./query-params.ts";
+import { bodyOf, queryOf } from "./admin-input.ts";
+import type { Answer } from "./contract/routes.ts";
+import { logFilter, timeParam } from "./query-params.ts";
 
 const HOUR = 3_600_000;
 
@@ -20,103 +22,92 @@ function requireStore(gateway: Gateway): Store {
 }
 
 export function observeRoutes(gateway: Gateway) {
-  return new Elysia()
-    .get("/logs", ({ request }) => {
-      const query = new URL(request.url).searchParams;
-      return listLogs(requireStore(gateway), logFilter(query), {
-        cursor: intParam(query, "cursor", { min: 0 }),
-        limit: intParam(query, "limit", { min: 1, max: 500 }),
-      });
-    })
-    .get("/logs/export", ({ request }) => {
-      const query = new URL(request.url).searchParams;
-      const format = query.get("format") ?? "csv";
-      if (format !== "csv" && format !== "jsonl")
-        throw new GatewayError("invalid_request", 'format must be "csv" or "jsonl"', { param: "format" });
-      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-      return new Response(exportLogs(requireStore(gateway), logFilter(query), format), {
-        headers: {
-          "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson",
-          "content-disposition": `attachment; filename="smartroute-logs-${stamp}.${format}"`,
-        },
-      });
-    })
-    .get("/logs/tail", ({ request }) => {
-      if (!gateway.writer) throw new GatewayError("not_found", "The request log is not enabled (no data directory).");
-      const query = new URL(request.url).searchParams;
-      const status = query.get("status");
-      const filter: TailFilter = {
-        tier: query.get("tier") || undefined,
-        model: query.get("model") || undefined,
-        status: status === "ok" || status === "error" ? status : undefined,
-      };
-      return logTailResponse(gateway.writer, filter, request.signal);
-    })
-    .get("/logs/:id", ({ params }) => {
-      const detail = getLog(requireStore(gateway), params.id);
-      if (!detail) throw new GatewayError("not_found", `No request ${params.id} in the log (it may have been pruned).`);
-      return detail;
-    })
-    .get("/stats", ({ request }) => {
-      const query = new URL(request.url).searchParams;
-      const to = timeParam(query, "to") ?? gateway.clock.now();
-      const from = timeParam(query, "from") ?? to - HOUR;
-      if (from >= to) throw new GatewayError("invalid_request", "from must be before to", { param: "from" });
-      return queryStats(requireStore(gateway), {
-        from,
-        to,
-        bucketMs: intParam(query, "bucketMs", { min: 60_000 }),
-        tier: query.get("tier") || undefined,
-        model: query.get("model") || undefined,
-      });
-    })
-    .get("/health", () => {
-      const config = gateway.live.get();
-      const now = gateway.clock.now();
-      return {
-        targets: [...config.targets.keys()].map((ref) => ({
-          ...gateway.health.view(ref, now),
-          tiers: Object.values(config.tiers)
-            .filter((t) => t.targets.some((x) => x.ref === ref))
-            .map((t) => t.name),
-        })),
-      };
-    })
-    .post("/health/reset", async ({ request }) => {
-      const { target } = (await request.json().catch(() => ({}))) as { target?: unknown };
-      if (typeof target !== "string" || !gateway.live.get().targets.has(target))
-        throw new GatewayError("invalid_request", "target must be a configured provider/model", { param: "target" });
-      gateway.health.reset(target);
-      return { ok: true, health: gateway.health.view(target, gateway.clock.now()) };
-    })
-    .post("/explain", async ({ request }) => gateway.explain(await request.text()))
-    .post("/models/test", async ({ request }) => {
-      const { model } = (await request.json().catch(() => ({}))) as { model?: unknown };
-      const config = gateway.live.get();
-      if (typeof model !== "string" || model === "")
-        throw new GatewayError("invalid_request", "model (provider/model) is required", { param: "model" });
-      const started = performance.now();
-      try {
-        const answer = await callDirect(
-          config,
-          gateway.pipeline.deps,
-          { model, messages: [{ role: "user", content: "Reply with the single word OK." }], max_tokens: 5 },
-          { timeoutMs: 15_000, signal: request.signal },
-        );
+  return (
+    new Elysia()
+      .get("/logs", ({ request }): Answer<"GET /api/logs"> => {
+        const query = queryOf(request, "GET /api/logs");
+        return listLogs(requireStore(gateway), logFilter(query), { cursor: query.cursor, limit: query.limit });
+      })
+      .get("/logs/export", ({ request }) => {
+        const query = queryOf(request, "GET /api/logs/export");
+        const format = query.format ?? "csv";
+        const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+        return new Response(exportLogs(requireStore(gateway), logFilter(query), format), {
+          headers: {
+            "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson",
+            "content-disposition": `attachment; filename="smartroute-logs-${stamp}.${format}"`,
+          },
+        });
+      })
+      .get("/logs/tail", ({ request }) => {
+        if (!gateway.writer) throw new GatewayError("not_found", "The request log is not enabled (no data directory).");
+        const { tier, model, status } = queryOf(request, "GET /api/logs/tail");
+        const filter: TailFilter = { tier, model, status: status === "ok" || status === "error" ? status : undefined };
+        return logTailResponse(gateway.writer, filter, request.signal);
+      })
+      .get("/logs/:id", ({ params }): Answer<"GET /api/logs/:id"> => {
+        const detail = getLog(requireStore(gateway), params.id);
+        if (!detail)
+          throw new GatewayError("not_found", `No request ${params.id} in the log (it may have been pruned).`);
+        return detail;
+      })
+      .get("/stats", ({ request }): Answer<"GET /api/stats"> => {
+        const { bucketMs, tier, model, ...range } = queryOf(request, "GET /api/stats");
+        const to = timeParam(range, "to") ?? gateway.clock.now();
+        const from = timeParam(range, "from") ?? to - HOUR;
+        if (from >= to) throw new GatewayError("invalid_request", "from must be before to", { param: "from" });
+        return queryStats(requireStore(gateway), { from, to, bucketMs, tier, model });
+      })
+      .get("/health", (): Answer<"GET /api/health"> => {
+        const config = gateway.live.get();
+        const now = gateway.clock.now();
         return {
-          ok: true,
-          model,
-          latencyMs: Math.round(performance.now() - started),
-          answer: answer.text.slice(0, 200),
-          usage: answer.usage,
+          targets: [...config.targets.keys()].map((ref) => ({
+            ...gateway.health.view(ref, now),
+            tiers: Object.values(config.tiers)
+              .filter((t) => t.targets.some((x) => x.ref === ref))
+              .map((t) => t.name),
+          })),
         };
-      } catch (error) {
-        return {
-          ok: false,
-          model,
-          latencyMs: Math.round(performance.now() - started),
-          error: error instanceof Error ? error.message : String(error),
-        };
-      }
-    });
+      })
+      .post("/health/reset", async ({ request }): Promise<Answer<"POST /api/health/reset">> => {
+        const { target } = await bodyOf(request, "POST /api/health/reset");
+        if (!gateway.live.get().targets.has(target))
+          throw new GatewayError("invalid_request", "target must be a configured provider/model", { param: "target" });
+        gateway.health.reset(target);
+        return { ok: true, health: gateway.health.view(target, gateway.clock.now()) };
+      })
+      // The pipeline parses this body itself, as /v1 does: same refusals, same size limits (inputs.ts ChatBody).
+      .post(
+        "/explain",
+        async ({ request }): Promise<Answer<"POST /api/explain">> => gateway.explain(await request.text()),
+      )
+      .post("/models/test", async ({ request }): Promise<Answer<"POST /api/models/test">> => {
+        const { model } = await bodyOf(request, "POST /api/models/test");
+        const config = gateway.live.get();
+        const started = performance.now();
+        try {
+          const answer = await callDirect(
+            config,
+            gateway.pipeline.deps,
+            { model, messages: [{ role: "user", content: "Reply with the single word OK." }], max_tokens: 5 },
+            { timeoutMs: 15_000, signal: request.signal },
+          );
+          return {
+            ok: true,
+            model,
+            latencyMs: Math.round(performance.now() - started),
+            answer: answer.text.slice(0, 200),
+            usage: answer.usage,
+          };
+        } catch (error) {
+          return {
+            ok: false,
+            model,
+            latencyMs: Math.round(performance.now() - started),
+            error: error instanceof Error ? error.message : String(error),
+          };
+        }
+      })
+  );
 }

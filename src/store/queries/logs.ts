@@ -3,6 +3,7 @@
  * request in full, and streamed CSV / JSONL export that never builds the whole file in memory.
  */
 
+import type { AttemptSummary } from "../../plugin/types.ts";
 import type { Store } from "../db.ts";
 import type { SqlValue } from "../sqlite.ts";
 
@@ -121,7 +122,7 @@ export interface LogDetail extends LogListItem {
   tierReason: string | null;
   errorMessage: string | null;
   overheadMs: number;
-  attemptTrace: unknown[];
+  attemptTrace: AttemptSummary[];
   requestBody: unknown;
   responseBody: unknown;
 }

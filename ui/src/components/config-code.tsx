@@ -5,7 +5,7 @@
  * when the text changes code (checking it runs it): a dialog then asks for it.
  */
 import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
-import { ApiError, post } from "../api.ts";
+import { ApiError, call } from "../api.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { type ConfigIssue, issuesOf, type ValidateResponse } from "./config-model.tsx";
 import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
@@ -83,7 +83,7 @@ export function CodeView(props: {
     setResult(undefined);
     try {
       const source = text();
-      setResult(await gate.run((password) => post<ValidateResponse>("/api/config/validate", { source, password })));
+      setResult(await gate.run((password) => call("POST /api/config/validate", { body: { source, password } })));
     } catch (e) {
       if (!(e instanceof PasswordCancelled)) setError(e instanceof ApiError ? e.message : String(e));
     } finally {
@@ -98,9 +98,7 @@ export function CodeView(props: {
     setFailed(undefined);
     try {
       const body = { source: text(), reason: reason().trim() || undefined };
-      const answer = await gate.run((password) =>
-        post<{ ok: true; version: number }>("/api/config/apply", { ...body, password }),
-      );
+      const answer = await gate.run((password) => call("POST /api/config/apply", { body: { ...body, password } }));
       setDirty(false);
       setResult(undefined);
       setReason("");

@@ -15,7 +15,7 @@
  *   call (plugin)     → a card titled `callee(…)` holding its options object
  */
 import { createContext, createMemo, createSignal, For, type JSX, Match, Show, Switch, useContext } from "solid-js";
-import { ApiError, post } from "../api.ts";
+import { ApiError, call } from "../api.ts";
 import { fmtMs } from "../format.ts";
 import {
   type ConfigIssue,
@@ -488,9 +488,11 @@ function SecretField(props: { id: string; shown: string; parent: string }): JSX.
     setError("");
     setIssues([]);
     try {
-      const result = await post<{ ok: boolean; env: string; version: number }>("/api/config/secret", {
-        path: node().orig!.path,
-        value: value(),
+      const result = await call("POST /api/config/secret", {
+        body: {
+          path: node().orig!.path,
+          value: value(),
+        },
       });
       setValue("");
       setOpen(false);

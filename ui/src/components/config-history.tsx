@@ -4,7 +4,7 @@
  * version) after a confirmation.
  */
 import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
-import { ApiError, get, post, query } from "../api.ts";
+import { ApiError, call } from "../api.ts";
 import { fmtTime } from "../format.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { type ConfigIssue, type HistoryVersion, type Hunk, issuesOf } from "./config-model.tsx";
@@ -36,7 +36,7 @@ export function HistoryView(props: {
 
   const load = async () => {
     try {
-      setVersions((await get<{ versions: HistoryVersion[] }>("/api/config/history")).versions);
+      setVersions((await call("GET /api/config/history")).versions);
       setError("");
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -60,7 +60,7 @@ export function HistoryView(props: {
     setViewing(undefined);
     setComparison({ title });
     try {
-      const answer = await get<{ hunks: Hunk[] }>(`/api/config/diff${query({ from, to })}`);
+      const answer = await call("GET /api/config/diff", { query: { from, to } });
       setComparison({ title, hunks: answer.hunks });
     } catch (e) {
       setComparison({ title, error: e instanceof ApiError ? e.message : String(e) });
@@ -77,7 +77,7 @@ export function HistoryView(props: {
     setComparison(undefined);
     setViewing({ id });
     try {
-      setViewing({ id, source: (await get<{ source: string }>(`/api/config/history/${id}`)).source });
+      setViewing({ id, source: (await call("GET /api/config/history/:id", { params: { id } })).source });
     } catch (e) {
       setViewing({ id, error: e instanceof ApiError ? e.message : String(e) });
     }
@@ -88,9 +88,7 @@ export function HistoryView(props: {
     setBusy(true);
     setRollbackError(undefined);
     try {
-      const answer = await gate.run((password) =>
-        post<{ ok: true; version: number }>("/api/config/rollback", { id, password }),
-      );
+      const answer = await gate.run((password) => call("POST /api/config/rollback", { body: { id, password } }));
       setConfirming(undefined);
       setSelected([]);
       setComparison(undefined);

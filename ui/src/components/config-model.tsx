@@ -28,31 +28,11 @@ import type { SchemaLike as Schema, TreeNode } from "../../../src/config-editor/
 
 export type { DiffLine, Hunk } from "../../../src/config-editor/diff.ts";
 
-import type { Hunk } from "../../../src/config-editor/diff.ts";
-
-export interface ConfigResponse {
-  file: string;
-  version: number;
-  source: string;
-  tree: TreeNode[];
-  issues: ConfigIssue[];
-  secrets: string[];
-  /** Literal secrets still in the file, offered to move into the secret store. */
-  literalSecrets: { count: number; paths: string[] };
-}
-
-export interface ValidateResponse {
-  ok: boolean;
-  issues: ConfigIssue[];
-  diff: Hunk[];
-}
-
-export interface HistoryVersion {
-  id: number;
-  ts: number;
-  author: string;
-  reason: string;
-}
+export type {
+  ConfigAnswer as ConfigResponse,
+  HistoryVersion,
+  ValidateAnswer as ValidateResponse,
+} from "../api.ts";
 
 /** The issues of a refused apply (400 with `{ ok: false, issues }`), when the error carries them. */
 export function issuesOf(body: unknown): ConfigIssue[] {

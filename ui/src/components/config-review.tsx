@@ -4,7 +4,7 @@
  * snapshot: changing the form afterwards asks for a new check before applying.
  */
 import { createSignal, For, type JSX, onMount, Show } from "solid-js";
-import { ApiError, post } from "../api.ts";
+import { ApiError, call } from "../api.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { type ConfigIssue, type Edit, issuesOf, type ValidateResponse } from "./config-model.tsx";
 import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
@@ -49,7 +49,7 @@ export function ReviewPanel(props: {
     setFailed(undefined);
     setResult(undefined);
     try {
-      setResult(await gate.run((password) => post<ValidateResponse>("/api/config/validate", { edits, password })));
+      setResult(await gate.run((password) => call("POST /api/config/validate", { body: { edits, password } })));
       setChecked(edits);
     } catch (e) {
       if (e instanceof PasswordCancelled) return;
@@ -67,9 +67,7 @@ export function ReviewPanel(props: {
     setFailed(undefined);
     try {
       const body = { edits: checked(), reason: reason().trim() || undefined };
-      const answer = await gate.run((password) =>
-        post<{ ok: true; version: number }>("/api/config/apply", { ...body, password }),
-      );
+      const answer = await gate.run((password) => call("POST /api/config/apply", { body: { ...body, password } }));
       props.onApplied(answer.version);
     } catch (e) {
       if (!(e instanceof PasswordCancelled))

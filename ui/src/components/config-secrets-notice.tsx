@@ -5,7 +5,7 @@
  * are only counted: those need an edit by hand.
  */
 import { createSignal, type JSX, Show } from "solid-js";
-import { post } from "../api.ts";
+import { call } from "../api.ts";
 import { errorText } from "./modal.tsx";
 
 export interface LiteralSecrets {
@@ -25,9 +25,7 @@ export function LiteralSecretsNotice(props: {
     setBusy(true);
     setError("");
     try {
-      const answer = await post<{ moved: { path: string; env: string }[]; version?: number }>(
-        "/api/config/secrets/move",
-      );
+      const answer = await call("POST /api/config/secrets/move");
       props.onMoved(
         `Moved ${plural(answer.moved.length, "secret")} to the secret store: the config now reads ${answer.moved.map((m) => `env("${m.env}")`).join(", ")}.`,
       );

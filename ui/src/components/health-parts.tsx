@@ -3,23 +3,14 @@
  * bar, circuit and availability badges, a ticking clock and a live cooldown countdown.
  */
 import { createSignal, type JSX, onCleanup, Show } from "solid-js";
+import type { HealthTarget, TestResult } from "../api.ts";
 
 export type { CircuitState, HealthView } from "../../../src/routing/health.ts";
 
-import type { CircuitState, HealthView } from "../../../src/routing/health.ts";
+import type { CircuitState } from "../../../src/routing/health.ts";
 
-/** GET /api/health: every configured target with the tiers it serves. */
-export interface HealthTarget extends HealthView {
-  tiers: string[];
-}
-
-export interface TestResult {
-  ok: boolean;
-  model: string;
-  latencyMs: number;
-  answer?: string;
-  error?: string;
-}
+/** GET /api/health: every configured target with the tiers it serves; POST /api/models/test. */
+export type { HealthTarget, TestResult };
 
 /** Every tier named in the health list, sorted (t1, t2, … then the others). */
 export function tiersOf(targets: readonly HealthTarget[]): string[] {

@@ -3,21 +3,17 @@
  * shows the new key once: copy button, a clear warning, and a second chance before closing it uncopied.
  */
 import { createSignal, For, type JSX, Show } from "solid-js";
-import { post } from "../api.ts";
+import { type CreatedKey, call, type KeyRecord } from "../api.ts";
 import { CopyButton } from "./copy-button.tsx";
 import { KeyUsage } from "./key-usage.tsx";
 import { errorText, Modal } from "./modal.tsx";
 
 export type { KeyLimits } from "../../../src/store/api-key-store.ts";
 
-import type { KeyLimits, StoredKey } from "../../../src/store/api-key-store.ts";
-/** A stored key as GET /api/keys lists it: never its hash. */
-export type KeyRecord = Omit<StoredKey, "hash">;
-export interface CreatedKey {
-  key: string;
-  record: KeyRecord;
-  note?: string;
-}
+import type { KeyLimits } from "../../../src/store/api-key-store.ts";
+
+/** A stored key as GET /api/keys lists it (never its hash), and the answer of a creation. */
+export type { CreatedKey, KeyRecord };
 
 const isoDay = (d: Date) =>
   `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
@@ -55,7 +51,7 @@ export function KeyCreateForm(props: {
     const expiresAt = expiry() ? new Date(`${expiry()}T23:59:59.999`).getTime() : undefined;
     setBusy(true);
     try {
-      const created = await post<CreatedKey>("/api/keys", { name: name().trim(), expiresAt, limits });
+      const created = await call("POST /api/keys", { body: { name: name().trim(), expiresAt, limits } });
       setName("");
       setExpiry("");
       setTiers([]);

@@ -1,7 +1,7 @@
 /** The frame of every signed-in page: navigation (a drawer on narrow screens), theme switch, sign-out. */
 import { A, useNavigate } from "@solidjs/router";
 import { createSignal, type JSX, type ParentProps } from "solid-js";
-import { post } from "../api.ts";
+import { call } from "../api.ts";
 import { me, signedOut } from "../session.ts";
 import { theme, toggleTheme } from "../theme.ts";
 
@@ -20,7 +20,7 @@ export function Layout(props: ParentProps): JSX.Element {
   const [open, setOpen] = createSignal(false);
   const navigate = useNavigate();
   const logout = async () => {
-    await post("/api/auth/logout").catch(() => {});
+    await call("POST /api/auth/logout").catch(() => {});
     signedOut();
     navigate("/login");
   };

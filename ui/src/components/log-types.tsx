@@ -8,25 +8,8 @@ export type { LogListItem } from "../../../src/store/queries/logs.ts";
 
 import type { LogListItem } from "../../../src/store/queries/logs.ts";
 
-export interface LogPage {
-  items: LogListItem[];
-  nextCursor?: number;
-}
-
 export type { AttemptSummary } from "../../../src/plugin/types.ts";
-
-import type { AttemptSummary } from "../../../src/plugin/types.ts";
-
-export interface LogDetail extends LogListItem {
-  clientIp: string | null;
-  tierReason: string | null;
-  errorMessage: string | null;
-  overheadMs: number;
-  attemptTrace: AttemptSummary[];
-  /** Parsed JSON; a string when the body was truncated; null when bodies are not kept. */
-  requestBody: unknown;
-  responseBody: unknown;
-}
+export type { LogDetail, LogPage } from "../api.ts";
 
 /** What the live tail sends per request (`event: request`). */
 export type TailRow = Pick<

@@ -1,6 +1,6 @@
 /** The signed-in admin's own account: change the password, change the username. */
 import { createSignal, type JSX, Show } from "solid-js";
-import { post } from "../api.ts";
+import { call } from "../api.ts";
 import { me, refreshSession } from "../session.ts";
 import { errorText } from "./modal.tsx";
 
@@ -35,7 +35,7 @@ export function PasswordForm(props: { onChange?: () => void }): JSX.Element {
     if (next() !== repeat()) return setError("The two new passwords differ.");
     setBusy(true);
     try {
-      await post("/api/auth/password", { current: current(), next: next() });
+      await call("POST /api/auth/password", { body: { current: current(), next: next() } });
       setCurrent("");
       setNext("");
       setRepeat("");
@@ -121,9 +121,11 @@ export function UsernameForm(props: { onChange?: () => void }): JSX.Element {
     setDone("");
     setBusy(true);
     try {
-      const result = await post<{ username: string }>("/api/auth/username", {
-        username: username().trim(),
-        password: password(),
+      const result = await call("POST /api/auth/username", {
+        body: {
+          username: username().trim(),
+          password: password(),
+        },
       });
       setUsername("");
       setPassword("");

@@ -1,18 +1,9 @@
 /** The audit log: every admin action, newest first, 50 at a time with "load more". */
 import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
-import { get, query } from "../api.ts";
+import { type AuditEntry, call } from "../api.ts";
 import { fmtTime } from "../format.ts";
 import { errorText } from "./modal.tsx";
 import { fmtLifetime } from "./security-settings.tsx";
-
-interface AuditEntry {
-  id: number;
-  ts: number;
-  actor: string;
-  action: string;
-  detail: unknown;
-  clientIp: string | null;
-}
 
 const PAGE = 50;
 
@@ -42,7 +33,7 @@ export function AuditLog(props: { version?: number }): JSX.Element {
     setError("");
     try {
       const before = append ? entries()?.at(-1)?.id : undefined;
-      const result = await get<{ entries: AuditEntry[] }>(`/api/audit${query({ limit: PAGE, before })}`);
+      const result = await call("GET /api/audit", { query: { limit: PAGE, before } });
       setEntries(append ? [...(entries() ?? []), ...result.entries] : result.entries);
       setMore(result.entries.length === PAGE);
     } catch (e) {

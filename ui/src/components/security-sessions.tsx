@@ -1,17 +1,8 @@
 /** The admin's open sessions (browser, address, times) with sign-out per session. */
 import { createResource, For, type JSX, Show } from "solid-js";
-import { del, get } from "../api.ts";
+import { call, type OpenSession } from "../api.ts";
 import { fmtTime } from "../format.ts";
 import { errorText } from "./modal.tsx";
-
-interface OpenSession {
-  id: string;
-  current: boolean;
-  createdAt: number;
-  expiresAt: number;
-  clientIp: string | null;
-  userAgent: string | null;
-}
 
 /** A short browser name from a user agent, for the list. */
 function browserOf(agent: string | null): string {
@@ -21,11 +12,11 @@ function browserOf(agent: string | null): string {
 }
 
 export function SessionsSection(props: { onChange: () => void }): JSX.Element {
-  const [list, { refetch }] = createResource(() => get<{ sessions: OpenSession[] }>("/api/auth/sessions"));
+  const [list, { refetch }] = createResource(() => call("GET /api/auth/sessions"));
   const revoke = async (session: OpenSession) => {
     if (session.current && !window.confirm("Sign out this browser?")) return;
     try {
-      await del(`/api/auth/sessions/${session.id}`);
+      await call("DELETE /api/auth/sessions/:id", { params: { id: session.id } });
       props.onChange();
       if (session.current) location.href = "/login";
       else void refetch();

@@ -1,13 +1,10 @@
 /** Admin settings: require two-factor for every admin (only once you have it yourself), session lifetime. */
 import { createEffect, createSignal, For, type JSX, Show } from "solid-js";
-import { put } from "../api.ts";
+import { type AdminSettings, call } from "../api.ts";
 import { me } from "../session.ts";
 import { errorText } from "./modal.tsx";
 
-export interface AdminSettings {
-  require2fa: boolean;
-  sessionTtlMs: number;
-}
+export type { AdminSettings };
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -57,7 +54,7 @@ export function SettingsSection(props: {
     setDone("");
     setBusy(true);
     try {
-      const saved = await put<AdminSettings>("/api/settings", { require2fa: require2fa(), sessionTtlMs: ttl() });
+      const saved = await call("PUT /api/settings", { body: { require2fa: require2fa(), sessionTtlMs: ttl() } });
       props.onSaved(saved);
       setDone("Settings saved. The session lifetime applies to sessions started from now on.");
     } catch (e) {

@@ -4,16 +4,10 @@
  * or turning it off — both need the password and a code again.
  */
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
-import { post } from "../api.ts";
+import { call, type TotpEnrolment } from "../api.ts";
 import { me, refreshSession } from "../session.ts";
 import { CopyButton } from "./copy-button.tsx";
 import { errorText } from "./modal.tsx";
-
-interface Enrolment {
-  secret: string;
-  uri: string;
-  qrSvg: string;
-}
 
 /** The server's SVG as an image: it never becomes markup in our document. */
 const svgSrc = (svg: string) => `data:image/svg+xml;utf8,${encodeURIComponent(svg)}`;
@@ -25,7 +19,7 @@ export function TwoFactorSection(props: {
   onCodes: (codes: string[], regenerated: boolean) => void;
   onChange?: () => void;
 }): JSX.Element {
-  const [enrolment, setEnrolment] = createSignal<Enrolment>();
+  const [enrolment, setEnrolment] = createSignal<TotpEnrolment>();
   const [code, setCode] = createSignal("");
   const [action, setAction] = createSignal<"" | "disable" | "regenerate">("");
   const [busy, setBusy] = createSignal(false);
@@ -48,7 +42,7 @@ export function TwoFactorSection(props: {
 
   const enrol = () =>
     run(async () => {
-      setEnrolment(await post<Enrolment>("/api/auth/totp/enrol", {}));
+      setEnrolment(await call("POST /api/auth/totp/enrol"));
       setCode("");
       queueMicrotask(() => document.getElementById("totp-code")?.focus());
     });
@@ -56,8 +50,10 @@ export function TwoFactorSection(props: {
   const confirm = (event: SubmitEvent) => {
     event.preventDefault();
     void run(async () => {
-      const result = await post<{ recoveryCodes: string[] }>("/api/auth/totp/confirm", {
-        code: code().replace(/\s+/g, ""),
+      const result = await call("POST /api/auth/totp/confirm", {
+        body: {
+          code: code().replace(/\s+/g, ""),
+        },
       });
       setEnrolment(undefined);
       setCode("");
@@ -113,14 +109,16 @@ export function TwoFactorSection(props: {
               onSubmit={(password, secondFactor) =>
                 run(async () => {
                   if (action() === "disable") {
-                    await post("/api/auth/totp/disable", { password, code: secondFactor });
+                    await call("POST /api/auth/totp/disable", { body: { password, code: secondFactor } });
                     setAction("");
                     setDone("Two-factor authentication is off. Your recovery codes no longer work.");
                     await refreshSession();
                   } else {
-                    const result = await post<{ recoveryCodes: string[] }>("/api/auth/recovery-codes", {
-                      password,
-                      code: secondFactor,
+                    const result = await call("POST /api/auth/recovery-codes", {
+                      body: {
+                        password,
+                        code: secondFactor,
+                      },
                     });
                     setAction("");
                     props.onCodes(result.recoveryCodes, true);

@@ -4,16 +4,11 @@
  */
 import { A } from "@solidjs/router";
 import { createResource, type JSX, Show } from "solid-js";
-import { get } from "../api.ts";
-
-interface KeysAnswer {
-  /** /v1 serves requests without a key. */
-  open: boolean;
-}
+import { call } from "../api.ts";
 
 export function FirstRequest(): JSX.Element {
   const [keyed] = createResource(async () => {
-    const answer = await get<KeysAnswer>("/api/keys").catch(() => undefined);
+    const answer = await call("GET /api/keys").catch(() => undefined);
     return answer !== undefined && !answer.open;
   });
   const origin = location.origin;

@@ -5,7 +5,7 @@
  */
 import { useBeforeLeave, useLocation } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
-import { ApiError, get } from "../api.ts";
+import { ApiError, call } from "../api.ts";
 import { CodeView } from "../components/config-code.tsx";
 import { IssueList } from "../components/config-diff.tsx";
 import { ContainerBody, domId, type EditorContext, EditorProvider, NodeView } from "../components/config-fields.tsx";
@@ -140,7 +140,7 @@ export function ConfigPage(): JSX.Element {
 
   const load = async () => {
     try {
-      const answer = await get<ConfigResponse>("/api/config");
+      const answer = await call("GET /api/config");
       setData(answer);
       draft.reset(answer.tree);
       setLoadError("");
@@ -208,7 +208,7 @@ export function ConfigPage(): JSX.Element {
 
   const openReview = async () => {
     try {
-      const fresh = await get<ConfigResponse>("/api/config");
+      const fresh = await call("GET /api/config");
       setFileChanged(fresh.source !== data()?.source);
     } catch {
       // the check below reports whatever is wrong

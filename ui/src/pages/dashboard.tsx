@@ -6,7 +6,7 @@
  */
 import { A, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, type JSX, on, onCleanup, Show } from "solid-js";
-import { ApiError, get, query } from "../api.ts";
+import { ApiError, call, query } from "../api.ts";
 import { ChartView } from "../components/chart.tsx";
 import {
   bucketName,
@@ -60,7 +60,7 @@ export function DashboardPage(): JSX.Element {
     const mine = ++seq;
     setBusy(true);
     try {
-      const answer = await get<StatsResult>(`/api/stats${query({ from: Math.floor(from), to: Math.ceil(to) })}`);
+      const answer = await call("GET /api/stats", { query: { from: Math.floor(from), to: Math.ceil(to) } });
       if (mine !== seq) return; // a newer range was asked for meanwhile
       // The server rounds the range's end up to the minute (or UTC day) and divides by all of it:
       // over the time that has really passed, the rate of a live range is not understated.

@@ -6,13 +6,12 @@
  */
 import { batch, createEffect, createMemo, createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
-import { get, post } from "../api.ts";
+import { call } from "../api.ts";
 import {
   CircuitBadge,
   type CircuitState,
   Countdown,
   type HealthTarget,
-  type HealthView,
   ScoreBar,
   Spinner,
   type TestResult,
@@ -46,7 +45,7 @@ export function HealthPage(): JSX.Element {
     if (inFlight) return;
     inFlight = true;
     try {
-      const result = await get<{ targets: HealthTarget[] }>("/api/health");
+      const result = await call("GET /api/health");
       batch(() => {
         setData("targets", reconcile(result.targets, { key: "target", merge: true }));
         setUpdatedAt(Date.now());
@@ -109,7 +108,7 @@ export function HealthPage(): JSX.Element {
   const test = async (target: string) => {
     setTests(target, { running: true });
     try {
-      const result = await post<TestResult>("/api/models/test", { model: target });
+      const result = await call("POST /api/models/test", { body: { model: target } });
       setTests(target, { running: false, result });
     } catch (e) {
       setTests(target, { running: false, error: errorText(e) });
@@ -118,7 +117,7 @@ export function HealthPage(): JSX.Element {
   };
 
   const reset = async (target: string) => {
-    const answer = await post<{ ok: boolean; health: HealthView }>("/api/health/reset", { target });
+    const answer = await call("POST /api/health/reset", { body: { target } });
     const index = data.targets.findIndex((t) => t.target === target);
     if (index >= 0)
       setData("targets", index, reconcile({ ...answer.health, tiers: data.targets[index].tiers }, { merge: true }));

@@ -3,7 +3,7 @@
  * key is shown once, in a dialog), revocation with confirmation, and how to call /v1 with a key.
  */
 import { createMemo, createSignal, For, type JSX, onMount, Show } from "solid-js";
-import { del, get } from "../api.ts";
+import { call } from "../api.ts";
 import { type HealthTarget, tiersOf } from "../components/health-parts.tsx";
 import { type CreatedKey, KeyCreatedDialog, KeyCreateForm, type KeyRecord } from "../components/key-create.tsx";
 import { KeyUsage } from "../components/key-usage.tsx";
@@ -40,9 +40,7 @@ export function KeysPage(): JSX.Element {
 
   const load = async () => {
     try {
-      const result = await get<{ keys: KeyRecord[]; configKeys: number; open: boolean; openByConfig: boolean }>(
-        "/api/keys",
-      );
+      const result = await call("GET /api/keys");
       setAccess({ open: result.open, openByConfig: result.openByConfig });
       setKeys(result.keys);
       setConfigKeys(result.configKeys);
@@ -53,7 +51,7 @@ export function KeysPage(): JSX.Element {
   };
   onMount(() => {
     void load();
-    void get<{ targets: HealthTarget[] }>("/api/health")
+    void call("GET /api/health")
       .then((r) => setTargets(r.targets))
       .catch(() => {});
   });
@@ -65,7 +63,7 @@ export function KeysPage(): JSX.Element {
   const open = () => keys() !== undefined && access().open;
 
   const revoke = async (key: KeyRecord) => {
-    await del(`/api/keys/${encodeURIComponent(key.id)}`);
+    await call("DELETE /api/keys/:id", { params: { id: key.id } });
     setMessage(`Key “${key.name}” (${key.prefix}…) was revoked: requests with it are refused from now on.`);
     await load();
   };

@@ -5,7 +5,7 @@
  */
 import { A, useParams } from "@solidjs/router";
 import { createResource, createSignal, For, type JSX, Show } from "solid-js";
-import { ApiError, get, query } from "../api.ts";
+import { ApiError, call, query } from "../api.ts";
 import { Answer, BodyState, Conversation, isObj } from "../components/log-conversation.tsx";
 import { AttemptTimeline } from "../components/log-timeline.tsx";
 import { type LogDetail, StatusBadge, TierBadge } from "../components/log-types.tsx";
@@ -16,7 +16,7 @@ export function LogDetailPage(): JSX.Element {
   const params = useParams<{ id: string }>();
   const [detail] = createResource(
     () => params.id,
-    (id) => get<LogDetail>(`/api/logs/${encodeURIComponent(id)}`),
+    (id) => call("GET /api/logs/:id", { params: { id } }),
   );
   const back = `/logs${sessionStorage.getItem(LOGS_RETURN_KEY) ?? ""}`;
 
@@ -50,9 +50,7 @@ export function LogDetailPage(): JSX.Element {
 
 function Detail(props: { d: LogDetail }): JSX.Element {
   const d = () => props.d;
-  const [keys] = createResource(() =>
-    get<{ keys: { id: string; name: string; prefix: string }[] }>("/api/keys").catch(() => ({ keys: [] })),
-  );
+  const [keys] = createResource(() => call("GET /api/keys").catch(() => ({ keys: [] })));
   const keyName = (id: string | null) => {
     const key = keys()?.keys.find((k) => k.id === id);
     return key ? `${key.name} (${key.prefix}…)` : undefined;

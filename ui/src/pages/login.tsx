@@ -1,8 +1,8 @@
 /** Sign-in: the password, then (for an account with two-factor) a code from the app or a recovery code. */
 import { useNavigate } from "@solidjs/router";
 import { createSignal, type JSX, Show } from "solid-js";
-import { ApiError, post } from "../api.ts";
-import { type Me, setupRequired, signedIn } from "../session.ts";
+import { ApiError, call } from "../api.ts";
+import { setupRequired, signedIn } from "../session.ts";
 
 export function LoginPage(): JSX.Element {
   const navigate = useNavigate();
@@ -19,10 +19,12 @@ export function LoginPage(): JSX.Element {
     setError("");
     setBusy(true);
     try {
-      const result = await post<{ user: Me }>("/api/auth/login", {
-        username: username(),
-        password: password(),
-        code: step() === "code" ? code() : undefined,
+      const result = await call("POST /api/auth/login", {
+        body: {
+          username: username(),
+          password: password(),
+          code: step() === "code" ? code() : undefined,
+        },
       });
       signedIn(result.user);
       navigate(result.user.mustEnrol ? "/security" : "/");

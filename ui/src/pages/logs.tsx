@@ -5,10 +5,10 @@
  */
 import { A, useLocation, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, type JSX, on, onMount, Show } from "solid-js";
-import { ApiError, get, query } from "../api.ts";
+import { ApiError, call, url } from "../api.ts";
 import { type KeyOption, LogFilters, type LogQuery } from "../components/log-filters.tsx";
 import { LogTable } from "../components/log-table.tsx";
-import type { LogListItem, LogPage } from "../components/log-types.tsx";
+import type { LogListItem } from "../components/log-types.tsx";
 import { FirstRequest } from "../components/stat-empty.tsx";
 import { RANGE_LABELS, rangeFromQuery, resolveRange } from "../components/stat-range.tsx";
 import { fmtInt } from "../format.ts";
@@ -65,7 +65,7 @@ export function LogsPage(): JSX.Element {
     const filter = apiFilter();
     setLoading(true);
     try {
-      const page = await get<LogPage>(`/api/logs${query({ ...filter, limit: PAGE })}`);
+      const page = await call("GET /api/logs", { query: { ...filter, limit: PAGE } });
       if (mine !== seq) return;
       setActive(filter);
       setItems(page.items);
@@ -85,7 +85,7 @@ export function LogsPage(): JSX.Element {
     const mine = seq;
     setLoadingMore(true);
     try {
-      const page = await get<LogPage>(`/api/logs${query({ ...active(), cursor, limit: PAGE })}`);
+      const page = await call("GET /api/logs", { query: { ...active(), cursor, limit: PAGE } });
       if (mine !== seq) return; // the filters changed meanwhile
       setItems([...items(), ...page.items]);
       setNext(page.nextCursor);
@@ -101,7 +101,7 @@ export function LogsPage(): JSX.Element {
 
   onMount(() => {
     // Choices for the filters: the configured tiers and models, the API keys. Failures leave free text.
-    void get<{ targets: { target: string; tiers: string[] }[] }>("/api/health")
+    void call("GET /api/health")
       .then((h) => {
         setModels(h.targets.map((t) => t.target).sort());
         setTiers(
@@ -111,12 +111,12 @@ export function LogsPage(): JSX.Element {
         );
       })
       .catch(() => {});
-    void get<{ keys: KeyOption[] }>("/api/keys")
+    void call("GET /api/keys")
       .then((k) => setKeys(k.keys))
       .catch(() => {});
   });
 
-  const exportHref = (format: "csv" | "jsonl") => `/api/logs/export${query({ format, ...active() })}`;
+  const exportHref = (format: "csv" | "jsonl") => url("GET /api/logs/export", { query: { format, ...active() } });
   const rangeNote = () => {
     const key = rangeFromQuery(params, "all").key;
     return key === "all" ? "" : key === "custom" ? "in the chosen range" : `in ${RANGE_LABELS[key].toLowerCase()}`;

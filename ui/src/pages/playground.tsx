@@ -4,12 +4,11 @@
  * adaptive scores, time budgets and retry plan — without calling any upstream model.
  */
 import { createSignal, For, type JSX, Match, onMount, Show, Switch } from "solid-js";
-import { get, post } from "../api.ts";
+import { call, type Explanation } from "../api.ts";
 import {
   AvailabilityBadge,
   CircuitBadge,
   type HealthTarget,
-  type HealthView,
   ScoreBar,
   Spinner,
   TierBadge,
@@ -17,44 +16,6 @@ import {
 } from "../components/health-parts.tsx";
 import { errorText } from "../components/modal.tsx";
 import { fmtMs } from "../format.ts";
-
-interface Verdict {
-  tier: string;
-  reason: string;
-  confidence?: number;
-}
-interface Explanation {
-  requestedModel: string;
-  route: "auto" | "tier" | "model";
-  tier: string;
-  reason: string;
-  /** The classifier whose verdict chose the tier, if one did. */
-  decidedBy?: string;
-  classifiers: { name: string; verdict?: Verdict; note?: string; ms: number }[];
-  candidates: {
-    ref: string;
-    availability: "ready" | "probe" | "cooling";
-    health: HealthView;
-    score?: {
-      health: number;
-      speed: number;
-      weight: number;
-      chance: number;
-      load: number;
-      streak: number;
-      total: number;
-    };
-  }[];
-  strategy: string;
-  timeouts: { connectMs: number; firstTokenMs: number; idleMs: number; totalMs: number };
-  retry: {
-    maxAttempts: number;
-    perTarget: number;
-    backoff: { baseMs: number; maxMs: number; maxRetryAfterMs: number };
-    rules: string[];
-    adapters: string[];
-  };
-}
 
 const EXAMPLE_CONVERSATION = `[
   { "role": "system", "content": "You are a helpful assistant." },
@@ -99,7 +60,7 @@ export function PlaygroundPage(): JSX.Element {
 
   onMount(
     () =>
-      void get<{ targets: HealthTarget[] }>("/api/health")
+      void call("GET /api/health")
         .then((r) => setTargets(r.targets))
         .catch(() => {}),
   );
@@ -124,7 +85,7 @@ export function PlaygroundPage(): JSX.Element {
     }
     setBusy(true);
     try {
-      setResult(await post<Explanation>("/api/explain", body));
+      setResult(await call("POST /api/explain", { body: body }));
     } catch (e) {
       setResult(undefined);
       setError(errorText(e));

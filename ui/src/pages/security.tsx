@@ -4,7 +4,7 @@
  * While two-factor is required and missing, only the enrolment is shown (the server refuses the rest).
  */
 import { createSignal, type JSX, onMount, Show } from "solid-js";
-import { get } from "../api.ts";
+import { call } from "../api.ts";
 import { errorText } from "../components/modal.tsx";
 import { PasswordForm, UsernameForm } from "../components/security-account.tsx";
 import { AuditLog } from "../components/security-audit.tsx";
@@ -25,7 +25,7 @@ export function SecurityPage(): JSX.Element {
 
   const loadSettings = async () => {
     try {
-      setSettings(await get<AdminSettings>("/api/settings"));
+      setSettings(await call("GET /api/settings"));
       setSettingsError("");
     } catch (e) {
       setSettingsError(errorText(e));

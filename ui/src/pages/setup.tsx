@@ -1,8 +1,8 @@
 /** First run: create the admin account with the one-time token from the console's setup link. */
 import { useNavigate } from "@solidjs/router";
 import { createSignal, type JSX, Show } from "solid-js";
-import { ApiError, post } from "../api.ts";
-import { type Me, setupRequired, signedIn } from "../session.ts";
+import { ApiError, call } from "../api.ts";
+import { setupRequired, signedIn } from "../session.ts";
 
 export function SetupPage(): JSX.Element {
   const navigate = useNavigate();
@@ -20,10 +20,12 @@ export function SetupPage(): JSX.Element {
     if (password() !== repeat()) return setError("The two passwords differ.");
     setBusy(true);
     try {
-      const result = await post<{ user: Me }>("/api/auth/setup", {
-        token: token(),
-        username: username(),
-        password: password(),
+      const result = await call("POST /api/auth/setup", {
+        body: {
+          token: token(),
+          username: username(),
+          password: password(),
+        },
       });
       history.replaceState(null, "", "/"); // drop the token from the address bar
       signedIn(result.user);

@@ -6,7 +6,7 @@
  */
 import { useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, type JSX, on, onCleanup, onMount, Show } from "solid-js";
-import { get, query } from "../api.ts";
+import { call, url } from "../api.ts";
 import { LogTable } from "../components/log-table.tsx";
 import type { TailRow } from "../components/log-types.tsx";
 import { FirstRequest } from "../components/stat-empty.tsx";
@@ -59,7 +59,11 @@ export function TailPage(): JSX.Element {
    */
   const backfill = async () => {
     const filter = { tier: params.tier, status: params.status };
-    const page = await get<{ items: TailRow[] }>(`/api/logs${query({ ...filter, limit: 100 })}`).catch(() => undefined);
+    // The stream ignores a status other than ok or error (a hand-typed URL): the backfill does too.
+    const status = filter.status === "ok" || filter.status === "error" ? filter.status : undefined;
+    const page = await call("GET /api/logs", { query: { tier: filter.tier, status, limit: 100 } }).catch(
+      () => undefined,
+    );
     if (!page || filter.tier !== params.tier || filter.status !== params.status) return;
     const merge = (current: TailRow[]) => {
       const have = new Set(current.map((r) => r.id));
@@ -77,7 +81,7 @@ export function TailPage(): JSX.Element {
     source?.close();
     clearTimeout(retryTimer);
     setState("connecting");
-    const es = new EventSource(`/api/logs/tail${query({ tier: params.tier, status: params.status })}`);
+    const es = new EventSource(url("GET /api/logs/tail", { query: { tier: params.tier, status: params.status } }));
     source = es;
     es.onopen = () => {
       failures = 0;
@@ -100,7 +104,7 @@ export function TailPage(): JSX.Element {
       // Closed for good (an error status): a 401 here sends the app to the login page.
       es.close();
       setState("closed");
-      void get("/api/auth/me").catch(() => {});
+      void call("GET /api/auth/me").catch(() => {});
       const delay = Math.min(30_000, 1000 * 2 ** failures++);
       setRetryAt(Date.now() + delay);
       retryTimer = setTimeout(connect, delay);
@@ -121,7 +125,7 @@ export function TailPage(): JSX.Element {
   );
   const clock = setInterval(() => setNow(Date.now()), 1000);
   onMount(() => {
-    void get<{ targets: { tiers: string[] }[] }>("/api/health")
+    void call("GET /api/health")
       .then((h) =>
         setTiers(
           [...new Set(h.targets.flatMap((t) => t.tiers))].sort((a, b) =>

@@ -51,6 +51,7 @@ export function anthropic(
   return definePlugin({
     name: "builtin:anthropic",
     kind: "provider",
+    native: "anthropic",
     mode: "live",
     options,
     schema: Options,

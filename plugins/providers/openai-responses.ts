@@ -32,6 +32,7 @@ export function openaiResponses(
   return definePlugin({
     name: "builtin:openai-responses",
     kind: "provider",
+    native: "responses",
     mode: "live",
     options,
     schema: Options,

@@ -4,6 +4,9 @@
  */
 import { Elysia } from "elysia";
 import { GatewayError } from "../errors.ts";
+import { countMessageTokens } from "../front-doors/messages/count-tokens.ts";
+import { messagesDoor } from "../front-doors/messages/index.ts";
+import { serveDoor, serveLocally } from "../front-doors/serve-door.ts";
 import type { Gateway } from "../gateway.ts";
 import { clientIpOf } from "./client-ip.ts";
 import { ELYSIA_OPTIONS } from "./elysia-options.ts";
@@ -62,6 +65,17 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
         },
         { parse: "none" },
       )
+      // Front doors: other APIs' clients, translated at the edge onto the same pipeline (src/front-doors).
+      .post("/v1/messages", ({ request }) => serveDoor(messagesDoor, request, gateway), { parse: "none" })
+      .post(
+        "/v1/messages/count_tokens",
+        ({ request }) =>
+          serveLocally(messagesDoor, request, gateway, (body, config) => {
+            const { input_tokens, counter } = countMessageTokens(body, config);
+            return { body: { input_tokens }, headers: { "x-gateway-token-counter": counter } };
+          }),
+        { parse: "none" },
+      )
       .get("/v1/models", ({ request }) => {
         const config = gateway.live.get();
         gateway.authorize(request.headers, config);
@@ -70,7 +84,7 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
       .all("/v1/*", () => {
         throw new GatewayError(
           "not_found",
-          "Unknown route. This gateway serves POST /v1/chat/completions and GET /v1/models.",
+          "Unknown route. This gateway serves POST /v1/chat/completions, POST /v1/messages (and /v1/messages/count_tokens) and GET /v1/models.",
         );
       })
       // The admin API, and everything else is the admin UI (a single-page app).

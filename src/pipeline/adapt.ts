@@ -16,9 +16,28 @@ export function applyPatch(body: ChatRequest, patch: BodyPatch): ChatRequest {
   return next;
 }
 
+/**
+ * The body's native fields (`native: { anthropic: {...} }`, set by a front door), merged in for a provider
+ * that speaks that API and dropped for any other: a chat upstream refuses fields it does not know.
+ */
+function withNativeFields(state: RequestState, body: ChatRequest, attempt: AttemptInfo): ChatRequest {
+  const { native, ...rest } = body;
+  if (native === undefined) return rest;
+  const api = state.config.providers[attempt.target.provider]?.native;
+  const fields =
+    api && typeof native === "object" && native !== null ? (native as Record<string, unknown>)[api] : undefined;
+  if (fields && typeof fields === "object") return { ...rest, ...(fields as Record<string, unknown>) };
+  const names = Object.values(native as Record<string, object>).flatMap((f) => Object.keys(f ?? {}));
+  if (names.length > 0)
+    state.deps.log.info(`dropped ${names.join(", ")} for ${attempt.target.ref}: its upstream cannot take them`, {
+      requestId: state.ctx.id,
+    });
+  return rest;
+}
+
 /** The attempt's body: the client's, with each matching adapter's patch applied in order. */
 export async function adaptBody(state: RequestState, body: ChatRequest, attempt: AttemptInfo): Promise<ChatRequest> {
-  let current: ChatRequest = { ...body, model: attempt.target.model };
+  let current: ChatRequest = { ...withNativeFields(state, body, attempt), model: attempt.target.model };
   for (const adapter of state.config.hooks.adapters) {
     if (!matchesTarget(adapter.match, attempt.target)) continue;
     try {

@@ -34,6 +34,19 @@ export interface ChatCall {
   signal: AbortSignal;
   /** The client's address, its gateway key id (for the request log) and that key's limits. */
   client?: { ip?: string; apiKeyId?: string; limits?: { tiers?: string[]; models?: string[] } };
+  /** The front door the request came through, when it is not chat completions (`src/front-doors`). */
+  door?: DoorCall;
+}
+
+/** What a front door tells the pipeline: its name and the client's own request, for the log. */
+export interface DoorCall {
+  name: "messages" | "responses";
+  /** The body as the client sent it, in the door's format (what the log keeps). */
+  requestText: string;
+  /** What the translation left out or changed: logged once, with the request id. */
+  notes: string[];
+  /** The answer as the door's client received it, for the log. */
+  answerForLog(completion: Record<string, unknown>): unknown;
 }
 
 export class Pipeline {
@@ -57,7 +70,9 @@ export class Pipeline {
     try {
       const body = parseChatRequest(call.body, config.limits);
       const ctx = this.context(id, body, call, config);
-      state = await this.plan(ctx, call.body, config);
+      if (call.door?.notes.length)
+        this.deps.log.info(`${call.door.name}: translated with changes`, { requestId: id, notes: call.door.notes });
+      state = await this.plan(ctx, call, config);
       return this.respond(state, await attemptLoop(state));
     } catch (error) {
       return this.fail(error, id, state, call.signal);
@@ -72,7 +87,7 @@ export class Pipeline {
   }
 
   /** Stages 1 (guards) to 4: which tier, and which targets in which order; fixed from here on. */
-  private async plan(ctx: RequestContext, rawBody: string, config: ResolvedConfig): Promise<RequestState> {
+  private async plan(ctx: RequestContext, call: ChatCall, config: ResolvedConfig): Promise<RequestState> {
     const { deps } = this;
     const startedAt = deps.clock.now();
     await runGuards(ctx, config);
@@ -83,7 +98,8 @@ export class Pipeline {
       client: { ip: ctx.client.ip, apiKeyId: ctx.client.apiKeyId },
       deps,
       body: ctx.body,
-      rawBody,
+      rawBody: call.door?.requestText ?? call.body,
+      door: call.door,
       candidates: plan.candidates,
       timeouts: plan.timeouts,
       startedAt,
@@ -118,7 +134,8 @@ export class Pipeline {
       tierReason: state.tierReason,
       client: state.client,
       requestText: state.rawBody || undefined,
-      response,
+      response: state.door && response !== undefined ? doorAnswer(state.door, response) : response,
+      door: state.door?.name,
       target: answered?.target,
       status,
       attempts: state.attempts.entries(),
@@ -146,5 +163,18 @@ export class Pipeline {
       this.complete(state, { status: gone ? 499 : gatewayError.status, error: failure });
     }
     return errorResponse(gatewayError, gatewayHeaders(state, id));
+  }
+}
+
+/** The logged answer in the door's format; the chat answer when it cannot be read as one. */
+function doorAnswer(
+  door: DoorCall,
+  response: NonNullable<CompletionSummary["response"]>,
+): CompletionSummary["response"] {
+  try {
+    const completion = typeof response === "string" ? (JSON.parse(response) as Record<string, unknown>) : response;
+    return door.answerForLog(completion) as Record<string, unknown>;
+  } catch {
+    return response;
   }
 }

@@ -17,6 +17,7 @@ import type {
 import type { ConversationMemory } from "../routing/conversations.ts";
 import type { HealthRegistry } from "../routing/health.ts";
 import type { UsageTracker } from "../routing/usage.ts";
+import type { DoorCall } from "./pipeline.ts";
 
 /** What the pipeline needs from the outside world, injected so tests control time, chance and network. */
 export interface PipelineDeps {
@@ -58,6 +59,8 @@ export interface RequestPlan {
   readonly tierReason: string;
   readonly timeouts: Timeouts;
   readonly candidates: readonly Target[];
+  /** The front door it came through, when not chat completions. */
+  readonly door?: DoorCall;
 }
 
 /** What the client got: the target that answered, once one did, and what its answer said. */

@@ -292,6 +292,8 @@ export interface CompletionSummary {
   client: { ip?: string; apiKeyId?: string };
   /** The request body exactly as the client sent it (what the log keeps, without re-serialising). */
   requestText?: string;
+  /** The front door the request came through: Anthropic Messages or OpenAI Responses (absent: chat completions). */
+  door?: "messages" | "responses";
   /** The answer: the upstream's JSON text, or a streamed answer reassembled (when bodies are logged). */
   response?: string | Record<string, unknown>;
   target?: Target;
@@ -413,6 +415,12 @@ export interface Provider<O = unknown> extends PluginBase<O> {
   mode: "live" | "simulated";
   /** Builds the upstream HTTP request for this target from the (adapted) OpenAI-shaped body. */
   buildRequest(body: ChatRequest, target: Target): UpstreamRequest;
+  /**
+   * The native API this provider speaks, when it is not chat completions: a front door's fields that only
+   * that API understands (Anthropic's `top_k` and `thinking`, carried in the body's `native.anthropic`)
+   * are given to it, and dropped (noted in the log) for any other upstream.
+   */
+  native?: "anthropic" | "responses";
   /**
    * Sends the request itself instead of `fetch` (a local simulator, a custom transport). `context.clock`
    * is the gateway's clock: a provider that waits (a simulator, a scripted test upstream) waits on it, so

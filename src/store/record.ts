@@ -99,6 +99,7 @@ export function toRow(summary: CompletionSummary, config: ResolvedConfig, withBo
     ts: Math.floor(summary.startedAt),
     apiKeyId: summary.client.apiKeyId ?? null,
     clientIp: summary.client.ip ?? null,
+    door: summary.door ?? "chat",
     requestedModel: summary.request.requestedModel,
     tier: summary.tier,
     tierReason: summary.tierReason,

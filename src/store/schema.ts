@@ -15,6 +15,8 @@ export const requests = sqliteTable(
     ts: integer("ts").notNull(),
     apiKeyId: text("api_key_id"),
     clientIp: text("client_ip"),
+    /** The API the client spoke: "chat" (chat completions), "messages" (Anthropic) or "responses" (OpenAI). */
+    door: text("door").notNull().default("chat"),
     requestedModel: text("requested_model").notNull(),
     tier: text("tier").notNull(),
     tierReason: text("tier_reason"),

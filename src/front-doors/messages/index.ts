@@ -1,0 +1,14 @@
+/** The Anthropic Messages front door (`POST /v1/messages`): Claude Code and the Anthropic SDKs. */
+import type { FrontDoor } from "../door.ts";
+import { messagesError } from "./errors.ts";
+import { messagesToChat } from "./request.ts";
+import { chatToMessage } from "./response.ts";
+import { messagesStream } from "./stream.ts";
+
+export const messagesDoor: FrontDoor = {
+  name: "messages",
+  toChat: messagesToChat,
+  fromChat: chatToMessage,
+  stream: messagesStream,
+  errorBody: messagesError,
+};

@@ -1,0 +1,155 @@
+/**
+ * Serves one request through a front door: the client's key and body are checked as for chat
+ * completions, the body is translated into a chat request and handed to the pipeline, and the
+ * pipeline's answer (JSON, a stream, or an error) is translated back. Every failure, the gateway's own
+ * included, reaches the client in the door's error shape with the gateway's status and headers.
+ */
+import type { ResolvedConfig } from "../config/types.ts";
+import { toGatewayError } from "../error-response.ts";
+import { GatewayError } from "../errors.ts";
+import type { Gateway } from "../gateway.ts";
+import { clientIpOf } from "../http/client-ip.ts";
+import { readBody } from "../http/read-body.ts";
+import { nestsDeeperThan } from "../pipeline/json-depth.ts";
+import { SseParser } from "../pipeline/sse.ts";
+import type { FrontDoor, Obj, StreamTranslator } from "./door.ts";
+
+const encoder = new TextEncoder();
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The client's body as a JSON object, or a 400 in words the client can act on. */
+export function parseDoorBody(text: string, config: ResolvedConfig): Obj {
+  if (nestsDeeperThan(text, config.limits.maxJsonDepth))
+    throw new GatewayError(
+      "invalid_request",
+      `The request body nests deeper than ${config.limits.maxJsonDepth} levels.`,
+    );
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new GatewayError("invalid_request", "The request body is not valid JSON.");
+  }
+  if (!isObj(body)) throw new GatewayError("invalid_request", "The request body must be a JSON object.");
+  return body;
+}
+
+/**
+ * A door's request answered by the gateway itself (no pipeline, no upstream), such as count_tokens:
+ * the same key check and body rules, and errors in the door's shape.
+ */
+export async function serveLocally(
+  door: FrontDoor,
+  request: Request,
+  gateway: Gateway,
+  answer: (body: Obj, config: ResolvedConfig) => { body: Obj; headers?: Record<string, string> },
+): Promise<Response> {
+  const config = gateway.live.get();
+  try {
+    gateway.authorize(request.headers, config);
+    const body = parseDoorBody(await readBody(request, config.limits.maxBodyBytes), config);
+    const result = answer(body, config);
+    return Response.json(result.body, { headers: result.headers });
+  } catch (error) {
+    const failure = toGatewayError(error, gateway.log, `unexpected ${door.name} door error`);
+    return doorError(door, failure, failure.headers());
+  }
+}
+
+export async function serveDoor(door: FrontDoor, request: Request, gateway: Gateway): Promise<Response> {
+  const config = gateway.live.get(); // this request's snapshot, kept to its end
+  try {
+    const key = gateway.authorize(request.headers, config);
+    const text = await readBody(request, config.limits.maxBodyBytes);
+    const body = parseDoorBody(text, config);
+    const translated = door.toChat(body);
+    const answer = await gateway.pipeline.handle(
+      {
+        body: JSON.stringify(translated.chat),
+        signal: request.signal,
+        client: { ip: clientIpOf(request), apiKeyId: key.id, limits: key.limits },
+        door: {
+          name: door.name,
+          requestText: text,
+          notes: translated.notes,
+          answerForLog: (completion) => door.fromChat(completion, body),
+        },
+      },
+      config,
+    );
+    return translateAnswer(door, body, answer);
+  } catch (error) {
+    const failure = toGatewayError(error, gateway.log, `unexpected ${door.name} door error`);
+    return doorError(door, failure, failure.headers());
+  }
+}
+
+function doorError(door: FrontDoor, error: GatewayError, headers: Record<string, string>): Response {
+  const { message, code, param } = error.toJSON().error;
+  return Response.json(door.errorBody(error.status, { message, code, param }), { status: error.status, headers });
+}
+
+/** The pipeline's answer in the door's format, with the gateway's headers kept. */
+async function translateAnswer(door: FrontDoor, body: Obj, answer: Response): Promise<Response> {
+  const headers = new Headers(answer.headers);
+  const type = headers.get("content-type") ?? "";
+  if (type.includes("text/event-stream") && answer.body) {
+    headers.set("content-type", "text/event-stream; charset=utf-8");
+    return new Response(answer.body.pipeThrough(translateStream(door.stream(body))), {
+      status: answer.status,
+      headers,
+    });
+  }
+  const json = (await answer.json()) as Obj;
+  headers.delete("content-length");
+  if (answer.ok) return Response.json(door.fromChat(json, body), { status: answer.status, headers });
+  const error = isObj(json.error) ? json.error : {};
+  const translated = door.errorBody(answer.status, {
+    message: typeof error.message === "string" ? error.message : "The request failed.",
+    code: typeof error.code === "string" ? error.code : "upstream_error",
+    param: typeof error.param === "string" ? error.param : null,
+  });
+  return Response.json(translated, { status: answer.status, headers });
+}
+
+/**
+ * The pipeline's chat event stream (chunks, then `[DONE]` or one in-band error event) as the door's
+ * events. A stream that ends with neither was cut at the gateway's own edge: it ends as an error too.
+ */
+function translateStream(translator: StreamTranslator): TransformStream<Uint8Array, Uint8Array> {
+  const parser = new SseParser();
+  let ended = false;
+  const emit = (controller: TransformStreamDefaultController<Uint8Array>, events: string[]) => {
+    if (events.length > 0) controller.enqueue(encoder.encode(events.join("")));
+  };
+  const handle = (controller: TransformStreamDefaultController<Uint8Array>, data: string) => {
+    if (ended) return;
+    if (data === "[DONE]") {
+      ended = true;
+      return emit(controller, translator.done());
+    }
+    const event = JSON.parse(data) as Obj;
+    if (isObj(event.error)) {
+      ended = true;
+      const { code, message } = event.error as { code?: string; message?: string };
+      return emit(
+        controller,
+        translator.error({ code: code ?? "upstream_error", message: message ?? "stream failed" }),
+      );
+    }
+    emit(controller, translator.chunk(event));
+  };
+  return new TransformStream({
+    transform(bytes, controller) {
+      for (const event of parser.push(bytes)) handle(controller, event.data);
+    },
+    flush(controller) {
+      for (const event of parser.end()) handle(controller, event.data);
+      if (!ended)
+        emit(
+          controller,
+          translator.error({ code: "stream_cut", message: "The stream ended early; the answer is incomplete." }),
+        );
+    },
+  });
+}

@@ -1,0 +1,1 @@
+ALTER TABLE `requests` ADD `door` text DEFAULT 'chat' NOT NULL;

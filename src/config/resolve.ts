@@ -101,6 +101,7 @@ interface Building {
   tiers: Record<string, ResolvedTier>;
   targets: Map<string, Target>;
   modelNames: Map<string, string>;
+  tierAliases: Map<string, string>;
   tierless: TierPolicy;
 }
 
@@ -170,10 +171,15 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
     backoff: { ...DEFAULTS.retry.backoff, ...input.retry?.backoff },
   };
   const tierless: TierPolicy = { strategy: DEFAULTS.tier.strategy, maxAttempts: retry.maxAttempts, timeouts };
-  const partial: Building = { tiers: {}, targets: new Map(), modelNames: new Map(), tierless };
+  const partial: Building = { tiers: {}, targets: new Map(), modelNames: new Map(), tierAliases: new Map(), tierless };
   resolveTiers(input, providers, partial, issues);
 
   for (const [alias, ref] of Object.entries(input.routing?.aliases ?? {})) {
+    // A tier's name (or "auto") maps the alias to that route: clients that insist on a model name.
+    if (ref === "auto" || ref in partial.tiers) {
+      partial.tierAliases.set(alias, ref);
+      continue;
+    }
     const target = toTarget(ref, providers);
     if (typeof target === "string") issues.push({ path: `routing.aliases.${alias}`, message: target });
     else {

@@ -93,7 +93,10 @@ export interface GatewayConfigInput {
     defaultTier?: string;
     /** A model name that is neither a tier nor a configured model: classify it like "auto", or reject with 404 (default "classify"). */
     unknownModel?: "classify" | "reject";
-    /** Extra model names clients may use, e.g. `{ "gpt-4": "azure/gpt-4" }`. Default {}. */
+    /**
+     * Extra model names clients may use, each for a "provider/model", a tier or "auto": e.g.
+     * `{ "gpt-4": "azure/gpt-4", "claude-sonnet-5": "t2", "claude-haiku-5-5": "auto" }`. Default {}.
+     */
     aliases?: Record<string, string>;
     /**
      * Within one conversation (same system prompt and first user message) an auto request never goes to
@@ -243,6 +246,8 @@ export interface ResolvedConfig {
   readonly targets: ReadonlyMap<string, Target>;
   /** Model names clients may use (aliases, bare model names) → "provider/model". */
   readonly modelNames: ReadonlyMap<string, string>;
+  /** Aliases of a tier or of "auto" (`routing.aliases: { "claude-sonnet-5": "t2" }`) → that tier, or "auto". */
+  readonly tierAliases: ReadonlyMap<string, string>;
   readonly routing: Readonly<{
     defaultTier: string;
     unknownModel: "classify" | "reject";

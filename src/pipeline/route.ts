@@ -16,6 +16,9 @@ export type Route =
 export function chooseRoute(model: string, config: ResolvedConfig): Route {
   if (model === "auto") return { kind: "auto", reason: "auto" };
   if (model in config.tiers) return { kind: "tier", tier: model };
+  const aliased = config.tierAliases.get(model);
+  if (aliased === "auto") return { kind: "auto", reason: `alias "${model}" of auto` };
+  if (aliased) return { kind: "tier", tier: aliased };
   const ref = config.modelNames.get(model) ?? (config.targets.has(model) ? model : undefined);
   if (ref) {
     const target = config.targets.get(ref)!;

@@ -24,7 +24,7 @@ interface Turn {
 }
 
 /** Anthropic-native fields passed through when an adapter (e.g. `modelParams`) sets them for this target. */
-const NATIVE_FIELDS = ["top_k", "thinking"] as const;
+const NATIVE_FIELDS = ["top_k", "thinking", "output_config"] as const;
 
 function textBlock(text: string, part?: Obj): Block | undefined {
   // Anthropic refuses empty and whitespace-only text blocks; they carry nothing anyway.

@@ -160,6 +160,33 @@ export function effortOf(budget: number): "low" | "medium" | "high" {
   return budget < 4096 ? "low" : budget < 16384 ? "medium" : "high";
 }
 
+/** Whether the client asked to see the model's thinking (enabled, adaptive, or between tools; not omitted). */
+export function thinkingAsked(request: Obj): boolean {
+  const thinking = isObj(request.thinking) ? request.thinking : undefined;
+  return thinking !== undefined && thinking.type !== "disabled" && thinking.display !== "omitted";
+}
+
+/**
+ * The chat `reasoning_effort` for the request: `output_config.effort` when given (`xhigh` and `max`,
+ * which chat has not, as `high`), else from an `enabled` thinking budget, else `medium` for adaptive thinking.
+ */
+function reasoningEffort(body: Obj): string | undefined {
+  const effort = isObj(body.output_config) ? str(body.output_config.effort) : undefined;
+  if (effort) return effort === "xhigh" || effort === "max" ? "high" : effort;
+  const thinking = isObj(body.thinking) ? body.thinking : undefined;
+  if (thinking?.type === "enabled" && typeof thinking.budget_tokens === "number")
+    return effortOf(thinking.budget_tokens);
+  if (thinking?.type === "adaptive" || thinking?.type === "between_tools") return "medium";
+  return undefined;
+}
+
+/** `output_config.format` (a JSON schema the answer must follow) as chat's `response_format`. */
+function responseFormat(body: Obj): Obj | undefined {
+  const format = isObj(body.output_config) && isObj(body.output_config.format) ? body.output_config.format : undefined;
+  if (format?.type !== "json_schema" || !isObj(format.schema)) return undefined;
+  return { type: "json_schema", json_schema: { name: "output", schema: format.schema, strict: true } };
+}
+
 export function messagesToChat(body: Obj): DoorRequest {
   const model = str(body.model);
   if (!model) throw invalid("model", 'Field required (a model, a tier or "auto")');
@@ -193,13 +220,15 @@ export function messagesToChat(body: Obj): DoorRequest {
   // removed (above), asking for thinking again would be refused, so the upstream answers without it.
   const removedThinking = [...notes].some((n) => n.startsWith("removed thinking"));
   if (isObj(body.thinking) && !removedThinking) native.thinking = body.thinking;
+  if (isObj(body.output_config)) native.output_config = body.output_config;
   if (Object.keys(native).length > 0) chat.native = { anthropic: native };
   const fnTools = tools(body.tools);
   if (fnTools && fnTools.length > 0) chat.tools = fnTools;
   toolChoice(body.tool_choice, chat);
-  const thinking = isObj(body.thinking) ? body.thinking : undefined;
-  if (thinking?.type === "enabled" && typeof thinking.budget_tokens === "number")
-    chat.reasoning_effort = effortOf(thinking.budget_tokens);
+  const effort = reasoningEffort(body);
+  if (effort) chat.reasoning_effort = effort;
+  const format = responseFormat(body);
+  if (format) chat.response_format = format;
   const metadata = isObj(body.metadata) ? body.metadata : undefined;
   if (typeof metadata?.user_id === "string") chat.user = metadata.user_id;
   return { chat, notes: [...notes] };

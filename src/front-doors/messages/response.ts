@@ -4,6 +4,7 @@
  * the finish reason as `stop_reason`, and usage in Anthropic's convention (input without cache reads).
  */
 import type { Obj } from "../door.ts";
+import { thinkingAsked } from "./request.ts";
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -48,10 +49,9 @@ export function chatToMessage(completion: Obj, request: Obj): Obj {
   const message = isObj(choice.message) ? choice.message : {};
   const content: Obj[] = [];
   const reasoning = str(message.reasoning_content) ?? str(message.reasoning);
-  const thinkingAsked = isObj(request.thinking) && request.thinking.type === "enabled";
-  if (reasoning && thinkingAsked) content.push({ type: "thinking", thinking: reasoning, signature: "" });
+  if (reasoning && thinkingAsked(request)) content.push({ type: "thinking", thinking: reasoning, signature: "" });
   const text = str(message.content);
-  if (text) content.push({ type: "text", text });
+  if (text) content.push({ type: "text", text, citations: null });
   for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
     if (!isObj(call) || !isObj(call.function)) continue;
     content.push({
@@ -59,6 +59,7 @@ export function chatToMessage(completion: Obj, request: Obj): Obj {
       id: str(call.id) ?? "",
       name: str(call.function.name) ?? "",
       input: toolInput(str(call.function.arguments) ?? ""),
+      caller: { type: "direct" },
     });
   }
   return {

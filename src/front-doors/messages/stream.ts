@@ -7,6 +7,7 @@
  * `message_stop`: a truncated answer is never presented as complete.
  */
 import { type Obj, type StreamTranslator, sse } from "../door.ts";
+import { thinkingAsked } from "./request.ts";
 import { messageId, messagesUsage, STOP_REASONS } from "./response.ts";
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -23,7 +24,7 @@ const ERROR_TYPES: Record<string, string> = {
 };
 
 export function messagesStream(request: Obj): StreamTranslator {
-  const thinkingAsked = isObj(request.thinking) && request.thinking.type === "enabled";
+  const showThinking = thinkingAsked(request);
   let started = false;
   let index = -1;
   let open: { kind: BlockKind; tool?: number } | undefined;
@@ -68,7 +69,13 @@ export function messagesStream(request: Obj): StreamTranslator {
       begin(
         out,
         "tool_use",
-        { type: "tool_use", id: str(call.id) ?? `toolu_${i}`, name: str(fn.name) ?? "", input: {} },
+        {
+          type: "tool_use",
+          id: str(call.id) ?? `toolu_${i}`,
+          name: str(fn.name) ?? "",
+          input: {},
+          caller: { type: "direct" },
+        },
         i,
       );
       toolBlocks.set(i, index);
@@ -85,13 +92,13 @@ export function messagesStream(request: Obj): StreamTranslator {
       const choice = Array.isArray(chunk.choices) && isObj(chunk.choices[0]) ? chunk.choices[0] : undefined;
       const d = choice && isObj(choice.delta) ? choice.delta : {};
       const reasoning = str(d.reasoning_content) ?? str(d.reasoning);
-      if (reasoning && thinkingAsked) {
+      if (reasoning && showThinking) {
         if (open?.kind !== "thinking") begin(out, "thinking", { type: "thinking", thinking: "", signature: "" });
         delta(out, index, { type: "thinking_delta", thinking: reasoning });
       }
       const text = str(d.content);
       if (text) {
-        if (open?.kind !== "text") begin(out, "text", { type: "text", text: "" });
+        if (open?.kind !== "text") begin(out, "text", { type: "text", text: "", citations: null });
         delta(out, index, { type: "text_delta", text });
       }
       if (Array.isArray(d.tool_calls)) for (const call of d.tool_calls) if (isObj(call)) toolCall(out, call);

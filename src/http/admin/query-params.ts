@@ -26,6 +26,6 @@ export function timeParam<N extends string>(query: { [K in N]?: Time }, name: N)
 }
 
 export function logFilter(query: Omit<Static<typeof LogsQuery>, "cursor" | "limit">): LogFilter {
-  const { status, tier, model, key, q } = query;
-  return { from: timeParam(query, "from"), to: timeParam(query, "to"), status, tier, model, apiKeyId: key, q };
+  const { status, tier, model, key, q, door } = query;
+  return { from: timeParam(query, "from"), to: timeParam(query, "to"), status, tier, model, apiKeyId: key, q, door };
 }

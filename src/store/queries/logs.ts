@@ -18,6 +18,8 @@ export interface LogFilter {
   /** Final "provider/model". */
   model?: string;
   apiKeyId?: string;
+  /** The API the client spoke: "chat", "messages" or "responses". */
+  door?: string;
   /** Text searched (case-insensitive) in the prompt and the request and response bodies. */
   q?: string;
 }
@@ -41,10 +43,11 @@ export interface LogListItem {
   costUsd: number | null;
   stream: boolean;
   apiKeyId: string | null;
+  door: string;
   promptPreview: string | null;
 }
 
-const LIST_COLUMNS = `seq, id, ts, requested_model AS requestedModel, tier, model, status, error_code AS errorClass, latency_ms AS latencyMs, ttft_ms AS ttftMs, attempts, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, token_source AS tokenSource, cost_usd AS costUsd, stream, api_key_id AS apiKeyId, prompt_preview AS promptPreview`;
+const LIST_COLUMNS = `seq, id, ts, requested_model AS requestedModel, tier, model, status, error_code AS errorClass, latency_ms AS latencyMs, ttft_ms AS ttftMs, attempts, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, token_source AS tokenSource, cost_usd AS costUsd, stream, api_key_id AS apiKeyId, door, prompt_preview AS promptPreview`;
 
 /** `LIKE` with its wildcards escaped, so a search for "100%" finds "100%". */
 function likePattern(text: string): string {
@@ -87,6 +90,7 @@ function where(
   if (filter.tier) add("tier = ?", filter.tier);
   if (filter.model) add("model = ?", filter.model);
   if (filter.apiKeyId) add("api_key_id = ?", filter.apiKeyId);
+  if (filter.door) add("door = ?", filter.door);
   if (filter.q) {
     const pattern = likePattern(filter.q);
     add(
@@ -173,6 +177,7 @@ const CSV_COLUMNS: (keyof LogListItem | "errorMessage" | "tierReason")[] = [
   "costUsd",
   "stream",
   "apiKeyId",
+  "door",
   "promptPreview",
 ];
 

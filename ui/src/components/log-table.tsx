@@ -102,6 +102,12 @@ export function LogTable(props: {
                       ⇶
                     </span>
                   </Show>
+                  <Show when={row.door && row.door !== "chat"}>
+                    <span class="muted stream-mark" title={`via the ${row.door} API`}>
+                      {" "}
+                      {row.door}
+                    </span>
+                  </Show>
                 </td>
                 <td class="num">
                   <Show when={row.attempts > 1} fallback={row.attempts}>

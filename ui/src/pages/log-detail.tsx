@@ -12,6 +12,9 @@ import { type LogDetail, StatusBadge, TierBadge } from "../components/log-types.
 import { fmtInt, fmtMs, fmtUsd } from "../format.ts";
 import { LOGS_RETURN_KEY } from "./logs.tsx";
 
+/** The API a request came through, when it was not chat completions. */
+const DOOR_LABELS: Record<string, string> = { messages: "Anthropic Messages", responses: "OpenAI Responses" };
+
 export function LogDetailPage(): JSX.Element {
   const params = useParams<{ id: string }>();
   const [detail] = createResource(
@@ -101,6 +104,7 @@ function Detail(props: { d: LogDetail }): JSX.Element {
             <dd class="mono">
               {d().requestedModel}
               {d().stream ? " · streamed" : ""}
+              {d().door !== "chat" ? ` · via ${DOOR_LABELS[d().door] ?? d().door}` : ""}
             </dd>
             <dt>Tier</dt>
             <dd>

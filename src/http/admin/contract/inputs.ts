@@ -113,6 +113,11 @@ const logFilterFields = {
   model: text(),
   key: text(),
   q: text(),
+  door: t.Optional(
+    t.Union([t.Literal("chat"), t.Literal("messages"), t.Literal("responses")], {
+      error: 'door must be "chat", "messages" or "responses"',
+    }),
+  ),
 };
 
 export const LogsQuery = t.Object({

@@ -22,6 +22,7 @@
 
 import { anthropicMessages } from "./mock-upstream/anthropic.ts";
 import { bodyFault, isBodyFault, REDIRECT_TARGET, redirectTarget } from "./mock-upstream/body-faults.ts";
+import { embeddingsApi } from "./mock-upstream/embeddings.ts";
 import { type Behaviour, type Fault, isFault, num, parseBehaviour } from "./mock-upstream/params.ts";
 import { responsesApi } from "./mock-upstream/responses.ts";
 import { event, planStream, type StreamLifecycle, sleep, sseResponse, untilAborted } from "./mock-upstream/stream.ts";
@@ -271,6 +272,7 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
   function route(req: Request): Response | Promise<Response> {
     const path = new URL(req.url).pathname;
     if (req.method === "POST" && path === "/v1/chat/completions") return chatCompletions(req);
+    if (req.method === "POST" && path === "/v1/embeddings") return embeddingsApi(req, { record });
     if (req.method === "POST" && (path === "/v1/messages" || path === "/v1/responses")) {
       const server = { record, track, nextId: () => ++nextId };
       return path === "/v1/messages" ? anthropicMessages(req, server) : responsesApi(req, server);

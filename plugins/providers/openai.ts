@@ -25,6 +25,7 @@ export type OpenAIOptions = Omit<Static<typeof Options>, "apiKey" | "baseURL"> &
  */
 export function openai(options: OpenAIOptions): Provider<OpenAIOptions> {
   const url = endpoint(options.baseURL, "chat/completions");
+  const embeddingsUrl = endpoint(options.baseURL, "embeddings");
   const streamUsage = options.streamUsage ?? true;
   return definePlugin({
     name: "builtin:openai",
@@ -40,6 +41,10 @@ export function openai(options: OpenAIOptions): Provider<OpenAIOptions> {
       if (body.stream && streamUsage)
         upstreamBody.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
       return { url, method: "POST", headers, body: JSON.stringify(upstreamBody) };
+    },
+    buildEmbeddingsRequest(body, target) {
+      const headers = bearerHeaders(false, options.apiKey, options.headers);
+      return { url: embeddingsUrl, method: "POST", headers, body: JSON.stringify({ ...body, model: target.model }) };
     },
   });
 }

@@ -184,6 +184,20 @@ function answerResponse(step: AnswerStep, run: Run): Response {
   return new Response(JSON.stringify(completion(run.model, step.text ?? "ok")), { status, headers });
 }
 
+/** The default healthy embeddings answer: one 3-dimensional vector per input, counted as one token each. */
+function embeddingsResponse(run: Run): Response {
+  run.call.ended = "complete";
+  const input = (run.body as unknown as { input: unknown }).input;
+  const count = Array.isArray(input) && typeof input[0] !== "number" ? input.length : 1;
+  const data = Array.from({ length: count }, (_, index) => ({
+    object: "embedding",
+    index,
+    embedding: [index, 0.5, 1],
+  }));
+  const body = { object: "list", data, model: run.model, usage: { prompt_tokens: count, total_tokens: count } };
+  return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+}
+
 /**
  * A fake upstream for tests, played from a script in the gateway's (virtual) time: each call takes the
  * next step (the last one repeats), and a step is an answer with a status, an event stream with a gap
@@ -208,6 +222,13 @@ export function scripted(steps: ScriptStep[] | Record<string, ScriptStep[]>): Sc
     buildRequest(body, target) {
       return { url: `scripted://${target.model}`, headers: {}, body: JSON.stringify({ ...body, model: target.model }) };
     },
+    buildEmbeddingsRequest(body, target) {
+      return {
+        url: `scripted://${target.model}/embeddings`,
+        headers: {},
+        body: JSON.stringify({ ...body, model: target.model }),
+      };
+    },
     async send(request, signal, { clock }) {
       const body = JSON.parse(request.body) as ChatRequest;
       const call: ScriptedCall = { model: body.model, body };
@@ -224,6 +245,13 @@ export function scripted(steps: ScriptStep[] | Record<string, ScriptStep[]>): Sc
       // From here the response's own body reports how the call ended.
       signal.removeEventListener("abort", aborted);
       const run: Run = { model: body.model, body, call, signal, clock };
+      if (
+        request.url.endsWith("/embeddings") &&
+        !("stream" in step) &&
+        step.body === undefined &&
+        (step.status ?? 200) < 400
+      )
+        return embeddingsResponse(run);
       return "stream" in step ? streamResponse(step, run) : answerResponse(step, run);
     },
   });

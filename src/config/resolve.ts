@@ -135,8 +135,17 @@ function resolveTiers(
       if (!config.modelNames.has(target.model)) config.modelNames.set(target.model, target.ref);
     }
     const { tierless } = config;
+    const kind = tier.kind ?? "chat";
+    if (kind === "embeddings")
+      for (const target of targets)
+        if (!providers[target.provider]?.buildEmbeddingsRequest)
+          issues.push({
+            path: `tiers.${name}.models`,
+            message: `provider ${target.provider} of ${target.ref} does not serve embeddings`,
+          });
     config.tiers[name] = {
       name,
+      kind,
       targets,
       strategy: tier.strategy ?? tierless.strategy,
       maxAttempts: tier.maxAttempts ?? tierless.maxAttempts,
@@ -188,13 +197,19 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
     }
   }
   const tierNames = Object.keys(partial.tiers);
+  const chatTiers = tierNames.filter((name) => partial.tiers[name].kind === "chat");
   const defaultTier =
     input.routing?.defaultTier ??
-    (DEFAULTS.routing.defaultTier in partial.tiers ? DEFAULTS.routing.defaultTier : tierNames[0]);
+    (chatTiers.includes(DEFAULTS.routing.defaultTier) ? DEFAULTS.routing.defaultTier : (chatTiers[0] ?? tierNames[0]));
   if (!(defaultTier in partial.tiers))
     issues.push({
       path: "routing.defaultTier",
       message: `tier "${defaultTier}" does not exist (tiers: ${tierNames.join(", ")})`,
+    });
+  else if (partial.tiers[defaultTier].kind !== "chat")
+    issues.push({
+      path: "routing.defaultTier",
+      message: `tier "${defaultTier}" serves embeddings: the default tier must be a chat tier`,
     });
 
   const classifiers = checkHooks(input.classifiers, "classifiers", "classify", issues);

@@ -90,6 +90,12 @@ const tierSchema = <Skip extends boolean>(entry: Entry<Skip>) =>
     ),
     maxAttempts: Type.Optional(Type.Integer({ minimum: 1, description: "default: retry.maxAttempts" })),
     timeouts: Type.Optional(TimeoutsSchema),
+    kind: Type.Optional(
+      Type.Union([Type.Literal("chat"), Type.Literal("embeddings")], {
+        default: "chat",
+        description: "chat completions (default), or embeddings (POST /v1/embeddings)",
+      }),
+    ),
   });
 
 const serverSchema = closed({

@@ -57,6 +57,12 @@ export interface TierInput {
   maxAttempts?: number;
   /** Per-tier overrides of the top-level `timeouts`. */
   timeouts?: Partial<Timeouts>;
+  /**
+   * What the tier serves: chat completions (default, and every door that translates to them), or
+   * embeddings (`POST /v1/embeddings`: no classification; failover and health as for chat). A request
+   * of the other kind naming the tier is a 400.
+   */
+  kind?: "chat" | "embeddings";
 }
 
 export interface BackoffOptions {
@@ -220,6 +226,7 @@ export interface TierPolicy {
 /** A tier after resolution: its targets resolved against the providers, its policy complete. */
 export interface ResolvedTier extends TierPolicy {
   readonly name: string;
+  readonly kind: "chat" | "embeddings";
   /** In priority order. (A mutable array type until `pipeline/route.ts` accepts a readonly one.) */
   readonly targets: Target[];
 }

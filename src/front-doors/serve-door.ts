@@ -6,33 +6,16 @@
  */
 import type { ResolvedConfig } from "../config/types.ts";
 import { toGatewayError } from "../error-response.ts";
-import { GatewayError } from "../errors.ts";
+import type { GatewayError } from "../errors.ts";
 import type { Gateway } from "../gateway.ts";
 import { clientIpOf } from "../http/client-ip.ts";
 import { readBody } from "../http/read-body.ts";
-import { nestsDeeperThan } from "../pipeline/json-depth.ts";
+import { parseJsonObject } from "../pipeline/accept.ts";
 import { SseParser } from "../pipeline/sse.ts";
 import type { FrontDoor, Obj, StreamTranslator } from "./door.ts";
 
 const encoder = new TextEncoder();
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** The client's body as a JSON object, or a 400 in words the client can act on. */
-export function parseDoorBody(text: string, config: ResolvedConfig): Obj {
-  if (nestsDeeperThan(text, config.limits.maxJsonDepth))
-    throw new GatewayError(
-      "invalid_request",
-      `The request body nests deeper than ${config.limits.maxJsonDepth} levels.`,
-    );
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new GatewayError("invalid_request", "The request body is not valid JSON.");
-  }
-  if (!isObj(body)) throw new GatewayError("invalid_request", "The request body must be a JSON object.");
-  return body;
-}
 
 /**
  * A door's request answered by the gateway itself (no pipeline, no upstream), such as count_tokens:
@@ -47,7 +30,7 @@ export async function serveLocally(
   const config = gateway.live.get();
   try {
     gateway.authorize(request.headers, config);
-    const body = parseDoorBody(await readBody(request, config.limits.maxBodyBytes), config);
+    const body = parseJsonObject(await readBody(request, config.limits.maxBodyBytes), config.limits);
     const result = answer(body, config);
     return Response.json(result.body, { headers: result.headers });
   } catch (error) {
@@ -61,7 +44,7 @@ export async function serveDoor(door: FrontDoor, request: Request, gateway: Gate
   try {
     const key = gateway.authorize(request.headers, config);
     const text = await readBody(request, config.limits.maxBodyBytes);
-    const body = parseDoorBody(text, config);
+    const body = parseJsonObject(text, config.limits);
     const translated = door.toChat(body);
     const answer = await gateway.pipeline.handle(
       {

@@ -65,6 +65,17 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
         },
         { parse: "none" },
       )
+      .post(
+        "/v1/embeddings",
+        async ({ request }) => {
+          const config = gateway.live.get();
+          const key = gateway.authorize(request.headers, config);
+          const body = await readBody(request, config.limits.maxBodyBytes);
+          const client = { ip: clientIpOf(request), apiKeyId: key.id, limits: key.limits };
+          return gateway.pipeline.handleEmbeddings({ body, signal: request.signal, client }, config);
+        },
+        { parse: "none" },
+      )
       // Front doors: other APIs' clients, translated at the edge onto the same pipeline (src/front-doors).
       .post("/v1/messages", ({ request }) => serveDoor(messagesDoor, request, gateway), { parse: "none" })
       .post(
@@ -84,7 +95,7 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
       .all("/v1/*", () => {
         throw new GatewayError(
           "not_found",
-          "Unknown route. This gateway serves POST /v1/chat/completions, POST /v1/messages (and /v1/messages/count_tokens) and GET /v1/models.",
+          "Unknown route. This gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages (and /v1/messages/count_tokens) and GET /v1/models.",
         );
       })
       // The admin API, and everything else is the admin UI (a single-page app).

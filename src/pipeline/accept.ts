@@ -9,7 +9,7 @@ import { checkMessages, checkRanges, checkTools } from "./chat-shape.ts";
 import { nestsDeeperThan } from "./json-depth.ts";
 
 /** What accepting a body depends on in the config. */
-interface AcceptLimits {
+export interface AcceptLimits {
   /** Deepest JSON nesting accepted (`limits.maxJsonDepth`, default 64). */
   maxJsonDepth: number;
 }
@@ -18,8 +18,9 @@ const DEFAULT_LIMITS: AcceptLimits = { maxJsonDepth: 64 };
 
 const invalid = (message: string, param?: string) => new GatewayError("invalid_request", message, { param });
 
-function parseObject(text: string, limits: AcceptLimits): Record<string, unknown> {
-  if (text.trim() === "") throw invalid("The request body is empty: send a JSON chat completion request.");
+/** A request body as a JSON object (every endpoint's first check), or a 400 saying what is wrong. */
+export function parseJsonObject(text: string, limits: AcceptLimits): Record<string, unknown> {
+  if (text.trim() === "") throw invalid("The request body is empty: send a JSON object.");
   // Before JSON.parse: a deep body must never reach its recursion (nor ours, nor a re-serialisation).
   if (nestsDeeperThan(text, limits.maxJsonDepth))
     throw invalid(`The request body nests JSON deeper than ${limits.maxJsonDepth} levels (limits.maxJsonDepth).`);
@@ -36,7 +37,7 @@ function parseObject(text: string, limits: AcceptLimits): Record<string, unknown
 
 /** Parses and checks a chat completion request body; throws `invalid_request` (400) naming the field at fault. */
 export function parseChatRequest(text: string, limits: AcceptLimits = DEFAULT_LIMITS): ChatRequest {
-  const request = parseObject(text, limits);
+  const request = parseJsonObject(text, limits);
   if (request.model === undefined) request.model = "auto";
   if (typeof request.model !== "string" || request.model.trim() === "")
     throw invalid('`model` must be a non-empty string (use "auto" to let the gateway choose).', "model");

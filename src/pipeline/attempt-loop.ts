@@ -96,7 +96,8 @@ async function attemptAndJudge(
 ): Promise<{ run: AttemptRun; decision: Decision }> {
   const { deps, config } = state;
   const target = info.target;
-  info.body = await adaptBody(state, body, info);
+  // Adapters patch chat bodies: an embeddings request goes as the client sent it, with the target's model.
+  info.body = state.embeddings ? { ...body, model: target.model } : await adaptBody(state, body, info);
   const follower = at.bounded ? followSignal(state.ctx.signal) : undefined;
   const upstream = stoppableUpstream(config.providers[target.provider], deps.fetch, deps.stopping);
   const attempt = runAttempt({
@@ -111,6 +112,7 @@ async function attemptAndJudge(
     fetch: upstream.fetch,
     maxSseLineBytes: config.limits.maxSseLineBytes,
     maxBodyBytes: config.limits.maxUpstreamBodyBytes,
+    embeddings: state.embeddings,
   });
   const settled = follower ? await withinBudget(attempt, state.timeouts.connectMs, deps.clock) : await attempt;
   if (!settled) {

@@ -10,6 +10,7 @@ import type {
   AttemptOutcome,
   ChatRequest,
   Clock,
+  EmbeddingsRequest,
   ErrorClass,
   Provider,
   Target,
@@ -47,6 +48,8 @@ export interface AttemptSetup {
   maxSseLineBytes?: number;
   /** Largest non-streamed body read, in decompressed bytes (`limits.maxUpstreamBodyBytes`; default 32 MiB). */
   maxBodyBytes?: number;
+  /** An embeddings request: sent with the provider's `buildEmbeddingsRequest`, judged by its vectors. */
+  embeddings?: EmbeddingsRequest;
 }
 
 /** An accepted stream, positioned after the events read before the decision. */
@@ -169,7 +172,9 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
 
   let response: Response;
   try {
-    const request: UpstreamRequest = provider.buildRequest(setup.body, target);
+    const request: UpstreamRequest = setup.embeddings
+      ? provider.buildEmbeddingsRequest!({ ...setup.embeddings, model: target.model }, target)
+      : provider.buildRequest(setup.body, target);
     response = provider.send
       ? await provider.send(request, controller.signal, { clock })
       : // manual: a redirect would re-send the prompt (and the key's headers) wherever the upstream points.
@@ -243,7 +248,8 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
   let body: unknown;
   try {
     body = JSON.parse(text);
-    if (setup.provider.parseResponse) body = setup.provider.parseResponse(body, setup.target, setup.body);
+    if (setup.provider.parseResponse && !setup.embeddings)
+      body = setup.provider.parseResponse(body, setup.target, setup.body);
   } catch {
     return h.fail(
       "bad_response",
@@ -268,6 +274,7 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
       response.headers,
     );
   }
+  if (setup.embeddings) return embeddingsAnswer(body, text, { response, setup, h });
   const facts = completionFacts(body);
   if (facts.choices === 0 || (facts.text === "" && !facts.toolCalls)) {
     return h.fail(
@@ -291,6 +298,43 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
     json: setup.provider.parseResponse ? JSON.stringify(body) : text,
     usage: facts.usage,
     toolCalls: facts.toolCalls,
+    discard: () => {},
+  };
+}
+
+/** An embeddings answer: healthy when it carries one vector per input (an empty `data` is a failure). */
+function embeddingsAnswer(
+  body: unknown,
+  text: string,
+  at: { response: Response; setup: AttemptSetup; h: Helpers },
+): AttemptRun {
+  const { response, setup, h } = at;
+  const data = typeof body === "object" && body !== null ? (body as { data?: unknown }).data : undefined;
+  const inputs =
+    Array.isArray(setup.embeddings?.input) && typeof setup.embeddings.input[0] !== "number"
+      ? setup.embeddings.input.length
+      : 1;
+  if (!Array.isArray(data) || data.length !== inputs) {
+    const errorText = `${setup.target.ref}: ${Array.isArray(data) ? `${data.length} embeddings for ${inputs} inputs` : "no embeddings in the answer"}`;
+    return h.fail("empty", response.status, { errorText, body: text.slice(0, 2000) }, response.headers);
+  }
+  h.close(true);
+  const totalMs = setup.clock.now() - h.started;
+  const usage = (body as { usage?: Usage }).usage;
+  return {
+    outcome: {
+      ok: true,
+      status: response.status,
+      headers: response.headers,
+      text: "",
+      timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs },
+    },
+    json: text,
+    usage: usage && {
+      prompt_tokens: usage.prompt_tokens ?? 0,
+      completion_tokens: 0,
+      total_tokens: usage.total_tokens ?? usage.prompt_tokens ?? 0,
+    },
     discard: () => {},
   };
 }

@@ -15,12 +15,13 @@ import type { ResolvedConfig } from "../config/types.ts";
 import { toGatewayError } from "../error-response.ts";
 import { GatewayError } from "../errors.ts";
 import { notifyAll } from "../plugin/runner.ts";
-import type { ChatRequest, CompletionSummary, Plugin, RequestContext } from "../plugin/types.ts";
+import type { ChatRequest, CompletionSummary, EmbeddingsRequest, Plugin, RequestContext } from "../plugin/types.ts";
 import { parseChatRequest } from "./accept.ts";
 import { ClientGoneError } from "./attempt.ts";
 import { type Accepted, attemptLoop } from "./attempt-loop.ts";
 import { requestContext } from "./context.ts";
 import { callDirect } from "./direct-call.ts";
+import { embeddingsView, parseEmbeddingsRequest, planEmbeddings } from "./embeddings.ts";
 import { runGuards } from "./guards.ts";
 import { planRoute } from "./plan.ts";
 import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
@@ -79,6 +80,23 @@ export class Pipeline {
     }
   }
 
+  /**
+   * Handles one embeddings request (`POST /v1/embeddings`): guards, an embeddings tier's candidates, the
+   * same attempt loop, health and log; plugins see its inputs as user messages (`embeddingsView`).
+   */
+  async handleEmbeddings(call: ChatCall, config: ResolvedConfig): Promise<Response> {
+    const id = this.deps.newId();
+    let state: RequestState | undefined;
+    try {
+      const request = parseEmbeddingsRequest(call.body, config.limits);
+      const ctx = this.context(id, embeddingsView(request), call, config);
+      state = await this.plan(ctx, call, config, request);
+      return this.respond(state, await attemptLoop(state));
+    } catch (error) {
+      return this.fail(error, id, state, call.signal);
+    }
+  }
+
   private context(id: string, body: ChatRequest, call: ChatCall, config: ResolvedConfig): RequestContext {
     const { signal } = call;
     const complete: RequestContext["complete"] = (request, options) =>
@@ -87,11 +105,16 @@ export class Pipeline {
   }
 
   /** Stages 1 (guards) to 4: which tier, and which targets in which order; fixed from here on. */
-  private async plan(ctx: RequestContext, call: ChatCall, config: ResolvedConfig): Promise<RequestState> {
+  private async plan(
+    ctx: RequestContext,
+    call: ChatCall,
+    config: ResolvedConfig,
+    embeddings?: EmbeddingsRequest,
+  ): Promise<RequestState> {
     const { deps } = this;
     const startedAt = deps.clock.now();
     await runGuards(ctx, config);
-    const plan = await planRoute(ctx, config);
+    const plan = embeddings ? await planEmbeddings(ctx, config) : await planRoute(ctx, config);
     return {
       ctx,
       config,
@@ -100,6 +123,7 @@ export class Pipeline {
       body: ctx.body,
       rawBody: call.door?.requestText ?? call.body,
       door: call.door,
+      embeddings,
       candidates: plan.candidates,
       timeouts: plan.timeouts,
       startedAt,
@@ -135,7 +159,7 @@ export class Pipeline {
       client: state.client,
       requestText: state.rawBody || undefined,
       response: state.door && response !== undefined ? doorAnswer(state.door, response) : response,
-      door: state.door?.name,
+      door: state.door?.name ?? (state.embeddings ? "embeddings" : undefined),
       target: answered?.target,
       status,
       attempts: state.attempts.entries(),

@@ -9,6 +9,7 @@
 import type { ScoredTarget } from "../../plugins/strategies/index.ts";
 import { tierPolicy } from "../config/resolve.ts";
 import type { ResolvedConfig, StrategyName, Timeouts } from "../config/types.ts";
+import { GatewayError } from "../errors.ts";
 import type { Classifier, RequestContext, Target, Verdict } from "../plugin/types.ts";
 import { orderCandidates } from "./order-candidates.ts";
 import { refineTier } from "./refine-tier.ts";
@@ -67,6 +68,10 @@ export async function planRoute(
         : { tier: route.tier ?? "none", reason: `model ${route.target.ref} requested by the client` };
   ctx.tier = chosen.tier;
   const tier = config.tiers[chosen.tier];
+  if (tier?.kind === "embeddings")
+    throw new GatewayError("invalid_request", `Tier ${tier.name} serves embeddings (POST /v1/embeddings), not chat.`, {
+      param: "model",
+    });
   const policy = tierPolicy(config, tier?.name);
   const strategy = policy.strategy;
   const pinned = route.kind === "model" ? route.target : undefined;
@@ -109,7 +114,7 @@ async function classify(ctx: RequestContext, config: ResolvedConfig, options: Pl
     let note: string | undefined;
     try {
       verdict = (await classifier.classify(ctx)) ?? undefined;
-      if (verdict && !(verdict.tier in config.tiers)) {
+      if (verdict && config.tiers[verdict.tier]?.kind !== "chat") {
         note = `answered unknown tier "${verdict.tier}": ignored`;
         log.warn(`classifier ${classifier.name} answered tier "${verdict.tier}", which does not exist: ignored`);
         verdict = undefined;

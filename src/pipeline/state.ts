@@ -8,6 +8,7 @@ import type {
   ChatRequest,
   Clock,
   CompletionSummary,
+  EmbeddingsRequest,
   Logger,
   Plugin,
   RequestContext,
@@ -61,6 +62,8 @@ export interface RequestPlan {
   readonly candidates: readonly Target[];
   /** The front door it came through, when not chat completions. */
   readonly door?: DoorCall;
+  /** An embeddings request (`POST /v1/embeddings`), sent as it is; `body` is then its inputs as user messages. */
+  readonly embeddings?: EmbeddingsRequest;
 }
 
 /** What the client got: the target that answered, once one did, and what its answer said. */

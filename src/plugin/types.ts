@@ -293,7 +293,7 @@ export interface CompletionSummary {
   /** The request body exactly as the client sent it (what the log keeps, without re-serialising). */
   requestText?: string;
   /** The front door the request came through: Anthropic Messages or OpenAI Responses (absent: chat completions). */
-  door?: "messages" | "responses";
+  door?: "messages" | "responses" | "embeddings";
   /** The answer: the upstream's JSON text, or a streamed answer reassembled (when bodies are logged). */
   response?: string | Record<string, unknown>;
   target?: Target;
@@ -385,6 +385,17 @@ export type ParamAdapter<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "ad
 export type Strategy<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "orderTargets">>;
 export type TierRefiner<O = unknown> = Plugin<O> & Required<Pick<Plugin<O>, "refineTier">>;
 
+/** An embeddings request, OpenAI's shape (`POST /v1/embeddings`). */
+export interface EmbeddingsRequest {
+  model: string;
+  /** One text, a batch of texts, or token arrays. */
+  input: string | string[] | number[] | number[][];
+  dimensions?: number;
+  encoding_format?: "float" | "base64";
+  user?: string;
+  [field: string]: unknown;
+}
+
 /** The request a provider asks the gateway to send upstream. */
 export interface UpstreamRequest {
   url: string;
@@ -415,6 +426,8 @@ export interface Provider<O = unknown> extends PluginBase<O> {
   mode: "live" | "simulated";
   /** Builds the upstream HTTP request for this target from the (adapted) OpenAI-shaped body. */
   buildRequest(body: ChatRequest, target: Target): UpstreamRequest;
+  /** Builds an embeddings request (OpenAI's `/embeddings` shape); a provider without it serves no embeddings tier. */
+  buildEmbeddingsRequest?(body: EmbeddingsRequest, target: Target): UpstreamRequest;
   /**
    * The native API this provider speaks, when it is not chat completions: a front door's fields that only
    * that API understands (Anthropic's `top_k` and `thinking`, carried in the body's `native.anthropic`)

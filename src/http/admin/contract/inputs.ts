@@ -114,8 +114,8 @@ const logFilterFields = {
   key: text(),
   q: text(),
   door: t.Optional(
-    t.Union([t.Literal("chat"), t.Literal("messages"), t.Literal("responses")], {
-      error: 'door must be "chat", "messages" or "responses"',
+    t.Union([t.Literal("chat"), t.Literal("messages"), t.Literal("responses"), t.Literal("embeddings")], {
+      error: 'door must be "chat", "messages", "responses" or "embeddings"',
     }),
   ),
 };

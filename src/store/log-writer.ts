@@ -44,7 +44,7 @@ export type TailRow = Pick<
   | "promptPreview"
   | "stream"
   | "requestedModel"
-> & { errorClass: RequestRow["errorCode"] };
+> & { errorClass: RequestRow["errorCode"]; door: string };
 
 export interface WriterStats {
   /** Entries waiting to be written (queued and in the batch being written). */
@@ -195,6 +195,7 @@ export class LogWriter {
       promptPreview: r.promptPreview,
       stream: r.stream,
       requestedModel: r.requestedModel,
+      door: r.door ?? "chat",
     }));
     for (const listener of this.listeners) {
       try {

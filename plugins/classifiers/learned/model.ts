@@ -81,13 +81,16 @@ export function decide(p: readonly number[], bias: number): number {
 
 /** The features that pushed tier `k` most against the other two: name and effect on the logit. */
 export function topContributions(model: LoadedModel, x: FeatureVector, k: number, top = 3) {
-  const out: { name: string; effect: number }[] = [];
+  const out: { i: number; effect: number }[] = [];
   for (let i = 0; i < x.index.length; i++) {
     const at = x.index[i] * TIER_COUNT;
     let mean = 0;
     for (let j = 0; j < TIER_COUNT; j++) mean += model.w[at + j] / TIER_COUNT;
     const effect = (model.w[at + k] - mean) * x.value[i];
-    if (effect > 0) out.push({ name: x.names[i], effect });
+    if (effect > 0) out.push({ i, effect });
   }
-  return out.sort((a, b) => b.effect - a.effect).slice(0, top);
+  return out
+    .sort((a, b) => b.effect - a.effect)
+    .slice(0, top)
+    .map((c) => ({ name: x.nameOf(c.i), effect: c.effect }));
 }

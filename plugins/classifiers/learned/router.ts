@@ -6,7 +6,7 @@
 import { SIGNAL_LABELS } from "../complexity/weights.ts";
 import { extractFeatures, type RequestView } from "./features.ts";
 import { decide, type LoadedModel, logitsOf, softmax, topContributions } from "./model.ts";
-import { totalChars } from "./shape.ts";
+import { scriptCounts, totalChars } from "./shape.ts";
 
 export type Bias = "quality" | "balanced" | "savings" | number;
 
@@ -64,17 +64,14 @@ export function route(model: LoadedModel, view: RequestView, bias: number): Rout
   return { level, confidence: p[level], probabilities: p, reason };
 }
 
-const CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;
-
 /**
  * A deliberately high estimate of the request's tokens: about 4 characters a token for Latin text and
  * 1 for Chinese, the Chinese share read on the bounded latest message and applied to the whole body.
  * High on purpose: the rule it feeds must never send a request to a window it overflows.
  */
 export function estimateTokens(view: RequestView): number {
-  const sample = view.text.slice(0, 4000);
-  const cjk = sample.match(CJK)?.length ?? 0;
-  const share = sample.length ? cjk / sample.length : 0;
+  const sample = Math.min(view.text.length, 4000);
+  const share = sample ? scriptCounts(view.text).cjk / sample : 0;
   return Math.ceil(totalChars(view.body) * (share + (1 - share) / 4));
 }
 

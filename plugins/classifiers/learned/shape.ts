@@ -25,8 +25,20 @@ export const SHAPE_NAMES = [
 ] as const;
 export type ShapeName = (typeof SHAPE_NAMES)[number];
 
-const CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;
-const LATIN = /[A-Za-z]/g;
+/** Characters read for the Chinese share: a loop over char codes, no regex matches allocated. */
+const SHARE_SAMPLE = 4000;
+
+function scriptCounts(text: string): { cjk: number; latin: number } {
+  let cjk = 0;
+  let latin = 0;
+  const end = Math.min(text.length, SHARE_SAMPLE);
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff)) cjk++;
+    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) latin++;
+  }
+  return { cjk, latin };
+}
 
 /** Characters of a message's content, text parts and tool-call arguments included; an image counts 0. */
 export function contentChars(m: ChatMessage): number {
@@ -56,6 +68,8 @@ export function totalChars(body: ChatRequest): number {
 const log2p = (x: number) => Math.log2(1 + x);
 
 /** The shape features, each a small non-negative number (counts go through log2(1 + n)). */
+export { scriptCounts };
+
 export function shapeFeatures(body: ChatRequest, text: string): Record<ShapeName, number> {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   let toolMessages = 0;
@@ -74,8 +88,7 @@ export function shapeFeatures(body: ChatRequest, text: string): Record<ShapeName
   const effort = typeof body.reasoning_effort === "string" ? body.reasoning_effort : "";
   const thinking = body.thinking !== undefined && body.thinking !== null && body.thinking !== false;
   const last = messages[messages.length - 1];
-  const cjk = text.match(CJK)?.length ?? 0;
-  const latin = text.match(LATIN)?.length ?? 0;
+  const { cjk, latin } = scriptCounts(text);
   return {
     toolsOffered: tools > 0 ? 1 : 0,
     toolCount: log2p(tools),

@@ -6,11 +6,12 @@
  * namespaces of their own, so "continue" after a proof and "continue" after small talk differ.
  */
 import { type ChatMessage, type ChatRequest, textOf } from "../../../src/index.ts";
+import { messageFeatures } from "../complexity/features.ts";
 import { assessConversation, type Tuning } from "../complexity/score.ts";
 import { SIGNAL_NAMES } from "../complexity/signals.ts";
 import { DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS } from "../complexity/weights.ts";
 import { SHAPE_NAMES, shapeFeatures } from "./shape.ts";
-import { addGrams, type GramSpec, type Grams } from "./text-features.ts";
+import { addGrams, type GramSpec, Grams } from "./text-features.ts";
 
 const HAND_TUNING: Tuning = { weights: DEFAULT_WEIGHTS, thresholds: DEFAULT_THRESHOLDS };
 /** The rules of the hand scorer, each a feature when it set the level. */
@@ -42,12 +43,23 @@ export interface FeatureSpec {
   context: GramSpec;
   /** Characters of each context message read (its start). */
   contextChars: number;
+  /**
+   * Grams of the latest message's first and last this many characters, in namespaces of their own: the
+   * ask sits at one end of a paste, and "translate" there means more than "translate" inside it. 0: none.
+   */
+  ends?: number;
+  /** Grams of the instruction alone (the message without fenced code, quotes and pasted material the ask points at). */
+  instruction?: boolean;
+  /** Grams are scaled by 1/sqrt(max(count, normFloor)), so the few words of a very short message do not each weigh like a sentence. */
+  normFloor?: number;
 }
 
 export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
   latest: { words: 1, chars: 3 },
   context: { words: 1, chars: 2 },
   contextChars: 1500,
+  instruction: true,
+  normFloor: 16,
 };
 
 /** What the extractor reads: the classifier view of the request, and its body for the shape. */
@@ -69,9 +81,9 @@ export interface FeatureVector {
  * sits (a paste in between counts through the size features). Their cue patterns cost about 0.13 ms per
  * 1,000 characters.
  */
-const SIGNAL_READ = { head: 1000, tail: 600 };
+const SIGNAL_READ = { head: 600, tail: 300 };
 /** The same for the latest message's grams (0.03 ms per 1,000 characters). */
-const GRAM_READ = { head: 2500, tail: 1000 };
+const GRAM_READ = { head: 1500, tail: 600 };
 
 function headAndTail(text: string, read: { head: number; tail: number }): string {
   if (text.length <= read.head + read.tail) return text;
@@ -98,12 +110,12 @@ function contextTexts(messages: readonly ChatMessage[], maxChars: number): Recor
   return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.join("\n")]));
 }
 
-function denseValues(view: RequestView): Map<number, number> {
+function denseValues(view: RequestView, signalText: string): Map<number, number> {
   const out = new Map<number, number>();
   const put = (name: string, v: number) => {
     if (v !== 0 && Number.isFinite(v)) out.set(DENSE_INDEX.get(name)!, v);
   };
-  const hand = assessConversation(headAndTail(view.text, SIGNAL_READ), view.messages, HAND_TUNING);
+  const hand = assessConversation(signalText, view.messages, HAND_TUNING);
   // Counts are compressed: a sixth numbered step says less than the first.
   for (const n of SIGNAL_NAMES)
     put(`signal:${n}`, Math.sign(hand.signals[n]) * Math.log2(1 + Math.abs(hand.signals[n])));
@@ -122,35 +134,41 @@ function denseValues(view: RequestView): Map<number, number> {
 export function extractFeatures(view: RequestView, spec: FeatureSpec = DEFAULT_FEATURE_SPEC): FeatureVector {
   const index: number[] = [];
   const value: number[] = [];
-  const names: (() => string)[] = [];
-  for (const [i, v] of denseValues(view)) {
+  const signalText = headAndTail(view.text, SIGNAL_READ);
+  for (const [i, v] of denseValues(view, signalText)) {
     index.push(i);
     value.push(v);
-    names.push(() => DENSE_NAMES[i]);
   }
-  const ctx = spec.context.words > 0 ? contextTexts(view.messages, spec.contextChars) : {};
-  const groups: [string, string, GramSpec][] = [
-    ["u", headAndTail(view.text, GRAM_READ), spec.latest],
-    ...Object.entries(ctx).map(([ns, text]): [string, string, GramSpec] => [ns, text, spec.context]),
-  ];
-  const at = new Map<number, number>();
-  for (const [ns, text, gramSpec] of groups) {
-    const grams: Grams = new Map();
-    addGrams(text, ns, gramSpec, grams);
+  const dense = index.length;
+  const latest = headAndTail(view.text, GRAM_READ);
+  const texts: [string, string, GramSpec][] = [["u", latest, spec.latest]];
+  if (spec.ends && latest.length > spec.ends)
+    texts.push(["b", latest.slice(0, spec.ends), spec.latest], ["e", latest.slice(-spec.ends), spec.latest]);
+  if (spec.instruction) texts.push(["i", messageFeatures(signalText).instruction, spec.latest]);
+  if (spec.context.words > 0)
+    for (const [ns, text] of Object.entries(contextTexts(view.messages, spec.contextChars)))
+      texts.push([ns, text, spec.context]);
+  // Two namespaces may share a bucket (a collision): the entries then simply add up in the logits.
+  const groups: Grams[] = [];
+  for (const [ns, text, gramSpec] of texts) {
+    const grams = new Grams(ns);
+    addGrams(text, gramSpec, grams);
     if (grams.size === 0) continue;
-    const weight = 1 / Math.sqrt(grams.size);
-    for (const [bucket, name] of grams) {
-      const i = DENSE_NAMES.length + bucket;
-      const seen = at.get(i);
-      if (seen !== undefined) {
-        value[seen] += weight; // the same bucket from two namespaces (a collision): it carries both
-        continue;
-      }
-      at.set(i, index.length);
-      index.push(i);
+    groups.push(grams);
+    const weight = 1 / Math.sqrt(Math.max(grams.size, spec.normFloor ?? 1));
+    for (const bucket of grams.buckets) {
+      index.push(DENSE_NAMES.length + bucket);
       value.push(weight);
-      names.push(name);
     }
   }
-  return { index, value, nameOf: (i) => names[i]() };
+  const nameOf = (i: number): string => {
+    if (i < dense) return DENSE_NAMES[index[i]];
+    let at = i - dense;
+    for (const g of groups) {
+      if (at < g.size) return g.name(at);
+      at -= g.size;
+    }
+    return "";
+  };
+  return { index, value, nameOf };
 }

@@ -40,7 +40,15 @@ const SHAPE_LABELS: Record<string, string> = {
   structuredOutput: "structured output",
   chineseShare: "Chinese text",
 };
-const CONTEXT_NS: Record<string, string> = { s: "system", h: "earlier turn", a: "assistant", r: "tool result" };
+const CONTEXT_NS: Record<string, string> = {
+  s: "system",
+  h: "earlier turn",
+  a: "assistant",
+  r: "tool result",
+  b: "opening",
+  e: "closing",
+  i: "ask",
+};
 
 /** A feature's name as a person reads it: a signal's label, a request-shape fact, or the quoted word. */
 export function featureLabel(name: string): string {

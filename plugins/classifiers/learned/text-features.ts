@@ -34,52 +34,71 @@ export interface GramSpec {
   chars: number;
 }
 
-/** The distinct grams of a text: bucket → how to name it (the gram, built only when a reason asks). */
-export type Grams = Map<number, () => string>;
+/**
+ * The distinct grams of one text, in arrays (no object per gram: a 6,000-character paste has thousands):
+ * `buckets[i]` is a gram's bucket; its name, built only when a reason asks, is `ns:` and
+ * `source[i].slice(start[i], start[i] + length[i])` (a word, or a slice of a CJK run).
+ */
+export class Grams {
+  readonly buckets: number[] = [];
+  readonly source: string[] = [];
+  readonly start: number[] = [];
+  readonly length: number[] = [];
+  private readonly seen = new Set<number>();
+  constructor(readonly ns: string) {}
+
+  get size(): number {
+    return this.buckets.length;
+  }
+
+  add(h: number, source: string, start: number, length: number): void {
+    const bucket = (h >>> 0) & HASH_MASK;
+    if (this.seen.has(bucket)) return;
+    this.seen.add(bucket);
+    this.buckets.push(bucket);
+    this.source.push(source);
+    this.start.push(start);
+    this.length.push(length);
+  }
+
+  name(i: number): string {
+    return `${this.ns}:${this.source[i].slice(this.start[i], this.start[i] + this.length[i])}`;
+  }
+}
 
 const isCjk = (c: number) => (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
 
 /**
- * Adds the distinct grams of `text` under `ns` to `out`. Numbers collapse to "0" (the value of a number
- * says nothing about the work; that there is one does). Word bigrams do not cross a CJK run.
+ * Adds the distinct grams of `text` to `out` (under its namespace). Numbers collapse to "0" (the value of
+ * a number says nothing about the work; that there is one does). Word bigrams do not cross a CJK run.
  */
-export function addGrams(text: string, ns: string, spec: GramSpec, out: Grams): void {
+export function addGrams(text: string, spec: GramSpec, out: Grams): void {
   const tokens = text.toLowerCase().match(TOKEN);
   if (!tokens) return;
-  const prefix = fnv(FNV_OFFSET, `${ns}:`);
+  const prefix = fnv(FNV_OFFSET, `${out.ns}:`);
   let prev = "";
   for (const raw of tokens) {
     if (isCjk(raw.charCodeAt(0))) {
-      addCharGrams(raw, ns, spec.chars, { prefix, out });
+      addCharGrams(raw, spec.chars, prefix, out);
       prev = "";
       continue;
     }
     const tok = DIGITS.test(raw) ? "0" : raw;
-    put(out, fnv(prefix, tok), () => `${ns}:${tok}`);
+    out.add(fnv(prefix, tok), tok, 0, tok.length);
     if (spec.words >= 2 && prev) {
       const gram = `${prev} ${tok}`;
-      put(out, fnv(prefix, gram), () => `${ns}:${gram}`);
+      out.add(fnv(prefix, gram), gram, 0, gram.length);
     }
     prev = tok;
   }
 }
 
-function put(out: Grams, h: number, name: () => string): void {
-  const bucket = (h >>> 0) & HASH_MASK;
-  if (!out.has(bucket)) out.set(bucket, name);
-}
-
-function addCharGrams(run: string, ns: string, n: number, at: { prefix: number; out: Grams }): void {
+function addCharGrams(run: string, n: number, prefix: number, out: Grams): void {
   for (let i = 0; i < run.length; i++) {
-    let h = at.prefix;
+    let h = prefix;
     for (let k = 0; k < n && i + k < run.length; k++) {
       h = Math.imul(h ^ run.charCodeAt(i + k), FNV_PRIME);
-      const bucket = (h >>> 0) & HASH_MASK;
-      if (!at.out.has(bucket)) {
-        const end = i + k + 1;
-        const start = i;
-        at.out.set(bucket, () => `${ns}:${run.slice(start, end)}`);
-      }
+      out.add(h, run, i, k + 1);
     }
   }
 }

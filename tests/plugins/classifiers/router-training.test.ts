@@ -15,7 +15,7 @@ import { DEFAULT_TRAIN, logits, serialize, train } from "../../../scripts/lib/ro
 import { examplesOf, modelText } from "../../../scripts/train-router.ts";
 
 /** Slice-CV exact agreement (%) when this baseline was set; lower it only on purpose, with a reason. */
-const BASELINE_SLICE_CV = 82.2;
+const BASELINE_SLICE_CV = 83.7;
 const MAX_DROP = 2;
 
 const MODEL = fileURLToPath(new URL("../../../plugins/classifiers/learned/router-model.json", import.meta.url));

@@ -45,6 +45,8 @@ export default defineConfig({
     t2: { models: [hasOpenAI && "openai/gpt-4.1", "flaky/medium", "sim/medium"] },
     // frontier: deep reasoning, long agentic work
     t3: { models: [hasOpenAI && "openai/o3", "sim/large"], timeouts: { firstTokenMs: 60_000 } },
+    // embeddings (POST /v1/embeddings): no classification, failover as for chat
+    embed: { kind: "embeddings", models: [hasOpenAI && "openai/text-embedding-3-small", "sim/embed"] },
   },
   routing: { defaultTier: "t1", sticky: true },
 

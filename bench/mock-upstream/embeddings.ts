@@ -30,7 +30,11 @@ export async function embeddingsApi(req: Request, server: EmbeddingsServer): Pro
   // base64 is little-endian float32, as OpenAI sends it (the openai SDK asks for it by default).
   const encode = (values: number[]) =>
     body.encoding_format === "base64" ? Buffer.from(new Float32Array(values).buffer).toString("base64") : values;
-  const data = texts.map((text, index) => ({ object: "embedding", index, embedding: encode(vector(text, dimensions)) }));
+  const data = texts.map((text, index) => ({
+    object: "embedding",
+    index,
+    embedding: encode(vector(text, dimensions)),
+  }));
   const tokens = texts.reduce((sum, text) => sum + Math.max(1, Math.ceil(text.length / 4)), 0);
   return Response.json({ object: "list", data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
 }

@@ -1,4 +1,12 @@
-import { type ChatRequest, definePlugin, latestUserText, type Provider, type Static, Type } from "../../src/index.ts";
+import {
+  type ChatRequest,
+  definePlugin,
+  type EmbeddingsRequest,
+  latestUserText,
+  type Provider,
+  type Static,
+  Type,
+} from "../../src/index.ts";
 
 const Options = Type.Object(
   {
@@ -29,6 +37,28 @@ function usageOf(body: ChatRequest, pieces: string[]) {
   return { prompt_tokens: prompt, completion_tokens: pieces.length, total_tokens: prompt + pieces.length };
 }
 
+/** Deterministic vectors (8 numbers, or `dimensions`) from each input's text: equal texts embed equally. */
+function simulatedEmbeddings(body: EmbeddingsRequest): Response {
+  const inputs = Array.isArray(body.input) && typeof body.input[0] !== "number" ? body.input : [body.input];
+  const texts = inputs.map((input) => (typeof input === "string" ? input : JSON.stringify(input)));
+  const size = body.dimensions ?? 8;
+  const data = texts.map((text, index) => {
+    let h = 2166136261;
+    const embedding = Array.from({ length: size }, (_, d) => {
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ (text.charCodeAt(i) + d), 16777619);
+      return ((h >>> 0) / 2 ** 32) * 2 - 1;
+    });
+    return { object: "embedding", index, embedding };
+  });
+  const tokens = texts.reduce((sum, text) => sum + Math.max(1, Math.ceil(text.length / 4)), 0);
+  return Response.json({
+    object: "list",
+    data,
+    model: body.model,
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  });
+}
+
 /**
  * A local stand-in model for demos and offline development: answers after `latencyMs`, streams at
  * `tokensPerSecond`, and fails a `failureRate` share of requests with a 503 so failover can be watched.
@@ -51,11 +81,19 @@ export function simulated(options: SimulatedOptions = {}): Provider<SimulatedOpt
         body: JSON.stringify({ ...body, model: target.model }),
       };
     },
+    buildEmbeddingsRequest(body, target) {
+      return {
+        url: `simulated://${target.model}/embeddings`,
+        headers: {},
+        body: JSON.stringify({ ...body, model: target.model }),
+      };
+    },
     async send(request, signal, { clock }) {
       // The gateway's clock: virtual time in tests moves the latency and the token pace too.
       const sleep = (ms: number, on: AbortSignal) => clock.sleep(ms, on);
       const body = JSON.parse(request.body) as ChatRequest;
       await sleep(latencyMs, signal);
+      if (request.url.endsWith("/embeddings")) return simulatedEmbeddings(body as unknown as EmbeddingsRequest);
       if (random() < (options.failureRate ?? 0)) {
         return Response.json(
           { error: { message: "simulated outage", type: "server_error", code: "simulated_failure" } },

@@ -13,9 +13,9 @@ import { readBody } from "../http/read-body.ts";
 import { nestsDeeperThan } from "../pipeline/json-depth.ts";
 import { SseParser } from "../pipeline/sse.ts";
 import type { FrontDoor, Obj, StreamTranslator } from "./door.ts";
+import { isObj } from "./values.ts";
 
 const encoder = new TextEncoder();
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The client's body as a JSON object, or a 400 in words the client can act on. */
 export function parseDoorBody(text: string, config: ResolvedConfig): Obj {

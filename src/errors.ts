@@ -80,8 +80,8 @@ export function isErrorStatus(status: number | undefined): status is number {
   return Number.isInteger(status) && status! >= 400 && status! <= 599;
 }
 
-/** OpenAI's `error.type` for each status family. */
-function typeOf(status: number): string {
+/** OpenAI's `error.type` for each status family (the Responses front door answers with it too). */
+export function openaiErrorType(status: number): string {
   if (status === 401) return "authentication_error";
   if (status === 403) return "permission_error";
   if (status === 404) return "not_found_error";
@@ -156,7 +156,7 @@ export class GatewayError extends Error {
       ...this.data,
       error: {
         message: this.message,
-        type: typeOf(this.status),
+        type: openaiErrorType(this.status),
         code: this.clientCode ?? this.upstreamCode ?? this.code,
         param: this.param ?? null,
       },

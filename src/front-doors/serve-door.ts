@@ -13,9 +13,9 @@ import { readBody } from "../http/read-body.ts";
 import { parseJsonObject } from "../pipeline/accept.ts";
 import { SseParser } from "../pipeline/sse.ts";
 import type { FrontDoor, Obj, StreamTranslator } from "./door.ts";
+import { isObj } from "./values.ts";
 
 const encoder = new TextEncoder();
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * A door's request answered by the gateway itself (no pipeline, no upstream), such as count_tokens:
@@ -111,7 +111,17 @@ function translateStream(translator: StreamTranslator): TransformStream<Uint8Arr
       ended = true;
       return emit(controller, translator.done());
     }
-    const event = JSON.parse(data) as Obj;
+    let event: Obj;
+    try {
+      event = JSON.parse(data) as Obj;
+    } catch {
+      // The pipeline only emits JSON events; anything else means the stream broke: end it in the door's format.
+      ended = true;
+      return emit(
+        controller,
+        translator.error({ code: "upstream_error", message: "The stream broke; the answer is incomplete." }),
+      );
+    }
     if (isObj(event.error)) {
       ended = true;
       const { code, message } = event.error as { code?: string; message?: string };

@@ -6,6 +6,7 @@ import { Elysia } from "elysia";
 import { GatewayError } from "../errors.ts";
 import { countMessageTokens } from "../front-doors/messages/count-tokens.ts";
 import { messagesDoor } from "../front-doors/messages/index.ts";
+import { responsesDoor } from "../front-doors/responses/index.ts";
 import { serveDoor, serveLocally } from "../front-doors/serve-door.ts";
 import type { Gateway } from "../gateway.ts";
 import { clientIpOf } from "./client-ip.ts";
@@ -20,7 +21,8 @@ function appErrors(log: Gateway["log"]) {
   return routeErrors({
     log,
     what: "unhandled HTTP error",
-    notFound: "Unknown route. The OpenAI-compatible API is under /v1 (POST /v1/chat/completions, GET /v1/models).",
+    notFound:
+      "Unknown route. The OpenAI-compatible API is under /v1 (POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, GET /v1/models).",
     unreadable: "The request could not be parsed.",
   });
 }
@@ -87,6 +89,22 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
           }),
         { parse: "none" },
       )
+      .post("/v1/responses", ({ request }) => serveDoor(responsesDoor, request, gateway), { parse: "none" })
+      // Codex tries a WebSocket first and falls back to HTTP at once only on a 426; anything else makes it
+      // retry the socket. No `Upgrade` header: the protocol wanted is plain HTTP POST, not an upgrade.
+      .get("/v1/responses", () =>
+        Response.json(
+          {
+            error: {
+              message: "WebSocket is not supported here: send the request as POST /v1/responses over HTTP.",
+              type: "invalid_request_error",
+              code: "upgrade_required",
+              param: null,
+            },
+          },
+          { status: 426 },
+        ),
+      )
       .get("/v1/models", ({ request }) => {
         const config = gateway.live.get();
         gateway.authorize(request.headers, config);
@@ -95,7 +113,7 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
       .all("/v1/*", () => {
         throw new GatewayError(
           "not_found",
-          "Unknown route. This gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages (and /v1/messages/count_tokens) and GET /v1/models.",
+          "Unknown route. This gateway serves POST /v1/chat/completions, POST /v1/responses, POST /v1/messages (and /v1/messages/count_tokens), POST /v1/embeddings and GET /v1/models.",
         );
       })
       // The admin API, and everything else is the admin UI (a single-page app).

@@ -37,7 +37,32 @@ const messages: Door = {
   },
 };
 
-const DOORS: Door[] = [messages];
+/** The door's SSE events: name and parsed data. */
+const sseEvents = (sse: string) =>
+  [...sse.matchAll(/^event: (\S+)\ndata: (.*)$/gm)].map((m) => ({ name: m[1], data: JSON.parse(m[2]) }));
+
+const responses: Door = {
+  name: "responses",
+  path: "/v1/responses",
+  body: (stream) => ({ model: "t", stream, input: "hi" }),
+  text: (json) =>
+    (json.output as { type: string; content?: { type: string; text?: string }[] }[])
+      .filter((item) => item.type === "message")
+      .flatMap((item) => item.content ?? [])
+      .map((part) => part.text ?? "")
+      .join(""),
+  stream(sse) {
+    const events = sseEvents(sse);
+    const text = events
+      .filter((e) => e.name === "response.output_text.delta")
+      .map((e) => e.data.delta)
+      .join("");
+    const error = events.find((e) => e.name === "error")?.data.code;
+    return { text, completed: events.some((e) => e.name === "response.completed"), error };
+  },
+};
+
+const DOORS: Door[] = [messages, responses];
 
 const WHOLE = ["fall", "back ", "answer"];
 /** Faults before the first content: each must be invisible. */

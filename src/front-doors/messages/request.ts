@@ -6,16 +6,9 @@
  * to the model that made them), and block types this door does not know yet. Server tools (`type` other
  * than custom) cannot run on a chat upstream: refused with a 400 naming the type.
  */
-import { GatewayError } from "../../errors.ts";
 import type { ChatMessage, ChatRequest } from "../../plugin/types.ts";
 import type { DoorRequest, Obj } from "../door.ts";
-
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-
-function invalid(param: string, message: string): GatewayError {
-  return new GatewayError("invalid_request", `${param}: ${message}`, { param });
-}
+import { invalid, isObj, str } from "../values.ts";
 
 type Part = Obj;
 

@@ -4,10 +4,8 @@
  * the finish reason as `stop_reason`, and usage in Anthropic's convention (input without cache reads).
  */
 import type { Obj } from "../door.ts";
+import { isObj, str } from "../values.ts";
 import { thinkingAsked } from "./request.ts";
-
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 export const STOP_REASONS: Record<string, string> = {
   stop: "end_turn",

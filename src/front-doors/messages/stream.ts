@@ -7,11 +7,9 @@
  * `message_stop`: a truncated answer is never presented as complete.
  */
 import { type Obj, type StreamTranslator, sse } from "../door.ts";
+import { isObj, str } from "../values.ts";
 import { thinkingAsked } from "./request.ts";
 import { messageId, messagesUsage, STOP_REASONS } from "./response.ts";
-
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 type BlockKind = "thinking" | "text" | "tool_use";
 

@@ -1,0 +1,14 @@
+/** The OpenAI Responses front door (`POST /v1/responses`): Codex CLI and the `openai` SDK's `responses`. */
+import type { FrontDoor } from "../door.ts";
+import { responsesError } from "./errors.ts";
+import { responsesToChat } from "./request.ts";
+import { chatToResponse } from "./response.ts";
+import { responsesStream } from "./stream.ts";
+
+export const responsesDoor: FrontDoor = {
+  name: "responses",
+  toChat: responsesToChat,
+  fromChat: chatToResponse,
+  stream: responsesStream,
+  errorBody: responsesError,
+};

@@ -36,6 +36,8 @@ export interface StreamLifecycle {
 }
 
 const encoder = new TextEncoder();
+/** How long a `cut` waits after its last chunk before resetting the connection. */
+const CUT_AFTER_MS = 20;
 export const GARBAGE_EVENT = "data: {not json\n\n";
 export const DONE_EVENT = "data: [DONE]\n\n";
 /** An OpenAI-route event that carries nothing for the client (as proxies send to keep a connection alive). */
@@ -144,8 +146,10 @@ export function sseResponse(plan: StreamPlan, life: StreamLifecycle, b?: Behavio
       if (plan.end === "error") {
         // Bun corks everything enqueued within one macrotask into a single write made
         // after the task; erroring in the same task would drop the status line too and
-        // look like a `reset`. Yield once so headers and chunks reach the client first.
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        // look like a `reset`. And the reset discards what the client's socket has not read
+        // yet (TCP drops unread data on RST): wait long enough that a loaded client has read
+        // the last chunk, so a cut always arrives after every chunk sent before it.
+        await sleep(CUT_AFTER_MS, signal);
         // No reason: Bun logs errored response bodies whose reason is an Error to
         // stderr, which would flood benchmark output; `undefined` is silent.
         controller.error();

@@ -38,6 +38,11 @@ export interface FrontDoor {
   fromChat(completion: Obj, request: Obj): Obj;
   /** A translator for one streamed answer to `request`. */
   stream(request: Obj): StreamTranslator;
+  /**
+   * Chat fields the pipeline may name in a 400, as this door's client wrote them (`max_tokens` is
+   * `max_output_tokens` in Responses): its errors then name the client's own field.
+   */
+  fieldNames?: Readonly<Record<string, string>>;
   /** The body of an error answer in this door's shape (the status stays the gateway's). */
   errorBody(status: number, error: { message: string; code: string; param?: string | null }): Obj;
 }

@@ -72,6 +72,16 @@ function doorError(door: FrontDoor, error: GatewayError, headers: Record<string,
   return Response.json(door.errorBody(error.status, { message, code, param }), { status: error.status, headers });
 }
 
+/** A pipeline 400 about a chat field, reworded with the field's name in the door's format. */
+function inDoorTerms(
+  door: FrontDoor,
+  error: { message: string; param: string | null },
+): { message: string; param: string | null } {
+  const own = error.param ? door.fieldNames?.[error.param] : undefined;
+  if (!own || !error.param) return error;
+  return { message: error.message.replaceAll(`\`${error.param}\``, `\`${own}\``), param: own };
+}
+
 /** The pipeline's answer in the door's format, with the gateway's headers kept. */
 async function translateAnswer(door: FrontDoor, body: Obj, answer: Response): Promise<Response> {
   const headers = new Headers(answer.headers);
@@ -87,10 +97,13 @@ async function translateAnswer(door: FrontDoor, body: Obj, answer: Response): Pr
   headers.delete("content-length");
   if (answer.ok) return Response.json(door.fromChat(json, body), { status: answer.status, headers });
   const error = isObj(json.error) ? json.error : {};
-  const translated = door.errorBody(answer.status, {
+  const named = inDoorTerms(door, {
     message: typeof error.message === "string" ? error.message : "The request failed.",
-    code: typeof error.code === "string" ? error.code : "upstream_error",
     param: typeof error.param === "string" ? error.param : null,
+  });
+  const translated = door.errorBody(answer.status, {
+    ...named,
+    code: typeof error.code === "string" ? error.code : "upstream_error",
   });
   return Response.json(translated, { status: answer.status, headers });
 }

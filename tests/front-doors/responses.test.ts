@@ -276,6 +276,17 @@ describe("Responses door, refused and answered by the gateway", () => {
     expect(up.calls.length).toBe(0);
   });
 
+  test("a bad value the pipeline refuses is named as the client wrote it (max_output_tokens, not max_tokens)", async () => {
+    const { gw, up } = clientFor({});
+    const answer = await post(gw, JSON.stringify({ model: "t1", input: "hi", max_output_tokens: 0 }));
+    expect(answer.status).toBe(400);
+    const body = (await answer.json()) as ErrorBody;
+    expect(body.error.param).toBe("max_output_tokens");
+    expect(body.error.message).toContain("`max_output_tokens`");
+    expect(body.error.message).not.toContain("max_tokens`");
+    expect(up.calls.length).toBe(0);
+  });
+
   test("bad JSON is a 400 in OpenAI's error shape", async () => {
     const { gw } = clientFor({});
     const answer = await post(gw, "{not json");

@@ -11,4 +11,5 @@ export const messagesDoor: FrontDoor = {
   fromChat: chatToMessage,
   stream: messagesStream,
   errorBody: messagesError,
+  fieldNames: { stop: "stop_sequences", tool_choice: "tool_choice" },
 };

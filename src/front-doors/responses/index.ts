@@ -11,4 +11,10 @@ export const responsesDoor: FrontDoor = {
   fromChat: chatToResponse,
   stream: responsesStream,
   errorBody: responsesError,
+  fieldNames: {
+    max_tokens: "max_output_tokens",
+    messages: "input",
+    response_format: "text.format",
+    reasoning_effort: "reasoning.effort",
+  },
 };

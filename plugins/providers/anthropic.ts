@@ -63,6 +63,8 @@ export function anthropic(
         "x-api-key": resolveEnv(options.apiKey) ?? "",
         "anthropic-version": version,
       };
+      // A client's beta opt-in (the Messages door's `anthropic-beta` header, or a chat body's `anthropic_beta`).
+      if (typeof body.anthropic_beta === "string") headers["anthropic-beta"] = body.anthropic_beta;
       return {
         url,
         method: "POST",

@@ -32,8 +32,11 @@ export interface StreamTranslator {
 
 export interface FrontDoor {
   name: Exclude<DoorName, "chat">;
-  /** The client's body (parsed JSON) as a chat request; throws a 400 GatewayError naming the field. */
-  toChat(body: Obj): DoorRequest;
+  /**
+   * The client's body (parsed JSON) as a chat request; throws a 400 GatewayError naming the field.
+   * `headers` are the client's, for the few a door passes on (Anthropic's `anthropic-beta`).
+   */
+  toChat(body: Obj, headers?: Headers): DoorRequest;
   /** A chat.completion object as this door's answer to `request`. */
   fromChat(completion: Obj, request: Obj): Obj;
   /** A translator for one streamed answer to `request`. */

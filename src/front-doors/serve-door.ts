@@ -45,7 +45,7 @@ export async function serveDoor(door: FrontDoor, request: Request, gateway: Gate
     const key = gateway.authorize(request.headers, config);
     const text = await readBody(request, config.limits.maxBodyBytes);
     const body = parseJsonObject(text, config.limits);
-    const translated = door.toChat(body);
+    const translated = door.toChat(body, request.headers);
     const answer = await gateway.pipeline.handle(
       {
         body: JSON.stringify(translated.chat),

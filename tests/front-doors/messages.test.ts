@@ -6,7 +6,7 @@
  */
 import { afterEach, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
-import { type ScriptStep, scripted } from "../../plugins/index.ts";
+import { anthropic, type ScriptStep, scripted } from "../../plugins/index.ts";
 import { createGateway, defineConfig, type InMemoryGateway, type Logger, VirtualClock } from "../../src/index.ts";
 
 let gateway: InMemoryGateway | undefined;
@@ -389,4 +389,42 @@ test("a model name the client insists on maps to a tier, or to auto, by routing.
     .create({ model: "claude-haiku-5-5", max_tokens: 9, messages: [{ role: "user", content: "hi" }] })
     .withResponse();
   expect(auto.response.headers.get("x-gateway-tier")).toBe("t1");
+});
+
+test("anthropic-beta reaches an Anthropic upstream as its header, and no other upstream", async () => {
+  const seen: { url: string; headers: Headers; body: Record<string, unknown> }[] = [];
+  const fetch = async (url: string, init: RequestInit) => {
+    seen.push({ url, headers: new Headers(init.headers), body: JSON.parse(String(init.body)) });
+    const message = {
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "claude-x",
+      content: [{ type: "text", text: "hi" }],
+      stop_reason: "end_turn",
+      usage: { input_tokens: 3, output_tokens: 1 },
+    };
+    return Response.json(message);
+  };
+  const chat = scripted([{ text: "from chat" }]);
+  gateway = createGateway({
+    fetch,
+    config: defineConfig({
+      providers: { claude: anthropic({ baseURL: "http://anthropic.invalid/v1", apiKey: "sk-ant" }), chat },
+      tiers: { t1: { models: ["claude/claude-x"] }, t2: { models: ["chat/gpt-x"] } },
+      routing: { defaultTier: "t1" },
+    }),
+  });
+  const client = inMemoryClient(gateway);
+  const ask = (model: string) =>
+    client.messages.create(
+      { model, max_tokens: 9, messages: [{ role: "user", content: "hi" }] },
+      { headers: { "anthropic-beta": "context-1m-2025-08-07" } },
+    );
+  await ask("t1");
+  expect(seen[0].headers.get("anthropic-beta")).toBe("context-1m-2025-08-07");
+  expect(seen[0].body.anthropic_beta).toBeUndefined();
+  await ask("t2");
+  expect(chat.calls[0].body.anthropic_beta).toBeUndefined();
+  expect(chat.calls[0].body.native).toBeUndefined();
 });

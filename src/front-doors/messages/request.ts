@@ -180,7 +180,7 @@ function responseFormat(body: Obj): Obj | undefined {
   return { type: "json_schema", json_schema: { name: "output", schema: format.schema, strict: true } };
 }
 
-export function messagesToChat(body: Obj): DoorRequest {
+export function messagesToChat(body: Obj, headers?: Headers): DoorRequest {
   const model = str(body.model);
   if (!model) throw invalid("model", 'Field required (a model, a tier or "auto")');
   if (typeof body.max_tokens !== "number" || body.max_tokens < 1)
@@ -214,6 +214,9 @@ export function messagesToChat(body: Obj): DoorRequest {
   const removedThinking = [...notes].some((n) => n.startsWith("removed thinking"));
   if (isObj(body.thinking) && !removedThinking) native.thinking = body.thinking;
   if (isObj(body.output_config)) native.output_config = body.output_config;
+  // Beta features the client opted into: only an Anthropic upstream gets the header (the provider sets it).
+  const beta = headers?.get("anthropic-beta");
+  if (beta) native.anthropic_beta = beta;
   if (Object.keys(native).length > 0) chat.native = { anthropic: native };
   const fnTools = tools(body.tools);
   if (fnTools && fnTools.length > 0) chat.tools = fnTools;

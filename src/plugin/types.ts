@@ -58,6 +58,8 @@ export interface Target {
   vision: boolean;
   /** Declared context window in tokens, when known. */
   contextWindow?: number;
+  /** The catalog entry it is priced as, when the config names one (`catalog` of a model entry). */
+  catalog?: string;
   /** Can continue a trailing assistant message: enables mid-stream continuation onto this target. */
   prefill: boolean;
 }

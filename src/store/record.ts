@@ -73,6 +73,11 @@ export function costColumns(
   };
 }
 
+/** A finished request's cost in micro-dollars (0 when not priced): what a key's budget is charged. */
+export function summaryCostMicros(summary: CompletionSummary, config: ResolvedConfig): number {
+  return costColumns(summary, config, tokens(summary)).costMicros ?? 0;
+}
+
 /** Room kept under the cap for the cut marker, so a cut body with its marker stays within the cap. */
 const CUT_MARKER_BYTES = 96;
 

@@ -79,6 +79,14 @@ export interface KeySpend {
   savedMicros: number;
 }
 
+/** What a key spent since `since` by the request log (a budget's starting point after a restart). */
+export function keySpendSince(store: Store, apiKeyId: string, since: number): number {
+  const row = store.sqlite
+    .query("SELECT COALESCE(SUM(cost_micros), 0) AS micros FROM requests WHERE api_key_id = ? AND ts >= ?")
+    .get(apiKeyId, since) as { micros: number };
+  return row.micros;
+}
+
 /** Spend per key over the range, from the rows (the rollups have no key): one indexed range scan. */
 export function spendByKey(store: Store, range: { from: number; to: number }, limit = 20): KeySpend[] {
   return store.sqlite

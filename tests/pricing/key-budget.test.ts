@@ -53,6 +53,7 @@ async function burst(clock: VirtualClock, send: () => Promise<Response>, n: numb
   return Promise.all(
     responses.map(async (r) => ({
       status: r.status,
+      retryAfter: r.headers.get("retry-after"),
       body: (await r.json()) as { error?: { code: string; message: string } },
     })),
   );
@@ -70,6 +71,8 @@ describe("key budgets", () => {
       const refused = answers.filter((a) => a.status === 429);
       expect(ok + refused.length).toBe(100);
       for (const r of refused) expect(r.body.error?.code).toBe("budget_exceeded");
+      // Retry-After: until the UTC day's end.
+      for (const r of refused) expect(Number(r.retryAfter)).toBeGreaterThan(0);
       expect(refused[0]?.body.error?.message).toMatch(/resets at \d{4}-\d\d-\d\dT00:00:00\.000Z/);
     }
     const window = { start: Math.floor(clock.now() / 86_400_000) * 86_400_000, limitMicros: 100_000 };

@@ -20,6 +20,9 @@ import { defineConfig, env } from "./src/index.ts";
 
 const hasOpenAI = Boolean(process.env.OPENAI_API_KEY);
 const hasDeepSeek = Boolean(process.env.DEEPSEEK_API_KEY);
+// Simulated stand-ins, priced as the catalog models of their tier.
+const small = (provider: string) => ({ model: `${provider}/small`, catalog: "openai/gpt-4o-mini" });
+const medium = (provider: string) => ({ model: `${provider}/medium`, catalog: "openai/gpt-4.1" });
 
 export default defineConfig({
   server: { port: 6688 },
@@ -35,16 +38,26 @@ export default defineConfig({
     flaky: simulated({ latencyMs: 100, tokensPerSecond: 60, failureRate: 0.3 }),
   },
 
+  // The simulated models are priced as the catalog's models they stand in for (src/pricing/catalog.ts), so
+  // the dashboard's cost and savings figures mean something offline too.
   tiers: {
     // cheap and fast: chat, short answers (adaptive: healthy, fast models first, load spread)
     t1: {
-      models: [hasDeepSeek && "deepseek/deepseek-chat", hasOpenAI && "openai/gpt-4o-mini", "flaky/small", "sim/small"],
+      models: [
+        hasDeepSeek && "deepseek/deepseek-chat",
+        hasOpenAI && "openai/gpt-4o-mini",
+        small("flaky"),
+        small("sim"),
+      ],
       strategy: "adaptive",
     },
     // capable: code, writing, tool use
-    t2: { models: [hasOpenAI && "openai/gpt-4.1", "flaky/medium", "sim/medium"] },
+    t2: { models: [hasOpenAI && "openai/gpt-4.1", medium("flaky"), medium("sim")] },
     // frontier: deep reasoning, long agentic work
-    t3: { models: [hasOpenAI && "openai/o3", "sim/large"], timeouts: { firstTokenMs: 60_000 } },
+    t3: {
+      models: [hasOpenAI && "openai/o3", { model: "sim/large", catalog: "openai/o3" }],
+      timeouts: { firstTokenMs: 60_000 },
+    },
     // embeddings (POST /v1/embeddings): no classification, failover as for chat
     embed: { kind: "embeddings", models: [hasOpenAI && "openai/text-embedding-3-small", "sim/embed"] },
   },

@@ -15,6 +15,8 @@ import { type Explanation, explainRequest } from "./pipeline/explain.ts";
 import { Pipeline } from "./pipeline/pipeline.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { Clock, Logger } from "./plugin/types.ts";
+import { SpendGuard } from "./pricing/spend-guard.ts";
+import { MemoryLedger } from "./pricing/spend-ledger.ts";
 import { ConversationMemory } from "./routing/conversations.ts";
 import { type HealthRegistry, MemoryHealthRegistry } from "./routing/health.ts";
 import { UsageTracker } from "./routing/usage.ts";
@@ -23,6 +25,8 @@ import { ConfigHistory } from "./store/config-history.ts";
 import type { Store } from "./store/db.ts";
 import { persistHealth } from "./store/health-store.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
+import { keySpendSince } from "./store/queries/stats.ts";
+import { summaryCostMicros } from "./store/record.ts";
 import { requestLogObserver } from "./store/request-log-observer.ts";
 import { scheduleRetention } from "./store/retention.ts";
 import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
@@ -41,6 +45,8 @@ export interface GatewayOptions {
 export class Gateway {
   readonly live: LiveConfig;
   readonly pipeline: Pipeline;
+  /** Key budgets and in-flight caps: the ledger the admin API reads spend and headroom from. */
+  readonly spend: SpendGuard;
   readonly log: Logger;
   readonly health: HealthRegistry;
   readonly store?: Store;
@@ -101,6 +107,9 @@ export class Gateway {
           history.record({ ts: this.clock.now(), author: event.author, reason: event.reason, source: event.source });
       });
     }
+    const store = options.store;
+    const seed = store ? (key: string, since: number) => keySpendSince(store, key, since) : undefined;
+    this.spend = new SpendGuard(new MemoryLedger(seed), summaryCostMicros);
     const metrics = metricsObserver(this.metrics);
     // The request log and the metrics are observer plugins of the gateway's own, placed before the config's.
     const observers = (config: ResolvedConfig) => (writer ? [requestLogObserver(writer, config), metrics] : [metrics]);
@@ -114,6 +123,7 @@ export class Gateway {
       usage: new UsageTracker(),
       conversations: new ConversationMemory(),
       observers,
+      spend: this.spend,
       stopping: this.stopping.signal,
       ...options.deps,
     });

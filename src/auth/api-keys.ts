@@ -158,6 +158,13 @@ export class KeyRegistry {
     return { key, record: shown };
   }
 
+  /** New limits for a stored key, in force from its next request. */
+  setLimits(id: string, limits: KeyLimits): boolean {
+    const done = this.store?.setLimits(id, limits) ?? false;
+    this.reload();
+    return done;
+  }
+
   revoke(id: string, now: number): boolean {
     const done = this.store?.revoke(id, now) ?? false;
     this.reload();

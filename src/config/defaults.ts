@@ -18,7 +18,9 @@ export const DEFAULTS = {
     "aliases"
   >,
   tier: { strategy: "sequential" } satisfies Pick<Required<TierInput>, "strategy">,
-  model: { weight: 1, vision: true, prefill: false } satisfies Required<Omit<ModelEntry, "model" | "contextWindow">>,
+  model: { weight: 1, vision: true, prefill: false } satisfies Required<
+    Omit<ModelEntry, "model" | "contextWindow" | "catalog">
+  >,
   retry: {
     maxAttempts: 6,
     perTarget: 2,

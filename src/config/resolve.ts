@@ -6,10 +6,19 @@
 
 import { routingPlugins } from "../../plugins/routing/index.ts";
 import type { Plugin, Provider, Target } from "../plugin/types.ts";
+import { catalogEntry } from "../pricing/catalog.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { isEnvRef, resolveEnv } from "./env.ts";
 import { hookLists } from "./hooks.ts";
-import type { GatewayConfigInput, ModelEntry, ResolvedConfig, ResolvedTier, Skipped, TierPolicy } from "./types.ts";
+import type {
+  GatewayConfigInput,
+  ModelEntry,
+  PriceInput,
+  ResolvedConfig,
+  ResolvedTier,
+  Skipped,
+  TierPolicy,
+} from "./types.ts";
 
 export interface ConfigIssue {
   /** Config path, e.g. `tiers.t1.models[0]`. */
@@ -62,6 +71,14 @@ export function parseTargetRef(
     : `"${ref}" has no provider: write "provider/${ref}" (providers: ${known}), or name one provider "default"`;
 }
 
+/** `pricing` split into the prices and the savings baseline. */
+function pricingOf(input: GatewayConfigInput["pricing"]): Pick<ResolvedConfig, "pricing" | "pricingBaseline"> {
+  const { baseline, ...rest } = input ?? {};
+  const pricing: Record<string, PriceInput> = {};
+  for (const [ref, price] of Object.entries(rest)) if (typeof price === "object") pricing[ref] = price;
+  return typeof baseline === "string" ? { pricing, pricingBaseline: baseline } : { pricing };
+}
+
 function toTarget(entry: string | ModelEntry, providers: Record<string, Provider>): Target | string {
   const spec = typeof entry === "string" ? { model: entry } : entry;
   const parsed = parseTargetRef(spec.model, providers);
@@ -72,7 +89,9 @@ function toTarget(entry: string | ModelEntry, providers: Record<string, Provider
     model: parsed.model,
     weight: spec.weight ?? DEFAULTS.model.weight,
     vision: spec.vision ?? DEFAULTS.model.vision,
-    contextWindow: spec.contextWindow,
+    // The catalog's window is the default: a context-length failover needs to know which model is larger.
+    contextWindow: spec.contextWindow ?? catalogEntry(spec.catalog ?? parsed.model)?.contextWindow,
+    ...(spec.catalog ? { catalog: spec.catalog } : {}),
     prefill: spec.prefill ?? DEFAULTS.model.prefill,
   };
 }
@@ -241,7 +260,7 @@ export function resolveConfig(input: GatewayConfigInput): { config?: ResolvedCon
       health: { ...DEFAULTS.health, ...input.health },
       logging: { ...DEFAULTS.logging, ...input.logging },
       limits: { ...DEFAULTS.limits, ...input.limits },
-      pricing: input.pricing ?? {},
+      ...pricingOf(input.pricing),
       plugins,
       hooks: hookLists({ classifiers, adapters, rules: retry.rules, plugins, builtins: routingPlugins(routing) }),
     },

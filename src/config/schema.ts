@@ -25,7 +25,7 @@ import {
 import type { Classifier, ParamAdapter, Plugin, Provider, RetryRule } from "../plugin/types.ts";
 import { DEFAULTS as D } from "./defaults.ts";
 import type { EnvRef } from "./env.ts";
-import type { GatewayConfigInput } from "./types.ts";
+import type { GatewayConfigInput, PricingInput } from "./types.ts";
 
 const closed = <T extends Parameters<typeof Type.Object>[0]>(properties: T, description?: string) =>
   Type.Object(properties, { additionalProperties: false, description });
@@ -72,11 +72,22 @@ const TimeoutsSchema = closed({
   totalMs: Type.Optional(PositiveMs("deadline of the whole request", D.timeouts.totalMs)),
 });
 
+const usd = Type.Number({ minimum: 0 });
+const PriceSchema = closed({
+  input: usd,
+  output: usd,
+  cachedInput: Type.Optional(usd),
+  cacheWrite: Type.Optional(usd),
+  cacheWrite1h: Type.Optional(usd),
+  reasoning: Type.Optional(usd),
+});
+
 const ModelEntrySchema = closed({
   model: Type.String({ minLength: 1, description: "provider/model" }),
   weight: Type.Optional(Type.Number({ minimum: 0, default: D.model.weight })),
   vision: Type.Optional(Type.Boolean({ default: D.model.vision })),
   contextWindow: Type.Optional(Type.Integer({ minimum: 1 })),
+  catalog: Type.Optional(Type.String({ minLength: 1, description: "catalog entry, e.g. openai/gpt-4o-mini" })),
   prefill: Type.Optional(Type.Boolean({ default: D.model.prefill })),
 });
 
@@ -182,9 +193,15 @@ function configSchema<Skip extends boolean>(skip: Skip) {
     logging: Type.Optional(loggingSchema),
     limits: Type.Optional(limitsSchema),
     pricing: Type.Optional(
-      Type.Record(Type.String(), closed({ input: Type.Number({ minimum: 0 }), output: Type.Number({ minimum: 0 }) }), {
-        description: "USD per million tokens, by provider/model or model name",
-      }),
+      // Unsafe only for the static type: TypeBox cannot infer an index signature beside a named key.
+      Type.Unsafe<PricingInput>(
+        Type.Object(
+          {
+            baseline: Type.Optional(Type.String({ minLength: 1, description: "provider/model savings count against" })),
+          },
+          { additionalProperties: PriceSchema, description: "USD per million tokens, by provider/model or model name" },
+        ),
+      ),
     ),
     plugins: Type.Optional(Type.Array(entry(PluginSchema<Plugin>("a guard or observer plugin")))),
   });

@@ -32,6 +32,22 @@ export interface Timeouts {
   totalMs: number;
 }
 
+/** A price in USD per million tokens; the cache and reasoning rates default as src/pricing/price.ts says. */
+export interface PriceInput {
+  input: number;
+  output: number;
+  cachedInput?: number;
+  cacheWrite?: number;
+  cacheWrite1h?: number;
+  reasoning?: number;
+}
+
+/** `pricing`: prices by "provider/model" or model name, and the savings baseline. */
+export interface PricingInput {
+  baseline?: string;
+  [ref: string]: PriceInput | string | undefined;
+}
+
 /** A model of a tier, with what the router should know about it. */
 export interface ModelEntry {
   /** "provider/model", or a bare model name of the `default` (or only) provider. */
@@ -42,6 +58,11 @@ export interface ModelEntry {
   vision?: boolean;
   /** Context window in tokens: a context-length failure only fails over to a larger one. */
   contextWindow?: number;
+  /**
+   * The catalog entry this model is priced as ("openai/gpt-4o-mini"), when its upstream name is not the
+   * catalog's (a fine-tune, a private alias). Default: looked up by the upstream model name.
+   */
+  catalog?: string;
   /** Continues a trailing assistant message, so a cut stream can be continued on it (default false). */
   prefill?: boolean;
 }
@@ -202,10 +223,12 @@ export interface GatewayConfigInput {
     maxSseLineBytes?: number;
   };
   /**
-   * Prices in USD per million tokens, keyed by "provider/model" or model name, for the cost figures of
-   * the request log and stats. Models without a price have no cost. Default {}.
+   * Prices in USD per million tokens, keyed by "provider/model" or model name: they override the bundled
+   * catalog (src/pricing/catalog.ts). A model priced nowhere is "not priced", never $0. `baseline`
+   * ("provider/model") is what savings are counted against; default: the most expensive model of the
+   * tiers the request could have used. Default {}.
    */
-  pricing?: Record<string, { input: number; output: number }>;
+  pricing?: PricingInput;
   /** Other plugins: guards and observers. Skipped entries are left out. Default []. */
   plugins?: (Plugin | Skipped)[];
 }
@@ -276,7 +299,10 @@ export interface ResolvedConfig {
   readonly limits: Readonly<
     Required<Omit<NonNullable<GatewayConfigInput["limits"]>, "maxInFlight">> & { maxInFlight?: number }
   >;
-  readonly pricing: Readonly<NonNullable<GatewayConfigInput["pricing"]>>;
+  /** The config's prices (the catalog fills in the rest), without `baseline`. */
+  readonly pricing: Readonly<Record<string, PriceInput>>;
+  /** `pricing.baseline`, when set. */
+  readonly pricingBaseline?: string;
   readonly plugins: readonly Plugin[];
   /** Plugins by hook, in calling order (computed once per config). */
   readonly hooks: HookLists;

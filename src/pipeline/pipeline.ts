@@ -34,7 +34,7 @@ export interface ChatCall {
   /** Aborts when the client disconnects. */
   signal: AbortSignal;
   /** The client's address, its gateway key id (for the request log) and that key's limits. */
-  client?: { ip?: string; apiKeyId?: string; limits?: { tiers?: string[]; models?: string[] } };
+  client?: RequestContext["client"];
   /** The front door the request came through, when it is not chat completions (`src/front-doors`). */
   door?: DoorCall;
 }
@@ -115,7 +115,10 @@ export class Pipeline {
     const startedAt = deps.clock.now();
     await runGuards(ctx, config);
     const plan = embeddings ? await planEmbeddings(ctx, config) : await planRoute(ctx, config);
+    // Last of the plan: a refusal here holds nothing, and from here on every request completes and settles.
+    const hold = deps.spend?.admit(ctx, plan.candidates, config);
     return {
+      hold,
       ctx,
       config,
       client: { ip: ctx.client.ip, apiKeyId: ctx.client.apiKeyId },
@@ -173,6 +176,7 @@ export class Pipeline {
       firstTokenAt: answered?.firstTokenAt,
       overheadMs: overhead,
     };
+    this.deps.spend?.settle(state.hold, summary, state.config);
     notifyAll(this.observers(state.config), "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
   }
 

@@ -2,6 +2,7 @@
  * The state of one request as it walks the pipeline: its context, the config snapshot it started
  * with (a reload never changes a request in flight), its route and the record of its attempts.
  */
+
 import type { ResolvedConfig, Timeouts } from "../config/types.ts";
 import type {
   AttemptSummary,
@@ -15,6 +16,7 @@ import type {
   Target,
   Usage,
 } from "../plugin/types.ts";
+import type { Hold, SpendGuard } from "../pricing/spend-guard.ts";
 import type { ConversationMemory } from "../routing/conversations.ts";
 import type { HealthRegistry } from "../routing/health.ts";
 import type { UsageTracker } from "../routing/usage.ts";
@@ -37,6 +39,8 @@ export interface PipelineDeps {
    * config's observers, with the same contract (`onComplete`, errors only logged). Asked once per config.
    */
   observers?: (config: ResolvedConfig) => Plugin[];
+  /** Key budgets and in-flight caps (src/pricing/spend-guard.ts); absent: none enforced. */
+  spend?: SpendGuard;
   /** Aborted when the gateway stops and ends what is in flight: every upstream call ends with its reason (`stopping.ts`). */
   stopping?: AbortSignal;
 }
@@ -78,6 +82,8 @@ export interface Answered {
 /** A request on its way: the plan it runs on, the attempts made so far, and the answer once there is one. */
 export interface RequestState extends RequestPlan {
   readonly deps: PipelineDeps;
+  /** What the key's budget and in-flight cap hold for this request until it completes. */
+  readonly hold?: Hold;
   readonly attempts: AttemptLog;
   /** Time spent waiting on upstreams and backoffs: subtracted to get the gateway's own overhead. */
   waitedMs: number;

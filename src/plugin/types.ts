@@ -58,6 +58,8 @@ export interface Target {
   vision: boolean;
   /** Declared context window in tokens, when known. */
   contextWindow?: number;
+  /** The catalog entry it is priced as, when the config names one (`catalog` of a model entry). */
+  catalog?: string;
   /** Can continue a trailing assistant message: enables mid-stream continuation onto this target. */
   prefill: boolean;
 }
@@ -120,8 +122,14 @@ export interface RequestClient {
   ip?: string;
   /** The id of the gateway key the request used (none when /v1 is open). */
   apiKeyId?: string;
-  /** That key's limits: the tiers and models it may use (absent: all). */
-  limits?: { tiers?: string[]; models?: string[] };
+  /** That key's limits: the tiers and models it may use (absent: all), its budget and in-flight cap. */
+  limits?: {
+    tiers?: string[];
+    models?: string[];
+    budgetUsd?: number;
+    budgetPeriod?: "day" | "month" | "total";
+    maxConcurrent?: number;
+  };
 }
 
 /**

@@ -10,6 +10,12 @@ export interface KeyLimits {
   models?: string[];
   /** Requests per minute (unlimited when absent). */
   requestsPerMinute?: number;
+  /** Money this key may spend per `budgetPeriod`, in USD (unlimited when absent). */
+  budgetUsd?: number;
+  /** The budget's period, in UTC: "day", "month" (default) or "total". */
+  budgetPeriod?: "day" | "month" | "total";
+  /** Requests in flight at once (unlimited when absent). */
+  maxConcurrent?: number;
 }
 
 export interface StoredKey {
@@ -73,6 +79,14 @@ export class ApiKeyStore {
       .where(eq(settings.key, EVER_CREATED))
       .get();
     return flagged !== undefined || this.store.db.select({ id: apiKeys.id }).from(apiKeys).limit(1).get() !== undefined;
+  }
+
+  /** Replaces a key's limits; false when there is no such key. */
+  setLimits(id: string, limits: KeyLimits): boolean {
+    return (
+      this.store.sqlite.prepare("UPDATE api_keys SET limits = ? WHERE id = ?").run(JSON.stringify(limits), id).changes >
+      0
+    );
   }
 
   revoke(id: string, now: number): boolean {

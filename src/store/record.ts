@@ -6,6 +6,8 @@
 import type { ResolvedConfig } from "../config/types.ts";
 import { textOf } from "../pipeline/message-text.ts";
 import type { CompletionSummary, Usage } from "../plugin/types.ts";
+import { costOf, tokenParts } from "../pricing/cost.ts";
+import { baselineCost, priceOf } from "../pricing/price-of.ts";
 import { estimateTokens } from "./estimate-tokens.ts";
 import type { requests } from "./schema.ts";
 
@@ -38,16 +40,42 @@ function tokens(summary: CompletionSummary): { prompt?: number; completion?: num
   return { prompt, completion: estimateTokens(responseText(summary.response)), source: "estimated" };
 }
 
-function costOf(
-  config: Pick<ResolvedConfig, "pricing">,
-  model: { ref: string; model: string } | undefined,
-  prompt?: number,
-  completion?: number,
-): number | undefined {
-  if (!model || prompt === undefined) return undefined;
-  const price = config.pricing[model.ref] ?? config.pricing[model.model];
-  if (!price) return undefined;
-  return (prompt * price.input + (completion ?? 0) * price.output) / 1_000_000;
+type CostColumns = Pick<RequestRow, "costUsd" | "costMicros" | "baselineMicros" | "baselineModel" | "costDetail">;
+
+/** The cost columns: the upstream's usage (or the estimate), its price and the baseline's; nulls when not priced. */
+export function costColumns(
+  summary: CompletionSummary,
+  config: ResolvedConfig,
+  t: ReturnType<typeof tokens>,
+): CostColumns {
+  const none = { costUsd: null, costMicros: null, baselineMicros: null, baselineModel: null, costDetail: null };
+  if (!summary.target || t.prompt === undefined) return none;
+  const usage =
+    summary.usage && t.source === "upstream"
+      ? summary.usage
+      : { prompt_tokens: t.prompt, completion_tokens: t.completion ?? 0 };
+  const parts = tokenParts(usage);
+  const priced = priceOf(config, summary.target);
+  const baseline = baselineCost(config, parts);
+  const cost = priced ? costOf(parts, priced.price) : undefined;
+  const detail = {
+    tokens: parts,
+    micros: cost?.micros ?? null,
+    source: priced?.source ?? null,
+    estimated: t.source === "estimated",
+  };
+  return {
+    costUsd: cost ? cost.totalMicros / 1_000_000 : null,
+    costMicros: cost?.totalMicros ?? null,
+    baselineMicros: baseline?.cost.totalMicros ?? null,
+    baselineModel: baseline?.ref ?? null,
+    costDetail: JSON.stringify(detail),
+  };
+}
+
+/** A finished request's cost in micro-dollars (0 when not priced): what a key's budget is charged. */
+export function summaryCostMicros(summary: CompletionSummary, config: ResolvedConfig): number {
+  return costColumns(summary, config, tokens(summary)).costMicros ?? 0;
 }
 
 /** Room kept under the cap for the cut marker, so a cut body with its marker stays within the cap. */
@@ -115,7 +143,7 @@ export function toRow(summary: CompletionSummary, config: ResolvedConfig, withBo
     promptTokens: t.prompt ?? null,
     completionTokens: t.completion ?? null,
     tokenSource: t.source ?? null,
-    costUsd: costOf(config, summary.target, t.prompt, t.completion) ?? null,
+    ...costColumns(summary, config, t),
     stream: summary.stream,
     promptPreview: summary.request.text.slice(0, 200),
     requestBody: body(summary.requestText ?? summary.request.body, config.logging, mode),

@@ -23,6 +23,12 @@ export interface RollupOf<H> {
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
+  costMicros: number;
+  savedCostMicros: number;
+  baselineMicros: number;
+  savingsRequests: number;
+  unpriced: number;
+  estimated: number;
   latencySum: number;
   latencyHist: H;
   ttftSum: number;
@@ -34,7 +40,21 @@ type Rollup = RollupOf<number[]>;
 
 /** The columns of a rollup table, named as `RollupOf` names them (for SELECTs that read rows back). */
 export const ROLLUP_COLUMNS =
-  "tier, model, requests, errors, attempts, failovers, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, cost_usd AS costUsd, latency_sum AS latencySum, latency_hist AS latencyHist, ttft_sum AS ttftSum, ttft_count AS ttftCount, ttft_hist AS ttftHist";
+  "tier, model, requests, errors, attempts, failovers, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, cost_usd AS costUsd, cost_micros AS costMicros, saved_cost_micros AS savedCostMicros, baseline_micros AS baselineMicros, savings_requests AS savingsRequests, unpriced, estimated, latency_sum AS latencySum, latency_hist AS latencyHist, ttft_sum AS ttftSum, ttft_count AS ttftCount, ttft_hist AS ttftHist";
+
+/** Cost and savings sums; savings only over requests priced on both sides, so they compare like with like. */
+function addCost(r: Rollup, row: RequestRow): void {
+  const cost = row.costMicros ?? null;
+  const baseline = row.baselineMicros ?? null;
+  r.costMicros += cost ?? 0;
+  if (cost !== null && baseline !== null) {
+    r.savedCostMicros += cost;
+    r.baselineMicros += baseline;
+    r.savingsRequests += 1;
+  }
+  if (cost === null && row.model) r.unpriced += 1;
+  if (row.tokenSource === "estimated") r.estimated += 1;
+}
 
 function add(map: Map<string, Rollup>, period: number, row: RequestRow, failovers: number): void {
   const model = row.model ?? "";
@@ -52,6 +72,12 @@ function add(map: Map<string, Rollup>, period: number, row: RequestRow, failover
       promptTokens: 0,
       completionTokens: 0,
       costUsd: 0,
+      costMicros: 0,
+      savedCostMicros: 0,
+      baselineMicros: 0,
+      savingsRequests: 0,
+      unpriced: 0,
+      estimated: 0,
       latencySum: 0,
       latencyHist: emptyHistogram(),
       ttftSum: 0,
@@ -67,6 +93,7 @@ function add(map: Map<string, Rollup>, period: number, row: RequestRow, failover
   r.promptTokens += row.promptTokens ?? 0;
   r.completionTokens += row.completionTokens ?? 0;
   r.costUsd += row.costUsd ?? 0;
+  addCost(r, row);
   r.latencySum += row.latencyMs;
   r.latencyHist[bucketOf(row.latencyMs)] += 1;
   if (row.ttftMs !== null && row.ttftMs !== undefined) {
@@ -85,14 +112,18 @@ class RollupTable {
       `SELECT latency_hist, ttft_hist FROM ${table} WHERE ${column} = ? AND tier = ? AND model = ?`,
     );
     this.upsert = sqlite.prepare(
-      `INSERT INTO ${table} (${column}, tier, model, requests, errors, attempts, failovers, prompt_tokens, completion_tokens, cost_usd, latency_sum, latency_hist, ttft_sum, ttft_count, ttft_hist)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+      `INSERT INTO ${table} (${column}, tier, model, requests, errors, attempts, failovers, prompt_tokens, completion_tokens, cost_usd, latency_sum, latency_hist, ttft_sum, ttft_count, ttft_hist,
+         cost_micros, saved_cost_micros, baseline_micros, savings_requests, unpriced, estimated)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
        ON CONFLICT (${column}, tier, model) DO UPDATE SET
          requests = requests + excluded.requests, errors = errors + excluded.errors, attempts = attempts + excluded.attempts,
          failovers = failovers + excluded.failovers, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
          completion_tokens = completion_tokens + excluded.completion_tokens, cost_usd = cost_usd + excluded.cost_usd,
          latency_sum = latency_sum + excluded.latency_sum, latency_hist = excluded.latency_hist,
-         ttft_sum = ttft_sum + excluded.ttft_sum, ttft_count = ttft_count + excluded.ttft_count, ttft_hist = excluded.ttft_hist`,
+         ttft_sum = ttft_sum + excluded.ttft_sum, ttft_count = ttft_count + excluded.ttft_count, ttft_hist = excluded.ttft_hist,
+         cost_micros = cost_micros + excluded.cost_micros, saved_cost_micros = saved_cost_micros + excluded.saved_cost_micros,
+         baseline_micros = baseline_micros + excluded.baseline_micros, savings_requests = savings_requests + excluded.savings_requests,
+         unpriced = unpriced + excluded.unpriced, estimated = estimated + excluded.estimated`,
     );
   }
 
@@ -120,6 +151,12 @@ class RollupTable {
       r.ttftSum,
       r.ttftCount,
       JSON.stringify(ttft),
+      r.costMicros,
+      r.savedCostMicros,
+      r.baselineMicros,
+      r.savingsRequests,
+      r.unpriced,
+      r.estimated,
     );
   }
 }

@@ -36,7 +36,16 @@ export const requests = sqliteTable(
     completionTokens: integer("completion_tokens"),
     /** "upstream" (the model's usage) or "estimated" (counted locally). */
     tokenSource: text("token_source"),
+    /** `cost_micros` / 1e6, kept for older readers; null when the model is not priced. */
     costUsd: real("cost_usd"),
+    /** The cost in integer micro-dollars (src/pricing/cost.ts); null: not priced. */
+    costMicros: integer("cost_micros"),
+    /** What the same tokens cost on the baseline, in micro-dollars; savings = baseline - cost (sign kept). */
+    baselineMicros: integer("baseline_micros"),
+    /** The baseline's "provider/model". */
+    baselineModel: text("baseline_model"),
+    /** JSON: { tokens: {input, cachedInput, cacheWrite, cacheWrite1h, output, reasoning}, micros: {same}, source } */
+    costDetail: text("cost_detail"),
     stream: integer("stream", { mode: "boolean" }).notNull(),
     /** The latest user message, cut to 200 characters: for lists and search. */
     promptPreview: text("prompt_preview"),
@@ -65,6 +74,16 @@ const rollupColumns = {
   promptTokens: integer("prompt_tokens").notNull().default(0),
   completionTokens: integer("completion_tokens").notNull().default(0),
   costUsd: real("cost_usd").notNull().default(0),
+  costMicros: integer("cost_micros").notNull().default(0),
+  /** Sums over the requests with both a cost and a baseline only: savings compare like with like. */
+  savedCostMicros: integer("saved_cost_micros").notNull().default(0),
+  baselineMicros: integer("baseline_micros").notNull().default(0),
+  /** Requests with a cost and a baseline (the savings' population). */
+  savingsRequests: integer("savings_requests").notNull().default(0),
+  /** Requests with a cost and no price for their model: shown as "not priced". */
+  unpriced: integer("unpriced").notNull().default(0),
+  /** Requests whose tokens were estimated locally. */
+  estimated: integer("estimated").notNull().default(0),
   latencySum: real("latency_sum").notNull().default(0),
   /** JSON array of counts per latency bucket (see src/store/histogram.ts). */
   latencyHist: text("latency_hist").notNull(),

@@ -104,6 +104,10 @@ test("the dashboard shows charts with data after requests", async () => {
   );
   const cards = await page.locator(".cards").innerText();
   expect(cards.toLowerCase()).toContain("requests");
+  // The savings figure, with its baseline named next to it (these test models are not priced: $0 over 0).
+  const savings = page.getByRole("region", { name: "Savings", exact: true });
+  await savings.getByTestId("savings-figure").waitFor();
+  expect(await savings.textContent()).toContain("against the most expensive model of the tiers");
   await screenshot(page, "04-dashboard");
 }, 30_000);
 

@@ -101,6 +101,29 @@ describe("API keys", () => {
     expect((await api("POST", "/api/keys", { name: "bad", limits: { tiers: ["t9"] } })).status).toBe(400);
   });
 
+  test("budget and in-flight cap: set through PUT /api/keys/:id/limits, listed with spend and headroom", async () => {
+    const made = await api("POST", "/api/keys", { name: "budgeted", limits: { tiers: ["t1"], budgetUsd: 5 } });
+    expect(made.status).toBe(201);
+    const keyId = (made.json.record as { id: string }).id;
+    const put = await api("PUT", `/api/keys/${keyId}/limits`, {
+      limits: { tiers: ["t1"], budgetUsd: 0.5, budgetPeriod: "day", maxConcurrent: 2 },
+    });
+    expect(put.status).toBe(200);
+    expect(put.json.limits).toEqual({ tiers: ["t1"], budgetUsd: 0.5, budgetPeriod: "day", maxConcurrent: 2 });
+    expect((await chat(made.json.key as string)).status).toBe(200);
+    const listed = ((await api("GET", "/api/keys")).json.keys as { id: string; spend: Record<string, number> }[]).find(
+      (k) => k.id === keyId,
+    );
+    expect(listed?.spend).toMatchObject({ period: "day", limitMicros: 500_000, inFlight: 0, reservedMicros: 0 });
+    expect(listed?.spend.headroomMicros).toBe(500_000 - listed!.spend.spentMicros);
+    expect(listed?.spend.resetAt).toBeGreaterThan(Date.now());
+    const bad = await api("PUT", `/api/keys/${keyId}/limits`, { limits: { budgetPeriod: "week" } });
+    expect(bad.status).toBe(400);
+    expect((await api("PUT", "/api/keys/key_nope/limits", { limits: {} })).status).toBe(404);
+    const actions = ((await api("GET", "/api/audit")).json.entries as { action: string }[]).map((e) => e.action);
+    expect(actions).toContain("key.limits");
+  });
+
   test("an expired key is refused", async () => {
     const soon = await api("POST", "/api/keys", { name: "short-lived", expiresAt: Date.now() + 150 });
     expect((await chat(soon.json.key as string)).status).toBe(200);
@@ -137,6 +160,11 @@ describe("views on traffic", () => {
   test("stats for a range", async () => {
     const stats = await api("GET", `/api/stats?from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`);
     expect((stats.json.totals as { requests: number }).requests).toBeGreaterThan(3);
+    // These simulated models have no price: not priced, never $0 of savings claimed over them.
+    expect(stats.json.totals).toMatchObject({ savings: { requests: 0, savedMicros: 0 } });
+    expect((stats.json.totals as { unpriced: number }).unpriced).toBeGreaterThan(0);
+    expect(stats.json.savingsBaseline).toBe("the most expensive model of the tiers");
+    expect(stats.json.catalog).toMatchObject({ source: "@pydantic/genai-prices", snapshot: "2026-09-23" });
   });
 
   test("the live tail streams new requests", async () => {

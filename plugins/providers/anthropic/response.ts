@@ -31,8 +31,20 @@ export function finishReason(stopReason: unknown): string {
 /** Anthropic's `input_tokens` excludes cached tokens; OpenAI's `prompt_tokens` includes them. */
 export function anthropicUsage(usage: Obj): Usage {
   const cacheRead = num(usage.cache_read_input_tokens) ?? 0;
-  const prompt = (num(usage.input_tokens) ?? 0) + (num(usage.cache_creation_input_tokens) ?? 0) + cacheRead;
-  return usageOf(prompt, num(usage.output_tokens) ?? 0, cacheRead);
+  const written = num(usage.cache_creation_input_tokens) ?? 0;
+  const prompt = (num(usage.input_tokens) ?? 0) + written + cacheRead;
+  const mapped = usageOf(prompt, num(usage.output_tokens) ?? 0, cacheRead);
+  // Cache writes are billed above input, the 1-hour TTL above the 5-minute one: kept apart for the cost.
+  const byTtl = isObj(usage.cache_creation) ? usage.cache_creation : {};
+  const write1h = num(byTtl.ephemeral_1h_input_tokens) ?? 0;
+  const long = Math.min(write1h, written);
+  if (written > 0)
+    mapped.prompt_tokens_details = {
+      cached_tokens: cacheRead,
+      cache_write_tokens: written - long,
+      ...(long > 0 ? { cache_write_1h_tokens: long } : {}),
+    };
+  return mapped;
 }
 
 /** `{type:"error", error:{type, message}}` (a body or a stream event) in OpenAI's error shape. */

@@ -1,10 +1,15 @@
-/** Admin routes for gateway API keys: list, create (the key is shown once), revoke. Every change is audited. */
+/**
+ * Admin routes for gateway API keys: list (with each key's spend and headroom), create (the key is shown
+ * once), change limits, revoke. Every change is audited.
+ */
 import { Elysia } from "elysia";
 import { GatewayError } from "../../errors.ts";
 import type { Gateway } from "../../gateway.ts";
+import { budgetWindow } from "../../pricing/spend-ledger.ts";
 import type { Accounts } from "../../store/accounts.ts";
 import type { KeyLimits } from "../../store/api-key-store.ts";
 import { bodyOf } from "./admin-input.ts";
+import type { KeyRecord, KeySpendView } from "./contract/answers.ts";
 import type { Answer, Body } from "./contract/routes.ts";
 import { sessionOf } from "./session-context.ts";
 
@@ -21,14 +26,41 @@ function keyInput(
     if (!Number.isFinite(expiresAt) || expiresAt <= gateway.clock.now())
       throw bad("expiresAt", "expiresAt must be a future time (epoch ms or ISO-8601)");
   }
-  const { tiers, models, requestsPerMinute } = body.limits ?? {};
+  return { name: body.name.trim(), expiresAt, limits: limitsOf(body.limits ?? {}, gateway) };
+}
+
+function limitsOf(input: NonNullable<Body<"POST /api/keys">["limits"]>, gateway: Gateway): KeyLimits {
+  const { tiers, models, requestsPerMinute, budgetUsd, budgetPeriod, maxConcurrent } = input;
   const config = gateway.live.get();
   for (const tier of tiers ?? []) if (!(tier in config.tiers)) throw bad("limits.tiers", `unknown tier "${tier}"`);
   const limits: KeyLimits = {};
   if (tiers) limits.tiers = tiers;
   if (models) limits.models = models;
   if (typeof requestsPerMinute === "number") limits.requestsPerMinute = requestsPerMinute;
-  return { name: body.name.trim(), expiresAt, limits };
+  if (typeof budgetUsd === "number") limits.budgetUsd = budgetUsd;
+  if (budgetPeriod) limits.budgetPeriod = budgetPeriod;
+  if (typeof maxConcurrent === "number") limits.maxConcurrent = maxConcurrent;
+  return limits;
+}
+
+/** A key with its spend and headroom now, from the gateway's ledger. */
+function withSpend(key: KeyRecord, gateway: Gateway): KeyRecord {
+  const ledger = gateway.spend.ledger;
+  const spend: KeySpendView = { inFlight: ledger.inFlight(key.id) };
+  const { budgetUsd, budgetPeriod = "month" } = key.limits;
+  if (budgetUsd !== undefined) {
+    const window = budgetWindow(budgetPeriod, budgetUsd, gateway.clock.now());
+    const { spentMicros, reservedMicros } = ledger.usage(key.id, window);
+    Object.assign(spend, {
+      period: budgetPeriod,
+      spentMicros,
+      reservedMicros,
+      limitMicros: window.limitMicros,
+      headroomMicros: Math.max(0, window.limitMicros - spentMicros - reservedMicros),
+      resetAt: window.resetAt,
+    });
+  }
+  return { ...key, spend };
 }
 
 export function keyRoutes(gateway: Gateway, accounts: Accounts) {
@@ -36,7 +68,7 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
     .get("/keys", (): Answer<"GET /api/keys"> => {
       const config = gateway.live.get();
       return {
-        keys: gateway.keys.list(),
+        keys: gateway.keys.list().map((key) => withSpend(key, gateway)),
         configKeys: gateway.keyCheck(config).digestMap.size,
         open: gateway.isOpen(config),
         openByConfig: config.openAccess,
@@ -55,6 +87,21 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
       });
       set.status = 201;
       return { key: created.key, record: created.record, note: "Copy the key now: it is not shown again." };
+    })
+    .put("/keys/:id/limits", async ({ params, request }): Promise<Answer<"PUT /api/keys/:id/limits">> => {
+      const session = sessionOf(request);
+      const limits = limitsOf((await bodyOf(request, "PUT /api/keys/:id/limits")).limits, gateway);
+      if (!gateway.keys.setLimits(params.id, limits)) throw new GatewayError("not_found", `No key ${params.id}.`);
+      accounts.audit({
+        ts: gateway.clock.now(),
+        actor: session.username,
+        action: "key.limits",
+        detail: { id: params.id, limits },
+        clientIp: session.clientIp,
+      });
+      const key = gateway.keys.list().find((k) => k.id === params.id);
+      if (!key) throw new GatewayError("not_found", `No key ${params.id}.`);
+      return withSpend(key, gateway);
     })
     .delete("/keys/:id", ({ params, request }) => {
       const session = sessionOf(request);

@@ -56,7 +56,8 @@ export function observeRoutes(gateway: Gateway) {
         const to = timeParam(range, "to") ?? gateway.clock.now();
         const from = timeParam(range, "from") ?? to - HOUR;
         if (from >= to) throw new GatewayError("invalid_request", "from must be before to", { param: "from" });
-        return queryStats(requireStore(gateway), { from, to, bucketMs, tier, model });
+        const baseline = gateway.live.get().pricingBaseline;
+        return queryStats(requireStore(gateway), { from, to, bucketMs, tier, model, baseline });
       })
       .get("/health", (): Answer<"GET /api/health"> => {
         const config = gateway.live.get();

@@ -4,6 +4,7 @@
  */
 
 import type { AttemptSummary } from "../../plugin/types.ts";
+import type { TokenParts } from "../../pricing/cost.ts";
 import type { Store } from "../db.ts";
 import type { SqlValue } from "../sqlite.ts";
 
@@ -129,6 +130,19 @@ export interface LogDetail extends LogListItem {
   attemptTrace: AttemptSummary[];
   requestBody: unknown;
   responseBody: unknown;
+  /** Micro-dollars; null: not priced. */
+  costMicros: number | null;
+  baselineMicros: number | null;
+  baselineModel: string | null;
+  /** Tokens and micro-dollars per billed part, the price's source, and whether the tokens were estimated. */
+  costDetail: CostDetail | null;
+}
+
+export interface CostDetail {
+  tokens: TokenParts;
+  micros: TokenParts | null;
+  source: string | null;
+  estimated: boolean;
 }
 
 function parseJson(text: string | null): unknown {
@@ -144,9 +158,16 @@ function parseJson(text: string | null): unknown {
 export function getLog(store: Store, id: string): LogDetail | undefined {
   const row = store.sqlite
     .query(
-      `SELECT ${LIST_COLUMNS}, client_ip AS clientIp, tier_reason AS tierReason, error_message AS errorMessage, overhead_ms AS overheadMs, attempt_trace AS attemptTrace, request_body AS requestBody, response_body AS responseBody FROM requests WHERE id = ?`,
+      `SELECT ${LIST_COLUMNS}, client_ip AS clientIp, tier_reason AS tierReason, error_message AS errorMessage, overhead_ms AS overheadMs, attempt_trace AS attemptTrace, request_body AS requestBody, response_body AS responseBody, cost_micros AS costMicros, baseline_micros AS baselineMicros, baseline_model AS baselineModel, cost_detail AS costDetail FROM requests WHERE id = ?`,
     )
-    .get(id) as (LogDetail & { attemptTrace: string; requestBody: string | null; responseBody: string | null }) | null;
+    .get(id) as
+    | (Omit<LogDetail, "costDetail"> & {
+        attemptTrace: string;
+        requestBody: string | null;
+        responseBody: string | null;
+        costDetail: string | null;
+      })
+    | null;
   if (!row) return undefined;
   return {
     ...toItem(row),
@@ -155,6 +176,7 @@ export function getLog(store: Store, id: string): LogDetail | undefined {
     attemptTrace: JSON.parse(row.attemptTrace),
     requestBody: parseJson(row.requestBody),
     responseBody: parseJson(row.responseBody),
+    costDetail: row.costDetail === null ? null : (JSON.parse(row.costDetail) as CostDetail),
   };
 }
 

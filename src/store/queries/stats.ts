@@ -4,6 +4,7 @@
  * Percentiles come from the merged latency histograms (interpolated inside a bucket).
  */
 
+import { CATALOG } from "../../pricing/catalog.ts";
 import type { Store } from "../db.ts";
 import { addTo, emptyHistogram, quantile } from "../histogram.ts";
 import { ROLLUP_COLUMNS, type RollupOf } from "../rollups.ts";
@@ -28,6 +29,17 @@ export interface Totals {
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
+  /** Cost in integer micro-dollars (exact sums); requests not priced add nothing and are counted in `unpriced`. */
+  costMicros: number;
+  /**
+   * Savings against the baseline over the requests priced on both sides: `savedMicros` = baseline - cost,
+   * negative when routing cost more (a request routed up). Never mixed with any other kind of saving.
+   */
+  savings: { requests: number; baselineMicros: number; costMicros: number; savedMicros: number };
+  /** Answered requests whose model has no price anywhere. */
+  unpriced: number;
+  /** Requests whose tokens were estimated locally (their cost and savings are estimates). */
+  estimated: number;
   latencyMs: { avg?: number; p50?: number; p95?: number; p99?: number };
   ttftMs: { avg?: number; p50?: number; p95?: number; p99?: number };
 }
@@ -49,6 +61,41 @@ export interface StatsResult {
   series: SeriesPoint[];
   byTier: (Totals & { tier: string })[];
   byModel: (Totals & { model: string })[];
+  /** Keys by spend in the range, highest first (at most 20; "" for requests without a key). */
+  byKey: KeySpend[];
+  /** What savings are counted against, named next to the figure. */
+  savingsBaseline: string;
+  /** The bundled price catalog: package and snapshot date. */
+  catalog: { source: string; version: string; snapshot: string };
+}
+
+/** The baseline's name when the config sets none. */
+export const DEFAULT_BASELINE = "the most expensive model of the tiers";
+
+export interface KeySpend {
+  apiKeyId: string;
+  requests: number;
+  costMicros: number;
+  savedMicros: number;
+}
+
+/** What a key spent since `since` by the request log (a budget's starting point after a restart). */
+export function keySpendSince(store: Store, apiKeyId: string, since: number): number {
+  const row = store.sqlite
+    .query("SELECT COALESCE(SUM(cost_micros), 0) AS micros FROM requests WHERE api_key_id = ? AND ts >= ?")
+    .get(apiKeyId, since) as { micros: number };
+  return row.micros;
+}
+
+/** Spend per key over the range, from the rows (the rollups have no key): one indexed range scan. */
+export function spendByKey(store: Store, range: { from: number; to: number }, limit = 20): KeySpend[] {
+  return store.sqlite
+    .query(
+      `SELECT COALESCE(api_key_id, '') AS apiKeyId, COUNT(*) AS requests, COALESCE(SUM(cost_micros), 0) AS costMicros,
+        COALESCE(SUM(CASE WHEN cost_micros IS NOT NULL AND baseline_micros IS NOT NULL THEN baseline_micros - cost_micros END), 0) AS savedMicros
+       FROM requests WHERE ts >= ? AND ts < ? GROUP BY api_key_id ORDER BY costMicros DESC, requests DESC LIMIT ?`,
+    )
+    .all(range.from, range.to, limit) as KeySpend[];
 }
 
 class Accumulator {
@@ -59,6 +106,12 @@ class Accumulator {
   promptTokens = 0;
   completionTokens = 0;
   costUsd = 0;
+  costMicros = 0;
+  savedCostMicros = 0;
+  baselineMicros = 0;
+  savingsRequests = 0;
+  unpriced = 0;
+  estimated = 0;
   latencySum = 0;
   latencyHist = emptyHistogram();
   ttftSum = 0;
@@ -73,6 +126,12 @@ class Accumulator {
     this.promptTokens += r.promptTokens;
     this.completionTokens += r.completionTokens;
     this.costUsd += r.costUsd;
+    this.costMicros += r.costMicros;
+    this.savedCostMicros += r.savedCostMicros;
+    this.baselineMicros += r.baselineMicros;
+    this.savingsRequests += r.savingsRequests;
+    this.unpriced += r.unpriced;
+    this.estimated += r.estimated;
     this.latencySum += r.latencySum;
     addTo(this.latencyHist, JSON.parse(r.latencyHist));
     this.ttftSum += r.ttftSum;
@@ -92,6 +151,15 @@ class Accumulator {
       promptTokens: this.promptTokens,
       completionTokens: this.completionTokens,
       costUsd: this.costUsd,
+      costMicros: this.costMicros,
+      savings: {
+        requests: this.savingsRequests,
+        baselineMicros: this.baselineMicros,
+        costMicros: this.savedCostMicros,
+        savedMicros: this.baselineMicros - this.savedCostMicros,
+      },
+      unpriced: this.unpriced,
+      estimated: this.estimated,
       latencyMs: { avg: this.requests > 0 ? this.latencySum / this.requests : undefined, ...pct(this.latencyHist) },
       ttftMs: { avg: this.ttftCount > 0 ? this.ttftSum / this.ttftCount : undefined, ...pct(this.ttftHist) },
     };
@@ -123,7 +191,7 @@ function rows(
 
 export function queryStats(
   store: Store,
-  range: { from: number; to: number; bucketMs?: number; tier?: string; model?: string },
+  range: { from: number; to: number; bucketMs?: number; tier?: string; model?: string; baseline?: string },
 ): StatsResult {
   const span = Math.max(range.to - range.from, MINUTE);
   const resolution = span > 3 * DAY ? "day" : "minute";
@@ -172,5 +240,8 @@ export function queryStats(
     byModel: [...byModel]
       .map(([model, acc]) => ({ model, ...acc.totals(seconds) }))
       .sort((a, b) => b.requests - a.requests),
+    byKey: spendByKey(store, { from, to }),
+    savingsBaseline: range.baseline ?? DEFAULT_BASELINE,
+    catalog: { ...CATALOG },
   };
 }

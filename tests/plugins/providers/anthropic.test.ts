@@ -284,7 +284,7 @@ describe("response: Anthropic message → chat.completion", () => {
       prompt_tokens: 2572,
       completion_tokens: 89,
       total_tokens: 2661,
-      prompt_tokens_details: { cached_tokens: 2000 },
+      prompt_tokens_details: { cached_tokens: 2000, cache_write_tokens: 100 },
     });
   });
 

@@ -68,6 +68,20 @@ export function latencySpec(stats: StatsResult): ChartSpec {
   };
 }
 
+/** Cost and savings per bucket, in dollars (from integer micro-dollars). */
+export function costSpec(stats: StatsResult): ChartSpec {
+  const usd = (micros: number) => micros / 1_000_000;
+  return {
+    type: "line",
+    labels: stats.series.map((p) => bucketLabel(p.t, stats)),
+    series: [
+      { label: "cost", color: "--accent", data: stats.series.map((p) => usd(p.costMicros)) },
+      { label: "saved vs baseline", color: "--ok", data: stats.series.map((p) => usd(p.savings.savedMicros)) },
+    ],
+    yFormat: (v) => `$${v.toFixed(v !== 0 && Math.abs(v) < 1 ? 4 : 2)}`,
+  };
+}
+
 export function failoverSpec(stats: StatsResult): ChartSpec {
   return {
     type: "bar",

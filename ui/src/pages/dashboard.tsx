@@ -10,6 +10,7 @@ import { ApiError, call, query } from "../api.ts";
 import { ChartView } from "../components/chart.tsx";
 import {
   bucketName,
+  costSpec,
   doughnutSpec,
   failoverSpec,
   latencySpec,
@@ -18,6 +19,7 @@ import {
   SliceLegend,
   tierSlices,
 } from "../components/chart-specs.tsx";
+import { fmtMicros, SavingsSummary } from "../components/cost-panels.tsx";
 import { fmtCompact, StatCards, type StatsResult } from "../components/stat-cards.tsx";
 import { FirstRequest } from "../components/stat-empty.tsx";
 import {
@@ -194,6 +196,19 @@ export function DashboardPage(): JSX.Element {
           </ChartPanel>
         </div>
         <Show when={stats()}>{(s) => <ModelTable stats={s()} />}</Show>
+        <Show when={stats()}>{(s) => <SavingsSummary stats={s()} />}</Show>
+        <ChartPanel
+          stats={stats()}
+          title="Cost and savings over time"
+          note={`against ${stats()?.savingsBaseline ?? ""}`}
+        >
+          {(s) => (
+            <ChartView
+              spec={costSpec(s())}
+              label={`Cost and savings over time: cost ${fmtMicros(s().totals.costMicros)}, saved ${fmtMicros(s().totals.savings.savedMicros)}`}
+            />
+          )}
+        </ChartPanel>
       </Show>
     </div>
   );

@@ -2,9 +2,11 @@
  * Gateway API keys: the stored keys (prefix, dates, usage, limits, status), a form to create one (the
  * key is shown once, in a dialog), revocation with confirmation, and how to call /v1 with a key.
  */
+
 import { createMemo, createSignal, For, type JSX, onMount, Show } from "solid-js";
 import { call } from "../api.ts";
 import { type HealthTarget, tiersOf } from "../components/health-parts.tsx";
+import { KeyBudget } from "../components/key-budget.tsx";
 import { type CreatedKey, KeyCreatedDialog, KeyCreateForm, type KeyRecord } from "../components/key-create.tsx";
 import { KeyUsage } from "../components/key-usage.tsx";
 import { ConfirmDialog, errorText } from "../components/modal.tsx";
@@ -158,6 +160,7 @@ export function KeysPage(): JSX.Element {
                     <th scope="col">Last used</th>
                     <th scope="col">Requests</th>
                     <th scope="col">Limits</th>
+                    <th scope="col">Budget</th>
                     <th scope="col" aria-label="Actions" />
                   </tr>
                 </thead>
@@ -210,6 +213,9 @@ export function KeysPage(): JSX.Element {
                           <td data-label="Requests">{fmtInt(k.requestCount)}</td>
                           <td data-label="Limits" class="key-limits">
                             <Limits record={k} />
+                          </td>
+                          <td data-label="Budget">
+                            <KeyBudget record={k} onSaved={() => void load()} />
                           </td>
                           <td class="key-actions">
                             <Show when={status !== "revoked"}>

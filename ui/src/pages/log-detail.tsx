@@ -3,9 +3,11 @@
  * conversation and the answer rendered for reading, tokens and cost, and the raw JSON (rendered only
  * when opened: a body with inline images can be megabytes).
  */
+
 import { A, useParams } from "@solidjs/router";
 import { createResource, createSignal, For, type JSX, Show } from "solid-js";
 import { ApiError, call, query } from "../api.ts";
+import { CostBreakdownRows } from "../components/cost-breakdown.tsx";
 import { Answer, BodyState, Conversation, isObj } from "../components/log-conversation.tsx";
 import { AttemptTimeline } from "../components/log-timeline.tsx";
 import { type LogDetail, StatusBadge, TierBadge } from "../components/log-types.tsx";
@@ -177,10 +179,11 @@ function Detail(props: { d: LogDetail }): JSX.Element {
                 fmtUsd(d().costUsd)
               ) : (
                 <span class="muted">
-                  {d().model && d().promptTokens != null ? "– (no price configured for this model)" : "–"}
+                  {d().model && d().promptTokens != null ? "not priced (no price in the config or the catalog)" : "–"}
                 </span>
               )}
             </dd>
+            <Show when={d().costDetail}>{(c) => <CostBreakdownRows detail={c()} log={d()} />}</Show>
           </dl>
         </section>
       </div>

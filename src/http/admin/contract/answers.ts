@@ -77,7 +77,19 @@ export interface AuditEntry {
   clientIp: string | null;
 }
 
-export type KeyRecord = Omit<StoredKey, "hash">;
+export type KeyRecord = Omit<StoredKey, "hash"> & { spend?: KeySpendView };
+
+/** A key's budget now: spent and held in its period (micro-dollars), what is left, when it resets; requests in flight. */
+export interface KeySpendView {
+  period?: "day" | "month" | "total";
+  spentMicros?: number;
+  reservedMicros?: number;
+  limitMicros?: number;
+  /** limit - spent - reserved (never below 0). */
+  headroomMicros?: number;
+  resetAt?: number;
+  inFlight: number;
+}
 
 export interface KeyList {
   keys: KeyRecord[];

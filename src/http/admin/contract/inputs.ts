@@ -29,25 +29,39 @@ export const SettingsBody = t.Object({
 const names = (param: string) =>
   t.Optional(t.Union([t.Null(), t.Array(t.String({ minLength: 1 }))], { error: `${param} must be a list of names` }));
 
+const LimitsInput = t.Object(
+  {
+    tiers: names("limits.tiers"),
+    models: names("limits.models"),
+    requestsPerMinute: t.Optional(
+      t.Union([t.Null(), t.Integer({ minimum: 1 })], { error: "requestsPerMinute must be a whole number above 0" }),
+    ),
+    budgetUsd: t.Optional(
+      t.Union([t.Null(), t.Number({ exclusiveMinimum: 0 })], { error: "budgetUsd must be an amount above 0" }),
+    ),
+    budgetPeriod: t.Optional(
+      t.Union([t.Literal("day"), t.Literal("month"), t.Literal("total")], {
+        error: 'budgetPeriod must be "day", "month" or "total"',
+      }),
+    ),
+    maxConcurrent: t.Optional(
+      t.Union([t.Null(), t.Integer({ minimum: 1 })], { error: "maxConcurrent must be a whole number above 0" }),
+    ),
+  },
+  { error: "limits must be an object" },
+);
+
 export const KeyCreateBody = t.Object({
   name: t.String({ pattern: "\\S", maxLength: 100, error: "name is required (at most 100 characters)" }),
   expiresAt: t.Optional(
     t.Union([t.Null(), t.Number(), t.String()], { error: "expiresAt must be a future time (epoch ms or ISO-8601)" }),
   ),
   // An object, not null: inside a union TypeBox would report the union, not the wrong field in it.
-  limits: t.Optional(
-    t.Object(
-      {
-        tiers: names("limits.tiers"),
-        models: names("limits.models"),
-        requestsPerMinute: t.Optional(
-          t.Union([t.Null(), t.Integer({ minimum: 1 })], { error: "requestsPerMinute must be a whole number above 0" }),
-        ),
-      },
-      { error: "limits must be an object" },
-    ),
-  ),
+  limits: t.Optional(LimitsInput),
 });
+
+/** PUT /api/keys/:id/limits: the key's new limits, whole (a field left out is removed). */
+export const KeyLimitsBody = t.Object({ limits: LimitsInput });
 
 const json = t.Unsafe<JsonValue>(t.Any());
 const EditSchema = t.Union(

@@ -42,6 +42,7 @@ export const adminRoutes = {
   "GET /api/keys": { answer: answer<A.KeyList>() },
   "POST /api/keys": { body: input.KeyCreateBody, answer: answer<A.CreatedKey>() },
   "DELETE /api/keys/:id": { answer: answer<A.Ok>() },
+  "PUT /api/keys/:id/limits": { body: input.KeyLimitsBody, answer: answer<A.KeyRecord>() },
 
   "GET /api/logs": { query: input.LogsQuery, answer: answer<A.LogPage>() },
   /** CSV or JSON Lines, as a download: the UI links to it. */

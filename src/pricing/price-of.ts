@@ -1,0 +1,65 @@
+/**
+ * Which price a model has: the config's `pricing` (by "provider/model", then by model name) over the
+ * bundled catalog (by the entry's `catalog` name, else the upstream model name). None: not priced.
+ */
+import type { ResolvedConfig } from "../config/types.ts";
+import type { Target } from "../plugin/types.ts";
+import { catalogEntry } from "./catalog.ts";
+import { type CostBreakdown, costOf, type TokenParts } from "./cost.ts";
+import type { ModelPrice } from "./price.ts";
+
+export interface PricedModel {
+  price: ModelPrice;
+  /** "config" or the catalog entry's id ("catalog:openai/gpt-4o-mini"). */
+  source: string;
+}
+
+type PricingConfig = Pick<ResolvedConfig, "pricing" | "pricingBaseline" | "tiers">;
+type Model = Pick<Target, "ref" | "model" | "catalog">;
+
+export function priceOf(config: Pick<ResolvedConfig, "pricing">, target: Model): PricedModel | undefined {
+  const own = config.pricing[target.ref] ?? config.pricing[target.model];
+  if (own) return { price: own, source: "config" };
+  const entry = catalogEntry(target.catalog ?? target.model);
+  return entry ? { price: entry.price, source: `catalog:${entry.id}` } : undefined;
+}
+
+/** A ref's model: the target of that ref in a tier (with its `catalog`), else the name after the slash. */
+function modelOfRef(config: PricingConfig, ref: string): Model {
+  for (const tier of Object.values(config.tiers)) {
+    const target = tier.targets.find((t) => t.ref === ref);
+    if (target) return target;
+  }
+  return { ref, model: ref.slice(ref.indexOf("/") + 1) };
+}
+
+export interface Baseline {
+  ref: string;
+  cost: CostBreakdown;
+}
+
+/**
+ * What the same tokens would have cost on the baseline: `pricing.baseline` when set, else the most
+ * expensive priced model of the tiers the request could have been routed to (`tiers`, default all).
+ */
+export function baselineCost(
+  config: PricingConfig,
+  parts: TokenParts,
+  tiers?: readonly string[],
+): Baseline | undefined {
+  if (config.pricingBaseline) {
+    const priced = priceOf(config, modelOfRef(config, config.pricingBaseline));
+    return priced ? { ref: config.pricingBaseline, cost: costOf(parts, priced.price) } : undefined;
+  }
+  let best: Baseline | undefined;
+  for (const [name, tier] of Object.entries(config.tiers)) {
+    if (tiers && !tiers.includes(name)) continue;
+    for (const target of tier.targets) {
+      const priced = priceOf(config, target);
+      if (!priced) continue;
+      const cost = costOf(parts, priced.price);
+      if (!best || cost.totalMicros > best.cost.totalMicros) best = { ref: target.ref, cost };
+    }
+  }
+  return best;
+}

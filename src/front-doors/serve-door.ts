@@ -25,13 +25,13 @@ export async function serveLocally(
   door: FrontDoor,
   request: Request,
   gateway: Gateway,
-  answer: (body: Obj, config: ResolvedConfig) => { body: Obj; headers?: Record<string, string> },
+  answer: (body: Obj, config: ResolvedConfig) => Promise<{ body: Obj; headers?: Record<string, string> }>,
 ): Promise<Response> {
   const config = gateway.live.get();
   try {
     gateway.authorize(request.headers, config);
     const body = parseJsonObject(await readBody(request, config.limits.maxBodyBytes), config.limits);
-    const result = answer(body, config);
+    const result = await answer(body, config);
     return Response.json(result.body, { headers: result.headers });
   } catch (error) {
     const failure = toGatewayError(error, gateway.log, `unexpected ${door.name} door error`);

@@ -83,8 +83,8 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
       .post(
         "/v1/messages/count_tokens",
         ({ request }) =>
-          serveLocally(messagesDoor, request, gateway, (body, config) => {
-            const { input_tokens, counter } = countMessageTokens(body, config);
+          serveLocally(messagesDoor, request, gateway, async (body, config) => {
+            const { input_tokens, counter } = await countMessageTokens(body, config);
             return { body: { input_tokens }, headers: { "x-gateway-token-counter": counter } };
           }),
         { parse: "none" },

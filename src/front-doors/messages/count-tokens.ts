@@ -5,8 +5,6 @@
  * estimated (about four characters a token, one per CJK character). No upstream is called.
  */
 
-import { countTokens as cl100k } from "gpt-tokenizer/encoding/cl100k_base";
-import { countTokens as o200k } from "gpt-tokenizer/encoding/o200k_base";
 import type { ResolvedConfig } from "../../config/types.ts";
 import { chooseRoute } from "../../pipeline/route.ts";
 import type { ChatMessage } from "../../plugin/types.ts";
@@ -25,12 +23,31 @@ export interface TokenCount {
   counter: string;
 }
 
+type Count = (text: string) => number;
+
+/**
+ * A tokenizer's count function, imported on first use and kept: each one's ranks take 40–70 MB, which a
+ * gateway whose clients never ask for a count should not carry.
+ */
+const tokenizers = new Map<string, Promise<Count>>();
+function tokenizer(name: "o200k_base" | "cl100k_base"): Promise<Count> {
+  let loading = tokenizers.get(name);
+  if (!loading) {
+    loading =
+      name === "o200k_base"
+        ? import("gpt-tokenizer/encoding/o200k_base").then((m) => m.countTokens as Count)
+        : import("gpt-tokenizer/encoding/cl100k_base").then((m) => m.countTokens as Count);
+    tokenizers.set(name, loading);
+  }
+  return loading;
+}
+
 /** The counter for a model name: its family's tokenizer, or the estimate. */
-function counterFor(model: string): { name: string; count: (text: string) => number } {
+async function counterFor(model: string): Promise<{ name: string; count: Count }> {
   const bare = model.split("/").pop() ?? model;
   if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o[1-9]|chatgpt-|codex-)/.test(bare))
-    return { name: "o200k_base", count: o200k };
-  if (/^gpt-(4|3\.5)/.test(bare)) return { name: "cl100k_base", count: cl100k };
+    return { name: "o200k_base", count: await tokenizer("o200k_base") };
+  if (/^gpt-(4|3\.5)/.test(bare)) return { name: "cl100k_base", count: await tokenizer("cl100k_base") };
   return { name: "estimate", count: estimateTokens };
 }
 
@@ -55,9 +72,9 @@ function messageText(message: ChatMessage): { text: string; images: number } {
   return { text, images };
 }
 
-export function countMessageTokens(body: Obj, config: ResolvedConfig): TokenCount {
+export async function countMessageTokens(body: Obj, config: ResolvedConfig): Promise<TokenCount> {
   const { chat } = messagesToChat({ ...body, max_tokens: typeof body.max_tokens === "number" ? body.max_tokens : 1 });
-  const counter = counterFor(firstModel(chat.model, config));
+  const counter = await counterFor(firstModel(chat.model, config));
   let tokens = 0;
   for (const message of chat.messages) {
     const { text, images } = messageText(message);

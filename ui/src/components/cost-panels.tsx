@@ -16,6 +16,15 @@ export function fmtMicros(micros: number | null | undefined): string {
   return `${sign}$${abs >= 1 || abs === 0 ? abs.toFixed(2) : abs.toFixed(abs >= 0.01 ? 4 : 6)}`;
 }
 
+/** A row's cost: "not priced" when none of its requests had a price (never $0), else the cost. */
+export function fmtCost(t: Totals): string {
+  if (t.requests > 0 && t.unpriced === t.requests) return "not priced";
+  return fmtMicros(t.costMicros);
+}
+
+/** A savings figure: "not priced" when no request of the row was priced on both sides. */
+const fmtSaving = (t: Totals, micros: number) => (t.savings.requests === 0 ? "not priced" : fmtMicros(micros));
+
 const savedPct = (t: Totals) =>
   t.savings.baselineMicros > 0 ? ` (${((t.savings.savedMicros / t.savings.baselineMicros) * 100).toFixed(1)} %)` : "";
 
@@ -30,7 +39,7 @@ export function SavingsSummary(props: { stats: StatsResult }): JSX.Element {
           {fmtMicros(t().savings.savedMicros)}
         </strong>
         {savedPct(t())} against <span class="mono">{props.stats.savingsBaseline}</span>, over{" "}
-        {fmtInt(t().savings.requests)} priced requests. Cost: {fmtMicros(t().costMicros)}.
+        {fmtInt(t().savings.requests)} priced requests. Cost: {fmtCost(t())}.
       </p>
       <p class="muted">
         <Show when={t().estimated > 0}>{fmtInt(t().estimated)} requests with locally estimated tokens. </Show>
@@ -88,10 +97,10 @@ function MoneyTable(props: { title: string; rows: { name: string; t: Totals }[] 
             {(r) => (
               <tr>
                 <td class="mono">{r.name}</td>
-                <td class="num">{fmtMicros(r.t.costMicros)}</td>
-                <td class="num">{fmtMicros(r.t.savings.baselineMicros)}</td>
+                <td class="num">{fmtCost(r.t)}</td>
+                <td class="num">{fmtSaving(r.t, r.t.savings.baselineMicros)}</td>
                 <td class="num" classList={{ "text-bad": r.t.savings.savedMicros < 0 }}>
-                  {fmtMicros(r.t.savings.savedMicros)}
+                  {fmtSaving(r.t, r.t.savings.savedMicros)}
                 </td>
               </tr>
             )}

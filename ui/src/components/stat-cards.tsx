@@ -103,7 +103,12 @@ const CARDS: CardSpec[] = [
     value: (t) => t.costUsd,
     format: fmtUsd,
     better: "neutral",
-    sub: (t) => (t.requests > 0 ? `${fmtUsd(t.costUsd / t.requests)} / request` : "\u00a0"),
+    sub: (t) =>
+      t.requests > 0 && t.unpriced === t.requests
+        ? "not priced"
+        : t.requests > 0
+          ? `${fmtUsd(t.costUsd / t.requests)} / request${t.unpriced > 0 ? ` · ${t.unpriced} not priced` : ""}`
+          : "\u00a0",
   },
 ];
 

@@ -163,3 +163,8 @@ export class GatewayError extends Error {
     };
   }
 }
+
+/** A 400 naming the field (`param`), its message prefixed with it so a log line alone says what was wrong. */
+export function invalidField(param: string, message: string): GatewayError {
+  return new GatewayError("invalid_request", `${param}: ${message}`, { param });
+}

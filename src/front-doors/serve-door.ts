@@ -8,8 +8,7 @@ import type { ResolvedConfig } from "../config/types.ts";
 import { toGatewayError } from "../error-response.ts";
 import type { GatewayError } from "../errors.ts";
 import type { Gateway } from "../gateway.ts";
-import { clientIpOf } from "../http/client-ip.ts";
-import { readBody } from "../http/read-body.ts";
+import { readV1Call } from "../http/v1-call.ts";
 import { parseJsonObject } from "../pipeline/accept.ts";
 import { SseParser } from "../pipeline/sse.ts";
 import type { FrontDoor, Obj, StreamTranslator } from "./door.ts";
@@ -27,10 +26,9 @@ export async function serveLocally(
   gateway: Gateway,
   answer: (body: Obj, config: ResolvedConfig) => Promise<{ body: Obj; headers?: Record<string, string> }>,
 ): Promise<Response> {
-  const config = gateway.live.get();
   try {
-    gateway.authorize(request.headers, config);
-    const body = parseJsonObject(await readBody(request, config.limits.maxBodyBytes), config.limits);
+    const { config, call } = await readV1Call(request, gateway);
+    const body = parseJsonObject(call.body, config.limits);
     const result = await answer(body, config);
     return Response.json(result.body, { headers: result.headers });
   } catch (error) {
@@ -40,20 +38,17 @@ export async function serveLocally(
 }
 
 export async function serveDoor(door: FrontDoor, request: Request, gateway: Gateway): Promise<Response> {
-  const config = gateway.live.get(); // this request's snapshot, kept to its end
   try {
-    const key = gateway.authorize(request.headers, config);
-    const text = await readBody(request, config.limits.maxBodyBytes);
-    const body = parseJsonObject(text, config.limits);
+    const { config, call } = await readV1Call(request, gateway);
+    const body = parseJsonObject(call.body, config.limits);
     const translated = door.toChat(body, request.headers);
     const answer = await gateway.pipeline.handle(
       {
+        ...call,
         body: JSON.stringify(translated.chat),
-        signal: request.signal,
-        client: { ip: clientIpOf(request), apiKeyId: key.id, limits: key.limits },
         door: {
           name: door.name,
-          requestText: text,
+          requestText: call.body,
           notes: translated.notes,
           answerForLog: (completion) => door.fromChat(completion, body),
         },

@@ -9,12 +9,11 @@ import { messagesDoor } from "../front-doors/messages/index.ts";
 import { responsesDoor } from "../front-doors/responses/index.ts";
 import { serveDoor, serveLocally } from "../front-doors/serve-door.ts";
 import type { Gateway } from "../gateway.ts";
-import { clientIpOf } from "./client-ip.ts";
 import { ELYSIA_OPTIONS } from "./elysia-options.ts";
 import { listModels } from "./models.ts";
-import { readBody } from "./read-body.ts";
 import { routeErrors } from "./route-errors.ts";
 import { serveUi } from "./static-ui.ts";
+import { readV1Call } from "./v1-call.ts";
 
 /** Any error thrown outside the pipeline (routing, parsing, a bug) as an OpenAI-shaped response. */
 function appErrors(log: Gateway["log"]) {
@@ -56,25 +55,16 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
       .post(
         "/v1/chat/completions",
         async ({ request }) => {
-          const config = gateway.live.get(); // this request's snapshot, kept to its end
-          const key = gateway.authorize(request.headers, config);
-          const body = await readBody(request, config.limits.maxBodyBytes);
-          const ip = clientIpOf(request);
-          return gateway.pipeline.handle(
-            { body, signal: request.signal, client: { ip, apiKeyId: key.id, limits: key.limits } },
-            config,
-          );
+          const { config, call } = await readV1Call(request, gateway);
+          return gateway.pipeline.handle(call, config);
         },
         { parse: "none" },
       )
       .post(
         "/v1/embeddings",
         async ({ request }) => {
-          const config = gateway.live.get();
-          const key = gateway.authorize(request.headers, config);
-          const body = await readBody(request, config.limits.maxBodyBytes);
-          const client = { ip: clientIpOf(request), apiKeyId: key.id, limits: key.limits };
-          return gateway.pipeline.handleEmbeddings({ body, signal: request.signal, client }, config);
+          const { config, call } = await readV1Call(request, gateway);
+          return gateway.pipeline.handleEmbeddings(call, config);
         },
         { parse: "none" },
       )

@@ -8,15 +8,12 @@
 
 import { tierPolicy } from "../config/resolve.ts";
 import type { ResolvedConfig, ResolvedTier } from "../config/types.ts";
-import { GatewayError } from "../errors.ts";
+import { GatewayError, invalidField as invalid } from "../errors.ts";
 import type { ChatRequest, EmbeddingsRequest, RequestContext } from "../plugin/types.ts";
 import { type AcceptLimits, parseJsonObject } from "./accept.ts";
 import { orderCandidates } from "./order-candidates.ts";
 import type { RoutePlan } from "./plan.ts";
-import { chooseRoute, tierTargets } from "./route.ts";
-
-const invalid = (param: string, message: string) =>
-  new GatewayError("invalid_request", `${param}: ${message}`, { param });
+import { chooseRoute, type Route, tierTargets } from "./route.ts";
 
 function checkInput(input: unknown): void {
   const isTokens = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((n) => Number.isInteger(n));
@@ -58,12 +55,8 @@ export function embeddingsView(request: EmbeddingsRequest): ChatRequest {
   return { model: request.model, messages: texts.map((content) => ({ role: "user" as const, content })) };
 }
 
-function embeddingsTier(
-  model: string,
-  config: ResolvedConfig,
-): { tier: ResolvedTier; reason: string; pinned?: boolean } {
+function embeddingsTier(model: string, route: Route, config: ResolvedConfig): { tier: ResolvedTier; reason: string } {
   const first = Object.values(config.tiers).find((t) => t.kind === "embeddings");
-  const route = chooseRoute(model, config);
   const tier =
     route.kind === "auto"
       ? first
@@ -87,13 +80,13 @@ function embeddingsTier(
       : route.kind === "tier"
         ? "tier requested by the client"
         : `model ${model} requested by the client`;
-  return { tier, reason, pinned: route.kind === "model" };
+  return { tier, reason };
 }
 
 /** The route of an embeddings request: its tier and the candidates in order, with the tier's budgets. */
 export async function planEmbeddings(ctx: RequestContext, config: ResolvedConfig): Promise<RoutePlan> {
-  const { tier, reason } = embeddingsTier(ctx.body.model, config);
   const route = chooseRoute(ctx.body.model, config);
+  const { tier, reason } = embeddingsTier(ctx.body.model, route, config);
   ctx.tier = tier.name;
   const policy = tierPolicy(config, tier.name);
   const pinned = route.kind === "model" ? route.target : undefined;

@@ -161,7 +161,7 @@ export class Pipeline {
       tierReason: state.tierReason,
       client: state.client,
       requestText: state.rawBody || undefined,
-      response: state.door && response !== undefined ? doorAnswer(state.door, response) : response,
+      response,
       door: state.door?.name ?? (state.embeddings ? "embeddings" : undefined),
       target: answered?.target,
       status,
@@ -177,6 +177,7 @@ export class Pipeline {
       overheadMs: overhead,
     };
     this.deps.spend?.settle(state.hold, summary, state.config);
+    if (state.door && response !== undefined) translateOnRead(summary, state.door, response);
     notifyAll(this.observers(state.config), "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
   }
 
@@ -192,6 +193,25 @@ export class Pipeline {
     }
     return errorResponse(gatewayError, gatewayHeaders(state, id));
   }
+}
+
+/**
+ * The summary's answer in the door's format, translated when first read (by the log writer, off the
+ * request path, or an observer) rather than on every request: parsing a long answer costs what it costs.
+ */
+function translateOnRead(
+  summary: CompletionSummary,
+  door: DoorCall,
+  response: NonNullable<CompletionSummary["response"]>,
+): void {
+  let translated: CompletionSummary["response"] | undefined;
+  Object.defineProperty(summary, "response", {
+    enumerable: true,
+    get: () => {
+      translated ??= doorAnswer(door, response);
+      return translated;
+    },
+  });
 }
 
 /** The logged answer in the door's format; the chat answer when it cannot be read as one. */

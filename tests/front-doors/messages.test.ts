@@ -7,7 +7,7 @@
 import { afterEach, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { anthropic, type ScriptStep, scripted } from "../../plugins/index.ts";
-import { createGateway, defineConfig, type InMemoryGateway, type Logger, VirtualClock } from "../../src/index.ts";
+import { createGateway, defineConfig, type InMemoryGateway, type Logger } from "../../src/index.ts";
 
 let gateway: InMemoryGateway | undefined;
 

@@ -3,7 +3,7 @@
  * bundled catalog (by the entry's `catalog` name, else the upstream model name). None: not priced.
  */
 import type { ResolvedConfig } from "../config/types.ts";
-import type { Target } from "../plugin/types.ts";
+import type { RequestClient, Target } from "../plugin/types.ts";
 import { catalogEntry } from "./catalog.ts";
 import { type CostBreakdown, costOf, type TokenParts } from "./cost.ts";
 import type { ModelPrice } from "./price.ts";
@@ -15,6 +15,7 @@ export interface PricedModel {
 }
 
 type PricingConfig = Pick<ResolvedConfig, "pricing" | "pricingBaseline" | "tiers">;
+type KeyLimits = NonNullable<RequestClient["limits"]>;
 type Model = Pick<Target, "ref" | "model" | "catalog">;
 
 export function priceOf(config: Pick<ResolvedConfig, "pricing">, target: Model): PricedModel | undefined {
@@ -38,23 +39,36 @@ export interface Baseline {
   cost: CostBreakdown;
 }
 
+/** Where a request could have been routed: its tier's kind of tiers, as far as its key's limits allow. */
+export interface RouteScope {
+  tiers: readonly string[];
+  /** The key's model allowlist (refs or model names, as key limits match them); absent: every model of those tiers. */
+  models?: readonly string[];
+}
+
+/** The scope of a request routed to `tier` by a key with `limits` (a chat request never had an embeddings tier). */
+export function routeScope(config: Pick<ResolvedConfig, "tiers">, tier: string, limits?: KeyLimits): RouteScope {
+  const kind = config.tiers[tier]?.kind ?? "chat";
+  const tiers = Object.entries(config.tiers)
+    .filter(([name, t]) => t.kind === kind && (!limits?.tiers || limits.tiers.includes(name)))
+    .map(([name]) => name);
+  return { tiers, models: limits?.models };
+}
+
 /**
  * What the same tokens would have cost on the baseline: `pricing.baseline` when set, else the most
- * expensive priced model of the tiers the request could have been routed to (`tiers`, default all).
+ * expensive priced model the request could have been routed to (`scope`, default every tier and model).
  */
-export function baselineCost(
-  config: PricingConfig,
-  parts: TokenParts,
-  tiers?: readonly string[],
-): Baseline | undefined {
+export function baselineCost(config: PricingConfig, parts: TokenParts, scope?: RouteScope): Baseline | undefined {
   if (config.pricingBaseline) {
     const priced = priceOf(config, modelOfRef(config, config.pricingBaseline));
     return priced ? { ref: config.pricingBaseline, cost: costOf(parts, priced.price) } : undefined;
   }
   let best: Baseline | undefined;
   for (const [name, tier] of Object.entries(config.tiers)) {
-    if (tiers && !tiers.includes(name)) continue;
+    if (scope && !scope.tiers.includes(name)) continue;
     for (const target of tier.targets) {
+      if (scope?.models && !scope.models.includes(target.ref) && !scope.models.includes(target.model)) continue;
       const priced = priceOf(config, target);
       if (!priced) continue;
       const cost = costOf(parts, priced.price);

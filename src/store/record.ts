@@ -7,7 +7,7 @@ import type { ResolvedConfig } from "../config/types.ts";
 import { textOf } from "../pipeline/message-text.ts";
 import type { CompletionSummary, Usage } from "../plugin/types.ts";
 import { costOf, tokenParts } from "../pricing/cost.ts";
-import { baselineCost, priceOf } from "../pricing/price-of.ts";
+import { baselineCost, priceOf, routeScope } from "../pricing/price-of.ts";
 import { estimateTokens } from "./estimate-tokens.ts";
 import type { requests } from "./schema.ts";
 
@@ -56,7 +56,7 @@ export function costColumns(
       : { prompt_tokens: t.prompt, completion_tokens: t.completion ?? 0 };
   const parts = tokenParts(usage);
   const priced = priceOf(config, summary.target);
-  const baseline = baselineCost(config, parts);
+  const baseline = baselineCost(config, parts, routeScope(config, summary.tier, summary.request.client.limits));
   const cost = priced ? costOf(parts, priced.price) : undefined;
   const detail = {
     tokens: parts,

@@ -8,7 +8,7 @@ import { anthropicUsage } from "../../plugins/providers/anthropic/response.ts";
 import { responsesUsage } from "../../plugins/providers/openai-responses/response.ts";
 import { catalogEntry } from "../../src/pricing/catalog.ts";
 import { costOf, tokenParts } from "../../src/pricing/cost.ts";
-import { baselineCost, priceOf } from "../../src/pricing/price-of.ts";
+import { baselineCost, priceOf, routeScope } from "../../src/pricing/price-of.ts";
 import { storeConfig } from "../helpers/summaries.ts";
 
 const price = (name: string) => {
@@ -162,6 +162,25 @@ describe("prices and the baseline", () => {
       pricing: { baseline: "a/gpt-4o-mini" },
     });
     expect(baselineCost(named, parts)).toMatchObject({ ref: "a/gpt-4o-mini", cost: { totalMicros: 750 } });
+  });
+
+  test("default baseline: only where the request could have gone (its key's tiers and models, its tier's kind)", () => {
+    const config = storeConfig({
+      tiers: {
+        t1: { models: ["a/gpt-4o-mini"] },
+        t2: { models: ["a/gpt-4.1-mini", "b/gpt-4.1"] },
+        t3: { models: ["b/o3-pro"] },
+        embed: { kind: "embeddings", models: ["a/text-embedding-3-large"] },
+      },
+    });
+    const parts = tokenParts({ prompt_tokens: 1000, completion_tokens: 1000 });
+    expect(baselineCost(config, parts, routeScope(config, "t1"))?.ref).toBe("b/o3-pro");
+    // A key limited to t1 and t2 could never have reached o3-pro: its savings are counted against gpt-4.1.
+    expect(baselineCost(config, parts, routeScope(config, "t1", { tiers: ["t1", "t2"] }))?.ref).toBe("b/gpt-4.1");
+    const byModel = routeScope(config, "t1", { tiers: ["t1", "t2"], models: ["gpt-4o-mini", "a/gpt-4.1-mini"] });
+    expect(baselineCost(config, parts, byModel)?.ref).toBe("a/gpt-4.1-mini");
+    expect(routeScope(config, "embed").tiers).toEqual(["embed"]);
+    expect(routeScope(config, "t2").tiers).toEqual(["t1", "t2", "t3"]);
   });
 
   test("the catalog's context window is a model entry's default", () => {

@@ -195,11 +195,17 @@ test("a code change in the code view asks for the password: a wrong one is shown
 test("an API key is created in the page, shown once, and works on /v1", async () => {
   await page.goto(`${gw.url}/keys`);
   await page.getByLabel("Name").fill("browser-test");
+  await page.getByLabel("Budget in USD (optional)").fill("5");
+  await page.getByLabel("Budget period").selectOption("day");
+  await page.getByLabel("Requests in flight (optional)").fill("8");
   await page.getByRole("button", { name: "Create key" }).click();
   const shown = page.getByLabel("The new API key");
   await shown.waitFor();
   apiKey = await shown.inputValue();
   expect(apiKey).toMatch(/^sr-/);
+  const listed = await page.evaluate(() => fetch("/api/keys").then((r) => r.json()));
+  const created = (listed.keys ?? listed).find((k: { name: string }) => k.name === "browser-test");
+  expect(created.limits).toEqual({ budgetUsd: 5, budgetPeriod: "day", maxConcurrent: 8 });
   await screenshot(page, "10-key-created");
   const anonymous = await fetch(`${gw.url}/v1/chat/completions`, {
     method: "POST",

@@ -1,5 +1,5 @@
 /**
- * The form that creates a gateway API key (name, optional expiry and limits), and the dialog that
+ * The form that creates a gateway API key (name, optional expiry and limits: tiers, models, rate, budget, in-flight cap), and the dialog that
  * shows the new key once: copy button, a clear warning, and a second chance before closing it uncopied.
  */
 import { createSignal, For, type JSX, Show } from "solid-js";
@@ -29,6 +29,9 @@ export function KeyCreateForm(props: {
   const [tiers, setTiers] = createSignal<string[]>([]);
   const [models, setModels] = createSignal<string[]>([]);
   const [rpm, setRpm] = createSignal("");
+  const [budget, setBudget] = createSignal("");
+  const [period, setPeriod] = createSignal<"day" | "month" | "total">("month");
+  const [cap, setCap] = createSignal("");
   const [error, setError] = createSignal("");
   const [busy, setBusy] = createSignal(false);
   const tomorrow = () => isoDay(new Date(Date.now() + 86_400_000));
@@ -47,6 +50,17 @@ export function KeyCreateForm(props: {
       if (!Number.isInteger(n) || n < 1) return setError("Requests per minute must be a whole number above 0.");
       limits.requestsPerMinute = n;
     }
+    if (budget().trim()) {
+      const usd = Number(budget());
+      if (!Number.isFinite(usd) || usd <= 0) return setError("The budget must be an amount in USD above 0.");
+      limits.budgetUsd = usd;
+      limits.budgetPeriod = period();
+    }
+    if (cap().trim()) {
+      const n = Number(cap());
+      if (!Number.isInteger(n) || n < 1) return setError("Requests in flight must be a whole number above 0.");
+      limits.maxConcurrent = n;
+    }
     // The key works through the whole chosen day (local time).
     const expiresAt = expiry() ? new Date(`${expiry()}T23:59:59.999`).getTime() : undefined;
     setBusy(true);
@@ -57,6 +71,9 @@ export function KeyCreateForm(props: {
       setTiers([]);
       setModels([]);
       setRpm("");
+      setBudget("");
+      setPeriod("month");
+      setCap("");
       props.onCreated(created);
     } catch (e) {
       setError(errorText(e));
@@ -102,6 +119,46 @@ export function KeyCreateForm(props: {
             inputmode="numeric"
             value={rpm()}
             onInput={(e) => setRpm(e.currentTarget.value)}
+            placeholder="unlimited"
+          />
+        </label>
+        <label>
+          Budget in USD (optional)
+          <input
+            type="number"
+            min="0.01"
+            step="0.01"
+            inputmode="decimal"
+            value={budget()}
+            onInput={(e) => setBudget(e.currentTarget.value)}
+            placeholder="no budget"
+            aria-describedby="key-budget-hint"
+          />
+          <span id="key-budget-hint" class="key-hint">
+            Past it the key gets 429 budget_exceeded until the period resets.
+          </span>
+        </label>
+        <label>
+          Budget period
+          <select
+            value={period()}
+            onChange={(e) => setPeriod(e.currentTarget.value as "day" | "month" | "total")}
+            disabled={!budget().trim()}
+          >
+            <option value="day">per day (UTC)</option>
+            <option value="month">per month (UTC)</option>
+            <option value="total">in total</option>
+          </select>
+        </label>
+        <label>
+          Requests in flight (optional)
+          <input
+            type="number"
+            min="1"
+            step="1"
+            inputmode="numeric"
+            value={cap()}
+            onInput={(e) => setCap(e.currentTarget.value)}
             placeholder="unlimited"
           />
         </label>

@@ -163,7 +163,7 @@ describe("views on traffic", () => {
     // These simulated models have no price: not priced, never $0 of savings claimed over them.
     expect(stats.json.totals).toMatchObject({ savings: { requests: 0, savedMicros: 0 } });
     expect((stats.json.totals as { unpriced: number }).unpriced).toBeGreaterThan(0);
-    expect(stats.json.savingsBaseline).toBe("the most expensive model of the tiers");
+    expect(stats.json.savingsBaseline).toBe("the most expensive model each request could reach");
     expect(stats.json.catalog).toMatchObject({ source: "@pydantic/genai-prices", snapshot: "2026-09-23" });
   });
 

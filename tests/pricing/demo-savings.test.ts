@@ -81,6 +81,17 @@ test("the dashboard's savings equal a recomputation from the request log", async
   }
   // Cheap tiers save against the frontier baseline; nothing here is routed above it.
   expect(saved).toBeGreaterThan(0);
-  expect(stats.savingsBaseline).toBe("the most expensive model of the tiers");
+  expect(stats.savingsBaseline).toBe("the most expensive model each request could reach");
+  // Top keys by spend (no key here): the same sums, with the counts that tell "not priced" from $0.
+  expect(stats.byKey).toEqual([
+    {
+      apiKeyId: "",
+      requests: rows.length,
+      costMicros: rows.reduce((n, r) => n + (r.cost ?? 0), 0),
+      savedMicros: saved,
+      priced: rows.filter((r) => r.cost !== null).length,
+      savingsRequests: both.length,
+    },
+  ]);
   await gateway.close();
 }, 60_000);

@@ -70,13 +70,16 @@ export interface StatsResult {
 }
 
 /** The baseline's name when the config sets none. */
-export const DEFAULT_BASELINE = "the most expensive model of the tiers";
+export const DEFAULT_BASELINE = "the most expensive model each request could reach";
 
 export interface KeySpend {
   apiKeyId: string;
   requests: number;
   costMicros: number;
   savedMicros: number;
+  /** Requests with a cost, and those priced on both sides (what `savedMicros` sums): 0 means "not priced", not $0. */
+  priced: number;
+  savingsRequests: number;
 }
 
 /** What a key spent since `since` by the request log (a budget's starting point after a restart). */
@@ -92,7 +95,9 @@ export function spendByKey(store: Store, range: { from: number; to: number }, li
   return store.sqlite
     .query(
       `SELECT COALESCE(api_key_id, '') AS apiKeyId, COUNT(*) AS requests, COALESCE(SUM(cost_micros), 0) AS costMicros,
-        COALESCE(SUM(CASE WHEN cost_micros IS NOT NULL AND baseline_micros IS NOT NULL THEN baseline_micros - cost_micros END), 0) AS savedMicros
+        COALESCE(SUM(CASE WHEN cost_micros IS NOT NULL AND baseline_micros IS NOT NULL THEN baseline_micros - cost_micros END), 0) AS savedMicros,
+        COUNT(cost_micros) AS priced,
+        COUNT(CASE WHEN cost_micros IS NOT NULL AND baseline_micros IS NOT NULL THEN 1 END) AS savingsRequests
        FROM requests WHERE ts >= ? AND ts < ? GROUP BY api_key_id ORDER BY costMicros DESC, requests DESC LIMIT ?`,
     )
     .all(range.from, range.to, limit) as KeySpend[];

@@ -68,8 +68,8 @@ export function SavingsSummary(props: { stats: StatsResult }): JSX.Element {
                 <tr>
                   <td class="mono">{k.apiKeyId || "(no key)"}</td>
                   <td class="num">{fmtInt(k.requests)}</td>
-                  <td class="num">{fmtMicros(k.costMicros)}</td>
-                  <td class="num">{fmtMicros(k.savedMicros)}</td>
+                  <td class="num">{k.priced === 0 ? "not priced" : fmtMicros(k.costMicros)}</td>
+                  <td class="num">{k.savingsRequests === 0 ? "not priced" : fmtMicros(k.savedMicros)}</td>
                 </tr>
               )}
             </For>

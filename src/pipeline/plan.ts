@@ -6,6 +6,7 @@
  * verdict can be shown; the first answer decides either way.
  */
 
+import { withinKeyTiers } from "../../plugins/routing/key-limits.ts";
 import type { ScoredTarget } from "../../plugins/strategies/index.ts";
 import { tierPolicy } from "../config/resolve.ts";
 import type { ResolvedConfig, StrategyName, Timeouts } from "../config/types.ts";
@@ -49,6 +50,11 @@ export interface PlanOptions {
   noteOn?: (classifier: Classifier) => string | undefined;
 }
 
+const chatTiers = (config: ResolvedConfig) =>
+  Object.values(config.tiers)
+    .filter((tier) => tier.kind === "chat")
+    .map((tier) => tier.name);
+
 export async function planRoute(
   ctx: RequestContext,
   config: ResolvedConfig,
@@ -56,12 +62,17 @@ export async function planRoute(
 ): Promise<RoutePlan> {
   const route = chooseRoute(ctx.body.model, config);
   const classified: Classified = route.kind === "auto" ? await classify(ctx, config, options) : { verdicts: [] };
+  // The key's tiers bound an auto request last, after every refiner, so none can step outside them.
   const chosen =
     route.kind === "auto"
-      ? await refineTier(
-          classified.decided ?? { tier: config.routing.defaultTier, reason: "default tier (no classifier answered)" },
+      ? withinKeyTiers(
+          await refineTier(
+            classified.decided ?? { tier: config.routing.defaultTier, reason: "default tier (no classifier answered)" },
+            ctx,
+            config,
+          ),
           ctx,
-          config,
+          chatTiers(config),
         )
       : route.kind === "tier"
         ? { tier: route.tier, reason: "tier requested by the client" }

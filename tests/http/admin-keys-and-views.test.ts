@@ -101,6 +101,21 @@ describe("API keys", () => {
     expect((await api("POST", "/api/keys", { name: "bad", limits: { tiers: ["t9"] } })).status).toBe(400);
   });
 
+  test("an auto request of a key limited to some tiers goes to the best tier it allows; a pinned tier stays refused", async () => {
+    const made = await api("POST", "/api/keys", { name: "t2 only", limits: { tiers: ["t2"] } });
+    const upKey = made.json.key as string;
+    const upId = (made.json.record as { id: string }).id;
+    const auto = await chat(upKey, "auto"); // no classifier here: the default tier t1, outside the key
+    expect(auto.status).toBe(200);
+    expect(auto.headers.get("x-gateway-tier")).toBe("t2");
+    expect((await chat(upKey, "t1")).status).toBe(403);
+    await Bun.sleep(60);
+    const logs = await api("GET", `/api/logs?key=${upId}&status=200`);
+    const [row] = logs.json.items as { id: string }[];
+    const detail = await api("GET", `/api/logs/${row.id}`);
+    expect(String(detail.json.tierReason)).toContain("this API key may use t2: best allowed tier t2");
+  });
+
   test("budget and in-flight cap: set through PUT /api/keys/:id/limits, listed with spend and headroom", async () => {
     const made = await api("POST", "/api/keys", { name: "budgeted", limits: { tiers: ["t1"], budgetUsd: 5 } });
     expect(made.status).toBe(201);

@@ -33,6 +33,13 @@ export interface StreamTranslator {
 export interface FrontDoor {
   name: Exclude<DoorName, "chat">;
   /**
+   * The upstream API this door's format is: an attempt on a provider with this `native` gets the client's
+   * own body and its answer comes back untranslated (`src/pipeline/pass-through.ts`).
+   */
+  api: "anthropic" | "responses";
+  /** The in-band error ending a passed-through stream after commit (the events before it are the upstream's). */
+  nativeStreamError(failure: { code: string; message: string }): string;
+  /**
    * The client's body (parsed JSON) as a chat request; throws a 400 GatewayError naming the field.
    * `headers` are the client's, for the few a door passes on (Anthropic's `anthropic-beta`).
    */

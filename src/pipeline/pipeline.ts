@@ -23,8 +23,9 @@ import { requestContext } from "./context.ts";
 import { callDirect } from "./direct-call.ts";
 import { embeddingsView, parseEmbeddingsRequest, planEmbeddings } from "./embeddings.ts";
 import { runGuards } from "./guards.ts";
+import type { NativeApi } from "./pass-through.ts";
 import { planRoute } from "./plan.ts";
-import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
+import { errorResponse, gatewayHeaders, jsonResponse, markPassedThrough, streamResponse } from "./respond.ts";
 import { AttemptLog, type Ending, overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
 import { StreamSession } from "./stream-session.ts";
 
@@ -42,8 +43,15 @@ export interface ChatCall {
 /** What a front door tells the pipeline: its name and the client's own request, for the log. */
 export interface DoorCall {
   name: "messages" | "responses";
-  /** The body as the client sent it, in the door's format (what the log keeps). */
+  /** The API the door speaks: an attempt on a provider whose `native` is this one is passed through. */
+  api: NativeApi;
+  /**
+   * The body as the client sent it, in the door's format: what the log keeps, and the upstream body of
+   * a passed-through attempt (`pass-through.ts`).
+   */
   requestText: string;
+  /** A passed-through stream's in-band error after commit, in the door's own event format. */
+  streamError(failure: { code: string; message: string }): string;
   /** What the translation left out or changed: logged once, with the request id. */
   notes: string[];
   /** The answer as the door's client received it, for the log. */
@@ -144,16 +152,17 @@ export class Pipeline {
     const { run, target } = accepted;
     state.answered = { target, firstTokenAt: this.deps.clock.now(), usage: run.usage, toolCalls: run.toolCalls };
     const headers = gatewayHeaders(state, state.ctx.id);
+    const passedThrough = run.passedThrough === true;
     if (!run.stream) {
-      this.complete(state, { status: 200, response: run.json });
-      return jsonResponse(run.json ?? "", 200, headers);
+      this.complete(state, { status: 200, response: run.json, passedThrough });
+      return markPassedThrough(jsonResponse(run.json ?? "", 200, headers), passedThrough);
     }
     const session = new StreamSession(state, accepted, (ending) => this.complete(state, ending));
-    return streamResponse(session.body(), headers);
+    return markPassedThrough(streamResponse(session.body(), headers), passedThrough);
   }
 
   private complete(state: RequestState, ending: Ending): void {
-    const { status, error, overhead = overheadMs(state), response } = ending;
+    const { status, error, overhead = overheadMs(state), response, passedThrough } = ending;
     const answered = state.answered;
     const summary: CompletionSummary = {
       request: state.ctx,
@@ -177,7 +186,8 @@ export class Pipeline {
       overheadMs: overhead,
     };
     this.deps.spend?.settle(state.hold, summary, state.config);
-    if (state.door && response !== undefined) translateOnRead(summary, state.door, response);
+    // A passed-through JSON answer is in the door's format already; a stream's log answer is assembled as chat.
+    if (state.door && response !== undefined && !passedThrough) translateOnRead(summary, state.door, response);
     notifyAll(this.observers(state.config), "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
   }
 

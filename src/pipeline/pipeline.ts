@@ -80,7 +80,11 @@ export class Pipeline {
       const body = parseChatRequest(call.body, config.limits);
       const ctx = this.context(id, body, call, config);
       if (call.door?.notes.length)
-        this.deps.log.info(`${call.door.name}: translated with changes`, { requestId: id, notes: call.door.notes });
+        // Said before routing: the notes hold for attempts that are translated, not for a passed-through one.
+        this.deps.log.info(`${call.door.name}: translated with changes (unless passed through)`, {
+          requestId: id,
+          notes: call.door.notes,
+        });
       state = await this.plan(ctx, call, config);
       return this.respond(state, await attemptLoop(state));
     } catch (error) {

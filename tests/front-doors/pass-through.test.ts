@@ -333,3 +333,33 @@ test("a door's request to an upstream of another API is translated, as before", 
   expect(chatOnly.chat.calls.length).toBe(1);
   expect(JSON.stringify(chatOnly.chat.calls[0].body)).not.toContain("cache_control");
 });
+
+test("a pass-through Responses stream failing after commit ends with an error event, never response.completed", async () => {
+  const stream = events(
+    [
+      "response.created",
+      { type: "response.created", sequence_number: 0, response: { id: "resp_1", status: "in_progress", output: [] } },
+    ],
+    [
+      "response.output_text.delta",
+      {
+        type: "response.output_text.delta",
+        sequence_number: 1,
+        item_id: "msg_1",
+        output_index: 0,
+        content_index: 0,
+        delta: "Par",
+      },
+    ],
+  );
+  const h = setup([{ events: stream, cut: true }]);
+  const text = await (await h.post("/v1/responses", { model: "oai", input: "hi", stream: true })).text();
+  expect(text.startsWith(stream.join(""))).toBe(true);
+  expect(text.slice(stream.join("").length)).toMatch(/^event: error\ndata: \{"type":"error","code":"stream_cut"/);
+  expect(text).not.toContain("response.completed");
+  // The SDK yields the error event (it raises only for `data.error`): the stream ends on it, not completed.
+  const seen: string[] = [];
+  for await (const event of await h.openai.responses.create({ model: "oai", input: "hi", stream: true }))
+    seen.push(event.type);
+  expect(seen).toEqual(["response.created", "response.output_text.delta", "error"]);
+});

@@ -18,6 +18,12 @@ export interface DoorRequest {
   chat: ChatRequest;
   /** What the translation left out or changed, said once in the gateway log (never the content). */
   notes: string[];
+  /**
+   * Set when the request holds what only an upstream of the door's own API can take (a Responses
+   * `custom` tool): the request goes to such upstreams only, passed through, and is refused naming the
+   * field when its tier has none.
+   */
+  nativeOnly?: { param: string; message: string };
 }
 
 /** Turns the pipeline's chat stream (chunk objects, in order) into this door's events, for one stream. */

@@ -51,6 +51,7 @@ export async function serveDoor(door: FrontDoor, request: Request, gateway: Gate
           name: door.name,
           api: door.api,
           streamError: door.nativeStreamError,
+          nativeOnly: translated.nativeOnly,
           requestText: call.body,
           notes: translated.notes,
           answerForLog: (completion) => door.fromChat(completion, body),

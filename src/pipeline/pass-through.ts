@@ -6,10 +6,26 @@
  * not know) survives. The provider still owns the URL and the auth headers; the answer goes back to the
  * client as the upstream sent it (the door's edge skips translation for a response marked here).
  */
+import type { ResolvedConfig } from "../config/types.ts";
+import { invalidField } from "../errors.ts";
 import type { ChatRequest, Provider, Target, UpstreamRequest } from "../plugin/types.ts";
 
 /** The APIs a door can speak natively (a provider's `native`). */
 export type NativeApi = NonNullable<Provider["native"]>;
+
+/**
+ * The candidates that speak `door.api`, for a request only they can take (a Responses `custom` tool):
+ * the others would get a translation without it. None left: the door's 400, naming the field.
+ */
+export function onlyNative(
+  candidates: Target[],
+  config: ResolvedConfig,
+  door: { api: NativeApi; nativeOnly?: { param: string; message: string } },
+): Target[] {
+  const native = candidates.filter((t) => config.providers[t.provider]?.native === door.api);
+  if (native.length === 0 && door.nativeOnly) throw invalidField(door.nativeOnly.param, door.nativeOnly.message);
+  return native;
+}
 
 /** The upstream request: the provider's URL and headers (built from the chat body), the client's own body. */
 export function passThroughRequest(

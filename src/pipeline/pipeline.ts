@@ -23,7 +23,7 @@ import { requestContext } from "./context.ts";
 import { callDirect } from "./direct-call.ts";
 import { embeddingsView, parseEmbeddingsRequest, planEmbeddings } from "./embeddings.ts";
 import { runGuards } from "./guards.ts";
-import type { NativeApi } from "./pass-through.ts";
+import { type NativeApi, onlyNative } from "./pass-through.ts";
 import { planRoute } from "./plan.ts";
 import { errorResponse, gatewayHeaders, jsonResponse, markPassedThrough, streamResponse } from "./respond.ts";
 import { AttemptLog, type Ending, overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
@@ -52,6 +52,8 @@ export interface DoorCall {
   requestText: string;
   /** A passed-through stream's in-band error after commit, in the door's own event format. */
   streamError(failure: { code: string; message: string }): string;
+  /** The request can only be passed through: candidates of another API are left out (`DoorRequest.nativeOnly`). */
+  nativeOnly?: { param: string; message: string };
   /** What the translation left out or changed: logged once, with the request id. */
   notes: string[];
   /** The answer as the door's client received it, for the log. */
@@ -126,7 +128,10 @@ export class Pipeline {
     const { deps } = this;
     const startedAt = deps.clock.now();
     await runGuards(ctx, config);
-    const plan = embeddings ? await planEmbeddings(ctx, config) : await planRoute(ctx, config);
+    const planned = embeddings ? await planEmbeddings(ctx, config) : await planRoute(ctx, config);
+    const plan = call.door?.nativeOnly
+      ? { ...planned, candidates: onlyNative(planned.candidates, config, call.door) }
+      : planned;
     // Last of the plan: a refusal here holds nothing, and from here on every request completes and settles.
     const hold = deps.spend?.admit(ctx, plan.candidates, config);
     return {

@@ -64,6 +64,7 @@ function setup(answers: Upstream[], chatSteps: ScriptStep[] = [{ text: "from cha
       tiers: {
         claude: { models: ["claude/claude-x", "chat/gpt-chat"] },
         oai: { models: ["oai/gpt-x", "chat/gpt-chat"] },
+        chatOnly: { models: ["chat/gpt-chat"] },
       },
       routing: { defaultTier: "claude" },
       plugins: [definePlugin({ name: "test:summaries", onComplete: (s) => void summaries.push(s) })],
@@ -362,4 +363,72 @@ test("a pass-through Responses stream failing after commit ends with an error ev
   for await (const event of await h.openai.responses.create({ model: "oai", input: "hi", stream: true }))
     seen.push(event.type);
   expect(seen).toEqual(["response.created", "response.output_text.delta", "error"]);
+});
+
+const applyPatch = {
+  type: "custom",
+  name: "apply_patch",
+  description: "Apply a patch",
+  format: { type: "grammar", syntax: "lark", definition: "start: /.+/" },
+};
+
+test("a custom tool goes to a Responses upstream only, passed through; its call is an answer, not an empty one", async () => {
+  const call = {
+    id: "ctc_1",
+    type: "custom_tool_call",
+    call_id: "call_1",
+    name: "apply_patch",
+    input: "*** Begin Patch",
+  };
+  const response = { id: "resp_1", object: "response", status: "completed", model: "gpt-x", output: [call] };
+  const h = setup([{ json: response }]);
+  const got = await h.openai.responses.create({
+    model: "oai",
+    input: "Fix it.",
+    tools: [applyPatch],
+    tool_choice: { type: "custom", name: "apply_patch" },
+  } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming);
+  expect(h.sent[0].body).toBe(h.clientSent[0].replace('"model":"oai"', '"model":"gpt-x"'));
+  expect(got.output).toEqual([call] as unknown as typeof got.output);
+  expect(h.chat.calls.length).toBe(0);
+
+  // Streamed: a call whose input arrives in custom_tool_call_input deltas commits like any tool call.
+  const item = { ...call, input: "" };
+  const stream = events(
+    ["response.created", { type: "response.created", sequence_number: 0, response: { ...response, output: [] } }],
+    ["response.output_item.added", { type: "response.output_item.added", sequence_number: 1, output_index: 0, item }],
+    [
+      "response.custom_tool_call_input.delta",
+      {
+        type: "response.custom_tool_call_input.delta",
+        sequence_number: 2,
+        item_id: "ctc_1",
+        output_index: 0,
+        delta: "*** Begin",
+      },
+    ],
+    ["response.completed", { type: "response.completed", sequence_number: 3, response }],
+  );
+  const s = setup([{ events: stream }]);
+  const text = await (
+    await s.post("/v1/responses", { model: "oai", input: "Fix it.", tools: [applyPatch], stream: true })
+  ).text();
+  expect(text).toBe(stream.join(""));
+});
+
+test("a custom tool never reaches a chat upstream: failover skips it, and a tier without a Responses upstream is a 400", async () => {
+  const h = setup([{ json: { error: { message: "overloaded", type: "server_error" } } }]);
+  const failed = await h.post("/v1/responses", { model: "oai", input: "Fix it.", tools: [applyPatch] });
+  expect(failed.status).toBeGreaterThanOrEqual(500);
+  expect(h.chat.calls.length).toBe(0);
+  const refused = await h.post("/v1/responses", {
+    model: "chatOnly",
+    input: "Fix it.",
+    tools: [{ type: "function", name: "f" }, applyPatch],
+  });
+  expect(refused.status).toBe(400);
+  const body = (await refused.json()) as { error: { param: string; message: string } };
+  expect(body.error.param).toBe("tools[1].type");
+  expect(body.error.message).toContain("Responses upstream");
+  expect(h.chat.calls.length).toBe(0);
 });

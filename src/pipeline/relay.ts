@@ -181,8 +181,8 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       if (f.usage) progress.usage = f.usage;
       if (f.toolCalls) progress.toolCalls = true;
       if (f.content) progress.content.push(f.content);
-      // A continuation's opening role chunk would restart the message in the client's eyes.
-      // A passed-through stream goes out whole: the client asked the upstream's API for exactly this.
+      // A continuation's opening role chunk would restart the message in the client's eyes. A
+      // passed-through stream goes out whole: the client asked the upstream's API for exactly this.
       if (
         !native &&
         ((f.usageOnly && !options.clientWantsUsage) ||
@@ -256,8 +256,10 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         code: "upstream_error",
         message: `The upstream sent an error mid-stream: ${errorText}`,
       });
-    // Only what reaches the client counts as progress: pings and dropped events do not hold off the stall budget.
-    if (read.state === "more" && sent === before && !isFinished(progress)) return;
+    // Only what reaches the client counts as progress: pings and dropped events do not hold off the stall
+    // budget. A passed-through stream forwards its pings too, so there only events that carry a chunk count.
+    const progressed = sent > before && (!options.passThrough || read.items.some((item) => item.chunk !== undefined));
+    if (read.state === "more" && !progressed && !isFinished(progress)) return;
     return afterForward(controller, read.state);
   };
 

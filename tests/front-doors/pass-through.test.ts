@@ -24,19 +24,28 @@ afterEach(async () => {
 
 const encoder = new TextEncoder();
 
-/** An upstream answer: JSON, or SSE events sent one per network chunk, optionally cut after them. */
-type Upstream = { json: unknown } | { events: string[]; cut?: boolean };
+/**
+ * An upstream answer: JSON, or SSE events sent one per network chunk, then cut (`cut`), or kept open
+ * with a `ping` every `pingMs` until the gateway hangs up.
+ */
+type Upstream = { json: unknown } | { events: string[]; cut?: boolean; pingMs?: number };
 
 /** SSE text of named events, as Anthropic and OpenAI's Responses frame them. */
 const events = (...list: [string, unknown][]) =>
   list.map(([name, data]) => `event: ${name}\ndata: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
 
-function answer(up: Upstream): Response {
+/** `signal`: the gateway's abort, which ends the body as a real connection's would. */
+function answer(up: Upstream, signal?: AbortSignal | null): Response {
   if ("json" in up) return Response.json(up.json);
   let i = 0;
   const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (i < up.events.length) return controller.enqueue(encoder.encode(up.events[i++]));
+      if (up.pingMs) {
+        await Bun.sleep(up.pingMs);
+        if (signal?.aborted) return controller.error(new Error("aborted"));
+        return controller.enqueue(encoder.encode('event: ping\ndata: {"type": "ping"}\n\n'));
+      }
       if (up.cut) controller.error(new Error("upstream connection reset"));
       else controller.close();
     },
@@ -44,13 +53,13 @@ function answer(up: Upstream): Response {
   return new Response(body, { headers: { "content-type": "text/event-stream" } });
 }
 
-function setup(answers: Upstream[], chatSteps: ScriptStep[] = [{ text: "from chat" }]) {
+function setup(answers: Upstream[], chatSteps: ScriptStep[] = [{ text: "from chat" }], idleMs?: number) {
   const sent: { url: string; body: string; headers: Headers }[] = [];
   const clientSent: string[] = [];
   const summaries: CompletionSummary[] = [];
   const fetch = async (url: string, init: RequestInit) => {
     sent.push({ url, body: String(init.body), headers: new Headers(init.headers) });
-    return answer(answers[Math.min(sent.length - 1, answers.length - 1)]);
+    return answer(answers[Math.min(sent.length - 1, answers.length - 1)], init.signal);
   };
   const chat = scripted(chatSteps);
   gateway = createGateway({
@@ -62,7 +71,7 @@ function setup(answers: Upstream[], chatSteps: ScriptStep[] = [{ text: "from cha
         chat,
       },
       tiers: {
-        claude: { models: ["claude/claude-x", "chat/gpt-chat"] },
+        claude: { models: ["claude/claude-x", "chat/gpt-chat"], ...(idleMs ? { timeouts: { idleMs } } : {}) },
         oai: { models: ["oai/gpt-x", "chat/gpt-chat"] },
         chatOnly: { models: ["chat/gpt-chat"] },
       },
@@ -431,4 +440,16 @@ test("a custom tool never reaches a chat upstream: failover skips it, and a tier
   expect(body.error.param).toBe("tools[1].type");
   expect(body.error.message).toContain("Responses upstream");
   expect(h.chat.calls.length).toBe(0);
+});
+
+test("a passed-through stream's pings go to the client but do not hold off the stall budget", async () => {
+  const h = setup([{ events: anthropicStream.slice(0, 8), pingMs: 20 }], undefined, 150);
+  const started = Date.now();
+  const text = await (await h.post("/v1/messages", { ...messagesRequest, stream: true })).text();
+  expect(Date.now() - started).toBeLessThan(2_000);
+  expect(text.slice(anthropicStream.slice(0, 8).join("").length)).toContain("event: ping");
+  expect(text).toMatch(
+    /event: error\ndata: \{"type":"error","error":\{"type":"[a-z_]+","message":"The upstream stream stalled/,
+  );
+  expect(text).not.toContain("message_stop");
 });

@@ -18,6 +18,12 @@ export interface DoorRequest {
   chat: ChatRequest;
   /** What the translation left out or changed, said once in the gateway log (never the content). */
   notes: string[];
+  /**
+   * Set when the request holds what only an upstream of the door's own API can take (a Responses
+   * `custom` tool): the request goes to such upstreams only, passed through, and is refused naming the
+   * field when its tier has none.
+   */
+  nativeOnly?: { param: string; message: string };
 }
 
 /** Turns the pipeline's chat stream (chunk objects, in order) into this door's events, for one stream. */
@@ -32,6 +38,13 @@ export interface StreamTranslator {
 
 export interface FrontDoor {
   name: Exclude<DoorName, "chat">;
+  /**
+   * The upstream API this door's format is: an attempt on a provider with this `native` gets the client's
+   * own body and its answer comes back untranslated (`src/pipeline/pass-through.ts`).
+   */
+  api: "anthropic" | "responses";
+  /** The in-band error ending a passed-through stream after commit (the events before it are the upstream's). */
+  nativeStreamError(failure: { code: string; message: string }): string;
   /**
    * The client's body (parsed JSON) as a chat request; throws a 400 GatewayError naming the field.
    * `headers` are the client's, for the few a door passes on (Anthropic's `anthropic-beta`).

@@ -10,6 +10,7 @@ import type { GatewayError } from "../errors.ts";
 import type { Gateway } from "../gateway.ts";
 import { readV1Call } from "../http/v1-call.ts";
 import { parseJsonObject } from "../pipeline/accept.ts";
+import { isPassedThrough } from "../pipeline/respond.ts";
 import { SseParser } from "../pipeline/sse.ts";
 import type { FrontDoor, Obj, StreamTranslator } from "./door.ts";
 import { isObj } from "./values.ts";
@@ -48,6 +49,9 @@ export async function serveDoor(door: FrontDoor, request: Request, gateway: Gate
         body: JSON.stringify(translated.chat),
         door: {
           name: door.name,
+          api: door.api,
+          streamError: door.nativeStreamError,
+          nativeOnly: translated.nativeOnly,
           requestText: call.body,
           notes: translated.notes,
           answerForLog: (completion) => door.fromChat(completion, body),
@@ -79,6 +83,8 @@ function inDoorTerms(
 
 /** The pipeline's answer in the door's format, with the gateway's headers kept. */
 async function translateAnswer(door: FrontDoor, body: Obj, answer: Response): Promise<Response> {
+  // The upstream spoke the door's API and its answer is the client's already (JSON or events).
+  if (isPassedThrough(answer)) return answer;
   const headers = new Headers(answer.headers);
   const type = headers.get("content-type") ?? "";
   if (type.includes("text/event-stream") && answer.body) {

@@ -10,7 +10,16 @@ const ATTEMPT_BODY_CHARS = 8 * 1024;
 
 /** The body (non-stream) or first events (stream, one `data` per line) of `run`, cut to `ATTEMPT_BODY_CHARS`. */
 export function attemptBody(run: AttemptRun): string | undefined {
-  const text = run.stream ? run.stream.held.map((item) => item.data).join("\n") : run.outcome.body;
+  // A passed-through stream's held events are the upstream's own (`wire`); the others' are chat chunks.
+  const held = run.stream?.held;
+  const text = held
+    ? run.passedThrough
+      ? held
+          .map((item) => item.wire?.trimEnd() ?? "")
+          .filter((e) => e !== "")
+          .join("\n")
+      : held.map((item) => item.data).join("\n")
+    : run.outcome.body;
   if (text === undefined || text === "") return undefined;
   return text.length > ATTEMPT_BODY_CHARS ? `${text.slice(0, ATTEMPT_BODY_CHARS)}…` : text;
 }

@@ -58,6 +58,7 @@ export async function attemptOnce(
   state: RequestState,
   info: AttemptInfo,
   body: ChatRequest,
+  mayPassThrough = false,
 ): Promise<{ run: AttemptRun; decision: Decision }> {
   const { deps } = state;
   const target = info.target;
@@ -68,6 +69,7 @@ export async function attemptOnce(
       startedAt,
       probe,
       bounded: probe && hasFallback(state, target),
+      mayPassThrough,
     });
   } catch (error) {
     // A probe that ends without a verdict (the client left) frees its slot: the next request probes.
@@ -81,11 +83,23 @@ export async function attemptOnce(
   }
 }
 
-/** `probe`: the attempt is the half-open target's probe; `bounded`: another candidate can take over from it. */
+/**
+ * `probe`: the attempt is the half-open target's probe; `bounded`: another candidate can take over from it;
+ * `mayPassThrough`: the body is the client's request as it came (not a continuation's), so it may be sent
+ * as the client wrote it to a provider of the door's API.
+ */
 interface AttemptKind {
   startedAt: number;
   probe: boolean;
   bounded: boolean;
+  mayPassThrough: boolean;
+}
+
+/** The client's own body, when this attempt passes it through (`pass-through.ts`). */
+function passThroughBody(state: RequestState, target: Target, at: AttemptKind): string | undefined {
+  const door = state.door;
+  if (!door || !at.mayPassThrough || state.embeddings) return undefined;
+  return state.config.providers[target.provider]?.native === door.api ? door.requestText : undefined;
 }
 
 async function attemptAndJudge(
@@ -100,7 +114,9 @@ async function attemptAndJudge(
   info.body = state.embeddings ? { ...body, model: target.model } : await adaptBody(state, body, info);
   const follower = at.bounded ? followSignal(state.ctx.signal) : undefined;
   const upstream = stoppableUpstream(config.providers[target.provider], deps.fetch, deps.stopping);
+  const passThrough = passThroughBody(state, target, at);
   const attempt = runAttempt({
+    passThrough,
     provider: upstream.provider,
     target,
     body: info.body,
@@ -135,7 +151,7 @@ async function attemptAndJudge(
       action: "failover",
       reason: `${decision.reason}; not retried: it was the half-open probe`,
     };
-  trace(state, { target, startedAt: at.startedAt }, run, decision);
+  trace(state, { target, startedAt: at.startedAt, passedThrough: passThrough !== undefined }, run, decision);
   const now = deps.clock.now();
   deps.health.record(target.ref, now, healthEffect(run.outcome, decision, state.stream));
   if (decision.action === "accept") deps.usage.record(state.tier, target.ref, now);
@@ -146,11 +162,13 @@ async function attemptAndJudge(
 /** Adds the attempt to the request's trace; returns the decision. */
 function trace(
   state: RequestState,
-  at: { target: Target; startedAt: number },
+  at: { target: Target; startedAt: number; passedThrough?: boolean },
   run: AttemptRun,
   decision: Decision,
 ): Decision {
   const { target, startedAt } = at;
+  // The log row says when the upstream got the client's own body, not a translation.
+  const reason = at.passedThrough ? `${decision.reason}; passed through: the client's own body` : decision.reason;
   state.waitedMs += run.outcome.timings.totalMs;
   state.attempts.append({
     target: target.ref,
@@ -159,7 +177,7 @@ function trace(
     outcome: decision.action === "accept" ? "accepted" : decision.action,
     status: run.outcome.status,
     errorClass: run.outcome.errorClass,
-    reason: decision.reason,
+    reason,
     body: decision.action === "accept" ? undefined : attemptBody(run),
   });
   return decision;
@@ -194,7 +212,7 @@ export async function attemptLoop(state: RequestState): Promise<Accepted> {
     for (let onTarget = 1; ; onTarget++) {
       if (state.attempts.count >= limit || deps.clock.now() >= state.deadline) throw finalError(state, last);
       const info = attemptInfo(state, target, onTarget);
-      const { run, decision } = await attemptOnce(state, info, state.body);
+      const { run, decision } = await attemptOnce(state, info, state.body, true);
       if (decision.action === "accept") return { run, target, index };
       run.discard();
       last = { outcome: run.outcome, decision };

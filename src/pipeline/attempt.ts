@@ -18,6 +18,7 @@ import type {
   Usage,
 } from "../plugin/types.ts";
 import { completionFacts, errorIn } from "./chunks.ts";
+import { passThroughRequest } from "./pass-through.ts";
 import { readBounded } from "./read-body.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { SseLimitError } from "./sse.ts";
@@ -50,6 +51,12 @@ export interface AttemptSetup {
   maxBodyBytes?: number;
   /** An embeddings request: sent with the provider's `buildEmbeddingsRequest`, judged by its vectors. */
   embeddings?: EmbeddingsRequest;
+  /**
+   * The client's own body, when the provider speaks the door's API (`pass-through.ts`): sent instead of
+   * a translation of `body`, and the answer kept in the upstream's format. `body` still drives the
+   * provider's headers and its parsers, which judge the answer as for any other attempt.
+   */
+  passThrough?: string;
 }
 
 /** An accepted stream, positioned after the events read before the decision. */
@@ -74,6 +81,8 @@ export interface AttemptRun {
   toolCalls?: boolean;
   /** Streamed: the stream, held before its first content. */
   stream?: HeldStream;
+  /** The attempt sent the client's own body: `json` and the stream's events are the upstream's, untranslated. */
+  passedThrough?: boolean;
   /** Releases the upstream call (for an outcome that is not accepted). */
   discard(): void;
 }
@@ -174,7 +183,9 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
   try {
     const request: UpstreamRequest = setup.embeddings
       ? provider.buildEmbeddingsRequest!({ ...setup.embeddings, model: target.model }, target)
-      : provider.buildRequest(setup.body, target);
+      : setup.passThrough !== undefined
+        ? passThroughRequest(provider, setup.body, target, setup.passThrough)
+        : provider.buildRequest(setup.body, target);
     response = provider.send
       ? await provider.send(request, controller.signal, { clock })
       : // manual: a redirect would re-send the prompt (and the key's headers) wherever the upstream points.
@@ -295,9 +306,10 @@ async function readWhole(response: Response, setup: AttemptSetup, h: Helpers): P
       body: text,
       timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs },
     },
-    json: setup.provider.parseResponse ? JSON.stringify(body) : text,
+    json: setup.provider.parseResponse && setup.passThrough === undefined ? JSON.stringify(body) : text,
     usage: facts.usage,
     toolCalls: facts.toolCalls,
+    passedThrough: setup.passThrough !== undefined,
     discard: () => {},
   };
 }
@@ -349,6 +361,7 @@ async function readUntilFirstContent(
     target: setup.target,
     request: setup.body,
     maxLineBytes: setup.maxSseLineBytes,
+    keepEvents: setup.passThrough !== undefined,
   });
   const held: StreamItem[] = [];
   let text = "";
@@ -399,6 +412,7 @@ async function readUntilFirstContent(
           timings: { headersMs: h.headersMs, firstTokenMs: totalMs, totalMs },
         },
         stream,
+        passedThrough: setup.passThrough !== undefined,
         discard: stream.close,
       };
     }

@@ -23,8 +23,9 @@ import { requestContext } from "./context.ts";
 import { callDirect } from "./direct-call.ts";
 import { embeddingsView, parseEmbeddingsRequest, planEmbeddings } from "./embeddings.ts";
 import { runGuards } from "./guards.ts";
+import { type NativeApi, onlyNative } from "./pass-through.ts";
 import { planRoute } from "./plan.ts";
-import { errorResponse, gatewayHeaders, jsonResponse, streamResponse } from "./respond.ts";
+import { errorResponse, gatewayHeaders, jsonResponse, markPassedThrough, streamResponse } from "./respond.ts";
 import { AttemptLog, type Ending, overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
 import { StreamSession } from "./stream-session.ts";
 
@@ -42,8 +43,17 @@ export interface ChatCall {
 /** What a front door tells the pipeline: its name and the client's own request, for the log. */
 export interface DoorCall {
   name: "messages" | "responses";
-  /** The body as the client sent it, in the door's format (what the log keeps). */
+  /** The API the door speaks: an attempt on a provider whose `native` is this one is passed through. */
+  api: NativeApi;
+  /**
+   * The body as the client sent it, in the door's format: what the log keeps, and the upstream body of
+   * a passed-through attempt (`pass-through.ts`).
+   */
   requestText: string;
+  /** A passed-through stream's in-band error after commit, in the door's own event format. */
+  streamError(failure: { code: string; message: string }): string;
+  /** The request can only be passed through: candidates of another API are left out (`DoorRequest.nativeOnly`). */
+  nativeOnly?: { param: string; message: string };
   /** What the translation left out or changed: logged once, with the request id. */
   notes: string[];
   /** The answer as the door's client received it, for the log. */
@@ -72,7 +82,11 @@ export class Pipeline {
       const body = parseChatRequest(call.body, config.limits);
       const ctx = this.context(id, body, call, config);
       if (call.door?.notes.length)
-        this.deps.log.info(`${call.door.name}: translated with changes`, { requestId: id, notes: call.door.notes });
+        // Said before routing: the notes hold for attempts that are translated, not for a passed-through one.
+        this.deps.log.info(`${call.door.name}: translated with changes (unless passed through)`, {
+          requestId: id,
+          notes: call.door.notes,
+        });
       state = await this.plan(ctx, call, config);
       return this.respond(state, await attemptLoop(state));
     } catch (error) {
@@ -114,7 +128,10 @@ export class Pipeline {
     const { deps } = this;
     const startedAt = deps.clock.now();
     await runGuards(ctx, config);
-    const plan = embeddings ? await planEmbeddings(ctx, config) : await planRoute(ctx, config);
+    const planned = embeddings ? await planEmbeddings(ctx, config) : await planRoute(ctx, config);
+    const plan = call.door?.nativeOnly
+      ? { ...planned, candidates: onlyNative(planned.candidates, config, call.door) }
+      : planned;
     // Last of the plan: a refusal here holds nothing, and from here on every request completes and settles.
     const hold = deps.spend?.admit(ctx, plan.candidates, config);
     return {
@@ -144,16 +161,17 @@ export class Pipeline {
     const { run, target } = accepted;
     state.answered = { target, firstTokenAt: this.deps.clock.now(), usage: run.usage, toolCalls: run.toolCalls };
     const headers = gatewayHeaders(state, state.ctx.id);
+    const passedThrough = run.passedThrough === true;
     if (!run.stream) {
-      this.complete(state, { status: 200, response: run.json });
-      return jsonResponse(run.json ?? "", 200, headers);
+      this.complete(state, { status: 200, response: run.json, passedThrough });
+      return markPassedThrough(jsonResponse(run.json ?? "", 200, headers), passedThrough);
     }
     const session = new StreamSession(state, accepted, (ending) => this.complete(state, ending));
-    return streamResponse(session.body(), headers);
+    return markPassedThrough(streamResponse(session.body(), headers), passedThrough);
   }
 
   private complete(state: RequestState, ending: Ending): void {
-    const { status, error, overhead = overheadMs(state), response } = ending;
+    const { status, error, overhead = overheadMs(state), response, passedThrough } = ending;
     const answered = state.answered;
     const summary: CompletionSummary = {
       request: state.ctx,
@@ -177,7 +195,8 @@ export class Pipeline {
       overheadMs: overhead,
     };
     this.deps.spend?.settle(state.hold, summary, state.config);
-    if (state.door && response !== undefined) translateOnRead(summary, state.door, response);
+    // A passed-through JSON answer is in the door's format already; a stream's log answer is assembled as chat.
+    if (state.door && response !== undefined && !passedThrough) translateOnRead(summary, state.door, response);
     notifyAll(this.observers(state.config), "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
   }
 

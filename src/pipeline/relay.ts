@@ -61,6 +61,12 @@ export interface RelayOptions {
   onEnd: (end: RelayEnd) => void;
   /** Collects the answer for the request log (absent when bodies are not logged). */
   assembler?: StreamAssembler;
+  /**
+   * A passed-through stream (`pass-through.ts`): the client gets the upstream's own events (`wire`), all
+   * of them, and the upstream's own end; a failure ends it with this in-band error in the door's format.
+   * The parsed chunks still decide the commit, the finish, usage and the log, as for any stream.
+   */
+  passThrough?: { error(failure: StreamFailure): string };
 }
 
 interface Progress {
@@ -121,7 +127,10 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     current.close();
     progress.malformed += current.upstream.malformed;
     if (controller) {
-      send(controller, error ? streamErrorEvent(error) : DONE);
+      // A passed-through answer ended with the upstream's own last event: nothing is added to it.
+      if (options.passThrough) {
+        if (error) send(controller, encoder.encode(options.passThrough.error(error)));
+      } else send(controller, error ? streamErrorEvent(error) : DONE);
       controller.close();
     }
     const finishReason = progress.finished.values().next().value;
@@ -150,8 +159,12 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   ): string | undefined => {
     const out: StreamItem[] = [];
     let unchanged = raw !== undefined;
+    const native = options.passThrough !== undefined;
     const flush = () => {
-      if (unchanged && raw) send(controller, raw);
+      if (native) {
+        const events = out.map((item) => item.wire ?? "").join("");
+        if (events !== "") send(controller, encoder.encode(events));
+      } else if (unchanged && raw) send(controller, raw);
       else if (out.length > 0) send(controller, encoder.encode(out.map((item) => `data: ${item.data}\n\n`).join("")));
     };
     for (const item of items) {
@@ -168,10 +181,12 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       if (f.usage) progress.usage = f.usage;
       if (f.toolCalls) progress.toolCalls = true;
       if (f.content) progress.content.push(f.content);
-      // A continuation's opening role chunk would restart the message in the client's eyes.
+      // A continuation's opening role chunk would restart the message in the client's eyes. A
+      // passed-through stream goes out whole: the client asked the upstream's API for exactly this.
       if (
-        (f.usageOnly && !options.clientWantsUsage) ||
-        (skipPreamble && f.text === "" && !f.toolCalls && f.finished.length === 0 && !f.usage)
+        !native &&
+        ((f.usageOnly && !options.clientWantsUsage) ||
+          (skipPreamble && f.text === "" && !f.toolCalls && f.finished.length === 0 && !f.usage))
       ) {
         unchanged = false;
         continue;
@@ -201,8 +216,9 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       if (isFinished(progress)) return end(controller, "complete");
       return recover(controller, failureReason(current, undefined, progress, options.idleMs));
     }
-    // Everything finished and the usage chunk (the last one before [DONE]) arrived: no need to wait.
-    if (isFinished(progress) && progress.usage) return end(controller, "complete");
+    // Everything finished and the usage chunk (the last one before [DONE]) arrived: no need to wait. A
+    // passed-through stream has native events after that (`message_stop`), so it waits for the upstream's end.
+    if (isFinished(progress) && progress.usage && !options.passThrough) return end(controller, "complete");
     armIdle();
   };
 
@@ -240,8 +256,10 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         code: "upstream_error",
         message: `The upstream sent an error mid-stream: ${errorText}`,
       });
-    // Only what reaches the client counts as progress: pings and dropped events do not hold off the stall budget.
-    if (read.state === "more" && sent === before && !isFinished(progress)) return;
+    // Only what reaches the client counts as progress: pings and dropped events do not hold off the stall
+    // budget. A passed-through stream forwards its pings too, so there only events that carry a chunk count.
+    const progressed = sent > before && (!options.passThrough || read.items.some((item) => item.chunk !== undefined));
+    if (read.state === "more" && !progressed && !isFinished(progress)) return;
     return afterForward(controller, read.state);
   };
 

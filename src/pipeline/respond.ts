@@ -31,5 +31,18 @@ export function streamResponse(stream: ReadableStream<Uint8Array>, headers: Reco
   });
 }
 
+/**
+ * Answers that are the upstream's own (a passed-through attempt, `pass-through.ts`): the door's edge
+ * returns them as they are. A mark on the object, not a header, so nothing of it reaches the client.
+ */
+const passedThrough = new WeakSet<Response>();
+
+export function markPassedThrough(response: Response, mark: boolean): Response {
+  if (mark) passedThrough.add(response);
+  return response;
+}
+
+export const isPassedThrough = (response: Response): boolean => passedThrough.has(response);
+
 /** A failed request's answer: the one mapping of errors to responses (`src/error-response.ts`). */
 export { errorResponse } from "../error-response.ts";

@@ -135,6 +135,8 @@ export interface Ending {
   /** The gateway's own time; measured now when absent. */
   overhead?: number;
   response?: CompletionSummary["response"];
+  /** `response` is the upstream's own JSON in the door's format (a passed-through attempt): not translated. */
+  passedThrough?: boolean;
 }
 
 /** Milliseconds the gateway itself has spent on this request so far. */

@@ -31,7 +31,10 @@ export class StreamSession {
   body(): ReadableStream<Uint8Array> {
     const { state } = this;
     const options = state.body.stream_options as { include_usage?: boolean } | undefined;
+    const door = state.door;
+    const passThrough = this.accepted.run.passedThrough && door ? { error: door.streamError } : undefined;
     return relayStream({
+      passThrough,
       stream: this.accepted.run.stream!,
       clientWantsUsage: options?.include_usage === true,
       idleMs: state.timeouts.idleMs,
@@ -58,6 +61,8 @@ export class StreamSession {
    */
   private async continueAfter(content: string): Promise<HeldStream | undefined> {
     const { state } = this;
+    // The client reads the upstream's own events: another target's chat chunks cannot follow them.
+    if (this.accepted.run.passedThrough) return undefined;
     const limit = attemptLimit(state);
     const body = { ...state.body, messages: [...state.body.messages, { role: "assistant" as const, content }] };
     for (let i = this.index + 1; i < state.candidates.length; i++) {

@@ -16,6 +16,12 @@ export interface StreamItem {
   facts: ChunkFacts;
   /** Set when the event is an error object in disguise. */
   error?: { message: string; code?: string };
+  /**
+   * With `keepEvents`: the upstream event this item ends, as it came (re-framed from its `event` and
+   * `data`), set on the last item an event produced; an event that translates to nothing (a ping, a
+   * block's end) still gets an item of its own, with empty facts, so it is forwarded in its place.
+   */
+  wire?: string;
 }
 
 interface StreamRead {
@@ -36,6 +42,8 @@ interface UpstreamStreamOptions {
   request: ChatRequest;
   /** Longest line or event accepted (limits.maxSseLineBytes); a longer one makes `read` reject with SseLimitError. */
   maxLineBytes?: number;
+  /** A passed-through stream: each item also carries the upstream's own event (`wire`), for the client. */
+  keepEvents?: boolean;
 }
 
 export class UpstreamStream {
@@ -46,9 +54,11 @@ export class UpstreamStream {
   private finished = false;
   /** The provider's translator for this stream; undefined when events are OpenAI chunks already. */
   private readonly parse: StreamParser | undefined;
+  private readonly keepEvents: boolean;
 
   constructor(body: ReadableStream<Uint8Array>, options: UpstreamStreamOptions) {
     const { provider, target, request } = options;
+    this.keepEvents = options.keepEvents === true;
     this.reader = body.getReader();
     this.parser = new SseParser(options.maxLineBytes);
     const parseStream = provider.parseStream?.bind(provider);
@@ -76,7 +86,10 @@ export class UpstreamStream {
         this.cancel();
         return { items, state: "done" };
       }
+      const before = { items: items.length, malformed: this.malformed };
       this.translate(event.data, event.event, items);
+      // A malformed event is dropped, passed through or not.
+      if (this.keepEvents && this.malformed === before.malformed) this.keep(event, items, before.items);
     }
     // A read of comments only (keep-alives) has no events: nothing to forward, not even its bytes.
     const verbatim =
@@ -85,6 +98,7 @@ export class UpstreamStream {
       this.parser.idle &&
       !this.parse &&
       this.malformed === malformedBefore &&
+      !this.keepEvents &&
       items.length === events.length &&
       items.length > 0;
     return { items, state: done ? "eof" : "more", raw: verbatim ? value : undefined };
@@ -122,8 +136,24 @@ export class UpstreamStream {
     items.push(this.item(data, chunk));
   }
 
+  /** The event's own text on its last item, or on an item of its own when it translated to nothing. */
+  private keep(event: SseEvent, items: StreamItem[], before: number): void {
+    const wire = wireEvent(event);
+    if (items.length > before) items[items.length - 1].wire = wire;
+    else items.push({ data: "", chunk: undefined, facts: chunkFacts(undefined), wire });
+  }
+
   private item(data: string, chunk: unknown): StreamItem {
     const error = errorIn(chunk);
     return error ? { data, chunk, facts: chunkFacts(undefined), error } : { data, chunk, facts: chunkFacts(chunk) };
   }
+}
+
+/** One event as SSE text: the upstream's own name and data (comments and ids are not kept). */
+function wireEvent(event: SseEvent): string {
+  const data = event.data
+    .split("\n")
+    .map((line) => `data: ${line}\n`)
+    .join("");
+  return `${event.event ? `event: ${event.event}\n` : ""}${data}\n`;
 }

@@ -58,6 +58,32 @@ test("streamed through an Anthropic upstream: Anthropic's own fields reach it, t
   expect(sent).toMatchObject({ top_k: 7, thinking: { type: "enabled", budget_tokens: 1024 } });
 });
 
+test("over HTTP to an Anthropic upstream: passed through, cache_control and a signed thinking block intact (the mock refuses fields Anthropic does not know), logged as such", async () => {
+  const request = {
+    model: "t2",
+    max_tokens: 200,
+    system: [{ type: "text", text: "Be brief.", cache_control: { type: "ephemeral" } }],
+    messages: [
+      { role: "user", content: "Say hello" },
+      {
+        role: "assistant",
+        content: [
+          { type: "thinking", thinking: "Greeting.", signature: "sig-abc" },
+          { type: "text", text: "Hello." },
+        ],
+      },
+      { role: "user", content: [{ type: "text", text: "Again", cache_control: { type: "ephemeral" } }] },
+    ],
+  };
+  const { data, response } = await client.messages.create(request as never).withResponse();
+  expect(data.type).toBe("message");
+  const sent = h.mock.stats.bodies["claude-sonnet-5"]?.at(-1) as Record<string, unknown>;
+  expect(sent).toEqual({ ...request, model: "claude-sonnet-5" });
+  const row = await loggedRequest(h, response.headers.get("x-request-id")!);
+  expect(row.attemptTrace[0].reason).toContain("passed through");
+  expect(row.responseBody).toMatchObject({ type: "message", role: "assistant" });
+});
+
 test("count_tokens over HTTP: a burst of 50 in a second, no upstream call", async () => {
   const before = Object.values(h.mock.stats.requests).reduce((a, b) => a + b, 0);
   const counts = await Promise.all(

@@ -109,8 +109,16 @@ test("a function call round trip through a Responses upstream: call_id and argum
   });
   expect(second.output_text).toBe(mockReply(8));
   const sent = g.mock.stats.bodies["rtooly?tool=get_weather"].at(-1) as Obj;
+  // Passed through (a Responses upstream): the items go up as the client sent them, `id` and `status` too.
   expect((sent.input as Obj[]).slice(1)).toEqual([
-    { type: "function_call", call_id: callId, name: "get_weather", arguments: '{"city":"Paris"}' },
+    {
+      type: "function_call",
+      id: call?.id,
+      status: "completed",
+      call_id: callId,
+      name: "get_weather",
+      arguments: '{"city":"Paris"}',
+    },
     { type: "function_call_output", call_id: callId, output: "18°C" },
   ]);
 });

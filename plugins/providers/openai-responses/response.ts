@@ -70,6 +70,13 @@ export function fromResponse(body: unknown): Obj {
         type: "function",
         function: { name: str(item.name) ?? "", arguments: str(item.arguments) ?? "" },
       });
+    } else if (item.type === "custom_tool_call") {
+      // A custom (freeform) tool's call, in chat's `type: "custom"` shape.
+      toolCalls.push({
+        id: str(item.call_id) ?? "",
+        type: "custom",
+        custom: { name: str(item.name) ?? "", input: str(item.input) ?? "" },
+      });
     } else if (item.type === "reasoning") {
       const summary = reasoningText(item);
       if (summary !== "") reasoning.push(summary);

@@ -27,10 +27,17 @@ export function responsesStreamParser(): StreamParser {
 
   const itemAdded = (event: Obj): unknown[] => {
     const item = isObj(event.item) ? event.item : {};
-    if (item.type !== "function_call") return [];
+    if (item.type !== "function_call" && item.type !== "custom_tool_call") return [];
     const call: Call = { index: calls++, streamed: false };
     if (typeof item.id === "string") byItem.set(item.id, call);
     if (typeof event.output_index === "number") byOutput.set(event.output_index, call);
+    // A custom (freeform) tool's call, chat's `type: "custom"` shape: the answer is a tool call, not empty.
+    if (item.type === "custom_tool_call")
+      return callDelta(call, {
+        id: str(item.call_id) ?? "",
+        type: "custom",
+        custom: { name: str(item.name) ?? "", input: "" },
+      });
     // The chat tool call's id is the Responses `call_id`: the key a function_call_output must match.
     return callDelta(call, {
       id: str(item.call_id) ?? "",
@@ -75,6 +82,16 @@ export function responsesStreamParser(): StreamParser {
         if (!call || !str(event.delta)) return [];
         call.streamed = true;
         return callDelta(call, { function: { arguments: event.delta } });
+      }
+      case "response.custom_tool_call_input.delta": {
+        const call = callOf(event);
+        if (!call || !str(event.delta)) return [];
+        call.streamed = true;
+        return callDelta(call, { custom: { input: event.delta } });
+      }
+      case "response.custom_tool_call_input.done": {
+        const call = callOf(event);
+        return call && !call.streamed && str(event.input) ? callDelta(call, { custom: { input: event.input } }) : [];
       }
       case "response.function_call_arguments.done": {
         const call = callOf(event);

@@ -7,6 +7,9 @@ import { messagesStream } from "./stream.ts";
 
 export const messagesDoor: FrontDoor = {
   name: "messages",
+  api: "anthropic",
+  // Anthropic's own in-band error event: the same one the translated stream ends with.
+  nativeStreamError: (failure) => messagesStream({}).error(failure).join(""),
   toChat: messagesToChat,
   fromChat: chatToMessage,
   stream: messagesStream,

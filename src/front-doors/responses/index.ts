@@ -3,10 +3,12 @@ import type { FrontDoor } from "../door.ts";
 import { responsesError } from "./errors.ts";
 import { responsesToChat } from "./request.ts";
 import { chatToResponse } from "./response.ts";
-import { responsesStream } from "./stream.ts";
+import { responsesNativeError, responsesStream } from "./stream.ts";
 
 export const responsesDoor: FrontDoor = {
   name: "responses",
+  api: "responses",
+  nativeStreamError: responsesNativeError,
   toChat: responsesToChat,
   fromChat: chatToResponse,
   stream: responsesStream,

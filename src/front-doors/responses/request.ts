@@ -30,12 +30,24 @@ function refuseState(body: Obj): void {
     throw invalid("background", "background responses need server-side state, which this gateway does not keep");
 }
 
-/** Responses' flat function tools as chat tools; any other tool type is refused naming it. */
-function tools(list: unknown): Obj[] | undefined {
+/** Where the request's first `custom` tool is: such a request can only go to a Responses upstream. */
+type CustomAt = { param: string } | undefined;
+
+/**
+ * Responses' flat function tools as chat tools. A `custom` tool (Codex's freeform tools) has no chat
+ * counterpart here but a Responses upstream runs it: it is left out of the translation and `custom`
+ * says where it was, so the request is passed through to Responses upstreams only. Any other tool type
+ * is refused naming it.
+ */
+function tools(list: unknown, custom: { at: CustomAt }): Obj[] | undefined {
   if (list === undefined || list === null) return undefined;
   if (!Array.isArray(list)) throw invalid("tools", "must be an array");
-  return list.map((tool, i) => {
+  return list.flatMap((tool, i) => {
     if (!isObj(tool)) throw invalid(`tools[${i}]`, "must be a tool object");
+    if (tool.type === "custom") {
+      custom.at ??= { param: `tools[${i}].type` };
+      return [];
+    }
     if (tool.type !== "function")
       throw invalid(
         `tools[${i}].type`,
@@ -46,15 +58,17 @@ function tools(list: unknown): Obj[] | undefined {
     const fn: Obj = { name, parameters: isObj(tool.parameters) ? tool.parameters : { type: "object", properties: {} } };
     if (typeof tool.description === "string") fn.description = tool.description;
     if (typeof tool.strict === "boolean") fn.strict = tool.strict;
-    return { type: "function", function: fn };
+    return [{ type: "function", function: fn }];
   });
 }
 
-function toolChoice(choice: unknown): unknown {
+function toolChoice(choice: unknown, custom: boolean): unknown {
   if (choice === undefined || choice === null) return undefined;
   if (choice === "auto" || choice === "none" || choice === "required") return choice;
   if (!isObj(choice)) throw invalid("tool_choice", 'must be "auto", "none", "required" or a tool choice object');
   if (choice.type === "function") return { type: "function", function: { name: str(choice.name) ?? "" } };
+  // Only with a custom tool, so only ever passed through: the client's own choice goes up as it is.
+  if (choice.type === "custom" && custom) return undefined;
   if (choice.type === "allowed_tools") {
     const allowed = Array.isArray(choice.tools) ? choice.tools.filter(isObj) : [];
     const functions = allowed.map((t) => ({ type: "function", function: { name: str(t.name) ?? "" } }));
@@ -112,12 +126,16 @@ export function responsesToChat(body: Obj): DoorRequest {
     chat.stream = true;
     chat.stream_options = { include_usage: true }; // response.completed reports the usage
   }
-  const fnTools = tools(body.tools);
+  const custom: { at: CustomAt } = { at: undefined };
+  const fnTools = tools(body.tools, custom);
   if (fnTools && fnTools.length > 0) {
     chat.tools = fnTools;
-    const choice = toolChoice(body.tool_choice);
+    const choice = toolChoice(body.tool_choice, custom.at !== undefined);
     if (choice !== undefined) chat.tool_choice = choice;
   }
   sampling(body, chat, notes);
-  return { chat, notes: [...notes] };
+  if (!custom.at) return { chat, notes: [...notes] };
+  const message =
+    'the "custom" tool runs only on a Responses upstream (an openaiResponses() provider), and this request\'s tier has none';
+  return { chat, notes: [...notes], nativeOnly: { param: custom.at.param, message } };
 }

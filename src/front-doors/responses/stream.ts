@@ -189,3 +189,13 @@ export function responsesStream(request: Obj): StreamTranslator {
     },
   };
 }
+
+/**
+ * The in-band error ending a passed-through Responses stream: the upstream's `response.created` and
+ * deltas went out as they were, so only the `error` event is added and the stream ends without
+ * `response.completed`. No `response.failed`: it must carry the upstream's response object, which the
+ * gateway does not keep; nor a `sequence_number`, whose count is the upstream's.
+ */
+export function responsesNativeError(failure: { code: string; message: string }): string {
+  return sse("error", { type: "error", code: failure.code, message: failure.message, param: null });
+}

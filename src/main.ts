@@ -7,6 +7,7 @@ import { AccountSecurity } from "./auth/account-security.ts";
 import { AdminAuth } from "./auth/admin-auth.ts";
 import { loadOrCreateSecret, SessionSigner } from "./auth/sessions.ts";
 import type { AttemptLimiter } from "./auth/throttle.ts";
+import { SharedState } from "./cluster/shared-state.ts";
 import { LiveConfig } from "./config/live.ts";
 import { reloadsImportedModules } from "./config/module-cache.ts";
 import { type ProcessSettings, readProcessSettings } from "./config/process-settings.ts";
@@ -33,6 +34,8 @@ interface StartOptions extends Partial<ProcessSettings> {
   /** Watch the config's files and hot-reload them (default true). */
   watch?: boolean;
   deps?: Partial<PipelineDeps>;
+  /** Prefix of the Redis keys (default "smartroute:"; tests use one each). */
+  redisPrefix?: string;
 }
 
 export interface RunningGateway {
@@ -57,7 +60,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const live = await LiveConfig.load({ path: options.configPath, projectRoot: options.projectRoot, log });
   if (options.watch !== false) live.watch();
   const store = options.dataDir ? openStore(options.dataDir, { log }) : undefined;
-  const gateway = new Gateway({ live, log, store, deps: options.deps });
+  const shared = options.redisUrl
+    ? new SharedState({
+        url: options.redisUrl,
+        prefix: options.redisPrefix,
+        whenDown: options.redisLimitsWhenDown,
+        log,
+      })
+    : undefined;
+  // A Redis that is down does not stop the start: the gateway serves degraded and reconnects.
+  await shared?.connect();
+  const gateway = new Gateway({ live, log, store, deps: options.deps, shared });
   const admin =
     store && options.dataDir
       ? await adminParts(gateway, options.dataDir, {
@@ -116,6 +129,11 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
           "  note: on this runtime (Deno) hot reload re-reads the config file itself only: after editing a file it imports (your plugins), restart",
         ]),
     `  data:   ${settings.dataDir}`,
+    ...(running.gateway.shared
+      ? [
+          `  shared: per-key limits through Redis${running.gateway.shared.degraded ? " (UNREACHABLE: degraded)" : ""}, limits ${running.gateway.shared.whenDown} when it is down`,
+        ]
+      : []),
     `  providers: ${providers}`,
     `  tiers: ${Object.values(config.tiers)
       .map((t) => `${t.name}=[${t.targets.map((x) => x.ref).join(", ")}]`)

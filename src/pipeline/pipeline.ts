@@ -116,7 +116,7 @@ export class Pipeline {
     await runGuards(ctx, config);
     const plan = embeddings ? await planEmbeddings(ctx, config) : await planRoute(ctx, config);
     // Last of the plan: a refusal here holds nothing, and from here on every request completes and settles.
-    const hold = deps.spend?.admit(ctx, plan.candidates, config);
+    const hold = await deps.spend?.admit(ctx, plan.candidates, config);
     return {
       hold,
       ctx,

@@ -5,6 +5,7 @@
  */
 
 import { ApiKeyCheck, type KeyIdentity, KeyRegistry } from "./auth/api-keys.ts";
+import { RedisLedger } from "./cluster/redis-ledger.ts";
 import { RedisRateLimiter } from "./cluster/redis-rate-limit.ts";
 import type { SharedState } from "./cluster/shared-state.ts";
 import type { LiveConfig } from "./config/live.ts";
@@ -58,6 +59,7 @@ export class Gateway {
   readonly metrics: GatewayMetrics;
   readonly keys: KeyRegistry;
   readonly shared?: SharedState;
+  private readonly sharedLedger?: RedisLedger;
   /** Time for everything the gateway stamps (the pipeline's clock: tests inject one). */
   readonly clock: Clock;
   /** Every applied config version (with a store). */
@@ -117,7 +119,9 @@ export class Gateway {
     }
     const store = options.store;
     const seed = store ? (key: string, since: number) => keySpendSince(store, key, since) : undefined;
-    this.spend = new SpendGuard(new MemoryLedger(seed), summaryCostMicros);
+    const shared = options.shared;
+    this.sharedLedger = shared && new RedisLedger(shared, { now: () => clock.now(), seed, log: options.log });
+    this.spend = new SpendGuard(this.sharedLedger ?? new MemoryLedger(seed), summaryCostMicros);
     const metrics = metricsObserver(this.metrics);
     // The request log and the metrics are observer plugins of the gateway's own, placed before the config's.
     const observers = (config: ResolvedConfig) => (writer ? [requestLogObserver(writer, config), metrics] : [metrics]);
@@ -187,6 +191,7 @@ export class Gateway {
     this.keys.close();
     await this.writer?.close();
     this.store?.close();
+    this.sharedLedger?.close();
     await this.shared?.close();
   }
 }

@@ -78,9 +78,9 @@ export class SharedState {
 
   /**
    * Runs `shared` on Redis, or `local` when Redis is down (or fails mid-call) and `whenDown` is open; a
-   * closed policy refuses with 503 instead.
+   * closed policy refuses with 503 instead. Reads (the admin's views) pass "open": a figure, never a refusal.
    */
-  async run<T>(shared: () => Promise<T>, local: () => T): Promise<T> {
+  async run<T>(shared: () => Promise<T>, local: () => T, whenDown = this.whenDown): Promise<T> {
     if (this.redis.status === "ready") {
       try {
         const answer = await shared();
@@ -92,7 +92,7 @@ export class SharedState {
       }
     }
     this.note();
-    if (this.whenDown === "open") return local();
+    if (whenDown === "open") return local();
     throw new GatewayError("rejected", "This API key's limits are shared through Redis, which is unreachable.", {
       status: 503,
       clientCode: "limits_unavailable",

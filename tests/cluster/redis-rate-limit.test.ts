@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { RedisRateLimiter } from "../../src/cluster/redis-rate-limit.ts";
 import type { SharedState } from "../../src/cluster/shared-state.ts";
-import { closedPort, dropKeys, redisAnswers, sharedState, uniquePrefix } from "../helpers/redis.ts";
+import { dropKeys, redisAnswers, sharedState, uniquePrefix, unreachable } from "../helpers/redis.ts";
 
 const NOW = 1_800_000_000_000;
 let prefix = "";
@@ -45,9 +45,7 @@ describe.skipIf(!redisAnswers)("RedisRateLimiter", () => {
 
   test("Redis unreachable: degraded; open counts locally, closed refuses with 503", async () => {
     prefix = uniquePrefix();
-    const url = `redis://127.0.0.1:${closedPort()}`;
-    const openState = await sharedState(prefix, { url, whenDown: "open" });
-    const closedState = await sharedState(prefix, { url });
+    const { openState, closedState } = await unreachable(prefix);
     open.push(openState, closedState);
     expect(openState.degraded).toBe(true);
     const local = new RedisRateLimiter(openState);

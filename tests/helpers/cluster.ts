@@ -24,8 +24,8 @@ export default defineConfig({
 
 export interface Cluster {
   nodes: RunningGateway[];
-  /** Creates a stored key with `limits` on every node; returns the plain key. */
-  createKey(limits: KeyLimits): string;
+  /** Creates a stored key with `limits` on every node; returns the plain key and its id. */
+  createKey(limits: KeyLimits): { key: string; id: string };
   stop(): Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export async function startCluster(
         new ApiKeyStore(node.gateway.store!).insert({ ...record, hash });
         node.gateway.keys.reload();
       }
-      return key;
+      return { key, id: record.id };
     },
     async stop() {
       for (const node of nodes) await node.stop();

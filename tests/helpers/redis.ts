@@ -36,6 +36,15 @@ export async function sharedState(prefix: string, options: { url?: string; whenD
   return shared;
 }
 
+/** Two states on a port nothing listens on: one serving on local state while Redis is down, one refusing. */
+export async function unreachable(prefix: string): Promise<{ openState: SharedState; closedState: SharedState }> {
+  const url = `redis://127.0.0.1:${closedPort()}`;
+  return {
+    openState: await sharedState(prefix, { url, whenDown: "open" }),
+    closedState: await sharedState(prefix, { url, whenDown: "closed" }),
+  };
+}
+
 /** Deletes every key under `prefix`. */
 export async function dropKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);

@@ -100,7 +100,12 @@ export class SharedState {
     });
   }
 
+  /** QUIT after what was sent (the last settles of a stop), within 1 s; then the socket is closed. */
   async close(): Promise<void> {
+    if (this.redis.status === "ready") {
+      const quit = this.redis.quit().catch(() => undefined);
+      await Promise.race([quit, new Promise((resolve) => setTimeout(resolve, 1000).unref?.())]);
+    }
     this.redis.disconnect();
   }
 }

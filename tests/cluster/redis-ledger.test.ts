@@ -90,7 +90,9 @@ describe.skipIf(!redisAnswers)("RedisLedger", () => {
     redis.disconnect();
     await ended;
     ledger.settle(held!, 120);
+    expect(states[0].degraded).toBe(true);
     await redis.connect();
+    expect(states[0].degraded).toBe(false);
     await Bun.sleep(20);
     expect(await ledger.usage("k", day)).toEqual({ spentMicros: 120, reservedMicros: 0 });
   });

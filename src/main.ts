@@ -7,7 +7,6 @@ import { AccountSecurity } from "./auth/account-security.ts";
 import { AdminAuth } from "./auth/admin-auth.ts";
 import { loadOrCreateSecret, SessionSigner } from "./auth/sessions.ts";
 import type { AttemptLimiter } from "./auth/throttle.ts";
-import { SharedState } from "./cluster/shared-state.ts";
 import { LiveConfig } from "./config/live.ts";
 import { reloadsImportedModules } from "./config/module-cache.ts";
 import { type ProcessSettings, readProcessSettings } from "./config/process-settings.ts";
@@ -60,8 +59,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const live = await LiveConfig.load({ path: options.configPath, projectRoot: options.projectRoot, log });
   if (options.watch !== false) live.watch();
   const store = options.dataDir ? openStore(options.dataDir, { log }) : undefined;
+  // Imported only in cluster mode: a single process never loads the Redis client.
   const shared = options.redisUrl
-    ? new SharedState({
+    ? new (await import("./cluster/shared-state.ts")).SharedState({
         url: options.redisUrl,
         prefix: options.redisPrefix,
         whenDown: options.redisLimitsWhenDown,

@@ -72,7 +72,11 @@ export class SharedState {
     if (degraded === this.wasDegraded) return;
     this.wasDegraded = degraded;
     if (degraded)
-      this.log.warn("shared state degraded: Redis unreachable, limits are local", { whenDown: this.whenDown });
+      this.log.warn(
+        this.whenDown === "open"
+          ? "shared state degraded: Redis unreachable, key limits run on this process's own counters"
+          : "shared state degraded: Redis unreachable, keys with limits are refused (503) until it is back",
+      );
     else this.log.info("shared state: Redis connected");
   }
 

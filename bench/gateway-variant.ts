@@ -46,7 +46,7 @@ async function startLean(): Promise<{ stop(): Promise<void> }> {
           const config = gateway.live.get();
           let apiKeyId: string | undefined;
           try {
-            apiKeyId = gateway.authorize(request.headers, config).id;
+            apiKeyId = (await gateway.authorize(request.headers, config)).id;
           } catch (error) {
             if (error instanceof GatewayError) return Response.json(error, { status: error.status });
             throw error;

@@ -5,6 +5,9 @@
  */
 
 import { ApiKeyCheck, type KeyIdentity, KeyRegistry } from "./auth/api-keys.ts";
+import { RedisLedger } from "./cluster/redis-ledger.ts";
+import { RedisRateLimiter } from "./cluster/redis-rate-limit.ts";
+import type { SharedState } from "./cluster/shared-state.ts";
 import type { LiveConfig } from "./config/live.ts";
 import type { ResolvedConfig } from "./config/types.ts";
 import { redactSource } from "./config-editor/masked-source.ts";
@@ -40,6 +43,8 @@ export interface GatewayOptions {
   /** Overrides for tests: clock, randomness, network, ids. */
   deps?: Partial<PipelineDeps>;
   health?: HealthRegistry;
+  /** Redis (cluster mode, `GATEWAY_REDIS_URL`): per-key limits shared with the other processes. */
+  shared?: SharedState;
 }
 
 export class Gateway {
@@ -53,6 +58,8 @@ export class Gateway {
   readonly writer?: LogWriter;
   readonly metrics: GatewayMetrics;
   readonly keys: KeyRegistry;
+  readonly shared?: SharedState;
+  private readonly sharedLedger?: RedisLedger;
   /** Time for everything the gateway stamps (the pipeline's clock: tests inject one). */
   readonly clock: Clock;
   /** Every applied config version (with a store). */
@@ -71,7 +78,9 @@ export class Gateway {
     this.health = health;
     const clock = options.deps?.clock ?? systemClock;
     this.clock = clock;
-    this.keys = new KeyRegistry(options.store ? new ApiKeyStore(options.store) : undefined);
+    this.shared = options.shared;
+    const limiter = options.shared && new RedisRateLimiter(options.shared);
+    this.keys = new KeyRegistry(options.store ? new ApiKeyStore(options.store) : undefined, undefined, limiter);
     if (options.store) {
       // A file store gets a writer thread; an in-memory one (tests) cannot be shared with one.
       const sink =
@@ -94,6 +103,7 @@ export class Gateway {
       health: this.health,
       config: () => this.live.get(),
       now: () => clock.now(),
+      shared: options.shared,
     });
     this.live.onReload((event) => this.metrics.configReloaded(event.ok));
     if (options.store) {
@@ -109,7 +119,9 @@ export class Gateway {
     }
     const store = options.store;
     const seed = store ? (key: string, since: number) => keySpendSince(store, key, since) : undefined;
-    this.spend = new SpendGuard(new MemoryLedger(seed), summaryCostMicros);
+    const shared = options.shared;
+    this.sharedLedger = shared && new RedisLedger(shared, { now: () => clock.now(), seed, log: options.log });
+    this.spend = new SpendGuard(this.sharedLedger ?? new MemoryLedger(seed), summaryCostMicros);
     const metrics = metricsObserver(this.metrics);
     // The request log and the metrics are observer plugins of the gateway's own, placed before the config's.
     const observers = (config: ResolvedConfig) => (writer ? [requestLogObserver(writer, config), metrics] : [metrics]);
@@ -144,9 +156,9 @@ export class Gateway {
     return explainRequest(body, this.live.get(), this.pipeline.deps);
   }
 
-  /** Who a /v1 request is (its gateway key), or a 401/429 GatewayError. */
-  authorize(headers: Headers, config: ResolvedConfig): KeyIdentity {
-    return this.keys.verify(
+  /** Who a /v1 request is (its gateway key, its rate limit counted), or a 401/429 GatewayError. */
+  authorize(headers: Headers, config: ResolvedConfig): Promise<KeyIdentity> {
+    return this.keys.admit(
       headers,
       { digests: this.keyCheck(config).digestMap, openAccess: config.openAccess },
       this.clock.now(),
@@ -179,5 +191,7 @@ export class Gateway {
     this.keys.close();
     await this.writer?.close();
     this.store?.close();
+    this.sharedLedger?.close();
+    await this.shared?.close();
   }
 }

@@ -33,6 +33,8 @@ interface StartOptions extends Partial<ProcessSettings> {
   /** Watch the config's files and hot-reload them (default true). */
   watch?: boolean;
   deps?: Partial<PipelineDeps>;
+  /** Prefix of the Redis keys (default "smartroute:"; tests use one each). */
+  redisPrefix?: string;
 }
 
 export interface RunningGateway {
@@ -57,7 +59,18 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const live = await LiveConfig.load({ path: options.configPath, projectRoot: options.projectRoot, log });
   if (options.watch !== false) live.watch();
   const store = options.dataDir ? openStore(options.dataDir, { log }) : undefined;
-  const gateway = new Gateway({ live, log, store, deps: options.deps });
+  // Imported only in cluster mode: a single process never loads the Redis client.
+  const shared = options.redisUrl
+    ? new (await import("./cluster/shared-state.ts")).SharedState({
+        url: options.redisUrl,
+        prefix: options.redisPrefix,
+        whenDown: options.redisLimitsWhenDown,
+        log,
+      })
+    : undefined;
+  // A Redis that is down does not stop the start: the gateway serves degraded and reconnects.
+  await shared?.connect();
+  const gateway = new Gateway({ live, log, store, deps: options.deps, shared });
   const admin =
     store && options.dataDir
       ? await adminParts(gateway, options.dataDir, {
@@ -116,6 +129,11 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
           "  note: on this runtime (Deno) hot reload re-reads the config file itself only: after editing a file it imports (your plugins), restart",
         ]),
     `  data:   ${settings.dataDir}`,
+    ...(running.gateway.shared
+      ? [
+          `  shared: per-key limits through Redis${running.gateway.shared.degraded ? " (UNREACHABLE: degraded)" : ""}, limits ${running.gateway.shared.whenDown} when it is down`,
+        ]
+      : []),
     `  providers: ${providers}`,
     `  tiers: ${Object.values(config.tiers)
       .map((t) => `${t.name}=[${t.targets.map((x) => x.ref).join(", ")}]`)

@@ -9,9 +9,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { GatewayError } from "../errors.ts";
 import type { ApiKeyStore, KeyLimits, StoredKey } from "../store/api-key-store.ts";
+import { MemoryRateLimiter, type RateLimiter } from "./rate-limit.ts";
 
 const digest = (key: string) => createHash("sha256").update(key).digest("hex");
-const MINUTE = 60_000;
 
 /** The key a client presented: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
 function presentedKey(headers: Headers): string | undefined {
@@ -56,12 +56,13 @@ export class KeyRegistry {
   private revoked = new Set<string>();
   private everCreated = false;
   private readonly usage = new Map<string, { count: number; lastUsedAt: number }>();
-  private readonly windows = new Map<string, number[]>();
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly store: ApiKeyStore | undefined,
     saveEveryMs = 5_000,
+    /** Requests per minute per key: in process, or shared through Redis (src/cluster/). */
+    private readonly limiter: RateLimiter = new MemoryRateLimiter(),
   ) {
     this.reload();
     if (store) this.timer = setInterval(() => this.saveUsage(), saveEveryMs);
@@ -92,7 +93,29 @@ export class KeyRegistry {
     return false;
   }
 
-  /** The request's identity; throws 401 (missing, wrong, revoked, expired key) or 429 (the key's rate limit). */
+  /** The request's identity, its rate limit counted; throws 401 (see `verify`) or 429 (the key's rate limit). */
+  async admit(headers: Headers, config: ConfigKeys, now: number): Promise<KeyIdentity> {
+    const identity = this.verify(headers, config, now);
+    const limit = identity.limits?.requestsPerMinute;
+    if (!identity.id || !identity.limits) return identity; // config keys and open access: no limits, no usage row
+    if (limit) {
+      const retryAfterMs = await this.limiter.take(identity.id, limit, now);
+      if (retryAfterMs !== undefined)
+        throw new GatewayError(
+          "rate_limited",
+          `This API key allows ${limit} requests per minute; retry in ${Math.ceil(retryAfterMs / 1000)} s.`,
+          { retryAfterMs },
+        );
+    }
+    const used = this.usage.get(identity.id);
+    if (used) {
+      used.count += 1;
+      used.lastUsedAt = now;
+    } else this.usage.set(identity.id, { count: 1, lastUsedAt: now });
+    return identity;
+  }
+
+  /** The request's identity, nothing counted; throws 401 (missing, wrong, revoked, expired key). */
   verify(headers: Headers, config: ConfigKeys, now: number): KeyIdentity {
     const key = presentedKey(headers);
     const open = this.open(config, now);
@@ -110,30 +133,7 @@ export class KeyRegistry {
     if (!stored) throw new GatewayError("invalid_api_key", "Invalid API key.");
     if (stored.expiresAt !== null && stored.expiresAt <= now)
       throw new GatewayError("invalid_api_key", "This API key has expired.");
-    this.limitRate(stored, now);
-    const used = this.usage.get(stored.id);
-    if (used) {
-      used.count += 1;
-      used.lastUsedAt = now;
-    } else this.usage.set(stored.id, { count: 1, lastUsedAt: now });
     return { id: stored.id, limits: stored.limits };
-  }
-
-  private limitRate(key: StoredKey, now: number): void {
-    const limit = key.limits.requestsPerMinute;
-    if (!limit) return;
-    const window = (this.windows.get(key.id) ?? []).filter((t) => t > now - MINUTE);
-    if (window.length >= limit) {
-      this.windows.set(key.id, window);
-      const retryAfterMs = window[0] + MINUTE - now;
-      throw new GatewayError(
-        "rate_limited",
-        `This API key allows ${limit} requests per minute; retry in ${Math.ceil(retryAfterMs / 1000)} s.`,
-        { retryAfterMs },
-      );
-    }
-    window.push(now);
-    this.windows.set(key.id, window);
   }
 
   /** A new key: the plain key is returned once and never stored. */

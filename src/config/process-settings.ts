@@ -4,6 +4,10 @@
  *   GATEWAY_PORT     --port       overrides server.port
  *   GATEWAY_HOST     --host       overrides server.host
  *   GATEWAY_DATA_DIR --data-dir   SQLite and other state (default ./data)
+ *   GATEWAY_REDIS_URL --redis-url  redis://… : share per-key limits (rate, in flight, budgets) with the other
+ *                                  processes on the same Redis (cluster mode); unset: all state in process
+ *   GATEWAY_REDIS_LIMITS_WHEN_DOWN closed (default) | open: with Redis unreachable, a key with limits is
+ *                                  refused (503) or served on this process's own counters
  */
 import { resolve } from "node:path";
 
@@ -12,6 +16,9 @@ export interface ProcessSettings {
   port?: number;
   host?: string;
   dataDir: string;
+  redisUrl?: string;
+  /** What per-key limits do while Redis is unreachable (see src/cluster/shared-state.ts). */
+  redisLimitsWhenDown?: "closed" | "open";
 }
 
 function flag(argv: string[], name: string): string | undefined {
@@ -28,6 +35,12 @@ function portFrom(value: string | undefined, source: string): number | undefined
   return port;
 }
 
+function whenDown(value: string | undefined): "closed" | "open" | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (value === "closed" || value === "open") return value;
+  throw new Error(`GATEWAY_REDIS_LIMITS_WHEN_DOWN must be "closed" or "open", got "${value}"`);
+}
+
 export function readProcessSettings(
   env: Record<string, string | undefined>,
   argv: string[],
@@ -38,5 +51,7 @@ export function readProcessSettings(
     port: portFrom(flag(argv, "port"), "--port") ?? portFrom(env.GATEWAY_PORT, "GATEWAY_PORT"),
     host: flag(argv, "host") ?? (env.GATEWAY_HOST || undefined),
     dataDir: resolve(cwd, flag(argv, "data-dir") ?? env.GATEWAY_DATA_DIR ?? "data"),
+    redisUrl: flag(argv, "redis-url") ?? (env.GATEWAY_REDIS_URL || undefined),
+    redisLimitsWhenDown: whenDown(env.GATEWAY_REDIS_LIMITS_WHEN_DOWN),
   };
 }

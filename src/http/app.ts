@@ -95,9 +95,9 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
           { status: 426 },
         ),
       )
-      .get("/v1/models", ({ request }) => {
+      .get("/v1/models", async ({ request }) => {
         const config = gateway.live.get();
-        gateway.authorize(request.headers, config);
+        await gateway.authorize(request.headers, config);
         return listModels(config, gateway.clock.now());
       })
       .all("/v1/*", () => {

@@ -14,7 +14,7 @@ export async function readV1Call(
   gateway: Gateway,
 ): Promise<{ config: ResolvedConfig; call: ChatCall }> {
   const config = gateway.live.get();
-  const key = gateway.authorize(request.headers, config);
+  const key = await gateway.authorize(request.headers, config);
   const body = await readBody(request, config.limits.maxBodyBytes);
   const client = { ip: clientIpOf(request), apiKeyId: key.id, limits: key.limits };
   return { config, call: { body, signal: request.signal, client } };

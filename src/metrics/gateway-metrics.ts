@@ -14,6 +14,8 @@ interface MetricSources {
   health: HealthRegistry;
   config: () => ResolvedConfig;
   now: () => number;
+  /** Cluster mode's Redis: its gauge is there only when one is configured. */
+  shared?: { readonly degraded: boolean };
 }
 
 export class GatewayMetrics {
@@ -76,6 +78,15 @@ export class GatewayMetrics {
           .map((v) => ({ labels: { target: v.target }, value: v.ttftMs! / 1000 })),
       ),
     );
+    const shared = sources.shared;
+    if (shared)
+      this.registry.add(
+        new Gauge(
+          "smartroute_shared_state_degraded",
+          "1 while Redis (GATEWAY_REDIS_URL) is unreachable and per-key limits run on this process alone, else 0.",
+          () => [{ value: shared.degraded ? 1 : 0 }],
+        ),
+      );
     if (writer) {
       this.registry.add(
         new Gauge("smartroute_log_queue_depth", "Request log entries waiting to be written.", () => [

@@ -133,7 +133,7 @@ export class Pipeline {
       ? { ...planned, candidates: onlyNative(planned.candidates, config, call.door) }
       : planned;
     // Last of the plan: a refusal here holds nothing, and from here on every request completes and settles.
-    const hold = deps.spend?.admit(ctx, plan.candidates, config);
+    const hold = await deps.spend?.admit(ctx, plan.candidates, config);
     return {
       hold,
       ctx,

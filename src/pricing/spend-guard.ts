@@ -11,7 +11,7 @@ import { GatewayError } from "../errors.ts";
 import type { CompletionSummary, RequestContext, Target } from "../plugin/types.ts";
 import { costOf } from "./cost.ts";
 import { priceOf } from "./price-of.ts";
-import { type BudgetPeriod, budgetWindow, type Reservation, type SpendLedger } from "./spend-ledger.ts";
+import { type BudgetPeriod, budgetWindow, type Flight, type Reservation, type SpendLedger } from "./spend-ledger.ts";
 
 /** What a key's limits say about money and concurrency. */
 export interface SpendLimits {
@@ -25,7 +25,7 @@ export interface SpendLimits {
 export interface Hold {
   key: string;
   reservation?: Reservation;
-  counted: boolean;
+  flight?: Flight;
 }
 
 /** Output tokens assumed when neither the request nor the catalog bounds them. */
@@ -67,27 +67,31 @@ export class SpendGuard {
   ) {}
 
   /** Admits the request or throws 429 (`concurrency_limited`, `budget_exceeded`); undefined: no limit applies. */
-  admit(ctx: RequestContext, candidates: readonly Target[], config: ResolvedConfig): Hold | undefined {
+  async admit(ctx: RequestContext, candidates: readonly Target[], config: ResolvedConfig): Promise<Hold | undefined> {
     const key = ctx.client.apiKeyId;
     const limits = ctx.client.limits;
     if (!key || !limits || (limits.budgetUsd === undefined && limits.maxConcurrent === undefined)) return undefined;
-    const hold: Hold = { key, counted: false };
+    const hold: Hold = { key };
     if (limits.maxConcurrent !== undefined) {
-      if (!this.ledger.enter(key, limits.maxConcurrent))
+      hold.flight = await this.ledger.enter(key, limits.maxConcurrent);
+      if (!hold.flight)
         throw new GatewayError("rejected", `This API key allows ${limits.maxConcurrent} requests in flight at once.`, {
           status: 429,
           clientCode: "concurrency_limited",
           retryAfterMs: 1000,
         });
-      hold.counted = true;
     }
     if (limits.budgetUsd !== undefined) {
       const now = ctx.clock.now();
       const window = budgetWindow(limits.budgetPeriod ?? "month", limits.budgetUsd, now);
       const worst = worstCaseMicros(ctx, candidates, config);
-      hold.reservation = this.ledger.reserve(key, window, worst);
+      // A refusal by a down shared store (503) must not keep the flight counted either.
+      hold.reservation = await Promise.resolve(this.ledger.reserve(key, window, worst)).catch((error) => {
+        if (hold.flight) this.ledger.leave(hold.flight);
+        throw error;
+      });
       if (!hold.reservation) {
-        if (hold.counted) this.ledger.leave(key);
+        if (hold.flight) this.ledger.leave(hold.flight);
         const reset =
           window.resetAt === undefined ? "it does not reset" : `it resets at ${new Date(window.resetAt).toISOString()}`;
         throw new GatewayError(
@@ -106,7 +110,7 @@ export class SpendGuard {
 
   settle(hold: Hold | undefined, summary: CompletionSummary, config: ResolvedConfig): void {
     if (!hold) return;
-    if (hold.counted) this.ledger.leave(hold.key);
+    if (hold.flight) this.ledger.leave(hold.flight);
     if (hold.reservation) this.ledger.settle(hold.reservation, this.costOfSummary(summary, config));
   }
 }

@@ -16,19 +16,32 @@ export interface Reservation {
   key: string;
   start: number;
   micros: number;
+  /** The hold's id in a shared store (absent: held in process). */
+  id?: string;
 }
+
+/** A request counted in flight. */
+export interface Flight {
+  key: string;
+  /** Its id in a shared store (absent: counted in process). */
+  id?: string;
+}
+
+/** A value, or its promise: the in-process ledger answers at once, a shared one over the network. */
+export type Awaitable<T> = T | Promise<T>;
 
 export interface SpendLedger {
   /** Reserves `micros` when spent + reserved + micros stays within the window's limit; undefined: refused. */
-  reserve(key: string, window: BudgetWindow, micros: number): Reservation | undefined;
-  /** Replaces a reservation by the real cost (which may be below or, rarely, above it). */
-  settle(reservation: Reservation, micros: number): void;
+  reserve(key: string, window: BudgetWindow, micros: number): Awaitable<Reservation | undefined>;
+  /** Replaces a reservation by the real cost (which may be below or, rarely, above it). Never throws. */
+  settle(reservation: Reservation, micros: number): Awaitable<void>;
   /** What a key spent and holds in its window. */
-  usage(key: string, window: BudgetWindow): { spentMicros: number; reservedMicros: number };
-  /** Counts a request in flight when fewer than `max` are; false: refused. */
-  enter(key: string, max: number): boolean;
-  leave(key: string): void;
-  inFlight(key: string): number;
+  usage(key: string, window: BudgetWindow): Awaitable<{ spentMicros: number; reservedMicros: number }>;
+  /** Counts a request in flight when fewer than `max` are; undefined: refused. */
+  enter(key: string, max: number): Awaitable<Flight | undefined>;
+  /** Ends what `enter` counted. Never throws. */
+  leave(flight: Flight): Awaitable<void>;
+  inFlight(key: string): Awaitable<number>;
 }
 
 interface Account {
@@ -76,14 +89,14 @@ export class MemoryLedger implements SpendLedger {
     return { spentMicros: account.spent, reservedMicros: account.reserved };
   }
 
-  enter(key: string, max: number): boolean {
+  enter(key: string, max: number): Flight | undefined {
     const n = this.flying.get(key) ?? 0;
-    if (n >= max) return false;
+    if (n >= max) return undefined;
     this.flying.set(key, n + 1);
-    return true;
+    return { key };
   }
 
-  leave(key: string): void {
+  leave({ key }: Flight): void {
     const n = (this.flying.get(key) ?? 0) - 1;
     if (n > 0) this.flying.set(key, n);
     else this.flying.delete(key);

@@ -29,6 +29,17 @@ describe("readProcessSettings", () => {
     });
   });
 
+  test("cluster mode: GATEWAY_REDIS_URL (or --redis-url) and what limits do while Redis is down", () => {
+    const env = { GATEWAY_REDIS_URL: "redis://10.0.0.5:6379", GATEWAY_REDIS_LIMITS_WHEN_DOWN: "open" };
+    expect(readProcessSettings(env, [], CWD)).toMatchObject({
+      redisUrl: env.GATEWAY_REDIS_URL,
+      redisLimitsWhenDown: "open",
+    });
+    expect(readProcessSettings(env, ["--redis-url=redis://other:6379"], CWD).redisUrl).toBe("redis://other:6379");
+    expect(readProcessSettings({ GATEWAY_REDIS_URL: "" }, [], CWD).redisUrl).toBeUndefined();
+    expect(() => readProcessSettings({ GATEWAY_REDIS_LIMITS_WHEN_DOWN: "maybe" }, [], CWD)).toThrow(/closed" or "open/);
+  });
+
   test("--port 7000 wins over GATEWAY_PORT", () => {
     expect(readProcessSettings({ GATEWAY_PORT: "8080" }, ["--port", "7000"], CWD).port).toBe(7000);
   });

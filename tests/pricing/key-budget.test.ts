@@ -76,7 +76,7 @@ describe("key budgets", () => {
       expect(refused[0]?.body.error?.message).toMatch(/resets at \d{4}-\d\d-\d\dT00:00:00\.000Z/);
     }
     const window = { start: Math.floor(clock.now() / 86_400_000) * 86_400_000, limitMicros: 100_000 };
-    const usage = g.spend.ledger.usage(id, window);
+    const usage = await g.spend.ledger.usage(id, window);
     expect(usage.reservedMicros).toBe(0);
     expect(usage.spentMicros).toBe(served * 2000);
     expect(usage.spentMicros).toBeLessThanOrEqual(100_000);
@@ -92,7 +92,7 @@ describe("key budgets", () => {
     const refused = answers.filter((a) => a.status === 429);
     expect(refused.length).toBe(95);
     for (const r of refused) expect(r.body.error?.code).toBe("concurrency_limited");
-    expect(g.spend.ledger.inFlight(id)).toBe(0);
+    expect(await g.spend.ledger.inFlight(id)).toBe(0);
     // Once they have ended, the next burst gets its 5 again.
     expect((await burst(clock, send, 100)).filter((a) => a.status === 200).length).toBe(5);
   });

@@ -44,13 +44,13 @@ function limitsOf(input: NonNullable<Body<"POST /api/keys">["limits"]>, gateway:
 }
 
 /** A key with its spend and headroom now, from the gateway's ledger. */
-function withSpend(key: KeyRecord, gateway: Gateway): KeyRecord {
+async function withSpend(key: KeyRecord, gateway: Gateway): Promise<KeyRecord> {
   const ledger = gateway.spend.ledger;
-  const spend: KeySpendView = { inFlight: ledger.inFlight(key.id) };
+  const spend: KeySpendView = { inFlight: await ledger.inFlight(key.id) };
   const { budgetUsd, budgetPeriod = "month" } = key.limits;
   if (budgetUsd !== undefined) {
     const window = budgetWindow(budgetPeriod, budgetUsd, gateway.clock.now());
-    const { spentMicros, reservedMicros } = ledger.usage(key.id, window);
+    const { spentMicros, reservedMicros } = await ledger.usage(key.id, window);
     Object.assign(spend, {
       period: budgetPeriod,
       spentMicros,
@@ -65,10 +65,10 @@ function withSpend(key: KeyRecord, gateway: Gateway): KeyRecord {
 
 export function keyRoutes(gateway: Gateway, accounts: Accounts) {
   return new Elysia()
-    .get("/keys", (): Answer<"GET /api/keys"> => {
+    .get("/keys", async (): Promise<Answer<"GET /api/keys">> => {
       const config = gateway.live.get();
       return {
-        keys: gateway.keys.list().map((key) => withSpend(key, gateway)),
+        keys: await Promise.all(gateway.keys.list().map((key) => withSpend(key, gateway))),
         configKeys: gateway.keyCheck(config).digestMap.size,
         open: gateway.isOpen(config),
         openByConfig: config.openAccess,

@@ -104,11 +104,22 @@ test("the dashboard shows charts with data after requests", async () => {
   );
   const cards = await page.locator(".cards").innerText();
   expect(cards.toLowerCase()).toContain("requests");
-  // The savings figure, with its baseline named next to it (these test models are not priced: $0 over 0).
+  // The savings figure, with its baseline named next to it.
   const savings = page.getByRole("region", { name: "Savings", exact: true });
   await savings.getByTestId("savings-figure").waitFor();
   expect(await savings.textContent()).toContain("against the most expensive model each request could reach");
+  // Nothing here has a price: the figures say so rather than $0.00.
+  expect(await savings.getByTestId("savings-figure").textContent()).toBe("Saved: not priced");
+  expect(await page.locator(".cards").innerText()).toMatch(/COST\s+not priced/i);
+  // Every request so far came through chat completions; its row links to those requests in the logs.
+  const doors = page.getByRole("region", { name: "Front doors" });
+  const chatDoor = doors.getByRole("link", { name: "Chat completions" });
+  expect(await doors.locator("tbody tr").count()).toBe(1);
   await screenshot(page, "04-dashboard");
+  await chatDoor.click();
+  await page.waitForURL(/\/logs\?.*door=chat/);
+  expect(await page.getByRole("combobox", { name: /^API(?! key)/ }).inputValue()).toBe("chat");
+  await page.getByText("b/rescue").first().waitFor();
 }, 30_000);
 
 test("a log detail shows the attempt timeline of a failover", async () => {

@@ -33,6 +33,7 @@ export interface SummaryOptions {
   attempts?: CompletionSummary["attempts"];
   apiKeyId?: string;
   errorCode?: string;
+  door?: CompletionSummary["door"];
 }
 
 export function summary(options: SummaryOptions = {}): CompletionSummary {
@@ -58,6 +59,7 @@ export function summary(options: SummaryOptions = {}): CompletionSummary {
     tier: options.tier ?? "t1",
     tierReason: "test",
     client: { ip: "127.0.0.1", apiKeyId: options.apiKeyId },
+    door: options.door,
     response,
     target: status === 200 ? target : undefined,
     status,

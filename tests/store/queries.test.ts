@@ -34,6 +34,7 @@ beforeAll(async () => {
         latencyMs: 10 * (i % 100) + 1,
         prompt: i === 42 ? "discount of 100% off" : i === 43 ? "discount of 1000 off" : `question ${i}`,
         apiKeyId: i % 2 === 0 ? "cfg_even" : "cfg_odd",
+        door: i % 5 === 0 ? "messages" : i % 5 === 1 ? "responses" : undefined,
       }),
       config,
     );
@@ -125,6 +126,23 @@ describe("queryStats", () => {
       .query("SELECT avg(latency_ms) AS avg FROM requests WHERE ts >= ?")
       .get(NOW - 11 * HOUR) as { avg: number };
     expect(stats.totals.latencyMs.avg).toBeCloseTo(row.avg, 6);
+  });
+
+  test("requests per front door: chat completions and each door, with their failures", () => {
+    const stats = queryStats(store, { from: NOW - 11 * HOUR, to: NOW });
+    const indexes = [...Array(300).keys()];
+    const of = (door: string, pick: (i: number) => boolean) => {
+      const mine = indexes.filter(pick);
+      return { door, requests: mine.length, errors: mine.filter((i) => i % 7 === 0).length, failedOver: 0 };
+    };
+    expect(stats.byDoor.map(({ latencyMsAvg: _, ...rest }) => rest)).toEqual([
+      of("chat", (i) => i % 5 > 1),
+      of("messages", (i) => i % 5 === 0),
+      of("responses", (i) => i % 5 === 1),
+    ]);
+    const messages = indexes.filter((i) => i % 5 === 0);
+    const avg = messages.reduce((n, i) => n + 10 * (i % 100) + 1, 0) / messages.length;
+    expect(stats.byDoor[1].latencyMsAvg).toBeCloseTo(avg, 6);
   });
 
   test("percentiles land in the right histogram bucket", () => {

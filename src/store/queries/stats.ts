@@ -63,6 +63,8 @@ export interface StatsResult {
   byModel: (Totals & { model: string })[];
   /** Keys by spend in the range, highest first (at most 20; "" for requests without a key). */
   byKey: KeySpend[];
+  /** Requests per front door ("chat", "messages", "responses", "embeddings"), most used first (ties by name). */
+  byDoor: DoorTotals[];
   /** What savings are counted against, named next to the figure. */
   savingsBaseline: string;
   /** The bundled price catalog: package and snapshot date. */
@@ -80,6 +82,27 @@ export interface KeySpend {
   /** Requests with a cost, and those priced on both sides (what `savedMicros` sums): 0 means "not priced", not $0. */
   priced: number;
   savingsRequests: number;
+}
+
+export interface DoorTotals {
+  door: string;
+  requests: number;
+  /** Requests that ended with a status of 400 or above (refused or failed). */
+  errors: number;
+  /** Requests answered after more than one attempt. */
+  failedOver: number;
+  latencyMsAvg: number;
+}
+
+/** Requests per front door over the range, from the rows (the rollups have no door): one indexed range scan. */
+export function doorTotals(store: Store, range: { from: number; to: number }): DoorTotals[] {
+  return store.sqlite
+    .query(
+      `SELECT door, COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
+        SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END) AS failedOver, COALESCE(AVG(latency_ms), 0) AS latencyMsAvg
+       FROM requests WHERE ts >= ? AND ts < ? GROUP BY door ORDER BY requests DESC, door`,
+    )
+    .all(range.from, range.to) as DoorTotals[];
 }
 
 /** What a key spent since `since` by the request log (a budget's starting point after a restart). */
@@ -246,6 +269,7 @@ export function queryStats(
       .map(([model, acc]) => ({ model, ...acc.totals(seconds) }))
       .sort((a, b) => b.requests - a.requests),
     byKey: spendByKey(store, { from, to }),
+    byDoor: doorTotals(store, { from, to }),
     savingsBaseline: range.baseline ?? DEFAULT_BASELINE,
     catalog: { ...CATALOG },
   };

@@ -36,7 +36,7 @@ export function SavingsSummary(props: { stats: StatsResult }): JSX.Element {
       <p>
         <strong data-testid="savings-figure" classList={{ "text-bad": t().savings.savedMicros < 0 }}>
           {t().savings.savedMicros < 0 ? "Cost more: " : "Saved: "}
-          {fmtMicros(t().savings.savedMicros)}
+          {fmtSaving(t(), t().savings.savedMicros)}
         </strong>
         {savedPct(t())} against <span class="mono">{props.stats.savingsBaseline}</span>, over{" "}
         {fmtInt(t().savings.requests)} priced requests. Cost: {fmtCost(t())}.

@@ -14,9 +14,20 @@ export interface LogQuery {
   tier?: string;
   model?: string;
   key?: string;
+  /** The front door: chat, messages, responses, embeddings. */
+  door?: string;
   q?: string;
   [name: string]: string | undefined;
 }
+
+/** The front doors a request can come through (the log's `door` column). */
+const DOORS: [string, string][] = [
+  ["", "Any API"],
+  ["chat", "Chat completions"],
+  ["messages", "Anthropic Messages"],
+  ["responses", "OpenAI Responses"],
+  ["embeddings", "Embeddings"],
+];
 
 export interface KeyOption {
   id: string;
@@ -67,7 +78,7 @@ export function LogFilters(props: {
   );
   onCleanup(() => clearTimeout(timer));
 
-  const active = () => ["range", "status", "tier", "model", "key", "q"].some((k) => props.params[k]);
+  const active = () => ["range", "status", "tier", "model", "key", "door", "q"].some((k) => props.params[k]);
   const selectValue = (value: string | undefined, known: string[]) =>
     value && !known.includes(value) ? [...known, value] : known;
 
@@ -139,6 +150,18 @@ export function LogFilters(props: {
           </Show>
         </select>
       </label>
+      <label>
+        API
+        <select onChange={(e) => props.set({ door: e.currentTarget.value || undefined })}>
+          <For each={DOORS}>
+            {([value, label]) => (
+              <option value={value} selected={value === (props.params.door ?? "")}>
+                {label}
+              </option>
+            )}
+          </For>
+        </select>
+      </label>
       <label class="log-search">
         Search prompts and bodies
         <input type="search" value={text()} placeholder="text…" onInput={(e) => typed(e.currentTarget.value)} />
@@ -159,6 +182,7 @@ export function LogFilters(props: {
               tier: undefined,
               model: undefined,
               key: undefined,
+              door: undefined,
               q: undefined,
             })
           )}

@@ -100,12 +100,13 @@ const CARDS: CardSpec[] = [
   },
   {
     label: "Cost",
-    value: (t) => t.costUsd,
-    format: fmtUsd,
+    // No request priced: the cost is unknown, not $0.
+    value: (t) => (t.requests > 0 && t.unpriced === t.requests ? undefined : t.costUsd),
+    format: (x) => (x === undefined ? "not priced" : fmtUsd(x)),
     better: "neutral",
     sub: (t) =>
       t.requests > 0 && t.unpriced === t.requests
-        ? "not priced"
+        ? "no model with a price"
         : t.requests > 0
           ? `${fmtUsd(t.costUsd / t.requests)} / request${t.unpriced > 0 ? ` · ${t.unpriced} not priced` : ""}`
           : "\u00a0",

@@ -19,7 +19,7 @@ import {
   SliceLegend,
   tierSlices,
 } from "../components/chart-specs.tsx";
-import { fmtMicros, SavingsSummary } from "../components/cost-panels.tsx";
+import { fmtCost, fmtMicros, SavingsSummary } from "../components/cost-panels.tsx";
 import { fmtCompact, StatCards, type StatsResult } from "../components/stat-cards.tsx";
 import { FirstRequest } from "../components/stat-empty.tsx";
 import {
@@ -30,7 +30,7 @@ import {
   rangeToQuery,
   resolveRange,
 } from "../components/stat-range.tsx";
-import { fmtClock, fmtInt, fmtMs, fmtPct, fmtUsd } from "../format.ts";
+import { fmtClock, fmtInt, fmtMs, fmtPct } from "../format.ts";
 
 const REFRESH_MS = 10_000;
 const KEYS: RangeKey[] = ["1h", "today", "7d", "30d", "custom"];
@@ -196,6 +196,7 @@ export function DashboardPage(): JSX.Element {
           </ChartPanel>
         </div>
         <Show when={stats()}>{(s) => <ModelTable stats={s()} />}</Show>
+        <Show when={stats()}>{(s) => <DoorTable stats={s()} />}</Show>
         <Show when={stats()}>{(s) => <SavingsSummary stats={s()} />}</Show>
         <ChartPanel
           stats={stats()}
@@ -277,7 +278,61 @@ function ModelTable(props: { stats: StatsResult }): JSX.Element {
                   <td class="num">{fmtMs(m.latencyMs.p95)}</td>
                   <td class="num">{fmtMs(m.ttftMs.p50)}</td>
                   <td class="num">{fmtCompact(m.promptTokens + m.completionTokens)}</td>
-                  <td class="num">{fmtUsd(m.costUsd)}</td>
+                  <td class="num">{fmtCost(m)}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+const DOOR_NAMES: Record<string, string> = {
+  chat: "Chat completions",
+  messages: "Anthropic Messages",
+  responses: "OpenAI Responses",
+  embeddings: "Embeddings",
+};
+
+/** Requests per front door: which clients use the gateway, and how their requests fare. */
+function DoorTable(props: { stats: StatsResult }): JSX.Element {
+  const total = () => props.stats.totals.requests || 1;
+  return (
+    <section class="panel" aria-label="Front doors">
+      <h2 class="panel-title">By front door</h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>API</th>
+              <th class="num">Requests</th>
+              <th class="num">Share</th>
+              <th class="num">Failed</th>
+              <th class="num">Failed over</th>
+              <th class="num">Mean latency</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={props.stats.byDoor}>
+              {(d) => (
+                <tr>
+                  <td>
+                    <A
+                      href={`/logs${query({ door: d.door, range: "custom", from: props.stats.from, to: props.stats.to })}`}
+                      title="Show these requests in the logs"
+                    >
+                      {DOOR_NAMES[d.door] ?? d.door}
+                    </A>
+                  </td>
+                  <td class="num">{fmtInt(d.requests)}</td>
+                  <td class="num">{fmtPct(d.requests / total())}</td>
+                  <td class="num" classList={{ "text-bad": d.errors / (d.requests || 1) > 0.05 }}>
+                    {fmtInt(d.errors)}
+                  </td>
+                  <td class="num">{fmtInt(d.failedOver)}</td>
+                  <td class="num">{fmtMs(d.latencyMsAvg)}</td>
                 </tr>
               )}
             </For>

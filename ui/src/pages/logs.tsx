@@ -44,6 +44,7 @@ export function LogsPage(): JSX.Element {
       tier: params.tier,
       model: params.model,
       key: params.key,
+      door: params.door,
       q: params.q,
     };
   };
@@ -56,6 +57,7 @@ export function LogsPage(): JSX.Element {
       params.tier,
       params.model,
       params.key,
+      params.door,
       params.q,
     ]),
   );

@@ -165,6 +165,19 @@ export class Gateway {
     );
   }
 
+  /**
+   * Who a /v1 request is, nothing counted (a 401 GatewayError for a bad key): for `GET /v1/models`, which
+   * clients call at start and on every reconnect and which costs nothing upstream, so it never spends a
+   * key's requests per minute or shows as use of the key.
+   */
+  identify(headers: Headers, config: ResolvedConfig): KeyIdentity {
+    return this.keys.verify(
+      headers,
+      { digests: this.keyCheck(config).digestMap, openAccess: config.openAccess },
+      this.clock.now(),
+    );
+  }
+
   /** True when /v1 takes requests without a key: `auth.open`, or no key configured and none ever created. */
   isOpen(config: ResolvedConfig): boolean {
     return this.keys.open(

@@ -97,7 +97,7 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
       )
       .get("/v1/models", async ({ request }) => {
         const config = gateway.live.get();
-        await gateway.authorize(request.headers, config);
+        gateway.identify(request.headers, config);
         return listModels(config, gateway.clock.now());
       })
       .all("/v1/*", () => {

@@ -101,6 +101,18 @@ describe("API keys", () => {
     expect((await api("POST", "/api/keys", { name: "bad", limits: { tiers: ["t9"] } })).status).toBe(400);
   });
 
+  test("GET /v1/models needs a valid key but never spends its requests per minute", async () => {
+    const made = await api("POST", "/api/keys", { name: "lister", limits: { requestsPerMinute: 1 } });
+    const listerKey = made.json.key as string;
+    const models = (key: string) => fetch(`${h.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    for (let i = 0; i < 3; i++) expect((await models(listerKey)).status).toBe(200);
+    expect((await models("sr-not-a-real-key")).status).toBe(401);
+    expect((await chat(listerKey)).status).toBe(200); // the minute's one request is still there
+    expect((await chat(listerKey)).status).toBe(429);
+    const listed = (await api("GET", "/api/keys")).json.keys as { name: string; requestCount: number }[];
+    expect(listed.find((k) => k.name === "lister")?.requestCount).toBe(1);
+  });
+
   test("an auto request of a key limited to some tiers goes to the best tier it allows; a pinned tier stays refused", async () => {
     const made = await api("POST", "/api/keys", { name: "t2 only", limits: { tiers: ["t2"] } });
     const upKey = made.json.key as string;

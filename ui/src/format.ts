@@ -22,3 +22,10 @@ export function change(now: number | undefined, before: number | undefined): { t
   const ratio = (now - before) / before;
   return { text: `${ratio >= 0 ? "+" : ""}${(ratio * 100).toFixed(Math.abs(ratio) < 0.1 ? 1 : 0)} %`, up: ratio >= 0 };
 }
+
+/** A wait the server asked for, in words: "1 second", "45 seconds", "3 minutes" (from 90 s up). */
+export function fmtWait(seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  if (s >= 90) return `${Math.ceil(s / 60)} minutes`;
+  return `${s} second${s === 1 ? "" : "s"}`;
+}

@@ -7,6 +7,7 @@
 import { createSignal, createUniqueId, type JSX, onCleanup, onMount, type ParentProps, Show } from "solid-js";
 import { Portal } from "solid-js/web";
 import { ApiError } from "../api.ts";
+import { fmtWait } from "../format.ts";
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -156,9 +157,7 @@ export function ConfirmDialog(props: ParentProps<ConfirmProps>): JSX.Element {
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.status === 429 && e.retryAfterS) {
-      const s = Math.ceil(e.retryAfterS);
-      const wait = s >= 90 ? `${Math.ceil(s / 60)} minutes` : `${s} second${s === 1 ? "" : "s"}`;
-      return `${e.message} Try again in ${wait}.`;
+      return `${e.message} Try again in ${fmtWait(e.retryAfterS)}.`;
     }
     return e.message;
   }

@@ -2,6 +2,7 @@
 import { useNavigate } from "@solidjs/router";
 import { createSignal, type JSX, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
+import { errorText } from "../components/modal.tsx";
 import { setupRequired, signedIn } from "../session.ts";
 
 export function LoginPage(): JSX.Element {
@@ -31,11 +32,10 @@ export function LoginPage(): JSX.Element {
     } catch (e) {
       if (e instanceof ApiError && e.code === "totp_required") {
         setStep("code");
-      } else if (e instanceof ApiError && e.status === 429) {
-        setError(
-          `${e.message}${e.retryAfterS ? ` Try again in ${Math.ceil(e.retryAfterS / 60) > 1 ? `${Math.ceil(e.retryAfterS / 60)} minutes` : `${e.retryAfterS} seconds`}.` : ""}`,
-        );
-      } else setError(e instanceof ApiError ? e.message : String(e));
+      } else {
+        // A throttled login says how long to wait in the words every page uses ("1 second", "3 minutes").
+        setError(errorText(e));
+      }
     } finally {
       setBusy(false);
     }

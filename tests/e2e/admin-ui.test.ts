@@ -226,6 +226,16 @@ test("an API key is created in the page, shown once, and works on /v1", async ()
   expect(await chat("t1")).toBe("a/first");
 }, 30_000);
 
+test("the playground's Another name… option opens a field for a name outside the list", async () => {
+  await page.goto(`${gw.url}/playground`);
+  const requested = page.getByRole("combobox", { name: "Requested model" });
+  await requested.selectOption({ label: "Another name…" });
+  const name = page.getByLabel("Model name");
+  await name.waitFor();
+  await name.fill("some-alias");
+  expect(await name.inputValue()).toBe("some-alias");
+}, 30_000);
+
 test("every page renders at phone width in the dark theme (screenshots)", async () => {
   const phone = await browser.newContext({
     viewport: { width: 390, height: 844 },

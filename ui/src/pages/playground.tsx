@@ -21,7 +21,11 @@ const EXAMPLE_CONVERSATION = `[
   { "role": "system", "content": "You are a helpful assistant." },
   { "role": "user", "content": "Write a Python function that merges two sorted lists." }
 ]`;
-const OTHER = "\u0000other";
+/**
+ * The "Another name…" option's value: no configured name can start with an ellipsis. (A NUL here reached
+ * the DOM as U+FFFD, so the option never matched and choosing it did nothing.)
+ */
+const OTHER = "…another name";
 /** Whole minutes and seconds read better than "600.0 s" for budgets. */
 const fmtBudget = (ms: number) =>
   ms >= 60_000 && ms % 60_000 === 0

@@ -9,14 +9,25 @@ import { ApiError, call } from "../api.ts";
 import { fmtTime } from "../format.ts";
 import { fmtMicros } from "./cost-panels.tsx";
 
-type Period = "day" | "month" | "total";
+export type BudgetPeriod = "day" | "month" | "total";
+
+/** The budget periods a key's budget may have, as a select's options (the create form and the editor). */
+export function PeriodOptions(): JSX.Element {
+  return (
+    <>
+      <option value="day">per day (UTC)</option>
+      <option value="month">per month (UTC)</option>
+      <option value="total">in total</option>
+    </>
+  );
+}
 
 export function KeyBudget(props: { record: KeyRecord; onSaved: () => void }): JSX.Element {
   const l = () => props.record.limits ?? {};
   const s = () => props.record.spend;
   const [editing, setEditing] = createSignal(false);
   const [budget, setBudget] = createSignal("");
-  const [period, setPeriod] = createSignal<Period>("month");
+  const [period, setPeriod] = createSignal<BudgetPeriod>("month");
   const [cap, setCap] = createSignal("");
   const [error, setError] = createSignal("");
   const open = () => {
@@ -84,11 +95,9 @@ export function KeyBudget(props: { record: KeyRecord; onSaved: () => void }): JS
               />
             </label>
             <label>
-              per
-              <select value={period()} onChange={(e) => setPeriod(e.currentTarget.value as Period)}>
-                <option value="day">day (UTC)</option>
-                <option value="month">month (UTC)</option>
-                <option value="total">in total</option>
+              Period
+              <select value={period()} onChange={(e) => setPeriod(e.currentTarget.value as BudgetPeriod)}>
+                <PeriodOptions />
               </select>
             </label>
             <label>

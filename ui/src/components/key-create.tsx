@@ -5,6 +5,7 @@
 import { createSignal, For, type JSX, Show } from "solid-js";
 import { type CreatedKey, call, type KeyRecord } from "../api.ts";
 import { CopyButton } from "./copy-button.tsx";
+import { type BudgetPeriod, PeriodOptions } from "./key-budget.tsx";
 import { KeyUsage } from "./key-usage.tsx";
 import { errorText, Modal } from "./modal.tsx";
 
@@ -18,6 +19,31 @@ export type { CreatedKey, KeyRecord };
 const isoDay = (d: Date) =>
   `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 
+/** A count typed in a field: undefined when left empty, null when it is not a whole number above 0. */
+function count(text: string): number | undefined | null {
+  if (!text.trim()) return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 1 ? n : null;
+}
+
+/** An optional count (a rate, a cap): empty means unlimited. */
+function CountField(props: { label: string; value: string; onInput: (value: string) => void }): JSX.Element {
+  return (
+    <label>
+      {props.label}
+      <input
+        type="number"
+        min="1"
+        step="1"
+        inputmode="numeric"
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+        placeholder="unlimited"
+      />
+    </label>
+  );
+}
+
 export function KeyCreateForm(props: {
   tiers: string[];
   models: string[];
@@ -30,7 +56,7 @@ export function KeyCreateForm(props: {
   const [models, setModels] = createSignal<string[]>([]);
   const [rpm, setRpm] = createSignal("");
   const [budget, setBudget] = createSignal("");
-  const [period, setPeriod] = createSignal<"day" | "month" | "total">("month");
+  const [period, setPeriod] = createSignal<BudgetPeriod>("month");
   const [cap, setCap] = createSignal("");
   const [error, setError] = createSignal("");
   const [busy, setBusy] = createSignal(false);
@@ -45,22 +71,18 @@ export function KeyCreateForm(props: {
     const limits: KeyLimits = {};
     if (tiers().length) limits.tiers = tiers();
     if (models().length) limits.models = models();
-    if (rpm().trim()) {
-      const n = Number(rpm());
-      if (!Number.isInteger(n) || n < 1) return setError("Requests per minute must be a whole number above 0.");
-      limits.requestsPerMinute = n;
-    }
+    const perMinute = count(rpm());
+    if (perMinute === null) return setError("Requests per minute must be a whole number above 0.");
+    if (perMinute !== undefined) limits.requestsPerMinute = perMinute;
     if (budget().trim()) {
       const usd = Number(budget());
       if (!Number.isFinite(usd) || usd <= 0) return setError("The budget must be an amount in USD above 0.");
       limits.budgetUsd = usd;
       limits.budgetPeriod = period();
     }
-    if (cap().trim()) {
-      const n = Number(cap());
-      if (!Number.isInteger(n) || n < 1) return setError("Requests in flight must be a whole number above 0.");
-      limits.maxConcurrent = n;
-    }
+    const inFlight = count(cap());
+    if (inFlight === null) return setError("Requests in flight must be a whole number above 0.");
+    if (inFlight !== undefined) limits.maxConcurrent = inFlight;
     // The key works through the whole chosen day (local time).
     const expiresAt = expiry() ? new Date(`${expiry()}T23:59:59.999`).getTime() : undefined;
     setBusy(true);
@@ -110,18 +132,7 @@ export function KeyCreateForm(props: {
             Works until the end of that day. Empty: never expires.
           </span>
         </label>
-        <label>
-          Requests per minute (optional)
-          <input
-            type="number"
-            min="1"
-            step="1"
-            inputmode="numeric"
-            value={rpm()}
-            onInput={(e) => setRpm(e.currentTarget.value)}
-            placeholder="unlimited"
-          />
-        </label>
+        <CountField label="Requests per minute (optional)" value={rpm()} onInput={setRpm} />
         <label>
           Budget in USD (optional)
           <input
@@ -142,26 +153,13 @@ export function KeyCreateForm(props: {
           Budget period
           <select
             value={period()}
-            onChange={(e) => setPeriod(e.currentTarget.value as "day" | "month" | "total")}
+            onChange={(e) => setPeriod(e.currentTarget.value as BudgetPeriod)}
             disabled={!budget().trim()}
           >
-            <option value="day">per day (UTC)</option>
-            <option value="month">per month (UTC)</option>
-            <option value="total">in total</option>
+            <PeriodOptions />
           </select>
         </label>
-        <label>
-          Requests in flight (optional)
-          <input
-            type="number"
-            min="1"
-            step="1"
-            inputmode="numeric"
-            value={cap()}
-            onInput={(e) => setCap(e.currentTarget.value)}
-            placeholder="unlimited"
-          />
-        </label>
+        <CountField label="Requests in flight (optional)" value={cap()} onInput={setCap} />
       </div>
       <div class="grid key-limit-grid">
         <fieldset class="key-fieldset">

@@ -7,6 +7,7 @@
 import { ApiKeyCheck, type KeyIdentity, KeyRegistry } from "./auth/api-keys.ts";
 import { RedisLedger } from "./cluster/redis-ledger.ts";
 import { RedisRateLimiter } from "./cluster/redis-rate-limit.ts";
+import { SharedHealthRegistry } from "./cluster/shared-health.ts";
 import type { SharedState } from "./cluster/shared-state.ts";
 import type { LiveConfig } from "./config/live.ts";
 import type { ResolvedConfig } from "./config/types.ts";
@@ -60,6 +61,8 @@ export class Gateway {
   readonly keys: KeyRegistry;
   readonly shared?: SharedState;
   private readonly sharedLedger?: RedisLedger;
+  /** Health replicated through Redis (cluster mode). */
+  readonly sharedHealth?: SharedHealthRegistry;
   /** Time for everything the gateway stamps (the pipeline's clock: tests inject one). */
   readonly clock: Clock;
   /** Every applied config version (with a store). */
@@ -74,7 +77,11 @@ export class Gateway {
     this.live = options.live;
     this.log = options.log;
     this.store = options.store;
-    const health = options.health ?? new MemoryHealthRegistry(() => this.live.get().health, options.log);
+    // In a cluster each process keeps its own records and replicates every change through Redis.
+    const memory = options.health ? undefined : new MemoryHealthRegistry(() => this.live.get().health, options.log);
+    this.sharedHealth =
+      memory && options.shared && new SharedHealthRegistry(memory, options.shared, { log: options.log });
+    const health = options.health ?? this.sharedHealth ?? (memory as MemoryHealthRegistry);
     this.health = health;
     const clock = options.deps?.clock ?? systemClock;
     this.clock = clock;
@@ -94,8 +101,10 @@ export class Gateway {
         ...options.writer,
       });
       this.stopRetention = scheduleRetention(options.store, () => this.live.get().logging, options.log);
-      if (health instanceof MemoryHealthRegistry)
-        this.stopHealthPersistence = persistHealth(options.store, health, options.log);
+      // A cluster that reached Redis at start replays the shared stream instead of this process's own file.
+      const own = memory ?? (health instanceof MemoryHealthRegistry ? health : undefined);
+      const restore = !this.sharedHealth || options.shared?.degraded === true;
+      if (own) this.stopHealthPersistence = persistHealth(options.store, own, options.log, { restore });
     }
     const writer = this.writer;
     this.metrics = new GatewayMetrics({
@@ -205,6 +214,7 @@ export class Gateway {
     await this.writer?.close();
     this.store?.close();
     this.sharedLedger?.close();
+    this.sharedHealth?.close();
     await this.shared?.close();
   }
 }

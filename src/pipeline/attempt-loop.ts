@@ -63,7 +63,9 @@ export async function attemptOnce(
   const { deps } = state;
   const target = info.target;
   const startedAt = deps.clock.now();
-  const probe = deps.health.beginAttempt(target.ref, startedAt);
+  const began = deps.health.beginAttempt(target.ref, startedAt);
+  // Only a cluster's registry answers later (its probe lock is in Redis): no extra turn for the others.
+  const probe = typeof began === "boolean" ? began : await began;
   try {
     return await attemptAndJudge(state, info, body, {
       startedAt,

@@ -85,8 +85,9 @@ export interface HealthRegistry {
   /**
    * An attempt on `ref` starts. True when it is the half-open target's probe (now taken: the others
    * wait for its verdict); the caller must then `record` its outcome, a penalty-0 one if it has none.
+   * A cluster's registry answers asynchronously: the probe is taken by an atomic lock in Redis.
    */
-  beginAttempt(ref: string, now: number): boolean;
+  beginAttempt(ref: string, now: number): boolean | Promise<boolean>;
   record(ref: string, now: number, effect: AttemptEffect): void;
   /** The target's cooldown, if it is in one at `now`. */
   cooldownOf(ref: string, now: number): { until: number; reason: string } | undefined;
@@ -173,12 +174,30 @@ export class MemoryHealthRegistry implements HealthRegistry {
   }
 
   record(ref: string, now: number, effect: AttemptEffect): void {
+    this.apply(ref, now, effect, this.probing.delete(ref));
+  }
+
+  /**
+   * Applies an attempt's verdict; `wasProbe`: it was the half-open probe's. `record` is this process's
+   * own; a cluster replays its siblings' verdicts here, probe flag and all, so every replica's circuit
+   * takes the same steps (`cluster/shared-health.ts`).
+   */
+  apply(ref: string, now: number, effect: AttemptEffect, wasProbe: boolean): void {
     const record = this.get(ref, now);
-    const wasProbe = this.probing.delete(ref);
     const at: Recorded = { ref, record, now };
     if (effect.ok) this.succeeded(at, effect, wasProbe);
     else this.failed(at, effect, wasProbe);
     this.onChange?.(ref);
+  }
+
+  /** True while this process's probe of `ref` waits for its verdict. */
+  isProbing(ref: string): boolean {
+    return this.probing.has(ref);
+  }
+
+  /** Frees the probe slot this process took without a verdict (a sibling won the cluster's probe lock). */
+  releaseProbe(ref: string): void {
+    this.probing.delete(ref);
   }
 
   private succeeded({ ref, record, now }: Recorded, effect: AttemptEffect, wasProbe: boolean): void {

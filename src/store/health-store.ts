@@ -9,7 +9,22 @@ import type { Logger } from "../plugin/types.ts";
 import type { MemoryHealthRegistry, SavedHealthRecord } from "../routing/health.ts";
 import type { Store } from "./db.ts";
 
-export function persistHealth(store: Store, registry: MemoryHealthRegistry, log: Logger, everyMs = 1_000): () => void {
+/**
+ * `restore: false`: start from nothing (a cluster process that reached Redis replays the shared stream
+ * instead of its own last records).
+ */
+export function persistHealth(
+  store: Store,
+  registry: MemoryHealthRegistry,
+  log: Logger,
+  options: { everyMs?: number; restore?: boolean } = {},
+): () => void {
+  if (options.restore !== false) restoreHealth(store, registry, log);
+  return saveHealth(store, registry, log, options.everyMs ?? 1_000);
+}
+
+/** Loads the saved records (ones from older versions migrated). */
+function restoreHealth(store: Store, registry: MemoryHealthRegistry, log: Logger): void {
   const rows = store.sqlite.query("SELECT target, state FROM health_state").all() as {
     target: string;
     state: string;
@@ -21,7 +36,10 @@ export function persistHealth(store: Store, registry: MemoryHealthRegistry, log:
     else log.warn(`health state of ${row.target} is unreadable; starting it fresh`);
   }
   registry.restore(restored);
+}
 
+/** Saves changed records every `everyMs` (see persistHealth). */
+function saveHealth(store: Store, registry: MemoryHealthRegistry, log: Logger, everyMs: number): () => void {
   const dirty = new Set<string>();
   registry.onChange = (ref) => dirty.add(ref);
   const upsert = store.sqlite.prepare(

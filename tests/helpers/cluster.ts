@@ -13,11 +13,15 @@ import { ApiKeyStore, type KeyLimits } from "../../src/store/api-key-store.ts";
 import { ROOT } from "./gateway-harness.ts";
 import { quiet } from "./redis.ts";
 
-const CONFIG = `import { defineConfig } from "${ROOT}/src/index.ts";
+/** The nodes' config: `sim` answers at once, `down` answers every request 503. */
+const configOf = (tiers: string) => `import { defineConfig } from "${ROOT}/src/index.ts";
 import { simulated } from "${ROOT}/plugins/index.ts";
 export default defineConfig({
-  providers: { sim: simulated({ latencyMs: 0, tokensPerSecond: 10000 }) },
-  tiers: { t1: { models: ["sim/m1"] } },
+  providers: {
+    sim: simulated({ latencyMs: 0, tokensPerSecond: 10000 }),
+    down: simulated({ latencyMs: 0, failureRate: 1 }),
+  },
+  tiers: ${tiers},
   pricing: { "sim/m1": { input: 1000, output: 1000 } },
 });
 `;
@@ -31,14 +35,14 @@ export interface Cluster {
 
 export async function startCluster(
   n: number,
-  options: { redisUrl: string; prefix: string; whenDown?: WhenDown },
+  options: { redisUrl: string; prefix: string; whenDown?: WhenDown; tiers?: string },
 ): Promise<Cluster> {
   const dirs: string[] = [];
   const nodes: RunningGateway[] = [];
   for (let i = 0; i < n; i++) {
     const dir = mkdtempSync(join(tmpdir(), "smartroute-cluster-"));
     dirs.push(dir);
-    writeFileSync(join(dir, "gateway.config.ts"), CONFIG);
+    writeFileSync(join(dir, "gateway.config.ts"), configOf(options.tiers ?? `{ t1: { models: ["sim/m1"] } }`));
     nodes.push(
       await startGateway({
         configPath: join(dir, "gateway.config.ts"),

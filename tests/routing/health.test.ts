@@ -128,12 +128,12 @@ describe("circuit", () => {
 test("health survives a restart through the store", () => {
   const store = openStore(":memory:");
   const first = new MemoryHealthRegistry(() => settings);
-  const stop = persistHealth(store, first, silentLogger(), 60_000);
+  const stop = persistHealth(store, first, silentLogger(), { everyMs: 60_000 });
   for (let i = 0; i < 3; i++) first.record("p/a", T0, fail());
   first.record("p/b", T0, ok(500));
   stop(); // shutdown writes what changed
   const second = new MemoryHealthRegistry(() => settings);
-  const stopAgain = persistHealth(store, second, silentLogger(), 60_000);
+  const stopAgain = persistHealth(store, second, silentLogger(), { everyMs: 60_000 });
   expect(second.view("p/a", T0 + 1)).toMatchObject({ state: "open", failures: 3, cooldownUntil: T0 + 10_000 });
   expect(second.view("p/b", T0 + 1).latencyMs).toBe(500);
   expect(second.availability("p/a", T0 + 10_000)).toBe("probe");
@@ -160,7 +160,7 @@ test("a row saved before the failure-rate window loads, seeded with its lifetime
     .prepare("INSERT INTO health_state (target, state, updated_at) VALUES (?, ?, ?)")
     .run("p/old", JSON.stringify(old), T0);
   const health = new MemoryHealthRegistry(() => settings);
-  const stop = persistHealth(store, health, silentLogger(), 60_000);
+  const stop = persistHealth(store, health, silentLogger(), { everyMs: 60_000 });
   expect(health.view("p/old", T0)).toMatchObject({
     attemptsInWindow: 20,
     failuresInWindow: 6.4,

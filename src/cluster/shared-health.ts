@@ -1,0 +1,250 @@
+/**
+ * Target health shared by the processes of a cluster. Each process keeps its own `MemoryHealthRegistry`
+ * (the read path stays synchronous and local: ordering a request never waits for Redis) and replicates
+ * every change it makes, a verdict, a cooldown, a reset, as one entry on a Redis stream. Every process
+ * reads that stream and replays its siblings' entries through the same arithmetic, probe flag included,
+ * so a failure counted on one replica opens the circuit on all of them within one stream read (a few ms).
+ *
+ * The half-open probe is one per cluster: the process that would probe takes an atomic lock in Redis
+ * (SET NX with a lifetime) first; a sibling that loses treats the target as cooling until the winner's
+ * verdict arrives or the lock's lifetime ends. While Redis is unreachable each process decides alone, on
+ * its own records, and its entries wait in a bounded queue that is sent when Redis is back; the siblings
+ * then replay them (old times and all), and reading resumes where it stopped, so nothing is missed that
+ * the stream still holds.
+ */
+import type { Redis } from "ioredis";
+import type { Logger } from "../plugin/types.ts";
+import type { AttemptEffect, HealthRegistry, HealthView, MemoryHealthRegistry } from "../routing/health.ts";
+import type { HealthRecord, SavedHealthRecord } from "../routing/health-record.ts";
+import type { SharedState } from "./shared-state.ts";
+
+/** One replicated change; `o` is the process that made it. */
+type HealthEntry = { o: string; r: string; t: number } & (
+  | { k: "verdict"; effect: AttemptEffect; probe: boolean }
+  | { k: "cooldown"; until: number; reason: string }
+  | { k: "reset" }
+  | { k: "probe"; until: number }
+);
+
+export interface SharedHealthOptions {
+  /** How long a probe lock lives if its holder never gives a verdict (a killed process); default 30 s. */
+  probeLockMs?: number;
+  /** How far back a starting process replays the stream (default 15 min: three of the default windows). */
+  replayMs?: number;
+  /** Entries the stream keeps (approximately; default 10 000). */
+  streamLength?: number;
+  /** Longest wait of one stream read (default 1 s; the read returns as soon as an entry arrives). */
+  blockMs?: number;
+  log: Logger;
+}
+
+const STREAM = "health:events";
+const PENDING_MAX = 1_000;
+const READ_COUNT = 1_000;
+const probeKey = (ref: string) => `probe:{${ref}}`;
+// Deletes the probe lock only if this process still holds it (an expired lock may be a sibling's now).
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+type WithRelease = { srReleaseProbe(key: string, owner: string): Promise<number> };
+
+export class SharedHealthRegistry implements HealthRegistry {
+  /** This process's id on the stream (its own entries are skipped when read back). */
+  readonly self = crypto.randomUUID().slice(0, 12);
+  /** Probes a sibling holds: target → when its lock lapses. */
+  private readonly siblingProbes = new Map<string, number>();
+  /** Entries made while Redis was unreachable, oldest first. */
+  private readonly pending: HealthEntry[] = [];
+  private readonly reader: Redis;
+  /** The last stream entry read; unset until the first read picks the replay horizon. */
+  private lastId: string | undefined;
+  private closed = false;
+  private readonly probeLockMs: number;
+  private readonly streamLength: number;
+  private readonly blockMs: number;
+  /** Resolves once the first read (the replay) has been applied: tests and a starting gateway wait for it. */
+  readonly replayed: Promise<void>;
+
+  constructor(
+    readonly local: MemoryHealthRegistry,
+    private readonly shared: SharedState,
+    private readonly options: SharedHealthOptions,
+  ) {
+    this.probeLockMs = options.probeLockMs ?? 30_000;
+    this.streamLength = options.streamLength ?? 10_000;
+    this.blockMs = options.blockMs ?? 1_000;
+    shared.redis.defineCommand("srReleaseProbe", { numberOfKeys: 1, lua: RELEASE });
+    shared.redis.on("ready", () => this.flush());
+    // A blocking read holds its connection: it gets its own, with a timeout longer than the block.
+    this.reader = shared.redis.duplicate({ commandTimeout: this.blockMs + 2_000 });
+    this.reader.on("error", () => {});
+    this.replayed = this.start();
+  }
+
+  /** Replays the recent past (everything the stream holds from `replayMs` ago), then follows it. */
+  private async start(): Promise<void> {
+    await this.reader.connect().catch(() => undefined);
+    while ((await this.readOnce(1)) === READ_COUNT);
+    void this.readLoop();
+  }
+
+  /** One read from where the last ended (blocking at most `block` ms); returns the entries read. */
+  private async readOnce(block: number): Promise<number> {
+    if (this.closed || this.reader.status !== "ready") return 0;
+    try {
+      if (this.lastId === undefined) {
+        // First read (or first since a start without Redis): from the replay horizon, on Redis's clock.
+        const [seconds] = await this.reader.time();
+        this.lastId = `${Number(seconds) * 1000 - (this.options.replayMs ?? 900_000)}-0`;
+      }
+      const rows = (await this.reader.xread("COUNT", READ_COUNT, "BLOCK", block, "STREAMS", STREAM, this.lastId)) as
+        | [string, [string, string[]][]][]
+        | null;
+      let read = 0;
+      for (const [, entries] of rows ?? [])
+        for (const [id, fields] of entries) {
+          this.lastId = id;
+          this.replay(fields[1]);
+          read++;
+        }
+      return read;
+    } catch {
+      return 0;
+    }
+  }
+
+  private async readLoop(): Promise<void> {
+    while (!this.closed) {
+      if (this.reader.status !== "ready") await new Promise((resolve) => setTimeout(resolve, 250));
+      else await this.readOnce(this.blockMs);
+    }
+  }
+
+  /** Applies a sibling's entry to this process's records. */
+  private replay(text: string | undefined): void {
+    let entry: HealthEntry;
+    try {
+      entry = JSON.parse(text ?? "");
+    } catch {
+      return;
+    }
+    if (entry.o === this.self) return;
+    switch (entry.k) {
+      case "verdict":
+        this.local.apply(entry.r, entry.t, entry.effect, entry.probe);
+        if (entry.probe) this.siblingProbes.delete(entry.r);
+        break;
+      case "cooldown":
+        this.local.coolDown(entry.r, entry.until, entry.reason, entry.t);
+        break;
+      case "reset":
+        this.local.reset(entry.r);
+        this.siblingProbes.delete(entry.r);
+        break;
+      case "probe":
+        this.siblingProbes.set(entry.r, entry.until);
+        break;
+    }
+  }
+
+  private publish(entry: HealthEntry): void {
+    if (this.shared.degraded) {
+      this.queue(entry);
+      return;
+    }
+    this.shared.redis
+      .xadd(STREAM, "MAXLEN", "~", this.streamLength, "*", "e", JSON.stringify(entry))
+      .catch(() => this.queue(entry));
+  }
+
+  private queue(entry: HealthEntry): void {
+    if (this.pending.length >= PENDING_MAX) this.pending.shift();
+    this.pending.push(entry);
+  }
+
+  private flush(): void {
+    const entries = this.pending.splice(0);
+    for (const entry of entries) this.publish(entry);
+  }
+
+  private siblingProbing(ref: string, now: number): boolean {
+    const until = this.siblingProbes.get(ref);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.siblingProbes.delete(ref);
+    return false;
+  }
+
+  view(ref: string, now: number): HealthView {
+    return this.local.view(ref, now);
+  }
+
+  availability(ref: string, now: number): "ready" | "probe" | "cooling" {
+    const local = this.local.availability(ref, now);
+    return local === "probe" && this.siblingProbing(ref, now) ? "cooling" : local;
+  }
+
+  beginAttempt(ref: string, now: number): boolean | Promise<boolean> {
+    if (!this.local.beginAttempt(ref, now)) return false;
+    if (this.siblingProbing(ref, now)) {
+      this.local.releaseProbe(ref);
+      return false;
+    }
+    // Without Redis this process cannot ask the others: it probes on its own judgement.
+    if (this.shared.degraded) return true;
+    return this.claimProbe(ref, now);
+  }
+
+  private async claimProbe(ref: string, now: number): Promise<boolean> {
+    const until = now + this.probeLockMs;
+    let won: boolean;
+    try {
+      won = (await this.shared.redis.set(probeKey(ref), this.self, "PX", this.probeLockMs, "NX")) === "OK";
+    } catch {
+      return true;
+    }
+    if (won) this.publish({ o: this.self, r: ref, t: now, k: "probe", until });
+    else {
+      this.local.releaseProbe(ref);
+      this.siblingProbes.set(ref, until);
+    }
+    return won;
+  }
+
+  record(ref: string, now: number, effect: AttemptEffect): void {
+    const probe = this.local.isProbing(ref);
+    this.local.record(ref, now, effect);
+    this.publish({ o: this.self, r: ref, t: now, k: "verdict", effect, probe });
+    if (probe && !this.shared.degraded)
+      (this.shared.redis as unknown as WithRelease).srReleaseProbe(probeKey(ref), this.self).catch(() => {});
+  }
+
+  cooldownOf(ref: string, now: number): { until: number; reason: string } | undefined {
+    return this.local.cooldownOf(ref, now);
+  }
+
+  coolDown(ref: string, until: number, reason: string, now: number): void {
+    this.local.coolDown(ref, until, reason, now);
+    this.publish({ o: this.self, r: ref, t: now, k: "cooldown", until, reason });
+  }
+
+  reset(ref: string): void {
+    this.local.reset(ref);
+    this.siblingProbes.delete(ref);
+    this.publish({ o: this.self, r: ref, t: 0, k: "reset" });
+    if (!this.shared.degraded) this.shared.redis.del(probeKey(ref)).catch(() => {});
+  }
+
+  records(): [string, HealthRecord][] {
+    return this.local.records();
+  }
+
+  restore(records: [string, SavedHealthRecord][]): void {
+    this.local.restore(records);
+  }
+
+  /** Stops reading the stream; the shared connection is closed by its owner. */
+  close(): void {
+    this.closed = true;
+    this.reader.disconnect();
+  }
+}

@@ -9,6 +9,7 @@ import { RedisLedger } from "./cluster/redis-ledger.ts";
 import { RedisRateLimiter } from "./cluster/redis-rate-limit.ts";
 import { SharedHealthRegistry } from "./cluster/shared-health.ts";
 import type { SharedState } from "./cluster/shared-state.ts";
+import { SharedTail, type TailSource } from "./cluster/shared-tail.ts";
 import type { LiveConfig } from "./config/live.ts";
 import type { ResolvedConfig } from "./config/types.ts";
 import { redactSource } from "./config-editor/masked-source.ts";
@@ -61,6 +62,9 @@ export class Gateway {
   readonly keys: KeyRegistry;
   readonly shared?: SharedState;
   private readonly sharedLedger?: RedisLedger;
+  /** Where the live tail reads rows: the log writer, or the cluster's (rows of every process). */
+  readonly tail?: TailSource;
+  private readonly sharedTail?: SharedTail;
   /** Health replicated through Redis (cluster mode). */
   readonly sharedHealth?: SharedHealthRegistry;
   /** Time for everything the gateway stamps (the pipeline's clock: tests inject one). */
@@ -107,6 +111,9 @@ export class Gateway {
       if (own) this.stopHealthPersistence = persistHealth(options.store, own, options.log, { restore });
     }
     const writer = this.writer;
+    this.sharedTail =
+      writer && options.shared && new SharedTail(options.shared, writer, { now: () => clock.now(), log: options.log });
+    this.tail = this.sharedTail ?? writer;
     this.metrics = new GatewayMetrics({
       writer: writer && (() => writer.stats),
       health: this.health,
@@ -215,6 +222,7 @@ export class Gateway {
     this.store?.close();
     this.sharedLedger?.close();
     this.sharedHealth?.close();
+    this.sharedTail?.close();
     await this.shared?.close();
   }
 }

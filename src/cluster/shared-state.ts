@@ -30,6 +30,8 @@ export interface SharedStateOptions {
 export class SharedState {
   readonly redis: Redis;
   readonly whenDown: WhenDown;
+  /** Put before every key, and before every pub/sub channel (ioredis prefixes keys only). */
+  readonly prefix: string;
   private readonly log: Logger;
   private wasDegraded = false;
   /** The last call failed though the connection looked ready (a timeout): degraded until one succeeds. */
@@ -38,8 +40,9 @@ export class SharedState {
   constructor(options: SharedStateOptions) {
     this.log = options.log;
     this.whenDown = options.whenDown ?? "closed";
+    this.prefix = options.prefix ?? "smartroute:";
     this.redis = new Redis(options.url, {
-      keyPrefix: options.prefix ?? "smartroute:",
+      keyPrefix: this.prefix,
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

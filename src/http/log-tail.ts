@@ -2,7 +2,8 @@
  * The live tail as server-sent events: each new request log row, as the writer commits it, filtered
  * like the log list. A comment line every 15 s keeps proxies from closing an idle stream.
  */
-import type { LogWriter, TailRow } from "../store/log-writer.ts";
+import type { TailSource } from "../cluster/shared-tail.ts";
+import type { TailRow } from "../store/log-writer.ts";
 
 export interface TailFilter {
   tier?: string;
@@ -19,7 +20,7 @@ function matches(row: TailRow, filter: TailFilter): boolean {
 }
 
 export function logTailResponse(
-  writer: LogWriter,
+  source: TailSource,
   filter: TailFilter,
   signal: AbortSignal,
   heartbeatMs = 15_000,
@@ -34,7 +35,7 @@ export function logTailResponse(
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(": connected\n\n"));
-      unsubscribe = writer.subscribe((rows) => {
+      unsubscribe = source.subscribe((rows) => {
         const out = rows
           .filter((r) => matches(r, filter))
           .map((r) => `event: request\ndata: ${JSON.stringify(r)}\n\n`)

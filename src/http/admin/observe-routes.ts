@@ -40,10 +40,10 @@ export function observeRoutes(gateway: Gateway) {
         });
       })
       .get("/logs/tail", ({ request }) => {
-        if (!gateway.writer) throw new GatewayError("not_found", "The request log is not enabled (no data directory).");
+        if (!gateway.tail) throw new GatewayError("not_found", "The request log is not enabled (no data directory).");
         const { tier, model, status } = queryOf(request, "GET /api/logs/tail");
         const filter: TailFilter = { tier, model, status: status === "ok" || status === "error" ? status : undefined };
-        return logTailResponse(gateway.writer, filter, request.signal);
+        return logTailResponse(gateway.tail, filter, request.signal);
       })
       .get("/logs/:id", ({ params }): Answer<"GET /api/logs/:id"> => {
         const detail = getLog(requireStore(gateway), params.id);

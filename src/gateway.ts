@@ -8,6 +8,7 @@ import { ApiKeyCheck, type KeyIdentity, KeyRegistry } from "./auth/api-keys.ts";
 import { RedisLedger } from "./cluster/redis-ledger.ts";
 import { RedisRateLimiter } from "./cluster/redis-rate-limit.ts";
 import { SharedHealthRegistry } from "./cluster/shared-health.ts";
+import { SharedConversationMemory } from "./cluster/shared-memory.ts";
 import type { SharedState } from "./cluster/shared-state.ts";
 import { SharedTail, type TailSource } from "./cluster/shared-tail.ts";
 import type { LiveConfig } from "./config/live.ts";
@@ -65,6 +66,8 @@ export class Gateway {
   /** Where the live tail reads rows: the log writer, or the cluster's (rows of every process). */
   readonly tail?: TailSource;
   private readonly sharedTail?: SharedTail;
+  /** Conversation memory replicated through Redis (cluster mode). */
+  readonly sharedMemory?: SharedConversationMemory;
   /** Health replicated through Redis (cluster mode). */
   readonly sharedHealth?: SharedHealthRegistry;
   /** Time for everything the gateway stamps (the pipeline's clock: tests inject one). */
@@ -111,6 +114,7 @@ export class Gateway {
       if (own) this.stopHealthPersistence = persistHealth(options.store, own, options.log, { restore });
     }
     const writer = this.writer;
+    this.sharedMemory = options.shared && new SharedConversationMemory(options.shared);
     this.sharedTail =
       writer && options.shared && new SharedTail(options.shared, writer, { now: () => clock.now(), log: options.log });
     this.tail = this.sharedTail ?? writer;
@@ -149,7 +153,7 @@ export class Gateway {
       log: options.log,
       health: this.health,
       usage: new UsageTracker(),
-      conversations: new ConversationMemory(),
+      conversations: this.sharedMemory ?? new ConversationMemory(),
       observers,
       spend: this.spend,
       stopping: this.stopping.signal,
@@ -223,6 +227,7 @@ export class Gateway {
     this.sharedLedger?.close();
     this.sharedHealth?.close();
     this.sharedTail?.close();
+    this.sharedMemory?.close();
     await this.shared?.close();
   }
 }

@@ -71,6 +71,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // A Redis that is down does not stop the start: the gateway serves degraded and reconnects.
   await shared?.connect();
   const gateway = new Gateway({ live, log, store, deps: options.deps, shared });
+  // A cluster process serves once it has replayed what its siblings know (health, conversations).
+  await Promise.all([gateway.sharedHealth?.replayed, gateway.sharedMemory?.replayed]);
   const admin =
     store && options.dataDir
       ? await adminParts(gateway, options.dataDir, {

@@ -8,18 +8,17 @@
  * The half-open probe is one per cluster: the process that would probe takes an atomic lock in Redis
  * (SET NX with a lifetime) first; a sibling that loses treats the target as cooling until the winner's
  * verdict arrives or the lock's lifetime ends. While Redis is unreachable each process decides alone, on
- * its own records, and its entries wait in a bounded queue that is sent when Redis is back; the siblings
- * then replay them (old times and all), and reading resumes where it stopped, so nothing is missed that
- * the stream still holds.
+ * its own records, and its entries wait to be sent when Redis is back (`replicated-stream.ts`); the
+ * siblings then replay them, old times and all.
  */
-import type { Redis } from "ioredis";
 import type { Logger } from "../plugin/types.ts";
 import type { AttemptEffect, HealthRegistry, HealthView, MemoryHealthRegistry } from "../routing/health.ts";
 import type { HealthRecord, SavedHealthRecord } from "../routing/health-record.ts";
+import { ReplicatedStream } from "./replicated-stream.ts";
 import type { SharedState } from "./shared-state.ts";
 
-/** One replicated change; `o` is the process that made it. */
-type HealthEntry = { o: string; r: string; t: number } & (
+/** One replicated change of target `r` at time `t`. */
+type HealthEntry = { r: string; t: number } & (
   | { k: "verdict"; effect: AttemptEffect; probe: boolean }
   | { k: "cooldown"; until: number; reason: string }
   | { k: "reset" }
@@ -38,9 +37,6 @@ export interface SharedHealthOptions {
   log: Logger;
 }
 
-const STREAM = "health:events";
-const PENDING_MAX = 1_000;
-const READ_COUNT = 1_000;
 const probeKey = (ref: string) => `probe:{${ref}}`;
 // Deletes the probe lock only if this process still holds it (an expired lock may be a sibling's now).
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -48,86 +44,37 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 type WithRelease = { srReleaseProbe(key: string, owner: string): Promise<number> };
 
 export class SharedHealthRegistry implements HealthRegistry {
-  /** This process's id on the stream (its own entries are skipped when read back). */
-  readonly self = crypto.randomUUID().slice(0, 12);
   /** Probes a sibling holds: target → when its lock lapses. */
   private readonly siblingProbes = new Map<string, number>();
-  /** Entries made while Redis was unreachable, oldest first. */
-  private readonly pending: HealthEntry[] = [];
-  private readonly reader: Redis;
-  /** The last stream entry read; unset until the first read picks the replay horizon. */
-  private lastId: string | undefined;
-  private closed = false;
+  private readonly stream: ReplicatedStream<HealthEntry>;
   private readonly probeLockMs: number;
-  private readonly streamLength: number;
-  private readonly blockMs: number;
-  /** Resolves once the first read (the replay) has been applied: tests and a starting gateway wait for it. */
+  /** Resolves once the replay has been applied: a starting gateway and tests wait for it. */
   readonly replayed: Promise<void>;
 
   constructor(
     readonly local: MemoryHealthRegistry,
     private readonly shared: SharedState,
-    private readonly options: SharedHealthOptions,
+    options: SharedHealthOptions,
   ) {
     this.probeLockMs = options.probeLockMs ?? 30_000;
-    this.streamLength = options.streamLength ?? 10_000;
-    this.blockMs = options.blockMs ?? 1_000;
     shared.redis.defineCommand("srReleaseProbe", { numberOfKeys: 1, lua: RELEASE });
-    shared.redis.on("ready", () => this.flush());
-    // A blocking read holds its connection: it gets its own, with a timeout longer than the block.
-    this.reader = shared.redis.duplicate({ commandTimeout: this.blockMs + 2_000 });
-    this.reader.on("error", () => {});
-    this.replayed = this.start();
+    this.stream = new ReplicatedStream<HealthEntry>(shared, {
+      name: "health:events",
+      onEntry: (entry) => this.replay(entry),
+      replayMs: options.replayMs ?? 900_000,
+      maxLength: options.streamLength ?? 10_000,
+      blockMs: options.blockMs,
+    });
+    this.replayed = this.stream.replayed;
   }
 
-  /** Replays the recent past (everything the stream holds from `replayMs` ago), then follows it. */
-  private async start(): Promise<void> {
-    await this.reader.connect().catch(() => undefined);
-    while ((await this.readOnce(1)) === READ_COUNT);
-    void this.readLoop();
-  }
-
-  /** One read from where the last ended (blocking at most `block` ms); returns the entries read. */
-  private async readOnce(block: number): Promise<number> {
-    if (this.closed || this.reader.status !== "ready") return 0;
-    try {
-      if (this.lastId === undefined) {
-        // First read (or first since a start without Redis): from the replay horizon, on Redis's clock.
-        const [seconds] = await this.reader.time();
-        this.lastId = `${Number(seconds) * 1000 - (this.options.replayMs ?? 900_000)}-0`;
-      }
-      const rows = (await this.reader.xread("COUNT", READ_COUNT, "BLOCK", block, "STREAMS", STREAM, this.lastId)) as
-        | [string, [string, string[]][]][]
-        | null;
-      let read = 0;
-      for (const [, entries] of rows ?? [])
-        for (const [id, fields] of entries) {
-          this.lastId = id;
-          this.replay(fields[1]);
-          read++;
-        }
-      return read;
-    } catch {
-      return 0;
-    }
-  }
-
-  private async readLoop(): Promise<void> {
-    while (!this.closed) {
-      if (this.reader.status !== "ready") await new Promise((resolve) => setTimeout(resolve, 250));
-      else await this.readOnce(this.blockMs);
-    }
+  /** This process's id on the stream. */
+  get self(): string {
+    return this.stream.self;
   }
 
   /** Applies a sibling's entry to this process's records. */
-  private replay(text: string | undefined): void {
-    let entry: HealthEntry;
-    try {
-      entry = JSON.parse(text ?? "");
-    } catch {
-      return;
-    }
-    if (entry.o === this.self) return;
+  private replay(entry: HealthEntry): void {
     switch (entry.k) {
       case "verdict":
         this.local.apply(entry.r, entry.t, entry.effect, entry.probe);
@@ -147,23 +94,7 @@ export class SharedHealthRegistry implements HealthRegistry {
   }
 
   private publish(entry: HealthEntry): void {
-    if (this.shared.degraded) {
-      this.queue(entry);
-      return;
-    }
-    this.shared.redis
-      .xadd(STREAM, "MAXLEN", "~", this.streamLength, "*", "e", JSON.stringify(entry))
-      .catch(() => this.queue(entry));
-  }
-
-  private queue(entry: HealthEntry): void {
-    if (this.pending.length >= PENDING_MAX) this.pending.shift();
-    this.pending.push(entry);
-  }
-
-  private flush(): void {
-    const entries = this.pending.splice(0);
-    for (const entry of entries) this.publish(entry);
+    this.stream.append(entry);
   }
 
   private siblingProbing(ref: string, now: number): boolean {
@@ -202,7 +133,7 @@ export class SharedHealthRegistry implements HealthRegistry {
     } catch {
       return true;
     }
-    if (won) this.publish({ o: this.self, r: ref, t: now, k: "probe", until });
+    if (won) this.publish({ r: ref, t: now, k: "probe", until });
     else {
       this.local.releaseProbe(ref);
       this.siblingProbes.set(ref, until);
@@ -213,7 +144,7 @@ export class SharedHealthRegistry implements HealthRegistry {
   record(ref: string, now: number, effect: AttemptEffect): void {
     const probe = this.local.isProbing(ref);
     this.local.record(ref, now, effect);
-    this.publish({ o: this.self, r: ref, t: now, k: "verdict", effect, probe });
+    this.publish({ r: ref, t: now, k: "verdict", effect, probe });
     if (probe && !this.shared.degraded)
       (this.shared.redis as unknown as WithRelease).srReleaseProbe(probeKey(ref), this.self).catch(() => {});
   }
@@ -224,13 +155,13 @@ export class SharedHealthRegistry implements HealthRegistry {
 
   coolDown(ref: string, until: number, reason: string, now: number): void {
     this.local.coolDown(ref, until, reason, now);
-    this.publish({ o: this.self, r: ref, t: now, k: "cooldown", until, reason });
+    this.publish({ r: ref, t: now, k: "cooldown", until, reason });
   }
 
   reset(ref: string): void {
     this.local.reset(ref);
     this.siblingProbes.delete(ref);
-    this.publish({ o: this.self, r: ref, t: 0, k: "reset" });
+    this.publish({ r: ref, t: 0, k: "reset" });
     if (!this.shared.degraded) this.shared.redis.del(probeKey(ref)).catch(() => {});
   }
 
@@ -244,7 +175,6 @@ export class SharedHealthRegistry implements HealthRegistry {
 
   /** Stops reading the stream; the shared connection is closed by its owner. */
   close(): void {
-    this.closed = true;
-    this.reader.disconnect();
+    this.stream.close();
   }
 }

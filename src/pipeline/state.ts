@@ -17,7 +17,7 @@ import type {
   Usage,
 } from "../plugin/types.ts";
 import type { Hold, SpendGuard } from "../pricing/spend-guard.ts";
-import type { ConversationMemory } from "../routing/conversations.ts";
+import type { TierMemory } from "../routing/conversations.ts";
 import type { HealthRegistry } from "../routing/health.ts";
 import type { UsageTracker } from "../routing/usage.ts";
 import type { DoorCall } from "./pipeline.ts";
@@ -32,7 +32,7 @@ export interface PipelineDeps {
   /** Recent use of each target, for the adaptive strategy. */
   usage: UsageTracker;
   /** Tiers of recent conversations and tool-calling turns. */
-  conversations: ConversationMemory;
+  conversations: TierMemory;
   newId: () => string;
   /**
    * The gateway's own observer plugins for a config (the request log, the metrics): they run before the

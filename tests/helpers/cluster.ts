@@ -14,7 +14,7 @@ import { ROOT } from "./gateway-harness.ts";
 import { quiet } from "./redis.ts";
 
 /** The nodes' config: `sim` answers at once, `down` answers every request 503. */
-const configOf = (tiers: string) => `import { defineConfig } from "${ROOT}/src/index.ts";
+const configOf = (tiers: string, routing = "{}") => `import { defineConfig } from "${ROOT}/src/index.ts";
 import { simulated } from "${ROOT}/plugins/index.ts";
 export default defineConfig({
   providers: {
@@ -22,6 +22,7 @@ export default defineConfig({
     down: simulated({ latencyMs: 0, failureRate: 1 }),
   },
   tiers: ${tiers},
+  routing: ${routing},
   pricing: { "sim/m1": { input: 1000, output: 1000 } },
 });
 `;
@@ -35,14 +36,17 @@ export interface Cluster {
 
 export async function startCluster(
   n: number,
-  options: { redisUrl: string; prefix: string; whenDown?: WhenDown; tiers?: string },
+  options: { redisUrl: string; prefix: string; whenDown?: WhenDown; tiers?: string; routing?: string },
 ): Promise<Cluster> {
   const dirs: string[] = [];
   const nodes: RunningGateway[] = [];
   for (let i = 0; i < n; i++) {
     const dir = mkdtempSync(join(tmpdir(), "smartroute-cluster-"));
     dirs.push(dir);
-    writeFileSync(join(dir, "gateway.config.ts"), configOf(options.tiers ?? `{ t1: { models: ["sim/m1"] } }`));
+    writeFileSync(
+      join(dir, "gateway.config.ts"),
+      configOf(options.tiers ?? `{ t1: { models: ["sim/m1"] } }`, options.routing),
+    );
     nodes.push(
       await startGateway({
         configPath: join(dir, "gateway.config.ts"),

@@ -8,6 +8,7 @@ import type { ConfigSchema } from "../../../config/schema.ts";
 import type { Hunk } from "../../../config-editor/diff.ts";
 import type { TreeNode } from "../../../config-editor/source-tree.ts";
 import type { Explanation } from "../../../pipeline/explain.ts";
+import type { PlaygroundSent } from "../playground-routes.ts";
 import type { HealthView } from "../../../routing/health.ts";
 import type { StoredKey } from "../../../store/api-key-store.ts";
 import type { ConfigVersion } from "../../../store/config-history.ts";
@@ -22,6 +23,7 @@ export type {
   Hunk,
   LogDetail,
   LogListItem,
+  PlaygroundSent,
   StatsResult,
   TreeNode,
 };

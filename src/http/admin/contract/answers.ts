@@ -8,12 +8,12 @@ import type { ConfigSchema } from "../../../config/schema.ts";
 import type { Hunk } from "../../../config-editor/diff.ts";
 import type { TreeNode } from "../../../config-editor/source-tree.ts";
 import type { Explanation } from "../../../pipeline/explain.ts";
-import type { PlaygroundSent } from "../playground-routes.ts";
 import type { HealthView } from "../../../routing/health.ts";
 import type { StoredKey } from "../../../store/api-key-store.ts";
 import type { ConfigVersion } from "../../../store/config-history.ts";
 import type { LogDetail, LogListItem } from "../../../store/queries/logs.ts";
 import type { StatsResult } from "../../../store/queries/stats.ts";
+import type { PlaygroundSent } from "../playground-routes.ts";
 
 export type {
   ConfigIssue,

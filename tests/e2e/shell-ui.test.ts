@@ -77,6 +77,12 @@ test("Send it runs the prompt for real and shows the answer, model, attempts and
   expect(text).toContain("accepted");
   expect(text).toMatch(/Cost\s*\$0\.\d+/);
   await screenshot(page, "shell-01-playground-send");
+  // Streamed upstream: the same answer, its deltas joined (the route test checks the log says stream).
+  await page.getByLabel("Stream", { exact: true }).check();
+  await page.getByRole("button", { name: "Send it", exact: true }).click();
+  await page.getByRole("button", { name: "Send it", exact: true }).waitFor();
+  await answer.getByTestId("play-answer").waitFor();
+  expect(await answer.getByTestId("play-answer").textContent()).toBe(mockReply(5));
   // It is in the log, under the playground's key.
   await answer.getByRole("link", { name: "This request in the log" }).click();
   await page.waitForURL(/\/logs\/[^/]+$/);

@@ -56,6 +56,7 @@ export function PlaygroundPage(): JSX.Element {
   const [model, setModel] = createSignal("auto");
   const [otherModel, setOtherModel] = createSignal("");
   const [compare, setCompare] = createSignal("");
+  const [stream, setStream] = createSignal(false);
   const [otherCompare, setOtherCompare] = createSignal("");
   const [targets, setTargets] = createSignal<HealthTarget[]>([]);
   const [result, setResult] = createSignal<Explanation>();
@@ -108,7 +109,11 @@ export function PlaygroundPage(): JSX.Element {
   const send = async () => {
     setError("");
     const names = [requested(), ...(compared() ? [compared()!] : [])];
-    const bodies = names.map(bodyFor);
+    // The streamed request is read whole by the route: what differs is the upstream call (and its TTFT).
+    const bodies = names.map((name) => {
+      const body = bodyFor(name);
+      return body && stream() ? { ...body, stream: true } : body;
+    });
     if (bodies.some((b) => !b)) return;
     setBusy("send");
     setSlots(names.map((requestedModel) => ({ requested: requestedModel })));
@@ -224,6 +229,10 @@ export function PlaygroundPage(): JSX.Element {
             onOther={setOtherCompare}
             targets={targets()}
           />
+          <label class="play-inline">
+            <input type="checkbox" checked={stream()} onChange={(e) => setStream(e.currentTarget.checked)} />
+            Stream
+          </label>
           <span class="muted play-hint">Ctrl+Enter in the text box explains.</span>
         </div>
       </form>

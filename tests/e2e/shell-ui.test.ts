@@ -127,6 +127,11 @@ test("at phone width a Chinese keyword's reason is readable and the page is not 
     expect(text).not.toContain("\\u");
     expect(await horizontalOverflow(small)).toBeLessThanOrEqual(0);
     await screenshot(small, `shell-03-phone-chinese-reason-${theme}`);
+    // The answer and its figures fit too.
+    await small.getByRole("button", { name: "Send it", exact: true }).click();
+    await small.getByTestId("play-answer").waitFor();
+    expect(await horizontalOverflow(small)).toBeLessThanOrEqual(0);
+    await screenshot(small, `shell-03-phone-send-${theme}`);
     await phone.close();
   }
 }, 30_000);

@@ -24,6 +24,7 @@ beforeAll(async () => {
     t1: { models: ["a/good?tokens=4"] },
     flaky: { models: ["a/bad?fault=status&status=503", "b/fb?tokens=3"] },
     dead: { models: ["a/dead?fault=status&status=500"] },
+    cut: { models: ["a/cut?fault=cut&afterChunks=2"] },
   },
   retry: { perTarget: 1 },
   pricing: { "a/good?tokens=4": { input: 2, output: 4 } },`,
@@ -87,6 +88,19 @@ describe("POST /api/playground/send", () => {
     expect((sent.json.error as { message: string }).message).not.toBe("");
     const attempts = sent.json.attempts as { target: string; status: number }[];
     expect(attempts.map((a) => [a.target, a.status])).toEqual([["a/dead?fault=status&status=500", 500]]);
+  });
+
+  test("a stream cut after its first bytes is reported as the failure the log recorded, not as an answer", async () => {
+    const sent = await ask("cut", { stream: true });
+    expect(sent.json).toMatchObject({
+      answer: null,
+      stream: true,
+      logged: true,
+      model: "a/cut?fault=cut&afterChunks=2",
+    });
+    expect(sent.json.status).toBeGreaterThanOrEqual(500);
+    expect((sent.json.error as { code: string }).code).toMatch(/^(stream_cut|upstream_error)$/);
+    expect((sent.json.attempts as { outcome: string }[]).map((a) => a.outcome)).toEqual(["cut"]);
   });
 
   test("bad input is a clear 400 naming the field, and nothing is logged", async () => {

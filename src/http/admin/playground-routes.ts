@@ -6,8 +6,10 @@
  * logged with the key id `playground` (the log's key filter finds it) and no key's limits apply.
  */
 import { Elysia } from "elysia";
+import type { ResolvedConfig } from "../../config/types.ts";
 import type { Gateway } from "../../gateway.ts";
 import { parseChatRequest } from "../../pipeline/accept.ts";
+import type { ChatCall } from "../../pipeline/pipeline.ts";
 import type { AttemptSummary } from "../../plugin/types.ts";
 import { getLog, type LogDetail } from "../../store/queries/logs.ts";
 import { clientIpOf } from "../client-ip.ts";
@@ -77,8 +79,12 @@ function errorOf(body: string): { code: string; message: string } {
   }
 }
 
-/** Resolves when the writer has published the row `id` (the live tail's feed), or after `ms`. */
-function loggedRow(gateway: Gateway, id: () => string | undefined, ms: number): { wait(): Promise<boolean> } {
+/**
+ * Watches the rows the log writer publishes (the live tail's feed), from before the request runs, so
+ * its row cannot be written unseen. `until(id)` writes what is queued and waits for that row, at most
+ * `ms`; `stop()` unsubscribes (always called, so a failed request leaves no listener behind).
+ */
+function watchLog(gateway: Gateway) {
   const seen = new Set<string>();
   let wake: (() => void) | undefined;
   const unsubscribe = gateway.writer?.subscribe((rows) => {
@@ -86,23 +92,22 @@ function loggedRow(gateway: Gateway, id: () => string | undefined, ms: number): 
     wake?.();
   });
   return {
-    async wait() {
+    async until(id: string, ms: number): Promise<boolean> {
       if (!gateway.writer) return false;
       let cancel = () => {};
-      const timer = new Promise<void>((resolve) => (cancel = gateway.clock.setTimer(ms, resolve)));
+      const timeUp = new Promise<false>((resolve) => (cancel = gateway.clock.setTimer(ms, () => resolve(false))));
       try {
-        // Write what is queued now instead of waiting for the writer's next batch.
-        await gateway.writer.flush();
-        while (!seen.has(id() ?? "")) {
-          const woken = new Promise<void>((resolve) => (wake = resolve));
-          if ((await Promise.race([woken.then(() => true), timer.then(() => false)])) === false) break;
+        await gateway.writer.flush(); // instead of waiting for the writer's next batch
+        while (!seen.has(id)) {
+          const woken = new Promise<true>((resolve) => (wake = () => resolve(true)));
+          if (!(await Promise.race([woken, timeUp]))) break;
         }
-        return seen.has(id() ?? "");
+        return seen.has(id);
       } finally {
         cancel();
-        unsubscribe?.();
       }
     },
+    stop: () => unsubscribe?.(),
   };
 }
 
@@ -120,22 +125,29 @@ function figures(row: LogDetail | undefined, headers: Headers) {
   };
 }
 
+/** Runs the call through the pipeline, reads its whole answer, and finds its row in the log. */
+async function runLogged(gateway: Gateway, call: ChatCall, config: ResolvedConfig) {
+  const watch = watchLog(gateway);
+  try {
+    const response = await gateway.pipeline.handle(call, config);
+    const requestId = response.headers.get("x-request-id") ?? "";
+    const text = await response.text();
+    const inLog = await watch.until(requestId, LOG_WAIT_MS);
+    const row = inLog && gateway.store ? getLog(gateway.store, requestId) : undefined;
+    return { response, requestId, text, row };
+  } finally {
+    watch.stop();
+  }
+}
+
 export function playgroundRoutes(gateway: Gateway) {
   return new Elysia().post("/playground/send", async ({ request }): Promise<Answer<"POST /api/playground/send">> => {
     const config = gateway.live.get();
     // Refused here in /v1's own words and limits (413, 400 naming the field), before anything is logged.
     const body = await readBody(request, config.limits.maxBodyBytes);
     const parsed = parseChatRequest(body, config.limits);
-    let requestId: string | undefined;
-    const logged = loggedRow(gateway, () => requestId, LOG_WAIT_MS);
-    const response = await gateway.pipeline.handle(
-      { body, signal: request.signal, client: { ip: clientIpOf(request), apiKeyId: PLAYGROUND_KEY_ID } },
-      config,
-    );
-    requestId = response.headers.get("x-request-id") ?? "";
-    const text = await response.text();
-    const inLog = await logged.wait();
-    const row = inLog && gateway.store ? getLog(gateway.store, requestId) : undefined;
+    const call = { body, signal: request.signal, client: { ip: clientIpOf(request), apiKeyId: PLAYGROUND_KEY_ID } };
+    const { response, requestId, text, row } = await runLogged(gateway, call, config);
     const stream = parsed.stream === true;
     // A stream that failed after its first bytes is a 200 with an in-band error: the log row knows.
     const failed = row ? row.status !== 200 : response.status !== 200;

@@ -158,8 +158,10 @@ test("the phone drawer closes with Escape and with a tap on the backdrop, keepin
     await small.keyboard.press("Tab");
     expect(await inDrawer()).toBe(true);
   }
+  expect(await small.locator("main").getAttribute("inert")).not.toBeNull(); // the page behind is out of reach
   await small.keyboard.press("Escape");
   await drawer.waitFor({ state: "hidden" });
+  expect(await small.locator("main").getAttribute("inert")).toBeNull();
   expect(await small.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Open the menu");
 
   await menu.click();

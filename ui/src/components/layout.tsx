@@ -80,8 +80,11 @@ export function Layout(props: ParentProps): JSX.Element {
     };
     document.addEventListener("keydown", onKeyDown);
     document.addEventListener("pointerdown", onPointerDown);
+    const overflow = document.body.style.overflow;
+    document.body.style.overflow = "hidden"; // the page behind does not scroll under the drawer
     queueMicrotask(() => focusablesIn(drawer)[0]?.focus());
     onCleanup(() => {
+      document.body.style.overflow = overflow;
       document.removeEventListener("keydown", onKeyDown);
       document.removeEventListener("pointerdown", onPointerDown);
     });
@@ -108,7 +111,7 @@ export function Layout(props: ParentProps): JSX.Element {
     focusMain(main);
   };
   return (
-    <div class="shell" classList={{ "drawer-open": open() }}>
+    <div class="shell">
       {/* biome-ignore lint/a11y/useValidAnchor: a skip link: its href names the target, and the click moves focus to the page's heading, which the router's own hash handling would not */}
       <a class="skip-link" href="#main" onClick={skipToContent}>
         Skip to content

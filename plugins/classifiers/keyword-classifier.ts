@@ -112,11 +112,27 @@ interface CompiledRule {
 
 function compile(rule: KeywordRule, caseSensitive: boolean): CompiledRule {
   const strings = rule.match.filter((m): m is string => typeof m === "string");
-  const patterns = rule.match.filter((m): m is RegExp => m instanceof RegExp);
+  // Copies without g and y: exec on them keeps no lastIndex between requests, and names what matched.
+  const patterns = rule.match
+    .filter((m): m is RegExp => m instanceof RegExp)
+    .map((m) => new RegExp(m.source, m.flags.replace(/[gy]/g, "")));
   return { tier: rule.tier, reason: rule.reason, words: compileNeedles(strings, caseSensitive), patterns };
 }
 
-/** What in `text` a rule matched ("keyword \"x\"" or "pattern /x/"), or undefined. */
+/** Longest stretch of matched text a reason quotes: a pattern may match a whole message. */
+const QUOTE_CHARS = 40;
+
+/**
+ * The text a pattern matched, as a reason quotes it: whitespace runs as one space, at most QUOTE_CHARS.
+ * Never the pattern's source: Bun's transpiler writes non-ASCII in a RegExp literal as \u escapes, so a
+ * Chinese pattern printed as an unreadable, unbreakable run of `\u4F60\u597D`.
+ */
+function quoted(match: string): string {
+  const text = match.trim().replace(/\s+/g, " ");
+  return text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS)}…` : text;
+}
+
+/** What in `text` a rule matched (`keyword "x"` or `matched "x"`), or undefined. */
 function findIn(rule: CompiledRule, text: string): string | undefined {
   if (rule.words) {
     // exec on our own non-global RegExp is stateless, and its match names the keyword.
@@ -124,8 +140,8 @@ function findIn(rule: CompiledRule, text: string): string | undefined {
     if (hit) return `keyword "${hit[0]}"`;
   }
   for (const pattern of rule.patterns) {
-    // search(), never test(): a user's RegExp with the g flag would keep lastIndex between requests.
-    if (text.search(pattern) !== -1) return `pattern ${pattern}`;
+    const hit = pattern.exec(text);
+    if (hit) return `matched "${quoted(hit[0])}"`;
   }
   return undefined;
 }

@@ -363,7 +363,7 @@ test("count_tokens answers locally, with the tokenizer of the model it would go 
   // o200k: 10 tokens of text, plus the framing of the message and of the request.
   expect(counted.input_tokens).toBe(10 + 1 + 3 + 3);
   const estimated = await client.messages.countTokens({ ...body, model: "t2" });
-  expect(estimated.input_tokens).toBe(Math.ceil(("user" + body.messages[0].content).length / 4) + 6);
+  expect(estimated.input_tokens).toBe(Math.ceil(`user${body.messages[0].content}`.length / 4) + 6);
   const burst = await Promise.all(Array.from({ length: 50 }, () => client.messages.countTokens(body)));
   expect(burst.every((b) => b.input_tokens === counted.input_tokens)).toBe(true);
   expect(up.calls.length).toBe(0);

@@ -58,9 +58,12 @@ export function App(): JSX.Element {
           <Route
             path="*"
             component={() => (
-              <p>
-                Page not found. <a href="/">Back to the dashboard</a>
-              </p>
+              <div class="stack">
+                <h1>Page not found</h1>
+                <p>
+                  <a href="/">Back to the dashboard</a>
+                </p>
+              </div>
             )}
           />
         </Route>

@@ -20,6 +20,7 @@ import { configRoutes } from "./config-routes.ts";
 import type { RouteKey } from "./contract/routes.ts";
 import { keyRoutes } from "./key-routes.ts";
 import { observeRoutes } from "./observe-routes.ts";
+import { playgroundRoutes } from "./playground-routes.ts";
 import { attachSession } from "./session-context.ts";
 
 const CSRF_HEADER = "x-smartroute-request";
@@ -88,6 +89,7 @@ export function adminApps(parts: AdminApiParts) {
     .use(accountRoutes(auth, security, now))
     .use(keyRoutes(gateway, auth.accounts))
     .use(observeRoutes(gateway))
+    .use(playgroundRoutes(gateway))
     .use(configRoutes({ gateway, accounts: auth.accounts, security, now, secrets: parts.secrets }));
   return { publicApp, privateApp, onError, now };
 }

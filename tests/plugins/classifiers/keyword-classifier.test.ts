@@ -84,6 +84,24 @@ describe("keywordClassifier", () => {
     );
   });
 
+  test("a Chinese keyword's reason quotes the characters, never \\u escapes", async () => {
+    const chinese = await classifyWith(rules, { text: "请帮我证明这个定理" });
+    expect(chinese?.reason).toBe('keyword "证明"');
+    // A RegExp of the default rules: Bun writes its Chinese as \u escapes, so its source is unreadable.
+    const greeting = await classifyWith(keywordClassifier({ rules: defaultKeywordRules }), { text: "你好，在吗" });
+    expect(greeting?.tier).toBe("t1");
+    expect(greeting?.reason).toBe('a greeting or thanks (matched "你好，在吗")');
+    expect(greeting?.reason).not.toContain("\\u");
+  });
+
+  test("a pattern's reason quotes at most 40 characters of what it matched", async () => {
+    const long = keywordClassifier({ rules: [{ tier: "t2", match: [/^explain[\s\S]*$/g] }] });
+    const reason = (await classifyWith(long, { text: `explain ${"x".repeat(200)}` }))?.reason ?? "";
+    expect(reason).toBe(`matched "explain ${"x".repeat(32)}…"`);
+    // The g flag keeps no state: the same text matches again.
+    expect((await classifyWith(long, { text: `explain ${"x".repeat(200)}` }))?.reason).toBe(reason);
+  });
+
   describe("history", () => {
     const messages: ChatMessage[] = [
       { role: "user", content: "let's do some system design" },

@@ -8,9 +8,7 @@ import { createSignal, createUniqueId, type JSX, onCleanup, onMount, type Parent
 import { Portal } from "solid-js/web";
 import { ApiError } from "../api.ts";
 import { fmtWait } from "../format.ts";
-
-const FOCUSABLE =
-  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+import { cycleTab, focusablesIn } from "./focus-trap.ts";
 
 export interface ModalProps {
   title: string;
@@ -26,12 +24,10 @@ export interface ModalProps {
 export function Modal(props: ParentProps<ModalProps>): JSX.Element {
   const titleId = createUniqueId();
   let box!: HTMLDivElement;
+  let backdrop!: HTMLDivElement;
   const opener = document.activeElement as HTMLElement | null;
 
-  const focusables = () =>
-    [...box.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
-      (el) => el.offsetParent !== null || el === document.activeElement,
-    );
+  const focusables = () => focusablesIn(box);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === "Escape") {
@@ -40,19 +36,7 @@ export function Modal(props: ParentProps<ModalProps>): JSX.Element {
       props.onClose();
       return;
     }
-    if (event.key !== "Tab") return;
-    const items = focusables();
-    if (items.length === 0) return void event.preventDefault();
-    const first = items[0];
-    const last = items[items.length - 1];
-    const active = document.activeElement;
-    if (event.shiftKey && (active === first || !box.contains(active))) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && (active === last || !box.contains(active))) {
-      event.preventDefault();
-      first.focus();
-    }
+    cycleTab(event, box);
   };
 
   onMount(() => {
@@ -67,9 +51,16 @@ export function Modal(props: ParentProps<ModalProps>): JSX.Element {
       if (target instanceof HTMLElement && target.dataset.copyHelper !== undefined) return; // copy-button's fallback
       if (target instanceof Node && !box.contains(target)) (focusables()[0] ?? box).focus();
     };
+    // Keys and the backdrop are listened to on the document: the dialog and the backdrop are no controls
+    // themselves (Escape and the close button are the keyboard's way out; a click outside, the pointer's).
+    const onBackdropClick = (event: MouseEvent) => event.target === backdrop && !props.sticky && props.onClose();
     document.addEventListener("focusin", keepInside);
+    document.addEventListener("keydown", onKeyDown);
+    document.addEventListener("click", onBackdropClick);
     onCleanup(() => {
       document.removeEventListener("focusin", keepInside);
+      document.removeEventListener("keydown", onKeyDown);
+      document.removeEventListener("click", onBackdropClick);
       document.body.style.overflow = overflow;
       if (opener && document.contains(opener)) opener.focus();
     });
@@ -77,10 +68,7 @@ export function Modal(props: ParentProps<ModalProps>): JSX.Element {
 
   return (
     <Portal>
-      <div
-        class="modal-backdrop"
-        onClick={(event) => event.target === event.currentTarget && !props.sticky && props.onClose()}
-      >
+      <div ref={backdrop} class="modal-backdrop">
         <div
           ref={box}
           class="panel modal"
@@ -89,7 +77,6 @@ export function Modal(props: ParentProps<ModalProps>): JSX.Element {
           aria-modal="true"
           aria-labelledby={titleId}
           tabindex="-1"
-          onKeyDown={onKeyDown}
         >
           <div class="row modal-head">
             <h2 id={titleId}>{props.title}</h2>

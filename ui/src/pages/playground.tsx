@@ -1,7 +1,9 @@
 /**
  * Routing playground: a prompt (or a whole conversation as JSON) goes to POST /api/explain, which
  * answers how the gateway would route it — classifier verdicts, tier, candidate order with health and
- * adaptive scores, time budgets and retry plan — without calling any upstream model.
+ * adaptive scores, time budgets and retry plan — without calling any upstream model. "Send it" runs it
+ * for real (POST /api/playground/send, logged with the key id "playground"), and with a second tier or
+ * model chosen, sends it to both at once and shows the answers side by side.
  */
 import { createSignal, For, type JSX, Match, onMount, Show, Switch } from "solid-js";
 import { call, type Explanation } from "../api.ts";
@@ -12,20 +14,16 @@ import {
   ScoreBar,
   Spinner,
   TierBadge,
-  tiersOf,
 } from "../components/health-parts.tsx";
 import { errorText } from "../components/modal.tsx";
+import { chosenModel, ModelPicker } from "../components/play-model.tsx";
+import { SendResults, type SendSlot } from "../components/play-send.tsx";
 import { fmtMs } from "../format.ts";
 
 const EXAMPLE_CONVERSATION = `[
   { "role": "system", "content": "You are a helpful assistant." },
   { "role": "user", "content": "Write a Python function that merges two sorted lists." }
 ]`;
-/**
- * The "Another name…" option's value: no configured name can start with an ellipsis. (A NUL here reached
- * the DOM as U+FFFD, so the option never matched and choosing it did nothing.)
- */
-const OTHER = "…another name";
 /** Whole minutes and seconds read better than "600.0 s" for budgets. */
 const fmtBudget = (ms: number) =>
   ms >= 60_000 && ms % 60_000 === 0
@@ -57,10 +55,14 @@ export function PlaygroundPage(): JSX.Element {
   const [json, setJson] = createSignal(EXAMPLE_CONVERSATION);
   const [model, setModel] = createSignal("auto");
   const [otherModel, setOtherModel] = createSignal("");
+  const [compare, setCompare] = createSignal("");
+  const [stream, setStream] = createSignal(false);
+  const [otherCompare, setOtherCompare] = createSignal("");
   const [targets, setTargets] = createSignal<HealthTarget[]>([]);
   const [result, setResult] = createSignal<Explanation>();
+  const [slots, setSlots] = createSignal<SendSlot[]>([]);
   const [error, setError] = createSignal("");
-  const [busy, setBusy] = createSignal(false);
+  const [busy, setBusy] = createSignal<"explain" | "send">();
 
   onMount(
     () =>
@@ -69,34 +71,67 @@ export function PlaygroundPage(): JSX.Element {
         .catch(() => {}),
   );
 
-  const requested = () => (model() === OTHER ? otherModel().trim() || "auto" : model());
+  const requested = () => chosenModel(model(), otherModel());
+  const compared = () => (compare() ? chosenModel(compare(), otherCompare()) : undefined);
 
-  const explain = async (event?: Event) => {
-    event?.preventDefault();
-    setError("");
-    let body: Record<string, unknown>;
+  /** The request body for `requestedModel`, or undefined with the error shown. */
+  const bodyFor = (requestedModel: string): Record<string, unknown> | undefined => {
     if (mode() === "prompt") {
-      if (!prompt().trim()) return setError("Type a prompt first.");
+      if (!prompt().trim()) return void setError("Type a prompt first.");
       const messages = [
         ...(system().trim() ? [{ role: "system", content: system() }] : []),
         { role: "user", content: prompt() },
       ];
-      body = { model: requested(), messages };
-    } else {
-      const built = bodyFromJson(json(), requested());
-      if (built.error) return setError(built.error);
-      body = built.body!;
+      return { model: requestedModel, messages };
     }
-    setBusy(true);
+    const built = bodyFromJson(json(), requestedModel);
+    if (built.error) return void setError(built.error);
+    return built.body;
+  };
+
+  const explain = async (event?: Event) => {
+    event?.preventDefault();
+    setError("");
+    const body = bodyFor(requested());
+    if (!body) return;
+    setBusy("explain");
     try {
-      setResult(await call("POST /api/explain", { body: body }));
+      setResult(await call("POST /api/explain", { body }));
     } catch (e) {
       setResult(undefined);
       setError(errorText(e));
     } finally {
-      setBusy(false);
+      setBusy(undefined);
     }
   };
+
+  /** Sends the request for real, to the requested model and, side by side, to the compared one. */
+  const send = async () => {
+    setError("");
+    const names = [requested(), ...(compared() ? [compared()!] : [])];
+    // The streamed request is read whole by the route: what differs is the upstream call (and its TTFT).
+    const bodies = names.map((name) => {
+      const body = bodyFor(name);
+      return body && stream() ? { ...body, stream: true } : body;
+    });
+    if (bodies.some((b) => !b)) return;
+    setBusy("send");
+    setSlots(names.map((requestedModel) => ({ requested: requestedModel })));
+    try {
+      const answers = await Promise.all(
+        bodies.map((body) =>
+          call("POST /api/playground/send", { body: body! }).then(
+            (sent) => ({ sent }),
+            (e: unknown) => ({ error: errorText(e) }),
+          ),
+        ),
+      );
+      setSlots(names.map((requestedModel, i) => ({ requested: requestedModel, ...answers[i] })));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
   const submitOnCtrlEnter = (event: KeyboardEvent) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) void explain(event);
   };
@@ -105,47 +140,34 @@ export function PlaygroundPage(): JSX.Element {
     <div class="stack play-page">
       <h1>Routing playground</h1>
       <p class="notice">
-        Shows how the gateway would route a request, <strong>without calling any upstream model</strong>: the local
-        classifiers run, a classifier that would ask a model is shown as not run, and nothing is logged or remembered
-        for sticky conversations.
+        <strong>Explain the route</strong> shows how the gateway would route a request{" "}
+        <strong>without calling any upstream model</strong>: the local classifiers run, a classifier that would ask a
+        model is shown as not run, and nothing is logged or remembered for sticky conversations.{" "}
+        <strong>Send it</strong> runs the request for real, as /v1 would, and it is logged (key <code>playground</code>)
+        and costs what any request costs.
       </p>
 
       <form class="panel stack" onSubmit={explain} aria-label="Request to explain">
         <div class="row">
-          <div class="segmented" role="group" aria-label="Input">
+          <fieldset class="segmented">
+            <legend class="sr-only">Input</legend>
             <button type="button" aria-pressed={mode() === "prompt"} onClick={() => setMode("prompt")}>
               Prompt
             </button>
             <button type="button" aria-pressed={mode() === "json"} onClick={() => setMode("json")}>
               Conversation (JSON)
             </button>
-          </div>
+          </fieldset>
           <span class="spacer" />
-          <label class="play-model">
-            Requested model
-            <select value={model()} onChange={(e) => setModel(e.currentTarget.value)}>
-              <option value="auto">auto (classifiers decide)</option>
-              <Show when={targets().length > 0}>
-                <optgroup label="Tiers">
-                  <For each={tiersOf(targets())}>{(tier) => <option value={tier}>{tier}</option>}</For>
-                </optgroup>
-                <optgroup label="Models">
-                  <For each={targets()}>{(t) => <option value={t.target}>{t.target}</option>}</For>
-                </optgroup>
-              </Show>
-              <option value={OTHER}>Another name…</option>
-            </select>
-          </label>
-          <Show when={model() === OTHER}>
-            <label class="play-model">
-              Model name
-              <input
-                value={otherModel()}
-                onInput={(e) => setOtherModel(e.currentTarget.value)}
-                placeholder="an alias or unknown name"
-              />
-            </label>
-          </Show>
+          <ModelPicker
+            label="Requested model"
+            otherLabel="Model name"
+            value={model()}
+            onChange={setModel}
+            other={otherModel()}
+            onOther={setOtherModel}
+            targets={targets()}
+          />
         </div>
 
         <Show
@@ -184,22 +206,45 @@ export function PlaygroundPage(): JSX.Element {
           </label>
         </Show>
 
-        <div class="row">
-          <button type="submit" class="primary" disabled={busy()}>
-            <Show when={busy()}>
+        <div class="row play-actions">
+          <button type="submit" class="primary" disabled={busy() !== undefined}>
+            <Show when={busy() === "explain"}>
               <Spinner />
             </Show>
-            {busy() ? "Explaining…" : "Explain the route"}
+            {busy() === "explain" ? "Explaining…" : "Explain the route"}
           </button>
-          <span class="muted play-hint">Ctrl+Enter in the text box does the same.</span>
+          <button type="button" onClick={() => void send()} disabled={busy() !== undefined}>
+            <Show when={busy() === "send"}>
+              <Spinner />
+            </Show>
+            {busy() === "send" ? "Sending…" : compared() ? "Send it to both" : "Send it"}
+          </button>
+          <ModelPicker
+            label="Side by side with"
+            otherLabel="Side by side with: name"
+            none="nothing (one answer)"
+            value={compare()}
+            onChange={setCompare}
+            other={otherCompare()}
+            onOther={setOtherCompare}
+            targets={targets()}
+          />
+          <label class="play-inline">
+            <input type="checkbox" checked={stream()} onChange={(e) => setStream(e.currentTarget.checked)} />
+            Stream
+          </label>
+          <span class="muted play-hint">Ctrl+Enter in the text box explains.</span>
         </div>
       </form>
 
-      <div aria-live="polite" aria-busy={busy()} class="live-slot">
+      <div aria-live="polite" aria-busy={busy() !== undefined} class="live-slot">
         <Show when={error()}>
           <p class="error" role="alert">
             {error()}
           </p>
+        </Show>
+        <Show when={slots().length > 0}>
+          <SendResults slots={slots()} />
         </Show>
         <Show when={result()}>{(r) => <ExplanationView result={r()} />}</Show>
       </div>

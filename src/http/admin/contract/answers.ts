@@ -13,6 +13,7 @@ import type { StoredKey } from "../../../store/api-key-store.ts";
 import type { ConfigVersion } from "../../../store/config-history.ts";
 import type { LogDetail, LogListItem } from "../../../store/queries/logs.ts";
 import type { StatsResult } from "../../../store/queries/stats.ts";
+import type { PlaygroundSent } from "../playground-routes.ts";
 
 export type {
   ConfigIssue,
@@ -22,6 +23,7 @@ export type {
   Hunk,
   LogDetail,
   LogListItem,
+  PlaygroundSent,
   StatsResult,
   TreeNode,
 };

@@ -54,6 +54,7 @@ export const adminRoutes = {
   "GET /api/health": { answer: answer<{ targets: A.HealthTarget[] }>() },
   "POST /api/health/reset": { body: input.HealthResetBody, answer: answer<A.Ok & { health: A.HealthView }>() },
   "POST /api/explain": { body: input.ChatBody, answer: answer<A.Explanation>() },
+  "POST /api/playground/send": { body: input.ChatBody, answer: answer<A.PlaygroundSent>() },
   "POST /api/models/test": { body: input.ModelTestBody, answer: answer<A.TestResult>() },
 
   "GET /api/config": { answer: answer<A.ConfigAnswer>() },

@@ -52,6 +52,8 @@ export interface ChartSpec {
   labels: string[];
   series: SeriesSpec[];
   stacked?: boolean;
+  /** Line charts: join points across empty (null) buckets instead of breaking the line. */
+  spanGaps?: boolean;
   /** Axis tick text. */
   yFormat?: (value: number) => string;
   /** Tooltip line for one point (default: "label: value"). */
@@ -91,15 +93,29 @@ function styleDataset(target: AnyDataset, spec: ChartSpec, s: SeriesSpec): void 
   ds.borderWidth = spec.type === "line" ? 2 : spec.type === "doughnut" ? 2 : 0;
   if (spec.type === "line") {
     ds.borderDash = s.dashed ? [5, 4] : [];
-    // A point with no neighbour draws no line: give it a dot, so a lone bucket is visible.
-    ds.pointRadius = s.data.map((v, i) =>
-      v !== null && (s.data[i - 1] ?? null) === null && (s.data[i + 1] ?? null) === null ? 3 : 0,
-    );
+    ds.pointRadius = pointRadii(s.data, spec.spanGaps ?? false);
+    ds.pointBackgroundColor = color;
     ds.pointHoverRadius = 4;
     ds.tension = 0.3;
     ds.cubicInterpolationMode = "monotone"; // no overshoot below a real minimum
-    ds.spanGaps = false;
+    ds.spanGaps = spec.spanGaps ?? false;
   }
+}
+
+/**
+ * Dots where a line alone would not show the data: on every point of a sparse series (under half the
+ * buckets hold a value), so a few requests read as measured points joined by a line, not as a smooth
+ * curve; otherwise only on a point with no neighbour, which draws no line when gaps are not joined.
+ */
+export function pointRadii(data: (number | null)[], spanGaps: boolean): number[] {
+  const filled = data.filter((v) => v !== null).length;
+  const sparse = filled > 0 && filled < data.length / 2;
+  return data.map((v, i) => {
+    if (v === null) return 0;
+    if (sparse) return 3;
+    const lone = (data[i - 1] ?? null) === null && (data[i + 1] ?? null) === null;
+    return lone && (!spanGaps || filled === 1) ? 3 : 0;
+  });
 }
 
 function applyTheme(): void {

@@ -36,6 +36,37 @@ export const fmtRps = (n: number | undefined) =>
           : n < 100
             ? n.toFixed(2)
             : fmtInt(n);
+/** A rate unit: "s", "min", "h" or "day", and its length in seconds. */
+export interface RateUnit {
+  name: "s" | "min" | "h" | "day";
+  seconds: number;
+}
+const UNITS: RateUnit[] = [
+  { name: "s", seconds: 1 },
+  { name: "min", seconds: 60 },
+  { name: "h", seconds: 3600 },
+  { name: "day", seconds: 86_400 },
+];
+
+/** The unit a bucket's rate reads best in: per second for minute buckets, up to per day for day buckets. */
+export function bucketRateUnit(bucketMs: number): RateUnit {
+  const minutes = bucketMs / 60_000;
+  return UNITS[minutes <= 1 ? 0 : minutes <= 15 ? 1 : minutes < 1440 ? 2 : 3];
+}
+
+/** The smallest unit in which `rps` reaches 1 (a quiet month reads "3.2 / h", not "0.0009 / s"). */
+export function rateUnitFor(rps: number): RateUnit {
+  return UNITS.find((u) => rps * u.seconds >= 1) ?? UNITS[UNITS.length - 1];
+}
+
+/** "12.5 / min": a rate in the unit that fits it. */
+export const fmtRate = (rps: number | undefined) => {
+  if (rps === undefined) return "–";
+  if (rps === 0) return "0 / s";
+  const unit = rateUnitFor(rps);
+  return `${fmtRps(rps * unit.seconds)} / ${unit.name}`;
+};
+
 export const fmtCompact = (n: number | undefined) =>
   n === undefined
     ? "–"
@@ -56,11 +87,11 @@ const CARDS: CardSpec[] = [
     sub: (t) => `${fmtInt(t.errors)} failed`,
   },
   {
-    label: "Requests / s",
+    label: "Request rate",
     value: (t) => t.rps,
-    format: fmtRps,
+    format: fmtRate,
     better: "neutral",
-    sub: (t) => `${fmtRps(t.rps * 60)} / min`,
+    sub: (t) => (t.rps > 0 && rateUnitFor(t.rps).name !== "s" ? `${fmtRps(t.rps)} / s` : `${fmtRps(t.rps * 60)} / min`),
   },
   {
     label: "Error rate",

@@ -129,12 +129,27 @@ export interface TargetWindow {
   series: TargetPoint[];
 }
 
+function seriesOf(
+  perBucket: Map<number, TargetAccumulator> | undefined,
+  range: { from: number; to: number; bucketMs: number },
+) {
+  const series: TargetPoint[] = [];
+  for (let t = range.from; t < range.to; t += range.bucketMs)
+    series.push((perBucket?.get(t) ?? new TargetAccumulator()).point(t));
+  return series;
+}
+
+/** The window of a target with no attempt in it: zeros, and a series of empty buckets. */
+export function emptyTargetWindow(target: string, range: { from: number; to: number; bucketMs: number }): TargetWindow {
+  return { totals: new TargetAccumulator().totals(target), series: seriesOf(undefined, range) };
+}
+
 /** Each target's totals and series over a window of whole minutes (the health page's windows). */
 export function targetWindows(
   store: Store,
   range: { from: number; to: number; bucketMs: number },
 ): Map<string, TargetWindow> {
-  const { from, to, bucketMs } = range;
+  const { from, bucketMs } = range;
   const totals = new Map<string, TargetAccumulator>();
   const buckets = new Map<string, Map<number, TargetAccumulator>>();
   for (const r of targetRows(store, "minute", range, {})) {
@@ -149,11 +164,7 @@ export function targetWindows(
     bucket.add(r);
   }
   const result = new Map<string, TargetWindow>();
-  for (const [target, acc] of totals) {
-    const series: TargetPoint[] = [];
-    for (let t = from; t < to; t += bucketMs)
-      series.push((buckets.get(target)?.get(t) ?? new TargetAccumulator()).point(t));
-    result.set(target, { totals: acc.totals(target), series });
-  }
+  for (const [target, acc] of totals)
+    result.set(target, { totals: acc.totals(target), series: seriesOf(buckets.get(target), range) });
   return result;
 }

@@ -119,9 +119,13 @@ export function HealthPage(): JSX.Element {
   const reset = async (target: string) => {
     const answer = await call("POST /api/health/reset", { body: { target } });
     const index = data.targets.findIndex((t) => t.target === target);
-    if (index >= 0)
-      setData("targets", index, reconcile({ ...answer.health, tiers: data.targets[index].tiers }, { merge: true }));
+    if (index >= 0) {
+      const { tiers, window, verdict } = data.targets[index];
+      // The window's counted figures stay as they were until the reload below brings the new verdict.
+      setData("targets", index, reconcile({ ...answer.health, tiers, window, verdict }, { merge: true }));
+    }
     setNotice(`The circuit of ${target} was reset: its failures are forgotten and it is closed.`);
+    void load();
   };
 
   const card = (t: HealthTarget) => (

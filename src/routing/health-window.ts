@@ -59,8 +59,10 @@ export function healthVerdict(view: HealthView, window: TargetTotals | undefined
   const failures = window ? window.failures : view.failuresInWindow;
   const rate = attempts > 0 ? failures / attempts : 0;
   const counted = `${pct(rate)} of ${Math.round(attempts)} attempts failed`;
-  if (view.state === "open") return { level: "bad", label: "failing", why: "circuit open: cooling down" };
-  if (attempts >= VERDICT_MIN_ATTEMPTS && rate >= FAILING_RATE) return { level: "bad", label: "failing", why: counted };
+  const open = view.state === "open";
+  if (attempts >= VERDICT_MIN_ATTEMPTS && rate >= FAILING_RATE)
+    return { level: "bad", label: "failing", why: open ? `${counted}; circuit open` : counted };
+  if (open) return { level: "bad", label: "failing", why: "circuit open: cooling down" };
   if (view.state === "half_open") return { level: "warn", label: "degraded", why: "circuit half-open: probing" };
   if (attempts >= VERDICT_MIN_ATTEMPTS && rate >= DEGRADED_RATE)
     return { level: "warn", label: "degraded", why: counted };

@@ -42,11 +42,13 @@ export function requestsUnitName(stats: StatsResult): string {
 export function requestsSpec(stats: StatsResult): ChartSpec {
   const tiers = tierNames(stats);
   const unit = bucketRateUnit(stats.bucketMs);
-  // The current bucket has only run until now: its rate is over that time, not the whole bucket.
+  // Per second, the current minute's rate is over the time it has run, not the whole minute. Coarser
+  // buckets read as counts per unit of the whole bucket: today's bar of a per-day chart is today's count.
   const now = Date.now();
-  const units = stats.series.map(
-    (p) => Math.max(1, Math.min(p.t + stats.bucketMs, stats.to, now) - p.t) / 1000 / unit.seconds,
-  );
+  const units = stats.series.map((p) => {
+    const end = unit.name === "s" ? Math.min(p.t + stats.bucketMs, stats.to, now) : p.t + stats.bucketMs;
+    return Math.max(1, end - p.t) / 1000 / unit.seconds;
+  });
   return {
     type: "bar",
     stacked: true,

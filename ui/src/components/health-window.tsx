@@ -99,22 +99,24 @@ export function WindowFigures(props: { target: HealthTarget; range: HealthWindow
               <dd>{fmtInt(w().totals.answered)}</dd>
             </div>
             <div title="Duration of its attempts">
-              <dt>Latency p50 / p95</dt>
-              <dd>
-                {fmtMs(w().totals.latencyMs.p50)} / {fmtMs(w().totals.latencyMs.p95)}
-              </dd>
+              <dt>Latency p50</dt>
+              <dd>{fmtMs(w().totals.latencyMs.p50)}</dd>
             </div>
-            <div title="From the start of the answering attempt">
-              <dt>First token p50 / p95</dt>
-              <dd>
-                {fmtMs(w().totals.ttftMs.p50)} / {fmtMs(w().totals.ttftMs.p95)}
-              </dd>
+            <div title="Duration of its attempts">
+              <dt>Latency p95</dt>
+              <dd>{fmtMs(w().totals.latencyMs.p95)}</dd>
             </div>
-            <div title="Failed attempts retried on it, and after which the request moved to another model">
-              <dt>Retries / failovers</dt>
-              <dd>
-                {fmtInt(w().totals.retries)} / {fmtInt(w().totals.failovers)}
-              </dd>
+            <div title={`From the start of the answering attempt; p95 ${fmtMs(w().totals.ttftMs.p95)}`}>
+              <dt>First token p50</dt>
+              <dd>{fmtMs(w().totals.ttftMs.p50)}</dd>
+            </div>
+            <div title="Failed attempts retried on this same model">
+              <dt>Retries</dt>
+              <dd>{fmtInt(w().totals.retries)}</dd>
+            </div>
+            <div title="Failed attempts after which the request moved to another model">
+              <dt>Failovers away</dt>
+              <dd>{fmtInt(w().totals.failovers)}</dd>
             </div>
           </dl>
           <ChartView

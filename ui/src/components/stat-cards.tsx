@@ -91,7 +91,11 @@ const CARDS: CardSpec[] = [
     value: (t) => t.rps,
     format: fmtRate,
     better: "neutral",
-    sub: (t) => (t.rps > 0 && rateUnitFor(t.rps).name !== "s" ? `${fmtRps(t.rps)} / s` : `${fmtRps(t.rps * 60)} / min`),
+    // The same rate in another unit: per hour for a quiet range read per day, per day otherwise.
+    sub: (t) =>
+      t.rps > 0 && rateUnitFor(t.rps).name === "day"
+        ? `${fmtRps(t.rps * 3600)} / h`
+        : `${fmtRps(t.rps * 86_400)} / day`,
   },
   {
     label: "Error rate",

@@ -4,8 +4,13 @@
  * model failing a third of its attempts is never called healthy however its last outcomes went.
  */
 
-import type { TargetTotals } from "../store/queries/target-stats.ts";
 import type { HealthView } from "./health.ts";
+
+/** What the verdict reads of a counted window (the store's per-target totals have these fields). */
+export interface CountedWindow {
+  attempts: number;
+  failures: number;
+}
 
 const MINUTE = 60_000;
 
@@ -54,7 +59,7 @@ const pct = (rate: number) => `${Math.round(rate * 1000) / 10} %`;
  * healthy, or "no traffic" when the window holds no attempt and the circuit is closed.
  * `window` is the counted window (the request log); without one, the score's decaying window is used.
  */
-export function healthVerdict(view: HealthView, window: TargetTotals | undefined): HealthVerdict {
+export function healthVerdict(view: HealthView, window: CountedWindow | undefined): HealthVerdict {
   const attempts = window ? window.attempts : view.attemptsInWindow;
   const failures = window ? window.failures : view.failuresInWindow;
   const rate = attempts > 0 ? failures / attempts : 0;

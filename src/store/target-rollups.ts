@@ -36,7 +36,9 @@ type TargetRollup = TargetRollupOf<number[]>;
 export const TARGET_ROLLUP_COLUMNS =
   "tier, target, attempts, failures, retries, failovers, answered, latency_sum AS latencySum, latency_hist AS latencyHist, ttft_sum AS ttftSum, ttft_count AS ttftCount, ttft_hist AS ttftHist";
 
-type TraceEntry = Pick<AttemptSummary, "target" | "startedAt" | "durationMs" | "outcome">;
+export type TraceEntry = Pick<AttemptSummary, "target" | "startedAt" | "durationMs" | "outcome">;
+/** What an attempt's figures need of its request's row. */
+export type AttemptContext = Pick<RequestRow, "ts" | "tier" | "ttftMs">;
 
 /** The row's attempts; a trace that does not parse counts as none (the request rollups still count it). */
 function attemptsOf(row: RequestRow): TraceEntry[] {
@@ -48,7 +50,7 @@ function attemptsOf(row: RequestRow): TraceEntry[] {
   }
 }
 
-function add(map: Map<string, TargetRollup>, period: number, row: RequestRow, attempt: TraceEntry): void {
+function add(map: Map<string, TargetRollup>, period: number, row: AttemptContext, attempt: TraceEntry): void {
   const key = `${period}|${row.tier}|${attempt.target}`;
   let r = map.get(key);
   if (!r) {
@@ -145,10 +147,15 @@ export class TargetRollups {
 
   /** Adds a batch of rows' attempts, each in the minute and day it started; call inside the writer's transaction. */
   add(rows: RequestRow[]): void {
+    this.addAttempts(rows.map((row) => ({ row, attempts: attemptsOf(row) })));
+  }
+
+  /** The same with the attempts already read (the backfill reads them with SQLite's JSON functions). */
+  addAttempts(items: { row: AttemptContext; attempts: TraceEntry[] }[]): void {
     const minutes = new Map<string, TargetRollup>();
     const days = new Map<string, TargetRollup>();
-    for (const row of rows) {
-      for (const attempt of attemptsOf(row)) {
+    for (const { row, attempts } of items) {
+      for (const attempt of attempts) {
         const at = Number(attempt.startedAt) || row.ts;
         add(minutes, Math.floor(at / MINUTE) * MINUTE, row, attempt);
         add(days, Math.floor(at / DAY) * DAY, row, attempt);

@@ -8,7 +8,6 @@ import { TRANSITIONS_KEPT } from "../../src/routing/health-record.ts";
 import { healthVerdict, healthWindowRange } from "../../src/routing/health-window.ts";
 import { openStore } from "../../src/store/db.ts";
 import { persistHealth } from "../../src/store/health-store.ts";
-import type { TargetTotals } from "../../src/store/queries/target-stats.ts";
 import { silentLogger } from "../helpers/run-hooks.ts";
 
 const T0 = 1_800_000_000_000;
@@ -80,7 +79,7 @@ describe("verdict", () => {
     ...new MemoryHealthRegistry(() => settings).view("p/a", T0),
     ...over,
   });
-  const counted = (attempts: number, failures: number) => ({ attempts, failures }) as TargetTotals;
+  const counted = (attempts: number, failures: number) => ({ attempts, failures });
 
   test("a model failing 32 % of its window's attempts is failing, even with a score of 100 and a closed circuit", () => {
     const v = healthVerdict(view({ score: 100 }), counted(100, 32));

@@ -45,6 +45,11 @@ async function chat(model: string): Promise<string | null> {
   return response.headers.get("x-gateway-model");
 }
 
+/** Nothing wider than the phone's screen once the charts have followed the new size (wide tables scroll inside). */
+async function fitsThePhone(): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.scrollWidth <= 390, undefined, { timeout: 5_000 });
+}
+
 /** The cells of a table row, by the column headers' text. */
 async function rowCells(row: ReturnType<Page["locator"]>): Promise<Record<string, string>> {
   const headers = await page.locator("section[aria-label='Models'] thead th").allInnerTexts();
@@ -100,6 +105,7 @@ test("the dashboard's per-model table counts the failures against the failing mo
   await screenshot(page, "figures-02-dashboard-30d");
 
   await page.setViewportSize({ width: 390, height: 844 });
+  await fitsThePhone();
   await screenshot(page, "figures-03-dashboard-phone");
   await page.setViewportSize({ width: 1280, height: 900 });
 }, 30_000);
@@ -146,5 +152,6 @@ test("the health page calls the failing model failing over its window, with its 
   await card.locator(".health-window canvas").waitFor();
   await screenshot(page, "figures-05-health-dark");
   await page.setViewportSize({ width: 390, height: 844 });
+  await fitsThePhone();
   await screenshot(page, "figures-06-health-phone-dark");
 }, 30_000);

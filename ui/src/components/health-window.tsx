@@ -5,7 +5,7 @@
  */
 import { For, type JSX, Show } from "solid-js";
 import type { HealthTarget, HealthVerdict, HealthWindowRange } from "../api.ts";
-import { fmtClock, fmtInt, fmtMs, fmtPct } from "../format.ts";
+import { fmtClock, fmtInt, fmtMs, fmtPct, fmtTime } from "../format.ts";
 import { type ChartSpec, ChartView } from "./chart.tsx";
 import { CircuitBadge } from "./health-parts.tsx";
 
@@ -130,6 +130,11 @@ export function WindowFigures(props: { target: HealthTarget; range: HealthWindow
   );
 }
 
+/** "14:03:12" today, with the date before today (a timeline can span days). */
+function fmtWhen(at: number): string {
+  return new Date(at).toDateString() === new Date().toDateString() ? fmtClock(at) : fmtTime(at);
+}
+
 /** The circuit's changes, newest first; "no change" when it has always been closed. */
 export function CircuitTimeline(props: { target: HealthTarget }): JSX.Element {
   const newestFirst = () => [...props.target.transitions].reverse();
@@ -142,7 +147,7 @@ export function CircuitTimeline(props: { target: HealthTarget }): JSX.Element {
             {(change) => (
               <li>
                 <time class="muted mono" dateTime={new Date(change.at).toISOString()}>
-                  {fmtClock(change.at)}
+                  {fmtWhen(change.at)}
                 </time>{" "}
                 <CircuitBadge state={change.state} /> <span>{change.reason}</span>
               </li>

@@ -115,6 +115,9 @@ test("the health page calls the failing model failing over its window, with its 
   const card = page.getByRole("article", { name: DOWN });
   await card.waitFor();
   await card.locator(".health-window").waitFor();
+  // The summary counts verdicts, not only circuits: one model is failing.
+  const failing = page.locator(".health-summary-card").filter({ hasText: "Failing" });
+  expect(await failing.locator(".value").textContent()).toBe("1");
   expect(await card.locator(".health-verdict").textContent()).toMatch(
     /^failing\s*100 % of 6 attempts failed(; circuit open)?$/,
   );

@@ -127,6 +127,13 @@ export function HealthPage(): JSX.Element {
     return c;
   });
 
+  // By verdict too: a closed circuit is not a healthy model (a model failing a third of its attempts).
+  const verdicts = createMemo(() => {
+    const c = { ok: 0, warn: 0, bad: 0, idle: 0 };
+    for (const t of data.targets) c[t.verdict.level] += 1;
+    return c;
+  });
+
   const test = async (target: string) => {
     setTests(target, { running: true });
     try {
@@ -183,6 +190,8 @@ export function HealthPage(): JSX.Element {
 
       <section class="grid health-summary" aria-label="Circuit summary">
         <SummaryCard label="Targets" value={data.targets.length} />
+        <SummaryCard label="Failing" value={verdicts().bad} tone="bad" />
+        <SummaryCard label="Degraded" value={verdicts().warn} tone="warn" />
         <SummaryCard label="Closed" value={counts().closed} tone="ok" />
         <SummaryCard label="Half-open" value={counts().half_open} tone="warn" />
         <SummaryCard label="Open" value={counts().open} tone="bad" />

@@ -84,7 +84,7 @@ export class SharedHealthRegistry implements HealthRegistry {
         this.local.coolDown(entry.r, entry.until, entry.reason, entry.t);
         break;
       case "reset":
-        this.local.reset(entry.r);
+        this.local.reset(entry.r, entry.t);
         this.siblingProbes.delete(entry.r);
         break;
       case "probe":
@@ -158,10 +158,10 @@ export class SharedHealthRegistry implements HealthRegistry {
     this.publish({ r: ref, t: now, k: "cooldown", until, reason });
   }
 
-  reset(ref: string): void {
-    this.local.reset(ref);
+  reset(ref: string, now: number): void {
+    this.local.reset(ref, now);
     this.siblingProbes.delete(ref);
-    this.publish({ r: ref, t: 0, k: "reset" });
+    this.publish({ r: ref, t: now, k: "reset" });
     if (!this.shared.degraded) this.shared.redis.del(probeKey(ref)).catch(() => {});
   }
 

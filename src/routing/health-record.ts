@@ -4,6 +4,18 @@
  * functions, so a shared store (Redis) can keep the same record and reuse the same math (DESIGN §12).
  */
 
+export type CircuitState = "closed" | "open" | "half_open";
+
+/** A change of a target's circuit: when, to which state, and why. */
+export interface CircuitTransition {
+  at: number;
+  state: CircuitState;
+  reason: string;
+}
+
+/** Circuit changes kept per target (a ring: the oldest go first). */
+export const TRANSITIONS_KEPT = 20;
+
 /** One target's record; what is persisted and restored. */
 export interface HealthRecord {
   /** Severity-weighted failures (a silent upstream 3, a 5xx 2, a 429 1...), halving every `decayHalfLifeMs`. */
@@ -27,6 +39,16 @@ export interface HealthRecord {
   latencyEwmaMs?: number;
   ttftEwmaMs?: number;
   recentErrors: { at: number; reason: string }[];
+  /** The last `TRANSITIONS_KEPT` circuit changes, oldest first; saved with the record, so a restart keeps them. */
+  transitions: CircuitTransition[];
+}
+
+/** Appends a circuit change, dropping the oldest beyond `TRANSITIONS_KEPT`; a repeat of the last state is not one. */
+export function addTransition(record: HealthRecord, transition: CircuitTransition): void {
+  if (record.transitions.at(-1)?.state === transition.state) return;
+  record.transitions.push(transition);
+  if (record.transitions.length > TRANSITIONS_KEPT)
+    record.transitions.splice(0, record.transitions.length - TRANSITIONS_KEPT);
 }
 
 /** A record as read back from a store: older versions saved fewer fields. */
@@ -61,6 +83,7 @@ export function freshRecord(now: number): HealthRecord {
     lastCooldownMs: 0,
     tripped: false,
     recentErrors: [],
+    transitions: [],
   };
 }
 
@@ -113,6 +136,7 @@ export function reliabilityScore(record: HealthRecord): number {
  */
 export function migrateRecord(saved: SavedHealthRecord): HealthRecord {
   const record: HealthRecord = { ...freshRecord(saved.scoredAt), ...saved };
+  if (!Array.isArray(record.transitions)) record.transitions = [];
   if (saved.windowAttempts === undefined || saved.windowFailures === undefined) {
     const total = record.successes + record.failures;
     record.windowAttempts = Math.min(total, MIGRATED_ATTEMPTS);

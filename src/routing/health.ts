@@ -11,6 +11,9 @@
 import { DEFAULTS } from "../config/defaults.ts";
 import type { Logger } from "../plugin/types.ts";
 import {
+  addTransition,
+  type CircuitState,
+  type CircuitTransition,
   countAttempt,
   decayRecord,
   errorRate,
@@ -22,8 +25,7 @@ import {
   type SavedHealthRecord,
 } from "./health-record.ts";
 
-export type { HealthRecord, SavedHealthRecord } from "./health-record.ts";
-export type CircuitState = "closed" | "open" | "half_open";
+export type { CircuitState, CircuitTransition, HealthRecord, SavedHealthRecord } from "./health-record.ts";
 
 interface HealthSettings {
   /** The severity penalty (`failureScore`) halves every this many ms (default 300 000). */
@@ -64,6 +66,8 @@ export interface HealthView {
   failures: number;
   consecutiveFailures: number;
   recentErrors: { at: number; reason: string }[];
+  /** The circuit's last changes (opened, half-open, closed), oldest first. */
+  transitions: CircuitTransition[];
 }
 
 /** What an attempt did to its target's health. */
@@ -92,8 +96,8 @@ export interface HealthRegistry {
   /** The target's cooldown, if it is in one at `now`. */
   cooldownOf(ref: string, now: number): { until: number; reason: string } | undefined;
   coolDown(ref: string, until: number, reason: string, now: number): void;
-  /** Forgets a target's failures and closes its circuit (admin action). */
-  reset(ref: string): void;
+  /** Forgets a target's failures and closes its circuit (admin action); its circuit timeline is kept. */
+  reset(ref: string, now: number): void;
   /** Every record, for persistence. */
   records(): [string, HealthRecord][];
   /** Loads saved records; ones from older versions are migrated (`migrateRecord`). */
@@ -153,6 +157,7 @@ export class MemoryHealthRegistry implements HealthRegistry {
       failures: record.failures,
       consecutiveFailures: record.consecutiveFailures,
       recentErrors: record.recentErrors,
+      transitions: record.transitions,
     };
   }
 
@@ -169,6 +174,8 @@ export class MemoryHealthRegistry implements HealthRegistry {
     const record = this.map.get(ref);
     if (!record || this.state(record, now) !== "half_open" || this.probing.has(ref)) return false;
     this.probing.add(ref);
+    // The circuit became half-open when the cooldown ended; this first probe is when it is seen.
+    addTransition(record, { at: record.cooldownUntil, state: "half_open", reason: "cooldown over: probing" });
     this.log?.info(`circuit ${ref}: probing`, { after: record.cooldownReason });
     return true;
   }
@@ -207,7 +214,9 @@ export class MemoryHealthRegistry implements HealthRegistry {
     if (effect.latencyMs !== undefined) record.latencyEwmaMs = ewma(record.latencyEwmaMs, effect.latencyMs);
     if (effect.ttftMs !== undefined) record.ttftEwmaMs = ewma(record.ttftEwmaMs, effect.ttftMs);
     if (record.tripped || record.cooldownUntil > now) {
-      this.log?.info(`circuit ${ref}: closed`, { reason: wasProbe ? "probe succeeded" : "answered" });
+      const reason = wasProbe ? "probe succeeded" : "answered";
+      addTransition(record, { at: now, state: "closed", reason });
+      this.log?.info(`circuit ${ref}: closed`, { reason });
       record.tripped = false;
       record.cooldownUntil = 0;
       record.lastCooldownMs = 0;
@@ -251,7 +260,9 @@ export class MemoryHealthRegistry implements HealthRegistry {
     record.cooldownReason = reason;
     record.lastCooldownMs = until - now;
     record.tripped = true;
-    if (!wasOpen) this.log?.warn(`circuit ${ref}: opened for ${Math.round(until - now)} ms`, { reason });
+    if (wasOpen) return;
+    addTransition(record, { at: now, state: "open", reason });
+    this.log?.warn(`circuit ${ref}: opened for ${Math.round(until - now)} ms`, { reason });
   }
 
   cooldownOf(ref: string, now: number): { until: number; reason: string } | undefined {
@@ -266,9 +277,17 @@ export class MemoryHealthRegistry implements HealthRegistry {
     this.onChange?.(ref);
   }
 
-  reset(ref: string): void {
+  reset(ref: string, now: number): void {
+    const transitions = this.map.get(ref)?.transitions ?? [];
     this.map.delete(ref);
     this.probing.delete(ref);
+    // A fresh record, but the timeline stays: the reset is one of its changes.
+    if (transitions.length > 0) {
+      const record = freshRecord(now);
+      record.transitions = transitions;
+      addTransition(record, { at: now, state: "closed", reason: "reset by an admin" });
+      this.map.set(ref, record);
+    }
     this.log?.info(`circuit ${ref}: closed`, { reason: "reset by an admin" });
     this.onChange?.(ref);
   }

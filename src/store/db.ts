@@ -10,11 +10,13 @@ import { join } from "node:path";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { createLogger } from "../logger.ts";
+import { systemClock } from "../pipeline/clock.ts";
 import type { Logger } from "../plugin/types.ts";
 import { runtime } from "../runtime.ts";
 import { createPrivateFile, secureDataDir } from "./data-dir.ts";
 import * as schema from "./schema.ts";
 import { openSqlite, type SqliteDatabase } from "./sqlite.ts";
+import { backfillTargetRollups } from "./target-backfill.ts";
 
 /** The drizzle database of the store: the same synchronous query builder on every runtime. */
 export type StoreDatabase = BaseSQLiteDatabase<"sync", void, typeof schema>;
@@ -37,6 +39,20 @@ export interface Store {
  * directory is made private first (0700, files 0600; loosened ones are fixed with a warning on `log`,
  * default the process logger), and the database file is created 0600 before SQLite opens it.
  */
+const hasTable = (sqlite: SqliteDatabase, name: string) =>
+  sqlite.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== null;
+
+/** The per-target rollups of rows older than them, once per database (see target-backfill.ts). */
+function backfillOnce(sqlite: SqliteDatabase, log: Pick<Logger, "warn">): void {
+  try {
+    const rows = backfillTargetRollups(sqlite, systemClock.now());
+    if (rows > 0) log.warn(`counted the attempts of ${rows} logged requests into the per-model figures (once)`);
+  } catch (error) {
+    // Another process holding the lock longer than the busy timeout is doing it; its marker ends it.
+    log.warn("the per-model attempt figures of older requests were not counted", { error: String(error) });
+  }
+}
+
 export function openStore(
   dataDir: string | ":memory:",
   options: { migrationsFolder?: string; log?: Pick<Logger, "warn"> } = {},
@@ -60,5 +76,6 @@ export function openStore(
   // drizzle's sync migrator (journal order, one transaction, the __drizzle_migrations table) only
   // needs the session: it runs over either driver. Its module does not import bun:sqlite.
   migrate(db as Parameters<typeof migrate>[0], { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_DIR });
+  if (hasTable(sqlite, "stats_target_minute")) backfillOnce(sqlite, options.log ?? createLogger());
   return { sqlite, db, path, close: () => sqlite.close() };
 }

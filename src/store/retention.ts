@@ -64,6 +64,7 @@ export async function applyRetention(
   const deletedByAge =
     options.retentionDays > 0 ? await deleteOldest(store, "WHERE ts < ?", [cutoff], Number.MAX_SAFE_INTEGER) : 0;
   store.sqlite.prepare("DELETE FROM stats_minute WHERE minute < ?").run(cutoff);
+  store.sqlite.prepare("DELETE FROM stats_target_minute WHERE minute < ?").run(cutoff);
   let deletedBySize = 0;
   for (let round = 0; round < 100 && usedMb(store) > options.maxDbMb; round++) {
     const count = (store.sqlite.query("SELECT count(*) AS n FROM requests").get() as { n: number }).n;

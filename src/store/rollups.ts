@@ -7,6 +7,7 @@
 import { addTo, bucketOf, emptyHistogram } from "./histogram.ts";
 import type { RequestRow } from "./record.ts";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
+import { TargetRollups } from "./target-rollups.ts";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -164,10 +165,13 @@ class RollupTable {
 export class Rollups {
   private readonly minute: RollupTable;
   private readonly day: RollupTable;
+  /** The same batch counted per attempt and target (what failed where), in the same transaction. */
+  private readonly targets: TargetRollups;
 
   constructor(sqlite: SqliteDatabase) {
     this.minute = new RollupTable(sqlite, "stats_minute", "minute");
     this.day = new RollupTable(sqlite, "stats_day", "day");
+    this.targets = new TargetRollups(sqlite);
   }
 
   /** Adds a batch of rows; call inside the writer's transaction. `failovers[i]` belongs to `rows[i]`. */
@@ -180,5 +184,6 @@ export class Rollups {
     });
     for (const r of minutes.values()) this.minute.write(r);
     for (const r of days.values()) this.day.write(r);
+    this.targets.add(rows);
   }
 }

@@ -101,6 +101,44 @@ export const statsDay = sqliteTable("stats_day", { day: integer("day").notNull()
   primaryKey({ columns: [t.day, t.tier, t.model] }),
 ]);
 
+/**
+ * Aggregates per minute (and per UTC day), tier and target over ATTEMPTS, not requests: a failover's
+ * failed attempt counts against the target that failed, its rescue for the one that answered. Written
+ * by the log writer with the request rollups (src/store/target-rollups.ts).
+ */
+const targetRollupColumns = {
+  tier: text("tier").notNull(),
+  /** "provider/model" the attempt went to. */
+  target: text("target").notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  /** Attempts not accepted: retried, failed over, the request's last failure, or a stream cut after commit. */
+  failures: integer("failures").notNull().default(0),
+  /** Failed attempts followed by another attempt on the same target. */
+  retries: integer("retries").notNull().default(0),
+  /** Failed attempts after which the request moved to another target (or a stream was cut). */
+  failovers: integer("failovers").notNull().default(0),
+  /** Accepted attempts: requests this target finally answered. */
+  answered: integer("answered").notNull().default(0),
+  /** Durations of every attempt (sum and histogram, src/store/histogram.ts). */
+  latencySum: real("latency_sum").notNull().default(0),
+  latencyHist: text("latency_hist").notNull(),
+  /** Time to first token of the answering attempts, from the attempt's own start. */
+  ttftSum: real("ttft_sum").notNull().default(0),
+  ttftCount: integer("ttft_count").notNull().default(0),
+  ttftHist: text("ttft_hist").notNull(),
+};
+
+export const statsTargetMinute = sqliteTable(
+  "stats_target_minute",
+  { minute: integer("minute").notNull(), ...targetRollupColumns },
+  (t) => [primaryKey({ columns: [t.minute, t.tier, t.target] })],
+);
+export const statsTargetDay = sqliteTable(
+  "stats_target_day",
+  { day: integer("day").notNull(), ...targetRollupColumns },
+  (t) => [primaryKey({ columns: [t.day, t.tier, t.target] })],
+);
+
 /** Health of each target, saved so it survives a restart. */
 export const healthState = sqliteTable("health_state", {
   target: text("target").primaryKey(),

@@ -120,7 +120,7 @@ describe("circuit", () => {
   test("reset forgets everything", () => {
     const { health } = registry();
     for (let i = 0; i < 3; i++) health.record("p/a", T0, fail());
-    health.reset("p/a");
+    health.reset("p/a", T0);
     expect(health.view("p/a", T0)).toMatchObject({ state: "closed", score: 100, failures: 0 });
   });
 });

@@ -6,9 +6,11 @@ import { Elysia } from "elysia";
 import { GatewayError } from "../../errors.ts";
 import type { Gateway } from "../../gateway.ts";
 import { callDirect } from "../../pipeline/direct-call.ts";
+import { healthVerdict, healthWindowRange } from "../../routing/health-window.ts";
 import type { Store } from "../../store/db.ts";
 import { exportLogs, getLog, listLogs } from "../../store/queries/logs.ts";
 import { queryStats } from "../../store/queries/stats.ts";
+import { emptyTargetWindow, targetWindows } from "../../store/queries/target-stats.ts";
 import { logTailResponse, type TailFilter } from "../log-tail.ts";
 import { bodyOf, queryOf } from "./admin-input.ts";
 import type { Answer } from "./contract/routes.ts";
@@ -59,23 +61,34 @@ export function observeRoutes(gateway: Gateway) {
         const baseline = gateway.live.get().pricingBaseline;
         return queryStats(requireStore(gateway), { from, to, bucketMs, tier, model, baseline });
       })
-      .get("/health", (): Answer<"GET /api/health"> => {
+      .get("/health", ({ request }): Answer<"GET /api/health"> => {
         const config = gateway.live.get();
         const now = gateway.clock.now();
+        const { window: key = "1h" } = queryOf(request, "GET /api/health");
+        const range = gateway.store ? healthWindowRange(key, now) : undefined;
+        const windows = range && gateway.store ? targetWindows(gateway.store, range) : undefined;
         return {
-          targets: [...config.targets.keys()].map((ref) => ({
-            ...gateway.health.view(ref, now),
-            tiers: Object.values(config.tiers)
-              .filter((t) => t.targets.some((x) => x.ref === ref))
-              .map((t) => t.name),
-          })),
+          window: range,
+          targets: [...config.targets.keys()].map((ref) => {
+            const view = gateway.health.view(ref, now);
+            // A target without an attempt in the window still gets its (empty) figures when there is a log.
+            const window = range && windows ? (windows.get(ref) ?? emptyTargetWindow(ref, range)) : undefined;
+            return {
+              ...view,
+              tiers: Object.values(config.tiers)
+                .filter((t) => t.targets.some((x) => x.ref === ref))
+                .map((t) => t.name),
+              window,
+              verdict: healthVerdict(view, window?.totals),
+            };
+          }),
         };
       })
       .post("/health/reset", async ({ request }): Promise<Answer<"POST /api/health/reset">> => {
         const { target } = await bodyOf(request, "POST /api/health/reset");
         if (!gateway.live.get().targets.has(target))
           throw new GatewayError("invalid_request", "target must be a configured provider/model", { param: "target" });
-        gateway.health.reset(target);
+        gateway.health.reset(target, gateway.clock.now());
         return { ok: true, health: gateway.health.view(target, gateway.clock.now()) };
       })
       // The pipeline parses this body itself, as /v1 does: same refusals, same size limits (inputs.ts ChatBody).

@@ -8,6 +8,7 @@ import { CATALOG } from "../../pricing/catalog.ts";
 import type { Store } from "../db.ts";
 import { addTo, emptyHistogram, quantile } from "../histogram.ts";
 import { ROLLUP_COLUMNS, type RollupOf } from "../rollups.ts";
+import { type TargetTotals, targetTotals } from "./target-stats.ts";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -60,7 +61,13 @@ export interface StatsResult {
   previous: Totals;
   series: SeriesPoint[];
   byTier: (Totals & { tier: string })[];
+  /** Per request, by the model that finally answered it (failed attempts before it are not its own). */
   byModel: (Totals & { model: string })[];
+  /**
+   * Per attempt, by the model it went to: attempts, failures and their rate, retries on it, failovers
+   * away from it, requests it answered. A failover counts against the model that failed.
+   */
+  byTarget: TargetTotals[];
   /** Keys by spend in the range, highest first (at most 20; "" for requests without a key). */
   byKey: KeySpend[];
   /** Requests per front door ("chat", "messages", "responses", "embeddings"), most used first (ties by name). */
@@ -268,6 +275,7 @@ export function queryStats(
     byModel: [...byModel]
       .map(([model, acc]) => ({ model, ...acc.totals(seconds) }))
       .sort((a, b) => b.requests - a.requests),
+    byTarget: targetTotals(store, resolution, { from, to }, range),
     byKey: spendByKey(store, { from, to }),
     byDoor: doorTotals(store, { from, to }),
     savingsBaseline: range.baseline ?? DEFAULT_BASELINE,

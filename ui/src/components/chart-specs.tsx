@@ -6,7 +6,7 @@
 import { For, type JSX } from "solid-js";
 import { fmtInt, fmtMs, fmtPct } from "../format.ts";
 import { type ChartSpec, PALETTE, tierColor } from "./chart.tsx";
-import { fmtRps, type StatsResult } from "./stat-cards.tsx";
+import { bucketRateUnit, fmtRps, type StatsResult } from "./stat-cards.tsx";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -33,11 +33,22 @@ export function tierNames(stats: StatsResult): string[] {
   return [...names].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
 }
 
+/** "second", "minute", "hour", "day": the requests chart's unit for these buckets, spelled out for its title. */
+export function requestsUnitName(stats: StatsResult): string {
+  return { s: "second", min: "minute", h: "hour", day: "day" }[bucketRateUnit(stats.bucketMs).name];
+}
+
+/** Requests per bucket as a rate in the unit that fits the bucket (per day for day buckets, not "0.0005 req/s"). */
 export function requestsSpec(stats: StatsResult): ChartSpec {
   const tiers = tierNames(stats);
-  // The current bucket has only run until now: its rate is over that time, not the whole bucket.
+  const unit = bucketRateUnit(stats.bucketMs);
+  // Per second, the current minute's rate is over the time it has run, not the whole minute. Coarser
+  // buckets read as counts per unit of the whole bucket: today's bar of a per-day chart is today's count.
   const now = Date.now();
-  const seconds = stats.series.map((p) => Math.max(1, Math.min(p.t + stats.bucketMs, stats.to, now) - p.t) / 1000);
+  const units = stats.series.map((p) => {
+    const end = unit.name === "s" ? Math.min(p.t + stats.bucketMs, stats.to, now) : p.t + stats.bucketMs;
+    return Math.max(1, end - p.t) / 1000 / unit.seconds;
+  });
   return {
     type: "bar",
     stacked: true,
@@ -45,10 +56,11 @@ export function requestsSpec(stats: StatsResult): ChartSpec {
     series: tiers.map((tier, i) => ({
       label: tier,
       color: tierColor(tier, i),
-      data: stats.series.map((p, j) => (p.byTier[tier] ?? 0) / seconds[j]),
+      data: stats.series.map((p, j) => (p.byTier[tier] ?? 0) / units[j]),
     })),
     yFormat: (v) => String(Number(v.toPrecision(3))),
-    tooltip: (s, i, v) => `${tiers[s]}: ${fmtRps(v)} req/s (${fmtInt(stats.series[i].byTier[tiers[s]] ?? 0)} requests)`,
+    tooltip: (s, i, v) =>
+      `${tiers[s]}: ${fmtRps(v)} req/${unit.name} (${fmtInt(stats.series[i].byTier[tiers[s]] ?? 0)} requests)`,
   };
 }
 
@@ -57,6 +69,8 @@ export function latencySpec(stats: StatsResult): ChartSpec {
     stats.series.map((p) => (p.requests > 0 ? (f(p) ?? null) : null));
   return {
     type: "line",
+    // A bucket without requests has no latency (not zero): the line joins the buckets around it.
+    spanGaps: true,
     labels: stats.series.map((p) => bucketLabel(p.t, stats)),
     series: [
       { label: "p50", color: "--accent", data: pick((p) => p.latencyMs.p50) },

@@ -23,6 +23,7 @@ import {
 } from "chart.js";
 import { createEffect, type JSX, on, onCleanup, onMount } from "solid-js";
 import { theme } from "../theme.ts";
+import { pointRadii } from "./chart-points.ts";
 
 Chart.register(
   BarController,
@@ -52,6 +53,8 @@ export interface ChartSpec {
   labels: string[];
   series: SeriesSpec[];
   stacked?: boolean;
+  /** Line charts: join points across empty (null) buckets instead of breaking the line. */
+  spanGaps?: boolean;
   /** Axis tick text. */
   yFormat?: (value: number) => string;
   /** Tooltip line for one point (default: "label: value"). */
@@ -91,14 +94,12 @@ function styleDataset(target: AnyDataset, spec: ChartSpec, s: SeriesSpec): void 
   ds.borderWidth = spec.type === "line" ? 2 : spec.type === "doughnut" ? 2 : 0;
   if (spec.type === "line") {
     ds.borderDash = s.dashed ? [5, 4] : [];
-    // A point with no neighbour draws no line: give it a dot, so a lone bucket is visible.
-    ds.pointRadius = s.data.map((v, i) =>
-      v !== null && (s.data[i - 1] ?? null) === null && (s.data[i + 1] ?? null) === null ? 3 : 0,
-    );
+    ds.pointRadius = pointRadii(s.data, spec.spanGaps ?? false);
+    ds.pointBackgroundColor = color;
     ds.pointHoverRadius = 4;
     ds.tension = 0.3;
     ds.cubicInterpolationMode = "monotone"; // no overshoot below a real minimum
-    ds.spanGaps = false;
+    ds.spanGaps = spec.spanGaps ?? false;
   }
 }
 

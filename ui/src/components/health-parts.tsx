@@ -45,7 +45,7 @@ export function CircuitBadge(props: { state: CircuitState }): JSX.Element {
           ? "Cooling down: tried only when every other model failed"
           : props.state === "half_open"
             ? "Cooldown over: the next request probes it"
-            : "Healthy circuit"
+            : "Circuit closed: requests go to it"
       }
     >
       <span class="sr-only">Circuit </span>
@@ -69,19 +69,16 @@ export function TierBadge(props: { tier: string }): JSX.Element {
   return <span class={`badge ${/^t[123]$/.test(props.tier) ? props.tier : ""}`}>{props.tier}</span>;
 }
 
-/** Health score 0–100 as a bar with the number beside it. */
-export function ScoreBar(props: { score: number; label?: string }): JSX.Element {
-  const level = () => (props.score >= 80 ? "ok" : props.score >= 40 ? "warn" : "bad");
+/**
+ * Health score 0–100 as a bar with the number beside it. Its colour follows the score, or `level` when
+ * given (the health page passes its verdict, so a high score of a model failing its window is not green).
+ */
+export function ScoreBar(props: { score: number; label?: string; level?: "ok" | "warn" | "bad" }): JSX.Element {
+  const level = () => props.level ?? (props.score >= 80 ? "ok" : props.score >= 40 ? "warn" : "bad");
   return (
     <div class="health-score">
-      <div
-        class="health-bar"
-        role="meter"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={props.score}
-        aria-label={props.label ?? "Health score"}
-      >
+      <meter class="sr-only" min={0} max={100} value={props.score} aria-label={props.label ?? "Health score"} />
+      <div class="health-bar" aria-hidden="true">
         <div class={`health-fill ${level()}`} style={{ width: `${Math.max(0, Math.min(100, props.score))}%` }} />
       </div>
       <span class="health-score-num">{props.score}</span>

@@ -5,8 +5,10 @@
  */
 import { For, type JSX, Show } from "solid-js";
 import { fmtInt, fmtMs, fmtPct, fmtUsd } from "../format.ts";
+import { fmtRate, fmtRps, rateUnitFor } from "./rate-units.ts";
 
 export type { StatsResult, Totals } from "../../../src/store/queries/stats.ts";
+export { bucketRateUnit, fmtRate, fmtRps, type RateUnit, rateUnitFor } from "./rate-units.ts";
 
 import type { StatsResult, Totals } from "../../../src/store/queries/stats.ts";
 export type Percentiles = Totals["latencyMs"];
@@ -24,18 +26,6 @@ interface CardSpec {
   sub?: (t: Totals) => string;
 }
 
-export const fmtRps = (n: number | undefined) =>
-  n === undefined
-    ? "–"
-    : n === 0
-      ? "0"
-      : n < 0.01
-        ? n.toFixed(4)
-        : n < 1
-          ? n.toFixed(3)
-          : n < 100
-            ? n.toFixed(2)
-            : fmtInt(n);
 export const fmtCompact = (n: number | undefined) =>
   n === undefined
     ? "–"
@@ -56,11 +46,15 @@ const CARDS: CardSpec[] = [
     sub: (t) => `${fmtInt(t.errors)} failed`,
   },
   {
-    label: "Requests / s",
+    label: "Request rate",
     value: (t) => t.rps,
-    format: fmtRps,
+    format: fmtRate,
     better: "neutral",
-    sub: (t) => `${fmtRps(t.rps * 60)} / min`,
+    // The same rate in another unit: per hour for a quiet range read per day, per day otherwise.
+    sub: (t) =>
+      t.rps > 0 && rateUnitFor(t.rps).name === "day"
+        ? `${fmtRps(t.rps * 3600)} / h`
+        : `${fmtRps(t.rps * 86_400)} / day`,
   },
   {
     label: "Error rate",

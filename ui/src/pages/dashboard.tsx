@@ -16,12 +16,14 @@ import {
   latencySpec,
   modelSlices,
   requestsSpec,
+  requestsUnitName,
   SliceLegend,
   tierSlices,
 } from "../components/chart-specs.tsx";
-import { fmtCost, fmtMicros, SavingsSummary } from "../components/cost-panels.tsx";
-import { fmtCompact, StatCards, type StatsResult } from "../components/stat-cards.tsx";
+import { fmtMicros, SavingsSummary } from "../components/cost-panels.tsx";
+import { StatCards, type StatsResult } from "../components/stat-cards.tsx";
 import { FirstRequest } from "../components/stat-empty.tsx";
+import { ModelTable } from "../components/stat-models.tsx";
 import {
   type RangeKey,
   RangePicker,
@@ -133,13 +135,13 @@ export function DashboardPage(): JSX.Element {
         <div class="grid two">
           <ChartPanel
             stats={stats()}
-            title="Requests per second, by tier"
+            title={`Requests per ${stats() ? requestsUnitName(stats()!) : "second"}, by tier`}
             note={stats() ? `${bucketName(stats()!.bucketMs)} buckets` : ""}
           >
             {(s) => (
               <ChartView
                 spec={requestsSpec(s())}
-                label={`Requests per second by tier over time, ${fmtInt(s().totals.requests)} requests in all`}
+                label={`Requests per ${requestsUnitName(s())} by tier over time, ${fmtInt(s().totals.requests)} requests in all`}
               />
             )}
           </ChartPanel>
@@ -231,60 +233,6 @@ function ChartPanel(props: {
       <Show when={props.stats} fallback={<div class="chart-box skeleton" aria-hidden="true" />}>
         {(s) => props.children(s)}
       </Show>
-    </section>
-  );
-}
-
-function ModelTable(props: { stats: StatsResult }): JSX.Element {
-  const total = () => props.stats.totals.requests || 1;
-  return (
-    <section class="panel" aria-label="Models">
-      <h2 class="panel-title">By model</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Model</th>
-              <th class="num">Requests</th>
-              <th class="num">Share</th>
-              <th class="num">Errors</th>
-              <th class="num">Failovers</th>
-              <th class="num">p50</th>
-              <th class="num">p95</th>
-              <th class="num">First token p50</th>
-              <th class="num">Tokens</th>
-              <th class="num">Cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={props.stats.byModel}>
-              {(m) => (
-                <tr>
-                  <td class="mono">
-                    <A
-                      href={`/logs${query({ model: m.model, range: "custom", from: props.stats.from, to: props.stats.to })}`}
-                      title="Show these requests in the logs"
-                    >
-                      {m.model}
-                    </A>
-                  </td>
-                  <td class="num">{fmtInt(m.requests)}</td>
-                  <td class="num">{fmtPct(m.requests / total())}</td>
-                  <td class="num" classList={{ "text-bad": m.errorRate > 0.05 }}>
-                    {fmtPct(m.errorRate)}
-                  </td>
-                  <td class="num">{fmtInt(m.failovers)}</td>
-                  <td class="num">{fmtMs(m.latencyMs.p50)}</td>
-                  <td class="num">{fmtMs(m.latencyMs.p95)}</td>
-                  <td class="num">{fmtMs(m.ttftMs.p50)}</td>
-                  <td class="num">{fmtCompact(m.promptTokens + m.completionTokens)}</td>
-                  <td class="num">{fmtCost(m)}</td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
     </section>
   );
 }

@@ -1,12 +1,13 @@
 /**
- * Models & health: every configured target with its health score, circuit state, live cooldown,
- * error rate of the window, latency / TTFT averages, successes and failures and its recent errors; a
- * one-request test and a circuit reset per model. Refreshed every 5 s in place (rows are reconciled by target, so nothing
+ * Models & health: every configured target with its health score, circuit state, live cooldown, a
+ * verdict (healthy / degraded / failing: src/routing/health-window.ts), its counted figures over a chosen
+ * window (error rate of its attempts, latency and first-token p50 / p95, a chart), its circuit's
+ * timeline and recent errors; a one-request test and a circuit reset per model. Refreshed every 5 s in place (rows are reconciled by target, so nothing
  * flickers and an expanded error list or a focused button survives the refresh).
  */
 import { batch, createEffect, createMemo, createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
-import { call } from "../api.ts";
+import { call, type HealthWindowRange } from "../api.ts";
 import {
   CircuitBadge,
   type CircuitState,
@@ -19,6 +20,14 @@ import {
   tiersOf,
   useNow,
 } from "../components/health-parts.tsx";
+import {
+  CircuitTimeline,
+  VerdictBadge,
+  WindowFigures,
+  type WindowKey,
+  WindowPicker,
+  windowName,
+} from "../components/health-window.tsx";
 import { ConfirmDialog, errorText } from "../components/modal.tsx";
 import { fmtClock, fmtInt, fmtMs, fmtPct } from "../format.ts";
 
@@ -28,6 +37,8 @@ type TestState = { running: boolean; result?: TestResult; error?: string };
 
 export function HealthPage(): JSX.Element {
   const [data, setData] = createStore<{ targets: HealthTarget[] }>({ targets: [] });
+  const [windowKey, setWindowKey] = createSignal<WindowKey>("1h");
+  const [range, setRange] = createSignal<HealthWindowRange>();
   const [tests, setTests] = createStore<Record<string, TestState>>({});
   const [loaded, setLoaded] = createSignal(false);
   const [error, setError] = createSignal("");
@@ -41,12 +52,15 @@ export function HealthPage(): JSX.Element {
   const now = useNow(1000);
 
   let inFlight = false;
-  const load = async () => {
-    if (inFlight) return;
+  let again = false;
+  const load = async (): Promise<void> => {
+    // A load asked for during another (a new window) runs right after it, not never.
+    if (inFlight) return void (again = true);
     inFlight = true;
     try {
-      const result = await call("GET /api/health");
+      const result = await call("GET /api/health", { query: { window: windowKey() } });
       batch(() => {
+        setRange(result.window);
         setData("targets", reconcile(result.targets, { key: "target", merge: true }));
         setUpdatedAt(Date.now());
         setError("");
@@ -57,6 +71,14 @@ export function HealthPage(): JSX.Element {
       inFlight = false;
       setLoaded(true);
     }
+    if (again) {
+      again = false;
+      return load();
+    }
+  };
+  const chooseWindow = (key: WindowKey) => {
+    setWindowKey(key);
+    void load();
   };
 
   onMount(() => {
@@ -105,6 +127,13 @@ export function HealthPage(): JSX.Element {
     return c;
   });
 
+  // By verdict too: a closed circuit is not a healthy model (a model failing a third of its attempts).
+  const verdicts = createMemo(() => {
+    const c = { ok: 0, warn: 0, bad: 0, idle: 0 };
+    for (const t of data.targets) c[t.verdict.level] += 1;
+    return c;
+  });
+
   const test = async (target: string) => {
     setTests(target, { running: true });
     try {
@@ -119,15 +148,20 @@ export function HealthPage(): JSX.Element {
   const reset = async (target: string) => {
     const answer = await call("POST /api/health/reset", { body: { target } });
     const index = data.targets.findIndex((t) => t.target === target);
-    if (index >= 0)
-      setData("targets", index, reconcile({ ...answer.health, tiers: data.targets[index].tiers }, { merge: true }));
+    if (index >= 0) {
+      const { tiers, window, verdict } = data.targets[index];
+      // The window's counted figures stay as they were until the reload below brings the new verdict.
+      setData("targets", index, reconcile({ ...answer.health, tiers, window, verdict }, { merge: true }));
+    }
     setNotice(`The circuit of ${target} was reset: its failures are forgotten and it is closed.`);
+    void load();
   };
 
   const card = (t: HealthTarget) => (
     <TargetCard
       target={t}
       now={now()}
+      range={range()}
       test={tests[t.target]}
       onTest={() => void test(t.target)}
       onReset={() => setResetting(t.target)}
@@ -154,14 +188,24 @@ export function HealthPage(): JSX.Element {
         </button>
       </div>
 
-      <div class="grid health-summary" aria-label="Circuit summary">
+      <section class="grid health-summary" aria-label="Circuit summary">
         <SummaryCard label="Targets" value={data.targets.length} />
+        <SummaryCard label="Failing" value={verdicts().bad} tone="bad" />
+        <SummaryCard label="Degraded" value={verdicts().warn} tone="warn" />
         <SummaryCard label="Closed" value={counts().closed} tone="ok" />
         <SummaryCard label="Half-open" value={counts().half_open} tone="warn" />
         <SummaryCard label="Open" value={counts().open} tone="bad" />
+      </section>
+
+      <div class="row health-window-row">
+        <span>
+          Figures over <strong>{windowName(windowKey())}</strong>
+          <span class="muted"> (counted from the request log)</span>
+        </span>
+        <WindowPicker value={windowKey()} onChange={chooseWindow} />
       </div>
 
-      <div class="row health-filters" role="search">
+      <search class="row health-filters">
         <label class="health-grow">
           Filter
           <input
@@ -180,15 +224,16 @@ export function HealthPage(): JSX.Element {
             <option value="open">open</option>
           </select>
         </label>
-        <div class="segmented health-view" role="group" aria-label="Layout">
+        <fieldset class="segmented health-view">
+          <legend class="sr-only">Layout</legend>
           <button type="button" aria-pressed={grouped()} onClick={() => setGrouped(true)}>
             By tier
           </button>
           <button type="button" aria-pressed={!grouped()} onClick={() => setGrouped(false)}>
             All models
           </button>
-        </div>
-      </div>
+        </fieldset>
+      </search>
 
       <Show when={error()}>
         <p class="error" role="alert">
@@ -285,19 +330,27 @@ function SummaryCard(props: { label: string; value: number; tone?: string }): JS
 function TargetCard(props: {
   target: HealthTarget;
   now: number;
+  range?: HealthWindowRange;
   test?: TestState;
   onTest: () => void;
   onReset: () => void;
   showTiers: boolean;
 }): JSX.Element {
   const t = () => props.target;
+  const barLevel = () => {
+    const level = t().verdict.level;
+    return level === "idle" ? undefined : level;
+  };
   const nothingToReset = () =>
     t().state === "closed" && t().failureScore === 0 && t().consecutiveFailures === 0 && t().recentErrors.length === 0;
   const headingId = `health-${t().target.replace(/[^a-z0-9]/gi, "-")}-${Math.random().toString(36).slice(2, 7)}`;
   return (
     <article
       class="panel health-card"
-      classList={{ "health-open": t().state === "open", "health-half": t().state === "half_open" }}
+      classList={{
+        "health-open": t().verdict.level === "bad",
+        "health-half": t().verdict.level === "warn",
+      }}
       aria-labelledby={headingId}
     >
       <div class="row health-card-head">
@@ -307,12 +360,13 @@ function TargetCard(props: {
         <span class="spacer" />
         <CircuitBadge state={t().state} />
       </div>
+      <VerdictBadge verdict={t().verdict} />
       <Show when={props.showTiers && t().tiers.length > 0}>
         <div class="row health-tiers">
           <For each={t().tiers}>{(tier) => <TierBadge tier={tier} />}</For>
         </div>
       </Show>
-      <ScoreBar score={t().score} label={`Health score of ${t().target}`} />
+      <ScoreBar score={t().score} label={`Health score of ${t().target}`} level={barLevel()} />
 
       <Show when={t().state === "open" && t().cooldownUntil}>
         <p class="health-state-line">
@@ -331,28 +385,37 @@ function TargetCard(props: {
         </p>
       </Show>
 
-      <dl class="health-stats">
-        <div
-          title={`Failed share of about ${fmtInt(t().attemptsInWindow)} attempts in the last ${fmtMs(t().windowMs)} (older ones count less)`}
-        >
-          <dt>Error rate</dt>
-          <dd classList={{ "health-bad": t().errorRate >= 0.1 }}>
-            {t().attemptsInWindow > 0 ? fmtPct(t().errorRate) : "–"}
-          </dd>
-        </div>
-        <div>
-          <dt>Latency</dt>
-          <dd>{fmtMs(t().latencyMs)}</dd>
-        </div>
-        <div>
-          <dt>TTFT</dt>
-          <dd>{fmtMs(t().ttftMs)}</dd>
-        </div>
-        <div>
+      <Show
+        when={props.range && t().window}
+        fallback={
+          <dl class="health-stats">
+            <div
+              title={`Failed share of about ${fmtInt(t().attemptsInWindow)} attempts in the last ${fmtMs(t().windowMs)} (older ones count less)`}
+            >
+              <dt>Error rate</dt>
+              <dd classList={{ "health-bad": t().errorRate >= 0.05 }}>
+                {t().attemptsInWindow > 0 ? fmtPct(t().errorRate) : "–"}
+              </dd>
+            </div>
+            <div>
+              <dt>Latency</dt>
+              <dd>{fmtMs(t().latencyMs)}</dd>
+            </div>
+            <div>
+              <dt>TTFT</dt>
+              <dd>{fmtMs(t().ttftMs)}</dd>
+            </div>
+          </dl>
+        }
+      >
+        <WindowFigures target={t()} range={props.range!} />
+      </Show>
+      <dl class="health-stats health-lifetime">
+        <div title="Since the last reset">
           <dt>Successes</dt>
           <dd>{fmtInt(t().successes)}</dd>
         </div>
-        <div>
+        <div title="Since the last reset">
           <dt>Failures</dt>
           <dd classList={{ "health-bad": t().failures > 0 }}>{fmtInt(t().failures)}</dd>
         </div>
@@ -360,11 +423,8 @@ function TargetCard(props: {
           <dt>In a row</dt>
           <dd>{fmtInt(t().consecutiveFailures)}</dd>
         </div>
-        <div>
-          <dt>Penalty</dt>
-          <dd>{t().failureScore}</dd>
-        </div>
       </dl>
+      <CircuitTimeline target={t()} />
 
       <Show when={t().recentErrors.length > 0} fallback={<p class="muted health-noerr">No recent errors</p>}>
         <details class="health-errors">

@@ -9,22 +9,27 @@ import type { Hunk } from "../../../config-editor/diff.ts";
 import type { TreeNode } from "../../../config-editor/source-tree.ts";
 import type { Explanation } from "../../../pipeline/explain.ts";
 import type { HealthView } from "../../../routing/health.ts";
+import type { HealthVerdict, HealthWindowRange } from "../../../routing/health-window.ts";
 import type { StoredKey } from "../../../store/api-key-store.ts";
 import type { ConfigVersion } from "../../../store/config-history.ts";
 import type { LogDetail, LogListItem } from "../../../store/queries/logs.ts";
 import type { StatsResult } from "../../../store/queries/stats.ts";
+import type { TargetWindow } from "../../../store/queries/target-stats.ts";
 import type { PlaygroundSent } from "../playground-routes.ts";
 
 export type {
   ConfigIssue,
   ConfigVersion,
   Explanation,
+  HealthVerdict,
   HealthView,
+  HealthWindowRange,
   Hunk,
   LogDetail,
   LogListItem,
   PlaygroundSent,
   StatsResult,
+  TargetWindow,
   TreeNode,
 };
 
@@ -115,6 +120,16 @@ export interface LogPage {
 /** GET /api/health: every configured target with the tiers it serves. */
 export interface HealthTarget extends HealthView {
   tiers: string[];
+  /** Counted figures of the window (attempts, error rate, latency, series); absent without a request log. */
+  window?: TargetWindow;
+  /** What the card says: healthy, degraded, failing or no traffic, and why (src/routing/health-window.ts). */
+  verdict: HealthVerdict;
+}
+
+export interface HealthAnswer {
+  targets: HealthTarget[];
+  /** The window the figures cover; absent without a request log. */
+  window?: HealthWindowRange;
 }
 
 export interface TestResult {

@@ -152,6 +152,12 @@ export const StatsQuery = t.Object({
   tier: text(),
   model: text(),
 });
+/** The health page's window: how far back its counted figures and charts reach (default 1h). */
+export const HealthQuery = t.Object({
+  window: t.Optional(
+    t.Union([t.Literal("15m"), t.Literal("1h"), t.Literal("24h")], { error: 'window must be "15m", "1h" or "24h"' }),
+  ),
+});
 // The audit trail caps the page at 500 itself.
 export const AuditQuery = t.Object({
   limit: whole("limit", { minimum: 1 }),

@@ -51,7 +51,7 @@ export const adminRoutes = {
   "GET /api/logs/tail": { query: input.TailQuery, answer: answer<string>() },
   "GET /api/logs/:id": { answer: answer<A.LogDetail>() },
   "GET /api/stats": { query: input.StatsQuery, answer: answer<A.StatsResult>() },
-  "GET /api/health": { answer: answer<{ targets: A.HealthTarget[] }>() },
+  "GET /api/health": { query: input.HealthQuery, answer: answer<A.HealthAnswer>() },
   "POST /api/health/reset": { body: input.HealthResetBody, answer: answer<A.Ok & { health: A.HealthView }>() },
   "POST /api/explain": { body: input.ChatBody, answer: answer<A.Explanation>() },
   "POST /api/playground/send": { body: input.ChatBody, answer: answer<A.PlaygroundSent>() },

@@ -131,6 +131,23 @@ export const users = sqliteTable("users", {
   /** Sessions issued before this time are revoked (logout everywhere, password change). */
   sessionsValidAfter: integer("sessions_valid_after").notNull().default(0),
   createdAt: integer("created_at").notNull(),
+  /** "admin" changes anything; "viewer" sees everything and changes nothing but its own account. */
+  role: text("role").notNull().default("admin"),
+  /** Must enrol TOTP before anything else (an invited admin), whatever the require2fa setting. */
+  totpRequired: integer("totp_required", { mode: "boolean" }).notNull().default(false),
+});
+
+/** One-time links that let a new admin create their account: only the token's digest is kept. */
+export const invites = sqliteTable("invites", {
+  id: text("id").primaryKey(),
+  tokenHash: text("token_hash").notNull().unique(),
+  role: text("role").notNull(),
+  createdBy: text("created_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
+  usedBy: text("used_by"),
+  revokedAt: integer("revoked_at"),
 });
 
 export const sessions = sqliteTable("sessions", {

@@ -8,10 +8,16 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { GatewayError } from "../errors.ts";
-import type { ApiKeyStore, KeyLimits, StoredKey } from "../store/api-key-store.ts";
+import type { ApiKeyStore, KeyLimits, KeyUsagePoint, StoredKey } from "../store/api-key-store.ts";
 import { MemoryRateLimiter, type RateLimiter } from "./rate-limit.ts";
 
 const digest = (key: string) => createHash("sha256").update(key).digest("hex");
+
+/** A new key's secret (`sr-` and 192 random bits), its digest and the prefix shown in lists. */
+function newSecret(): { key: string; hash: string; prefix: string } {
+  const key = `sr-${randomBytes(24).toString("base64url")}`;
+  return { key, hash: digest(key), prefix: key.slice(0, 10) };
+}
 
 /** The key a client presented: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
 function presentedKey(headers: Headers): string | undefined {
@@ -142,12 +148,12 @@ export class KeyRegistry {
     now: number,
   ): { key: string; record: Omit<StoredKey, "hash"> } {
     if (!this.store) throw new GatewayError("internal_error", "API keys need the store (a data directory).");
-    const key = `sr-${randomBytes(24).toString("base64url")}`;
+    const { key, hash, prefix } = newSecret();
     const record = {
       id: `key_${randomBytes(8).toString("hex")}`,
       name: input.name,
-      prefix: key.slice(0, 10),
-      hash: digest(key),
+      prefix,
+      hash,
       createdAt: now,
       expiresAt: input.expiresAt ?? null,
       limits: input.limits ?? {},
@@ -158,11 +164,30 @@ export class KeyRegistry {
     return { key, record: shown };
   }
 
+  /** A new secret for an active key, returned once; the old one is refused from now on. Undefined: no such key. */
+  rotate(id: string): string | undefined {
+    const { key, hash, prefix } = newSecret();
+    const done = this.store?.rotate(id, { hash, prefix }) ?? false;
+    this.reload();
+    return done ? key : undefined;
+  }
+
+  rename(id: string, name: string): boolean {
+    const done = this.store?.rename(id, name) ?? false;
+    this.reload();
+    return done;
+  }
+
   /** New limits for a stored key, in force from its next request. */
   setLimits(id: string, limits: KeyLimits): boolean {
     const done = this.store?.setLimits(id, limits) ?? false;
     this.reload();
     return done;
+  }
+
+  /** A stored key's logged requests and cost per bucket since `from` (empty without a store). */
+  usageOver(id: string, from: number, bucketMs: number): KeyUsagePoint[] {
+    return this.store?.usage(id, from, bucketMs) ?? [];
   }
 
   revoke(id: string, now: number): boolean {

@@ -133,8 +133,9 @@ export class Accounts {
       .update(users)
       .set({
         ...rest,
+        // New codes (or none) start a new list: the old list's used codes no longer mean anything.
         ...(recoveryCodes !== undefined
-          ? { recoveryCodes: recoveryCodes === null ? null : JSON.stringify(recoveryCodes) }
+          ? { recoveryCodes: recoveryCodes === null ? null : JSON.stringify(recoveryCodes), usedRecoveryCodes: null }
           : {}),
       })
       .where(eq(users.id, id))
@@ -164,6 +165,17 @@ export class Accounts {
 
   recoveryCodes(user: User): string[] {
     return user.recoveryCodes ? (JSON.parse(user.recoveryCodes) as string[]) : [];
+  }
+
+  /** Hashes of the recovery codes of the current list already used. */
+  usedRecoveryCodes(user: User): string[] {
+    return user.usedRecoveryCodes ? (JSON.parse(user.usedRecoveryCodes) as string[]) : [];
+  }
+
+  /** Remembers a used recovery code's hash, so typing it again is answered "already used". */
+  markRecoveryCodeUsed(user: User, hash: string): void {
+    const used = JSON.stringify([...this.usedRecoveryCodes(user), hash]);
+    this.db.update(users).set({ usedRecoveryCodes: used }).where(eq(users.id, user.id)).run();
   }
 
   // Sessions: the JWT carries the session id; a session row can be revoked before the token expires.

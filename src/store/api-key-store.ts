@@ -31,6 +31,13 @@ export interface StoredKey {
   limits: KeyLimits;
 }
 
+/** One bucket of a key's use: its start (epoch ms, UTC), the requests in it and what they cost. */
+export interface KeyUsagePoint {
+  ts: number;
+  requests: number;
+  costMicros: number;
+}
+
 /** The settings row that remembers a key was once created, whatever happens to the key rows later. */
 const EVER_CREATED = "apiKeys.everCreated";
 
@@ -87,6 +94,32 @@ export class ApiKeyStore {
       this.store.sqlite.prepare("UPDATE api_keys SET limits = ? WHERE id = ?").run(JSON.stringify(limits), id).changes >
       0
     );
+  }
+
+  rename(id: string, name: string): boolean {
+    return this.store.sqlite.prepare("UPDATE api_keys SET name = ? WHERE id = ?").run(name, id).changes > 0;
+  }
+
+  /**
+   * A new secret for an active key: only the hash and display prefix change, so its id, limits, usage
+   * and logged requests stay its own. The old hash is gone from the row: the old secret is unknown now.
+   */
+  rotate(id: string, secret: { hash: string; prefix: string }): boolean {
+    return (
+      this.store.sqlite
+        .prepare("UPDATE api_keys SET hash = ?, prefix = ? WHERE id = ? AND revoked_at IS NULL")
+        .run(secret.hash, secret.prefix, id).changes > 0
+    );
+  }
+
+  /** The key's logged requests and cost since `from`, per `bucketMs` (UTC-aligned), oldest first. */
+  usage(id: string, from: number, bucketMs: number): KeyUsagePoint[] {
+    return this.store.sqlite
+      .query(
+        `SELECT (ts / ?1) * ?1 AS ts, count(*) AS requests, coalesce(sum(cost_micros), 0) AS costMicros
+         FROM requests WHERE api_key_id = ?2 AND ts >= ?3 GROUP BY 1 ORDER BY 1`,
+      )
+      .all(bucketMs, id, from) as KeyUsagePoint[];
   }
 
   revoke(id: string, now: number): boolean {

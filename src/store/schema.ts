@@ -128,6 +128,8 @@ export const users = sqliteTable("users", {
   totpLastStep: integer("totp_last_step"),
   /** JSON array of hashed one-time recovery codes. */
   recoveryCodes: text("recovery_codes"),
+  /** JSON array of the hashes of recovery codes already used, to say so when one is typed again. */
+  usedRecoveryCodes: text("used_recovery_codes"),
   /** Sessions issued before this time are revoked (logout everywhere, password change). */
   sessionsValidAfter: integer("sessions_valid_after").notNull().default(0),
   createdAt: integer("created_at").notNull(),

@@ -11,5 +11,6 @@ CREATE TABLE `invites` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `invites_token_hash_unique` ON `invites` (`token_hash`);--> statement-breakpoint
+ALTER TABLE `users` ADD `used_recovery_codes` text;--> statement-breakpoint
 ALTER TABLE `users` ADD `role` text DEFAULT 'admin' NOT NULL;--> statement-breakpoint
 ALTER TABLE `users` ADD `totp_required` integer DEFAULT false NOT NULL;

@@ -7,6 +7,7 @@ import { createSignal, type JSX, Show } from "solid-js";
 import type { KeyRecord } from "../../../src/http/admin/contract/answers.ts";
 import { ApiError, call } from "../api.ts";
 import { fmtTime } from "../format.ts";
+import { readOnly } from "../session.ts";
 import { fmtMicros } from "./cost-panels.tsx";
 
 export type BudgetPeriod = "day" | "month" | "total";
@@ -74,7 +75,7 @@ export function KeyBudget(props: { record: KeyRecord; onSaved: () => void }): JS
           · {s()?.inFlight ?? 0}/{l().maxConcurrent} in flight
         </span>
       </Show>
-      <Show when={props.record.revokedAt === null}>
+      <Show when={props.record.revokedAt === null && !readOnly()}>
         <Show
           when={editing()}
           fallback={

@@ -27,7 +27,7 @@ export interface AdminView {
 }
 
 /** A pending invite as listed: never its token. */
-export type InviteView = Pick<Invite, "id" | "role" | "createdBy" | "createdAt" | "expiresAt">;
+export type InviteView = Pick<Invite, "id" | "createdBy" | "createdAt" | "expiresAt"> & { role: Role };
 
 const adminView = (user: User): AdminView => ({
   id: user.id,
@@ -49,7 +49,13 @@ export class AdminTeam {
       admins: this.accounts.all().map(adminView),
       invites: this.accounts
         .pendingInvites(now)
-        .map(({ id, role, createdBy, createdAt, expiresAt }) => ({ id, role, createdBy, createdAt, expiresAt })),
+        .map(({ id, role, createdBy, createdAt, expiresAt }) => ({
+          id,
+          role: role as Role,
+          createdBy,
+          createdAt,
+          expiresAt,
+        })),
     };
   }
 

@@ -236,7 +236,7 @@ export function KeysPage(): JSX.Element {
                               <Limits record={k} />
                             </td>
                             <td data-label="Budget">
-                              <KeyBudget record={k} onSaved={() => void load()} />
+                              <KeyBudget record={k} />
                             </td>
                             <td class="key-actions">
                               <button
@@ -279,13 +279,6 @@ export function KeysPage(): JSX.Element {
                               </Show>
                             </td>
                           </tr>
-                          <Show when={activityOf() === k.id}>
-                            <tr class="key-activity-row">
-                              <td colSpan={10}>
-                                <KeyActivity record={k} />
-                              </td>
-                            </tr>
-                          </Show>
                         </>
                       );
                     }}
@@ -293,6 +286,13 @@ export function KeysPage(): JSX.Element {
                 </tbody>
               </table>
             </div>
+            <Show when={(keys() ?? []).find((k) => k.id === activityOf())}>
+              {(k) => (
+                <div id="key-activity" class="key-activity-panel">
+                  <KeyActivity record={k()} />
+                </div>
+              )}
+            </Show>
           </Show>
         </Show>
       </section>

@@ -97,7 +97,7 @@ export function SetupPage(): JSX.Element {
             />
           </label>
           <label>
-            Password (10 characters or more, hard to guess)
+            Password (10 characters or more)
             <input
               type="password"
               value={password()}

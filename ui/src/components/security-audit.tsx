@@ -17,7 +17,7 @@ function detailText(detail: unknown): string {
   return Object.entries(detail as Record<string, unknown>)
     .map(
       ([k, v]) =>
-        `${k}: ${typeof v === "number" && k.endsWith("Ms") ? fmtLifetime(v) : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`,
+        `${k}: ${typeof v === "number" && k.endsWith("Ms") ? fmtLifetime(v) : typeof v === "number" && k.endsWith("At") ? fmtTime(v) : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`,
     )
     .join(" · ");
 }

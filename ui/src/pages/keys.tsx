@@ -189,97 +189,95 @@ export function KeysPage(): JSX.Element {
                     {(k) => {
                       const status = statusOf(k, now());
                       return (
-                        <>
-                          <tr classList={{ "key-inactive": status !== "active" }}>
-                            <td data-label="Name">
-                              <strong>{k.name}</strong>
-                            </td>
-                            <td data-label="Key" class="mono">
-                              {k.prefix}…
-                            </td>
-                            <td data-label="Status">
-                              <span>
-                                <span class={`badge ${STATUS_CLASS[status]}`}>{status}</span>
-                                <Show when={k.revokedAt}>
-                                  <span class="muted key-when" title={fmtTime(k.revokedAt)}>
-                                    {" "}
-                                    {fmtDay(k.revokedAt!)}
-                                  </span>
-                                </Show>
-                              </span>
-                            </td>
-                            <td data-label="Created">
-                              <time dateTime={new Date(k.createdAt).toISOString()} title={fmtTime(k.createdAt)}>
-                                {fmtDay(k.createdAt)}
+                        <tr classList={{ "key-inactive": status !== "active" }}>
+                          <td data-label="Name">
+                            <strong>{k.name}</strong>
+                          </td>
+                          <td data-label="Key" class="mono">
+                            {k.prefix}…
+                          </td>
+                          <td data-label="Status">
+                            <span>
+                              <span class={`badge ${STATUS_CLASS[status]}`}>{status}</span>
+                              <Show when={k.revokedAt}>
+                                <span class="muted key-when" title={fmtTime(k.revokedAt)}>
+                                  {" "}
+                                  {fmtDay(k.revokedAt!)}
+                                </span>
+                              </Show>
+                            </span>
+                          </td>
+                          <td data-label="Created">
+                            <time dateTime={new Date(k.createdAt).toISOString()} title={fmtTime(k.createdAt)}>
+                              {fmtDay(k.createdAt)}
+                            </time>
+                          </td>
+                          <td data-label="Expires">
+                            {k.expiresAt ? (
+                              <time dateTime={new Date(k.expiresAt).toISOString()} title={fmtTime(k.expiresAt)}>
+                                {fmtDay(k.expiresAt)}
                               </time>
-                            </td>
-                            <td data-label="Expires">
-                              {k.expiresAt ? (
-                                <time dateTime={new Date(k.expiresAt).toISOString()} title={fmtTime(k.expiresAt)}>
-                                  {fmtDay(k.expiresAt)}
-                                </time>
-                              ) : (
-                                <span class="muted">never</span>
-                              )}
-                            </td>
-                            <td data-label="Last used">
-                              {k.lastUsedAt ? (
-                                <time dateTime={new Date(k.lastUsedAt).toISOString()} title={fmtTime(k.lastUsedAt)}>
-                                  {fmtAgo(k.lastUsedAt)}
-                                </time>
-                              ) : (
-                                <span class="muted">never</span>
-                              )}
-                            </td>
-                            <td data-label="Requests">{fmtInt(k.requestCount)}</td>
-                            <td data-label="Limits" class="key-limits">
-                              <Limits record={k} />
-                            </td>
-                            <td data-label="Budget">
-                              <KeyBudget record={k} />
-                            </td>
-                            <td class="key-actions">
+                            ) : (
+                              <span class="muted">never</span>
+                            )}
+                          </td>
+                          <td data-label="Last used">
+                            {k.lastUsedAt ? (
+                              <time dateTime={new Date(k.lastUsedAt).toISOString()} title={fmtTime(k.lastUsedAt)}>
+                                {fmtAgo(k.lastUsedAt)}
+                              </time>
+                            ) : (
+                              <span class="muted">never</span>
+                            )}
+                          </td>
+                          <td data-label="Requests">{fmtInt(k.requestCount)}</td>
+                          <td data-label="Limits" class="key-limits">
+                            <Limits record={k} />
+                          </td>
+                          <td data-label="Budget">
+                            <KeyBudget record={k} />
+                          </td>
+                          <td class="key-actions">
+                            <button
+                              type="button"
+                              aria-expanded={activityOf() === k.id}
+                              onClick={() => setActivityOf(activityOf() === k.id ? undefined : k.id)}
+                              aria-label={`Use over time of the key ${k.name}`}
+                            >
+                              Usage
+                            </button>
+                            <Show when={status !== "revoked"}>
                               <button
                                 type="button"
-                                aria-expanded={activityOf() === k.id}
-                                onClick={() => setActivityOf(activityOf() === k.id ? undefined : k.id)}
-                                aria-label={`Use over time of the key ${k.name}`}
+                                disabled={readOnly()}
+                                title={disabledTitle()}
+                                onClick={() => setEditing(k)}
+                                aria-label={`Edit the key ${k.name}`}
                               >
-                                Usage
+                                Edit
                               </button>
-                              <Show when={status !== "revoked"}>
-                                <button
-                                  type="button"
-                                  disabled={readOnly()}
-                                  title={disabledTitle()}
-                                  onClick={() => setEditing(k)}
-                                  aria-label={`Edit the key ${k.name}`}
-                                >
-                                  Edit
-                                </button>
-                                <button
-                                  type="button"
-                                  disabled={readOnly()}
-                                  title={disabledTitle()}
-                                  onClick={() => setRotating(k)}
-                                  aria-label={`Rotate the key ${k.name}`}
-                                >
-                                  Rotate
-                                </button>
-                                <button
-                                  type="button"
-                                  class="danger"
-                                  disabled={readOnly()}
-                                  title={disabledTitle()}
-                                  onClick={() => setRevoking(k)}
-                                  aria-label={`Revoke the key ${k.name}`}
-                                >
-                                  Revoke
-                                </button>
-                              </Show>
-                            </td>
-                          </tr>
-                        </>
+                              <button
+                                type="button"
+                                disabled={readOnly()}
+                                title={disabledTitle()}
+                                onClick={() => setRotating(k)}
+                                aria-label={`Rotate the key ${k.name}`}
+                              >
+                                Rotate
+                              </button>
+                              <button
+                                type="button"
+                                class="danger"
+                                disabled={readOnly()}
+                                title={disabledTitle()}
+                                onClick={() => setRevoking(k)}
+                                aria-label={`Revoke the key ${k.name}`}
+                              >
+                                Revoke
+                              </button>
+                            </Show>
+                          </td>
+                        </tr>
                       );
                     }}
                   </For>

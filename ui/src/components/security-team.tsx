@@ -8,6 +8,7 @@ import { type AdminView, type CreatedInvite, call, type InviteView } from "../ap
 import { fmtTime } from "../format.ts";
 import { me, READ_ONLY_NOTE, readOnly } from "../session.ts";
 import { CopyButton } from "./copy-button.tsx";
+import { ChangeButton } from "./key-change-button.tsx";
 import { ConfirmDialog, errorText, Modal } from "./modal.tsx";
 
 type Role = AdminView["role"];
@@ -89,16 +90,13 @@ export function TeamSection(props: { onChange: () => void }): JSX.Element {
                         <td data-label="Two-factor">{a.totpEnabled ? "on" : <span class="muted">off</span>}</td>
                         <td data-label="Since">{fmtTime(a.createdAt)}</td>
                         <td class="key-actions">
-                          <button
-                            type="button"
+                          <ChangeButton
                             class="danger"
-                            disabled={readOnly()}
-                            title={readOnly() ? READ_ONLY_NOTE : undefined}
                             onClick={() => setRemoving(a)}
                             aria-label={`Remove the admin ${a.username}`}
                           >
                             Remove
-                          </button>
+                          </ChangeButton>
                         </td>
                       </tr>
                     )}
@@ -115,15 +113,12 @@ export function TeamSection(props: { onChange: () => void }): JSX.Element {
                         </td>
                         <td data-label="Since">link works until {fmtTime(i.expiresAt)}</td>
                         <td class="key-actions">
-                          <button
-                            type="button"
-                            disabled={readOnly()}
-                            title={readOnly() ? READ_ONLY_NOTE : undefined}
+                          <ChangeButton
                             onClick={() => void withdraw(i)}
                             aria-label={`Withdraw the invite made by ${i.createdBy}`}
                           >
                             Withdraw
-                          </button>
+                          </ChangeButton>
                         </td>
                       </tr>
                     )}

@@ -10,6 +10,7 @@ import { call } from "../api.ts";
 import { type HealthTarget, tiersOf } from "../components/health-parts.tsx";
 import { KeyActivity } from "../components/key-activity.tsx";
 import { KeyBudget } from "../components/key-budget.tsx";
+import { ChangeButton } from "../components/key-change-button.tsx";
 import { type CreatedKey, KeyCreatedDialog, KeyCreateForm, type KeyRecord } from "../components/key-create.tsx";
 import { KeyUsage } from "../components/key-usage.tsx";
 import { ConfirmDialog, errorText, Modal } from "../components/modal.tsx";
@@ -83,7 +84,6 @@ export function KeysPage(): JSX.Element {
     setRotated(await call("POST /api/keys/:id/rotate", { params: { id: key.id } }));
     await load();
   };
-  const disabledTitle = () => (readOnly() ? READ_ONLY_NOTE : undefined);
 
   return (
     <div class="stack keys-page">
@@ -247,34 +247,19 @@ export function KeysPage(): JSX.Element {
                               Usage
                             </button>
                             <Show when={status !== "revoked"}>
-                              <button
-                                type="button"
-                                disabled={readOnly()}
-                                title={disabledTitle()}
-                                onClick={() => setEditing(k)}
-                                aria-label={`Edit the key ${k.name}`}
-                              >
+                              <ChangeButton onClick={() => setEditing(k)} aria-label={`Edit the key ${k.name}`}>
                                 Edit
-                              </button>
-                              <button
-                                type="button"
-                                disabled={readOnly()}
-                                title={disabledTitle()}
-                                onClick={() => setRotating(k)}
-                                aria-label={`Rotate the key ${k.name}`}
-                              >
+                              </ChangeButton>
+                              <ChangeButton onClick={() => setRotating(k)} aria-label={`Rotate the key ${k.name}`}>
                                 Rotate
-                              </button>
-                              <button
-                                type="button"
+                              </ChangeButton>
+                              <ChangeButton
                                 class="danger"
-                                disabled={readOnly()}
-                                title={disabledTitle()}
                                 onClick={() => setRevoking(k)}
                                 aria-label={`Revoke the key ${k.name}`}
                               >
                                 Revoke
-                              </button>
+                              </ChangeButton>
                             </Show>
                           </td>
                         </tr>

@@ -212,4 +212,16 @@ test("the read-only admin sees the keys with every change disabled, and a change
   expect(await viewer.locator("body").innerText()).toContain("Ask an admin to invite or remove admins.");
   await viewer.setViewportSize({ width: 1280, height: 900 });
   await screenshot(viewer, "access-09-security-read-only");
+  // The owner's pages in the dark theme at phone width: the meter, the admins, the audit filters.
+  await owner.getByRole("button", { name: /Dark theme/ }).click();
+  await owner.setViewportSize({ width: 390, height: 844 });
+  await owner.goto(`${gw.url}/security`);
+  await owner.getByRole("region", { name: "Admins" }).getByText("reader").first().waitFor();
+  await owner.getByLabel("New password", { exact: true }).fill("hunter2hunter2");
+  await owner.getByTestId("password-strength").waitFor();
+  await screenshot(owner, "access-10-security-dark-phone");
+  await owner.goto(`${gw.url}/keys`);
+  await owner.getByRole("button", { name: "Use over time of the key billing-service" }).click();
+  await owner.getByTestId("key-activity-total").waitFor();
+  await screenshot(owner, "access-11-keys-dark-phone");
 }, 30_000);

@@ -224,6 +224,18 @@ describe("the audit trail says who did what, filtered and exported", () => {
   });
 });
 
+describe("weak passwords are refused wherever one is set", () => {
+  test("a password change to a guessable password is a 400 with zxcvbn's advice; the old one still works", async () => {
+    for (const next of ["0123456789", "password123"]) {
+      const answer = await admin.call("POST", "/api/auth/password", { current: ADMIN_PASSWORD, next });
+      expect(answer.status).toBe(400);
+      expect(answer.json.error).toMatchObject({ code: "invalid_request", param: "next" });
+      expect(String((answer.json.error as { message: string }).message)).toMatch(/too easy to guess/);
+    }
+    await new AdminClient(h.url).login("admin", ADMIN_PASSWORD);
+  });
+});
+
 describe("what a failed login says", () => {
   test("the password step says username or password; the code step says the code", async () => {
     const anon = () => new AdminClient(h.url);

@@ -63,10 +63,7 @@ test("setup opened before the link was pasted reads the token from the later has
   await owner.evaluate((t) => {
     location.hash = `token=${t}`;
   }, token);
-  await owner.waitForFunction(
-    (t) => (document.querySelector("input") as HTMLInputElement | null)?.value === t,
-    token,
-  );
+  await owner.waitForFunction((t) => (document.querySelector("input") as HTMLInputElement | null)?.value === t, token);
 
   await owner.getByLabel("Password (10 characters or more)").fill("password123");
   await owner.getByTestId("password-strength").waitFor();

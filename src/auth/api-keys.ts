@@ -58,7 +58,7 @@ export interface KeyIdentity {
 
 export class KeyRegistry {
   private stored = new Map<string, StoredKey>();
-  /** Hashes of revoked keys: refused with 401 even while /v1 is open. */
+  /** Hashes of revoked keys and of rotated-out secrets: refused with 401 even while /v1 is open. */
   private revoked = new Set<string>();
   private everCreated = false;
   private readonly usage = new Map<string, { count: number; lastUsedAt: number }>();
@@ -78,7 +78,11 @@ export class KeyRegistry {
   reload(): void {
     const all = this.store?.all() ?? [];
     this.stored = new Map(all.filter((k) => k.revokedAt === null).map((k) => [k.hash, k]));
-    this.revoked = new Set(all.filter((k) => k.revokedAt !== null).map((k) => k.hash));
+    // A rotated-out secret is refused like a revoked key, even while /v1 is open.
+    this.revoked = new Set([
+      ...all.filter((k) => k.revokedAt !== null).map((k) => k.hash),
+      ...(this.store?.retiredHashes() ?? []),
+    ]);
     this.everCreated = this.store?.everCreated() ?? false;
   }
 
@@ -132,7 +136,8 @@ export class KeyRegistry {
     const hash = digest(key);
     const fromConfig = config.digests.get(hash);
     if (fromConfig) return { id: fromConfig };
-    if (this.revoked.has(hash)) throw new GatewayError("invalid_api_key", "This API key has been revoked.");
+    if (this.revoked.has(hash))
+      throw new GatewayError("invalid_api_key", "This API key has been revoked, or replaced by a rotation.");
     const stored = this.stored.get(hash);
     // An open /v1 ignores keys it does not know: OpenAI clients always send one, often a placeholder.
     if (!stored && open) return {};

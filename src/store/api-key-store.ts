@@ -41,7 +41,8 @@ export interface KeyUsagePoint {
 /** The settings row that remembers a key was once created, whatever happens to the key rows later. */
 const EVER_CREATED = "apiKeys.everCreated";
 
-const toKey = (row: typeof apiKeys.$inferSelect): StoredKey => ({
+// The retired hashes stay in the store: only the registry reads them (retiredHashes), never a list.
+const toKey = ({ retiredHashes: _retired, ...row }: typeof apiKeys.$inferSelect): StoredKey => ({
   ...row,
   limits: row.limits ? (JSON.parse(row.limits) as KeyLimits) : {},
 });
@@ -102,14 +103,25 @@ export class ApiKeyStore {
 
   /**
    * A new secret for an active key: only the hash and display prefix change, so its id, limits, usage
-   * and logged requests stay its own. The old hash is gone from the row: the old secret is unknown now.
+   * and logged requests stay its own. The old hash joins the key's retired ones, refused like a revoked key.
    */
   rotate(id: string, secret: { hash: string; prefix: string }): boolean {
     return (
       this.store.sqlite
-        .prepare("UPDATE api_keys SET hash = ?, prefix = ? WHERE id = ? AND revoked_at IS NULL")
+        .prepare(
+          `UPDATE api_keys SET retired_hashes = json_insert(coalesce(retired_hashes, '[]'), '$[#]', hash),
+             hash = ?, prefix = ? WHERE id = ? AND revoked_at IS NULL`,
+        )
         .run(secret.hash, secret.prefix, id).changes > 0
     );
+  }
+
+  /** Every hash a key had before a rotation. */
+  retiredHashes(): string[] {
+    const rows = this.store.sqlite
+      .query("SELECT retired_hashes AS list FROM api_keys WHERE retired_hashes IS NOT NULL")
+      .all() as { list: string }[];
+    return rows.flatMap((row) => JSON.parse(row.list) as string[]);
   }
 
   /** The key's logged requests and cost since `from`, per `bucketMs` (UTC-aligned), oldest first. */

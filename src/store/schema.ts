@@ -177,6 +177,8 @@ export const apiKeys = sqliteTable("api_keys", {
   requestCount: integer("request_count").notNull().default(0),
   /** JSON: { tiers?: string[], models?: string[], requestsPerMinute?: number } */
   limits: text("limits"),
+  /** JSON array of the hashes this key had before a rotation: refused like a revoked key's, even on an open /v1. */
+  retiredHashes: text("retired_hashes"),
 });
 
 /** Admin settings (e.g. require 2FA for every admin): small JSON values by key. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { LoginThrottle } from "../../src/auth/throttle.ts";
 import { currentCode } from "../../src/auth/totp.ts";
 import { type AdminApiParts, adminApps } from "../../src/http/admin/admin-api.ts";
-import { OWN_ACCOUNT_CHANGES } from "../../src/http/admin/role-guard.ts";
+import { OWN_ACCOUNT_CHANGES, READS_BY_POST } from "../../src/http/admin/role-guard.ts";
 import { AdminClient, chatStatus } from "../helpers/admin-client.ts";
 import { type Harness, startHarness } from "../helpers/gateway-harness.ts";
 import { logSettled } from "../helpers/request-log.ts";
@@ -93,7 +93,7 @@ describe("a second admin, invited with the read-only role", () => {
   });
 
   test("the read-only role gets 403 on every state-changing route but its own account's", async () => {
-    const own = new Set<string>(OWN_ACCOUNT_CHANGES);
+    const own = new Set<string>([...OWN_ACCOUNT_CHANGES, ...READS_BY_POST]);
     const changes = servedRoutes().filter((route) => !route.startsWith("GET ") && !own.has(route));
     // The router is the source: a sanity floor so an empty list cannot pass.
     expect(changes.length).toBeGreaterThan(15);
@@ -120,6 +120,14 @@ describe("a second admin, invited with the read-only role", () => {
       const answer = await viewer.call("GET", route.slice(4));
       expect({ route, status: answer.status }).toEqual({ route, status: 200 });
     }
+  });
+
+  test("the viewer may explain a request in the playground (a POST that changes nothing)", async () => {
+    const explained = await viewer.call("POST", "/api/explain", {
+      model: "auto",
+      messages: [{ role: "user", content: "hi" }],
+    });
+    expect(explained.status).toBe(200);
   });
 
   test("the viewer still manages its own account: its sessions, signing out", async () => {

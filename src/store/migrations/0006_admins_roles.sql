@@ -11,6 +11,7 @@ CREATE TABLE `invites` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `invites_token_hash_unique` ON `invites` (`token_hash`);--> statement-breakpoint
+ALTER TABLE `api_keys` ADD `retired_hashes` text;--> statement-breakpoint
 ALTER TABLE `users` ADD `used_recovery_codes` text;--> statement-breakpoint
 ALTER TABLE `users` ADD `role` text DEFAULT 'admin' NOT NULL;--> statement-breakpoint
 ALTER TABLE `users` ADD `totp_required` integer DEFAULT false NOT NULL;

@@ -47,15 +47,13 @@ export class AdminTeam {
   list(now: number): { admins: AdminView[]; invites: InviteView[] } {
     return {
       admins: this.accounts.all().map(adminView),
-      invites: this.accounts
-        .pendingInvites(now)
-        .map(({ id, role, createdBy, createdAt, expiresAt }) => ({
-          id,
-          role: role as Role,
-          createdBy,
-          createdAt,
-          expiresAt,
-        })),
+      invites: this.accounts.pendingInvites(now).map(({ id, role, createdBy, createdAt, expiresAt }) => ({
+        id,
+        role: role as Role,
+        createdBy,
+        createdAt,
+        expiresAt,
+      })),
     };
   }
 

@@ -5,8 +5,16 @@
  */
 import { GatewayError } from "../errors.ts";
 import type { User } from "../store/accounts.ts";
-import { type AdminAuth, attemptKeys, normaliseUsername, type SessionInfo, throttled } from "./admin-auth.ts";
-import { checkPasswordPolicy, hashPassword, verifyPassword } from "./passwords.ts";
+import {
+  type AdminAuth,
+  attemptKeys,
+  checkNewPassword,
+  checkUsername,
+  normaliseUsername,
+  type SessionInfo,
+  throttled,
+} from "./admin-auth.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
 import { newRecoveryCodes } from "./recovery-codes.ts";
 import { newTotpSecret, otpauthUri, qrSvg, verifyTotp } from "./totp.ts";
 
@@ -68,9 +76,7 @@ export class AccountSecurity {
   ): Promise<void> {
     // The current password only: a TOTP holder already passed the code to get this session.
     await this.checkPasswordOnly(session, input.current, now, clientIp);
-    const problems = checkPasswordPolicy(input.next ?? "", session.user.username);
-    if (problems.length > 0)
-      throw new GatewayError("invalid_request", problems.map((p) => p.message).join(" "), { param: "next" });
+    checkNewPassword(input.next ?? "", session.user.username, "next");
     this.accounts.setPassword(session.user.id, await hashPassword(input.next!));
     this.accounts.revokeSessionsOf(session.user.id, now, session.sessionId);
     this.accounts.audit({
@@ -107,8 +113,7 @@ export class AccountSecurity {
   ): Promise<string> {
     await this.checkPasswordOnly(session, input.password, now, clientIp);
     const username = normaliseUsername(input.username ?? "");
-    if (!/^[a-z0-9_.-]{2,64}$/.test(username))
-      throw new GatewayError("invalid_request", "username: 2 to 64 letters, digits, _ . or -", { param: "username" });
+    checkUsername(username);
     if (this.accounts.byName(username)) throw new GatewayError("conflict", "That username is taken.");
     this.accounts.rename(session.user.id, username);
     this.accounts.audit({
@@ -175,6 +180,8 @@ export class AccountSecurity {
     if (!session.user.totpEnabled) throw new GatewayError("conflict", "Two-factor authentication is off.");
     if (this.auth.settings().require2fa)
       throw new GatewayError("forbidden", "Two-factor authentication is required for every admin here.");
+    if (session.user.totpRequired)
+      throw new GatewayError("forbidden", "Two-factor authentication is required for your account (it was invited).");
     await this.reauthenticate(session, input, now, clientIp);
     this.accounts.setTotp(session.user.id, {
       totpSecret: null,

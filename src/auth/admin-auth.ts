@@ -9,7 +9,7 @@ import { systemClock } from "../pipeline/clock.ts";
 import type { Accounts, User } from "../store/accounts.ts";
 import { addressKey } from "./address-key.ts";
 import { checkPasswordPolicy, dummyVerifyPassword, hashPassword, verifyPassword } from "./passwords.ts";
-import { useRecoveryCode } from "./recovery-codes.ts";
+import { hashRecoveryCode, useRecoveryCode } from "./recovery-codes.ts";
 import { SecretBox } from "./secret-box.ts";
 import type { SessionSigner } from "./sessions.ts";
 import { createSetupToken, type SetupToken } from "./setup-token.ts";
@@ -34,8 +34,30 @@ export interface SessionInfo {
   mustEnrol: boolean;
 }
 
-const INVALID = () => new GatewayError("unauthorized", "Wrong username, password or code.");
+/**
+ * What a failed login says. The password step never tells an unknown user from a wrong password; the
+ * code step is reached only with the right password, so it may say the code was wrong, or used already.
+ */
+const REFUSALS = {
+  password: "Wrong username or password.",
+  code: "Wrong code: check the app's current code, or type a recovery code.",
+  recoveryUsed: "That recovery code was used already: each works once. Use another one, or an app code.",
+} as const;
+type Refusal = keyof typeof REFUSALS;
 export const normaliseUsername = (name: string) => name.trim().toLowerCase();
+
+/** Throws the 400 for a username that is not 2 to 64 of a-z, 0-9, _ . - (after normalising). */
+export function checkUsername(username: string): void {
+  if (!/^[a-z0-9_.-]{2,64}$/.test(username))
+    throw new GatewayError("invalid_request", "username: 2 to 64 letters, digits, _ . or -", { param: "username" });
+}
+
+/** Throws the 400 listing every problem of a new password (checkPasswordPolicy), in the field `param`. */
+export function checkNewPassword(password: string, username: string, param: string): void {
+  const problems = checkPasswordPolicy(password, username);
+  if (problems.length > 0)
+    throw new GatewayError("invalid_request", problems.map((p) => p.message).join(" "), { param });
+}
 
 /** The throttle keys of an attempt on `username` from `clientIp`. */
 export const attemptKeys = (username: string, clientIp?: string): AttemptKeys => ({
@@ -136,11 +158,8 @@ export class AdminAuth {
   ): Promise<User> {
     if (!this.setupRequired()) throw new GatewayError("conflict", "Setup is done: an admin account exists.");
     const username = normaliseUsername(input.username);
-    if (!/^[a-z0-9_.-]{2,64}$/.test(username))
-      throw new GatewayError("invalid_request", "username: 2 to 64 letters, digits, _ . or -", { param: "username" });
-    const problems = checkPasswordPolicy(input.password, username);
-    if (problems.length > 0)
-      throw new GatewayError("invalid_request", problems.map((p) => p.message).join(" "), { param: "password" });
+    checkUsername(username);
+    checkNewPassword(input.password, username, "password");
     // The policy is checked first so that a typo does not burn the token.
     if (!this.setupToken?.consume(input.token, now))
       throw new GatewayError(
@@ -186,7 +205,7 @@ export class AdminAuth {
     }
     // Said in every audit entry of the attempt: this address got through an account under attack.
     const slowed = verdict.accountSlowed ? { accountSlowed: true } : {};
-    const fail = (reason: string): never => {
+    const fail = (reason: string, refusal: Refusal): never => {
       this.accounts.audit({
         ts: now,
         actor,
@@ -194,20 +213,20 @@ export class AdminAuth {
         detail: { reason, ...slowed },
         clientIp: input.clientIp,
       });
-      throw INVALID();
+      throw new GatewayError("unauthorized", REFUSALS[refusal]);
     };
     const user = this.accounts.byName(username);
     const passwordOk = user
       ? await verifyPassword(input.password ?? "", user.passwordHash)
       : await dummyVerifyPassword(input.password ?? "");
-    if (!user || !passwordOk) return fail("wrong password or unknown user");
+    if (!user || !passwordOk) return fail("wrong password or unknown user", "password");
     if (user.totpEnabled) {
       if (!input.code) {
         await this.limiter.release(keys, now);
         throw new GatewayError("totp_required", "Enter the code from your authenticator app (or a recovery code).");
       }
       const secondFactor = await this.checkSecondFactor(user, input.code, now);
-      if (!secondFactor.ok) return fail(secondFactor.reason);
+      if (!secondFactor.ok) return fail(secondFactor.reason, secondFactor.reused ? "recoveryUsed" : "code");
       if (secondFactor.usedRecoveryCode)
         this.accounts.audit({
           ts: now,
@@ -234,7 +253,9 @@ export class AdminAuth {
     user: User,
     code: string,
     now: number,
-  ): Promise<{ ok: true; usedRecoveryCode?: boolean; remaining?: number } | { ok: false; reason: string }> {
+  ): Promise<
+    { ok: true; usedRecoveryCode?: boolean; remaining?: number } | { ok: false; reason: string; reused?: boolean }
+  > {
     const compact = code.replace(/\s+/g, "");
     if (/^\d{6}$/.test(compact)) {
       const secret = this.totpSecretOf(user);
@@ -246,8 +267,13 @@ export class AdminAuth {
     }
     const hashes = this.accounts.recoveryCodes(user);
     const used = useRecoveryCode(code, hashes);
-    if (!used.ok || !this.accounts.replaceRecoveryCodes(user.id, hashes, used.remaining))
-      return { ok: false, reason: "wrong recovery code" };
+    if (!used.ok || !this.accounts.replaceRecoveryCodes(user.id, hashes, used.remaining)) {
+      const reused = this.accounts.usedRecoveryCodes(user).includes(hashRecoveryCode(code));
+      return reused
+        ? { ok: false, reason: "recovery code reused", reused }
+        : { ok: false, reason: "wrong recovery code" };
+    }
+    this.accounts.markRecoveryCodeUsed(user, hashRecoveryCode(code));
     return { ok: true, usedRecoveryCode: true, remaining: used.remaining.length };
   }
 
@@ -271,7 +297,7 @@ export class AdminAuth {
     const token = await this.signer.issue({ sessionId, userId: user.id, username: user.username, now, ttlMs });
     return {
       token,
-      session: { sessionId, user, expiresAt, mustEnrol: this.settings().require2fa && !user.totpEnabled },
+      session: { sessionId, user, expiresAt, mustEnrol: this.mustEnrol(user) },
     };
   }
 
@@ -289,8 +315,13 @@ export class AdminAuth {
       sessionId: row.id,
       user,
       expiresAt: row.expiresAt,
-      mustEnrol: this.settings().require2fa && !user.totpEnabled,
+      mustEnrol: this.mustEnrol(user),
     };
+  }
+
+  /** The user must enrol TOTP before anything else: every admin must (require2fa), or this one (invited). */
+  private mustEnrol(user: User): boolean {
+    return (this.settings().require2fa || user.totpRequired) && !user.totpEnabled;
   }
 
   logout(sessionId: string, now: number): void {

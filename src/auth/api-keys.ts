@@ -8,10 +8,16 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { GatewayError } from "../errors.ts";
-import type { ApiKeyStore, KeyLimits, StoredKey } from "../store/api-key-store.ts";
+import type { ApiKeyStore, KeyLimits, KeyUsagePoint, StoredKey } from "../store/api-key-store.ts";
 import { MemoryRateLimiter, type RateLimiter } from "./rate-limit.ts";
 
 const digest = (key: string) => createHash("sha256").update(key).digest("hex");
+
+/** A new key's secret (`sr-` and 192 random bits), its digest and the prefix shown in lists. */
+function newSecret(): { key: string; hash: string; prefix: string } {
+  const key = `sr-${randomBytes(24).toString("base64url")}`;
+  return { key, hash: digest(key), prefix: key.slice(0, 10) };
+}
 
 /** The key a client presented: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
 function presentedKey(headers: Headers): string | undefined {
@@ -52,7 +58,7 @@ export interface KeyIdentity {
 
 export class KeyRegistry {
   private stored = new Map<string, StoredKey>();
-  /** Hashes of revoked keys: refused with 401 even while /v1 is open. */
+  /** Hashes of revoked keys and of rotated-out secrets: refused with 401 even while /v1 is open. */
   private revoked = new Set<string>();
   private everCreated = false;
   private readonly usage = new Map<string, { count: number; lastUsedAt: number }>();
@@ -72,7 +78,11 @@ export class KeyRegistry {
   reload(): void {
     const all = this.store?.all() ?? [];
     this.stored = new Map(all.filter((k) => k.revokedAt === null).map((k) => [k.hash, k]));
-    this.revoked = new Set(all.filter((k) => k.revokedAt !== null).map((k) => k.hash));
+    // A rotated-out secret is refused like a revoked key, even while /v1 is open.
+    this.revoked = new Set([
+      ...all.filter((k) => k.revokedAt !== null).map((k) => k.hash),
+      ...(this.store?.retiredHashes() ?? []),
+    ]);
     this.everCreated = this.store?.everCreated() ?? false;
   }
 
@@ -126,7 +136,8 @@ export class KeyRegistry {
     const hash = digest(key);
     const fromConfig = config.digests.get(hash);
     if (fromConfig) return { id: fromConfig };
-    if (this.revoked.has(hash)) throw new GatewayError("invalid_api_key", "This API key has been revoked.");
+    if (this.revoked.has(hash))
+      throw new GatewayError("invalid_api_key", "This API key has been revoked, or replaced by a rotation.");
     const stored = this.stored.get(hash);
     // An open /v1 ignores keys it does not know: OpenAI clients always send one, often a placeholder.
     if (!stored && open) return {};
@@ -142,12 +153,12 @@ export class KeyRegistry {
     now: number,
   ): { key: string; record: Omit<StoredKey, "hash"> } {
     if (!this.store) throw new GatewayError("internal_error", "API keys need the store (a data directory).");
-    const key = `sr-${randomBytes(24).toString("base64url")}`;
+    const { key, hash, prefix } = newSecret();
     const record = {
       id: `key_${randomBytes(8).toString("hex")}`,
       name: input.name,
-      prefix: key.slice(0, 10),
-      hash: digest(key),
+      prefix,
+      hash,
       createdAt: now,
       expiresAt: input.expiresAt ?? null,
       limits: input.limits ?? {},
@@ -158,11 +169,30 @@ export class KeyRegistry {
     return { key, record: shown };
   }
 
+  /** A new secret for an active key, returned once; the old one is refused from now on. Undefined: no such key. */
+  rotate(id: string): string | undefined {
+    const { key, hash, prefix } = newSecret();
+    const done = this.store?.rotate(id, { hash, prefix }) ?? false;
+    this.reload();
+    return done ? key : undefined;
+  }
+
+  rename(id: string, name: string): boolean {
+    const done = this.store?.rename(id, name) ?? false;
+    this.reload();
+    return done;
+  }
+
   /** New limits for a stored key, in force from its next request. */
   setLimits(id: string, limits: KeyLimits): boolean {
     const done = this.store?.setLimits(id, limits) ?? false;
     this.reload();
     return done;
+  }
+
+  /** A stored key's logged requests and cost per bucket since `from` (empty without a store). */
+  usageOver(id: string, from: number, bucketMs: number): KeyUsagePoint[] {
+    return this.store?.usage(id, from, bucketMs) ?? [];
   }
 
   revoke(id: string, now: number): boolean {

@@ -5,6 +5,7 @@
  * and writes the same PHC strings, so an account created on one runtime logs in on the other.
  */
 import { runtime } from "../runtime.ts";
+import { passwordStrength, STRONG_ENOUGH } from "./password-strength.ts";
 
 /** Computes and checks password hashes. Implementations must produce self-describing PHC strings. */
 export interface PasswordHasher {
@@ -131,7 +132,7 @@ export async function dummyVerifyPassword(
 
 /** Why a new password was refused; `message` is fit to show the user. */
 interface PasswordProblem {
-  code: "too_short" | "too_long" | "contains_username" | "one_character";
+  code: "too_short" | "too_long" | "contains_username" | "one_character" | "too_guessable";
   message: string;
 }
 
@@ -139,7 +140,9 @@ interface PasswordProblem {
  * The password policy, kept short on purpose (length beats composition rules): at least
  * MIN_PASSWORD_LENGTH characters, at most MAX_PASSWORD_LENGTH, not the username and not containing
  * it (usernames of 3+ characters: a 1-letter name would forbid half the alphabet), and not one
- * character repeated. Returns every problem, empty when the password is acceptable.
+ * character repeated, and not easy to guess: zxcvbn's score at least STRONG_ENOUGH (so `0123456789` and
+ * `password123`, long enough, are still refused), with zxcvbn's own advice in the message. Returns every
+ * problem, empty when the password is acceptable.
  */
 export function checkPasswordPolicy(plain: string, username?: string): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
@@ -157,6 +160,22 @@ export function checkPasswordPolicy(plain: string, username?: string): PasswordP
   }
   if (chars.length > 0 && chars.every((c) => c === chars[0])) {
     problems.push({ code: "one_character", message: "The password must not be one character repeated." });
+  }
+  // Only a password that passes the rules above is estimated: their messages say enough, and an
+  // over-long one is not worth the matching.
+  if (problems.length === 0) {
+    const strength = passwordStrength(chars.join(""), name ? [name] : []);
+    if (strength.score < STRONG_ENOUGH)
+      problems.push({
+        code: "too_guessable",
+        message: [
+          `This password is too easy to guess (strength ${strength.score} of 4, ${STRONG_ENOUGH} needed).`,
+          strength.warning,
+          ...strength.suggestions,
+        ]
+          .filter(Boolean)
+          .join(" "),
+      });
   }
   return problems;
 }

@@ -2,13 +2,26 @@
  * Admin accounts, sessions, settings and the audit log. Synchronous and small: these run on admin
  * requests, never on the /v1 path.
  */
-import { and, desc, eq, isNotNull, isNull, lt } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Store } from "./db.ts";
-import { auditLog, sessions, settings, users } from "./schema.ts";
+import { auditLog, invites, sessions, settings, users } from "./schema.ts";
 
 export type User = typeof users.$inferSelect;
 type Session = typeof sessions.$inferSelect;
 type AuditEntry = typeof auditLog.$inferSelect;
+export type Invite = typeof invites.$inferSelect;
+/** What an admin may do: "admin" anything, "viewer" see everything and change only its own account. */
+export type Role = "admin" | "viewer";
+
+/** Filters of the audit trail: who (exact username), what (an action or its prefix, `key.`), when. */
+export interface AuditFilter {
+  limit?: number;
+  before?: number;
+  actor?: string;
+  action?: string;
+  from?: number;
+  to?: number;
+}
 
 export class Accounts {
   constructor(private readonly store: Store) {}
@@ -21,8 +34,67 @@ export class Accounts {
     return (this.store.sqlite.query("SELECT count(*) AS n FROM users").get() as { n: number }).n;
   }
 
-  create(username: string, passwordHash: string, now: number): User {
-    return this.db.insert(users).values({ username, passwordHash, createdAt: now }).returning().get();
+  create(
+    username: string,
+    passwordHash: string,
+    now: number,
+    extra: { role?: Role; totpRequired?: boolean } = {},
+  ): User {
+    return this.db
+      .insert(users)
+      .values({ username, passwordHash, createdAt: now, ...extra })
+      .returning()
+      .get();
+  }
+
+  /** Every admin account, oldest first. */
+  all(): User[] {
+    return this.db.select().from(users).orderBy(users.id).all();
+  }
+
+  /** Removes an account; its sessions go with it (foreign key cascade). */
+  remove(id: number): boolean {
+    return this.store.sqlite.prepare("DELETE FROM users WHERE id = ?").run(id).changes > 0;
+  }
+
+  // Invites: one-time links for a new admin (src/auth/invites.ts makes and checks the tokens).
+
+  addInvite(invite: typeof invites.$inferInsert): void {
+    this.db.insert(invites).values(invite).run();
+  }
+
+  inviteByHash(tokenHash: string): Invite | undefined {
+    return this.db.select().from(invites).where(eq(invites.tokenHash, tokenHash)).get();
+  }
+
+  /** Marks an invite used, only if it still is unused and not revoked: one link, one account, even in a race. */
+  useInvite(id: string, username: string, now: number): boolean {
+    return (
+      this.store.sqlite
+        .prepare(
+          "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
+        )
+        .run(now, username, id, now).changes === 1
+    );
+  }
+
+  revokeInvite(id: string, now: number): boolean {
+    return (
+      this.store.sqlite
+        .prepare("UPDATE invites SET revoked_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL")
+        .run(now, id).changes === 1
+    );
+  }
+
+  /** Invites neither used, revoked nor expired at `now`, newest first. */
+  pendingInvites(now: number): Invite[] {
+    return this.db
+      .select()
+      .from(invites)
+      .where(and(isNull(invites.usedAt), isNull(invites.revokedAt)))
+      .orderBy(desc(invites.createdAt))
+      .all()
+      .filter((invite) => invite.expiresAt > now);
   }
 
   byName(username: string): User | undefined {
@@ -61,8 +133,9 @@ export class Accounts {
       .update(users)
       .set({
         ...rest,
+        // New codes (or none) start a new list: the old list's used codes no longer mean anything.
         ...(recoveryCodes !== undefined
-          ? { recoveryCodes: recoveryCodes === null ? null : JSON.stringify(recoveryCodes) }
+          ? { recoveryCodes: recoveryCodes === null ? null : JSON.stringify(recoveryCodes), usedRecoveryCodes: null }
           : {}),
       })
       .where(eq(users.id, id))
@@ -92,6 +165,17 @@ export class Accounts {
 
   recoveryCodes(user: User): string[] {
     return user.recoveryCodes ? (JSON.parse(user.recoveryCodes) as string[]) : [];
+  }
+
+  /** Hashes of the recovery codes of the current list already used. */
+  usedRecoveryCodes(user: User): string[] {
+    return user.usedRecoveryCodes ? (JSON.parse(user.usedRecoveryCodes) as string[]) : [];
+  }
+
+  /** Remembers a used recovery code's hash, so typing it again is answered "already used". */
+  markRecoveryCodeUsed(user: User, hash: string): void {
+    const used = JSON.stringify([...this.usedRecoveryCodes(user), hash]);
+    this.db.update(users).set({ usedRecoveryCodes: used }).where(eq(users.id, user.id)).run();
   }
 
   // Sessions: the JWT carries the session id; a session row can be revoked before the token expires.
@@ -175,12 +259,21 @@ export class Accounts {
       .run();
   }
 
-  auditTrail(options: { limit?: number; before?: number } = {}): (Omit<AuditEntry, "detail"> & { detail: unknown })[] {
-    const limit = Math.min(Math.max(options.limit ?? 100, 1), 500);
+  /** Newest first, filtered; at most `limit` (500 by default and at most, for a page; `maxLimit` for an export). */
+  auditTrail(options: AuditFilter = {}, maxLimit = 500): (Omit<AuditEntry, "detail"> & { detail: unknown })[] {
+    const limit = Math.min(Math.max(options.limit ?? 100, 1), maxLimit);
+    const where: SQL[] = [];
+    if (options.before) where.push(lt(auditLog.id, options.before));
+    if (options.actor) where.push(eq(auditLog.actor, options.actor));
+    // "key." matches every key action; "login" matches login and login.failed (a prefix, LIKE's wildcards escaped).
+    if (options.action)
+      where.push(sql`${auditLog.action} LIKE ${`${options.action.replace(/[\\%_]/g, "\\$&")}%`} ESCAPE '\\'`);
+    if (options.from !== undefined) where.push(gte(auditLog.ts, options.from));
+    if (options.to !== undefined) where.push(lte(auditLog.ts, options.to));
     const rows = this.db
       .select()
       .from(auditLog)
-      .where(options.before ? lt(auditLog.id, options.before) : undefined)
+      .where(where.length > 0 ? and(...where) : undefined)
       .orderBy(desc(auditLog.id))
       .limit(limit)
       .all();

@@ -31,10 +31,18 @@ export interface StoredKey {
   limits: KeyLimits;
 }
 
+/** One bucket of a key's use: its start (epoch ms, UTC), the requests in it and what they cost. */
+export interface KeyUsagePoint {
+  ts: number;
+  requests: number;
+  costMicros: number;
+}
+
 /** The settings row that remembers a key was once created, whatever happens to the key rows later. */
 const EVER_CREATED = "apiKeys.everCreated";
 
-const toKey = (row: typeof apiKeys.$inferSelect): StoredKey => ({
+// The retired hashes stay in the store: only the registry reads them (retiredHashes), never a list.
+const toKey = ({ retiredHashes: _retired, ...row }: typeof apiKeys.$inferSelect): StoredKey => ({
   ...row,
   limits: row.limits ? (JSON.parse(row.limits) as KeyLimits) : {},
 });
@@ -87,6 +95,43 @@ export class ApiKeyStore {
       this.store.sqlite.prepare("UPDATE api_keys SET limits = ? WHERE id = ?").run(JSON.stringify(limits), id).changes >
       0
     );
+  }
+
+  rename(id: string, name: string): boolean {
+    return this.store.sqlite.prepare("UPDATE api_keys SET name = ? WHERE id = ?").run(name, id).changes > 0;
+  }
+
+  /**
+   * A new secret for an active key: only the hash and display prefix change, so its id, limits, usage
+   * and logged requests stay its own. The old hash joins the key's retired ones, refused like a revoked key.
+   */
+  rotate(id: string, secret: { hash: string; prefix: string }): boolean {
+    return (
+      this.store.sqlite
+        .prepare(
+          `UPDATE api_keys SET retired_hashes = json_insert(coalesce(retired_hashes, '[]'), '$[#]', hash),
+             hash = ?, prefix = ? WHERE id = ? AND revoked_at IS NULL`,
+        )
+        .run(secret.hash, secret.prefix, id).changes > 0
+    );
+  }
+
+  /** Every hash a key had before a rotation. */
+  retiredHashes(): string[] {
+    const rows = this.store.sqlite
+      .query("SELECT retired_hashes AS list FROM api_keys WHERE retired_hashes IS NOT NULL")
+      .all() as { list: string }[];
+    return rows.flatMap((row) => JSON.parse(row.list) as string[]);
+  }
+
+  /** The key's logged requests and cost since `from`, per `bucketMs` (UTC-aligned), oldest first. */
+  usage(id: string, from: number, bucketMs: number): KeyUsagePoint[] {
+    return this.store.sqlite
+      .query(
+        `SELECT (ts / ?1) * ?1 AS ts, count(*) AS requests, coalesce(sum(cost_micros), 0) AS costMicros
+         FROM requests WHERE api_key_id = ?2 AND ts >= ?3 GROUP BY 1 ORDER BY 1`,
+      )
+      .all(bucketMs, id, from) as KeyUsagePoint[];
   }
 
   revoke(id: string, now: number): boolean {

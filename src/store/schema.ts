@@ -166,9 +166,28 @@ export const users = sqliteTable("users", {
   totpLastStep: integer("totp_last_step"),
   /** JSON array of hashed one-time recovery codes. */
   recoveryCodes: text("recovery_codes"),
+  /** JSON array of the hashes of recovery codes already used, to say so when one is typed again. */
+  usedRecoveryCodes: text("used_recovery_codes"),
   /** Sessions issued before this time are revoked (logout everywhere, password change). */
   sessionsValidAfter: integer("sessions_valid_after").notNull().default(0),
   createdAt: integer("created_at").notNull(),
+  /** "admin" changes anything; "viewer" sees everything and changes nothing but its own account. */
+  role: text("role").notNull().default("admin"),
+  /** Must enrol TOTP before anything else (an invited admin), whatever the require2fa setting. */
+  totpRequired: integer("totp_required", { mode: "boolean" }).notNull().default(false),
+});
+
+/** One-time links that let a new admin create their account: only the token's digest is kept. */
+export const invites = sqliteTable("invites", {
+  id: text("id").primaryKey(),
+  tokenHash: text("token_hash").notNull().unique(),
+  role: text("role").notNull(),
+  createdBy: text("created_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
+  usedBy: text("used_by"),
+  revokedAt: integer("revoked_at"),
 });
 
 export const sessions = sqliteTable("sessions", {
@@ -196,6 +215,8 @@ export const apiKeys = sqliteTable("api_keys", {
   requestCount: integer("request_count").notNull().default(0),
   /** JSON: { tiers?: string[], models?: string[], requestsPerMinute?: number } */
   limits: text("limits"),
+  /** JSON array of the hashes this key had before a rotation: refused like a revoked key's, even on an open /v1. */
+  retiredHashes: text("retired_hashes"),
 });
 
 /** Admin settings (e.g. require 2FA for every admin): small JSON values by key. */

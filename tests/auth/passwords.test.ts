@@ -154,8 +154,8 @@ describe("the hash-wasm hasher (Deno) and Bun.password write and read the same h
 describe("checkPasswordPolicy", () => {
   const codes = (plain: string, username?: string) => checkPasswordPolicy(plain, username).map((p) => p.code);
 
-  test("a 10-character password unrelated to the username passes", () => {
-    expect(codes("tr0ub4dor&", "admin")).toEqual([]);
+  test("a hard-to-guess password unrelated to the username passes", () => {
+    expect(codes("tr0ub4dor&3x", "admin")).toEqual([]);
   });
 
   test("9 characters are too short", () => {
@@ -184,6 +184,15 @@ describe("checkPasswordPolicy", () => {
 
   test("one character repeated is refused", () => {
     expect(codes("aaaaaaaaaaaa")).toEqual(["one_character"]);
+  });
+
+  test("long enough but easy to guess is refused, with zxcvbn's advice", () => {
+    for (const weak of ["0123456789", "password123", "qwertyuiop", "hunter2hunter2"]) {
+      const problems = checkPasswordPolicy(weak, "admin");
+      expect(problems.map((p) => p.code)).toEqual(["too_guessable"]);
+      expect(problems[0].message).toMatch(/too easy to guess \(strength [0-2] of 4, 3 needed\)/);
+    }
+    expect(checkPasswordPolicy("password123")[0].message).toContain("commonly used password");
   });
 
   test("every problem is listed, each with a message", () => {

@@ -21,9 +21,10 @@ describe("the contract lists the served routes", () => {
     expect(all.toSorted()).toEqual(Object.keys(adminRoutes).toSorted());
   });
 
-  test("the public app serves the three public routes", () => {
+  test("the public app serves the four public routes", () => {
     expect(served(publicApp).toSorted()).toEqual([
       "GET /api/auth/state",
+      "POST /api/auth/invite/accept",
       "POST /api/auth/login",
       "POST /api/auth/setup",
     ]);

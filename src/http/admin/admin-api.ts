@@ -3,15 +3,18 @@
  * login): a valid session cookie, and for state-changing requests a header only our own page sends
  * (`x-smartroute-request`; a cross-site form cannot set it) and, when the browser sends one, an Origin
  * of this host (CSRF defence on top of the SameSite=Strict cookie). A session that must enrol TOTP
- * (require2fa) reaches only the enrolment routes.
+ * (require2fa, or an invited account) reaches only the enrolment routes; a read-only ("viewer") session
+ * changes nothing but its own account (role-guard.ts), whatever the route.
  */
 import { Elysia } from "elysia";
 import type { AccountSecurity } from "../../auth/account-security.ts";
 import type { AdminAuth } from "../../auth/admin-auth.ts";
+import { AdminTeam } from "../../auth/admin-team.ts";
 import { readSessionCookie } from "../../auth/sessions.ts";
 import type { SecretStore } from "../../config-editor/secret-store.ts";
 import { GatewayError } from "../../errors.ts";
 import type { Gateway } from "../../gateway.ts";
+import type { Role } from "../../store/accounts.ts";
 import { clientIpOf } from "../client-ip.ts";
 import { ELYSIA_OPTIONS } from "../elysia-options.ts";
 import { routeErrors } from "../route-errors.ts";
@@ -21,7 +24,9 @@ import type { RouteKey } from "./contract/routes.ts";
 import { keyRoutes } from "./key-routes.ts";
 import { observeRoutes } from "./observe-routes.ts";
 import { playgroundRoutes } from "./playground-routes.ts";
+import { roleRefusal } from "./role-guard.ts";
 import { attachSession } from "./session-context.ts";
+import { teamRoutes } from "./team-routes.ts";
 
 const CSRF_HEADER = "x-smartroute-request";
 // Contract keys (a misspelt route fails the type check), compared with the request's "METHOD /path".
@@ -29,6 +34,7 @@ const PUBLIC = new Set<string>([
   "GET /api/auth/state",
   "POST /api/auth/setup",
   "POST /api/auth/login",
+  "POST /api/auth/invite/accept",
 ] satisfies RouteKey[]);
 const ENROLMENT = new Set<string>([
   "GET /api/auth/me",
@@ -83,10 +89,14 @@ export function adminApps(parts: AdminApiParts) {
   const onError = adminErrors(gateway.log);
   // The gateway's clock (tests inject one): login throttling, sessions and re-checks agree on the time.
   const now = () => Math.floor(gateway.pipeline.deps.clock.now());
-  const publicApp = new Elysia({ ...ELYSIA_OPTIONS, prefix: "/api" }).onError(onError).use(publicAuthRoutes(auth, now));
+  const team = new AdminTeam(auth);
+  const publicApp = new Elysia({ ...ELYSIA_OPTIONS, prefix: "/api" })
+    .onError(onError)
+    .use(publicAuthRoutes(auth, now, team));
   const privateApp = new Elysia({ ...ELYSIA_OPTIONS, prefix: "/api" })
     .onError(onError)
     .use(accountRoutes(auth, security, now))
+    .use(teamRoutes(team, now))
     .use(keyRoutes(gateway, auth.accounts))
     .use(observeRoutes(gateway))
     .use(playgroundRoutes(gateway))
@@ -110,6 +120,8 @@ export function adminApi(parts: AdminApiParts): (request: Request) => Promise<Re
           "forbidden",
           "Two-factor authentication is required here: enrol it first (POST /api/auth/totp/enrol).",
         );
+      const refused = roleRefusal(session.user.role as Role, request.method, route);
+      if (refused) throw refused;
       attachSession(request, session, clientIpOf(request));
       return await privateApp.handle(request);
     } catch (error) {

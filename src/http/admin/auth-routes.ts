@@ -5,13 +5,25 @@
 import { Elysia } from "elysia";
 import type { AccountSecurity } from "../../auth/account-security.ts";
 import type { AdminAuth, SessionInfo } from "../../auth/admin-auth.ts";
+import type { AdminTeam } from "../../auth/admin-team.ts";
 import { clearSessionCookie, sessionCookie } from "../../auth/sessions.ts";
 import { GatewayError } from "../../errors.ts";
+import type { User } from "../../store/accounts.ts";
 import { clientIpOf } from "../client-ip.ts";
 import { bodyOf, queryOf } from "./admin-input.ts";
+import { auditExport } from "./audit-export.ts";
 import type { Me } from "./contract/answers.ts";
 import type { Answer } from "./contract/routes.ts";
+import { timeParam } from "./query-params.ts";
 import { sessionOf } from "./session-context.ts";
+
+/** The most entries one export holds: the audit log of years of daily use, still one small file. */
+const AUDIT_EXPORT_MAX = 100_000;
+
+const auditTimes = (query: { from?: number | string; to?: number | string }) => ({
+  from: timeParam(query, "from"),
+  to: timeParam(query, "to"),
+});
 
 const NO_STORE = { "cache-control": "no-store", "content-type": "application/json" };
 
@@ -36,6 +48,7 @@ function me(session: SessionInfo): Me {
   const { user } = session;
   return {
     username: user.username,
+    role: user.role === "viewer" ? "viewer" : "admin",
     totpEnabled: user.totpEnabled,
     mustEnrol: session.mustEnrol,
     sessionExpiresAt: session.expiresAt,
@@ -43,8 +56,18 @@ function me(session: SessionInfo): Me {
   };
 }
 
-/** Routes anyone may call: state (for the UI), setup (with the one-time token), login. */
-export function publicAuthRoutes(auth: AdminAuth, now: Now) {
+/** Routes anyone may call: state (for the UI), setup (with the one-time token), login, accepting an invite. */
+export function publicAuthRoutes(auth: AdminAuth, now: Now, team: AdminTeam) {
+  /** Opens a session for an account just created, answered as a sign-in. */
+  const signInNew = async (request: Request, user: User, at: number) => {
+    const { token, session } = await auth.openSession(
+      user,
+      at,
+      clientIpOf(request),
+      request.headers.get("user-agent") ?? undefined,
+    );
+    return withSession(request, { token, expiresAt: session.expiresAt, now: at }, { ok: true, user: me(session) });
+  };
   return new Elysia()
     .get("/auth/state", () => ({ setupRequired: auth.setupRequired() }))
     .post("/auth/setup", async ({ request }) => {
@@ -59,13 +82,21 @@ export function publicAuthRoutes(auth: AdminAuth, now: Now) {
         },
         at,
       );
-      const { token, session } = await auth.openSession(
-        user,
+      return signInNew(request, user, at);
+    })
+    .post("/auth/invite/accept", async ({ request }) => {
+      const body = await bodyOf(request, "POST /api/auth/invite/accept");
+      const at = now();
+      const user = await team.accept(
+        {
+          token: body.token ?? "",
+          username: body.username ?? "",
+          password: body.password ?? "",
+          clientIp: clientIpOf(request),
+        },
         at,
-        clientIpOf(request),
-        request.headers.get("user-agent") ?? undefined,
       );
-      return withSession(request, { token, expiresAt: session.expiresAt, now: at }, { ok: true, user: me(session) });
+      return signInNew(request, user, at);
     })
     .post("/auth/login", async ({ request }) => {
       const body = await bodyOf(request, "POST /api/auth/login");
@@ -204,10 +235,24 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
       });
       return next;
     })
-    .get(
-      "/audit",
-      ({ request }): Answer<"GET /api/audit"> => ({
-        entries: auth.accounts.auditTrail(queryOf(request, "GET /api/audit")),
-      }),
-    );
+    .get("/audit", ({ request }): Answer<"GET /api/audit"> => {
+      const query = queryOf(request, "GET /api/audit");
+      return { entries: auth.accounts.auditTrail({ ...query, ...auditTimes(query) }) };
+    })
+    .get("/audit/export", ({ request }) => {
+      const query = queryOf(request, "GET /api/audit/export");
+      const format = query.format ?? "csv";
+      const entries = auth.accounts.auditTrail(
+        { ...query, ...auditTimes(query), limit: AUDIT_EXPORT_MAX },
+        AUDIT_EXPORT_MAX,
+      );
+      const stamp = new Date(now()).toISOString().replace(/[:.]/g, "-");
+      return new Response(auditExport(entries, format), {
+        headers: {
+          "cache-control": "no-store",
+          "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson",
+          "content-disposition": `attachment; filename="smartroute-audit-${stamp}.${format}"`,
+        },
+      });
+    });
 }

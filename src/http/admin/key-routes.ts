@@ -1,6 +1,7 @@
 /**
  * Admin routes for gateway API keys: list (with each key's spend and headroom), create (the key is shown
- * once), change limits, revoke. Every change is audited.
+ * once), change limits, rename, rotate (a new secret shown once, same id), use over time, revoke. Every
+ * change is audited.
  */
 import { Elysia } from "elysia";
 import { GatewayError } from "../../errors.ts";
@@ -8,10 +9,14 @@ import type { Gateway } from "../../gateway.ts";
 import { budgetWindow } from "../../pricing/spend-ledger.ts";
 import type { Accounts } from "../../store/accounts.ts";
 import type { KeyLimits } from "../../store/api-key-store.ts";
-import { bodyOf } from "./admin-input.ts";
+import { bodyOf, queryOf } from "./admin-input.ts";
 import type { KeyRecord, KeySpendView } from "./contract/answers.ts";
 import type { Answer, Body } from "./contract/routes.ts";
+import { timeParam } from "./query-params.ts";
 import { sessionOf } from "./session-context.ts";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 const bad = (param: string, message: string) => new GatewayError("invalid_request", message, { param });
 
@@ -102,6 +107,49 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
       const key = gateway.keys.list().find((k) => k.id === params.id);
       if (!key) throw new GatewayError("not_found", `No key ${params.id}.`);
       return withSpend(key, gateway);
+    })
+    .put("/keys/:id/name", async ({ params, request }): Promise<Answer<"PUT /api/keys/:id/name">> => {
+      const session = sessionOf(request);
+      const name = (await bodyOf(request, "PUT /api/keys/:id/name")).name.trim();
+      const before = gateway.keys.list().find((k) => k.id === params.id);
+      if (!before || !gateway.keys.rename(params.id, name)) throw new GatewayError("not_found", `No key ${params.id}.`);
+      accounts.audit({
+        ts: gateway.clock.now(),
+        actor: session.username,
+        action: "key.rename",
+        detail: { id: params.id, from: before.name, to: name },
+        clientIp: session.clientIp,
+      });
+      return withSpend({ ...before, name }, gateway);
+    })
+    .post("/keys/:id/rotate", async ({ params, request }): Promise<Answer<"POST /api/keys/:id/rotate">> => {
+      const session = sessionOf(request);
+      const key = gateway.keys.rotate(params.id);
+      const record = gateway.keys.list().find((k) => k.id === params.id);
+      if (!key || !record) throw new GatewayError("not_found", `No active key ${params.id}.`);
+      accounts.audit({
+        ts: gateway.clock.now(),
+        actor: session.username,
+        action: "key.rotate",
+        detail: { id: params.id, prefix: record.prefix },
+        clientIp: session.clientIp,
+      });
+      return {
+        key,
+        record: await withSpend(record, gateway),
+        note: "Copy the new key now: it is not shown again. The old key no longer works.",
+      };
+    })
+    .get("/keys/:id/usage", ({ params, request }): Answer<"GET /api/keys/:id/usage"> => {
+      const query = queryOf(request, "GET /api/keys/:id/usage");
+      const bucket = query.bucket ?? "day";
+      const bucketMs = bucket === "day" ? DAY_MS : HOUR_MS;
+      // By default a month of days or two days of hours; aligned to a bucket so the first one is whole.
+      const from = timeParam(query, "from") ?? gateway.clock.now() - (bucket === "day" ? 30 * DAY_MS : 48 * HOUR_MS);
+      const aligned = Math.floor(from / bucketMs) * bucketMs;
+      if (!gateway.keys.list().some((k) => k.id === params.id))
+        throw new GatewayError("not_found", `No key ${params.id}.`);
+      return { bucket, from: aligned, points: gateway.keys.usageOver(params.id, aligned, bucketMs) };
     })
     .delete("/keys/:id", ({ params, request }) => {
       const session = sessionOf(request);

@@ -1,11 +1,10 @@
 /**
  * A key's budget and in-flight cap in the key list: spent, held by requests in flight, headroom and reset
- * time, and an editor that replaces the key's limits through PUT /api/keys/:id/limits (the other limits
- * are sent back as they are).
+ * time; and the budget periods as a select's options, for the form that sets them (key-create.tsx).
  */
-import { createSignal, type JSX, Show } from "solid-js";
+import type { JSX } from "solid-js";
+import { Show } from "solid-js";
 import type { KeyRecord } from "../../../src/http/admin/contract/answers.ts";
-import { ApiError, call } from "../api.ts";
 import { fmtTime } from "../format.ts";
 import { fmtMicros } from "./cost-panels.tsx";
 
@@ -22,39 +21,10 @@ export function PeriodOptions(): JSX.Element {
   );
 }
 
-export function KeyBudget(props: { record: KeyRecord; onSaved: () => void }): JSX.Element {
+/** A key's budget and in-flight cap as it stands (the key's Edit dialog changes them). */
+export function KeyBudget(props: { record: KeyRecord }): JSX.Element {
   const l = () => props.record.limits ?? {};
   const s = () => props.record.spend;
-  const [editing, setEditing] = createSignal(false);
-  const [budget, setBudget] = createSignal("");
-  const [period, setPeriod] = createSignal<BudgetPeriod>("month");
-  const [cap, setCap] = createSignal("");
-  const [error, setError] = createSignal("");
-  const open = () => {
-    setBudget(l().budgetUsd?.toString() ?? "");
-    setPeriod(l().budgetPeriod ?? "month");
-    setCap(l().maxConcurrent?.toString() ?? "");
-    setError("");
-    setEditing(true);
-  };
-  const save = async (event: Event) => {
-    event.preventDefault();
-    const limits = {
-      ...l(),
-      budgetUsd: null as number | null,
-      maxConcurrent: null as number | null,
-      budgetPeriod: period(),
-    };
-    if (budget().trim() !== "") limits.budgetUsd = Number(budget());
-    if (cap().trim() !== "") limits.maxConcurrent = Number(cap());
-    try {
-      await call("PUT /api/keys/:id/limits", { params: { id: props.record.id }, body: { limits } });
-      setEditing(false);
-      props.onSaved();
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    }
-  };
   return (
     <div class="key-budget">
       <Show when={l().budgetUsd !== undefined} fallback={<span class="muted">no budget</span>}>
@@ -73,48 +43,6 @@ export function KeyBudget(props: { record: KeyRecord; onSaved: () => void }): JS
           {" "}
           · {s()?.inFlight ?? 0}/{l().maxConcurrent} in flight
         </span>
-      </Show>
-      <Show when={props.record.revokedAt === null}>
-        <Show
-          when={editing()}
-          fallback={
-            <button type="button" class="link" onClick={open} aria-label={`Edit the budget of ${props.record.name}`}>
-              Edit
-            </button>
-          }
-        >
-          <form class="inline-form" onSubmit={save}>
-            <label>
-              Budget (USD)
-              <input
-                type="number"
-                min="0"
-                step="0.01"
-                value={budget()}
-                onInput={(e) => setBudget(e.currentTarget.value)}
-              />
-            </label>
-            <label>
-              Period
-              <select value={period()} onChange={(e) => setPeriod(e.currentTarget.value as BudgetPeriod)}>
-                <PeriodOptions />
-              </select>
-            </label>
-            <label>
-              Max in flight
-              <input type="number" min="1" step="1" value={cap()} onInput={(e) => setCap(e.currentTarget.value)} />
-            </label>
-            <button type="submit">Save</button>
-            <button type="button" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-            <Show when={error()}>
-              <p class="error" role="alert">
-                {error()}
-              </p>
-            </Show>
-          </form>
-        </Show>
       </Show>
     </div>
   );

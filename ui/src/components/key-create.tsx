@@ -44,20 +44,36 @@ function CountField(props: { label: string; value: string; onInput: (value: stri
   );
 }
 
+/**
+ * The form that creates a key, or with `editing` the same fields filled with an existing key's name and
+ * limits (its expiry is fixed at creation): saving renames it if the name changed and replaces its limits.
+ */
 export function KeyCreateForm(props: {
   tiers: string[];
   models: string[];
-  onCreated: (created: CreatedKey) => void;
-  closesOpenGateway: boolean;
+  onCreated?: (created: CreatedKey) => void;
+  closesOpenGateway?: boolean;
+  editing?: KeyRecord;
+  onSaved?: (record: KeyRecord) => void;
+  onCancel?: () => void;
+  /** Why the form cannot be sent (a read-only role), shown instead of enabling the button. */
+  disabledReason?: string;
 }): JSX.Element {
-  const [name, setName] = createSignal("");
+  const initial = props.editing;
+  const limitsOf = initial?.limits ?? {};
+  const text = (n: number | undefined) => (n === undefined ? "" : String(n));
+  const [name, setName] = createSignal(initial?.name ?? "");
   const [expiry, setExpiry] = createSignal("");
-  const [tiers, setTiers] = createSignal<string[]>([]);
-  const [models, setModels] = createSignal<string[]>([]);
-  const [rpm, setRpm] = createSignal("");
-  const [budget, setBudget] = createSignal("");
-  const [period, setPeriod] = createSignal<BudgetPeriod>("month");
-  const [cap, setCap] = createSignal("");
+  const [tiers, setTiers] = createSignal<string[]>(limitsOf.tiers ?? []);
+  const [models, setModels] = createSignal<string[]>(limitsOf.models ?? []);
+  const [rpm, setRpm] = createSignal(text(limitsOf.requestsPerMinute));
+  const [budget, setBudget] = createSignal(text(limitsOf.budgetUsd));
+  const [period, setPeriod] = createSignal<BudgetPeriod>(limitsOf.budgetPeriod ?? "month");
+  const [cap, setCap] = createSignal(text(limitsOf.maxConcurrent));
+  const idPrefix = initial ? `key-edit-${initial.id}` : "key-create";
+  // A model the key allows that no target serves any more stays listed, so saving does not drop it.
+  const modelChoices = () => [...new Set([...props.models, ...(limitsOf.models ?? [])])];
+  const tierChoices = () => [...new Set([...props.tiers, ...(limitsOf.tiers ?? [])])];
   const [error, setError] = createSignal("");
   const [busy, setBusy] = createSignal(false);
   const tomorrow = () => isoDay(new Date(Date.now() + 86_400_000));
@@ -87,6 +103,12 @@ export function KeyCreateForm(props: {
     const expiresAt = expiry() ? new Date(`${expiry()}T23:59:59.999`).getTime() : undefined;
     setBusy(true);
     try {
+      if (initial) {
+        if (name().trim() !== initial.name)
+          await call("PUT /api/keys/:id/name", { params: { id: initial.id }, body: { name: name().trim() } });
+        props.onSaved?.(await call("PUT /api/keys/:id/limits", { params: { id: initial.id }, body: { limits } }));
+        return;
+      }
       const created = await call("POST /api/keys", { body: { name: name().trim(), expiresAt, limits } });
       setName("");
       setExpiry("");
@@ -96,7 +118,7 @@ export function KeyCreateForm(props: {
       setBudget("");
       setPeriod("month");
       setCap("");
-      props.onCreated(created);
+      props.onCreated?.(created);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -105,8 +127,16 @@ export function KeyCreateForm(props: {
   };
 
   return (
-    <form class="panel stack key-form" onSubmit={submit} aria-labelledby="key-create-title">
-      <h2 id="key-create-title">Create a key</h2>
+    <form
+      class="stack key-form"
+      classList={{ panel: !initial }}
+      onSubmit={submit}
+      aria-labelledby={initial ? undefined : `${idPrefix}-title`}
+      aria-label={initial ? `Edit the key ${initial.name}` : undefined}
+    >
+      <Show when={!initial}>
+        <h2 id={`${idPrefix}-title`}>Create a key</h2>
+      </Show>
       <div class="grid key-form-grid">
         <label>
           Name
@@ -119,19 +149,21 @@ export function KeyCreateForm(props: {
             autocomplete="off"
           />
         </label>
-        <label>
-          Expires after (optional)
-          <input
-            type="date"
-            value={expiry()}
-            min={tomorrow()}
-            onInput={(e) => setExpiry(e.currentTarget.value)}
-            aria-describedby="key-expiry-hint"
-          />
-          <span id="key-expiry-hint" class="key-hint">
-            Works until the end of that day. Empty: never expires.
-          </span>
-        </label>
+        <Show when={!initial}>
+          <label>
+            Expires after (optional)
+            <input
+              type="date"
+              value={expiry()}
+              min={tomorrow()}
+              onInput={(e) => setExpiry(e.currentTarget.value)}
+              aria-describedby={`${idPrefix}-expiry-hint`}
+            />
+            <span id={`${idPrefix}-expiry-hint`} class="key-hint">
+              Works until the end of that day. Empty: never expires.
+            </span>
+          </label>
+        </Show>
         <CountField label="Requests per minute (optional)" value={rpm()} onInput={setRpm} />
         <label>
           Budget in USD (optional)
@@ -143,9 +175,9 @@ export function KeyCreateForm(props: {
             value={budget()}
             onInput={(e) => setBudget(e.currentTarget.value)}
             placeholder="no budget"
-            aria-describedby="key-budget-hint"
+            aria-describedby={`${idPrefix}-budget-hint`}
           />
-          <span id="key-budget-hint" class="key-hint">
+          <span id={`${idPrefix}-budget-hint`} class="key-hint">
             Past it the key gets 429 budget_exceeded until the period resets.
           </span>
         </label>
@@ -164,9 +196,9 @@ export function KeyCreateForm(props: {
       <div class="grid key-limit-grid">
         <fieldset class="key-fieldset">
           <legend>Tiers (none ticked: all)</legend>
-          <Show when={props.tiers.length > 0} fallback={<p class="muted">No tier found.</p>}>
+          <Show when={tierChoices().length > 0} fallback={<p class="muted">No tier found.</p>}>
             <div class="key-checks">
-              <For each={props.tiers}>
+              <For each={tierChoices()}>
                 {(tier) => (
                   <label class="key-check">
                     <input
@@ -183,9 +215,9 @@ export function KeyCreateForm(props: {
         </fieldset>
         <fieldset class="key-fieldset">
           <legend>Models that may answer (none ticked: all)</legend>
-          <Show when={props.models.length > 0} fallback={<p class="muted">No model found.</p>}>
+          <Show when={modelChoices().length > 0} fallback={<p class="muted">No model found.</p>}>
             <div class="key-checks key-models">
-              <For each={props.models}>
+              <For each={modelChoices()}>
                 {(model) => (
                   <label class="key-check mono">
                     <input
@@ -212,16 +244,25 @@ export function KeyCreateForm(props: {
           {error()}
         </p>
       </Show>
+      <Show when={props.disabledReason}>
+        <p class="muted key-readonly">{props.disabledReason}</p>
+      </Show>
       <div class="row">
-        <button type="submit" class="primary" disabled={busy()}>
-          {busy() ? "Creating…" : "Create key"}
+        <button type="submit" class="primary" disabled={busy() || Boolean(props.disabledReason)}>
+          {initial ? (busy() ? "Saving…" : "Save changes") : busy() ? "Creating…" : "Create key"}
         </button>
+        <Show when={props.onCancel}>
+          <button type="button" onClick={() => props.onCancel?.()}>
+            Cancel
+          </button>
+        </Show>
       </div>
     </form>
   );
 }
 
-export function KeyCreatedDialog(props: { created: CreatedKey; onClose: () => void }): JSX.Element {
+/** The new secret, shown once: after a creation, or with `rotated` after a rotation (the old secret is dead). */
+export function KeyCreatedDialog(props: { created: CreatedKey; onClose: () => void; rotated?: boolean }): JSX.Element {
   const [copied, setCopied] = createSignal(false);
   const [warned, setWarned] = createSignal(false);
   const close = () => {
@@ -231,7 +272,7 @@ export function KeyCreatedDialog(props: { created: CreatedKey; onClose: () => vo
   };
   return (
     <Modal
-      title={`Key “${props.created.record.name}” created`}
+      title={`Key “${props.created.record.name}” ${props.rotated ? "rotated" : "created"}`}
       onClose={close}
       sticky
       wide
@@ -240,7 +281,8 @@ export function KeyCreatedDialog(props: { created: CreatedKey; onClose: () => vo
       <div class="stack">
         <p class="warn-box" role="alert">
           <strong>Copy this key now.</strong> It is shown only this once: the gateway keeps only a hash and cannot show
-          it again. If it is lost, revoke it and create a new one.
+          it again. If it is lost, {props.rotated ? "rotate it again" : "revoke it and create a new one"}.
+          <Show when={props.rotated}> The old secret stopped working: update every client that used it.</Show>
         </p>
         <div class="key-secret-row">
           <input

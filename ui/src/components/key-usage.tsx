@@ -42,7 +42,8 @@ export function KeyUsage(props: { apiKey: string; label?: string; onCopied?: () 
   return (
     <div class="stack key-usage">
       <div class="row">
-        <div class="segmented" role="group" aria-label={props.label ?? "Snippet language"}>
+        <fieldset class="segmented">
+          <legend class="sr-only">{props.label ?? "Snippet language"}</legend>
           <For each={LANGS}>
             {([value, label]) => (
               <button type="button" aria-pressed={lang() === value} onClick={() => setLang(value)}>
@@ -50,13 +51,15 @@ export function KeyUsage(props: { apiKey: string; label?: string; onCopied?: () 
               </button>
             )}
           </For>
-        </div>
+        </fieldset>
         <span class="spacer" />
         <CopyButton text={text} what="the snippet" label="Copy snippet" onCopied={props.onCopied} />
       </div>
-      <pre class="key-snippet" tabindex="0" aria-label="Code snippet">
-        {text()}
-      </pre>
+      <section aria-label="Code snippet">
+        <pre class="key-snippet" tabindex="0">
+          {text()}
+        </pre>
+      </section>
     </div>
   );
 }

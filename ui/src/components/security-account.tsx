@@ -3,6 +3,7 @@ import { createSignal, type JSX, Show } from "solid-js";
 import { call } from "../api.ts";
 import { me, refreshSession } from "../session.ts";
 import { errorText } from "./modal.tsx";
+import { PasswordMeter } from "./security-password-meter.tsx";
 
 /** The server's policy (src/auth/passwords.ts), checked here first to save a round trip. */
 function policyProblems(password: string, username: string): string[] {
@@ -85,10 +86,10 @@ export function PasswordForm(props: { onChange?: () => void }): JSX.Element {
           autocomplete="new-password"
         />
       </label>
-      <p id="security-policy" class="muted security-note">
-        At least 10 characters, not containing your username, not one character repeated. A passphrase of a few words
-        works well.
+      <p class="muted security-note">
+        At least 10 characters, not containing your username, and hard to guess (strength 3 of 4 or more).
       </p>
+      <PasswordMeter password={next()} related={[me()?.username ?? ""]} id="security-policy" />
       <div aria-live="polite" class="live-slot">
         <Show when={error()}>
           <p class="error" role="alert">

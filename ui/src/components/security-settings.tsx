@@ -1,7 +1,7 @@
 /** Admin settings: require two-factor for every admin (only once you have it yourself), session lifetime. */
 import { createEffect, createSignal, For, type JSX, Show } from "solid-js";
 import { type AdminSettings, call } from "../api.ts";
-import { me } from "../session.ts";
+import { me, READ_ONLY_NOTE, readOnly } from "../session.ts";
 import { errorText } from "./modal.tsx";
 
 export type { AdminSettings };
@@ -70,35 +70,41 @@ export function SettingsSection(props: {
       <h2 id="security-settings-title" class="security-h2">
         Admin settings
       </h2>
-      <div class="security-toggle">
-        <label class="security-check">
-          <input
-            type="checkbox"
-            checked={require2fa()}
-            disabled={!canRequire() && !require2fa()}
-            onChange={(e) => setRequire2fa(e.currentTarget.checked)}
-            aria-describedby="security-require-hint"
-          />
-          Require two-factor authentication for every admin
+      <Show when={readOnly()}>
+        <p class="muted">{READ_ONLY_NOTE}</p>
+      </Show>
+      <fieldset class="security-settings-fields" disabled={readOnly()}>
+        <legend class="sr-only">Settings for every admin</legend>
+        <div class="security-toggle">
+          <label class="security-check">
+            <input
+              type="checkbox"
+              checked={require2fa()}
+              disabled={!canRequire() && !require2fa()}
+              onChange={(e) => setRequire2fa(e.currentTarget.checked)}
+              aria-describedby="security-require-hint"
+            />
+            Require two-factor authentication for every admin
+          </label>
+          <p id="security-require-hint" class="muted security-note">
+            <Show
+              when={canRequire() || require2fa()}
+              fallback="Turn on two-factor authentication for yourself first: then you can require it of everyone."
+            >
+              An admin without it must enrol right after signing in, before anything else.
+            </Show>
+          </p>
+        </div>
+        <label class="security-narrow">
+          Session lifetime
+          <select value={String(ttl())} onChange={(e) => setTtl(Number(e.currentTarget.value))}>
+            <For each={options()}>{([ms, label]) => <option value={String(ms)}>{label}</option>}</For>
+          </select>
         </label>
-        <p id="security-require-hint" class="muted security-note">
-          <Show
-            when={canRequire() || require2fa()}
-            fallback="Turn on two-factor authentication for yourself first: then you can require it of everyone."
-          >
-            An admin without it must enrol right after signing in, before anything else.
-          </Show>
+        <p class="muted security-note">
+          How long a sign-in lasts. Sessions already open keep the lifetime they started with.
         </p>
-      </div>
-      <label class="security-narrow">
-        Session lifetime
-        <select value={String(ttl())} onChange={(e) => setTtl(Number(e.currentTarget.value))}>
-          <For each={options()}>{([ms, label]) => <option value={String(ms)}>{label}</option>}</For>
-        </select>
-      </label>
-      <p class="muted security-note">
-        How long a sign-in lasts. Sessions already open keep the lifetime they started with.
-      </p>
+      </fieldset>
       <div aria-live="polite" class="live-slot">
         <Show when={error()}>
           <p class="error" role="alert">
@@ -110,7 +116,7 @@ export function SettingsSection(props: {
         </Show>
       </div>
       <div class="row">
-        <button type="submit" class="primary" disabled={busy() || !changed()}>
+        <button type="submit" class="primary" disabled={busy() || !changed() || readOnly()}>
           {busy() ? "Saving…" : "Save settings"}
         </button>
       </div>

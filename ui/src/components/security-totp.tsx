@@ -162,9 +162,10 @@ export function TwoFactorSection(props: {
                 <li>
                   <p>Or type this secret into the app by hand (time-based, 6 digits, every 30 seconds):</p>
                   <div class="row">
-                    <code class="security-secret" aria-label="Secret for manual entry">
+                    {/* An output names its value for screen readers (a code element cannot carry a label). */}
+                    <output class="security-secret mono" aria-label="Secret for manual entry">
                       {grouped(e().secret)}
-                    </code>
+                    </output>
                     <CopyButton text={e().secret} what="the secret" />
                   </div>
                 </li>

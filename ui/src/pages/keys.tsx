@@ -1,16 +1,21 @@
 /**
  * Gateway API keys: the stored keys (prefix, dates, usage, limits, status), a form to create one (the
- * key is shown once, in a dialog), revocation with confirmation, and how to call /v1 with a key.
+ * key is shown once, in a dialog), editing a key's name and limits with the same form, rotation (a new
+ * secret shown once, same key), its use over time, revocation with confirmation, and how to call /v1
+ * with a key. A read-only admin sees all of it with the changes disabled, and why.
  */
 
 import { createMemo, createSignal, For, type JSX, onMount, Show } from "solid-js";
 import { call } from "../api.ts";
 import { type HealthTarget, tiersOf } from "../components/health-parts.tsx";
+import { KeyActivity } from "../components/key-activity.tsx";
 import { KeyBudget } from "../components/key-budget.tsx";
+import { ChangeButton } from "../components/key-change-button.tsx";
 import { type CreatedKey, KeyCreatedDialog, KeyCreateForm, type KeyRecord } from "../components/key-create.tsx";
 import { KeyUsage } from "../components/key-usage.tsx";
-import { ConfirmDialog, errorText } from "../components/modal.tsx";
+import { ConfirmDialog, errorText, Modal } from "../components/modal.tsx";
 import { fmtInt, fmtTime } from "../format.ts";
+import { READ_ONLY_NOTE, readOnly } from "../session.ts";
 
 type Status = "active" | "revoked" | "expired";
 const statusOf = (k: KeyRecord, now: number): Status =>
@@ -37,6 +42,10 @@ export function KeysPage(): JSX.Element {
   const [error, setError] = createSignal("");
   const [created, setCreated] = createSignal<CreatedKey>();
   const [revoking, setRevoking] = createSignal<KeyRecord>();
+  const [editing, setEditing] = createSignal<KeyRecord>();
+  const [rotating, setRotating] = createSignal<KeyRecord>();
+  const [rotated, setRotated] = createSignal<CreatedKey>();
+  const [activityOf, setActivityOf] = createSignal<string>();
   const [showInactive, setShowInactive] = createSignal(true);
   const [message, setMessage] = createSignal("");
 
@@ -70,9 +79,20 @@ export function KeysPage(): JSX.Element {
     await load();
   };
 
+  const rotate = async (key: KeyRecord) => {
+    setMessage("");
+    setRotated(await call("POST /api/keys/:id/rotate", { params: { id: key.id } }));
+    await load();
+  };
+
   return (
     <div class="stack keys-page">
       <h1>API keys</h1>
+      <Show when={readOnly()}>
+        <p class="notice" role="note" data-testid="read-only-note">
+          {READ_ONLY_NOTE} Ask an admin to create, change, rotate or revoke a key.
+        </p>
+      </Show>
       <Show when={keys() !== undefined}>
         <Show
           when={open()}
@@ -215,18 +235,31 @@ export function KeysPage(): JSX.Element {
                             <Limits record={k} />
                           </td>
                           <td data-label="Budget">
-                            <KeyBudget record={k} onSaved={() => void load()} />
+                            <KeyBudget record={k} />
                           </td>
                           <td class="key-actions">
+                            <button
+                              type="button"
+                              aria-expanded={activityOf() === k.id}
+                              onClick={() => setActivityOf(activityOf() === k.id ? undefined : k.id)}
+                              aria-label={`Use over time of the key ${k.name}`}
+                            >
+                              Usage
+                            </button>
                             <Show when={status !== "revoked"}>
-                              <button
-                                type="button"
+                              <ChangeButton onClick={() => setEditing(k)} aria-label={`Edit the key ${k.name}`}>
+                                Edit
+                              </ChangeButton>
+                              <ChangeButton onClick={() => setRotating(k)} aria-label={`Rotate the key ${k.name}`}>
+                                Rotate
+                              </ChangeButton>
+                              <ChangeButton
                                 class="danger"
                                 onClick={() => setRevoking(k)}
                                 aria-label={`Revoke the key ${k.name}`}
                               >
                                 Revoke
-                              </button>
+                              </ChangeButton>
                             </Show>
                           </td>
                         </tr>
@@ -236,6 +269,13 @@ export function KeysPage(): JSX.Element {
                 </tbody>
               </table>
             </div>
+            <Show when={(keys() ?? []).find((k) => k.id === activityOf())}>
+              {(k) => (
+                <div id="key-activity" class="key-activity-panel">
+                  <KeyActivity record={k()} />
+                </div>
+              )}
+            </Show>
           </Show>
         </Show>
       </section>
@@ -244,6 +284,7 @@ export function KeysPage(): JSX.Element {
         tiers={tiersOf(targets())}
         models={targets().map((t) => t.target)}
         closesOpenGateway={open()}
+        disabledReason={readOnly() ? READ_ONLY_NOTE : undefined}
         onCreated={(c) => {
           setMessage("");
           setCreated(c);
@@ -263,6 +304,42 @@ export function KeysPage(): JSX.Element {
       </section>
 
       <Show when={created()}>{(c) => <KeyCreatedDialog created={c()} onClose={() => setCreated(undefined)} />}</Show>
+      <Show when={rotated()}>
+        {(c) => <KeyCreatedDialog created={c()} rotated onClose={() => setRotated(undefined)} />}
+      </Show>
+      <Show when={editing()}>
+        {(k) => (
+          <Modal title={`Edit the key “${k().name}”`} onClose={() => setEditing(undefined)} wide>
+            <KeyCreateForm
+              tiers={tiersOf(targets())}
+              models={targets().map((t) => t.target)}
+              editing={k()}
+              onCancel={() => setEditing(undefined)}
+              onSaved={(record) => {
+                setEditing(undefined);
+                setMessage(`Key “${record.name}” saved: its new limits apply from its next request.`);
+                void load();
+              }}
+            />
+          </Modal>
+        )}
+      </Show>
+      <Show when={rotating()}>
+        {(k) => (
+          <ConfirmDialog
+            title="Rotate this key?"
+            confirmLabel="Rotate key"
+            onConfirm={() => rotate(k())}
+            onClose={() => setRotating(undefined)}
+          >
+            <p>
+              <strong>{k().name}</strong> gets a new secret, shown once. The current one (
+              <span class="mono">{k().prefix}…</span>) stops working at once: clients using it get <code>401</code>{" "}
+              until they have the new one. Its limits, usage and history stay.
+            </p>
+          </ConfirmDialog>
+        )}
+      </Show>
       <Show when={revoking()}>
         {(k) => (
           <ConfirmDialog

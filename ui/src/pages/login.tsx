@@ -15,6 +15,10 @@ export function LoginPage(): JSX.Element {
   const [error, setError] = createSignal("");
   const [busy, setBusy] = createSignal(false);
 
+  let codeInput: HTMLInputElement | undefined;
+  // `autofocus` only works on elements present at load: the code field appears later, so it is focused here.
+  const focusCode = () => queueMicrotask(() => codeInput?.focus());
+
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setError("");
@@ -32,6 +36,7 @@ export function LoginPage(): JSX.Element {
     } catch (e) {
       if (e instanceof ApiError && e.code === "totp_required") {
         setStep("code");
+        focusCode();
       } else {
         // A throttled login says how long to wait in the words every page uses ("1 second", "3 minutes").
         setError(errorText(e));
@@ -81,16 +86,16 @@ export function LoginPage(): JSX.Element {
           <label>
             {useRecovery() ? "Recovery code" : "Code"}
             <input
+              ref={codeInput}
               name="code"
               value={code()}
               onInput={(e) => setCode(e.currentTarget.value)}
               required
-              autofocus
               autocomplete="one-time-code"
               inputmode={useRecovery() ? "text" : "numeric"}
             />
           </label>
-          <button type="button" onClick={() => (setUseRecovery(!useRecovery()), setCode(""))}>
+          <button type="button" onClick={() => (setUseRecovery(!useRecovery()), setCode(""), focusCode())}>
             {useRecovery() ? "Use an app code instead" : "Use a recovery code instead"}
           </button>
         </Show>

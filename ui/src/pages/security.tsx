@@ -1,7 +1,8 @@
 /**
  * Security: the signed-in admin's password, username and two-factor authentication (enrolment with the
- * server's QR code, recovery codes shown once, turning it off), the admin settings and the audit log.
- * While two-factor is required and missing, only the enrolment is shown (the server refuses the rest).
+ * server's QR code, recovery codes shown once, turning it off), the admin settings, the admins and their
+ * invites, and the audit log. While two-factor is required and missing, only the enrolment is shown (the
+ * server refuses the rest). A read-only admin manages their own account only; the rest is disabled.
  */
 import { createSignal, type JSX, onMount, Show } from "solid-js";
 import { call } from "../api.ts";
@@ -11,8 +12,9 @@ import { AuditLog } from "../components/security-audit.tsx";
 import { RecoveryCodes } from "../components/security-codes.tsx";
 import { SessionsSection } from "../components/security-sessions.tsx";
 import { type AdminSettings, SettingsSection } from "../components/security-settings.tsx";
+import { TeamSection } from "../components/security-team.tsx";
 import { TwoFactorSection } from "../components/security-totp.tsx";
-import { me } from "../session.ts";
+import { me, READ_ONLY_NOTE, readOnly } from "../session.ts";
 
 export function SecurityPage(): JSX.Element {
   const [codes, setCodes] = createSignal<{ codes: string[]; regenerated: boolean }>();
@@ -38,13 +40,18 @@ export function SecurityPage(): JSX.Element {
   return (
     <div class="stack security-page">
       <h1>Security</h1>
+      <Show when={readOnly() && !mustEnrol()}>
+        <p class="notice" role="note">
+          {READ_ONLY_NOTE} Your own password, username, two-factor and sessions are yours to change.
+        </p>
+      </Show>
 
       <Show when={mustEnrol()}>
         <div class="security-required" role="alert">
           <strong>Two-factor authentication is required before anything else.</strong>
           <p>
-            An admin setting requires every admin to use an authenticator app. Set it up below; the rest of the admin
-            pages open once it is confirmed.
+            This account must use an authenticator app (an admin setting requires it of everyone, or you joined by
+            invitation). Set it up below; the rest of the admin pages open once it is confirmed.
           </p>
         </div>
       </Show>
@@ -88,6 +95,7 @@ export function SecurityPage(): JSX.Element {
           {(s) => <SettingsSection settings={s()} onSaved={setSettings} onChange={changed} />}
         </Show>
         <SessionsSection onChange={changed} />
+        <TeamSection onChange={changed} />
         <AuditLog version={auditVersion()} />
       </Show>
     </div>

@@ -1,18 +1,46 @@
-/** First run: create the admin account with the one-time token from the console's setup link. */
+/**
+ * Creating an account from a one-time link: the first admin with the setup token from the console's
+ * link (`/setup#token=…`), or another admin with an invite (`/setup#invite=…`, made on the Security
+ * page). The token is read from the address whenever its hash changes, so a page opened before the link
+ * was pasted still picks it up. The password's strength shows as it is typed (the server decides).
+ */
 import { useNavigate } from "@solidjs/router";
-import { createSignal, type JSX, Show } from "solid-js";
-import { ApiError, call } from "../api.ts";
+import { createSignal, type JSX, onCleanup, Show } from "solid-js";
+import { call } from "../api.ts";
+import { errorText } from "../components/modal.tsx";
+import { PasswordMeter } from "../components/security-password-meter.tsx";
 import { setupRequired, signedIn } from "../session.ts";
+
+/** The token in the address's hash: which kind, and the text; empty when there is none. */
+function linkToken(): { invite: boolean; token: string } {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const invite = hash.get("invite");
+  return invite ? { invite: true, token: invite } : { invite: false, token: hash.get("token") ?? "" };
+}
 
 export function SetupPage(): JSX.Element {
   const navigate = useNavigate();
-  const fromLink = new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
-  const [token, setToken] = createSignal(fromLink);
-  const [username, setUsername] = createSignal("admin");
+  const [link, setLink] = createSignal(linkToken());
+  const [token, setToken] = createSignal(link().token);
+  const [username, setUsername] = createSignal(link().invite ? "" : "admin");
   const [password, setPassword] = createSignal("");
   const [repeat, setRepeat] = createSignal("");
   const [error, setError] = createSignal("");
   const [busy, setBusy] = createSignal(false);
+
+  // The link pasted into the address bar of an open page changes only the hash: no reload, no new mount.
+  const onHash = () => {
+    const next = linkToken();
+    if (!next.token) return;
+    if (next.invite !== link().invite) setUsername(next.invite ? "" : "admin");
+    setLink(next);
+    setToken(next.token);
+    setError("");
+  };
+  window.addEventListener("hashchange", onHash);
+  onCleanup(() => window.removeEventListener("hashchange", onHash));
+
+  const invite = () => link().invite;
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -20,18 +48,15 @@ export function SetupPage(): JSX.Element {
     if (password() !== repeat()) return setError("The two passwords differ.");
     setBusy(true);
     try {
-      const result = await call("POST /api/auth/setup", {
-        body: {
-          token: token(),
-          username: username(),
-          password: password(),
-        },
-      });
+      const body = { token: token(), username: username(), password: password() };
+      const result = invite()
+        ? await call("POST /api/auth/invite/accept", { body })
+        : await call("POST /api/auth/setup", { body });
       history.replaceState(null, "", "/"); // drop the token from the address bar
       signedIn(result.user);
       navigate("/security");
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -39,22 +64,27 @@ export function SetupPage(): JSX.Element {
 
   return (
     <div class="center">
-      <form class="panel auth-box stack" onSubmit={submit}>
-        <h1>Set up SmartRoute</h1>
+      <form
+        class="panel auth-box stack"
+        onSubmit={submit}
+        aria-label={invite() ? "Join SmartRoute" : "Set up SmartRoute"}
+      >
+        <h1>{invite() ? "Join SmartRoute" : "Set up SmartRoute"}</h1>
         <Show
-          when={setupRequired()}
+          when={setupRequired() || invite()}
           fallback={
             <p class="notice">
-              Setup is done. <a href="/login">Sign in</a>.
+              Setup is done. <a href="/login">Sign in</a>, or open the invite link an admin sent you.
             </p>
           }
         >
           <p class="muted">
-            Create the admin account. The setup link printed by the gateway at start fills the token in; it works once
-            and for one hour.
+            {invite()
+              ? "An admin invited you: choose your username and password. Next you set up two-factor authentication with an authenticator app. The link works once."
+              : "Create the admin account. The setup link printed by the gateway at start fills the token in; it works once and for one hour."}
           </p>
           <label>
-            Setup token
+            {invite() ? "Invite token" : "Setup token"}
             <input value={token()} onInput={(e) => setToken(e.currentTarget.value)} required autocomplete="off" />
           </label>
           <label>
@@ -75,8 +105,10 @@ export function SetupPage(): JSX.Element {
               required
               minLength={10}
               autocomplete="new-password"
+              aria-describedby="setup-strength"
             />
           </label>
+          <PasswordMeter password={password()} related={[username()]} id="setup-strength" />
           <label>
             Password again
             <input
@@ -93,7 +125,7 @@ export function SetupPage(): JSX.Element {
             </p>
           </Show>
           <button class="primary" type="submit" disabled={busy()}>
-            {busy() ? "Creating…" : "Create the admin account"}
+            {busy() ? "Creating…" : invite() ? "Create my account" : "Create the admin account"}
           </button>
         </Show>
       </form>

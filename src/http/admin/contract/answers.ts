@@ -3,6 +3,8 @@
  * already builds the answer, its own type is used, so the two cannot drift; the rest are declared
  * here and the routes return them by annotation.
  */
+
+import type { AdminView, InviteView } from "../../../auth/admin-team.ts";
 import type { ConfigIssue } from "../../../config/resolve.ts";
 import type { ConfigSchema } from "../../../config/schema.ts";
 import type { Hunk } from "../../../config-editor/diff.ts";
@@ -10,7 +12,7 @@ import type { TreeNode } from "../../../config-editor/source-tree.ts";
 import type { Explanation } from "../../../pipeline/explain.ts";
 import type { HealthView } from "../../../routing/health.ts";
 import type { HealthVerdict, HealthWindowRange } from "../../../routing/health-window.ts";
-import type { StoredKey } from "../../../store/api-key-store.ts";
+import type { KeyUsagePoint, StoredKey } from "../../../store/api-key-store.ts";
 import type { ConfigVersion } from "../../../store/config-history.ts";
 import type { LogDetail, LogListItem } from "../../../store/queries/logs.ts";
 import type { StatsResult } from "../../../store/queries/stats.ts";
@@ -40,6 +42,8 @@ export interface Ok {
 /** The signed-in admin (GET /api/auth/me, and in the answer of setup and login). */
 export interface Me {
   username: string;
+  /** "admin" changes anything; "viewer" sees everything and changes only its own account. */
+  role: "admin" | "viewer";
   totpEnabled: boolean;
   mustEnrol: boolean;
   sessionExpiresAt: number;
@@ -104,6 +108,26 @@ export interface KeyList {
   configKeys: number;
   open: boolean;
   openByConfig: boolean;
+}
+
+/** A key's requests and spend per hour or day, oldest first; buckets without a request are left out. */
+export interface KeyUsage {
+  bucket: "hour" | "day";
+  from: number;
+  points: KeyUsagePoint[];
+}
+
+export type { AdminView, InviteView };
+export interface AdminTeamView {
+  admins: AdminView[];
+  invites: InviteView[];
+}
+
+/** A new invite: `token` goes in the link (`/invite#token=…`) and is not shown again. */
+export interface CreatedInvite {
+  token: string;
+  invite: InviteView;
+  note: string;
 }
 
 export interface CreatedKey {

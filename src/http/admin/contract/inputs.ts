@@ -60,6 +60,15 @@ export const KeyCreateBody = t.Object({
   limits: t.Optional(LimitsInput),
 });
 
+export const KeyNameBody = t.Object({
+  name: t.String({ pattern: "\\S", maxLength: 100, error: "name is required (at most 100 characters)" }),
+});
+
+const role = t.Union([t.Literal("admin"), t.Literal("viewer")], { error: 'role must be "admin" or "viewer"' });
+export const InviteBody = t.Object({ role });
+/** Accepting an invite: the link's token, and the new account's username and password. */
+export const InviteAcceptBody = t.Object({ token: text(), username: text(), password: text() });
+
 /** PUT /api/keys/:id/limits: the key's new limits, whole (a field left out is removed). */
 export const KeyLimitsBody = t.Object({ limits: LimitsInput });
 
@@ -158,11 +167,25 @@ export const HealthQuery = t.Object({
     t.Union([t.Literal("15m"), t.Literal("1h"), t.Literal("24h")], { error: 'window must be "15m", "1h" or "24h"' }),
   ),
 });
+/** Who (a username), what (an action or its start: `key.`), when: the audit trail's filters. */
+const auditFilterFields = { actor: text(), action: text(), from: time(), to: time() };
 // The audit trail caps the page at 500 itself.
 export const AuditQuery = t.Object({
+  ...auditFilterFields,
   limit: whole("limit", { minimum: 1 }),
   before: whole("before", { minimum: 1 }),
 });
+export const AuditExportQuery = t.Object({
+  ...auditFilterFields,
+  format: t.Optional(t.Union([t.Literal("csv"), t.Literal("jsonl")], { error: 'format must be "csv" or "jsonl"' })),
+});
+/** A key's use over time: per hour or per day (the default), since `from` (default: 30 days or 48 hours back). */
+export const KeyUsageQuery = t.Object({
+  bucket: t.Optional(t.Union([t.Literal("hour"), t.Literal("day")], { error: 'bucket must be "hour" or "day"' })),
+  from: time(),
+});
+/** DELETE /api/admins/:id: `confirmSelf=true` to remove your own account. */
+export const AdminRemoveQuery = t.Object({ confirmSelf: text() });
 /** A version id of the history, or `current` (the default) for the file as it is. */
 const versionRef = () => t.Optional(t.Union([t.Number(), t.String()]));
 export const DiffQuery = t.Object({ from: versionRef(), to: versionRef() });

@@ -38,11 +38,23 @@ export const adminRoutes = {
   "GET /api/settings": { answer: answer<A.AdminSettings>() },
   "PUT /api/settings": { body: input.SettingsBody, answer: answer<A.AdminSettings>() },
   "GET /api/audit": { query: input.AuditQuery, answer: answer<{ entries: A.AuditEntry[] }>() },
+  /** CSV or JSON Lines, as a download: the UI links to it. */
+  "GET /api/audit/export": { query: input.AuditExportQuery, answer: answer<string>() },
+  /** Public: the invitee creates their account with the link's token (then enrols TOTP). */
+  "POST /api/auth/invite/accept": { body: input.InviteAcceptBody, answer: answer<A.SignedIn>() },
+  "GET /api/admins": { answer: answer<A.AdminTeamView>() },
+  "POST /api/admins/invites": { body: input.InviteBody, answer: answer<A.CreatedInvite>() },
+  "DELETE /api/admins/invites/:id": { answer: answer<A.Ok>() },
+  "DELETE /api/admins/:id": { query: input.AdminRemoveQuery, answer: answer<A.Ok>() },
 
   "GET /api/keys": { answer: answer<A.KeyList>() },
   "POST /api/keys": { body: input.KeyCreateBody, answer: answer<A.CreatedKey>() },
   "DELETE /api/keys/:id": { answer: answer<A.Ok>() },
   "PUT /api/keys/:id/limits": { body: input.KeyLimitsBody, answer: answer<A.KeyRecord>() },
+  "PUT /api/keys/:id/name": { body: input.KeyNameBody, answer: answer<A.KeyRecord>() },
+  /** A new secret for the same key (id, limits, history kept); the old secret stops working at once. */
+  "POST /api/keys/:id/rotate": { answer: answer<A.CreatedKey>() },
+  "GET /api/keys/:id/usage": { query: input.KeyUsageQuery, answer: answer<A.KeyUsage>() },
 
   "GET /api/logs": { query: input.LogsQuery, answer: answer<A.LogPage>() },
   /** CSV or JSON Lines, as a download: the UI links to it. */

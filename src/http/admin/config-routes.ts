@@ -15,7 +15,8 @@ import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
 import { GatewayError } from "../../errors.ts";
 import type { ConfigVersion } from "../../store/config-history.ts";
 import { bodyOf, queryOf } from "./admin-input.ts";
-import { configSecretRoutes } from "./config-secret-routes.ts";
+import { configProviderRoutes } from "./config-provider-routes.ts";
+import { configSecretRoutes, moveLiteralSecrets } from "./config-secret-routes.ts";
 import { bad, ConfigWriter, type ConfigWriterParts } from "./config-writer.ts";
 import type { Answer } from "./contract/routes.ts";
 
@@ -69,7 +70,12 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
       const change = await bodyOf(request, "POST /api/config/validate");
       const candidate = writer.candidateOf(change);
       const result = await writer.validate(request, { source: candidate, password: change.password });
-      return { ...result, diff: lineDiff(writer.masked(writer.onDisk()), writer.masked(candidate)) };
+      const literal = literalSecrets(candidate, live.get());
+      return {
+        ...result,
+        diff: lineDiff(writer.masked(writer.onDisk()), writer.masked(candidate)),
+        literalSecrets: { count: literal.count, paths: literal.movable.map((m) => m.path) },
+      };
     })
     .post("/config/apply", async ({ request }): Promise<Answer<"POST /api/config/apply">> => {
       const change = await bodyOf(request, "POST /api/config/apply");
@@ -78,11 +84,26 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
         : change.source !== undefined
           ? "edited the source"
           : "edited values";
+      const candidate = writer.candidateOf(change);
+      if (!change.moveSecrets)
+        return writer.answer(await writer.apply(request, { source: candidate, reason, password: change.password }));
+      // The text's literal secrets go to the store and never reach the file: it gets their env() references.
+      if (!secrets) throw new GatewayError("not_found", "Secrets need a data directory.");
+      const moving = moveLiteralSecrets(candidate, secrets, live.get());
       return writer.answer(
-        await writer.apply(request, { source: writer.candidateOf(change), reason, password: change.password }),
+        await moving.settle(() =>
+          writer.apply(request, {
+            source: moving.source,
+            reason:
+              moving.moved.length > 0 ? `${reason}, ${moving.moved.length} secret(s) to the secret store` : reason,
+            password: change.password,
+            typed: candidate,
+          }),
+        ),
       );
     })
     .use(configSecretRoutes({ gateway, writer, secrets }))
+    .use(configProviderRoutes({ gateway, writer, secrets }))
     .get("/config/history", (): Answer<"GET /api/config/history"> => ({ versions: gateway.history?.list() ?? [] }))
     .get("/config/history/:id", ({ params }): Answer<"GET /api/config/history/:id"> => {
       const version = gateway.history?.get(Number(params.id));

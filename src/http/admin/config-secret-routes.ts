@@ -54,31 +54,54 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
       return applied.ok ? { ok: true, env: name, version: applied.version } : writer.answer(applied);
     })
     .post("/config/secrets/move", async ({ request }): Promise<Answer<"POST /api/config/secrets/move">> => {
-      const secrets = store();
-      const source = writer.onDisk();
-      const { movable } = literalSecrets(source, gateway.live.get());
-      if (movable.length === 0) return { ok: true, moved: [] };
-      const env = { ...process.env };
-      const moved = movable.map(({ path, value }) => {
-        const name = freeSecretName(secretNameForPath(path), value, env);
-        env[name] = value; // the next secret of this batch must not take the same name for another value
-        return { path, env: name, value };
-      });
-      const fresh = moved.filter((m) => !secrets.has(m.env));
-      // Stored first: the edited config refers to them, and loading it reads them from process.env.
-      for (const m of moved) secrets.set(m.env, m.value);
-      const reason = `moved ${moved.length} literal secret${moved.length === 1 ? "" : "s"} to the secret store`;
-      const applied = await writer.apply(request, {
-        source: edited(
-          source,
-          moved.map((m) => ({ op: "set", path: m.path, value: { $env: m.env } })),
-        ),
-        reason,
-      });
-      if (!applied.ok) {
-        for (const m of fresh) secrets.delete(m.env); // the file still holds them: nothing refers to these
-        return writer.answer(applied);
-      }
-      return { ok: true, moved: moved.map(({ path, env: name }) => ({ path, env: name })), version: applied.version };
+      const moving = moveLiteralSecrets(writer.onDisk(), store(), gateway.live.get());
+      if (moving.moved.length === 0) return { ok: true, moved: [] };
+      const reason = `moved ${moving.moved.length} literal secret${moving.moved.length === 1 ? "" : "s"} to the secret store`;
+      const applied = await moving.settle(() => writer.apply(request, { source: moving.source, reason }));
+      if (!applied.ok) return writer.answer(applied);
+      return { ok: true, moved: moving.moved, version: applied.version };
     });
+}
+
+/**
+ * Every literal secret of `source` written as a config value, stored in the secret store (under a
+ * name free for its value) and replaced by its env() reference: the new text, what moved, and
+ * `settle`, which runs the apply and takes the newly stored secrets back out if it fails or throws
+ * (the file still holds them then: nothing refers to those names).
+ */
+export function moveLiteralSecrets(source: string, secrets: SecretStore, config: unknown) {
+  const { movable } = literalSecrets(source, config);
+  const env = { ...process.env };
+  const moved = movable.map(({ path, value }) => {
+    const name = freeSecretName(secretNameForPath(path), value, env);
+    env[name] = value; // the next secret of this batch must not take the same name for another value
+    return { path, env: name, value };
+  });
+  const fresh = moved.filter((m) => !secrets.has(m.env));
+  // Stored first: the edited config refers to them, and loading it reads them from process.env.
+  for (const m of moved) secrets.set(m.env, m.value);
+  const forget = () => {
+    for (const m of fresh) secrets.delete(m.env);
+  };
+  return {
+    source:
+      moved.length === 0
+        ? source
+        : edited(
+            source,
+            moved.map((m) => ({ op: "set", path: m.path, value: { $env: m.env } })),
+          ),
+    moved: moved.map(({ path, env: name }) => ({ path, env: name })),
+    async settle<R extends { ok: boolean }>(apply: () => Promise<R>): Promise<R> {
+      let result: R;
+      try {
+        result = await apply();
+      } catch (error) {
+        forget();
+        throw error;
+      }
+      if (!result.ok) forget();
+      return result;
+    },
+  };
 }

@@ -27,6 +27,11 @@ interface Change {
   source: string;
   reason: string;
   password?: unknown;
+  /**
+   * The text the password guard checks, when `source` is the admin's text with its literal secrets
+   * swapped for env() references (values only, so the same code): a confirmation of the typed text holds.
+   */
+  typed?: string;
 }
 
 type ApplyResult = { ok: true; version: number; historyId?: number } | { ok: false; issues: ConfigIssue[] };
@@ -126,7 +131,7 @@ export class ConfigWriter {
     const previous = this.onDisk();
     const codeChanged = await this.guard.check(request, {
       current: previous,
-      candidate: change.source,
+      candidate: change.typed ?? change.source,
       password: change.password,
     });
     const result = await this.check(change.source);

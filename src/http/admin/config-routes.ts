@@ -6,10 +6,12 @@
  * the data dir's secret store (config-secret-routes.ts).
  */
 import { Elysia } from "elysia";
+import type { SettingOverride } from "../../config/process-settings.ts";
 import type { ConfigIssue } from "../../config/resolve.ts";
 import { ConfigSchema } from "../../config/schema.ts";
 import { lineDiff } from "../../config-editor/diff.ts";
 import { literalSecrets, restoreSecrets } from "../../config-editor/masked-source.ts";
+import { PROVIDER_KINDS } from "../../config-editor/provider-kinds.ts";
 import type { SecretStore } from "../../config-editor/secret-store.ts";
 import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
 import { GatewayError } from "../../errors.ts";
@@ -31,7 +33,7 @@ function rollbackText(version: ConfigVersion, current: string, config: unknown):
   );
 }
 
-export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore }) {
+export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore; overrides?: SettingOverride[] }) {
   const { gateway, secrets } = parts;
   const live = gateway.live;
   const writer = new ConfigWriter(parts);
@@ -63,6 +65,13 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
         secrets: secrets?.names() ?? [],
         // Offered to move into the secret store (POST /api/config/secrets/move moves those with a path).
         literalSecrets: { count: literal.count, paths: literal.movable.map((m) => m.path) },
+        overrides: parts.overrides ?? [],
+        providerKinds: PROVIDER_KINDS.map(({ factory, label, defaultBaseURL, keyRequired }) => ({
+          factory,
+          label,
+          defaultBaseURL,
+          keyRequired,
+        })),
         schema: ConfigSchema,
       };
     })

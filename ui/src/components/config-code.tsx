@@ -27,6 +27,8 @@ export function CodeView(props: {
   const [failed, setFailed] = createSignal<{ message: string; issues: ConfigIssue[] }>();
   const [busy, setBusy] = createSignal<"" | "checking" | "applying">("");
   const [reason, setReason] = createSignal("");
+  // Literal secrets typed into the text go to the secret store on apply (the file gets env() references).
+  const [moveSecrets, setMoveSecrets] = createSignal(true);
   let area: HTMLTextAreaElement | undefined;
   let gutter: HTMLDivElement | undefined;
   // A text whose code differs from the file's needs the password (the server says so).
@@ -47,6 +49,11 @@ export function CodeView(props: {
   );
   const lines = () => text().split("\n").length;
   const masked = () => (text().match(/["'`][^"'`\n]*…[^"'`\n]*["'`]/g) ?? []).length;
+  // A quick look as the admin types (the server's check, on validate, is the one that counts): a key-like
+  // field or a known key prefix written as a string.
+  const looksLikeLiteralSecret = () =>
+    /\b(api_?key|token|secret|password|authorization)\s*:\s*["'][^"'…\n]{8,}["']/i.test(text()) ||
+    /["'](sk-|sk_live_|xox[bp]-|ghp_|AKIA|AIza)[A-Za-z0-9_-]{8,}["']/.test(text());
 
   const selectLine = (line: number) => {
     if (!area) return;
@@ -97,7 +104,7 @@ export function CodeView(props: {
     setError("");
     setFailed(undefined);
     try {
-      const body = { source: text(), reason: reason().trim() || undefined };
+      const body = { source: text(), reason: reason().trim() || undefined, moveSecrets: moveSecrets() || undefined };
       const answer = await gate.run((password) => call("POST /api/config/apply", { body: { ...body, password } }));
       setDirty(false);
       setResult(undefined);
@@ -129,6 +136,27 @@ export function CodeView(props: {
           This text seems to hold {masked()} masked value{masked() === 1 ? "" : "s"} (with “…”). If one is a secret,
           replace it with <code>env("NAME")</code> before applying, or the server refuses the text.
         </p>
+      </Show>
+      <Show when={dirty() && (looksLikeLiteralSecret() || (result()?.literalSecrets.count ?? 0) > 0)}>
+        <div class="notice stack" role="status">
+          <p>
+            <strong>This text holds a secret written in clear</strong>
+            <Show when={result()?.literalSecrets.paths.length}> ({result()!.literalSecrets.paths.join(", ")})</Show>.
+            Written as it is, the key would sit in <code>{props.file}</code> for whoever can read the project, its
+            backups and version control.
+          </p>
+          <label class="row">
+            <input type="checkbox" checked={moveSecrets()} onChange={(e) => setMoveSecrets(e.currentTarget.checked)} />
+            <span>
+              On apply, move literal secrets to the secret store and write <code>env("NAME")</code> in their place
+            </span>
+          </label>
+          <Show when={(result()?.literalSecrets.count ?? 0) > (result()?.literalSecrets.paths.length ?? 0)}>
+            <p class="muted">
+              Some sit in code (for example a <code>const</code>): replace those with <code>env("NAME")</code> by hand.
+            </p>
+          </Show>
+        </div>
       </Show>
       <Show when={props.pending > 0}>
         <p class="notice">

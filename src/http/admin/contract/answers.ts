@@ -134,6 +134,10 @@ export interface ConfigAnswer {
   secrets: string[];
   /** Literal secrets still in the file, offered to move into the secret store. */
   literalSecrets: { count: number; paths: string[] };
+  /** Settings the process runs with another value of (GATEWAY_PORT, --port…). */
+  overrides: { path: string; by: string; value: string }[];
+  /** The provider factories the "Add provider" form offers. */
+  providerKinds: { factory: string; label: string; defaultBaseURL: string; keyRequired: boolean }[];
   schema: typeof ConfigSchema;
 }
 

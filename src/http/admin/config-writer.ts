@@ -10,6 +10,7 @@ import { relative } from "node:path";
 import type { AccountSecurity } from "../../auth/account-security.ts";
 import type { ConfigIssue } from "../../config/resolve.ts";
 import { validateCandidate, writeConfigAtomically } from "../../config-editor/candidate.ts";
+import { completeIssues } from "../../config-editor/candidate-issues.ts";
 import { maskedLiterals, redactSource } from "../../config-editor/masked-source.ts";
 import { applyEdits } from "../../config-editor/source-edit.ts";
 import { GatewayError } from "../../errors.ts";
@@ -92,10 +93,17 @@ export class ConfigWriter {
     return result.source;
   }
 
-  /** Loads the candidate (its code runs) in the reload queue. */
-  private check(source: string) {
+  /**
+   * Loads the candidate (its code runs) in the reload queue. A refusal lists every problem the source
+   * shows, not only the first the loader met (candidate-issues.ts).
+   */
+  private async check(source: string) {
     const live = this.live;
-    return live.exclusive(() => validateCandidate({ configPath: live.path, projectRoot: live.projectRoot, source }));
+    const result = await live.exclusive(() =>
+      validateCandidate({ configPath: live.path, projectRoot: live.projectRoot, source }),
+    );
+    if (result.ok) return result;
+    return { ...result, issues: completeIssues(source, result.issues, live.get(), this.fileName()) };
   }
 
   private audit(request: Request, action: string, detail: Record<string, unknown>): void {

@@ -145,7 +145,7 @@ export function CodeView(props: {
             Written as it is, the key would sit in <code>{props.file}</code> for whoever can read the project, its
             backups and version control.
           </p>
-          <label class="row">
+          <label class="cfg-check">
             <input type="checkbox" checked={moveSecrets()} onChange={(e) => setMoveSecrets(e.currentTarget.checked)} />
             <span>
               On apply, move literal secrets to the secret store and write <code>env("NAME")</code> in their place

@@ -24,7 +24,8 @@ let page: Page;
 beforeAll(async () => {
   gw = await startGatewayProcess({
     config: `  server: { port: 6688 },
-  tiers: { t1: { models: ["a/down?fault=status&status=503"] } },`,
+  tiers: { t1: { models: ["a/down?fault=status&status=503"] } },
+  timeouts: { connectMs: 10_000 },`,
     env: { GATEWAY_ADMIN_PASSWORD: PASSWORD },
   });
   browser = await launchBrowser();
@@ -142,6 +143,34 @@ test("a literal key pasted in the code view is warned about and moved to the sec
   await page.getByRole("region", { name: "Stored secrets" }).getByText("SMARTROUTE_B_API_KEY").waitFor();
   expect(await page.locator("body").textContent()).not.toContain(PASTED_KEY);
   expect((await chat("t1")).status).toBe(200);
+}, 30_000);
+
+test("validation: a range error shows as it is typed; the review lists every problem, each opening its field", async () => {
+  await page.goto(`${gw.url}/config`);
+  const connect = page.getByLabel("connectMs", { exact: true });
+  await connect.fill("0");
+  await page.getByText("must be at least 1").waitFor();
+  await page.getByRole("textbox", { name: "models #1" }).fill("zz/nowhere");
+  await page.getByRole("region", { name: "Unsaved changes" }).getByRole("button", { name: "Review" }).click();
+  await page.getByText("The config would not load with these changes:").waitFor();
+  const issues = page.locator(".cfg-issues li");
+  // Each at its line of the config file (the tiers line, the timeouts line).
+  const lineOf = (text: string) =>
+    onDisk()
+      .split("\n")
+      .findIndex((line) => line.includes(text)) + 1;
+  expect(await issues.allTextContents()).toEqual([
+    `tiers.t1.models[0] gateway.config.ts:${lineOf("tiers: {")} unknown provider "zz" in "zz/nowhere" (providers: a, b, mock2)`,
+    `timeouts.connectMs gateway.config.ts:${lineOf("timeouts: {")} expected number to be greater or equal to 1`,
+  ]);
+  await screenshot(page, "config-05-all-issues");
+  await page.getByRole("button", { name: "timeouts.connectMs" }).click();
+  await page.waitForFunction(() =>
+    (document.activeElement as HTMLElement | null)?.closest("[id]")?.id.includes("connectMs"),
+  );
+  expect(await connect.evaluate((el) => el === document.activeElement)).toBe(true);
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("region", { name: "Unsaved changes" }).getByRole("button", { name: "Discard" }).click();
 }, 30_000);
 
 test("phone width and dark mode: the forms fit", async () => {

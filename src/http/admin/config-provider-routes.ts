@@ -17,7 +17,7 @@ import {
   providerValue,
 } from "../../config-editor/provider-kinds.ts";
 import { freeSecretName, type SecretStore, secretName } from "../../config-editor/secret-store.ts";
-import { applyEdits, type Edit } from "../../config-editor/source-edit.ts";
+import type { Edit } from "../../config-editor/source-edit.ts";
 import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
 import { GatewayError } from "../../errors.ts";
 import type { Gateway } from "../../gateway.ts";
@@ -25,6 +25,7 @@ import { catalogEntry } from "../../pricing/catalog.ts";
 import type { Rate } from "../../pricing/price.ts";
 import { priceOf } from "../../pricing/price-of.ts";
 import { bodyOf } from "./admin-input.ts";
+import { edited, requireStore } from "./config-secret-routes.ts";
 import { bad, type ConfigWriter } from "./config-writer.ts";
 import type { ModelChoice } from "./contract/answers.ts";
 import type { Answer } from "./contract/routes.ts";
@@ -58,10 +59,7 @@ const factoryOfProvider = (pluginName: string | undefined) =>
 
 export function configProviderRoutes(parts: { gateway: Gateway; writer: ConfigWriter; secrets?: SecretStore }) {
   const { gateway, writer } = parts;
-  const store = () => {
-    if (!parts.secrets) throw new GatewayError("not_found", "Secrets need a data directory.");
-    return parts.secrets;
-  };
+  const store = () => requireStore(parts.secrets);
 
   return new Elysia()
     .post("/config/providers/test", async ({ request }): Promise<Answer<"POST /api/config/providers/test">> => {
@@ -87,8 +85,7 @@ export function configProviderRoutes(parts: { gateway: Gateway; writer: ConfigWr
       const edit: Edit = providers
         ? { op: "insert", path: "providers", key: name, value: providerValue(kind, baseURL, env) }
         : { op: "insert", path: "", key: "providers", value: { [name]: providerValue(kind, baseURL, env) } };
-      const result = applyEdits(source, [edit]);
-      if ("errors" in result) throw bad(result.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+      const candidate = edited(source, [edit]);
       // Stored first, since loading the edited config reads it from process.env; taken back if nothing refers to it.
       const fresh = env !== undefined && !secrets!.has(env);
       if (env) secrets!.set(env, apiKey!);
@@ -96,7 +93,7 @@ export function configProviderRoutes(parts: { gateway: Gateway; writer: ConfigWr
       let applied: Awaited<ReturnType<ConfigWriter["apply"]>>;
       try {
         applied = await writer.apply(request, {
-          source: result.source,
+          source: candidate,
           reason: `added provider ${name}`,
           password: body.password,
         });

@@ -18,7 +18,7 @@ import { GatewayError } from "../../errors.ts";
 import type { ConfigVersion } from "../../store/config-history.ts";
 import { bodyOf, queryOf } from "./admin-input.ts";
 import { configProviderRoutes } from "./config-provider-routes.ts";
-import { configSecretRoutes, moveLiteralSecrets } from "./config-secret-routes.ts";
+import { configSecretRoutes, moveLiteralSecrets, requireStore } from "./config-secret-routes.ts";
 import { bad, ConfigWriter, type ConfigWriterParts } from "./config-writer.ts";
 import type { Answer } from "./contract/routes.ts";
 
@@ -97,8 +97,7 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore;
       if (!change.moveSecrets)
         return writer.answer(await writer.apply(request, { source: candidate, reason, password: change.password }));
       // The text's literal secrets go to the store and never reach the file: it gets their env() references.
-      if (!secrets) throw new GatewayError("not_found", "Secrets need a data directory.");
-      const moving = moveLiteralSecrets(candidate, secrets, live.get());
+      const moving = moveLiteralSecrets(candidate, requireStore(secrets), live.get());
       return writer.answer(
         await moving.settle(() =>
           writer.apply(request, {

@@ -25,19 +25,22 @@ function findNode(nodes: TreeNode[], path: string): TreeNode | undefined {
 }
 
 /** The file with `edits` applied, or a 400 naming what failed. */
-function edited(source: string, edits: Edit[]): string {
+export function edited(source: string, edits: Edit[]): string {
   const result = applyEdits(source, edits);
   if ("errors" in result)
     throw new GatewayError("invalid_request", result.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
   return result.source;
 }
 
+/** The secret store, or a 404: the admin API runs with a data directory, so this is a guard, not a mode. */
+export function requireStore(secrets: SecretStore | undefined): SecretStore {
+  if (!secrets) throw new GatewayError("not_found", "Secrets need a data directory.");
+  return secrets;
+}
+
 export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWriter; secrets?: SecretStore }) {
   const { gateway, writer } = parts;
-  const store = () => {
-    if (!parts.secrets) throw new GatewayError("not_found", "Secrets need a data directory.");
-    return parts.secrets;
-  };
+  const store = () => requireStore(parts.secrets);
   return new Elysia()
     .post("/config/secret", async ({ request }): Promise<Answer<"POST /api/config/secret">> => {
       const secrets = store();

@@ -134,58 +134,39 @@ export function AddProvider(props: {
                 )}
               </For>
             </select>
-            <label for={field("name")}>Name</label>
-            <div>
-              <input
-                id={field("name")}
-                value={name()}
-                placeholder="e.g. deepseek"
-                autocomplete="off"
-                aria-invalid={nameProblem() !== ""}
-                aria-describedby={`${field("name")}-help`}
-                onInput={(e) => setName(e.currentTarget.value)}
-              />
-              <small id={`${field("name")}-help`} classList={{ muted: !nameProblem(), "cfg-problem": !!nameProblem() }}>
-                {nameProblem() || "Prefixes its model names in tiers: name/model."}
-              </small>
-            </div>
-            <label for={field("url")}>Base URL</label>
-            <div>
-              <input
-                id={field("url")}
-                value={baseURL()}
-                autocomplete="off"
-                inputmode="url"
-                aria-invalid={urlProblem() !== ""}
-                aria-describedby={`${field("url")}-help`}
-                onInput={(e) => {
-                  setBaseURL(e.currentTarget.value);
-                  setProbe(undefined);
-                }}
-              />
-              <small id={`${field("url")}-help`} classList={{ muted: !urlProblem(), "cfg-problem": !!urlProblem() }}>
-                {urlProblem() || "Up to the version, e.g. https://api.deepseek.com/v1"}
-              </small>
-            </div>
-            <label for={field("key")}>API key</label>
-            <div>
-              <input
-                id={field("key")}
-                type="password"
-                value={apiKey()}
-                autocomplete="off"
-                aria-invalid={keyProblem() !== ""}
-                aria-describedby={`${field("key")}-help`}
-                onInput={(e) => {
-                  setApiKey(e.currentTarget.value);
-                  setProbe(undefined);
-                }}
-              />
-              <small id={`${field("key")}-help`} classList={{ muted: !keyProblem(), "cfg-problem": !!keyProblem() }}>
-                {keyProblem() ||
-                  "Goes to the secret store (data dir, 0600); the file gets an env() reference, never the key."}
-              </small>
-            </div>
+            <TextField
+              id={field("name")}
+              label="Name"
+              value={name()}
+              onInput={setName}
+              placeholder="e.g. deepseek"
+              problem={nameProblem()}
+              help="Prefixes its model names in tiers: name/model."
+            />
+            <TextField
+              id={field("url")}
+              label="Base URL"
+              value={baseURL()}
+              onInput={(v) => {
+                setBaseURL(v);
+                setProbe(undefined);
+              }}
+              inputmode="url"
+              problem={urlProblem()}
+              help="Up to the version, e.g. https://api.deepseek.com/v1"
+            />
+            <TextField
+              id={field("key")}
+              label="API key"
+              type="password"
+              value={apiKey()}
+              onInput={(v) => {
+                setApiKey(v);
+                setProbe(undefined);
+              }}
+              problem={keyProblem()}
+              help="Goes to the secret store (data dir, 0600); the file gets an env() reference, never the key."
+            />
           </div>
           <div class="row">
             <button
@@ -233,5 +214,40 @@ export function AddProvider(props: {
         </form>
       </Show>
     </div>
+  );
+}
+
+/** A label and an input in the form's grid, with its help line, which turns into the problem when there is one. */
+function TextField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  problem: string;
+  help: string;
+  type?: "password";
+  placeholder?: string;
+  inputmode?: "url";
+}): JSX.Element {
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <div>
+        <input
+          id={props.id}
+          type={props.type ?? "text"}
+          value={props.value}
+          placeholder={props.placeholder}
+          inputmode={props.inputmode}
+          autocomplete="off"
+          aria-invalid={props.problem !== ""}
+          aria-describedby={`${props.id}-help`}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+        <small id={`${props.id}-help`} classList={{ muted: !props.problem, "cfg-problem": !!props.problem }}>
+          {props.problem || props.help}
+        </small>
+      </div>
+    </>
   );
 }

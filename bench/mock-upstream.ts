@@ -278,7 +278,8 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
         401,
         errorPayload("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"),
       );
-    const ids = ["mock-large", "mock-small", "mock-embed"];
+    // One the bundled price catalog knows, so the admin's model picker shows a price and a context window.
+    const ids = ["mock-large", "mock-small", "mock-embed", "gpt-4o-mini"];
     return Response.json({ object: "list", data: ids.map((id) => ({ id, object: "model", owned_by: "mock" })) });
   }
 

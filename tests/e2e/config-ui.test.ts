@@ -73,7 +73,7 @@ test("add a provider: test the connection, see its models, add it with its key i
   await form.getByText("Connection failed: The upstream refused the key (401)").waitFor();
   await form.getByLabel("API key").fill(PROVIDER_KEY);
   await form.getByRole("button", { name: "Test connection" }).click();
-  await form.getByText("Connected (HTTP 200). It lists 3 models.").waitFor();
+  await form.getByText("Connected (HTTP 200). It lists 4 models.").waitFor();
   expect(await form.getByRole("list", { name: "Models the upstream lists" }).textContent()).toContain("mock-small");
   await screenshot(page, "config-01-add-provider-tested");
   await form.getByRole("button", { name: "Add provider" }).click();
@@ -100,6 +100,9 @@ test("add a model from the picker to a failing tier: the next request is routed 
   await page.getByRole("button", { name: "+ Add a model to t1 from the list…" }).click();
   const table = page.getByRole("region", { name: "Models to add to t1" });
   await table.getByText("mock2/mock-small").waitFor();
+  // The catalog's context window and price per million tokens, for a model it knows.
+  const mini = table.getByRole("row").filter({ hasText: "mock2/gpt-4o-mini" });
+  expect(await mini.textContent()).toContain("128,000$0.150 / $0.600provider's /models");
   await page.getByLabel("Filter").fill("small");
   expect(await table.getByText("mock2/mock-large").count()).toBe(0);
   await table.getByLabel("mock2/mock-small").check();

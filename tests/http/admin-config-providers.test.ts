@@ -46,7 +46,11 @@ describe("test connection", () => {
       apiKey: KEY,
     });
     expect(status).toBe(200);
-    expect(json).toMatchObject({ ok: true, status: 200, models: ["mock-embed", "mock-large", "mock-small"] });
+    expect(json).toMatchObject({
+      ok: true,
+      status: 200,
+      models: ["gpt-4o-mini", "mock-embed", "mock-large", "mock-small"],
+    });
   });
 
   test("a refused key is a clear error naming the status", async () => {
@@ -191,5 +195,7 @@ describe("stored secrets", () => {
     expect(pasted.usedBy).toEqual([]);
     expect((await api("DELETE", `/api/config/secrets/${pasted.name}`)).json.ok).toBe(true);
     expect(readFileSync(join(g.dataDir, "secrets.env"), "utf8")).not.toContain(PASTED);
+    const audit = (await api("GET", "/api/audit")).json.entries as { action: string; detail: unknown }[];
+    expect(audit.find((e) => e.action === "config.secret.delete")?.detail).toEqual({ name: pasted.name });
   });
 });

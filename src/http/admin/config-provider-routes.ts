@@ -148,7 +148,7 @@ export function configProviderRoutes(parts: { gateway: Gateway; writer: ConfigWr
       const used = envReferences(configTree(writer.onDisk(), gateway.live.get()));
       return { secrets: (parts.secrets?.list() ?? []).map((s) => ({ ...s, usedBy: used.get(s.name) ?? [] })) };
     })
-    .delete("/config/secrets/:name", ({ params }): Answer<"DELETE /api/config/secrets/:name"> => {
+    .delete("/config/secrets/:name", ({ params, request }): Answer<"DELETE /api/config/secrets/:name"> => {
       const secrets = store();
       if (!secrets.has(params.name)) throw new GatewayError("not_found", `No stored secret ${params.name}.`);
       const used = envReferences(configTree(writer.onDisk(), gateway.live.get())).get(params.name) ?? [];
@@ -158,6 +158,7 @@ export function configProviderRoutes(parts: { gateway: Gateway; writer: ConfigWr
           "name",
         );
       secrets.delete(params.name);
+      writer.audit(request, "config.secret.delete", { name: params.name });
       return { ok: true };
     });
 }

@@ -106,7 +106,8 @@ export class ConfigWriter {
     return { ...result, issues: completeIssues(source, result.issues, live.get(), this.fileName()) };
   }
 
-  private audit(request: Request, action: string, detail: Record<string, unknown>): void {
+  /** One audit row for an action of the config routes, by the session's account. */
+  audit(request: Request, action: string, detail: Record<string, unknown>): void {
     const session = sessionOf(request);
     this.parts.accounts.audit({
       ts: this.parts.now(),

@@ -81,7 +81,7 @@ export function ModelPicker(props: {
             autocomplete="off"
             onInput={(e) => setFilter(e.currentTarget.value)}
           />
-          <section class="cfg-picker-table" aria-label={`Models to add to ${props.tier}`} tabindex="0">
+          <section class="cfg-picker-table cfg-model-table" aria-label={`Models to add to ${props.tier}`} tabindex="0">
             <table>
               <thead>
                 <tr>

@@ -193,6 +193,14 @@ describe("stored secrets", () => {
       (await api("GET", "/api/config/secrets")).json.secrets as { name: string; usedBy: string[] }[]
     ).find((s) => s.name.startsWith("SMARTROUTE_PASTED"))!;
     expect(pasted.usedBy).toEqual([]);
+    // Named in code (not as an env() value of the tree) still counts as used.
+    const clean = onDisk();
+    const inCode = clean.replace("export default", `const fromCode = process.env.${pasted.name};\nexport default`);
+    expect((await api("POST", "/api/config/apply", { source: inCode, password: PASSWORD })).json.ok).toBe(true);
+    const refused = await api("DELETE", `/api/config/secrets/${pasted.name}`);
+    expect(refused.status).toBe(400);
+    expect((refused.json.error as { message: string }).message).toContain("(in code)");
+    expect((await api("POST", "/api/config/apply", { source: clean, password: PASSWORD })).json.ok).toBe(true);
     expect((await api("DELETE", `/api/config/secrets/${pasted.name}`)).json.ok).toBe(true);
     expect(readFileSync(join(g.dataDir, "secrets.env"), "utf8")).not.toContain(PASTED);
     const audit = (await api("GET", "/api/audit")).json.entries as { action: string; detail: unknown }[];

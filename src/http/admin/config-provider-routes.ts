@@ -3,8 +3,7 @@
  * typed, which is never stored by the test nor echoed back), "Add provider" (the key to the secret
  * store, `providers.<name>: kind({ baseURL, apiKey: env("NAME") })` written as a surgical edit, its
  * factory imported if missing, applied like any change), the tier picker's model choices (configured
- * targets and what each provider's /models lists, with the catalog's context window and price), and
- * the secret store's list (names and when set) and delete.
+ * targets and what each provider's /models lists, with the catalog's context window and price).
  */
 import { Elysia } from "elysia";
 import type { EnvRef } from "../../config/env.ts";
@@ -18,8 +17,7 @@ import {
 } from "../../config-editor/provider-kinds.ts";
 import { freeSecretName, type SecretStore, secretName } from "../../config-editor/secret-store.ts";
 import type { Edit } from "../../config-editor/source-edit.ts";
-import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
-import { GatewayError } from "../../errors.ts";
+import { configTree } from "../../config-editor/source-tree.ts";
 import type { Gateway } from "../../gateway.ts";
 import { catalogEntry } from "../../pricing/catalog.ts";
 import type { Rate } from "../../pricing/price.ts";
@@ -40,16 +38,6 @@ const kindOf = (name: string) => {
 };
 
 const baseRate = (rate: Rate | undefined): number | undefined => (typeof rate === "number" ? rate : rate?.base);
-
-/** Every env("NAME") reference of the config tree: name → the paths using it. */
-function envReferences(nodes: TreeNode[], into = new Map<string, string[]>()): Map<string, string[]> {
-  for (const node of nodes) {
-    const env = (node.value as { env?: unknown } | undefined)?.env;
-    if (node.kind === "env" && typeof env === "string") into.set(env, [...(into.get(env) ?? []), node.path]);
-    if (node.children) envReferences(node.children, into);
-  }
-  return into;
-}
 
 /** The factory behind a running provider ("builtin:openai-responses" → openaiResponses), if the form knows it. */
 const factoryOfProvider = (pluginName: string | undefined) =>
@@ -143,22 +131,5 @@ export function configProviderRoutes(parts: { gateway: Gateway; writer: ConfigWr
         ),
         unreachable: unreachable.sort((a, b) => a.provider.localeCompare(b.provider)),
       };
-    })
-    .get("/config/secrets", (): Answer<"GET /api/config/secrets"> => {
-      const used = envReferences(configTree(writer.onDisk(), gateway.live.get()));
-      return { secrets: (parts.secrets?.list() ?? []).map((s) => ({ ...s, usedBy: used.get(s.name) ?? [] })) };
-    })
-    .delete("/config/secrets/:name", ({ params, request }): Answer<"DELETE /api/config/secrets/:name"> => {
-      const secrets = store();
-      if (!secrets.has(params.name)) throw new GatewayError("not_found", `No stored secret ${params.name}.`);
-      const used = envReferences(configTree(writer.onDisk(), gateway.live.get())).get(params.name) ?? [];
-      if (used.length > 0)
-        throw bad(
-          `${params.name} is still used by ${used.join(", ")}: change or remove those first, or the config stops loading`,
-          "name",
-        );
-      secrets.delete(params.name);
-      writer.audit(request, "config.secret.delete", { name: params.name });
-      return { ok: true };
     });
 }

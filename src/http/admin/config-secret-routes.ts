@@ -2,7 +2,8 @@
  * Secrets out of the config file and into the data dir's secret store (`secrets.env`, 0600), the
  * config getting an env() reference instead: one secret typed in the UI (POST /config/secret), or
  * every literal secret the file holds, moved in one call (POST /config/secrets/move). Both are
- * surgical edits of values, applied (and audited) like any other.
+ * surgical edits of values, applied (and audited) like any other. The store's list (names, when set,
+ * which paths use each: never a value) and delete of one nothing uses (GET, DELETE /config/secrets).
  */
 import { Elysia } from "elysia";
 import { literalSecrets } from "../../config-editor/masked-source.ts";
@@ -38,9 +39,25 @@ export function requireStore(secrets: SecretStore | undefined): SecretStore {
   return secrets;
 }
 
+/** Every env("NAME") reference of the config tree: name → the paths using it. */
+function envReferences(nodes: TreeNode[], into = new Map<string, string[]>()): Map<string, string[]> {
+  for (const node of nodes) {
+    const env = (node.value as { env?: unknown } | undefined)?.env;
+    if (node.kind === "env" && typeof env === "string") into.set(env, [...(into.get(env) ?? []), node.path]);
+    if (node.children) envReferences(node.children, into);
+  }
+  return into;
+}
+
 export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWriter; secrets?: SecretStore }) {
   const { gateway, writer } = parts;
   const store = () => requireStore(parts.secrets);
+  /** Who uses a stored name: config paths with its env() reference, else the file's code if it names it at all. */
+  const users = (source: string) => {
+    const paths = envReferences(configTree(source, gateway.live.get()));
+    return (name: string) =>
+      paths.get(name) ?? (new RegExp(`\\b${name}\\b`).test(source) ? [`${writer.fileName()} (in code)`] : []);
+  };
   return new Elysia()
     .post("/config/secret", async ({ request }): Promise<Answer<"POST /api/config/secret">> => {
       const secrets = store();
@@ -63,6 +80,23 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
       const applied = await moving.settle(() => writer.apply(request, { source: moving.source, reason }));
       if (!applied.ok) return writer.answer(applied);
       return { ok: true, moved: moving.moved, version: applied.version };
+    })
+    .get("/config/secrets", (): Answer<"GET /api/config/secrets"> => {
+      const usedBy = users(writer.onDisk());
+      return { secrets: (parts.secrets?.list() ?? []).map((s) => ({ ...s, usedBy: usedBy(s.name) })) };
+    })
+    .delete("/config/secrets/:name", ({ params, request }): Answer<"DELETE /api/config/secrets/:name"> => {
+      const secrets = store();
+      if (!secrets.has(params.name)) throw new GatewayError("not_found", `No stored secret ${params.name}.`);
+      const used = users(writer.onDisk())(params.name);
+      if (used.length > 0)
+        throw bad(
+          `${params.name} is still used by ${used.join(", ")}: change or remove those first, or the config stops loading`,
+          "name",
+        );
+      secrets.delete(params.name);
+      writer.audit(request, "config.secret.delete", { name: params.name });
+      return { ok: true };
     });
 }
 

@@ -127,7 +127,7 @@ test("a literal key pasted in the code view is warned about and moved to the sec
   );
   expect(pasted).not.toBe(text);
   await area.fill(pasted);
-  await page.getByText("This text holds a secret written in clear").waitFor();
+  await page.getByText("This change writes a secret in clear").waitFor();
   await page.getByRole("button", { name: "Validate" }).click();
   await page.getByText("This text loads.").waitFor();
   await page.getByText("(providers.b.options.apiKey)").waitFor();
@@ -140,10 +140,12 @@ test("a literal key pasted in the code view is warned about and moved to the sec
   await page.getByRole("button", { name: "Apply the text" }).click();
   await page.getByText(/Applied: version \d+ is active now/).waitFor();
   expect(onDisk()).not.toContain(PASTED_KEY);
-  expect(onDisk()).toContain('apiKey: env("SMARTROUTE_B_API_KEY")');
+  // Another test file of this run may have set SMARTROUTE_B_API_KEY in the environment the gateway inherits: then _2.
+  const name = /b: openai\(\{ baseURL: "[^"]+", apiKey: env\("(SMARTROUTE_B_API_KEY(?:_\d+)?)"\)/.exec(onDisk())?.[1];
+  expect(name).toBeDefined();
   expect(secretsFile()).toContain(PASTED_KEY);
   await page.getByRole("tab", { name: "Settings" }).click();
-  await page.getByRole("region", { name: "Stored secrets" }).getByText("SMARTROUTE_B_API_KEY").waitFor();
+  await page.getByRole("region", { name: "Stored secrets" }).getByText(name!, { exact: true }).waitFor();
   expect(await page.locator("body").textContent()).not.toContain(PASTED_KEY);
   expect((await chat("t1")).status).toBe(200);
 }, 30_000);

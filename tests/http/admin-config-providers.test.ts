@@ -15,6 +15,7 @@ import { Gateways, type Started } from "../helpers/restartable-gateway.ts";
 const PASSWORD = "correct staple horse battery";
 const KEY = "sk-test-provider-key-5555777799990000";
 const PASTED = "sk-pasted-in-code-1111222233334444";
+const FORM_KEY = "sk-typed-in-the-form-5555666677778888";
 const gateways = new Gateways({ password: PASSWORD });
 const answers: AdminAnswer[] = [];
 let g: Started;
@@ -34,6 +35,7 @@ afterAll(async () => {
   for (const answer of answers) {
     expect(answer.text).not.toContain(KEY);
     expect(answer.text).not.toContain(PASTED);
+    expect(answer.text).not.toContain(FORM_KEY);
   }
   await gateways.close();
 });
@@ -182,6 +184,18 @@ describe("stored secrets", () => {
       /pasted: openai\(\{ baseURL: "[^"]+", apiKey: env\("SMARTROUTE_PASTED_API_KEY(_\d+)?"\) \}\)/,
     );
     expect(readFileSync(join(g.dataDir, "secrets.env"), "utf8")).toContain(PASTED);
+  });
+
+  test("a key typed into a new form field is reported as new by validate and moved with the edits", async () => {
+    const edits = [{ op: "insert", path: "providers.b.options", key: "apiKey", value: FORM_KEY }];
+    const checked = await api("POST", "/api/config/validate", { edits });
+    // The pasted key moved before is not counted again: only what this change writes in clear.
+    expect(checked.json.literalSecrets).toEqual({ count: 1, paths: ["providers.b.options.apiKey"] });
+    const applied = await api("POST", "/api/config/apply", { edits, moveSecrets: true });
+    expect(applied.json.ok).toBe(true);
+    expect(onDisk()).not.toContain(FORM_KEY);
+    expect(onDisk()).toMatch(/b: openai\(\{ baseURL: "[^"]+", apiKey: env\("SMARTROUTE_B_API_KEY(_\d+)?"\) \}\)/);
+    expect(readFileSync(join(g.dataDir, "secrets.env"), "utf8")).toContain(FORM_KEY);
   });
 
   test("an unused one is deleted", async () => {

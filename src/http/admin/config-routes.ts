@@ -79,11 +79,15 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore;
       const change = await bodyOf(request, "POST /api/config/validate");
       const candidate = writer.candidateOf(change);
       const result = await writer.validate(request, { source: candidate, password: change.password });
-      const literal = literalSecrets(candidate, live.get());
+      // Only the secrets this change writes in clear: those already in the file have the page's own notice.
+      const before = literalSecrets(writer.onDisk(), live.get());
+      const after = literalSecrets(candidate, live.get());
+      const had = new Set(before.movable.map((m) => `${m.path}\0${m.value}`));
+      const fresh = after.movable.filter((m) => !had.has(`${m.path}\0${m.value}`)).map((m) => m.path);
       return {
         ...result,
         diff: lineDiff(writer.masked(writer.onDisk()), writer.masked(candidate)),
-        literalSecrets: { count: literal.count, paths: literal.movable.map((m) => m.path) },
+        literalSecrets: { count: Math.max(fresh.length, after.count - before.count), paths: fresh },
       };
     })
     .post("/config/apply", async ({ request }): Promise<Answer<"POST /api/config/apply">> => {

@@ -8,6 +8,7 @@ import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { type ConfigIssue, issuesOf, type ValidateResponse } from "./config-model.tsx";
+import { NewSecretsWarning } from "./config-secrets-notice.tsx";
 import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
 
 export function CodeView(props: {
@@ -138,25 +139,13 @@ export function CodeView(props: {
         </p>
       </Show>
       <Show when={dirty() && (looksLikeLiteralSecret() || (result()?.literalSecrets.count ?? 0) > 0)}>
-        <div class="notice stack" role="status">
-          <p>
-            <strong>This text holds a secret written in clear</strong>
-            <Show when={result()?.literalSecrets.paths.length}> ({result()!.literalSecrets.paths.join(", ")})</Show>.
-            Written as it is, the key would sit in <code>{props.file}</code> for whoever can read the project, its
-            backups and version control.
-          </p>
-          <label class="cfg-check">
-            <input type="checkbox" checked={moveSecrets()} onChange={(e) => setMoveSecrets(e.currentTarget.checked)} />
-            <span>
-              On apply, move literal secrets to the secret store and write <code>env("NAME")</code> in their place
-            </span>
-          </label>
-          <Show when={(result()?.literalSecrets.count ?? 0) > (result()?.literalSecrets.paths.length ?? 0)}>
-            <p class="muted">
-              Some sit in code (for example a <code>const</code>): replace those with <code>env("NAME")</code> by hand.
-            </p>
-          </Show>
-        </div>
+        <NewSecretsWarning
+          file={props.file}
+          paths={result()?.literalSecrets.paths ?? []}
+          count={result()?.literalSecrets.count ?? 0}
+          move={moveSecrets()}
+          onMove={setMoveSecrets}
+        />
       </Show>
       <Show when={props.pending > 0}>
         <p class="notice">

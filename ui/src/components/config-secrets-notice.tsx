@@ -181,3 +181,37 @@ export function StoredSecrets(props: { refresh: number }): JSX.Element {
     </section>
   );
 }
+
+/**
+ * The warning of a change that writes a secret in clear (the code view's text, the form's edits): where,
+ * and the choice to move it into the secret store on apply (apply's `moveSecrets`), on by default.
+ */
+export function NewSecretsWarning(props: {
+  file: string;
+  /** From the last validation; empty before one. */
+  paths: string[];
+  count: number;
+  move: boolean;
+  onMove: (move: boolean) => void;
+}): JSX.Element {
+  return (
+    <div class="notice stack" role="status">
+      <p>
+        <strong>This change writes a secret in clear</strong>
+        <Show when={props.paths.length > 0}> ({props.paths.join(", ")})</Show>. Written as it is, the key would sit in{" "}
+        <code>{props.file}</code> for whoever can read the project, its backups and version control.
+      </p>
+      <label class="cfg-check">
+        <input type="checkbox" checked={props.move} onChange={(e) => props.onMove(e.currentTarget.checked)} />
+        <span>
+          On apply, move literal secrets to the secret store and write <code>env("NAME")</code> in their place
+        </span>
+      </label>
+      <Show when={props.count > props.paths.length && props.paths.length > 0}>
+        <p class="muted">
+          Some sit in code (for example a <code>const</code>): replace those with <code>env("NAME")</code> by hand.
+        </p>
+      </Show>
+    </div>
+  );
+}

@@ -458,6 +458,7 @@ export function ConfigPage(): JSX.Element {
           >
             <Show when={reviewing()}>
               <ReviewPanel
+                file={data()!.file}
                 edits={edits()}
                 fileChanged={fileChanged()}
                 onApplied={applied}

@@ -145,7 +145,7 @@ export interface ValidateAnswer {
   ok: boolean;
   issues: ConfigIssue[];
   diff: Hunk[];
-  /** Literal secrets the candidate text holds (apply with `moveSecrets` moves those with a path). */
+  /** Literal secrets the change writes that the file does not hold yet (apply with `moveSecrets` moves those with a path). */
   literalSecrets: { count: number; paths: string[] };
 }
 

@@ -435,6 +435,15 @@ function factoryImport(ctx: Context, factory: string, state: RenderState): { nam
   const pending = [...(state.factories?.values() ?? [])].some((f) => f.changes.length > 0);
   if (named.length > 0) {
     const last = named[named.length - 1];
+    const src = ctx.source;
+    // One specifier a line (the formatter's layout for a long list): the new one on a line of its own.
+    if (src.slice(plugins!.start, named[0].start).includes("\n")) {
+      const comma = commaAfter(src, last.end);
+      const line = `${ctx.eol}${indentAt(src, last.start)}${factory}`;
+      return comma !== undefined
+        ? { name: factory, changes: [{ start: comma + 1, end: comma + 1, text: `${line},` }] }
+        : { name: factory, changes: [{ start: last.end, end: last.end, text: `,${line}` }] };
+    }
     return { name: factory, changes: [{ start: last.end, end: last.end, text: `, ${factory}` }] };
   }
   if (pending) fail(`${factory}: add one new factory import at a time`);

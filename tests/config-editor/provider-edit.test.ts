@@ -49,6 +49,25 @@ export default defineConfig({ providers: { a: openai({ baseURL: "https://a.test/
     expect(out).toContain(`claude: anthropic({ baseURL: "https://api.anthropic.com/v1", apiKey: env("C_KEY") }) } });`);
   });
 
+  test("a multi-line import gets the factory on a line of its own", () => {
+    const source = `import {
+  openai,
+  simulated,
+} from "./plugins/index.ts";
+import { defineConfig, env } from "./src/index.ts";
+export default defineConfig({ providers: { a: openai({ baseURL: "u" }) } });
+`;
+    const out = edited(source, "claude", providerValue(anthropic, "https://api.anthropic.com/v1", "C_KEY"));
+    expect(
+      out.startsWith(`import {
+  openai,
+  simulated,
+  anthropic,
+} from "./plugins/index.ts";
+`),
+    ).toBe(true);
+  });
+
   test("writes a new import line, beside src/index.ts's path and in the file's quote style", () => {
     const source = `import { defineConfig } from '../../src/index.ts';
 export default defineConfig({ providers: { a: 1 } });

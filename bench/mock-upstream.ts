@@ -6,7 +6,8 @@
  * and an optional `x-mock` header: see bench/mock-upstream/params.ts and the
  * fault handlers below. Routes: POST /v1/chat/completions, POST /v1/messages
  * (Anthropic, see mock-upstream/anthropic.ts), POST /v1/responses (OpenAI
- * Responses, see mock-upstream/responses.ts), GET /__stats, POST /__reset,
+ * Responses, see mock-upstream/responses.ts), GET /v1/models (a fixed list; 401 for the key
+ * "invalid-key", as a wrong key gets upstream), GET /__stats, POST /__reset,
  * /__redirected/* (where the `redirect` fault points); anything else is a
  * 404 OpenAI-shaped error. Body faults (huge, endless and gzip-bomb bodies,
  * redirects, a long answer full of retry keywords): mock-upstream/body-faults.ts.
@@ -269,6 +270,19 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
     return respond(call);
   }
 
+  /** The model list the admin's connection test and tier picker read. Any model name works for requests. */
+  function modelList(req: Request): Response {
+    const key = (req.headers.get("authorization") ?? "").replace(/^Bearer\s+/i, "") || req.headers.get("x-api-key");
+    if (key === "invalid-key")
+      return errorResponse(
+        401,
+        errorPayload("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"),
+      );
+    // One the bundled price catalog knows, so the admin's model picker shows a price and a context window.
+    const ids = ["mock-large", "mock-small", "mock-embed", "gpt-4o-mini"];
+    return Response.json({ object: "list", data: ids.map((id) => ({ id, object: "model", owned_by: "mock" })) });
+  }
+
   function route(req: Request): Response | Promise<Response> {
     const path = new URL(req.url).pathname;
     if (req.method === "POST" && path === "/v1/chat/completions") return chatCompletions(req);
@@ -277,6 +291,7 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): MockUpstre
       const server = { record, track, nextId: () => ++nextId };
       return path === "/v1/messages" ? anthropicMessages(req, server) : responsesApi(req, server);
     }
+    if (req.method === "GET" && path === "/v1/models") return modelList(req);
     if (path.startsWith(REDIRECT_TARGET)) return redirectTarget(req, record);
     if (req.method === "GET" && path === "/__stats") return Response.json(stats);
     if (req.method === "POST" && path === "/__reset") {

@@ -9,7 +9,12 @@ import { loadOrCreateSecret, SessionSigner } from "./auth/sessions.ts";
 import type { AttemptLimiter } from "./auth/throttle.ts";
 import { LiveConfig } from "./config/live.ts";
 import { reloadsImportedModules } from "./config/module-cache.ts";
-import { type ProcessSettings, readProcessSettings } from "./config/process-settings.ts";
+import {
+  type ProcessSettings,
+  readProcessSettings,
+  type SettingOverride,
+  settingOverrides,
+} from "./config/process-settings.ts";
 import { SecretStore } from "./config-editor/secret-store.ts";
 import { Gateway } from "./gateway.ts";
 import { adminApi } from "./http/admin/admin-api.ts";
@@ -35,6 +40,8 @@ interface StartOptions extends Partial<ProcessSettings> {
   deps?: Partial<PipelineDeps>;
   /** Prefix of the Redis keys (default "smartroute:"; tests use one each). */
   redisPrefix?: string;
+  /** Config settings the environment or a flag overrides, for the admin UI to say so. */
+  overrides?: SettingOverride[];
 }
 
 export interface RunningGateway {
@@ -79,6 +86,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
           adminPassword: options.adminPassword,
           limiter: options.adminLimiter,
           secrets,
+          overrides: options.overrides,
         })
       : undefined;
   const app = createApp(gateway, admin?.handle);
@@ -106,13 +114,19 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 async function adminParts(
   gateway: Gateway,
   dataDir: string,
-  options: { adminPassword?: string; limiter?: AttemptLimiter; secrets?: SecretStore },
+  options: { adminPassword?: string; limiter?: AttemptLimiter; secrets?: SecretStore; overrides?: SettingOverride[] },
 ) {
   const auth = new AdminAuth(new Accounts(gateway.store!), new SessionSigner(await loadOrCreateSecret(dataDir)), {
     limiter: options.limiter,
   });
   const firstRun = await auth.prepareFirstRun(options.adminPassword, gateway.clock.now());
-  const handle = adminApi({ gateway, auth, security: new AccountSecurity(auth), secrets: options.secrets });
+  const handle = adminApi({
+    gateway,
+    auth,
+    security: new AccountSecurity(auth),
+    secrets: options.secrets,
+    overrides: options.overrides,
+  });
   return { auth, firstRun, handle };
 }
 
@@ -172,6 +186,7 @@ async function main(): Promise<void> {
       projectRoot,
       log,
       adminPassword: process.env.GATEWAY_ADMIN_PASSWORD || undefined,
+      overrides: settingOverrides(process.env, process.argv.slice(2)),
     });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));

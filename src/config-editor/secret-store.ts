@@ -16,10 +16,15 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export class SecretStore {
   readonly path: string;
   private values = new Map<string, string>();
+  /** When each secret was set (ms), kept in the file as a `# set <ms>` comment above it. */
+  private setAt = new Map<string, number>();
   /** Names this store put into process.env; any other variable there comes from the real environment, which wins. */
   private readonly applied = new Set<string>();
 
-  constructor(readonly dataDir: string) {
+  constructor(
+    readonly dataDir: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.path = join(dataDir, "secrets.env");
   }
 
@@ -28,7 +33,7 @@ export class SecretStore {
     if (!existsSync(this.path)) return;
     // A copy made with a permissive umask, or restored from a backup, is tightened again.
     if ((statSync(this.path).mode & 0o077) !== 0) chmodSync(this.path, 0o600);
-    this.values = parseSecrets(readFileSync(this.path, "utf8"));
+    ({ values: this.values, setAt: this.setAt } = parseSecrets(readFileSync(this.path, "utf8")));
     for (const [name, value] of this.values) this.apply(name, value);
   }
 
@@ -41,7 +46,7 @@ export class SecretStore {
       throw new TypeError(`secret name ${JSON.stringify(name)}: letters, digits and _, not starting with a digit`);
     if (typeof value !== "string") throw new TypeError(`secret ${name}: the value must be a string`);
     const next = new Map(this.values).set(name, value);
-    this.write(next);
+    this.write(next, new Map(this.setAt).set(name, this.now()));
     return { active: this.apply(name, value) };
   }
 
@@ -50,7 +55,9 @@ export class SecretStore {
     if (!this.values.has(name)) return false;
     const next = new Map(this.values);
     next.delete(name);
-    this.write(next);
+    const times = new Map(this.setAt);
+    times.delete(name);
+    this.write(next, times);
     if (this.applied.delete(name)) delete process.env[name];
     return true;
   }
@@ -63,11 +70,17 @@ export class SecretStore {
     return [...this.values.keys()].sort();
   }
 
-  private write(next: Map<string, string>): void {
+  /** Names and when each was set (undefined for a line written by hand), never values. */
+  list(): { name: string; setAt?: number }[] {
+    return this.names().map((name) => ({ name, setAt: this.setAt.get(name) }));
+  }
+
+  private write(next: Map<string, string>, times: Map<string, number>): void {
     mkdirSync(this.dataDir, { recursive: true });
     if (next.size === 0) rmSync(this.path, { force: true });
-    else writeFileAtomically(this.path, serializeSecrets(next), 0o600);
+    else writeFileAtomically(this.path, serializeSecrets(next, times), 0o600);
     this.values = next;
+    this.setAt = times;
   }
 
   private apply(name: string, value: string): boolean {
@@ -124,18 +137,25 @@ export function freeSecretName(
 }
 
 /** A value with nothing a dotenv reader could misread is written bare, any other as a JSON string. */
-function serializeSecrets(values: Map<string, string>): string {
+function serializeSecrets(values: Map<string, string>, times: Map<string, number>): string {
   const lines = [...values].map(
-    ([name, value]) => `${name}=${/^[^\s"'#\\=]*$/.test(value) ? value : JSON.stringify(value)}`,
+    ([name, value]) =>
+      `${times.has(name) ? `# set ${times.get(name)}\n` : ""}${name}=${/^[^\s"'#\\=]*$/.test(value) ? value : JSON.stringify(value)}`,
   );
   return `# SmartRoute secrets (admin UI). Referenced from gateway.config.ts as env("NAME").\n${lines.join("\n")}\n`;
 }
 
-function parseSecrets(text: string): Map<string, string> {
+function parseSecrets(text: string): { values: Map<string, string>; setAt: Map<string, number> } {
   const values = new Map<string, string>();
+  const setAt = new Map<string, number>();
+  let time: number | undefined;
   for (const line of text.split("\n")) {
+    const stamp = /^# set (\d+)\s*$/.exec(line);
+    if (stamp) time = Number(stamp[1]);
     const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
     if (!match) continue; // blank lines and comments
+    if (time !== undefined) setAt.set(match[1], time);
+    time = undefined;
     let value = match[2];
     if (value.startsWith('"')) {
       try {
@@ -146,5 +166,5 @@ function parseSecrets(text: string): Map<string, string> {
     }
     values.set(match[1], value);
   }
-  return values;
+  return { values, setAt };
 }

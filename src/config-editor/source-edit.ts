@@ -28,7 +28,10 @@ import {
 } from "../config/ast.ts";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-/** `{ "$env": "NAME" }` in a value writes `env("NAME")`; `{ "$regexp": "a+", "flags": "i" }` writes `/a+/i`. */
+/**
+ * `{ "$env": "NAME" }` in a value writes `env("NAME")`; `{ "$regexp": "a+", "flags": "i" }` writes `/a+/i`;
+ * `{ "$call": "openai", "args": [{…}] }` writes `openai({…})`, a factory of plugins/index.ts (imported if missing).
+ */
 export type Edit =
   | { op: "set"; path: string; value: JsonValue }
   | { op: "insert"; path: string; index?: number; key?: string; value: JsonValue }
@@ -172,7 +175,7 @@ function planSet(ctx: Context, segments: Segment[], value: JsonValue): Change[] 
   let text = render(ctx, value, state);
   if (kind === "number" && typeof value === "number" && ctx.source.slice(node.start, node.end).includes("_"))
     text = text.replace(/\B(?=(\d{3})+$)/g, "_");
-  return [{ start: node.start, end: node.end, text }, ...(state.env?.changes ?? [])];
+  return [{ start: node.start, end: node.end, text }, ...importChanges(state)];
 }
 
 function planInsert(ctx: Context, segments: Segment[], edit: Extract<Edit, { op: "insert" }>): Change[] {
@@ -198,7 +201,7 @@ function planInsert(ctx: Context, segments: Segment[], edit: Extract<Edit, { op:
   const position = kind === "array" ? list.findIndex((m) => (m.segment as number) >= index) : index;
   return [
     ...insertMember(ctx, { container: node, list }, position === -1 ? list.length : position, text),
-    ...(state.env?.changes ?? []),
+    ...importChanges(state),
   ];
 }
 
@@ -301,8 +304,16 @@ function planRemove(ctx: Context, segments: Segment[]): Change[] {
 
 // ---- rendering values as TypeScript literals -----------------------------------------------------
 
-/** Set when a value used env(): its local name, and the import change that brings it in if needed. */
-type RenderState = { env?: { name: string; changes: Change[] } };
+/** Set when a value used env() or a factory: its local name, and the import change that brings it in if needed. */
+type RenderState = {
+  env?: { name: string; changes: Change[] };
+  factories?: Map<string, { name: string; changes: Change[] }>;
+};
+
+const importChanges = (state: RenderState): Change[] => [
+  ...(state.env?.changes ?? []),
+  ...[...(state.factories?.values() ?? [])].flatMap((f) => f.changes),
+];
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" &&
@@ -332,6 +343,16 @@ function render(ctx: Context, value: unknown, state: RenderState): string {
       fail('{ "$env": "NAME" } takes one variable name (letters, digits, _)');
     state.env ??= envImport(ctx);
     return `${state.env.name}(${quote(name as string, ctx.quote)})`;
+  }
+  if ("$call" in value) {
+    const name = value.$call;
+    const args = value.args ?? [];
+    if (typeof name !== "string" || !/^[A-Za-z_$][\w$]*$/.test(name) || !Array.isArray(args) || entries.length > 2)
+      fail('{ "$call": "factory", "args": [...] } takes a factory name of plugins/index.ts and a list of arguments');
+    state.factories ??= new Map();
+    const factory = state.factories.get(name) ?? factoryImport(ctx, name as string, state);
+    state.factories.set(name as string, factory);
+    return `${factory.name}(${(args as unknown[]).map((a) => render(ctx, a, state)).join(", ")})`;
   }
   if ("$regexp" in value) {
     try {
@@ -391,4 +412,49 @@ function envImport(ctx: Context): { name: string; changes: Change[] } {
     );
   const last = named[named.length - 1];
   return { name: "env", changes: [{ start: last.end, end: last.end, text: ", env" }] };
+}
+
+/**
+ * The name a factory of plugins/index.ts is called by in this file: its existing import, or added to the
+ * import from plugins/index.ts, or a new import line after the last one (its path beside src/index.ts's).
+ */
+function factoryImport(ctx: Context, factory: string, state: RenderState): { name: string; changes: Change[] } {
+  const body = ctx.program.body as Node[];
+  const imports = body.filter((s) => s.type === "ImportDeclaration" && s.importKind !== "type");
+  for (const spec of imports.flatMap((d) => d.specifiers as Node[])) {
+    if (spec.type === "ImportSpecifier" && importedName(spec) === factory && spec.importKind !== "type")
+      return { name: (spec.local as Node).name as string, changes: [] };
+  }
+  const isPlugins = (d: Node) => /(^|\/)plugins\/index(\.ts)?$/.test(String((d.source as Node).value));
+  const plugins = imports.find(isPlugins);
+  const specs = (plugins?.specifiers ?? []) as Node[];
+  const namespace = specs.find((s) => s.type === "ImportNamespaceSpecifier");
+  if (namespace) return { name: `${(namespace.local as Node).name}.${factory}`, changes: [] };
+  // Another factory of this batch already added to the same import: append after it.
+  const named = specs.filter((s) => s.type === "ImportSpecifier");
+  const pending = [...(state.factories?.values() ?? [])].some((f) => f.changes.length > 0);
+  if (named.length > 0) {
+    const last = named[named.length - 1];
+    const src = ctx.source;
+    // One specifier a line (the formatter's layout for a long list): the new one on a line of its own.
+    if (src.slice(plugins!.start, named[0].start).includes("\n")) {
+      const comma = commaAfter(src, last.end);
+      const line = `${ctx.eol}${indentAt(src, last.start)}${factory}`;
+      return comma !== undefined
+        ? { name: factory, changes: [{ start: comma + 1, end: comma + 1, text: `${line},` }] }
+        : { name: factory, changes: [{ start: last.end, end: last.end, text: `,${line}` }] };
+    }
+    return { name: factory, changes: [{ start: last.end, end: last.end, text: `, ${factory}` }] };
+  }
+  if (pending) fail(`${factory}: add one new factory import at a time`);
+  const api = imports.find((d) => /(^|\/)src\/index(\.ts)?$/.test(String((d.source as Node).value)));
+  const from = api
+    ? String((api.source as Node).value).replace(/src\/index(\.ts)?$/, "plugins/index.ts")
+    : "./plugins/index.ts";
+  const after = imports.length > 0 ? imports[imports.length - 1].end : 0;
+  const line = `import { ${factory} } from ${quote(from, ctx.quote)};`;
+  return {
+    name: factory,
+    changes: [{ start: after, end: after, text: after === 0 ? `${line}${ctx.eol}` : `${ctx.eol}${line}` }],
+  };
 }

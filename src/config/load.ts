@@ -75,7 +75,7 @@ const modulePath = (location: string) => (location.startsWith("file://") ? fileU
 const withoutCacheBusting = (text: string) => text.replace(/\?v=\d+(?=:\d)/g, "");
 
 /** File and line of an exception thrown while the config module was evaluated or failed to parse. */
-function issueFromException(thrown: unknown, projectRoot: string): ConfigIssue {
+function issueFromException(thrown: unknown, projectRoot: string, configPath: string): ConfigIssue {
   // Bun reports several syntax errors at once as an AggregateError of build messages: take the first.
   const error = thrown instanceof AggregateError && thrown.errors.length > 0 ? thrown.errors[0] : thrown;
   const message = withoutCacheBusting(
@@ -86,9 +86,11 @@ function issueFromException(thrown: unknown, projectRoot: string): ConfigIssue {
   const position = (error as { position?: { file?: string; line?: number } } | null)?.position;
   if (position?.file)
     return { path: "(module)", message, file: relative(projectRoot, position.file), line: position.line };
-  const frame = (error instanceof Error ? (error.stack ?? "") : "")
-    .split("\n")
-    .find((l) => l.includes(projectRoot) && !l.includes("node_modules"));
+  const frames = (error instanceof Error ? (error.stack ?? "") : "").split("\n");
+  // The config's own line first (the call with bad options), not the helper that threw (src/plugin/define.ts).
+  const frame =
+    frames.find((l) => l.includes(configPath)) ??
+    frames.find((l) => l.includes(projectRoot) && !l.includes("node_modules"));
   const match = frame?.match(/\(?([^()\s]+):(\d+):\d+\)?$/);
   if (match)
     return { path: "(module)", message, file: relative(projectRoot, modulePath(match[1])), line: Number(match[2]) };
@@ -116,7 +118,7 @@ export async function loadConfig({ path, projectRoot, mode = "production" }: Loa
     exported = (module as { default?: ConfigExport }).default as ConfigExport;
     if (typeof exported === "function") exported = exported({ env: { ...process.env }, mode });
   } catch (error) {
-    return { ok: false, issues: [issueFromException(error, projectRoot)], source };
+    return { ok: false, issues: [issueFromException(error, projectRoot, path)], source };
   }
   if (typeof exported !== "object" || exported === null) {
     return {

@@ -55,3 +55,27 @@ export function readProcessSettings(
     redisLimitsWhenDown: whenDown(env.GATEWAY_REDIS_LIMITS_WHEN_DOWN),
   };
 }
+
+/** A config setting the process runs with another value of: `server.port` by `GATEWAY_PORT` = "7001". */
+export interface SettingOverride {
+  path: string;
+  by: string;
+  value: string;
+}
+
+/**
+ * The config settings the environment or a flag overrides (a flag wins, as in readProcessSettings), so
+ * the admin UI can say that `server.port: 6688` is not the port the process listens on.
+ */
+export function settingOverrides(env: Record<string, string | undefined>, argv: string[]): SettingOverride[] {
+  const found: SettingOverride[] = [];
+  for (const [path, name, variable] of [
+    ["server.port", "port", "GATEWAY_PORT"],
+    ["server.host", "host", "GATEWAY_HOST"],
+  ] as const) {
+    const fromFlag = flag(argv, name);
+    if (fromFlag !== undefined && fromFlag !== "") found.push({ path, by: `--${name}`, value: fromFlag });
+    else if (env[variable]) found.push({ path, by: variable, value: env[variable] });
+  }
+  return found;
+}

@@ -21,6 +21,28 @@ afterEach(() => {
 });
 
 describe("SecretStore", () => {
+  test("lists names with when each was set (the store's clock), kept across a restart, never values", () => {
+    const { dataDir, name } = fresh();
+    const store = new SecretStore(dataDir, () => 1_700_000_000_000);
+    store.set(name, "sk-with-a-time");
+    expect(store.list()).toEqual([{ name, setAt: 1_700_000_000_000 }]);
+    delete process.env[name];
+    const again = new SecretStore(dataDir);
+    again.load();
+    expect(again.list()).toEqual([{ name, setAt: 1_700_000_000_000 }]);
+    expect(process.env[name]).toBe("sk-with-a-time");
+    expect(JSON.stringify(again.list())).not.toContain("sk-with-a-time");
+  });
+
+  test("a line written by hand (no time) is listed without one", () => {
+    const { dataDir, name } = fresh();
+    new SecretStore(dataDir).set(name, "x");
+    writeFileSync(join(dataDir, "secrets.env"), `${name}=by-hand\n`);
+    const store = new SecretStore(dataDir);
+    store.load();
+    expect(store.list()).toEqual([{ name, setAt: undefined }]);
+  });
+
   test("a stored secret is loaded by a new store into process.env", () => {
     const { dataDir, name } = fresh();
     new SecretStore(dataDir).set(name, "sk-round-trip");

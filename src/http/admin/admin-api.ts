@@ -11,6 +11,7 @@ import type { AccountSecurity } from "../../auth/account-security.ts";
 import type { AdminAuth } from "../../auth/admin-auth.ts";
 import { AdminTeam } from "../../auth/admin-team.ts";
 import { readSessionCookie } from "../../auth/sessions.ts";
+import type { SettingOverride } from "../../config/process-settings.ts";
 import type { SecretStore } from "../../config-editor/secret-store.ts";
 import { GatewayError } from "../../errors.ts";
 import type { Gateway } from "../../gateway.ts";
@@ -78,6 +79,8 @@ export interface AdminApiParts {
   security: AccountSecurity;
   /** The data dir's secret store, for secrets typed in the UI. */
   secrets?: SecretStore;
+  /** Config settings the environment or a flag overrides (the config page says so). */
+  overrides?: SettingOverride[];
 }
 
 /**
@@ -100,7 +103,16 @@ export function adminApps(parts: AdminApiParts) {
     .use(keyRoutes(gateway, auth.accounts))
     .use(observeRoutes(gateway))
     .use(playgroundRoutes(gateway))
-    .use(configRoutes({ gateway, accounts: auth.accounts, security, now, secrets: parts.secrets }));
+    .use(
+      configRoutes({
+        gateway,
+        accounts: auth.accounts,
+        security,
+        now,
+        secrets: parts.secrets,
+        overrides: parts.overrides,
+      }),
+    );
   return { publicApp, privateApp, onError, now };
 }
 

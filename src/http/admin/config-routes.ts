@@ -6,16 +6,19 @@
  * the data dir's secret store (config-secret-routes.ts).
  */
 import { Elysia } from "elysia";
+import type { SettingOverride } from "../../config/process-settings.ts";
 import type { ConfigIssue } from "../../config/resolve.ts";
 import { ConfigSchema } from "../../config/schema.ts";
 import { lineDiff } from "../../config-editor/diff.ts";
 import { literalSecrets, restoreSecrets } from "../../config-editor/masked-source.ts";
+import { PROVIDER_KINDS } from "../../config-editor/provider-kinds.ts";
 import type { SecretStore } from "../../config-editor/secret-store.ts";
 import { configTree, type TreeNode } from "../../config-editor/source-tree.ts";
 import { GatewayError } from "../../errors.ts";
 import type { ConfigVersion } from "../../store/config-history.ts";
 import { bodyOf, queryOf } from "./admin-input.ts";
-import { configSecretRoutes } from "./config-secret-routes.ts";
+import { configProviderRoutes } from "./config-provider-routes.ts";
+import { configSecretRoutes, moveLiteralSecrets, requireStore } from "./config-secret-routes.ts";
 import { bad, ConfigWriter, type ConfigWriterParts } from "./config-writer.ts";
 import type { Answer } from "./contract/routes.ts";
 
@@ -30,7 +33,7 @@ function rollbackText(version: ConfigVersion, current: string, config: unknown):
   );
 }
 
-export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore }) {
+export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore; overrides?: SettingOverride[] }) {
   const { gateway, secrets } = parts;
   const live = gateway.live;
   const writer = new ConfigWriter(parts);
@@ -62,6 +65,13 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
         secrets: secrets?.names() ?? [],
         // Offered to move into the secret store (POST /api/config/secrets/move moves those with a path).
         literalSecrets: { count: literal.count, paths: literal.movable.map((m) => m.path) },
+        overrides: parts.overrides ?? [],
+        providerKinds: PROVIDER_KINDS.map(({ factory, label, defaultBaseURL, keyRequired }) => ({
+          factory,
+          label,
+          defaultBaseURL,
+          keyRequired,
+        })),
         schema: ConfigSchema,
       };
     })
@@ -69,7 +79,16 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
       const change = await bodyOf(request, "POST /api/config/validate");
       const candidate = writer.candidateOf(change);
       const result = await writer.validate(request, { source: candidate, password: change.password });
-      return { ...result, diff: lineDiff(writer.masked(writer.onDisk()), writer.masked(candidate)) };
+      // Only the secrets this change writes in clear: those already in the file have the page's own notice.
+      const before = literalSecrets(writer.onDisk(), live.get());
+      const after = literalSecrets(candidate, live.get());
+      const had = new Set(before.movable.map((m) => `${m.path}\0${m.value}`));
+      const fresh = after.movable.filter((m) => !had.has(`${m.path}\0${m.value}`)).map((m) => m.path);
+      return {
+        ...result,
+        diff: lineDiff(writer.masked(writer.onDisk()), writer.masked(candidate)),
+        literalSecrets: { count: Math.max(fresh.length, after.count - before.count), paths: fresh },
+      };
     })
     .post("/config/apply", async ({ request }): Promise<Answer<"POST /api/config/apply">> => {
       const change = await bodyOf(request, "POST /api/config/apply");
@@ -78,11 +97,25 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore 
         : change.source !== undefined
           ? "edited the source"
           : "edited values";
+      const candidate = writer.candidateOf(change);
+      if (!change.moveSecrets)
+        return writer.answer(await writer.apply(request, { source: candidate, reason, password: change.password }));
+      // The text's literal secrets go to the store and never reach the file: it gets their env() references.
+      const moving = moveLiteralSecrets(candidate, requireStore(secrets), live.get());
       return writer.answer(
-        await writer.apply(request, { source: writer.candidateOf(change), reason, password: change.password }),
+        await moving.settle(() =>
+          writer.apply(request, {
+            source: moving.source,
+            reason:
+              moving.moved.length > 0 ? `${reason}, ${moving.moved.length} secret(s) to the secret store` : reason,
+            password: change.password,
+            typed: candidate,
+          }),
+        ),
       );
     })
     .use(configSecretRoutes({ gateway, writer, secrets }))
+    .use(configProviderRoutes({ gateway, writer, secrets }))
     .get("/config/history", (): Answer<"GET /api/config/history"> => ({ versions: gateway.history?.list() ?? [] }))
     .get("/config/history/:id", ({ params }): Answer<"GET /api/config/history/:id"> => {
       const version = gateway.history?.get(Number(params.id));

@@ -10,6 +10,7 @@ import { relative } from "node:path";
 import type { AccountSecurity } from "../../auth/account-security.ts";
 import type { ConfigIssue } from "../../config/resolve.ts";
 import { validateCandidate, writeConfigAtomically } from "../../config-editor/candidate.ts";
+import { completeIssues } from "../../config-editor/candidate-issues.ts";
 import { maskedLiterals, redactSource } from "../../config-editor/masked-source.ts";
 import { applyEdits } from "../../config-editor/source-edit.ts";
 import { GatewayError } from "../../errors.ts";
@@ -27,6 +28,11 @@ interface Change {
   source: string;
   reason: string;
   password?: unknown;
+  /**
+   * The text the password guard checks, when `source` is the admin's text with its literal secrets
+   * swapped for env() references (values only, so the same code): a confirmation of the typed text holds.
+   */
+  typed?: string;
 }
 
 type ApplyResult = { ok: true; version: number; historyId?: number } | { ok: false; issues: ConfigIssue[] };
@@ -87,13 +93,21 @@ export class ConfigWriter {
     return result.source;
   }
 
-  /** Loads the candidate (its code runs) in the reload queue. */
-  private check(source: string) {
+  /**
+   * Loads the candidate (its code runs) in the reload queue. A refusal lists every problem the source
+   * shows, not only the first the loader met (candidate-issues.ts).
+   */
+  private async check(source: string) {
     const live = this.live;
-    return live.exclusive(() => validateCandidate({ configPath: live.path, projectRoot: live.projectRoot, source }));
+    const result = await live.exclusive(() =>
+      validateCandidate({ configPath: live.path, projectRoot: live.projectRoot, source }),
+    );
+    if (result.ok) return result;
+    return { ...result, issues: completeIssues(source, result.issues, live.get(), this.fileName()) };
   }
 
-  private audit(request: Request, action: string, detail: Record<string, unknown>): void {
+  /** One audit row for an action of the config routes, by the session's account. */
+  audit(request: Request, action: string, detail: Record<string, unknown>): void {
     const session = sessionOf(request);
     this.parts.accounts.audit({
       ts: this.parts.now(),
@@ -126,7 +140,7 @@ export class ConfigWriter {
     const previous = this.onDisk();
     const codeChanged = await this.guard.check(request, {
       current: previous,
-      candidate: change.source,
+      candidate: change.typed ?? change.source,
       password: change.password,
     });
     const result = await this.check(change.source);

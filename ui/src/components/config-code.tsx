@@ -8,6 +8,7 @@ import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { type ConfigIssue, issuesOf, type ValidateResponse } from "./config-model.tsx";
+import { NewSecretsWarning } from "./config-secrets-notice.tsx";
 import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
 
 export function CodeView(props: {
@@ -27,6 +28,8 @@ export function CodeView(props: {
   const [failed, setFailed] = createSignal<{ message: string; issues: ConfigIssue[] }>();
   const [busy, setBusy] = createSignal<"" | "checking" | "applying">("");
   const [reason, setReason] = createSignal("");
+  // Literal secrets typed into the text go to the secret store on apply (the file gets env() references).
+  const [moveSecrets, setMoveSecrets] = createSignal(true);
   let area: HTMLTextAreaElement | undefined;
   let gutter: HTMLDivElement | undefined;
   // A text whose code differs from the file's needs the password (the server says so).
@@ -47,6 +50,11 @@ export function CodeView(props: {
   );
   const lines = () => text().split("\n").length;
   const masked = () => (text().match(/["'`][^"'`\n]*…[^"'`\n]*["'`]/g) ?? []).length;
+  // A quick look as the admin types (the server's check, on validate, is the one that counts): a key-like
+  // field or a known key prefix written as a string.
+  const looksLikeLiteralSecret = () =>
+    /\b(api_?key|token|secret|password|authorization)\s*:\s*["'][^"'…\n]{8,}["']/i.test(text()) ||
+    /["'](sk-|sk_live_|xox[bp]-|ghp_|AKIA|AIza)[A-Za-z0-9_-]{8,}["']/.test(text());
 
   const selectLine = (line: number) => {
     if (!area) return;
@@ -97,7 +105,7 @@ export function CodeView(props: {
     setError("");
     setFailed(undefined);
     try {
-      const body = { source: text(), reason: reason().trim() || undefined };
+      const body = { source: text(), reason: reason().trim() || undefined, moveSecrets: moveSecrets() || undefined };
       const answer = await gate.run((password) => call("POST /api/config/apply", { body: { ...body, password } }));
       setDirty(false);
       setResult(undefined);
@@ -129,6 +137,15 @@ export function CodeView(props: {
           This text seems to hold {masked()} masked value{masked() === 1 ? "" : "s"} (with “…”). If one is a secret,
           replace it with <code>env("NAME")</code> before applying, or the server refuses the text.
         </p>
+      </Show>
+      <Show when={dirty() && (looksLikeLiteralSecret() || (result()?.literalSecrets.count ?? 0) > 0)}>
+        <NewSecretsWarning
+          file={props.file}
+          paths={result()?.literalSecrets.paths ?? []}
+          count={result()?.literalSecrets.count ?? 0}
+          move={moveSecrets()}
+          onMove={setMoveSecrets}
+        />
       </Show>
       <Show when={props.pending > 0}>
         <p class="notice">

@@ -15,7 +15,7 @@ export function DiffView(props: { hunks: Hunk[]; label: string }): JSX.Element {
   };
   return (
     <Show when={props.hunks.length > 0} fallback={<p class="muted">No differences: the texts are the same.</p>}>
-      <div class="diff cfg-diff" role="region" aria-label={props.label} tabindex="0">
+      <section class="diff cfg-diff" aria-label={props.label} tabindex="0">
         <For each={props.hunks}>
           {(hunk) => (
             <>
@@ -42,7 +42,7 @@ export function DiffView(props: { hunks: Hunk[]; label: string }): JSX.Element {
             </>
           )}
         </For>
-      </div>
+      </section>
     </Show>
   );
 }

@@ -40,6 +40,7 @@ import {
   shownId,
   skeleton,
 } from "./config-model.tsx";
+import { ModelPicker } from "./config-model-picker.tsx";
 
 export interface EditorContext {
   draft: Draft;
@@ -51,6 +52,8 @@ export interface EditorContext {
   /** After a secret was saved (the file changed): show the message and reload. */
   secretSaved: (message: string) => Promise<void>;
   showInCode: (line: number) => void;
+  /** Settings the process runs with another value of (GATEWAY_PORT, --port…). */
+  overrides: () => { path: string; by: string; value: string }[];
 }
 
 const Context = createContext<EditorContext>();
@@ -91,7 +94,27 @@ function useNaming(props: { id: string; parent: string }) {
       : typeof key() === "number"
         ? `${parentName()} (code #${Number(key()) + 1})`
         : String(key());
-  return { inArray, index, count, key, name, parentName };
+  /**
+   * The name the item's buttons say: for a list element, its container and its value, so a screen
+   * reader tells the tiers apart ("t2 model openai/gpt-4o", not "models #3" in every tier).
+   */
+  const controlName = () => {
+    if (!inArray()) return name();
+    const own = shownId(s, props.id);
+    const text = (id: string | undefined) => {
+      const n = id ? s.nodes[id] : undefined;
+      if (!n || n.secret) return undefined;
+      const v = leafValue(s, id!);
+      return typeof v === "string" && v !== "" ? v : undefined;
+    };
+    const byKey = childIds(s, own).find((c) => ["model", "name", "tier"].includes(String(s.nodes[c]?.key)));
+    const value = text(own) ?? text(byKey);
+    const grand = Object.values(s.nodes).find((n) => n.id !== ROOT && childIds(s, n.id).includes(props.parent));
+    const owner = grand && grand.kind === "object" && grand.key !== "options" ? `${String(grand.key)} ` : "";
+    const singular = parentName().replace(/s$/, "");
+    return `${owner}${singular} ${value ?? `#${index() + 1}`}`;
+  };
+  return { inArray, index, count, key, name, parentName, controlName };
 }
 
 // ---- dispatch ------------------------------------------------------------------------------------
@@ -223,7 +246,7 @@ function Head(props: HeadProps): JSX.Element {
             type="button"
             class="cfg-icon"
             title="Back to the file's value"
-            aria-label={`Undo the change of ${naming.name()}`}
+            aria-label={`Undo the change of ${naming.controlName()}`}
             onClick={() => draft.revert(props.id)}
           >
             ↺
@@ -235,7 +258,7 @@ function Head(props: HeadProps): JSX.Element {
             class="cfg-icon"
             data-control="up"
             title={moveTitle() ?? "Move up"}
-            aria-label={`Move ${naming.name()} up`}
+            aria-label={`Move ${naming.controlName()} up`}
             disabled={naming.index() === 0 || !canMove()}
             onClick={() => draft.move(props.parent, props.id, -1, "up")}
           >
@@ -246,7 +269,7 @@ function Head(props: HeadProps): JSX.Element {
             class="cfg-icon"
             data-control="down"
             title={moveTitle() ?? "Move down"}
-            aria-label={`Move ${naming.name()} down`}
+            aria-label={`Move ${naming.controlName()} down`}
             disabled={naming.index() === naming.count() - 1 || !canMove()}
             onClick={() => draft.move(props.parent, props.id, 1, "down")}
           >
@@ -258,7 +281,7 @@ function Head(props: HeadProps): JSX.Element {
             type="button"
             class="cfg-icon danger"
             title="Remove"
-            aria-label={`Remove ${naming.name()}`}
+            aria-label={`Remove ${naming.controlName()}`}
             onClick={() => draft.remove(props.parent, props.id)}
           >
             ✕
@@ -299,9 +322,10 @@ const regexpText = (value: unknown) => {
 };
 
 function LeafField(props: { id: string; shown: string; parent: string }): JSX.Element {
-  const { draft } = useEditor();
+  const { draft, overrides } = useEditor();
   const s = draft.state;
   const node = () => s.nodes[props.shown];
+  const override = () => overrides().find((o) => o.path === node().orig?.path);
   const inputId = `${domId(props.id)}-input`;
   const labelId = `${domId(props.id)}-label`;
   const helpId = `${domId(props.id)}-help`;
@@ -327,7 +351,9 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
     return parts.filter(Boolean).join(" · ");
   };
   const describedBy = () =>
-    [help() ? helpId : "", problem() ? `${helpId}-problem` : ""].filter(Boolean).join(" ") || undefined;
+    [help() ? helpId : "", problem() ? `${helpId}-problem` : "", override() ? `${helpId}-override` : ""]
+      .filter(Boolean)
+      .join(" ") || undefined;
   const set = (v: unknown) => {
     setTyping("");
     draft.setValue(props.shown, v);
@@ -460,6 +486,13 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
         <p class="cfg-problem" id={`${helpId}-problem`}>
           {problem()}
         </p>
+      </Show>
+      <Show when={override()}>
+        {(o) => (
+          <p class="cfg-override" id={`${helpId}-override`}>
+            overridden by {o().by}: {o().value} (the process runs with that; this value applies without it)
+          </p>
+        )}
       </Show>
     </div>
   );
@@ -745,6 +778,8 @@ export function ContainerBody(props: { id: string }): JSX.Element {
     const copies = new Set(current.map((c) => s.nodes[c]?.copyOf).filter(Boolean));
     return (node().children ?? []).filter((c) => s.nodes[c]?.orig && !current.includes(c) && !copies.has(c));
   };
+  /** The tier whose `models` this list is (a tier in the file), for the model picker. */
+  const tierOfModels = () => /^tiers\.([^.[\]]+)\.models$/.exec(node().orig?.path ?? "")?.[1];
   const removedLabel = (c: string) => {
     const n = s.nodes[c];
     const preview = typeof n.value === "string" && !n.secret ? ` "${n.value}"` : "";
@@ -788,6 +823,17 @@ export function ContainerBody(props: { id: string }): JSX.Element {
         </ul>
       </Show>
       <AddControls id={props.id} />
+      <Show when={tierOfModels()}>
+        {(tier) => (
+          <ModelPicker
+            tier={tier()}
+            present={list()
+              .map((c) => leafValue(s, shownId(s, c)))
+              .filter((v): v is string => typeof v === "string")}
+            onPick={(ref) => draft.add(props.id, ref)}
+          />
+        )}
+      </Show>
     </>
   );
 }

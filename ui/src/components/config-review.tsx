@@ -7,6 +7,7 @@ import { createSignal, For, type JSX, onMount, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { type ConfigIssue, type Edit, issuesOf, type ValidateResponse } from "./config-model.tsx";
+import { NewSecretsWarning } from "./config-secrets-notice.tsx";
 import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -22,6 +23,8 @@ function describeEdit(edit: Edit): string {
 }
 
 export function ReviewPanel(props: {
+  /** The config file's name, as the page shows it. */
+  file: string;
   edits: Edit[];
   /** Set when the file on disk changed since the page loaded it. */
   fileChanged: boolean;
@@ -32,6 +35,8 @@ export function ReviewPanel(props: {
 }): JSX.Element {
   const [checked, setChecked] = createSignal<Edit[]>([]);
   const [result, setResult] = createSignal<ValidateResponse>();
+  // A secret typed into a new field goes to the secret store on apply unless the admin says otherwise.
+  const [moveSecrets, setMoveSecrets] = createSignal(true);
   const [error, setError] = createSignal("");
   const [busy, setBusy] = createSignal<"" | "checking" | "applying">("");
   const [failed, setFailed] = createSignal<{ message: string; issues: ConfigIssue[] }>();
@@ -66,7 +71,7 @@ export function ReviewPanel(props: {
     setBusy("applying");
     setFailed(undefined);
     try {
-      const body = { edits: checked(), reason: reason().trim() || undefined };
+      const body = { edits: checked(), reason: reason().trim() || undefined, moveSecrets: moveSecrets() || undefined };
       const answer = await gate.run((password) => call("POST /api/config/apply", { body: { ...body, password } }));
       props.onApplied(answer.version);
     } catch (e) {
@@ -141,6 +146,15 @@ export function ReviewPanel(props: {
               <p class="success" role="status">
                 The new config loads. Applying writes only the lines below and hot-reloads the gateway.
               </p>
+            </Show>
+            <Show when={r().literalSecrets.count > 0}>
+              <NewSecretsWarning
+                file={props.file}
+                paths={r().literalSecrets.paths}
+                count={r().literalSecrets.count}
+                move={moveSecrets()}
+                onMove={setMoveSecrets}
+              />
             </Show>
             <h3>Changes to the file</h3>
             <DiffView hunks={r().diff} label="Diff of the pending changes" />

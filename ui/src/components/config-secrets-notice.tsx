@@ -2,10 +2,11 @@
  * The offer to take literal secrets out of the config file: the server counts them (GET /api/config,
  * `literalSecrets`), and POST /api/config/secrets/move puts every one written as a config value into
  * the data dir's secret store, the file getting env("NAME") references. Secrets inside code (a const)
- * are only counted: those need an edit by hand.
+ * are only counted: those need an edit by hand. Below, the store's own list (names and times, never values).
  */
-import { createSignal, type JSX, Show } from "solid-js";
+import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { call } from "../api.ts";
+import { fmtTime } from "../format.ts";
 import { errorText } from "./modal.tsx";
 
 export interface LiteralSecrets {
@@ -71,5 +72,146 @@ export function LiteralSecretsNotice(props: {
         </Show>
       </div>
     </Show>
+  );
+}
+
+type StoredSecret = Awaited<ReturnType<typeof call<"GET /api/config/secrets">>>["secrets"][number];
+
+/**
+ * The secret store's entries: names, when each was set and which config paths use it, never a value.
+ * One nothing uses can be deleted (the server refuses one still referenced: the config would stop loading).
+ */
+export function StoredSecrets(props: { refresh: number }): JSX.Element {
+  const [secrets, setSecrets] = createSignal<StoredSecret[]>();
+  const [error, setError] = createSignal("");
+  const [status, setStatus] = createSignal("");
+  const load = async () => {
+    try {
+      setSecrets((await call("GET /api/config/secrets")).secrets);
+      setError("");
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  createEffect(
+    on(
+      () => props.refresh,
+      () => void load(),
+    ),
+  );
+  const remove = async (name: string) => {
+    if (!window.confirm(`Delete the stored secret ${name}? Its value cannot be read back.`)) return;
+    setError("");
+    try {
+      await call("DELETE /api/config/secrets/:name", { params: { name } });
+      setStatus(`Deleted ${name}.`);
+      await load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <section class="panel cfg-section" aria-labelledby="cfg-h-secret-store">
+      <div class="cfg-section-head">
+        <h2 id="cfg-h-secret-store" tabindex="-1">
+          Secret store
+        </h2>
+        <code class="muted">GATEWAY_DATA_DIR/secrets.env</code>
+      </div>
+      <p class="muted cfg-blurb">
+        Keys typed in this page, referenced from the config as <code>env("NAME")</code>. Values are never shown.
+      </p>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
+      <Show when={status()}>
+        <p class="muted" role="status">
+          {status()}
+        </p>
+      </Show>
+      <Show when={secrets()}>
+        {(list) => (
+          <Show when={list().length > 0} fallback={<p class="muted">No stored secrets.</p>}>
+            <section class="cfg-picker-table" aria-label="Stored secrets" tabindex="0">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Set</th>
+                    <th scope="col">Used by</th>
+                    <th scope="col">
+                      <span class="cfg-sr">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={list()}>
+                    {(secret) => (
+                      <tr>
+                        <td>
+                          <code>{secret.name}</code>
+                        </td>
+                        <td>{secret.setAt ? fmtTime(secret.setAt) : "–"}</td>
+                        <td>
+                          {secret.usedBy.length > 0 ? secret.usedBy.join(", ") : <span class="muted">nothing</span>}
+                        </td>
+                        <td>
+                          <button
+                            type="button"
+                            class="cfg-small"
+                            disabled={secret.usedBy.length > 0}
+                            title={secret.usedBy.length > 0 ? "Still referenced by the config" : undefined}
+                            aria-label={`Delete the stored secret ${secret.name}`}
+                            onClick={() => void remove(secret.name)}
+                          >
+                            Delete
+                          </button>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </section>
+          </Show>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+/**
+ * The warning of a change that writes a secret in clear (the code view's text, the form's edits): where,
+ * and the choice to move it into the secret store on apply (apply's `moveSecrets`), on by default.
+ */
+export function NewSecretsWarning(props: {
+  file: string;
+  /** From the last validation; empty before one. */
+  paths: string[];
+  count: number;
+  move: boolean;
+  onMove: (move: boolean) => void;
+}): JSX.Element {
+  return (
+    <div class="notice stack" role="status">
+      <p>
+        <strong>This change writes a secret in clear</strong>
+        <Show when={props.paths.length > 0}> ({props.paths.join(", ")})</Show>. Written as it is, the key would sit in{" "}
+        <code>{props.file}</code> for whoever can read the project, its backups and version control.
+      </p>
+      <label class="cfg-check">
+        <input type="checkbox" checked={props.move} onChange={(e) => props.onMove(e.currentTarget.checked)} />
+        <span>
+          On apply, move literal secrets to the secret store and write <code>env("NAME")</code> in their place
+        </span>
+      </label>
+      <Show when={props.count > props.paths.length && props.paths.length > 0}>
+        <p class="muted">
+          Some sit in code (for example a <code>const</code>): replace those with <code>env("NAME")</code> by hand.
+        </p>
+      </Show>
+    </div>
   );
 }

@@ -21,8 +21,9 @@ import {
   ROOT,
   shownId,
 } from "../components/config-model.tsx";
+import { AddProvider } from "../components/config-provider-add.tsx";
 import { ReviewPanel } from "../components/config-review.tsx";
-import { LiteralSecretsNotice } from "../components/config-secrets-notice.tsx";
+import { LiteralSecretsNotice, StoredSecrets } from "../components/config-secrets-notice.tsx";
 
 interface SectionInfo {
   key: string;
@@ -263,6 +264,7 @@ export function ConfigPage(): JSX.Element {
     pendingCount: pending,
     secretSaved: (message) => done(message),
     showInCode,
+    overrides: () => data()?.overrides ?? [],
   };
 
   const sectionNode = (key: string) => childIds(s, ROOT).find((c) => s.nodes[c]?.key === key);
@@ -343,6 +345,17 @@ export function ConfigPage(): JSX.Element {
               </div>
             </Show>
           )}
+        </Show>
+        <Show when={props.info.key === "providers" && data()}>
+          <AddProvider
+            kinds={data()!.providerKinds}
+            taken={
+              data()!
+                .tree.find((n) => n.path === "providers")
+                ?.children?.map((c) => String(c.key)) ?? []
+            }
+            onAdded={(message) => void done(message)}
+          />
         </Show>
       </section>
     );
@@ -445,6 +458,7 @@ export function ConfigPage(): JSX.Element {
           >
             <Show when={reviewing()}>
               <ReviewPanel
+                file={data()!.file}
                 edits={edits()}
                 fileChanged={fileChanged()}
                 onApplied={applied}
@@ -497,8 +511,9 @@ export function ConfigPage(): JSX.Element {
                 </div>
               </section>
             </Show>
+            <StoredSecrets refresh={refresh()} />
             <Show when={pending() > 0}>
-              <div class="cfg-bar" role="region" aria-label="Unsaved changes">
+              <section class="cfg-bar" aria-label="Unsaved changes">
                 <strong>{plural(pending(), "unsaved change")}</strong>
                 <span class="muted cfg-bar-note">not applied yet</span>
                 <span class="spacer" />
@@ -508,7 +523,7 @@ export function ConfigPage(): JSX.Element {
                 <button type="button" class="primary" onClick={() => void openReview()}>
                   Review
                 </button>
-              </div>
+              </section>
             </Show>
           </Show>
         </div>

@@ -175,6 +175,10 @@ export interface ConfigAnswer {
   secrets: string[];
   /** Literal secrets still in the file, offered to move into the secret store. */
   literalSecrets: { count: number; paths: string[] };
+  /** Settings the process runs with another value of (GATEWAY_PORT, --port…). */
+  overrides: { path: string; by: string; value: string }[];
+  /** The provider factories the "Add provider" form offers. */
+  providerKinds: { factory: string; label: string; defaultBaseURL: string; keyRequired: boolean }[];
   schema: typeof ConfigSchema;
 }
 
@@ -182,6 +186,49 @@ export interface ValidateAnswer {
   ok: boolean;
   issues: ConfigIssue[];
   diff: Hunk[];
+  /** Literal secrets the change writes that the file does not hold yet (apply with `moveSecrets` moves those with a path). */
+  literalSecrets: { count: number; paths: string[] };
+}
+
+/** A connection test: whether the upstream answered with the key, and the models its /models lists. */
+export interface ProviderProbe {
+  ok: boolean;
+  status?: number;
+  models: string[];
+  error?: string;
+}
+
+export interface ProviderAdded extends Ok {
+  version: number;
+  /** The secret store variable the key went to, referenced as env("NAME"). */
+  env?: string;
+}
+
+/** A `provider/model` the tier picker offers, with the catalog's facts where it knows the model. */
+export interface ModelChoice {
+  ref: string;
+  /** Already in a tier (else listed by its provider's /models). */
+  configured: boolean;
+  contextWindow?: number;
+  /** USD per million tokens (the base rate of a tiered price). */
+  inputPrice?: number;
+  outputPrice?: number;
+  /** Where the price comes from: "config" or "catalog:<id>". */
+  priceSource?: string;
+}
+
+export interface ModelChoices {
+  models: ModelChoice[];
+  /** Providers whose /models could not be read, and why. */
+  unreachable: { provider: string; error: string }[];
+}
+
+/** A secret store entry: its name and when it was set, never its value. */
+export interface StoredSecret {
+  name: string;
+  setAt?: number;
+  /** Config paths that reference it as env("NAME"). */
+  usedBy: string[];
 }
 
 /** A change written and reloaded (a refused one is a 400 `config_invalid` carrying the issues). */

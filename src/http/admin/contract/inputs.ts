@@ -94,6 +94,24 @@ export const ChangeBody = t.Object({
   source: t.Optional(t.String({ error: "source must be the whole config text" })),
   reason: t.Optional(t.String()),
   password: t.Optional(t.String()),
+  /** Apply only: literal secrets of the new text go to the secret store, the file gets env() references. */
+  moveSecrets: t.Optional(t.Boolean()),
+});
+
+/** The config page's "Test connection": a provider kind, its base URL and the key typed (never stored by this). */
+export const ProviderTestBody = t.Object({
+  kind: t.String({ error: "kind must be a provider factory: openai, openaiResponses or anthropic" }),
+  baseURL: t.String({ minLength: 1, error: "baseURL is required" }),
+  apiKey: text(),
+});
+
+/** "Add provider": written as `providers.<name>: kind({ baseURL, apiKey: env(…) })`, the key to the secret store. */
+export const ProviderAddBody = t.Object({
+  kind: t.String({ error: "kind must be a provider factory: openai, openaiResponses or anthropic" }),
+  name: t.String({ minLength: 1, error: "name is required" }),
+  baseURL: t.String({ minLength: 1, error: "baseURL is required" }),
+  apiKey: text(),
+  password: text(),
 });
 
 export const SecretBody = t.Object({

@@ -7,6 +7,7 @@
 import { ApiKeyCheck, type KeyIdentity, KeyRegistry } from "./auth/api-keys.ts";
 import { RedisLedger } from "./cluster/redis-ledger.ts";
 import { RedisRateLimiter } from "./cluster/redis-rate-limit.ts";
+import { SharedConfig } from "./cluster/shared-config.ts";
 import { SharedHealthRegistry } from "./cluster/shared-health.ts";
 import { SharedConversationMemory } from "./cluster/shared-memory.ts";
 import type { SharedState } from "./cluster/shared-state.ts";
@@ -66,6 +67,8 @@ export class Gateway {
   /** Where the live tail reads rows: the log writer, or the cluster's (rows of every process). */
   readonly tail?: TailSource;
   private readonly sharedTail?: SharedTail;
+  /** Config edits applied on one process run on all (cluster mode, a config from a file). */
+  readonly sharedConfig?: SharedConfig;
   /** Conversation memory replicated through Redis (cluster mode). */
   readonly sharedMemory?: SharedConversationMemory;
   /** Health replicated through Redis (cluster mode). */
@@ -115,6 +118,8 @@ export class Gateway {
     }
     const writer = this.writer;
     this.sharedMemory = options.shared && new SharedConversationMemory(options.shared);
+    if (options.shared && this.live.fromFile)
+      this.sharedConfig = new SharedConfig(options.shared, this.live, { now: () => clock.now(), log: options.log });
     this.sharedTail =
       writer && options.shared && new SharedTail(options.shared, writer, { now: () => clock.now(), log: options.log });
     this.tail = this.sharedTail ?? writer;
@@ -228,6 +233,7 @@ export class Gateway {
     this.sharedHealth?.close();
     this.sharedTail?.close();
     this.sharedMemory?.close();
+    this.sharedConfig?.close();
     await this.shared?.close();
   }
 }

@@ -79,7 +79,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   await shared?.connect();
   const gateway = new Gateway({ live, log, store, deps: options.deps, shared });
   // A cluster process serves once it has replayed what its siblings know (health, conversations).
-  await Promise.all([gateway.sharedHealth?.replayed, gateway.sharedMemory?.replayed]);
+  await Promise.all([gateway.sharedHealth?.replayed, gateway.sharedMemory?.replayed, gateway.sharedConfig?.ready]);
   const admin =
     store && options.dataDir
       ? await adminParts(gateway, options.dataDir, {

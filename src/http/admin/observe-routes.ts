@@ -61,6 +61,11 @@ export function observeRoutes(gateway: Gateway) {
         const baseline = gateway.live.get().pricingBaseline;
         return queryStats(requireStore(gateway), { from, to, bucketMs, tier, model, baseline });
       })
+      .get("/cluster", async (): Promise<Answer<"GET /api/cluster">> => {
+        const cluster = gateway.sharedConfig;
+        if (!cluster) return { enabled: false, replicas: [] };
+        return { enabled: true, self: cluster.name, ...(await cluster.replicas()) };
+      })
       .get("/health", ({ request }): Answer<"GET /api/health"> => {
         const config = gateway.live.get();
         const now = gateway.clock.now();

@@ -3,9 +3,11 @@
  * edits reviewed (validate, diff) and applied with a hot reload; the whole text in a code view; the
  * history with diffs and rollback. Values written as code are shown read-only; secrets only masked.
  */
+
 import { useBeforeLeave, useLocation } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
+import { ClusterReplicas } from "../components/cluster-replicas.tsx";
 import { CodeView } from "../components/config-code.tsx";
 import { IssueList } from "../components/config-diff.tsx";
 import { ContainerBody, domId, type EditorContext, EditorProvider, NodeView } from "../components/config-fields.tsx";
@@ -384,6 +386,8 @@ export function ConfigPage(): JSX.Element {
             Reload
           </button>
         </div>
+
+        <ClusterReplicas />
 
         <Show when={loadError()}>
           <div class="error" role="alert">

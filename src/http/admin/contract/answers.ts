@@ -5,6 +5,7 @@
  */
 
 import type { AdminView, InviteView } from "../../../auth/admin-team.ts";
+import type { ReplicaState } from "../../../cluster/shared-config.ts";
 import type { ConfigIssue } from "../../../config/resolve.ts";
 import type { ConfigSchema } from "../../../config/schema.ts";
 import type { Hunk } from "../../../config-editor/diff.ts";
@@ -148,6 +149,16 @@ export interface HealthTarget extends HealthView {
   window?: TargetWindow;
   /** What the card says: healthy, degraded, failing or no traffic, and why (src/routing/health-window.ts). */
   verdict: HealthVerdict;
+}
+
+/** The processes of a cluster and the config each runs (`GET /api/cluster`; `enabled: false` alone). */
+export interface ClusterAnswer {
+  enabled: boolean;
+  /** Digest of the cluster's current config text, once an edit was applied through the admin. */
+  current?: string;
+  /** This process's name (it is listed first). */
+  self?: string;
+  replicas: ReplicaState[];
 }
 
 export interface HealthAnswer {

@@ -64,6 +64,7 @@ export const adminRoutes = {
   "GET /api/logs/:id": { answer: answer<A.LogDetail>() },
   "GET /api/stats": { query: input.StatsQuery, answer: answer<A.StatsResult>() },
   "GET /api/health": { query: input.HealthQuery, answer: answer<A.HealthAnswer>() },
+  "GET /api/cluster": { answer: answer<A.ClusterAnswer>() },
   "POST /api/health/reset": { body: input.HealthResetBody, answer: answer<A.Ok & { health: A.HealthView }>() },
   "POST /api/explain": { body: input.ChatBody, answer: answer<A.Explanation>() },
   "POST /api/playground/send": { body: input.ChatBody, answer: answer<A.PlaygroundSent>() },

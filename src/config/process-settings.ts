@@ -8,6 +8,8 @@
  *                                  processes on the same Redis (cluster mode); unset: all state in process
  *   GATEWAY_REDIS_LIMITS_WHEN_DOWN closed (default) | open: with Redis unreachable, a key with limits is
  *                                  refused (503) or served on this process's own counters
+ *   GATEWAY_REDIS_PREFIX           put before every Redis key and channel (default smartroute:): two
+ *                                  clusters can share one Redis
  */
 import { resolve } from "node:path";
 
@@ -17,6 +19,8 @@ export interface ProcessSettings {
   host?: string;
   dataDir: string;
   redisUrl?: string;
+  /** Prefix of every Redis key and channel (default `smartroute:`). */
+  redisPrefix?: string;
   /** What per-key limits do while Redis is unreachable (see src/cluster/shared-state.ts). */
   redisLimitsWhenDown?: "closed" | "open";
 }
@@ -53,6 +57,7 @@ export function readProcessSettings(
     dataDir: resolve(cwd, flag(argv, "data-dir") ?? env.GATEWAY_DATA_DIR ?? "data"),
     redisUrl: flag(argv, "redis-url") ?? (env.GATEWAY_REDIS_URL || undefined),
     redisLimitsWhenDown: whenDown(env.GATEWAY_REDIS_LIMITS_WHEN_DOWN),
+    redisPrefix: env.GATEWAY_REDIS_PREFIX || undefined,
   };
 }
 

@@ -45,12 +45,13 @@ export const adminRoutes = {
   "PUT /api/keys/:id/limits": { body: input.KeyLimitsBody, answer: answer<A.KeyRecord>() },
 
   "GET /api/logs": { query: input.LogsQuery, answer: answer<A.LogPage>() },
+  "GET /api/logs/count": { query: input.LogsCountQuery, answer: answer<A.LogCount>() },
   /** CSV or JSON Lines, as a download: the UI links to it. */
   "GET /api/logs/export": { query: input.LogsExportQuery, answer: answer<string>() },
   /** Server-sent events (`event: request`): the UI opens it with EventSource. */
   "GET /api/logs/tail": { query: input.TailQuery, answer: answer<string>() },
   "GET /api/logs/:id": { answer: answer<A.LogDetail>() },
-  "GET /api/stats": { query: input.StatsQuery, answer: answer<A.StatsResult>() },
+  "GET /api/stats": { query: input.StatsQuery, answer: answer<A.StatsAnswer>() },
   "GET /api/health": { answer: answer<{ targets: A.HealthTarget[] }>() },
   "POST /api/health/reset": { body: input.HealthResetBody, answer: answer<A.Ok & { health: A.HealthView }>() },
   "POST /api/explain": { body: input.ChatBody, answer: answer<A.Explanation>() },

@@ -15,11 +15,13 @@ import { SharedTail, type TailSource } from "./cluster/shared-tail.ts";
 import type { LiveConfig } from "./config/live.ts";
 import type { ResolvedConfig } from "./config/types.ts";
 import { redactSource } from "./config-editor/masked-source.ts";
+import { GatewayError } from "./errors.ts";
 import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
 import { metricsObserver } from "./metrics/metrics-observer.ts";
 import { systemClock } from "./pipeline/clock.ts";
 import { type Explanation, explainRequest } from "./pipeline/explain.ts";
 import { Pipeline } from "./pipeline/pipeline.ts";
+import { type Refusal, refusalOf } from "./pipeline/refusal.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { Clock, Logger } from "./plugin/types.ts";
 import { SpendGuard } from "./pricing/spend-guard.ts";
@@ -34,6 +36,7 @@ import { persistHealth } from "./store/health-store.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
 import { keySpendSince } from "./store/queries/stats.ts";
 import { summaryCostMicros } from "./store/record.ts";
+import { RefusedLog, type RefusedLogOptions } from "./store/refused-log.ts";
 import { requestLogObserver } from "./store/request-log-observer.ts";
 import { scheduleRetention } from "./store/retention.ts";
 import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
@@ -44,6 +47,8 @@ export interface GatewayOptions {
   /** The SQLite store; without it requests are not logged (metrics still are). */
   store?: Store;
   writer?: Partial<Omit<LogWriterOptions, "sink" | "log">>;
+  /** The refused requests' log limits (tests use small ones). */
+  refused?: Pick<RefusedLogOptions, "perAddress" | "total" | "maxAddresses">;
   /** Overrides for tests: clock, randomness, network, ids. */
   deps?: Partial<PipelineDeps>;
   health?: HealthRegistry;
@@ -61,6 +66,8 @@ export class Gateway {
   readonly store?: Store;
   readonly writer?: LogWriter;
   readonly metrics: GatewayMetrics;
+  /** Requests refused before a route was planned: counted, and logged at a bounded rate per address. */
+  readonly refusals: RefusedLog;
   readonly keys: KeyRegistry;
   readonly shared?: SharedState;
   private readonly sharedLedger?: RedisLedger;
@@ -131,6 +138,12 @@ export class Gateway {
       shared: options.shared,
     });
     this.live.onReload((event) => this.metrics.configReloaded(event.ok));
+    this.refusals = new RefusedLog({
+      writer,
+      now: () => clock.now(),
+      count: (refusal, notLogged) => this.metrics.refusal(refusal.status, refusal.code, notLogged),
+      ...options.refused,
+    });
     if (options.store) {
       // Masking with the running config lets plugin schemas mark secrets that have no secret-like name.
       const history = new ConfigHistory(options.store, (source) => redactSource(source, this.live.get()));
@@ -162,8 +175,26 @@ export class Gateway {
       observers,
       spend: this.spend,
       stopping: this.stopping.signal,
+      refused: (refusal, config) => this.refusals.record(refusal, config),
       ...options.deps,
     });
+  }
+
+  /**
+   * Records a /v1 request refused before the pipeline took it (a bad key, a key's rate limit, a body too
+   * large or unreadable, the admission caps, a door's bad input). Returns the error to answer with: a
+   * logged one names its row in `x-request-id`. Only a GatewayError is a refusal; anything else is a bug
+   * the caller reports as it always has.
+   */
+  refuse(
+    error: unknown,
+    at: Omit<Refusal, "id" | "finishedAt" | "status" | "code" | "message">,
+    config: ResolvedConfig,
+  ): unknown {
+    if (!(error instanceof GatewayError)) return error;
+    const id = this.pipeline.deps.newId();
+    const logged = this.refusals.record({ ...at, id, finishedAt: this.clock.now(), ...refusalOf(error) }, config);
+    return logged ? error.withRequestId(id) : error;
   }
 
   /**

@@ -20,6 +20,7 @@ import { Gateway } from "./gateway.ts";
 import { adminApi } from "./http/admin/admin-api.ts";
 import { createApp } from "./http/app.ts";
 import { type RunningServer, serve } from "./http/serve.ts";
+import { edgeRefusals } from "./http/v1-call.ts";
 import { createLogger } from "./logger.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { Logger } from "./plugin/types.ts";
@@ -95,6 +96,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     port: options.port ?? config.server.port,
     host: options.host ?? config.server.host,
     limits: () => live.get().limits,
+    refused: edgeRefusals(gateway),
   });
   return {
     gateway,

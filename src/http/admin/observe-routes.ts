@@ -8,13 +8,14 @@ import type { Gateway } from "../../gateway.ts";
 import { callDirect } from "../../pipeline/direct-call.ts";
 import { healthVerdict, healthWindowRange } from "../../routing/health-window.ts";
 import type { Store } from "../../store/db.ts";
-import { exportLogs, getLog, listLogs } from "../../store/queries/logs.ts";
+import { countLogs, exportLogs, getLog, listLogs } from "../../store/queries/logs.ts";
+import { refusedTotals } from "../../store/queries/refused.ts";
 import { queryStats } from "../../store/queries/stats.ts";
 import { emptyTargetWindow, targetWindows } from "../../store/queries/target-stats.ts";
 import { logTailResponse, type TailFilter } from "../log-tail.ts";
 import { bodyOf, queryOf } from "./admin-input.ts";
 import type { Answer } from "./contract/routes.ts";
-import { logFilter, timeParam } from "./query-params.ts";
+import { logFilter, logSort, timeParam } from "./query-params.ts";
 
 const HOUR = 3_600_000;
 
@@ -28,13 +29,17 @@ export function observeRoutes(gateway: Gateway) {
     new Elysia()
       .get("/logs", ({ request }): Answer<"GET /api/logs"> => {
         const query = queryOf(request, "GET /api/logs");
-        return listLogs(requireStore(gateway), logFilter(query), { cursor: query.cursor, limit: query.limit });
+        const page = { cursor: query.cursor, limit: query.limit };
+        return listLogs(requireStore(gateway), logFilter(query), page, logSort(query));
+      })
+      .get("/logs/count", ({ request }): Answer<"GET /api/logs/count"> => {
+        return countLogs(requireStore(gateway), logFilter(queryOf(request, "GET /api/logs/count")));
       })
       .get("/logs/export", ({ request }) => {
         const query = queryOf(request, "GET /api/logs/export");
         const format = query.format ?? "csv";
         const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-        return new Response(exportLogs(requireStore(gateway), logFilter(query), format), {
+        return new Response(exportLogs(requireStore(gateway), logFilter(query), format, logSort(query)), {
           headers: {
             "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson",
             "content-disposition": `attachment; filename="smartroute-logs-${stamp}.${format}"`,
@@ -59,7 +64,10 @@ export function observeRoutes(gateway: Gateway) {
         const from = timeParam(range, "from") ?? to - HOUR;
         if (from >= to) throw new GatewayError("invalid_request", "from must be before to", { param: "from" });
         const baseline = gateway.live.get().pricingBaseline;
-        return queryStats(requireStore(gateway), { from, to, bucketMs, tier, model, baseline });
+        const store = requireStore(gateway);
+        // Refused requests are in no rollup (no tier or model): counted from their rows, by code.
+        const stats = queryStats(store, { from, to, bucketMs, tier, model, baseline });
+        return { ...stats, refused: refusedTotals(store, { from, to, tier, model }) };
       })
       .get("/cluster", async (): Promise<Answer<"GET /api/cluster">> => {
         const cluster = gateway.sharedConfig;

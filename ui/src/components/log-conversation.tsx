@@ -26,10 +26,19 @@ export function BodyState(props: {
   what: "request" | "response";
   status: number;
   requestKept?: boolean;
+  /** Refused before routing: there is no answer, and a body refused with its key or size is never kept. */
+  refused?: boolean;
   children: (body: Obj) => JSX.Element;
 }): JSX.Element {
   return (
     <Switch fallback={<pre>{JSON.stringify(props.body, null, 2)}</pre>}>
+      <Match when={props.refused && (props.body === null || props.body === undefined)}>
+        <p class="muted">
+          {props.what === "response"
+            ? `No answer: the gateway refused the request (status ${props.status}) before any model was called.`
+            : "Not kept: a request refused for its key or its key's rate, its size or the gateway's admission limits is logged without its body."}
+        </p>
+      </Match>
       <Match
         when={
           (props.body === null || props.body === undefined) &&

@@ -1,6 +1,8 @@
 /**
  * The request table of the logs page and the live tail. The time cell is a real link (keyboard,
- * middle click, "open in new tab"); a click anywhere else on the row opens the request too.
+ * middle click, "open in new tab"); a click anywhere else on the row opens the request too. Under the
+ * model, a failed request says where it failed and why, a rescued one what it was rescued from, and a
+ * refused one why it was refused. Time, latency and cost sort (server side) when the page allows it.
  */
 import { A, useNavigate } from "@solidjs/router";
 import { For, type JSX, Show } from "solid-js";
@@ -12,7 +14,7 @@ export function ModelCell(props: { requested: string; model: string | null }): J
   const same = () => props.model === props.requested || props.model?.endsWith(`/${props.requested}`);
   return (
     <span class="mono model-cell">
-      <Show when={!same()}>
+      <Show when={!same() && props.requested}>
         <span class="muted">{props.requested}</span>
         <span class="muted" aria-label="answered by">
           {" "}
@@ -24,11 +26,64 @@ export function ModelCell(props: { requested: string; model: string | null }): J
   );
 }
 
+/** Why a row is not a plain success: refused (the reason), failed (where, why), rescued (from where). */
+export function failureNote(row: LogRowLike): { text: string; kind: "bad" | "warn" } | undefined {
+  if (row.refused) return { text: `refused: ${row.errorMessage ?? row.errorClass ?? "no reason logged"}`, kind: "bad" };
+  const failure = row.lastFailure;
+  if (row.status !== 200) {
+    if (failure) return { text: `failed at ${failure.target}: ${failure.reason}`, kind: "bad" };
+    return row.errorMessage || row.errorClass ? { text: row.errorMessage ?? row.errorClass!, kind: "bad" } : undefined;
+  }
+  if (failure && failure.target !== row.model)
+    return { text: `rescued from ${failure.target}: ${failure.reason}`, kind: "warn" };
+  return undefined;
+}
+
+export type SortKey = "ts" | "latency" | "cost";
+export interface TableSort {
+  by: SortKey;
+  order: "asc" | "desc";
+}
+
+/** A column header that sorts the list: the first click orders it descending, the next ascending. */
+function SortHeader(props: {
+  label: string;
+  by: SortKey;
+  sort?: TableSort;
+  onSort?: (sort: TableSort) => void;
+  class?: string;
+  title?: string;
+}): JSX.Element {
+  const current = () => props.sort?.by === props.by;
+  const aria = () => (current() ? (props.sort?.order === "asc" ? "ascending" : "descending") : undefined);
+  return (
+    <th scope="col" class={props.class} title={props.title} aria-sort={aria()}>
+      <Show when={props.onSort} fallback={props.label}>
+        <button
+          type="button"
+          class="sort-button"
+          onClick={() =>
+            props.onSort?.({ by: props.by, order: current() && props.sort?.order === "desc" ? "asc" : "desc" })
+          }
+        >
+          {props.label}
+          <span aria-hidden="true" class="sort-mark">
+            {current() ? (props.sort?.order === "asc" ? " ▲" : " ▼") : ""}
+          </span>
+        </button>
+      </Show>
+    </th>
+  );
+}
+
 export function LogTable(props: {
   rows: LogRowLike[];
   compact?: boolean;
   fresh?: (id: string) => boolean;
   caption: string;
+  /** The list's order, and how to change it (absent: the headers do not sort). */
+  sort?: TableSort;
+  onSort?: (sort: TableSort) => void;
 }): JSX.Element {
   const navigate = useNavigate();
   const open = (event: MouseEvent, id: string) => {
@@ -44,13 +99,11 @@ export function LogTable(props: {
         <caption class="sr-only">{props.caption}</caption>
         <thead>
           <tr>
-            <th scope="col">Time</th>
+            <SortHeader label="Time" by="ts" sort={props.sort} onSort={props.onSort} />
             <th scope="col">Tier</th>
             <th scope="col">Model</th>
             <th scope="col">Status</th>
-            <th scope="col" class="num">
-              Latency
-            </th>
+            <SortHeader label="Latency" by="latency" sort={props.sort} onSort={props.onSort} class="num" />
             <th scope="col" class="num" title="Time to first token">
               TTFT
             </th>
@@ -61,9 +114,7 @@ export function LogTable(props: {
               <th scope="col" class="num">
                 Tokens
               </th>
-              <th scope="col" class="num">
-                Cost
-              </th>
+              <SortHeader label="Cost" by="cost" sort={props.sort} onSort={props.onSort} class="num" />
             </Show>
             <th scope="col">Prompt</th>
           </tr>
@@ -85,10 +136,19 @@ export function LogTable(props: {
                   </A>
                 </td>
                 <td>
-                  <TierBadge tier={row.tier} />
+                  <Show when={row.tier} fallback={<span class="muted">–</span>}>
+                    <TierBadge tier={row.tier} />
+                  </Show>
                 </td>
-                <td>
+                <td class="model-td">
                   <ModelCell requested={row.requestedModel} model={row.model} />
+                  <Show when={failureNote(row)}>
+                    {(note) => (
+                      <span class={`failure-note ${note().kind}`} title={note().text}>
+                        {note().text}
+                      </span>
+                    )}
+                  </Show>
                 </td>
                 <td>
                   <StatusBadge status={row.status} errorClass={row.errorClass} />
@@ -113,9 +173,10 @@ export function LogTable(props: {
                   <Show when={row.attempts > 1} fallback={row.attempts}>
                     <span
                       class="badge warn"
-                      title={`${row.attempts - 1} retr${row.attempts === 2 ? "y" : "ies"} or failover${row.attempts === 2 ? "" : "s"}`}
+                      title={`${row.attempts - 1} retr${row.attempts === 2 ? "y" : "ies"} or failover${row.attempts === 2 ? "" : "s"}${row.failedOver ? ": on more than one target" : ": on one target"}`}
                     >
                       {row.attempts}
+                      {row.failedOver ? " ⤳" : ""}
                     </span>
                   </Show>
                 </td>

@@ -15,7 +15,11 @@ import { fmtInt, fmtMs, fmtUsd } from "../format.ts";
 import { LOGS_RETURN_KEY } from "./logs.tsx";
 
 /** The API a request came through, when it was not chat completions. */
-const DOOR_LABELS: Record<string, string> = { messages: "Anthropic Messages", responses: "OpenAI Responses" };
+const DOOR_LABELS: Record<string, string> = {
+  messages: "Anthropic Messages",
+  responses: "OpenAI Responses",
+  embeddings: "Embeddings",
+};
 
 export function LogDetailPage(): JSX.Element {
   const params = useParams<{ id: string }>();
@@ -102,15 +106,25 @@ function Detail(props: { d: LogDetail }): JSX.Element {
                 fractionalSecondDigits: 3,
               })}
             </dd>
+            <Show when={d().refused}>
+              <dt>Refused</dt>
+              <dd data-testid="refused-note">
+                before any route was planned: no tier chosen, no model called
+                {d().errorClass ? ` (${d().errorClass})` : ""}
+              </dd>
+            </Show>
             <dt>Requested</dt>
             <dd class="mono">
-              {d().requestedModel}
+              {d().requestedModel || <span class="muted">not read (refused before the body was parsed)</span>}
               {d().stream ? " · streamed" : ""}
               {d().door !== "chat" ? ` · via ${DOOR_LABELS[d().door] ?? d().door}` : ""}
             </dd>
             <dt>Tier</dt>
             <dd>
-              <TierBadge tier={d().tier} /> <span class="muted">{d().tierReason ?? ""}</span>
+              <Show when={d().tier} fallback={<span class="muted">none</span>}>
+                <TierBadge tier={d().tier} />
+              </Show>{" "}
+              <span class="muted">{d().tierReason ?? ""}</span>
             </dd>
             <dt>Answered by</dt>
             <dd>{d().model ? <span class="mono">{d().model}</span> : <span class="muted">no model answered</span>}</dd>
@@ -205,7 +219,7 @@ function Detail(props: { d: LogDetail }): JSX.Element {
         <h2 id="req-h" class="panel-title">
           Conversation
         </h2>
-        <BodyState body={d().requestBody} what="request" status={d().status}>
+        <BodyState body={d().requestBody} what="request" status={d().status} refused={d().refused}>
           {(body) => <Conversation body={body} />}
         </BodyState>
       </section>
@@ -214,7 +228,13 @@ function Detail(props: { d: LogDetail }): JSX.Element {
         <h2 id="res-h" class="panel-title">
           Answer
         </h2>
-        <BodyState body={d().responseBody} what="response" status={d().status} requestKept={d().requestBody !== null}>
+        <BodyState
+          body={d().responseBody}
+          what="response"
+          status={d().status}
+          requestKept={d().requestBody !== null}
+          refused={d().refused}
+        >
           {(body) => <Answer body={body} />}
         </BodyState>
       </section>

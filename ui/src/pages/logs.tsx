@@ -1,13 +1,15 @@
 /**
- * The request log: filters in the URL, newest first, 50 rows a page with keyset paging ("Load more"
- * asks for the rows after the last one shown, so it stays fast however deep), CSV / JSONL export of
- * exactly the filtered set, and a row click opens the request.
+ * The request log: filters and order in the URL, newest first unless a column header says otherwise
+ * (time, latency, cost: sorted by the server), 50 rows a page with keyset paging ("Load more" asks for
+ * the rows after the last one shown, so it stays fast however deep), the count of what matches (asked
+ * beside the page, never in its way), CSV / JSONL export of exactly the filtered set in the same order,
+ * and a row click opens the request.
  */
 import { A, useLocation, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, type JSX, on, onMount, Show } from "solid-js";
 import { ApiError, call, url } from "../api.ts";
-import { type KeyOption, LogFilters, type LogQuery } from "../components/log-filters.tsx";
-import { LogTable } from "../components/log-table.tsx";
+import { activeFilters, type KeyOption, LogFilters, type LogQuery } from "../components/log-filters.tsx";
+import { LogTable, type SortKey, type TableSort } from "../components/log-table.tsx";
 import type { LogListItem } from "../components/log-types.tsx";
 import { FirstRequest } from "../components/stat-empty.tsx";
 import { RANGE_LABELS, rangeFromQuery, resolveRange } from "../components/stat-range.tsx";
@@ -19,11 +21,23 @@ export const LOGS_RETURN_KEY = "smartroute-logs-search";
 
 type ApiFilter = Record<string, string | number | undefined>;
 
+const SORT_WORDS: Record<SortKey, [string, string]> = {
+  ts: ["newest first", "oldest first"],
+  latency: ["slowest first", "fastest first"],
+  cost: ["dearest first", "cheapest first"],
+};
+
+/** The order the URL asks for (time, newest first, by default). */
+function sortOf(params: LogQuery): TableSort {
+  const by = params.sort === "latency" || params.sort === "cost" ? params.sort : "ts";
+  return { by, order: params.order === "asc" ? "asc" : "desc" };
+}
+
 export function LogsPage(): JSX.Element {
   const [params, setParams] = useSearchParams<LogQuery>();
   const location = useLocation();
   const [items, setItems] = createSignal<LogListItem[]>([]);
-  const [next, setNext] = createSignal<number>();
+  const [next, setNext] = createSignal<string>();
   const [loading, setLoading] = createSignal(true);
   const [loadingMore, setLoadingMore] = createSignal(false);
   const [error, setError] = createSignal("");
@@ -35,8 +49,11 @@ export function LogsPage(): JSX.Element {
   const [keys, setKeys] = createSignal<KeyOption[]>([]);
   let seq = 0;
 
+  const [count, setCount] = createSignal<{ total: number; capped: boolean }>();
+
   const apiFilter = (): ApiFilter => {
     const { from, to } = resolveRange(rangeFromQuery(params, "all"));
+    const sort = sortOf(params);
     return {
       from: from === undefined ? undefined : Math.floor(from),
       to: to === undefined ? undefined : Math.ceil(to),
@@ -46,26 +63,61 @@ export function LogsPage(): JSX.Element {
       key: params.key,
       door: params.door,
       q: params.q,
+      refused: params.refused,
+      code: params.code,
+      attempted: params.attempted,
+      failedOver: params.failedOver,
+      minAttempts: params.minAttempts,
+      stream: params.stream,
+      requested: params.requested,
+      minLatencyMs: params.minLatencyMs,
+      sort: sort.by === "ts" ? undefined : sort.by,
+      order: sort.order === "desc" ? undefined : sort.order,
     };
   };
   const filterKey = createMemo(() =>
-    JSON.stringify([
-      params.range,
-      params.from,
-      params.to,
-      params.status,
-      params.tier,
-      params.model,
-      params.key,
-      params.door,
-      params.q,
-    ]),
+    JSON.stringify(
+      [
+        "range",
+        "from",
+        "to",
+        "status",
+        "tier",
+        "model",
+        "key",
+        "door",
+        "q",
+        "refused",
+        "code",
+        "attempted",
+        "failedOver",
+        "minAttempts",
+        "stream",
+        "requested",
+        "minLatencyMs",
+        "sort",
+        "order",
+      ].map((k) => params[k]),
+    ),
   );
+
+  /** The count of what matches, beside the page: a slow count never holds the rows back. */
+  const loadCount = async (filter: ApiFilter, mine: number) => {
+    const { sort: _sort, order: _order, ...only } = filter;
+    try {
+      const answer = await call("GET /api/logs/count", { query: only });
+      if (mine === seq) setCount(answer);
+    } catch {
+      if (mine === seq) setCount(undefined);
+    }
+  };
 
   const load = async () => {
     const mine = ++seq;
     const filter = apiFilter();
     setLoading(true);
+    setCount(undefined);
+    void loadCount(filter, mine);
     try {
       const page = await call("GET /api/logs", { query: { ...filter, limit: PAGE } });
       if (mine !== seq) return;
@@ -123,6 +175,19 @@ export function LogsPage(): JSX.Element {
     const key = rangeFromQuery(params, "all").key;
     return key === "all" ? "" : key === "custom" ? "in the chosen range" : `in ${RANGE_LABELS[key].toLowerCase()}`;
   };
+  const sort = () => sortOf(params);
+  const setSort = (next: TableSort) =>
+    setParams(
+      { sort: next.by === "ts" ? undefined : next.by, order: next.order === "desc" ? undefined : next.order },
+      { replace: true },
+    );
+  /** "1,234 requests match" (or "100,000+"), else what is shown so far while the count comes. */
+  const countText = () => {
+    const c = count();
+    const n = items().length;
+    if (c) return `${fmtInt(c.total)}${c.capped ? "+" : ""} request${c.total === 1 ? "" : "s"} match`;
+    return `${fmtInt(n)}${next() !== undefined ? "+" : ""} request${n === 1 ? "" : "s"}`;
+  };
 
   return (
     <div class="stack logs-page">
@@ -152,21 +217,26 @@ export function LogsPage(): JSX.Element {
         </p>
       </Show>
       <p class="muted list-state" aria-live="polite">
-        {loading() && items().length === 0
-          ? "Loading…"
-          : `${fmtInt(items().length)}${next() !== undefined ? "+" : ""} request${items().length === 1 ? "" : "s"} ${rangeNote()}`}
-        <Show when={loadedAt()}> · newest first, as of {new Date(loadedAt()).toLocaleTimeString()}</Show>
+        <span data-testid="log-count">
+          {loading() && items().length === 0 ? "Loading…" : `${countText()} ${rangeNote()}`.trimEnd()}
+        </span>
+        <Show when={loadedAt()}>
+          {" "}
+          · {SORT_WORDS[sort().by][sort().order === "desc" ? 0 : 1]}, as of {new Date(loadedAt()).toLocaleTimeString()}
+        </Show>
       </p>
       <Show
         when={!loading() || items().length > 0}
         fallback={<div class="panel skeleton logs-skeleton" aria-hidden="true" />}
       >
-        <Show
-          when={items().length > 0}
-          fallback={<NoRows filtered={["range", "status", "tier", "model", "key", "q"].some((k) => params[k])} />}
-        >
+        <Show when={items().length > 0} fallback={<NoRows filtered={activeFilters(params) > 0} />}>
           <div class="panel table-panel" classList={{ stale: loading() }}>
-            <LogTable rows={items()} caption="Requests, newest first" />
+            <LogTable
+              rows={items()}
+              caption={`Requests, ${SORT_WORDS[sort().by][sort().order === "desc" ? 0 : 1]}`}
+              sort={sort()}
+              onSort={setSort}
+            />
           </div>
         </Show>
       </Show>

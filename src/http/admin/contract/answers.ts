@@ -15,12 +15,14 @@ import type { HealthView } from "../../../routing/health.ts";
 import type { HealthVerdict, HealthWindowRange } from "../../../routing/health-window.ts";
 import type { KeyUsagePoint, StoredKey } from "../../../store/api-key-store.ts";
 import type { ConfigVersion } from "../../../store/config-history.ts";
-import type { LogDetail, LogListItem } from "../../../store/queries/logs.ts";
+import type { AttemptFailure, LogCount, LogDetail, LogListItem, LogPageResult } from "../../../store/queries/logs.ts";
+import type { RefusedTotals } from "../../../store/queries/refused.ts";
 import type { StatsResult } from "../../../store/queries/stats.ts";
 import type { TargetWindow } from "../../../store/queries/target-stats.ts";
 import type { PlaygroundSent } from "../playground-routes.ts";
 
 export type {
+  AttemptFailure,
   ConfigIssue,
   ConfigVersion,
   Explanation,
@@ -28,9 +30,11 @@ export type {
   HealthView,
   HealthWindowRange,
   Hunk,
+  LogCount,
   LogDetail,
   LogListItem,
   PlaygroundSent,
+  RefusedTotals,
   StatsResult,
   TargetWindow,
   TreeNode,
@@ -137,10 +141,11 @@ export interface CreatedKey {
   note: string;
 }
 
-export interface LogPage {
-  items: LogListItem[];
-  nextCursor?: number;
-}
+/** GET /api/logs: one page, the cursor of the next, and (first page) how many rows match. */
+export type LogPage = LogPageResult;
+
+/** GET /api/stats: the rollups' figures, and the requests refused before routing (in no rollup). */
+export type StatsAnswer = StatsResult & { refused: RefusedTotals };
 
 /** GET /api/health: every configured target with the tiers it serves. */
 export interface HealthTarget extends HealthView {

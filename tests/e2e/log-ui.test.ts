@@ -186,9 +186,22 @@ test("the latency header sorts, server side, and the order is in the URL", async
   await page.getByRole("button", { name: "Latency" }).click();
   await page.waitForURL(/sort=latency/);
   await page.waitForFunction(() => document.querySelector("th[aria-sort]")?.getAttribute("aria-sort") === "descending");
-  const latencies = await page.locator("table.log-table tbody tr td:nth-child(5)").allInnerTexts();
-  const ms = latencies.map((t) => (t.endsWith(" s") ? Number.parseFloat(t) * 1000 : Number.parseFloat(t)));
-  expect(ms).toEqual([...ms].sort((a, b) => b - a));
+  // The header changes with the URL at once; the rows follow when the server's sorted page arrives.
+  const sorted = await page
+    .waitForFunction(
+      () => {
+        const cells = [...document.querySelectorAll("table.log-table tbody tr td:nth-child(5)")];
+        const ms = cells.map((c) => {
+          const t = c.textContent ?? "";
+          return t.endsWith(" s") ? Number.parseFloat(t) * 1000 : Number.parseFloat(t);
+        });
+        return ms.length >= 6 && ms.every((v, i) => i === 0 || ms[i - 1] >= v);
+      },
+      undefined,
+      { timeout: 10_000 },
+    )
+    .then(() => true);
+  expect(sorted).toBe(true);
   await page.getByRole("button", { name: "Latency" }).click();
   await page.waitForURL(/order=asc/);
 }, 30_000);

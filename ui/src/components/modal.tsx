@@ -8,6 +8,7 @@ import { createSignal, createUniqueId, type JSX, onCleanup, onMount, type Parent
 import { Portal } from "solid-js/web";
 import { ApiError } from "../api.ts";
 import { fmtWait } from "../format.ts";
+import { t } from "../i18n/index.ts";
 import { cycleTab, focusablesIn } from "./focus-trap.ts";
 
 export interface ModalProps {
@@ -81,7 +82,12 @@ export function Modal(props: ParentProps<ModalProps>): JSX.Element {
           <div class="row modal-head">
             <h2 id={titleId}>{props.title}</h2>
             <span class="spacer" />
-            <button type="button" class="modal-close" aria-label="Close the dialog" onClick={() => props.onClose()}>
+            <button
+              type="button"
+              class="modal-close"
+              aria-label={t("common.closeDialog")}
+              onClick={() => props.onClose()}
+            >
               ✕
             </button>
           </div>
@@ -126,7 +132,7 @@ export function ConfirmDialog(props: ParentProps<ConfirmProps>): JSX.Element {
         </Show>
         <div class="row modal-actions">
           <button type="button" data-cancel onClick={() => props.onClose()} disabled={busy()}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button type="button" class={props.danger ? "danger-solid" : "primary"} onClick={confirm} disabled={busy()}>
             <Show when={busy()}>
@@ -144,7 +150,7 @@ export function ConfirmDialog(props: ParentProps<ConfirmProps>): JSX.Element {
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.status === 429 && e.retryAfterS) {
-      return `${e.message} Try again in ${fmtWait(e.retryAfterS)}.`;
+      return t("common.tryAgainIn", { message: e.message, wait: fmtWait(e.retryAfterS) });
     }
     return e.message;
   }

@@ -1,0 +1,115 @@
+/**
+ * The admin UI in Simplified Chinese in a real browser (Debian's Chromium through playwright-core)
+ * against a real gateway process: a browser whose language is Chinese gets the setup, login and every
+ * translated page in Chinese at phone width (no English dictionary text left, `<html lang="zh-CN">`,
+ * numbers and dates written the Chinese way), the switcher turns it English live, and the choice
+ * survives a reload. Screenshots: test-results/screenshots/i18n-*.png.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchBrowser, screenshot } from "../helpers/browser.ts";
+import { type GatewayProcess, startGatewayProcess } from "../helpers/gateway-process.ts";
+import { localeContext, PHONE, untranslated } from "../helpers/i18n.ts";
+
+let gw: GatewayProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const PASSWORD = "correct staple horse battery";
+
+beforeAll(async () => {
+  gw = await startGatewayProcess({
+    config: `  tiers: {
+    t1: { models: ["a/first", "b/backup"] },
+    flaky: { models: ["a/down?fault=status&status=503", "b/rescue"] },
+  },`,
+  });
+  browser = await launchBrowser();
+  context = await localeContext(browser, "zh-CN", PHONE);
+  page = await context.newPage();
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+  await gw?.stop();
+});
+
+const lang = () => page.evaluate(() => document.documentElement.lang);
+
+/** Opens the phone's menu drawer (its button's name is in the language shown) and waits for it. */
+async function openMenu(name = "打开菜单"): Promise<void> {
+  await page.getByRole("button", { name }).click();
+  await page.locator("#main-nav.open").waitFor();
+}
+
+test("a Chinese browser gets the setup page in Chinese, and it creates the admin", async () => {
+  const link = /(http:\/\/\S+\/setup#token=\S+)/.exec(gw.banner)?.[1];
+  expect(link).toBeDefined();
+  await page.goto(link!.replace("localhost", "127.0.0.1"));
+  await page.getByRole("heading", { name: "设置 SmartRoute" }).waitFor();
+  expect(await lang()).toBe("zh-CN");
+  await page.getByLabel("密码（至少 10 个字符）").fill(PASSWORD);
+  await page.getByLabel("再次输入密码").fill("something else entirely");
+  await page.getByRole("button", { name: "创建管理员账号" }).click();
+  expect(await page.getByRole("alert").textContent()).toBe("两次输入的密码不一致。");
+  await page.getByLabel("再次输入密码").fill(PASSWORD);
+  await screenshot(page, "i18n-01-setup-zh");
+  expect(await untranslated(page)).toEqual([]);
+  await page.getByRole("button", { name: "创建管理员账号" }).click();
+  await page.waitForURL("**/security");
+}, 30_000);
+
+test("the frame speaks Chinese: menu, theme, sign-out; the login page too", async () => {
+  await openMenu();
+  const nav = page.locator("#main-nav");
+  expect(await nav.getByRole("link").allTextContents()).toEqual([
+    "仪表盘",
+    "请求日志",
+    "实时日志",
+    "模型与健康",
+    "路由试验场",
+    "配置",
+    "API 密钥",
+    "安全",
+  ]);
+  expect(await nav.textContent()).toContain("当前用户：admin");
+  expect(await untranslated(page, "#main-nav")).toEqual([]);
+  await screenshot(page, "i18n-02-menu-zh");
+  await nav.getByRole("button", { name: "退出登录" }).click();
+  await page.waitForURL("**/login");
+  await page.getByRole("heading", { name: "登录 SmartRoute" }).waitFor();
+  expect(await untranslated(page)).toEqual([]);
+  await page.getByLabel("用户名").fill("admin");
+  await page.getByLabel("密码").fill("not the password at all");
+  await page.getByRole("button", { name: "登录", exact: true }).click();
+  await page.getByRole("alert").waitFor();
+  await page.getByLabel("密码").fill(PASSWORD);
+  await screenshot(page, "i18n-03-login-zh");
+  await page.getByRole("button", { name: "登录", exact: true }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+}, 30_000);
+
+test("a page that does not exist says so in Chinese", async () => {
+  await page.goto(`${gw.url}/no-such-page`);
+  await page.getByRole("heading", { name: "页面不存在" }).waitFor();
+  expect(await page.getByRole("link", { name: "返回仪表盘" }).count()).toBe(1);
+  expect(await untranslated(page, "#main")).toEqual([]);
+});
+
+test("the switcher turns the UI English at once, and the choice survives a reload", async () => {
+  await page.goto(`${gw.url}/no-such-page`);
+  await openMenu();
+  await page.getByRole("button", { name: "English" }).click();
+  await page.getByRole("heading", { name: "Page not found" }).waitFor();
+  expect(await lang()).toBe("en");
+  expect(await page.getByRole("button", { name: "English" }).getAttribute("aria-pressed")).toBe("true");
+  expect(await page.locator("#main-nav").getByRole("link").first().textContent()).toBe("Dashboard");
+  await screenshot(page, "i18n-04-switched-en");
+  await page.reload();
+  await page.getByRole("heading", { name: "Page not found" }).waitFor();
+  expect(await lang()).toBe("en");
+  // And back: the Chinese browser's own language once chosen again.
+  await openMenu("Open the menu");
+  await page.getByRole("button", { name: "中文" }).click();
+  await page.getByRole("heading", { name: "页面不存在" }).waitFor();
+  expect(await lang()).toBe("zh-CN");
+});

@@ -1,0 +1,4 @@
+/** English strings of the dashboard area. */
+export const dashboard = {
+  title: "Dashboard",
+};

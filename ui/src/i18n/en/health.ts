@@ -1,0 +1,4 @@
+/** English strings of the health area. */
+export const health = {
+  title: "Models & health",
+};

@@ -35,6 +35,24 @@ afterAll(async () => {
 
 const lang = () => page.evaluate(() => document.documentElement.lang);
 
+/** Sends a chat request to /v1 (no gateway keys exist here, so none is needed). */
+async function chat(model: string): Promise<void> {
+  const response = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "你好" }] }),
+  });
+  expect(response.status).toBe(200);
+  await response.text();
+}
+
+/** The value of the dashboard's figure card with this label. */
+const card = (label: string) =>
+  page
+    .locator(".stat-cards .card")
+    .filter({ has: page.locator(".label", { hasText: label }) })
+    .locator(".value");
+
 /** Opens the phone's menu drawer (its button's name is in the language shown) and waits for it. */
 async function openMenu(name = "打开菜单"): Promise<void> {
   await page.getByRole("button", { name }).click();
@@ -56,6 +74,9 @@ test("a Chinese browser gets the setup page in Chinese, and it creates the admin
   expect(await untranslated(page)).toEqual([]);
   await page.getByRole("button", { name: "创建管理员账号" }).click();
   await page.waitForURL("**/security");
+  // Dates are written the Chinese way (year first, 24-hour clock) wherever format.ts writes them.
+  await page.waitForFunction(() => /\d{4}\/\d{1,2}\/\d{1,2} \d{1,2}:\d{2}:\d{2}/.test(document.body.textContent ?? ""));
+  expect(await page.locator("body").textContent()).not.toMatch(/\d{1,2}\/\d{1,2}\/\d{4}|[AP]M\b/);
 }, 30_000);
 
 test("the frame speaks Chinese: menu, theme, sign-out; the login page too", async () => {
@@ -88,6 +109,46 @@ test("the frame speaks Chinese: menu, theme, sign-out; the login page too", asyn
   await page.waitForURL((url) => url.pathname === "/");
 }, 30_000);
 
+test("the dashboard in Chinese: figures, charts and tables, numbers and times the Chinese way", async () => {
+  for (let i = 0; i < 5; i++) await chat("t1");
+  await chat("flaky");
+  await page.goto(`${gw.url}/`);
+  await page.getByRole("heading", { name: "仪表盘" }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll("canvas").length >= 3);
+  await card("请求数").filter({ hasText: /^6$/ }).waitFor();
+  // A percentage has no space before % in Chinese; the clock has no AM/PM.
+  expect(await card("错误率").textContent()).toMatch(/^\d+(\.\d+)?%$/);
+  expect(await page.locator(".refresh-state").textContent()).toMatch(/^更新于 \d{1,2}:\d{2}:\d{2}$/);
+  expect(await page.getByRole("group", { name: "时间范围" }).getByRole("button").allTextContents()).toEqual([
+    "最近 1 小时",
+    "今天",
+    "7 天",
+    "30 天",
+    "自定义",
+  ]);
+  const doors = page.getByRole("region", { name: "接入端点" });
+  expect(await doors.locator("tbody tr").count()).toBe(1);
+  expect(await page.getByRole("region", { name: "节省" }).getByTestId("savings-figure").textContent()).toBe(
+    "已节省：未定价",
+  );
+  expect(await untranslated(page)).toEqual([]);
+  await screenshot(page, "i18n-05-dashboard-zh-phone");
+}, 30_000);
+
+test("the health page in Chinese: verdicts, circuits and their reasons", async () => {
+  await page.goto(`${gw.url}/health`);
+  await page.getByRole("heading", { name: "模型与健康" }).waitFor();
+  const down = page.getByRole("article", { name: "a/down?fault=status&status=503" }).first();
+  await down.waitFor();
+  // The failing model's verdict and the server's reason, both in Chinese.
+  await page.waitForFunction(() => document.querySelector(".health-why")?.textContent !== "");
+  expect(await down.locator(".health-verdict .badge").textContent()).toMatch(/^(故障|降级)$/);
+  expect(await down.locator(".health-why").textContent()).toMatch(/次尝试中 .*失败|已熔断|半开|健康分/);
+  expect(await page.getByRole("region", { name: "熔断概况" }).textContent()).toContain("目标");
+  expect(await untranslated(page)).toEqual([]);
+  await screenshot(page, "i18n-06-health-zh-phone");
+}, 30_000);
+
 test("a page that does not exist says so in Chinese", async () => {
   await page.goto(`${gw.url}/no-such-page`);
   await page.getByRole("heading", { name: "页面不存在" }).waitFor();
@@ -113,3 +174,28 @@ test("the switcher turns the UI English at once, and the choice survives a reloa
   await page.getByRole("heading", { name: "页面不存在" }).waitFor();
   expect(await lang()).toBe("zh-CN");
 });
+
+test("English again on the dashboard: its own words and number format", async () => {
+  await page.evaluate(() => localStorage.setItem("smartroute-locale", "en"));
+  await page.goto(`${gw.url}/`);
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await card("Requests").filter({ hasText: /^6$/ }).waitFor();
+  expect(await card("Error rate").textContent()).toMatch(/^\d+(\.\d+)? %$/);
+  expect(await page.locator(".refresh-state").textContent()).toMatch(/^Updated \d{1,2}:\d{2}:\d{2} [AP]M$/);
+  await page.evaluate(() => localStorage.setItem("smartroute-locale", "zh-CN"));
+});
+
+test("desktop screenshots in Chinese, light and dark", async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  for (const theme of ["light", "dark"]) {
+    await page.goto(`${gw.url}/`);
+    await page.evaluate((value) => (document.documentElement.dataset.theme = value), theme);
+    await page.waitForFunction(() => document.querySelectorAll("canvas").length >= 3);
+    await screenshot(page, `i18n-07-dashboard-zh-desktop-${theme}`);
+    await page.goto(`${gw.url}/health`);
+    await page.evaluate((value) => (document.documentElement.dataset.theme = value), theme);
+    await page.getByRole("article").first().waitFor();
+    await screenshot(page, `i18n-08-health-zh-desktop-${theme}`);
+  }
+  expect(await lang()).toBe("zh-CN");
+}, 30_000);

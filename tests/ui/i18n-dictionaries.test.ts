@@ -3,6 +3,7 @@
  * refuses a missing key; this catches what slips past it: an `as any`, an empty string, an area left `{}`.
  */
 import { expect, test } from "bun:test";
+import { DEFAULT_BASELINE } from "../../src/store/queries/stats.ts";
 import { dictionaries } from "../../ui/src/i18n/dictionaries.ts";
 import { browserLocale } from "../../ui/src/i18n/locales.ts";
 import { englishValues } from "../helpers/i18n.ts";
@@ -69,6 +70,10 @@ test("the browser's languages choose: any Chinese gives zh-CN, anything else Eng
   expect(browserLocale(["en-GB", "fr"])).toBe("en");
   expect(browserLocale(["zu"])).toBe("en");
   expect(browserLocale([])).toBe("en");
+});
+
+test("the server's default savings baseline is the phrase the dashboard translates", () => {
+  expect(dictionaries.en.dashboard.cost.defaultBaseline).toBe(DEFAULT_BASELINE);
 });
 
 test("the untranslated check knows the English texts, templates as patterns", () => {

@@ -102,7 +102,8 @@ test("the frame speaks Chinese: menu, theme, sign-out; the login page too", asyn
   await page.getByLabel("用户名").fill("admin");
   await page.getByLabel("密码").fill("not the password at all");
   await page.getByRole("button", { name: "登录", exact: true }).click();
-  await page.getByRole("alert").waitFor();
+  // The server's refusal (English in the API) is shown in Chinese.
+  expect(await page.getByRole("alert").textContent()).toBe("用户名或密码错误。");
   await page.getByLabel("密码").fill(PASSWORD);
   await screenshot(page, "i18n-03-login-zh");
   await page.getByRole("button", { name: "登录", exact: true }).click();
@@ -147,6 +148,15 @@ test("the health page in Chinese: verdicts, circuits and their reasons", async (
   expect(await page.getByRole("region", { name: "熔断概况" }).textContent()).toContain("目标");
   expect(await untranslated(page)).toEqual([]);
   await screenshot(page, "i18n-06-health-zh-phone");
+  // The confirmation dialog (modal.tsx) speaks Chinese too; cancelling it changes nothing.
+  await down.getByRole("button", { name: "重置 a/down?fault=status&status=503 的熔断" }).click();
+  const dialog = page.getByRole("dialog", { name: "重置熔断？" });
+  await dialog.waitFor();
+  expect(await dialog.getByRole("button", { name: "关闭对话框" }).count()).toBe(1);
+  expect(await untranslated(page, "[role=dialog]")).toEqual([]);
+  await screenshot(page, "i18n-06b-health-reset-dialog-zh");
+  await dialog.getByRole("button", { name: "取消" }).click();
+  await dialog.waitFor({ state: "detached" });
 }, 30_000);
 
 test("a page that does not exist says so in Chinese", async () => {
@@ -182,6 +192,11 @@ test("English again on the dashboard: its own words and number format", async ()
   await card("Requests").filter({ hasText: /^6$/ }).waitFor();
   expect(await card("Error rate").textContent()).toMatch(/^\d+(\.\d+)? %$/);
   expect(await page.locator(".refresh-state").textContent()).toMatch(/^Updated \d{1,2}:\d{2}:\d{2} [AP]M$/);
+  // The check used on the Chinese pages does see English: here it finds the page's own words.
+  const english = await untranslated(page);
+  expect(english).toContain('dashboard.cards.errorRate: "Error rate"');
+  expect(english).toContain('dashboard.range.1h: "Last hour"');
+  expect(english).toContain('shell.skipToContent: "Skip to content"');
   await page.evaluate(() => localStorage.setItem("smartroute-locale", "zh-CN"));
 });
 

@@ -20,6 +20,16 @@ export const common = {
   minutes: (n: number) => `${n} minutes`,
   /** A server message and how long to wait before trying again. */
   tryAgainIn: template<{ message: string; wait: string }>("{{message}} Try again in {{wait}}."),
+  /**
+   * The server's refusals at sign-in and password checks (src/auth/admin-auth.ts REFUSALS, and
+   * account-security.ts / config-guard.ts), by their exact English: shown in the UI's language.
+   */
+  server: {
+    wrongLogin: "Wrong username or password.",
+    wrongCode: "Wrong code: check the app's current code, or type a recovery code.",
+    recoveryUsed: "That recovery code was used already: each works once. Use another one, or an app code.",
+    wrongPassword: "Wrong password.",
+  },
   /** A percentage: the number is already formatted for the language. */
   percent: template<{ n: string }>("{{n}} %"),
 };

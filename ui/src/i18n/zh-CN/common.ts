@@ -18,5 +18,11 @@ export const common: Dict<typeof en.common> = {
   seconds: (n: number) => `${n} 秒`,
   minutes: (n: number) => `${n} 分钟`,
   tryAgainIn: template<{ message: string; wait: string }>("{{message}} 请 {{wait}}后重试。"),
+  server: {
+    wrongLogin: "用户名或密码错误。",
+    wrongCode: "验证码错误：请核对应用中当前的验证码，或输入恢复码。",
+    recoveryUsed: "该恢复码已使用过：每个恢复码只能使用一次。请换一个，或使用应用验证码。",
+    wrongPassword: "密码错误。",
+  },
   percent: template<{ n: string }>("{{n}}%"),
 };

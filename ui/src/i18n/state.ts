@@ -11,8 +11,12 @@ const STORAGE_KEY = "smartroute-locale";
 const storage = (): Storage | undefined => globalThis.localStorage;
 
 function initialLocale(): Locale {
+  if (typeof document === "undefined") return "en"; // not a browser: whatever the machine's own language
   const saved = storage()?.getItem(STORAGE_KEY);
-  return isLocale(saved) ? saved : browserLocale(globalThis.navigator?.languages ?? []);
+  if (isLocale(saved)) return saved;
+  const nav = globalThis.navigator;
+  // Some browsers leave `languages` empty and fill only `language`.
+  return browserLocale(nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : []);
 }
 
 const [locale, setLocaleSignal] = createSignal<Locale>(initialLocale());

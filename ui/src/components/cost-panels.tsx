@@ -28,10 +28,10 @@ export function fmtCost(row: Totals): string {
  * The baseline savings are measured against: the server's default phrase (its English is the server's
  * DEFAULT_BASELINE, a unit test keeps them equal) in the UI's language, or the model the config names.
  */
+const isDefaultBaseline = (stats: StatsResult) =>
+  stats.savingsBaseline === dictionaries.en.dashboard.cost.defaultBaseline;
 export const baselineName = (stats: StatsResult) =>
-  stats.savingsBaseline === dictionaries.en.dashboard.cost.defaultBaseline
-    ? t("dashboard.cost.defaultBaseline")
-    : stats.savingsBaseline;
+  isDefaultBaseline(stats) ? t("dashboard.cost.defaultBaseline") : stats.savingsBaseline;
 
 /** A savings figure: "not priced" when no request of the row was priced on both sides. */
 const fmtSaving = (row: Totals, micros: number) =>
@@ -52,7 +52,8 @@ export function SavingsSummary(props: { stats: StatsResult }): JSX.Element {
         </strong>
         {savedPct(totals())}
         {t("dashboard.cost.againstBefore")}
-        <span class="mono">{baselineName(props.stats)}</span>
+        {/* A model name is code (monospace); the default baseline is words. */}
+        <span classList={{ mono: !isDefaultBaseline(props.stats) }}>{baselineName(props.stats)}</span>
         {t("dashboard.cost.againstAfter", { requests: fmtInt(totals().savings.requests), cost: fmtCost(totals()) })}
       </p>
       <p class="muted">

@@ -6,9 +6,10 @@
 import { For, type JSX, Show } from "solid-js";
 import type { HealthTarget, HealthVerdict, HealthWindowRange } from "../api.ts";
 import { fmtClock, fmtInt, fmtMs, fmtPct, fmtTime } from "../format.ts";
-import { formatNumber, formatTime, t } from "../i18n/index.ts";
+import { formatTime, t } from "../i18n/index.ts";
 import { type ChartSpec, ChartView } from "./chart.tsx";
 import { CircuitBadge } from "./health-parts.tsx";
+import { verdictWhy } from "./health-why.ts";
 
 export type WindowKey = HealthWindowRange["key"];
 export const WINDOW_KEYS: WindowKey[] = ["15m", "1h", "24h"];
@@ -37,26 +38,6 @@ export function WindowPicker(props: { value: WindowKey; onChange: (key: WindowKe
 
 const verdictLabel = (verdict: HealthVerdict) =>
   verdict.label === "no traffic" ? "idle" : (verdict.label as "healthy" | "degraded" | "failing");
-
-/**
- * The server's reason (src/routing/health-window.ts writes it in English) in the active language: its
- * few shapes are known; anything else is shown as the server wrote it.
- */
-export function verdictWhy(why: string): string {
-  const counted = /^(\d+(?:\.\d+)?) % of (\d+) attempts failed(; circuit open)?$/.exec(why);
-  if (counted) {
-    // The server's rounding (one decimal at most) kept: only the number's and the % sign's style change.
-    const pct = t("common.percent", { n: formatNumber(Number(counted[1]), { maximumFractionDigits: 1 }) });
-    const params = { pct, attempts: fmtInt(Number(counted[2])) };
-    return counted[3] ? t("health.verdict.countedOpen", params) : t("health.verdict.counted", params);
-  }
-  const score = /^health score (\d+)$/.exec(why);
-  if (score) return t("health.verdict.score", { score: score[1] });
-  if (why === "circuit open: cooling down") return t("health.verdict.cooling");
-  if (why === "circuit half-open: probing") return t("health.verdict.probing");
-  if (why === "no attempt in the window") return t("health.verdict.noAttempt");
-  return why;
-}
 
 /** Healthy / degraded / failing / no traffic, with the reason beside it. */
 export function VerdictBadge(props: { verdict: HealthVerdict }): JSX.Element {

@@ -1,0 +1,4 @@
+/** English strings of the config area. */
+export const config = {
+  title: "Config",
+};

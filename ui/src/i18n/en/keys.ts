@@ -1,0 +1,4 @@
+/** English strings of the keys area. */
+export const keys = {
+  title: "API keys",
+};

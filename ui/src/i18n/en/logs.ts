@@ -1,0 +1,4 @@
+/** English strings of the logs area. */
+export const logs = {
+  title: "Logs",
+};

@@ -1,0 +1,4 @@
+/** English strings of the playground area. */
+export const playground = {
+  title: "Routing playground",
+};

@@ -1,0 +1,4 @@
+/** English strings of the security area. */
+export const security = {
+  title: "Security",
+};

@@ -7,6 +7,7 @@
 import { ApiKeyCheck, type KeyIdentity, KeyRegistry } from "./auth/api-keys.ts";
 import { RedisLedger } from "./cluster/redis-ledger.ts";
 import { RedisRateLimiter } from "./cluster/redis-rate-limit.ts";
+import { RedisSharedCache } from "./cluster/shared-cache.ts";
 import { SharedConfig } from "./cluster/shared-config.ts";
 import { SharedHealthRegistry } from "./cluster/shared-health.ts";
 import { SharedConversationMemory } from "./cluster/shared-memory.ts";
@@ -172,6 +173,7 @@ export class Gateway {
       health: this.health,
       usage: new UsageTracker(),
       conversations: this.sharedMemory ?? new ConversationMemory(),
+      cache: options.shared && new RedisSharedCache(options.shared),
       observers,
       spend: this.spend,
       stopping: this.stopping.signal,

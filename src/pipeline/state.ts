@@ -13,6 +13,7 @@ import type {
   Logger,
   Plugin,
   RequestContext,
+  SharedCache,
   Target,
   Usage,
 } from "../plugin/types.ts";
@@ -34,6 +35,8 @@ export interface PipelineDeps {
   usage: UsageTracker;
   /** Tiers of recent conversations and tool-calling turns. */
   conversations: TierMemory;
+  /** The cluster's shared cache (`ctx.cache`); none outside a cluster. */
+  cache?: SharedCache;
   newId: () => string;
   /**
    * The gateway's own observer plugins for a config (the request log, the metrics): they run before the

@@ -10,7 +10,7 @@ export const keys: Dict<typeof en.keys> = {
   bearerBefore: "客户端通过 ",
   bearerAfter: " 发送密钥。",
   configKeysBefore: (n: number) => `另有 ${n} 个来自配置文件（`,
-  configKeysAfter: () => "）的密钥同样有效，此处不列出。",
+  configKeysAfter: (_n: number) => "）的密钥同样有效，此处不列出。",
   open: {
     title: "/v1 当前开放：",
     body: "从未创建过密钥，配置中也没有声明，因此任何能访问网关的人都可以使用它。创建密钥后将永久关闭开放访问：此后每个请求都需要密钥，即使该密钥被吊销也一样。",

@@ -32,7 +32,7 @@ export function PasswordForm(props: { onChange?: () => void }): JSX.Element {
     setError("");
     setDone("");
     const problems = policyProblems(next(), me()?.username ?? "");
-    if (problems.length) return setError(problems.join(" "));
+    if (problems.length) return setError(t("security.sentences", problems));
     if (next() !== repeat()) return setError(t("security.password.differ"));
     setBusy(true);
     try {

@@ -92,12 +92,13 @@ export function PasswordMeter(props: { password: string; related?: string[]; id:
             </div>
             <Show when={e().warning || e().suggestions.length > 0}>
               <p class="muted security-note">
-                {[
-                  e().warning ? t(`security.meter.warnings.${e().warning as Warning}`) : "",
-                  ...e().suggestions.map((key) => t(`security.meter.suggestions.${key}`)),
-                ]
-                  .filter(Boolean)
-                  .join(" ")}
+                {t(
+                  "security.sentences",
+                  [
+                    e().warning ? t(`security.meter.warnings.${e().warning as Warning}`) : "",
+                    ...e().suggestions.map((key) => t(`security.meter.suggestions.${key}`)),
+                  ].filter(Boolean),
+                )}
               </p>
             </Show>
           </>

@@ -138,7 +138,8 @@ export function TeamSection(props: { onChange: () => void }): JSX.Element {
         when={!readOnly()}
         fallback={
           <p class="muted">
-            {t("keys.readOnlyNote")} {t("security.team.readOnlyAsk")}
+            {t("keys.readOnlyNote")}
+            {t("security.team.readOnlyAsk")}
           </p>
         }
       >

@@ -90,7 +90,8 @@ export function KeysPage(): JSX.Element {
       <h1>{t("keys.title")}</h1>
       <Show when={readOnly()}>
         <p class="notice" role="note" data-testid="read-only-note">
-          {t("keys.readOnlyNote")} {t("keys.readOnlyAsk")}
+          {t("keys.readOnlyNote")}
+          {t("keys.readOnlyAsk")}
         </p>
       </Show>
       <Show when={keys() !== undefined}>
@@ -102,7 +103,6 @@ export function KeysPage(): JSX.Element {
               <code>Authorization: Bearer &lt;key&gt;</code>
               {t("keys.bearerAfter")}
               <Show when={configKeys() > 0}>
-                {" "}
                 {t("keys.configKeysBefore", configKeys())}
                 <code>auth.apiKeys</code>
                 {t("keys.configKeysAfter", configKeys())}

@@ -43,7 +43,8 @@ export function SecurityPage(): JSX.Element {
       <h1>{t("security.title")}</h1>
       <Show when={readOnly() && !mustEnrol()}>
         <p class="notice" role="note">
-          {t("keys.readOnlyNote")} {t("security.readOnlyOwn")}
+          {t("keys.readOnlyNote")}
+          {t("security.readOnlyOwn")}
         </p>
       </Show>
 

@@ -5,14 +5,15 @@ export const keys = {
   title: "API keys",
   /** What a disabled control says to a read-only admin (the security page says it too). */
   readOnlyNote: "Your role is read-only: you can see everything here but change nothing.",
-  readOnlyAsk: "Ask an admin to create, change, rotate or revoke a key.",
+  /** After the note (its space included: Chinese puts none between sentences). */
+  readOnlyAsk: " Ask an admin to create, change, rotate or revoke a key.",
   dismiss: "Dismiss",
   /** "Clients send a key as [Authorization: Bearer <key>]." */
   bearerBefore: "Clients send a key as ",
   bearerAfter: ".",
   /** "[n] keys from the config file ([auth.apiKeys]) also work; they are not listed here." */
   configKeysBefore: (n: number): string =>
-    n === 1 ? "1 key from the config file (" : `${n} keys from the config file (`,
+    n === 1 ? " 1 key from the config file (" : ` ${n} keys from the config file (`,
   configKeysAfter: (n: number): string =>
     n === 1 ? ") also works; they are not listed here." : ") also work; they are not listed here.",
   open: {

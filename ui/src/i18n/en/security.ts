@@ -7,7 +7,10 @@ import { template } from "../dict.ts";
 
 export const security = {
   title: "Security",
-  readOnlyOwn: "Your own password, username, two-factor and sessions are yours to change.",
+  /** Sentences shown one after the other (Chinese puts no space between them). */
+  sentences: (list: string[]): string => list.join(" "),
+  /** After the read-only note (its space included: Chinese puts none between sentences). */
+  readOnlyOwn: " Your own password, username, two-factor and sessions are yours to change.",
   required: {
     title: "Two-factor authentication is required before anything else.",
     body: "This account must use an authenticator app (an admin setting requires it of everyone, or you joined by invitation). Set it up below; the rest of the admin pages open once it is confirmed.",
@@ -192,7 +195,7 @@ export const security = {
     linkUntil: template<{ time: string }>("link works until {{time}}"),
     withdraw: "Withdraw",
     withdrawOf: template<{ name: string }>("Withdraw the invite made by {{name}}"),
-    readOnlyAsk: "Ask an admin to invite or remove admins.",
+    readOnlyAsk: " Ask an admin to invite or remove admins.",
     inviteRole: "Invite an admin with the role",
     createInvite: "Create invite link",
     linkTitle: "Invite link",

@@ -4,6 +4,7 @@ import type * as en from "../en/security.ts";
 
 export const security: Dict<typeof en.security> = {
   title: "安全",
+  sentences: (list: string[]) => list.join(""),
   readOnlyOwn: "你自己的密码、用户名、双因素认证和会话仍可由你自己修改。",
   required: {
     title: "必须先启用双因素认证，才能进行其他操作。",

@@ -1,10 +1,10 @@
 /** The signed-in admin's own account: change the password, change the username. */
 import { createSignal, type JSX, Show } from "solid-js";
 import { call } from "../api.ts";
-import { t } from "../i18n/index.ts";
+import { formatNumber, t } from "../i18n/index.ts";
 import { me, refreshSession } from "../session.ts";
 import { errorText } from "./modal.tsx";
-import { PasswordMeter } from "./security-password-meter.tsx";
+import { PasswordMeter, STRONG_ENOUGH, strengthScore } from "./security-password-meter.tsx";
 
 /** The server's policy (src/auth/passwords.ts), checked here first to save a round trip. */
 function policyProblems(password: string, username: string): string[] {
@@ -16,6 +16,10 @@ function policyProblems(password: string, username: string): string[] {
   if (name && (lower === name || (name.length >= 3 && lower.includes(name))))
     problems.push(t("security.policy.username"));
   if (chars.length > 0 && chars.every((c) => c === chars[0])) problems.push(t("security.policy.repeated"));
+  // As the server does, the strength only of a password that passes the rules above.
+  const score = problems.length ? undefined : strengthScore(chars.join(""), name ? [name] : []);
+  if (score !== undefined && score < STRONG_ENOUGH)
+    problems.push(t("security.policy.guessable", { score: formatNumber(score), needed: formatNumber(STRONG_ENOUGH) }));
   return problems;
 }
 

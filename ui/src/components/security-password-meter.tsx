@@ -10,7 +10,7 @@ import type { security } from "../i18n/en/security.ts";
 import { formatNumber, t } from "../i18n/index.ts";
 
 /** The server accepts this score and above. */
-const STRONG_ENOUGH = 3;
+export const STRONG_ENOUGH = 3;
 
 type Warning = keyof typeof security.meter.warnings & string;
 type Suggestion = keyof typeof security.meter.suggestions & string;
@@ -55,6 +55,14 @@ function load(): void {
       };
     });
   });
+}
+
+/**
+ * The score the server's policy will give (the same zxcvbn and inputs as src/auth/password-strength.ts),
+ * or undefined while zxcvbn is still loading: the form can refuse a weak password in the UI's language.
+ */
+export function strengthScore(password: string, related: string[]): number | undefined {
+  return estimator()?.(password, related).score;
 }
 
 /** The meter under a new-password field; `id` is for the field's aria-describedby. */

@@ -20,6 +20,10 @@ export const security = {
     short: "Use at least 10 characters.",
     username: "The password must not contain the username.",
     repeated: "The password must not be one character repeated.",
+    /** The server's first sentence for a weak password; the meter under the field gives the advice. */
+    guessable: template<{ score: string; needed: string }>(
+      "This password is too easy to guess (strength {{score}} of 4, {{needed}} needed).",
+    ),
   },
   password: {
     title: "Password",

@@ -15,6 +15,9 @@ export const security: Dict<typeof en.security> = {
     short: "密码至少需要 10 个字符。",
     username: "密码不能包含用户名。",
     repeated: "密码不能是同一个字符的重复。",
+    guessable: template<{ score: string; needed: string }>(
+      "这个密码太容易被猜到（强度为 4 级中的 {{score}} 级，至少需要 {{needed}} 级）。",
+    ),
   },
   password: {
     title: "密码",

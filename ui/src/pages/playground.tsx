@@ -217,7 +217,7 @@ export function PlaygroundPage(): JSX.Element {
             <Show when={busy() === "explain"}>
               <Spinner />
             </Show>
-            {busy() === "explain" ? t("playground.explaining") : t("playground.explainButton")}
+            {busy() === "explain" ? t("playground.explaining") : t("playground.intro.explain")}
           </button>
           <button type="button" onClick={() => void send()} disabled={busy() !== undefined}>
             <Show when={busy() === "send"}>
@@ -227,7 +227,7 @@ export function PlaygroundPage(): JSX.Element {
               ? t("playground.sending")
               : compared()
                 ? t("playground.sendBoth")
-                : t("playground.sendButton")}
+                : t("playground.intro.send")}
           </button>
           <ModelPicker
             label={t("playground.sideBySide")}

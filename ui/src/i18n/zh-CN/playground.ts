@@ -98,7 +98,7 @@ export const playground: Dict<typeof en.playground> = {
     none: "无",
     raw: "原始结果（JSON）",
   },
-  minutes: template<{ n: string }>("{{n}} 分钟"),
+  minutes: (n: string) => `${n} 分钟`,
   send: {
     answerFor: template<{ requested: string }>("{{requested}} 的回答"),
     sentAs: "发送为 ",

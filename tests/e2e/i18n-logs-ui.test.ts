@@ -158,7 +158,7 @@ test("the request log in Chinese: count, order, columns, filters and their optio
   await page.getByRole("combobox", { name: "时间范围" }).selectOption("1h");
   await page
     .getByTestId("log-count")
-    .filter({ hasText: /^1 个请求符合条件 （最近 1 小时）$/ })
+    .filter({ hasText: /^1 个请求符合条件（最近 1 小时）$/ })
     .waitFor();
   await page.getByRole("combobox", { name: "错误码" }).fill("no_such_code");
   await page.getByRole("combobox", { name: "错误码" }).press("Enter");

@@ -216,7 +216,7 @@ export function LogsPage(): JSX.Element {
       </Show>
       <p class="muted list-state" aria-live="polite">
         <span data-testid="log-count">
-          {loading() && items().length === 0 ? t("common.loading") : `${countText()} ${rangeNote()}`.trimEnd()}
+          {loading() && items().length === 0 ? t("common.loading") : `${countText()}${rangeNote()}`}
         </span>
         <Show when={loadedAt()}> {t("logs.asOf", { order: sortWords(sort()), time: fmtClock(loadedAt()) })}</Show>
       </p>

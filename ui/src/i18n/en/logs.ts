@@ -13,9 +13,9 @@ export const logs = {
   /** What the list shows: `text` is the number already formatted ("1,234+"), `n` chooses the plural. */
   matching: (n: number, text: string) => `${text} ${plural(n, "request", "requests")} match`,
   shown: (n: number, text: string) => `${text} ${plural(n, "request", "requests")}`,
-  /** After the count: "in last hour" (the range's own name). */
-  inRange: (range: string) => `in ${range.toLowerCase()}`,
-  inCustomRange: "in the chosen range",
+  /** After the count, with its own space (Chinese needs none before its bracket): " in last hour". */
+  inRange: (range: string) => ` in ${range.toLowerCase()}`,
+  inCustomRange: " in the chosen range",
   sort: {
     tsDesc: "newest first",
     tsAsc: "oldest first",

@@ -6,6 +6,8 @@
  * behind a "Filters (n)" button, so the first screen shows requests, not a form.
  */
 import { createEffect, createSignal, For, type JSX, on, onCleanup, Show } from "solid-js";
+import { t } from "../i18n/index.ts";
+import { statusText } from "./log-types.tsx";
 import { type RangeKey, RangePicker, rangeFromQuery, rangeToQuery } from "./stat-range.tsx";
 
 export interface LogQuery {
@@ -65,13 +67,16 @@ export function activeFilters(params: LogQuery): number {
   return FILTER_KEYS.filter((k) => params[k] || (k === "range" && (params.from || params.to))).length;
 }
 
+/** The options of a select: [value, its label in the language shown], read when rendered. */
+type Options = () => [string, string][];
+
 /** The front doors a request can come through (the log's `door` column). */
-const DOORS: [string, string][] = [
-  ["", "Any API"],
-  ["chat", "Chat completions"],
-  ["messages", "Anthropic Messages"],
-  ["responses", "OpenAI Responses"],
-  ["embeddings", "Embeddings"],
+const DOORS: Options = () => [
+  ["", t("logs.filters.doors.any")],
+  ["chat", t("logs.filters.doors.chat")],
+  ["messages", t("logs.filters.doors.messages")],
+  ["responses", t("logs.filters.doors.responses")],
+  ["embeddings", t("logs.filters.doors.embeddings")],
 ];
 
 export interface KeyOption {
@@ -82,29 +87,23 @@ export interface KeyOption {
 }
 
 const RANGES: RangeKey[] = ["all", "1h", "24h", "today", "7d", "30d", "custom"];
-const STATUSES: [string, string][] = [
-  ["", "Any status"],
-  ["ok", "OK (200)"],
-  ["error", "Any error"],
-  ["400", "400 bad request"],
-  ["401", "401 unauthorized"],
-  ["403", "403 forbidden"],
-  ["413", "413 too large"],
-  ["429", "429 rate limited"],
-  ["499", "499 client left"],
-  ["502", "502 upstream failed"],
-  ["503", "503 unavailable"],
-  ["504", "504 timeout"],
+/** The status codes offered, each shown with its words ("429 rate limited"). */
+const STATUS_CODES = [400, 401, 403, 413, 429, 499, 502, 503, 504];
+const STATUSES: Options = () => [
+  ["", t("logs.filters.anyStatus")],
+  ["ok", t("logs.filters.ok")],
+  ["error", t("logs.filters.anyError")],
+  ...STATUS_CODES.map((code): [string, string] => [String(code), `${code} ${statusText(code)}`]),
 ];
-const REFUSED: [string, string][] = [
-  ["", "Refused or routed"],
-  ["true", "Refused before routing"],
-  ["false", "Routed to a model"],
+const REFUSED: Options = () => [
+  ["", t("logs.filters.refusedAny")],
+  ["true", t("logs.filters.refusedTrue")],
+  ["false", t("logs.filters.refusedFalse")],
 ];
-const STREAMED: [string, string][] = [
-  ["", "Streamed or not"],
-  ["true", "Streamed"],
-  ["false", "Not streamed"],
+const STREAMED: Options = () => [
+  ["", t("logs.filters.streamedAny")],
+  ["true", t("logs.filters.streamedTrue")],
+  ["false", t("logs.filters.streamedFalse")],
 ];
 /** Codes a request can end with: suggestions for the code filter (any code can be typed). */
 const CODES = [
@@ -166,11 +165,11 @@ export function LogFilters(props: {
   const count = () => activeFilters(props.params);
   const selectValue = (value: string | undefined, known: string[]) =>
     value && !known.includes(value) ? [...known, value] : known;
-  const choice = (label: string, key: keyof LogQuery & string, options: [string, string][]) => (
+  const choice = (label: string, key: keyof LogQuery & string, options: Options) => (
     <label>
       {label}
       <select onChange={(e) => props.set({ [key]: e.currentTarget.value || undefined })}>
-        <For each={options}>
+        <For each={options()}>
           {([value, text]) => (
             <option value={value} selected={value === (props.params[key] ?? "")}>
               {text}
@@ -211,14 +210,15 @@ export function LogFilters(props: {
         aria-controls="log-filters"
         onClick={() => setOpen(!open())}
       >
-        Filters ({count()})
+        {t("logs.filters.toggle", { n: count() })}
       </button>
+      {/* biome-ignore lint/a11y/useSemanticElements: Solid's JSX has no <search> element; the role says the same */}
       <form
         id="log-filters"
         class="log-filters"
         classList={{ folded: !open() }}
         role="search"
-        aria-label="Filter the request log"
+        aria-label={t("logs.filters.region")}
         onSubmit={(e) => (e.preventDefault(), send())}
       >
         <RangePicker
@@ -227,16 +227,16 @@ export function LogFilters(props: {
           keys={RANGES}
           variant="select"
         />
-        {choice("Status", "status", STATUSES)}
-        {choice("Refused", "refused", REFUSED)}
-        {field("Error code", "code", "log-filter-codes", "e.g. rate_limited")}
+        {choice(t("logs.filters.status"), "status", STATUSES)}
+        {choice(t("logs.filters.refused"), "refused", REFUSED)}
+        {field(t("logs.filters.code"), "code", "log-filter-codes", t("logs.filters.codePlaceholder"))}
         <datalist id="log-filter-codes">
           <For each={CODES}>{(code) => <option value={code} />}</For>
         </datalist>
         <label>
-          Tier
+          {t("logs.filters.tier")}
           <select onChange={(e) => props.set({ tier: e.currentTarget.value || undefined })}>
-            <option value="">Any tier</option>
+            <option value="">{t("logs.filters.anyTier")}</option>
             <For each={selectValue(props.params.tier, props.tiers)}>
               {(tier) => (
                 <option value={tier} selected={tier === props.params.tier}>
@@ -246,39 +246,44 @@ export function LogFilters(props: {
             </For>
           </select>
         </label>
-        {field("Requested model", "requested", "log-filter-requested", "auto, a tier, a model")}
+        {field(
+          t("logs.filters.requested"),
+          "requested",
+          "log-filter-requested",
+          t("logs.filters.requestedPlaceholder"),
+        )}
         <datalist id="log-filter-requested">
           <For each={["auto", ...props.tiers, ...props.models]}>{(model) => <option value={model} />}</For>
         </datalist>
-        {field("Model (final)", "model", "log-filter-models", "provider/model")}
-        {field("Attempted (any attempt)", "attempted", "log-filter-models", "provider/model")}
+        {field(t("logs.filters.model"), "model", "log-filter-models", "provider/model")}
+        {field(t("logs.filters.attempted"), "attempted", "log-filter-models", "provider/model")}
         <datalist id="log-filter-models">
           <For each={props.models}>{(model) => <option value={model} />}</For>
         </datalist>
         <label>
-          Slower than (ms)
+          {t("logs.filters.slower")}
           <input
             type="number"
             min="0"
             step="any"
             inputmode="numeric"
             value={props.params.minLatencyMs ?? ""}
-            placeholder="e.g. 5000"
+            placeholder={t("logs.filters.slowerPlaceholder")}
             onChange={(e) => {
               const value = e.currentTarget.value.trim();
               props.set({ minLatencyMs: value !== "" && Number(value) >= 0 ? value : undefined });
             }}
           />
         </label>
-        {choice("Streamed", "stream", STREAMED)}
+        {choice(t("logs.filters.streamed"), "stream", STREAMED)}
         <label>
-          API key
+          {t("logs.filters.key")}
           <select onChange={(e) => props.set({ key: e.currentTarget.value || undefined })}>
-            <option value="">Any key</option>
+            <option value="">{t("logs.filters.anyKey")}</option>
             <For each={props.keys}>
               {(key) => (
                 <option value={key.id} selected={key.id === props.params.key}>
-                  {key.name} ({key.prefix}…){key.revokedAt ? ", revoked" : ""}
+                  {key.name} ({key.prefix}…){key.revokedAt ? t("logs.filters.revoked") : ""}
                 </option>
               )}
             </For>
@@ -289,14 +294,19 @@ export function LogFilters(props: {
             </Show>
           </select>
         </label>
-        {choice("API", "door", DOORS)}
+        {choice(t("logs.filters.door"), "door", DOORS)}
         <div class="log-checks">
-          {check("Failed over", "failedOver", "true", "Attempts on more than one target")}
-          {check("Retried (2+ attempts)", "minAttempts", "2", "More than one attempt, on any targets")}
+          {check(t("logs.filters.failedOver"), "failedOver", "true", t("logs.filters.failedOverTitle"))}
+          {check(t("logs.filters.retried"), "minAttempts", "2", t("logs.filters.retriedTitle"))}
         </div>
         <label class="log-search">
-          Search prompts, errors and bodies
-          <input type="search" value={text()} placeholder="text…" onInput={(e) => typed(e.currentTarget.value)} />
+          {t("logs.filters.search")}
+          <input
+            type="search"
+            value={text()}
+            placeholder={t("logs.filters.searchPlaceholder")}
+            onInput={(e) => typed(e.currentTarget.value)}
+          />
         </label>
         <Show when={count() > 0}>
           <button
@@ -304,7 +314,7 @@ export function LogFilters(props: {
             class="log-clear"
             onClick={() => (setText(""), clearTimeout(timer), (timer = undefined), props.set(CLEARED))}
           >
-            Clear filters
+            {t("logs.filters.clear")}
           </button>
         </Show>
       </form>

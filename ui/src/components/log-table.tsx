@@ -6,7 +6,8 @@
  */
 import { A, useNavigate } from "@solidjs/router";
 import { For, type JSX, Show } from "solid-js";
-import { fmtMs, fmtUsd } from "../format.ts";
+import { fmtInt, fmtMs, fmtUsd } from "../format.ts";
+import { t } from "../i18n/index.ts";
 import { fmtWhen, type LogRowLike, StatusBadge, TierBadge, tokensText } from "./log-types.tsx";
 
 /** "auto → sim/small"; just the model when the client named the one that answered. */
@@ -16,26 +17,30 @@ export function ModelCell(props: { requested: string; model: string | null }): J
     <span class="mono model-cell">
       <Show when={!same() && props.requested}>
         <span class="muted">{props.requested}</span>
-        <span class="muted" aria-label="answered by">
+        <span class="muted" aria-hidden="true">
           {" "}
           →{" "}
         </span>
+        <span class="sr-only">{t("logs.table.answeredBy")} </span>
       </Show>
-      {props.model ?? <span class="muted">none</span>}
+      {props.model ?? <span class="muted">{t("logs.table.none")}</span>}
     </span>
   );
 }
 
 /** Why a row is not a plain success: refused (the reason), failed (where, why), rescued (from where). */
 export function failureNote(row: LogRowLike): { text: string; kind: "bad" | "warn" } | undefined {
-  if (row.refused) return { text: `refused: ${row.errorMessage ?? row.errorClass ?? "no reason logged"}`, kind: "bad" };
+  // The reasons are the server's own (English) words: only the frame around them is translated.
+  if (row.refused) {
+    const reason = row.errorMessage ?? row.errorClass ?? t("logs.table.noReason");
+    return { text: t("logs.table.refused", { reason }), kind: "bad" };
+  }
   const failure = row.lastFailure;
   if (row.status !== 200) {
-    if (failure) return { text: `failed at ${failure.target}: ${failure.reason}`, kind: "bad" };
+    if (failure) return { text: t("logs.table.failedAt", failure), kind: "bad" };
     return row.errorMessage || row.errorClass ? { text: row.errorMessage ?? row.errorClass!, kind: "bad" } : undefined;
   }
-  if (failure && failure.target !== row.model)
-    return { text: `rescued from ${failure.target}: ${failure.reason}`, kind: "warn" };
+  if (failure && failure.target !== row.model) return { text: t("logs.table.rescuedFrom", failure), kind: "warn" };
   return undefined;
 }
 
@@ -99,24 +104,30 @@ export function LogTable(props: {
         <caption class="sr-only">{props.caption}</caption>
         <thead>
           <tr>
-            <SortHeader label="Time" by="ts" sort={props.sort} onSort={props.onSort} />
-            <th scope="col">Tier</th>
-            <th scope="col">Model</th>
-            <th scope="col">Status</th>
-            <SortHeader label="Latency" by="latency" sort={props.sort} onSort={props.onSort} class="num" />
-            <th scope="col" class="num" title="Time to first token">
-              TTFT
+            <SortHeader label={t("logs.table.time")} by="ts" sort={props.sort} onSort={props.onSort} />
+            <th scope="col">{t("logs.table.tier")}</th>
+            <th scope="col">{t("logs.table.model")}</th>
+            <th scope="col">{t("logs.table.status")}</th>
+            <SortHeader
+              label={t("logs.table.latency")}
+              by="latency"
+              sort={props.sort}
+              onSort={props.onSort}
+              class="num"
+            />
+            <th scope="col" class="num" title={t("logs.table.ttftTitle")}>
+              {t("logs.table.ttft")}
             </th>
             <th scope="col" class="num">
-              Attempts
+              {t("logs.table.attempts")}
             </th>
             <Show when={!props.compact}>
               <th scope="col" class="num">
-                Tokens
+                {t("logs.table.tokens")}
               </th>
-              <SortHeader label="Cost" by="cost" sort={props.sort} onSort={props.onSort} class="num" />
+              <SortHeader label={t("logs.table.cost")} by="cost" sort={props.sort} onSort={props.onSort} class="num" />
             </Show>
-            <th scope="col">Prompt</th>
+            <th scope="col">{t("logs.table.prompt")}</th>
           </tr>
         </thead>
         <tbody>
@@ -157,13 +168,13 @@ export function LogTable(props: {
                 <td class="num">
                   {fmtMs(row.ttftMs)}
                   <Show when={row.stream}>
-                    <span class="muted stream-mark" title="streamed">
+                    <span class="muted stream-mark" title={t("logs.table.streamed")}>
                       {" "}
                       ⇶
                     </span>
                   </Show>
                   <Show when={row.door && row.door !== "chat"}>
-                    <span class="muted stream-mark" title={`via the ${row.door} API`}>
+                    <span class="muted stream-mark" title={t("logs.table.via", { door: row.door ?? "" })}>
                       {" "}
                       {row.door}
                     </span>
@@ -171,10 +182,7 @@ export function LogTable(props: {
                 </td>
                 <td class="num">
                   <Show when={row.attempts > 1} fallback={row.attempts}>
-                    <span
-                      class="badge warn"
-                      title={`${row.attempts - 1} retr${row.attempts === 2 ? "y" : "ies"} or failover${row.attempts === 2 ? "" : "s"}${row.failedOver ? ": on more than one target" : ": on one target"}`}
-                    >
+                    <span class="badge warn" title={t("logs.table.retries", row.attempts - 1, Boolean(row.failedOver))}>
                       {row.attempts}
                       {row.failedOver ? " ⤳" : ""}
                     </span>
@@ -185,7 +193,12 @@ export function LogTable(props: {
                     class="num"
                     title={
                       row.promptTokens != null
-                        ? `${row.promptTokens} prompt + ${row.completionTokens ?? 0} completion${row.tokenSource === "estimated" ? " (estimated)" : ""}`
+                        ? t(
+                            "logs.table.tokensTitle",
+                            fmtInt(row.promptTokens),
+                            fmtInt(row.completionTokens ?? 0),
+                            row.tokenSource === "estimated",
+                          )
                         : undefined
                     }
                   >

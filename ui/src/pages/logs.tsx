@@ -9,11 +9,12 @@ import { A, useLocation, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, type JSX, on, onMount, Show } from "solid-js";
 import { ApiError, call, url } from "../api.ts";
 import { activeFilters, type KeyOption, LogFilters, type LogQuery } from "../components/log-filters.tsx";
-import { LogTable, type SortKey, type TableSort } from "../components/log-table.tsx";
+import { LogTable, type TableSort } from "../components/log-table.tsx";
 import type { LogListItem } from "../components/log-types.tsx";
 import { FirstRequest } from "../components/stat-empty.tsx";
-import { RANGE_LABELS, rangeFromQuery, resolveRange } from "../components/stat-range.tsx";
-import { fmtInt } from "../format.ts";
+import { rangeFromQuery, rangeLabel, resolveRange } from "../components/stat-range.tsx";
+import { fmtClock, fmtInt } from "../format.ts";
+import { t } from "../i18n/index.ts";
 
 const PAGE = 50;
 /** Where the detail page's "back" link returns to, filters included. */
@@ -21,11 +22,8 @@ export const LOGS_RETURN_KEY = "smartroute-logs-search";
 
 type ApiFilter = Record<string, string | number | undefined>;
 
-const SORT_WORDS: Record<SortKey, [string, string]> = {
-  ts: ["newest first", "oldest first"],
-  latency: ["slowest first", "fastest first"],
-  cost: ["dearest first", "cheapest first"],
-};
+/** The order in words, in the language shown ("newest first"). */
+const sortWords = (sort: TableSort): string => t(`logs.sort.${sort.by}${sort.order === "desc" ? "Desc" : "Asc"}`);
 
 /** The order the URL asks for (time, newest first, by default). */
 function sortOf(params: LogQuery): TableSort {
@@ -173,7 +171,7 @@ export function LogsPage(): JSX.Element {
   const exportHref = (format: "csv" | "jsonl") => url("GET /api/logs/export", { query: { format, ...active() } });
   const rangeNote = () => {
     const key = rangeFromQuery(params, "all").key;
-    return key === "all" ? "" : key === "custom" ? "in the chosen range" : `in ${RANGE_LABELS[key].toLowerCase()}`;
+    return key === "all" ? "" : key === "custom" ? t("logs.inCustomRange") : t("logs.inRange", rangeLabel(key));
   };
   const sort = () => sortOf(params);
   const setSort = (next: TableSort) =>
@@ -185,22 +183,22 @@ export function LogsPage(): JSX.Element {
   const countText = () => {
     const c = count();
     const n = items().length;
-    if (c) return `${fmtInt(c.total)}${c.capped ? "+" : ""} request${c.total === 1 ? "" : "s"} match`;
-    return `${fmtInt(n)}${next() !== undefined ? "+" : ""} request${n === 1 ? "" : "s"}`;
+    if (c) return t("logs.matching", c.total, `${fmtInt(c.total)}${c.capped ? "+" : ""}`);
+    return t("logs.shown", n, `${fmtInt(n)}${next() !== undefined ? "+" : ""}`);
   };
 
   return (
     <div class="stack logs-page">
       <div class="row">
-        <h1 class="page-title">Logs</h1>
+        <h1 class="page-title">{t("logs.title")}</h1>
         <span class="spacer" />
         <button type="button" onClick={() => void load()} disabled={loading()}>
-          ↻ Refresh
+          {t("logs.refresh")}
         </button>
         <a class="button" href={exportHref("csv")} download="">
           ⤓ CSV
         </a>
-        <a class="button" href={exportHref("jsonl")} download="" title="Full rows with request and response bodies">
+        <a class="button" href={exportHref("jsonl")} download="" title={t("logs.jsonlTitle")}>
           ⤓ JSONL
         </a>
       </div>
@@ -218,12 +216,9 @@ export function LogsPage(): JSX.Element {
       </Show>
       <p class="muted list-state" aria-live="polite">
         <span data-testid="log-count">
-          {loading() && items().length === 0 ? "Loading…" : `${countText()} ${rangeNote()}`.trimEnd()}
+          {loading() && items().length === 0 ? t("common.loading") : `${countText()}${rangeNote()}`}
         </span>
-        <Show when={loadedAt()}>
-          {" "}
-          · {SORT_WORDS[sort().by][sort().order === "desc" ? 0 : 1]}, as of {new Date(loadedAt()).toLocaleTimeString()}
-        </Show>
+        <Show when={loadedAt()}> {t("logs.asOf", { order: sortWords(sort()), time: fmtClock(loadedAt()) })}</Show>
       </p>
       <Show
         when={!loading() || items().length > 0}
@@ -233,7 +228,7 @@ export function LogsPage(): JSX.Element {
           <div class="panel table-panel" classList={{ stale: loading() }}>
             <LogTable
               rows={items()}
-              caption={`Requests, ${SORT_WORDS[sort().by][sort().order === "desc" ? 0 : 1]}`}
+              caption={t("logs.caption", { order: sortWords(sort()) })}
               sort={sort()}
               onSort={setSort}
             />
@@ -243,7 +238,7 @@ export function LogsPage(): JSX.Element {
       <Show when={next() !== undefined}>
         <div class="row load-more">
           <button type="button" onClick={() => void loadMore()} disabled={loadingMore()}>
-            {loadingMore() ? "Loading…" : `Load ${PAGE} more`}
+            {loadingMore() ? t("common.loading") : t("logs.loadMore", { n: PAGE })}
           </button>
         </div>
       </Show>
@@ -259,13 +254,15 @@ function NoRows(props: { filtered: boolean }): JSX.Element {
         fallback={
           <div class="stack">
             <p>
-              No requests logged yet. They appear here (and at once in the <A href="/tail">live tail</A>).
+              {t("logs.empty.before")}
+              <A href="/tail">{t("logs.empty.link")}</A>
+              {t("logs.empty.after")}
             </p>
             <FirstRequest />
           </div>
         }
       >
-        <p>No request matches these filters.</p>
+        <p>{t("logs.empty.filtered")}</p>
       </Show>
     </div>
   );

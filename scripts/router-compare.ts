@@ -70,6 +70,10 @@ const VARIANTS: Variant[] = [
   { name: "floor 8, t3 weight 1.5", spec: { normFloor: 8 }, train: { labelWeight: [1, 1, 1.5] } },
   { name: "averaged from epoch 15", train: { averageFrom: 15 } },
   { name: "averaged from 15, t3 weight 1.5", train: { averageFrom: 15, labelWeight: [1, 1, 1.5] } },
+  { name: "3 seeds bagged", train: { seeds: 3 } },
+  { name: "3 seeds bagged, from seed 20", train: { seeds: 3, seed: 20 } },
+  { name: "5 seeds bagged", train: { seeds: 5 } },
+  { name: "3 seeds bagged, unweighted", train: { seeds: 3, labelWeight: [1, 1, 1] } },
   { name: "ordinal", ordinal: true },
   { name: "ordinal, t3 weight 1.5", ordinal: true, train: { labelWeight: [1, 1, 1.5] } },
 ];

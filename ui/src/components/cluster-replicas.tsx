@@ -21,56 +21,59 @@ export function ClusterReplicas() {
             {t("config.cluster.intro")}
             <Show when={c().current}>{(digest) => t("config.cluster.current", { digest: digest() })}</Show>
           </p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("config.cluster.process")}</th>
-                <th scope="col">{t("config.cluster.config")}</th>
-                <th scope="col">{t("config.cluster.state")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={c().replicas}>
-                {(r) => (
-                  <tr>
-                    <td>
-                      <code>{r.name}</code>
-                      <Show when={r.name === c().self}>{t("config.cluster.self")}</Show>
-                    </td>
-                    <td>
-                      <code>{r.digest}</code>
-                      {t("config.cluster.version", { version: r.version })}
-                    </td>
-                    <td>
-                      <Show
-                        when={r.refused && !r.current ? r.refused : undefined}
-                        fallback={
-                          <span class={`badge ${r.current ? "ok" : "warn"}`}>
-                            {r.current ? t("config.cluster.isCurrent") : t("config.cluster.behind")}
-                          </span>
-                        }
-                      >
-                        {(refused) => (
-                          <span
-                            class="badge bad"
-                            title={refused()
-                              .issues.map((i) => `${i.path}: ${i.message}`)
-                              .join("\n")}
-                          >
-                            {t("config.cluster.refused", {
-                              digest: refused().digest,
-                              time: fmtTime(refused().at),
-                              message: refused().issues[0]?.message ?? t("config.cluster.didNotLoad"),
-                            })}
-                          </span>
-                        )}
-                      </Show>
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
+          {/* A digest and a refusal are long: on a phone the table scrolls, not the page. */}
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("config.cluster.process")}</th>
+                  <th scope="col">{t("config.cluster.config")}</th>
+                  <th scope="col">{t("config.cluster.state")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={c().replicas}>
+                  {(r) => (
+                    <tr>
+                      <td>
+                        <code>{r.name}</code>
+                        <Show when={r.name === c().self}>{t("config.cluster.self")}</Show>
+                      </td>
+                      <td>
+                        <code>{r.digest}</code>
+                        {t("config.cluster.version", { version: r.version })}
+                      </td>
+                      <td>
+                        <Show
+                          when={r.refused && !r.current ? r.refused : undefined}
+                          fallback={
+                            <span class={`badge ${r.current ? "ok" : "warn"}`}>
+                              {r.current ? t("config.cluster.isCurrent") : t("config.cluster.behind")}
+                            </span>
+                          }
+                        >
+                          {(refused) => (
+                            <span
+                              class="badge bad"
+                              title={refused()
+                                .issues.map((i) => `${i.path}: ${i.message}`)
+                                .join("\n")}
+                            >
+                              {t("config.cluster.refused", {
+                                digest: refused().digest,
+                                time: fmtTime(refused().at),
+                                message: refused().issues[0]?.message ?? t("config.cluster.didNotLoad"),
+                              })}
+                            </span>
+                          )}
+                        </Show>
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
         </section>
       )}
     </Show>

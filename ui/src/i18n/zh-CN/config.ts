@@ -68,7 +68,7 @@ export const config: Dict<typeof en.config> = {
       const what = [changes ? `${changes} 处未保存的修改` : "", code ? "代码视图中已编辑的文本" : ""]
         .filter(Boolean)
         .join("和");
-      return `离开配置页面？你有${what}，离开后将会丢失。`;
+      return `离开配置页面？你有 ${what}，离开后将会丢失。`;
     },
   },
   fields: {

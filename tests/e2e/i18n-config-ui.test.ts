@@ -230,6 +230,28 @@ test("the history in Chinese: a comparison, a version's text, the rollback confi
   await confirm.getByRole("button", { name: "取消" }).click();
 }, 40_000);
 
+test("the form's own errors and states in Chinese: a taken name, a removed item, the secret form", async () => {
+  await tab("设置").click();
+  // A name the record has already: the UI's own refusal.
+  await page.getByLabel("tiers 中的新名称").fill("t1");
+  await page.getByLabel("tiers 中的新名称").press("Enter");
+  await page.getByRole("alert").filter({ hasText: "t1 已存在。" }).waitFor();
+  // A removed list item waits, struck through, with its restore button.
+  await page.getByRole("button", { name: "移除 t1 model b/backup" }).click();
+  const removed = page.getByRole("list", { name: "已移除，尚未应用" });
+  await removed.getByRole("button", { name: "恢复" }).waitFor();
+  expect(await removed.textContent()).toContain("已移除");
+  // The secret's replace form: its label, help and buttons.
+  await page.getByRole("button", { name: "替换密钥" }).first().click();
+  const form = page.locator(".cfg-secret-form");
+  await form.getByLabel("apiKey 的新值").waitFor();
+  expect(await form.getByRole("button").allTextContents()).toEqual(["保存密钥", "取消"]);
+  await checkBoth("10-form-states", "#cfg-panel-form");
+  await form.getByRole("button", { name: "取消" }).click();
+  await removed.getByRole("button", { name: "恢复" }).click();
+  await removed.waitFor({ state: "detached" });
+}, 40_000);
+
 test("the same page in English: its own words, found by the same check", async () => {
   await page.evaluate(() => localStorage.setItem("smartroute-locale", "en"));
   await page.goto(`${gw.url}/config`);

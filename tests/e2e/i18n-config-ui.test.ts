@@ -9,6 +9,7 @@
  * schema descriptions, upstream errors) stay English. Screenshots: test-results/screenshots/i18n-config-*.png.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser, screenshot } from "../helpers/browser.ts";
 import { type GatewayProcess, startGatewayProcess } from "../helpers/gateway-process.ts";
@@ -18,6 +19,7 @@ import { dropKeys, REDIS_URL, redisAnswers, uniquePrefix } from "../helpers/redi
 const PASSWORD = "correct staple horse battery";
 const LITERAL_KEY = "sk-i18n-literal-key-0123456789abcdef";
 const PROVIDER_KEY = "sk-i18n-provider-key-0123456789abcdef";
+const TYPED_KEY = "sk-i18n-typed-key-0123456789abcdef";
 const prefix = uniquePrefix();
 let gw: GatewayProcess;
 let browser: Browser;
@@ -150,7 +152,7 @@ test("adding a provider in Chinese: the connection test, the password, the secre
   await form.getByLabel("Base URL").fill(gw.mock.url);
   await form.getByLabel("API 密钥").fill(PROVIDER_KEY);
   await form.getByRole("button", { name: "测试连接" }).click();
-  await form.getByText("已连接（HTTP 200）。 它列出了 4 个模型。").waitFor();
+  await form.getByText("已连接（HTTP 200）。它列出了 4 个模型。").waitFor();
   expect(await form.getByRole("list", { name: "上游列出的模型" }).textContent()).toContain("mock-small");
   await checkBoth("04-add-provider", ".cfg-provider-form");
   await form.getByRole("button", { name: "添加提供商" }).click();
@@ -193,11 +195,18 @@ test("the code view in Chinese: the notes, a validation and its diff", async () 
   await editor.waitFor();
   // The model picked above is a pending form change, which the code view says it does not show.
   await page.getByText("表单中有 1 处未保存的修改，未在此显示。应用此文本会放弃这些修改。").waitFor();
-  await editor.fill((await editor.inputValue()).replace("connectMs: 9_000", "connectMs: 8_000"));
+  // A value changed, and a key pasted in clear: the warning and its choice to move it, in Chinese.
+  await editor.fill(
+    (await editor.inputValue())
+      .replace("connectMs: 9_000", "connectMs: 8_000")
+      .replace('env("SMARTROUTE_LIT_API_KEY")', `"${TYPED_KEY}"`),
+  );
   expect(await page.getByText("已编辑，未应用").count()).toBe(1);
   await page.getByRole("button", { name: "校验", exact: true }).click();
   await page.getByText("此文本可以加载。").waitFor();
   expect(await page.getByRole("region", { name: "已编辑文本的差异" }).textContent()).toContain("connectMs: 8_000");
+  await page.getByText("此修改会以明文写入密钥").waitFor();
+  expect(await page.getByLabel(/^应用时，将明文密钥移入密钥库/).isChecked()).toBe(true);
   await checkBoth("07-code");
   await page.getByRole("button", { name: "恢复为文件内容" }).click();
   await page.getByText("与文件相同").waitFor();
@@ -264,3 +273,17 @@ test("the same page in English: its own words, found by the same check", async (
   expect(english).toContain('config.fields.secret.replace: "Replace secret"');
   await page.evaluate(() => localStorage.setItem("smartroute-locale", "zh-CN"));
 }, 30_000);
+
+test("a file on disk that does not load: the page says so in Chinese, the server's issue as it wrote it", async () => {
+  const good = readFileSync(gw.configPath, "utf8");
+  writeFileSync(gw.configPath, good.replace('models: ["a/first"', 'models: ["nope/first"'));
+  await page.goto(`${gw.url}/config`);
+  const alert = page.locator(".cfg-load-issues");
+  // The gateway notices the file change on its own: reload until the page has the refusal.
+  while (!(await alert.isVisible())) await page.getByRole("button", { name: "重新加载" }).click();
+  expect(await alert.locator("strong").textContent()).toMatch(/^磁盘上的文件无法加载：第 \d+ 版继续生效。$/);
+  expect(await alert.locator(".cfg-issues").textContent()).toContain("nope");
+  await checkBoth("11-disk-issues", ".cfg-load-issues");
+  writeFileSync(gw.configPath, good);
+  while (await alert.isVisible()) await page.getByRole("button", { name: "重新加载" }).click();
+}, 40_000);

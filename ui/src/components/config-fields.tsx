@@ -572,12 +572,13 @@ function SecretField(props: { id: string; shown: string; parent: string }): JSX.
         </Show>
       </div>
       <p class="cfg-help" id={helpId}>
-        {envName()
-          ? stored()
-            ? t("config.fields.secret.stored", { env: envName()! })
-            : t("config.fields.secret.fromEnv", { env: envName()! })
-          : t("config.fields.secret.literal")}{" "}
-        {t("config.fields.secret.replaceHelp")}
+        {t("config.fields.secret.help", {
+          source: envName()
+            ? stored()
+              ? t("config.fields.secret.stored", { env: envName()! })
+              : t("config.fields.secret.fromEnv", { env: envName()! })
+            : t("config.fields.secret.literal"),
+        })}
       </p>
       <Show when={open()}>
         <form class="cfg-secret-form" onSubmit={save}>

@@ -193,9 +193,8 @@ export function AddProvider(props: {
                 <Show when={p().ok} fallback={<span>{t("config.provider.failed", { error: p().error ?? "" })}</span>}>
                   <span>
                     {p().status
-                      ? t("config.provider.connectedHttp", { status: p().status! })
-                      : t("config.provider.connected")}{" "}
-                    {p().error ?? t("config.provider.lists", p().models.length)}
+                      ? t("config.provider.connectedHttp", { status: p().status!, rest: connectedNote(p()) })
+                      : t("config.provider.connected", { rest: connectedNote(p()) })}
                   </span>
                 </Show>
                 <Show when={p().models.length > 0}>
@@ -222,6 +221,9 @@ export function AddProvider(props: {
     </div>
   );
 }
+
+/** After "Connected": the upstream's own note when it gave one, else how many models it lists. */
+const connectedNote = (p: Probe) => p.error ?? t("config.provider.lists", p.models.length);
 
 /** A label and an input in the form's grid, with its help line, which turns into the problem when there is one. */
 function TextField(props: {

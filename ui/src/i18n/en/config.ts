@@ -127,7 +127,10 @@ export const config = {
       stored: template<{ env: string }>("Read from {{env}}, kept in the gateway's secret store."),
       fromEnv: template<{ env: string }>("Read from the environment variable {{env}} when the config loads."),
       literal: "A key written in the file (shown masked).",
-      replaceHelp: "Replacing it stores the new value in the gateway's secret store, never in the file.",
+      /** Where the value is read from now, then what replacing it does. */
+      help: template<{ source: string }>(
+        "{{source}} Replacing it stores the new value in the gateway's secret store, never in the file.",
+      ),
       newValue: template<{ key: string }>("New value for {{key}}"),
       formHelp:
         'Saved to the secret store (GATEWAY_DATA_DIR/secrets.env); the config then reads it with an env("SMARTROUTE_…") reference. This writes the file and is active at once.',
@@ -319,8 +322,9 @@ export const config = {
     add: "Add provider",
     cancel: "Cancel",
     failed: template<{ error: string }>("Connection failed: {{error}}"),
-    connected: "Connected.",
-    connectedHttp: template<{ status: number }>("Connected (HTTP {{status}})."),
+    /** Then the upstream's own note, or how many models it lists. */
+    connected: template<{ rest: string }>("Connected. {{rest}}"),
+    connectedHttp: template<{ status: number; rest: string }>("Connected (HTTP {{status}}). {{rest}}"),
     lists: (n: number) => `It lists ${n} model${s(n)}.`,
     modelsLabel: "Models the upstream lists",
     more: template<{ n: number }>("and {{n}} more"),

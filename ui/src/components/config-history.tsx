@@ -246,7 +246,7 @@ export function HistoryView(props: {
                     >
                       <p>
                         {t("config.history.rollbackConfirm", { id: version.id, time: fmtTime(version.ts) })}
-                        <Show when={props.pending > 0}> {t("config.history.rollbackDiscards", props.pending)}</Show>
+                        <Show when={props.pending > 0}>{t("config.history.rollbackDiscards", props.pending)}</Show>
                       </p>
                       <div class="row">
                         <button

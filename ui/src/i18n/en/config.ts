@@ -247,7 +247,8 @@ export const config = {
     rollbackConfirm: template<{ id: number; time: string }>(
       "Roll back to #{{id}} from {{time}}? Its text is written as a new version and is active at once; requests in flight finish on the current config.",
     ),
-    rollbackDiscards: (n: number) => `Your ${n} unsaved form change${s(n)} will be discarded.`,
+    /** After the question, as a second sentence (its own leading space: Chinese has none). */
+    rollbackDiscards: (n: number) => ` Your ${n} unsaved form change${s(n)} will be discarded.`,
     rollingBack: "Rolling back…",
     rollback: template<{ id: number }>("Roll back to #{{id}}"),
     cancel: "Cancel",

@@ -62,9 +62,11 @@ export async function untranslated(page: Page, within = "body"): Promise<string[
       if (!root) throw new Error(`untranslated: nothing matches ${within}`);
       const visible = (el: Element) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
       const isData = (el: Element) => el.closest('[translate="no"], code, pre, kbd, textarea') !== null;
+      // A text with Chinese in it was translated (a Chinese sentence may quote an English identifier).
+      const cjk = /[\u3400-\u9fff]/;
       const match = (text: string) => {
         const trimmed = text.trim();
-        if (!trimmed) return undefined;
+        if (!trimmed || cjk.test(trimmed)) return undefined;
         return values.find((v) => (v.text ? v.text === trimmed : new RegExp(v.pattern!).test(trimmed)));
       };
       const hits: string[] = [];

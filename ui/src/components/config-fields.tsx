@@ -223,12 +223,13 @@ function Head(props: HeadProps): JSX.Element {
         <Show
           when={props.inputId}
           fallback={
-            <span class="cfg-label" id={props.labelId}>
+            // A field's name is its config key: data, never translated (the browser's translator included).
+            <span class="cfg-label" id={props.labelId} translate="no">
               {label()}
             </span>
           }
         >
-          <label class="cfg-label" id={props.labelId} for={props.inputId}>
+          <label class="cfg-label" id={props.labelId} for={props.inputId} translate="no">
             {label()}
           </label>
         </Show>
@@ -557,9 +558,9 @@ function SecretField(props: { id: string; shown: string; parent: string }): JSX.
         }
       />
       <div class="cfg-input">
-        <code class="cfg-snippet" aria-labelledby={labelId} aria-describedby={helpId}>
+        <output class="cfg-snippet" aria-labelledby={labelId} aria-describedby={helpId}>
           {envName() ? `env("${envName()}")` : String(node().value ?? "")}
-        </code>
+        </output>
         <Show when={!open()}>
           <button
             type="button"
@@ -683,9 +684,15 @@ function ReadOnlyField(props: { id: string; shown: string; parent: string; note?
         }
       />
       <div class="cfg-input">
-        <code class="cfg-snippet" aria-labelledby={labelId} aria-describedby={helpId} tabindex="0" data-control="value">
+        <output
+          class="cfg-snippet"
+          aria-labelledby={labelId}
+          aria-describedby={helpId}
+          tabindex="0"
+          data-control="value"
+        >
           {snippet() ?? t("config.fields.readOnly.snippetCode")}
-        </code>
+        </output>
       </div>
       <p class="cfg-help" id={helpId}>
         {note()}
@@ -716,10 +723,9 @@ function GroupField(props: { id: string; shown: string; parent: string }): JSX.E
     return typeof leafValue(draft.state, only) === "string" ? (leafValue(draft.state, only) as string) : undefined;
   };
   return (
-    <section
+    <fieldset
       class="cfg-node cfg-group"
       id={domId(props.id)}
-      role="group"
       aria-labelledby={labelId}
       classList={{ "cfg-changed": !!changeState(draft, props.id, props.shown, props.parent) }}
     >
@@ -745,7 +751,7 @@ function GroupField(props: { id: string; shown: string; parent: string }): JSX.E
         <p class="cfg-help">{describe(node().schema)}</p>
       </Show>
       <ContainerBody id={props.shown} />
-    </section>
+    </fieldset>
   );
 }
 
@@ -756,7 +762,7 @@ function PluginCard(props: { id: string; shown: string; parent: string }): JSX.E
   const options = () => childIds(draft.state, props.shown)[0];
   const optionsNode = () => draft.state.nodes[shownId(draft.state, options())];
   return (
-    <section class="cfg-node cfg-group cfg-plugin" id={domId(props.id)} role="group" aria-labelledby={labelId}>
+    <fieldset class="cfg-node cfg-group cfg-plugin" id={domId(props.id)} aria-labelledby={labelId}>
       <div class="cfg-group-head">
         <Head {...props} labelId={labelId} extra={<code class="cfg-callee">{node().callee ?? "plugin"}(…)</code>} />
       </div>
@@ -772,7 +778,7 @@ function PluginCard(props: { id: string; shown: string; parent: string }): JSX.E
       >
         <ContainerBody id={optionsNode().id} />
       </Show>
-    </section>
+    </fieldset>
   );
 }
 

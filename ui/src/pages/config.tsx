@@ -435,6 +435,7 @@ export function ConfigPage(): JSX.Element {
                 )}
               </For>
               <Show when={others().length > 0}>
+                {/* biome-ignore lint/a11y/useValidAnchor: an in-page link (it works without script); the click moves focus to the section, which the router's own hash handling does not */}
                 <a href="#cfg-h-other" onClick={(e) => goToSection(e, "other")}>
                   {t("config.sections.other")}
                 </a>

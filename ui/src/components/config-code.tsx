@@ -4,9 +4,11 @@
  * masked secret (writing it would lose the secret), which the notes explain, and asks for the password
  * when the text changes code (checking it runs it): a dialog then asks for it.
  */
+
 import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
 import { t } from "../i18n/index.ts";
+import { readOnly } from "../session.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { type ConfigIssue, issuesOf, type ValidateResponse } from "./config-model.tsx";
 import { NewSecretsWarning } from "./config-secrets-notice.tsx";
@@ -242,7 +244,12 @@ export function CodeView(props: {
           />
         </label>
         <div class="row">
-          <button type="submit" class="primary" disabled={!dirty() || busy() !== ""}>
+          <button
+            type="submit"
+            class="primary"
+            disabled={readOnly() || !dirty() || busy() !== ""}
+            title={readOnly() ? t("common.readOnlyNote") : undefined}
+          >
             {busy() === "applying" ? t("config.code.applying") : t("config.code.apply")}
           </button>
           <span class="muted">{t("config.code.applyNote")}</span>

@@ -3,9 +3,11 @@
  * clickable to their fields) and the diff; Apply posts the same edits with a reason. The edits are a
  * snapshot: changing the form afterwards asks for a new check before applying.
  */
+
 import { createSignal, For, type JSX, onMount, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
 import { t } from "../i18n/index.ts";
+import { readOnly } from "../session.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { type ConfigIssue, type Edit, issuesOf, type ValidateResponse } from "./config-model.tsx";
 import { NewSecretsWarning } from "./config-secrets-notice.tsx";
@@ -184,7 +186,12 @@ export function ReviewPanel(props: {
           />
         </label>
         <div class="row">
-          <button type="submit" class="primary" disabled={busy() !== "" || !result()?.ok || stale()}>
+          <button
+            type="submit"
+            class="primary"
+            disabled={readOnly() || busy() !== "" || !result()?.ok || stale()}
+            title={readOnly() ? t("common.readOnlyNote") : undefined}
+          >
             {busy() === "applying" ? t("config.review.applying") : t("config.review.apply")}
           </button>
           <button type="button" onClick={props.onClose}>

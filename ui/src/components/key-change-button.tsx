@@ -13,7 +13,7 @@ export function ChangeButton(props: JSX.ButtonHTMLAttributes<HTMLButtonElement>)
       type="button"
       {...rest}
       disabled={readOnly() || Boolean(own.disabled)}
-      title={readOnly() ? t("keys.readOnlyNote") : own.title}
+      title={readOnly() ? t("common.readOnlyNote") : own.title}
     >
       {own.children}
     </button>

@@ -65,7 +65,7 @@ export function SettingsSection(props: {
         {t("security.settings.title")}
       </h2>
       <Show when={readOnly()}>
-        <p class="muted">{t("keys.readOnlyNote")}</p>
+        <p class="muted">{t("common.readOnlyNote")}</p>
       </Show>
       <fieldset class="security-settings-fields" disabled={readOnly()}>
         <legend class="sr-only">{t("security.settings.legend")}</legend>

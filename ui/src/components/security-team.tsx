@@ -138,7 +138,7 @@ export function TeamSection(props: { onChange: () => void }): JSX.Element {
         when={!readOnly()}
         fallback={
           <p class="muted">
-            {t("keys.readOnlyNote")}
+            {t("common.readOnlyNote")}
             {t("security.team.readOnlyAsk")}
           </p>
         }

@@ -26,6 +26,7 @@ import {
 import { AddProvider } from "../components/config-provider-add.tsx";
 import { ReviewPanel } from "../components/config-review.tsx";
 import { LiteralSecretsNotice, StoredSecrets } from "../components/config-secrets-notice.tsx";
+import { ReadOnlyNotice } from "../components/read-only-notice.tsx";
 import { t } from "../i18n/index.ts";
 
 type SectionKey =
@@ -335,6 +336,7 @@ export function ConfigPage(): JSX.Element {
           </button>
         </div>
 
+        <ReadOnlyNotice />
         <ClusterReplicas />
 
         <Show when={loadError()}>

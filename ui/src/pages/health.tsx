@@ -5,6 +5,7 @@
  * timeline and recent errors; a one-request test and a circuit reset per model. Refreshed every 5 s in place (rows are reconciled by target, so nothing
  * flickers and an expanded error list or a focused button survives the refresh).
  */
+
 import { batch, createEffect, createMemo, createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { call, type HealthWindowRange } from "../api.ts";
@@ -28,7 +29,9 @@ import {
   WindowPicker,
   windowName,
 } from "../components/health-window.tsx";
+import { ChangeButton } from "../components/key-change-button.tsx";
 import { ConfirmDialog, errorText } from "../components/modal.tsx";
+import { ReadOnlyNotice } from "../components/read-only-notice.tsx";
 import { fmtClock, fmtInt, fmtMs, fmtPct } from "../format.ts";
 import { t as tr } from "../i18n/index.ts";
 
@@ -188,6 +191,7 @@ export function HealthPage(): JSX.Element {
           {tr("health.refresh")}
         </button>
       </div>
+      <ReadOnlyNotice />
 
       <section class="grid health-summary" aria-label={tr("health.summary.region")}>
         <SummaryCard label={tr("health.summary.targets")} value={data.targets.length} />
@@ -446,8 +450,7 @@ function TargetCard(props: {
       </Show>
 
       <div class="row health-actions">
-        <button
-          type="button"
+        <ChangeButton
           onClick={props.onTest}
           disabled={props.test?.running}
           aria-label={tr("health.testTarget", { target: t().target })}
@@ -456,9 +459,8 @@ function TargetCard(props: {
             <Spinner />
           </Show>
           {props.test?.running ? tr("health.testing") : tr("health.test")}
-        </button>
-        <button
-          type="button"
+        </ChangeButton>
+        <ChangeButton
           class="danger"
           onClick={props.onReset}
           disabled={nothingToReset()}
@@ -466,7 +468,7 @@ function TargetCard(props: {
           title={nothingToReset() ? tr("health.nothingToReset") : undefined}
         >
           {tr("health.resetCircuit")}
-        </button>
+        </ChangeButton>
         <div class="health-test" aria-live="polite">
           <Show when={props.test?.running}>
             <span class="muted">{tr("health.sending")}</span>

@@ -90,7 +90,7 @@ export function KeysPage(): JSX.Element {
       <h1>{t("keys.title")}</h1>
       <Show when={readOnly()}>
         <p class="notice" role="note" data-testid="read-only-note">
-          {t("keys.readOnlyNote")}
+          {t("common.readOnlyNote")}
           {t("keys.readOnlyAsk")}
         </p>
       </Show>
@@ -292,7 +292,7 @@ export function KeysPage(): JSX.Element {
         tiers={tiersOf(targets())}
         models={targets().map((t) => t.target)}
         closesOpenGateway={open()}
-        disabledReason={readOnly() ? t("keys.readOnlyNote") : undefined}
+        disabledReason={readOnly() ? t("common.readOnlyNote") : undefined}
         onCreated={(c) => {
           setMessage("");
           setCreated(c);

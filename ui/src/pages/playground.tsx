@@ -5,6 +5,7 @@
  * for real (POST /api/playground/send, logged with the key id "playground"), and with a second tier or
  * model chosen, sends it to both at once and shows the answers side by side.
  */
+
 import { createSignal, For, type JSX, Match, onMount, Show, Switch } from "solid-js";
 import { call, type Explanation } from "../api.ts";
 import {
@@ -15,9 +16,11 @@ import {
   Spinner,
   TierBadge,
 } from "../components/health-parts.tsx";
+import { ChangeButton } from "../components/key-change-button.tsx";
 import { errorText } from "../components/modal.tsx";
 import { chosenModel, ModelPicker } from "../components/play-model.tsx";
 import { SendResults, type SendSlot } from "../components/play-send.tsx";
+import { ReadOnlyNotice } from "../components/read-only-notice.tsx";
 import { fmtMs } from "../format.ts";
 import { formatNumber, t } from "../i18n/index.ts";
 
@@ -143,6 +146,7 @@ export function PlaygroundPage(): JSX.Element {
   return (
     <div class="stack play-page">
       <h1>{t("playground.title")}</h1>
+      <ReadOnlyNotice />
       <p class="notice">
         <strong>{t("playground.intro.explain")}</strong>
         {t("playground.intro.shows")}
@@ -219,7 +223,7 @@ export function PlaygroundPage(): JSX.Element {
             </Show>
             {busy() === "explain" ? t("playground.explaining") : t("playground.intro.explain")}
           </button>
-          <button type="button" onClick={() => void send()} disabled={busy() !== undefined}>
+          <ChangeButton onClick={() => void send()} disabled={busy() !== undefined}>
             <Show when={busy() === "send"}>
               <Spinner />
             </Show>
@@ -228,7 +232,7 @@ export function PlaygroundPage(): JSX.Element {
               : compared()
                 ? t("playground.sendBoth")
                 : t("playground.intro.send")}
-          </button>
+          </ChangeButton>
           <ModelPicker
             label={t("playground.sideBySide")}
             otherLabel={t("playground.sideBySideName")}

@@ -43,7 +43,7 @@ export function SecurityPage(): JSX.Element {
       <h1>{t("security.title")}</h1>
       <Show when={readOnly() && !mustEnrol()}>
         <p class="notice" role="note">
-          {t("keys.readOnlyNote")}
+          {t("common.readOnlyNote")}
           {t("security.readOnlyOwn")}
         </p>
       </Show>

@@ -3,6 +3,8 @@ import { template } from "../dict.ts";
 
 export const common = {
   loading: "Loading…",
+  /** What a read-only admin is told where a change would be (disabled buttons, page notices). */
+  readOnlyNote: "Your role is read-only: you can see everything here but change nothing.",
   cancel: "Cancel",
   confirm: "Confirm",
   closeDialog: "Close the dialog",

@@ -4,7 +4,6 @@ import { template } from "../dict.ts";
 export const keys = {
   title: "API keys",
   /** What a disabled control says to a read-only admin (the security page says it too). */
-  readOnlyNote: "Your role is read-only: you can see everything here but change nothing.",
   /** After the note (its space included: Chinese puts none between sentences). */
   readOnlyAsk: " Ask an admin to create, change, rotate or revoke a key.",
   dismiss: "Dismiss",

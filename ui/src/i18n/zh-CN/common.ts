@@ -3,6 +3,7 @@ import { type Dict, template } from "../dict.ts";
 import type * as en from "../en/common.ts";
 
 export const common: Dict<typeof en.common> = {
+  readOnlyNote: "你的角色是只读：可以查看这里的一切，但不能做任何更改。",
   loading: "加载中…",
   cancel: "取消",
   confirm: "确认",

@@ -4,7 +4,6 @@ import type * as en from "../en/keys.ts";
 
 export const keys: Dict<typeof en.keys> = {
   title: "API 密钥",
-  readOnlyNote: "你的角色是只读：可以查看这里的一切，但不能做任何更改。",
   readOnlyAsk: "如需创建、修改、轮换或吊销密钥，请联系管理员。",
   dismiss: "关闭提示",
   bearerBefore: "客户端通过 ",

@@ -19,6 +19,7 @@ import { ApiKeyStore, type KeyLimits } from "../../src/store/api-key-store.ts";
 import { openStore } from "../../src/store/db.ts";
 import { sequentialRun } from "../lib/measure.ts";
 import { chatBody } from "../lib/models.ts";
+import { redisAnswersAt } from "../lib/redis-probe.ts";
 import { newResult } from "../lib/report.ts";
 import { runLoadProcess } from "../lib/run-load.ts";
 import type { Scenario } from "../lib/scenario.ts";
@@ -32,19 +33,6 @@ const ALL_LIMITS: KeyLimits = {
   budgetUsd: 1_000_000,
   budgetPeriod: "day",
 };
-
-async function redisAnswers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0 });
-  probe.on("error", () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 /** A data directory holding one stored key with `limits`; returns the directory and the plain key. */
 function dataDirWithKey(limits: KeyLimits): { dir: string; key: string } {
@@ -72,7 +60,7 @@ export const cluster: Scenario = {
     const seconds = flags.num("seconds", 5);
     const connections = flags.num("connections", 32);
     const result = newResult("cluster", "Cluster mode (Redis)", { requests, seconds, connections });
-    if (!(await redisAnswers(redisUrl))) {
+    if (!(await redisAnswersAt(redisUrl))) {
       result.notes.push(`skipped: no Redis answers at ${redisUrl}`);
       return result;
     }

@@ -3,25 +3,13 @@
  * prefix and deletes its keys after. Without a Redis answering, the cluster tests are skipped (and say so).
  */
 import { Redis } from "ioredis";
+import { redisAnswersAt } from "../../bench/lib/redis-probe.ts";
 import { SharedState, type WhenDown } from "../../src/cluster/shared-state.ts";
 import { freePort } from "./gateway-harness.ts";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-async function answers(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0 });
-  probe.on("error", () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-export const redisAnswers = await answers();
+export const redisAnswers = await redisAnswersAt(REDIS_URL);
 if (!redisAnswers) console.warn(`cluster tests skipped: no Redis at ${REDIS_URL}`);
 
 export const quiet = { info() {}, warn() {}, error() {} };

@@ -1,0 +1,103 @@
+/**
+ * Opens the PostgreSQL store of cluster mode (`GATEWAY_DATABASE_URL`) and brings its schema up to date
+ * with the committed migrations (src/store/pg-migrations). Only this module and its siblings import the
+ * `postgres` driver, and only when the setting is given: a single process never loads it.
+ *
+ * Several replicas start at once against one database: the migrations run under an advisory lock, so
+ * one replica migrates and the others wait for it and then find nothing to do.
+ */
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import postgres, { type Sql } from "postgres";
+import * as schema from "./schema.ts";
+
+export type PgDatabase = PostgresJsDatabase<typeof schema>;
+
+export const PG_MIGRATIONS_DIR = new URL("../pg-migrations", import.meta.url).pathname;
+
+/** Any 64-bit key: the one lock every SmartRoute replica takes around its migrations. */
+const MIGRATION_LOCK = 0x5347_5254; // "SGRT"
+
+export interface PgStore {
+  sql: Sql;
+  db: PgDatabase;
+  /** The schema the tables live in (and the migrations table with them). */
+  schema: string;
+  close(): Promise<void>;
+}
+
+export interface PgStoreOptions {
+  /** The schema the tables are created in (default "public"; tests use one each). */
+  schema?: string;
+  migrationsFolder?: string;
+  /** Connections in the pool (default 10). */
+  max?: number;
+}
+
+/** The URL without its password, for messages. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(an unparsable database URL)";
+  }
+}
+
+/** Throws a clear error for a URL that is not postgres:// or postgresql://. */
+export function checkDatabaseUrl(url: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new Error("GATEWAY_DATABASE_URL must be a URL such as postgres://user@host:5432/database");
+  }
+  if (protocol !== "postgres:" && protocol !== "postgresql:")
+    throw new Error(`GATEWAY_DATABASE_URL must start with postgres:// or postgresql://, got "${protocol}//"`);
+}
+
+/** A connection pool: int8 read as JS numbers (times and sums are below 2^53), notices not printed. */
+export function connectPg(url: string, options: Pick<PgStoreOptions, "schema" | "max"> = {}): Sql {
+  checkDatabaseUrl(url);
+  return postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { search_path: options.schema ?? "public", application_name: "smartroute" },
+    types: {
+      int8: {
+        to: 20,
+        from: [20],
+        serialize: (value: number) => String(value),
+        parse: (value: string) => Number(value),
+      },
+    },
+  });
+}
+
+/** Runs the committed migrations that this database has not run yet, one replica at a time. */
+export async function migratePg(sql: Sql, db: PgDatabase, schemaName: string, migrationsFolder: string): Promise<void> {
+  const lock = await sql.reserve();
+  try {
+    await lock`SELECT pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(db, { migrationsFolder, migrationsSchema: schemaName, migrationsTable: "__drizzle_migrations" });
+  } finally {
+    await lock`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+    lock.release();
+  }
+}
+
+/** Connects and migrates; rejects (with the URL's password hidden) when the database cannot be reached. */
+export async function openPgStore(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
+  const schemaName = options.schema ?? "public";
+  const sql = connectPg(url, options);
+  const db = drizzle(sql, { schema });
+  try {
+    await migratePg(sql, db, schemaName, options.migrationsFolder ?? PG_MIGRATIONS_DIR);
+  } catch (error) {
+    await sql.end({ timeout: 1 });
+    throw new Error(`PostgreSQL store at ${describeDatabaseUrl(url)} could not be opened: ${String(error)}`);
+  }
+  return { sql, db, schema: schemaName, close: () => sql.end({ timeout: 5 }) };
+}

@@ -31,6 +31,8 @@ import { ConfigHistory } from "./store/config-history.ts";
 import type { Store } from "./store/db.ts";
 import { persistHealth } from "./store/health-store.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
+import { PgRowSink } from "./store/pg/pg-row-sink.ts";
+import type { PgStore } from "./store/pg/pg-store.ts";
 import { keySpendSince } from "./store/queries/stats.ts";
 import { summaryCostMicros } from "./store/record.ts";
 import { requestLogObserver } from "./store/request-log-observer.ts";
@@ -43,6 +45,8 @@ export interface GatewayOptions {
   /** The SQLite store; without it requests are not logged (metrics still are). */
   store?: Store;
   writer?: Partial<Omit<LogWriterOptions, "sink" | "log">>;
+  /** PostgreSQL (cluster mode, `GATEWAY_DATABASE_URL`): the request log and its rollups go there. */
+  pg?: PgStore;
   /** Overrides for tests: clock, randomness, network, ids. */
   deps?: Partial<PipelineDeps>;
   health?: HealthRegistry;
@@ -58,6 +62,8 @@ export class Gateway {
   readonly log: Logger;
   readonly health: HealthRegistry;
   readonly store?: Store;
+  /** The PostgreSQL store (cluster mode); closed with the gateway. */
+  readonly pg?: PgStore;
   readonly writer?: LogWriter;
   readonly metrics: GatewayMetrics;
   readonly keys: KeyRegistry;
@@ -84,6 +90,7 @@ export class Gateway {
     this.live = options.live;
     this.log = options.log;
     this.store = options.store;
+    this.pg = options.pg;
     // In a cluster each process keeps its own records and replicates every change through Redis.
     const memory = options.health ? undefined : new MemoryHealthRegistry(() => this.live.get().health, options.log);
     this.sharedHealth =
@@ -96,9 +103,11 @@ export class Gateway {
     const limiter = options.shared && new RedisRateLimiter(options.shared);
     this.keys = new KeyRegistry(options.store ? new ApiKeyStore(options.store) : undefined, undefined, limiter);
     if (options.store) {
-      // A file store gets a writer thread; an in-memory one (tests) cannot be shared with one.
-      const sink =
-        options.store.path === ":memory:"
+      // PostgreSQL's driver writes off the event loop by itself. A SQLite file store gets a writer thread;
+      // an in-memory one (tests) cannot be shared with one.
+      const sink = options.pg
+        ? new PgRowSink(options.pg.db)
+        : options.store.path === ":memory:"
           ? new SqliteRowSink(options.store.sqlite)
           : new WorkerRowSink(options.store.path);
       this.writer = new LogWriter({
@@ -224,6 +233,7 @@ export class Gateway {
     this.keys.close();
     await this.writer?.close();
     this.store?.close();
+    await this.pg?.close();
     this.sharedLedger?.close();
     this.sharedHealth?.close();
     this.sharedTail?.close();

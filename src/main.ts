@@ -10,13 +10,14 @@ import type { AttemptLimiter } from "./auth/throttle.ts";
 import { LiveConfig } from "./config/live.ts";
 import { reloadsImportedModules } from "./config/module-cache.ts";
 import {
+  describeDatabaseUrl,
   type ProcessSettings,
   readProcessSettings,
   type SettingOverride,
   settingOverrides,
 } from "./config/process-settings.ts";
 import { SecretStore } from "./config-editor/secret-store.ts";
-import { Gateway } from "./gateway.ts";
+import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { adminApi } from "./http/admin/admin-api.ts";
 import { createApp } from "./http/app.ts";
 import { type RunningServer, serve } from "./http/serve.ts";
@@ -42,6 +43,8 @@ interface StartOptions extends Partial<ProcessSettings> {
   redisPrefix?: string;
   /** Config settings the environment or a flag overrides, for the admin UI to say so. */
   overrides?: SettingOverride[];
+  /** The log writer's bounds (tests use small ones). */
+  writer?: GatewayOptions["writer"];
 }
 
 export interface RunningGateway {
@@ -66,6 +69,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const live = await LiveConfig.load({ path: options.configPath, projectRoot: options.projectRoot, log });
   if (options.watch !== false) live.watch();
   const store = options.dataDir ? openStore(options.dataDir, { log }) : undefined;
+  // Imported only in cluster mode: a single process never loads the PostgreSQL driver. It must answer
+  // at start (the migrations run now); once started, an outage only queues log rows.
+  const pg = options.databaseUrl
+    ? await (await import("./store/pg/pg-store.ts")).openPgStore(options.databaseUrl)
+    : undefined;
   // Imported only in cluster mode: a single process never loads the Redis client.
   const shared = options.redisUrl
     ? new (await import("./cluster/shared-state.ts")).SharedState({
@@ -77,7 +85,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     : undefined;
   // A Redis that is down does not stop the start: the gateway serves degraded and reconnects.
   await shared?.connect();
-  const gateway = new Gateway({ live, log, store, deps: options.deps, shared });
+  const gateway = new Gateway({ live, log, store, pg, deps: options.deps, shared, writer: options.writer });
   // A cluster process serves once it has replayed what its siblings know (health, conversations).
   await Promise.all([gateway.sharedHealth?.replayed, gateway.sharedMemory?.replayed]);
   const admin =
@@ -145,6 +153,7 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
           "  note: on this runtime (Deno) hot reload re-reads the config file itself only: after editing a file it imports (your plugins), restart",
         ]),
     `  data:   ${settings.dataDir}`,
+    ...(running.gateway.pg ? [`  request log: PostgreSQL ${describeDatabaseUrl(settings.databaseUrl ?? "")}`] : []),
     ...(running.gateway.shared
       ? [
           `  shared: per-key limits through Redis${running.gateway.shared.degraded ? " (UNREACHABLE: degraded)" : ""}, limits ${running.gateway.shared.whenDown} when it is down`,

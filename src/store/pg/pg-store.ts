@@ -9,6 +9,7 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres, { type Sql } from "postgres";
+import { describeDatabaseUrl } from "../../config/process-settings.ts";
 import * as schema from "./schema.ts";
 
 export type PgDatabase = PostgresJsDatabase<typeof schema>;
@@ -27,39 +28,24 @@ export interface PgStore {
 }
 
 export interface PgStoreOptions {
-  /** The schema the tables are created in (default "public"; tests use one each). */
+  /** The schema the tables are created in (default: the URL's `?search_path=`, else "public"; tests use one each). */
   schema?: string;
   migrationsFolder?: string;
   /** Connections in the pool (default 10). */
   max?: number;
 }
 
-/** The URL without its password, for messages. */
-export function describeDatabaseUrl(url: string): string {
+/** The schema a URL names with `?search_path=` (which the driver also sends as the connection's), else "public". */
+function schemaOf(url: string): string {
   try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
+    return new URL(url).searchParams.get("search_path") || "public";
   } catch {
-    return "(an unparsable database URL)";
+    return "public";
   }
-}
-
-/** Throws a clear error for a URL that is not postgres:// or postgresql://. */
-export function checkDatabaseUrl(url: string): void {
-  let protocol: string;
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    throw new Error("GATEWAY_DATABASE_URL must be a URL such as postgres://user@host:5432/database");
-  }
-  if (protocol !== "postgres:" && protocol !== "postgresql:")
-    throw new Error(`GATEWAY_DATABASE_URL must start with postgres:// or postgresql://, got "${protocol}//"`);
 }
 
 /** A connection pool: int8 read as JS numbers (times and sums are below 2^53), notices not printed. */
 export function connectPg(url: string, options: Pick<PgStoreOptions, "schema" | "max"> = {}): Sql {
-  checkDatabaseUrl(url);
   return postgres(url, {
     max: options.max ?? 10,
     connect_timeout: 5,
@@ -90,8 +76,8 @@ export async function migratePg(sql: Sql, db: PgDatabase, schemaName: string, mi
 
 /** Connects and migrates; rejects (with the URL's password hidden) when the database cannot be reached. */
 export async function openPgStore(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
-  const schemaName = options.schema ?? "public";
-  const sql = connectPg(url, options);
+  const schemaName = options.schema ?? schemaOf(url);
+  const sql = connectPg(url, { ...options, schema: schemaName });
   const db = drizzle(sql, { schema });
   try {
     await migratePg(sql, db, schemaName, options.migrationsFolder ?? PG_MIGRATIONS_DIR);

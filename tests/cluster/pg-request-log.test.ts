@@ -1,0 +1,188 @@
+/**
+ * The request log in PostgreSQL (GATEWAY_DATABASE_URL), against the real PostgreSQL, each test in its own
+ * schema (the URL's `?search_path=`): a burst through a gateway process lands every row and rollups that
+ * match the rows; with PostgreSQL cut off (a TCP proxy in front of it) requests are still served, rows
+ * wait in the bounded queue, those past the bound are counted in /metrics, and the rest land on return.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { type MockUpstream, startMockUpstream } from "../../bench/mock-upstream.ts";
+import { type RunningGateway, startGateway } from "../../src/main.ts";
+import { configSource } from "../helpers/gateway-harness.ts";
+import { startGatewayProcess } from "../helpers/gateway-process.ts";
+import { freshSchema, PG_URL, pgAnswers } from "../helpers/postgres.ts";
+import { quiet } from "../helpers/redis.ts";
+import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
+
+const CONFIG = `tiers: { t1: { models: ["a/m1"] }, t2: { models: ["b/m2"] } },
+  logging: { flushIntervalMs: 5 },`;
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A schema of its own, dropped after the test, and a client reading it. */
+async function database() {
+  const fresh = await freshSchema();
+  const sql = postgres(PG_URL, { max: 2, onnotice: () => {}, connection: { search_path: fresh.schema } });
+  cleanups.push(async () => {
+    await sql.end({ timeout: 1 });
+    await fresh.drop();
+  });
+  return { schema: fresh.schema, sql };
+}
+
+const withSchema = (url: string, schema: string) => `${url}${url.includes("?") ? "&" : "?"}search_path=${schema}`;
+
+async function chat(url: string, model: string): Promise<number> {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "hello" }] }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function rowCount(sql: postgres.Sql): Promise<number> {
+  const [{ n }] = await sql`SELECT count(*)::int AS n FROM requests`;
+  return n;
+}
+
+/** Waits (polling, up to 10 s) until `read` returns `expected`; returns the last value read. */
+async function eventually<T>(read: () => Promise<T>, expected: T): Promise<T> {
+  let last = await read();
+  for (let i = 0; i < 200 && !Bun.deepEquals(last, expected); i++) {
+    await Bun.sleep(50);
+    last = await read();
+  }
+  return last;
+}
+
+async function metric(url: string, line: string): Promise<number | undefined> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const found = text.split("\n").find((l) => l.startsWith(`${line} `));
+  return found === undefined ? undefined : Number(found.slice(line.length + 1));
+}
+
+/** The request counts grouped as the rollups group them, from the rows and from each rollup table. */
+async function countsByTierAndModel(sql: postgres.Sql) {
+  const fromRows =
+    await sql`SELECT tier, coalesce(model, '') AS model, count(*)::int AS n FROM requests GROUP BY 1, 2 ORDER BY 1, 2`;
+  const fromMinutes =
+    await sql`SELECT tier, model, sum(requests)::int AS n FROM stats_minute GROUP BY 1, 2 ORDER BY 1, 2`;
+  const fromDays = await sql`SELECT tier, model, sum(requests)::int AS n FROM stats_day GROUP BY 1, 2 ORDER BY 1, 2`;
+  const attempts = await sql`SELECT sum(attempts)::int AS n FROM requests`;
+  const targetAttempts = await sql`SELECT sum(attempts)::int AS n FROM stats_target_minute`;
+  return {
+    fromRows: [...fromRows],
+    fromMinutes: [...fromMinutes],
+    fromDays: [...fromDays],
+    attempts: [...attempts],
+    targetAttempts: [...targetAttempts],
+  };
+}
+
+describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
+  test("a burst through a gateway process, then SIGTERM: every row in PostgreSQL, rollups matching the rows", async () => {
+    const { schema, sql } = await database();
+    const gateway = await startGatewayProcess({
+      config: CONFIG,
+      env: { GATEWAY_DATABASE_URL: withSchema(PG_URL, schema) },
+    });
+    cleanups.push(() => gateway.stop());
+    expect(gateway.banner).toContain("request log: PostgreSQL");
+    const statuses: number[] = [];
+    for (let round = 0; round < 6; round++)
+      statuses.push(
+        ...(await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            chat(gateway.url, i % 3 === 0 ? "b/m2" : i % 7 === 0 ? "a/down?fault=status&status=503" : "auto"),
+          ),
+        )),
+      );
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(200);
+    gateway.kill("SIGTERM");
+    expect(await gateway.exited).toBe(0);
+
+    expect(await rowCount(sql)).toBe(300);
+    const counts = await countsByTierAndModel(sql);
+    expect(counts.fromRows.length).toBeGreaterThan(1);
+    expect(counts.fromMinutes).toEqual(counts.fromRows);
+    expect(counts.fromDays).toEqual(counts.fromRows);
+    expect(counts.targetAttempts).toEqual(counts.attempts);
+    // Without the setting nothing of the log goes to the SQLite file
+    const sqliteRows = (await import("bun:sqlite")).Database.open(gateway.dbPath, { readonly: true });
+    expect(sqliteRows.query("SELECT count(*) AS n FROM requests").get()).toEqual({ n: 0 });
+    sqliteRows.close();
+  });
+
+  describe("with PostgreSQL cut off", () => {
+    let mock: MockUpstream;
+    let proxy: TcpProxy;
+    let running: RunningGateway;
+
+    async function start(maxQueue: number) {
+      const db = await database();
+      mock = startMockUpstream();
+      proxy = await startTcpProxy({ host: "127.0.0.1", port: 5432 }, "postgres");
+      const dir = mkdtempSync(join(tmpdir(), "smartroute-pg-"));
+      writeFileSync(join(dir, "gateway.config.ts"), configSource(mock.url, CONFIG));
+      running = await startGateway({
+        configPath: join(dir, "gateway.config.ts"),
+        projectRoot: dir,
+        dataDir: join(dir, "data"),
+        port: 0,
+        host: "127.0.0.1",
+        log: quiet,
+        watch: false,
+        databaseUrl: withSchema(`${proxy.url.replace("postgres://", "postgres://postgres@")}/test`, db.schema),
+        writer: { maxQueue, maxRetryDelayMs: 100 },
+      });
+      cleanups.push(async () => {
+        await running.stop();
+        await proxy.close();
+        await mock.stop();
+        rmSync(dir, { recursive: true, force: true });
+      });
+      return db;
+    }
+
+    test("requests are served, rows wait in the queue and all land once it is back", async () => {
+      const { sql } = await start(1_000);
+      await Promise.all(Array.from({ length: 10 }, () => chat(running.url, "auto")));
+      expect(await eventually(() => rowCount(sql), 10)).toBe(10);
+
+      await proxy.cut();
+      const statuses = await Promise.all(Array.from({ length: 40 }, () => chat(running.url, "auto")));
+      expect(statuses).toEqual(Array(40).fill(200));
+      // The writer has tried and failed; the rows are queued, none lost.
+      expect(await eventually(async () => running.gateway.writer?.stats.failedFlushes !== 0, true)).toBe(true);
+      expect(await metric(running.url, "smartroute_log_queue_depth")).toBe(40);
+      expect(await rowCount(sql)).toBe(10);
+
+      await proxy.restore();
+      expect(await eventually(() => rowCount(sql), 50)).toBe(50);
+      expect(await metric(running.url, "smartroute_log_queue_depth")).toBe(0);
+      expect(await metric(running.url, 'smartroute_log_dropped_total{kind="rows"}')).toBe(0);
+      const counts = await countsByTierAndModel(sql);
+      expect(counts.fromMinutes).toEqual(counts.fromRows);
+    });
+
+    test("past the queue's bound rows are dropped and counted in /metrics; the rest land once it is back", async () => {
+      const { sql } = await start(30);
+      await proxy.cut();
+      const statuses = await Promise.all(Array.from({ length: 45 }, () => chat(running.url, "auto")));
+      expect(statuses).toEqual(Array(45).fill(200));
+      expect(await metric(running.url, 'smartroute_log_dropped_total{kind="rows"}')).toBe(15);
+      expect(await metric(running.url, "smartroute_log_queue_depth")).toBe(30);
+
+      await proxy.restore();
+      expect(await eventually(() => rowCount(sql), 30)).toBe(30);
+    });
+  });
+});

@@ -1,0 +1,34 @@
+/** A sink that fails (a database away) is tried again by the writer itself, and the rows land once it answers. */
+import { expect, test } from "bun:test";
+import { LogWriter } from "../../src/store/log-writer.ts";
+import type { RowBatch, RowSink } from "../../src/store/row-sink.ts";
+import { recordingLogger } from "../helpers/gateway-harness.ts";
+import { storeConfig, summary } from "../helpers/summaries.ts";
+
+class FlakySink implements RowSink {
+  written: string[] = [];
+  tries = 0;
+  constructor(private failuresLeft: number) {}
+  async write(batch: RowBatch): Promise<void> {
+    this.tries += 1;
+    if (this.failuresLeft-- > 0) throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
+    this.written.push(...batch.rows.map((r) => r.id));
+  }
+  async close(): Promise<void> {}
+}
+
+test("failed writes are retried without anyone calling flush, and every row lands in order once the sink answers", async () => {
+  const sink = new FlakySink(4);
+  const log = recordingLogger();
+  const writer = new LogWriter({ sink, log, flushIntervalMs: 1, maxRetryDelayMs: 20 });
+  const summaries = Array.from({ length: 5 }, () => summary());
+  for (const s of summaries) writer.enqueue(s, storeConfig());
+  for (let i = 0; i < 200 && sink.written.length < 5; i++) await Bun.sleep(10);
+
+  expect(sink.written).toEqual(summaries.map((s) => s.request.id));
+  expect(sink.tries).toBe(5);
+  expect(writer.stats).toMatchObject({ failedFlushes: 4, written: 5, queued: 0, rowsDropped: 0 });
+  expect(log.lines.filter((l) => l.includes("request log write failed"))).toHaveLength(4);
+  expect(log.lines.some((l) => l.includes("request log writes resumed"))).toBe(true);
+  await writer.close();
+});

@@ -30,6 +30,7 @@ import { ApiKeyStore } from "./store/api-key-store.ts";
 import { ConfigHistory } from "./store/config-history.ts";
 import type { Store } from "./store/db.ts";
 import { persistHealth } from "./store/health-store.ts";
+import { type LogReader, sqliteLogReader } from "./store/log-reader.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
 import { PgRowSink } from "./store/pg/pg-row-sink.ts";
 import type { PgStore } from "./store/pg/pg-store.ts";
@@ -64,6 +65,8 @@ export class Gateway {
   readonly store?: Store;
   /** The PostgreSQL store (cluster mode); closed with the gateway. */
   readonly pg?: PgStore;
+  /** Where the admin API reads the request log: PostgreSQL's in cluster mode, else SQLite's. */
+  readonly logs?: LogReader;
   readonly writer?: LogWriter;
   readonly metrics: GatewayMetrics;
   readonly keys: KeyRegistry;
@@ -91,6 +94,7 @@ export class Gateway {
     this.log = options.log;
     this.store = options.store;
     this.pg = options.pg;
+    this.logs = options.pg?.logs ?? (options.store && sqliteLogReader(options.store));
     // In a cluster each process keeps its own records and replicates every change through Redis.
     const memory = options.health ? undefined : new MemoryHealthRegistry(() => this.live.get().health, options.log);
     this.sharedHealth =

@@ -39,9 +39,9 @@ export interface RollupOf<H> {
 
 export type Rollup = RollupOf<number[]>;
 
-/** The columns of a rollup table, named as `RollupOf` names them (for SELECTs that read rows back). */
+/** The columns of a rollup table, named as `RollupOf` names them (for SELECTs that read rows back; quoted for PostgreSQL). */
 export const ROLLUP_COLUMNS =
-  "tier, model, requests, errors, attempts, failovers, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, cost_usd AS costUsd, cost_micros AS costMicros, saved_cost_micros AS savedCostMicros, baseline_micros AS baselineMicros, savings_requests AS savingsRequests, unpriced, estimated, latency_sum AS latencySum, latency_hist AS latencyHist, ttft_sum AS ttftSum, ttft_count AS ttftCount, ttft_hist AS ttftHist";
+  'tier, model, requests, errors, attempts, failovers, prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens", cost_usd AS "costUsd", cost_micros AS "costMicros", saved_cost_micros AS "savedCostMicros", baseline_micros AS "baselineMicros", savings_requests AS "savingsRequests", unpriced, estimated, latency_sum AS "latencySum", latency_hist AS "latencyHist", ttft_sum AS "ttftSum", ttft_count AS "ttftCount", ttft_hist AS "ttftHist"';
 
 /** Cost and savings sums; savings only over requests priced on both sides, so they compare like with like. */
 function addCost(r: Rollup, row: RequestRow): void {

@@ -34,7 +34,7 @@ export type TargetRollup = TargetRollupOf<number[]>;
 
 /** The columns of a target rollup table, named as `TargetRollupOf` names them. */
 export const TARGET_ROLLUP_COLUMNS =
-  "tier, target, attempts, failures, retries, failovers, answered, latency_sum AS latencySum, latency_hist AS latencyHist, ttft_sum AS ttftSum, ttft_count AS ttftCount, ttft_hist AS ttftHist";
+  'tier, target, attempts, failures, retries, failovers, answered, latency_sum AS "latencySum", latency_hist AS "latencyHist", ttft_sum AS "ttftSum", ttft_count AS "ttftCount", ttft_hist AS "ttftHist"';
 
 export type TraceEntry = Pick<AttemptSummary, "target" | "startedAt" | "durationMs" | "outcome">;
 /** What an attempt's figures need of its request's row. */

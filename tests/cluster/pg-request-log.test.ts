@@ -11,6 +11,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { type MockUpstream, startMockUpstream } from "../../bench/mock-upstream.ts";
 import { type RunningGateway, startGateway } from "../../src/main.ts";
+import { AdminClient } from "../helpers/admin-client.ts";
 import { configSource } from "../helpers/gateway-harness.ts";
 import { startGatewayProcess } from "../helpers/gateway-process.ts";
 import { freshSchema, PG_URL, pgAnswers } from "../helpers/postgres.ts";
@@ -115,7 +116,7 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
     expect(counts.fromMinutes).toEqual(counts.fromRows);
     expect(counts.fromDays).toEqual(counts.fromRows);
     expect(counts.targetAttempts).toEqual(counts.attempts);
-    // Without the setting nothing of the log goes to the SQLite file
+    // With the setting no log row goes to the SQLite file
     const sqliteRows = (await import("bun:sqlite")).Database.open(gateway.dbPath, { readonly: true });
     expect(sqliteRows.query("SELECT count(*) AS n FROM requests").get()).toEqual({ n: 0 });
     sqliteRows.close();
@@ -126,7 +127,7 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
     let proxy: TcpProxy;
     let running: RunningGateway;
 
-    async function start(maxQueue: number) {
+    async function start(maxQueue: number, adminPassword?: string) {
       const db = await database();
       mock = startMockUpstream();
       proxy = await startTcpProxy({ host: "127.0.0.1", port: 5432 }, "postgres");
@@ -142,6 +143,7 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
         watch: false,
         databaseUrl: withSchema(`${proxy.url.replace("postgres://", "postgres://postgres@")}/test`, db.schema),
         writer: { maxQueue, maxRetryDelayMs: 100 },
+        adminPassword,
       });
       cleanups.push(async () => {
         await running.stop();
@@ -171,6 +173,43 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
       expect(await metric(running.url, 'smartroute_log_dropped_total{kind="rows"}')).toBe(0);
       const counts = await countsByTierAndModel(sql);
       expect(counts.fromMinutes).toEqual(counts.fromRows);
+    });
+
+    test("the admin API reads the log from PostgreSQL, and answers 503 saying so while it is away", async () => {
+      const password = "correct staple horse battery";
+      const { sql } = await start(1_000, password);
+      const admin = new AdminClient(running.url);
+      await admin.login("admin", password);
+      await Promise.all(Array.from({ length: 12 }, () => chat(running.url, "auto")));
+      expect(await eventually(() => rowCount(sql), 12)).toBe(12);
+
+      const logs = await admin.call("GET", "/api/logs?limit=100");
+      expect(logs.status).toBe(200);
+      const [{ ids }] = await sql`SELECT array_agg(id ORDER BY seq DESC) AS ids FROM requests`;
+      expect((logs.json.items as { id: string }[]).map((r) => r.id)).toEqual(ids);
+      const detail = await admin.call("GET", `/api/logs/${ids[0]}`);
+      expect(detail.json).toMatchObject({ id: ids[0], status: 200, tier: "t1" });
+      const stats = await admin.call("GET", `/api/stats?from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`);
+      expect((stats.json.totals as { requests: number }).requests).toBe(12);
+
+      await proxy.cut();
+      for (const path of ["/api/logs", `/api/logs/${ids[0]}`, "/api/stats", "/api/logs/export?format=csv"]) {
+        const away = await admin.call("GET", path);
+        expect({ path, status: away.status }).toEqual({ path, status: 503 });
+        expect((away.json.error as { code: string; message: string }).code).toBe("database_unavailable");
+        expect((away.json.error as { message: string }).message).toContain(
+          "PostgreSQL database of the request log cannot be reached",
+        );
+        expect(away.text).not.toContain("postgres://");
+      }
+      // What does not need the log still answers: the live health, and /v1 itself.
+      const health = await admin.call("GET", "/api/health");
+      expect(health.status).toBe(200);
+      expect(await chat(running.url, "auto")).toBe(200);
+
+      await proxy.restore();
+      expect(await eventually(async () => (await admin.call("GET", "/api/logs")).status, 200)).toBe(200);
+      expect(await eventually(() => rowCount(sql), 13)).toBe(13);
     });
 
     test("past the queue's bound rows are dropped and counted in /metrics; the rest land once it is back", async () => {

@@ -10,6 +10,8 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres, { type Sql } from "postgres";
 import { describeDatabaseUrl } from "../../config/process-settings.ts";
+import type { LogReader } from "../log-reader.ts";
+import { pgLogReader } from "./pg-run.ts";
 import * as schema from "./schema.ts";
 
 export type PgDatabase = PostgresJsDatabase<typeof schema>;
@@ -22,6 +24,8 @@ const MIGRATION_LOCK = 0x5347_5254; // "SGRT"
 export interface PgStore {
   sql: Sql;
   db: PgDatabase;
+  /** The request log's read side (the admin API's logs, stats, health windows). */
+  logs: LogReader;
   /** The schema the tables live in (and the migrations table with them). */
   schema: string;
   close(): Promise<void>;
@@ -44,7 +48,7 @@ function schemaOf(url: string): string {
   }
 }
 
-/** A connection pool: int8 read as JS numbers (times and sums are below 2^53), notices not printed. */
+/** A connection pool: int8 and numeric read as JS numbers (times and sums are below 2^53), notices not printed. */
 export function connectPg(url: string, options: Pick<PgStoreOptions, "schema" | "max"> = {}): Sql {
   return postgres(url, {
     max: options.max ?? 10,
@@ -52,12 +56,9 @@ export function connectPg(url: string, options: Pick<PgStoreOptions, "schema" | 
     onnotice: () => {},
     connection: { search_path: options.schema ?? "public", application_name: "smartroute" },
     types: {
-      int8: {
-        to: 20,
-        from: [20],
-        serialize: (value: number) => String(value),
-        parse: (value: string) => Number(value),
-      },
+      int8: { to: 20, from: [20], serialize: String, parse: Number },
+      // SUM and AVG over integers answer numeric: read as numbers, as SQLite gives them.
+      numeric: { to: 1700, from: [1700], serialize: String, parse: Number },
     },
   });
 }
@@ -85,5 +86,5 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
     await sql.end({ timeout: 1 });
     throw new Error(`PostgreSQL store at ${describeDatabaseUrl(url)} could not be opened: ${String(error)}`);
   }
-  return { sql, db, schema: schemaName, close: () => sql.end({ timeout: 5 }) };
+  return { sql, db, logs: pgLogReader(sql), schema: schemaName, close: () => sql.end({ timeout: 5 }) };
 }

@@ -7,6 +7,7 @@ import type { AttemptSummary } from "../../plugin/types.ts";
 import type { TokenParts } from "../../pricing/cost.ts";
 import type { Store } from "../db.ts";
 import type { SqlValue } from "../sqlite.ts";
+import { type Dialect, type PlanRunner, type QueryPlan, runOnSqlite, SQLITE } from "./plan.ts";
 
 export interface LogFilter {
   /** Epoch ms, inclusive. */
@@ -48,7 +49,8 @@ export interface LogListItem {
   promptPreview: string | null;
 }
 
-const LIST_COLUMNS = `seq, id, ts, requested_model AS requestedModel, tier, model, status, error_code AS errorClass, latency_ms AS latencyMs, ttft_ms AS ttftMs, attempts, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, token_source AS tokenSource, cost_usd AS costUsd, stream, api_key_id AS apiKeyId, door, prompt_preview AS promptPreview`;
+// Aliases quoted: PostgreSQL folds unquoted names to lower case (SQLite reads them the same either way).
+const LIST_COLUMNS = `seq, id, ts, requested_model AS "requestedModel", tier, model, status, error_code AS "errorClass", latency_ms AS "latencyMs", ttft_ms AS "ttftMs", attempts, prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens", token_source AS "tokenSource", cost_usd AS "costUsd", stream, api_key_id AS "apiKeyId", door, prompt_preview AS "promptPreview"`;
 
 /** `LIKE` with its wildcards escaped, so a search for "100%" finds "100%". */
 function likePattern(text: string): string {
@@ -61,11 +63,12 @@ function likePattern(text: string): string {
  * the whole table. The bounds are taken over the rows in the range (through the ts index), so they
  * never exclude one; the ts clauses stay for exactness.
  */
-function seqBounds(store: Store, filter: LogFilter): { min?: number; max?: number } {
+function* seqBounds(filter: LogFilter): QueryPlan<{ min?: number; max?: number }> {
   if (filter.from === undefined && filter.to === undefined) return {};
-  const row = store.sqlite
-    .query("SELECT min(seq) AS min, max(seq) AS max FROM requests WHERE ts >= ? AND ts < ?")
-    .get(filter.from ?? 0, filter.to ?? Number.MAX_SAFE_INTEGER) as { min: number | null; max: number | null };
+  const [row] = (yield {
+    sql: "SELECT min(seq) AS min, max(seq) AS max FROM requests WHERE ts >= ? AND ts < ?",
+    params: [filter.from ?? 0, filter.to ?? Number.MAX_SAFE_INTEGER],
+  }) as { min: number | null; max: number | null }[];
   return { min: row.min ?? 0, max: row.max ?? -1 };
 }
 
@@ -73,6 +76,7 @@ function where(
   filter: LogFilter,
   cursor?: number,
   bounds: { min?: number; max?: number } = {},
+  dialect: Dialect = SQLITE,
 ): { sql: string; params: SqlValue[] } {
   const clauses: string[] = [];
   const params: SqlValue[] = [];
@@ -94,8 +98,9 @@ function where(
   if (filter.door) add("door = ?", filter.door);
   if (filter.q) {
     const pattern = likePattern(filter.q);
+    const like = dialect.like;
     add(
-      "(prompt_preview LIKE ? ESCAPE '\\' OR request_body LIKE ? ESCAPE '\\' OR response_body LIKE ? ESCAPE '\\')",
+      `(prompt_preview ${like} ? ESCAPE '\\' OR request_body ${like} ? ESCAPE '\\' OR response_body ${like} ? ESCAPE '\\')`,
       pattern,
       pattern,
       pattern,
@@ -106,20 +111,26 @@ function where(
 
 const toItem = (row: LogListItem): LogListItem => ({ ...row, stream: Boolean(row.stream) });
 
+export type LogPage = { items: LogListItem[]; nextCursor?: number };
+
 /** One page, newest first. Pass the returned `nextCursor` back to get the next page. */
-export function listLogs(
-  store: Store,
+export function* listLogsPlan(
   filter: LogFilter,
   page: { cursor?: number; limit?: number } = {},
-): { items: LogListItem[]; nextCursor?: number } {
+  dialect: Dialect = SQLITE,
+): QueryPlan<LogPage> {
   const limit = Math.min(Math.max(page.limit ?? 50, 1), 500);
-  const { sql, params } = where(filter, page.cursor, seqBounds(store, filter));
-  const rows = store.sqlite
-    .query(`SELECT ${LIST_COLUMNS} FROM requests ${sql} ORDER BY seq DESC LIMIT ?`)
-    .all(...params, limit + 1) as LogListItem[];
+  const { sql, params } = where(filter, page.cursor, yield* seqBounds(filter), dialect);
+  const rows = (yield {
+    sql: `SELECT ${LIST_COLUMNS} FROM requests ${sql} ORDER BY seq DESC LIMIT ?`,
+    params: [...params, limit + 1],
+  }) as unknown as LogListItem[];
   const items = rows.slice(0, limit).map(toItem);
   return { items, nextCursor: rows.length > limit ? items[items.length - 1].seq : undefined };
 }
+
+export const listLogs = (store: Store, filter: LogFilter, page: { cursor?: number; limit?: number } = {}): LogPage =>
+  runOnSqlite(store, listLogsPlan(filter, page));
 
 export interface LogDetail extends LogListItem {
   apiKeyId: string | null;
@@ -155,19 +166,19 @@ function parseJson(text: string | null): unknown {
 }
 
 /** One request in full, bodies parsed when they are JSON. */
-export function getLog(store: Store, id: string): LogDetail | undefined {
-  const row = store.sqlite
-    .query(
-      `SELECT ${LIST_COLUMNS}, client_ip AS clientIp, tier_reason AS tierReason, error_message AS errorMessage, overhead_ms AS overheadMs, attempt_trace AS attemptTrace, request_body AS requestBody, response_body AS responseBody, cost_micros AS costMicros, baseline_micros AS baselineMicros, baseline_model AS baselineModel, cost_detail AS costDetail FROM requests WHERE id = ?`,
-    )
-    .get(id) as
+export function* getLogPlan(id: string): QueryPlan<LogDetail | undefined> {
+  const [row] = (yield {
+    sql: `SELECT ${LIST_COLUMNS}, client_ip AS "clientIp", tier_reason AS "tierReason", error_message AS "errorMessage", overhead_ms AS "overheadMs", attempt_trace AS "attemptTrace", request_body AS "requestBody", response_body AS "responseBody", cost_micros AS "costMicros", baseline_micros AS "baselineMicros", baseline_model AS "baselineModel", cost_detail AS "costDetail" FROM requests WHERE id = ?`,
+    params: [id],
+  }) as unknown as (
     | (Omit<LogDetail, "costDetail"> & {
         attemptTrace: string;
         requestBody: string | null;
         responseBody: string | null;
         costDetail: string | null;
       })
-    | null;
+    | undefined
+  )[];
   if (!row) return undefined;
   return {
     ...toItem(row),
@@ -179,6 +190,8 @@ export function getLog(store: Store, id: string): LogDetail | undefined {
     costDetail: row.costDetail === null ? null : (JSON.parse(row.costDetail) as CostDetail),
   };
 }
+
+export const getLog = (store: Store, id: string): LogDetail | undefined => runOnSqlite(store, getLogPlan(id));
 
 const CSV_COLUMNS: (keyof LogListItem | "errorMessage" | "tierReason")[] = [
   "id",
@@ -216,24 +229,34 @@ function csvCell(value: unknown): string {
  * from SQLite in pages as the client consumes the stream.
  */
 export function exportLogs(store: Store, filter: LogFilter, format: "csv" | "jsonl"): ReadableStream<Uint8Array> {
+  return exportFrom((plan) => runOnSqlite(store, plan), filter, format, SQLITE);
+}
+
+/** The export over any store: `run` answers each page's query (at once, or with a promise). */
+export function exportFrom(
+  run: PlanRunner,
+  filter: LogFilter,
+  format: "csv" | "jsonl",
+  dialect: Dialect,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cursor: number | undefined;
   let started = false;
   let done = false;
   let bounds: { min?: number; max?: number } | undefined;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (done) return;
       let out = "";
       if (!started && format === "csv") out += `${CSV_COLUMNS.join(",")}\n`;
       started = true;
-      bounds ??= seqBounds(store, filter);
-      const { sql, params } = where(filter, cursor, bounds);
+      bounds ??= await run(seqBounds(filter));
+      const { sql, params } = where(filter, cursor, bounds, dialect);
       const columns =
-        format === "csv" ? `${LIST_COLUMNS}, error_message AS errorMessage, tier_reason AS tierReason` : "*";
-      const rows = store.sqlite
-        .query(`SELECT ${columns} FROM requests ${sql} ORDER BY seq DESC LIMIT 1000`)
-        .all(...params) as Record<string, unknown>[];
+        format === "csv"
+          ? `${LIST_COLUMNS}, error_message AS "errorMessage", tier_reason AS "tierReason"`
+          : dialect.allRequestColumns;
+      const rows = await run(rowsOf(`SELECT ${columns} FROM requests ${sql} ORDER BY seq DESC LIMIT 1000`, params));
       for (const row of rows)
         out +=
           format === "csv"
@@ -245,4 +268,9 @@ export function exportLogs(store: Store, filter: LogFilter, format: "csv" | "jso
       if (done) controller.close();
     },
   });
+}
+
+/** A plan of one query whose rows are its result. */
+function* rowsOf(sql: string, params: SqlValue[]): QueryPlan<Record<string, unknown>[]> {
+  return yield { sql, params };
 }

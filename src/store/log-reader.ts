@@ -1,0 +1,41 @@
+/**
+ * The read side of the request log behind one interface, chosen at boot: the logs list, one request,
+ * the export, the stats and the health windows. Both stores run the same query plans
+ * (src/store/queries/*.ts); only the runner and the dialect differ: SQLite answers at once, PostgreSQL
+ * (cluster mode) with a promise. The admin routes await it either way.
+ */
+import type { Store } from "./db.ts";
+import { exportFrom, getLogPlan, type LogDetail, type LogFilter, type LogPage, listLogsPlan } from "./queries/logs.ts";
+import { type Dialect, type PlanRunner, type QueryPlan, runOnSqlite, SQLITE } from "./queries/plan.ts";
+import { queryStatsPlan, type StatsRange, type StatsResult } from "./queries/stats.ts";
+import { type TargetWindow, targetWindowsPlan, type WindowRange } from "./queries/target-stats.ts";
+
+export interface LogReader {
+  listLogs(filter: LogFilter, page?: { cursor?: number; limit?: number }): Promise<LogPage>;
+  getLog(id: string): Promise<LogDetail | undefined>;
+  /** Resolves once the store answered (a store that is away rejects here, before any byte is sent). */
+  exportLogs(filter: LogFilter, format: "csv" | "jsonl"): Promise<ReadableStream<Uint8Array>>;
+  queryStats(range: StatsRange): Promise<StatsResult>;
+  targetWindows(range: WindowRange): Promise<Map<string, TargetWindow>>;
+}
+
+function* ping(): QueryPlan<void> {
+  yield { sql: "SELECT 1", params: [] };
+}
+
+/** A reader running the plans with `run` in `dialect`. */
+export function planReader(run: PlanRunner, dialect: Dialect): LogReader {
+  const go = async <T>(plan: QueryPlan<T>): Promise<T> => run(plan);
+  return {
+    listLogs: (filter, page) => go(listLogsPlan(filter, page, dialect)),
+    getLog: (id) => go(getLogPlan(id)),
+    async exportLogs(filter, format) {
+      await go(ping());
+      return exportFrom(run, filter, format, dialect);
+    },
+    queryStats: (range) => go(queryStatsPlan(range)),
+    targetWindows: (range) => go(targetWindowsPlan(range)),
+  };
+}
+
+export const sqliteLogReader = (store: Store): LogReader => planReader((plan) => runOnSqlite(store, plan), SQLITE);

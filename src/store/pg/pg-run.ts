@@ -1,0 +1,66 @@
+/**
+ * Runs the store's query plans (src/store/queries/plan.ts) on PostgreSQL: `?` placeholders numbered,
+ * each query awaited, its rows handed back to the plan. A database that cannot be reached becomes a
+ * 503 naming it, so the admin API says what is wrong instead of a bare 500.
+ */
+import postgres, { type Sql } from "postgres";
+import { GatewayError } from "../../errors.ts";
+import { type LogReader, planReader } from "../log-reader.ts";
+import type { Dialect, QueryPlan } from "../queries/plan.ts";
+
+/**
+ * PostgreSQL's differences for the plans. The export's columns are SQLite's `SELECT *` order (its
+ * later migrations appended columns) with `stream` as 0/1, so a JSONL export is the same on both stores.
+ */
+export const POSTGRES: Dialect = {
+  like: "ILIKE",
+  allRequestColumns:
+    "seq, id, ts, api_key_id, client_ip, requested_model, tier, tier_reason, model, status, error_code, error_message, latency_ms, ttft_ms, overhead_ms, attempts, attempt_trace, prompt_tokens, completion_tokens, token_source, cost_usd, stream::int AS stream, prompt_preview, request_body, response_body, door, cost_micros, baseline_micros, baseline_model, cost_detail",
+};
+
+/** `?` → `$1`, `$2`, … (the plans' SQL holds no `?` inside a string literal). */
+export function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/**
+ * Whether an error means "the database is not there" rather than "this query is wrong": a client-side
+ * connection error, or a server's connection exception (08), operator intervention (57: shutting
+ * down) or lack of resources (53: too many connections).
+ */
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof postgres.PostgresError) return /^(08|57|53)/.test(error.code);
+  return (
+    error instanceof Error &&
+    /CONNECT|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND/i.test(
+      `${(error as { code?: string }).code ?? ""} ${error.message}`,
+    )
+  );
+}
+
+export function unavailable(error: unknown): GatewayError {
+  return new GatewayError(
+    "overloaded",
+    "The PostgreSQL database of the request log cannot be reached; the gateway keeps serving and queues log rows until it is back. Try again shortly.",
+    { clientCode: "database_unavailable", retryAfterMs: 2_000, data: { reason: String(error).slice(0, 200) } },
+  );
+}
+
+/** Runs `plan` on PostgreSQL; rejects with a 503 GatewayError when the database is away. */
+export async function runOnPg<T>(sql: Sql, plan: QueryPlan<T>): Promise<T> {
+  let step = plan.next([]);
+  while (!step.done) {
+    let rows: Record<string, unknown>[];
+    try {
+      rows = [...(await sql.unsafe(numbered(step.value.sql), step.value.params as never[]))];
+    } catch (error) {
+      throw isUnavailable(error) ? unavailable(error) : error;
+    }
+    step = plan.next(rows);
+  }
+  return step.value;
+}
+
+/** The request log's read side on PostgreSQL. */
+export const pgLogReader = (sql: Sql): LogReader => planReader((plan) => runOnPg(sql, plan), POSTGRES);

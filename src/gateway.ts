@@ -32,6 +32,7 @@ import type { Store } from "./store/db.ts";
 import { persistHealth } from "./store/health-store.ts";
 import { type LogReader, sqliteLogReader } from "./store/log-reader.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
+import { schedulePgRetention } from "./store/pg/pg-retention.ts";
 import { PgRowSink } from "./store/pg/pg-row-sink.ts";
 import type { PgStore } from "./store/pg/pg-store.ts";
 import { keySpendSince } from "./store/queries/stats.ts";
@@ -120,7 +121,10 @@ export class Gateway {
         flushIntervalMs: () => this.live.get().logging.flushIntervalMs,
         ...options.writer,
       });
-      this.stopRetention = scheduleRetention(options.store, () => this.live.get().logging, options.log);
+      const logging = () => this.live.get().logging;
+      this.stopRetention = options.pg
+        ? schedulePgRetention(options.pg.sql, logging, options.log)
+        : scheduleRetention(options.store, logging, options.log);
       // A cluster that reached Redis at start replays the shared stream instead of this process's own file.
       const own = memory ?? (health instanceof MemoryHealthRegistry ? health : undefined);
       const restore = !this.sharedHealth || options.shared?.degraded === true;

@@ -7,7 +7,13 @@
 import type { Store } from "./db.ts";
 import { exportFrom, getLogPlan, type LogDetail, type LogFilter, type LogPage, listLogsPlan } from "./queries/logs.ts";
 import { type Dialect, type PlanRunner, type QueryPlan, runOnSqlite, SQLITE } from "./queries/plan.ts";
-import { queryStatsPlan, type StatsRange, type StatsResult } from "./queries/stats.ts";
+import {
+  type KeyUsagePoint,
+  keyUsagePlan,
+  queryStatsPlan,
+  type StatsRange,
+  type StatsResult,
+} from "./queries/stats.ts";
 import { type TargetWindow, targetWindowsPlan, type WindowRange } from "./queries/target-stats.ts";
 
 export interface LogReader {
@@ -17,6 +23,8 @@ export interface LogReader {
   exportLogs(filter: LogFilter, format: "csv" | "jsonl"): Promise<ReadableStream<Uint8Array>>;
   queryStats(range: StatsRange): Promise<StatsResult>;
   targetWindows(range: WindowRange): Promise<Map<string, TargetWindow>>;
+  /** A key's logged requests and cost per bucket since `from`. */
+  keyUsage(id: string, from: number, bucketMs: number): Promise<KeyUsagePoint[]>;
 }
 
 function* ping(): QueryPlan<void> {
@@ -35,6 +43,7 @@ export function planReader(run: PlanRunner, dialect: Dialect): LogReader {
     },
     queryStats: (range) => go(queryStatsPlan(range)),
     targetWindows: (range) => go(targetWindowsPlan(range)),
+    keyUsage: (id, from, bucketMs) => go(keyUsagePlan(id, from, bucketMs)),
   };
 }
 

@@ -268,6 +268,7 @@ describe.skipIf(!pgAnswers)("SQLite and PostgreSQL answer the same", () => {
         await both((r) => r.queryStats({ from: NOW - 11 * HOUR, to: NOW })),
         await both((r) => r.queryStats({ from: NOW - 7 * DAY, to: NOW, tier: "t1" })),
         await both((r) => r.targetWindows({ from: NOW - 11 * HOUR, to: NOW, bucketMs: HOUR })),
+        await both((r) => r.keyUsage("cfg_even", NOW - 11 * HOUR, HOUR)),
       ])
         expect(b).toEqual(a);
       // Seq numbers are the store's own; everything else in an export is the same, byte for byte.
@@ -277,6 +278,8 @@ describe.skipIf(!pgAnswers)("SQLite and PostgreSQL answer the same", () => {
       const [jsonA, jsonB] = await both((r) => text(r.exportLogs({ from: NOW - 11 * HOUR }, "jsonl")));
       expect(withoutSeq(jsonB)).toBe(withoutSeq(jsonA));
       expect(jsonA.split("\n").length).toBeGreaterThan(300);
+      const usage = await pg.reader.keyUsage("cfg_even", NOW - 11 * HOUR, HOUR);
+      expect(usage.reduce((n, p) => n + p.requests, 0)).toBe(150);
     } finally {
       await Promise.all([sqlite.close(), pg.close()]);
     }

@@ -127,6 +127,22 @@ export function* keySpendSincePlan(apiKeyId: string, since: number): QueryPlan<n
 export const keySpendSince = (store: Store, apiKeyId: string, since: number): number =>
   runOnSqlite(store, keySpendSincePlan(apiKeyId, since));
 
+/** One bucket of a key's use: its start (epoch ms, UTC), the requests in it and what they cost. */
+export interface KeyUsagePoint {
+  ts: number;
+  requests: number;
+  costMicros: number;
+}
+
+/** A key's logged requests and cost since `from`, per `bucketMs` (UTC-aligned), oldest first. */
+export function* keyUsagePlan(id: string, from: number, bucketMs: number): QueryPlan<KeyUsagePoint[]> {
+  return (yield {
+    sql: `SELECT (ts / ?) * ? AS ts, count(*) AS requests, coalesce(sum(cost_micros), 0) AS "costMicros"
+         FROM requests WHERE api_key_id = ? AND ts >= ? GROUP BY 1 ORDER BY 1`,
+    params: [bucketMs, bucketMs, id, from],
+  }) as unknown as KeyUsagePoint[];
+}
+
 /** Spend per key over the range, from the rows (the rollups have no key): one indexed range scan. */
 export function* spendByKeyPlan(range: { from: number; to: number }, limit = 20): QueryPlan<KeySpend[]> {
   return (yield {

@@ -56,8 +56,12 @@ async function deleteOldest(store: Store, where: string, params: number[], maxRo
   return deleted;
 }
 
-/** The oldest time kept: rows and per-minute rollups before it go (per-day rollups stay). */
-export const retentionCutoff = (now: number, retentionDays: number) => now - retentionDays * DAY;
+/**
+ * The oldest time kept: rows and per-minute rollups before it go (per-day rollups stay). A whole
+ * millisecond (a clock may give fractions; PostgreSQL's bigint refuses them), rounded up so that
+ * `ts < cutoff` selects exactly the same integer times.
+ */
+export const retentionCutoff = (now: number, retentionDays: number) => Math.ceil(now - retentionDays * DAY);
 
 export async function applyRetention(
   store: Store,

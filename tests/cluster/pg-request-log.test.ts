@@ -122,6 +122,25 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
     sqliteRows.close();
   });
 
+  test("on Deno too: the same driver and migrations, every row landed after SIGTERM", async () => {
+    const { schema, sql } = await database();
+    const gateway = await startGatewayProcess({
+      config: CONFIG,
+      runtime: "deno",
+      env: { GATEWAY_DATABASE_URL: withSchema(PG_URL, schema) },
+    });
+    cleanups.push(() => gateway.stop());
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => chat(gateway.url, i % 2 ? "b/m2" : "auto")),
+    );
+    expect(statuses).toEqual(Array(30).fill(200));
+    gateway.kill("SIGTERM");
+    await gateway.exited;
+    expect(await rowCount(sql)).toBe(30);
+    const counts = await countsByTierAndModel(sql);
+    expect(counts.fromMinutes).toEqual(counts.fromRows);
+  }, 40_000);
+
   describe("with PostgreSQL cut off", () => {
     let mock: MockUpstream;
     let proxy: TcpProxy;

@@ -146,3 +146,23 @@ test.skipIf(!pgAnswers)("two writers adding to the same minute at once lose none
   expect(minute.requests).toBe(100);
   expect((JSON.parse(minute.latency_hist) as number[]).reduce((x, y) => x + y, 0)).toBe(100);
 });
+
+test.skipIf(!pgAnswers)(
+  "a row SQLite would take as it is (a NUL in the prompt, fractional tokens) lands too, its batch not stuck",
+  async () => {
+    const sink = new PgRowSink(pg.db);
+    const odd = summary({
+      ts: T0 + 20 * 86_400_000,
+      prompt: "before\u0000after",
+      usage: { prompt_tokens: 10.5, completion_tokens: 3.2, total_tokens: 13.7 },
+    });
+    const rows = [odd, summary({ ts: T0 + 20 * 86_400_000 })].map((s) => toRow(s, config, true));
+    await sink.write({ rows, failovers: [0, 0] });
+    const [stored] =
+      await pg.sql`SELECT prompt_preview, prompt_tokens, completion_tokens FROM requests WHERE id = ${rows[0].id}`;
+    expect(stored).toEqual({ prompt_preview: "before\uFFFDafter", prompt_tokens: 11, completion_tokens: 3 });
+    const [day] =
+      await pg.sql`SELECT requests, prompt_tokens FROM stats_day WHERE day = ${T0 + 20 * 86_400_000 - (T0 % 86_400_000)}`;
+    expect(day).toEqual({ requests: 2, prompt_tokens: 21 });
+  },
+);

@@ -12,6 +12,7 @@
  */
 import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { RequestRow } from "../record.ts";
 import { type Rollup, rollupsOf } from "../rollups.ts";
 import type { RowBatch, RowSink } from "../row-sink.ts";
 import { type TargetRollup, targetRollupsOf, withAttempts } from "../target-rollups.ts";
@@ -84,22 +85,42 @@ async function upsert(tx: Transaction, into: RollupTarget, rollups: (Rollup | Ta
     .onConflictDoUpdate({ target: into.key.map((field) => columns[field]), set: into.set });
 }
 
+/** Columns PostgreSQL keeps as integers, which SQLite would also take as fractions (an upstream's odd usage). */
+const WHOLE = ["ts", "status", "attempts", "promptTokens", "completionTokens", "costMicros", "baselineMicros"] as const;
+
+/**
+ * A row as PostgreSQL accepts it, so that no row can fail its whole batch again and again: integers
+ * rounded (a non-finite one is null, as it would be unreadable anyway), and NUL characters, which a
+ * PostgreSQL text cannot hold, replaced by U+FFFD.
+ */
+export function storableRow({ seq: _seq, ...row }: RequestRow): Omit<RequestRow, "seq"> {
+  const out: Record<string, unknown> = { ...row };
+  for (const [column, value] of Object.entries(out))
+    if (typeof value === "string" && value.includes("\u0000")) out[column] = value.replaceAll("\u0000", "\uFFFD");
+  for (const column of WHOLE) {
+    const value = out[column];
+    if (typeof value === "number") out[column] = Number.isFinite(value) ? Math.round(value) : null;
+  }
+  return out as Omit<RequestRow, "seq">;
+}
+
 export class PgRowSink implements RowSink {
   constructor(private readonly db: PgDatabase) {}
 
   async write(batch: RowBatch): Promise<void> {
+    // Rows and rollups from the same storable values, so the rollups add up to the rows as stored.
+    const storable = batch.rows.map(storableRow);
     await this.db.transaction(async (tx) => {
       const inserted = new Set<string>();
-      for (let i = 0; i < batch.rows.length; i += ROWS_PER_INSERT) {
-        const chunk = batch.rows.slice(i, i + ROWS_PER_INSERT);
+      for (let i = 0; i < storable.length; i += ROWS_PER_INSERT) {
         const ids = await tx
           .insert(requests)
-          .values(chunk.map(({ seq: _seq, ...row }) => row))
+          .values(storable.slice(i, i + ROWS_PER_INSERT))
           .onConflictDoNothing({ target: requests.id })
           .returning({ id: requests.id });
         for (const { id } of ids) inserted.add(id);
       }
-      const fresh = batch.rows.flatMap((row, i) =>
+      const fresh = storable.flatMap((row, i) =>
         inserted.has(row.id) ? [{ row, failovers: batch.failovers[i] }] : [],
       );
       const rows = fresh.map((f) => f.row);

@@ -223,12 +223,24 @@ export class LogWriter {
     }
   }
 
-  /** Writes everything queued, closes the sink, and ignores later enqueues. */
+  /**
+   * Writes everything queued, closes the sink, and ignores later enqueues. Rows the sink still refuses
+   * (its database away at shutdown) are counted as dropped and logged with their number: the process
+   * is ending, and they are not lost without a word.
+   */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.closed = true;
     await this.drain();
+    if (this.queue.length > 0) {
+      this.stats.rowsDropped += this.queue.length;
+      this.options.log.error("request log rows not written at shutdown: the store did not take them", {
+        rows: this.queue.length,
+      });
+      this.queue = [];
+      this.updateDepth();
+    }
     await this.options.sink.close();
   }
 }

@@ -32,3 +32,16 @@ test("failed writes are retried without anyone calling flush, and every row land
   expect(log.lines.some((l) => l.includes("request log writes resumed"))).toBe(true);
   await writer.close();
 });
+
+test("rows a failing sink still refuses at shutdown are counted as dropped and logged, not lost without a word", async () => {
+  const sink = new FlakySink(Number.POSITIVE_INFINITY);
+  const log = recordingLogger();
+  const writer = new LogWriter({ sink, log, flushIntervalMs: 60_000 });
+  for (let i = 0; i < 3; i++) writer.enqueue(summary(), storeConfig());
+  await writer.close();
+  expect(sink.written).toEqual([]);
+  expect(writer.stats).toMatchObject({ rowsDropped: 3, queued: 0 });
+  expect(log.lines.some((l) => l.includes("request log rows not written at shutdown") && l.includes('"rows":3'))).toBe(
+    true,
+  );
+});

@@ -111,7 +111,7 @@ export class Gateway {
       // PostgreSQL's driver writes off the event loop by itself. A SQLite file store gets a writer thread;
       // an in-memory one (tests) cannot be shared with one.
       const sink = options.pg
-        ? new PgRowSink(options.pg.db)
+        ? new PgRowSink(options.pg.db, options.pg.isReady)
         : options.store.path === ":memory:"
           ? new SqliteRowSink(options.store.sqlite)
           : new WorkerRowSink(options.store.path);

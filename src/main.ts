@@ -69,10 +69,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const live = await LiveConfig.load({ path: options.configPath, projectRoot: options.projectRoot, log });
   if (options.watch !== false) live.watch();
   const store = options.dataDir ? openStore(options.dataDir, { log }) : undefined;
-  // Imported only in cluster mode: a single process never loads the PostgreSQL driver. It must answer
-  // at start (the migrations run now); once started, an outage only queues log rows.
+  // Imported only in cluster mode: a single process never loads the PostgreSQL driver. A database that
+  // cannot be reached does not stop the start (rows queue, migrations run once it answers); one that
+  // refuses (a wrong password, no such database) does.
   const pg = options.databaseUrl
-    ? await (await import("./store/pg/pg-store.ts")).openPgStore(options.databaseUrl)
+    ? await (await import("./store/pg/pg-store.ts")).openPgStore(options.databaseUrl, { whenUnreachable: { log } })
     : undefined;
   // Imported only in cluster mode: a single process never loads the Redis client.
   const shared = options.redisUrl
@@ -153,7 +154,11 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
           "  note: on this runtime (Deno) hot reload re-reads the config file itself only: after editing a file it imports (your plugins), restart",
         ]),
     `  data:   ${settings.dataDir}`,
-    ...(running.gateway.pg ? [`  request log: PostgreSQL ${describeDatabaseUrl(settings.databaseUrl ?? "")}`] : []),
+    ...(running.gateway.pg
+      ? [
+          `  request log: PostgreSQL ${describeDatabaseUrl(settings.databaseUrl ?? "")}${running.gateway.pg.isReady() ? "" : " (UNREACHABLE: rows queue until it answers)"}`,
+        ]
+      : []),
     ...(running.gateway.shared
       ? [
           `  shared: per-key limits through Redis${running.gateway.shared.degraded ? " (UNREACHABLE: degraded)" : ""}, limits ${running.gateway.shared.whenDown} when it is down`,

@@ -146,10 +146,11 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
     let proxy: TcpProxy;
     let running: RunningGateway;
 
-    async function start(maxQueue: number, adminPassword?: string) {
+    async function start(maxQueue: number, adminPassword?: string, cutAtStart = false) {
       const db = await database();
       mock = startMockUpstream();
       proxy = await startTcpProxy({ host: "127.0.0.1", port: 5432 }, "postgres");
+      if (cutAtStart) await proxy.cut();
       const dir = mkdtempSync(join(tmpdir(), "smartroute-pg-"));
       writeFileSync(join(dir, "gateway.config.ts"), configSource(mock.url, CONFIG));
       running = await startGateway({
@@ -229,6 +230,25 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
       await proxy.restore();
       expect(await eventually(async () => (await admin.call("GET", "/api/logs")).status, 200)).toBe(200);
       expect(await eventually(() => rowCount(sql), 13)).toBe(13);
+    });
+
+    test("unreachable at start: the gateway starts and serves, and its tables and rows arrive once it answers", async () => {
+      const password = "correct staple horse battery";
+      const { sql } = await start(1_000, password, true);
+      expect(running.gateway.pg?.isReady()).toBe(false);
+      const statuses = await Promise.all(Array.from({ length: 8 }, () => chat(running.url, "auto")));
+      expect(statuses).toEqual(Array(8).fill(200));
+      const admin = new AdminClient(running.url);
+      await admin.login("admin", password);
+      const away = await admin.call("GET", "/api/logs");
+      expect(away.status).toBe(503);
+      expect((away.json.error as { message: string }).message).toContain("cannot be reached");
+      expect(away.json.reason).toBe("not reachable since the gateway started");
+
+      await proxy.restore();
+      await running.gateway.pg?.ready;
+      expect(await eventually(() => rowCount(sql), 8)).toBe(8);
+      expect((await admin.call("GET", "/api/logs")).status).toBe(200);
     });
 
     test("past the queue's bound rows are dropped and counted in /metrics; the rest land once it is back", async () => {

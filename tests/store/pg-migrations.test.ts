@@ -90,3 +90,19 @@ test.skipIf(!pgAnswers)("a database that cannot be reached is a clear error with
   expect(error?.message).toContain("PostgreSQL store at postgres://postgres:***@127.0.0.1:1/test could not be opened");
   expect(error?.message).not.toContain("s3cret-pw");
 });
+
+test.skipIf(!pgAnswers)(
+  "a database that answers with a refusal stops the start, even when unreachable ones are waited for",
+  async () => {
+    const url = PG_URL.replace(/\/[^/?]+(\?|$)/, "/sr_no_such_database$1");
+    const warned: string[] = [];
+    const log = { warn: (m: string) => warned.push(m), info: () => {} };
+    const error = await openPgStore(url, { whenUnreachable: { log } }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toContain("could not be opened");
+    expect(error?.message).toContain("sr_no_such_database");
+    expect(warned).toEqual([]);
+  },
+);

@@ -105,9 +105,14 @@ export function storableRow({ seq: _seq, ...row }: RequestRow): Omit<RequestRow,
 }
 
 export class PgRowSink implements RowSink {
-  constructor(private readonly db: PgDatabase) {}
+  /** `isReady`: false while the store's tables may not exist yet (unreachable since start): the batch waits. */
+  constructor(
+    private readonly db: PgDatabase,
+    private readonly isReady: () => boolean = () => true,
+  ) {}
 
   async write(batch: RowBatch): Promise<void> {
+    if (!this.isReady()) throw new Error("PostgreSQL has not been reachable since the gateway started");
     // Rows and rollups from the same storable values, so the rollups add up to the rows as stored.
     const storable = batch.rows.map(storableRow);
     await this.db.transaction(async (tx) => {

@@ -47,8 +47,9 @@ export function unavailable(error: unknown): GatewayError {
   );
 }
 
-/** Runs `plan` on PostgreSQL; rejects with a 503 GatewayError when the database is away. */
-export async function runOnPg<T>(sql: Sql, plan: QueryPlan<T>): Promise<T> {
+/** Runs `plan` on PostgreSQL; rejects with a 503 GatewayError when the database is away (or not migrated yet). */
+export async function runOnPg<T>(sql: Sql, plan: QueryPlan<T>, isReady: () => boolean = () => true): Promise<T> {
+  if (!isReady()) throw unavailable("not reachable since the gateway started");
   let step = plan.next([]);
   while (!step.done) {
     let rows: Record<string, unknown>[];
@@ -63,4 +64,5 @@ export async function runOnPg<T>(sql: Sql, plan: QueryPlan<T>): Promise<T> {
 }
 
 /** The request log's read side on PostgreSQL. */
-export const pgLogReader = (sql: Sql): LogReader => planReader((plan) => runOnPg(sql, plan), POSTGRES);
+export const pgLogReader = (sql: Sql, isReady?: () => boolean): LogReader =>
+  planReader((plan) => runOnPg(sql, plan, isReady), POSTGRES);

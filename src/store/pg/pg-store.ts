@@ -10,8 +10,9 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres, { type Sql } from "postgres";
 import { describeDatabaseUrl } from "../../config/process-settings.ts";
+import type { Logger } from "../../plugin/types.ts";
 import type { LogReader } from "../log-reader.ts";
-import { pgLogReader } from "./pg-run.ts";
+import { isUnavailable, pgLogReader } from "./pg-run.ts";
 import * as schema from "./schema.ts";
 
 export type PgDatabase = PostgresJsDatabase<typeof schema>;
@@ -28,6 +29,10 @@ export interface PgStore {
   logs: LogReader;
   /** The schema the tables live in (and the migrations table with them). */
   schema: string;
+  /** False until the migrations ran (a database unreachable at start is retried in the background). */
+  isReady(): boolean;
+  /** Resolves once the migrations ran. */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,12 @@ export interface PgStoreOptions {
   migrationsFolder?: string;
   /** Connections in the pool (default 10). */
   max?: number;
+  /**
+   * Start even when the database cannot be reached (down, or the network): migrate in the background,
+   * every `retryMs` (default 2 000), saying so once on `log`. A database that answers with a refusal
+   * (a wrong password, no such database) is still an error at once.
+   */
+  whenUnreachable?: { log: Pick<Logger, "warn" | "info">; retryMs?: number };
 }
 
 /** The schema a URL names with `?search_path=` (which the driver also sends as the connection's), else "public". */
@@ -75,16 +86,61 @@ export async function migratePg(sql: Sql, db: PgDatabase, schemaName: string, mi
   }
 }
 
-/** Connects and migrates; rejects (with the URL's password hidden) when the database cannot be reached. */
+/**
+ * Connects and migrates; rejects (with the URL's password hidden) when the database refuses, or cannot
+ * be reached and `whenUnreachable` is not given.
+ */
 export async function openPgStore(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
   const schemaName = options.schema ?? schemaOf(url);
   const sql = connectPg(url, { ...options, schema: schemaName });
   const db = drizzle(sql, { schema });
+  const migrateNow = () => migratePg(sql, db, schemaName, options.migrationsFolder ?? PG_MIGRATIONS_DIR);
+  let ready = false;
+  let closed = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let readyNow: () => void = () => {};
+  const whenReady = new Promise<void>((resolve) => (readyNow = resolve));
+  const opened = () => {
+    ready = true;
+    readyNow();
+  };
   try {
-    await migratePg(sql, db, schemaName, options.migrationsFolder ?? PG_MIGRATIONS_DIR);
+    await migrateNow();
+    opened();
   } catch (error) {
-    await sql.end({ timeout: 1 });
-    throw new Error(`PostgreSQL store at ${describeDatabaseUrl(url)} could not be opened: ${String(error)}`);
+    const waiting = options.whenUnreachable;
+    if (!waiting || !isUnavailable(error)) {
+      await sql.end({ timeout: 1 });
+      throw new Error(`PostgreSQL store at ${describeDatabaseUrl(url)} could not be opened: ${String(error)}`);
+    }
+    waiting.log.warn(
+      `PostgreSQL at ${describeDatabaseUrl(url)} cannot be reached (${String(error)}); serving, log rows queue until it answers`,
+    );
+    const again = () => {
+      retry = setTimeout(async () => {
+        if (closed) return;
+        try {
+          await migrateNow();
+          opened();
+          waiting.log.info(`PostgreSQL at ${describeDatabaseUrl(url)} answers: request log store ready`);
+        } catch {
+          again();
+        }
+      }, waiting.retryMs ?? 2_000);
+    };
+    again();
   }
-  return { sql, db, logs: pgLogReader(sql), schema: schemaName, close: () => sql.end({ timeout: 5 }) };
+  return {
+    sql,
+    db,
+    logs: pgLogReader(sql, () => ready),
+    schema: schemaName,
+    isReady: () => ready,
+    ready: whenReady,
+    close: () => {
+      closed = true;
+      clearTimeout(retry);
+      return sql.end({ timeout: 5 });
+    },
+  };
 }

@@ -122,6 +122,52 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
     sqliteRows.close();
   });
 
+  test("three gateways on one PostgreSQL: 5,000 requests spread over them, then stop: 5,000 rows, rollups adding up", async () => {
+    const { schema, sql } = await database();
+    const mock = startMockUpstream();
+    const dir = mkdtempSync(join(tmpdir(), "smartroute-pg3-"));
+    writeFileSync(join(dir, "gateway.config.ts"), configSource(mock.url, CONFIG));
+    const nodes: RunningGateway[] = [];
+    cleanups.push(async () => {
+      for (const node of nodes) await node.stop().catch(() => {});
+      await mock.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    for (let i = 0; i < 3; i++)
+      nodes.push(
+        await startGateway({
+          configPath: join(dir, "gateway.config.ts"),
+          projectRoot: dir,
+          dataDir: join(dir, `data-${i}`),
+          port: 0,
+          host: "127.0.0.1",
+          log: quiet,
+          watch: false,
+          databaseUrl: withSchema(PG_URL, schema),
+        }),
+      );
+    let served = 0;
+    for (let round = 0; round < 50; round++) {
+      const statuses = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => chat(nodes[i % 3].url, i % 4 === 0 ? "b/m2" : "auto")),
+      );
+      served += statuses.filter((s) => s === 200).length;
+    }
+    expect(served).toBe(5_000);
+    for (const node of nodes.splice(0)) await node.stop();
+
+    expect(await rowCount(sql)).toBe(5_000);
+    const counts = await countsByTierAndModel(sql);
+    expect(counts.fromMinutes).toEqual(counts.fromRows);
+    expect(counts.fromDays).toEqual(counts.fromRows);
+    expect(counts.targetAttempts).toEqual(counts.attempts);
+    const [{ hist }] = await sql`SELECT string_agg(latency_hist, '|') AS hist FROM stats_day`;
+    const histTotal = String(hist)
+      .split("|")
+      .reduce((n, h) => n + (JSON.parse(h) as number[]).reduce((a, b) => a + b, 0), 0);
+    expect(histTotal).toBe(5_000);
+  }, 120_000);
+
   test("on Deno too: the same driver and migrations, every row landed after SIGTERM", async () => {
     const { schema, sql } = await database();
     const gateway = await startGatewayProcess({

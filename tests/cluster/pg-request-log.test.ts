@@ -39,6 +39,20 @@ async function database() {
 
 const withSchema = (url: string, schema: string) => `${url}${url.includes("?") ? "&" : "?"}search_path=${schema}`;
 
+/** A gateway in this process on the config in `dir`, its data in `dir/<data>`. */
+function inProcess(dir: string, data: string, options: Partial<Parameters<typeof startGateway>[0]>) {
+  return startGateway({
+    configPath: join(dir, "gateway.config.ts"),
+    projectRoot: dir,
+    dataDir: join(dir, data),
+    port: 0,
+    host: "127.0.0.1",
+    log: quiet,
+    watch: false,
+    ...options,
+  });
+}
+
 async function chat(url: string, model: string): Promise<number> {
   const response = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
@@ -134,18 +148,7 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
       rmSync(dir, { recursive: true, force: true });
     });
     for (let i = 0; i < 3; i++)
-      nodes.push(
-        await startGateway({
-          configPath: join(dir, "gateway.config.ts"),
-          projectRoot: dir,
-          dataDir: join(dir, `data-${i}`),
-          port: 0,
-          host: "127.0.0.1",
-          log: quiet,
-          watch: false,
-          databaseUrl: withSchema(PG_URL, schema),
-        }),
-      );
+      nodes.push(await inProcess(dir, `data-${i}`, { databaseUrl: withSchema(PG_URL, schema) }));
     let served = 0;
     for (let round = 0; round < 50; round++) {
       const statuses = await Promise.all(
@@ -199,14 +202,7 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
       if (cutAtStart) await proxy.cut();
       const dir = mkdtempSync(join(tmpdir(), "smartroute-pg-"));
       writeFileSync(join(dir, "gateway.config.ts"), configSource(mock.url, CONFIG));
-      running = await startGateway({
-        configPath: join(dir, "gateway.config.ts"),
-        projectRoot: dir,
-        dataDir: join(dir, "data"),
-        port: 0,
-        host: "127.0.0.1",
-        log: quiet,
-        watch: false,
+      running = await inProcess(dir, "data", {
         databaseUrl: withSchema(`${proxy.url.replace("postgres://", "postgres://postgres@")}/test`, db.schema),
         writer: { maxQueue, maxRetryDelayMs: 100 },
         adminPassword,

@@ -29,9 +29,10 @@ import { UsageTracker } from "./routing/usage.ts";
 import { ApiKeyStore } from "./store/api-key-store.ts";
 import { ConfigHistory } from "./store/config-history.ts";
 import type { Store } from "./store/db.ts";
-import { persistHealth } from "./store/health-store.ts";
+import { persistHealth, persistHealthIn } from "./store/health-store.ts";
 import { type LogReader, sqliteLogReader } from "./store/log-reader.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
+import { pgHealthSnapshots } from "./store/pg/pg-health-store.ts";
 import { schedulePgRetention } from "./store/pg/pg-retention.ts";
 import { PgRowSink } from "./store/pg/pg-row-sink.ts";
 import type { PgStore } from "./store/pg/pg-store.ts";
@@ -87,6 +88,10 @@ export class Gateway {
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
   private readonly stopRetention?: () => void;
   private readonly stopHealthPersistence?: () => void;
+  /** Resolves once saved health is restored (PostgreSQL answers later than SQLite; awaited before serving). */
+  readonly healthRestored?: Promise<void>;
+  /** The last health save, once stopped (awaited before the PostgreSQL pool closes). */
+  private healthSaved?: Promise<void>;
   /** Aborted by `endInFlight`: every upstream call listens to it (`PipelineDeps.stopping`). */
   private readonly stopping = new AbortController();
 
@@ -128,7 +133,14 @@ export class Gateway {
       // A cluster that reached Redis at start replays the shared stream instead of this process's own file.
       const own = memory ?? (health instanceof MemoryHealthRegistry ? health : undefined);
       const restore = !this.sharedHealth || options.shared?.degraded === true;
-      if (own) this.stopHealthPersistence = persistHealth(options.store, own, options.log, { restore });
+      if (own && options.pg) {
+        // Shared snapshots: a replica starting without Redis restores the last records any replica saved.
+        const persisted = persistHealthIn(pgHealthSnapshots(options.pg), own, options.log, { restore });
+        this.healthRestored = persisted.restored;
+        this.stopHealthPersistence = () => {
+          this.healthSaved ??= persisted.stop();
+        };
+      } else if (own) this.stopHealthPersistence = persistHealth(options.store, own, options.log, { restore });
     }
     const writer = this.writer;
     this.sharedMemory = options.shared && new SharedConversationMemory(options.shared);
@@ -241,6 +253,7 @@ export class Gateway {
     this.keys.close();
     await this.writer?.close();
     this.store?.close();
+    await this.healthSaved;
     await this.pg?.close();
     this.sharedLedger?.close();
     this.sharedHealth?.close();

@@ -88,7 +88,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   await shared?.connect();
   const gateway = new Gateway({ live, log, store, pg, deps: options.deps, shared, writer: options.writer });
   // A cluster process serves once it has replayed what its siblings know (health, conversations).
-  await Promise.all([gateway.sharedHealth?.replayed, gateway.sharedMemory?.replayed]);
+  await Promise.all([gateway.sharedHealth?.replayed, gateway.sharedMemory?.replayed, gateway.healthRestored]);
   const admin =
     store && options.dataDir
       ? await adminParts(gateway, options.dataDir, {

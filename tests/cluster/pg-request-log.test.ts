@@ -171,6 +171,41 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
     expect(histTotal).toBe(5_000);
   }, 120_000);
 
+  test("health snapshots in PostgreSQL: a gateway started on another machine restores what the last one saw", async () => {
+    const { schema, sql } = await database();
+    const mock = startMockUpstream();
+    const dir = mkdtempSync(join(tmpdir(), "smartroute-pgh-"));
+    const DOWN = "a/down?fault=status&status=503";
+    writeFileSync(
+      join(dir, "gateway.config.ts"),
+      configSource(mock.url, `tiers: { t1: { models: ["${DOWN}", "b/rescue"] } },`),
+    );
+    const started: RunningGateway[] = [];
+    cleanups.push(async () => {
+      for (const node of started) await node.stop().catch(() => {});
+      await mock.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const databaseUrl = withSchema(PG_URL, schema);
+    const first = await inProcess(dir, "data-first", { databaseUrl });
+    started.push(first);
+    for (let i = 0; i < 6; i++) expect(await chat(first.url, "auto")).toBe(200);
+    const seen = first.gateway.health.view(DOWN, Date.now());
+    expect(seen.failuresInWindow).toBeGreaterThan(0);
+    await first.stop();
+    started.length = 0;
+    const [{ n }] = await sql`SELECT count(*)::int AS n FROM health_state`;
+    expect(n).toBeGreaterThan(0);
+
+    // Another data directory: nothing of the first gateway's own SQLite to restore from.
+    const second = await inProcess(dir, "data-second", { databaseUrl });
+    started.push(second);
+    const restored = second.gateway.health.view(DOWN, Date.now());
+    expect(restored.failuresInWindow).toBeGreaterThan(0);
+    expect(restored.state).toBe(seen.state);
+    expect(restored.errorRate).toBeCloseTo(seen.errorRate, 1);
+  });
+
   test("on Deno too: the same driver and migrations, every row landed after SIGTERM", async () => {
     const { schema, sql } = await database();
     const gateway = await startGatewayProcess({

@@ -28,10 +28,12 @@ import { type HealthRegistry, MemoryHealthRegistry } from "./routing/health.ts";
 import { UsageTracker } from "./routing/usage.ts";
 import { ApiKeyStore } from "./store/api-key-store.ts";
 import { ConfigHistory } from "./store/config-history.ts";
+import { type ConfigEntry, type ConfigVersions, sqliteConfigVersions } from "./store/config-versions.ts";
 import type { Store } from "./store/db.ts";
 import { persistHealth, persistHealthIn } from "./store/health-store.ts";
 import { type LogReader, sqliteLogReader } from "./store/log-reader.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
+import { pgConfigHistory } from "./store/pg/pg-config-history.ts";
 import { pgHealthSnapshots } from "./store/pg/pg-health-store.ts";
 import { schedulePgRetention } from "./store/pg/pg-retention.ts";
 import { PgRowSink } from "./store/pg/pg-row-sink.ts";
@@ -83,8 +85,10 @@ export class Gateway {
   readonly sharedHealth?: SharedHealthRegistry;
   /** Time for everything the gateway stamps (the pipeline's clock: tests inject one). */
   readonly clock: Clock;
-  /** Every applied config version (with a store). */
+  /** Every applied config version in this process's SQLite (with a store, not in cluster mode). */
   readonly history?: ConfigHistory;
+  /** Every applied config version, where the admin API reads them: PostgreSQL's in cluster mode, else `history`. */
+  readonly versions?: ConfigVersions;
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
   private readonly stopRetention?: () => void;
   private readonly stopHealthPersistence?: () => void;
@@ -116,7 +120,7 @@ export class Gateway {
       // PostgreSQL's driver writes off the event loop by itself. A SQLite file store gets a writer thread;
       // an in-memory one (tests) cannot be shared with one.
       const sink = options.pg
-        ? new PgRowSink(options.pg.db, options.pg.isReady)
+        ? new PgRowSink(options.pg)
         : options.store.path === ":memory:"
           ? new SqliteRowSink(options.store.sqlite)
           : new WorkerRowSink(options.store.path);
@@ -157,13 +161,23 @@ export class Gateway {
     this.live.onReload((event) => this.metrics.configReloaded(event.ok));
     if (options.store) {
       // Masking with the running config lets plugin schemas mark secrets that have no secret-like name.
-      const history = new ConfigHistory(options.store, (source) => redactSource(source, this.live.get()));
-      this.history = history;
+      const redact = (source: string) => redactSource(source, this.live.get());
+      // In cluster mode one history in PostgreSQL for every replica; else this process's SQLite.
+      if (!options.pg) this.history = new ConfigHistory(options.store, redact);
+      const versions = options.pg ? pgConfigHistory(options.pg, redact) : sqliteConfigVersions(this.history!);
+      this.versions = versions;
+      const record = (entry: ConfigEntry) =>
+        versions.record(entry).catch((error) => {
+          options.log.warn("config version not recorded in the history", {
+            error: String(error),
+            reason: entry.reason,
+          });
+        });
       // The version running now (if it changed since the last recorded one), then every applied reload.
-      history.record({ ts: this.clock.now(), author: "file", reason: "gateway started", source: this.live.source });
+      record({ ts: this.clock.now(), author: "file", reason: "gateway started", source: this.live.source });
       this.live.onReload((event) => {
         if (event.ok && event.source !== undefined)
-          history.record({ ts: this.clock.now(), author: event.author, reason: event.reason, source: event.source });
+          record({ ts: this.clock.now(), author: event.author, reason: event.reason, source: event.source });
       });
     }
     const store = options.store;

@@ -27,6 +27,7 @@ import type { Logger } from "./plugin/types.ts";
 import { shutdownGraceMs, shutdownOnSignal } from "./shutdown.ts";
 import { Accounts } from "./store/accounts.ts";
 import { openStore } from "./store/db.ts";
+import { guardAgainstDriverStrays } from "./store/pg/driver-strays.ts";
 
 interface StartOptions extends Partial<ProcessSettings> {
   configPath: string;
@@ -191,6 +192,11 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
 async function main(): Promise<void> {
   const log = createLogger();
   const settings = readProcessSettings(process.env, process.argv.slice(2), process.cwd());
+  if (settings.databaseUrl)
+    guardAgainstDriverStrays(log, (error) => {
+      console.error(error);
+      process.exit(1);
+    });
   let running: RunningGateway;
   try {
     // Project modules (the config and the plugins it imports) are what hot reload re-evaluates.

@@ -9,6 +9,10 @@ class FlakySink implements RowSink {
   written: string[] = [];
   tries = 0;
   constructor(private failuresLeft: number) {}
+  /** The store is back: every later write succeeds. */
+  heal(): void {
+    this.failuresLeft = 0;
+  }
   async write(batch: RowBatch): Promise<void> {
     this.tries += 1;
     if (this.failuresLeft-- > 0) throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
@@ -44,4 +48,17 @@ test("rows a failing sink still refuses at shutdown are counted as dropped and l
   expect(log.lines.some((l) => l.includes("request log rows not written at shutdown") && l.includes('"rows":3'))).toBe(
     true,
   );
+});
+
+test("while the store is away the queue holds its bound: past it rows are counted as dropped, the rest land on return", async () => {
+  const sink = new FlakySink(Number.POSITIVE_INFINITY);
+  const writer = new LogWriter({ sink, log: recordingLogger(), flushIntervalMs: 1, maxQueue: 30, maxRetryDelayMs: 5 });
+  const summaries = Array.from({ length: 45 }, () => summary());
+  for (const s of summaries) writer.enqueue(s, storeConfig());
+  expect(writer.stats).toMatchObject({ rowsDropped: 15, queued: 30 });
+  sink.heal();
+  for (let i = 0; i < 200 && sink.written.length < 30; i++) await Bun.sleep(10);
+  expect(sink.written).toEqual(summaries.slice(0, 30).map((s) => s.request.id));
+  expect(writer.stats).toMatchObject({ rowsDropped: 15, queued: 0, written: 30 });
+  await writer.close();
 });

@@ -98,7 +98,7 @@ test.skipIf(!pgAnswers)("the same batches leave the same rows and rollups in Pos
   const rows = mixedSummaries().map((s) => toRow(s, config, true));
   const failovers = failoversOf(rows);
   const sqliteSink = new SqliteRowSink(sqlite.sqlite);
-  const pgSink = new PgRowSink(pg.db);
+  const pgSink = new PgRowSink(pg);
   // Three batches, so the second and third add to rollup rows the first created.
   for (const [from, to] of [
     [0, 20],
@@ -125,7 +125,7 @@ test.skipIf(!pgAnswers)("the same batches leave the same rows and rollups in Pos
 });
 
 test.skipIf(!pgAnswers)("a batch written again (its commit's answer lost) adds no row and no count twice", async () => {
-  const sink = new PgRowSink(pg.db);
+  const sink = new PgRowSink(pg);
   const rows = [summary({ ts: T0 + 5 * 86_400_000 })].map((s) => toRow(s, config, true));
   const dayOf = async () => [
     ...(await pg.sql`SELECT requests FROM stats_day WHERE day = ${T0 + 5 * 86_400_000 - ((T0 + 5 * 86_400_000) % 86_400_000)}`),
@@ -137,8 +137,8 @@ test.skipIf(!pgAnswers)("a batch written again (its commit's answer lost) adds n
 });
 
 test.skipIf(!pgAnswers)("two writers adding to the same minute at once lose none of each other's counts", async () => {
-  const a = new LogWriter({ sink: new PgRowSink(pg.db), log: silentLogger(), flushIntervalMs: 1, batchSize: 7 });
-  const b = new LogWriter({ sink: new PgRowSink(pg.db), log: silentLogger(), flushIntervalMs: 1, batchSize: 7 });
+  const a = new LogWriter({ sink: new PgRowSink(pg), log: silentLogger(), flushIntervalMs: 1, batchSize: 7 });
+  const b = new LogWriter({ sink: new PgRowSink(pg), log: silentLogger(), flushIntervalMs: 1, batchSize: 7 });
   const ts = T0 + 9 * 86_400_000;
   for (let i = 0; i < 100; i++) (i % 2 ? a : b).enqueue(summary({ ts: ts + (i % 3), latencyMs: 10 }), config);
   await Promise.all([a.close(), b.close()]);
@@ -150,7 +150,7 @@ test.skipIf(!pgAnswers)("two writers adding to the same minute at once lose none
 test.skipIf(!pgAnswers)(
   "a row SQLite would take as it is (a NUL in the prompt, fractional tokens) lands too, its batch not stuck",
   async () => {
-    const sink = new PgRowSink(pg.db);
+    const sink = new PgRowSink(pg);
     const odd = summary({
       ts: T0 + 20 * 86_400_000,
       prompt: "before\u0000after",

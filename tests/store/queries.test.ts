@@ -55,7 +55,7 @@ const backends: { name: string; skip: boolean; open(): Promise<OpenBackend> }[] 
       const fresh = await freshSchema();
       const pg = await openPgStore(PG_URL, { schema: fresh.schema });
       return {
-        sink: new PgRowSink(pg.db),
+        sink: new PgRowSink(pg),
         reader: pgLogReader(pg.sql),
         async avgLatencySince(ts) {
           const [row] = await pg.sql`SELECT avg(latency_ms) AS avg FROM requests WHERE ts >= ${ts}`;

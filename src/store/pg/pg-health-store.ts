@@ -19,12 +19,15 @@ export function pgHealthSnapshots(pg: Pick<PgStore, "sql" | "isReady">): HealthS
         c.state === undefined ? [] : [{ target: c.target, state: c.state, updated_at: Math.floor(now) }],
       );
       const removed = changes.filter((c) => c.state === undefined).map((c) => c.target);
-      await sql.begin(async (tx) => {
-        if (upserts.length > 0)
-          await tx`INSERT INTO health_state ${tx(upserts)}
-            ON CONFLICT (target) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`;
-        if (removed.length > 0) await tx`DELETE FROM health_state WHERE target = ANY(${removed})`;
-      });
+      // One statement, not a transaction: see pg-row-sink.ts (the driver and network cuts).
+      if (upserts.length > 0 && removed.length > 0)
+        await sql`WITH up AS (INSERT INTO health_state ${sql(upserts)}
+            ON CONFLICT (target) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at)
+          DELETE FROM health_state WHERE target = ANY(${removed})`;
+      else if (upserts.length > 0)
+        await sql`INSERT INTO health_state ${sql(upserts)}
+          ON CONFLICT (target) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`;
+      else if (removed.length > 0) await sql`DELETE FROM health_state WHERE target = ANY(${removed})`;
     },
   };
 }

@@ -1,14 +1,17 @@
 /**
- * Writes log batches to PostgreSQL (cluster mode): one transaction per batch, a multi-row INSERT of the
- * rows and multi-row upserts of the same rollups as SQLite (src/store/rollups.ts, target-rollups.ts
- * compute them; this file only writes them). The writer's connection pool is the driver's, so the event
- * loop never waits on PostgreSQL: a batch is awaited by the log writer, not by a request.
+ * Writes log batches to PostgreSQL (cluster mode): a multi-row INSERT of the rows and multi-row upserts
+ * of the same rollups as SQLite (src/store/rollups.ts, target-rollups.ts compute them; this file only
+ * writes them), all in ONE statement (data-modifying CTEs), so rows and their rollups land together or
+ * not at all. One statement, not a transaction: the driver (postgres.js 3.4.9) sends a transaction's
+ * ROLLBACK on a connection a network cut has just closed, and throws outside any promise, which ends
+ * the process; a single statement on the pool is safe. The driver's pool writes off the event loop; a
+ * batch is awaited by the log writer, never by a request.
  *
  * Differences from the SQLite sink, because several replicas write the same rollup rows at once:
  * - the histograms are merged in SQL inside the upsert (the row is locked by ON CONFLICT), not read
  *   and written back, so two replicas adding to one minute never lose each other's counts;
- * - rollups count only the rows this transaction inserted (`RETURNING id`): a batch retried after a
- *   commit whose answer was lost adds nothing twice.
+ * - rows already stored are left out first (a batch retried after a commit whose answer was lost):
+ *   their rollups are not added twice. Only this writer ever writes a row's id, so the check is safe.
  */
 import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
@@ -16,11 +19,12 @@ import type { RequestRow } from "../record.ts";
 import { type Rollup, rollupsOf } from "../rollups.ts";
 import type { RowBatch, RowSink } from "../row-sink.ts";
 import { type TargetRollup, targetRollupsOf, withAttempts } from "../target-rollups.ts";
-import type { PgDatabase } from "./pg-store.ts";
+import { describePgError, withDeadline } from "./pg-errors.ts";
+import type { PgDatabase, PgStore } from "./pg-store.ts";
 import { requests, statsDay, statsMinute, statsTargetDay, statsTargetMinute } from "./schema.ts";
 
-/** Rows per INSERT: 30 columns each stays far below PostgreSQL's 65 535 parameters per statement. */
-const ROWS_PER_INSERT = 1_000;
+/** Rows per statement: their 30 columns and their rollups stay below PostgreSQL's parameter limit. */
+const ROWS_PER_INSERT = 500;
 
 const HISTOGRAMS = new Set(["latencyHist", "ttftHist"]);
 
@@ -74,15 +78,31 @@ const DAY = target(statsDay, "day", "model");
 const TARGET_MINUTE = target(statsTargetMinute, "minute", "target");
 const TARGET_DAY = target(statsTargetDay, "day", "target");
 
-type Transaction = Parameters<Parameters<PgDatabase["transaction"]>[0]>[0];
-
-async function upsert(tx: Transaction, into: RollupTarget, rollups: (Rollup | TargetRollup)[]): Promise<void> {
-  if (rollups.length === 0) return;
+/** The upsert of `rollups` into `into`, as SQL text and parameters (drizzle builds it, `$1`…). */
+function upsertQuery(db: PgDatabase, into: RollupTarget, rollups: (Rollup | TargetRollup)[]) {
   const columns = getTableColumns(into.table) as Record<string, PgColumn>;
-  await tx
+  return db
     .insert(into.table)
     .values(rollups.map((r) => rollupRow(r, into.period)) as never)
-    .onConflictDoUpdate({ target: into.key.map((field) => columns[field]), set: into.set });
+    .onConflictDoUpdate({ target: into.key.map((field) => columns[field]), set: into.set })
+    .toSQL();
+}
+
+/** Longest wait for one statement of a batch. */
+const WRITE_DEADLINE_MS = 30_000;
+
+/** PostgreSQL's limit of parameters in one statement. */
+const MAX_PARAMETERS = 65_534;
+
+/** Statements as one: each a data-modifying CTE, their `$n` numbered on. */
+export function oneStatement(parts: { sql: string; params: unknown[] }[]): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const ctes = parts.map((part, i) => {
+    const offset = params.length;
+    params.push(...part.params);
+    return `w${i} AS (${part.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+  });
+  return { sql: `WITH ${ctes.join(", ")} SELECT 1`, params };
 }
 
 /** Columns PostgreSQL keeps as integers, which SQLite would also take as fractions (an upstream's odd usage). */
@@ -105,40 +125,61 @@ export function storableRow({ seq: _seq, ...row }: RequestRow): Omit<RequestRow,
 }
 
 export class PgRowSink implements RowSink {
-  /** `isReady`: false while the store's tables may not exist yet (unreachable since start): the batch waits. */
-  constructor(
-    private readonly db: PgDatabase,
-    private readonly isReady: () => boolean = () => true,
-  ) {}
+  constructor(private readonly pg: Pick<PgStore, "db" | "sql" | "isReady">) {}
 
   async write(batch: RowBatch): Promise<void> {
-    if (!this.isReady()) throw new Error("PostgreSQL has not been reachable since the gateway started");
+    if (!this.pg.isReady()) throw new Error("PostgreSQL has not been reachable since the gateway started");
     // Rows and rollups from the same storable values, so the rollups add up to the rows as stored.
     const storable = batch.rows.map(storableRow);
-    await this.db.transaction(async (tx) => {
-      const inserted = new Set<string>();
-      for (let i = 0; i < storable.length; i += ROWS_PER_INSERT) {
-        const ids = await tx
-          .insert(requests)
-          .values(storable.slice(i, i + ROWS_PER_INSERT))
-          .onConflictDoNothing({ target: requests.id })
-          .returning({ id: requests.id });
-        for (const { id } of ids) inserted.add(id);
-      }
-      const fresh = storable.flatMap((row, i) =>
-        inserted.has(row.id) ? [{ row, failovers: batch.failovers[i] }] : [],
+    try {
+      const ids = storable.map((r) => r.id);
+      const stored = await withDeadline(
+        this.pg.sql<{ id: string }[]>`SELECT id FROM requests WHERE id = ANY(${ids})`,
+        WRITE_DEADLINE_MS,
+        "PostgreSQL",
       );
-      const rows = fresh.map((f) => f.row);
+      const known = new Set(stored.map((r) => r.id));
+      const fresh = storable.flatMap((row, i) => (known.has(row.id) ? [] : [{ row, failovers: batch.failovers[i] }]));
+      await this.writeFresh(fresh, ROWS_PER_INSERT);
+    } catch (error) {
+      // The writer logs this: the driver's message only, never drizzle's (it lists every row's values).
+      throw new Error(describePgError(error));
+    }
+  }
+
+  /** Rows with their rollups, `per` rows a statement (fewer when the parameters would not fit in one). */
+  private async writeFresh(fresh: { row: Omit<RequestRow, "seq">; failovers: number }[], per: number): Promise<void> {
+    for (let i = 0; i < fresh.length; i += per) {
+      const part = fresh.slice(i, i + per);
+      const rows = part.map((f) => f.row);
       const { minutes, days } = rollupsOf(
         rows,
-        fresh.map((f) => f.failovers),
+        part.map((f) => f.failovers),
       );
       const targets = targetRollupsOf(withAttempts(rows));
-      await upsert(tx, MINUTE, minutes);
-      await upsert(tx, DAY, days);
-      await upsert(tx, TARGET_MINUTE, targets.minutes);
-      await upsert(tx, TARGET_DAY, targets.days);
-    });
+      const db = this.pg.db;
+      const statement = oneStatement([
+        db.insert(requests).values(rows).onConflictDoNothing({ target: requests.id }).toSQL(),
+        ...(
+          [
+            [MINUTE, minutes],
+            [DAY, days],
+            [TARGET_MINUTE, targets.minutes],
+            [TARGET_DAY, targets.days],
+          ] as const
+        ).flatMap(([into, rollups]) => (rollups.length > 0 ? [upsertQuery(db, into, rollups)] : [])),
+      ]);
+      if (statement.params.length > MAX_PARAMETERS && part.length > 1) {
+        await this.writeFresh(part, Math.ceil(part.length / 2));
+        continue;
+      }
+      // A statement left pending by a cut fails the batch, which the writer tries again (see pg-errors.ts).
+      await withDeadline(
+        this.pg.sql.unsafe(statement.sql, statement.params as never[]),
+        WRITE_DEADLINE_MS,
+        "PostgreSQL",
+      );
+    }
   }
 
   /** The pool is the store's: closed with it. */

@@ -1,12 +1,15 @@
 /**
  * Runs the store's query plans (src/store/queries/plan.ts) on PostgreSQL: `?` placeholders numbered,
  * each query awaited, its rows handed back to the plan. A database that cannot be reached becomes a
- * 503 naming it, so the admin API says what is wrong instead of a bare 500.
+ * 503 naming it (pg-errors.ts), so the admin API says what is wrong instead of a bare 500.
  */
-import postgres, { type Sql } from "postgres";
-import { GatewayError } from "../../errors.ts";
+import type { Sql } from "postgres";
 import { type LogReader, planReader } from "../log-reader.ts";
 import type { Dialect, QueryPlan } from "../queries/plan.ts";
+import { isUnavailable, unavailable, withDeadline } from "./pg-errors.ts";
+
+/** Longest wait for one query of the admin API's reads before it answers 503. */
+const READ_DEADLINE_MS = 15_000;
 
 /**
  * PostgreSQL's differences for the plans. The export's columns are SQLite's `SELECT *` order (its
@@ -24,27 +27,14 @@ export function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-/**
- * Whether an error means "the database is not there" rather than "this query is wrong": a client-side
- * connection error, or a server's connection exception (08), operator intervention (57: shutting
- * down) or lack of resources (53: too many connections).
- */
-export function isUnavailable(error: unknown): boolean {
-  if (error instanceof postgres.PostgresError) return /^(08|57|53)/.test(error.code);
-  return (
-    error instanceof Error &&
-    /CONNECT|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND/i.test(
-      `${(error as { code?: string }).code ?? ""} ${error.message}`,
-    )
-  );
-}
-
-export function unavailable(error: unknown): GatewayError {
-  return new GatewayError(
-    "overloaded",
-    "The PostgreSQL database of the request log cannot be reached; the gateway keeps serving and queues log rows until it is back. Try again shortly.",
-    { clientCode: "database_unavailable", retryAfterMs: 2_000, data: { reason: String(error).slice(0, 200) } },
-  );
+/** Runs `run` against PostgreSQL, turning "the database is away" (or not migrated yet) into the 503. */
+export async function runOnPgSafely<T>(isReady: () => boolean, run: () => Promise<T>): Promise<T> {
+  if (!isReady()) throw unavailable("not reachable since the gateway started");
+  try {
+    return await withDeadline(run(), READ_DEADLINE_MS, "PostgreSQL");
+  } catch (error) {
+    throw isUnavailable(error) ? unavailable(error) : error;
+  }
 }
 
 /** Runs `plan` on PostgreSQL; rejects with a 503 GatewayError when the database is away (or not migrated yet). */
@@ -54,7 +44,13 @@ export async function runOnPg<T>(sql: Sql, plan: QueryPlan<T>, isReady: () => bo
   while (!step.done) {
     let rows: Record<string, unknown>[];
     try {
-      rows = [...(await sql.unsafe(numbered(step.value.sql), step.value.params as never[]))];
+      rows = [
+        ...(await withDeadline(
+          sql.unsafe(numbered(step.value.sql), step.value.params as never[]),
+          READ_DEADLINE_MS,
+          "PostgreSQL",
+        )),
+      ];
     } catch (error) {
       throw isUnavailable(error) ? unavailable(error) : error;
     }

@@ -12,7 +12,8 @@ import postgres, { type Sql } from "postgres";
 import { describeDatabaseUrl } from "../../config/process-settings.ts";
 import type { Logger } from "../../plugin/types.ts";
 import type { LogReader } from "../log-reader.ts";
-import { isUnavailable, pgLogReader } from "./pg-run.ts";
+import { isUnavailable } from "./pg-errors.ts";
+import { pgLogReader } from "./pg-run.ts";
 import * as schema from "./schema.ts";
 
 export type PgDatabase = PostgresJsDatabase<typeof schema>;
@@ -74,15 +75,25 @@ export function connectPg(url: string, options: Pick<PgStoreOptions, "schema" | 
   });
 }
 
-/** Runs the committed migrations that this database has not run yet, one replica at a time. */
-export async function migratePg(sql: Sql, db: PgDatabase, schemaName: string, migrationsFolder: string): Promise<void> {
-  const lock = await sql.reserve();
+/**
+ * Runs the committed migrations that this database has not run yet, one replica at a time: on a
+ * connection of its own (a pool of one), which holds the advisory lock for the run. Not a reserved
+ * connection of the main pool: the driver would write to a reserved connection whose socket a network
+ * cut closed (and throw outside any promise); a pool of one reconnects instead, and the server drops
+ * the lock of a connection that died.
+ */
+export async function migratePg(url: string, schemaName: string, migrationsFolder: string): Promise<void> {
+  const one = connectPg(url, { schema: schemaName, max: 1 });
   try {
-    await lock`SELECT pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migrate(db, { migrationsFolder, migrationsSchema: schemaName, migrationsTable: "__drizzle_migrations" });
+    await one`SELECT pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzle(one), {
+      migrationsFolder,
+      migrationsSchema: schemaName,
+      migrationsTable: "__drizzle_migrations",
+    });
+    await one`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
-    await lock`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-    lock.release();
+    await one.end({ timeout: 1 });
   }
 }
 
@@ -94,7 +105,7 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
   const schemaName = options.schema ?? schemaOf(url);
   const sql = connectPg(url, { ...options, schema: schemaName });
   const db = drizzle(sql, { schema });
-  const migrateNow = () => migratePg(sql, db, schemaName, options.migrationsFolder ?? PG_MIGRATIONS_DIR);
+  const migrateNow = () => migratePg(url, schemaName, options.migrationsFolder ?? PG_MIGRATIONS_DIR);
   let ready = false;
   let closed = false;
   let retry: ReturnType<typeof setTimeout> | undefined;

@@ -9,11 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { type MockUpstream, startMockUpstream } from "../../bench/mock-upstream.ts";
-import { type RunningGateway, startGateway } from "../../src/main.ts";
+import type { RunningGateway } from "../../src/main.ts";
 import { AdminClient } from "../helpers/admin-client.ts";
 import { configSource } from "../helpers/gateway-harness.ts";
-import { freshSchema, PG_URL, pgAnswers } from "../helpers/postgres.ts";
-import { quiet } from "../helpers/redis.ts";
+import { freshSchema, inProcess, PG_URL, pgAnswers } from "../helpers/postgres.ts";
 
 const PASSWORD = "correct staple horse battery";
 const SECRET = "sk-test-0123456789abcdefghijklmn";
@@ -42,14 +41,7 @@ beforeAll(async () => {
         `c: openai({ baseURL: "${mock.url}", apiKey: "${SECRET}" }),`,
       ),
     );
-    const node = await startGateway({
-      configPath: join(dir, "gateway.config.ts"),
-      projectRoot: dir,
-      dataDir: join(dir, "data"),
-      port: 0,
-      host: "127.0.0.1",
-      log: quiet,
-      watch: false,
+    const node = await inProcess(dir, "data", {
       adminPassword: PASSWORD,
       databaseUrl: `${PG_URL}?search_path=${fresh.schema}`,
     });

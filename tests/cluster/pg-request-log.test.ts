@@ -10,12 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { startMockUpstream } from "../../bench/mock-upstream.ts";
-import { type RunningGateway, startGateway } from "../../src/main.ts";
+import type { RunningGateway } from "../../src/main.ts";
 import { AdminClient } from "../helpers/admin-client.ts";
 import { configSource } from "../helpers/gateway-harness.ts";
 import { type GatewayProcess, startGatewayProcess } from "../helpers/gateway-process.ts";
-import { freshSchema, PG_URL, pgAnswers } from "../helpers/postgres.ts";
-import { quiet } from "../helpers/redis.ts";
+import { freshSchema, inProcess, PG_URL, pgAnswers } from "../helpers/postgres.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 
 const CONFIG = `tiers: { t1: { models: ["a/m1"] }, t2: { models: ["b/m2"] } },
@@ -38,20 +37,6 @@ async function database() {
 }
 
 const withSchema = (url: string, schema: string) => `${url}${url.includes("?") ? "&" : "?"}search_path=${schema}`;
-
-/** A gateway in this process on the config in `dir`, its data in `dir/<data>`. */
-function inProcess(dir: string, data: string, options: Partial<Parameters<typeof startGateway>[0]>) {
-  return startGateway({
-    configPath: join(dir, "gateway.config.ts"),
-    projectRoot: dir,
-    dataDir: join(dir, data),
-    port: 0,
-    host: "127.0.0.1",
-    log: quiet,
-    watch: false,
-    ...options,
-  });
-}
 
 async function chat(url: string, model: string): Promise<number> {
   const response = await fetch(`${url}/v1/chat/completions`, {

@@ -3,7 +3,10 @@
  * each test gets its own schema (`sr_test_<random>`), dropped after, so tests never see each other's rows.
  * Without a PostgreSQL answering, the PostgreSQL tests are skipped (and say so).
  */
+import { join } from "node:path";
 import postgres from "postgres";
+import { startGateway } from "../../src/main.ts";
+import { quiet } from "./redis.ts";
 
 export const PG_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -46,4 +49,18 @@ export async function tablesOf(schema: string): Promise<string[]> {
   } finally {
     await admin.end({ timeout: 1 });
   }
+}
+
+/** A gateway in this process on the config in `dir`, its data in `dir/<data>` (tests pass databaseUrl). */
+export function inProcess(dir: string, data: string, options: Partial<Parameters<typeof startGateway>[0]>) {
+  return startGateway({
+    configPath: join(dir, "gateway.config.ts"),
+    projectRoot: dir,
+    dataDir: join(dir, data),
+    port: 0,
+    host: "127.0.0.1",
+    log: quiet,
+    watch: false,
+    ...options,
+  });
 }

@@ -69,7 +69,17 @@ export default defineConfig({
   retry: {
     rules: [
       statusCodeRetry({ codes: [429, 500, 502, 503, 504], sameTarget: 1 }),
-      errorKeywordRetry({ keywords: ["rate limit", "overloaded", "负载已饱和", "额度"] }),
+      // Errors in disguise (a 200 whose text is an error) by the phrases errors use, not by topic: an answer
+      // about rate limiters or quotas says "rate limit" and "额度" and is no error; "rate limit exceeded" is.
+      errorKeywordRetry({
+        keywords: [
+          /rate limit (exceeded|reached)/i,
+          /\b(server|upstream|model|engine|service|system)( is)?( currently| temporarily)? overloaded\b/i,
+          /^\W*(error\W+)?overloaded/i,
+          "负载已饱和",
+          /额度(已)?(用完|用尽|耗尽|不足)/,
+        ],
+      }),
     ],
     maxAttempts: 6,
   },

@@ -10,6 +10,7 @@ import { ProcessGroup } from "./lib/proc.ts";
 import { type Check, machine, machineLine, printResult, writeLatestMarkdown, writeResult } from "./lib/report.ts";
 import { Flags, type Scenario } from "./lib/scenario.ts";
 import { breakdown } from "./scenarios/breakdown.ts";
+import { cluster } from "./scenarios/cluster.ts";
 import { memory } from "./scenarios/memory.ts";
 import { overhead } from "./scenarios/overhead.ts";
 import { soak } from "./scenarios/soak.ts";
@@ -17,7 +18,7 @@ import { streaming } from "./scenarios/streaming.ts";
 import { throughput } from "./scenarios/throughput.ts";
 
 /** The default suite, in this order. */
-const SCENARIOS: Scenario[] = [throughput, overhead, streaming, memory, soak];
+const SCENARIOS: Scenario[] = [throughput, overhead, streaming, memory, soak, cluster];
 /** Run only when named (diagnostics). */
 const OPT_IN: Scenario[] = [breakdown];
 const ORDER = [...SCENARIOS, ...OPT_IN].map((s) => s.name);

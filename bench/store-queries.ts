@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../src/store/db.ts";
-import { exportLogs, getLog, listLogs } from "../src/store/queries/logs.ts";
+import { countLogs, exportLogs, getLog, listLogs } from "../src/store/queries/logs.ts";
+import { refusedTotals } from "../src/store/queries/refused.ts";
 import { queryStats } from "../src/store/queries/stats.ts";
 import type { RequestRow } from "../src/store/record.ts";
 import { Rollups } from "../src/store/rollups.ts";
@@ -28,36 +29,71 @@ const models: Record<string, string[]> = {
 };
 const words = ["refactor", "translate", "summarise", "prove", "explain", "debug", "write", "plan", "compare", "list"];
 
+/** An attempt of the trace, as the pipeline writes it. */
+const attempt = (target: string, at: number, outcome: string, status: number, reason: string) => ({
+  target,
+  startedAt: at,
+  durationMs: 120,
+  outcome,
+  status,
+  reason,
+});
+
 function row(i: number): RequestRow {
   const tier = tiers[i % tiers.length];
-  const failed = i % 37 === 0;
+  const refused = i % 101 === 50;
+  const failed = !refused && i % 37 === 0;
+  // One request in 23 is rescued: its first target failed, the next one answered.
+  const rescued = !refused && !failed && i % 23 === 0;
   const latency = 200 + ((i * 7919) % 5000);
   const prompt = `${words[i % words.length]} item ${i} ${i % 1000 === 7 ? "needle-term" : ""}`;
+  const ts = START + Math.floor((i / ROWS) * 30 * DAY);
+  const pool = models[tier];
+  const model = pool[i % pool.length];
+  const other = pool[(i + 1) % pool.length];
+  const trace = refused
+    ? []
+    : failed
+      ? [
+          attempt(model, ts, "retry", 503, "503: retry"),
+          attempt(model, ts + 200, "failover", 503, "503: failover"),
+          attempt(other, ts + 400, "fail", 502, "502: no target left"),
+        ]
+      : rescued
+        ? [
+            attempt(other, ts, "failover", 429, "429 rate limited"),
+            attempt(model, ts + 150, "accepted", 200, "healthy"),
+          ]
+        : [attempt(model, ts, "accepted", 200, "healthy answer")];
   return {
     id: `req_${i.toString(36).padStart(8, "0")}`,
-    ts: START + Math.floor((i / ROWS) * 30 * DAY),
+    ts,
     apiKeyId: `key_${i % 5}`,
     clientIp: "10.0.0.1",
-    requestedModel: "auto",
-    tier,
-    tierReason: "keywords",
-    model: failed ? null : models[tier][i % models[tier].length],
-    status: failed ? 502 : 200,
-    errorCode: failed ? "upstream_error" : null,
-    errorMessage: failed ? "All attempts failed" : null,
-    latencyMs: latency,
-    ttftMs: latency / 3,
+    requestedModel: refused ? "" : "auto",
+    tier: refused ? "" : tier,
+    tierReason: refused ? null : "keywords",
+    model: failed || refused ? null : model,
+    status: refused ? 401 : failed ? 502 : 200,
+    errorCode: refused ? "invalid_api_key" : failed ? "upstream_error" : null,
+    errorMessage: refused ? "Invalid API key." : failed ? "All attempts failed" : null,
+    latencyMs: refused ? 0.2 : latency,
+    ttftMs: refused ? null : latency / 3,
     overheadMs: 0.3,
-    attempts: failed ? 3 : 1,
-    attemptTrace: "[]",
-    promptTokens: 120,
-    completionTokens: 300,
-    tokenSource: "upstream",
-    costUsd: 0.0004,
+    attempts: trace.length,
+    attemptTrace: JSON.stringify(trace),
+    promptTokens: refused ? null : 120,
+    completionTokens: refused ? null : 300,
+    tokenSource: refused ? null : "upstream",
+    costUsd: refused || failed ? null : 0.0004 + (i % 13) / 1e5,
+    costMicros: refused || failed ? null : 400 + (i % 13) * 10,
     stream: i % 2 === 0,
-    promptPreview: prompt,
-    requestBody: JSON.stringify({ model: "auto", messages: [{ role: "user", content: prompt }] }),
-    responseBody: JSON.stringify({ choices: [{ message: { role: "assistant", content: `answer ${i} `.repeat(20) } }] }),
+    promptPreview: refused ? null : prompt,
+    requestBody: refused ? null : JSON.stringify({ model: "auto", messages: [{ role: "user", content: prompt }] }),
+    responseBody: refused
+      ? null
+      : JSON.stringify({ choices: [{ message: { role: "assistant", content: `answer ${i} `.repeat(20) } }] }),
+    refused,
   };
 }
 
@@ -84,10 +120,12 @@ function generate(): number {
     "completion_tokens",
     "token_source",
     "cost_usd",
+    "cost_micros",
     "stream",
     "prompt_preview",
     "request_body",
     "response_body",
+    "refused",
   ];
   const insert = store.sqlite.prepare(
     `INSERT INTO requests (${columns.join(",")}) VALUES (${columns.map(() => "?").join(",")})`,
@@ -120,14 +158,17 @@ function generate(): number {
           r.completionTokens ?? null,
           r.tokenSource ?? null,
           r.costUsd ?? null,
+          r.costMicros ?? null,
           r.stream ? 1 : 0,
           r.promptPreview ?? null,
           r.requestBody ?? null,
           r.responseBody ?? null,
+          r.refused ? 1 : 0,
         );
+      const served = rows.filter((r) => !r.refused);
       rollups.add(
-        rows,
-        rows.map((r) => (r.attempts > 1 ? 1 : 0)),
+        served,
+        served.map((r) => (r.attempts > 1 ? 1 : 0)),
       );
     })();
   }
@@ -166,10 +207,30 @@ console.log(
   `generated in ${(genMs / 1000).toFixed(1)} s (${Math.round(ROWS / (genMs / 1000)).toLocaleString()} rows/s), database ${sizeMb.toFixed(0)} MB\n`,
 );
 
-const deep = listLogs(store, {}, { limit: 1 }).items[0].seq - Math.floor(ROWS / 2);
+const middle = store.sqlite
+  .query("SELECT ts, seq FROM requests ORDER BY ts DESC, seq DESC LIMIT 1 OFFSET ?")
+  .get(Math.floor(ROWS / 2)) as { ts: number; seq: number };
+const deep = `${middle.ts}:${middle.seq}`;
+const slowest = listLogs(store, {}, { limit: 50 }, { by: "latency" });
 const results = [
   time("logs: newest page (50)", () => listLogs(store, {})),
+  time("logs count: everything (capped at 100k)", () => countLogs(store, {}).total),
+  time(
+    "logs count: errors of tier t2, last 7 days",
+    () => countLogs(store, { status: "error", tier: "t2", from: NOW - 7 * DAY }).total,
+  ),
+  time("logs count: attempted on claude/sonnet", () => countLogs(store, { attempted: "claude/sonnet" }).total),
   time("logs: page at depth 500k (keyset)", () => listLogs(store, {}, { cursor: deep })),
+  time("logs: slowest first, first page", () => listLogs(store, {}, {}, { by: "latency" })),
+  time("logs: slowest first, second page (keyset)", () =>
+    listLogs(store, {}, { cursor: slowest.nextCursor }, { by: "latency" }),
+  ),
+  time("logs: dearest first, last 24 h", () => listLogs(store, { from: NOW - DAY }, {}, { by: "cost" })),
+  time("logs: attempted on claude/sonnet (any attempt)", () => listLogs(store, { attempted: "claude/sonnet" })),
+  time("logs: failed over, last 7 days", () => listLogs(store, { failedOver: true, from: NOW - 7 * DAY })),
+  time("logs: refused 401s", () => listLogs(store, { refused: true, status: 401 })),
+  time("logs: slower than 5 s, streamed", () => listLogs(store, { minLatencyMs: 5_000, stream: true })),
+  time("refused totals: last 30 days", () => refusedTotals(store, { from: NOW - 30 * DAY, to: NOW }).requests),
   time("logs: errors of tier t2, last 7 days", () =>
     listLogs(store, { status: "error", tier: "t2", from: NOW - 7 * DAY }),
   ),

@@ -11,6 +11,7 @@ import { Gateway } from "./gateway.ts";
 import { createApp } from "./http/app.ts";
 import { derivedMaxInFlight } from "./http/open-files.ts";
 import { guardRequests } from "./http/request-guard.ts";
+import { edgeRefusals } from "./http/v1-call.ts";
 import { createLogger } from "./logger.ts";
 import type { Explanation } from "./pipeline/explain.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
@@ -70,6 +71,7 @@ export function createGateway(options: CreateGatewayOptions): InMemoryGateway {
     limits: () => live.get().limits,
     defaultMaxInFlight: derivedMaxInFlight(),
     setTimer: (ms, fn) => clock.setTimer(ms, fn),
+    refused: edgeRefusals(gateway),
   });
   return {
     handle: (request) => guarded(request, { ip: undefined }),

@@ -108,6 +108,8 @@ export interface GatewayErrorOptions {
   retryAfterMs?: number;
   /** Structured details for the body's top level, e.g. a config refusal's `{ ok: false, issues }`. */
   data?: GatewayErrorData;
+  /** The id of the request-log row that records this refusal (sent as `x-request-id`). */
+  requestId?: string;
   cause?: unknown;
 }
 
@@ -124,6 +126,7 @@ export class GatewayError extends Error {
   readonly clientCode?: string;
   readonly retryAfterMs?: number;
   readonly data?: GatewayErrorData;
+  readonly requestId?: string;
   /** The HTTP status this error is answered with. */
   readonly status: number;
 
@@ -137,13 +140,30 @@ export class GatewayError extends Error {
     this.clientCode = options.clientCode;
     this.retryAfterMs = options.retryAfterMs;
     this.data = options.data;
+    this.requestId = options.requestId;
     const borrowed = options.status ?? options.upstreamStatus;
     this.status = BORROWED_STATUS.has(code) && isErrorStatus(borrowed) ? borrowed : GATEWAY_ERROR_STATUS[code];
   }
 
-  /** Headers the error response carries: `Retry-After` for a rate limit, `WWW-Authenticate` for a key. */
+  /** The same error, naming the request-log row that records it (`x-request-id`). */
+  withRequestId(requestId: string): GatewayError {
+    const { param, upstreamStatus, upstreamCode, clientCode, retryAfterMs, data, status } = this;
+    const options = { param, upstreamStatus, upstreamCode, clientCode, retryAfterMs, data, status, cause: this.cause };
+    return new GatewayError(this.code, this.message, { ...options, requestId });
+  }
+
+  /** The code the client sees in `error.code` (a guard's own, the upstream's, else ours). */
+  get clientVisibleCode(): string {
+    return this.clientCode ?? this.upstreamCode ?? this.code;
+  }
+
+  /**
+   * Headers the error response carries: `Retry-After` for a rate limit, `WWW-Authenticate` for a key,
+   * `x-request-id` when the request log recorded it.
+   */
   headers(): Record<string, string> {
     const headers: Record<string, string> = {};
+    if (this.requestId !== undefined) headers["x-request-id"] = this.requestId;
     if (this.retryAfterMs !== undefined)
       headers["retry-after"] = String(Math.max(1, Math.ceil(this.retryAfterMs / 1000)));
     if (this.code === "invalid_api_key") headers["www-authenticate"] = "Bearer";
@@ -157,7 +177,7 @@ export class GatewayError extends Error {
       error: {
         message: this.message,
         type: openaiErrorType(this.status),
-        code: this.clientCode ?? this.upstreamCode ?? this.code,
+        code: this.clientVisibleCode,
         param: this.param ?? null,
       },
     };

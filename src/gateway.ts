@@ -7,6 +7,8 @@
 import { ApiKeyCheck, type KeyIdentity, KeyRegistry } from "./auth/api-keys.ts";
 import { RedisLedger } from "./cluster/redis-ledger.ts";
 import { RedisRateLimiter } from "./cluster/redis-rate-limit.ts";
+import { RedisSharedCache } from "./cluster/shared-cache.ts";
+import { SharedConfig } from "./cluster/shared-config.ts";
 import { SharedHealthRegistry } from "./cluster/shared-health.ts";
 import { SharedConversationMemory } from "./cluster/shared-memory.ts";
 import type { SharedState } from "./cluster/shared-state.ts";
@@ -14,11 +16,13 @@ import { SharedTail, type TailSource } from "./cluster/shared-tail.ts";
 import type { LiveConfig } from "./config/live.ts";
 import type { ResolvedConfig } from "./config/types.ts";
 import { redactSource } from "./config-editor/masked-source.ts";
+import { GatewayError } from "./errors.ts";
 import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
 import { metricsObserver } from "./metrics/metrics-observer.ts";
 import { systemClock } from "./pipeline/clock.ts";
 import { type Explanation, explainRequest } from "./pipeline/explain.ts";
 import { Pipeline } from "./pipeline/pipeline.ts";
+import { type Refusal, refusalOf } from "./pipeline/refusal.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { Clock, Logger } from "./plugin/types.ts";
 import { SpendGuard } from "./pricing/spend-guard.ts";
@@ -40,6 +44,7 @@ import { PgRowSink } from "./store/pg/pg-row-sink.ts";
 import type { PgStore } from "./store/pg/pg-store.ts";
 import { keySpendSince } from "./store/queries/stats.ts";
 import { summaryCostMicros } from "./store/record.ts";
+import { RefusedLog, type RefusedLogOptions } from "./store/refused-log.ts";
 import { requestLogObserver } from "./store/request-log-observer.ts";
 import { scheduleRetention } from "./store/retention.ts";
 import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
@@ -52,6 +57,8 @@ export interface GatewayOptions {
   writer?: Partial<Omit<LogWriterOptions, "sink" | "log">>;
   /** PostgreSQL (cluster mode, `GATEWAY_DATABASE_URL`): the request log and its rollups go there. */
   pg?: PgStore;
+  /** The refused requests' log limits (tests use small ones). */
+  refused?: Pick<RefusedLogOptions, "perAddress" | "total" | "maxAddresses">;
   /** Overrides for tests: clock, randomness, network, ids. */
   deps?: Partial<PipelineDeps>;
   health?: HealthRegistry;
@@ -73,12 +80,16 @@ export class Gateway {
   readonly logs?: LogReader;
   readonly writer?: LogWriter;
   readonly metrics: GatewayMetrics;
+  /** Requests refused before a route was planned: counted, and logged at a bounded rate per address. */
+  readonly refusals: RefusedLog;
   readonly keys: KeyRegistry;
   readonly shared?: SharedState;
   private readonly sharedLedger?: RedisLedger;
   /** Where the live tail reads rows: the log writer, or the cluster's (rows of every process). */
   readonly tail?: TailSource;
   private readonly sharedTail?: SharedTail;
+  /** Config edits applied on one process run on all (cluster mode, a config from a file). */
+  readonly sharedConfig?: SharedConfig;
   /** Conversation memory replicated through Redis (cluster mode). */
   readonly sharedMemory?: SharedConversationMemory;
   /** Health replicated through Redis (cluster mode). */
@@ -148,6 +159,8 @@ export class Gateway {
     }
     const writer = this.writer;
     this.sharedMemory = options.shared && new SharedConversationMemory(options.shared);
+    if (options.shared && this.live.fromFile)
+      this.sharedConfig = new SharedConfig(options.shared, this.live, { now: () => clock.now(), log: options.log });
     this.sharedTail =
       writer && options.shared && new SharedTail(options.shared, writer, { now: () => clock.now(), log: options.log });
     this.tail = this.sharedTail ?? writer;
@@ -159,6 +172,12 @@ export class Gateway {
       shared: options.shared,
     });
     this.live.onReload((event) => this.metrics.configReloaded(event.ok));
+    this.refusals = new RefusedLog({
+      writer,
+      now: () => clock.now(),
+      count: (refusal, notLogged) => this.metrics.refusal(refusal.status, refusal.code, notLogged),
+      ...options.refused,
+    });
     if (options.store) {
       // Masking with the running config lets plugin schemas mark secrets that have no secret-like name.
       const redact = (source: string) => redactSource(source, this.live.get());
@@ -197,11 +216,30 @@ export class Gateway {
       health: this.health,
       usage: new UsageTracker(),
       conversations: this.sharedMemory ?? new ConversationMemory(),
+      cache: options.shared && new RedisSharedCache(options.shared),
       observers,
       spend: this.spend,
       stopping: this.stopping.signal,
+      refused: (refusal, config) => this.refusals.record(refusal, config),
       ...options.deps,
     });
+  }
+
+  /**
+   * Records a /v1 request refused before the pipeline took it (a bad key, a key's rate limit, a body too
+   * large or unreadable, the admission caps, a door's bad input). Returns the error to answer with: a
+   * logged one names its row in `x-request-id`. Only a GatewayError is a refusal; anything else is a bug
+   * the caller reports as it always has.
+   */
+  refuse(
+    error: unknown,
+    at: Omit<Refusal, "id" | "finishedAt" | "status" | "code" | "message">,
+    config: ResolvedConfig,
+  ): unknown {
+    if (!(error instanceof GatewayError)) return error;
+    const id = this.pipeline.deps.newId();
+    const logged = this.refusals.record({ ...at, id, finishedAt: this.clock.now(), ...refusalOf(error) }, config);
+    return logged ? error.withRequestId(id) : error;
   }
 
   /**
@@ -273,6 +311,7 @@ export class Gateway {
     this.sharedHealth?.close();
     this.sharedTail?.close();
     this.sharedMemory?.close();
+    this.sharedConfig?.close();
     await this.shared?.close();
   }
 }

@@ -21,6 +21,7 @@ import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { adminApi } from "./http/admin/admin-api.ts";
 import { createApp } from "./http/app.ts";
 import { type RunningServer, serve } from "./http/serve.ts";
+import { edgeRefusals } from "./http/v1-call.ts";
 import { createLogger } from "./logger.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { Logger } from "./plugin/types.ts";
@@ -89,7 +90,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   await shared?.connect();
   const gateway = new Gateway({ live, log, store, pg, deps: options.deps, shared, writer: options.writer });
   // A cluster process serves once it has replayed what its siblings know (health, conversations).
-  await Promise.all([gateway.sharedHealth?.replayed, gateway.sharedMemory?.replayed, gateway.healthRestored]);
+  await Promise.all([
+    gateway.sharedHealth?.replayed,
+    gateway.sharedMemory?.replayed,
+    gateway.healthRestored,
+    gateway.sharedConfig?.ready,
+  ]);
   const admin =
     store && options.dataDir
       ? await adminParts(gateway, options.dataDir, {
@@ -105,6 +111,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     port: options.port ?? config.server.port,
     host: options.host ?? config.server.host,
     limits: () => live.get().limits,
+    refused: edgeRefusals(gateway),
   });
   return {
     gateway,

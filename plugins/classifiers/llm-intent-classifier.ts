@@ -185,7 +185,8 @@ class AnswerCache {
  * `ctx.complete` with `max_tokens: 10, temperature: 0` under `timeoutMs`. A timeout, an error or an
  * answer without a t1/t2/t3 label is no answer (logged at warn, without the prompt): the next
  * classifier decides, the request never fails because of it. Answers are cached for `cacheTtlMs` by a
- * fingerprint of the model and the filled prompt.
+ * fingerprint of the model and the filled prompt, and in a cluster shared with the other processes
+ * through `ctx.cache` (Redis), so one question is asked once for the whole cluster.
  */
 export function llmIntentClassifier(options: LlmIntentClassifierOptions): Classifier<LlmIntentClassifierOptions> {
   const plugin = definePlugin({ name: "builtin:llm-intent", options, schema: Options, classify });
@@ -193,7 +194,8 @@ export function llmIntentClassifier(options: LlmIntentClassifierOptions): Classi
   const timeoutMs = options.timeoutMs ?? 3_000;
   const history = options.history ?? 3;
   const maxChars = options.maxChars ?? 800;
-  const cache = new AnswerCache(options.cacheTtlMs ?? 60_000, options.cacheSize ?? 1_000);
+  const cacheTtlMs = options.cacheTtlMs ?? 60_000;
+  const cache = new AnswerCache(cacheTtlMs, options.cacheSize ?? 1_000);
   const names: Record<TierLabel, string> = {
     t1: options.tiers?.t1 ?? "t1",
     t2: options.tiers?.t2 ?? "t2",
@@ -208,6 +210,13 @@ export function llmIntentClassifier(options: LlmIntentClassifierOptions): Classi
     const key = fingerprint(`${options.model}\u0000${prompt}`);
     const cached = cache.get(key, ctx.clock.now());
     if (cached) return { tier: names[cached], reason: `${options.model} said ${cached} (cached)` };
+    // In a cluster, another process may have asked already.
+    const sharedKey = `llm-intent:${key}`;
+    const shared = cacheTtlMs > 0 ? parseTierAnswer((await ctx.cache.get(sharedKey)) ?? "") : undefined;
+    if (shared) {
+      cache.set(key, shared, ctx.clock.now());
+      return { tier: names[shared], reason: `${options.model} said ${shared} (cached by the cluster)` };
+    }
 
     const started = ctx.clock.now();
     let answer: string;
@@ -235,6 +244,7 @@ export function llmIntentClassifier(options: LlmIntentClassifierOptions): Classi
       return undefined;
     }
     cache.set(key, label, ctx.clock.now());
+    if (cacheTtlMs > 0) ctx.cache.set(sharedKey, label, cacheTtlMs);
     return { tier: names[label], reason: `${options.model} said ${label}` };
   }
   return plugin;

@@ -1,6 +1,7 @@
 /**
  * Trains the learned router: multinomial logistic regression by AdaGrad SGD over a seeded shuffle, L2
- * on the weights a step touches, a fixed number of epochs. Everything runs in one fixed order of
+ * on the weights a step touches, a fixed number of epochs, optionally cost-weighted per label and
+ * averaged over several seeded shuffles (still one linear model). Everything runs in one fixed order of
  * floating-point operations, so the same data and seed give the same weights, and the file written
  * from them is byte-identical. Also: leave-one-slice-out predictions and the temperature fitted on them.
  */
@@ -17,9 +18,33 @@ export interface TrainOptions {
   l2: number;
   /** AdaGrad base learning rate. */
   rate: number;
+  /**
+   * Cost-sensitive training: each example's loss gradient is scaled by its label's weight (t1, t2, t3), so
+   * a misjudged t3 request costs more than a misjudged t1 one. Absent: all 1.
+   */
+  labelWeight?: readonly number[];
+  /**
+   * Averaged SGD: the model is the mean of the weights at the end of each epoch from this one on (0-based),
+   * which damps the noise of the last steps' order. Absent: the last epoch's weights.
+   */
+  averageFrom?: number;
+  /** Bagging over shuffles: the mean of the models trained with seeds seed, seed + 1, … (this many). Absent: 1. */
+  seeds?: number;
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { seed: 13, epochs: 30, l2: 1e-4, rate: 0.3 };
+/**
+ * t3 examples weigh 1.5 (under-routing the hardest requests costs most), and the model is the mean of three
+ * trained on different shuffles (less dependence on one order); both chosen by slice-CV: README, "How the
+ * method was chosen", and scripts/results/router-issue13-tries.md.
+ */
+export const DEFAULT_TRAIN: TrainOptions = {
+  seed: 13,
+  epochs: 30,
+  l2: 1e-4,
+  rate: 0.3,
+  labelWeight: [1, 1, 1.5],
+  seeds: 3,
+};
 
 export interface Example {
   x: FeatureVector;
@@ -35,6 +60,16 @@ export interface Trained {
 export const FEATURE_DIM = DENSE_NAMES.length + (1 << HASH_BITS);
 
 export function train(examples: readonly Example[], opts: TrainOptions = DEFAULT_TRAIN): Trained {
+  const runs = opts.seeds ?? 1;
+  if (runs <= 1) return trainOnce(examples, opts);
+  const models = Array.from({ length: runs }, (_, r) => trainOnce(examples, { ...opts, seed: opts.seed + r }));
+  const w = new Float64Array(models[0].w.length);
+  for (const m of models) for (let i = 0; i < w.length; i++) w[i] += m.w[i] / runs;
+  const intercept = [0, 1, 2].map((k) => models.reduce((a, m) => a + m.intercept[k], 0) / runs);
+  return { intercept, w };
+}
+
+function trainOnce(examples: readonly Example[], opts: TrainOptions): Trained {
   const K = TIER_COUNT;
   const w = new Float64Array(FEATURE_DIM * K);
   const g2 = new Float64Array(FEATURE_DIM * K).fill(1e-8);
@@ -42,6 +77,9 @@ export function train(examples: readonly Example[], opts: TrainOptions = DEFAULT
   const bg2 = [1e-8, 1e-8, 1e-8];
   const random = seededRandom(opts.seed);
   const order = examples.map((_, i) => i);
+  const averaging = opts.averageFrom !== undefined && opts.averageFrom < opts.epochs;
+  const wSum = averaging ? new Float64Array(w.length) : w;
+  const bSum = [0, 0, 0];
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -49,11 +87,12 @@ export function train(examples: readonly Example[], opts: TrainOptions = DEFAULT
     }
     for (const n of order) {
       const { x, label } = examples[n];
+      const cost = opts.labelWeight?.[label] ?? 1;
       const z = [...b];
       for (let i = 0; i < x.index.length; i++) for (let k = 0; k < K; k++) z[k] += w[x.index[i] * K + k] * x.value[i];
       const p = softmax(z);
       for (let k = 0; k < K; k++) {
-        const err = p[k] - (k === label ? 1 : 0);
+        const err = cost * (p[k] - (k === label ? 1 : 0));
         bg2[k] += err * err;
         b[k] -= (opts.rate * err) / Math.sqrt(bg2[k]);
         for (let i = 0; i < x.index.length; i++) {
@@ -64,8 +103,15 @@ export function train(examples: readonly Example[], opts: TrainOptions = DEFAULT
         }
       }
     }
+    if (averaging && epoch >= opts.averageFrom!) {
+      for (let i = 0; i < w.length; i++) wSum[i] += w[i];
+      for (let k = 0; k < K; k++) bSum[k] += b[k];
+    }
   }
-  return { intercept: b, w };
+  if (!averaging) return { intercept: b, w };
+  const n = opts.epochs - opts.averageFrom!;
+  for (let i = 0; i < wSum.length; i++) wSum[i] /= n;
+  return { intercept: bSum.map((v) => v / n), w: wSum };
 }
 
 export function logits(model: Trained, x: FeatureVector): number[] {

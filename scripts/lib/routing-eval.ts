@@ -57,6 +57,7 @@ export function offlineContext(messages: ChatMessage[]): RequestContext {
     usage: { recentUses: () => 0, recentPicks: () => [] },
     tiers: ["t1", "t2", "t3"],
     memory: { get: () => undefined, set() {} },
+    cache: { get: async () => undefined, set() {} },
     client: {},
   };
 }

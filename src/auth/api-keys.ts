@@ -108,6 +108,13 @@ export class KeyRegistry {
     const identity = this.verify(headers, config, now);
     const limit = identity.limits?.requestsPerMinute;
     if (!identity.id || !identity.limits) return identity; // config keys and open access: no limits, no usage row
+    // Counted before the rate check: a request refused for the key's rate is one of its requests (and
+    // one of its log rows), as the other refusals after this point are.
+    const used = this.usage.get(identity.id);
+    if (used) {
+      used.count += 1;
+      used.lastUsedAt = now;
+    } else this.usage.set(identity.id, { count: 1, lastUsedAt: now });
     if (limit) {
       const retryAfterMs = await this.limiter.take(identity.id, limit, now);
       if (retryAfterMs !== undefined)
@@ -117,11 +124,6 @@ export class KeyRegistry {
           { retryAfterMs },
         );
     }
-    const used = this.usage.get(identity.id);
-    if (used) {
-      used.count += 1;
-      used.lastUsedAt = now;
-    } else this.usage.set(identity.id, { count: 1, lastUsedAt: now });
     return identity;
   }
 

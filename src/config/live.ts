@@ -66,6 +66,11 @@ export class LiveConfig {
     return new LiveConfig(INLINE, process.cwd(), log, { ok: true, config, source: "", files: [] });
   }
 
+  /** True when the config comes from a file (not given as a value). */
+  get fromFile(): boolean {
+    return this.path !== INLINE;
+  }
+
   /** The active config. Take it once per request and keep it: that is the request's snapshot. */
   get(): ResolvedConfig {
     return this.active;

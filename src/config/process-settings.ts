@@ -10,6 +10,8 @@
  *                                  refused (503) or served on this process's own counters
  *   GATEWAY_DATABASE_URL --database-url postgres://… : keep the request log and its rollups in PostgreSQL,
  *                                  shared with the other processes (cluster mode); unset: SQLite only
+ *   GATEWAY_REDIS_PREFIX           put before every Redis key and channel (default smartroute:): two
+ *                                  clusters can share one Redis
  */
 import { resolve } from "node:path";
 
@@ -21,6 +23,8 @@ export interface ProcessSettings {
   redisUrl?: string;
   /** postgres://… (cluster mode): the request log and its rollups in PostgreSQL (src/store/pg). */
   databaseUrl?: string;
+  /** Prefix of every Redis key and channel (default `smartroute:`). */
+  redisPrefix?: string;
   /** What per-key limits do while Redis is unreachable (see src/cluster/shared-state.ts). */
   redisLimitsWhenDown?: "closed" | "open";
 }
@@ -76,6 +80,7 @@ export function readProcessSettings(
     redisUrl: flag(argv, "redis-url") ?? (env.GATEWAY_REDIS_URL || undefined),
     redisLimitsWhenDown: whenDown(env.GATEWAY_REDIS_LIMITS_WHEN_DOWN),
     databaseUrl: databaseUrl(flag(argv, "database-url") ?? (env.GATEWAY_DATABASE_URL || undefined)),
+    redisPrefix: env.GATEWAY_REDIS_PREFIX || undefined,
   };
 }
 

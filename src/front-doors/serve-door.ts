@@ -40,9 +40,15 @@ export async function serveLocally(
 
 export async function serveDoor(door: FrontDoor, request: Request, gateway: Gateway): Promise<Response> {
   try {
-    const { config, call } = await readV1Call(request, gateway);
-    const body = parseJsonObject(call.body, config.limits);
-    const translated = door.toChat(body, request.headers);
+    const { config, call, refuse } = await readV1Call(request, gateway, door.name);
+    let body: Obj;
+    let translated: ReturnType<FrontDoor["toChat"]>;
+    try {
+      body = parseJsonObject(call.body, config.limits);
+      translated = door.toChat(body, request.headers);
+    } catch (error) {
+      throw refuse(error);
+    }
     const answer = await gateway.pipeline.handle(
       {
         ...call,

@@ -55,7 +55,7 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
       .post(
         "/v1/chat/completions",
         async ({ request }) => {
-          const { config, call } = await readV1Call(request, gateway);
+          const { config, call } = await readV1Call(request, gateway, "chat");
           return gateway.pipeline.handle(call, config);
         },
         { parse: "none" },
@@ -63,7 +63,7 @@ export function createApp(gateway: Gateway, admin?: (request: Request) => Promis
       .post(
         "/v1/embeddings",
         async ({ request }) => {
-          const { config, call } = await readV1Call(request, gateway);
+          const { config, call } = await readV1Call(request, gateway, "embeddings");
           return gateway.pipeline.handleEmbeddings(call, config);
         },
         { parse: "none" },

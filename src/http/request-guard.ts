@@ -34,12 +34,17 @@ export interface Connection {
   finished?(): void;
 }
 
-interface GuardOptions {
+export interface GuardOptions {
   limits: () => GuardLimits;
   /** `limits.maxInFlight` when the config leaves it unset (derived from the open-file limit). */
   defaultMaxInFlight: number;
   /** Times the body read (default `setTimeout`; an in-memory gateway passes its clock's). */
   setTimer?: (ms: number, fn: () => void) => () => void;
+  /**
+   * Told of every request refused here (admission, body size, time or failure) before its response is
+   * made; returns the error to answer with (the request log names its row: `edgeRefusals` in v1-call.ts).
+   */
+  refused?: (request: Request, connection: Connection, error: GatewayError) => GatewayError;
 }
 
 type Handler = (request: Request) => Response | Promise<Response>;
@@ -57,16 +62,25 @@ export function guardRequests(
       maxInFlight: limits.maxInFlight ?? options.defaultMaxInFlight,
       maxRequestsPerClient: limits.maxRequestsPerClient,
     };
+    const refused = (error: GatewayError) => options.refused?.(request, connection, error) ?? error;
     const refusal = admission.admit(connection.ip, caps, () => !withBody && isHealthCheck(request));
     // Closing frees the descriptor at once, and a body left unread cannot be skipped on a kept connection.
-    if (refusal) return errorResponse(refusal, CLOSE);
+    if (refusal) return errorResponse(refused(refusal), CLOSE);
     const release = once(() => {
       admission.release(connection.ip);
       connection.finished?.();
     });
     let inner = request;
+    if (withBody) {
+      try {
+        inner = await bufferedBody(request, limits, connection, options.setTimer);
+      } catch (error) {
+        release();
+        if (error instanceof GatewayError) return errorResponse(refused(error), CLOSE);
+        throw error;
+      }
+    }
     try {
-      if (withBody) inner = await bufferedBody(request, limits, connection, options.setTimer);
       rememberClientIp(inner, connection.ip);
       connection.responding?.();
       return untilEnd(await handler(inner), release, request.signal);

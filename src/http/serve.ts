@@ -6,7 +6,7 @@
 
 import { runtime } from "../runtime.ts";
 import { derivedMaxInFlight } from "./open-files.ts";
-import { type Connection, type GuardLimits, guardRequests } from "./request-guard.ts";
+import { type Connection, type GuardLimits, type GuardOptions, guardRequests } from "./request-guard.ts";
 
 export interface RunningServer {
   url: string;
@@ -23,10 +23,16 @@ interface ServeOptions {
   host: string;
   /** The live limits (read per request, so a config reload applies to the next request). */
   limits: () => GuardLimits;
+  /** The guard's refusals, told before they are answered (the request log records the /v1 ones). */
+  refused?: GuardOptions["refused"];
 }
 
 export function serve(fetch: Handler, options: ServeOptions): RunningServer {
-  const guarded = guardRequests(fetch, { limits: options.limits, defaultMaxInFlight: derivedMaxInFlight() });
+  const guarded = guardRequests(fetch, {
+    limits: options.limits,
+    defaultMaxInFlight: derivedMaxInFlight(),
+    refused: options.refused,
+  });
   if (runtime === "bun") return serveBun(guarded, options);
   if (runtime === "deno") return serveDeno(guarded, options);
   throw new Error("SmartRoute runs on Bun or Deno: this runtime has neither Bun.serve nor Deno.serve.");

@@ -38,11 +38,25 @@ export class GatewayMetrics {
   private readonly failovers = this.registry.add(
     new Counter("smartroute_failovers_total", "Failovers away from a target (before or after the first byte)."),
   );
+  private readonly refused = this.registry.add(
+    new Counter(
+      "smartroute_refused_total",
+      "Requests refused before any route was planned (bad key, key limits, rate limits, budget, bad input), by status and code.",
+    ),
+  );
+  private readonly refusedNotLogged = this.registry.add(
+    new Counter(
+      "smartroute_refused_not_logged_total",
+      "Refused requests left out of the request log by its rate limit, by limit (address: one client address's share; total: the process's).",
+    ),
+  );
   private readonly reloads = this.registry.add(
     new Counter("smartroute_config_reloads_total", "Config reloads by result (ok / failed)."),
   );
 
   constructor(sources: MetricSources) {
+    // Shown at 0 from the start: a scrape tells "nothing left out" from "not measured".
+    for (const limit of ["address", "total"]) this.refusedNotLogged.inc({ limit }, 0);
     const writer = sources.writer;
     const views = () =>
       [...sources.config().targets.keys()].map((target) => sources.health.view(target, sources.now()));
@@ -126,6 +140,12 @@ export class GatewayMetrics {
       this.attempts.inc({ target: attempt.target, outcome: attempt.outcome });
       if (attempt.outcome === "failover" || attempt.outcome === "cut") this.failovers.inc({ target: attempt.target });
     }
+  }
+
+  /** A refused request (src/store/refused-log.ts); `notLogged`: the limit that kept it out of the log. */
+  refusal(status: number, code: string, notLogged?: "address" | "total"): void {
+    this.refused.inc({ status: String(status), code });
+    if (notLogged) this.refusedNotLogged.inc({ limit: notLogged });
   }
 
   configReloaded(ok: boolean): void {

@@ -212,7 +212,14 @@ export async function attemptLoop(state: RequestState): Promise<Accepted> {
     const target = state.candidates[index];
     if (allowed && !allowed(target)) continue;
     for (let onTarget = 1; ; onTarget++) {
-      if (state.attempts.count >= limit || deps.clock.now() >= state.deadline) throw finalError(state, last);
+      if (state.attempts.count >= limit || deps.clock.now() >= state.deadline) {
+        state.attempts.noneFollowed(
+          state.attempts.count >= limit
+            ? `attempt limit (${limit}) reached`
+            : "the request's deadline (timeouts.totalMs) passed",
+        );
+        throw finalError(state, last);
+      }
       const info = attemptInfo(state, target, onTarget);
       const { run, decision } = await attemptOnce(state, info, state.body, true);
       if (decision.action === "accept") return { run, target, index };
@@ -229,5 +236,8 @@ export async function attemptLoop(state: RequestState): Promise<Accepted> {
       break;
     }
   }
+  state.attempts.noneFollowed(
+    allowed ? "no other target the rule allows to fail over to" : "no other target to fail over to",
+  );
   throw finalError(state, last);
 }

@@ -3,7 +3,7 @@
  * for explain. Explain builds it dry: the conversation memory is read, never written.
  */
 import type { ResolvedConfig } from "../config/types.ts";
-import type { ChatRequest, ConversationView, RequestClient, RequestContext } from "../plugin/types.ts";
+import type { ChatRequest, ConversationView, RequestClient, RequestContext, SharedCache } from "../plugin/types.ts";
 import { healthView, usageView } from "./context-views.ts";
 import { classifierView } from "./message-text.ts";
 import type { PipelineDeps } from "./state.ts";
@@ -19,7 +19,10 @@ export interface ContextInput {
   dryRun?: boolean;
 }
 
-type ContextDeps = Pick<PipelineDeps, "clock" | "random" | "log" | "health" | "usage" | "conversations">;
+type ContextDeps = Pick<PipelineDeps, "clock" | "random" | "log" | "health" | "usage" | "conversations" | "cache">;
+
+/** Outside a cluster the shared cache holds nothing: plugins keep their own in front of it. */
+const NO_SHARED_CACHE: SharedCache = { get: async () => undefined, set: () => {} };
 
 export function requestContext(input: ContextInput, deps: ContextDeps): RequestContext {
   const { clock, conversations } = deps;
@@ -41,6 +44,7 @@ export function requestContext(input: ContextInput, deps: ContextDeps): RequestC
     health: healthView(deps.health, clock),
     usage: usageView(deps.usage, clock),
     memory,
+    cache: sharedCache(deps.cache, input.dryRun),
     client: input.client ?? {},
   };
 }
@@ -51,4 +55,10 @@ function tierNames(config: ResolvedConfig): readonly string[] {
   let list = names.get(config);
   if (!list) names.set(config, (list = Object.freeze(Object.keys(config.tiers))));
   return list;
+}
+
+/** The cluster's cache, read-only for explain. */
+function sharedCache(cache: SharedCache | undefined, dryRun?: boolean): SharedCache {
+  if (!cache) return NO_SHARED_CACHE;
+  return dryRun ? { get: (key) => cache.get(key), set: () => {} } : cache;
 }

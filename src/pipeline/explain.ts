@@ -47,7 +47,7 @@ const NO_UPSTREAM = "explain does not call upstream models";
 export async function explainRequest(
   rawBody: unknown,
   config: ResolvedConfig,
-  deps: Pick<PipelineDeps, "clock" | "random" | "log" | "health" | "usage" | "conversations">,
+  deps: Pick<PipelineDeps, "clock" | "random" | "log" | "health" | "usage" | "conversations" | "cache">,
 ): Promise<Explanation> {
   const body = parseChatRequest(typeof rawBody === "string" ? rawBody : JSON.stringify(rawBody), config.limits);
   let askedModel = false;

@@ -25,6 +25,7 @@ import { embeddingsView, parseEmbeddingsRequest, planEmbeddings } from "./embedd
 import { runGuards } from "./guards.ts";
 import { type NativeApi, onlyNative } from "./pass-through.ts";
 import { planRoute } from "./plan.ts";
+import { type Refusal, refusalOf } from "./refusal.ts";
 import { errorResponse, gatewayHeaders, jsonResponse, markPassedThrough, streamResponse } from "./respond.ts";
 import { AttemptLog, type Ending, overheadMs, type PipelineDeps, type RequestState } from "./state.ts";
 import { StreamSession } from "./stream-session.ts";
@@ -60,6 +61,17 @@ export interface DoorCall {
   answerForLog(completion: Record<string, unknown>): unknown;
 }
 
+/** One request as the pipeline took it: what a refusal before the plan is logged with. */
+interface Attempted {
+  id: string;
+  startedAt: number;
+  call: ChatCall;
+  config: ResolvedConfig;
+  /** Set once the body is parsed. */
+  ctx?: RequestContext;
+  embeddings?: boolean;
+}
+
 export class Pipeline {
   constructor(readonly deps: PipelineDeps) {}
 
@@ -76,11 +88,13 @@ export class Pipeline {
 
   /** Handles one chat completion on `config` (the snapshot this request keeps to its end). */
   async handle(call: ChatCall, config: ResolvedConfig): Promise<Response> {
-    const id = this.deps.newId();
+    const at: Attempted = { id: this.deps.newId(), startedAt: this.deps.clock.now(), call, config };
+    const { id } = at;
     let state: RequestState | undefined;
     try {
       const body = parseChatRequest(call.body, config.limits);
       const ctx = this.context(id, body, call, config);
+      at.ctx = ctx;
       if (call.door?.notes.length)
         // Said before routing: the notes hold for attempts that are translated, not for a passed-through one.
         this.deps.log.info(`${call.door.name}: translated with changes (unless passed through)`, {
@@ -90,7 +104,7 @@ export class Pipeline {
       state = await this.plan(ctx, call, config);
       return this.respond(state, await attemptLoop(state));
     } catch (error) {
-      return this.fail(error, id, state, call.signal);
+      return this.fail(error, at, state);
     }
   }
 
@@ -99,15 +113,16 @@ export class Pipeline {
    * same attempt loop, health and log; plugins see its inputs as user messages (`embeddingsView`).
    */
   async handleEmbeddings(call: ChatCall, config: ResolvedConfig): Promise<Response> {
-    const id = this.deps.newId();
+    const at: Attempted = { id: this.deps.newId(), startedAt: this.deps.clock.now(), call, config, embeddings: true };
     let state: RequestState | undefined;
     try {
       const request = parseEmbeddingsRequest(call.body, config.limits);
-      const ctx = this.context(id, embeddingsView(request), call, config);
+      const ctx = this.context(at.id, embeddingsView(request), call, config);
+      at.ctx = ctx;
       state = await this.plan(ctx, call, config, request);
       return this.respond(state, await attemptLoop(state));
     } catch (error) {
-      return this.fail(error, id, state, call.signal);
+      return this.fail(error, at, state);
     }
   }
 
@@ -200,17 +215,40 @@ export class Pipeline {
     notifyAll(this.observers(state.config), "onComplete", (p) => p.onComplete?.(summary), this.deps.log);
   }
 
-  private fail(error: unknown, id: string, state: RequestState | undefined, signal: AbortSignal): Response {
-    const gone = error instanceof ClientGoneError || signal.aborted;
+  private fail(error: unknown, at: Attempted, state: RequestState | undefined): Response {
+    const { id, call } = at;
+    const gone = error instanceof ClientGoneError || call.signal.aborted;
     const gatewayError =
       gone && !(error instanceof GatewayError)
         ? new GatewayError("client_closed", "the client disconnected before the answer was sent")
         : toGatewayError(error, this.deps.log, `unexpected pipeline error (request ${id})`);
+    const status = gone ? 499 : gatewayError.status;
     if (state) {
       const failure = { code: gatewayError.code, message: gatewayError.message };
-      this.complete(state, { status: gone ? 499 : gatewayError.status, error: failure });
-    }
+      this.complete(state, { status, error: failure });
+    } else this.refused(at, { ...refusalOf(gatewayError), status });
     return errorResponse(gatewayError, gatewayHeaders(state, id));
+  }
+
+  /** A request that ended before its route was planned: a refusal row, not a completion (no observer sees it). */
+  private refused(at: Attempted, how: Pick<Refusal, "status" | "code" | "message">): void {
+    const { call, ctx } = at;
+    this.deps.refused?.(
+      {
+        id: at.id,
+        startedAt: at.startedAt,
+        finishedAt: this.deps.clock.now(),
+        door: call.door?.name ?? (at.embeddings ? "embeddings" : "chat"),
+        client: { ip: call.client?.ip, apiKeyId: call.client?.apiKeyId },
+        ...how,
+        requestedModel: ctx?.requestedModel,
+        tier: ctx?.tier,
+        stream: ctx?.body.stream === true,
+        text: ctx?.text,
+        body: call.door?.requestText ?? call.body,
+      },
+      at.config,
+    );
   }
 }
 

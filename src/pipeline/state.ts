@@ -13,6 +13,7 @@ import type {
   Logger,
   Plugin,
   RequestContext,
+  SharedCache,
   Target,
   Usage,
 } from "../plugin/types.ts";
@@ -21,6 +22,7 @@ import type { TierMemory } from "../routing/conversations.ts";
 import type { HealthRegistry } from "../routing/health.ts";
 import type { UsageTracker } from "../routing/usage.ts";
 import type { DoorCall } from "./pipeline.ts";
+import type { Refusal } from "./refusal.ts";
 
 /** What the pipeline needs from the outside world, injected so tests control time, chance and network. */
 export interface PipelineDeps {
@@ -33,6 +35,8 @@ export interface PipelineDeps {
   usage: UsageTracker;
   /** Tiers of recent conversations and tool-calling turns. */
   conversations: TierMemory;
+  /** The cluster's shared cache (`ctx.cache`); none outside a cluster. */
+  cache?: SharedCache;
   newId: () => string;
   /**
    * The gateway's own observer plugins for a config (the request log, the metrics): they run before the
@@ -43,6 +47,11 @@ export interface PipelineDeps {
   spend?: SpendGuard;
   /** Aborted when the gateway stops and ends what is in flight: every upstream call ends with its reason (`stopping.ts`). */
   stopping?: AbortSignal;
+  /**
+   * A request that ended before its route was planned (bad input, a guard, key limits, a budget): the
+   * request log's record of it (bounded per client address); true when it was logged.
+   */
+  refused?: (refusal: Refusal, config: ResolvedConfig) => boolean;
 }
 
 /**
@@ -92,7 +101,8 @@ export interface RequestState extends RequestPlan {
 
 /**
  * The attempts of one request, in the order they were made: appended to, never rewritten, but for the
- * one fact that comes after commit, a committed stream that failed later ("cut", with why).
+ * facts that come later: a committed stream that failed ("cut", with why), and a last "retry" or
+ * "failover" that nothing followed ("fail", with why).
  */
 export class AttemptLog {
   private readonly list: AttemptSummary[] = [];
@@ -115,6 +125,17 @@ export class AttemptLog {
   cutCommitted(reason: string): void {
     const attempt = this.list[this.committed];
     if (attempt) this.list[this.committed] = { ...attempt, outcome: "cut", reason };
+  }
+
+  /**
+   * Nothing followed the last attempt: judged "retry" or "failover", it was neither (no target left, the
+   * attempt limit or the deadline reached), so it ends "fail", and its reason says why.
+   */
+  noneFollowed(why: string): void {
+    const last = this.list.length - 1;
+    const attempt = this.list[last];
+    if (attempt && (attempt.outcome === "retry" || attempt.outcome === "failover"))
+      this.list[last] = { ...attempt, outcome: "fail", reason: `${attempt.reason}; ${why}` };
   }
 
   /** A copy, for the summary observers get. */

@@ -65,10 +65,14 @@ export class StreamSession {
     if (this.accepted.run.passedThrough) return undefined;
     const limit = attemptLimit(state);
     const body = { ...state.body, messages: [...state.body.messages, { role: "assistant" as const, content }] };
+    const before = state.attempts.count;
+    // A continuation that failed over to nothing ends "fail", as in the attempt loop.
+    const none = (why: string) => (state.attempts.count > before && state.attempts.noneFollowed(why), undefined);
     for (let i = this.index + 1; i < state.candidates.length; i++) {
       const target = state.candidates[i];
       if (!target.prefill) continue;
-      if (state.attempts.count >= limit || state.deps.clock.now() >= state.deadline) return undefined;
+      if (state.attempts.count >= limit) return none(`attempt limit (${limit}) reached`);
+      if (state.deps.clock.now() >= state.deadline) return none("the request's deadline (timeouts.totalMs) passed");
       const { run, decision } = await attemptOnce(state, attemptInfo(state, target, 1), body);
       if (decision.action === "accept" && run.stream) {
         this.index = i;
@@ -78,7 +82,7 @@ export class StreamSession {
       }
       run.discard();
     }
-    return undefined;
+    return none("no other target could continue the stream");
   }
 
   private ended(end: RelayEnd): void {

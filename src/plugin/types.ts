@@ -113,6 +113,14 @@ export interface RequestContext {
   usage: UsageView;
   /** What the router remembers about conversations (sticky tiers, tool turns). Explain reads it without writing. */
   memory: ConversationView;
+  /**
+   * A cache the processes of a cluster share (Redis), for answers that are costly to get again (an LLM's
+   * verdict): what one process learnt, the others read. Without a cluster, and while Redis is away, it
+   * holds nothing (`get` finds nothing, `set` keeps nothing): keep your own in-process cache in front
+   * of it. Keys are yours to namespace (`"my-plugin:" + hash`); values are short strings. Explain reads it
+   * without writing.
+   */
+  cache: SharedCache;
   /** Who is asking: the client's address, its gateway key and that key's limits. */
   client: RequestClient;
 }
@@ -136,6 +144,12 @@ export interface RequestClient {
  * A bounded, expiring map from a conversation key (`conversationKey`, `turnKey`, `toolTurnOrigin`: hashes
  * of message text, never the text) to a tier. In a cluster it is shared by every replica.
  */
+export interface SharedCache {
+  get(key: string): Promise<string | undefined>;
+  /** Kept for `ttlMs`; not awaited (a cache write never delays a request). */
+  set(key: string, value: string, ttlMs: number): void;
+}
+
 export interface ConversationView {
   get(key: string): string | undefined;
   set(key: string, tier: string): void;

@@ -72,45 +72,52 @@ export class SpendGuard {
     const limits = ctx.client.limits;
     if (!key || !limits || (limits.budgetUsd === undefined && limits.maxConcurrent === undefined)) return undefined;
     const hold: Hold = { key };
-    if (limits.maxConcurrent !== undefined) {
-      hold.flight = await this.ledger.enter(key, limits.maxConcurrent);
-      if (!hold.flight)
-        throw new GatewayError("rejected", `This API key allows ${limits.maxConcurrent} requests in flight at once.`, {
-          status: 429,
-          clientCode: "concurrency_limited",
-          retryAfterMs: 1000,
-        });
+    const now = ctx.clock.now();
+    const budget = limits.budgetUsd;
+    const window = budget === undefined ? undefined : budgetWindow(limits.budgetPeriod ?? "month", budget, now);
+    const worst = window ? worstCaseMicros(ctx, candidates, config) : 0;
+    // Both asked at once: on a shared ledger (Redis) that is one round trip instead of two. What one of
+    // them took is given back when the other refuses, or when either fails (a down shared store: 503).
+    const [flight, reservation] = await Promise.allSettled([
+      limits.maxConcurrent === undefined ? undefined : this.ledger.enter(key, limits.maxConcurrent),
+      window ? this.ledger.reserve(key, window, worst) : undefined,
+    ]);
+    hold.flight = flight.status === "fulfilled" ? flight.value : undefined;
+    hold.reservation = reservation.status === "fulfilled" ? reservation.value : undefined;
+    const giveBack = () => this.settle(hold, undefined, config);
+    if (flight.status === "rejected" || reservation.status === "rejected") {
+      giveBack();
+      throw flight.status === "rejected" ? flight.reason : (reservation as PromiseRejectedResult).reason;
     }
-    if (limits.budgetUsd !== undefined) {
-      const now = ctx.clock.now();
-      const window = budgetWindow(limits.budgetPeriod ?? "month", limits.budgetUsd, now);
-      const worst = worstCaseMicros(ctx, candidates, config);
-      // A refusal by a down shared store (503) must not keep the flight counted either.
-      hold.reservation = await Promise.resolve(this.ledger.reserve(key, window, worst)).catch((error) => {
-        if (hold.flight) this.ledger.leave(hold.flight);
-        throw error;
+    if (limits.maxConcurrent !== undefined && !hold.flight) {
+      giveBack();
+      throw new GatewayError("rejected", `This API key allows ${limits.maxConcurrent} requests in flight at once.`, {
+        status: 429,
+        clientCode: "concurrency_limited",
+        retryAfterMs: 1000,
       });
-      if (!hold.reservation) {
-        if (hold.flight) this.ledger.leave(hold.flight);
-        const reset =
-          window.resetAt === undefined ? "it does not reset" : `it resets at ${new Date(window.resetAt).toISOString()}`;
-        throw new GatewayError(
-          "rejected",
-          `This API key's ${limits.budgetPeriod ?? "month"} budget of ${usd(window.limitMicros)} is spent or held by requests in flight (this one could cost up to ${usd(worst)}); ${reset}.`,
-          {
-            status: 429,
-            clientCode: "budget_exceeded",
-            ...(window.resetAt === undefined ? {} : { retryAfterMs: window.resetAt - now }),
-          },
-        );
-      }
+    }
+    if (window && !hold.reservation) {
+      giveBack();
+      const reset =
+        window.resetAt === undefined ? "it does not reset" : `it resets at ${new Date(window.resetAt).toISOString()}`;
+      throw new GatewayError(
+        "rejected",
+        `This API key's ${limits.budgetPeriod ?? "month"} budget of ${usd(window.limitMicros)} is spent or held by requests in flight (this one could cost up to ${usd(worst)}); ${reset}.`,
+        {
+          status: 429,
+          clientCode: "budget_exceeded",
+          ...(window.resetAt === undefined ? {} : { retryAfterMs: window.resetAt - now }),
+        },
+      );
     }
     return hold;
   }
 
-  settle(hold: Hold | undefined, summary: CompletionSummary, config: ResolvedConfig): void {
+  /** Releases what the request holds; `summary` undefined: it never ran (its reservation costs nothing). */
+  settle(hold: Hold | undefined, summary: CompletionSummary | undefined, config: ResolvedConfig): void {
     if (!hold) return;
     if (hold.flight) this.ledger.leave(hold.flight);
-    if (hold.reservation) this.ledger.settle(hold.reservation, this.costOfSummary(summary, config));
+    if (hold.reservation) this.ledger.settle(hold.reservation, summary ? this.costOfSummary(summary, config) : 0);
   }
 }

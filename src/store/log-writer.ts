@@ -8,8 +8,9 @@
  */
 
 import type { ResolvedConfig } from "../config/types.ts";
+import type { Refusal } from "../pipeline/refusal.ts";
 import type { CompletionSummary, Logger } from "../plugin/types.ts";
-import { type RequestRow, toRow } from "./record.ts";
+import { type RequestRow, refusedRow, toRow } from "./record.ts";
 import type { RowSink } from "./row-sink.ts";
 
 export interface LogWriterOptions {
@@ -27,11 +28,13 @@ export interface LogWriterOptions {
   maxRetryDelayMs?: number;
 }
 
-interface Entry {
-  summary: CompletionSummary;
-  config: ResolvedConfig;
-  bodies: boolean;
-}
+/** A finished request's summary, or a refused request (no route planned), waiting to become a row. */
+type Entry = ({ summary: CompletionSummary } | { refusal: Refusal }) & { config: ResolvedConfig; bodies: boolean };
+
+const rowOf = (entry: Entry): RequestRow =>
+  "refusal" in entry
+    ? refusedRow(entry.refusal, entry.config, entry.bodies)
+    : toRow(entry.summary, entry.config, entry.bodies);
 
 /** What the live tail shows of a new row (the error code under the admin API's name, `errorClass`). */
 export type TailRow = Pick<
@@ -47,7 +50,7 @@ export type TailRow = Pick<
   | "promptPreview"
   | "stream"
   | "requestedModel"
-> & { errorClass: RequestRow["errorCode"]; door: string };
+> & { errorClass: RequestRow["errorCode"]; door: string; refused: boolean };
 
 export interface WriterStats {
   /** Entries waiting to be written (queued and in the batch being written). */
@@ -63,8 +66,8 @@ export interface WriterStats {
   failedFlushes: number;
 }
 
-const failoversOf = (summary: CompletionSummary) =>
-  summary.attempts.filter((a) => a.outcome === "failover" || a.outcome === "cut").length;
+const failoversOf = (entry: Entry) =>
+  "refusal" in entry ? 0 : entry.summary.attempts.filter((a) => a.outcome === "failover" || a.outcome === "cut").length;
 
 export class LogWriter {
   private queue: Entry[] = [];
@@ -104,12 +107,21 @@ export class LogWriter {
 
   /** Queues a finished request. O(1); never touches the disk. */
   enqueue(summary: CompletionSummary, config: ResolvedConfig): void {
+    this.push({ summary, config, bodies: true });
+  }
+
+  /** Queues a refused request (src/store/refused-log.ts bounds how many per client address). */
+  enqueueRefusal(refusal: Refusal, config: ResolvedConfig): void {
+    this.push({ refusal, config, bodies: true });
+  }
+
+  private push(entry: Entry): void {
     if (this.closed) return;
     if (this.queue.length + this.inFlight >= this.maxQueue) {
       this.stats.rowsDropped += 1;
       return;
     }
-    this.queue.push({ summary, config, bodies: true });
+    this.queue.push(entry);
     if (this.queue.length > this.shedBodiesAbove && this.shedIndex < this.queue.length) {
       this.queue[this.shedIndex++].bodies = false;
       this.stats.bodiesShed += 1;
@@ -156,9 +168,9 @@ export class LogWriter {
     this.queue = batch === this.queue ? [] : this.queue.slice(this.batchSize);
     this.shedIndex = Math.max(0, this.shedIndex - batch.length);
     this.inFlight = batch.length;
-    const rows = batch.map((entry) => toRow(entry.summary, entry.config, entry.bodies));
+    const rows = batch.map(rowOf);
     try {
-      await this.options.sink.write({ rows, failovers: batch.map((entry) => failoversOf(entry.summary)) });
+      await this.options.sink.write({ rows, failovers: batch.map(failoversOf) });
     } catch (error) {
       this.stats.failedFlushes += 1;
       this.failures += 1;
@@ -213,6 +225,7 @@ export class LogWriter {
       stream: r.stream,
       requestedModel: r.requestedModel,
       door: r.door ?? "chat",
+      refused: r.refused ?? false,
     }));
     for (const listener of this.listeners) {
       try {

@@ -5,6 +5,7 @@
 
 import type { ResolvedConfig } from "../config/types.ts";
 import { textOf } from "../pipeline/message-text.ts";
+import type { Refusal } from "../pipeline/refusal.ts";
 import type { CompletionSummary, Usage } from "../plugin/types.ts";
 import { costOf, tokenParts } from "../pricing/cost.ts";
 import { baselineCost, priceOf, routeScope } from "../pricing/price-of.ts";
@@ -148,5 +149,47 @@ export function toRow(summary: CompletionSummary, config: ResolvedConfig, withBo
     promptPreview: summary.request.text.slice(0, 200),
     requestBody: body(summary.requestText ?? summary.request.body, config.logging, mode),
     responseBody: body(summary.response, config.logging, mode),
+    refused: false,
+  };
+}
+
+/**
+ * The row for a refused request: no route, no attempt, no tokens or cost; its status, the code the
+ * client got and the message; the body only when the refusal kept it (see `Refusal.body`).
+ */
+export function refusedRow(refusal: Refusal, config: ResolvedConfig, withBodies = true): RequestRow {
+  const mode = withBodies ? config.logging.bodies : "none";
+  const elapsed = Math.max(0, refusal.finishedAt - refusal.startedAt);
+  return {
+    id: refusal.id,
+    ts: Math.floor(refusal.startedAt),
+    apiKeyId: refusal.client.apiKeyId ?? null,
+    clientIp: refusal.client.ip ?? null,
+    door: refusal.door,
+    requestedModel: refusal.requestedModel ?? "",
+    tier: refusal.tier ?? "",
+    tierReason: null,
+    model: null,
+    status: refusal.status,
+    errorCode: refusal.code,
+    errorMessage: refusal.message,
+    latencyMs: elapsed,
+    ttftMs: null,
+    overheadMs: elapsed,
+    attempts: 0,
+    attemptTrace: "[]",
+    promptTokens: null,
+    completionTokens: null,
+    tokenSource: null,
+    costUsd: null,
+    costMicros: null,
+    baselineMicros: null,
+    baselineModel: null,
+    costDetail: null,
+    stream: refusal.stream ?? false,
+    promptPreview: refusal.text === undefined ? null : refusal.text.slice(0, 200),
+    requestBody: body(refusal.body, config.logging, mode),
+    responseBody: null,
+    refused: true,
   };
 }

@@ -49,6 +49,7 @@ const COLUMNS = [
   "prompt_preview",
   "request_body",
   "response_body",
+  "refused",
 ];
 
 function columnValues(r: RequestRow): (string | number | null)[] {
@@ -82,6 +83,7 @@ function columnValues(r: RequestRow): (string | number | null)[] {
     r.promptPreview ?? null,
     r.requestBody ?? null,
     r.responseBody ?? null,
+    r.refused ? 1 : 0,
   ];
 }
 
@@ -98,7 +100,14 @@ export class SqliteRowSink implements RowSink {
     this.rollups = new Rollups(sqlite);
     this.transaction = sqlite.transaction((batch: RowBatch) => {
       for (const row of batch.rows) this.insert.run(...columnValues(row));
-      this.rollups.add(batch.rows, batch.failovers);
+      // Refused requests are in no rollup: no tier or model served them (queries/refused.ts counts them).
+      if (batch.rows.some((row) => row.refused)) {
+        const served = batch.rows.flatMap((row, i) => (row.refused ? [] : [i]));
+        this.rollups.add(
+          served.map((i) => batch.rows[i]),
+          served.map((i) => batch.failovers[i]),
+        );
+      } else this.rollups.add(batch.rows, batch.failovers);
     });
   }
 

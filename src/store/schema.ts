@@ -3,6 +3,7 @@
  * `npm run db:generate` and committed; they are applied at start, so an older database upgrades in place.
  * Times are epoch milliseconds (integers) unless a name says otherwise.
  */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** One row per /v1 request: what was asked, where it went, how it went, and (per logging.bodies) the bodies. */
@@ -51,15 +52,29 @@ export const requests = sqliteTable(
     promptPreview: text("prompt_preview"),
     requestBody: text("request_body"),
     responseBody: text("response_body"),
+    /**
+     * Refused before any route was planned (a bad or unknown key, a key's limits or rate, a budget, bad
+     * input, a body too large): `requested_model` and `tier` are then "" when unknown, no attempt was made,
+     * and the row is in no rollup (src/store/queries/refused.ts counts them).
+     */
+    refused: integer("refused", { mode: "boolean" }).notNull().default(false),
   },
   // One column each: SQLite appends the rowid (seq) to every index, so `WHERE model = ? ORDER BY seq DESC`
-  // walks the model index backwards and stops after one page, at any depth.
+  // walks the model index backwards and stops after one page, at any depth. The log lists newest first
+  // by `ts, seq`: the pairs with ts serve its most used filters the same way in that order. The latency
+  // and cost orders have no index: one on a value in no order halves the writer's rows per second, and
+  // those orders scan the range asked for instead (src/store/queries/logs.ts).
   (t) => [
     index("requests_ts").on(t.ts),
     index("requests_status").on(t.status),
     index("requests_tier").on(t.tier),
     index("requests_model").on(t.model),
     index("requests_key").on(t.apiKeyId),
+    index("requests_model_ts").on(t.model, t.ts),
+    index("requests_status_ts").on(t.status, t.ts),
+    index("requests_key_ts").on(t.apiKeyId, t.ts),
+    // Small: refused rows only, for their counts by code over a range.
+    index("requests_refused_ts").on(t.ts).where(sql`${t.refused} = 1`),
   ],
 );
 

@@ -652,7 +652,8 @@ describe("stats, routes and overrides", () => {
 
   test("unknown routes are OpenAI-shaped 404s", async () => {
     const base = `http://127.0.0.1:${up.port}`;
-    for (const res of [await fetch(`${base}/v1/models`), await fetch(`${base}/v1/chat/completions`)]) {
+    // (GET /v1/models is a route: it lists the mock's models, for the admin's "test connection".)
+    for (const res of [await fetch(`${base}/v1/nothing-here`), await fetch(`${base}/v1/chat/completions`)]) {
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual({
         error: { message: expect.any(String), type: "invalid_request_error", code: "unknown_url", param: null },

@@ -273,9 +273,20 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
       expect(detail.json).toMatchObject({ id: ids[0], status: 200, tier: "t1" });
       const stats = await admin.call("GET", `/api/stats?from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`);
       expect((stats.json.totals as { requests: number }).requests).toBe(12);
+      expect(stats.json.refused).toEqual({ requests: 0, previous: 0, byCode: [] });
+      expect((await admin.call("GET", "/api/logs/count?status=ok")).json).toEqual({ total: 12, capped: false });
+      const slowest = await admin.call("GET", "/api/logs?sort=latency&order=asc&limit=5");
+      expect((slowest.json.items as unknown[]).length).toBe(5);
+      expect(slowest.json.nextCursor).toEqual(expect.any(String));
 
       await proxy.cut();
-      for (const path of ["/api/logs", `/api/logs/${ids[0]}`, "/api/stats", "/api/logs/export?format=csv"]) {
+      for (const path of [
+        "/api/logs",
+        "/api/logs/count",
+        `/api/logs/${ids[0]}`,
+        "/api/stats",
+        "/api/logs/export?format=csv",
+      ]) {
         const away = await admin.call("GET", path);
         expect({ path, status: away.status }).toEqual({ path, status: 503 });
         expect((away.json.error as { code: string; message: string }).code).toBe("database_unavailable");

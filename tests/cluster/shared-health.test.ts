@@ -27,11 +27,12 @@ const opened: { registry: SharedHealthRegistry; shared: SharedState }[] = [];
 const proxies: TcpProxy[] = [];
 
 /** A process's registry on the test Redis (or on `url`). */
-async function replica(url = REDIS_URL): Promise<SharedHealthRegistry> {
+async function replica(url = REDIS_URL, probeLockMs?: number): Promise<SharedHealthRegistry> {
   const shared = await sharedState(prefix, { url });
   const registry = new SharedHealthRegistry(new MemoryHealthRegistry(() => SETTINGS), shared, {
     log: quiet,
     blockMs: 200,
+    probeLockMs,
   });
   await registry.replayed;
   opened.push({ registry, shared });
@@ -121,5 +122,24 @@ describe.skipIf(!redisAnswers)("health shared through Redis", () => {
     // And the cut-off process reads what it missed: a sibling's success on another target.
     sibling.record("p/fine", T0 + 20, OK);
     await until(() => cutOff.view("p/fine", T0 + 30).successes === 1);
+  });
+
+  test("a process killed while it holds the probe lock: the lock lapses and a sibling probes", async () => {
+    prefix = uniquePrefix();
+    const [a, b] = [await replica(REDIS_URL, 300), await replica(REDIS_URL, 300)];
+    for (let i = 0; i < 5; i++) a.record("p/flaky", T0 + i, FAIL);
+    await until(() => b.view("p/flaky", T0 + 10).state === "open");
+    const later = T0 + 60_000;
+    expect(await a.beginAttempt("p/flaky", later)).toBe(true);
+    // A dies without a verdict (no release): its connection is simply gone.
+    const dead = opened.find((o) => o.registry === a)!;
+    a.close();
+    dead.shared.redis.disconnect();
+    expect(await b.beginAttempt("p/flaky", later + 1)).toBe(false);
+    expect(b.availability("p/flaky", later + 1)).toBe("cooling");
+    // After the lock's lifetime (300 ms, on Redis's clock and on B's), B takes the probe.
+    await Bun.sleep(350);
+    expect(b.availability("p/flaky", later + 301)).toBe("probe");
+    expect(await b.beginAttempt("p/flaky", later + 301)).toBe(true);
   });
 });

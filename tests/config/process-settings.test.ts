@@ -30,10 +30,15 @@ describe("readProcessSettings", () => {
   });
 
   test("cluster mode: GATEWAY_REDIS_URL (or --redis-url) and what limits do while Redis is down", () => {
-    const env = { GATEWAY_REDIS_URL: "redis://10.0.0.5:6379", GATEWAY_REDIS_LIMITS_WHEN_DOWN: "open" };
+    const env = {
+      GATEWAY_REDIS_URL: "redis://10.0.0.5:6379",
+      GATEWAY_REDIS_LIMITS_WHEN_DOWN: "open",
+      GATEWAY_REDIS_PREFIX: "team-a:",
+    };
     expect(readProcessSettings(env, [], CWD)).toMatchObject({
       redisUrl: env.GATEWAY_REDIS_URL,
       redisLimitsWhenDown: "open",
+      redisPrefix: "team-a:",
     });
     expect(readProcessSettings(env, ["--redis-url=redis://other:6379"], CWD).redisUrl).toBe("redis://other:6379");
     expect(readProcessSettings({ GATEWAY_REDIS_URL: "" }, [], CWD).redisUrl).toBeUndefined();

@@ -203,6 +203,24 @@ test("the read-only admin sees the keys with every change disabled, and a change
   expect(refused.status).toBe(403);
   expect(refused.body).toContain("read-only");
 
+  // The pages with changes on them say so once, and their change controls are off.
+  await viewer.goto(`${gw.url}/health`);
+  await viewer.getByRole("note").filter({ hasText: "Your role is read-only" }).waitFor();
+  const reset = viewer.getByRole("button", { name: /^Reset the circuit of / }).first();
+  await reset.waitFor();
+  expect(await reset.isDisabled()).toBe(true);
+  expect(
+    await viewer
+      .getByRole("button", { name: /^Test / })
+      .first()
+      .isDisabled(),
+  ).toBe(true);
+  await viewer.goto(`${gw.url}/playground`);
+  await viewer.getByRole("note").filter({ hasText: "Your role is read-only" }).waitFor();
+  expect(await viewer.getByRole("button", { name: /^Send it/ }).isDisabled()).toBe(true);
+  await viewer.goto(`${gw.url}/config`);
+  await viewer.getByRole("note").filter({ hasText: "Your role is read-only" }).waitFor();
+
   await viewer.goto(`${gw.url}/security`);
   await viewer.getByRole("region", { name: "Admins" }).getByText("reader").first().waitFor();
   expect(await viewer.getByRole("button", { name: "Save settings" }).isDisabled()).toBe(true);

@@ -29,10 +29,15 @@ export default defineConfig({
 
 export interface Cluster {
   nodes: RunningGateway[];
+  /** Each node's directory (its config file is `gateway.config.ts` there). */
+  dirs: string[];
   /** Creates a stored key with `limits` on every node; returns the plain key and its id. */
   createKey(limits: KeyLimits): { key: string; id: string };
   stop(): Promise<void>;
 }
+
+/** The nodes' config text, for tests that edit it. */
+export const clusterConfig = configOf;
 
 export async function startCluster(
   n: number,
@@ -64,6 +69,7 @@ export async function startCluster(
   }
   return {
     nodes,
+    dirs,
     createKey(limits) {
       const [first, ...rest] = nodes;
       const { key, record } = first.gateway.keys.create({ name: "shared", limits }, Date.now());

@@ -102,6 +102,8 @@ export interface ContextOptions {
   log?: Logger;
   /** What `ctx.complete` answers (default: rejects, as with no model to ask). */
   complete?: RequestContext["complete"];
+  /** `ctx.cache` (default: holds nothing, as outside a cluster). */
+  cache?: RequestContext["cache"];
 }
 
 /** A request context as the pipeline builds it, with injected clock, randomness and logger. */
@@ -123,6 +125,7 @@ export function requestContext(options: ContextOptions): RequestContext {
     usage: { recentUses: () => 0, recentPicks: () => [] },
     tiers: ["t1", "t2", "t3"],
     memory: { get: () => undefined, set() {} },
+    cache: options.cache ?? { get: async () => undefined, set() {} },
     client: {},
   };
 }

@@ -109,8 +109,12 @@ describe("API keys", () => {
     expect((await models("sr-not-a-real-key")).status).toBe(401);
     expect((await chat(listerKey)).status).toBe(200); // the minute's one request is still there
     expect((await chat(listerKey)).status).toBe(429);
-    const listed = (await api("GET", "/api/keys")).json.keys as { name: string; requestCount: number }[];
-    expect(listed.find((k) => k.name === "lister")?.requestCount).toBe(1);
+    const listed = (await api("GET", "/api/keys")).json.keys as { id: string; name: string; requestCount: number }[];
+    // The key's count is its chat requests, the refused one too: as many as its rows in the log.
+    const lister = listed.find((k) => k.name === "lister");
+    expect(lister?.requestCount).toBe(2);
+    await Bun.sleep(60);
+    expect(((await api("GET", `/api/logs?key=${lister?.id}`)).json.items as unknown[]).length).toBe(2);
   });
 
   test("an auto request of a key limited to some tiers goes to the best tier it allows; a pinned tier stays refused", async () => {
@@ -174,7 +178,13 @@ describe("views on traffic", () => {
     const list = await api("GET", "/api/logs?status=ok&limit=2");
     const items = list.json.items as { id: string }[];
     expect(items.length).toBe(2);
-    expect(typeof list.json.nextCursor).toBe("number");
+    expect(typeof list.json.nextCursor).toBe("string");
+    const next = await api("GET", `/api/logs?status=ok&limit=2&cursor=${list.json.nextCursor}`);
+    expect((next.json.items as { id: string }[]).map((r) => r.id)).not.toContain(items[0].id);
+    expect((await api("GET", "/api/logs?cursor=12")).status).toBe(400);
+    const count = await api("GET", "/api/logs/count?status=ok");
+    expect(count.json).toMatchObject({ capped: false });
+    expect(count.json.total as number).toBeGreaterThanOrEqual(2);
     const detail = await api("GET", `/api/logs/${items[0].id}`);
     expect(detail.json).toMatchObject({ id: items[0].id, status: 200 });
     expect((await api("GET", "/api/logs/req_unknown")).status).toBe(404);
@@ -199,11 +209,14 @@ describe("views on traffic", () => {
     const reader = response.body!.getReader();
     await reader.read();
     const sent = await chat(undefined);
-    expect(sent.status).toBe(401); // keys exist now: and a refused request is not logged
+    expect(sent.status).toBe(401); // keys exist now: a refused request is logged, and tailed, too
     const keyed = await api("POST", "/api/keys", { name: "tail" });
     const answered = await chat(keyed.json.key as string);
-    const { value } = await reader.read();
-    expect(new TextDecoder().decode(value)).toContain(answered.headers.get("x-request-id")!);
+    let seen = "";
+    while (!seen.includes(answered.headers.get("x-request-id")!))
+      seen += new TextDecoder().decode((await reader.read()).value);
+    expect(seen).toContain(sent.headers.get("x-request-id")!);
+    expect(seen).toContain('"refused":true');
     await reader.cancel();
   });
 

@@ -1,7 +1,8 @@
 /**
- * The attempts of a request are appended, never rewritten, except for the one fact that comes after
- * commit: the committed stream failed later ("cut"). A continuation's attempts come after it, and a cut
- * of the continuation's stream marks that attempt, not the first one again.
+ * The attempts of a request are appended, never rewritten, except for the facts that come later: the
+ * committed stream failed ("cut"), and a last "retry" or "failover" that nothing followed ("fail", with
+ * why). A continuation's attempts come after it, and a cut of the continuation's stream marks that
+ * attempt, not the first one again.
  */
 import { expect, test } from "bun:test";
 import type { AttemptSummary } from "../../src/index.ts";
@@ -52,4 +53,33 @@ test("a cut before any commit changes nothing", () => {
   log.append(attempt("p/a", "failover"));
   log.cutCommitted("nothing committed");
   expect(log.entries()[0].outcome).toBe("failover");
+});
+
+test("a last failover or retry that nothing followed ends as fail, saying why", () => {
+  const log = new AttemptLog();
+  log.append(attempt("p/a", "failover"));
+  log.append(attempt("p/b", "failover"));
+  const before = log.entries();
+  log.noneFollowed("no other target to fail over to");
+  expect(log.entries().map((a) => `${a.target} ${a.outcome} ${a.reason}`)).toEqual([
+    "p/a failover failover",
+    "p/b fail failover; no other target to fail over to",
+  ]);
+  expect(before[1].outcome).toBe("failover");
+  const retried = new AttemptLog();
+  retried.append(attempt("p/a", "retry"));
+  retried.noneFollowed("attempt limit (1) reached");
+  expect(retried.entries()[0]).toMatchObject({ outcome: "fail", reason: "retry; attempt limit (1) reached" });
+});
+
+test("noneFollowed leaves an accepted, failed or cut attempt as it is, and an empty log empty", () => {
+  for (const outcome of ["accepted", "fail", "cut"] as const) {
+    const log = new AttemptLog();
+    log.append(attempt("p/a", outcome));
+    log.noneFollowed("why");
+    expect(log.entries()[0]).toMatchObject({ outcome, reason: outcome });
+  }
+  const empty = new AttemptLog();
+  empty.noneFollowed("why");
+  expect(empty.count).toBe(0);
 });

@@ -91,7 +91,16 @@ test("failover and failure are logged with their attempt trace", async () => {
     "accepted",
   ]);
   const dead = listLogs(store(), { tier: "dead" }).items[0];
-  expect(dead).toMatchObject({ status: 502, errorClass: "upstream_error", model: null });
+  expect(dead).toMatchObject({ status: 502, errorClass: "upstream_error", model: null, failedOver: false });
+  // The row says where it failed and why; the last attempt did not "fail over": there was nothing next.
+  expect(dead.lastFailure).toMatchObject({ target: "a/dead?fault=status&status=500", status: 500 });
+  const trace = getLog(store(), dead.id)!.attemptTrace;
+  expect(trace.map((a) => a.outcome)).toEqual(["retry", "fail"]);
+  expect(trace[1].reason).toEndWith("; no other target to fail over to");
+  // The rescued request: failed over, and what it was rescued from.
+  const rescued = listLogs(store(), { tier: "flaky", status: "ok" }).items[0];
+  expect(rescued).toMatchObject({ failedOver: true, model: "b/fb" });
+  expect(rescued.lastFailure).toMatchObject({ target: "a/bad?fault=status&status=503", status: 503 });
 });
 
 test("every request of a 10,000-request burst is in the database", async () => {

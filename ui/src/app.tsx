@@ -5,6 +5,7 @@
 import { Navigate, Route, Router, type RouteSectionProps, useLocation } from "@solidjs/router";
 import { type JSX, Match, onMount, Show, Switch } from "solid-js";
 import { Layout } from "./components/layout.tsx";
+import { t } from "./i18n/index.ts";
 import { ConfigPage } from "./pages/config.tsx";
 import { DashboardPage } from "./pages/dashboard.tsx";
 import { HealthPage } from "./pages/health.tsx";
@@ -21,7 +22,7 @@ import { me, refreshSession, setupRequired } from "./session.ts";
 function Gate(props: RouteSectionProps): JSX.Element {
   const location = useLocation();
   return (
-    <Switch fallback={<div class="center muted">Loading…</div>}>
+    <Switch fallback={<div class="center muted">{t("common.loading")}</div>}>
       <Match when={me() === null && setupRequired()}>
         <Navigate href={`/setup${location.hash}`} />
       </Match>
@@ -41,7 +42,7 @@ function Gate(props: RouteSectionProps): JSX.Element {
 export function App(): JSX.Element {
   onMount(() => void refreshSession());
   return (
-    <Show when={me() !== undefined} fallback={<div class="center muted">Loading…</div>}>
+    <Show when={me() !== undefined} fallback={<div class="center muted">{t("common.loading")}</div>}>
       <Router>
         <Route path="/setup" component={SetupPage} />
         <Route path="/login" component={LoginPage} />
@@ -59,9 +60,9 @@ export function App(): JSX.Element {
             path="*"
             component={() => (
               <div class="stack">
-                <h1>Page not found</h1>
+                <h1>{t("shell.notFound.title")}</h1>
                 <p>
-                  <a href="/">Back to the dashboard</a>
+                  <a href="/">{t("shell.notFound.back")}</a>
                 </p>
               </div>
             )}

@@ -30,6 +30,3 @@ whenUnauthorized(() => setMe(null));
 
 /** The signed-in admin's role is read-only: pages disable their changes and say why (the server refuses them). */
 export const readOnly = () => me()?.role === "viewer";
-
-/** What a disabled control says to a read-only admin. */
-export const READ_ONLY_NOTE = "Your role is read-only: you can see everything here but change nothing.";

@@ -12,7 +12,7 @@ import { emptyTargetWindow } from "../../store/queries/target-stats.ts";
 import { logTailResponse, type TailFilter } from "../log-tail.ts";
 import { bodyOf, queryOf } from "./admin-input.ts";
 import type { Answer } from "./contract/routes.ts";
-import { logFilter, timeParam } from "./query-params.ts";
+import { logFilter, logSort, timeParam } from "./query-params.ts";
 
 const HOUR = 3_600_000;
 
@@ -32,13 +32,17 @@ export function observeRoutes(gateway: Gateway) {
     new Elysia()
       .get("/logs", ({ request }): Promise<Answer<"GET /api/logs">> => {
         const query = queryOf(request, "GET /api/logs");
-        return requireLogs(gateway).listLogs(logFilter(query), { cursor: query.cursor, limit: query.limit });
+        const page = { cursor: query.cursor, limit: query.limit };
+        return requireLogs(gateway).listLogs(logFilter(query), page, logSort(query));
+      })
+      .get("/logs/count", ({ request }): Promise<Answer<"GET /api/logs/count">> => {
+        return requireLogs(gateway).countLogs(logFilter(queryOf(request, "GET /api/logs/count")));
       })
       .get("/logs/export", async ({ request }) => {
         const query = queryOf(request, "GET /api/logs/export");
         const format = query.format ?? "csv";
         const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-        return new Response(await requireLogs(gateway).exportLogs(logFilter(query), format), {
+        return new Response(await requireLogs(gateway).exportLogs(logFilter(query), format, logSort(query)), {
           headers: {
             "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson",
             "content-disposition": `attachment; filename="smartroute-logs-${stamp}.${format}"`,
@@ -57,13 +61,24 @@ export function observeRoutes(gateway: Gateway) {
           throw new GatewayError("not_found", `No request ${params.id} in the log (it may have been pruned).`);
         return detail;
       })
-      .get("/stats", ({ request }): Promise<Answer<"GET /api/stats">> => {
+      .get("/stats", async ({ request }): Promise<Answer<"GET /api/stats">> => {
         const { bucketMs, tier, model, ...range } = queryOf(request, "GET /api/stats");
         const to = timeParam(range, "to") ?? gateway.clock.now();
         const from = timeParam(range, "from") ?? to - HOUR;
         if (from >= to) throw new GatewayError("invalid_request", "from must be before to", { param: "from" });
         const baseline = gateway.live.get().pricingBaseline;
-        return requireLogs(gateway).queryStats({ from, to, bucketMs, tier, model, baseline });
+        const logs = requireLogs(gateway);
+        // Refused requests are in no rollup (no tier or model): counted from their rows, by code.
+        const [stats, refused] = await Promise.all([
+          logs.queryStats({ from, to, bucketMs, tier, model, baseline }),
+          logs.refusedTotals({ from, to, tier, model }),
+        ]);
+        return { ...stats, refused };
+      })
+      .get("/cluster", async (): Promise<Answer<"GET /api/cluster">> => {
+        const cluster = gateway.sharedConfig;
+        if (!cluster) return { enabled: false, replicas: [] };
+        return { enabled: true, self: cluster.name, ...(await cluster.replicas()) };
       })
       .get("/health", async ({ request }): Promise<Answer<"GET /api/health">> => {
         const config = gateway.live.get();

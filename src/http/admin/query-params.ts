@@ -4,7 +4,7 @@
  */
 import type { Static } from "@sinclair/typebox";
 import { GatewayError } from "../../errors.ts";
-import type { LogFilter } from "../../store/queries/logs.ts";
+import type { LogFilter, LogSort } from "../../store/queries/logs.ts";
 import type { LogsQuery } from "./contract/inputs.ts";
 
 type Time = number | string | undefined;
@@ -25,7 +25,31 @@ export function timeParam<N extends string>(query: { [K in N]?: Time }, name: N)
   return ms;
 }
 
+const yes = (value: "true" | "false" | undefined) => (value === undefined ? undefined : value === "true");
+
 export function logFilter(query: Omit<Static<typeof LogsQuery>, "cursor" | "limit">): LogFilter {
-  const { status, tier, model, key, q, door } = query;
-  return { from: timeParam(query, "from"), to: timeParam(query, "to"), status, tier, model, apiKeyId: key, q, door };
+  const { status, tier, model, key, q, door, code, attempted, minAttempts, requested, minLatencyMs } = query;
+  return {
+    from: timeParam(query, "from"),
+    to: timeParam(query, "to"),
+    status,
+    tier,
+    model,
+    apiKeyId: key,
+    q,
+    door,
+    refused: yes(query.refused),
+    errorCode: code,
+    attempted,
+    failedOver: yes(query.failedOver),
+    minAttempts,
+    stream: yes(query.stream),
+    requestedModel: requested,
+    minLatencyMs,
+  };
+}
+
+/** The list's order: `sort` (ts, latency, cost) and `order` (desc by default). */
+export function logSort(query: Pick<Static<typeof LogsQuery>, "sort" | "order">): LogSort {
+  return { by: query.sort, order: query.order };
 }

@@ -152,11 +152,13 @@ export class PgRowSink implements RowSink {
     for (let i = 0; i < fresh.length; i += per) {
       const part = fresh.slice(i, i + per);
       const rows = part.map((f) => f.row);
+      // Refused requests are in no rollup: no tier or model served them (queries/refused.ts counts them).
+      const served = part.filter((f) => !f.row.refused);
       const { minutes, days } = rollupsOf(
-        rows,
-        part.map((f) => f.failovers),
+        served.map((f) => f.row),
+        served.map((f) => f.failovers),
       );
-      const targets = targetRollupsOf(withAttempts(rows));
+      const targets = targetRollupsOf(withAttempts(served.map((f) => f.row)));
       const db = this.pg.db;
       const statement = oneStatement([
         db.insert(requests).values(rows).onConflictDoNothing({ target: requests.id }).toSQL(),

@@ -12,13 +12,18 @@ import { isUnavailable, unavailable, withDeadline } from "./pg-errors.ts";
 const READ_DEADLINE_MS = 15_000;
 
 /**
- * PostgreSQL's differences for the plans. The export's columns are SQLite's `SELECT *` order (its
- * later migrations appended columns) with `stream` as 0/1, so a JSONL export is the same on both stores.
+ * PostgreSQL's differences for the plans: booleans are booleans, the attempt trace (JSON text, as on
+ * SQLite) is read with the json functions, its last failure built as the same JSON text.
  */
 export const POSTGRES: Dialect = {
   like: "ILIKE",
-  allRequestColumns:
-    "seq, id, ts, api_key_id, client_ip, requested_model, tier, tier_reason, model, status, error_code, error_message, latency_ms, ttft_ms, overhead_ms, attempts, attempt_trace, prompt_tokens, completion_tokens, token_source, cost_usd, stream::int AS stream, prompt_preview, request_body, response_body, door, cost_micros, baseline_micros, baseline_model, cost_detail",
+  bool: (column, value) => `${column} = ${value ? "TRUE" : "FALSE"}`,
+  unindexed: (column) => column,
+  contains: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
+  traceTargets: `(SELECT COUNT(DISTINCT j.value ->> 'target') FROM json_array_elements(attempt_trace::json) AS j(value))`,
+  lastFailure: (chars) =>
+    `(SELECT json_build_object('target', j.value -> 'target', 'status', j.value -> 'status', 'errorClass', j.value -> 'errorClass', 'reason', substr(COALESCE(j.value ->> 'reason', ''), 1, ${chars}))::text
+  FROM json_array_elements(attempt_trace::json) WITH ORDINALITY AS j(value, i) WHERE j.value ->> 'outcome' <> 'accepted' ORDER BY j.i DESC LIMIT 1)`,
 };
 
 /** `?` → `$1`, `$2`, … (the plans' SQL holds no `?` inside a string literal). */

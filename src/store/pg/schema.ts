@@ -15,6 +15,7 @@
  * - JSON columns stay `text` holding the same JSON text as SQLite, so both stores share one encoding and
  *   the code that reads them.
  */
+import { sql } from "drizzle-orm";
 import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 
 /** An epoch-millisecond time, or any 64-bit integer read back as a JS number. */
@@ -55,16 +56,24 @@ export const requests = pgTable(
     promptPreview: text("prompt_preview"),
     requestBody: text("request_body"),
     responseBody: text("response_body"),
+    /** Refused before any route was planned (see src/store/schema.ts): in no rollup. */
+    refused: boolean("refused").notNull().default(false),
   },
   // SQLite appends the rowid (seq) to every index by itself; PostgreSQL does not, so the filtered
   // columns' indexes end with seq explicitly: `WHERE model = $1 ORDER BY seq DESC` still walks one
-  // index backwards and stops after one page, at any depth.
+  // index backwards and stops after one page, at any depth. The log lists newest first by `ts, seq`:
+  // the pairs with ts (and seq) serve its most used filters the same way in that order.
   (t) => [
     index("requests_ts").on(t.ts),
     index("requests_status").on(t.status, t.seq),
     index("requests_tier").on(t.tier, t.seq),
     index("requests_model").on(t.model, t.seq),
     index("requests_key").on(t.apiKeyId, t.seq),
+    index("requests_model_ts").on(t.model, t.ts, t.seq),
+    index("requests_status_ts").on(t.status, t.ts, t.seq),
+    index("requests_key_ts").on(t.apiKeyId, t.ts, t.seq),
+    // Small: refused rows only, for their counts by code over a range.
+    index("requests_refused_ts").on(t.ts).where(sql`${t.refused} = true`),
   ],
 );
 

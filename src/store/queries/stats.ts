@@ -102,12 +102,15 @@ export interface DoorTotals {
   latencyMsAvg: number;
 }
 
-/** Requests per front door over the range, from the rows (the rollups have no door): one indexed range scan. */
+/**
+ * Routed requests per front door over the range, from the rows (the rollups have no door): one indexed
+ * range scan. Refused ones are counted apart, by code (`queries/refused.ts`), as the cards count them.
+ */
 export function* doorTotalsPlan(range: { from: number; to: number }): QueryPlan<DoorTotals[]> {
   return (yield {
     sql: `SELECT door, COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
         SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END) AS "failedOver", COALESCE(AVG(latency_ms), 0) AS "latencyMsAvg"
-       FROM requests WHERE ts >= ? AND ts < ? GROUP BY door ORDER BY requests DESC, door`,
+       FROM requests WHERE ts >= ? AND ts < ? AND NOT refused GROUP BY door ORDER BY requests DESC, door`,
     params: [range.from, range.to],
   }) as unknown as DoorTotals[];
 }

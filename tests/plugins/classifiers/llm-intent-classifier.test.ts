@@ -248,4 +248,28 @@ describe("llmIntentClassifier", () => {
       expect(calls).toHaveLength(2);
     });
   });
+
+  test("in a cluster, a question one process asked is answered for the others from the shared cache", async () => {
+    const shared = new Map<string, { value: string; ttlMs: number }>();
+    const cache: RequestContext["cache"] = {
+      get: async (key) => shared.get(key)?.value,
+      set: (key, value, ttlMs) => void shared.set(key, { value, ttlMs }),
+    };
+    const { complete, calls } = answering("t3");
+    // Two processes: two classifier instances (each its own local cache), one shared cache.
+    const first = await classifyWith(llmIntentClassifier({ model: MODEL }), { text: "prove it", complete, cache });
+    const second = await classifyWith(llmIntentClassifier({ model: MODEL }), { text: "prove it", complete, cache });
+    expect(first).toMatchObject({ tier: "t3", reason: `${MODEL} said t3` });
+    expect(second).toMatchObject({ tier: "t3", reason: `${MODEL} said t3 (cached by the cluster)` });
+    expect(calls).toHaveLength(1);
+    expect([...shared.values()]).toEqual([{ value: "t3", ttlMs: 60_000 }]);
+    // cacheTtlMs: 0 turns both caches off.
+    await classifyWith(llmIntentClassifier({ model: MODEL, cacheTtlMs: 0 }), { text: "prove it", complete, cache });
+    expect(calls).toHaveLength(2);
+    // What the shared cache holds is checked like a model's answer: junk there is no answer.
+    shared.clear();
+    const junk: RequestContext["cache"] = { get: async () => "maybe", set: () => {} };
+    await classifyWith(llmIntentClassifier({ model: MODEL }), { text: "prove it", complete, cache: junk });
+    expect(calls).toHaveLength(3);
+  });
 });

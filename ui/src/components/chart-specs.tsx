@@ -5,6 +5,7 @@
  */
 import { For, type JSX } from "solid-js";
 import { fmtInt, fmtMs, fmtPct } from "../format.ts";
+import { formatDate, formatTime, t } from "../i18n/index.ts";
 import { type ChartSpec, PALETTE, tierColor } from "./chart.tsx";
 import { bucketRateUnit, fmtRps, type StatsResult } from "./stat-cards.tsx";
 
@@ -12,18 +13,19 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 /** "14:05", "Mon 14:00" when the range spans days, "Nov 21" for day buckets (UTC days, like the rollup). */
-function bucketLabel(t: number, stats: StatsResult): string {
-  const d = new Date(t);
+function bucketLabel(ts: number, stats: StatsResult): string {
   if (stats.bucketMs >= DAY)
-    return d.toLocaleDateString(undefined, { timeZone: "UTC", month: "short", day: "numeric" });
-  const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-  return stats.to - stats.from > DAY ? `${d.toLocaleDateString(undefined, { weekday: "short" })} ${time}` : time;
+    return formatDate(ts, { timeZone: "UTC", year: undefined, month: "short", day: "numeric" });
+  const time = formatTime(ts, { hour: "2-digit", minute: "2-digit", second: undefined });
+  return stats.to - stats.from > DAY
+    ? `${formatDate(ts, { weekday: "short", year: undefined, month: undefined, day: undefined })} ${time}`
+    : time;
 }
 
 export function bucketName(ms: number): string {
-  if (ms >= DAY) return ms === DAY ? "1 day" : `${ms / DAY} days`;
-  if (ms >= 3_600_000) return `${ms / 3_600_000} h`;
-  return `${ms / MINUTE} min`;
+  if (ms >= DAY) return t("dashboard.bucket.days", ms / DAY);
+  if (ms >= 3_600_000) return t("dashboard.bucket.hours", { n: ms / 3_600_000 });
+  return t("dashboard.bucket.minutes", { n: ms / MINUTE });
 }
 
 /** Tiers in a stable order: t1, t2, t3 first, then the others by name. */
@@ -35,7 +37,14 @@ export function tierNames(stats: StatsResult): string[] {
 
 /** "second", "minute", "hour", "day": the requests chart's unit for these buckets, spelled out for its title. */
 export function requestsUnitName(stats: StatsResult): string {
-  return { s: "second", min: "minute", h: "hour", day: "day" }[bucketRateUnit(stats.bucketMs).name];
+  const name = bucketRateUnit(stats.bucketMs).name;
+  return name === "s"
+    ? t("dashboard.units.second")
+    : name === "min"
+      ? t("dashboard.units.minute")
+      : name === "h"
+        ? t("dashboard.units.hour")
+        : t("dashboard.units.dayLong");
 }
 
 /** Requests per bucket as a rate in the unit that fits the bucket (per day for day buckets, not "0.0005 req/s"). */
@@ -60,7 +69,12 @@ export function requestsSpec(stats: StatsResult): ChartSpec {
     })),
     yFormat: (v) => String(Number(v.toPrecision(3))),
     tooltip: (s, i, v) =>
-      `${tiers[s]}: ${fmtRps(v)} req/${unit.name} (${fmtInt(stats.series[i].byTier[tiers[s]] ?? 0)} requests)`,
+      t("dashboard.charts.requestsTooltip", {
+        tier: tiers[s],
+        rate: fmtRps(v),
+        unit: t(`dashboard.units.${unit.name}`),
+        count: fmtInt(stats.series[i].byTier[tiers[s]] ?? 0),
+      }),
   };
 }
 
@@ -76,7 +90,7 @@ export function latencySpec(stats: StatsResult): ChartSpec {
       { label: "p50", color: "--accent", data: pick((p) => p.latencyMs.p50) },
       { label: "p95", color: "--warn", data: pick((p) => p.latencyMs.p95) },
       { label: "p99", color: "--bad", data: pick((p) => p.latencyMs.p99) },
-      { label: "first token p50", color: "--muted", dashed: true, data: pick((p) => p.ttftMs.p50) },
+      { label: t("dashboard.charts.firstTokenP50"), color: "--muted", dashed: true, data: pick((p) => p.ttftMs.p50) },
     ],
     yFormat: fmtMs,
   };
@@ -89,8 +103,12 @@ export function costSpec(stats: StatsResult): ChartSpec {
     type: "line",
     labels: stats.series.map((p) => bucketLabel(p.t, stats)),
     series: [
-      { label: "cost", color: "--accent", data: stats.series.map((p) => usd(p.costMicros)) },
-      { label: "saved vs baseline", color: "--ok", data: stats.series.map((p) => usd(p.savings.savedMicros)) },
+      { label: t("dashboard.charts.costSeries"), color: "--accent", data: stats.series.map((p) => usd(p.costMicros)) },
+      {
+        label: t("dashboard.charts.savedSeries"),
+        color: "--ok",
+        data: stats.series.map((p) => usd(p.savings.savedMicros)),
+      },
     ],
     yFormat: (v) => `$${v.toFixed(v !== 0 && Math.abs(v) < 1 ? 4 : 2)}`,
   };
@@ -101,8 +119,8 @@ export function failoverSpec(stats: StatsResult): ChartSpec {
     type: "bar",
     labels: stats.series.map((p) => bucketLabel(p.t, stats)),
     series: [
-      { label: "failovers", color: "--warn", data: stats.series.map((p) => p.failovers) },
-      { label: "failed requests", color: "--bad", data: stats.series.map((p) => p.errors) },
+      { label: t("dashboard.charts.failoversSeries"), color: "--warn", data: stats.series.map((p) => p.failovers) },
+      { label: t("dashboard.charts.failedSeries"), color: "--bad", data: stats.series.map((p) => p.errors) },
     ],
     yFormat: (v) => (Number.isInteger(v) ? fmtInt(v) : ""),
   };
@@ -121,12 +139,12 @@ export function modelSlices(stats: StatsResult): Slice[] {
     name: m.model,
     value: m.requests,
     color: PALETTE[i],
-    detail: `p95 ${fmtMs(m.latencyMs.p95)} · ${fmtPct(m.errorRate)} errors`,
+    detail: t("dashboard.charts.sliceDetail", { p95: fmtMs(m.latencyMs.p95), errors: fmtPct(m.errorRate) }),
   }));
   const rest = stats.byModel.slice(7);
   if (rest.length > 0)
     top.push({
-      name: `${rest.length} other`,
+      name: t("dashboard.charts.others", { n: rest.length }),
       value: rest.reduce((n, m) => n + m.requests, 0),
       color: "--muted",
       detail: "",
@@ -134,17 +152,22 @@ export function modelSlices(stats: StatsResult): Slice[] {
   // Requests no model answered (refused, or every attempt failed) are in no model's row.
   const none = stats.totals.requests - stats.byModel.reduce((n, m) => n + m.requests, 0);
   if (none > 0)
-    top.push({ name: "no model answered", value: none, color: "--bad", detail: "refused, or every attempt failed" });
+    top.push({
+      name: t("dashboard.charts.noModel"),
+      value: none,
+      color: "--bad",
+      detail: t("dashboard.charts.noModelDetail"),
+    });
   return top;
 }
 
 export function tierSlices(stats: StatsResult): Slice[] {
   const tiers = tierNames(stats);
-  return stats.byTier.map((t) => ({
-    name: t.tier,
-    value: t.requests,
-    color: tierColor(t.tier, tiers.indexOf(t.tier)),
-    detail: `p95 ${fmtMs(t.latencyMs.p95)} · ${fmtPct(t.errorRate)} errors`,
+  return stats.byTier.map((tier) => ({
+    name: tier.tier,
+    value: tier.requests,
+    color: tierColor(tier.tier, tiers.indexOf(tier.tier)),
+    detail: t("dashboard.charts.sliceDetail", { p95: fmtMs(tier.latencyMs.p95), errors: fmtPct(tier.errorRate) }),
   }));
 }
 
@@ -153,7 +176,13 @@ export function doughnutSpec(slices: Slice[]): ChartSpec {
   return {
     type: "doughnut",
     labels: slices.map((s) => s.name),
-    series: [{ label: "requests", data: slices.map((s) => s.value), color: slices.map((s) => s.color) }],
+    series: [
+      {
+        label: t("dashboard.charts.requestsSeries"),
+        data: slices.map((s) => s.value),
+        color: slices.map((s) => s.color),
+      },
+    ],
     tooltip: (_s, i, v) => `${slices[i].name}: ${fmtInt(v)} (${fmtPct(v / total)})`,
   };
 }

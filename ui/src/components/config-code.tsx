@@ -4,8 +4,11 @@
  * masked secret (writing it would lose the secret), which the notes explain, and asks for the password
  * when the text changes code (checking it runs it): a dialog then asks for it.
  */
+
 import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
+import { t } from "../i18n/index.ts";
+import { readOnly } from "../session.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { type ConfigIssue, issuesOf, type ValidateResponse } from "./config-model.tsx";
 import { NewSecretsWarning } from "./config-secrets-notice.tsx";
@@ -126,16 +129,19 @@ export function CodeView(props: {
     <div class="stack">
       <gate.Dialog />
       <p class="muted" id="cfg-code-note">
-        The whole of <code>{props.file}</code> as the server shows it: secrets appear masked (<code>"sk-…abcd"</code>).
-        The server refuses a text that still holds a masked secret, because writing it would replace the real key with
-        its mask: keep secrets as <code>env("NAME")</code> references, or set them with “Replace secret” in the form. A
-        text that changes code, not only values, asks for your password: validating it already runs that code on the
-        gateway host.
+        {t("config.code.noteWhole")}
+        <code>{props.file}</code>
+        {t("config.code.noteMasked")}
+        <code>"sk-…abcd"</code>
+        {t("config.code.noteRefuses")}
+        <code>env("NAME")</code>
+        {t("config.code.notePassword")}
       </p>
       <Show when={masked() > 0}>
         <p class="notice">
-          This text seems to hold {masked()} masked value{masked() === 1 ? "" : "s"} (with “…”). If one is a secret,
-          replace it with <code>env("NAME")</code> before applying, or the server refuses the text.
+          {t("config.code.masked", masked())}
+          <code>env("NAME")</code>
+          {t("config.code.maskedAfter")}
         </p>
       </Show>
       <Show when={dirty() && (looksLikeLiteralSecret() || (result()?.literalSecrets.count ?? 0) > 0)}>
@@ -148,10 +154,7 @@ export function CodeView(props: {
         />
       </Show>
       <Show when={props.pending > 0}>
-        <p class="notice">
-          The form has {props.pending} unsaved change{props.pending === 1 ? "" : "s"}, not shown here. Applying this
-          text discards them.
-        </p>
+        <p class="notice">{t("config.code.pending", props.pending)}</p>
       </Show>
       <div class="cfg-code">
         <div class="cfg-gutter" ref={gutter} aria-hidden="true">
@@ -159,7 +162,7 @@ export function CodeView(props: {
         </div>
         <textarea
           ref={area}
-          aria-label={`Source of ${props.file}`}
+          aria-label={t("config.code.source", { file: props.file })}
           aria-describedby="cfg-code-note"
           wrap="off"
           spellcheck={false}
@@ -177,28 +180,28 @@ export function CodeView(props: {
       </div>
       <div class="row">
         <button type="button" onClick={() => void validate()} disabled={busy() !== ""}>
-          {busy() === "checking" ? "Validating…" : "Validate"}
+          {busy() === "checking" ? t("config.code.validating") : t("config.code.validate")}
         </button>
         <button type="button" onClick={reset} disabled={!dirty() || busy() !== ""}>
-          Reset to the file
+          {t("config.code.reset")}
         </button>
-        <span class="muted">{dirty() ? "Edited, not applied" : "Same as the file"}</span>
+        <span class="muted">{dirty() ? t("config.code.edited") : t("config.code.same")}</span>
       </div>
       <Show when={error()}>
         <div class="error" role="alert">
-          Refused: {error()}
+          {t("config.code.refused", { message: error() })}
         </div>
       </Show>
       <Show when={failed()}>
         {(f) => (
           <div class="error" role="alert">
-            <strong>Not applied: the file is unchanged.</strong> {f().message}
+            <strong>{t("config.code.notApplied")}</strong> {f().message}
             <Show when={f().issues.length > 0}>
               <IssueList
                 issues={f().issues}
                 onSelect={(i) => selectLine(i.line ?? 1)}
                 canSelect={(i) => !!i.line}
-                selectHint="Show the line"
+                selectHint={t("config.code.showLine")}
               />
             </Show>
           </div>
@@ -211,42 +214,45 @@ export function CodeView(props: {
               when={r().ok}
               fallback={
                 <div class="error" role="alert">
-                  <strong>This text would not load:</strong>
+                  <strong>{t("config.code.wouldNotLoad")}</strong>
                   <IssueList
                     issues={r().issues}
                     onSelect={(i) => selectLine(i.line ?? 1)}
                     canSelect={(i) => !!i.line}
-                    selectHint="Show the line"
+                    selectHint={t("config.code.showLine")}
                   />
                 </div>
               }
             >
               <p class="success" role="status">
-                This text loads.
+                {t("config.code.loads")}
               </p>
             </Show>
-            <h3>Changes to the file</h3>
-            <DiffView hunks={r().diff} label="Diff of the edited text" />
+            <h3>{t("config.code.changes")}</h3>
+            <DiffView hunks={r().diff} label={t("config.code.diffLabel")} />
           </>
         )}
       </Show>
       <form class="stack" onSubmit={apply}>
         <label>
-          Reason (kept in the history)
+          {t("config.code.reason")}
           <input
             value={reason()}
             maxlength={200}
-            placeholder="e.g. add a provider"
+            placeholder={t("config.code.reasonPlaceholder")}
             onInput={(e) => setReason(e.currentTarget.value)}
           />
         </label>
         <div class="row">
-          <button type="submit" class="primary" disabled={!dirty() || busy() !== ""}>
-            {busy() === "applying" ? "Applying…" : "Apply the text"}
+          <button
+            type="submit"
+            class="primary"
+            disabled={readOnly() || !dirty() || busy() !== ""}
+            title={readOnly() ? t("common.readOnlyNote") : undefined}
+          >
+            {busy() === "applying" ? t("config.code.applying") : t("config.code.apply")}
           </button>
-          <span class="muted">
-            Checked in full before anything is written; a text that does not load leaves the file unchanged.
-          </span>
+          <span class="muted">{t("config.code.applyNote")}</span>
         </div>
       </form>
     </div>

@@ -1,5 +1,6 @@
 /** Pieces shared by the config page's tabs: a unified diff of hunks, and a list of config issues. */
 import { For, type JSX, Show } from "solid-js";
+import { t } from "../i18n/index.ts";
 import type { ConfigIssue, Hunk } from "./config-model.tsx";
 
 /** Hunks as `diff -u` shows them, with old and new line numbers; `.diff .add/.del` colour the lines. */
@@ -14,7 +15,7 @@ export function DiffView(props: { hunks: Hunk[]; label: string }): JSX.Element {
     });
   };
   return (
-    <Show when={props.hunks.length > 0} fallback={<p class="muted">No differences: the texts are the same.</p>}>
+    <Show when={props.hunks.length > 0} fallback={<p class="muted">{t("config.diff.same")}</p>}>
       <section class="diff cfg-diff" aria-label={props.label} tabindex="0">
         <For each={props.hunks}>
           {(hunk) => (
@@ -34,7 +35,7 @@ export function DiffView(props: { hunks: Hunk[]; label: string }): JSX.Element {
                     <span class="cfg-op">{line.op === " " ? " " : line.op === "+" ? "+" : "−"}</span>
                     {line.text}
                     <Show when={line.eol === false}>
-                      <span class="muted"> ⏎ no newline at end of file</span>
+                      <span class="muted">{t("config.diff.noNewline")}</span>
                     </Show>
                   </div>
                 )}
@@ -61,7 +62,7 @@ export function IssueList(props: {
           <li>
             <Show
               when={props.onSelect && (props.canSelect?.(issue) ?? true)}
-              fallback={<code>{issue.path || "(config)"}</code>}
+              fallback={<code>{issue.path || t("config.diff.wholeConfig")}</code>}
             >
               <button
                 type="button"
@@ -69,15 +70,13 @@ export function IssueList(props: {
                 title={props.selectHint}
                 onClick={() => props.onSelect!(issue)}
               >
-                {issue.path || "(config)"}
+                {issue.path || t("config.diff.wholeConfig")}
               </button>
             </Show>
             <Show when={issue.line}>
               <span class="muted">
                 {" "}
-                {issue.file ?? "line"}
-                {issue.file ? ":" : " "}
-                {issue.line}
+                {issue.file ? `${issue.file}:${issue.line}` : t("config.diff.line", { line: issue.line! })}
               </span>
             </Show>
             <span> {issue.message}</span>

@@ -17,6 +17,7 @@
 import { createContext, createMemo, createSignal, For, type JSX, Match, Show, Switch, useContext } from "solid-js";
 import { ApiError, call } from "../api.ts";
 import { fmtMs } from "../format.ts";
+import { t } from "../i18n/index.ts";
 import {
   type ConfigIssue,
   childIds,
@@ -92,7 +93,7 @@ function useNaming(props: { id: string; parent: string }) {
     inArray()
       ? `${parentName()} #${index() + 1}`
       : typeof key() === "number"
-        ? `${parentName()} (code #${Number(key()) + 1})`
+        ? t("config.fields.codeMember", { parent: parentName(), n: Number(key()) + 1 })
         : String(key());
   /**
    * The name the item's buttons say: for a list element, its container and its value, so a screen
@@ -145,7 +146,7 @@ function NodeBody(props: { id: string; shown: string; parent: string }): JSX.Ele
           <SecretField {...props} />
         </Match>
         <Match when={node().secret && ["number", "regexp", "string"].includes(node().kind)}>
-          <ReadOnlyField {...props} note="A masked secret (shown as the API shows it): edit it in gateway.config.ts." />
+          <ReadOnlyField {...props} note={t("config.fields.maskedSecret")} />
         </Match>
         <Match when={readOnly()}>
           <ReadOnlyField {...props} />
@@ -202,8 +203,7 @@ function Head(props: HeadProps): JSX.Element {
   };
   const movable = () => naming.inArray() && naming.count() > 1 && !parentNode()?.secret;
   const canMove = () => serializable(s, props.id);
-  const moveTitle = () =>
-    canMove() ? undefined : "Code (a plugin call, spread or expression) moves only in gateway.config.ts";
+  const moveTitle = () => (canMove() ? undefined : t("config.fields.moveCodeTitle"));
   const revertable = () => state() === "changed";
   const label = () =>
     naming.inArray() ? (
@@ -223,20 +223,21 @@ function Head(props: HeadProps): JSX.Element {
         <Show
           when={props.inputId}
           fallback={
-            <span class="cfg-label" id={props.labelId}>
+            // A field's name is its config key: data, never translated (the browser's translator included).
+            <span class="cfg-label" id={props.labelId} translate="no">
               {label()}
             </span>
           }
         >
-          <label class="cfg-label" id={props.labelId} for={props.inputId}>
+          <label class="cfg-label" id={props.labelId} for={props.inputId} translate="no">
             {label()}
           </label>
         </Show>
         <Show when={state() === "new"}>
-          <span class="badge ok">new</span>
+          <span class="badge ok">{t("config.fields.state.new")}</span>
         </Show>
         <Show when={state() === "changed" || state() === "moved"}>
-          <span class="badge warn">{state()}</span>
+          <span class="badge warn">{t(`config.fields.state.${state() as "changed" | "moved"}`)}</span>
         </Show>
         {props.extra}
       </div>
@@ -245,8 +246,8 @@ function Head(props: HeadProps): JSX.Element {
           <button
             type="button"
             class="cfg-icon"
-            title="Back to the file's value"
-            aria-label={`Undo the change of ${naming.controlName()}`}
+            title={t("config.fields.revertTitle")}
+            aria-label={t("config.fields.revert", { name: naming.controlName() })}
             onClick={() => draft.revert(props.id)}
           >
             ↺
@@ -257,8 +258,8 @@ function Head(props: HeadProps): JSX.Element {
             type="button"
             class="cfg-icon"
             data-control="up"
-            title={moveTitle() ?? "Move up"}
-            aria-label={`Move ${naming.controlName()} up`}
+            title={moveTitle() ?? t("config.fields.moveUpTitle")}
+            aria-label={t("config.fields.moveUp", { name: naming.controlName() })}
             disabled={naming.index() === 0 || !canMove()}
             onClick={() => draft.move(props.parent, props.id, -1, "up")}
           >
@@ -268,8 +269,8 @@ function Head(props: HeadProps): JSX.Element {
             type="button"
             class="cfg-icon"
             data-control="down"
-            title={moveTitle() ?? "Move down"}
-            aria-label={`Move ${naming.controlName()} down`}
+            title={moveTitle() ?? t("config.fields.moveDownTitle")}
+            aria-label={t("config.fields.moveDown", { name: naming.controlName() })}
             disabled={naming.index() === naming.count() - 1 || !canMove()}
             onClick={() => draft.move(props.parent, props.id, 1, "down")}
           >
@@ -280,8 +281,8 @@ function Head(props: HeadProps): JSX.Element {
           <button
             type="button"
             class="cfg-icon danger"
-            title="Remove"
-            aria-label={`Remove ${naming.controlName()}`}
+            title={t("config.fields.removeTitle")}
+            aria-label={t("config.fields.remove", { name: naming.controlName() })}
             onClick={() => draft.remove(props.parent, props.id)}
           >
             ✕
@@ -298,16 +299,21 @@ function Head(props: HeadProps): JSX.Element {
 function checkValue(value: unknown, schema: Schema | undefined): string | undefined {
   if (!schema) return undefined;
   if (typeof value === "number") {
-    if (schema.type === "integer" && !Number.isInteger(value)) return "must be a whole number";
-    if (typeof schema.minimum === "number" && value < schema.minimum) return `must be at least ${schema.minimum}`;
-    if (typeof schema.maximum === "number" && value > schema.maximum) return `must be at most ${schema.maximum}`;
+    if (schema.type === "integer" && !Number.isInteger(value)) return t("config.fields.check.integer");
+    if (typeof schema.minimum === "number" && value < schema.minimum)
+      return t("config.fields.check.min", { min: schema.minimum });
+    if (typeof schema.maximum === "number" && value > schema.maximum)
+      return t("config.fields.check.max", { max: schema.maximum });
   }
   if (typeof value === "string") {
     if (typeof schema.minLength === "number" && value.length < schema.minLength)
-      return value === "" ? "must not be empty" : `needs at least ${schema.minLength} characters`;
+      return value === ""
+        ? t("config.fields.check.empty")
+        : t("config.fields.check.minLength", { n: schema.minLength });
     if (typeof schema.pattern === "string") {
       try {
-        if (!new RegExp(schema.pattern).test(value)) return `must match ${schema.pattern}`;
+        if (!new RegExp(schema.pattern).test(value))
+          return t("config.fields.check.pattern", { pattern: schema.pattern });
       } catch {
         // not a JavaScript pattern: no check
       }
@@ -347,7 +353,7 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
   const help = () => {
     const parts = [describe(node().schema) ?? describe(schema())];
     if (/Ms$/.test(String(node().key)) && typeof value() === "number") parts.push(`= ${fmtMs(value() as number)}`);
-    if (control() === "json") parts.push('any JSON value: null, 0.7, true, "text"');
+    if (control() === "json") parts.push(t("config.fields.anyJson"));
     return parts.filter(Boolean).join(" · ");
   };
   const describedBy = () =>
@@ -410,7 +416,7 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
               onInput={(e) => {
                 const text = e.currentTarget.value.trim();
                 const n = Number(text);
-                if (text === "" || !Number.isFinite(n)) setTyping("enter a number");
+                if (text === "" || !Number.isFinite(n)) setTyping(t("config.fields.check.number"));
                 else set(n);
               }}
             />
@@ -423,7 +429,7 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
               spellcheck={false}
               onInput={(e) => {
                 const match = /^\/(.+)\/([dgimsuyv]*)$/s.exec(e.currentTarget.value);
-                if (!match) setTyping("write a RegExp as /pattern/flags");
+                if (!match) setTyping(t("config.fields.check.regexp"));
                 else set({ $regexp: match[1], flags: match[2] });
               }}
             />
@@ -438,7 +444,7 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
                 try {
                   set(JSON.parse(e.currentTarget.value) as JsonValue);
                 } catch {
-                  setTyping('not JSON: write null, 0.7, true or "text" (with quotes)');
+                  setTyping(t("config.fields.check.json"));
                 }
               }}
             />
@@ -468,11 +474,11 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
             <button
               type="button"
               class="cfg-small"
-              title={`Write it as { ${form().key}: … } to set more fields`}
-              aria-label={`More fields for ${String(value() ?? "")}: write it as an object`}
+              title={t("config.fields.moreFieldsTitle", { key: form().key })}
+              aria-label={t("config.fields.moreFieldsLabel", { value: String(value() ?? "") })}
               onClick={() => draft.replace(props.parent, props.id, { [form().key]: String(value() ?? "") })}
             >
-              More fields…
+              {t("config.fields.moreFields")}
             </button>
           )}
         </Show>
@@ -490,7 +496,7 @@ function LeafField(props: { id: string; shown: string; parent: string }): JSX.El
       <Show when={override()}>
         {(o) => (
           <p class="cfg-override" id={`${helpId}-override`}>
-            overridden by {o().by}: {o().value} (the process runs with that; this value applies without it)
+            {t("config.fields.overridden", { by: o().by, value: o().value })}
           </p>
         )}
       </Show>
@@ -530,7 +536,7 @@ function SecretField(props: { id: string; shown: string; parent: string }): JSX.
       setValue("");
       setOpen(false);
       await editor.secretSaved(
-        `Secret saved in the gateway's secret store as ${result.env}; ${node().orig!.path} now reads env("${result.env}"). Version ${result.version} is active.`,
+        t("config.fields.secret.saved", { env: result.env, path: node().orig!.path, version: result.version }),
       );
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -546,15 +552,15 @@ function SecretField(props: { id: string; shown: string; parent: string }): JSX.
         {...props}
         labelId={labelId}
         extra={
-          <span class="badge" title="Secrets never leave the server">
-            secret
+          <span class="badge" title={t("config.fields.secret.badgeTitle")}>
+            {t("config.fields.secret.badge")}
           </span>
         }
       />
       <div class="cfg-input">
-        <code class="cfg-snippet" aria-labelledby={labelId} aria-describedby={helpId}>
+        <output class="cfg-snippet" aria-labelledby={labelId} aria-describedby={helpId}>
           {envName() ? `env("${envName()}")` : String(node().value ?? "")}
-        </code>
+        </output>
         <Show when={!open()}>
           <button
             type="button"
@@ -562,21 +568,22 @@ function SecretField(props: { id: string; shown: string; parent: string }): JSX.
             data-control="value"
             onClick={() => (setOpen(true), queueMicrotask(() => input?.focus()))}
           >
-            Replace secret
+            {t("config.fields.secret.replace")}
           </button>
         </Show>
       </div>
       <p class="cfg-help" id={helpId}>
-        {envName()
-          ? stored()
-            ? `Read from ${envName()}, kept in the gateway's secret store.`
-            : `Read from the environment variable ${envName()} when the config loads.`
-          : "A key written in the file (shown masked)."}{" "}
-        Replacing it stores the new value in the gateway's secret store, never in the file.
+        {t("config.fields.secret.help", {
+          source: envName()
+            ? stored()
+              ? t("config.fields.secret.stored", { env: envName()! })
+              : t("config.fields.secret.fromEnv", { env: envName()! })
+            : t("config.fields.secret.literal"),
+        })}
       </p>
       <Show when={open()}>
         <form class="cfg-secret-form" onSubmit={save}>
-          <label for={inputId}>New value for {String(node().key)}</label>
+          <label for={inputId}>{t("config.fields.secret.newValue", { key: String(node().key) })}</label>
           <input
             id={inputId}
             ref={input}
@@ -587,15 +594,9 @@ function SecretField(props: { id: string; shown: string; parent: string }): JSX.
             onInput={(e) => setValue(e.currentTarget.value)}
             required
           />
-          <p class="cfg-help">
-            Saved to the secret store (GATEWAY_DATA_DIR/secrets.env); the config then reads it with an
-            env("SMARTROUTE_…") reference. This writes the file and is active at once.
-          </p>
+          <p class="cfg-help">{t("config.fields.secret.formHelp")}</p>
           <Show when={editor.pendingCount() > 0}>
-            <p class="notice">
-              Apply or discard your {editor.pendingCount()} unsaved change{editor.pendingCount() === 1 ? "" : "s"}{" "}
-              first: saving a secret writes the file.
-            </p>
+            <p class="notice">{t("config.fields.secret.pendingFirst", editor.pendingCount())}</p>
           </Show>
           <Show when={error()}>
             <div class="error" role="alert">
@@ -613,10 +614,10 @@ function SecretField(props: { id: string; shown: string; parent: string }): JSX.
           </Show>
           <div class="row">
             <button type="submit" class="primary" disabled={busy() || value() === "" || editor.pendingCount() > 0}>
-              {busy() ? "Saving…" : "Save secret"}
+              {busy() ? t("config.fields.secret.saving") : t("config.fields.secret.save")}
             </button>
             <button type="button" onClick={() => (setOpen(false), setValue(""), setError(""))}>
-              Cancel
+              {t("config.fields.secret.cancel")}
             </button>
           </div>
         </form>
@@ -658,11 +659,10 @@ function ReadOnlyField(props: { id: string; shown: string; parent: string; note?
     envName() && !node().orig ? `env("${envName()}")` : snippetOf(editor.source(), editor.draft.state.nodes, node());
   const note = () => {
     if (props.note) return props.note;
-    if (envName())
-      return `Read from the environment variable ${envName()} when the config loads: defined in code, edit gateway.config.ts.`;
+    if (envName()) return t("config.fields.readOnly.env", { env: envName()! });
     if (node().kind === "call")
-      return `${node().callee ?? "This plugin"}() is called without options, so its defaults apply. Options can only be added in code: edit gateway.config.ts.`;
-    return "Defined in code: edit gateway.config.ts.";
+      return t("config.fields.readOnly.call", { callee: node().callee ?? t("config.fields.readOnly.thisPlugin") });
+    return t("config.fields.readOnly.code");
   };
   return (
     <div
@@ -673,19 +673,33 @@ function ReadOnlyField(props: { id: string; shown: string; parent: string; note?
       <Head
         {...props}
         labelId={labelId}
-        extra={<span class="badge">{envName() ? "env" : node().kind === "call" ? "plugin" : "code"}</span>}
+        extra={
+          <span class="badge">
+            {envName()
+              ? "env"
+              : node().kind === "call"
+                ? t("config.fields.readOnly.badgePlugin")
+                : t("config.fields.readOnly.badgeCode")}
+          </span>
+        }
       />
       <div class="cfg-input">
-        <code class="cfg-snippet" aria-labelledby={labelId} aria-describedby={helpId} tabindex="0" data-control="value">
-          {snippet() ?? "(code)"}
-        </code>
+        <output
+          class="cfg-snippet"
+          aria-labelledby={labelId}
+          aria-describedby={helpId}
+          tabindex="0"
+          data-control="value"
+        >
+          {snippet() ?? t("config.fields.readOnly.snippetCode")}
+        </output>
       </div>
       <p class="cfg-help" id={helpId}>
         {note()}
         <Show when={node().orig?.line}>
           {" "}
           <button type="button" class="cfg-link" onClick={() => editor.showInCode(node().orig!.line)}>
-            Line {node().orig!.line} in the code view
+            {t("config.fields.readOnly.line", { line: node().orig!.line })}
           </button>
         </Show>
       </p>
@@ -709,10 +723,9 @@ function GroupField(props: { id: string; shown: string; parent: string }): JSX.E
     return typeof leafValue(draft.state, only) === "string" ? (leafValue(draft.state, only) as string) : undefined;
   };
   return (
-    <section
+    <fieldset
       class="cfg-node cfg-group"
       id={domId(props.id)}
-      role="group"
       aria-labelledby={labelId}
       classList={{ "cfg-changed": !!changeState(draft, props.id, props.shown, props.parent) }}
     >
@@ -725,10 +738,10 @@ function GroupField(props: { id: string; shown: string; parent: string }): JSX.E
               <button
                 type="button"
                 class="cfg-small"
-                title="Write it as a plain string again"
+                title={t("config.fields.shortFormTitle")}
                 onClick={() => draft.replace(props.parent, props.id, asText()!)}
               >
-                Short form
+                {t("config.fields.shortForm")}
               </button>
             </Show>
           }
@@ -738,7 +751,7 @@ function GroupField(props: { id: string; shown: string; parent: string }): JSX.E
         <p class="cfg-help">{describe(node().schema)}</p>
       </Show>
       <ContainerBody id={props.shown} />
-    </section>
+    </fieldset>
   );
 }
 
@@ -749,7 +762,7 @@ function PluginCard(props: { id: string; shown: string; parent: string }): JSX.E
   const options = () => childIds(draft.state, props.shown)[0];
   const optionsNode = () => draft.state.nodes[shownId(draft.state, options())];
   return (
-    <section class="cfg-node cfg-group cfg-plugin" id={domId(props.id)} role="group" aria-labelledby={labelId}>
+    <fieldset class="cfg-node cfg-group cfg-plugin" id={domId(props.id)} aria-labelledby={labelId}>
       <div class="cfg-group-head">
         <Head {...props} labelId={labelId} extra={<code class="cfg-callee">{node().callee ?? "plugin"}(…)</code>} />
       </div>
@@ -757,13 +770,15 @@ function PluginCard(props: { id: string; shown: string; parent: string }): JSX.E
         when={optionsNode()?.kind === "object"}
         fallback={
           <p class="cfg-help">
-            Its options are code: edit gateway.config.ts{node().orig?.line ? ` (line ${node().orig!.line})` : ""}.
+            {node().orig?.line
+              ? t("config.fields.pluginOptionsCodeAt", { line: node().orig!.line })
+              : t("config.fields.pluginOptionsCode")}
           </p>
         }
       >
         <ContainerBody id={optionsNode().id} />
       </Show>
-    </section>
+    </fieldset>
   );
 }
 
@@ -788,7 +803,9 @@ export function ContainerBody(props: { id: string }): JSX.Element {
   return (
     <>
       <Show when={list().length === 0}>
-        <p class="muted cfg-empty">{node().kind === "array" ? "Empty list." : "Nothing set here: defaults apply."}</p>
+        <p class="muted cfg-empty">
+          {node().kind === "array" ? t("config.fields.emptyList") : t("config.fields.emptyObject")}
+        </p>
       </Show>
       <Show
         when={node().kind === "array"}
@@ -809,13 +826,13 @@ export function ContainerBody(props: { id: string }): JSX.Element {
         </ol>
       </Show>
       <Show when={removed().length > 0}>
-        <ul class="cfg-removed" aria-label="Removed, not applied yet">
+        <ul class="cfg-removed" aria-label={t("config.fields.removedLabel")}>
           <For each={removed()}>
             {(c) => (
               <li>
-                <s>{removedLabel(c)}</s> <span class="muted">removed</span>
+                <s>{removedLabel(c)}</s> <span class="muted">{t("config.fields.removed")}</span>
                 <button type="button" class="cfg-small" onClick={() => draft.restore(props.id, c)}>
-                  Restore
+                  {t("config.fields.restore")}
                 </button>
               </li>
             )}
@@ -839,9 +856,6 @@ export function ContainerBody(props: { id: string }): JSX.Element {
 }
 
 // ---- adding members ------------------------------------------------------------------------------
-
-const PLUGIN_NOTE =
-  "Plugins are function calls (e.g. keywordClassifier({ … })), which the form cannot write: add them in gateway.config.ts (the code view).";
 
 function AddControls(props: { id: string }): JSX.Element {
   const { draft } = useEditor();
@@ -881,11 +895,12 @@ function AddControls(props: { id: string }): JSX.Element {
     event.preventDefault();
     const k = key().trim();
     const r = record();
-    if (!k) return void setKeyError("Enter a name.");
-    if (present().has(k)) return void setKeyError(`${k} already exists.`);
+    if (!k) return void setKeyError(t("config.fields.add.enterName"));
+    if (present().has(k)) return void setKeyError(t("config.fields.add.exists", { key: k }));
     if (r?.pattern) {
       try {
-        if (!new RegExp(r.pattern).test(k)) return void setKeyError(`The name must match ${r.pattern}.`);
+        if (!new RegExp(r.pattern).test(k))
+          return void setKeyError(t("config.fields.add.mustMatch", { pattern: r.pattern }));
       } catch {
         // no usable pattern
       }
@@ -899,15 +914,15 @@ function AddControls(props: { id: string }): JSX.Element {
     <Show when={!node().secret && (node().kind === "array" || node().kind === "object")}>
       <div class="cfg-add">
         <Show when={node().kind === "array"}>
-          <Show when={!isPluginSchema(itemSchema())} fallback={<p class="cfg-help">{PLUGIN_NOTE}</p>}>
+          <Show when={!isPluginSchema(itemSchema())} fallback={<p class="cfg-help">{t("config.fields.pluginNote")}</p>}>
             <Show when={newItem() !== undefined}>
               <button
                 type="button"
                 class="cfg-small"
-                aria-label={`Add an item to ${name()}`}
+                aria-label={t("config.fields.add.itemLabel", { name: name() })}
                 onClick={() => draft.add(props.id, newItem()!)}
               >
-                + Add item
+                {t("config.fields.add.item")}
               </button>
             </Show>
           </Show>
@@ -918,8 +933,8 @@ function AddControls(props: { id: string }): JSX.Element {
               <button
                 type="button"
                 class="cfg-small"
-                title={describe(childSchema(schema(), k)) ?? `Set ${k}`}
-                aria-label={`Add ${k} to ${name()}`}
+                title={describe(childSchema(schema(), k)) ?? t("config.fields.add.setTitle", { key: k })}
+                aria-label={t("config.fields.add.keyLabel", { key: k, name: name() })}
                 onClick={() => addProperty(k)}
               >
                 + {k}
@@ -929,11 +944,11 @@ function AddControls(props: { id: string }): JSX.Element {
         </Show>
         <Show when={missing().length > 6}>
           <select
-            aria-label={`Setting to add to ${name()}`}
+            aria-label={t("config.fields.add.settingLabel", { name: name() })}
             value={picked()}
             onChange={(e) => setPicked(e.currentTarget.value)}
           >
-            <option value="">Add a setting…</option>
+            <option value="">{t("config.fields.add.setting")}</option>
             <For each={missing()}>{(k) => <option value={k}>{k}</option>}</For>
           </select>
           <button
@@ -942,19 +957,19 @@ function AddControls(props: { id: string }): JSX.Element {
             disabled={!picked()}
             onClick={() => (addProperty(picked()), setPicked(""))}
           >
-            Add
+            {t("config.fields.add.add")}
           </button>
         </Show>
         <Show when={record()}>
           {(r) => (
-            <Show when={!isPluginSchema(r().value)} fallback={<p class="cfg-help">{PLUGIN_NOTE}</p>}>
+            <Show when={!isPluginSchema(r().value)} fallback={<p class="cfg-help">{t("config.fields.pluginNote")}</p>}>
               <form class="cfg-add-key" onSubmit={addKey}>
                 <label class="cfg-sr" for={keyInputId()}>
-                  New name in {name()}
+                  {t("config.fields.add.newName", { name: name() })}
                 </label>
                 <input
                   id={keyInputId()}
-                  placeholder={`new name in ${name()}`}
+                  placeholder={t("config.fields.add.newNamePlaceholder", { name: name() })}
                   value={key()}
                   spellcheck={false}
                   autocomplete="off"
@@ -962,7 +977,7 @@ function AddControls(props: { id: string }): JSX.Element {
                   onInput={(e) => setKey(e.currentTarget.value)}
                 />
                 <button type="submit" class="cfg-small">
-                  + Add
+                  {t("config.fields.add.addKey")}
                 </button>
                 <Show when={keyError()}>
                   <span class="cfg-problem" role="alert">

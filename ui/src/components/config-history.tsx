@@ -6,6 +6,7 @@
 import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
 import { fmtTime } from "../format.ts";
+import { t } from "../i18n/index.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { type ConfigIssue, type HistoryVersion, type Hunk, issuesOf } from "./config-model.tsx";
 import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
@@ -55,7 +56,7 @@ export function HistoryView(props: {
   };
 
   const compare = async (from: number | "current", to: number | "current") => {
-    const label = (v: number | "current") => (v === "current" ? "the file now" : `#${v}`);
+    const label = (v: number | "current") => (v === "current" ? t("config.history.fileNow") : `#${v}`);
     const title = `${label(from)} → ${label(to)}`;
     setViewing(undefined);
     setComparison({ title });
@@ -110,9 +111,9 @@ export function HistoryView(props: {
     <div class="stack">
       <gate.Dialog />
       <p class="muted">
-        Every version the gateway ran, newest first. Author <span class="badge">file</span> means the file was changed
-        outside the admin UI (an editor, a deploy). Select two versions to compare them. History entries (#) are
-        numbered on their own, apart from the “version N active” count of reloads.
+        {t("config.history.intro")}
+        <span class="badge">{t("config.history.fileBadge")}</span>
+        {t("config.history.introAfter")}
       </p>
       <Show when={error()}>
         <p class="error" role="alert">
@@ -122,26 +123,28 @@ export function HistoryView(props: {
       <div class="row">
         <button type="button" disabled={selected().length !== 2} onClick={compareSelected}>
           {selected().length === 2
-            ? `Compare #${Math.min(...selected())} → #${Math.max(...selected())}`
-            : "Compare two selected versions"}
+            ? t("config.history.compareTwo", { from: Math.min(...selected()), to: Math.max(...selected()) })
+            : t("config.history.compare")}
         </button>
         <span class="muted">
           {selected().length === 0
             ? ""
-            : `Selected: ${selected()
-                .map((id) => `#${id}`)
-                .join(", ")}`}
+            : t("config.history.selected", {
+                ids: selected()
+                  .map((id) => `#${id}`)
+                  .join(", "),
+              })}
         </span>
       </div>
       <div ref={result} tabindex="-1" class="cfg-history-result">
         <Show when={comparison()}>
           {(c) => (
-            <section class="panel stack" aria-label={`Diff ${c().title}`}>
+            <section class="panel stack" aria-label={t("config.history.diffTitle", { title: c().title })}>
               <div class="row">
-                <h3>Diff {c().title}</h3>
+                <h3>{t("config.history.diffTitle", { title: c().title })}</h3>
                 <span class="spacer" />
                 <button type="button" onClick={() => setComparison(undefined)}>
-                  Close
+                  {t("config.history.close")}
                 </button>
               </div>
               <Show when={c().error}>
@@ -151,23 +154,23 @@ export function HistoryView(props: {
                 when={c().hunks}
                 fallback={
                   <Show when={!c().error}>
-                    <p class="muted">Loading…</p>
+                    <p class="muted">{t("config.history.loading")}</p>
                   </Show>
                 }
               >
-                <DiffView hunks={c().hunks!} label={`Diff ${c().title}`} />
+                <DiffView hunks={c().hunks!} label={t("config.history.diffTitle", { title: c().title })} />
               </Show>
             </section>
           )}
         </Show>
         <Show when={viewing()}>
           {(v) => (
-            <section class="panel stack" aria-label={`Text of version #${v().id}`}>
+            <section class="panel stack" aria-label={t("config.history.textOf", { id: v().id })}>
               <div class="row">
-                <h3>Version #{v().id}</h3>
+                <h3>{t("config.history.version", { id: v().id })}</h3>
                 <span class="spacer" />
                 <button type="button" onClick={() => setViewing(undefined)}>
-                  Close
+                  {t("config.history.close")}
                 </button>
               </div>
               <Show when={v().error}>
@@ -177,7 +180,7 @@ export function HistoryView(props: {
                 when={v().source !== undefined}
                 fallback={
                   <Show when={!v().error}>
-                    <p class="muted">Loading…</p>
+                    <p class="muted">{t("config.history.loading")}</p>
                   </Show>
                 }
               >
@@ -188,7 +191,7 @@ export function HistoryView(props: {
         </Show>
       </div>
       <Show when={versions()} fallback={<div class="skeleton" style={{ height: "12rem" }} />}>
-        <Show when={versions()!.length > 0} fallback={<p class="muted">No versions recorded yet.</p>}>
+        <Show when={versions()!.length > 0} fallback={<p class="muted">{t("config.history.none")}</p>}>
           <ol class="cfg-versions">
             <For each={versions()}>
               {(version, index) => (
@@ -203,26 +206,28 @@ export function HistoryView(props: {
                     <label for={`cfg-version-${version.id}`} class="cfg-version-label">
                       <strong>#{version.id}</strong>
                       <span>{fmtTime(version.ts)}</span>
-                      <span class="cfg-sr">by</span>
+                      <span class="cfg-sr">{t("config.history.by")}</span>
                       <span
                         class="badge"
                         classList={{ warn: version.author === "file" }}
-                        title={version.author === "file" ? "Changed outside the admin UI" : "Applied from the admin UI"}
+                        title={
+                          version.author === "file" ? t("config.history.outsideTitle") : t("config.history.uiTitle")
+                        }
                       >
-                        {version.author === "file" ? "file (outside the UI)" : version.author}
+                        {version.author === "file" ? t("config.history.outside") : version.author}
                       </span>
                       <Show when={index() === 0}>
-                        <span class="badge ok">latest</span>
+                        <span class="badge ok">{t("config.history.latest")}</span>
                       </Show>
                     </label>
                   </div>
                   <p class="cfg-version-reason">{version.reason}</p>
                   <div class="row cfg-version-actions">
                     <button type="button" class="cfg-small" onClick={() => void compare(version.id, "current")}>
-                      Diff with the file now
+                      {t("config.history.diffNow")}
                     </button>
                     <button type="button" class="cfg-small" onClick={() => void view(version.id)}>
-                      View text
+                      {t("config.history.viewText")}
                     </button>
                     <button
                       type="button"
@@ -230,22 +235,18 @@ export function HistoryView(props: {
                       aria-expanded={confirming() === version.id}
                       onClick={() => (setConfirming(version.id), setRollbackError(undefined))}
                     >
-                      Roll back to this version…
+                      {t("config.history.rollbackStart")}
                     </button>
                   </div>
                   <Show when={confirming() === version.id}>
                     <div
                       class="notice stack cfg-confirm"
                       role="alertdialog"
-                      aria-label={`Roll back to version #${version.id}`}
+                      aria-label={t("config.history.rollbackLabel", { id: version.id })}
                     >
                       <p>
-                        Roll back to #{version.id} from {fmtTime(version.ts)}? Its text is written as a new version and
-                        is active at once; requests in flight finish on the current config.
-                        <Show when={props.pending > 0}>
-                          {" "}
-                          Your {props.pending} unsaved form change{props.pending === 1 ? "" : "s"} will be discarded.
-                        </Show>
+                        {t("config.history.rollbackConfirm", { id: version.id, time: fmtTime(version.ts) })}
+                        <Show when={props.pending > 0}>{t("config.history.rollbackDiscards", props.pending)}</Show>
                       </p>
                       <div class="row">
                         <button
@@ -254,17 +255,17 @@ export function HistoryView(props: {
                           disabled={busy()}
                           onClick={() => void rollback(version.id)}
                         >
-                          {busy() ? "Rolling back…" : `Roll back to #${version.id}`}
+                          {busy() ? t("config.history.rollingBack") : t("config.history.rollback", { id: version.id })}
                         </button>
                         <button type="button" onClick={() => setConfirming(undefined)}>
-                          Cancel
+                          {t("config.history.cancel")}
                         </button>
                       </div>
                     </div>
                   </Show>
                   <Show when={rollbackError()?.id === version.id}>
                     <div class="error" role="alert">
-                      <strong>Not rolled back: the file is unchanged.</strong> {rollbackError()!.message}
+                      <strong>{t("config.history.notRolledBack")}</strong> {rollbackError()!.message}
                       <Show when={rollbackError()!.issues.length > 0}>
                         <IssueList issues={rollbackError()!.issues} />
                       </Show>

@@ -7,12 +7,18 @@
 import { createSignal, createUniqueId, For, type JSX, Show } from "solid-js";
 import { call } from "../api.ts";
 import { fmtInt } from "../format.ts";
+import { formatNumber, t } from "../i18n/index.ts";
 import { errorText } from "./modal.tsx";
 
 type Choices = Awaited<ReturnType<typeof call<"GET /api/config/models">>>;
 type Choice = Choices["models"][number];
 
-const price = (usd: number | undefined) => (usd === undefined ? "–" : `$${usd < 1 ? usd.toFixed(3) : usd.toFixed(2)}`);
+// Three decimals under a dollar (cheap models differ there), two above; digits grouped as the language does.
+const price = (usd: number | undefined) => {
+  if (usd === undefined) return "–";
+  const digits = usd < 1 ? 3 : 2;
+  return `$${formatNumber(usd, { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+};
 
 export function ModelPicker(props: {
   tier: string;
@@ -55,16 +61,16 @@ export function ModelPicker(props: {
       when={open()}
       fallback={
         <button type="button" class="cfg-small" onClick={() => void load()}>
-          + Add a model to {props.tier} from the list…
+          {t("config.picker.open", { tier: props.tier })}
         </button>
       }
     >
       <form class="cfg-picker stack" onSubmit={pick} aria-labelledby={`${uid}-title`}>
         <div class="row">
-          <strong id={`${uid}-title`}>Add a model to {props.tier}</strong>
+          <strong id={`${uid}-title`}>{t("config.picker.title", { tier: props.tier })}</strong>
           <span class="spacer" />
           <button type="button" class="cfg-small" onClick={() => setOpen(false)}>
-            Close
+            {t("config.picker.close")}
           </button>
         </div>
         <Show when={error()}>
@@ -72,23 +78,30 @@ export function ModelPicker(props: {
             {error()}
           </p>
         </Show>
-        <Show when={choices()} fallback={<Show when={!error()}>{<p class="muted">Asking the providers…</p>}</Show>}>
-          <label for={`${uid}-filter`}>Filter</label>
+        <Show
+          when={choices()}
+          fallback={<Show when={!error()}>{<p class="muted">{t("config.picker.asking")}</p>}</Show>}
+        >
+          <label for={`${uid}-filter`}>{t("config.picker.filter")}</label>
           <input
             id={`${uid}-filter`}
             value={filter()}
-            placeholder="e.g. gpt-4o"
+            placeholder={t("config.picker.filterPlaceholder")}
             autocomplete="off"
             onInput={(e) => setFilter(e.currentTarget.value)}
           />
-          <section class="cfg-picker-table cfg-model-table" aria-label={`Models to add to ${props.tier}`} tabindex="0">
+          <section
+            class="cfg-picker-table cfg-model-table"
+            aria-label={t("config.picker.table", { tier: props.tier })}
+            tabindex="0"
+          >
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Model</th>
-                  <th scope="col">Context</th>
-                  <th scope="col">In / out per 1M</th>
-                  <th scope="col">Source</th>
+                  <th scope="col">{t("config.picker.model")}</th>
+                  <th scope="col">{t("config.picker.context")}</th>
+                  <th scope="col">{t("config.picker.price")}</th>
+                  <th scope="col">{t("config.picker.source")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -97,7 +110,7 @@ export function ModelPicker(props: {
                   fallback={
                     <tr>
                       <td colSpan={4} class="muted">
-                        No model matches.
+                        {t("config.picker.noMatch")}
                       </td>
                     </tr>
                   }
@@ -120,7 +133,7 @@ export function ModelPicker(props: {
                       <td title={m.priceSource}>
                         {price(m.inputPrice)} / {price(m.outputPrice)}
                       </td>
-                      <td class="muted">{m.configured ? "in a tier" : "provider's /models"}</td>
+                      <td class="muted">{m.configured ? t("config.picker.inTier") : t("config.picker.listed")}</td>
                     </tr>
                   )}
                 </For>
@@ -129,15 +142,16 @@ export function ModelPicker(props: {
           </section>
           <Show when={(choices()?.unreachable.length ?? 0) > 0}>
             <p class="muted">
-              Not listed:{" "}
-              {choices()!
-                .unreachable.map((u) => `${u.provider} (${u.error})`)
-                .join("; ")}
+              {t("config.picker.notListed", {
+                list: choices()!
+                  .unreachable.map((u) => `${u.provider} (${u.error})`)
+                  .join("; "),
+              })}
             </p>
           </Show>
           <div class="row">
             <button type="submit" class="primary" disabled={!picked()}>
-              {picked() ? `Add ${picked()}` : "Pick a model"}
+              {picked() ? t("config.picker.add", { ref: picked() }) : t("config.picker.pick")}
             </button>
           </div>
         </Show>

@@ -8,6 +8,7 @@
  */
 import { createSignal, createUniqueId, For, type JSX, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
+import { t } from "../i18n/index.ts";
 import { IssueList } from "./config-diff.tsx";
 import type { ConfigIssue, ConfigResponse } from "./config-model.tsx";
 import { issuesOf } from "./config-model.tsx";
@@ -44,12 +45,13 @@ export function AddProvider(props: {
   const nameProblem = () => {
     const n = name().trim();
     if (n === "") return "";
-    if (!/^[A-Za-z][A-Za-z0-9_-]{0,39}$/.test(n)) return "a letter, then letters, digits, - or _";
-    return props.taken.includes(n) ? `a provider named ${n} already exists` : "";
+    if (!/^[A-Za-z][A-Za-z0-9_-]{0,39}$/.test(n)) return t("config.provider.badName");
+    return props.taken.includes(n) ? t("config.provider.nameTaken", { name: n }) : "";
   };
   const urlProblem = () =>
-    baseURL().trim() === "" || /^https?:\/\/\S+$/.test(baseURL().trim()) ? "" : "an http:// or https:// address";
-  const keyProblem = () => (current()?.keyRequired && apiKey().trim() === "" ? `${kind()} needs an API key` : "");
+    baseURL().trim() === "" || /^https?:\/\/\S+$/.test(baseURL().trim()) ? "" : t("config.provider.badUrl");
+  const keyProblem = () =>
+    current()?.keyRequired && apiKey().trim() === "" ? t("config.provider.needsKey", { kind: kind() }) : "";
   const ready = () =>
     name().trim() !== "" && baseURL().trim() !== "" && !nameProblem() && !urlProblem() && !keyProblem();
 
@@ -98,7 +100,9 @@ export function AddProvider(props: {
       setApiKey("");
       setProbe(undefined);
       props.onAdded(
-        `Added provider ${added}${answer.env ? `: its key is in the secret store, the config reads env("${answer.env}")` : ""}. Version ${answer.version} is active now; add its models to a tier.`,
+        answer.env
+          ? t("config.provider.addedWithKey", { name: added, env: answer.env, version: answer.version })
+          : t("config.provider.added", { name: added, version: answer.version }),
       );
     } catch (e) {
       if (e instanceof PasswordCancelled) return;
@@ -117,14 +121,14 @@ export function AddProvider(props: {
         when={open()}
         fallback={
           <button type="button" class="cfg-small" onClick={() => setOpen(true)}>
-            + Add provider…
+            {t("config.provider.open")}
           </button>
         }
       >
         <form class="stack panel cfg-provider-form" onSubmit={add} aria-labelledby={field("title")}>
-          <h3 id={field("title")}>Add a provider</h3>
+          <h3 id={field("title")}>{t("config.provider.title")}</h3>
           <div class="cfg-provider-grid">
-            <label for={field("kind")}>Kind</label>
+            <label for={field("kind")}>{t("config.provider.kind")}</label>
             <select id={field("kind")} value={kind()} onChange={(e) => pickKind(e.currentTarget.value)}>
               <For each={props.kinds}>
                 {(k) => (
@@ -136,16 +140,16 @@ export function AddProvider(props: {
             </select>
             <TextField
               id={field("name")}
-              label="Name"
+              label={t("config.provider.name")}
               value={name()}
               onInput={setName}
-              placeholder="e.g. deepseek"
+              placeholder={t("config.provider.namePlaceholder")}
               problem={nameProblem()}
-              help="Prefixes its model names in tiers: name/model."
+              help={t("config.provider.nameHelp")}
             />
             <TextField
               id={field("url")}
-              label="Base URL"
+              label={t("config.provider.url")}
               value={baseURL()}
               onInput={(v) => {
                 setBaseURL(v);
@@ -153,11 +157,11 @@ export function AddProvider(props: {
               }}
               inputmode="url"
               problem={urlProblem()}
-              help="Up to the version, e.g. https://api.deepseek.com/v1"
+              help={t("config.provider.urlHelp")}
             />
             <TextField
               id={field("key")}
-              label="API key"
+              label={t("config.provider.key")}
               type="password"
               value={apiKey()}
               onInput={(v) => {
@@ -165,7 +169,7 @@ export function AddProvider(props: {
                 setProbe(undefined);
               }}
               problem={keyProblem()}
-              help="Goes to the secret store (data dir, 0600); the file gets an env() reference, never the key."
+              help={t("config.provider.keyHelp")}
             />
           </div>
           <div class="row">
@@ -174,29 +178,30 @@ export function AddProvider(props: {
               onClick={() => void test()}
               disabled={busy() !== "" || baseURL().trim() === "" || urlProblem() !== ""}
             >
-              {busy() === "testing" ? "Testing…" : "Test connection"}
+              {busy() === "testing" ? t("config.provider.testing") : t("config.provider.test")}
             </button>
             <button type="submit" class="primary" disabled={busy() !== "" || !ready()}>
-              {busy() === "adding" ? "Adding…" : "Add provider"}
+              {busy() === "adding" ? t("config.provider.adding") : t("config.provider.add")}
             </button>
             <button type="button" onClick={() => setOpen(false)} disabled={busy() === "adding"}>
-              Cancel
+              {t("config.provider.cancel")}
             </button>
           </div>
           <Show when={probe()}>
             {(p) => (
               <div class={p().ok ? "success" : "error"} role={p().ok ? "status" : "alert"}>
-                <Show when={p().ok} fallback={<span>Connection failed: {p().error}</span>}>
+                <Show when={p().ok} fallback={<span>{t("config.provider.failed", { error: p().error ?? "" })}</span>}>
                   <span>
-                    Connected{p().status ? ` (HTTP ${p().status})` : ""}.{" "}
-                    {p().error ?? `It lists ${p().models.length} model${p().models.length === 1 ? "" : "s"}.`}
+                    {p().status
+                      ? t("config.provider.connectedHttp", { status: p().status!, rest: connectedNote(p()) })
+                      : t("config.provider.connected", { rest: connectedNote(p()) })}
                   </span>
                 </Show>
                 <Show when={p().models.length > 0}>
-                  <ul class="cfg-model-names" aria-label="Models the upstream lists">
+                  <ul class="cfg-model-names" aria-label={t("config.provider.modelsLabel")}>
                     <For each={p().models.slice(0, 40)}>{(m) => <li>{m}</li>}</For>
                     <Show when={p().models.length > 40}>
-                      <li class="muted">and {p().models.length - 40} more</li>
+                      <li class="muted">{t("config.provider.more", { n: p().models.length - 40 })}</li>
                     </Show>
                   </ul>
                 </Show>
@@ -216,6 +221,9 @@ export function AddProvider(props: {
     </div>
   );
 }
+
+/** After "Connected": the upstream's own note when it gave one, else how many models it lists. */
+const connectedNote = (p: Probe) => p.error ?? t("config.provider.lists", p.models.length);
 
 /** A label and an input in the form's grid, with its help line, which turns into the problem when there is one. */
 function TextField(props: {

@@ -3,23 +3,25 @@
  * clickable to their fields) and the diff; Apply posts the same edits with a reason. The edits are a
  * snapshot: changing the form afterwards asks for a new check before applying.
  */
+
 import { createSignal, For, type JSX, onMount, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
+import { t } from "../i18n/index.ts";
+import { readOnly } from "../session.ts";
 import { DiffView, IssueList } from "./config-diff.tsx";
 import { type ConfigIssue, type Edit, issuesOf, type ValidateResponse } from "./config-model.tsx";
 import { NewSecretsWarning } from "./config-secrets-notice.tsx";
 import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
 function describeEdit(edit: Edit): string {
   const value = "value" in edit ? JSON.stringify(edit.value) : "";
   const short = value.length > 80 ? `${value.slice(0, 77)}…` : value;
   if (edit.op === "set") return `${edit.path} = ${short}`;
-  if (edit.op === "remove") return `remove ${edit.path}`;
-  if (edit.key === undefined) return `add ${edit.path}[${edit.index ?? "end"}] = ${short}`;
+  if (edit.op === "remove") return t("config.review.remove", { path: edit.path });
+  if (edit.key === undefined)
+    return t("config.review.add", { path: `${edit.path}[${edit.index ?? "end"}]`, value: short });
   const key = /^[^.[\]"]+$/.test(edit.key) ? (edit.path ? `.${edit.key}` : edit.key) : `[${JSON.stringify(edit.key)}]`;
-  return `add ${edit.path}${key} = ${short}`;
+  return t("config.review.add", { path: `${edit.path}${key}`, value: short });
 }
 
 export function ReviewPanel(props: {
@@ -94,28 +96,25 @@ export function ReviewPanel(props: {
     <section class="panel stack cfg-review" aria-labelledby="cfg-review-title">
       <gate.Dialog />
       <h2 id="cfg-review-title" tabindex="-1" ref={heading}>
-        Review {plural(props.edits.length, "change")}
+        {t("config.review.title", props.edits.length)}
       </h2>
       <Show when={props.fileChanged}>
-        <p class="notice">
-          The file changed on disk since this page loaded it. Your changes are checked against the file as it is now:
-          read the diff before applying.
-        </p>
+        <p class="notice">{t("config.review.fileChanged")}</p>
       </Show>
       <details>
-        <summary>The {plural(checked().length || props.edits.length, "edit")} sent to the server</summary>
+        <summary>{t("config.review.sent", checked().length || props.edits.length)}</summary>
         <ol class="cfg-edits mono">
           <For each={checked().length ? checked() : props.edits}>{(edit) => <li>{describeEdit(edit)}</li>}</For>
         </ol>
       </details>
       <Show when={busy() === "checking"}>
         <p class="muted" role="status">
-          Checking the new config (it is loaded in full, nothing is written)…
+          {t("config.review.checking")}
         </p>
       </Show>
       <Show when={error()}>
         <div class="error" role="alert">
-          These changes cannot be made: {error()}
+          {t("config.review.cannot", { message: error() })}
         </div>
       </Show>
       <Show when={result()}>
@@ -123,9 +122,9 @@ export function ReviewPanel(props: {
           <>
             <Show when={stale()}>
               <div class="notice row">
-                <span>You changed the form since this check.</span>
+                <span>{t("config.review.stale")}</span>
                 <button type="button" onClick={() => void check()}>
-                  Check again
+                  {t("config.review.checkAgain")}
                 </button>
               </div>
             </Show>
@@ -133,18 +132,18 @@ export function ReviewPanel(props: {
               when={r().ok}
               fallback={
                 <div class="error" role="alert">
-                  <strong>The config would not load with these changes:</strong>
+                  <strong>{t("config.review.wouldNotLoad")}</strong>
                   <IssueList
                     issues={r().issues}
                     onSelect={props.onIssue}
                     canSelect={props.canJump}
-                    selectHint="Go to the field"
+                    selectHint={t("config.page.goToField")}
                   />
                 </div>
               }
             >
               <p class="success" role="status">
-                The new config loads. Applying writes only the lines below and hot-reloads the gateway.
+                {t("config.review.loads")}
               </p>
             </Show>
             <Show when={r().literalSecrets.count > 0}>
@@ -156,21 +155,21 @@ export function ReviewPanel(props: {
                 onMove={setMoveSecrets}
               />
             </Show>
-            <h3>Changes to the file</h3>
-            <DiffView hunks={r().diff} label="Diff of the pending changes" />
+            <h3>{t("config.review.changes")}</h3>
+            <DiffView hunks={r().diff} label={t("config.review.diffLabel")} />
           </>
         )}
       </Show>
       <Show when={failed()}>
         {(f) => (
           <div class="error" role="alert">
-            <strong>Not applied: the file is unchanged.</strong> {f().message}
+            <strong>{t("config.review.notApplied")}</strong> {f().message}
             <Show when={f().issues.length > 0}>
               <IssueList
                 issues={f().issues}
                 onSelect={props.onIssue}
                 canSelect={props.canJump}
-                selectHint="Go to the field"
+                selectHint={t("config.page.goToField")}
               />
             </Show>
           </div>
@@ -178,20 +177,25 @@ export function ReviewPanel(props: {
       </Show>
       <form class="stack" onSubmit={apply}>
         <label>
-          Reason (kept in the history)
+          {t("config.review.reason")}
           <input
             value={reason()}
             maxlength={200}
-            placeholder="e.g. raise t3's first-token timeout"
+            placeholder={t("config.review.reasonPlaceholder")}
             onInput={(e) => setReason(e.currentTarget.value)}
           />
         </label>
         <div class="row">
-          <button type="submit" class="primary" disabled={busy() !== "" || !result()?.ok || stale()}>
-            {busy() === "applying" ? "Applying…" : "Apply"}
+          <button
+            type="submit"
+            class="primary"
+            disabled={readOnly() || busy() !== "" || !result()?.ok || stale()}
+            title={readOnly() ? t("common.readOnlyNote") : undefined}
+          >
+            {busy() === "applying" ? t("config.review.applying") : t("config.review.apply")}
           </button>
           <button type="button" onClick={props.onClose}>
-            Back to editing
+            {t("config.review.back")}
           </button>
         </div>
       </form>

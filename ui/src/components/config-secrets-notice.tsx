@@ -7,6 +7,7 @@
 import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { call } from "../api.ts";
 import { fmtTime } from "../format.ts";
+import { t } from "../i18n/index.ts";
 import { errorText } from "./modal.tsx";
 
 export interface LiteralSecrets {
@@ -21,14 +22,13 @@ export function LiteralSecretsNotice(props: {
 }): JSX.Element {
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal("");
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const move = async () => {
     setBusy(true);
     setError("");
     try {
       const answer = await call("POST /api/config/secrets/move");
       props.onMoved(
-        `Moved ${plural(answer.moved.length, "secret")} to the secret store: the config now reads ${answer.moved.map((m) => `env("${m.env}")`).join(", ")}.`,
+        t("config.secrets.moved", answer.moved.length, answer.moved.map((m) => `env("${m.env}")`).join(", ")),
       );
     } catch (e) {
       setError(errorText(e));
@@ -40,28 +40,30 @@ export function LiteralSecretsNotice(props: {
     <Show when={props.secrets.count > 0}>
       <div class="notice stack" role="status">
         <p>
-          <strong>This config has {plural(props.secrets.count, "literal secret")}</strong> written in{" "}
-          <code>gateway.config.ts</code>. The file is readable by whoever can read the project (and its backups, and
-          your version control). The history never keeps them, but the file does.
+          <strong>{t("config.secrets.literal", props.secrets.count)}</strong>
+          {t("config.secrets.writtenIn")}
+          <code>gateway.config.ts</code>
+          {t("config.secrets.literalAfter")}
         </p>
         <Show when={props.secrets.count > props.secrets.paths.length}>
           <p class="muted">
-            {props.secrets.count - props.secrets.paths.length} of them{" "}
-            {props.secrets.count - props.secrets.paths.length === 1 ? "sits" : "sit"} in code (for example a{" "}
-            <code>const</code>): replace {props.secrets.count - props.secrets.paths.length === 1 ? "it" : "them"} with{" "}
-            <code>env("NAME")</code> by hand.
+            {t("config.secrets.inCode", props.secrets.count - props.secrets.paths.length)}
+            <code>const</code>
+            {t("config.secrets.replaceWith", props.secrets.count - props.secrets.paths.length)}
+            <code>env("NAME")</code>
+            {t("config.secrets.byHand")}
           </p>
         </Show>
         <Show when={props.secrets.paths.length > 0}>
           <div class="row">
             <button type="button" class="primary" disabled={busy()} onClick={() => void move()}>
-              {busy()
-                ? "Moving…"
-                : `Move ${props.secrets.paths.length === 1 ? "it" : `these ${props.secrets.paths.length}`} to the secret store`}
+              {busy() ? t("config.secrets.moving") : t("config.secrets.move", props.secrets.paths.length)}
             </button>
             <span class="muted">
-              {props.secrets.paths.join(", ")} → <code>GATEWAY_DATA_DIR/secrets.env</code> (0600), referenced as{" "}
-              <code>env("NAME")</code>.
+              {props.secrets.paths.join(", ")} → <code>GATEWAY_DATA_DIR/secrets.env</code> (0600)
+              {t("config.secrets.referencedAs")}
+              <code>env("NAME")</code>
+              {t("config.secrets.period")}
             </span>
           </div>
         </Show>
@@ -100,11 +102,11 @@ export function StoredSecrets(props: { refresh: number }): JSX.Element {
     ),
   );
   const remove = async (name: string) => {
-    if (!window.confirm(`Delete the stored secret ${name}? Its value cannot be read back.`)) return;
+    if (!window.confirm(t("config.secrets.confirmDelete", { name }))) return;
     setError("");
     try {
       await call("DELETE /api/config/secrets/:name", { params: { name } });
-      setStatus(`Deleted ${name}.`);
+      setStatus(t("config.secrets.deleted", { name }));
       await load();
     } catch (e) {
       setError(errorText(e));
@@ -114,12 +116,14 @@ export function StoredSecrets(props: { refresh: number }): JSX.Element {
     <section class="panel cfg-section" aria-labelledby="cfg-h-secret-store">
       <div class="cfg-section-head">
         <h2 id="cfg-h-secret-store" tabindex="-1">
-          Secret store
+          {t("config.secrets.store")}
         </h2>
         <code class="muted">GATEWAY_DATA_DIR/secrets.env</code>
       </div>
       <p class="muted cfg-blurb">
-        Keys typed in this page, referenced from the config as <code>env("NAME")</code>. Values are never shown.
+        {t("config.secrets.storeBlurb")}
+        <code>env("NAME")</code>
+        {t("config.secrets.storeBlurbAfter")}
       </p>
       <Show when={error()}>
         <p class="error" role="alert">
@@ -133,16 +137,16 @@ export function StoredSecrets(props: { refresh: number }): JSX.Element {
       </Show>
       <Show when={secrets()}>
         {(list) => (
-          <Show when={list().length > 0} fallback={<p class="muted">No stored secrets.</p>}>
-            <section class="cfg-picker-table" aria-label="Stored secrets" tabindex="0">
+          <Show when={list().length > 0} fallback={<p class="muted">{t("config.secrets.none")}</p>}>
+            <section class="cfg-picker-table" aria-label={t("config.secrets.tableLabel")} tabindex="0">
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Set</th>
-                    <th scope="col">Used by</th>
+                    <th scope="col">{t("config.secrets.name")}</th>
+                    <th scope="col">{t("config.secrets.set")}</th>
+                    <th scope="col">{t("config.secrets.usedBy")}</th>
                     <th scope="col">
-                      <span class="cfg-sr">Actions</span>
+                      <span class="cfg-sr">{t("config.secrets.actions")}</span>
                     </th>
                   </tr>
                 </thead>
@@ -155,18 +159,22 @@ export function StoredSecrets(props: { refresh: number }): JSX.Element {
                         </td>
                         <td>{secret.setAt ? fmtTime(secret.setAt) : "–"}</td>
                         <td>
-                          {secret.usedBy.length > 0 ? secret.usedBy.join(", ") : <span class="muted">nothing</span>}
+                          {secret.usedBy.length > 0 ? (
+                            secret.usedBy.join(", ")
+                          ) : (
+                            <span class="muted">{t("config.secrets.nothing")}</span>
+                          )}
                         </td>
                         <td>
                           <button
                             type="button"
                             class="cfg-small"
                             disabled={secret.usedBy.length > 0}
-                            title={secret.usedBy.length > 0 ? "Still referenced by the config" : undefined}
-                            aria-label={`Delete the stored secret ${secret.name}`}
+                            title={secret.usedBy.length > 0 ? t("config.secrets.stillUsed") : undefined}
+                            aria-label={t("config.secrets.deleteLabel", { name: secret.name })}
                             onClick={() => void remove(secret.name)}
                           >
-                            Delete
+                            {t("config.secrets.delete")}
                           </button>
                         </td>
                       </tr>
@@ -197,19 +205,27 @@ export function NewSecretsWarning(props: {
   return (
     <div class="notice stack" role="status">
       <p>
-        <strong>This change writes a secret in clear</strong>
-        <Show when={props.paths.length > 0}> ({props.paths.join(", ")})</Show>. Written as it is, the key would sit in{" "}
-        <code>{props.file}</code> for whoever can read the project, its backups and version control.
+        <strong>{t("config.secrets.clear")}</strong>
+        <Show when={props.paths.length > 0}> ({props.paths.join(", ")})</Show>
+        {t("config.secrets.clearAfter")}
+        <code>{props.file}</code>
+        {t("config.secrets.clearReaders")}
       </p>
       <label class="cfg-check">
         <input type="checkbox" checked={props.move} onChange={(e) => props.onMove(e.currentTarget.checked)} />
         <span>
-          On apply, move literal secrets to the secret store and write <code>env("NAME")</code> in their place
+          {t("config.secrets.moveOnApply")}
+          <code>env("NAME")</code>
+          {t("config.secrets.moveOnApplyAfter")}
         </span>
       </label>
       <Show when={props.count > props.paths.length && props.paths.length > 0}>
         <p class="muted">
-          Some sit in code (for example a <code>const</code>): replace those with <code>env("NAME")</code> by hand.
+          {t("config.secrets.someInCode")}
+          <code>const</code>
+          {t("config.secrets.replaceThose")}
+          <code>env("NAME")</code>
+          {t("config.secrets.byHand")}
         </p>
       </Show>
     </div>

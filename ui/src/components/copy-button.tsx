@@ -3,6 +3,7 @@
  * to a hidden textarea and execCommand where the Clipboard API is missing (plain http on another host).
  */
 import { createSignal, type JSX, onCleanup } from "solid-js";
+import { t } from "../i18n/index.ts";
 
 export async function copyText(text: string): Promise<boolean> {
   try {
@@ -35,9 +36,9 @@ export async function copyText(text: string): Promise<boolean> {
 
 export interface CopyButtonProps {
   text: string | (() => string);
-  /** Visible label (default "Copy"). */
+  /** Visible label (default "Copy", translated). */
   label?: string;
-  /** What is copied, for the accessible name ("Copy the API key"). */
+  /** What is copied, translated by the caller, for the accessible name ("Copy the API key"). */
   what?: string;
   class?: string;
   onCopied?: () => void;
@@ -55,15 +56,24 @@ export function CopyButton(props: CopyButtonProps): JSX.Element {
     timer = setTimeout(() => setState("idle"), 2500);
   };
   return (
-    <button type="button" class={props.class} onClick={copy} aria-label={props.what ? `Copy ${props.what}` : undefined}>
+    <button
+      type="button"
+      class={props.class}
+      onClick={copy}
+      aria-label={props.what ? t("common.copy.what", { what: props.what }) : undefined}
+    >
       <span aria-hidden={props.what ? "true" : undefined}>
-        {state() === "done" ? "✓ Copied" : state() === "failed" ? "Copy failed" : (props.label ?? "Copy")}
+        {state() === "done"
+          ? t("common.copy.done")
+          : state() === "failed"
+            ? t("common.copy.failed")
+            : (props.label ?? t("common.copy.label"))}
       </span>
       <span class="sr-only" aria-live="polite">
         {state() === "done"
-          ? "Copied to the clipboard"
+          ? t("common.copy.announceDone")
           : state() === "failed"
-            ? "Could not copy: select the text and copy it by hand"
+            ? t("common.copy.announceFailed")
             : ""}
       </span>
     </button>

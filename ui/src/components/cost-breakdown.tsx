@@ -2,20 +2,14 @@
 import { For, type JSX, Show } from "solid-js";
 import type { CostDetail } from "../../../src/store/queries/logs.ts";
 import { fmtInt } from "../format.ts";
+import { t } from "../i18n/index.ts";
 import { fmtMicros } from "./cost-panels.tsx";
 import type { LogDetail } from "./log-types.tsx";
 
-const PARTS = [
-  ["input", "Input"],
-  ["cachedInput", "Cached input (read)"],
-  ["cacheWrite", "Cache write"],
-  ["cacheWrite1h", "Cache write (1 h)"],
-  ["output", "Output"],
-  ["reasoning", "Reasoning"],
-] as const;
+const PARTS = ["input", "cachedInput", "cacheWrite", "cacheWrite1h", "output", "reasoning"] as const;
 
 export function CostBreakdownRows(props: { detail: CostDetail; log: LogDetail }): JSX.Element {
-  const shown = () => PARTS.filter(([key]) => props.detail.tokens[key] > 0);
+  const shown = () => PARTS.filter((key) => props.detail.tokens[key] > 0);
   const saved = () =>
     props.log.costMicros !== null && props.log.baselineMicros !== null
       ? props.log.baselineMicros - props.log.costMicros
@@ -23,25 +17,27 @@ export function CostBreakdownRows(props: { detail: CostDetail; log: LogDetail })
   return (
     <>
       <For each={shown()}>
-        {([key, label]) => (
+        {(key) => (
           <>
-            <dt class="muted">{label}</dt>
+            <dt class="muted">{t(`dashboard.breakdown.${key}`)}</dt>
             <dd data-testid={`cost-${key}`}>
-              {fmtInt(props.detail.tokens[key])} tokens
+              {t("dashboard.breakdown.tokens", { n: fmtInt(props.detail.tokens[key]) })}
               <Show when={props.detail.micros}>{(m) => <> · {fmtMicros(m()[key])}</>}</Show>
             </dd>
           </>
         )}
       </For>
       <Show when={props.detail.source}>
-        <dt class="muted">Price</dt>
+        <dt class="muted">{t("dashboard.breakdown.price")}</dt>
         <dd class="mono">{props.detail.source}</dd>
       </Show>
       <Show when={props.log.baselineModel}>
-        <dt>Saved</dt>
+        <dt>{t("dashboard.breakdown.saved")}</dt>
         <dd>
-          {saved() === null ? "–" : fmtMicros(saved())} against <span class="mono">{props.log.baselineModel}</span> (
-          {fmtMicros(props.log.baselineMicros)})<Show when={props.detail.estimated}> · estimated tokens</Show>
+          {saved() === null ? "–" : fmtMicros(saved())}
+          {t("dashboard.breakdown.against")}
+          <span class="mono">{props.log.baselineModel}</span> ({fmtMicros(props.log.baselineMicros)})
+          <Show when={props.detail.estimated}>{t("dashboard.breakdown.estimated")}</Show>
         </dd>
       </Show>
     </>

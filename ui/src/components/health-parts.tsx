@@ -4,6 +4,7 @@
  */
 import { createSignal, type JSX, onCleanup, Show } from "solid-js";
 import type { HealthTarget, TestResult } from "../api.ts";
+import { t } from "../i18n/index.ts";
 
 export type { CircuitState, HealthView } from "../../../src/routing/health.ts";
 
@@ -33,7 +34,6 @@ export function fmtRemaining(ms: number): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
 }
 
-const STATE_LABEL: Record<CircuitState, string> = { closed: "closed", half_open: "half-open", open: "open" };
 const STATE_CLASS: Record<CircuitState, string> = { closed: "ok", half_open: "warn", open: "bad" };
 
 export function CircuitBadge(props: { state: CircuitState }): JSX.Element {
@@ -42,26 +42,24 @@ export function CircuitBadge(props: { state: CircuitState }): JSX.Element {
       class={`badge ${STATE_CLASS[props.state]}`}
       title={
         props.state === "open"
-          ? "Cooling down: tried only when every other model failed"
+          ? t("health.state.openTitle")
           : props.state === "half_open"
-            ? "Cooldown over: the next request probes it"
-            : "Circuit closed: requests go to it"
+            ? t("health.state.halfOpenTitle")
+            : t("health.state.closedTitle")
       }
     >
-      <span class="sr-only">Circuit </span>
-      {STATE_LABEL[props.state]}
+      <span class="sr-only">{t("health.state.srPrefix")}</span>
+      {t(`health.state.${props.state}`)}
     </span>
   );
 }
 
-const AVAILABILITY: Record<string, [string, string]> = {
-  ready: ["ok", "ready"],
-  probe: ["warn", "probe"],
-  cooling: ["bad", "cooling"],
-};
+const AVAILABILITY = { ready: "ok", probe: "warn", cooling: "bad" } as const;
 export function AvailabilityBadge(props: { value: "ready" | "probe" | "cooling" }): JSX.Element {
   return (
-    <span class={`badge ${AVAILABILITY[props.value]?.[0] ?? ""}`}>{AVAILABILITY[props.value]?.[1] ?? props.value}</span>
+    <span class={`badge ${AVAILABILITY[props.value] ?? ""}`}>
+      {props.value in AVAILABILITY ? t(`health.availability.${props.value}`) : props.value}
+    </span>
   );
 }
 
@@ -77,7 +75,7 @@ export function ScoreBar(props: { score: number; label?: string; level?: "ok" | 
   const level = () => props.level ?? (props.score >= 80 ? "ok" : props.score >= 40 ? "warn" : "bad");
   return (
     <div class="health-score">
-      <meter class="sr-only" min={0} max={100} value={props.score} aria-label={props.label ?? "Health score"} />
+      <meter class="sr-only" min={0} max={100} value={props.score} aria-label={props.label ?? t("health.score")} />
       <div class="health-bar" aria-hidden="true">
         <div class={`health-fill ${level()}`} style={{ width: `${Math.max(0, Math.min(100, props.score))}%` }} />
       </div>
@@ -89,7 +87,7 @@ export function ScoreBar(props: { score: number; label?: string; level?: "ok" | 
 /** Time left until `until` (epoch ms), ticking with `now`. */
 export function Countdown(props: { until: number; now: number }): JSX.Element {
   return (
-    <Show when={props.until > props.now} fallback={<span>ending…</span>}>
+    <Show when={props.until > props.now} fallback={<span>{t("health.ending")}</span>}>
       <span class="health-countdown">{fmtRemaining(props.until - props.now)}</span>
     </Show>
   );

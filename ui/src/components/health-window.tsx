@@ -6,30 +6,29 @@
 import { For, type JSX, Show } from "solid-js";
 import type { HealthTarget, HealthVerdict, HealthWindowRange } from "../api.ts";
 import { fmtClock, fmtInt, fmtMs, fmtPct, fmtTime } from "../format.ts";
+import { formatTime, t } from "../i18n/index.ts";
 import { type ChartSpec, ChartView } from "./chart.tsx";
 import { CircuitBadge } from "./health-parts.tsx";
+import { verdictWhy } from "./health-why.ts";
 
 export type WindowKey = HealthWindowRange["key"];
-export const WINDOW_KEYS: { key: WindowKey; label: string; long: string }[] = [
-  { key: "15m", label: "15 min", long: "the last 15 minutes" },
-  { key: "1h", label: "1 h", long: "the last hour" },
-  { key: "24h", label: "24 h", long: "the last 24 hours" },
-];
-export const windowName = (key: WindowKey) => WINDOW_KEYS.find((w) => w.key === key)?.long ?? key;
+export const WINDOW_KEYS: WindowKey[] = ["15m", "1h", "24h"];
+/** "the last hour": a window in words, in the active language. */
+export const windowName = (key: WindowKey) => (WINDOW_KEYS.includes(key) ? t(`health.window.long${key}`) : key);
 
 export function WindowPicker(props: { value: WindowKey; onChange: (key: WindowKey) => void }): JSX.Element {
   return (
     <fieldset class="segmented health-window-picker">
-      <legend class="sr-only">Window of the figures</legend>
+      <legend class="sr-only">{t("health.window.legend")}</legend>
       <For each={WINDOW_KEYS}>
-        {(w) => (
+        {(key) => (
           <button
             type="button"
-            aria-pressed={props.value === w.key}
-            onClick={() => props.onChange(w.key)}
-            title={`Figures over ${w.long}`}
+            aria-pressed={props.value === key}
+            onClick={() => props.onChange(key)}
+            title={t("health.window.title", { window: windowName(key) })}
           >
-            {w.label}
+            {t(`health.window.${key}`)}
           </button>
         )}
       </For>
@@ -37,12 +36,17 @@ export function WindowPicker(props: { value: WindowKey; onChange: (key: WindowKe
   );
 }
 
+const verdictLabel = (verdict: HealthVerdict) =>
+  verdict.label === "no traffic" ? "idle" : (verdict.label as "healthy" | "degraded" | "failing");
+
 /** Healthy / degraded / failing / no traffic, with the reason beside it. */
 export function VerdictBadge(props: { verdict: HealthVerdict }): JSX.Element {
   return (
     <span class="health-verdict">
-      <span class={`badge ${props.verdict.level === "idle" ? "" : props.verdict.level}`}>{props.verdict.label}</span>
-      <span class="muted health-why">{props.verdict.why}</span>
+      <span class={`badge ${props.verdict.level === "idle" ? "" : props.verdict.level}`}>
+        {t(`health.verdict.${props.verdict.level === "idle" ? "idle" : verdictLabel(props.verdict)}`)}
+      </span>
+      <span class="muted health-why">{verdictWhy(props.verdict.why)}</span>
     </span>
   );
 }
@@ -51,24 +55,23 @@ const HOUR = 3_600_000;
 
 function attemptsSpec(target: HealthTarget, range: HealthWindowRange): ChartSpec {
   const series = target.window?.series ?? [];
-  const label = (t: number) =>
-    new Date(t).toLocaleTimeString(
-      undefined,
-      range.bucketMs >= HOUR ? { hour: "2-digit" } : { hour: "2-digit", minute: "2-digit" },
-    );
+  const label = (ts: number) =>
+    formatTime(ts, range.bucketMs >= HOUR ? { minute: undefined, second: undefined } : { second: undefined });
   return {
     type: "bar",
     stacked: true,
     labels: series.map((p) => label(p.t)),
     series: [
-      { label: "answered", color: "--ok", data: series.map((p) => p.attempts - p.failures) },
-      { label: "failed", color: "--bad", data: series.map((p) => p.failures) },
+      { label: t("health.chart.answered"), color: "--ok", data: series.map((p) => p.attempts - p.failures) },
+      { label: t("health.chart.failed"), color: "--bad", data: series.map((p) => p.failures) },
     ],
     yFormat: (v) => (Number.isInteger(v) ? fmtInt(v) : ""),
     tooltip: (s, i, v) =>
-      `${s === 0 ? "answered" : "failed"}: ${fmtInt(v)} of ${fmtInt(series[i].attempts)} attempts${
-        series[i].attempts > 0 ? ` · p95 ${fmtMs(series[i].latencyMs.p95)}` : ""
-      }`,
+      t("health.chart.tooltip", {
+        what: s === 0 ? t("health.chart.answered") : t("health.chart.failed"),
+        n: fmtInt(v),
+        attempts: fmtInt(series[i].attempts),
+      }) + (series[i].attempts > 0 ? ` · p95 ${fmtMs(series[i].latencyMs.p95)}` : ""),
   };
 }
 
@@ -79,49 +82,61 @@ export function WindowFigures(props: { target: HealthTarget; range: HealthWindow
       {(w) => (
         <div class="health-window">
           <dl class="health-stats">
-            <div title={`${fmtInt(w().totals.failures)} of ${fmtInt(w().totals.attempts)} attempts failed`}>
-              <dt>Error rate</dt>
+            <div
+              title={t("health.stats.windowFailedTitle", {
+                failures: fmtInt(w().totals.failures),
+                attempts: fmtInt(w().totals.attempts),
+              })}
+            >
+              <dt>{t("health.stats.errorRate")}</dt>
               <dd classList={{ "health-bad": w().totals.errorRate >= 0.05 }}>
                 {w().totals.attempts > 0 ? fmtPct(w().totals.errorRate) : "–"}
               </dd>
             </div>
             <div>
-              <dt>Attempts</dt>
+              <dt>{t("health.stats.attempts")}</dt>
               <dd>
                 {fmtInt(w().totals.attempts)}
                 <Show when={w().totals.failures > 0}>
-                  <span class="muted health-failed"> ({fmtInt(w().totals.failures)} failed)</span>
+                  <span class="muted health-failed">
+                    {t("health.stats.failedCount", { n: fmtInt(w().totals.failures) })}
+                  </span>
                 </Show>
               </dd>
             </div>
-            <div title="Requests it finally answered">
-              <dt>Answered</dt>
+            <div title={t("health.stats.answeredTitle")}>
+              <dt>{t("health.stats.answered")}</dt>
               <dd>{fmtInt(w().totals.answered)}</dd>
             </div>
-            <div title="Duration of its attempts">
-              <dt>Latency p50</dt>
+            <div title={t("health.stats.durationTitle")}>
+              <dt>{t("health.stats.latencyP50")}</dt>
               <dd>{fmtMs(w().totals.latencyMs.p50)}</dd>
             </div>
-            <div title="Duration of its attempts">
-              <dt>Latency p95</dt>
+            <div title={t("health.stats.durationTitle")}>
+              <dt>{t("health.stats.latencyP95")}</dt>
               <dd>{fmtMs(w().totals.latencyMs.p95)}</dd>
             </div>
-            <div title={`From the start of the answering attempt; p95 ${fmtMs(w().totals.ttftMs.p95)}`}>
-              <dt>First token p50</dt>
+            <div title={t("health.stats.ttftTitle", { p95: fmtMs(w().totals.ttftMs.p95) })}>
+              <dt>{t("health.stats.ttftP50")}</dt>
               <dd>{fmtMs(w().totals.ttftMs.p50)}</dd>
             </div>
-            <div title="Failed attempts retried on this same model">
-              <dt>Retries</dt>
+            <div title={t("health.stats.retriesTitle")}>
+              <dt>{t("health.stats.retries")}</dt>
               <dd>{fmtInt(w().totals.retries)}</dd>
             </div>
-            <div title="Failed attempts after which the request moved to another model">
-              <dt>Failovers away</dt>
+            <div title={t("health.stats.failoversAwayTitle")}>
+              <dt>{t("health.stats.failoversAway")}</dt>
               <dd>{fmtInt(w().totals.failovers)}</dd>
             </div>
           </dl>
           <ChartView
             spec={attemptsSpec(props.target, props.range)}
-            label={`Attempts on ${props.target.target} over ${windowName(props.range.key)}: ${fmtInt(w().totals.attempts)}, ${fmtInt(w().totals.failures)} failed`}
+            label={t("health.chart.label", {
+              target: props.target.target,
+              window: windowName(props.range.key),
+              attempts: fmtInt(w().totals.attempts),
+              failures: fmtInt(w().totals.failures),
+            })}
             height={120}
           />
         </div>
@@ -139,9 +154,12 @@ function fmtWhen(at: number): string {
 export function CircuitTimeline(props: { target: HealthTarget }): JSX.Element {
   const newestFirst = () => [...props.target.transitions].reverse();
   return (
-    <Show when={props.target.transitions.length > 0} fallback={<p class="muted health-noerr">Circuit never opened</p>}>
+    <Show
+      when={props.target.transitions.length > 0}
+      fallback={<p class="muted health-noerr">{t("health.neverOpened")}</p>}
+    >
       <details class="health-timeline">
-        <summary>Circuit changes ({props.target.transitions.length})</summary>
+        <summary>{t("health.changes", { n: props.target.transitions.length })}</summary>
         <ol>
           <For each={newestFirst()}>
             {(change) => (

@@ -6,6 +6,7 @@
 import { createResource, createSignal, For, type JSX, Show } from "solid-js";
 import { call, type KeyRecord } from "../api.ts";
 import { fmtInt } from "../format.ts";
+import { formatDate, formatDateTime, t } from "../i18n/index.ts";
 import { fmtMicros } from "./cost-panels.tsx";
 import { errorText } from "./modal.tsx";
 
@@ -17,8 +18,8 @@ const SPAN: Record<Bucket, { ms: number; count: number }> = {
 
 const bucketLabel = (ts: number, bucket: Bucket) =>
   bucket === "day"
-    ? new Date(ts).toLocaleDateString(undefined, { month: "short", day: "numeric" })
-    : new Date(ts).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit" });
+    ? formatDate(ts, { year: undefined, month: "short" })
+    : formatDateTime(ts, { year: undefined, month: "short", hour: "2-digit", minute: undefined, second: undefined });
 
 export function KeyActivity(props: { record: KeyRecord }): JSX.Element {
   const [bucket, setBucket] = createSignal<Bucket>("day");
@@ -44,10 +45,10 @@ export function KeyActivity(props: { record: KeyRecord }): JSX.Element {
   return (
     <div class="key-activity stack">
       <div class="row">
-        <strong>Use of “{props.record.name}”</strong>
+        <strong>{t("keys.activity.title", { name: props.record.name })}</strong>
         <span class="spacer" />
         <fieldset class="key-activity-span">
-          <legend class="sr-only">Period</legend>
+          <legend class="sr-only">{t("keys.activity.period")}</legend>
           <For each={["day", "hour"] as Bucket[]}>
             {(b) => (
               <label class="key-check">
@@ -57,7 +58,7 @@ export function KeyActivity(props: { record: KeyRecord }): JSX.Element {
                   checked={bucket() === b}
                   onChange={() => setBucket(b)}
                 />
-                {b === "day" ? "30 days" : "48 hours"}
+                {t(`keys.activity.${b}`)}
               </label>
             )}
           </For>
@@ -66,8 +67,13 @@ export function KeyActivity(props: { record: KeyRecord }): JSX.Element {
       <Show when={!usage.error} fallback={<p class="error">{errorText(usage.error)}</p>}>
         <Show when={usage()} fallback={<div class="skeleton key-skeleton" />}>
           <p class="muted" data-testid="key-activity-total">
-            {fmtInt(totals().requests)} request{totals().requests === 1 ? "" : "s"}, {fmtMicros(totals().cost)} in{" "}
-            {bucket() === "day" ? "30 days" : "48 hours"}
+            {t(
+              "keys.activity.total",
+              totals().requests,
+              fmtInt(totals().requests),
+              fmtMicros(totals().cost),
+              t(`keys.activity.${bucket()}`),
+            )}
           </p>
           <div class="key-bars" aria-hidden="true">
             <For each={usage()}>
@@ -76,19 +82,23 @@ export function KeyActivity(props: { record: KeyRecord }): JSX.Element {
                   class="key-bar"
                   style={{ height: `${Math.max(p.requests > 0 ? 6 : 2, (p.requests / peak()) * 100)}%` }}
                   classList={{ "key-bar-empty": p.requests === 0 }}
-                  title={`${bucketLabel(p.ts, bucket())}: ${fmtInt(p.requests)} requests, ${fmtMicros(p.costMicros)}`}
+                  title={t("keys.activity.bar", {
+                    when: bucketLabel(p.ts, bucket()),
+                    n: fmtInt(p.requests),
+                    cost: fmtMicros(p.costMicros),
+                  })}
                 />
               )}
             </For>
           </div>
           <table class="sr-only">
-            <caption>Requests and spend per {bucket()}</caption>
+            <caption>{t(bucket() === "day" ? "keys.activity.captionDay" : "keys.activity.captionHour")}</caption>
             <tbody>
               <For each={usage()!.filter((p) => p.requests > 0)}>
                 {(p) => (
                   <tr>
                     <th scope="row">{bucketLabel(p.ts, bucket())}</th>
-                    <td>{fmtInt(p.requests)} requests</td>
+                    <td>{t("keys.activity.requests", { n: fmtInt(p.requests) })}</td>
                     <td>{fmtMicros(p.costMicros)}</td>
                   </tr>
                 )}

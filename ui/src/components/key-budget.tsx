@@ -6,6 +6,7 @@ import type { JSX } from "solid-js";
 import { Show } from "solid-js";
 import type { KeyRecord } from "../../../src/http/admin/contract/answers.ts";
 import { fmtTime } from "../format.ts";
+import { formatNumber, t } from "../i18n/index.ts";
 import { fmtMicros } from "./cost-panels.tsx";
 
 export type BudgetPeriod = "day" | "month" | "total";
@@ -14,9 +15,9 @@ export type BudgetPeriod = "day" | "month" | "total";
 export function PeriodOptions(): JSX.Element {
   return (
     <>
-      <option value="day">per day (UTC)</option>
-      <option value="month">per month (UTC)</option>
-      <option value="total">in total</option>
+      <option value="day">{t("keys.periods.day")}</option>
+      <option value="month">{t("keys.periods.month")}</option>
+      <option value="total">{t("keys.periods.total")}</option>
     </>
   );
 }
@@ -27,21 +28,31 @@ export function KeyBudget(props: { record: KeyRecord }): JSX.Element {
   const s = () => props.record.spend;
   return (
     <div class="key-budget">
-      <Show when={l().budgetUsd !== undefined} fallback={<span class="muted">no budget</span>}>
+      <Show when={l().budgetUsd !== undefined} fallback={<span class="muted">{t("keys.budget.none")}</span>}>
         <span data-testid="key-spend">
-          {fmtMicros(s()?.spentMicros ?? 0)} of {fmtMicros(s()?.limitMicros ?? 0)} per {l().budgetPeriod ?? "month"}
+          {t(
+            "keys.budget.spent",
+            fmtMicros(s()?.spentMicros ?? 0),
+            fmtMicros(s()?.limitMicros ?? 0),
+            l().budgetPeriod ?? "month",
+          )}
         </span>
         <span class="muted">
           {" "}
-          · headroom {fmtMicros(s()?.headroomMicros ?? 0)}
-          <Show when={(s()?.reservedMicros ?? 0) > 0}> · held {fmtMicros(s()?.reservedMicros)}</Show>
-          <Show when={s()?.resetAt}> · resets {fmtTime(s()?.resetAt)}</Show>
+          {t("keys.budget.headroom", { amount: fmtMicros(s()?.headroomMicros ?? 0) })}
+          <Show when={(s()?.reservedMicros ?? 0) > 0}>
+            {t("keys.budget.held", { amount: fmtMicros(s()?.reservedMicros) })}
+          </Show>
+          <Show when={s()?.resetAt}>{t("keys.budget.resets", { time: fmtTime(s()?.resetAt) })}</Show>
         </span>
       </Show>
       <Show when={l().maxConcurrent !== undefined}>
         <span>
           {" "}
-          · {s()?.inFlight ?? 0}/{l().maxConcurrent} in flight
+          {t("keys.budget.inFlight", {
+            n: formatNumber(s()?.inFlight ?? 0),
+            max: formatNumber(l().maxConcurrent ?? 0),
+          })}
         </span>
       </Show>
     </div>

@@ -3,7 +3,8 @@
  * tooltip (the server refuses the change anyway; this says so before it is tried).
  */
 import { type JSX, splitProps } from "solid-js";
-import { READ_ONLY_NOTE, readOnly } from "../session.ts";
+import { t } from "../i18n/index.ts";
+import { readOnly } from "../session.ts";
 
 export function ChangeButton(props: JSX.ButtonHTMLAttributes<HTMLButtonElement>): JSX.Element {
   const [own, rest] = splitProps(props, ["disabled", "title", "children"]);
@@ -12,7 +13,7 @@ export function ChangeButton(props: JSX.ButtonHTMLAttributes<HTMLButtonElement>)
       type="button"
       {...rest}
       disabled={readOnly() || Boolean(own.disabled)}
-      title={readOnly() ? READ_ONLY_NOTE : own.title}
+      title={readOnly() ? t("common.readOnlyNote") : own.title}
     >
       {own.children}
     </button>

@@ -4,6 +4,7 @@
  */
 import { createSignal, For, type JSX, Show } from "solid-js";
 import { type CreatedKey, call, type KeyRecord } from "../api.ts";
+import { t } from "../i18n/index.ts";
 import { CopyButton } from "./copy-button.tsx";
 import { type BudgetPeriod, PeriodOptions } from "./key-budget.tsx";
 import { KeyUsage } from "./key-usage.tsx";
@@ -38,7 +39,7 @@ function CountField(props: { label: string; value: string; onInput: (value: stri
         inputmode="numeric"
         value={props.value}
         onInput={(e) => props.onInput(e.currentTarget.value)}
-        placeholder="unlimited"
+        placeholder={t("keys.form.unlimited")}
       />
     </label>
   );
@@ -88,16 +89,16 @@ export function KeyCreateForm(props: {
     if (tiers().length) limits.tiers = tiers();
     if (models().length) limits.models = models();
     const perMinute = count(rpm());
-    if (perMinute === null) return setError("Requests per minute must be a whole number above 0.");
+    if (perMinute === null) return setError(t("keys.form.badRpm"));
     if (perMinute !== undefined) limits.requestsPerMinute = perMinute;
     if (budget().trim()) {
       const usd = Number(budget());
-      if (!Number.isFinite(usd) || usd <= 0) return setError("The budget must be an amount in USD above 0.");
+      if (!Number.isFinite(usd) || usd <= 0) return setError(t("keys.form.badBudget"));
       limits.budgetUsd = usd;
       limits.budgetPeriod = period();
     }
     const inFlight = count(cap());
-    if (inFlight === null) return setError("Requests in flight must be a whole number above 0.");
+    if (inFlight === null) return setError(t("keys.form.badInFlight"));
     if (inFlight !== undefined) limits.maxConcurrent = inFlight;
     // The key works through the whole chosen day (local time).
     const expiresAt = expiry() ? new Date(`${expiry()}T23:59:59.999`).getTime() : undefined;
@@ -132,26 +133,26 @@ export function KeyCreateForm(props: {
       classList={{ panel: !initial }}
       onSubmit={submit}
       aria-labelledby={initial ? undefined : `${idPrefix}-title`}
-      aria-label={initial ? `Edit the key ${initial.name}` : undefined}
+      aria-label={initial ? t("keys.list.editOf", { name: initial.name }) : undefined}
     >
       <Show when={!initial}>
-        <h2 id={`${idPrefix}-title`}>Create a key</h2>
+        <h2 id={`${idPrefix}-title`}>{t("keys.form.createTitle")}</h2>
       </Show>
       <div class="grid key-form-grid">
         <label>
-          Name
+          {t("keys.form.name")}
           <input
             value={name()}
             onInput={(e) => setName(e.currentTarget.value)}
             required
             maxLength={100}
-            placeholder="e.g. billing-service"
+            placeholder={t("keys.form.namePlaceholder")}
             autocomplete="off"
           />
         </label>
         <Show when={!initial}>
           <label>
-            Expires after (optional)
+            {t("keys.form.expiry")}
             <input
               type="date"
               value={expiry()}
@@ -160,13 +161,13 @@ export function KeyCreateForm(props: {
               aria-describedby={`${idPrefix}-expiry-hint`}
             />
             <span id={`${idPrefix}-expiry-hint`} class="key-hint">
-              Works until the end of that day. Empty: never expires.
+              {t("keys.form.expiryHint")}
             </span>
           </label>
         </Show>
-        <CountField label="Requests per minute (optional)" value={rpm()} onInput={setRpm} />
+        <CountField label={t("keys.form.rpm")} value={rpm()} onInput={setRpm} />
         <label>
-          Budget in USD (optional)
+          {t("keys.form.budget")}
           <input
             type="number"
             min="0.01"
@@ -174,15 +175,15 @@ export function KeyCreateForm(props: {
             inputmode="decimal"
             value={budget()}
             onInput={(e) => setBudget(e.currentTarget.value)}
-            placeholder="no budget"
+            placeholder={t("keys.form.noBudget")}
             aria-describedby={`${idPrefix}-budget-hint`}
           />
           <span id={`${idPrefix}-budget-hint`} class="key-hint">
-            Past it the key gets 429 budget_exceeded until the period resets.
+            {t("keys.form.budgetHint")}
           </span>
         </label>
         <label>
-          Budget period
+          {t("keys.form.period")}
           <select
             value={period()}
             onChange={(e) => setPeriod(e.currentTarget.value as BudgetPeriod)}
@@ -191,12 +192,12 @@ export function KeyCreateForm(props: {
             <PeriodOptions />
           </select>
         </label>
-        <CountField label="Requests in flight (optional)" value={cap()} onInput={setCap} />
+        <CountField label={t("keys.form.inFlight")} value={cap()} onInput={setCap} />
       </div>
       <div class="grid key-limit-grid">
         <fieldset class="key-fieldset">
-          <legend>Tiers (none ticked: all)</legend>
-          <Show when={tierChoices().length > 0} fallback={<p class="muted">No tier found.</p>}>
+          <legend>{t("keys.form.tiers")}</legend>
+          <Show when={tierChoices().length > 0} fallback={<p class="muted">{t("keys.form.noTier")}</p>}>
             <div class="key-checks">
               <For each={tierChoices()}>
                 {(tier) => (
@@ -214,8 +215,8 @@ export function KeyCreateForm(props: {
           </Show>
         </fieldset>
         <fieldset class="key-fieldset">
-          <legend>Models that may answer (none ticked: all)</legend>
-          <Show when={modelChoices().length > 0} fallback={<p class="muted">No model found.</p>}>
+          <legend>{t("keys.form.models")}</legend>
+          <Show when={modelChoices().length > 0} fallback={<p class="muted">{t("keys.form.noModel")}</p>}>
             <div class="key-checks key-models">
               <For each={modelChoices()}>
                 {(model) => (
@@ -235,8 +236,9 @@ export function KeyCreateForm(props: {
       </div>
       <Show when={props.closesOpenGateway}>
         <p class="notice">
-          This will be the first key: from then on every <code>/v1</code> request must send a key (today it accepts
-          requests without one).
+          {t("keys.form.firstKeyBefore")}
+          <code>/v1</code>
+          {t("keys.form.firstKeyAfter")}
         </p>
       </Show>
       <Show when={error()}>
@@ -249,11 +251,13 @@ export function KeyCreateForm(props: {
       </Show>
       <div class="row">
         <button type="submit" class="primary" disabled={busy() || Boolean(props.disabledReason)}>
-          {initial ? (busy() ? "Saving…" : "Save changes") : busy() ? "Creating…" : "Create key"}
+          {initial
+            ? t(busy() ? "keys.form.saving" : "keys.form.save")
+            : t(busy() ? "keys.form.creating" : "keys.form.create")}
         </button>
         <Show when={props.onCancel}>
           <button type="button" onClick={() => props.onCancel?.()}>
-            Cancel
+            {t("common.cancel")}
           </button>
         </Show>
       </div>
@@ -272,7 +276,7 @@ export function KeyCreatedDialog(props: { created: CreatedKey; onClose: () => vo
   };
   return (
     <Modal
-      title={`Key “${props.created.record.name}” ${props.rotated ? "rotated" : "created"}`}
+      title={t(props.rotated ? "keys.created.rotatedTitle" : "keys.created.title", { name: props.created.record.name })}
       onClose={close}
       sticky
       wide
@@ -280,48 +284,48 @@ export function KeyCreatedDialog(props: { created: CreatedKey; onClose: () => vo
     >
       <div class="stack">
         <p class="warn-box" role="alert">
-          <strong>Copy this key now.</strong> It is shown only this once: the gateway keeps only a hash and cannot show
-          it again. If it is lost, {props.rotated ? "rotate it again" : "revoke it and create a new one"}.
-          <Show when={props.rotated}> The old secret stopped working: update every client that used it.</Show>
+          <strong>{t("keys.created.copyNow")}</strong>
+          {t(props.rotated ? "keys.created.shownOnceRotated" : "keys.created.shownOnce")}
+          <Show when={props.rotated}>{t("keys.created.oldDead")}</Show>
         </p>
         <div class="key-secret-row">
           <input
             class="mono key-secret"
             readonly
             value={props.created.key}
-            aria-label="The new API key"
+            aria-label={t("keys.created.field")}
             onFocus={(e) => e.currentTarget.select()}
           />
           <span data-copy-key-wrap>
             <CopyButton
               text={props.created.key}
-              what="the API key"
-              label="Copy key"
+              what={t("keys.created.what")}
+              label={t("keys.created.copy")}
               class="primary"
               onCopied={() => setCopied(true)}
             />
           </span>
         </div>
-        <h3>Try it</h3>
+        <h3>{t("keys.created.tryIt")}</h3>
         <KeyUsage
           apiKey={props.created.key}
-          label="Snippet language for the new key"
+          label={t("keys.created.snippetLanguage")}
           onCopied={() => setCopied(true)}
         />
         <Show when={warned() && !copied()}>
           <p class="error" role="alert">
-            You have not copied the key with the button. Once this dialog is closed the key cannot be shown again.
+            {t("keys.created.notCopied")}
           </p>
         </Show>
         <div class="row modal-actions">
           <Show when={warned() && !copied()}>
             <button type="button" class="danger" data-close-anyway onClick={() => props.onClose()}>
-              Close anyway
+              {t("keys.created.closeAnyway")}
             </button>
           </Show>
           <Show when={!warned() || copied()}>
             <button type="button" class={copied() ? "primary" : ""} onClick={close}>
-              {copied() ? "Done, I have it" : "Close"}
+              {t(copied() ? "keys.created.done" : "keys.created.close")}
             </button>
           </Show>
         </div>

@@ -1,5 +1,6 @@
 /** How to call the gateway with a key: curl, Python and Node snippets with this gateway's origin. */
 import { createSignal, For, type JSX } from "solid-js";
+import { t } from "../i18n/index.ts";
 import { CopyButton } from "./copy-button.tsx";
 
 type Lang = "curl" | "python" | "node";
@@ -43,7 +44,7 @@ export function KeyUsage(props: { apiKey: string; label?: string; onCopied?: () 
     <div class="stack key-usage">
       <div class="row">
         <fieldset class="segmented">
-          <legend class="sr-only">{props.label ?? "Snippet language"}</legend>
+          <legend class="sr-only">{props.label ?? t("keys.snippet.language")}</legend>
           <For each={LANGS}>
             {([value, label]) => (
               <button type="button" aria-pressed={lang() === value} onClick={() => setLang(value)}>
@@ -53,9 +54,14 @@ export function KeyUsage(props: { apiKey: string; label?: string; onCopied?: () 
           </For>
         </fieldset>
         <span class="spacer" />
-        <CopyButton text={text} what="the snippet" label="Copy snippet" onCopied={props.onCopied} />
+        <CopyButton
+          text={text}
+          what={t("keys.snippet.what")}
+          label={t("keys.snippet.copy")}
+          onCopied={props.onCopied}
+        />
       </div>
-      <section aria-label="Code snippet">
+      <section aria-label={t("keys.snippet.region")}>
         <pre class="key-snippet" tabindex="0">
           {text()}
         </pre>

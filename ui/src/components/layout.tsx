@@ -8,20 +8,22 @@
 import { A, useLocation, useNavigate } from "@solidjs/router";
 import { createEffect, createSignal, type JSX, on, onCleanup, type ParentProps, Show } from "solid-js";
 import { call } from "../api.ts";
+import { t } from "../i18n/index.ts";
 import { me, signedOut } from "../session.ts";
 import { theme, toggleTheme } from "../theme.ts";
 import { cycleTab, focusablesIn } from "./focus-trap.ts";
+import { LanguageSwitch } from "./language-switch.tsx";
 
-const LINKS: [string, string][] = [
-  ["/", "Dashboard"],
-  ["/logs", "Logs"],
-  ["/tail", "Live tail"],
-  ["/health", "Models & health"],
-  ["/playground", "Routing playground"],
-  ["/config", "Config"],
-  ["/keys", "API keys"],
-  ["/security", "Security"],
-];
+const LINKS = [
+  ["/", "dashboard"],
+  ["/logs", "logs"],
+  ["/tail", "tail"],
+  ["/health", "health"],
+  ["/playground", "playground"],
+  ["/config", "config"],
+  ["/keys", "keys"],
+  ["/security", "security"],
+] as const;
 
 /**
  * Focuses the page's main heading (else the main region): where a screen reader or keyboard user should
@@ -114,13 +116,13 @@ export function Layout(props: ParentProps): JSX.Element {
     <div class="shell">
       {/* biome-ignore lint/a11y/useValidAnchor: a skip link: its href names the target, and the click moves focus to the page's heading, which the router's own hash handling would not */}
       <a class="skip-link" href="#main" onClick={skipToContent}>
-        Skip to content
+        {t("shell.skipToContent")}
       </a>
       <header class="topbar" inert={open()}>
         <button
           type="button"
           ref={menuButton}
-          aria-label="Open the menu"
+          aria-label={t("shell.openMenu")}
           aria-expanded={open()}
           aria-controls="main-nav"
           onClick={() => setOpen(!open())}
@@ -136,34 +138,36 @@ export function Layout(props: ParentProps): JSX.Element {
         {/* Dims the page behind the drawer; a tap on it (anywhere outside the drawer) closes the drawer. */}
         <div class="drawer-backdrop" aria-hidden="true" />
       </Show>
-      <nav id="main-nav" ref={drawer} class="sidebar" classList={{ open: open() }} aria-label="Main">
+      <nav id="main-nav" ref={drawer} class="sidebar" classList={{ open: open() }} aria-label={t("shell.nav.label")}>
         <div class="row drawer-head">
           <div class="brand">
             <span class="brand-dot" />
             SmartRoute
           </div>
           <span class="spacer" />
-          <button type="button" class="drawer-close" aria-label="Close the menu" onClick={closeDrawer}>
+          <button type="button" class="drawer-close" aria-label={t("shell.closeMenu")} onClick={closeDrawer}>
             ✕
           </button>
         </div>
         <div class="nav">
-          {LINKS.map(([href, label]) => (
+          {LINKS.map(([href, key]) => (
             <A href={href} end={href === "/"} activeClass="active" onClick={() => followLink(href)}>
-              {label}
+              {t(`shell.nav.${key}`)}
             </A>
           ))}
         </div>
         <div class="sidebar-foot">
           <span class="muted">
-            Signed in as <strong>{me()?.username}</strong>
+            {t("shell.signedInAs")}
+            <strong>{me()?.username}</strong>
           </span>
           <button type="button" onClick={toggleTheme}>
-            {theme() === "dark" ? "☀ Light theme" : "☾ Dark theme"}
+            {theme() === "dark" ? t("shell.lightTheme") : t("shell.darkTheme")}
           </button>
           <button type="button" onClick={logout}>
-            Sign out
+            {t("shell.signOut")}
           </button>
+          <LanguageSwitch />
         </div>
       </nav>
       <main id="main" class="main" ref={main} tabindex="-1" inert={open()}>

@@ -5,6 +5,7 @@
  * no longer JSON) are said to be so, and the text that was kept is shown as it is.
  */
 import { createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
+import { t } from "../i18n/index.ts";
 import { imageSource } from "../safe-url.ts";
 
 type Obj = Record<string, unknown>;
@@ -26,10 +27,19 @@ export function BodyState(props: {
   what: "request" | "response";
   status: number;
   requestKept?: boolean;
+  /** Refused before routing: there is no answer, and a body refused with its key or size is never kept. */
+  refused?: boolean;
   children: (body: Obj) => JSX.Element;
 }): JSX.Element {
   return (
     <Switch fallback={<pre>{JSON.stringify(props.body, null, 2)}</pre>}>
+      <Match when={props.refused && (props.body === null || props.body === undefined)}>
+        <p class="muted">
+          {props.what === "response"
+            ? t("logs.body.refusedResponse", { status: props.status })
+            : t("logs.body.refusedRequest")}
+        </p>
+      </Match>
       <Match
         when={
           (props.body === null || props.body === undefined) &&
@@ -38,21 +48,20 @@ export function BodyState(props: {
           props.status !== 200
         }
       >
-        <p class="muted">
-          No answer: the request ended with status {props.status} before any model answered (see the attempts and the
-          error above).
-        </p>
+        <p class="muted">{t("logs.body.endedBefore", { status: props.status })}</p>
       </Match>
       <Match when={props.body === null || props.body === undefined}>
         <p class="notice">
-          No {props.what} body in the log: bodies are not kept (<code>logging.bodies: "none"</code>), or were dropped to
-          keep up under load.
+          {t("logs.body.noneBefore", props.what)}
+          <code>logging.bodies: "none"</code>
+          {t("logs.body.noneAfter")}
         </p>
       </Match>
       <Match when={typeof props.body === "string"}>
         <p class="notice">
-          Only the first part of the {props.what} was kept (<code>logging.bodies: "truncated"</code>), so it is shown as
-          text.
+          {t("logs.body.truncatedBefore", props.what)}
+          <code>logging.bodies: "truncated"</code>
+          {t("logs.body.truncatedAfter")}
         </p>
         <pre class="body-text">{props.body as string}</pre>
       </Match>
@@ -74,13 +83,15 @@ function Thumb(props: { url: string; n: number }): JSX.Element {
   // Only a checked http(s) address becomes a link; anything else (javascript:, file:, ...) stays text.
   const fallback = () => (
     <span class="badge image-link">
-      image {props.n}:{" "}
+      {t("logs.conversation.image", { n: props.n })}{" "}
       <Switch
         fallback={
-          <span title="Only http, https and data:image addresses are shown">not shown ({props.url.slice(0, 40)})</span>
+          <span title={t("logs.conversation.unsafeTitle")}>
+            {t("logs.conversation.notShown", { url: props.url.slice(0, 40) })}
+          </span>
         }
       >
-        <Match when={isData()}>{kb()} KB, not displayable</Match>
+        <Match when={isData()}>{t("logs.conversation.notDisplayable", { kb: kb() })}</Match>
         <Match when={source().kind === "web"}>
           <a href={href()} target="_blank" rel="noopener noreferrer">
             {props.url.slice(0, 80)}
@@ -96,13 +107,14 @@ function Thumb(props: { url: string; n: number }): JSX.Element {
         class="thumb-button"
         classList={{ big: big() }}
         onClick={() => setBig(!big())}
-        aria-label={`Image ${props.n}: ${big() ? "shrink" : "enlarge"}`}
-        title={isData() ? `${kb()} KB inline image` : href()}
+        aria-label={t(big() ? "logs.conversation.shrink" : "logs.conversation.enlarge", { n: props.n })}
+        title={isData() ? t("logs.conversation.inlineImage", { kb: kb() }) : href()}
       >
+        {/* biome-ignore lint/a11y/noNoninteractiveElementInteractions: onError is a failed load, not a user's action */}
         <img
           class="thumb"
           src={href()}
-          alt={`image ${props.n} of the message`}
+          alt={t("logs.conversation.imageAlt", { n: props.n })}
           loading="lazy"
           referrerpolicy="no-referrer"
           onError={() => setFailed(true)}
@@ -145,10 +157,16 @@ function Content(props: { value: unknown; tool?: boolean }): JSX.Element {
                   <Thumb url={image} n={imageNumber(i())} />
                 </Match>
                 <Match when={p.type === "input_audio"}>
-                  <span class="badge">audio{isObj(p.input_audio) ? ` (${str(p.input_audio.format)})` : ""}</span>
+                  <span class="badge">
+                    {t("logs.conversation.audio")}
+                    {isObj(p.input_audio) ? ` (${str(p.input_audio.format)})` : ""}
+                  </span>
                 </Match>
                 <Match when={p.type === "file"}>
-                  <span class="badge">file{isObj(p.file) && p.file.filename ? `: ${str(p.file.filename)}` : ""}</span>
+                  <span class="badge">
+                    {t("logs.conversation.file")}
+                    {isObj(p.file) && p.file.filename ? `: ${str(p.file.filename)}` : ""}
+                  </span>
                 </Match>
               </Switch>
             );
@@ -169,7 +187,7 @@ function ToolCalls(props: { calls: unknown[] }): JSX.Element {
           <div class="tool-call">
             <div class="tool-call-head">
               <span aria-hidden="true">ƒ </span>
-              <strong class="mono">{str(fn.name) || "(unnamed tool)"}</strong>{" "}
+              <strong class="mono">{str(fn.name) || t("logs.conversation.unnamedTool")}</strong>{" "}
               <Show when={c.id}>
                 <span class="muted mono">{str(c.id)}</span>
               </Show>
@@ -199,12 +217,15 @@ function Message(props: { m: Obj }): JSX.Element {
           <span class="muted"> · {str(props.m.name)}</span>
         </Show>
         <Show when={props.m.tool_call_id}>
-          <span class="muted mono"> · result of {str(props.m.tool_call_id)}</span>
+          <span class="muted mono">
+            {t("logs.conversation.resultOf")}
+            {str(props.m.tool_call_id)}
+          </span>
         </Show>
       </div>
       <Show when={reasoning()}>
         <details class="reasoning">
-          <summary>Reasoning</summary>
+          <summary>{t("logs.conversation.reasoning")}</summary>
           <div class="msg-text">{reasoning()}</div>
         </details>
       </Show>
@@ -219,7 +240,7 @@ function Message(props: { m: Obj }): JSX.Element {
           !reasoning()
         }
       >
-        <div class="muted">(empty)</div>
+        <div class="muted">{t("logs.conversation.empty")}</div>
       </Show>
     </div>
   );
@@ -271,13 +292,15 @@ export function Conversation(props: { body: Obj }): JSX.Element {
   );
 }
 
-const FINISH: Record<string, [string, string]> = {
-  stop: ["ok", "stop"],
-  tool_calls: ["ok", "tool calls"],
-  function_call: ["ok", "function call"],
-  length: ["warn", "length: cut by the token limit"],
-  content_filter: ["bad", "content filter"],
-};
+/** The finish reasons this UI names, with the colour of their badge; others are shown as sent. */
+const FINISH = {
+  stop: "ok",
+  tool_calls: "ok",
+  function_call: "ok",
+  length: "warn",
+  content_filter: "bad",
+} as const;
+const isKnownFinish = (reason: string): reason is keyof typeof FINISH => Object.hasOwn(FINISH, reason);
 
 export function Answer(props: { body: Obj }): JSX.Element {
   const error = () => (isObj(props.body.error) ? props.body.error : undefined);
@@ -287,7 +310,7 @@ export function Answer(props: { body: Obj }): JSX.Element {
       <Match when={error()}>
         {(e) => (
           <p class="error">
-            {str(e().message) || "Error"}
+            {str(e().message) || t("logs.conversation.errorFallback")}
             <Show when={e().code}>
               {" "}
               <code>{str(e().code)}</code>
@@ -299,21 +322,22 @@ export function Answer(props: { body: Obj }): JSX.Element {
         <div class="stack">
           <For each={choices()}>
             {(choice) => {
-              const finish = () =>
-                typeof choice.finish_reason === "string"
-                  ? (FINISH[choice.finish_reason] ?? ["", choice.finish_reason])
-                  : ["warn", "none (the answer did not finish)"];
+              const finish = (): [string, string] => {
+                const reason = choice.finish_reason;
+                if (typeof reason !== "string") return ["warn", t("logs.conversation.finish.none")];
+                return isKnownFinish(reason) ? [FINISH[reason], t(`logs.conversation.finish.${reason}`)] : ["", reason];
+              };
               return (
                 <div class="stack answer-choice">
                   <div class="row">
                     <Show when={choices().length > 1}>
-                      <strong>Choice {str(choice.index)}</strong>
+                      <strong>{t("logs.conversation.choice", { n: str(choice.index) })}</strong>
                     </Show>
-                    <span class="muted">finish reason</span>
+                    <span class="muted">{t("logs.conversation.finishReason")}</span>
                     <span class={`badge ${finish()[0]}`}>{finish()[1]}</span>
                     <Show when={props.body.model}>
                       <span class="muted">
-                        · upstream model <span class="mono">{str(props.body.model)}</span>
+                        {t("logs.conversation.upstreamModel")} <span class="mono">{str(props.body.model)}</span>
                       </span>
                     </Show>
                   </div>

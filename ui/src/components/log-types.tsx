@@ -3,6 +3,7 @@
  * parsed here), and the small badges every log view shares.
  */
 import type { JSX } from "solid-js";
+import { formatDateTime, formatNumber, formatTime, t } from "../i18n/index.ts";
 
 export type { LogListItem } from "../../../src/store/queries/logs.ts";
 
@@ -37,29 +38,25 @@ export function TierBadge(props: { tier: string }): JSX.Element {
   return <span class={`badge ${KNOWN_TIERS.has(props.tier) ? props.tier : ""}`}>{props.tier}</span>;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  200: "OK",
-  400: "bad request",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not found",
-  413: "too large",
-  429: "rate limited",
-  499: "client left",
-  500: "error",
-  502: "upstream failed",
-  503: "unavailable",
-  504: "timeout",
-};
+/** The codes that have words of their own (logs.status in the dictionaries). */
+const NAMED_STATUSES = ["200", "400", "401", "403", "404", "413", "429", "499", "500", "502", "503", "504"] as const;
+type NamedStatus = (typeof NAMED_STATUSES)[number];
+const isNamed = (code: string): code is NamedStatus => (NAMED_STATUSES as readonly string[]).includes(code);
 
+/** The words after a status code, in the language shown ("rate limited"); other codes by their class. */
 export function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? (status >= 500 ? "error" : status >= 400 ? "refused" : "");
+  const code = String(status);
+  if (isNamed(code)) return t(`logs.status.${code}`);
+  return status >= 500 ? t("logs.status.error") : status >= 400 ? t("logs.status.refused") : "";
 }
 
 export function StatusBadge(props: { status: number; errorClass?: string | null }): JSX.Element {
   const kind = () => (props.status === 200 ? "ok" : props.status === 499 ? "warn" : "bad");
   return (
-    <span class={`badge ${kind()}`} title={props.errorClass ? `error class: ${props.errorClass}` : undefined}>
+    <span
+      class={`badge ${kind()}`}
+      title={props.errorClass ? t("logs.errorClass", { errorClass: props.errorClass }) : undefined}
+    >
       {props.status} {statusText(props.status)}
     </span>
   );
@@ -73,7 +70,7 @@ export function tokensText(row: {
 }): string {
   if (row.promptTokens == null && row.completionTokens == null) return "–";
   const total = (row.promptTokens ?? 0) + (row.completionTokens ?? 0);
-  return `${row.tokenSource === "estimated" ? "≈" : ""}${total.toLocaleString()}`;
+  return `${row.tokenSource === "estimated" ? "≈" : ""}${formatNumber(total)}`;
 }
 
 /** Date and time to the second, the date left out for today. */
@@ -81,12 +78,6 @@ export function fmtWhen(ts: number): string {
   const d = new Date(ts);
   const today = new Date().toDateString() === d.toDateString();
   return today
-    ? d.toLocaleTimeString()
-    : d.toLocaleString(undefined, {
-        month: "short",
-        day: "numeric",
-        hour: "2-digit",
-        minute: "2-digit",
-        second: "2-digit",
-      });
+    ? formatTime(ts)
+    : formatDateTime(ts, { year: undefined, month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }

@@ -8,6 +8,8 @@ import { createSignal, createUniqueId, type JSX, onCleanup, onMount, type Parent
 import { Portal } from "solid-js/web";
 import { ApiError } from "../api.ts";
 import { fmtWait } from "../format.ts";
+import { dictionaries } from "../i18n/dictionaries.ts";
+import { t } from "../i18n/index.ts";
 import { cycleTab, focusablesIn } from "./focus-trap.ts";
 
 export interface ModalProps {
@@ -81,7 +83,12 @@ export function Modal(props: ParentProps<ModalProps>): JSX.Element {
           <div class="row modal-head">
             <h2 id={titleId}>{props.title}</h2>
             <span class="spacer" />
-            <button type="button" class="modal-close" aria-label="Close the dialog" onClick={() => props.onClose()}>
+            <button
+              type="button"
+              class="modal-close"
+              aria-label={t("common.closeDialog")}
+              onClick={() => props.onClose()}
+            >
               ✕
             </button>
           </div>
@@ -126,7 +133,7 @@ export function ConfirmDialog(props: ParentProps<ConfirmProps>): JSX.Element {
         </Show>
         <div class="row modal-actions">
           <button type="button" data-cancel onClick={() => props.onClose()} disabled={busy()}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button type="button" class={props.danger ? "danger-solid" : "primary"} onClick={confirm} disabled={busy()}>
             <Show when={busy()}>
@@ -140,13 +147,21 @@ export function ConfirmDialog(props: ParentProps<ConfirmProps>): JSX.Element {
   );
 }
 
+type ServerMessage = keyof typeof dictionaries.en.common.server;
+const SERVER_MESSAGES = Object.entries(dictionaries.en.common.server) as [ServerMessage, string][];
+
+/** A server message the UI knows, in the UI's language; any other as the server wrote it (English). */
+function serverMessage(message: string): string {
+  const known = SERVER_MESSAGES.find(([, english]) => english === message);
+  return known ? t(`common.server.${known[0]}`) : message;
+}
+
 /** The message to show for a failed request, with the wait when the server said how long. */
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.status === 429 && e.retryAfterS) {
-      return `${e.message} Try again in ${fmtWait(e.retryAfterS)}.`;
-    }
-    return e.message;
+    const message = serverMessage(e.message);
+    if (e.status === 429 && e.retryAfterS) return t("common.tryAgainIn", { message, wait: fmtWait(e.retryAfterS) });
+    return message;
   }
   return e instanceof Error ? e.message : String(e);
 }

@@ -7,12 +7,13 @@
  */
 import { createSignal, createUniqueId, type JSX, Show } from "solid-js";
 import { ApiError } from "../api.ts";
+import { t } from "../i18n/index.ts";
 import { errorText, Modal } from "./modal.tsx";
 
 /** The admin closed the dialog: nothing was sent with a password, nothing changed. */
 export class PasswordCancelled extends Error {
   constructor() {
-    super("Cancelled: the change was not sent.");
+    super(t("auth.gate.cancelled"));
   }
 }
 
@@ -85,13 +86,14 @@ function PasswordDialog(props: { prompt: Prompt }): JSX.Element {
     }
   };
   return (
-    <Modal title="Confirm with your password" onClose={() => !busy() && props.prompt.cancel()} sticky>
+    <Modal title={t("auth.gate.title")} onClose={() => !busy() && props.prompt.cancel()} sticky>
       <form class="stack" onSubmit={submit}>
         <p>
-          This change adds or changes <strong>code</strong> in the config file, not only values. Checking or applying it
-          runs that code on the gateway host, with the gateway's rights, so it needs your password.
+          {t("auth.gate.whyBefore")}
+          <strong>{t("auth.gate.whyCode")}</strong>
+          {t("auth.gate.whyAfter")}
         </p>
-        <label for={`${id}-password`}>Your password</label>
+        <label for={`${id}-password`}>{t("auth.gate.password")}</label>
         <input
           id={`${id}-password`}
           type="password"
@@ -107,13 +109,13 @@ function PasswordDialog(props: { prompt: Prompt }): JSX.Element {
         </Show>
         <div class="row modal-actions">
           <button type="button" onClick={() => props.prompt.cancel()} disabled={busy()}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button type="submit" class="primary" disabled={busy() || password() === ""}>
             <Show when={busy()}>
               <span class="spinner" aria-hidden="true" />
             </Show>
-            Confirm
+            {t("common.confirm")}
           </button>
         </div>
       </form>

@@ -4,6 +4,7 @@
  * side-by-side's second column.
  */
 import { For, type JSX, Show } from "solid-js";
+import { t } from "../i18n/index.ts";
 import { type HealthTarget, tiersOf } from "./health-parts.tsx";
 
 /**
@@ -35,16 +36,16 @@ export function ModelPicker(props: ModelPickerProps): JSX.Element {
         {props.label}
         <select value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
           <Show when={props.none}>{(none) => <option value="">{none()}</option>}</Show>
-          <option value="auto">auto (classifiers decide)</option>
+          <option value="auto">{t("playground.picker.auto")}</option>
           <Show when={props.targets.length > 0}>
-            <optgroup label="Tiers">
+            <optgroup label={t("playground.picker.tiers")}>
               <For each={tiersOf(props.targets)}>{(tier) => <option value={tier}>{tier}</option>}</For>
             </optgroup>
-            <optgroup label="Models">
-              <For each={props.targets}>{(t) => <option value={t.target}>{t.target}</option>}</For>
+            <optgroup label={t("playground.picker.models")}>
+              <For each={props.targets}>{(target) => <option value={target.target}>{target.target}</option>}</For>
             </optgroup>
           </Show>
-          <option value={OTHER}>Another name…</option>
+          <option value={OTHER}>{t("playground.picker.other")}</option>
         </select>
       </label>
       <Show when={props.value === OTHER}>
@@ -53,7 +54,7 @@ export function ModelPicker(props: ModelPickerProps): JSX.Element {
           <input
             value={props.other}
             onInput={(e) => props.onOther(e.currentTarget.value)}
-            placeholder="an alias or unknown name"
+            placeholder={t("playground.picker.otherPlaceholder")}
           />
         </label>
       </Show>

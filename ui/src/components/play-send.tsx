@@ -7,6 +7,7 @@ import { A } from "@solidjs/router";
 import { For, type JSX, Show } from "solid-js";
 import type { PlaygroundSent } from "../api.ts";
 import { fmtInt, fmtMs, fmtUsd } from "../format.ts";
+import { t } from "../i18n/index.ts";
 import { TierBadge } from "./health-parts.tsx";
 
 /** One column's state: what was asked for, and its answer or the error of the call itself. */
@@ -16,13 +17,18 @@ export interface SendSlot {
   error?: string;
 }
 
-const OUTCOME_CLASS: Record<string, string> = {
+/** Each attempt outcome's badge colour; its words are playground.send.outcome in the dictionaries. */
+const OUTCOME_CLASS = {
   accepted: "ok",
   retry: "warn",
   failover: "warn",
   fail: "bad",
   cut: "bad",
-};
+} as const;
+type Outcome = keyof typeof OUTCOME_CLASS;
+const isOutcome = (o: string): o is Outcome => Object.hasOwn(OUTCOME_CLASS, o);
+/** An outcome in the language shown; one this UI does not know, as the server wrote it. */
+const outcomeWord = (o: string) => (isOutcome(o) ? t(`playground.send.outcome.${o}`) : o);
 
 export function SendResults(props: { slots: SendSlot[] }): JSX.Element {
   return (
@@ -35,9 +41,13 @@ export function SendResults(props: { slots: SendSlot[] }): JSX.Element {
 function SendResultView(props: { slot: SendSlot }): JSX.Element {
   const sent = () => props.slot.sent;
   return (
-    <section class="panel stack play-send" aria-label={`Answer for ${props.slot.requested}`}>
+    <section
+      class="panel stack play-send"
+      aria-label={t("playground.send.answerFor", { requested: props.slot.requested })}
+    >
       <h2 class="play-send-title">
-        Sent as <code>{props.slot.requested}</code>
+        {t("playground.send.sentAs")}
+        <code>{props.slot.requested}</code>
       </h2>
       <Show when={props.slot.error}>
         <p class="error" role="alert">
@@ -56,15 +66,15 @@ function SendResultView(props: { slot: SendSlot }): JSX.Element {
               }
             >
               <div class="play-answer" data-testid="play-answer">
-                {s().answer || <span class="muted">(an empty answer)</span>}
+                {s().answer || <span class="muted">{t("playground.send.empty")}</span>}
               </div>
             </Show>
             <dl class="play-dl play-send-figures">
-              <dt>Status</dt>
+              <dt>{t("playground.send.status")}</dt>
               <dd>
                 <span class={`badge ${s().status === 200 ? "ok" : "bad"}`}>{s().status}</span>
               </dd>
-              <dt>Tier</dt>
+              <dt>{t("playground.send.tier")}</dt>
               <dd>
                 <Show when={s().tier} fallback="–">
                   {(tier) => <TierBadge tier={tier()} />}
@@ -73,37 +83,43 @@ function SendResultView(props: { slot: SendSlot }): JSX.Element {
                   <span class="muted"> {s().tierReason}</span>
                 </Show>
               </dd>
-              <dt>Model</dt>
+              <dt>{t("playground.send.model")}</dt>
               <dd class="mono" data-testid="play-model">
-                {s().model ?? "none answered"}
+                {s().model ?? t("playground.send.noneAnswered")}
               </dd>
-              <dt>Latency</dt>
+              <dt>{t("playground.send.latency")}</dt>
               <dd>
                 {fmtMs(s().latencyMs)}
                 <Show when={s().ttftMs !== null}>
-                  <span class="muted"> · first token {fmtMs(s().ttftMs)}</span>
+                  <span class="muted">{t("playground.send.firstToken", { ms: fmtMs(s().ttftMs) })}</span>
                 </Show>
               </dd>
-              <dt>Cost</dt>
+              <dt>{t("playground.send.cost")}</dt>
               <dd>
-                {s().costUsd === null ? <span class="muted">not priced</span> : fmtUsd(s().costUsd)}
+                {s().costUsd === null ? (
+                  <span class="muted">{t("playground.send.notPriced")}</span>
+                ) : (
+                  fmtUsd(s().costUsd)
+                )}
                 <span class="muted">
-                  {" "}
-                  · {fmtInt(s().promptTokens)} in, {fmtInt(s().completionTokens)} out
+                  {t("playground.send.tokens", {
+                    prompt: fmtInt(s().promptTokens),
+                    completion: fmtInt(s().completionTokens),
+                  })}
                 </span>
               </dd>
             </dl>
-            <h3>
-              {s().attempts.length} attempt{s().attempts.length === 1 ? "" : "s"}
-            </h3>
+            <h3>{t("playground.send.attempts", s().attempts.length)}</h3>
             <ol class="play-attempts">
               <For each={s().attempts}>
                 {(a) => (
                   <li class="play-attempt">
-                    <span class={`badge ${OUTCOME_CLASS[a.outcome] ?? ""}`}>{a.outcome}</span>{" "}
+                    <span class={`badge ${isOutcome(a.outcome) ? OUTCOME_CLASS[a.outcome] : ""}`}>
+                      {outcomeWord(a.outcome)}
+                    </span>{" "}
                     <span class="mono">{a.target}</span>{" "}
                     <span class="muted">
-                      {a.status || "no answer"} · {fmtMs(a.durationMs)}
+                      {a.status || t("playground.send.noAnswer")} · {fmtMs(a.durationMs)}
                     </span>
                     <Show when={a.reason}>
                       <span class="muted play-attempt-reason"> {a.reason}</span>
@@ -112,11 +128,8 @@ function SendResultView(props: { slot: SendSlot }): JSX.Element {
                 )}
               </For>
             </ol>
-            <Show
-              when={s().logged}
-              fallback={<p class="muted">Not in the log yet: the figures are the response's own.</p>}
-            >
-              <A href={`/logs/${encodeURIComponent(s().requestId)}`}>This request in the log</A>
+            <Show when={s().logged} fallback={<p class="muted">{t("playground.send.notLogged")}</p>}>
+              <A href={`/logs/${encodeURIComponent(s().requestId)}`}>{t("playground.send.inLog")}</A>
             </Show>
           </>
         )}

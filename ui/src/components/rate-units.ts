@@ -3,6 +3,7 @@
  * minute, hour or day for quiet ranges and coarse buckets (a month does not read "0.0005 req/s").
  */
 import { fmtInt } from "../format.ts";
+import { t } from "../i18n/index.ts";
 
 export const fmtRps = (n: number | undefined) =>
   n === undefined
@@ -42,7 +43,7 @@ export function rateUnitFor(rps: number): RateUnit {
 /** "12.5 / min": a rate in the unit that fits it. */
 export const fmtRate = (rps: number | undefined) => {
   if (rps === undefined) return "–";
-  if (rps === 0) return "0 / s";
+  if (rps === 0) return `0 / ${t("dashboard.units.s")}`;
   const unit = rateUnitFor(rps);
-  return `${fmtRps(rps * unit.seconds)} / ${unit.name}`;
+  return `${fmtRps(rps * unit.seconds)} / ${t(`dashboard.units.${unit.name}`)}`;
 };

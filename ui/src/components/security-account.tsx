@@ -1,21 +1,25 @@
 /** The signed-in admin's own account: change the password, change the username. */
 import { createSignal, type JSX, Show } from "solid-js";
 import { call } from "../api.ts";
+import { formatNumber, t } from "../i18n/index.ts";
 import { me, refreshSession } from "../session.ts";
 import { errorText } from "./modal.tsx";
-import { PasswordMeter } from "./security-password-meter.tsx";
+import { PasswordMeter, STRONG_ENOUGH, strengthScore } from "./security-password-meter.tsx";
 
 /** The server's policy (src/auth/passwords.ts), checked here first to save a round trip. */
 function policyProblems(password: string, username: string): string[] {
   const chars = Array.from(password.normalize("NFKC"));
   const problems: string[] = [];
-  if (chars.length < 10) problems.push("Use at least 10 characters.");
+  if (chars.length < 10) problems.push(t("security.policy.short"));
   const name = username.normalize("NFKC").toLowerCase();
   const lower = chars.join("").toLowerCase();
   if (name && (lower === name || (name.length >= 3 && lower.includes(name))))
-    problems.push("The password must not contain the username.");
-  if (chars.length > 0 && chars.every((c) => c === chars[0]))
-    problems.push("The password must not be one character repeated.");
+    problems.push(t("security.policy.username"));
+  if (chars.length > 0 && chars.every((c) => c === chars[0])) problems.push(t("security.policy.repeated"));
+  // As the server does, the strength only of a password that passes the rules above.
+  const score = problems.length ? undefined : strengthScore(chars.join(""), name ? [name] : []);
+  if (score !== undefined && score < STRONG_ENOUGH)
+    problems.push(t("security.policy.guessable", { score: formatNumber(score), needed: formatNumber(STRONG_ENOUGH) }));
   return problems;
 }
 
@@ -32,15 +36,15 @@ export function PasswordForm(props: { onChange?: () => void }): JSX.Element {
     setError("");
     setDone("");
     const problems = policyProblems(next(), me()?.username ?? "");
-    if (problems.length) return setError(problems.join(" "));
-    if (next() !== repeat()) return setError("The two new passwords differ.");
+    if (problems.length) return setError(t("security.sentences", problems));
+    if (next() !== repeat()) return setError(t("security.password.differ"));
     setBusy(true);
     try {
       await call("POST /api/auth/password", { body: { current: current(), next: next() } });
       setCurrent("");
       setNext("");
       setRepeat("");
-      setDone("Password changed. Every other session of this account was signed out.");
+      setDone(t("security.password.done"));
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -52,10 +56,10 @@ export function PasswordForm(props: { onChange?: () => void }): JSX.Element {
   return (
     <form class="panel stack" onSubmit={submit} aria-labelledby="security-password-title">
       <h2 id="security-password-title" class="security-h2">
-        Password
+        {t("security.password.title")}
       </h2>
       <label>
-        Current password
+        {t("security.password.current")}
         <input
           type="password"
           value={current()}
@@ -65,7 +69,7 @@ export function PasswordForm(props: { onChange?: () => void }): JSX.Element {
         />
       </label>
       <label>
-        New password
+        {t("security.password.next")}
         <input
           type="password"
           value={next()}
@@ -77,7 +81,7 @@ export function PasswordForm(props: { onChange?: () => void }): JSX.Element {
         />
       </label>
       <label>
-        New password again
+        {t("security.password.again")}
         <input
           type="password"
           value={repeat()}
@@ -86,9 +90,7 @@ export function PasswordForm(props: { onChange?: () => void }): JSX.Element {
           autocomplete="new-password"
         />
       </label>
-      <p class="muted security-note">
-        At least 10 characters, not containing your username, and hard to guess (strength 3 of 4 or more).
-      </p>
+      <p class="muted security-note">{t("security.password.rules")}</p>
       <PasswordMeter password={next()} related={[me()?.username ?? ""]} id="security-policy" />
       <div aria-live="polite" class="live-slot">
         <Show when={error()}>
@@ -102,7 +104,7 @@ export function PasswordForm(props: { onChange?: () => void }): JSX.Element {
       </div>
       <div class="row">
         <button type="submit" class="primary" disabled={busy()}>
-          {busy() ? "Changing…" : "Change password"}
+          {t(busy() ? "security.password.changing" : "security.password.change")}
         </button>
       </div>
     </form>
@@ -131,7 +133,7 @@ export function UsernameForm(props: { onChange?: () => void }): JSX.Element {
       setUsername("");
       setPassword("");
       await refreshSession();
-      setDone(`You now sign in as “${result.username}”.`);
+      setDone(t("security.username.done", { name: result.username }));
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -143,13 +145,15 @@ export function UsernameForm(props: { onChange?: () => void }): JSX.Element {
   return (
     <form class="panel stack" onSubmit={submit} aria-labelledby="security-username-title">
       <h2 id="security-username-title" class="security-h2">
-        Username
+        {t("security.username.title")}
       </h2>
       <p class="muted security-note">
-        You sign in as <strong>{me()?.username}</strong>.
+        {t("security.username.signInAsBefore")}
+        <strong>{me()?.username}</strong>
+        {t("security.username.signInAsAfter")}
       </p>
       <label>
-        New username
+        {t("security.username.next")}
         <input
           value={username()}
           onInput={(e) => setUsername(e.currentTarget.value)}
@@ -160,10 +164,10 @@ export function UsernameForm(props: { onChange?: () => void }): JSX.Element {
         />
       </label>
       <p id="security-username-hint" class="muted security-note">
-        2 to 64 letters, digits, _ . or - (stored in lower case).
+        {t("security.username.hint")}
       </p>
       <label>
-        Password
+        {t("security.username.password")}
         <input
           type="password"
           value={password()}
@@ -184,7 +188,7 @@ export function UsernameForm(props: { onChange?: () => void }): JSX.Element {
       </div>
       <div class="row">
         <button type="submit" class="primary" disabled={busy()}>
-          {busy() ? "Changing…" : "Change username"}
+          {t(busy() ? "security.password.changing" : "security.username.change")}
         </button>
       </div>
     </form>

@@ -6,6 +6,7 @@
 import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { type AuditEntry, call, url } from "../api.ts";
 import { fmtTime } from "../format.ts";
+import { formatNumber, t } from "../i18n/index.ts";
 import { errorText } from "./modal.tsx";
 import { fmtLifetime } from "./security-settings.tsx";
 
@@ -25,18 +26,18 @@ function detailText(detail: unknown): string {
 const tone = (action: string) =>
   /fail|lock|revoke|disabled/.test(action) ? "bad" : /^totp|^account|^settings/.test(action) ? "warn" : "";
 
-/** Families of actions for the filter: the server matches an action by its start. */
-const ACTIONS: [string, string][] = [
-  ["", "every action"],
-  ["login", "sign-ins (and failed ones)"],
-  ["key.", "API keys"],
-  ["config.", "config changes"],
-  ["admin.", "admins and invites"],
-  ["account.", "accounts"],
-  ["totp.", "two-factor"],
+/** Families of actions for the filter (the server matches an action by its start), with their label's key. */
+const ACTIONS = [
+  ["", "all"],
+  ["login", "login"],
+  ["key.", "key"],
+  ["config.", "config"],
+  ["admin.", "admin"],
+  ["account.", "account"],
+  ["totp.", "totp"],
   ["settings.", "settings"],
-  ["session.", "sessions"],
-];
+  ["session.", "session"],
+] as const;
 
 /** A `datetime-local` value as epoch ms (local time), undefined when empty. */
 const localTime = (value: string) => (value ? new Date(value).getTime() : undefined);
@@ -84,42 +85,44 @@ export function AuditLog(props: { version?: number }): JSX.Element {
     <section class="panel stack" aria-labelledby="security-audit-title">
       <div class="row">
         <h2 id="security-audit-title" class="security-h2">
-          Audit log
+          {t("security.audit.title")}
         </h2>
         <span class="spacer" />
         <a class="button" href={exportUrl("csv")} download="">
-          Export CSV
+          {t("security.audit.exportCsv")}
         </a>
         <a class="button" href={exportUrl("jsonl")} download="">
-          Export JSONL
+          {t("security.audit.exportJsonl")}
         </a>
         <button type="button" onClick={() => void load(false)} disabled={busy()}>
-          Refresh
+          {t("security.audit.refresh")}
         </button>
       </div>
       <fieldset class="security-audit-filters">
-        <legend class="sr-only">Filter the audit log</legend>
+        <legend class="sr-only">{t("security.audit.filters")}</legend>
         <label>
-          Who
+          {t("security.audit.who")}
           <input
             value={actor()}
             onChange={(e) => setActor(e.currentTarget.value)}
-            placeholder="any username"
+            placeholder={t("security.audit.anyUser")}
             autocomplete="off"
           />
         </label>
         <label>
-          What
+          {t("security.audit.what")}
           <select value={action()} onChange={(e) => setAction(e.currentTarget.value)}>
-            <For each={ACTIONS}>{([value, label]) => <option value={value}>{label}</option>}</For>
+            <For each={ACTIONS}>
+              {([value, label]) => <option value={value}>{t(`security.audit.actions.${label}`)}</option>}
+            </For>
           </select>
         </label>
         <label>
-          From
+          {t("security.audit.from")}
           <input type="datetime-local" value={from()} onChange={(e) => setFrom(e.currentTarget.value)} />
         </label>
         <label>
-          To
+          {t("security.audit.to")}
           <input type="datetime-local" value={to()} onChange={(e) => setTo(e.currentTarget.value)} />
         </label>
       </fieldset>
@@ -134,8 +137,8 @@ export function AuditLog(props: { version?: number }): JSX.Element {
           fallback={
             <p class="muted">
               {Object.values(filters()).some((v) => v !== undefined)
-                ? "Nothing matches these filters."
-                : "Nothing recorded yet."}
+                ? t("security.audit.noMatch")
+                : t("security.audit.empty")}
             </p>
           }
         >
@@ -143,28 +146,30 @@ export function AuditLog(props: { version?: number }): JSX.Element {
             <table class="security-audit stack-table">
               <thead>
                 <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Details</th>
-                  <th scope="col">IP</th>
+                  <th scope="col">{t("security.audit.time")}</th>
+                  <th scope="col">{t("security.audit.actor")}</th>
+                  <th scope="col">{t("security.audit.action")}</th>
+                  <th scope="col">{t("security.audit.details")}</th>
+                  <th scope="col">{t("security.audit.ip")}</th>
                 </tr>
               </thead>
               <tbody>
                 <For each={entries()}>
                   {(e) => (
                     <tr>
-                      <td data-label="Time">
+                      <td data-label={t("security.audit.time")}>
                         <time dateTime={new Date(e.ts).toISOString()}>{fmtTime(e.ts)}</time>
                       </td>
-                      <td data-label="Actor">{e.actor}</td>
-                      <td data-label="Action">
-                        <span class={`badge ${tone(e.action)}`}>{e.action}</span>
+                      <td data-label={t("security.audit.actor")}>{e.actor}</td>
+                      <td data-label={t("security.audit.action")}>
+                        <span class={`badge ${tone(e.action)}`} translate="no">
+                          {e.action}
+                        </span>
                       </td>
-                      <td data-label="Details" class="security-detail">
+                      <td data-label={t("security.audit.details")} class="security-detail">
                         {detailText(e.detail) || <span class="muted">–</span>}
                       </td>
-                      <td data-label="IP" class="mono">
+                      <td data-label={t("security.audit.ip")} class="mono">
                         {e.clientIp ?? "–"}
                       </td>
                     </tr>
@@ -175,17 +180,17 @@ export function AuditLog(props: { version?: number }): JSX.Element {
           </div>
           <div class="row" aria-live="polite">
             <span class="muted">
-              {entries()!.length} entr{entries()!.length === 1 ? "y" : "ies"}
-              {more()
-                ? ""
-                : Object.values(filters()).some((v) => v !== undefined)
-                  ? ", all that match"
-                  : ", the whole log"}
+              {t(
+                "security.audit.count",
+                entries()!.length,
+                formatNumber(entries()!.length),
+                more() ? "more" : Object.values(filters()).some((v) => v !== undefined) ? "matching" : "all",
+              )}
             </span>
             <span class="spacer" />
             <Show when={more()}>
               <button type="button" onClick={() => void load(true)} disabled={busy()}>
-                {busy() ? "Loading…" : "Load more"}
+                {busy() ? t("common.loading") : t("security.audit.loadMore")}
               </button>
             </Show>
           </div>

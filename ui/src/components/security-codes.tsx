@@ -1,5 +1,6 @@
 /** The ten recovery codes, shown once after enrolment or regeneration: copy, download, then dismiss. */
 import { For, type JSX } from "solid-js";
+import { formatDateTime, t } from "../i18n/index.ts";
 import { CopyButton } from "./copy-button.tsx";
 
 export function RecoveryCodes(props: {
@@ -10,8 +11,8 @@ export function RecoveryCodes(props: {
 }): JSX.Element {
   const text = () =>
     [
-      `SmartRoute recovery codes for ${props.username} (${location.host})`,
-      `Created ${new Date().toLocaleString()}. Each code signs in once, instead of an authenticator code.`,
+      t("security.codes.fileTitle", { name: props.username, host: location.host }),
+      t("security.codes.fileCreated", { time: formatDateTime(Date.now()) }),
       "",
       ...props.codes,
       "",
@@ -33,23 +34,23 @@ export function RecoveryCodes(props: {
       tabindex="-1"
       ref={(el) => queueMicrotask(() => el.focus())}
     >
-      <h2 id="security-codes-title">Your recovery codes</h2>
+      <h2 id="security-codes-title">{t("security.codes.title")}</h2>
       <p class="warn-box" role="alert">
-        <strong>Save these codes now: they are shown only this once.</strong> Each one signs you in once if you lose
-        your authenticator.
-        {props.regenerated ? " The previous codes no longer work." : ""}
+        <strong>{t("security.codes.saveNow")}</strong>
+        {t("security.codes.each")}
+        {props.regenerated ? t("security.codes.previousDead") : ""}
       </p>
       <ol class="security-code-list">
         <For each={props.codes}>{(code) => <li class="mono">{code}</li>}</For>
       </ol>
       <div class="row">
-        <CopyButton text={text} what="the recovery codes" label="Copy all" />
+        <CopyButton text={text} what={t("security.codes.what")} label={t("security.codes.copyAll")} />
         <button type="button" onClick={download}>
-          Download as text
+          {t("security.codes.download")}
         </button>
         <span class="spacer" />
         <button type="button" class="primary" onClick={() => props.onDone()}>
-          I have saved them
+          {t("security.codes.saved")}
         </button>
       </div>
     </section>

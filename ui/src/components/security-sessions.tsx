@@ -2,11 +2,12 @@
 import { createResource, For, type JSX, Show } from "solid-js";
 import { call, type OpenSession } from "../api.ts";
 import { fmtTime } from "../format.ts";
+import { t } from "../i18n/index.ts";
 import { errorText } from "./modal.tsx";
 
 /** A short browser name from a user agent, for the list. */
 function browserOf(agent: string | null): string {
-  if (!agent) return "unknown client";
+  if (!agent) return t("security.sessions.unknown");
   const match = /(Firefox|Edg|Chrome|Safari|curl|Bun|node)[/ ]?([\d.]*)/.exec(agent);
   return match ? `${match[1] === "Edg" ? "Edge" : match[1]} ${match[2].split(".")[0]}`.trim() : agent.slice(0, 40);
 }
@@ -14,7 +15,7 @@ function browserOf(agent: string | null): string {
 export function SessionsSection(props: { onChange: () => void }): JSX.Element {
   const [list, { refetch }] = createResource(() => call("GET /api/auth/sessions"));
   const revoke = async (session: OpenSession) => {
-    if (session.current && !window.confirm("Sign out this browser?")) return;
+    if (session.current && !window.confirm(t("security.sessions.confirmSelf"))) return;
     try {
       await call("DELETE /api/auth/sessions/:id", { params: { id: session.id } });
       props.onChange();
@@ -26,13 +27,13 @@ export function SessionsSection(props: { onChange: () => void }): JSX.Element {
   };
   return (
     <section class="panel stack" aria-labelledby="security-sessions-title">
-      <h2 id="security-sessions-title">Sessions</h2>
-      <p class="muted">Where you are signed in. Changing your password signs out every other session.</p>
+      <h2 id="security-sessions-title">{t("security.sessions.title")}</h2>
+      <p class="muted">{t("security.sessions.intro")}</p>
       <Show
         when={!list.error}
         fallback={
           <p class="error" role="alert">
-            Could not load the sessions: {errorText(list.error)}
+            {t("security.sessions.failed", { message: errorText(list.error) })}
           </p>
         }
       >
@@ -40,12 +41,12 @@ export function SessionsSection(props: { onChange: () => void }): JSX.Element {
           <table class="stack-table">
             <thead>
               <tr>
-                <th>Client</th>
-                <th>Address</th>
-                <th>Signed in</th>
-                <th>Expires</th>
+                <th>{t("security.sessions.client")}</th>
+                <th>{t("security.sessions.address")}</th>
+                <th>{t("security.sessions.signedIn")}</th>
+                <th>{t("security.sessions.expires")}</th>
                 <th>
-                  <span class="sr-only">Action</span>
+                  <span class="sr-only">{t("security.sessions.action")}</span>
                 </th>
               </tr>
             </thead>
@@ -53,20 +54,20 @@ export function SessionsSection(props: { onChange: () => void }): JSX.Element {
               <For each={list()?.sessions ?? []}>
                 {(session) => (
                   <tr>
-                    <td data-label="Client">
+                    <td data-label={t("security.sessions.client")}>
                       {browserOf(session.userAgent)}{" "}
                       <Show when={session.current}>
-                        <span class="badge ok">this browser</span>
+                        <span class="badge ok">{t("security.sessions.thisBrowser")}</span>
                       </Show>
                     </td>
-                    <td data-label="Address" class="mono">
+                    <td data-label={t("security.sessions.address")} class="mono">
                       {session.clientIp ?? "–"}
                     </td>
-                    <td data-label="Signed in">{fmtTime(session.createdAt)}</td>
-                    <td data-label="Expires">{fmtTime(session.expiresAt)}</td>
+                    <td data-label={t("security.sessions.signedIn")}>{fmtTime(session.createdAt)}</td>
+                    <td data-label={t("security.sessions.expires")}>{fmtTime(session.expiresAt)}</td>
                     <td data-label="">
                       <button type="button" class="danger" onClick={() => void revoke(session)}>
-                        End session
+                        {t("security.sessions.end")}
                       </button>
                     </td>
                   </tr>

@@ -1,7 +1,8 @@
 /** Admin settings: require two-factor for every admin (only once you have it yourself), session lifetime. */
 import { createEffect, createSignal, For, type JSX, Show } from "solid-js";
 import { type AdminSettings, call } from "../api.ts";
-import { me, READ_ONLY_NOTE, readOnly } from "../session.ts";
+import { t } from "../i18n/index.ts";
+import { me, readOnly } from "../session.ts";
 import { errorText } from "./modal.tsx";
 
 export type { AdminSettings };
@@ -9,23 +10,19 @@ export type { AdminSettings };
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-const PRESETS: [number, string][] = [
-  [15 * MIN, "15 minutes"],
-  [HOUR, "1 hour"],
-  [4 * HOUR, "4 hours"],
-  [8 * HOUR, "8 hours"],
-  [12 * HOUR, "12 hours (default)"],
-  [DAY, "1 day"],
-  [3 * DAY, "3 days"],
-  [7 * DAY, "7 days"],
-  [30 * DAY, "30 days"],
-];
+/** The session lifetimes offered; the server's default is 12 hours. */
+const PRESETS = [15 * MIN, HOUR, 4 * HOUR, 8 * HOUR, 12 * HOUR, DAY, 3 * DAY, 7 * DAY, 30 * DAY];
+const DEFAULT_TTL = 12 * HOUR;
 
+/** A duration in words, in whole days, hours or minutes: "1 day", "4 hours", "15 minutes". */
 export function fmtLifetime(ms: number): string {
-  if (ms % DAY === 0) return `${ms / DAY} day${ms === DAY ? "" : "s"}`;
-  if (ms % HOUR === 0) return `${ms / HOUR} hour${ms === HOUR ? "" : "s"}`;
-  return `${Math.round(ms / MIN)} minutes`;
+  if (ms % DAY === 0) return t("security.days", ms / DAY);
+  if (ms % HOUR === 0) return t("security.hours", ms / HOUR);
+  return t("security.minutes", Math.round(ms / MIN));
 }
+
+const lifetimeLabel = (ms: number) =>
+  ms === DEFAULT_TTL ? t("security.settings.defaultLifetime", { lifetime: fmtLifetime(ms) }) : fmtLifetime(ms);
 
 export function SettingsSection(props: {
   settings: AdminSettings;
@@ -41,10 +38,7 @@ export function SettingsSection(props: {
     setRequire2fa(props.settings.require2fa);
     setTtl(props.settings.sessionTtlMs);
   });
-  const options = () =>
-    PRESETS.some(([ms]) => ms === ttl())
-      ? PRESETS
-      : [...PRESETS, [ttl(), fmtLifetime(ttl())] as [number, string]].sort((a, b) => a[0] - b[0]);
+  const options = () => (PRESETS.includes(ttl()) ? PRESETS : [...PRESETS, ttl()].sort((a, b) => a - b));
   const changed = () => require2fa() !== props.settings.require2fa || ttl() !== props.settings.sessionTtlMs;
   const canRequire = () => Boolean(me()?.totpEnabled);
 
@@ -56,7 +50,7 @@ export function SettingsSection(props: {
     try {
       const saved = await call("PUT /api/settings", { body: { require2fa: require2fa(), sessionTtlMs: ttl() } });
       props.onSaved(saved);
-      setDone("Settings saved. The session lifetime applies to sessions started from now on.");
+      setDone(t("security.settings.saved"));
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -68,13 +62,13 @@ export function SettingsSection(props: {
   return (
     <form class="panel stack" onSubmit={save} aria-labelledby="security-settings-title">
       <h2 id="security-settings-title" class="security-h2">
-        Admin settings
+        {t("security.settings.title")}
       </h2>
       <Show when={readOnly()}>
-        <p class="muted">{READ_ONLY_NOTE}</p>
+        <p class="muted">{t("common.readOnlyNote")}</p>
       </Show>
       <fieldset class="security-settings-fields" disabled={readOnly()}>
-        <legend class="sr-only">Settings for every admin</legend>
+        <legend class="sr-only">{t("security.settings.legend")}</legend>
         <div class="security-toggle">
           <label class="security-check">
             <input
@@ -84,26 +78,21 @@ export function SettingsSection(props: {
               onChange={(e) => setRequire2fa(e.currentTarget.checked)}
               aria-describedby="security-require-hint"
             />
-            Require two-factor authentication for every admin
+            {t("security.settings.require")}
           </label>
           <p id="security-require-hint" class="muted security-note">
-            <Show
-              when={canRequire() || require2fa()}
-              fallback="Turn on two-factor authentication for yourself first: then you can require it of everyone."
-            >
-              An admin without it must enrol right after signing in, before anything else.
+            <Show when={canRequire() || require2fa()} fallback={t("security.settings.requireFirst")}>
+              {t("security.settings.requireHint")}
             </Show>
           </p>
         </div>
         <label class="security-narrow">
-          Session lifetime
+          {t("security.settings.lifetime")}
           <select value={String(ttl())} onChange={(e) => setTtl(Number(e.currentTarget.value))}>
-            <For each={options()}>{([ms, label]) => <option value={String(ms)}>{label}</option>}</For>
+            <For each={options()}>{(ms) => <option value={String(ms)}>{lifetimeLabel(ms)}</option>}</For>
           </select>
         </label>
-        <p class="muted security-note">
-          How long a sign-in lasts. Sessions already open keep the lifetime they started with.
-        </p>
+        <p class="muted security-note">{t("security.settings.lifetimeHint")}</p>
       </fieldset>
       <div aria-live="polite" class="live-slot">
         <Show when={error()}>
@@ -117,7 +106,7 @@ export function SettingsSection(props: {
       </div>
       <div class="row">
         <button type="submit" class="primary" disabled={busy() || !changed() || readOnly()}>
-          {busy() ? "Saving…" : "Save settings"}
+          {t(busy() ? "security.settings.saving" : "security.settings.save")}
         </button>
       </div>
     </form>

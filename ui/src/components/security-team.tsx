@@ -6,16 +6,14 @@
 import { createResource, createSignal, For, type JSX, Show } from "solid-js";
 import { type AdminView, type CreatedInvite, call, type InviteView } from "../api.ts";
 import { fmtTime } from "../format.ts";
-import { me, READ_ONLY_NOTE, readOnly } from "../session.ts";
+import { t } from "../i18n/index.ts";
+import { me, readOnly } from "../session.ts";
 import { CopyButton } from "./copy-button.tsx";
 import { ChangeButton } from "./key-change-button.tsx";
 import { ConfirmDialog, errorText, Modal } from "./modal.tsx";
 
 type Role = AdminView["role"];
-const ROLE_TEXT: Record<Role, string> = {
-  admin: "Admin: changes anything",
-  viewer: "Read-only: sees everything, changes nothing",
-};
+const roleText = (role: Role) => t(`security.team.roles.${role}`);
 
 export function TeamSection(props: { onChange: () => void }): JSX.Element {
   const [team, { refetch }] = createResource(() => call("GET /api/admins"));
@@ -60,64 +58,71 @@ export function TeamSection(props: { onChange: () => void }): JSX.Element {
   return (
     <section class="panel stack" aria-labelledby="security-team-title">
       <h2 id="security-team-title" class="security-h2">
-        Admins
+        {t("security.team.title")}
       </h2>
-      <Show when={!team.error} fallback={<p class="error">Could not load the admins: {errorText(team.error)}</p>}>
+      <Show
+        when={!team.error}
+        fallback={<p class="error">{t("security.team.failed", { message: errorText(team.error) })}</p>}
+      >
         <Show when={team()} fallback={<div class="skeleton security-skeleton" />}>
-          {(t) => (
+          {(list) => (
             <div class="table-wrap">
               <table class="stack-table security-team">
                 <thead>
                   <tr>
-                    <th scope="col">Username</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Two-factor</th>
-                    <th scope="col">Since</th>
-                    <th scope="col" aria-label="Actions" />
+                    <th scope="col">{t("security.team.username")}</th>
+                    <th scope="col">{t("security.team.role")}</th>
+                    <th scope="col">{t("security.team.twoFactor")}</th>
+                    <th scope="col">{t("security.team.since")}</th>
+                    <th scope="col" aria-label={t("security.team.actions")} />
                   </tr>
                 </thead>
                 <tbody>
-                  <For each={t().admins}>
+                  <For each={list().admins}>
                     {(a) => (
                       <tr>
-                        <td data-label="Username">
+                        <td data-label={t("security.team.username")}>
                           <strong>{a.username}</strong>
                           <Show when={a.username === me()?.username}>
-                            <span class="muted"> (you)</span>
+                            <span class="muted">{t("security.team.you")}</span>
                           </Show>
                         </td>
-                        <td data-label="Role">{ROLE_TEXT[a.role]}</td>
-                        <td data-label="Two-factor">{a.totpEnabled ? "on" : <span class="muted">off</span>}</td>
-                        <td data-label="Since">{fmtTime(a.createdAt)}</td>
+                        <td data-label={t("security.team.role")}>{roleText(a.role)}</td>
+                        <td data-label={t("security.team.twoFactor")}>
+                          {a.totpEnabled ? t("security.team.on") : <span class="muted">{t("security.team.off")}</span>}
+                        </td>
+                        <td data-label={t("security.team.since")}>{fmtTime(a.createdAt)}</td>
                         <td class="key-actions">
                           <ChangeButton
                             class="danger"
                             onClick={() => setRemoving(a)}
-                            aria-label={`Remove the admin ${a.username}`}
+                            aria-label={t("security.team.removeOf", { name: a.username })}
                           >
-                            Remove
+                            {t("security.team.remove")}
                           </ChangeButton>
                         </td>
                       </tr>
                     )}
                   </For>
-                  <For each={t().invites}>
+                  <For each={list().invites}>
                     {(i) => (
                       <tr class="key-inactive">
-                        <td data-label="Username">
-                          <span class="muted">invited by {i.createdBy}</span>
+                        <td data-label={t("security.team.username")}>
+                          <span class="muted">{t("security.team.invitedBy", { name: i.createdBy })}</span>
                         </td>
-                        <td data-label="Role">{ROLE_TEXT[i.role]}</td>
-                        <td data-label="Two-factor">
-                          <span class="muted">set up when joining</span>
+                        <td data-label={t("security.team.role")}>{roleText(i.role)}</td>
+                        <td data-label={t("security.team.twoFactor")}>
+                          <span class="muted">{t("security.team.setUpWhenJoining")}</span>
                         </td>
-                        <td data-label="Since">link works until {fmtTime(i.expiresAt)}</td>
+                        <td data-label={t("security.team.since")}>
+                          {t("security.team.linkUntil", { time: fmtTime(i.expiresAt) })}
+                        </td>
                         <td class="key-actions">
                           <ChangeButton
                             onClick={() => void withdraw(i)}
-                            aria-label={`Withdraw the invite made by ${i.createdBy}`}
+                            aria-label={t("security.team.withdrawOf", { name: i.createdBy })}
                           >
-                            Withdraw
+                            {t("security.team.withdraw")}
                           </ChangeButton>
                         </td>
                       </tr>
@@ -131,18 +136,23 @@ export function TeamSection(props: { onChange: () => void }): JSX.Element {
       </Show>
       <Show
         when={!readOnly()}
-        fallback={<p class="muted">{READ_ONLY_NOTE} Ask an admin to invite or remove admins.</p>}
+        fallback={
+          <p class="muted">
+            {t("common.readOnlyNote")}
+            {t("security.team.readOnlyAsk")}
+          </p>
+        }
       >
         <form class="row security-invite" onSubmit={invite}>
           <label>
-            Invite an admin with the role
+            {t("security.team.inviteRole")}
             <select value={role()} onChange={(e) => setRole(e.currentTarget.value as Role)}>
-              <option value="viewer">{ROLE_TEXT.viewer}</option>
-              <option value="admin">{ROLE_TEXT.admin}</option>
+              <option value="viewer">{roleText("viewer")}</option>
+              <option value="admin">{roleText("admin")}</option>
             </select>
           </label>
           <button type="submit" class="primary">
-            Create invite link
+            {t("security.team.createInvite")}
           </button>
         </form>
       </Show>
@@ -155,7 +165,7 @@ export function TeamSection(props: { onChange: () => void }): JSX.Element {
       <Show when={created()}>
         {(c) => (
           <Modal
-            title="Invite link"
+            title={t("security.team.linkTitle")}
             onClose={() => setCreated(undefined)}
             sticky
             wide
@@ -163,25 +173,29 @@ export function TeamSection(props: { onChange: () => void }): JSX.Element {
           >
             <div class="stack">
               <p class="warn-box" role="alert">
-                <strong>Send this link to the new admin now.</strong> It is shown only this once, works once, and until{" "}
-                {fmtTime(c().invite.expiresAt)}. They choose a username and password, then set up two-factor
-                authentication.
+                <strong>{t("security.team.sendNow")}</strong>
+                {t("security.team.shownOnce", { time: fmtTime(c().invite.expiresAt) })}
               </p>
               <div class="key-secret-row">
                 <input
                   class="mono key-secret"
                   readonly
                   value={link(c().token)}
-                  aria-label="The invite link"
+                  aria-label={t("security.team.linkField")}
                   onFocus={(e) => e.currentTarget.select()}
                 />
                 <span data-copy-invite>
-                  <CopyButton text={link(c().token)} what="the invite link" label="Copy link" class="primary" />
+                  <CopyButton
+                    text={link(c().token)}
+                    what={t("security.team.linkWhat")}
+                    label={t("security.team.copyLink")}
+                    class="primary"
+                  />
                 </span>
               </div>
               <div class="row modal-actions">
                 <button type="button" onClick={() => setCreated(undefined)}>
-                  Done
+                  {t("security.team.done")}
                 </button>
               </div>
             </div>
@@ -191,8 +205,10 @@ export function TeamSection(props: { onChange: () => void }): JSX.Element {
       <Show when={removing()}>
         {(a) => (
           <ConfirmDialog
-            title={a().username === me()?.username ? "Remove your own account?" : "Remove this admin?"}
-            confirmLabel={a().username === me()?.username ? "Remove me and sign out" : "Remove admin"}
+            title={t(a().username === me()?.username ? "security.team.removeSelfTitle" : "security.team.removeTitle")}
+            confirmLabel={t(
+              a().username === me()?.username ? "security.team.removeSelfConfirm" : "security.team.removeConfirm",
+            )}
             danger
             onConfirm={() => remove(a())}
             onClose={() => setRemoving(undefined)}
@@ -202,12 +218,14 @@ export function TeamSection(props: { onChange: () => void }): JSX.Element {
                 when={a().username === me()?.username}
                 fallback={
                   <>
-                    <strong>{a().username}</strong> can no longer sign in; their sessions end at once.
+                    <strong>{a().username}</strong>
+                    {t("security.team.removeBody")}
                   </>
                 }
               >
-                This is <strong>your</strong> account: you are signed out and cannot sign in again. Another admin keeps
-                the gateway.
+                {t("security.team.removeSelfBefore")}
+                <strong>{t("security.team.removeSelfYour")}</strong>
+                {t("security.team.removeSelfAfter")}
               </Show>
             </p>
           </ConfirmDialog>

@@ -5,6 +5,7 @@
  */
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { call, type TotpEnrolment } from "../api.ts";
+import { t } from "../i18n/index.ts";
 import { me, refreshSession } from "../session.ts";
 import { CopyButton } from "./copy-button.tsx";
 import { errorText } from "./modal.tsx";
@@ -66,23 +67,23 @@ export function TwoFactorSection(props: {
     <section class="panel stack" aria-labelledby="security-2fa-title">
       <div class="row">
         <h2 id="security-2fa-title" class="security-h2">
-          Two-factor authentication
+          {t("security.totp.title")}
         </h2>
-        <span class={`badge ${me()?.totpEnabled ? "ok" : "warn"}`}>{me()?.totpEnabled ? "on" : "off"}</span>
+        <span class={`badge ${me()?.totpEnabled ? "ok" : "warn"}`}>
+          {t(me()?.totpEnabled ? "security.totp.on" : "security.totp.off")}
+        </span>
       </div>
 
       <Switch>
         <Match when={me()?.totpEnabled}>
-          <p class="muted">
-            Sign-in asks for a code from your authenticator app (or a recovery code) after the password.
-          </p>
+          <p class="muted">{t("security.totp.onBody")}</p>
           <div class="row">
             <button
               type="button"
               aria-expanded={action() === "regenerate"}
               onClick={() => (setAction(action() === "regenerate" ? "" : "regenerate"), setError(""))}
             >
-              New recovery codes
+              {t("security.totp.newCodes")}
             </button>
             <button
               type="button"
@@ -91,18 +92,16 @@ export function TwoFactorSection(props: {
               disabled={props.require2fa}
               onClick={() => (setAction(action() === "disable" ? "" : "disable"), setError(""))}
             >
-              Turn off
+              {t("security.totp.turnOff")}
             </button>
           </div>
           <Show when={props.require2fa}>
-            <p class="muted security-note">
-              It cannot be turned off while the setting “require two-factor for every admin” is on.
-            </p>
+            <p class="muted security-note">{t("security.totp.cannotTurnOff")}</p>
           </Show>
           <Show when={action()}>
             <RecheckForm
-              title={action() === "disable" ? "Turn off two-factor authentication" : "Replace the recovery codes"}
-              submitLabel={action() === "disable" ? "Turn off" : "Make new codes"}
+              title={t(action() === "disable" ? "security.totp.disableTitle" : "security.totp.regenerateTitle")}
+              submitLabel={t(action() === "disable" ? "security.totp.turnOff" : "security.totp.makeCodes")}
               danger={action() === "disable"}
               busy={busy()}
               onCancel={() => (setAction(""), setError(""))}
@@ -111,7 +110,7 @@ export function TwoFactorSection(props: {
                   if (action() === "disable") {
                     await call("POST /api/auth/totp/disable", { body: { password, code: secondFactor } });
                     setAction("");
-                    setDone("Two-factor authentication is off. Your recovery codes no longer work.");
+                    setDone(t("security.totp.disabled"));
                     await refreshSession();
                   } else {
                     const result = await call("POST /api/auth/recovery-codes", {
@@ -130,49 +129,48 @@ export function TwoFactorSection(props: {
         </Match>
 
         <Match when={!enrolment()}>
-          <p class="muted">
-            Protect this account with a second step at sign-in: a 6-digit code from an authenticator app (Google
-            Authenticator, Microsoft Authenticator, 1Password, Aegis…).
-          </p>
+          <p class="muted">{t("security.totp.offBody")}</p>
           <div class="row">
             <button type="button" class="primary" onClick={() => void enrol()} disabled={busy()}>
-              {busy() ? "Starting…" : "Set up two-factor authentication"}
+              {t(busy() ? "security.totp.starting" : "security.totp.setUp")}
             </button>
           </div>
         </Match>
 
         <Match when={enrolment()}>
           {(e) => (
-            <form class="stack" onSubmit={confirm} aria-label="Confirm two-factor enrolment">
+            <form class="stack" onSubmit={confirm} aria-label={t("security.totp.confirmForm")}>
               <ol class="security-steps">
                 <li>
-                  <p>Scan this QR code with your authenticator app.</p>
+                  <p>{t("security.totp.scan")}</p>
                   <div class="security-qr">
                     <img
                       src={svgSrc(e().qrSvg)}
                       width="200"
                       height="200"
-                      alt={`QR code of the two-factor secret for ${me()?.username ?? "this account"}`}
+                      alt={t("security.totp.qrAlt", { name: me()?.username ?? t("security.totp.thisAccount") })}
                     />
                   </div>
                   <p class="muted security-note">
-                    On the phone with the app? <a href={e().uri}>Open it in the authenticator app</a>.
+                    {t("security.totp.onPhone")}
+                    <a href={e().uri}>{t("security.totp.openInApp")}</a>
+                    {t("security.totp.openInAppAfter")}
                   </p>
                 </li>
                 <li>
-                  <p>Or type this secret into the app by hand (time-based, 6 digits, every 30 seconds):</p>
+                  <p>{t("security.totp.byHand")}</p>
                   <div class="row">
                     {/* An output names its value for screen readers (a code element cannot carry a label). */}
-                    <output class="security-secret mono" aria-label="Secret for manual entry">
+                    <output class="security-secret mono" aria-label={t("security.totp.secret")}>
                       {grouped(e().secret)}
                     </output>
-                    <CopyButton text={e().secret} what="the secret" />
+                    <CopyButton text={e().secret} what={t("security.totp.secretWhat")} />
                   </div>
                 </li>
                 <li>
                   <p>
                     <label for="totp-code" class="security-step-label">
-                      Enter the 6-digit code the app shows now:
+                      {t("security.totp.enterCode")}
                     </label>
                   </p>
                   <input
@@ -191,17 +189,15 @@ export function TwoFactorSection(props: {
               </ol>
               <div class="row">
                 <button type="submit" class="primary" disabled={busy()}>
-                  {busy() ? "Checking…" : "Confirm and turn on"}
+                  {t(busy() ? "security.totp.checking" : "security.totp.confirm")}
                 </button>
                 <Show when={!props.mustEnrol}>
                   <button type="button" onClick={() => (setEnrolment(undefined), setError(""))} disabled={busy()}>
-                    Cancel
+                    {t("common.cancel")}
                   </button>
                 </Show>
               </div>
-              <p class="muted security-note">
-                Starting again makes a new secret: a code from this one will then no longer work.
-              </p>
+              <p class="muted security-note">{t("security.totp.restartNote")}</p>
             </form>
           )}
         </Match>
@@ -241,7 +237,7 @@ function RecheckForm(props: {
       <h3>{props.title}</h3>
       <div class="grid security-fields">
         <label>
-          Password
+          {t("security.totp.password")}
           <input
             type="password"
             value={password()}
@@ -252,7 +248,7 @@ function RecheckForm(props: {
           />
         </label>
         <label>
-          Code from the app, or a recovery code
+          {t("security.totp.code")}
           <input
             value={code()}
             onInput={(e) => setCode(e.currentTarget.value)}
@@ -264,10 +260,10 @@ function RecheckForm(props: {
       </div>
       <div class="row">
         <button type="submit" class={props.danger ? "danger-solid" : "primary"} disabled={props.busy}>
-          {props.busy ? "Checking…" : props.submitLabel}
+          {props.busy ? t("security.totp.checking") : props.submitLabel}
         </button>
         <button type="button" onClick={() => props.onCancel()} disabled={props.busy}>
-          Cancel
+          {t("common.cancel")}
         </button>
       </div>
     </form>

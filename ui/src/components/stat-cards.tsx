@@ -5,6 +5,7 @@
  */
 import { For, type JSX, Show } from "solid-js";
 import { fmtInt, fmtMs, fmtPct, fmtUsd } from "../format.ts";
+import { formatNumber, t } from "../i18n/index.ts";
 import { fmtRate, fmtRps, rateUnitFor } from "./rate-units.ts";
 
 export type { StatsResult, Totals } from "../../../src/store/queries/stats.ts";
@@ -17,7 +18,8 @@ export type Percentiles = Totals["latencyMs"];
 type Better = "down" | "neutral";
 
 interface CardSpec {
-  label: string;
+  /** Read at render (not at load): it follows the language. */
+  label: () => string;
   value: (t: Totals) => number | undefined;
   format: (n: number | undefined) => string;
   better: Better;
@@ -26,105 +28,112 @@ interface CardSpec {
   sub?: (t: Totals) => string;
 }
 
+const fixed = (n: number, digits: number) =>
+  formatNumber(n, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+// Compact figures keep the SI-style B / M / k in Chinese too (亿/万 would change the scale readers compare).
 export const fmtCompact = (n: number | undefined) =>
   n === undefined
     ? "–"
     : n >= 1e9
-      ? `${(n / 1e9).toFixed(2)} B`
+      ? `${fixed(n / 1e9, 2)} B`
       : n >= 1e6
-        ? `${(n / 1e6).toFixed(2)} M`
+        ? `${fixed(n / 1e6, 2)} M`
         : n >= 1e4
-          ? `${(n / 1e3).toFixed(1)} k`
+          ? `${fixed(n / 1e3, 1)} k`
           : fmtInt(n);
 
 const CARDS: CardSpec[] = [
   {
-    label: "Requests",
-    value: (t) => t.requests,
+    label: () => t("dashboard.cards.requests"),
+    value: (s) => s.requests,
     format: fmtInt,
     better: "neutral",
-    sub: (t) => `${fmtInt(t.errors)} failed`,
+    sub: (s) => t("dashboard.cards.failed", { n: fmtInt(s.errors) }),
   },
   {
-    label: "Request rate",
-    value: (t) => t.rps,
+    label: () => t("dashboard.cards.rate"),
+    value: (s) => s.rps,
     format: fmtRate,
     better: "neutral",
     // The same rate in another unit: per hour for a quiet range read per day, per day otherwise.
-    sub: (t) =>
-      t.rps > 0 && rateUnitFor(t.rps).name === "day"
-        ? `${fmtRps(t.rps * 3600)} / h`
-        : `${fmtRps(t.rps * 86_400)} / day`,
+    sub: (s) =>
+      s.rps > 0 && rateUnitFor(s.rps).name === "day"
+        ? t("dashboard.cards.perHour", { n: fmtRps(s.rps * 3600) })
+        : t("dashboard.cards.perDay", { n: fmtRps(s.rps * 86_400) }),
   },
   {
-    label: "Error rate",
-    value: (t) => t.errorRate,
+    label: () => t("dashboard.cards.errorRate"),
+    value: (s) => s.errorRate,
     format: fmtPct,
     better: "down",
     rate: true,
-    sub: (t) => `${t.failovers ? fmtInt(t.failovers) : "no"} failover${t.failovers === 1 ? "" : "s"}`,
+    sub: (s) => t("dashboard.cards.failovers", s.failovers, fmtInt(s.failovers)),
   },
   {
-    label: "Latency p50",
-    value: (t) => t.latencyMs.p50,
+    label: () => t("dashboard.cards.latencyP50"),
+    value: (s) => s.latencyMs.p50,
     format: fmtMs,
     better: "down",
-    sub: (t) => `avg ${fmtMs(t.latencyMs.avg)}`,
+    sub: (s) => t("dashboard.cards.avg", { ms: fmtMs(s.latencyMs.avg) }),
   },
   {
-    label: "Latency p95",
-    value: (t) => t.latencyMs.p95,
+    label: () => t("dashboard.cards.latencyP95"),
+    value: (s) => s.latencyMs.p95,
     format: fmtMs,
     better: "down",
-    sub: (t) => `p99 ${fmtMs(t.latencyMs.p99)}`,
+    sub: (s) => `p99 ${fmtMs(s.latencyMs.p99)}`,
   },
   {
-    label: "First token p50",
-    value: (t) => t.ttftMs.p50,
+    label: () => t("dashboard.cards.ttftP50"),
+    value: (s) => s.ttftMs.p50,
     format: fmtMs,
     better: "down",
-    sub: (t) => `p95 ${fmtMs(t.ttftMs.p95)}`,
+    sub: (s) => `p95 ${fmtMs(s.ttftMs.p95)}`,
   },
   {
-    label: "Tokens",
-    value: (t) => t.promptTokens + t.completionTokens,
+    label: () => t("dashboard.cards.tokens"),
+    value: (s) => s.promptTokens + s.completionTokens,
     format: fmtCompact,
     better: "neutral",
-    sub: (t) => `${fmtCompact(t.promptTokens)} in · ${fmtCompact(t.completionTokens)} out`,
+    sub: (s) =>
+      t("dashboard.cards.inOut", { input: fmtCompact(s.promptTokens), output: fmtCompact(s.completionTokens) }),
   },
   {
-    label: "Cost",
+    label: () => t("dashboard.cards.cost"),
     // No request priced: the cost is unknown, not $0.
-    value: (t) => (t.requests > 0 && t.unpriced === t.requests ? undefined : t.costUsd),
-    format: (x) => (x === undefined ? "not priced" : fmtUsd(x)),
+    value: (s) => (s.requests > 0 && s.unpriced === s.requests ? undefined : s.costUsd),
+    format: (x) => (x === undefined ? t("dashboard.cards.notPriced") : fmtUsd(x)),
     better: "neutral",
-    sub: (t) =>
-      t.requests > 0 && t.unpriced === t.requests
-        ? "no model with a price"
-        : t.requests > 0
-          ? `${fmtUsd(t.costUsd / t.requests)} / request${t.unpriced > 0 ? ` · ${t.unpriced} not priced` : ""}`
+    sub: (s) =>
+      s.requests > 0 && s.unpriced === s.requests
+        ? t("dashboard.cards.noPrice")
+        : s.requests > 0
+          ? t("dashboard.cards.perRequest", fmtUsd(s.costUsd / s.requests), s.unpriced)
           : "\u00a0",
   },
 ];
 
 function delta(spec: CardSpec, now: Totals, before: Totals): { text: string; cls: string; title: string } {
   if (before.requests === 0)
-    return { text: "no traffic before", cls: "", title: "Nothing to compare: the previous period had no requests." };
+    return { text: t("dashboard.cards.noTrafficBefore"), cls: "", title: t("dashboard.cards.nothingToCompare") };
   const a = spec.value(now);
   const b = spec.value(before);
   if (a === undefined || b === undefined) return { text: "–", cls: "", title: "" };
   const diff = a - b;
   let text: string;
-  if (spec.rate) text = `${diff >= 0 ? "+" : "−"}${Math.abs(diff * 100).toFixed(Math.abs(diff) < 0.1 ? 2 : 1)} pp`;
-  else if (b === 0) text = a === 0 ? "±0 %" : "new";
+  const sign = diff >= 0 ? "+" : "−";
+  if (spec.rate)
+    text = sign + t("dashboard.cards.pp", { n: fixed(Math.abs(diff * 100), Math.abs(diff) < 0.1 ? 2 : 1) });
+  else if (b === 0) text = a === 0 ? `±${t("common.percent", { n: "0" })}` : t("dashboard.cards.new");
   else {
     const ratio = diff / b;
-    text = `${ratio >= 0 ? "+" : "−"}${Math.abs(ratio * 100).toFixed(Math.abs(ratio) < 0.1 ? 1 : 0)} %`;
+    text = sign + t("common.percent", { n: fixed(Math.abs(ratio * 100), Math.abs(ratio) < 0.1 ? 1 : 0) });
   }
   const flat = Math.abs(diff) < 1e-9;
   const arrow = flat ? "" : diff > 0 ? "▲ " : "▼ ";
   const cls = spec.better === "neutral" || flat ? "" : diff > 0 ? "up" : "down";
-  return { text: `${arrow}${text}`, cls, title: `Previous period: ${spec.format(b)}` };
+  return { text: `${arrow}${text}`, cls, title: t("dashboard.cards.previous", { value: spec.format(b) }) };
 }
 
 /** The eight figures; `stats` undefined shows placeholders of the same size. */
@@ -134,7 +143,7 @@ export function StatCards(props: { stats: StatsResult | undefined }): JSX.Elemen
       <For each={CARDS}>
         {(spec) => (
           <div class="panel card">
-            <div class="label">{spec.label}</div>
+            <div class="label">{spec.label()}</div>
             <Show
               when={props.stats}
               fallback={

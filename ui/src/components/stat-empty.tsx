@@ -5,6 +5,7 @@
 import { A } from "@solidjs/router";
 import { createResource, type JSX, Show } from "solid-js";
 import { call } from "../api.ts";
+import { t } from "../i18n/index.ts";
 
 export function FirstRequest(): JSX.Element {
   const [keyed] = createResource(async () => {
@@ -22,13 +23,18 @@ export function FirstRequest(): JSX.Element {
   return (
     <>
       <p>
-        Point any OpenAI client at <code>{origin}/v1</code>, or send a first request with curl:
+        {t("dashboard.empty.pointBefore")}
+        <code>{origin}/v1</code>
+        {t("dashboard.empty.pointAfter")}
       </p>
       <pre>{command()}</pre>
       <Show when={keyed()}>
         <p class="muted">
-          This gateway requires a key: set <code>GATEWAY_KEY</code> to one of yours (made under{" "}
-          <A href="/keys">API keys</A>, shown once when created).
+          {t("dashboard.empty.keyBefore")}
+          <code>GATEWAY_KEY</code>
+          {t("dashboard.empty.keyMiddle")}
+          <A href="/keys">{t("dashboard.empty.keyLink")}</A>
+          {t("dashboard.empty.keyAfter")}
         </p>
       </Show>
     </>

@@ -7,6 +7,7 @@ import { A } from "@solidjs/router";
 import { createMemo, For, type JSX } from "solid-js";
 import { query } from "../api.ts";
 import { fmtInt, fmtMs, fmtPct } from "../format.ts";
+import { t } from "../i18n/index.ts";
 import { fmtCost } from "./cost-panels.tsx";
 import { fmtCompact, type StatsResult } from "./stat-cards.tsx";
 
@@ -37,44 +38,41 @@ export function ModelTable(props: { stats: StatsResult }): JSX.Element {
   const rows = createMemo(() => rowsOf(props.stats));
   const answeredAll = () => props.stats.byTarget.reduce((n, t) => n + t.answered, 0) || 1;
   return (
-    <section class="panel" aria-label="Models">
-      <h2 class="panel-title">By model</h2>
-      <p class="muted model-note">
-        Attempts are counted for the model they went to: when a model fails and another rescues the request, the failure
-        and the failover are the failing model's, the answer is the rescuer's.
-      </p>
+    <section class="panel" aria-label={t("dashboard.models.region")}>
+      <h2 class="panel-title">{t("dashboard.models.title")}</h2>
+      <p class="muted model-note">{t("dashboard.models.note")}</p>
       <div class="table-wrap">
         <table class="model-table">
           <thead>
             <tr>
-              <th>Model</th>
-              <th class="num" title="Attempts sent to this model, retries and failovers included">
-                Attempts
+              <th>{t("dashboard.models.model")}</th>
+              <th class="num" title={t("dashboard.models.attemptsTitle")}>
+                {t("dashboard.models.attempts")}
               </th>
-              <th class="num" title="Failed attempts / attempts: this model's own upstream error rate">
-                Error rate
+              <th class="num" title={t("dashboard.models.errorRateTitle")}>
+                {t("dashboard.models.errorRate")}
               </th>
-              <th class="num" title="Failed attempts after which the request moved to another model">
-                Failovers away
+              <th class="num" title={t("dashboard.models.failoversAwayTitle")}>
+                {t("dashboard.models.failoversAway")}
               </th>
-              <th class="num" title="Failed attempts retried on this same model">
-                Retries
+              <th class="num" title={t("dashboard.models.retriesTitle")}>
+                {t("dashboard.models.retries")}
               </th>
-              <th class="num" title="Requests this model finally answered">
-                Answered
+              <th class="num" title={t("dashboard.models.answeredTitle")}>
+                {t("dashboard.models.answered")}
               </th>
-              <th class="num">Share</th>
-              <th class="num" title="Duration of this model's attempts">
+              <th class="num">{t("dashboard.models.share")}</th>
+              <th class="num" title={t("dashboard.models.durationTitle")}>
                 p50
               </th>
-              <th class="num" title="Duration of this model's attempts">
+              <th class="num" title={t("dashboard.models.durationTitle")}>
                 p95
               </th>
-              <th class="num" title="From the start of the answering attempt">
-                First token p50
+              <th class="num" title={t("dashboard.models.ttftTitle")}>
+                {t("dashboard.models.ttftP50")}
               </th>
-              <th class="num">Tokens</th>
-              <th class="num">Cost</th>
+              <th class="num">{t("dashboard.models.tokens")}</th>
+              <th class="num">{t("dashboard.models.cost")}</th>
             </tr>
           </thead>
           <tbody>
@@ -87,7 +85,7 @@ export function ModelTable(props: { stats: StatsResult }): JSX.Element {
                     <td class="mono">
                       <A
                         href={`/logs${query({ model: row.model, range: "custom", from: props.stats.from, to: props.stats.to })}`}
-                        title="Show the requests it answered in the logs"
+                        title={t("dashboard.models.showInLogs")}
                       >
                         {row.model}
                       </A>

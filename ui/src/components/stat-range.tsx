@@ -4,6 +4,7 @@
  * the same instants in every time zone). Shown as buttons or, where space is short, as a select.
  */
 import { For, type JSX, Show } from "solid-js";
+import { t } from "../i18n/index.ts";
 
 export type RangeKey = "1h" | "24h" | "today" | "7d" | "30d" | "custom" | "all";
 
@@ -17,15 +18,16 @@ export interface RangeValue {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-export const RANGE_LABELS: Record<RangeKey, string> = {
-  "1h": "Last hour",
-  "24h": "Last 24 h",
-  today: "Today",
-  "7d": "7 days",
-  "30d": "30 days",
-  custom: "Custom",
-  all: "Any time",
-};
+const RANGE_KEYS: RangeKey[] = ["1h", "24h", "today", "7d", "30d", "custom", "all"];
+
+/** A range's name in the active language ("Last hour", "最近 1 小时"). */
+export const rangeLabel = (key: RangeKey): string => t(`dashboard.range.${key}`);
+
+/** The names by key, each read when used (so in the language shown then): prefer `rangeLabel`. */
+export const RANGE_LABELS = Object.defineProperties(
+  {} as Record<RangeKey, string>,
+  Object.fromEntries(RANGE_KEYS.map((key) => [key, { get: () => rangeLabel(key), enumerable: true }])),
+);
 
 /** The range as instants; either end may be open (undefined). */
 export function resolveRange(range: RangeValue, now = Date.now()): { from?: number; to?: number } {
@@ -96,12 +98,12 @@ export function RangePicker(props: {
         when={props.variant === "buttons"}
         fallback={
           <label>
-            Time range
+            {t("dashboard.range.label")}
             <select onChange={(e) => pick(e.currentTarget.value as RangeKey)}>
               <For each={props.keys}>
                 {(key) => (
                   <option value={key} selected={props.value.key === key}>
-                    {RANGE_LABELS[key]}
+                    {rangeLabel(key)}
                   </option>
                 )}
               </For>
@@ -109,19 +111,20 @@ export function RangePicker(props: {
           </label>
         }
       >
-        <div class="segmented" role="group" aria-label="Time range">
+        <fieldset class="segmented">
+          <legend class="sr-only">{t("dashboard.range.label")}</legend>
           <For each={props.keys}>
             {(key) => (
               <button type="button" aria-pressed={props.value.key === key} onClick={() => pick(key)}>
-                {RANGE_LABELS[key]}
+                {rangeLabel(key)}
               </button>
             )}
           </For>
-        </div>
+        </fieldset>
       </Show>
       <Show when={props.value.key === "custom"}>
         <label>
-          From
+          {t("dashboard.range.from")}
           <input
             type="datetime-local"
             value={toLocalInput(props.value.from)}
@@ -129,7 +132,7 @@ export function RangePicker(props: {
           />
         </label>
         <label>
-          To
+          {t("dashboard.range.to")}
           <input
             type="datetime-local"
             value={toLocalInput(props.value.to)}

@@ -3,9 +3,11 @@
  * edits reviewed (validate, diff) and applied with a hot reload; the whole text in a code view; the
  * history with diffs and rollback. Values written as code are shown read-only; secrets only masked.
  */
+
 import { useBeforeLeave, useLocation } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
+import { ClusterReplicas } from "../components/cluster-replicas.tsx";
 import { CodeView } from "../components/config-code.tsx";
 import { IssueList } from "../components/config-diff.tsx";
 import { ContainerBody, domId, type EditorContext, EditorProvider, NodeView } from "../components/config-fields.tsx";
@@ -24,85 +26,44 @@ import {
 import { AddProvider } from "../components/config-provider-add.tsx";
 import { ReviewPanel } from "../components/config-review.tsx";
 import { LiteralSecretsNotice, StoredSecrets } from "../components/config-secrets-notice.tsx";
+import { ReadOnlyNotice } from "../components/read-only-notice.tsx";
+import { t } from "../i18n/index.ts";
+
+type SectionKey =
+  | "providers"
+  | "tiers"
+  | "routing"
+  | "classifiers"
+  | "retry"
+  | "adapters"
+  | "timeouts"
+  | "health"
+  | "logging"
+  | "pricing";
 
 interface SectionInfo {
-  key: string;
-  title: string;
-  blurb: string;
+  key: SectionKey;
   empty: "object" | "array";
 }
 
+// Titles and blurbs come from the dictionary (`config.sections.<key>`, `<key>Blurb`), read at render.
 const SECTIONS: SectionInfo[] = [
-  {
-    key: "providers",
-    title: "Providers",
-    blurb: "Upstreams, each made by a factory such as openai({…}) or simulated({…}).",
-    empty: "object",
-  },
-  {
-    key: "tiers",
-    title: "Tiers",
-    blurb: "The models of each tier, tried as its strategy says; per-tier attempts and timeouts.",
-    empty: "object",
-  },
-  {
-    key: "routing",
-    title: "Routing",
-    blurb: "The default tier, model names that are not configured, aliases.",
-    empty: "object",
-  },
-  {
-    key: "classifiers",
-    title: "Classifiers",
-    blurb: 'Pick a tier for model "auto", in order: the first answer wins.',
-    empty: "array",
-  },
-  {
-    key: "retry",
-    title: "Retry",
-    blurb: "Retry rules, asked in order before the default semantics, and the retry budget.",
-    empty: "object",
-  },
-  {
-    key: "adapters",
-    title: "Adapters",
-    blurb: "Parameter adapters, applied in order before each attempt.",
-    empty: "array",
-  },
-  {
-    key: "timeouts",
-    title: "Timeouts",
-    blurb: "Time budgets of a request; a tier can override them.",
-    empty: "object",
-  },
-  {
-    key: "health",
-    title: "Health",
-    blurb: "Cooldowns after failures, penalty decay and the circuit breaker.",
-    empty: "object",
-  },
-  {
-    key: "logging",
-    title: "Logging",
-    blurb: "What the request log keeps of bodies, and for how long.",
-    empty: "object",
-  },
-  {
-    key: "pricing",
-    title: "Pricing",
-    blurb: "USD per million tokens, by provider/model or model name, for the cost figures.",
-    empty: "object",
-  },
+  { key: "providers", empty: "object" },
+  { key: "tiers", empty: "object" },
+  { key: "routing", empty: "object" },
+  { key: "classifiers", empty: "array" },
+  { key: "retry", empty: "object" },
+  { key: "adapters", empty: "array" },
+  { key: "timeouts", empty: "object" },
+  { key: "health", empty: "object" },
+  { key: "logging", empty: "object" },
+  { key: "pricing", empty: "object" },
 ];
+const sectionTitle = (key: SectionKey) => t(`config.sections.${key}`);
+const sectionBlurb = (key: SectionKey) => t(`config.sections.${key}Blurb`);
 
-const TABS = [
-  ["form", "Settings"],
-  ["code", "Code"],
-  ["history", "History"],
-] as const;
-type Tab = (typeof TABS)[number][0];
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const TABS = ["form", "code", "history"] as const;
+type Tab = (typeof TABS)[number];
 
 /** Edits that touch a top-level section (for the unsaved count on its heading). */
 const inSection = (edit: Edit, key: string) =>
@@ -114,7 +75,7 @@ const inSection = (edit: Edit, key: string) =>
 export function ConfigPage(): JSX.Element {
   const location = useLocation();
   const requested = new URLSearchParams(location.search).get("tab");
-  const [tab, setTab] = createSignal<Tab>(TABS.some(([id]) => id === requested) ? (requested as Tab) : "form");
+  const [tab, setTab] = createSignal<Tab>(TABS.includes(requested as Tab) ? (requested as Tab) : "form");
   const [data, setData] = createSignal<ConfigResponse>();
   const [loadError, setLoadError] = createSignal("");
   const [flash, setFlash] = createSignal("");
@@ -160,8 +121,7 @@ export function ConfigPage(): JSX.Element {
     setFlash(message);
     requestAnimationFrame(() => flashBox?.focus());
   };
-  const applied = (version: number) =>
-    void done(`Applied: version ${version} is active now. Requests already in flight finish on the previous config.`);
+  const applied = (version: number) => void done(t("config.page.applied", { version }));
 
   const selectTab = (next: Tab) => {
     setTab(next);
@@ -222,14 +182,14 @@ export function ConfigPage(): JSX.Element {
   });
 
   const discard = () => {
-    if (!window.confirm(`Discard ${plural(pending(), "unsaved change")}?`)) return;
+    if (!window.confirm(t("config.page.confirmDiscard", pending()))) return;
     const current = data();
     if (current) draft.reset(current.tree);
     setReviewing(false);
   };
 
   const reload = async () => {
-    if (dirty() && !window.confirm("Reload the file from disk? Your unsaved changes will be lost.")) return;
+    if (dirty() && !window.confirm(t("config.page.confirmReload"))) return;
     setFlash("");
     await load();
   };
@@ -247,13 +207,7 @@ export function ConfigPage(): JSX.Element {
     if (typeof event.to === "string" && event.to.split(/[?#]/)[0] === "/config") return;
     event.preventDefault();
     setTimeout(() => {
-      const what = [
-        pending() ? plural(pending(), "unsaved change") : "",
-        codeDirty() ? "an edited text in the code view" : "",
-      ]
-        .filter(Boolean)
-        .join(" and ");
-      if (window.confirm(`Leave the config page? You have ${what}, which will be lost.`)) event.retry(true);
+      if (window.confirm(t("config.page.confirmLeave", pending(), codeDirty()))) event.retry(true);
     }, 50);
   });
 
@@ -280,15 +234,15 @@ export function ConfigPage(): JSX.Element {
   const onTabKey = (event: KeyboardEvent) => {
     if (event.key !== "ArrowRight" && event.key !== "ArrowLeft" && event.key !== "Home" && event.key !== "End") return;
     event.preventDefault();
-    const at = TABS.findIndex(([id]) => id === tab());
+    const at = TABS.indexOf(tab());
     const next =
       event.key === "Home"
         ? 0
         : event.key === "End"
           ? TABS.length - 1
           : (at + (event.key === "ArrowRight" ? 1 : -1) + TABS.length) % TABS.length;
-    selectTab(TABS[next][0]);
-    document.getElementById(`cfg-tab-${TABS[next][0]}`)?.focus();
+    selectTab(TABS[next]);
+    document.getElementById(`cfg-tab-${TABS[next]}`)?.focus();
   };
 
   function Section(props: { info: SectionInfo }): JSX.Element {
@@ -299,26 +253,26 @@ export function ConfigPage(): JSX.Element {
       <section class="panel cfg-section" aria-labelledby={`cfg-h-${props.info.key}`}>
         <div class="cfg-section-head">
           <h2 id={`cfg-h-${props.info.key}`} tabindex="-1">
-            {props.info.title}
+            {sectionTitle(props.info.key)}
           </h2>
           <code class="muted">{props.info.key}</code>
           <Show when={sectionCount(props.info.key) > 0}>
-            <span class="badge warn">{sectionCount(props.info.key)} unsaved</span>
+            <span class="badge warn">{t("config.page.unsavedBadge", { n: sectionCount(props.info.key) })}</span>
           </Show>
         </div>
-        <p class="muted cfg-blurb">{props.info.blurb}</p>
+        <p class="muted cfg-blurb">{sectionBlurb(props.info.key)}</p>
         <Show
           when={node()}
           keyed
           fallback={
             <div class="row">
-              <span class="muted">Not in the file: the defaults apply.</span>
+              <span class="muted">{t("config.page.notInFile")}</span>
               <button
                 type="button"
                 class="cfg-small"
                 onClick={() => draft.add(ROOT, props.info.empty === "array" ? [] : {}, props.info.key)}
               >
-                + Add {props.info.key}
+                {t("config.page.addSection", { key: props.info.key })}
               </button>
             </div>
           }
@@ -335,9 +289,9 @@ export function ConfigPage(): JSX.Element {
               <div id={domId(id()!)} class="cfg-section-body">
                 <Show when={!n.orig}>
                   <div class="notice row">
-                    <span>New section: apply it first, then its settings can be filled in here.</span>
+                    <span>{t("config.page.newSection")}</span>
                     <button type="button" class="cfg-small" onClick={() => draft.remove(ROOT, id()!)}>
-                      Remove
+                      {t("config.page.remove")}
                     </button>
                   </div>
                 </Show>
@@ -365,34 +319,32 @@ export function ConfigPage(): JSX.Element {
     <EditorProvider value={editor}>
       <div class="cfg-page">
         <div class="row cfg-title">
-          <h1>Config</h1>
+          <h1>{t("config.title")}</h1>
           <span class="spacer" />
           <Show when={data()}>
             {(d) => (
               <>
                 <code>{d().file}</code>
-                <span
-                  class="badge ok"
-                  title="Counts the configs applied since the gateway started; history entries (#) are numbered on their own"
-                >
-                  version {d().version} active
+                <span class="badge ok" title={t("config.page.versionTitle")}>
+                  {t("config.page.versionActive", { version: d().version })}
                 </span>
               </>
             )}
           </Show>
           <button type="button" onClick={() => void reload()}>
-            Reload
+            {t("config.page.reload")}
           </button>
         </div>
 
+        <ReadOnlyNotice />
+        <ClusterReplicas />
+
         <Show when={loadError()}>
           <div class="error" role="alert">
-            <strong>The config could not be read:</strong> {loadError()} If the file on disk does not parse (a broken
-            edit in an editor), fix it there, or roll back in the History tab: the gateway keeps running the last
-            version that loaded.{" "}
+            <strong>{t("config.page.loadError")}</strong> {loadError()} {t("config.page.loadErrorHelp")}{" "}
             <Show when={tab() !== "history"}>
               <button type="button" class="cfg-link" onClick={() => selectTab("history")}>
-                Open the history
+                {t("config.page.openHistory")}
               </button>
             </Show>
           </div>
@@ -400,12 +352,14 @@ export function ConfigPage(): JSX.Element {
 
         <Show when={(data()?.issues.length ?? 0) > 0}>
           <div class="error cfg-load-issues" role="alert">
-            <strong>The file on disk does not load: version {data()!.version} stays active.</strong>
-            <p>
-              It was changed outside the admin UI and the result was rejected. Fix it in your editor or in the Code tab,
-              or roll back in History. The form below shows the file as it is on disk.
-            </p>
-            <IssueList issues={data()!.issues} onSelect={jump} canSelect={canJump} selectHint="Go to the field" />
+            <strong>{t("config.page.diskIssues", { version: data()!.version })}</strong>
+            <p>{t("config.page.diskIssuesHelp")}</p>
+            <IssueList
+              issues={data()!.issues}
+              onSelect={jump}
+              canSelect={canJump}
+              selectHint={t("config.page.goToField")}
+            />
           </div>
         </Show>
 
@@ -418,14 +372,14 @@ export function ConfigPage(): JSX.Element {
             <span>{flash()}</span>
             <span class="spacer" />
             <button type="button" class="cfg-small" onClick={() => setFlash("")}>
-              Dismiss
+              {t("config.page.dismiss")}
             </button>
           </p>
         </Show>
 
-        <div class="segmented cfg-tabs" role="tablist" aria-label="Config views" onKeyDown={onTabKey}>
+        <div class="segmented cfg-tabs" role="tablist" aria-label={t("config.page.tabsLabel")} onKeyDown={onTabKey}>
           <For each={TABS}>
-            {([id, label]) => (
+            {(id) => (
               <button
                 type="button"
                 role="tab"
@@ -435,7 +389,7 @@ export function ConfigPage(): JSX.Element {
                 tabindex={tab() === id ? 0 : -1}
                 onClick={() => selectTab(id)}
               >
-                {label}
+                {t(`config.page.tabs.${id}`)}
                 <Show when={id === "form" && pending() > 0}>
                   <span class="cfg-count">{pending()}</span>
                 </Show>
@@ -467,7 +421,7 @@ export function ConfigPage(): JSX.Element {
                 canJump={canJump}
               />
             </Show>
-            <nav class="cfg-nav" aria-label="Config sections">
+            <nav class="cfg-nav" aria-label={t("config.page.sectionsLabel")}>
               <For each={SECTIONS}>
                 {(section) => (
                   <a
@@ -475,7 +429,7 @@ export function ConfigPage(): JSX.Element {
                     onClick={(e) => goToSection(e, section.key)}
                     classList={{ "cfg-nav-missing": !sectionNode(section.key) }}
                   >
-                    {section.title}
+                    {sectionTitle(section.key)}
                     <Show when={sectionCount(section.key) > 0}>
                       <span class="cfg-count">{sectionCount(section.key)}</span>
                     </Show>
@@ -483,15 +437,17 @@ export function ConfigPage(): JSX.Element {
                 )}
               </For>
               <Show when={others().length > 0}>
+                {/* biome-ignore lint/a11y/useValidAnchor: an in-page link (it works without script); the click moves focus to the section, which the router's own hash handling does not */}
                 <a href="#cfg-h-other" onClick={(e) => goToSection(e, "other")}>
-                  Other
+                  {t("config.sections.other")}
                 </a>
               </Show>
             </nav>
             <Show when={childIds(s, ROOT).length === 0 && data()!.tree.length === 0}>
               <p class="notice">
-                The default export is not an object literal (for example <code>export default makeConfig()</code>), so
-                nothing in it can be edited here: use the Code tab.
+                {t("config.page.notObjectBefore")}
+                <code>export default makeConfig()</code>
+                {t("config.page.notObjectAfter")}
               </p>
             </Show>
             <For each={SECTIONS}>{(info) => <Section info={info} />}</For>
@@ -499,13 +455,10 @@ export function ConfigPage(): JSX.Element {
               <section class="panel cfg-section" aria-labelledby="cfg-h-other">
                 <div class="cfg-section-head">
                   <h2 id="cfg-h-other" tabindex="-1">
-                    Other settings
+                    {t("config.sections.otherTitle")}
                   </h2>
                 </div>
-                <p class="muted cfg-blurb">
-                  Server address, gateway keys, request limits and other plugins. A change to the server address needs a
-                  restart.
-                </p>
+                <p class="muted cfg-blurb">{t("config.sections.otherBlurb")}</p>
                 <div class="cfg-grid">
                   <For each={others()}>{(id) => <NodeView id={id} parent={ROOT} />}</For>
                 </div>
@@ -513,15 +466,15 @@ export function ConfigPage(): JSX.Element {
             </Show>
             <StoredSecrets refresh={refresh()} />
             <Show when={pending() > 0}>
-              <section class="cfg-bar" aria-label="Unsaved changes">
-                <strong>{plural(pending(), "unsaved change")}</strong>
-                <span class="muted cfg-bar-note">not applied yet</span>
+              <section class="cfg-bar" aria-label={t("config.page.unsavedRegion")}>
+                <strong>{t("config.page.unsavedChanges", pending())}</strong>
+                <span class="muted cfg-bar-note">{t("config.page.notApplied")}</span>
                 <span class="spacer" />
                 <button type="button" onClick={discard}>
-                  Discard
+                  {t("config.page.discard")}
                 </button>
                 <button type="button" class="primary" onClick={() => void openReview()}>
-                  Review
+                  {t("config.page.review")}
                 </button>
               </section>
             </Show>
@@ -533,7 +486,7 @@ export function ConfigPage(): JSX.Element {
             when={data() && codeOpened()}
             fallback={
               <Show when={loadError()}>
-                <p class="muted">The text is not available while the config cannot be read.</p>
+                <p class="muted">{t("config.page.codeUnavailable")}</p>
               </Show>
             }
           >
@@ -553,11 +506,7 @@ export function ConfigPage(): JSX.Element {
             <HistoryView
               refresh={refresh()}
               pending={pending()}
-              onRolledBack={(id, version) =>
-                void done(
-                  `Rolled back to the text of #${id} (recorded as a new history entry): version ${version} is active now.`,
-                )
-              }
+              onRolledBack={(id, version) => void done(t("config.page.rolledBack", { id, version }))}
             />
           </Show>
         </div>

@@ -17,10 +17,11 @@ import {
   modelSlices,
   requestsSpec,
   requestsUnitName,
+  type Slice,
   SliceLegend,
   tierSlices,
 } from "../components/chart-specs.tsx";
-import { fmtMicros, SavingsSummary } from "../components/cost-panels.tsx";
+import { baselineName, fmtMicros, SavingsSummary } from "../components/cost-panels.tsx";
 import { StatCards, type StatsResult } from "../components/stat-cards.tsx";
 import { FirstRequest } from "../components/stat-empty.tsx";
 import { ModelTable } from "../components/stat-models.tsx";
@@ -33,15 +34,15 @@ import {
   resolveRange,
 } from "../components/stat-range.tsx";
 import { fmtClock, fmtInt, fmtMs, fmtPct } from "../format.ts";
+import { t } from "../i18n/index.ts";
 
 const REFRESH_MS = 10_000;
 const KEYS: RangeKey[] = ["1h", "today", "7d", "30d", "custom"];
-const PREVIOUS: Partial<Record<RangeKey, string>> = {
-  "1h": "the hour before",
-  "7d": "the 7 days before",
-  "30d": "the 30 days before",
-  today: "the same length of time before midnight",
-};
+/** What the changes compare with, per range (the others: the period of the same length just before). */
+const compareNote = (key: RangeKey) =>
+  key === "1h" || key === "7d" || key === "30d" || key === "today"
+    ? t(`dashboard.compare.${key}`)
+    : t("dashboard.compare.other");
 
 export function DashboardPage(): JSX.Element {
   const [params, setParams] = useSearchParams<{ range?: string; from?: string; to?: string }>();
@@ -60,7 +61,7 @@ export function DashboardPage(): JSX.Element {
 
   const load = async () => {
     const { from, to } = resolveRange(range());
-    if (from === undefined || to === undefined || from >= to) return setError("Choose a start before the end.");
+    if (from === undefined || to === undefined || from >= to) return setError(t("dashboard.startBeforeEnd"));
     const mine = ++seq;
     setBusy(true);
     try {
@@ -74,10 +75,7 @@ export function DashboardPage(): JSX.Element {
       setError("");
       setUpdatedAt(Date.now());
     } catch (e) {
-      if (mine === seq)
-        setError(
-          `Could not load the statistics: ${e instanceof ApiError ? e.message : String(e)}. The figures shown are from the last successful load.`,
-        );
+      if (mine === seq) setError(t("dashboard.loadFailed", { message: e instanceof ApiError ? e.message : String(e) }));
     } finally {
       if (mine === seq) setBusy(false);
     }
@@ -102,17 +100,26 @@ export function DashboardPage(): JSX.Element {
   return (
     <div class="stack dashboard">
       <div class="row">
-        <h1 class="page-title">Dashboard</h1>
+        <h1 class="page-title">{t("dashboard.title")}</h1>
         <span class="spacer" />
         <span class="muted refresh-state" aria-live="polite">
-          {busy() && !stats() ? "Loading…" : updatedAt() ? `Updated ${fmtClock(updatedAt()!)}` : ""}
-          {!live() ? " · fixed range" : paused() ? " · auto-refresh paused" : ""}
+          {busy() && !stats()
+            ? t("common.loading")
+            : updatedAt()
+              ? t("dashboard.updated", { time: fmtClock(updatedAt()!) })
+              : ""}
+          {!live() ? t("dashboard.fixedRange") : paused() ? t("dashboard.paused") : ""}
         </span>
-        <button type="button" disabled={!live()} onClick={() => setPaused(!paused())} title="Refresh every 10 seconds">
-          {paused() ? "Resume auto-refresh" : "Pause auto-refresh"}
+        <button
+          type="button"
+          disabled={!live()}
+          onClick={() => setPaused(!paused())}
+          title={t("dashboard.refreshEvery")}
+        >
+          {paused() ? t("dashboard.resume") : t("dashboard.pause")}
         </button>
         <button type="button" onClick={() => void load()} disabled={busy()}>
-          ↻ Refresh
+          {t("dashboard.refresh")}
         </button>
       </div>
       <RangePicker value={range()} onChange={setRange} keys={KEYS} variant="buttons" />
@@ -122,8 +129,8 @@ export function DashboardPage(): JSX.Element {
         </p>
       </Show>
       <p class="muted compare-note">
-        Changes compare with {PREVIOUS[range().key] ?? "the period of the same length just before"}.
-        <Show when={stats()?.resolution === "day"}> Ranges longer than three days are counted in whole UTC days.</Show>
+        {compareNote(range().key)}
+        <Show when={stats()?.resolution === "day"}>{t("dashboard.compare.utcDays")}</Show>
       </p>
 
       <StatCards stats={stats()} />
@@ -135,48 +142,52 @@ export function DashboardPage(): JSX.Element {
         <div class="grid two">
           <ChartPanel
             stats={stats()}
-            title={`Requests per ${stats() ? requestsUnitName(stats()!) : "second"}, by tier`}
-            note={stats() ? `${bucketName(stats()!.bucketMs)} buckets` : ""}
+            title={t("dashboard.charts.requestsTitle", {
+              unit: stats() ? requestsUnitName(stats()!) : t("dashboard.units.second"),
+            })}
+            note={stats() ? t("dashboard.charts.buckets", { bucket: bucketName(stats()!.bucketMs) }) : ""}
           >
             {(s) => (
               <ChartView
                 spec={requestsSpec(s())}
-                label={`Requests per ${requestsUnitName(s())} by tier over time, ${fmtInt(s().totals.requests)} requests in all`}
+                label={t("dashboard.charts.requestsLabel", {
+                  unit: requestsUnitName(s()),
+                  total: fmtInt(s().totals.requests),
+                })}
               />
             )}
           </ChartPanel>
-          <ChartPanel stats={stats()} title="Latency" note="p50 / p95 / p99, and time to first token">
+          <ChartPanel stats={stats()} title={t("dashboard.charts.latency")} note={t("dashboard.charts.latencyNote")}>
             {(s) => (
               <ChartView
                 spec={latencySpec(s())}
-                label={`Latency percentiles over time: p50 ${fmtMs(s().totals.latencyMs.p50)}, p95 ${fmtMs(s().totals.latencyMs.p95)} over the range`}
+                label={t("dashboard.charts.latencyLabel", {
+                  p50: fmtMs(s().totals.latencyMs.p50),
+                  p95: fmtMs(s().totals.latencyMs.p95),
+                })}
               />
             )}
           </ChartPanel>
         </div>
         <div class="grid chart-trio">
-          <ChartPanel stats={stats()} title="Models" note="share of requests">
+          <ChartPanel stats={stats()} title={t("dashboard.charts.models")} note={t("dashboard.charts.share")}>
             {() => (
               <>
                 <ChartView
                   spec={doughnutSpec(models())}
-                  label={`Requests by final model: ${models()
-                    .map((m) => `${m.name} ${m.value}`)
-                    .join(", ")}`}
+                  label={t("dashboard.charts.modelsLabel", { list: sliceList(models()) })}
                   height={180}
                 />
                 <SliceLegend slices={models()} />
               </>
             )}
           </ChartPanel>
-          <ChartPanel stats={stats()} title="Tiers" note="share of requests">
+          <ChartPanel stats={stats()} title={t("dashboard.charts.tiers")} note={t("dashboard.charts.share")}>
             {() => (
               <>
                 <ChartView
                   spec={doughnutSpec(tiers())}
-                  label={`Requests by tier: ${tiers()
-                    .map((t) => `${t.name} ${t.value}`)
-                    .join(", ")}`}
+                  label={t("dashboard.charts.tiersLabel", { list: sliceList(tiers()) })}
                   height={180}
                 />
                 <SliceLegend slices={tiers()} />
@@ -185,13 +196,16 @@ export function DashboardPage(): JSX.Element {
           </ChartPanel>
           <ChartPanel
             stats={stats()}
-            title="Failovers and failed requests"
-            note={stats() ? `per ${bucketName(stats()!.bucketMs)}` : ""}
+            title={t("dashboard.charts.failovers")}
+            note={stats() ? t("dashboard.charts.per", { bucket: bucketName(stats()!.bucketMs) }) : ""}
           >
             {(s) => (
               <ChartView
                 spec={failoverSpec(s())}
-                label={`Failovers and failed requests over time: ${fmtInt(s().totals.failovers)} failovers, ${fmtInt(s().totals.errors)} failed requests`}
+                label={t("dashboard.charts.failoversLabel", {
+                  failovers: fmtInt(s().totals.failovers),
+                  errors: fmtInt(s().totals.errors),
+                })}
                 height={260}
               />
             )}
@@ -202,13 +216,16 @@ export function DashboardPage(): JSX.Element {
         <Show when={stats()}>{(s) => <SavingsSummary stats={s()} />}</Show>
         <ChartPanel
           stats={stats()}
-          title="Cost and savings over time"
-          note={`against ${stats()?.savingsBaseline ?? ""}`}
+          title={t("dashboard.charts.costTitle")}
+          note={t("dashboard.charts.against", { baseline: stats() ? baselineName(stats()!) : "" })}
         >
           {(s) => (
             <ChartView
               spec={costSpec(s())}
-              label={`Cost and savings over time: cost ${fmtMicros(s().totals.costMicros)}, saved ${fmtMicros(s().totals.savings.savedMicros)}`}
+              label={t("dashboard.charts.costLabel", {
+                cost: fmtMicros(s().totals.costMicros),
+                saved: fmtMicros(s().totals.savings.savedMicros),
+              })}
             />
           )}
         </ChartPanel>
@@ -237,29 +254,29 @@ function ChartPanel(props: {
   );
 }
 
-const DOOR_NAMES: Record<string, string> = {
-  chat: "Chat completions",
-  messages: "Anthropic Messages",
-  responses: "OpenAI Responses",
-  embeddings: "Embeddings",
-};
+/** "a/first 12, b/backup 3": a doughnut's slices for its screen-reader label. */
+const sliceList = (slices: Slice[]) => slices.map((s) => `${s.name} ${fmtInt(s.value)}`).join(", ");
+
+const DOORS = ["chat", "messages", "responses", "embeddings"] as const;
+const doorName = (door: string) =>
+  DOORS.includes(door as (typeof DOORS)[number]) ? t(`dashboard.doors.${door as (typeof DOORS)[number]}`) : door;
 
 /** Requests per front door: which clients use the gateway, and how their requests fare. */
 function DoorTable(props: { stats: StatsResult }): JSX.Element {
   const total = () => props.stats.totals.requests || 1;
   return (
-    <section class="panel" aria-label="Front doors">
-      <h2 class="panel-title">By front door</h2>
+    <section class="panel" aria-label={t("dashboard.doors.region")}>
+      <h2 class="panel-title">{t("dashboard.doors.title")}</h2>
       <div class="table-wrap">
         <table>
           <thead>
             <tr>
-              <th>API</th>
-              <th class="num">Requests</th>
-              <th class="num">Share</th>
-              <th class="num">Failed</th>
-              <th class="num">Failed over</th>
-              <th class="num">Mean latency</th>
+              <th>{t("dashboard.doors.api")}</th>
+              <th class="num">{t("dashboard.doors.requests")}</th>
+              <th class="num">{t("dashboard.doors.share")}</th>
+              <th class="num">{t("dashboard.doors.failed")}</th>
+              <th class="num">{t("dashboard.doors.failedOver")}</th>
+              <th class="num">{t("dashboard.doors.meanLatency")}</th>
             </tr>
           </thead>
           <tbody>
@@ -269,9 +286,9 @@ function DoorTable(props: { stats: StatsResult }): JSX.Element {
                   <td>
                     <A
                       href={`/logs${query({ door: d.door, range: "custom", from: props.stats.from, to: props.stats.to })}`}
-                      title="Show these requests in the logs"
+                      title={t("dashboard.doors.showInLogs")}
                     >
-                      {DOOR_NAMES[d.door] ?? d.door}
+                      {doorName(d.door)}
                     </A>
                   </td>
                   <td class="num">{fmtInt(d.requests)}</td>
@@ -293,16 +310,18 @@ function DoorTable(props: { stats: StatsResult }): JSX.Element {
 
 function EmptyState(props: { onWider: () => void; wide: boolean }): JSX.Element {
   return (
-    <section class="panel empty-state stack" aria-label="No traffic yet">
-      <h2>No requests in this range</h2>
+    <section class="panel empty-state stack" aria-label={t("dashboard.empty.region")}>
+      <h2>{t("dashboard.empty.title")}</h2>
       <FirstRequest />
       <p class="muted">
-        It shows up here within seconds, and at once in the <A href="/tail">live tail</A>.
+        {t("dashboard.empty.showsUpBefore")}
+        <A href="/tail">{t("dashboard.empty.showsUpLink")}</A>
+        {t("dashboard.empty.showsUpAfter")}
       </p>
       <Show when={!props.wide}>
         <div>
           <button type="button" onClick={props.onWider}>
-            Show the last 30 days
+            {t("dashboard.empty.wider")}
           </button>
         </div>
       </Show>

@@ -5,6 +5,7 @@
  * timeline and recent errors; a one-request test and a circuit reset per model. Refreshed every 5 s in place (rows are reconciled by target, so nothing
  * flickers and an expanded error list or a focused button survives the refresh).
  */
+
 import { batch, createEffect, createMemo, createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { call, type HealthWindowRange } from "../api.ts";
@@ -28,8 +29,11 @@ import {
   WindowPicker,
   windowName,
 } from "../components/health-window.tsx";
+import { ChangeButton } from "../components/key-change-button.tsx";
 import { ConfirmDialog, errorText } from "../components/modal.tsx";
+import { ReadOnlyNotice } from "../components/read-only-notice.tsx";
 import { fmtClock, fmtInt, fmtMs, fmtPct } from "../format.ts";
+import { t as tr } from "../i18n/index.ts";
 
 const REFRESH_MS = 5000;
 const short = (text: string) => (text.length > 70 ? `${text.slice(0, 70).trimEnd()}…` : text);
@@ -66,7 +70,7 @@ export function HealthPage(): JSX.Element {
         setError("");
       });
     } catch (e) {
-      setError(`Could not refresh: ${errorText(e)}`);
+      setError(tr("health.refreshFailed", { message: errorText(e) }));
     } finally {
       inFlight = false;
       setLoaded(true);
@@ -153,7 +157,7 @@ export function HealthPage(): JSX.Element {
       // The window's counted figures stay as they were until the reload below brings the new verdict.
       setData("targets", index, reconcile({ ...answer.health, tiers, window, verdict }, { merge: true }));
     }
-    setNotice(`The circuit of ${target} was reset: its failures are forgotten and it is closed.`);
+    setNotice(tr("health.resetDone", { target }));
     void load();
   };
 
@@ -172,65 +176,67 @@ export function HealthPage(): JSX.Element {
   return (
     <div class="stack health-page">
       <div class="row">
-        <h1 class="health-title">Models &amp; health</h1>
+        <h1 class="health-title">{tr("health.title")}</h1>
         <span class="spacer" />
         <span class="muted health-updated" aria-live="off">
-          <Show when={updatedAt()} fallback="Loading…">
-            Updated {fmtClock(updatedAt()!)}
+          <Show when={updatedAt()} fallback={tr("common.loading")}>
+            {tr("health.updated", { time: fmtClock(updatedAt()!) })}
           </Show>
         </span>
         <label class="health-inline">
           <input type="checkbox" checked={auto()} onChange={(e) => setAuto(e.currentTarget.checked)} />
-          Auto-refresh (5 s)
+          {tr("health.autoRefresh")}
         </label>
         <button type="button" onClick={() => void load()}>
-          Refresh
+          {tr("health.refresh")}
         </button>
       </div>
+      <ReadOnlyNotice />
 
-      <section class="grid health-summary" aria-label="Circuit summary">
-        <SummaryCard label="Targets" value={data.targets.length} />
-        <SummaryCard label="Failing" value={verdicts().bad} tone="bad" />
-        <SummaryCard label="Degraded" value={verdicts().warn} tone="warn" />
-        <SummaryCard label="Closed" value={counts().closed} tone="ok" />
-        <SummaryCard label="Half-open" value={counts().half_open} tone="warn" />
-        <SummaryCard label="Open" value={counts().open} tone="bad" />
+      <section class="grid health-summary" aria-label={tr("health.summary.region")}>
+        <SummaryCard label={tr("health.summary.targets")} value={data.targets.length} />
+        <SummaryCard label={tr("health.summary.failing")} value={verdicts().bad} tone="bad" />
+        <SummaryCard label={tr("health.summary.degraded")} value={verdicts().warn} tone="warn" />
+        <SummaryCard label={tr("health.summary.closed")} value={counts().closed} tone="ok" />
+        <SummaryCard label={tr("health.summary.halfOpen")} value={counts().half_open} tone="warn" />
+        <SummaryCard label={tr("health.summary.open")} value={counts().open} tone="bad" />
       </section>
 
       <div class="row health-window-row">
         <span>
-          Figures over <strong>{windowName(windowKey())}</strong>
-          <span class="muted"> (counted from the request log)</span>
+          {tr("health.figuresOver")}
+          <strong>{windowName(windowKey())}</strong>
+          <span class="muted">{tr("health.countedFrom")}</span>
         </span>
         <WindowPicker value={windowKey()} onChange={chooseWindow} />
       </div>
 
       <search class="row health-filters">
         <label class="health-grow">
-          Filter
+          {tr("health.filter")}
           <input
             type="search"
-            placeholder="provider/model or tier"
+            placeholder={tr("health.filterPlaceholder")}
             value={search()}
             onInput={(e) => setSearch(e.currentTarget.value)}
           />
         </label>
         <label>
-          Circuit
+          {tr("health.circuit")}
           <select value={stateFilter()} onChange={(e) => setStateFilter(e.currentTarget.value as "" | CircuitState)}>
-            <option value="">any</option>
-            <option value="closed">closed</option>
-            <option value="half_open">half-open</option>
-            <option value="open">open</option>
+            <option value="">{tr("health.any")}</option>
+            <option value="closed">{tr("health.state.closed")}</option>
+            <option value="half_open">{tr("health.state.half_open")}</option>
+            <option value="open">{tr("health.state.open")}</option>
           </select>
         </label>
         <fieldset class="segmented health-view">
-          <legend class="sr-only">Layout</legend>
+          <legend class="sr-only">{tr("health.layout")}</legend>
           <button type="button" aria-pressed={grouped()} onClick={() => setGrouped(true)}>
-            By tier
+            {tr("health.byTier")}
           </button>
           <button type="button" aria-pressed={!grouped()} onClick={() => setGrouped(false)}>
-            All models
+            {tr("health.allModels")}
           </button>
         </fieldset>
       </search>
@@ -247,7 +253,7 @@ export function HealthPage(): JSX.Element {
         <p class="success row">
           {notice()}
           <span class="spacer" />
-          <button type="button" class="health-dismiss" aria-label="Dismiss" onClick={() => setNotice("")}>
+          <button type="button" class="health-dismiss" aria-label={tr("health.dismiss")} onClick={() => setNotice("")}>
             ✕
           </button>
         </p>
@@ -263,11 +269,7 @@ export function HealthPage(): JSX.Element {
       >
         <Show
           when={visible().length > 0}
-          fallback={
-            <p class="muted">
-              {data.targets.length === 0 ? "No targets are configured." : "No model matches the filter."}
-            </p>
-          }
+          fallback={<p class="muted">{data.targets.length === 0 ? tr("health.noTargets") : tr("health.noMatch")}</p>}
         >
           <Show
             when={grouped()}
@@ -279,14 +281,12 @@ export function HealthPage(): JSX.Element {
           >
             <For each={groupNames()}>
               {(tier) => (
-                <section aria-label={tier ? `Tier ${tier}` : "In no tier"}>
+                <section aria-label={tier ? tr("health.tier", { tier }) : tr("health.noTier")}>
                   <h2 class="row health-group">
-                    <Show when={tier} fallback="In no tier">
-                      <TierBadge tier={tier} /> Tier {tier}
+                    <Show when={tier} fallback={tr("health.noTier")}>
+                      <TierBadge tier={tier} /> {tr("health.tier", { tier })}
                     </Show>
-                    <span class="muted health-count">
-                      {inGroup(tier).length} model{inGroup(tier).length === 1 ? "" : "s"}
-                    </span>
+                    <span class="muted health-count">{tr("health.models", inGroup(tier).length)}</span>
                   </h2>
                   <div class="health-grid">
                     <For each={inGroup(tier)}>{card}</For>
@@ -301,15 +301,15 @@ export function HealthPage(): JSX.Element {
       <Show when={resetting()}>
         {(target) => (
           <ConfirmDialog
-            title="Reset the circuit?"
-            confirmLabel="Reset circuit"
+            title={tr("health.resetTitle")}
+            confirmLabel={tr("health.resetCircuit")}
             danger
             onConfirm={() => reset(target())}
             onClose={() => setResetting(undefined)}
           >
             <p>
-              <strong class="mono">{target()}</strong> forgets its failures, penalty and recent errors, and its circuit
-              closes at once: the next requests may go to it again even if it is still failing.
+              <strong class="mono">{target()}</strong>
+              {tr("health.resetBody")}
             </p>
           </ConfirmDialog>
         )}
@@ -366,11 +366,13 @@ function TargetCard(props: {
           <For each={t().tiers}>{(tier) => <TierBadge tier={tier} />}</For>
         </div>
       </Show>
-      <ScoreBar score={t().score} label={`Health score of ${t().target}`} level={barLevel()} />
+      <ScoreBar score={t().score} label={tr("health.scoreOf", { target: t().target })} level={barLevel()} />
 
       <Show when={t().state === "open" && t().cooldownUntil}>
         <p class="health-state-line">
-          Cooling down: <Countdown until={t().cooldownUntil!} now={props.now} /> left
+          {tr("health.coolingDown")}
+          <Countdown until={t().cooldownUntil!} now={props.now} />
+          {tr("health.left")}
           <Show when={t().cooldownReason}>
             <span class="muted"> · {t().cooldownReason}</span>
           </Show>
@@ -378,9 +380,9 @@ function TargetCard(props: {
       </Show>
       <Show when={t().state === "half_open"}>
         <p class="health-state-line">
-          Cooldown over: the next request probes it
+          {tr("health.cooldownOver")}
           <Show when={t().cooldownReason}>
-            <span class="muted"> · after {t().cooldownReason}</span>
+            <span class="muted">{tr("health.after", { reason: t().cooldownReason ?? "" })}</span>
           </Show>
         </p>
       </Show>
@@ -390,19 +392,22 @@ function TargetCard(props: {
         fallback={
           <dl class="health-stats">
             <div
-              title={`Failed share of about ${fmtInt(t().attemptsInWindow)} attempts in the last ${fmtMs(t().windowMs)} (older ones count less)`}
+              title={tr("health.stats.errorRateTitle", {
+                attempts: fmtInt(t().attemptsInWindow),
+                window: fmtMs(t().windowMs),
+              })}
             >
-              <dt>Error rate</dt>
+              <dt>{tr("health.stats.errorRate")}</dt>
               <dd classList={{ "health-bad": t().errorRate >= 0.05 }}>
                 {t().attemptsInWindow > 0 ? fmtPct(t().errorRate) : "–"}
               </dd>
             </div>
             <div>
-              <dt>Latency</dt>
+              <dt>{tr("health.stats.latency")}</dt>
               <dd>{fmtMs(t().latencyMs)}</dd>
             </div>
             <div>
-              <dt>TTFT</dt>
+              <dt>{tr("health.stats.ttft")}</dt>
               <dd>{fmtMs(t().ttftMs)}</dd>
             </div>
           </dl>
@@ -411,24 +416,24 @@ function TargetCard(props: {
         <WindowFigures target={t()} range={props.range!} />
       </Show>
       <dl class="health-stats health-lifetime">
-        <div title="Since the last reset">
-          <dt>Successes</dt>
+        <div title={tr("health.stats.sinceReset")}>
+          <dt>{tr("health.stats.successes")}</dt>
           <dd>{fmtInt(t().successes)}</dd>
         </div>
-        <div title="Since the last reset">
-          <dt>Failures</dt>
+        <div title={tr("health.stats.sinceReset")}>
+          <dt>{tr("health.stats.failures")}</dt>
           <dd classList={{ "health-bad": t().failures > 0 }}>{fmtInt(t().failures)}</dd>
         </div>
         <div>
-          <dt>In a row</dt>
+          <dt>{tr("health.stats.inARow")}</dt>
           <dd>{fmtInt(t().consecutiveFailures)}</dd>
         </div>
       </dl>
       <CircuitTimeline target={t()} />
 
-      <Show when={t().recentErrors.length > 0} fallback={<p class="muted health-noerr">No recent errors</p>}>
+      <Show when={t().recentErrors.length > 0} fallback={<p class="muted health-noerr">{tr("health.noErrors")}</p>}>
         <details class="health-errors">
-          <summary>Recent errors ({t().recentErrors.length})</summary>
+          <summary>{tr("health.recentErrors", { n: t().recentErrors.length })}</summary>
           <ul>
             <For each={t().recentErrors}>
               {(entry) => (
@@ -445,39 +450,42 @@ function TargetCard(props: {
       </Show>
 
       <div class="row health-actions">
-        <button type="button" onClick={props.onTest} disabled={props.test?.running} aria-label={`Test ${t().target}`}>
+        <ChangeButton
+          onClick={props.onTest}
+          disabled={props.test?.running}
+          aria-label={tr("health.testTarget", { target: t().target })}
+        >
           <Show when={props.test?.running}>
             <Spinner />
           </Show>
-          {props.test?.running ? "Testing…" : "Test"}
-        </button>
-        <button
-          type="button"
+          {props.test?.running ? tr("health.testing") : tr("health.test")}
+        </ChangeButton>
+        <ChangeButton
           class="danger"
           onClick={props.onReset}
           disabled={nothingToReset()}
-          aria-label={`Reset the circuit of ${t().target}`}
-          title={nothingToReset() ? "Nothing to reset: no failures recorded" : undefined}
+          aria-label={tr("health.resetTarget", { target: t().target })}
+          title={nothingToReset() ? tr("health.nothingToReset") : undefined}
         >
-          Reset circuit
-        </button>
+          {tr("health.resetCircuit")}
+        </ChangeButton>
         <div class="health-test" aria-live="polite">
           <Show when={props.test?.running}>
-            <span class="muted">Sending one tiny request…</span>
+            <span class="muted">{tr("health.sending")}</span>
           </Show>
           <Show when={!props.test?.running && props.test?.result}>
             {(() => {
               const r = props.test!.result!;
               return r.ok ? (
                 <span class="health-ok" title={r.answer}>
-                  ✓ Answered in {fmtMs(r.latencyMs)}
+                  {tr("health.answeredIn", { ms: fmtMs(r.latencyMs) })}
                   <Show when={r.answer}>
                     : <q>{short(r.answer!)}</q>
                   </Show>
                 </span>
               ) : (
                 <span class="health-bad">
-                  ✗ Failed after {fmtMs(r.latencyMs)}: {r.error}
+                  {tr("health.failedAfter", { ms: fmtMs(r.latencyMs), error: r.error ?? "" })}
                 </span>
               );
             })()}

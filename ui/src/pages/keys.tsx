@@ -15,18 +15,18 @@ import { type CreatedKey, KeyCreatedDialog, KeyCreateForm, type KeyRecord } from
 import { KeyUsage } from "../components/key-usage.tsx";
 import { ConfirmDialog, errorText, Modal } from "../components/modal.tsx";
 import { fmtInt, fmtTime } from "../format.ts";
-import { READ_ONLY_NOTE, readOnly } from "../session.ts";
+import { formatDate, formatNumber, t } from "../i18n/index.ts";
+import { readOnly } from "../session.ts";
 
 type Status = "active" | "revoked" | "expired";
 const statusOf = (k: KeyRecord, now: number): Status =>
   k.revokedAt !== null ? "revoked" : k.expiresAt !== null && k.expiresAt <= now ? "expired" : "active";
-const fmtDay = (ts: number) =>
-  new Date(ts).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+const fmtDay = (ts: number) => formatDate(ts, { month: "short" });
 function fmtAgo(ts: number): string {
   const s = Math.round((Date.now() - ts) / 1000);
-  if (s < 60) return "just now";
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  if (s < 60) return t("keys.ago.justNow");
+  if (s < 3600) return t("keys.ago.minutes", { n: formatNumber(Math.floor(s / 60)) });
+  if (s < 86_400) return t("keys.ago.hours", { n: formatNumber(Math.floor(s / 3600)) });
   return fmtDay(ts);
 }
 const STATUS_CLASS: Record<Status, string> = { active: "ok", revoked: "bad", expired: "warn" };
@@ -75,7 +75,7 @@ export function KeysPage(): JSX.Element {
 
   const revoke = async (key: KeyRecord) => {
     await call("DELETE /api/keys/:id", { params: { id: key.id } });
-    setMessage(`Key “${key.name}” (${key.prefix}…) was revoked: requests with it are refused from now on.`);
+    setMessage(t("keys.revoked", { name: key.name, prefix: key.prefix }));
     await load();
   };
 
@@ -87,10 +87,11 @@ export function KeysPage(): JSX.Element {
 
   return (
     <div class="stack keys-page">
-      <h1>API keys</h1>
+      <h1>{t("keys.title")}</h1>
       <Show when={readOnly()}>
         <p class="notice" role="note" data-testid="read-only-note">
-          {READ_ONLY_NOTE} Ask an admin to create, change, rotate or revoke a key.
+          {t("common.readOnlyNote")}
+          {t("keys.readOnlyAsk")}
         </p>
       </Show>
       <Show when={keys() !== undefined}>
@@ -98,11 +99,13 @@ export function KeysPage(): JSX.Element {
           when={open()}
           fallback={
             <p class="muted">
-              Clients send a key as <code>Authorization: Bearer &lt;key&gt;</code>.
+              {t("keys.bearerBefore")}
+              <code>Authorization: Bearer &lt;key&gt;</code>
+              {t("keys.bearerAfter")}
               <Show when={configKeys() > 0}>
-                {" "}
-                {configKeys()} key{configKeys() === 1 ? "" : "s"} from the config file (<code>auth.apiKeys</code>) also
-                work{configKeys() === 1 ? "s" : ""}; they are not listed here.
+                {t("keys.configKeysBefore", configKeys())}
+                <code>auth.apiKeys</code>
+                {t("keys.configKeysAfter", configKeys())}
               </Show>
             </p>
           }
@@ -112,14 +115,15 @@ export function KeysPage(): JSX.Element {
               when={access().openByConfig}
               fallback={
                 <>
-                  <strong>/v1 is open:</strong> no key was ever created and the config declares none, so anyone who can
-                  reach the gateway can use it. Creating a key closes it for good: every request then needs a key, even
-                  after the key is revoked.
+                  <strong>{t("keys.open.title")}</strong>
+                  {t("keys.open.body")}
                 </>
               }
             >
-              <strong>/v1 is open on purpose:</strong> the config says <code>auth: {"{ open: true }"}</code>, so
-              requests without a key are served. A revoked key is still refused.
+              <strong>{t("keys.open.byConfigTitle")}</strong>
+              {t("keys.open.byConfigBefore")}
+              <code>auth: {"{ open: true }"}</code>
+              {t("keys.open.byConfigAfter")}
             </Show>
           </p>
         </Show>
@@ -130,7 +134,7 @@ export function KeysPage(): JSX.Element {
           <p class="success row">
             {message()}
             <span class="spacer" />
-            <button type="button" class="key-dismiss" aria-label="Dismiss" onClick={() => setMessage("")}>
+            <button type="button" class="key-dismiss" aria-label={t("keys.dismiss")} onClick={() => setMessage("")}>
               ✕
             </button>
           </p>
@@ -145,7 +149,7 @@ export function KeysPage(): JSX.Element {
       <section class="panel" aria-labelledby="keys-list-title">
         <div class="row">
           <h2 id="keys-list-title" class="key-list-title">
-            Keys
+            {t("keys.list.title")}
           </h2>
           <span class="spacer" />
           <Show when={inactiveCount() > 0}>
@@ -155,7 +159,7 @@ export function KeysPage(): JSX.Element {
                 checked={showInactive()}
                 onChange={(e) => setShowInactive(e.currentTarget.checked)}
               />
-              Show revoked and expired ({inactiveCount()})
+              {t("keys.list.showInactive", { n: formatNumber(inactiveCount()) })}
             </label>
           </Show>
         </div>
@@ -163,25 +167,23 @@ export function KeysPage(): JSX.Element {
           <Show
             when={shown().length > 0}
             fallback={
-              <p class="muted">
-                {(keys() ?? []).length === 0 ? "No key created yet." : "Only revoked or expired keys."}
-              </p>
+              <p class="muted">{(keys() ?? []).length === 0 ? t("keys.list.none") : t("keys.list.onlyInactive")}</p>
             }
           >
             <div class="table-wrap">
               <table class="key-table stack-table">
                 <thead>
                   <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Key</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">Requests</th>
-                    <th scope="col">Limits</th>
-                    <th scope="col">Budget</th>
-                    <th scope="col" aria-label="Actions" />
+                    <th scope="col">{t("keys.list.name")}</th>
+                    <th scope="col">{t("keys.list.key")}</th>
+                    <th scope="col">{t("keys.list.status")}</th>
+                    <th scope="col">{t("keys.list.created")}</th>
+                    <th scope="col">{t("keys.list.expires")}</th>
+                    <th scope="col">{t("keys.list.lastUsed")}</th>
+                    <th scope="col">{t("keys.list.requests")}</th>
+                    <th scope="col">{t("keys.list.limits")}</th>
+                    <th scope="col">{t("keys.list.budget")}</th>
+                    <th scope="col" aria-label={t("keys.list.actions")} />
                   </tr>
                 </thead>
                 <tbody>
@@ -190,15 +192,15 @@ export function KeysPage(): JSX.Element {
                       const status = statusOf(k, now());
                       return (
                         <tr classList={{ "key-inactive": status !== "active" }}>
-                          <td data-label="Name">
+                          <td data-label={t("keys.list.name")}>
                             <strong>{k.name}</strong>
                           </td>
-                          <td data-label="Key" class="mono">
+                          <td data-label={t("keys.list.key")} class="mono">
                             {k.prefix}…
                           </td>
-                          <td data-label="Status">
+                          <td data-label={t("keys.list.status")}>
                             <span>
-                              <span class={`badge ${STATUS_CLASS[status]}`}>{status}</span>
+                              <span class={`badge ${STATUS_CLASS[status]}`}>{t(`keys.status.${status}`)}</span>
                               <Show when={k.revokedAt}>
                                 <span class="muted key-when" title={fmtTime(k.revokedAt)}>
                                   {" "}
@@ -207,34 +209,34 @@ export function KeysPage(): JSX.Element {
                               </Show>
                             </span>
                           </td>
-                          <td data-label="Created">
+                          <td data-label={t("keys.list.created")}>
                             <time dateTime={new Date(k.createdAt).toISOString()} title={fmtTime(k.createdAt)}>
                               {fmtDay(k.createdAt)}
                             </time>
                           </td>
-                          <td data-label="Expires">
+                          <td data-label={t("keys.list.expires")}>
                             {k.expiresAt ? (
                               <time dateTime={new Date(k.expiresAt).toISOString()} title={fmtTime(k.expiresAt)}>
                                 {fmtDay(k.expiresAt)}
                               </time>
                             ) : (
-                              <span class="muted">never</span>
+                              <span class="muted">{t("keys.list.never")}</span>
                             )}
                           </td>
-                          <td data-label="Last used">
+                          <td data-label={t("keys.list.lastUsed")}>
                             {k.lastUsedAt ? (
                               <time dateTime={new Date(k.lastUsedAt).toISOString()} title={fmtTime(k.lastUsedAt)}>
                                 {fmtAgo(k.lastUsedAt)}
                               </time>
                             ) : (
-                              <span class="muted">never</span>
+                              <span class="muted">{t("keys.list.never")}</span>
                             )}
                           </td>
-                          <td data-label="Requests">{fmtInt(k.requestCount)}</td>
-                          <td data-label="Limits" class="key-limits">
+                          <td data-label={t("keys.list.requests")}>{fmtInt(k.requestCount)}</td>
+                          <td data-label={t("keys.list.limits")} class="key-limits">
                             <Limits record={k} />
                           </td>
-                          <td data-label="Budget">
+                          <td data-label={t("keys.list.budget")}>
                             <KeyBudget record={k} />
                           </td>
                           <td class="key-actions">
@@ -242,23 +244,29 @@ export function KeysPage(): JSX.Element {
                               type="button"
                               aria-expanded={activityOf() === k.id}
                               onClick={() => setActivityOf(activityOf() === k.id ? undefined : k.id)}
-                              aria-label={`Use over time of the key ${k.name}`}
+                              aria-label={t("keys.list.usageOf", { name: k.name })}
                             >
-                              Usage
+                              {t("keys.list.usage")}
                             </button>
                             <Show when={status !== "revoked"}>
-                              <ChangeButton onClick={() => setEditing(k)} aria-label={`Edit the key ${k.name}`}>
-                                Edit
+                              <ChangeButton
+                                onClick={() => setEditing(k)}
+                                aria-label={t("keys.list.editOf", { name: k.name })}
+                              >
+                                {t("keys.list.edit")}
                               </ChangeButton>
-                              <ChangeButton onClick={() => setRotating(k)} aria-label={`Rotate the key ${k.name}`}>
-                                Rotate
+                              <ChangeButton
+                                onClick={() => setRotating(k)}
+                                aria-label={t("keys.list.rotateOf", { name: k.name })}
+                              >
+                                {t("keys.list.rotate")}
                               </ChangeButton>
                               <ChangeButton
                                 class="danger"
                                 onClick={() => setRevoking(k)}
-                                aria-label={`Revoke the key ${k.name}`}
+                                aria-label={t("keys.list.revokeOf", { name: k.name })}
                               >
-                                Revoke
+                                {t("keys.list.revoke")}
                               </ChangeButton>
                             </Show>
                           </td>
@@ -284,7 +292,7 @@ export function KeysPage(): JSX.Element {
         tiers={tiersOf(targets())}
         models={targets().map((t) => t.target)}
         closesOpenGateway={open()}
-        disabledReason={readOnly() ? READ_ONLY_NOTE : undefined}
+        disabledReason={readOnly() ? t("common.readOnlyNote") : undefined}
         onCreated={(c) => {
           setMessage("");
           setCreated(c);
@@ -294,11 +302,18 @@ export function KeysPage(): JSX.Element {
 
       <section class="panel stack" aria-labelledby="keys-usage-title">
         <h2 id="keys-usage-title" class="key-list-title">
-          Using a key
+          {t("keys.using.title")}
         </h2>
         <p class="muted">
-          The gateway speaks OpenAI's API at <code>{location.origin}/v1</code>. Use <code>auto</code>, a tier or a{" "}
-          <code>provider/model</code> as the model. Export the key as <code>GATEWAY_API_KEY</code> first.
+          {t("keys.using.at")}
+          <code>{location.origin}/v1</code>
+          {t("keys.using.use")}
+          <code>auto</code>
+          {t("keys.using.tierOr")}
+          <code>provider/model</code>
+          {t("keys.using.asModel")}
+          <code>GATEWAY_API_KEY</code>
+          {t("keys.using.first")}
         </p>
         <KeyUsage apiKey="$GATEWAY_API_KEY" />
       </section>
@@ -309,7 +324,7 @@ export function KeysPage(): JSX.Element {
       </Show>
       <Show when={editing()}>
         {(k) => (
-          <Modal title={`Edit the key “${k().name}”`} onClose={() => setEditing(undefined)} wide>
+          <Modal title={t("keys.editTitle", { name: k().name })} onClose={() => setEditing(undefined)} wide>
             <KeyCreateForm
               tiers={tiersOf(targets())}
               models={targets().map((t) => t.target)}
@@ -317,7 +332,7 @@ export function KeysPage(): JSX.Element {
               onCancel={() => setEditing(undefined)}
               onSaved={(record) => {
                 setEditing(undefined);
-                setMessage(`Key “${record.name}” saved: its new limits apply from its next request.`);
+                setMessage(t("keys.saved", { name: record.name }));
                 void load();
               }}
             />
@@ -327,15 +342,18 @@ export function KeysPage(): JSX.Element {
       <Show when={rotating()}>
         {(k) => (
           <ConfirmDialog
-            title="Rotate this key?"
-            confirmLabel="Rotate key"
+            title={t("keys.rotateDialog.title")}
+            confirmLabel={t("keys.rotateDialog.confirm")}
             onConfirm={() => rotate(k())}
             onClose={() => setRotating(undefined)}
           >
             <p>
-              <strong>{k().name}</strong> gets a new secret, shown once. The current one (
-              <span class="mono">{k().prefix}…</span>) stops working at once: clients using it get <code>401</code>{" "}
-              until they have the new one. Its limits, usage and history stay.
+              <strong>{k().name}</strong>
+              {t("keys.rotateDialog.newSecret")}
+              <span class="mono">{k().prefix}…</span>
+              {t("keys.rotateDialog.stops")}
+              <code>401</code>
+              {t("keys.rotateDialog.stays")}
             </p>
           </ConfirmDialog>
         )}
@@ -343,15 +361,19 @@ export function KeysPage(): JSX.Element {
       <Show when={revoking()}>
         {(k) => (
           <ConfirmDialog
-            title="Revoke this key?"
-            confirmLabel="Revoke key"
+            title={t("keys.revokeDialog.title")}
+            confirmLabel={t("keys.revokeDialog.confirm")}
             danger
             onConfirm={() => revoke(k())}
             onClose={() => setRevoking(undefined)}
           >
             <p>
-              <strong>{k().name}</strong> (<span class="mono">{k().prefix}…</span>) stops working at once; clients using
-              it get <code>401</code>. This cannot be undone.
+              <strong>{k().name}</strong>
+              {t("keys.revokeDialog.open")}
+              <span class="mono">{k().prefix}…</span>
+              {t("keys.revokeDialog.stops")}
+              <code>401</code>
+              {t("keys.revokeDialog.final")}
             </p>
           </ConfirmDialog>
         )}
@@ -364,18 +386,19 @@ function Limits(props: { record: KeyRecord }): JSX.Element {
   const l = () => props.record.limits ?? {};
   const none = () => !l().tiers?.length && !l().models?.length && !l().requestsPerMinute;
   return (
-    <Show when={!none()} fallback={<span class="muted">none</span>}>
+    <Show when={!none()} fallback={<span class="muted">{t("keys.limits.none")}</span>}>
       <span class="key-limit-list">
         <Show when={l().tiers?.length}>
-          <span>tiers {l().tiers!.join(", ")}</span>
+          <span>{t("keys.limits.tiers", { list: l().tiers!.join(", ") })}</span>
         </Show>
         <Show when={l().models?.length}>
           <span>
-            models <span class="mono">{l().models!.join(", ")}</span>
+            {t("keys.limits.models")}
+            <span class="mono">{l().models!.join(", ")}</span>
           </span>
         </Show>
         <Show when={l().requestsPerMinute}>
-          <span>{l().requestsPerMinute}/min</span>
+          <span>{t("keys.limits.perMinute", { n: formatNumber(l().requestsPerMinute!) })}</span>
         </Show>
       </span>
     </Show>

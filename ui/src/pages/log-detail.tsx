@@ -12,10 +12,12 @@ import { Answer, BodyState, Conversation, isObj } from "../components/log-conver
 import { AttemptTimeline } from "../components/log-timeline.tsx";
 import { type LogDetail, StatusBadge, TierBadge } from "../components/log-types.tsx";
 import { fmtInt, fmtMs, fmtUsd } from "../format.ts";
+import { formatDateTime, formatNumber, t } from "../i18n/index.ts";
 import { LOGS_RETURN_KEY } from "./logs.tsx";
 
-/** The API a request came through, when it was not chat completions. */
-const DOOR_LABELS: Record<string, string> = { messages: "Anthropic Messages", responses: "OpenAI Responses" };
+/** The API a request came through, when it was not chat completions (an unknown one by its name). */
+const doorLabel = (door: string): string =>
+  door === "messages" || door === "responses" || door === "embeddings" ? t(`logs.filters.doors.${door}`) : door;
 
 export function LogDetailPage(): JSX.Element {
   const params = useParams<{ id: string }>();
@@ -29,19 +31,19 @@ export function LogDetailPage(): JSX.Element {
     <div class="stack log-detail">
       <div class="row">
         <A href={back} class="button">
-          ← Logs
+          {t("logs.detail.back")}
         </A>
-        <h1 class="page-title">Request</h1>
+        <h1 class="page-title">{t("logs.detail.title")}</h1>
         <code class="detail-id">{params.id}</code>
-        <CopyButton text={() => params.id} label="Copy the request id" />
+        <CopyButton text={() => params.id} label={t("logs.detail.copyId")} />
       </div>
       <Show
         when={!detail.error}
         fallback={
           <p class="error" role="alert">
             {detail.error instanceof ApiError && detail.error.status === 404
-              ? `No request ${params.id} in the log: it may have been removed by retention.`
-              : `Could not load the request: ${String(detail.error?.message ?? detail.error)}`}
+              ? t("logs.detail.notFound", { id: params.id })
+              : t("logs.detail.loadFailed", { message: String(detail.error?.message ?? detail.error) })}
           </p>
         }
       >
@@ -79,10 +81,10 @@ function Detail(props: { d: LogDetail }): JSX.Element {
       <div class="grid two">
         <section class="panel" aria-labelledby="sum-h">
           <h2 id="sum-h" class="panel-title">
-            Summary
+            {t("logs.detail.summary")}
           </h2>
           <dl class="kv">
-            <dt>Status</dt>
+            <dt>{t("logs.detail.status")}</dt>
             <dd>
               <StatusBadge status={d().status} errorClass={d().errorClass} />
               <Show when={d().errorClass}>
@@ -90,64 +92,78 @@ function Detail(props: { d: LogDetail }): JSX.Element {
                 <span class="muted">{d().errorClass}</span>
               </Show>
             </dd>
-            <dt>Time</dt>
+            <dt>{t("logs.detail.time")}</dt>
             <dd title={new Date(d().ts).toISOString()}>
-              {new Date(d().ts).toLocaleString(undefined, {
-                year: "numeric",
+              {formatDateTime(d().ts, {
                 month: "short",
-                day: "numeric",
                 hour: "2-digit",
                 minute: "2-digit",
                 second: "2-digit",
                 fractionalSecondDigits: 3,
               })}
             </dd>
-            <dt>Requested</dt>
+            <Show when={d().refused}>
+              <dt>{t("logs.detail.refused")}</dt>
+              <dd data-testid="refused-note">
+                {t("logs.detail.refusedNote")}
+                {d().errorClass ? t("logs.detail.refusedClass", d().errorClass ?? "") : ""}
+              </dd>
+            </Show>
+            <dt>{t("logs.detail.requested")}</dt>
             <dd class="mono">
-              {d().requestedModel}
-              {d().stream ? " · streamed" : ""}
-              {d().door !== "chat" ? ` · via ${DOOR_LABELS[d().door] ?? d().door}` : ""}
+              {d().requestedModel || <span class="muted">{t("logs.detail.notRead")}</span>}
+              {d().stream ? t("logs.detail.streamed") : ""}
+              {d().door !== "chat" ? t("logs.detail.via", { door: doorLabel(d().door) }) : ""}
             </dd>
-            <dt>Tier</dt>
+            <dt>{t("logs.detail.tier")}</dt>
             <dd>
-              <TierBadge tier={d().tier} /> <span class="muted">{d().tierReason ?? ""}</span>
+              <Show when={d().tier} fallback={<span class="muted">{t("logs.detail.none")}</span>}>
+                <TierBadge tier={d().tier} />
+              </Show>{" "}
+              <span class="muted">{d().tierReason ?? ""}</span>
             </dd>
-            <dt>Answered by</dt>
-            <dd>{d().model ? <span class="mono">{d().model}</span> : <span class="muted">no model answered</span>}</dd>
-            <dt>API key</dt>
+            <dt>{t("logs.detail.answeredBy")}</dt>
             <dd>
-              <Show when={d().apiKeyId} fallback={<span class="muted">none (open gateway or a config key)</span>}>
-                <A href={`/logs${query({ key: d().apiKeyId })}`} title="Requests with this key">
+              {d().model ? (
+                <span class="mono">{d().model}</span>
+              ) : (
+                <span class="muted">{t("logs.detail.noModel")}</span>
+              )}
+            </dd>
+            <dt>{t("logs.detail.apiKey")}</dt>
+            <dd>
+              <Show when={d().apiKeyId} fallback={<span class="muted">{t("logs.detail.noKey")}</span>}>
+                <A href={`/logs${query({ key: d().apiKeyId })}`} title={t("logs.detail.keyRequests")}>
                   {keyName(d().apiKeyId) ?? <span class="mono">{d().apiKeyId}</span>}
                 </A>
               </Show>
             </dd>
-            <dt>Client IP</dt>
+            <dt>{t("logs.detail.clientIp")}</dt>
             <dd class="mono">{d().clientIp ?? "–"}</dd>
-            <dt>Request id</dt>
+            <dt>{t("logs.detail.requestId")}</dt>
             <dd class="mono">{d().id}</dd>
           </dl>
         </section>
         <section class="panel" aria-labelledby="num-h">
           <h2 id="num-h" class="panel-title">
-            Timing, tokens and cost
+            {t("logs.detail.figures")}
           </h2>
           <dl class="kv">
-            <dt>Latency</dt>
+            <dt>{t("logs.detail.latency")}</dt>
             <dd>{fmtMs(d().latencyMs)}</dd>
-            <dt>First token</dt>
+            <dt>{t("logs.detail.firstToken")}</dt>
             <dd>{fmtMs(d().ttftMs)}</dd>
-            <dt>Gateway overhead</dt>
+            <dt>{t("logs.detail.overhead")}</dt>
             <dd>
-              {fmtMs(d().overheadMs)} <span class="muted">(time in the gateway itself)</span>
+              {fmtMs(d().overheadMs)} <span class="muted">{t("logs.detail.overheadNote")}</span>
             </dd>
-            <dt>Attempts</dt>
+            <dt>{t("logs.detail.attempts")}</dt>
             <dd>{d().attempts}</dd>
-            <dt>Prompt tokens</dt>
+            <dt>{t("logs.detail.promptTokens")}</dt>
             <dd>{fmtInt(d().promptTokens)}</dd>
-            <dt>Completion tokens</dt>
+            <dt>{t("logs.detail.completionTokens")}</dt>
             <dd>{fmtInt(d().completionTokens)}</dd>
-            <dt>Total tokens</dt>
+            <dt>{t("logs.detail.totalTokens")}</dt>
             <dd>
               {d().promptTokens == null && d().completionTokens == null
                 ? "–"
@@ -157,11 +173,11 @@ function Detail(props: { d: LogDetail }): JSX.Element {
                   class={`badge ${d().tokenSource === "upstream" ? "ok" : "warn"}`}
                   title={
                     d().tokenSource === "upstream"
-                      ? "Counted by the upstream"
-                      : "The upstream reported no usage: estimated by the gateway"
+                      ? t("logs.detail.fromUpstreamTitle")
+                      : t("logs.detail.estimatedTitle")
                   }
                 >
-                  {d().tokenSource === "upstream" ? "from the upstream" : "estimated"}
+                  {d().tokenSource === "upstream" ? t("logs.detail.fromUpstream") : t("logs.detail.estimated")}
                 </span>
               </Show>
             </dd>
@@ -173,14 +189,12 @@ function Detail(props: { d: LogDetail }): JSX.Element {
                 </>
               )}
             </For>
-            <dt>Cost</dt>
+            <dt>{t("logs.detail.cost")}</dt>
             <dd>
               {d().costUsd != null ? (
                 fmtUsd(d().costUsd)
               ) : (
-                <span class="muted">
-                  {d().model && d().promptTokens != null ? "not priced (no price in the config or the catalog)" : "–"}
-                </span>
+                <span class="muted">{d().model && d().promptTokens != null ? t("logs.detail.notPriced") : "–"}</span>
               )}
             </dd>
             <Show when={d().costDetail}>{(c) => <CostBreakdownRows detail={c()} log={d()} />}</Show>
@@ -190,63 +204,79 @@ function Detail(props: { d: LogDetail }): JSX.Element {
 
       <Show when={d().errorMessage}>
         <p class="error" role="alert">
-          <strong>Error:</strong> {d().errorMessage}
+          <strong>{t("logs.detail.error")}</strong> {d().errorMessage}
         </p>
       </Show>
 
       <section class="panel" aria-labelledby="att-h">
         <h2 id="att-h" class="panel-title">
-          Attempts
+          {t("logs.detail.attemptsTitle")}
         </h2>
         <AttemptTimeline attempts={d().attemptTrace} start={d().ts} latencyMs={d().latencyMs} stream={d().stream} />
       </section>
 
       <section class="panel" aria-labelledby="req-h">
         <h2 id="req-h" class="panel-title">
-          Conversation
+          {t("logs.detail.conversation")}
         </h2>
-        <BodyState body={d().requestBody} what="request" status={d().status}>
+        <BodyState body={d().requestBody} what="request" status={d().status} refused={d().refused}>
           {(body) => <Conversation body={body} />}
         </BodyState>
       </section>
 
       <section class="panel" aria-labelledby="res-h">
         <h2 id="res-h" class="panel-title">
-          Answer
+          {t("logs.detail.answer")}
         </h2>
-        <BodyState body={d().responseBody} what="response" status={d().status} requestKept={d().requestBody !== null}>
+        <BodyState
+          body={d().responseBody}
+          what="response"
+          status={d().status}
+          requestKept={d().requestBody !== null}
+          refused={d().refused}
+        >
           {(body) => <Answer body={body} />}
         </BodyState>
       </section>
 
       <section class="panel stack" aria-labelledby="raw-h">
         <h2 id="raw-h" class="panel-title">
-          Raw JSON
+          {t("logs.detail.raw")}
         </h2>
-        <RawJson title="Request body" value={d().requestBody} />
-        <RawJson title="Response body" value={d().responseBody} />
-        <RawJson title="Attempt trace" value={d().attemptTrace} />
+        <RawJson
+          title={t("logs.detail.requestBody")}
+          copyLabel={t("logs.detail.copyRequestBody")}
+          value={d().requestBody}
+        />
+        <RawJson
+          title={t("logs.detail.responseBody")}
+          copyLabel={t("logs.detail.copyResponseBody")}
+          value={d().responseBody}
+        />
+        <RawJson title={t("logs.detail.trace")} copyLabel={t("logs.detail.copyTrace")} value={d().attemptTrace} />
       </section>
     </>
   );
 }
 
 /** Collapsed JSON, rendered only once opened. */
-function RawJson(props: { title: string; value: unknown }): JSX.Element {
+function RawJson(props: { title: string; copyLabel: string; value: unknown }): JSX.Element {
   const [open, setOpen] = createSignal(false);
   const text = () => (typeof props.value === "string" ? props.value : (JSON.stringify(props.value, null, 2) ?? "null"));
   const size = () => {
     const n = (typeof props.value === "string" ? props.value : (JSON.stringify(props.value) ?? "")).length;
-    return n > 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`;
+    return n > 1024
+      ? `${formatNumber(n / 1024, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} KB`
+      : `${formatNumber(n)} B`;
   };
   return (
     <details class="raw-json" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
-        {props.title} <span class="muted">({props.value === null ? "not logged" : size()})</span>
+        {props.title} <span class="muted">({props.value === null ? t("logs.detail.notLogged") : size()})</span>
       </summary>
       <Show when={open()}>
         <div class="row raw-actions">
-          <CopyButton text={text} label={`Copy the ${props.title.toLowerCase()}`} />
+          <CopyButton text={text} label={props.copyLabel} />
         </div>
         <pre>{text()}</pre>
       </Show>
@@ -270,7 +300,7 @@ function CopyButton(props: { text: () => string; label: string }): JSX.Element {
         aria-label={props.label}
         title={props.label}
       >
-        {done() ? "Copied" : "Copy"}
+        {done() ? t("logs.detail.copied") : t("logs.detail.copy")}
       </button>
     </Show>
   );

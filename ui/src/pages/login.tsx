@@ -2,7 +2,9 @@
 import { useNavigate } from "@solidjs/router";
 import { createSignal, type JSX, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
+import { LanguageSwitch } from "../components/language-switch.tsx";
 import { errorText } from "../components/modal.tsx";
+import { t } from "../i18n/index.ts";
 import { setupRequired, signedIn } from "../session.ts";
 
 export function LoginPage(): JSX.Element {
@@ -48,14 +50,14 @@ export function LoginPage(): JSX.Element {
 
   return (
     <div class="center">
-      <form class="panel auth-box stack" onSubmit={submit} aria-label="Sign in">
-        <h1>Sign in to SmartRoute</h1>
+      <form class="panel auth-box stack" onSubmit={submit} aria-label={t("auth.login.form")}>
+        <h1>{t("auth.login.title")}</h1>
         <Show when={setupRequired()}>
-          <p class="notice">No admin account yet: open the setup link the gateway printed at start.</p>
+          <p class="notice">{t("auth.login.noAdmin")}</p>
         </Show>
         <Show when={step() === "password"}>
           <label>
-            Username
+            {t("auth.login.username")}
             <input
               name="username"
               value={username()}
@@ -66,7 +68,7 @@ export function LoginPage(): JSX.Element {
             />
           </label>
           <label>
-            Password
+            {t("auth.login.password")}
             <input
               name="password"
               type="password"
@@ -78,13 +80,9 @@ export function LoginPage(): JSX.Element {
           </label>
         </Show>
         <Show when={step() === "code"}>
-          <p class="muted">
-            {useRecovery()
-              ? "Enter one of your recovery codes (each works once)."
-              : "Enter the 6-digit code from your authenticator app."}
-          </p>
+          <p class="muted">{useRecovery() ? t("auth.login.enterRecovery") : t("auth.login.enterCode")}</p>
           <label>
-            {useRecovery() ? "Recovery code" : "Code"}
+            {useRecovery() ? t("auth.login.recoveryCode") : t("auth.login.code")}
             <input
               ref={codeInput}
               name="code"
@@ -96,7 +94,7 @@ export function LoginPage(): JSX.Element {
             />
           </label>
           <button type="button" onClick={() => (setUseRecovery(!useRecovery()), setCode(""), focusCode())}>
-            {useRecovery() ? "Use an app code instead" : "Use a recovery code instead"}
+            {useRecovery() ? t("auth.login.useAppCode") : t("auth.login.useRecoveryCode")}
           </button>
         </Show>
         <Show when={error()}>
@@ -105,9 +103,12 @@ export function LoginPage(): JSX.Element {
           </p>
         </Show>
         <button class="primary" type="submit" disabled={busy()}>
-          {busy() ? "Signing in…" : step() === "code" ? "Verify" : "Sign in"}
+          {busy() ? t("auth.login.signingIn") : step() === "code" ? t("auth.login.verify") : t("auth.login.signIn")}
         </button>
       </form>
+      <div class="auth-language">
+        <LanguageSwitch />
+      </div>
     </div>
   );
 }

@@ -5,6 +5,7 @@
  * for real (POST /api/playground/send, logged with the key id "playground"), and with a second tier or
  * model chosen, sends it to both at once and shows the answers side by side.
  */
+
 import { createSignal, For, type JSX, Match, onMount, Show, Switch } from "solid-js";
 import { call, type Explanation } from "../api.ts";
 import {
@@ -15,22 +16,29 @@ import {
   Spinner,
   TierBadge,
 } from "../components/health-parts.tsx";
+import { ChangeButton } from "../components/key-change-button.tsx";
 import { errorText } from "../components/modal.tsx";
 import { chosenModel, ModelPicker } from "../components/play-model.tsx";
 import { SendResults, type SendSlot } from "../components/play-send.tsx";
+import { ReadOnlyNotice } from "../components/read-only-notice.tsx";
 import { fmtMs } from "../format.ts";
+import { formatNumber, t } from "../i18n/index.ts";
 
-const EXAMPLE_CONVERSATION = `[
-  { "role": "system", "content": "You are a helpful assistant." },
-  { "role": "user", "content": "Write a Python function that merges two sorted lists." }
+/** The conversation the JSON box starts with, in the language shown when the page opens. */
+const exampleConversation = () => `[
+  { "role": "system", "content": ${JSON.stringify(t("playground.exampleSystem"))} },
+  { "role": "user", "content": ${JSON.stringify(t("playground.exampleUser"))} }
 ]`;
-/** Whole minutes and seconds read better than "600.0 s" for budgets. */
+/** Whole minutes and seconds read better than "600.0 s" for budgets (seconds by their SI symbol). */
 const fmtBudget = (ms: number) =>
   ms >= 60_000 && ms % 60_000 === 0
-    ? `${ms / 60_000} min`
+    ? t("playground.minutes", formatNumber(ms / 60_000))
     : ms >= 1000 && ms % 1000 === 0
-      ? `${ms / 1000} s`
+      ? `${formatNumber(ms / 1000)} s`
       : fmtMs(ms);
+/** A score's part with two or three decimals, as the language writes numbers. */
+const fixed = (n: number, digits: number) =>
+  formatNumber(n, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** The request body for the pasted JSON: an array of messages, or a whole chat request. */
 function bodyFromJson(text: string, model: string): { body?: Record<string, unknown>; error?: string } {
@@ -38,21 +46,20 @@ function bodyFromJson(text: string, model: string): { body?: Record<string, unkn
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return { error: `The conversation is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+    // The parser's own message (the browser's language) follows the sentence.
+    return { error: t("playground.errors.badJson", { message: e instanceof Error ? e.message : String(e) }) };
   }
   if (Array.isArray(parsed)) return { body: { model, messages: parsed } };
   if (parsed && typeof parsed === "object" && Array.isArray((parsed as { messages?: unknown }).messages))
     return { body: { ...(parsed as object), model } };
-  return {
-    error: 'Paste an array of messages ([{ "role": "user", "content": "…" }]) or a request body with "messages".',
-  };
+  return { error: t("playground.errors.notMessages") };
 }
 
 export function PlaygroundPage(): JSX.Element {
   const [mode, setMode] = createSignal<"prompt" | "json">("prompt");
   const [prompt, setPrompt] = createSignal("");
   const [system, setSystem] = createSignal("");
-  const [json, setJson] = createSignal(EXAMPLE_CONVERSATION);
+  const [json, setJson] = createSignal(exampleConversation());
   const [model, setModel] = createSignal("auto");
   const [otherModel, setOtherModel] = createSignal("");
   const [compare, setCompare] = createSignal("");
@@ -77,7 +84,7 @@ export function PlaygroundPage(): JSX.Element {
   /** The request body for `requestedModel`, or undefined with the error shown. */
   const bodyFor = (requestedModel: string): Record<string, unknown> | undefined => {
     if (mode() === "prompt") {
-      if (!prompt().trim()) return void setError("Type a prompt first.");
+      if (!prompt().trim()) return void setError(t("playground.errors.noPrompt"));
       const messages = [
         ...(system().trim() ? [{ role: "system", content: system() }] : []),
         { role: "user", content: prompt() },
@@ -138,30 +145,34 @@ export function PlaygroundPage(): JSX.Element {
 
   return (
     <div class="stack play-page">
-      <h1>Routing playground</h1>
+      <h1>{t("playground.title")}</h1>
+      <ReadOnlyNotice />
       <p class="notice">
-        <strong>Explain the route</strong> shows how the gateway would route a request{" "}
-        <strong>without calling any upstream model</strong>: the local classifiers run, a classifier that would ask a
-        model is shown as not run, and nothing is logged or remembered for sticky conversations.{" "}
-        <strong>Send it</strong> runs the request for real, as /v1 would, and it is logged (key <code>playground</code>)
-        and costs what any request costs.
+        <strong>{t("playground.intro.explain")}</strong>
+        {t("playground.intro.shows")}
+        <strong>{t("playground.intro.withoutCalling")}</strong>
+        {t("playground.intro.local")}
+        <strong>{t("playground.intro.send")}</strong>
+        {t("playground.intro.runs")}
+        <code>playground</code>
+        {t("playground.intro.costs")}
       </p>
 
-      <form class="panel stack" onSubmit={explain} aria-label="Request to explain">
+      <form class="panel stack" onSubmit={explain} aria-label={t("playground.form")}>
         <div class="row">
           <fieldset class="segmented">
-            <legend class="sr-only">Input</legend>
+            <legend class="sr-only">{t("playground.input")}</legend>
             <button type="button" aria-pressed={mode() === "prompt"} onClick={() => setMode("prompt")}>
-              Prompt
+              {t("playground.prompt")}
             </button>
             <button type="button" aria-pressed={mode() === "json"} onClick={() => setMode("json")}>
-              Conversation (JSON)
+              {t("playground.json")}
             </button>
           </fieldset>
           <span class="spacer" />
           <ModelPicker
-            label="Requested model"
-            otherLabel="Model name"
+            label={t("playground.requestedModel")}
+            otherLabel={t("playground.modelName")}
             value={model()}
             onChange={setModel}
             other={otherModel()}
@@ -174,8 +185,7 @@ export function PlaygroundPage(): JSX.Element {
           when={mode() === "prompt"}
           fallback={
             <label>
-              Messages as JSON (an array of messages, or a whole request body: its model is replaced by the one chosen
-              above)
+              {t("playground.jsonLabel")}
               <textarea
                 class="play-json"
                 value={json()}
@@ -187,21 +197,21 @@ export function PlaygroundPage(): JSX.Element {
           }
         >
           <label>
-            System prompt (optional)
+            {t("playground.system")}
             <input
               value={system()}
               onInput={(e) => setSystem(e.currentTarget.value)}
-              placeholder="You are a helpful assistant."
+              placeholder={t("playground.systemPlaceholder")}
             />
           </label>
           <label>
-            Prompt
+            {t("playground.prompt")}
             <textarea
               class="play-prompt"
               value={prompt()}
               onInput={(e) => setPrompt(e.currentTarget.value)}
               onKeyDown={submitOnCtrlEnter}
-              placeholder="Explain the proof of Fermat's last theorem step by step…"
+              placeholder={t("playground.promptPlaceholder")}
             />
           </label>
         </Show>
@@ -211,18 +221,22 @@ export function PlaygroundPage(): JSX.Element {
             <Show when={busy() === "explain"}>
               <Spinner />
             </Show>
-            {busy() === "explain" ? "Explaining…" : "Explain the route"}
+            {busy() === "explain" ? t("playground.explaining") : t("playground.intro.explain")}
           </button>
-          <button type="button" onClick={() => void send()} disabled={busy() !== undefined}>
+          <ChangeButton onClick={() => void send()} disabled={busy() !== undefined}>
             <Show when={busy() === "send"}>
               <Spinner />
             </Show>
-            {busy() === "send" ? "Sending…" : compared() ? "Send it to both" : "Send it"}
-          </button>
+            {busy() === "send"
+              ? t("playground.sending")
+              : compared()
+                ? t("playground.sendBoth")
+                : t("playground.intro.send")}
+          </ChangeButton>
           <ModelPicker
-            label="Side by side with"
-            otherLabel="Side by side with: name"
-            none="nothing (one answer)"
+            label={t("playground.sideBySide")}
+            otherLabel={t("playground.sideBySideName")}
+            none={t("playground.nothing")}
             value={compare()}
             onChange={setCompare}
             other={otherCompare()}
@@ -231,9 +245,9 @@ export function PlaygroundPage(): JSX.Element {
           />
           <label class="play-inline">
             <input type="checkbox" checked={stream()} onChange={(e) => setStream(e.currentTarget.checked)} />
-            Stream
+            {t("playground.stream")}
           </label>
-          <span class="muted play-hint">Ctrl+Enter in the text box explains.</span>
+          <span class="muted play-hint">{t("playground.hint")}</span>
         </div>
       </form>
 
@@ -255,46 +269,47 @@ export function PlaygroundPage(): JSX.Element {
 function ExplanationView(props: { result: Explanation }): JSX.Element {
   const r = () => props.result;
   const decider = () => r().classifiers.find((c) => c.name === r().decidedBy);
-  const routeText = () =>
-    r().route === "auto"
-      ? `"${r().requestedModel}": classified`
-      : r().route === "tier"
-        ? `tier "${r().requestedModel}" pinned by the client`
-        : `model "${r().requestedModel}" pinned by the client`;
+  const routeText = () => {
+    const name = r().requestedModel;
+    if (r().route === "auto") return t("playground.result.classified", { name });
+    return r().route === "tier"
+      ? t("playground.result.tierPinned", { name })
+      : t("playground.result.modelPinned", { name });
+  };
   const hasScores = () => r().candidates.some((c) => c.score);
   return (
     <div class="stack play-result">
-      <section class="panel play-summary stack" aria-label="Decision">
+      <section class="panel play-summary stack" aria-label={t("playground.result.decision")}>
         <div class="row">
-          <span class="muted">Tier</span>
+          <span class="muted">{t("playground.result.tier")}</span>
           <span class="play-tier">
             <TierBadge tier={r().tier} />
           </span>
-          <span class="muted">via</span>
+          <span class="muted">{t("playground.result.via")}</span>
           <span>{routeText()}</span>
         </div>
         <p class="play-reason">
-          <span class="muted">Reason: </span>
+          <span class="muted">{t("playground.result.reason")}</span>
           {r().reason}
         </p>
         <p class="muted play-strategy">
-          Strategy <strong>{r().strategy}</strong> · {r().candidates.length} candidate
-          {r().candidates.length === 1 ? "" : "s"}
+          {t("playground.result.strategy")}
+          <strong>{r().strategy}</strong>
+          {t("playground.result.candidates", r().candidates.length)}
         </p>
       </section>
 
       <section class="panel" aria-labelledby="play-classifiers">
-        <h2 id="play-classifiers">Classifiers</h2>
+        <h2 id="play-classifiers">{t("playground.result.classifiers")}</h2>
         <Show
           when={r().route === "auto"}
           fallback={
-            <p class="muted">Not run: the client asked for a {r().route === "tier" ? "tier" : "model"} by name.</p>
+            <p class="muted">
+              {r().route === "tier" ? t("playground.result.notRunTier") : t("playground.result.notRunModel")}
+            </p>
           }
         >
-          <Show
-            when={r().classifiers.length > 0}
-            fallback={<p class="muted">No classifier is configured: the default tier applies.</p>}
-          >
+          <Show when={r().classifiers.length > 0} fallback={<p class="muted">{t("playground.result.noClassifier")}</p>}>
             <ol class="play-classifiers">
               <For each={r().classifiers}>
                 {(c) => (
@@ -303,19 +318,20 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
                       <strong class="mono">{c.name}</strong>
                       <Switch>
                         <Match when={decider() === c}>
-                          <span class="badge ok">decided</span>
+                          <span class="badge ok">{t("playground.result.decided")}</span>
                         </Match>
                         <Match when={c.verdict}>
-                          <span class="badge">answered, not first</span>
+                          <span class="badge">{t("playground.result.answeredNotFirst")}</span>
                         </Match>
+                        {/* The server's note (English in the API) says why a classifier did not run. */}
                         <Match when={c.note?.startsWith("asks a model")}>
-                          <span class="badge warn">not run</span>
+                          <span class="badge warn">{t("playground.result.notRun")}</span>
                         </Match>
                         <Match when={c.note}>
-                          <span class="badge bad">no verdict</span>
+                          <span class="badge bad">{t("playground.result.noVerdict")}</span>
                         </Match>
                         <Match when={true}>
-                          <span class="badge">no opinion</span>
+                          <span class="badge">{t("playground.result.noOpinion")}</span>
                         </Match>
                       </Switch>
                       <span class="spacer" />
@@ -326,7 +342,11 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
                         <p class="play-verdict">
                           <TierBadge tier={v().tier} /> {v().reason}
                           <Show when={v().confidence !== undefined}>
-                            <span class="muted"> · confidence {Math.round(v().confidence! * 100)} %</span>
+                            <span class="muted">
+                              {t("playground.result.confidence", {
+                                pct: t("common.percent", { n: formatNumber(Math.round(v().confidence! * 100)) }),
+                              })}
+                            </span>
                           </Show>
                         </p>
                       )}
@@ -343,24 +363,24 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
       </section>
 
       <section class="panel" aria-labelledby="play-candidates">
-        <h2 id="play-candidates">Candidates, in the order they would be tried</h2>
-        <Show when={r().candidates.length > 0} fallback={<p class="muted">No candidate: the tier has no model.</p>}>
+        <h2 id="play-candidates">{t("playground.result.candidatesTitle")}</h2>
+        <Show when={r().candidates.length > 0} fallback={<p class="muted">{t("playground.result.noCandidate")}</p>}>
           <div class="table-wrap">
             <table class="play-table stack-table">
               <thead>
                 <tr>
                   <th scope="col">#</th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Availability</th>
-                  <th scope="col">Circuit</th>
-                  <th scope="col">Health</th>
-                  <th scope="col">Latency</th>
+                  <th scope="col">{t("playground.result.model")}</th>
+                  <th scope="col">{t("playground.result.availability")}</th>
+                  <th scope="col">{t("playground.result.circuit")}</th>
+                  <th scope="col">{t("playground.result.health")}</th>
+                  <th scope="col">{t("playground.result.latency")}</th>
                   <Show when={hasScores()}>
                     <th
                       scope="col"
                       title="score = health² · (0.5·speed + 0.3·weight + 0.2·chance) · load · (1 − streak)"
                     >
-                      Adaptive score
+                      {t("playground.result.adaptiveScore")}
                     </th>
                   </Show>
                 </tr>
@@ -369,30 +389,38 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
                 <For each={r().candidates}>
                   {(c, i) => (
                     <tr>
-                      <td data-label="Order">{i() + 1}</td>
-                      <td data-label="Model" class="mono">
+                      <td data-label={t("playground.result.order")}>{i() + 1}</td>
+                      <td data-label={t("playground.result.model")} class="mono">
                         {c.ref}
                       </td>
-                      <td data-label="Availability">
+                      <td data-label={t("playground.result.availability")}>
                         <AvailabilityBadge value={c.availability} />
                       </td>
-                      <td data-label="Circuit">
+                      <td data-label={t("playground.result.circuit")}>
                         <CircuitBadge state={c.health.state} />
                       </td>
-                      <td data-label="Health" class="play-health">
-                        <ScoreBar score={c.health.score} label={`Health score of ${c.ref}`} />
+                      <td data-label={t("playground.result.health")} class="play-health">
+                        <ScoreBar
+                          score={c.health.score}
+                          label={t("playground.result.healthScoreOf", { target: c.ref })}
+                        />
                       </td>
-                      <td data-label="Latency">{fmtMs(c.health.latencyMs)}</td>
+                      <td data-label={t("playground.result.latency")}>{fmtMs(c.health.latencyMs)}</td>
                       <Show when={hasScores()}>
-                        <td data-label="Adaptive score">
-                          <Show when={c.score} fallback={<span class="muted">pinned</span>}>
+                        <td data-label={t("playground.result.adaptiveScore")}>
+                          <Show when={c.score} fallback={<span class="muted">{t("playground.result.pinned")}</span>}>
                             {(s) => (
                               <div class="play-score">
-                                <strong class="mono">{s().total.toFixed(3)}</strong>
+                                <strong class="mono">{fixed(s().total, 3)}</strong>
                                 <span class="muted mono play-parts">
-                                  health {s().health.toFixed(2)} · speed {s().speed.toFixed(2)} · weight{" "}
-                                  {s().weight.toFixed(2)} · chance {s().chance.toFixed(2)} · load {s().load.toFixed(2)}{" "}
-                                  · streak {s().streak.toFixed(2)}
+                                  {t("playground.result.parts", {
+                                    health: fixed(s().health, 2),
+                                    speed: fixed(s().speed, 2),
+                                    weight: fixed(s().weight, 2),
+                                    chance: fixed(s().chance, 2),
+                                    load: fixed(s().load, 2),
+                                    streak: fixed(s().streak, 2),
+                                  })}
                                 </span>
                               </div>
                             )}
@@ -405,47 +433,45 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
               </tbody>
             </table>
           </div>
-          <p class="muted play-foot">
-            Models cooling down go to the back; they are still tried when everything before them failed.
-          </p>
+          <p class="muted play-foot">{t("playground.result.coolingLast")}</p>
         </Show>
       </section>
 
       <div class="grid two">
         <section class="panel" aria-labelledby="play-timeouts">
-          <h2 id="play-timeouts">Time budgets</h2>
+          <h2 id="play-timeouts">{t("playground.result.budgets")}</h2>
           <dl class="play-dl">
-            <dt>Headers within</dt>
+            <dt>{t("playground.result.headersWithin")}</dt>
             <dd>{fmtBudget(r().timeouts.connectMs)}</dd>
-            <dt>First token within</dt>
+            <dt>{t("playground.result.firstTokenWithin")}</dt>
             <dd>{fmtBudget(r().timeouts.firstTokenMs)}</dd>
-            <dt>Longest silence in a stream</dt>
+            <dt>{t("playground.result.longestSilence")}</dt>
             <dd>{fmtBudget(r().timeouts.idleMs)}</dd>
-            <dt>Whole request</dt>
+            <dt>{t("playground.result.wholeRequest")}</dt>
             <dd>{fmtBudget(r().timeouts.totalMs)}</dd>
           </dl>
         </section>
         <section class="panel" aria-labelledby="play-retry">
-          <h2 id="play-retry">Retry plan</h2>
+          <h2 id="play-retry">{t("playground.result.retryPlan")}</h2>
           <dl class="play-dl">
-            <dt>Attempts in total</dt>
-            <dd>at most {r().retry.maxAttempts}</dd>
-            <dt>Attempts per model</dt>
+            <dt>{t("playground.result.attemptsTotal")}</dt>
+            <dd>{t("playground.result.atMost", { n: r().retry.maxAttempts })}</dd>
+            <dt>{t("playground.result.attemptsPerModel")}</dt>
+            <dd>{t("playground.result.perTarget", r().retry.perTarget)}</dd>
+            <dt>{t("playground.result.backoff")}</dt>
             <dd>
-              {r().retry.perTarget} ({r().retry.perTarget - 1} retr{r().retry.perTarget - 1 === 1 ? "y" : "ies"} before
-              failover)
+              {t("playground.result.backoffText", {
+                base: fmtMs(r().retry.backoff.baseMs),
+                max: fmtBudget(r().retry.backoff.maxMs),
+              })}
             </dd>
-            <dt>Backoff</dt>
-            <dd>
-              {fmtMs(r().retry.backoff.baseMs)} doubling, up to {fmtBudget(r().retry.backoff.maxMs)}, with jitter
-            </dd>
-            <dt>Longest Retry-After waited</dt>
+            <dt>{t("playground.result.longestRetryAfter")}</dt>
             <dd>{fmtBudget(r().retry.backoff.maxRetryAfterMs)}</dd>
-            <dt>Retry rules</dt>
+            <dt>{t("playground.result.retryRules")}</dt>
             <dd>
               <NameList names={r().retry.rules} />
             </dd>
-            <dt>Parameter adapters</dt>
+            <dt>{t("playground.result.adapters")}</dt>
             <dd>
               <NameList names={r().retry.adapters} />
             </dd>
@@ -454,7 +480,7 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
       </div>
 
       <details class="panel">
-        <summary>Raw answer (JSON)</summary>
+        <summary>{t("playground.result.raw")}</summary>
         <pre>{JSON.stringify(r(), null, 2)}</pre>
       </details>
     </div>
@@ -463,7 +489,7 @@ function ExplanationView(props: { result: Explanation }): JSX.Element {
 
 function NameList(props: { names: string[] }): JSX.Element {
   return (
-    <Show when={props.names.length > 0} fallback={<span class="muted">none</span>}>
+    <Show when={props.names.length > 0} fallback={<span class="muted">{t("playground.result.none")}</span>}>
       <span class="play-names">
         <For each={props.names}>{(n) => <code>{n}</code>}</For>
       </span>

@@ -14,7 +14,8 @@ import { SessionsSection } from "../components/security-sessions.tsx";
 import { type AdminSettings, SettingsSection } from "../components/security-settings.tsx";
 import { TeamSection } from "../components/security-team.tsx";
 import { TwoFactorSection } from "../components/security-totp.tsx";
-import { me, READ_ONLY_NOTE, readOnly } from "../session.ts";
+import { t } from "../i18n/index.ts";
+import { me, readOnly } from "../session.ts";
 
 export function SecurityPage(): JSX.Element {
   const [codes, setCodes] = createSignal<{ codes: string[]; regenerated: boolean }>();
@@ -39,20 +40,18 @@ export function SecurityPage(): JSX.Element {
 
   return (
     <div class="stack security-page">
-      <h1>Security</h1>
+      <h1>{t("security.title")}</h1>
       <Show when={readOnly() && !mustEnrol()}>
         <p class="notice" role="note">
-          {READ_ONLY_NOTE} Your own password, username, two-factor and sessions are yours to change.
+          {t("common.readOnlyNote")}
+          {t("security.readOnlyOwn")}
         </p>
       </Show>
 
       <Show when={mustEnrol()}>
         <div class="security-required" role="alert">
-          <strong>Two-factor authentication is required before anything else.</strong>
-          <p>
-            This account must use an authenticator app (an admin setting requires it of everyone, or you joined by
-            invitation). Set it up below; the rest of the admin pages open once it is confirmed.
-          </p>
+          <strong>{t("security.required.title")}</strong>
+          <p>{t("security.required.body")}</p>
         </div>
       </Show>
 
@@ -87,7 +86,7 @@ export function SecurityPage(): JSX.Element {
           fallback={
             <Show when={settingsError()}>
               <p class="error" role="alert">
-                Could not load the admin settings: {settingsError()}
+                {t("security.settingsFailed", { message: settingsError() })}
               </p>
             </Show>
           }

@@ -7,8 +7,10 @@
 import { useNavigate } from "@solidjs/router";
 import { createSignal, type JSX, onCleanup, Show } from "solid-js";
 import { call } from "../api.ts";
+import { LanguageSwitch } from "../components/language-switch.tsx";
 import { errorText } from "../components/modal.tsx";
 import { PasswordMeter } from "../components/security-password-meter.tsx";
+import { t } from "../i18n/index.ts";
 import { setupRequired, signedIn } from "../session.ts";
 
 /** The token in the address's hash: which kind, and the text; empty when there is none. */
@@ -45,7 +47,7 @@ export function SetupPage(): JSX.Element {
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setError("");
-    if (password() !== repeat()) return setError("The two passwords differ.");
+    if (password() !== repeat()) return setError(t("auth.setup.mismatch"));
     setBusy(true);
     try {
       const body = { token: token(), username: username(), password: password() };
@@ -67,28 +69,26 @@ export function SetupPage(): JSX.Element {
       <form
         class="panel auth-box stack"
         onSubmit={submit}
-        aria-label={invite() ? "Join SmartRoute" : "Set up SmartRoute"}
+        aria-label={invite() ? t("auth.setup.joinTitle") : t("auth.setup.setupTitle")}
       >
-        <h1>{invite() ? "Join SmartRoute" : "Set up SmartRoute"}</h1>
+        <h1>{invite() ? t("auth.setup.joinTitle") : t("auth.setup.setupTitle")}</h1>
         <Show
           when={setupRequired() || invite()}
           fallback={
             <p class="notice">
-              Setup is done. <a href="/login">Sign in</a>, or open the invite link an admin sent you.
+              {t("auth.setup.doneBefore")}
+              <a href="/login">{t("auth.setup.doneLink")}</a>
+              {t("auth.setup.doneAfter")}
             </p>
           }
         >
-          <p class="muted">
-            {invite()
-              ? "An admin invited you: choose your username and password. Next you set up two-factor authentication with an authenticator app. The link works once."
-              : "Create the admin account. The setup link printed by the gateway at start fills the token in; it works once and for one hour."}
-          </p>
+          <p class="muted">{invite() ? t("auth.setup.inviteIntro") : t("auth.setup.setupIntro")}</p>
           <label>
-            {invite() ? "Invite token" : "Setup token"}
+            {invite() ? t("auth.setup.inviteToken") : t("auth.setup.setupToken")}
             <input value={token()} onInput={(e) => setToken(e.currentTarget.value)} required autocomplete="off" />
           </label>
           <label>
-            Username
+            {t("auth.setup.username")}
             <input
               value={username()}
               onInput={(e) => setUsername(e.currentTarget.value)}
@@ -97,7 +97,7 @@ export function SetupPage(): JSX.Element {
             />
           </label>
           <label>
-            Password (10 characters or more)
+            {t("auth.setup.password")}
             <input
               type="password"
               value={password()}
@@ -110,7 +110,7 @@ export function SetupPage(): JSX.Element {
           </label>
           <PasswordMeter password={password()} related={[username()]} id="setup-strength" />
           <label>
-            Password again
+            {t("auth.setup.passwordAgain")}
             <input
               type="password"
               value={repeat()}
@@ -125,10 +125,13 @@ export function SetupPage(): JSX.Element {
             </p>
           </Show>
           <button class="primary" type="submit" disabled={busy()}>
-            {busy() ? "Creating…" : invite() ? "Create my account" : "Create the admin account"}
+            {busy() ? t("auth.setup.creating") : invite() ? t("auth.setup.createMine") : t("auth.setup.createAdmin")}
           </button>
         </Show>
       </form>
+      <div class="auth-language">
+        <LanguageSwitch />
+      </div>
     </div>
   );
 }

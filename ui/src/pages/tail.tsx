@@ -11,15 +11,10 @@ import { LogTable } from "../components/log-table.tsx";
 import type { TailRow } from "../components/log-types.tsx";
 import { FirstRequest } from "../components/stat-empty.tsx";
 import { fmtInt } from "../format.ts";
+import { t } from "../i18n/index.ts";
 
 const CAP = 500;
 type ConnState = "connecting" | "live" | "reconnecting" | "closed";
-const STATE_TEXT: Record<ConnState, string> = {
-  connecting: "Connecting…",
-  live: "Live",
-  reconnecting: "Connection lost, reconnecting…",
-  closed: "Disconnected",
-};
 
 export function TailPage(): JSX.Element {
   const [params, setParams] = useSearchParams<{ tier?: string; status?: string }>();
@@ -154,60 +149,66 @@ export function TailPage(): JSX.Element {
   };
   const countText = () =>
     paused()
-      ? `Paused: ${fmtInt(waitingCount())} new request${waitingCount() === 1 ? "" : "s"} waiting${waitingCount() > CAP ? ` (the newest ${CAP} kept)` : ""}.`
-      : `${fmtInt(rows().length)} request${rows().length === 1 ? "" : "s"} shown${rows().length >= CAP ? ` (the newest ${CAP})` : ""}.`;
+      ? t("logs.tail.paused", waitingCount(), fmtInt(waitingCount()), CAP)
+      : t("logs.tail.showing", rows().length, fmtInt(rows().length), CAP);
 
   return (
     <div class="stack tail-page">
       <div class="row">
-        <h1 class="page-title">Live tail</h1>
+        <h1 class="page-title">{t("logs.tail.title")}</h1>
         <span class={`conn conn-${state()}`} role="status">
           <span class="conn-dot" aria-hidden="true" />
-          {STATE_TEXT[state()]}
-          <Show when={state() === "closed"}> · retrying in {Math.max(0, Math.ceil((retryAt() - now()) / 1000))} s</Show>
+          {t(`logs.tail.state.${state()}`)}
+          <Show when={state() === "closed"}>
+            {t("logs.tail.retrying", { s: Math.max(0, Math.ceil((retryAt() - now()) / 1000)) })}
+          </Show>
         </span>
         <Show when={state() === "closed" || state() === "reconnecting"}>
           <button type="button" onClick={() => ((failures = 0), connect())}>
-            Reconnect now
+            {t("logs.tail.reconnect")}
           </button>
         </Show>
         <span class="spacer" />
-        <span class="muted">{fmtInt(perMinute())} in the last minute</span>
+        <span class="muted">{t("logs.tail.perMinute", { n: fmtInt(perMinute()) })}</span>
       </div>
       <div class="row tail-controls">
         <label>
-          Tier
+          {t("logs.tail.tier")}
           <select onChange={(e) => setParams({ tier: e.currentTarget.value || undefined }, { replace: true })}>
-            <option value="">Any tier</option>
+            <option value="">{t("logs.tail.anyTier")}</option>
             <For each={params.tier && !tiers().includes(params.tier) ? [...tiers(), params.tier] : tiers()}>
-              {(t) => (
-                <option value={t} selected={t === params.tier}>
-                  {t}
+              {(tier) => (
+                <option value={tier} selected={tier === params.tier}>
+                  {tier}
                 </option>
               )}
             </For>
           </select>
         </label>
         <label>
-          Status
+          {t("logs.tail.status")}
           <select onChange={(e) => setParams({ status: e.currentTarget.value || undefined }, { replace: true })}>
             <option value="" selected={!params.status}>
-              Any status
+              {t("logs.tail.anyStatus")}
             </option>
             <option value="ok" selected={params.status === "ok"}>
-              OK
+              {t("logs.tail.ok")}
             </option>
             <option value="error" selected={params.status === "error"}>
-              Errors
+              {t("logs.tail.errors")}
             </option>
           </select>
         </label>
         <span class="spacer" />
         <button type="button" class="primary" onClick={() => (paused() ? resume() : setPaused(true))}>
-          {paused() ? `Resume${waitingCount() ? ` (${fmtInt(waitingCount())} new)` : ""}` : "Pause"}
+          {paused()
+            ? waitingCount()
+              ? t("logs.tail.resumeNew", { n: fmtInt(waitingCount()) })
+              : t("logs.tail.resume")
+            : t("logs.tail.pause")}
         </button>
         <button type="button" onClick={() => (setRows([]), setWaiting([]), setWaitingCount(0))}>
-          Clear
+          {t("logs.tail.clear")}
         </button>
       </div>
       <p class="muted" aria-live="polite" aria-atomic="true">
@@ -218,7 +219,7 @@ export function TailPage(): JSX.Element {
         fallback={<TailEmpty live={state() === "live"} filtered={Boolean(params.tier || params.status)} />}
       >
         <div class="panel table-panel">
-          <LogTable rows={rows()} compact fresh={(id) => live.has(id)} caption="Live requests, newest first" />
+          <LogTable rows={rows()} compact fresh={(id) => live.has(id)} caption={t("logs.tail.caption")} />
         </div>
       </Show>
     </div>
@@ -229,8 +230,10 @@ function TailEmpty(props: { live: boolean; filtered: boolean }): JSX.Element {
   return (
     <div class="panel empty-state stack">
       <p>
-        {props.live ? `Waiting for ${props.filtered ? "matching " : ""}requests…` : "Not connected yet."} New requests
-        appear here as soon as they are logged.
+        {props.live
+          ? t(props.filtered ? "logs.tail.waitingMatching" : "logs.tail.waiting")
+          : t("logs.tail.notConnected")}
+        {t("logs.tail.appear")}
       </p>
       <Show when={!props.filtered}>
         <FirstRequest />

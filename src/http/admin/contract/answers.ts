@@ -5,6 +5,7 @@
  */
 
 import type { AdminView, InviteView } from "../../../auth/admin-team.ts";
+import type { ReplicaState } from "../../../cluster/shared-config.ts";
 import type { ConfigIssue } from "../../../config/resolve.ts";
 import type { ConfigSchema } from "../../../config/schema.ts";
 import type { Hunk } from "../../../config-editor/diff.ts";
@@ -14,12 +15,14 @@ import type { HealthView } from "../../../routing/health.ts";
 import type { HealthVerdict, HealthWindowRange } from "../../../routing/health-window.ts";
 import type { KeyUsagePoint, StoredKey } from "../../../store/api-key-store.ts";
 import type { ConfigVersion } from "../../../store/config-history.ts";
-import type { LogDetail, LogListItem } from "../../../store/queries/logs.ts";
+import type { AttemptFailure, LogCount, LogDetail, LogListItem, LogPageResult } from "../../../store/queries/logs.ts";
+import type { RefusedTotals } from "../../../store/queries/refused.ts";
 import type { StatsResult } from "../../../store/queries/stats.ts";
 import type { TargetWindow } from "../../../store/queries/target-stats.ts";
 import type { PlaygroundSent } from "../playground-routes.ts";
 
 export type {
+  AttemptFailure,
   ConfigIssue,
   ConfigVersion,
   Explanation,
@@ -27,9 +30,11 @@ export type {
   HealthView,
   HealthWindowRange,
   Hunk,
+  LogCount,
   LogDetail,
   LogListItem,
   PlaygroundSent,
+  RefusedTotals,
   StatsResult,
   TargetWindow,
   TreeNode,
@@ -136,10 +141,11 @@ export interface CreatedKey {
   note: string;
 }
 
-export interface LogPage {
-  items: LogListItem[];
-  nextCursor?: number;
-}
+/** GET /api/logs: one page, the cursor of the next, and (first page) how many rows match. */
+export type LogPage = LogPageResult;
+
+/** GET /api/stats: the rollups' figures, and the requests refused before routing (in no rollup). */
+export type StatsAnswer = StatsResult & { refused: RefusedTotals };
 
 /** GET /api/health: every configured target with the tiers it serves. */
 export interface HealthTarget extends HealthView {
@@ -148,6 +154,16 @@ export interface HealthTarget extends HealthView {
   window?: TargetWindow;
   /** What the card says: healthy, degraded, failing or no traffic, and why (src/routing/health-window.ts). */
   verdict: HealthVerdict;
+}
+
+/** The processes of a cluster and the config each runs (`GET /api/cluster`; `enabled: false` alone). */
+export interface ClusterAnswer {
+  enabled: boolean;
+  /** Digest of the cluster's current config text, once an edit was applied through the admin. */
+  current?: string;
+  /** This process's name (it is listed first). */
+  self?: string;
+  replicas: ReplicaState[];
 }
 
 export interface HealthAnswer {

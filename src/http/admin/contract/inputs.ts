@@ -142,6 +142,10 @@ const whole = (param: string, range: { minimum: number; maximum?: number }) =>
   );
 const outcome = t.Union([t.Literal("ok"), t.Literal("error")]);
 
+/** A yes/no filter: "true" or "false" (absent: either). */
+const flag = (param: string) =>
+  t.Optional(t.Union([t.Literal("true"), t.Literal("false")], { error: `${param} must be "true" or "false"` }));
+
 const logFilterFields = {
   from: time(),
   to: time(),
@@ -159,13 +163,35 @@ const logFilterFields = {
       error: 'door must be "chat", "messages", "responses" or "embeddings"',
     }),
   ),
+  /** Refused before routing (true) or routed (false). */
+  refused: flag("refused"),
+  /** The error code the request ended with. */
+  code: text(),
+  /** A provider/model any attempt went to. */
+  attempted: text(),
+  /** Attempts on more than one target. */
+  failedOver: flag("failedOver"),
+  minAttempts: whole("minAttempts", { minimum: 1 }),
+  stream: flag("stream"),
+  /** The model the client asked for. */
+  requested: text(),
+  minLatencyMs: t.Optional(t.Number({ minimum: 0, error: "minLatencyMs must be a number of milliseconds, 0 or more" })),
+  sort: t.Optional(
+    t.Union([t.Literal("ts"), t.Literal("latency"), t.Literal("cost")], {
+      error: 'sort must be "ts", "latency" or "cost"',
+    }),
+  ),
+  order: t.Optional(t.Union([t.Literal("asc"), t.Literal("desc")], { error: 'order must be "asc" or "desc"' })),
 };
 
 export const LogsQuery = t.Object({
   ...logFilterFields,
-  cursor: whole("cursor", { minimum: 0 }),
+  cursor: t.Optional(
+    t.String({ pattern: "^-?[0-9.eE+-]+:[0-9]+$", error: "cursor must be the nextCursor of a previous page" }),
+  ),
   limit: whole("limit", { minimum: 1, maximum: 500 }),
 });
+export const LogsCountQuery = t.Object(logFilterFields);
 export const LogsExportQuery = t.Object({
   ...logFilterFields,
   format: t.Optional(t.Union([t.Literal("csv"), t.Literal("jsonl")], { error: 'format must be "csv" or "jsonl"' })),

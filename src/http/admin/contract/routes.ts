@@ -57,13 +57,15 @@ export const adminRoutes = {
   "GET /api/keys/:id/usage": { query: input.KeyUsageQuery, answer: answer<A.KeyUsage>() },
 
   "GET /api/logs": { query: input.LogsQuery, answer: answer<A.LogPage>() },
+  "GET /api/logs/count": { query: input.LogsCountQuery, answer: answer<A.LogCount>() },
   /** CSV or JSON Lines, as a download: the UI links to it. */
   "GET /api/logs/export": { query: input.LogsExportQuery, answer: answer<string>() },
   /** Server-sent events (`event: request`): the UI opens it with EventSource. */
   "GET /api/logs/tail": { query: input.TailQuery, answer: answer<string>() },
   "GET /api/logs/:id": { answer: answer<A.LogDetail>() },
-  "GET /api/stats": { query: input.StatsQuery, answer: answer<A.StatsResult>() },
+  "GET /api/stats": { query: input.StatsQuery, answer: answer<A.StatsAnswer>() },
   "GET /api/health": { query: input.HealthQuery, answer: answer<A.HealthAnswer>() },
+  "GET /api/cluster": { answer: answer<A.ClusterAnswer>() },
   "POST /api/health/reset": { body: input.HealthResetBody, answer: answer<A.Ok & { health: A.HealthView }>() },
   "POST /api/explain": { body: input.ChatBody, answer: answer<A.Explanation>() },
   "POST /api/playground/send": { body: input.ChatBody, answer: answer<A.PlaygroundSent>() },

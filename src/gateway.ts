@@ -32,9 +32,16 @@ import { type HealthRegistry, MemoryHealthRegistry } from "./routing/health.ts";
 import { UsageTracker } from "./routing/usage.ts";
 import { ApiKeyStore } from "./store/api-key-store.ts";
 import { ConfigHistory } from "./store/config-history.ts";
+import { type ConfigEntry, type ConfigVersions, sqliteConfigVersions } from "./store/config-versions.ts";
 import type { Store } from "./store/db.ts";
-import { persistHealth } from "./store/health-store.ts";
+import { persistHealth, persistHealthIn } from "./store/health-store.ts";
+import { type LogReader, sqliteLogReader } from "./store/log-reader.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
+import { pgConfigHistory } from "./store/pg/pg-config-history.ts";
+import { pgHealthSnapshots } from "./store/pg/pg-health-store.ts";
+import { schedulePgRetention } from "./store/pg/pg-retention.ts";
+import { PgRowSink } from "./store/pg/pg-row-sink.ts";
+import type { PgStore } from "./store/pg/pg-store.ts";
 import { keySpendSince } from "./store/queries/stats.ts";
 import { summaryCostMicros } from "./store/record.ts";
 import { RefusedLog, type RefusedLogOptions } from "./store/refused-log.ts";
@@ -48,6 +55,8 @@ export interface GatewayOptions {
   /** The SQLite store; without it requests are not logged (metrics still are). */
   store?: Store;
   writer?: Partial<Omit<LogWriterOptions, "sink" | "log">>;
+  /** PostgreSQL (cluster mode, `GATEWAY_DATABASE_URL`): the request log and its rollups go there. */
+  pg?: PgStore;
   /** The refused requests' log limits (tests use small ones). */
   refused?: Pick<RefusedLogOptions, "perAddress" | "total" | "maxAddresses">;
   /** Overrides for tests: clock, randomness, network, ids. */
@@ -65,6 +74,10 @@ export class Gateway {
   readonly log: Logger;
   readonly health: HealthRegistry;
   readonly store?: Store;
+  /** The PostgreSQL store (cluster mode); closed with the gateway. */
+  readonly pg?: PgStore;
+  /** Where the admin API reads the request log: PostgreSQL's in cluster mode, else SQLite's. */
+  readonly logs?: LogReader;
   readonly writer?: LogWriter;
   readonly metrics: GatewayMetrics;
   /** Requests refused before a route was planned: counted, and logged at a bounded rate per address. */
@@ -83,11 +96,17 @@ export class Gateway {
   readonly sharedHealth?: SharedHealthRegistry;
   /** Time for everything the gateway stamps (the pipeline's clock: tests inject one). */
   readonly clock: Clock;
-  /** Every applied config version (with a store). */
+  /** Every applied config version in this process's SQLite (with a store, not in cluster mode). */
   readonly history?: ConfigHistory;
+  /** Every applied config version, where the admin API reads them: PostgreSQL's in cluster mode, else `history`. */
+  readonly versions?: ConfigVersions;
   private readonly keyChecks = new WeakMap<ResolvedConfig, ApiKeyCheck>();
   private readonly stopRetention?: () => void;
   private readonly stopHealthPersistence?: () => void;
+  /** Resolves once saved health is restored (PostgreSQL answers later than SQLite; awaited before serving). */
+  readonly healthRestored?: Promise<void>;
+  /** The last health save, once stopped (awaited before the PostgreSQL pool closes). */
+  private healthSaved?: Promise<void>;
   /** Aborted by `endInFlight`: every upstream call listens to it (`PipelineDeps.stopping`). */
   private readonly stopping = new AbortController();
 
@@ -95,6 +114,8 @@ export class Gateway {
     this.live = options.live;
     this.log = options.log;
     this.store = options.store;
+    this.pg = options.pg;
+    this.logs = options.pg?.logs ?? (options.store && sqliteLogReader(options.store));
     // In a cluster each process keeps its own records and replicates every change through Redis.
     const memory = options.health ? undefined : new MemoryHealthRegistry(() => this.live.get().health, options.log);
     this.sharedHealth =
@@ -107,9 +128,11 @@ export class Gateway {
     const limiter = options.shared && new RedisRateLimiter(options.shared);
     this.keys = new KeyRegistry(options.store ? new ApiKeyStore(options.store) : undefined, undefined, limiter);
     if (options.store) {
-      // A file store gets a writer thread; an in-memory one (tests) cannot be shared with one.
-      const sink =
-        options.store.path === ":memory:"
+      // PostgreSQL's driver writes off the event loop by itself. A SQLite file store gets a writer thread;
+      // an in-memory one (tests) cannot be shared with one.
+      const sink = options.pg
+        ? new PgRowSink(options.pg)
+        : options.store.path === ":memory:"
           ? new SqliteRowSink(options.store.sqlite)
           : new WorkerRowSink(options.store.path);
       this.writer = new LogWriter({
@@ -118,11 +141,21 @@ export class Gateway {
         flushIntervalMs: () => this.live.get().logging.flushIntervalMs,
         ...options.writer,
       });
-      this.stopRetention = scheduleRetention(options.store, () => this.live.get().logging, options.log);
+      const logging = () => this.live.get().logging;
+      this.stopRetention = options.pg
+        ? schedulePgRetention(options.pg.sql, logging, options.log)
+        : scheduleRetention(options.store, logging, options.log);
       // A cluster that reached Redis at start replays the shared stream instead of this process's own file.
       const own = memory ?? (health instanceof MemoryHealthRegistry ? health : undefined);
       const restore = !this.sharedHealth || options.shared?.degraded === true;
-      if (own) this.stopHealthPersistence = persistHealth(options.store, own, options.log, { restore });
+      if (own && options.pg) {
+        // Shared snapshots: a replica starting without Redis restores the last records any replica saved.
+        const persisted = persistHealthIn(pgHealthSnapshots(options.pg), own, options.log, { restore });
+        this.healthRestored = persisted.restored;
+        this.stopHealthPersistence = () => {
+          this.healthSaved ??= persisted.stop();
+        };
+      } else if (own) this.stopHealthPersistence = persistHealth(options.store, own, options.log, { restore });
     }
     const writer = this.writer;
     this.sharedMemory = options.shared && new SharedConversationMemory(options.shared);
@@ -147,13 +180,23 @@ export class Gateway {
     });
     if (options.store) {
       // Masking with the running config lets plugin schemas mark secrets that have no secret-like name.
-      const history = new ConfigHistory(options.store, (source) => redactSource(source, this.live.get()));
-      this.history = history;
+      const redact = (source: string) => redactSource(source, this.live.get());
+      // In cluster mode one history in PostgreSQL for every replica; else this process's SQLite.
+      if (!options.pg) this.history = new ConfigHistory(options.store, redact);
+      const versions = options.pg ? pgConfigHistory(options.pg, redact) : sqliteConfigVersions(this.history!);
+      this.versions = versions;
+      const record = (entry: ConfigEntry) =>
+        versions.record(entry).catch((error) => {
+          options.log.warn("config version not recorded in the history", {
+            error: String(error),
+            reason: entry.reason,
+          });
+        });
       // The version running now (if it changed since the last recorded one), then every applied reload.
-      history.record({ ts: this.clock.now(), author: "file", reason: "gateway started", source: this.live.source });
+      record({ ts: this.clock.now(), author: "file", reason: "gateway started", source: this.live.source });
       this.live.onReload((event) => {
         if (event.ok && event.source !== undefined)
-          history.record({ ts: this.clock.now(), author: event.author, reason: event.reason, source: event.source });
+          record({ ts: this.clock.now(), author: event.author, reason: event.reason, source: event.source });
       });
     }
     const store = options.store;
@@ -262,6 +305,8 @@ export class Gateway {
     this.keys.close();
     await this.writer?.close();
     this.store?.close();
+    await this.healthSaved;
+    await this.pg?.close();
     this.sharedLedger?.close();
     this.sharedHealth?.close();
     this.sharedTail?.close();

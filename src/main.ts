@@ -10,13 +10,14 @@ import type { AttemptLimiter } from "./auth/throttle.ts";
 import { LiveConfig } from "./config/live.ts";
 import { reloadsImportedModules } from "./config/module-cache.ts";
 import {
+  describeDatabaseUrl,
   type ProcessSettings,
   readProcessSettings,
   type SettingOverride,
   settingOverrides,
 } from "./config/process-settings.ts";
 import { SecretStore } from "./config-editor/secret-store.ts";
-import { Gateway } from "./gateway.ts";
+import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { adminApi } from "./http/admin/admin-api.ts";
 import { createApp } from "./http/app.ts";
 import { type RunningServer, serve } from "./http/serve.ts";
@@ -27,6 +28,7 @@ import type { Logger } from "./plugin/types.ts";
 import { shutdownGraceMs, shutdownOnSignal } from "./shutdown.ts";
 import { Accounts } from "./store/accounts.ts";
 import { openStore } from "./store/db.ts";
+import { guardAgainstDriverStrays } from "./store/pg/driver-strays.ts";
 
 interface StartOptions extends Partial<ProcessSettings> {
   configPath: string;
@@ -43,6 +45,8 @@ interface StartOptions extends Partial<ProcessSettings> {
   redisPrefix?: string;
   /** Config settings the environment or a flag overrides, for the admin UI to say so. */
   overrides?: SettingOverride[];
+  /** The log writer's bounds (tests use small ones). */
+  writer?: GatewayOptions["writer"];
 }
 
 export interface RunningGateway {
@@ -67,6 +71,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const live = await LiveConfig.load({ path: options.configPath, projectRoot: options.projectRoot, log });
   if (options.watch !== false) live.watch();
   const store = options.dataDir ? openStore(options.dataDir, { log }) : undefined;
+  // Imported only in cluster mode: a single process never loads the PostgreSQL driver. A database that
+  // cannot be reached does not stop the start (rows queue, migrations run once it answers); one that
+  // refuses (a wrong password, no such database) does.
+  const pg = options.databaseUrl
+    ? await (await import("./store/pg/pg-store.ts")).openPgStore(options.databaseUrl, { whenUnreachable: { log } })
+    : undefined;
   // Imported only in cluster mode: a single process never loads the Redis client.
   const shared = options.redisUrl
     ? new (await import("./cluster/shared-state.ts")).SharedState({
@@ -78,9 +88,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     : undefined;
   // A Redis that is down does not stop the start: the gateway serves degraded and reconnects.
   await shared?.connect();
-  const gateway = new Gateway({ live, log, store, deps: options.deps, shared });
+  const gateway = new Gateway({ live, log, store, pg, deps: options.deps, shared, writer: options.writer });
   // A cluster process serves once it has replayed what its siblings know (health, conversations).
-  await Promise.all([gateway.sharedHealth?.replayed, gateway.sharedMemory?.replayed, gateway.sharedConfig?.ready]);
+  await Promise.all([
+    gateway.sharedHealth?.replayed,
+    gateway.sharedMemory?.replayed,
+    gateway.healthRestored,
+    gateway.sharedConfig?.ready,
+  ]);
   const admin =
     store && options.dataDir
       ? await adminParts(gateway, options.dataDir, {
@@ -147,6 +162,11 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
           "  note: on this runtime (Deno) hot reload re-reads the config file itself only: after editing a file it imports (your plugins), restart",
         ]),
     `  data:   ${settings.dataDir}`,
+    ...(running.gateway.pg
+      ? [
+          `  request log: PostgreSQL ${describeDatabaseUrl(settings.databaseUrl ?? "")}${running.gateway.pg.isReady() ? "" : " (UNREACHABLE: rows queue until it answers)"}`,
+        ]
+      : []),
     ...(running.gateway.shared
       ? [
           `  shared: per-key limits through Redis${running.gateway.shared.degraded ? " (UNREACHABLE: degraded)" : ""}, limits ${running.gateway.shared.whenDown} when it is down`,
@@ -179,6 +199,11 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
 async function main(): Promise<void> {
   const log = createLogger();
   const settings = readProcessSettings(process.env, process.argv.slice(2), process.cwd());
+  if (settings.databaseUrl)
+    guardAgainstDriverStrays(log, (error) => {
+      console.error(error);
+      process.exit(1);
+    });
   let running: RunningGateway;
   try {
     // Project modules (the config and the plugins it imports) are what hot reload re-evaluates.

@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { GatewayError } from "../errors.ts";
-import type { ApiKeyStore, KeyLimits, KeyUsagePoint, StoredKey } from "../store/api-key-store.ts";
+import type { ApiKeyStore, KeyLimits, StoredKey } from "../store/api-key-store.ts";
 import { MemoryRateLimiter, type RateLimiter } from "./rate-limit.ts";
 
 const digest = (key: string) => createHash("sha256").update(key).digest("hex");
@@ -190,11 +190,6 @@ export class KeyRegistry {
     const done = this.store?.setLimits(id, limits) ?? false;
     this.reload();
     return done;
-  }
-
-  /** A stored key's logged requests and cost per bucket since `from` (empty without a store). */
-  usageOver(id: string, from: number, bucketMs: number): KeyUsagePoint[] {
-    return this.store?.usage(id, from, bucketMs) ?? [];
   }
 
   revoke(id: string, now: number): boolean {

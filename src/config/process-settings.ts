@@ -8,6 +8,8 @@
  *                                  processes on the same Redis (cluster mode); unset: all state in process
  *   GATEWAY_REDIS_LIMITS_WHEN_DOWN closed (default) | open: with Redis unreachable, a key with limits is
  *                                  refused (503) or served on this process's own counters
+ *   GATEWAY_DATABASE_URL --database-url postgres://… : keep the request log and its rollups in PostgreSQL,
+ *                                  shared with the other processes (cluster mode); unset: SQLite only
  *   GATEWAY_REDIS_PREFIX           put before every Redis key and channel (default smartroute:): two
  *                                  clusters can share one Redis
  */
@@ -19,6 +21,8 @@ export interface ProcessSettings {
   host?: string;
   dataDir: string;
   redisUrl?: string;
+  /** postgres://… (cluster mode): the request log and its rollups in PostgreSQL (src/store/pg). */
+  databaseUrl?: string;
   /** Prefix of every Redis key and channel (default `smartroute:`). */
   redisPrefix?: string;
   /** What per-key limits do while Redis is unreachable (see src/cluster/shared-state.ts). */
@@ -45,6 +49,24 @@ function whenDown(value: string | undefined): "closed" | "open" | undefined {
   throw new Error(`GATEWAY_REDIS_LIMITS_WHEN_DOWN must be "closed" or "open", got "${value}"`);
 }
 
+/** The URL without its password, for messages. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(an unparsable database URL)";
+  }
+}
+
+function databaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!/^postgres(ql)?:\/\//.test(value))
+    throw new Error("GATEWAY_DATABASE_URL (--database-url) must start with postgres:// or postgresql://");
+  return value;
+}
+
 export function readProcessSettings(
   env: Record<string, string | undefined>,
   argv: string[],
@@ -57,6 +79,7 @@ export function readProcessSettings(
     dataDir: resolve(cwd, flag(argv, "data-dir") ?? env.GATEWAY_DATA_DIR ?? "data"),
     redisUrl: flag(argv, "redis-url") ?? (env.GATEWAY_REDIS_URL || undefined),
     redisLimitsWhenDown: whenDown(env.GATEWAY_REDIS_LIMITS_WHEN_DOWN),
+    databaseUrl: databaseUrl(flag(argv, "database-url") ?? (env.GATEWAY_DATABASE_URL || undefined)),
     redisPrefix: env.GATEWAY_REDIS_PREFIX || undefined,
   };
 }

@@ -31,12 +31,7 @@ export interface StoredKey {
   limits: KeyLimits;
 }
 
-/** One bucket of a key's use: its start (epoch ms, UTC), the requests in it and what they cost. */
-export interface KeyUsagePoint {
-  ts: number;
-  requests: number;
-  costMicros: number;
-}
+export type { KeyUsagePoint } from "./queries/stats.ts";
 
 /** The settings row that remembers a key was once created, whatever happens to the key rows later. */
 const EVER_CREATED = "apiKeys.everCreated";
@@ -122,16 +117,6 @@ export class ApiKeyStore {
       .query("SELECT retired_hashes AS list FROM api_keys WHERE retired_hashes IS NOT NULL")
       .all() as { list: string }[];
     return rows.flatMap((row) => JSON.parse(row.list) as string[]);
-  }
-
-  /** The key's logged requests and cost since `from`, per `bucketMs` (UTC-aligned), oldest first. */
-  usage(id: string, from: number, bucketMs: number): KeyUsagePoint[] {
-    return this.store.sqlite
-      .query(
-        `SELECT (ts / ?1) * ?1 AS ts, count(*) AS requests, coalesce(sum(cost_micros), 0) AS costMicros
-         FROM requests WHERE api_key_id = ?2 AND ts >= ?3 GROUP BY 1 ORDER BY 1`,
-      )
-      .all(bucketMs, id, from) as KeyUsagePoint[];
   }
 
   revoke(id: string, now: number): boolean {

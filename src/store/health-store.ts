@@ -9,6 +9,32 @@ import type { Logger } from "../plugin/types.ts";
 import type { MemoryHealthRegistry, SavedHealthRecord } from "../routing/health.ts";
 import type { Store } from "./db.ts";
 
+/** Where health records are kept: this process's SQLite, or PostgreSQL (cluster mode, pg/pg-health-store.ts). */
+export interface HealthSnapshots {
+  load(): { target: string; state: string }[] | Promise<{ target: string; state: string }[]>;
+  /** Writes the changed records in one transaction: `state` the record's JSON, undefined to delete it. */
+  save(changes: { target: string; state?: string }[], now: number): void | Promise<void>;
+}
+
+/** The SQLite snapshots: synchronous, so a restore is done when `persistHealth` returns. */
+function sqliteSnapshots(store: Store): HealthSnapshots {
+  const upsert = store.sqlite.prepare(
+    "INSERT INTO health_state (target, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (target) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+  );
+  const remove = store.sqlite.prepare("DELETE FROM health_state WHERE target = ?");
+  return {
+    load: () =>
+      store.sqlite.query("SELECT target, state FROM health_state").all() as { target: string; state: string }[],
+    save: (changes, now) =>
+      store.sqlite.transaction(() => {
+        for (const { target, state } of changes) {
+          if (state !== undefined) upsert.run(target, state, now);
+          else remove.run(target);
+        }
+      })(),
+  };
+}
+
 /**
  * `restore: false`: start from nothing (a cluster process that reached Redis replays the shared stream
  * instead of its own last records).
@@ -19,16 +45,39 @@ export function persistHealth(
   log: Logger,
   options: { everyMs?: number; restore?: boolean } = {},
 ): () => void {
-  if (options.restore !== false) restoreHealth(store, registry, log);
-  return saveHealth(store, registry, log, options.everyMs ?? 1_000);
+  const persisted = persistHealthIn(sqliteSnapshots(store), registry, log, options);
+  return () => void persisted.stop();
 }
 
-/** Loads the saved records (ones from older versions migrated). */
-function restoreHealth(store: Store, registry: MemoryHealthRegistry, log: Logger): void {
-  const rows = store.sqlite.query("SELECT target, state FROM health_state").all() as {
-    target: string;
-    state: string;
-  }[];
+export interface HealthPersistence {
+  /** Resolves once the saved records are loaded (at once on SQLite). */
+  restored: Promise<void>;
+  /** Stops the timer and writes what changed since the last save (synchronously on SQLite). */
+  stop(): Promise<void>;
+}
+
+/** Loads the saved records, then saves the changed ones every `everyMs` (see persistHealth). */
+export function persistHealthIn(
+  snapshots: HealthSnapshots,
+  registry: MemoryHealthRegistry,
+  log: Logger,
+  options: { everyMs?: number; restore?: boolean } = {},
+): HealthPersistence {
+  const restored = options.restore !== false ? restoreHealth(snapshots, registry, log) : Promise.resolve();
+  return { restored, stop: saveHealth(snapshots, registry, log, options.everyMs ?? 1_000) };
+}
+
+/** Loads the saved records (ones from older versions migrated); a store that cannot answer starts fresh. */
+async function restoreHealth(snapshots: HealthSnapshots, registry: MemoryHealthRegistry, log: Logger): Promise<void> {
+  let rows: { target: string; state: string }[];
+  try {
+    // Not awaited when it is not a promise, so that SQLite restores before persistHealth returns.
+    const loaded = snapshots.load();
+    rows = loaded instanceof Promise ? await loaded : loaded;
+  } catch (error) {
+    log.warn("saved health state could not be read; every target starts fresh", { error: String(error) });
+    return;
+  }
   const restored: [string, SavedHealthRecord][] = [];
   for (const row of rows) {
     const saved = readSaved(row.state);
@@ -38,36 +87,49 @@ function restoreHealth(store: Store, registry: MemoryHealthRegistry, log: Logger
   registry.restore(restored);
 }
 
-/** Saves changed records every `everyMs` (see persistHealth). */
-function saveHealth(store: Store, registry: MemoryHealthRegistry, log: Logger, everyMs: number): () => void {
+/** Saves changed records every `everyMs`; returns the stop, which saves once more. */
+function saveHealth(
+  snapshots: HealthSnapshots,
+  registry: MemoryHealthRegistry,
+  log: Logger,
+  everyMs: number,
+): () => Promise<void> {
   const dirty = new Set<string>();
   registry.onChange = (ref) => dirty.add(ref);
-  const upsert = store.sqlite.prepare(
-    "INSERT INTO health_state (target, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (target) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-  );
-  const remove = store.sqlite.prepare("DELETE FROM health_state WHERE target = ?");
-  const flush = () => {
+  let failing = false;
+  let saving: Promise<void> | undefined;
+  const flush = async () => {
+    if (saving) await saving;
     if (dirty.size === 0) return;
     const records = new Map(registry.records());
-    const now = systemClock.now();
+    const refs = [...dirty];
+    dirty.clear();
+    const changes = refs.map((target) => {
+      const record = records.get(target);
+      return { target, state: record ? JSON.stringify(record) : undefined };
+    });
     try {
-      store.sqlite.transaction(() => {
-        for (const ref of dirty) {
-          const record = records.get(ref);
-          if (record) upsert.run(ref, JSON.stringify(record), now);
-          else remove.run(ref);
-        }
-      })();
-      dirty.clear();
+      // Called at once (SQLite writes synchronously); a failed save keeps its targets for the next.
+      const saved = snapshots.save(changes, systemClock.now());
+      saving = saved instanceof Promise ? saved : undefined;
+      await saved;
+      if (failing) log.info("saving health state works again");
+      failing = false;
     } catch (error) {
-      log.error("saving health state failed", { error: String(error) });
+      for (const ref of refs) dirty.add(ref);
+      // Once per outage, not every second.
+      if (!failing) log.error("saving health state failed", { error: String(error) });
+      failing = true;
+    } finally {
+      saving = undefined;
     }
   };
   const timer = setInterval(flush, everyMs);
   return () => {
     clearInterval(timer);
-    flush();
+    const last = flush();
     registry.onChange = undefined;
+    return last;
   };
 }
 

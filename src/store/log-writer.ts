@@ -3,7 +3,8 @@
  * and handed to a row sink every few milliseconds or when a batch fills: in production a worker thread
  * writes them (rows and rollups in one transaction), so the event loop never waits on SQLite. Under
  * overload the queue stays bounded: the oldest queued entries lose their bodies first (the row itself
- * is kept), and only past a hard cap are rows dropped. Everything shed is counted.
+ * is kept), and only past a hard cap are rows dropped. Everything shed is counted. A sink that fails
+ * (a database away) keeps its batch at the head of the queue and is tried again with a growing delay.
  */
 
 import type { ResolvedConfig } from "../config/types.ts";
@@ -23,6 +24,8 @@ export interface LogWriterOptions {
   flushIntervalMs?: number | (() => number);
   /** Rows per transaction at most (default 1 000). */
   batchSize?: number;
+  /** Longest wait between tries while the sink keeps failing (default 2 000 ms; the wait doubles from 50 ms). */
+  maxRetryDelayMs?: number;
 }
 
 /** A finished request's summary, or a refused request (no route planned), waiting to become a row. */
@@ -79,6 +82,9 @@ export class LogWriter {
   private readonly shedBodiesAbove: number;
   private readonly flushIntervalMs: () => number;
   private readonly batchSize: number;
+  private readonly maxRetryDelayMs: number;
+  /** Failed writes in a row: a database that is away is tried again later and later, not in a loop. */
+  private failures = 0;
   private closed = false;
   readonly stats: WriterStats = {
     queued: 0,
@@ -96,6 +102,7 @@ export class LogWriter {
     const interval = options.flushIntervalMs ?? 20;
     this.flushIntervalMs = typeof interval === "number" ? () => interval : interval;
     this.batchSize = options.batchSize ?? 1_000;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 2_000;
   }
 
   /** Queues a finished request. O(1); never touches the disk. */
@@ -133,9 +140,15 @@ export class LogWriter {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush().then(() => {
-        if (this.queue.length > 0) this.schedule(0);
+        if (this.queue.length > 0) this.schedule(this.retryDelayMs());
       });
     }, delayMs);
+  }
+
+  /** 0 while writes succeed; after failures 50 ms, doubling, at most `maxRetryDelayMs`. */
+  private retryDelayMs(): number {
+    if (this.failures === 0) return 0;
+    return Math.min(this.maxRetryDelayMs, 50 * 2 ** Math.min(this.failures - 1, 16));
   }
 
   /** Writes up to one batch (waiting for a batch already being written). Resolves to the rows written. */
@@ -160,6 +173,7 @@ export class LogWriter {
       await this.options.sink.write({ rows, failovers: batch.map(failoversOf) });
     } catch (error) {
       this.stats.failedFlushes += 1;
+      this.failures += 1;
       this.options.log.error("request log write failed; the batch is kept for the next try", {
         error: String(error),
         rows: batch.length,
@@ -170,6 +184,9 @@ export class LogWriter {
       this.inFlight = 0;
       this.updateDepth();
     }
+    if (this.failures > 0)
+      this.options.log.info("request log writes resumed", { failedTries: this.failures, rows: rows.length });
+    this.failures = 0;
     this.stats.written += rows.length;
     this.stats.flushes += 1;
     if (this.listeners.size > 0) this.publish(rows);
@@ -219,12 +236,24 @@ export class LogWriter {
     }
   }
 
-  /** Writes everything queued, closes the sink, and ignores later enqueues. */
+  /**
+   * Writes everything queued, closes the sink, and ignores later enqueues. Rows the sink still refuses
+   * (its database away at shutdown) are counted as dropped and logged with their number: the process
+   * is ending, and they are not lost without a word.
+   */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.closed = true;
     await this.drain();
+    if (this.queue.length > 0) {
+      this.stats.rowsDropped += this.queue.length;
+      this.options.log.error("request log rows not written at shutdown: the store did not take them", {
+        rows: this.queue.length,
+      });
+      this.queue = [];
+      this.updateDepth();
+    }
     await this.options.sink.close();
   }
 }

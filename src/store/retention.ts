@@ -11,10 +11,10 @@ import type { Store } from "./db.ts";
 const DAY = 86_400_000;
 const CHUNK = 2_000;
 
-interface RetentionResult {
+export type RetentionResult = {
   deletedByAge: number;
   deletedBySize: number;
-}
+};
 
 function fileMb(store: Store): number {
   if (store.path === ":memory:") {
@@ -56,11 +56,18 @@ async function deleteOldest(store: Store, where: string, params: number[], maxRo
   return deleted;
 }
 
+/**
+ * The oldest time kept: rows and per-minute rollups before it go (per-day rollups stay). A whole
+ * millisecond (a clock may give fractions; PostgreSQL's bigint refuses them), rounded up so that
+ * `ts < cutoff` selects exactly the same integer times.
+ */
+export const retentionCutoff = (now: number, retentionDays: number) => Math.ceil(now - retentionDays * DAY);
+
 export async function applyRetention(
   store: Store,
   options: { retentionDays: number; maxDbMb: number; now: number },
 ): Promise<RetentionResult> {
-  const cutoff = options.now - options.retentionDays * DAY;
+  const cutoff = retentionCutoff(options.now, options.retentionDays);
   const deletedByAge =
     options.retentionDays > 0 ? await deleteOldest(store, "WHERE ts < ?", [cutoff], Number.MAX_SAFE_INTEGER) : 0;
   store.sqlite.prepare("DELETE FROM stats_minute WHERE minute < ?").run(cutoff);
@@ -78,10 +85,30 @@ export async function applyRetention(
   return { deletedByAge, deletedBySize };
 }
 
+export type RetentionLimits = { retentionDays: number; maxDbMb: number };
+
 /** Runs retention now and then every `everyMs` (default hourly), reading the limits from `settings()`. */
 export function scheduleRetention(
   store: Store,
-  settings: () => { retentionDays: number; maxDbMb: number },
+  settings: () => RetentionLimits,
+  log: Logger,
+  everyMs = 3_600_000,
+): () => void {
+  return scheduleRetentionOf(
+    async (limits, now) => ({
+      ...(await applyRetention(store, { ...limits, now })),
+      fileMb: Math.round(fileMb(store)),
+    }),
+    settings,
+    log,
+    everyMs,
+  );
+}
+
+/** The same timer over any store's retention (`apply` answers what it deleted, and anything worth logging). */
+export function scheduleRetentionOf(
+  apply: (limits: RetentionLimits, now: number) => Promise<RetentionResult>,
+  settings: () => RetentionLimits,
   log: Logger,
   everyMs = 3_600_000,
 ): () => void {
@@ -90,9 +117,8 @@ export function scheduleRetention(
     if (running) return;
     running = true;
     try {
-      const result = await applyRetention(store, { ...settings(), now: systemClock.now() });
-      if (result.deletedByAge + result.deletedBySize > 0)
-        log.info("request log retention", { ...result, fileMb: Math.round(fileMb(store)) });
+      const result = await apply(settings(), systemClock.now());
+      if (result.deletedByAge + result.deletedBySize > 0) log.info("request log retention", result);
     } catch (error) {
       log.error("request log retention failed", { error: String(error) });
     } finally {

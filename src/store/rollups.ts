@@ -7,7 +7,7 @@
 import { addTo, bucketOf, emptyHistogram } from "./histogram.ts";
 import type { RequestRow } from "./record.ts";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
-import { TargetRollups } from "./target-rollups.ts";
+import { sortedByKey, TargetRollups } from "./target-rollups.ts";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -37,11 +37,11 @@ export interface RollupOf<H> {
   ttftHist: H;
 }
 
-type Rollup = RollupOf<number[]>;
+export type Rollup = RollupOf<number[]>;
 
-/** The columns of a rollup table, named as `RollupOf` names them (for SELECTs that read rows back). */
+/** The columns of a rollup table, named as `RollupOf` names them (for SELECTs that read rows back; quoted for PostgreSQL). */
 export const ROLLUP_COLUMNS =
-  "tier, model, requests, errors, attempts, failovers, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, cost_usd AS costUsd, cost_micros AS costMicros, saved_cost_micros AS savedCostMicros, baseline_micros AS baselineMicros, savings_requests AS savingsRequests, unpriced, estimated, latency_sum AS latencySum, latency_hist AS latencyHist, ttft_sum AS ttftSum, ttft_count AS ttftCount, ttft_hist AS ttftHist";
+  'tier, model, requests, errors, attempts, failovers, prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens", cost_usd AS "costUsd", cost_micros AS "costMicros", saved_cost_micros AS "savedCostMicros", baseline_micros AS "baselineMicros", savings_requests AS "savingsRequests", unpriced, estimated, latency_sum AS "latencySum", latency_hist AS "latencyHist", ttft_sum AS "ttftSum", ttft_count AS "ttftCount", ttft_hist AS "ttftHist"';
 
 /** Cost and savings sums; savings only over requests priced on both sides, so they compare like with like. */
 function addCost(r: Rollup, row: RequestRow): void {
@@ -102,6 +102,21 @@ function add(map: Map<string, Rollup>, period: number, row: RequestRow, failover
     r.ttftCount += 1;
     r.ttftHist[bucketOf(row.ttftMs)] += 1;
   }
+}
+
+/**
+ * A batch's rollups per minute and per UTC day (what every store adds to its tables), one per period,
+ * tier and model, ordered by that key (so concurrent writers lock rows in one order). `failovers[i]`
+ * belongs to `rows[i]`.
+ */
+export function rollupsOf(rows: RequestRow[], failovers: number[]): { minutes: Rollup[]; days: Rollup[] } {
+  const minutes = new Map<string, Rollup>();
+  const days = new Map<string, Rollup>();
+  rows.forEach((row, i) => {
+    add(minutes, Math.floor(row.ts / MINUTE) * MINUTE, row, failovers[i]);
+    add(days, Math.floor(row.ts / DAY) * DAY, row, failovers[i]);
+  });
+  return { minutes: sortedByKey(minutes), days: sortedByKey(days) };
 }
 
 class RollupTable {
@@ -176,14 +191,9 @@ export class Rollups {
 
   /** Adds a batch of rows; call inside the writer's transaction. `failovers[i]` belongs to `rows[i]`. */
   add(rows: RequestRow[], failovers: number[]): void {
-    const minutes = new Map<string, Rollup>();
-    const days = new Map<string, Rollup>();
-    rows.forEach((row, i) => {
-      add(minutes, Math.floor(row.ts / MINUTE) * MINUTE, row, failovers[i]);
-      add(days, Math.floor(row.ts / DAY) * DAY, row, failovers[i]);
-    });
-    for (const r of minutes.values()) this.minute.write(r);
-    for (const r of days.values()) this.day.write(r);
+    const { minutes, days } = rollupsOf(rows, failovers);
+    for (const r of minutes) this.minute.write(r);
+    for (const r of days) this.day.write(r);
     this.targets.add(rows);
   }
 }

@@ -8,7 +8,7 @@ import type { RequestRow } from "./record.ts";
 import { Rollups } from "./rollups.ts";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
 
-interface RowBatch {
+export interface RowBatch {
   rows: RequestRow[];
   /** Failovers of each row, for the rollups. */
   failovers: number[];

@@ -30,11 +30,11 @@ export interface TargetRollupOf<H> {
   ttftHist: H;
 }
 
-type TargetRollup = TargetRollupOf<number[]>;
+export type TargetRollup = TargetRollupOf<number[]>;
 
 /** The columns of a target rollup table, named as `TargetRollupOf` names them. */
 export const TARGET_ROLLUP_COLUMNS =
-  "tier, target, attempts, failures, retries, failovers, answered, latency_sum AS latencySum, latency_hist AS latencyHist, ttft_sum AS ttftSum, ttft_count AS ttftCount, ttft_hist AS ttftHist";
+  'tier, target, attempts, failures, retries, failovers, answered, latency_sum AS "latencySum", latency_hist AS "latencyHist", ttft_sum AS "ttftSum", ttft_count AS "ttftCount", ttft_hist AS "ttftHist"';
 
 export type TraceEntry = Pick<AttemptSummary, "target" | "startedAt" | "durationMs" | "outcome">;
 /** What an attempt's figures need of its request's row. */
@@ -92,6 +92,34 @@ function add(map: Map<string, TargetRollup>, period: number, row: AttemptContext
   if (attempt.outcome === "failover" || attempt.outcome === "cut") r.failovers += 1;
 }
 
+/** A map's values in the order of its keys: rollups are written in key order, so concurrent writers lock rows in one order. */
+export function sortedByKey<V>(map: Map<string, V>): V[] {
+  return [...map.keys()].sort().map((key) => map.get(key) as V);
+}
+
+/** Rows with their attempts read from the trace, for `targetRollupsOf`. */
+export const withAttempts = (rows: RequestRow[]) => rows.map((row) => ({ row, attempts: attemptsOf(row) }));
+
+/**
+ * The attempts' rollups per minute and per UTC day (what every store adds to its target tables), each
+ * attempt in the minute and day it started, ordered by period, tier and target.
+ */
+export function targetRollupsOf(items: { row: AttemptContext; attempts: TraceEntry[] }[]): {
+  minutes: TargetRollup[];
+  days: TargetRollup[];
+} {
+  const minutes = new Map<string, TargetRollup>();
+  const days = new Map<string, TargetRollup>();
+  for (const { row, attempts } of items) {
+    for (const attempt of attempts) {
+      const at = Number(attempt.startedAt) || row.ts;
+      add(minutes, Math.floor(at / MINUTE) * MINUTE, row, attempt);
+      add(days, Math.floor(at / DAY) * DAY, row, attempt);
+    }
+  }
+  return { minutes: sortedByKey(minutes), days: sortedByKey(days) };
+}
+
 class TargetRollupTable {
   private readonly select: SqliteStatement;
   private readonly upsert: SqliteStatement;
@@ -147,21 +175,13 @@ export class TargetRollups {
 
   /** Adds a batch of rows' attempts, each in the minute and day it started; call inside the writer's transaction. */
   add(rows: RequestRow[]): void {
-    this.addAttempts(rows.map((row) => ({ row, attempts: attemptsOf(row) })));
+    this.addAttempts(withAttempts(rows));
   }
 
   /** The same with the attempts already read (the backfill reads them with SQLite's JSON functions). */
   addAttempts(items: { row: AttemptContext; attempts: TraceEntry[] }[]): void {
-    const minutes = new Map<string, TargetRollup>();
-    const days = new Map<string, TargetRollup>();
-    for (const { row, attempts } of items) {
-      for (const attempt of attempts) {
-        const at = Number(attempt.startedAt) || row.ts;
-        add(minutes, Math.floor(at / MINUTE) * MINUTE, row, attempt);
-        add(days, Math.floor(at / DAY) * DAY, row, attempt);
-      }
-    }
-    for (const r of minutes.values()) this.minute.write(r);
-    for (const r of days.values()) this.day.write(r);
+    const { minutes, days } = targetRollupsOf(items);
+    for (const r of minutes) this.minute.write(r);
+    for (const r of days) this.day.write(r);
   }
 }

@@ -45,6 +45,24 @@ describe("readProcessSettings", () => {
     expect(() => readProcessSettings({ GATEWAY_REDIS_LIMITS_WHEN_DOWN: "maybe" }, [], CWD)).toThrow(/closed" or "open/);
   });
 
+  test("cluster mode: GATEWAY_DATABASE_URL (or --database-url) puts the request log in PostgreSQL", () => {
+    const url = "postgres://gw:pw@10.0.0.6:5432/smartroute";
+    expect(readProcessSettings({ GATEWAY_DATABASE_URL: url }, [], CWD).databaseUrl).toBe(url);
+    expect(
+      readProcessSettings({ GATEWAY_DATABASE_URL: url }, ["--database-url", "postgresql://other/db"], CWD).databaseUrl,
+    ).toBe("postgresql://other/db");
+    expect(readProcessSettings({ GATEWAY_DATABASE_URL: "" }, [], CWD).databaseUrl).toBeUndefined();
+    expect(() => readProcessSettings({ GATEWAY_DATABASE_URL: "mysql://db/x" }, [], CWD)).toThrow(
+      "GATEWAY_DATABASE_URL (--database-url) must start with postgres:// or postgresql://",
+    );
+  });
+
+  test("a database URL is shown without its password", async () => {
+    const { describeDatabaseUrl } = await import("../../src/config/process-settings.ts");
+    expect(describeDatabaseUrl("postgres://gw:s3cret@db:5432/smartroute")).toBe("postgres://gw:***@db:5432/smartroute");
+    expect(describeDatabaseUrl("postgres://db/smartroute")).toBe("postgres://db/smartroute");
+  });
+
   test("--port 7000 wins over GATEWAY_PORT", () => {
     expect(readProcessSettings({ GATEWAY_PORT: "8080" }, ["--port", "7000"], CWD).port).toBe(7000);
   });

@@ -39,7 +39,7 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore;
   const writer = new ConfigWriter(parts);
 
   return new Elysia()
-    .get("/config", (): Answer<"GET /api/config"> => {
+    .get("/config", async (): Promise<Answer<"GET /api/config">> => {
       const source = writer.onDisk();
       let tree: TreeNode[] = [];
       const issues: ConfigIssue[] = [...(live.lastIssues ?? [])];
@@ -58,7 +58,7 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore;
       return {
         file: writer.fileName(),
         version: live.version,
-        historyId: gateway.history?.latest()?.id,
+        historyId: (await gateway.versions?.latest())?.id,
         source: writer.masked(source),
         tree,
         issues,
@@ -116,25 +116,29 @@ export function configRoutes(parts: ConfigWriterParts & { secrets?: SecretStore;
     })
     .use(configSecretRoutes({ gateway, writer, secrets }))
     .use(configProviderRoutes({ gateway, writer, secrets }))
-    .get("/config/history", (): Answer<"GET /api/config/history"> => ({ versions: gateway.history?.list() ?? [] }))
-    .get("/config/history/:id", ({ params }): Answer<"GET /api/config/history/:id"> => {
-      const version = gateway.history?.get(Number(params.id));
+    .get(
+      "/config/history",
+      async (): Promise<Answer<"GET /api/config/history">> => ({ versions: (await gateway.versions?.list()) ?? [] }),
+    )
+    .get("/config/history/:id", async ({ params }): Promise<Answer<"GET /api/config/history/:id">> => {
+      const version = await gateway.versions?.get(Number(params.id));
       if (!version) throw new GatewayError("not_found", `No config version ${params.id}.`);
       return { ...version, source: writer.masked(version.source) };
     })
-    .get("/config/diff", ({ request }): Answer<"GET /api/config/diff"> => {
+    .get("/config/diff", async ({ request }): Promise<Answer<"GET /api/config/diff">> => {
       const query = queryOf(request, "GET /api/config/diff");
-      const text = (id: number | string | undefined) => {
+      const text = async (id: number | string | undefined) => {
         if (id === undefined || id === "current") return writer.onDisk();
-        const version = gateway.history?.get(Number(id));
+        const version = await gateway.versions?.get(Number(id));
         if (!version) throw new GatewayError("not_found", `No config version ${id}.`, { param: "from" });
         return version.source;
       };
-      return { hunks: lineDiff(writer.masked(text(query.from)), writer.masked(text(query.to))) };
+      const [from, to] = [await text(query.from), await text(query.to)];
+      return { hunks: lineDiff(writer.masked(from), writer.masked(to)) };
     })
     .post("/config/rollback", async ({ request }): Promise<Answer<"POST /api/config/rollback">> => {
       const { id, password } = await bodyOf(request, "POST /api/config/rollback");
-      const version = gateway.history?.get(id);
+      const version = await gateway.versions?.get(id);
       if (!version) throw bad("id must be a version of the history", "id");
       const source = rollbackText(version, writer.onDisk(), live.get());
       return writer.answer(

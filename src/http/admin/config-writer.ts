@@ -161,7 +161,10 @@ export class ConfigWriter {
       writeConfigAtomically(this.live.path, previous);
       return { ok: false, issues: event.issues ?? [] };
     }
-    return { ok: true, version: event.version, historyId: this.parts.gateway.history?.latest()?.id };
+    // The reload's version is recorded by the gateway's reload listener: the id once it is written.
+    const versions = this.parts.gateway.versions;
+    await versions?.settled();
+    return { ok: true, version: event.version, historyId: (await versions?.latest())?.id };
   }
 
   /**

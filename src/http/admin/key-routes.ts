@@ -140,7 +140,7 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
         note: "Copy the new key now: it is not shown again. The old key no longer works.",
       };
     })
-    .get("/keys/:id/usage", ({ params, request }): Answer<"GET /api/keys/:id/usage"> => {
+    .get("/keys/:id/usage", async ({ params, request }): Promise<Answer<"GET /api/keys/:id/usage">> => {
       const query = queryOf(request, "GET /api/keys/:id/usage");
       const bucket = query.bucket ?? "day";
       const bucketMs = bucket === "day" ? DAY_MS : HOUR_MS;
@@ -149,7 +149,9 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
       const aligned = Math.floor(from / bucketMs) * bucketMs;
       if (!gateway.keys.list().some((k) => k.id === params.id))
         throw new GatewayError("not_found", `No key ${params.id}.`);
-      return { bucket, from: aligned, points: gateway.keys.usageOver(params.id, aligned, bucketMs) };
+      // From the request log's store (PostgreSQL's in cluster mode).
+      const points = gateway.logs ? await gateway.logs.keyUsage(params.id, aligned, bucketMs) : [];
+      return { bucket, from: aligned, points };
     })
     .delete("/keys/:id", ({ params, request }) => {
       const session = sessionOf(request);

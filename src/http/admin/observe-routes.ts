@@ -7,11 +7,8 @@ import { GatewayError } from "../../errors.ts";
 import type { Gateway } from "../../gateway.ts";
 import { callDirect } from "../../pipeline/direct-call.ts";
 import { healthVerdict, healthWindowRange } from "../../routing/health-window.ts";
-import type { Store } from "../../store/db.ts";
-import { countLogs, exportLogs, getLog, listLogs } from "../../store/queries/logs.ts";
-import { refusedTotals } from "../../store/queries/refused.ts";
-import { queryStats } from "../../store/queries/stats.ts";
-import { emptyTargetWindow, targetWindows } from "../../store/queries/target-stats.ts";
+import type { LogReader } from "../../store/log-reader.ts";
+import { emptyTargetWindow } from "../../store/queries/target-stats.ts";
 import { logTailResponse, type TailFilter } from "../log-tail.ts";
 import { bodyOf, queryOf } from "./admin-input.ts";
 import type { Answer } from "./contract/routes.ts";
@@ -19,27 +16,33 @@ import { logFilter, logSort, timeParam } from "./query-params.ts";
 
 const HOUR = 3_600_000;
 
-function requireStore(gateway: Gateway): Store {
-  if (!gateway.store) throw new GatewayError("not_found", "The request log is not enabled (no data directory).");
-  return gateway.store;
+function requireLogs(gateway: Gateway): LogReader {
+  if (!gateway.logs) throw new GatewayError("not_found", "The request log is not enabled (no data directory).");
+  return gateway.logs;
+}
+
+/** `undefined` for a store that is away (a 503), the error itself otherwise. */
+function unlessUnavailable(error: unknown): undefined {
+  if (error instanceof GatewayError && error.status === 503) return undefined;
+  throw error;
 }
 
 export function observeRoutes(gateway: Gateway) {
   return (
     new Elysia()
-      .get("/logs", ({ request }): Answer<"GET /api/logs"> => {
+      .get("/logs", ({ request }): Promise<Answer<"GET /api/logs">> => {
         const query = queryOf(request, "GET /api/logs");
         const page = { cursor: query.cursor, limit: query.limit };
-        return listLogs(requireStore(gateway), logFilter(query), page, logSort(query));
+        return requireLogs(gateway).listLogs(logFilter(query), page, logSort(query));
       })
-      .get("/logs/count", ({ request }): Answer<"GET /api/logs/count"> => {
-        return countLogs(requireStore(gateway), logFilter(queryOf(request, "GET /api/logs/count")));
+      .get("/logs/count", ({ request }): Promise<Answer<"GET /api/logs/count">> => {
+        return requireLogs(gateway).countLogs(logFilter(queryOf(request, "GET /api/logs/count")));
       })
-      .get("/logs/export", ({ request }) => {
+      .get("/logs/export", async ({ request }) => {
         const query = queryOf(request, "GET /api/logs/export");
         const format = query.format ?? "csv";
         const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-        return new Response(exportLogs(requireStore(gateway), logFilter(query), format, logSort(query)), {
+        return new Response(await requireLogs(gateway).exportLogs(logFilter(query), format, logSort(query)), {
           headers: {
             "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson",
             "content-disposition": `attachment; filename="smartroute-logs-${stamp}.${format}"`,
@@ -52,34 +55,42 @@ export function observeRoutes(gateway: Gateway) {
         const filter: TailFilter = { tier, model, status: status === "ok" || status === "error" ? status : undefined };
         return logTailResponse(gateway.tail, filter, request.signal);
       })
-      .get("/logs/:id", ({ params }): Answer<"GET /api/logs/:id"> => {
-        const detail = getLog(requireStore(gateway), params.id);
+      .get("/logs/:id", async ({ params }): Promise<Answer<"GET /api/logs/:id">> => {
+        const detail = await requireLogs(gateway).getLog(params.id);
         if (!detail)
           throw new GatewayError("not_found", `No request ${params.id} in the log (it may have been pruned).`);
         return detail;
       })
-      .get("/stats", ({ request }): Answer<"GET /api/stats"> => {
+      .get("/stats", async ({ request }): Promise<Answer<"GET /api/stats">> => {
         const { bucketMs, tier, model, ...range } = queryOf(request, "GET /api/stats");
         const to = timeParam(range, "to") ?? gateway.clock.now();
         const from = timeParam(range, "from") ?? to - HOUR;
         if (from >= to) throw new GatewayError("invalid_request", "from must be before to", { param: "from" });
         const baseline = gateway.live.get().pricingBaseline;
-        const store = requireStore(gateway);
+        const logs = requireLogs(gateway);
         // Refused requests are in no rollup (no tier or model): counted from their rows, by code.
-        const stats = queryStats(store, { from, to, bucketMs, tier, model, baseline });
-        return { ...stats, refused: refusedTotals(store, { from, to, tier, model }) };
+        const [stats, refused] = await Promise.all([
+          logs.queryStats({ from, to, bucketMs, tier, model, baseline }),
+          logs.refusedTotals({ from, to, tier, model }),
+        ]);
+        return { ...stats, refused };
       })
       .get("/cluster", async (): Promise<Answer<"GET /api/cluster">> => {
         const cluster = gateway.sharedConfig;
         if (!cluster) return { enabled: false, replicas: [] };
         return { enabled: true, self: cluster.name, ...(await cluster.replicas()) };
       })
-      .get("/health", ({ request }): Answer<"GET /api/health"> => {
+      .get("/health", async ({ request }): Promise<Answer<"GET /api/health">> => {
         const config = gateway.live.get();
         const now = gateway.clock.now();
         const { window: key = "1h" } = queryOf(request, "GET /api/health");
-        const range = gateway.store ? healthWindowRange(key, now) : undefined;
-        const windows = range && gateway.store ? targetWindows(gateway.store, range) : undefined;
+        const logs = gateway.logs;
+        // The live health is this process's own: with the log's database away it is still answered,
+        // without the windows' figures.
+        const windows = logs
+          ? await logs.targetWindows(healthWindowRange(key, now)).catch(unlessUnavailable)
+          : undefined;
+        const range = windows ? healthWindowRange(key, now) : undefined;
         return {
           window: range,
           targets: [...config.targets.keys()].map((ref) => {

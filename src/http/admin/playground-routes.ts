@@ -11,7 +11,7 @@ import type { Gateway } from "../../gateway.ts";
 import { parseChatRequest } from "../../pipeline/accept.ts";
 import type { ChatCall } from "../../pipeline/pipeline.ts";
 import type { AttemptSummary } from "../../plugin/types.ts";
-import { getLog, type LogDetail } from "../../store/queries/logs.ts";
+import type { LogDetail } from "../../store/queries/logs.ts";
 import { clientIpOf } from "../client-ip.ts";
 import { readBody } from "../read-body.ts";
 import type { Answer } from "./contract/routes.ts";
@@ -133,7 +133,7 @@ async function runLogged(gateway: Gateway, call: ChatCall, config: ResolvedConfi
     const requestId = response.headers.get("x-request-id") ?? "";
     const text = await response.text();
     const inLog = await watch.until(requestId, LOG_WAIT_MS);
-    const row = inLog && gateway.store ? getLog(gateway.store, requestId) : undefined;
+    const row = inLog && gateway.logs ? await gateway.logs.getLog(requestId) : undefined;
     return { response, requestId, text, row };
   } finally {
     watch.stop();

@@ -1,13 +1,15 @@
 /**
  * Request log queries: a filtered, sorted list with keyset paging (fast at any depth: the cursor is the
  * last row's sort value and `seq`), the count of what matches, one request in full, and streamed
- * CSV / JSONL export that never builds the whole file in memory.
+ * CSV / JSONL export that never builds the whole file in memory. Each is a query plan (./plan.ts), run
+ * on SQLite here and on PostgreSQL in cluster mode (src/store/log-reader.ts); `dialect` says what differs.
  */
 
 import type { AttemptSummary } from "../../plugin/types.ts";
 import type { TokenParts } from "../../pricing/cost.ts";
 import type { Store } from "../db.ts";
 import type { SqlValue } from "../sqlite.ts";
+import { type Dialect, type PlanRunner, type QueryPlan, runOnSqlite, SQLITE } from "./plan.ts";
 
 export interface LogFilter {
   /** Epoch ms, inclusive. */
@@ -110,16 +112,15 @@ export const COUNT_CAP = 100_000;
 
 const REASON_CHARS = 300;
 
-const BASE_COLUMNS = `seq, id, ts, requested_model AS requestedModel, tier, model, status, error_code AS errorClass, latency_ms AS latencyMs, ttft_ms AS ttftMs, attempts, prompt_tokens AS promptTokens, completion_tokens AS completionTokens, token_source AS tokenSource, cost_usd AS costUsd, stream, refused, api_key_id AS apiKeyId, door, prompt_preview AS promptPreview`;
+// Aliases quoted: PostgreSQL folds unquoted names to lower case (SQLite reads them the same either way).
+const BASE_COLUMNS = `seq, id, ts, requested_model AS "requestedModel", tier, model, status, error_code AS "errorClass", latency_ms AS "latencyMs", ttft_ms AS "ttftMs", attempts, prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens", token_source AS "tokenSource", cost_usd AS "costUsd", stream, refused, api_key_id AS "apiKeyId", door, prompt_preview AS "promptPreview"`;
 
 /** Distinct targets of the trace: more than one means the request failed over. */
-const FAILED_OVER = `(attempts > 1 AND (SELECT COUNT(DISTINCT json_extract(j.value, '$.target')) FROM json_each(attempt_trace) AS j) > 1)`;
+const failedOverSql = (d: Dialect) => `(attempts > 1 AND ${d.traceTargets} > 1)`;
 
-/** The last attempt not accepted, as a JSON object. */
-const LAST_FAILURE = `(SELECT json_object('target', json_extract(j.value, '$.target'), 'status', json_extract(j.value, '$.status'), 'errorClass', json_extract(j.value, '$.errorClass'), 'reason', substr(COALESCE(json_extract(j.value, '$.reason'), ''), 1, ${REASON_CHARS}))
-  FROM json_each(attempt_trace) AS j WHERE json_extract(j.value, '$.outcome') <> 'accepted' ORDER BY CAST(j.key AS INTEGER) DESC LIMIT 1)`;
-
-const LIST_COLUMNS = `${BASE_COLUMNS}, substr(error_message, 1, ${REASON_CHARS}) AS errorMessage, ${FAILED_OVER} AS failedOver, ${LAST_FAILURE} AS lastFailure`;
+/** The list's columns: the row's, the message cut, whether it failed over and its last failure (JSON text). */
+const listColumns = (d: Dialect) =>
+  `${BASE_COLUMNS}, substr(error_message, 1, ${REASON_CHARS}) AS "errorMessage", ${failedOverSql(d)} AS "failedOver", ${d.lastFailure(REASON_CHARS)} AS "lastFailure"`;
 
 /** `LIKE` with its wildcards escaped, so a search for "100%" finds "100%". */
 function likePattern(text: string): string {
@@ -154,7 +155,11 @@ function parseCursor(cursor: string | undefined): { value: number; seq: number }
   return at > 0 && Number.isFinite(value) && Number.isInteger(seq) ? { value, seq } : undefined;
 }
 
-function where(filter: LogFilter, after?: { order: Order; cursor: { value: number; seq: number } }) {
+function where(
+  filter: LogFilter,
+  after: { order: Order; cursor: { value: number; seq: number } } | undefined,
+  d: Dialect,
+) {
   const clauses: string[] = [];
   const params: SqlValue[] = [];
   const add = (clause: string, ...values: SqlValue[]) => {
@@ -170,24 +175,26 @@ function where(filter: LogFilter, after?: { order: Order; cursor: { value: numbe
   else if (typeof filter.status === "number") add("status = ?", filter.status);
   // `+`: a tier or door is shared by many rows; walking the time index and testing each row beats the
   // column's own index, which the planner (without ANALYZE statistics) would otherwise pick.
-  if (filter.tier) add("+tier = ?", filter.tier);
+  if (filter.tier) add(`${d.unindexed("tier")} = ?`, filter.tier);
   if (filter.model) add("model = ?", filter.model);
   if (filter.apiKeyId) add("api_key_id = ?", filter.apiKeyId);
-  if (filter.door) add("+door = ?", filter.door);
-  if (filter.refused !== undefined) add("refused = ?", filter.refused ? 1 : 0);
+  if (filter.door) add(`${d.unindexed("door")} = ?`, filter.door);
+  if (filter.refused !== undefined) add(d.bool("refused", filter.refused));
   if (filter.errorCode) add("error_code = ?", filter.errorCode);
   // The trace is JSON.stringify's: `"target":"<ref>"` occurs exactly where an attempt went to <ref>
-  // (a body inside the trace is a JSON string, its quotes escaped). instr: exact case, no wildcards.
-  if (filter.attempted) add("instr(attempt_trace, ?) > 0", JSON.stringify({ target: filter.attempted }).slice(1, -1));
-  if (filter.failedOver !== undefined) add(filter.failedOver ? FAILED_OVER : `NOT ${FAILED_OVER}`);
+  // (a body inside the trace is a JSON string, its quotes escaped). Exact case, no wildcards.
+  if (filter.attempted)
+    add(d.contains("attempt_trace", "?"), JSON.stringify({ target: filter.attempted }).slice(1, -1));
+  if (filter.failedOver !== undefined) add(filter.failedOver ? failedOverSql(d) : `NOT ${failedOverSql(d)}`);
   if (filter.minAttempts !== undefined) add("attempts >= ?", filter.minAttempts);
-  if (filter.stream !== undefined) add("stream = ?", filter.stream ? 1 : 0);
+  if (filter.stream !== undefined) add(d.bool("stream", filter.stream));
   if (filter.requestedModel) add("requested_model = ?", filter.requestedModel);
   if (filter.minLatencyMs !== undefined) add("latency_ms > ?", filter.minLatencyMs);
   if (filter.q) {
     const pattern = likePattern(filter.q);
+    const like = d.like;
     add(
-      "(prompt_preview LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\' OR request_body LIKE ? ESCAPE '\\' OR response_body LIKE ? ESCAPE '\\')",
+      `(prompt_preview ${like} ? ESCAPE '\\' OR error_message ${like} ? ESCAPE '\\' OR request_body ${like} ? ESCAPE '\\' OR response_body ${like} ? ESCAPE '\\')`,
       pattern,
       pattern,
       pattern,
@@ -197,10 +204,11 @@ function where(filter: LogFilter, after?: { order: Order; cursor: { value: numbe
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", params };
 }
 
+// SQLite answers booleans as 0/1, PostgreSQL as booleans.
 type RawItem = Omit<LogListItem, "stream" | "refused" | "failedOver" | "lastFailure"> & {
-  stream: number;
-  refused: number;
-  failedOver: number | null;
+  stream: number | boolean;
+  refused: number | boolean;
+  failedOver: number | boolean | null;
   lastFailure: string | null;
 };
 
@@ -213,41 +221,55 @@ const toItem = (row: RawItem): LogListItem => ({
 });
 
 /** The rows of one page: the page's seqs first (the filter and the order alone), then their columns. */
-function pageRows(store: Store, filter: LogFilter, order: Order, page: { cursor?: string; limit: number }) {
+function* pageRows(
+  filter: LogFilter,
+  order: Order,
+  page: { cursor?: string; limit: number },
+  d: Dialect,
+): QueryPlan<(RawItem & { sortValue: number })[]> {
   const after = parseCursor(page.cursor);
-  const { sql, params } = where(filter, after && { order, cursor: after });
-  return store.sqlite
-    .query(
-      `WITH page AS (SELECT seq FROM requests ${sql} ${orderBy(order)} LIMIT ?)
-       SELECT ${LIST_COLUMNS}, ${order.key} AS sortValue FROM requests WHERE seq IN (SELECT seq FROM page) ${orderBy(order)}`,
-    )
-    .all(...params, page.limit) as (RawItem & { sortValue: number })[];
+  const { sql, params } = where(filter, after && { order, cursor: after }, d);
+  return (yield {
+    sql: `WITH page AS (SELECT seq FROM requests ${sql} ${orderBy(order)} LIMIT ?)
+       SELECT ${listColumns(d)}, ${order.key} AS "sortValue" FROM requests WHERE seq IN (SELECT seq FROM page) ${orderBy(order)}`,
+    params: [...params, page.limit],
+  }) as unknown as (RawItem & { sortValue: number })[];
 }
 
 /** Rows matching `filter`, up to `COUNT_CAP` (then `capped`). */
-export function countLogs(store: Store, filter: LogFilter): LogCount {
-  const { sql, params } = where(filter);
-  const row = store.sqlite
-    .query(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM requests ${sql} LIMIT ?)`)
-    .get(...params, COUNT_CAP + 1) as { n: number };
+export function* countLogsPlan(filter: LogFilter, d: Dialect = SQLITE): QueryPlan<LogCount> {
+  const { sql, params } = where(filter, undefined, d);
+  const [row] = (yield {
+    sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM requests ${sql} LIMIT ?) AS matched`,
+    params: [...params, COUNT_CAP + 1],
+  }) as { n: number }[];
   return { total: Math.min(row.n, COUNT_CAP), capped: row.n > COUNT_CAP };
 }
 
+export const countLogs = (store: Store, filter: LogFilter): LogCount => runOnSqlite(store, countLogsPlan(filter));
+
 /** One page in `sort` order (newest first by default); `nextCursor`, passed back, gives the next. */
-export function listLogs(
-  store: Store,
+export function* listLogsPlan(
   filter: LogFilter,
   page: { cursor?: string; limit?: number } = {},
   sort: LogSort = {},
-): LogPageResult {
+  d: Dialect = SQLITE,
+): QueryPlan<LogPageResult> {
   const limit = Math.min(Math.max(page.limit ?? 50, 1), 500);
   const order = orderOf(sort);
-  const rows = pageRows(store, filter, order, { cursor: page.cursor, limit: limit + 1 });
+  const rows = yield* pageRows(filter, order, { cursor: page.cursor, limit: limit + 1 }, d);
   const kept = rows.slice(0, limit);
   const last = kept.at(-1);
   const items = kept.map(({ sortValue: _, ...row }) => toItem(row));
   return rows.length > limit && last ? { items, nextCursor: `${last.sortValue}:${last.seq}` } : { items };
 }
+
+export const listLogs = (
+  store: Store,
+  filter: LogFilter,
+  page: { cursor?: string; limit?: number } = {},
+  sort: LogSort = {},
+): LogPageResult => runOnSqlite(store, listLogsPlan(filter, page, sort));
 
 export interface LogDetail extends LogListItem {
   apiKeyId: string | null;
@@ -282,7 +304,8 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-const DETAIL_COLUMNS = `${BASE_COLUMNS}, ${FAILED_OVER} AS failedOver, ${LAST_FAILURE} AS lastFailure, client_ip AS clientIp, tier_reason AS tierReason, error_message AS errorMessage, overhead_ms AS overheadMs, attempt_trace AS attemptTrace, request_body AS requestBody, response_body AS responseBody, cost_micros AS costMicros, baseline_micros AS baselineMicros, baseline_model AS baselineModel, cost_detail AS costDetail`;
+const detailColumns = (d: Dialect) =>
+  `${BASE_COLUMNS}, ${failedOverSql(d)} AS "failedOver", ${d.lastFailure(REASON_CHARS)} AS "lastFailure", client_ip AS "clientIp", tier_reason AS "tierReason", error_message AS "errorMessage", overhead_ms AS "overheadMs", attempt_trace AS "attemptTrace", request_body AS "requestBody", response_body AS "responseBody", cost_micros AS "costMicros", baseline_micros AS "baselineMicros", baseline_model AS "baselineModel", cost_detail AS "costDetail"`;
 
 type RawDetail = RawItem &
   Omit<LogDetail, keyof LogListItem | "attemptTrace" | "requestBody" | "responseBody" | "costDetail"> & {
@@ -310,10 +333,15 @@ function toDetail(row: RawDetail): LogDetail {
 }
 
 /** One request in full, bodies parsed when they are JSON. */
-export function getLog(store: Store, id: string): LogDetail | undefined {
-  const row = store.sqlite.query(`SELECT ${DETAIL_COLUMNS} FROM requests WHERE id = ?`).get(id) as RawDetail | null;
+export function* getLogPlan(id: string, d: Dialect = SQLITE): QueryPlan<LogDetail | undefined> {
+  const [row] = (yield {
+    sql: `SELECT ${detailColumns(d)} FROM requests WHERE id = ?`,
+    params: [id],
+  }) as unknown as (RawDetail | undefined)[];
   return row ? toDetail(row) : undefined;
 }
+
+export const getLog = (store: Store, id: string): LogDetail | undefined => runOnSqlite(store, getLogPlan(id));
 
 // ---- export: the API's own names (camelCase), ISO 8601 times, ms to 0.1, USD to 6 decimals.
 
@@ -421,21 +449,28 @@ export function exportLogs(
   format: "csv" | "jsonl",
   sort: LogSort = {},
 ): ReadableStream<Uint8Array> {
+  return exportFrom({ run: (plan) => runOnSqlite(store, plan), dialect: SQLITE }, filter, format, sort);
+}
+
+/** The export over any store: `run` answers each page's query (at once, or with a promise). */
+export function exportFrom(
+  { run, dialect: d }: { run: PlanRunner; dialect: Dialect },
+  filter: LogFilter,
+  format: "csv" | "jsonl",
+  sort: LogSort = {},
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const order = orderOf(sort);
   let cursor: { value: number; seq: number } | undefined;
   let started = false;
   let done = false;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (done) return;
       let out = "";
       if (!started && format === "csv") out += `${CSV_COLUMNS.join(",")}\n`;
       started = true;
-      const { sql, params } = where(filter, cursor && { order, cursor });
-      const rows = store.sqlite
-        .query(`SELECT ${DETAIL_COLUMNS}, ${order.key} AS sortValue FROM requests ${sql} ${orderBy(order)} LIMIT ?`)
-        .all(...params, EXPORT_PAGE) as (RawDetail & { sortValue: number })[];
+      const rows = await run(exportPage(filter, order, cursor, d));
       for (const row of rows) {
         const detail = toDetail(row);
         if (format === "jsonl") out += `${JSON.stringify(jsonlRow(detail))}\n`;
@@ -451,4 +486,18 @@ export function exportLogs(
       if (done) controller.close();
     },
   });
+}
+
+/** One page of the export, after `cursor`. */
+function* exportPage(
+  filter: LogFilter,
+  order: Order,
+  cursor: { value: number; seq: number } | undefined,
+  d: Dialect,
+): QueryPlan<(RawDetail & { sortValue: number })[]> {
+  const { sql, params } = where(filter, cursor && { order, cursor }, d);
+  return (yield {
+    sql: `SELECT ${detailColumns(d)}, ${order.key} AS "sortValue" FROM requests ${sql} ${orderBy(order)} LIMIT ?`,
+    params: [...params, EXPORT_PAGE],
+  }) as unknown as (RawDetail & { sortValue: number })[];
 }

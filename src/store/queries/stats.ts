@@ -8,7 +8,8 @@ import { CATALOG } from "../../pricing/catalog.ts";
 import type { Store } from "../db.ts";
 import { addTo, emptyHistogram, quantile } from "../histogram.ts";
 import { ROLLUP_COLUMNS, type RollupOf } from "../rollups.ts";
-import { type TargetTotals, targetTotals } from "./target-stats.ts";
+import { type QueryPlan, runOnSqlite } from "./plan.ts";
+import { type TargetTotals, targetTotalsPlan } from "./target-stats.ts";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -105,36 +106,60 @@ export interface DoorTotals {
  * Routed requests per front door over the range, from the rows (the rollups have no door): one indexed
  * range scan. Refused ones are counted apart, by code (`queries/refused.ts`), as the cards count them.
  */
-export function doorTotals(store: Store, range: { from: number; to: number }): DoorTotals[] {
-  return store.sqlite
-    .query(
-      `SELECT door, COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
-        SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END) AS failedOver, COALESCE(AVG(latency_ms), 0) AS latencyMsAvg
-       FROM requests WHERE ts >= ? AND ts < ? AND refused = 0 GROUP BY door ORDER BY requests DESC, door`,
-    )
-    .all(range.from, range.to) as DoorTotals[];
+export function* doorTotalsPlan(range: { from: number; to: number }): QueryPlan<DoorTotals[]> {
+  return (yield {
+    sql: `SELECT door, COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
+        SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END) AS "failedOver", COALESCE(AVG(latency_ms), 0) AS "latencyMsAvg"
+       FROM requests WHERE ts >= ? AND ts < ? AND NOT refused GROUP BY door ORDER BY requests DESC, door`,
+    params: [range.from, range.to],
+  }) as unknown as DoorTotals[];
 }
 
+export const doorTotals = (store: Store, range: { from: number; to: number }): DoorTotals[] =>
+  runOnSqlite(store, doorTotalsPlan(range));
+
 /** What a key spent since `since` by the request log (a budget's starting point after a restart). */
-export function keySpendSince(store: Store, apiKeyId: string, since: number): number {
-  const row = store.sqlite
-    .query("SELECT COALESCE(SUM(cost_micros), 0) AS micros FROM requests WHERE api_key_id = ? AND ts >= ?")
-    .get(apiKeyId, since) as { micros: number };
+export function* keySpendSincePlan(apiKeyId: string, since: number): QueryPlan<number> {
+  const [row] = (yield {
+    sql: "SELECT COALESCE(SUM(cost_micros), 0) AS micros FROM requests WHERE api_key_id = ? AND ts >= ?",
+    params: [apiKeyId, since],
+  }) as { micros: number }[];
   return row.micros;
 }
 
-/** Spend per key over the range, from the rows (the rollups have no key): one indexed range scan. */
-export function spendByKey(store: Store, range: { from: number; to: number }, limit = 20): KeySpend[] {
-  return store.sqlite
-    .query(
-      `SELECT COALESCE(api_key_id, '') AS apiKeyId, COUNT(*) AS requests, COALESCE(SUM(cost_micros), 0) AS costMicros,
-        COALESCE(SUM(CASE WHEN cost_micros IS NOT NULL AND baseline_micros IS NOT NULL THEN baseline_micros - cost_micros END), 0) AS savedMicros,
-        COUNT(cost_micros) AS priced,
-        COUNT(CASE WHEN cost_micros IS NOT NULL AND baseline_micros IS NOT NULL THEN 1 END) AS savingsRequests
-       FROM requests WHERE ts >= ? AND ts < ? GROUP BY api_key_id ORDER BY costMicros DESC, requests DESC LIMIT ?`,
-    )
-    .all(range.from, range.to, limit) as KeySpend[];
+export const keySpendSince = (store: Store, apiKeyId: string, since: number): number =>
+  runOnSqlite(store, keySpendSincePlan(apiKeyId, since));
+
+/** One bucket of a key's use: its start (epoch ms, UTC), the requests in it and what they cost. */
+export interface KeyUsagePoint {
+  ts: number;
+  requests: number;
+  costMicros: number;
 }
+
+/** A key's logged requests and cost since `from`, per `bucketMs` (UTC-aligned), oldest first. */
+export function* keyUsagePlan(id: string, from: number, bucketMs: number): QueryPlan<KeyUsagePoint[]> {
+  return (yield {
+    sql: `SELECT (ts / ?) * ? AS ts, count(*) AS requests, coalesce(sum(cost_micros), 0) AS "costMicros"
+         FROM requests WHERE api_key_id = ? AND ts >= ? GROUP BY 1 ORDER BY 1`,
+    params: [bucketMs, bucketMs, id, from],
+  }) as unknown as KeyUsagePoint[];
+}
+
+/** Spend per key over the range, from the rows (the rollups have no key): one indexed range scan. */
+export function* spendByKeyPlan(range: { from: number; to: number }, limit = 20): QueryPlan<KeySpend[]> {
+  return (yield {
+    sql: `SELECT COALESCE(api_key_id, '') AS "apiKeyId", COUNT(*) AS requests, COALESCE(SUM(cost_micros), 0) AS "costMicros",
+        COALESCE(SUM(CASE WHEN cost_micros IS NOT NULL AND baseline_micros IS NOT NULL THEN baseline_micros - cost_micros END), 0) AS "savedMicros",
+        COUNT(cost_micros) AS priced,
+        COUNT(CASE WHEN cost_micros IS NOT NULL AND baseline_micros IS NOT NULL THEN 1 END) AS "savingsRequests"
+       FROM requests WHERE ts >= ? AND ts < ? GROUP BY api_key_id ORDER BY "costMicros" DESC, requests DESC LIMIT ?`,
+    params: [range.from, range.to, limit],
+  }) as unknown as KeySpend[];
+}
+
+export const spendByKey = (store: Store, range: { from: number; to: number }, limit = 20): KeySpend[] =>
+  runOnSqlite(store, spendByKeyPlan(range, limit));
 
 class Accumulator {
   requests = 0;
@@ -210,27 +235,35 @@ function chooseBucket(spanMs: number, resolution: "minute" | "day"): number {
   return BUCKET_CHOICES.find((b) => b >= floor && spanMs / b <= 120) ?? BUCKET_CHOICES[BUCKET_CHOICES.length - 1];
 }
 
-function rows(
-  store: Store,
+function* rows(
   resolution: "minute" | "day",
   { from, to }: { from: number; to: number },
   filter: { tier?: string; model?: string },
-): RollupRow[] {
+): QueryPlan<RollupRow[]> {
   const table = resolution === "minute" ? "stats_minute" : "stats_day";
   const column = resolution;
   const clauses = [`${column} >= ?`, `${column} < ?`];
   const params: (string | number)[] = [from, to];
   if (filter.tier) clauses.push("tier = ?"), params.push(filter.tier);
   if (filter.model) clauses.push("model = ?"), params.push(filter.model);
-  return store.sqlite
-    .query(`SELECT ${column} AS period, ${ROLLUP_COLUMNS} FROM ${table} WHERE ${clauses.join(" AND ")}`)
-    .all(...params) as RollupRow[];
+  return (yield {
+    sql: `SELECT ${column} AS period, ${ROLLUP_COLUMNS} FROM ${table} WHERE ${clauses.join(" AND ")}`,
+    params,
+  }) as unknown as RollupRow[];
 }
 
-export function queryStats(
-  store: Store,
-  range: { from: number; to: number; bucketMs?: number; tier?: string; model?: string; baseline?: string },
-): StatsResult {
+export type StatsRange = {
+  from: number;
+  to: number;
+  bucketMs?: number;
+  tier?: string;
+  model?: string;
+  baseline?: string;
+};
+
+export const queryStats = (store: Store, range: StatsRange): StatsResult => runOnSqlite(store, queryStatsPlan(range));
+
+export function* queryStatsPlan(range: StatsRange): QueryPlan<StatsResult> {
   const span = Math.max(range.to - range.from, MINUTE);
   const resolution = span > 3 * DAY ? "day" : "minute";
   const unit = resolution === "day" ? DAY : MINUTE;
@@ -238,8 +271,11 @@ export function queryStats(
   const to = Math.ceil(range.to / unit) * unit;
   const bucketMs = Math.max(range.bucketMs ?? chooseBucket(to - from, resolution), unit);
   const seconds = (to - from) / 1000;
-  const current = rows(store, resolution, { from, to }, range);
-  const previous = rows(store, resolution, { from: from - (to - from), to: from }, range);
+  const current = yield* rows(resolution, { from, to }, range);
+  const previous = yield* rows(resolution, { from: from - (to - from), to: from }, range);
+  const byTarget = yield* targetTotalsPlan(resolution, { from, to }, range);
+  const byKey = yield* spendByKeyPlan({ from, to });
+  const byDoor = yield* doorTotalsPlan({ from, to });
 
   const total = new Accumulator();
   const before = new Accumulator();
@@ -278,9 +314,9 @@ export function queryStats(
     byModel: [...byModel]
       .map(([model, acc]) => ({ model, ...acc.totals(seconds) }))
       .sort((a, b) => b.requests - a.requests),
-    byTarget: targetTotals(store, resolution, { from, to }, range),
-    byKey: spendByKey(store, { from, to }),
-    byDoor: doorTotals(store, { from, to }),
+    byTarget,
+    byKey,
+    byDoor,
     savingsBaseline: range.baseline ?? DEFAULT_BASELINE,
     catalog: { ...CATALOG },
   };

@@ -9,6 +9,7 @@
 import type { Store } from "../db.ts";
 import { addTo, emptyHistogram, quantile } from "../histogram.ts";
 import { TARGET_ROLLUP_COLUMNS, type TargetRollupOf } from "../target-rollups.ts";
+import { type QueryPlan, runOnSqlite } from "./plan.ts";
 
 type TargetRollupRow = TargetRollupOf<string>;
 type Percentiles = { avg?: number; p50?: number; p95?: number; p99?: number };
@@ -89,39 +90,45 @@ class TargetAccumulator {
   }
 }
 
-function targetRows(
-  store: Store,
+function* targetRows(
   resolution: "minute" | "day",
   { from, to }: { from: number; to: number },
   filter: { tier?: string; model?: string },
-): TargetRollupRow[] {
+): QueryPlan<TargetRollupRow[]> {
   const table = resolution === "minute" ? "stats_target_minute" : "stats_target_day";
   const clauses = [`${resolution} >= ?`, `${resolution} < ?`];
   const params: (string | number)[] = [from, to];
   if (filter.tier) clauses.push("tier = ?"), params.push(filter.tier);
   if (filter.model) clauses.push("target = ?"), params.push(filter.model);
-  return store.sqlite
-    .query(`SELECT ${resolution} AS period, ${TARGET_ROLLUP_COLUMNS} FROM ${table} WHERE ${clauses.join(" AND ")}`)
-    .all(...params) as TargetRollupRow[];
+  return (yield {
+    sql: `SELECT ${resolution} AS period, ${TARGET_ROLLUP_COLUMNS} FROM ${table} WHERE ${clauses.join(" AND ")}`,
+    params,
+  }) as unknown as TargetRollupRow[];
 }
 
 const mostTried = (a: TargetTotals, b: TargetTotals) => b.attempts - a.attempts || a.target.localeCompare(b.target);
 
 /** Every target tried in the range (edges on whole `resolution` periods), most attempts first. */
-export function targetTotals(
-  store: Store,
+export function* targetTotalsPlan(
   resolution: "minute" | "day",
   range: { from: number; to: number },
   filter: { tier?: string; model?: string } = {},
-): TargetTotals[] {
+): QueryPlan<TargetTotals[]> {
   const byTarget = new Map<string, TargetAccumulator>();
-  for (const r of targetRows(store, resolution, range, filter)) {
+  for (const r of yield* targetRows(resolution, range, filter)) {
     let acc = byTarget.get(r.target);
     if (!acc) byTarget.set(r.target, (acc = new TargetAccumulator()));
     acc.add(r);
   }
   return [...byTarget].map(([target, acc]) => acc.totals(target)).sort(mostTried);
 }
+
+export const targetTotals = (
+  store: Store,
+  resolution: "minute" | "day",
+  range: { from: number; to: number },
+  filter: { tier?: string; model?: string } = {},
+): TargetTotals[] => runOnSqlite(store, targetTotalsPlan(resolution, range, filter));
 
 export interface TargetWindow {
   totals: TargetTotals;
@@ -144,15 +151,17 @@ export function emptyTargetWindow(target: string, range: { from: number; to: num
   return { totals: new TargetAccumulator().totals(target), series: seriesOf(undefined, range) };
 }
 
+export type WindowRange = { from: number; to: number; bucketMs: number };
+
+export const targetWindows = (store: Store, range: WindowRange): Map<string, TargetWindow> =>
+  runOnSqlite(store, targetWindowsPlan(range));
+
 /** Each target's totals and series over a window of whole minutes (the health page's windows). */
-export function targetWindows(
-  store: Store,
-  range: { from: number; to: number; bucketMs: number },
-): Map<string, TargetWindow> {
+export function* targetWindowsPlan(range: WindowRange): QueryPlan<Map<string, TargetWindow>> {
   const { from, bucketMs } = range;
   const totals = new Map<string, TargetAccumulator>();
   const buckets = new Map<string, Map<number, TargetAccumulator>>();
-  for (const r of targetRows(store, "minute", range, {})) {
+  for (const r of yield* targetRows("minute", range, {})) {
     let acc = totals.get(r.target);
     if (!acc) totals.set(r.target, (acc = new TargetAccumulator()));
     acc.add(r);

@@ -76,7 +76,7 @@ export class AccountSecurity {
   ): Promise<void> {
     // The current password only: a TOTP holder already passed the code to get this session.
     await this.checkPasswordOnly(session, input.current, now, clientIp);
-    checkNewPassword(input.next ?? "", session.user.username, "next");
+    await checkNewPassword(input.next ?? "", session.user.username, "next");
     this.accounts.setPassword(session.user.id, await hashPassword(input.next!));
     this.accounts.revokeSessionsOf(session.user.id, now, session.sessionId);
     this.accounts.audit({

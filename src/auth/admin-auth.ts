@@ -53,8 +53,8 @@ export function checkUsername(username: string): void {
 }
 
 /** Throws the 400 listing every problem of a new password (checkPasswordPolicy), in the field `param`. */
-export function checkNewPassword(password: string, username: string, param: string): void {
-  const problems = checkPasswordPolicy(password, username);
+export async function checkNewPassword(password: string, username: string, param: string): Promise<void> {
+  const problems = await checkPasswordPolicy(password, username);
   if (problems.length > 0)
     throw new GatewayError("invalid_request", problems.map((p) => p.message).join(" "), { param });
 }
@@ -133,7 +133,7 @@ export class AdminAuth {
   ): Promise<{ created?: string; setupToken?: string; problems?: string[] }> {
     if (!this.setupRequired()) return {};
     if (adminPassword) {
-      const problems = checkPasswordPolicy(adminPassword, ADMIN_USERNAME).map((p) => p.message);
+      const problems = (await checkPasswordPolicy(adminPassword, ADMIN_USERNAME)).map((p) => p.message);
       if (problems.length === 0) {
         this.accounts.create(ADMIN_USERNAME, await hashPassword(adminPassword), now);
         this.accounts.audit({
@@ -159,7 +159,7 @@ export class AdminAuth {
     if (!this.setupRequired()) throw new GatewayError("conflict", "Setup is done: an admin account exists.");
     const username = normaliseUsername(input.username);
     checkUsername(username);
-    checkNewPassword(input.password, username, "password");
+    await checkNewPassword(input.password, username, "password");
     // The policy is checked first so that a typo does not burn the token.
     if (!this.setupToken?.consume(input.token, now))
       throw new GatewayError(

@@ -96,7 +96,7 @@ export class AdminTeam {
   async accept(input: { token: string; username: string; password: string; clientIp?: string }, now: number) {
     const username = normaliseUsername(input.username);
     checkUsername(username);
-    checkNewPassword(input.password, username, "password");
+    await checkNewPassword(input.password, username, "password");
     const invite = this.accounts.inviteByHash(digest(input.token));
     const unusable = () =>
       new GatewayError("forbidden", "This invite link is invalid, used or expired: ask an admin for a new one.");

@@ -3,22 +3,30 @@
  * keyboard patterns, dates, sequences). The server's password policy refuses a score below
  * STRONG_ENOUGH; the UI shows the same estimate as it is typed (ui/src/components/password-meter.tsx).
  */
-import { ZxcvbnFactory } from "@zxcvbn-ts/core";
-import * as common from "@zxcvbn-ts/language-common";
-import * as english from "@zxcvbn-ts/language-en";
+import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 
 /** zxcvbn's score from 0 (guessed at once) to 4; 3 is "safely unguessable" against an online attack and more. */
 export const STRONG_ENOUGH = 3;
 
-let factory: ZxcvbnFactory | undefined;
+let factory: Promise<ZxcvbnFactory> | undefined;
 
-/** Built at first use: the dictionaries take a moment to load, and most processes never set a password. */
-function estimator(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({
-    dictionary: { ...common.dictionary, ...english.dictionary },
-    graphs: common.adjacencyGraphs,
-    translations: english.translations,
-  });
+/**
+ * Imported and built at first use: the dictionaries hold about 40 MB once loaded, and most processes
+ * never set a password (a gateway that only serves /v1 never pays for them).
+ */
+function estimator(): Promise<ZxcvbnFactory> {
+  factory ??= Promise.all([
+    import("@zxcvbn-ts/core"),
+    import("@zxcvbn-ts/language-common"),
+    import("@zxcvbn-ts/language-en"),
+  ]).then(
+    ([core, common, english]) =>
+      new core.ZxcvbnFactory({
+        dictionary: { ...common.dictionary, ...english.dictionary },
+        graphs: common.adjacencyGraphs,
+        translations: english.translations,
+      }),
+  );
   return factory;
 }
 
@@ -30,8 +38,8 @@ export interface Strength {
 }
 
 /** The estimate for `plain`; `related` (the username, the product name) counts as known to an attacker. */
-export function passwordStrength(plain: string, related: string[] = []): Strength {
-  const result = estimator().check(plain, ["smartroute", ...related]);
+export async function passwordStrength(plain: string, related: string[] = []): Promise<Strength> {
+  const result = (await estimator()).check(plain, ["smartroute", ...related]);
   return {
     score: result.score,
     warning: result.feedback.warning ?? "",

@@ -144,7 +144,7 @@ interface PasswordProblem {
  * `password123`, long enough, are still refused), with zxcvbn's own advice in the message. Returns every
  * problem, empty when the password is acceptable.
  */
-export function checkPasswordPolicy(plain: string, username?: string): PasswordProblem[] {
+export async function checkPasswordPolicy(plain: string, username?: string): Promise<PasswordProblem[]> {
   const problems: PasswordProblem[] = [];
   const chars = Array.from(normalise(plain));
   if (chars.length < MIN_PASSWORD_LENGTH) {
@@ -164,7 +164,7 @@ export function checkPasswordPolicy(plain: string, username?: string): PasswordP
   // Only a password that passes the rules above is estimated: their messages say enough, and an
   // over-long one is not worth the matching.
   if (problems.length === 0) {
-    const strength = passwordStrength(chars.join(""), name ? [name] : []);
+    const strength = await passwordStrength(chars.join(""), name ? [name] : []);
     if (strength.score < STRONG_ENOUGH)
       problems.push({
         code: "too_guessable",

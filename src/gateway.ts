@@ -118,8 +118,7 @@ export class Gateway {
     this.logs = options.pg?.logs ?? (options.store && sqliteLogReader(options.store));
     // In a cluster each process keeps its own records and replicates every change through Redis.
     const memory = options.health ? undefined : new MemoryHealthRegistry(() => this.live.get().health, options.log);
-    this.sharedHealth =
-      memory && options.shared && new SharedHealthRegistry(memory, options.shared, { log: options.log });
+    this.sharedHealth = memory && options.shared && new SharedHealthRegistry(memory, options.shared);
     const health = options.health ?? this.sharedHealth ?? (memory as MemoryHealthRegistry);
     this.health = health;
     const clock = options.deps?.clock ?? systemClock;

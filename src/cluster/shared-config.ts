@@ -13,7 +13,6 @@
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { hostname } from "node:os";
-import type { Redis } from "ioredis";
 import type { LiveConfig } from "../config/live.ts";
 import type { ConfigIssue } from "../config/resolve.ts";
 import { writeConfigAtomically } from "../config-editor/candidate.ts";
@@ -55,6 +54,8 @@ export interface SharedConfigOptions {
 
 const CURRENT = "config:current";
 const REPLICAS = "config:replicas";
+/** The pub/sub channel an applied edit is announced on (its digest). */
+const CHANGED = "config:changed";
 /** The author a reload done for the cluster carries, so it is not announced again. */
 const VIA_CLUSTER = " (via cluster)";
 
@@ -62,8 +63,6 @@ export const digestOf = (source: string) => createHash("sha256").update(source).
 
 export class SharedConfig {
   readonly name: string;
-  private readonly subscriber: Redis;
-  private readonly channel: string;
   private readonly reportMs: number;
   private readonly timer: ReturnType<typeof setInterval>;
   private refused?: ReplicaState["refused"];
@@ -79,17 +78,12 @@ export class SharedConfig {
     // The host and process, and a few random characters: processes in one test run share a pid.
     this.name = options.name ?? `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 4)}`;
     this.reportMs = options.reportMs ?? 5_000;
-    this.channel = `${shared.prefix}config:changed`;
     this.stopListening = live.onReload((event) => {
       if (event.ok && event.source !== undefined && event.author !== "file" && !event.author.endsWith(VIA_CLUSTER))
         void this.announce(event.source, event.author, event.reason);
     });
-    this.subscriber = shared.redis.duplicate({ commandTimeout: undefined });
-    this.subscriber.on("error", () => {});
-    this.subscriber.on("message", () => void this.adoptCurrent());
-    this.ready = this.subscriber
-      .connect()
-      .then(() => this.subscriber.subscribe(this.channel))
+    this.ready = shared
+      .subscribe(CHANGED, () => void this.adoptCurrent())
       .then(() => this.adoptCurrent(this.fileWrittenAt()))
       .then(() => this.report())
       .catch(() => undefined);
@@ -117,7 +111,7 @@ export class SharedConfig {
     this.currentDigest = current.digest;
     try {
       await this.shared.redis.set(CURRENT, JSON.stringify(current));
-      await this.shared.redis.publish(this.channel, current.digest);
+      this.shared.publish(CHANGED, current.digest);
     } catch (error) {
       this.options.log.warn("config edit not shared: Redis unreachable", { error: String(error) });
     }
@@ -182,7 +176,6 @@ export class SharedConfig {
   close(): void {
     clearInterval(this.timer);
     this.stopListening();
-    this.subscriber.disconnect();
     this.shared.redis.hdel(REPLICAS, this.name).catch(() => undefined);
   }
 }

@@ -11,7 +11,6 @@
  * its own records, and its entries wait to be sent when Redis is back (`replicated-stream.ts`); the
  * siblings then replay them, old times and all.
  */
-import type { Logger } from "../plugin/types.ts";
 import type { AttemptEffect, HealthRegistry, HealthView, MemoryHealthRegistry } from "../routing/health.ts";
 import type { HealthRecord, SavedHealthRecord } from "../routing/health-record.ts";
 import { ReplicatedStream } from "./replicated-stream.ts";
@@ -34,7 +33,6 @@ export interface SharedHealthOptions {
   streamLength?: number;
   /** Longest wait of one stream read (default 1 s; the read returns as soon as an entry arrives). */
   blockMs?: number;
-  log: Logger;
 }
 
 const probeKey = (ref: string) => `probe:{${ref}}`;
@@ -54,7 +52,7 @@ export class SharedHealthRegistry implements HealthRegistry {
   constructor(
     readonly local: MemoryHealthRegistry,
     private readonly shared: SharedState,
-    options: SharedHealthOptions,
+    options: SharedHealthOptions = {},
   ) {
     this.probeLockMs = options.probeLockMs ?? 30_000;
     shared.redis.defineCommand("srReleaseProbe", { numberOfKeys: 1, lua: RELEASE });

@@ -36,6 +36,10 @@ export class SharedState {
   private wasDegraded = false;
   /** The last call failed though the connection looked ready (a timeout): degraded until one succeeds. */
   private failing = false;
+  /** The one pub/sub connection of this process (`subscribe`), made at the first subscription. */
+  private subscriber?: Redis;
+  private subscriberReady?: Promise<void>;
+  private readonly channels = new Map<string, (message: string) => void>();
 
   constructor(options: SharedStateOptions) {
     this.log = options.log;
@@ -107,8 +111,38 @@ export class SharedState {
     });
   }
 
+  /**
+   * Calls `onMessage` with each message of the pub/sub `channel` (under the prefix, which ioredis does not
+   * put on channels). Every channel of this process shares one connection, in subscriber mode (it takes
+   * no other command; ioredis subscribes it again after a reconnect). Resolves once subscribed, or at
+   * once when Redis is down (the subscription is made when it is back).
+   */
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<void> {
+    const name = `${this.prefix}${channel}`;
+    this.channels.set(name, onMessage);
+    if (!this.subscriber) {
+      const subscriber = this.redis.duplicate({ commandTimeout: undefined });
+      subscriber.on("error", () => {});
+      subscriber.on("message", (from: string, message: string) => this.channels.get(from)?.(message));
+      this.subscriber = subscriber;
+      this.subscriberReady = subscriber.connect();
+    }
+    const subscriber = this.subscriber;
+    return this.subscriberReady!.then(() => subscriber.subscribe(name)).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Publishes on a pub/sub channel (under the prefix), without waiting; nothing while Redis is down. */
+  publish(channel: string, message: string): void {
+    if (this.degraded) return;
+    this.redis.publish(`${this.prefix}${channel}`, message).catch(() => {});
+  }
+
   /** QUIT after what was sent (the last settles of a stop), within 1 s; then the socket is closed. */
   async close(): Promise<void> {
+    this.subscriber?.disconnect();
     if (this.redis.status === "ready") {
       const quit = this.redis.quit().catch(() => undefined);
       await Promise.race([quit, new Promise((resolve) => setTimeout(resolve, 1000).unref?.())]);

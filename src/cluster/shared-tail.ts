@@ -5,7 +5,6 @@
  * 2.5 × `announceMs` publishes each batch of rows its log writer commits. With no tail open anywhere,
  * nothing is published. Rows are what the tail shows (`TailRow`, no bodies), one message per batch.
  */
-import type { Redis } from "ioredis";
 import type { Logger } from "../plugin/types.ts";
 import type { LogWriter, TailRow } from "../store/log-writer.ts";
 import type { SharedState } from "./shared-state.ts";
@@ -22,12 +21,12 @@ export interface SharedTailOptions {
   log: Logger;
 }
 
+const WATCH = "tail:watch";
+const ROWS = "tail:rows";
+
 export class SharedTail implements TailSource {
   private readonly self = crypto.randomUUID().slice(0, 12);
   private readonly listeners = new Set<(rows: TailRow[]) => void>();
-  private readonly subscriber: Redis;
-  private readonly watchChannel: string;
-  private readonly rowsChannel: string;
   private readonly announceMs: number;
   /** Until when some process of the cluster watches (so this one publishes). */
   private watchedUntil = 0;
@@ -41,19 +40,10 @@ export class SharedTail implements TailSource {
     private readonly options: SharedTailOptions,
   ) {
     this.announceMs = options.announceMs ?? 10_000;
-    this.watchChannel = `${shared.prefix}tail:watch`;
-    this.rowsChannel = `${shared.prefix}tail:rows`;
-    // A connection in subscriber mode takes no other command: it is its own (resubscribed on reconnect).
-    this.subscriber = shared.redis.duplicate({ commandTimeout: undefined });
-    this.subscriber.on("error", () => {});
-    this.subscriber.on("message", (channel: string, message: string) => this.heard(channel, message));
-    this.ready = this.subscriber
-      .connect()
-      .then(() => this.subscriber.subscribe(this.watchChannel, this.rowsChannel))
-      .then(
-        () => undefined,
-        () => undefined,
-      );
+    this.ready = Promise.all([
+      shared.subscribe(WATCH, (message) => this.heardAnnouncement(message)),
+      shared.subscribe(ROWS, (message) => this.heardRows(message)),
+    ]).then(() => undefined);
   }
 
   subscribe(listener: (rows: TailRow[]) => void): () => void {
@@ -75,18 +65,16 @@ export class SharedTail implements TailSource {
   }
 
   private announce(): void {
-    if (this.shared.degraded) return;
-    this.shared.redis.publish(this.watchChannel, this.self).catch(() => {});
+    this.shared.publish(WATCH, this.self);
   }
 
-  private heard(channel: string, message: string): void {
-    if (channel === this.watchChannel) {
-      if (message === this.self) return;
-      this.watchedUntil = this.options.now() + this.announceMs * 2.5;
-      this.stopPublishing ??= this.writer.subscribe((rows) => this.publish(rows));
-      return;
-    }
-    if (channel !== this.rowsChannel) return;
+  private heardAnnouncement(message: string): void {
+    if (message === this.self) return;
+    this.watchedUntil = this.options.now() + this.announceMs * 2.5;
+    this.stopPublishing ??= this.writer.subscribe((rows) => this.publish(rows));
+  }
+
+  private heardRows(message: string): void {
     let batch: { o: string; rows: TailRow[] };
     try {
       batch = JSON.parse(message);
@@ -110,13 +98,11 @@ export class SharedTail implements TailSource {
       this.stopPublishing = undefined;
       return;
     }
-    if (this.shared.degraded) return;
-    this.shared.redis.publish(this.rowsChannel, JSON.stringify({ o: this.self, rows })).catch(() => {});
+    if (!this.shared.degraded) this.shared.publish(ROWS, JSON.stringify({ o: this.self, rows }));
   }
 
   close(): void {
     if (this.announcer) clearInterval(this.announcer);
     this.stopPublishing?.();
-    this.subscriber.disconnect();
   }
 }

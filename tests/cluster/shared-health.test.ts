@@ -8,7 +8,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { SharedHealthRegistry } from "../../src/cluster/shared-health.ts";
 import type { SharedState } from "../../src/cluster/shared-state.ts";
 import { type AttemptEffect, MemoryHealthRegistry } from "../../src/routing/health.ts";
-import { dropKeys, quiet, REDIS_URL, redisAnswers, sharedState, uniquePrefix } from "../helpers/redis.ts";
+import { dropKeys, REDIS_URL, redisAnswers, sharedState, uniquePrefix } from "../helpers/redis.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 
 const T0 = 1_800_000_000_000;
@@ -30,7 +30,6 @@ const proxies: TcpProxy[] = [];
 async function replica(url = REDIS_URL, probeLockMs?: number): Promise<SharedHealthRegistry> {
   const shared = await sharedState(prefix, { url });
   const registry = new SharedHealthRegistry(new MemoryHealthRegistry(() => SETTINGS), shared, {
-    log: quiet,
     blockMs: 200,
     probeLockMs,
   });

@@ -2,7 +2,7 @@
 import { formatDateTime, formatNumber, formatTime, t } from "./i18n/index.ts";
 
 /** A number with exactly `digits` decimals ("1.50", "1,234.0"), grouped as the language does. */
-const fixed = (n: number, digits: number) =>
+export const fixed = (n: number, digits: number) =>
   formatNumber(n, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 export const fmtInt = (n: number | null | undefined) =>
@@ -22,14 +22,6 @@ export const fmtUsd = (x: number | null | undefined) =>
   x === null || x === undefined ? "–" : x < 0.01 && x > 0 ? `$${fixed(x, 5)}` : `$${fixed(x, 2)}`;
 export const fmtTime = (ts: number | null | undefined) => (ts ? formatDateTime(ts) : "–");
 export const fmtClock = (ts: number) => formatTime(ts);
-
-/** "+12 %" style change against a previous value; undefined when there is nothing to compare. */
-export function change(now: number | undefined, before: number | undefined): { text: string; up: boolean } | undefined {
-  if (now === undefined || before === undefined || before === 0) return undefined;
-  const ratio = (now - before) / before;
-  const n = fixed(ratio * 100, Math.abs(ratio) < 0.1 ? 1 : 0);
-  return { text: `${ratio >= 0 ? "+" : ""}${t("common.percent", { n })}`, up: ratio >= 0 };
-}
 
 /** A wait the server asked for, in words: "1 second", "45 seconds", "3 minutes" (from 90 s up). */
 export function fmtWait(seconds: number): string {

@@ -6,12 +6,14 @@
  * file, checked and hot-reloaded like any change. Adding a factory call is a change of code: the
  * password dialog asks for the account's password.
  */
+
 import { createSignal, createUniqueId, For, type JSX, Show } from "solid-js";
 import { ApiError, call } from "../api.ts";
 import { t } from "../i18n/index.ts";
 import { IssueList } from "./config-diff.tsx";
 import type { ConfigIssue, ConfigResponse } from "./config-model.tsx";
 import { issuesOf } from "./config-model.tsx";
+import { ChangeButton } from "./key-change-button.tsx";
 import { errorText } from "./modal.tsx";
 import { createPasswordGate, PasswordCancelled } from "./password-gate.tsx";
 
@@ -120,9 +122,9 @@ export function AddProvider(props: {
       <Show
         when={open()}
         fallback={
-          <button type="button" class="cfg-small" onClick={() => setOpen(true)}>
+          <ChangeButton class="cfg-small" onClick={() => setOpen(true)}>
             {t("config.provider.open")}
-          </button>
+          </ChangeButton>
         }
       >
         <form class="stack panel cfg-provider-form" onSubmit={add} aria-labelledby={field("title")}>

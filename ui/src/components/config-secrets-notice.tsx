@@ -4,10 +4,12 @@
  * the data dir's secret store, the file getting env("NAME") references. Secrets inside code (a const)
  * are only counted: those need an edit by hand. Below, the store's own list (names and times, never values).
  */
+
 import { createEffect, createSignal, For, type JSX, on, Show } from "solid-js";
 import { call } from "../api.ts";
 import { fmtTime } from "../format.ts";
 import { t } from "../i18n/index.ts";
+import { ChangeButton } from "./key-change-button.tsx";
 import { errorText } from "./modal.tsx";
 
 export interface LiteralSecrets {
@@ -56,9 +58,9 @@ export function LiteralSecretsNotice(props: {
         </Show>
         <Show when={props.secrets.paths.length > 0}>
           <div class="row">
-            <button type="button" class="primary" disabled={busy()} onClick={() => void move()}>
+            <ChangeButton class="primary" disabled={busy()} onClick={() => void move()}>
               {busy() ? t("config.secrets.moving") : t("config.secrets.move", props.secrets.paths.length)}
-            </button>
+            </ChangeButton>
             <span class="muted">
               {props.secrets.paths.join(", ")} → <code>GATEWAY_DATA_DIR/secrets.env</code> (0600)
               {t("config.secrets.referencedAs")}
@@ -166,8 +168,7 @@ export function StoredSecrets(props: { refresh: number }): JSX.Element {
                           )}
                         </td>
                         <td>
-                          <button
-                            type="button"
+                          <ChangeButton
                             class="cfg-small"
                             disabled={secret.usedBy.length > 0}
                             title={secret.usedBy.length > 0 ? t("config.secrets.stillUsed") : undefined}
@@ -175,7 +176,7 @@ export function StoredSecrets(props: { refresh: number }): JSX.Element {
                             onClick={() => void remove(secret.name)}
                           >
                             {t("config.secrets.delete")}
-                          </button>
+                          </ChangeButton>
                         </td>
                       </tr>
                     )}

@@ -4,7 +4,7 @@
  * decides the colour; rates change in percentage points, not in percent of themselves.
  */
 import { For, type JSX, Show } from "solid-js";
-import { fmtInt, fmtMs, fmtPct, fmtUsd } from "../format.ts";
+import { fixed, fmtInt, fmtMs, fmtPct, fmtUsd } from "../format.ts";
 import { formatNumber, t } from "../i18n/index.ts";
 import { fmtRate, fmtRps, rateUnitFor } from "./rate-units.ts";
 
@@ -27,9 +27,6 @@ interface CardSpec {
   rate?: boolean;
   sub?: (t: Totals) => string;
 }
-
-const fixed = (n: number, digits: number) =>
-  formatNumber(n, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 // Compact figures keep the SI-style B / M / k in Chinese too (亿/万 would change the scale readers compare).
 export const fmtCompact = (n: number | undefined) =>

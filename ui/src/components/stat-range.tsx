@@ -23,12 +23,6 @@ const RANGE_KEYS: RangeKey[] = ["1h", "24h", "today", "7d", "30d", "custom", "al
 /** A range's name in the active language ("Last hour", "最近 1 小时"). */
 export const rangeLabel = (key: RangeKey): string => t(`dashboard.range.${key}`);
 
-/** The names by key, each read when used (so in the language shown then): prefer `rangeLabel`. */
-export const RANGE_LABELS = Object.defineProperties(
-  {} as Record<RangeKey, string>,
-  Object.fromEntries(RANGE_KEYS.map((key) => [key, { get: () => rangeLabel(key), enumerable: true }])),
-);
-
 /** The range as instants; either end may be open (undefined). */
 export function resolveRange(range: RangeValue, now = Date.now()): { from?: number; to?: number } {
   switch (range.key) {
@@ -54,7 +48,7 @@ export function resolveRange(range: RangeValue, now = Date.now()): { from?: numb
 
 /** Reads a range from URL query values; unknown keys give `fallback`. */
 export function rangeFromQuery(q: { range?: string; from?: string; to?: string }, fallback: RangeKey): RangeValue {
-  const key = (q.range && q.range in RANGE_LABELS ? q.range : fallback) as RangeKey;
+  const key = (q.range && RANGE_KEYS.includes(q.range as RangeKey) ? q.range : fallback) as RangeKey;
   const num = (v?: string) => (v && Number.isFinite(Number(v)) ? Number(v) : undefined);
   return key === "custom" ? { key, from: num(q.from), to: num(q.to) } : { key };
 }

@@ -7,7 +7,7 @@
 
 import { createMemo, createSignal, For, type JSX, onMount, Show } from "solid-js";
 import { call } from "../api.ts";
-import { type HealthTarget, tiersOf } from "../components/health-parts.tsx";
+import { type HealthTarget, tiersOf, useNow } from "../components/health-parts.tsx";
 import { KeyActivity } from "../components/key-activity.tsx";
 import { KeyBudget } from "../components/key-budget.tsx";
 import { ChangeButton } from "../components/key-change-button.tsx";
@@ -22,8 +22,8 @@ type Status = "active" | "revoked" | "expired";
 const statusOf = (k: KeyRecord, now: number): Status =>
   k.revokedAt !== null ? "revoked" : k.expiresAt !== null && k.expiresAt <= now ? "expired" : "active";
 const fmtDay = (ts: number) => formatDate(ts, { month: "short" });
-function fmtAgo(ts: number): string {
-  const s = Math.round((Date.now() - ts) / 1000);
+function fmtAgo(ts: number, now: number): string {
+  const s = Math.round((now - ts) / 1000);
   if (s < 60) return t("keys.ago.justNow");
   if (s < 3600) return t("keys.ago.minutes", { n: formatNumber(Math.floor(s / 60)) });
   if (s < 86_400) return t("keys.ago.hours", { n: formatNumber(Math.floor(s / 3600)) });
@@ -67,7 +67,8 @@ export function KeysPage(): JSX.Element {
       .catch(() => {});
   });
 
-  const now = () => Date.now();
+  // Ticks each minute: "n min ago" and a key's expiry follow the clock while the page is open.
+  const now = useNow(60_000);
   const shown = createMemo(() => (keys() ?? []).filter((k) => showInactive() || statusOf(k, now()) === "active"));
   const inactiveCount = () => (keys() ?? []).filter((k) => statusOf(k, now()) !== "active").length;
   // The server decides (src/auth/api-keys.ts): revoking every key does not reopen /v1.
@@ -226,7 +227,7 @@ export function KeysPage(): JSX.Element {
                           <td data-label={t("keys.list.lastUsed")}>
                             {k.lastUsedAt ? (
                               <time dateTime={new Date(k.lastUsedAt).toISOString()} title={fmtTime(k.lastUsedAt)}>
-                                {fmtAgo(k.lastUsedAt)}
+                                {fmtAgo(k.lastUsedAt, now())}
                               </time>
                             ) : (
                               <span class="muted">{t("keys.list.never")}</span>

@@ -21,7 +21,7 @@ import { errorText } from "../components/modal.tsx";
 import { chosenModel, ModelPicker } from "../components/play-model.tsx";
 import { SendResults, type SendSlot } from "../components/play-send.tsx";
 import { ReadOnlyNotice } from "../components/read-only-notice.tsx";
-import { fmtMs } from "../format.ts";
+import { fixed, fmtMs } from "../format.ts";
 import { formatNumber, t } from "../i18n/index.ts";
 
 /** The conversation the JSON box starts with, in the language shown when the page opens. */
@@ -37,8 +37,6 @@ const fmtBudget = (ms: number) =>
       ? `${formatNumber(ms / 1000)} s`
       : fmtMs(ms);
 /** A score's part with two or three decimals, as the language writes numbers. */
-const fixed = (n: number, digits: number) =>
-  formatNumber(n, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** The request body for the pasted JSON: an array of messages, or a whole chat request. */
 function bodyFromJson(text: string, model: string): { body?: Record<string, unknown>; error?: string } {

@@ -165,10 +165,9 @@ function generate(): number {
           r.responseBody ?? null,
           r.refused ? 1 : 0,
         );
-      const served = rows.filter((r) => !r.refused);
       rollups.add(
-        served,
-        served.map((r) => (r.attempts > 1 ? 1 : 0)),
+        rows,
+        rows.map((r) => (r.attempts > 1 ? 1 : 0)),
       );
     })();
   }

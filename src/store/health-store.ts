@@ -99,7 +99,8 @@ function saveHealth(
   let failing = false;
   let saving: Promise<void> | undefined;
   const flush = async () => {
-    if (saving) await saving;
+    // The save in progress first; its failure is its own flush's to report.
+    if (saving) await saving.catch(() => {});
     if (dirty.size === 0) return;
     const records = new Map(registry.records());
     const refs = [...dirty];

@@ -107,12 +107,14 @@ function add(map: Map<string, Rollup>, period: number, row: RequestRow, failover
 /**
  * A batch's rollups per minute and per UTC day (what every store adds to its tables), one per period,
  * tier and model, ordered by that key (so concurrent writers lock rows in one order). `failovers[i]`
- * belongs to `rows[i]`.
+ * belongs to `rows[i]`. Refused requests are in no rollup: no tier or model served them
+ * (queries/refused.ts counts them).
  */
 export function rollupsOf(rows: RequestRow[], failovers: number[]): { minutes: Rollup[]; days: Rollup[] } {
   const minutes = new Map<string, Rollup>();
   const days = new Map<string, Rollup>();
   rows.forEach((row, i) => {
+    if (row.refused) return;
     add(minutes, Math.floor(row.ts / MINUTE) * MINUTE, row, failovers[i]);
     add(days, Math.floor(row.ts / DAY) * DAY, row, failovers[i]);
   });

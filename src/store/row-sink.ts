@@ -100,14 +100,7 @@ export class SqliteRowSink implements RowSink {
     this.rollups = new Rollups(sqlite);
     this.transaction = sqlite.transaction((batch: RowBatch) => {
       for (const row of batch.rows) this.insert.run(...columnValues(row));
-      // Refused requests are in no rollup: no tier or model served them (queries/refused.ts counts them).
-      if (batch.rows.some((row) => row.refused)) {
-        const served = batch.rows.flatMap((row, i) => (row.refused ? [] : [i]));
-        this.rollups.add(
-          served.map((i) => batch.rows[i]),
-          served.map((i) => batch.failovers[i]),
-        );
-      } else this.rollups.add(batch.rows, batch.failovers);
+      this.rollups.add(batch.rows, batch.failovers);
     });
   }
 

@@ -11,8 +11,12 @@
 import type { Sql } from "postgres";
 import type { Logger } from "../../plugin/types.ts";
 import { type RetentionLimits, type RetentionResult, retentionCutoff, scheduleRetentionOf } from "../retention.ts";
+import { withDeadline } from "./pg-errors.ts";
 
 const CHUNK = 2_000;
+/** Longest a chunk may take: across a network cut the driver can leave a query waiting for good. */
+const STATEMENT_DEADLINE_MS = 30_000;
+const bounded = <T>(statement: Promise<T>) => withDeadline(statement, STATEMENT_DEADLINE_MS, "PostgreSQL");
 
 /** Deletes what is older than the retention: rows in chunks, then the per-minute rollups. */
 export async function applyPgRetention(
@@ -23,13 +27,13 @@ export async function applyPgRetention(
   const cutoff = retentionCutoff(options.now, options.retentionDays);
   let deletedByAge = 0;
   for (;;) {
-    const { count } = await sql`
-      DELETE FROM requests WHERE seq IN (SELECT seq FROM requests WHERE ts < ${cutoff} ORDER BY seq LIMIT ${CHUNK})`;
+    const { count } = await bounded(sql`
+      DELETE FROM requests WHERE seq IN (SELECT seq FROM requests WHERE ts < ${cutoff} ORDER BY seq LIMIT ${CHUNK})`);
     deletedByAge += count;
     if (count < CHUNK) break;
   }
-  await sql`DELETE FROM stats_minute WHERE minute < ${cutoff}`;
-  await sql`DELETE FROM stats_target_minute WHERE minute < ${cutoff}`;
+  await bounded(sql`DELETE FROM stats_minute WHERE minute < ${cutoff}`);
+  await bounded(sql`DELETE FROM stats_target_minute WHERE minute < ${cutoff}`);
   return { deletedByAge, deletedBySize: 0 };
 }
 

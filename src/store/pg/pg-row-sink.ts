@@ -152,13 +152,12 @@ export class PgRowSink implements RowSink {
     for (let i = 0; i < fresh.length; i += per) {
       const part = fresh.slice(i, i + per);
       const rows = part.map((f) => f.row);
-      // Refused requests are in no rollup: no tier or model served them (queries/refused.ts counts them).
-      const served = part.filter((f) => !f.row.refused);
+      // Refused rows add to no rollup (rollupsOf skips them; their trace has no attempt).
       const { minutes, days } = rollupsOf(
-        served.map((f) => f.row),
-        served.map((f) => f.failovers),
+        rows,
+        part.map((f) => f.failovers),
       );
-      const targets = targetRollupsOf(withAttempts(served.map((f) => f.row)));
+      const targets = targetRollupsOf(withAttempts(rows));
       const db = this.pg.db;
       const statement = oneStatement([
         db.insert(requests).values(rows).onConflictDoNothing({ target: requests.id }).toSQL(),

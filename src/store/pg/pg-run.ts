@@ -44,22 +44,11 @@ export async function runOnPgSafely<T>(isReady: () => boolean, run: () => Promis
 
 /** Runs `plan` on PostgreSQL; rejects with a 503 GatewayError when the database is away (or not migrated yet). */
 export async function runOnPg<T>(sql: Sql, plan: QueryPlan<T>, isReady: () => boolean = () => true): Promise<T> {
-  if (!isReady()) throw unavailable("not reachable since the gateway started");
   let step = plan.next([]);
   while (!step.done) {
-    let rows: Record<string, unknown>[];
-    try {
-      rows = [
-        ...(await withDeadline(
-          sql.unsafe(numbered(step.value.sql), step.value.params as never[]),
-          READ_DEADLINE_MS,
-          "PostgreSQL",
-        )),
-      ];
-    } catch (error) {
-      throw isUnavailable(error) ? unavailable(error) : error;
-    }
-    step = plan.next(rows);
+    const { sql: text, params } = step.value;
+    const rows = await runOnPgSafely(isReady, () => sql.unsafe(numbered(text), params as never[]));
+    step = plan.next([...rows]);
   }
   return step.value;
 }

@@ -50,10 +50,19 @@ export interface PlanOptions {
   noteOn?: (classifier: Classifier) => string | undefined;
 }
 
-const chatTiers = (config: ResolvedConfig) =>
-  Object.values(config.tiers)
-    .filter((tier) => tier.kind === "chat")
-    .map((tier) => tier.name);
+/** The config's chat tiers in its order, computed once per config (a config is immutable). */
+const chatTierNames = new WeakMap<ResolvedConfig, readonly string[]>();
+function chatTiers(config: ResolvedConfig): readonly string[] {
+  let names = chatTierNames.get(config);
+  if (!names)
+    chatTierNames.set(
+      config,
+      (names = Object.values(config.tiers)
+        .filter((tier) => tier.kind === "chat")
+        .map((tier) => tier.name)),
+    );
+  return names;
+}
 
 export async function planRoute(
   ctx: RequestContext,

@@ -304,8 +304,9 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-const detailColumns = (d: Dialect) =>
-  `${BASE_COLUMNS}, ${failedOverSql(d)} AS "failedOver", ${d.lastFailure(REASON_CHARS)} AS "lastFailure", client_ip AS "clientIp", tier_reason AS "tierReason", error_message AS "errorMessage", overhead_ms AS "overheadMs", attempt_trace AS "attemptTrace", request_body AS "requestBody", response_body AS "responseBody", cost_micros AS "costMicros", baseline_micros AS "baselineMicros", baseline_model AS "baselineModel", cost_detail AS "costDetail"`;
+/** `bodies: false` (the CSV export, which has no body column): the bodies are not read at all. */
+const detailColumns = (d: Dialect, bodies = true) =>
+  `${BASE_COLUMNS}, ${failedOverSql(d)} AS "failedOver", ${d.lastFailure(REASON_CHARS)} AS "lastFailure", client_ip AS "clientIp", tier_reason AS "tierReason", error_message AS "errorMessage", overhead_ms AS "overheadMs", attempt_trace AS "attemptTrace", ${bodies ? `request_body AS "requestBody", response_body AS "responseBody"` : `NULL AS "requestBody", NULL AS "responseBody"`}, cost_micros AS "costMicros", baseline_micros AS "baselineMicros", baseline_model AS "baselineModel", cost_detail AS "costDetail"`;
 
 type RawDetail = RawItem &
   Omit<LogDetail, keyof LogListItem | "attemptTrace" | "requestBody" | "responseBody" | "costDetail"> & {
@@ -428,11 +429,15 @@ function jsonlRow(d: LogDetail): Record<string, unknown> {
   };
 }
 
-function csvCell(value: unknown): string {
+/**
+ * One CSV field (the log's and the audit trail's exports): quoted when it holds a comma, quote or line
+ * break; a text starting with = + - @ tab or carriage return gets a ' so a spreadsheet shows it instead
+ * of running it as a formula (numbers are left as they are: -5 is a number).
+ */
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
   const text = String(value);
-  // Quote when needed; a leading = + - @ is prefixed so a spreadsheet does not run it as a formula.
-  const safe = /^[=+\-@]/.test(text) && typeof value === "string" ? `'${text}` : text;
+  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === "string" ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
@@ -470,7 +475,7 @@ export function exportFrom(
       let out = "";
       if (!started && format === "csv") out += `${CSV_COLUMNS.join(",")}\n`;
       started = true;
-      const rows = await run(exportPage(filter, order, cursor, d));
+      const rows = await run(exportPage(filter, order, cursor, { d, bodies: format === "jsonl" }));
       for (const row of rows) {
         const detail = toDetail(row);
         if (format === "jsonl") out += `${JSON.stringify(jsonlRow(detail))}\n`;
@@ -493,11 +498,11 @@ function* exportPage(
   filter: LogFilter,
   order: Order,
   cursor: { value: number; seq: number } | undefined,
-  d: Dialect,
+  { d, bodies }: { d: Dialect; bodies: boolean },
 ): QueryPlan<(RawDetail & { sortValue: number })[]> {
   const { sql, params } = where(filter, cursor && { order, cursor }, d);
   return (yield {
-    sql: `SELECT ${detailColumns(d)}, ${order.key} AS "sortValue" FROM requests ${sql} ${orderBy(order)} LIMIT ?`,
+    sql: `SELECT ${detailColumns(d, bodies)}, ${order.key} AS "sortValue" FROM requests ${sql} ${orderBy(order)} LIMIT ?`,
     params: [...params, EXPORT_PAGE],
   }) as unknown as (RawDetail & { sortValue: number })[];
 }

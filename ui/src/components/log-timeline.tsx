@@ -29,7 +29,7 @@ export function outcomeLabel(a: AttemptSummary, next: AttemptSummary | undefined
 }
 
 /** The kind of an outcome for its colour: a retry or failover that nothing followed is a failure. */
-const kindOf = (a: AttemptSummary, next: AttemptSummary | undefined) =>
+export const kindOf = (a: Pick<AttemptSummary, "outcome">, next: unknown) =>
   (a.outcome === "failover" || a.outcome === "retry") && !next ? "fail" : a.outcome;
 
 const pct = (part: number, whole: number) => `${Math.max(0, Math.min(100, (part / whole) * 100)).toFixed(2)}%`;

@@ -3,12 +3,14 @@
  * and its figures (status, tier, model, latency, cost, tokens), every attempt with its outcome, and a link
  * to the request in the log. Side by side, one column per requested tier or model.
  */
+
 import { A } from "@solidjs/router";
 import { For, type JSX, Show } from "solid-js";
 import type { PlaygroundSent } from "../api.ts";
 import { fmtInt, fmtMs, fmtUsd } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { TierBadge } from "./health-parts.tsx";
+import { kindOf } from "./log-timeline.tsx";
 
 /** One column's state: what was asked for, and its answer or the error of the call itself. */
 export interface SendSlot {
@@ -27,6 +29,8 @@ const OUTCOME_CLASS = {
 } as const;
 type Outcome = keyof typeof OUTCOME_CLASS;
 const isOutcome = (o: string): o is Outcome => Object.hasOwn(OUTCOME_CLASS, o);
+/** The colour of an outcome's kind (`kindOf`, as the log's timeline judges it: nothing after a retry is a failure). */
+const badgeClass = (kind: string) => (isOutcome(kind) ? OUTCOME_CLASS[kind] : "");
 /** An outcome in the language shown; one this UI does not know, as the server wrote it. */
 const outcomeWord = (o: string) => (isOutcome(o) ? t(`playground.send.outcome.${o}`) : o);
 
@@ -112,9 +116,9 @@ function SendResultView(props: { slot: SendSlot }): JSX.Element {
             <h3>{t("playground.send.attempts", s().attempts.length)}</h3>
             <ol class="play-attempts">
               <For each={s().attempts}>
-                {(a) => (
+                {(a, i) => (
                   <li class="play-attempt">
-                    <span class={`badge ${isOutcome(a.outcome) ? OUTCOME_CLASS[a.outcome] : ""}`}>
+                    <span class={`badge ${badgeClass(kindOf(a, s().attempts[i() + 1]))}`}>
                       {outcomeWord(a.outcome)}
                     </span>{" "}
                     <span class="mono">{a.target}</span>{" "}

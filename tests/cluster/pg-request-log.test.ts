@@ -267,7 +267,8 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
 
       const logs = await admin.call("GET", "/api/logs?limit=100");
       expect(logs.status).toBe(200);
-      const [{ ids }] = await sql`SELECT array_agg(id ORDER BY seq DESC) AS ids FROM requests`;
+      // The log lists rows by the time they show, newest first (seq breaks ties), as on SQLite.
+      const [{ ids }] = await sql`SELECT array_agg(id ORDER BY ts DESC, seq DESC) AS ids FROM requests`;
       expect((logs.json.items as { id: string }[]).map((r) => r.id)).toEqual(ids);
       const detail = await admin.call("GET", `/api/logs/${ids[0]}`);
       expect(detail.json).toMatchObject({ id: ids[0], status: 200, tier: "t1" });

@@ -30,13 +30,14 @@ import { MemoryLedger } from "./pricing/spend-ledger.ts";
 import { ConversationMemory } from "./routing/conversations.ts";
 import { type HealthRegistry, MemoryHealthRegistry } from "./routing/health.ts";
 import { UsageTracker } from "./routing/usage.ts";
-import { ApiKeyStore } from "./store/api-key-store.ts";
+import { type ApiKeyStore, SqliteKeyStore } from "./store/api-key-store.ts";
 import { ConfigHistory } from "./store/config-history.ts";
 import { type ConfigEntry, type ConfigVersions, sqliteConfigVersions } from "./store/config-versions.ts";
 import type { Store } from "./store/db.ts";
 import { persistHealth, persistHealthIn } from "./store/health-store.ts";
 import { type LogReader, sqliteLogReader } from "./store/log-reader.ts";
 import { LogWriter, type LogWriterOptions } from "./store/log-writer.ts";
+import { PgKeyStore } from "./store/pg/pg-api-keys.ts";
 import { pgConfigHistory } from "./store/pg/pg-config-history.ts";
 import { pgHealthSnapshots } from "./store/pg/pg-health-store.ts";
 import { schedulePgRetention } from "./store/pg/pg-retention.ts";
@@ -48,6 +49,9 @@ import { RefusedLog, type RefusedLogOptions } from "./store/refused-log.ts";
 import { requestLogObserver } from "./store/request-log-observer.ts";
 import { scheduleRetention } from "./store/retention.ts";
 import { SqliteRowSink, WorkerRowSink } from "./store/row-sink.ts";
+
+/** The channel a cluster announces key changes on (created, rotated, renamed, limited, revoked). */
+const KEYS_CHANGED = "keys.changed";
 
 export interface GatewayOptions {
   live: LiveConfig;
@@ -124,8 +128,7 @@ export class Gateway {
     const clock = options.deps?.clock ?? systemClock;
     this.clock = clock;
     this.shared = options.shared;
-    const limiter = options.shared && new RedisRateLimiter(options.shared);
-    this.keys = new KeyRegistry(options.store ? new ApiKeyStore(options.store) : undefined, undefined, limiter);
+    this.keys = this.keyRegistry(options);
     if (options.store) {
       // PostgreSQL's driver writes off the event loop by itself. A SQLite file store gets a writer thread;
       // an in-memory one (tests) cannot be shared with one.
@@ -225,6 +228,19 @@ export class Gateway {
   }
 
   /**
+   * The /v1 keys: this process's SQLite, or in cluster mode PostgreSQL's, where a change made on one
+   * replica is announced through Redis (`keys.changed`) and re-read by the others at once.
+   */
+  private keyRegistry({ store, pg, shared, log }: GatewayOptions): KeyRegistry {
+    const limiter = shared && new RedisRateLimiter(shared);
+    const keyStore: ApiKeyStore | undefined = pg ? new PgKeyStore(pg) : store && new SqliteKeyStore(store);
+    if (!pg) return new KeyRegistry(keyStore, { limiter, log });
+    const keys = new KeyRegistry(keyStore, { limiter, log, announce: () => shared?.publish(KEYS_CHANGED, "1") });
+    void shared?.subscribe(KEYS_CHANGED, () => void keys.reload().catch(() => undefined));
+    return keys;
+  }
+
+  /**
    * Records a /v1 request refused before the pipeline took it (a bad key, a key's rate limit, a body too
    * large or unreadable, the admission caps, a door's bad input). Returns the error to answer with: a
    * logged one names its row in `x-request-id`. Only a GatewayError is a refusal; anything else is a bug
@@ -301,7 +317,7 @@ export class Gateway {
     this.live.close();
     this.stopRetention?.();
     this.stopHealthPersistence?.();
-    this.keys.close();
+    await this.keys.close();
     await this.writer?.close();
     this.store?.close();
     await this.healthSaved;

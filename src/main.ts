@@ -5,7 +5,7 @@
 
 import { AccountSecurity } from "./auth/account-security.ts";
 import { AdminAuth } from "./auth/admin-auth.ts";
-import { loadOrCreateSecret, SessionSigner } from "./auth/sessions.ts";
+import { loadOrCreateSecret, SessionSigner, sharedSessionKey } from "./auth/sessions.ts";
 import type { AttemptLimiter } from "./auth/throttle.ts";
 import { LiveConfig } from "./config/live.ts";
 import { reloadsImportedModules } from "./config/module-cache.ts";
@@ -17,6 +17,7 @@ import {
   settingOverrides,
 } from "./config/process-settings.ts";
 import { SecretStore } from "./config-editor/secret-store.ts";
+import { errorResponse } from "./error-response.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { adminApi } from "./http/admin/admin-api.ts";
 import { createApp } from "./http/app.ts";
@@ -26,9 +27,11 @@ import { createLogger } from "./logger.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { Logger } from "./plugin/types.ts";
 import { shutdownGraceMs, shutdownOnSignal } from "./shutdown.ts";
-import { Accounts } from "./store/accounts.ts";
+import { type Accounts, SqliteAccounts } from "./store/accounts.ts";
 import { openStore } from "./store/db.ts";
 import { guardAgainstDriverStrays } from "./store/pg/driver-strays.ts";
+import { unavailable } from "./store/pg/pg-errors.ts";
+import type { PgStore } from "./store/pg/pg-store.ts";
 
 interface StartOptions extends Partial<ProcessSettings> {
   configPath: string;
@@ -95,16 +98,20 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     gateway.sharedMemory?.replayed,
     gateway.healthRestored,
     gateway.sharedConfig?.ready,
+    // The stored keys read (a database away: /v1 stays closed to stored keys until it answers).
+    gateway.keys.ready.catch((error) => log.warn("API keys not read at start; retrying", { error: String(error) })),
   ]);
+  const dataDir = options.dataDir;
+  const makeAdmin = () =>
+    adminParts(gateway, dataDir!, {
+      adminPassword: options.adminPassword,
+      limiter: options.adminLimiter,
+      secrets,
+      overrides: options.overrides,
+    });
+  // A cluster whose PostgreSQL is away at start serves /v1 at once; its admin API answers 503 until then.
   const admin =
-    store && options.dataDir
-      ? await adminParts(gateway, options.dataDir, {
-          adminPassword: options.adminPassword,
-          limiter: options.adminLimiter,
-          secrets,
-          overrides: options.overrides,
-        })
-      : undefined;
+    !store || !dataDir ? undefined : pg && !pg.isReady() ? adminOnceReady(pg, makeAdmin, log) : await makeAdmin();
   const app = createApp(gateway, admin?.handle);
   const config = live.get();
   const server = serve((request) => app.handle(request), {
@@ -127,15 +134,22 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   };
 }
 
-/** The admin API's parts: accounts, sessions signed with the data dir's key, first-run setup. */
+/**
+ * The admin API's parts: accounts, sessions signed with the data dir's key, first-run setup. In cluster
+ * mode the accounts and the session key are PostgreSQL's, shared by every replica.
+ */
 async function adminParts(
   gateway: Gateway,
   dataDir: string,
   options: { adminPassword?: string; limiter?: AttemptLimiter; secrets?: SecretStore; overrides?: SettingOverride[] },
 ) {
-  const auth = new AdminAuth(new Accounts(gateway.store!), new SessionSigner(await loadOrCreateSecret(dataDir)), {
-    limiter: options.limiter,
-  });
+  const pg = gateway.pg;
+  const accounts: Accounts = pg
+    ? new (await import("./store/pg/pg-accounts.ts")).PgAccounts(pg)
+    : new SqliteAccounts(gateway.store!);
+  const local = await loadOrCreateSecret(dataDir);
+  const key = pg ? await sharedSessionKey(accounts, local, gateway.clock.now()) : local;
+  const auth = new AdminAuth(accounts, new SessionSigner(key), { limiter: options.limiter });
   const firstRun = await auth.prepareFirstRun(options.adminPassword, gateway.clock.now());
   const handle = adminApi({
     gateway,
@@ -145,6 +159,37 @@ async function adminParts(
     overrides: options.overrides,
   });
   return { auth, firstRun, handle };
+}
+
+/**
+ * The admin API of a cluster process whose PostgreSQL was away at start: a 503 saying so until the
+ * database answers, then the real one (its first-run setup link, if any, logged then).
+ */
+function adminOnceReady(
+  pg: PgStore,
+  makeAdmin: () => ReturnType<typeof adminParts>,
+  log: Logger,
+): {
+  handle: (request: Request) => Promise<Response>;
+  auth?: AdminAuth;
+  firstRun: { setupToken?: string; problems?: string[] };
+} {
+  let real: ((request: Request) => Promise<Response>) | undefined;
+  pg.ready
+    .then(makeAdmin)
+    .then((admin) => {
+      real = admin.handle;
+      if (admin.firstRun.setupToken)
+        log.warn(
+          `FIRST START: create the admin account at /setup#token=${admin.firstRun.setupToken} (valid for 1 hour, once)`,
+        );
+    })
+    .catch((error) => log.error("the admin API could not start", { error: String(error) }));
+  return {
+    handle: (request) =>
+      real ? real(request) : Promise.resolve(errorResponse(unavailable("not reachable since the gateway started"))),
+    firstRun: {},
+  };
 }
 
 function banner(running: RunningGateway, settings: ProcessSettings): string {
@@ -246,7 +291,7 @@ async function main(): Promise<void> {
 async function relaunchWithUpstreamConcurrency(): Promise<boolean> {
   if (typeof Bun === "undefined" || process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) return false;
   const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], {
-    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" },
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", [SUPERVISOR_PID]: String(process.pid) },
     stdio: ["inherit", "inherit", "inherit"],
   });
   // Every signal is passed on: one sent to this process alone (a supervisor's `kill PID`) must reach the
@@ -256,4 +301,23 @@ async function relaunchWithUpstreamConcurrency(): Promise<boolean> {
   process.exit(await child.exited);
 }
 
-if (import.meta.main && !(await relaunchWithUpstreamConcurrency())) await main();
+/** Set in the relaunched child: the process that launched it, whose death it must not outlive. */
+const SUPERVISOR_PID = "SMARTROUTE_SUPERVISOR_PID";
+
+/**
+ * A SIGKILL of the launching process (what a supervisor or an operator's `kill -9` sends) cannot be passed
+ * on, and the child would serve on as an orphan holding the port. It checks its parent twice a second and
+ * ends as abruptly once the parent is gone.
+ */
+function endWithSupervisor(): void {
+  const supervisor = Number(process.env[SUPERVISOR_PID]);
+  if (!supervisor) return;
+  setInterval(() => {
+    if (process.ppid !== supervisor) process.exit(137);
+  }, 500).unref();
+}
+
+if (import.meta.main && !(await relaunchWithUpstreamConcurrency())) {
+  endWithSupervisor();
+  await main();
+}

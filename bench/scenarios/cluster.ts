@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { KeyRegistry } from "../../src/auth/api-keys.ts";
-import { ApiKeyStore, type KeyLimits } from "../../src/store/api-key-store.ts";
+import { type KeyLimits, SqliteKeyStore } from "../../src/store/api-key-store.ts";
 import { openStore } from "../../src/store/db.ts";
 import { sequentialRun } from "../lib/measure.ts";
 import { chatBody } from "../lib/models.ts";
@@ -35,12 +35,12 @@ const ALL_LIMITS: KeyLimits = {
 };
 
 /** A data directory holding one stored key with `limits`; returns the directory and the plain key. */
-function dataDirWithKey(limits: KeyLimits): { dir: string; key: string } {
+async function dataDirWithKey(limits: KeyLimits): Promise<{ dir: string; key: string }> {
   const dir = mkdtempSync(join(tmpdir(), "smartroute-bench-cluster-"));
   const store = openStore(dir);
-  const keys = new KeyRegistry(new ApiKeyStore(store));
-  const { key } = keys.create({ name: "bench", limits }, Date.now());
-  keys.close();
+  const keys = new KeyRegistry(new SqliteKeyStore(store));
+  const { key } = await keys.create({ name: "bench", limits }, Date.now());
+  await keys.close();
   store.close();
   return { dir, key };
 }
@@ -69,8 +69,8 @@ export const cluster: Scenario = {
     const mock = await startMock(group);
 
     // Added latency: the same stored key on a gateway without Redis and one with it.
-    const single = dataDirWithKey(ALL_LIMITS);
-    const shared = dataDirWithKey(ALL_LIMITS);
+    const single = await dataDirWithKey(ALL_LIMITS);
+    const shared = await dataDirWithKey(ALL_LIMITS);
     const alone = await startGateway(group, mock, { name: "alone", env: { GATEWAY_DATA_DIR: single.dir } });
     const withRedis = await startGateway(group, mock, {
       name: "with Redis",

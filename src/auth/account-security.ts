@@ -38,7 +38,7 @@ export class AccountSecurity {
     now: number,
     spec: { what: string; failure: string; check: (user: User) => Promise<boolean> },
   ): Promise<User> {
-    const user = this.accounts.byId(session.user.id)!;
+    const user = (await this.accounts.byId(session.user.id))!;
     const keys = attemptKeys(user.username, clientIp);
     const verdict = await this.auth.limiter.reserve(keys, now);
     if (!verdict.allowed) throw throttled(verdict);
@@ -46,7 +46,7 @@ export class AccountSecurity {
       await this.auth.limiter.succeed(keys, now);
       return user;
     }
-    this.accounts.audit({ ts: now, actor: user.username, action: spec.failure, clientIp });
+    await this.accounts.audit({ ts: now, actor: user.username, action: spec.failure, clientIp });
     throw wrong(spec.what);
   }
 
@@ -77,9 +77,9 @@ export class AccountSecurity {
     // The current password only: a TOTP holder already passed the code to get this session.
     await this.checkPasswordOnly(session, input.current, now, clientIp);
     await checkNewPassword(input.next ?? "", session.user.username, "next");
-    this.accounts.setPassword(session.user.id, await hashPassword(input.next!));
-    this.accounts.revokeSessionsOf(session.user.id, now, session.sessionId);
-    this.accounts.audit({
+    await this.accounts.setPassword(session.user.id, await hashPassword(input.next!));
+    await this.accounts.revokeSessionsOf(session.user.id, now, session.sessionId);
+    await this.accounts.audit({
       ts: now,
       actor: session.user.username,
       action: "account.password",
@@ -114,9 +114,9 @@ export class AccountSecurity {
     await this.checkPasswordOnly(session, input.password, now, clientIp);
     const username = normaliseUsername(input.username ?? "");
     checkUsername(username);
-    if (this.accounts.byName(username)) throw new GatewayError("conflict", "That username is taken.");
-    this.accounts.rename(session.user.id, username);
-    this.accounts.audit({
+    if (await this.accounts.byName(username)) throw new GatewayError("conflict", "That username is taken.");
+    await this.accounts.rename(session.user.id, username);
+    await this.accounts.audit({
       ts: now,
       actor: username,
       action: "account.rename",
@@ -127,17 +127,21 @@ export class AccountSecurity {
   }
 
   /** Starts enrolment: a secret made here (never taken from the client), pending until confirmed. */
-  enrolTotp(session: SessionInfo, now: number, clientIp?: string): { secret: string; uri: string; qrSvg: string } {
-    const user = this.accounts.byId(session.user.id)!;
+  async enrolTotp(
+    session: SessionInfo,
+    now: number,
+    clientIp?: string,
+  ): Promise<{ secret: string; uri: string; qrSvg: string }> {
+    const user = (await this.accounts.byId(session.user.id))!;
     if (user.totpEnabled)
       throw new GatewayError("conflict", "Two-factor authentication is on already: disable it first.");
     const secret = newTotpSecret();
-    this.accounts.setTotp(user.id, {
+    await this.accounts.setTotp(user.id, {
       totpSecret: this.auth.sealTotpSecret(user.id, secret),
       totpEnabled: false,
       totpLastStep: null,
     });
-    this.accounts.audit({ ts: now, actor: user.username, action: "totp.enrol", clientIp });
+    await this.accounts.audit({ ts: now, actor: user.username, action: "totp.enrol", clientIp });
     const uri = otpauthUri({ secret, account: user.username });
     return { secret, uri, qrSvg: qrSvg(uri) };
   }
@@ -149,7 +153,7 @@ export class AccountSecurity {
     now: number,
     clientIp?: string,
   ): Promise<{ recoveryCodes: string[] }> {
-    const pending = this.accounts.byId(session.user.id)!;
+    const pending = (await this.accounts.byId(session.user.id))!;
     if (pending.totpEnabled) throw new GatewayError("conflict", "Two-factor authentication is on already.");
     if (!pending.totpSecret)
       throw new GatewayError("invalid_request", "Start enrolment first (POST /api/auth/totp/enrol).");
@@ -166,8 +170,8 @@ export class AccountSecurity {
       },
     });
     const { codes, hashes } = newRecoveryCodes();
-    this.accounts.setTotp(user.id, { totpEnabled: true, totpLastStep: step, recoveryCodes: hashes });
-    this.accounts.audit({ ts: now, actor: user.username, action: "totp.enabled", clientIp });
+    await this.accounts.setTotp(user.id, { totpEnabled: true, totpLastStep: step, recoveryCodes: hashes });
+    await this.accounts.audit({ ts: now, actor: user.username, action: "totp.enabled", clientIp });
     return { recoveryCodes: codes };
   }
 
@@ -178,18 +182,18 @@ export class AccountSecurity {
     clientIp?: string,
   ): Promise<void> {
     if (!session.user.totpEnabled) throw new GatewayError("conflict", "Two-factor authentication is off.");
-    if (this.auth.settings().require2fa)
+    if ((await this.auth.settings()).require2fa)
       throw new GatewayError("forbidden", "Two-factor authentication is required for every admin here.");
     if (session.user.totpRequired)
       throw new GatewayError("forbidden", "Two-factor authentication is required for your account (it was invited).");
     await this.reauthenticate(session, input, now, clientIp);
-    this.accounts.setTotp(session.user.id, {
+    await this.accounts.setTotp(session.user.id, {
       totpSecret: null,
       totpEnabled: false,
       totpLastStep: null,
       recoveryCodes: null,
     });
-    this.accounts.audit({ ts: now, actor: session.user.username, action: "totp.disabled", clientIp });
+    await this.accounts.audit({ ts: now, actor: session.user.username, action: "totp.disabled", clientIp });
   }
 
   async regenerateRecoveryCodes(
@@ -202,8 +206,8 @@ export class AccountSecurity {
       throw new GatewayError("conflict", "Two-factor authentication is off: there are no recovery codes.");
     await this.reauthenticate(session, input, now, clientIp);
     const { codes, hashes } = newRecoveryCodes();
-    this.accounts.setTotp(session.user.id, { recoveryCodes: hashes });
-    this.accounts.audit({ ts: now, actor: session.user.username, action: "totp.recovery_codes", clientIp });
+    await this.accounts.setTotp(session.user.id, { recoveryCodes: hashes });
+    await this.accounts.audit({ ts: now, actor: session.user.username, action: "totp.recovery_codes", clientIp });
     return { recoveryCodes: codes };
   }
 }

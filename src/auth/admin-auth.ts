@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { GatewayError } from "../errors.ts";
 import { systemClock } from "../pipeline/clock.ts";
-import type { Accounts, User } from "../store/accounts.ts";
+import { type Accounts, recoveryCodesOf, type User, usedRecoveryCodesOf } from "../store/accounts.ts";
 import { addressKey } from "./address-key.ts";
 import { checkPasswordPolicy, dummyVerifyPassword, hashPassword, verifyPassword } from "./passwords.ts";
 import { hashRecoveryCode, useRecoveryCode } from "./recovery-codes.ts";
@@ -87,7 +87,6 @@ export class AdminAuth {
   ) {
     this.limiter = options.limiter ?? new LoginThrottle();
     this.totpBox = signer.box("totp secret");
-    this.sealClearTotpSecrets(systemClock.now());
     void dummyVerifyPassword("warm-up-password"); // the first unknown-user login must not be slower
   }
 
@@ -101,13 +100,13 @@ export class AdminAuth {
     return user.totpSecret ? this.totpBox.open(user.totpSecret, `user:${user.id}`) : undefined;
   }
 
-  /** Databases from before encryption hold clear TOTP secrets: sealed at start, once, and audited. */
-  private sealClearTotpSecrets(now: number): void {
-    const clear = this.accounts.withTotpSecret().filter((user) => !SecretBox.isSealed(user.totpSecret!));
+  /** Databases from before encryption hold clear TOTP secrets: sealed at start (`prepareFirstRun`), once, and audited. */
+  private async sealClearTotpSecrets(now: number): Promise<void> {
+    const clear = (await this.accounts.withTotpSecret()).filter((user) => !SecretBox.isSealed(user.totpSecret!));
     for (const user of clear)
-      this.accounts.setTotp(user.id, { totpSecret: this.sealTotpSecret(user.id, user.totpSecret!) });
+      await this.accounts.setTotp(user.id, { totpSecret: this.sealTotpSecret(user.id, user.totpSecret!) });
     if (clear.length > 0)
-      this.accounts.audit({
+      await this.accounts.audit({
         ts: now,
         actor: "gateway",
         action: "totp.secrets_encrypted",
@@ -115,12 +114,12 @@ export class AdminAuth {
       });
   }
 
-  settings(): AdminSettings {
+  settings(): Promise<AdminSettings> {
     return this.accounts.setting<AdminSettings>("admin", { require2fa: false, sessionTtlMs: DEFAULT_SESSION_TTL_MS });
   }
 
-  setupRequired(): boolean {
-    return this.accounts.count() === 0;
+  async setupRequired(): Promise<boolean> {
+    return (await this.accounts.count()) === 0;
   }
 
   /**
@@ -131,12 +130,20 @@ export class AdminAuth {
     adminPassword: string | undefined,
     now: number,
   ): Promise<{ created?: string; setupToken?: string; problems?: string[] }> {
-    if (!this.setupRequired()) return {};
+    await this.sealClearTotpSecrets(systemClock.now());
+    if (!(await this.setupRequired())) return {};
     if (adminPassword) {
       const problems = (await checkPasswordPolicy(adminPassword, ADMIN_USERNAME)).map((p) => p.message);
       if (problems.length === 0) {
-        this.accounts.create(ADMIN_USERNAME, await hashPassword(adminPassword), now);
-        this.accounts.audit({
+        const hash = await hashPassword(adminPassword);
+        try {
+          await this.accounts.create(ADMIN_USERNAME, hash, now);
+        } catch (error) {
+          // Replicas of a cluster starting together on one database: another one created it first.
+          if (!(await this.setupRequired())) return {};
+          throw error;
+        }
+        await this.accounts.audit({
           ts: now,
           actor: ADMIN_USERNAME,
           action: "account.create",
@@ -156,7 +163,7 @@ export class AdminAuth {
     input: { token: string; username: string; password: string; clientIp?: string },
     now: number,
   ): Promise<User> {
-    if (!this.setupRequired()) throw new GatewayError("conflict", "Setup is done: an admin account exists.");
+    if (!(await this.setupRequired())) throw new GatewayError("conflict", "Setup is done: an admin account exists.");
     const username = normaliseUsername(input.username);
     checkUsername(username);
     await checkNewPassword(input.password, username, "password");
@@ -167,9 +174,9 @@ export class AdminAuth {
         "The setup link is invalid or has expired: restart the gateway for a new one.",
       );
     const hash = await hashPassword(input.password);
-    if (!this.setupRequired()) throw new GatewayError("conflict", "Setup is done: an admin account exists.");
-    const user = this.accounts.create(username, hash, now);
-    this.accounts.audit({
+    if (!(await this.setupRequired())) throw new GatewayError("conflict", "Setup is done: an admin account exists.");
+    const user = await this.accounts.create(username, hash, now);
+    await this.accounts.audit({
       ts: now,
       actor: username,
       action: "account.create",
@@ -194,7 +201,7 @@ export class AdminAuth {
     const verdict = await this.limiter.reserve(keys, now);
     const actor = username || "(empty)";
     if (!verdict.allowed) {
-      this.accounts.audit({
+      await this.accounts.audit({
         ts: now,
         actor,
         action: "login.throttled",
@@ -205,8 +212,8 @@ export class AdminAuth {
     }
     // Said in every audit entry of the attempt: this address got through an account under attack.
     const slowed = verdict.accountSlowed ? { accountSlowed: true } : {};
-    const fail = (reason: string, refusal: Refusal): never => {
-      this.accounts.audit({
+    const fail = async (reason: string, refusal: Refusal): Promise<never> => {
+      await this.accounts.audit({
         ts: now,
         actor,
         action: "login.failed",
@@ -215,20 +222,20 @@ export class AdminAuth {
       });
       throw new GatewayError("unauthorized", REFUSALS[refusal]);
     };
-    const user = this.accounts.byName(username);
+    const user = await this.accounts.byName(username);
     const passwordOk = user
       ? await verifyPassword(input.password ?? "", user.passwordHash)
       : await dummyVerifyPassword(input.password ?? "");
-    if (!user || !passwordOk) return fail("wrong password or unknown user", "password");
+    if (!user || !passwordOk) return await fail("wrong password or unknown user", "password");
     if (user.totpEnabled) {
       if (!input.code) {
         await this.limiter.release(keys, now);
         throw new GatewayError("totp_required", "Enter the code from your authenticator app (or a recovery code).");
       }
       const secondFactor = await this.checkSecondFactor(user, input.code, now);
-      if (!secondFactor.ok) return fail(secondFactor.reason, secondFactor.reused ? "recoveryUsed" : "code");
+      if (!secondFactor.ok) return await fail(secondFactor.reason, secondFactor.reused ? "recoveryUsed" : "code");
       if (secondFactor.usedRecoveryCode)
-        this.accounts.audit({
+        await this.accounts.audit({
           ts: now,
           actor,
           action: "login.recovery_code",
@@ -238,7 +245,7 @@ export class AdminAuth {
     }
     await this.limiter.succeed(keys, now);
     const issued = await this.openSession(user, now, input.clientIp, input.userAgent);
-    this.accounts.audit({
+    await this.accounts.audit({
       ts: now,
       actor,
       action: "login",
@@ -262,18 +269,18 @@ export class AdminAuth {
       if (!secret) return { ok: false, reason: "totp secret unreadable (was session.key replaced?)" };
       const result = await verifyTotp({ secret, code: compact, lastStep: user.totpLastStep, now });
       if (!result.ok) return { ok: false, reason: `totp ${result.reason}` };
-      if (!this.accounts.advanceTotpStep(user.id, result.step)) return { ok: false, reason: "totp replayed" };
+      if (!(await this.accounts.advanceTotpStep(user.id, result.step))) return { ok: false, reason: "totp replayed" };
       return { ok: true };
     }
-    const hashes = this.accounts.recoveryCodes(user);
+    const hashes = recoveryCodesOf(user);
     const used = useRecoveryCode(code, hashes);
-    if (!used.ok || !this.accounts.replaceRecoveryCodes(user.id, hashes, used.remaining)) {
-      const reused = this.accounts.usedRecoveryCodes(user).includes(hashRecoveryCode(code));
+    if (!used.ok || !(await this.accounts.replaceRecoveryCodes(user.id, hashes, used.remaining))) {
+      const reused = usedRecoveryCodesOf(user).includes(hashRecoveryCode(code));
       return reused
         ? { ok: false, reason: "recovery code reused", reused }
         : { ok: false, reason: "wrong recovery code" };
     }
-    this.accounts.markRecoveryCodeUsed(user, hashRecoveryCode(code));
+    await this.accounts.markRecoveryCodeUsed(user, hashRecoveryCode(code));
     return { ok: true, usedRecoveryCode: true, remaining: used.remaining.length };
   }
 
@@ -283,10 +290,10 @@ export class AdminAuth {
     clientIp?: string,
     userAgent?: string,
   ): Promise<{ token: string; session: SessionInfo }> {
-    const ttlMs = this.settings().sessionTtlMs;
+    const ttlMs = (await this.settings()).sessionTtlMs;
     const sessionId = randomBytes(18).toString("base64url");
     const expiresAt = now + ttlMs;
-    this.accounts.openSession({
+    await this.accounts.openSession({
       id: sessionId,
       userId: user.id,
       createdAt: now,
@@ -297,7 +304,7 @@ export class AdminAuth {
     const token = await this.signer.issue({ sessionId, userId: user.id, username: user.username, now, ttlMs });
     return {
       token,
-      session: { sessionId, user, expiresAt, mustEnrol: this.mustEnrol(user) },
+      session: { sessionId, user, expiresAt, mustEnrol: await this.mustEnrol(user) },
     };
   }
 
@@ -306,25 +313,26 @@ export class AdminAuth {
     if (!token) return undefined;
     const claims = await this.signer.verify(token, now);
     if (!claims) return undefined;
-    const row = this.accounts.session(claims.sessionId);
+    const row = await this.accounts.session(claims.sessionId);
     if (!row || row.revokedAt !== null || row.expiresAt <= now || row.userId !== claims.userId) return undefined;
-    const user = this.accounts.byId(claims.userId);
+    const user = await this.accounts.byId(claims.userId);
     // Sessions opened before the user's "sign out everywhere" time are over (compared in ms on the row).
     if (!user || row.createdAt < user.sessionsValidAfter) return undefined;
     return {
       sessionId: row.id,
       user,
       expiresAt: row.expiresAt,
-      mustEnrol: this.mustEnrol(user),
+      mustEnrol: await this.mustEnrol(user),
     };
   }
 
   /** The user must enrol TOTP before anything else: every admin must (require2fa), or this one (invited). */
-  private mustEnrol(user: User): boolean {
-    return (this.settings().require2fa || user.totpRequired) && !user.totpEnabled;
+  private async mustEnrol(user: User): Promise<boolean> {
+    if (user.totpEnabled) return false;
+    return user.totpRequired || (await this.settings()).require2fa;
   }
 
-  logout(sessionId: string, now: number): void {
-    this.accounts.revokeSession(sessionId, now);
+  logout(sessionId: string, now: number): Promise<void> {
+    return this.accounts.revokeSession(sessionId, now);
   }
 }

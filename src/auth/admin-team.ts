@@ -44,10 +44,10 @@ export class AdminTeam {
     return this.auth.accounts;
   }
 
-  list(now: number): { admins: AdminView[]; invites: InviteView[] } {
+  async list(now: number): Promise<{ admins: AdminView[]; invites: InviteView[] }> {
     return {
-      admins: this.accounts.all().map(adminView),
-      invites: this.accounts.pendingInvites(now).map(({ id, role, createdBy, createdAt, expiresAt }) => ({
+      admins: (await this.accounts.all()).map(adminView),
+      invites: (await this.accounts.pendingInvites(now)).map(({ id, role, createdBy, createdAt, expiresAt }) => ({
         id,
         role: role as Role,
         createdBy,
@@ -58,10 +58,10 @@ export class AdminTeam {
   }
 
   /** A new invite; `token` goes in the link and is never stored or shown again. */
-  invite(
+  async invite(
     input: { role: Role; by: string; clientIp?: string; ttlMs?: number },
     now: number,
-  ): { token: string; invite: InviteView } {
+  ): Promise<{ token: string; invite: InviteView }> {
     if (!ROLES.includes(input.role))
       throw new GatewayError("invalid_request", 'role must be "admin" or "viewer"', { param: "role" });
     const token = randomBytes(32).toString("base64url");
@@ -72,8 +72,8 @@ export class AdminTeam {
       createdAt: now,
       expiresAt: now + (input.ttlMs ?? INVITE_TTL_MS),
     };
-    this.accounts.addInvite({ ...invite, tokenHash: digest(token) });
-    this.accounts.audit({
+    await this.accounts.addInvite({ ...invite, tokenHash: digest(token) });
+    await this.accounts.audit({
       ts: now,
       actor: input.by,
       action: "admin.invite",
@@ -83,9 +83,10 @@ export class AdminTeam {
     return { token, invite };
   }
 
-  revokeInvite(id: string, by: string, now: number, clientIp?: string): void {
-    if (!this.accounts.revokeInvite(id, now)) throw new GatewayError("not_found", "No pending invite with that id.");
-    this.accounts.audit({ ts: now, actor: by, action: "admin.invite_revoke", detail: { invite: id }, clientIp });
+  async revokeInvite(id: string, by: string, now: number, clientIp?: string): Promise<void> {
+    if (!(await this.accounts.revokeInvite(id, now)))
+      throw new GatewayError("not_found", "No pending invite with that id.");
+    await this.accounts.audit({ ts: now, actor: by, action: "admin.invite_revoke", detail: { invite: id }, clientIp });
   }
 
   /**
@@ -97,15 +98,15 @@ export class AdminTeam {
     const username = normaliseUsername(input.username);
     checkUsername(username);
     await checkNewPassword(input.password, username, "password");
-    const invite = this.accounts.inviteByHash(digest(input.token));
+    const invite = await this.accounts.inviteByHash(digest(input.token));
     const unusable = () =>
       new GatewayError("forbidden", "This invite link is invalid, used or expired: ask an admin for a new one.");
     if (!invite || invite.usedAt !== null || invite.revokedAt !== null || invite.expiresAt <= now) throw unusable();
-    if (this.accounts.byName(username)) throw new GatewayError("conflict", "That username is taken.");
+    if (await this.accounts.byName(username)) throw new GatewayError("conflict", "That username is taken.");
     const hash = await hashPassword(input.password);
-    if (!this.accounts.useInvite(invite.id, username, now)) throw unusable();
-    const user = this.accounts.create(username, hash, now, { role: invite.role as Role, totpRequired: true });
-    this.accounts.audit({
+    if (!(await this.accounts.useInvite(invite.id, username, now))) throw unusable();
+    const user = await this.accounts.create(username, hash, now, { role: invite.role as Role, totpRequired: true });
+    await this.accounts.audit({
       ts: now,
       actor: username,
       action: "account.create",
@@ -119,18 +120,18 @@ export class AdminTeam {
    * Removes an admin and their sessions. Never the last full admin (nobody could change anything any
    * more); yourself only with `confirmSelf` (the UI asks first).
    */
-  remove(input: { id: number; by: User; confirmSelf?: boolean; clientIp?: string }, now: number): void {
-    const target = this.accounts.byId(input.id);
+  async remove(input: { id: number; by: User; confirmSelf?: boolean; clientIp?: string }, now: number): Promise<void> {
+    const target = await this.accounts.byId(input.id);
     if (!target) throw new GatewayError("not_found", "No admin with that id.");
     if (target.id === input.by.id && !input.confirmSelf)
       throw new GatewayError("conflict", "This is your own account: confirm to remove yourself (you are signed out).", {
         param: "confirmSelf",
       });
-    const fullAdmins = this.accounts.all().filter((user) => user.role === "admin");
+    const fullAdmins = (await this.accounts.all()).filter((user) => user.role === "admin");
     if (target.role === "admin" && fullAdmins.length === 1)
       throw new GatewayError("conflict", "This is the last admin with the admin role: invite another one first.");
-    this.accounts.remove(target.id);
-    this.accounts.audit({
+    await this.accounts.remove(target.id);
+    await this.accounts.audit({
       ts: now,
       actor: input.by.username,
       action: "admin.remove",

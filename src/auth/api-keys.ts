@@ -8,6 +8,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { GatewayError } from "../errors.ts";
+import type { Logger } from "../plugin/types.ts";
 import type { ApiKeyStore, KeyLimits, StoredKey } from "../store/api-key-store.ts";
 import { MemoryRateLimiter, type RateLimiter } from "./rate-limit.ts";
 
@@ -56,34 +57,100 @@ export interface KeyIdentity {
   limits?: KeyLimits;
 }
 
+/** How often a registry re-reads the stored keys whatever is announced (a cluster's missed announcements). */
+const RELOAD_EVERY_MS = 10_000;
+
+export interface KeyRegistryOptions {
+  /** How often usage counted in memory is saved (default 5 s). */
+  saveEveryMs?: number;
+  /** Requests per minute per key: in process, or shared through Redis (src/cluster/). */
+  limiter?: RateLimiter;
+  /**
+   * Told after this process changed a key (created, rotated, renamed, limited, revoked): a cluster
+   * announces it, and the other replicas `reload`. Set, the keys are also re-read every 10 s.
+   */
+  announce?: () => void;
+  log?: Pick<Logger, "warn">;
+}
+
+/** The 503 of a key that cannot be checked: the stored keys were never read (a database away since start). */
+const keysUnread = () =>
+  new GatewayError("overloaded", "The gateway cannot read its API keys yet (its database is away): retry shortly.", {
+    retryAfterMs: 2_000,
+  });
+
 export class KeyRegistry {
   private stored = new Map<string, StoredKey>();
   /** Hashes of revoked keys and of rotated-out secrets: refused with 401 even while /v1 is open. */
   private revoked = new Set<string>();
   private everCreated = false;
+  /** False until the stored keys were read once: until then no stored key is known, and /v1 is not open. */
+  private loaded: boolean;
   private readonly usage = new Map<string, { count: number; lastUsedAt: number }>();
-  private readonly timer: ReturnType<typeof setInterval> | undefined;
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private readonly limiter: RateLimiter;
+  /** Resolves once the stored keys were read: the gateway serves /v1 only after (an unread store is not "no key"). */
+  readonly ready: Promise<void>;
+  private lastRead: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: ApiKeyStore | undefined,
-    saveEveryMs = 5_000,
-    /** Requests per minute per key: in process, or shared through Redis (src/cluster/). */
-    private readonly limiter: RateLimiter = new MemoryRateLimiter(),
+    private readonly options: KeyRegistryOptions = {},
   ) {
-    this.reload();
-    if (store) this.timer = setInterval(() => this.saveUsage(), saveEveryMs);
+    this.limiter = options.limiter ?? new MemoryRateLimiter();
+    this.loaded = store === undefined;
+    this.ready = this.reload();
+    if (!store) return;
+    this.timers.push(
+      setInterval(() => void this.saveUsage().catch(this.warn("usage not saved")), options.saveEveryMs ?? 5_000),
+    );
+    // Until the first read succeeds (a database away at start) every second, then every 10 s in a cluster.
+    const every = (ms: number) => setInterval(() => void this.reload().catch(this.warn("keys not re-read")), ms);
+    if (options.announce) this.timers.push(every(RELOAD_EVERY_MS));
+    this.ready.catch(() => {
+      const retry = every(1_000);
+      this.timers.push(retry);
+      void this.whenLoaded().then(() => clearInterval(retry));
+    });
+    for (const timer of this.timers) (timer as { unref?: () => void }).unref?.();
   }
 
-  /** Re-reads the stored keys (after a create or revoke). */
-  reload(): void {
-    const all = this.store?.all() ?? [];
+  /** Resolves once the stored keys were read (polled: the retry loop does the reading). */
+  private async whenLoaded(): Promise<void> {
+    while (!this.loaded) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  private warn(what: string) {
+    return (error: unknown) => this.options.log?.warn(`API keys: ${what}`, { error: String(error) });
+  }
+
+  /** Re-reads the stored keys (after a change here, or one another replica announced). */
+  reload(): Promise<void> {
+    // One read after another: an older read never lands after a newer one.
+    const next = this.lastRead.catch(() => undefined).then(() => this.read());
+    this.lastRead = next;
+    return next;
+  }
+
+  private async read(): Promise<void> {
+    if (!this.store) return;
+    const [all, retired, everCreated] = await Promise.all([
+      this.store.all(),
+      this.store.retiredHashes(),
+      this.store.everCreated(),
+    ]);
     this.stored = new Map(all.filter((k) => k.revokedAt === null).map((k) => [k.hash, k]));
     // A rotated-out secret is refused like a revoked key, even while /v1 is open.
-    this.revoked = new Set([
-      ...all.filter((k) => k.revokedAt !== null).map((k) => k.hash),
-      ...(this.store?.retiredHashes() ?? []),
-    ]);
-    this.everCreated = this.store?.everCreated() ?? false;
+    this.revoked = new Set([...all.filter((k) => k.revokedAt !== null).map((k) => k.hash), ...retired]);
+    this.everCreated ||= everCreated;
+    this.loaded = true;
+  }
+
+  /** After a change made here: re-read, then tell the other replicas. */
+  private async changed<T>(result: T): Promise<T> {
+    await this.reload();
+    this.options.announce?.();
+    return result;
   }
 
   /**
@@ -93,12 +160,13 @@ export class KeyRegistry {
    */
   open(config: ConfigKeys, now: number): boolean {
     if (config.openAccess) return true;
-    if (config.digests.size === 0) return !this.everCreated;
+    // Keys not read yet (a database away at start) are not "no key": closed until they are.
+    if (config.digests.size === 0) return this.loaded && !this.everCreated;
     // A config with keys closes /v1 for good (DESIGN §6: open only while no key was ever configured or
     // created): a later config without keys must not reopen it. Stored once, then a field read.
     if (!this.everCreated) {
       this.everCreated = true;
-      this.store?.markConfigured(now);
+      void this.store?.markConfigured(now).catch(this.warn("the configured key was not remembered"));
     }
     return false;
   }
@@ -127,15 +195,16 @@ export class KeyRegistry {
     return identity;
   }
 
-  /** The request's identity, nothing counted; throws 401 (missing, wrong, revoked, expired key). */
+  /** The request's identity, nothing counted; throws 401 (missing, wrong, revoked, expired key), or 503 (keys unread). */
   verify(headers: Headers, config: ConfigKeys, now: number): KeyIdentity {
     const key = presentedKey(headers);
     const open = this.open(config, now);
-    if (!key) {
+    const hash = key && digest(key);
+    if (!this.loaded && !(hash && config.digests.has(hash)) && !config.openAccess) throw keysUnread();
+    if (!key || !hash) {
       if (open) return {};
       throw new GatewayError("invalid_api_key", "Missing API key: send `Authorization: Bearer <gateway key>`.");
     }
-    const hash = digest(key);
     const fromConfig = config.digests.get(hash);
     if (fromConfig) return { id: fromConfig };
     if (this.revoked.has(hash))
@@ -150,10 +219,10 @@ export class KeyRegistry {
   }
 
   /** A new key: the plain key is returned once and never stored. */
-  create(
+  async create(
     input: { name: string; expiresAt?: number | null; limits?: KeyLimits },
     now: number,
-  ): { key: string; record: Omit<StoredKey, "hash"> } {
+  ): Promise<{ key: string; record: Omit<StoredKey, "hash"> }> {
     if (!this.store) throw new GatewayError("internal_error", "API keys need the store (a data directory).");
     const { key, hash, prefix } = newSecret();
     const record = {
@@ -165,54 +234,55 @@ export class KeyRegistry {
       expiresAt: input.expiresAt ?? null,
       limits: input.limits ?? {},
     };
-    this.store.insert(record);
-    this.reload();
+    await this.store.insert(record);
     const { hash: _hash, ...shown } = { ...record, revokedAt: null, lastUsedAt: null, requestCount: 0 };
-    return { key, record: shown };
+    return this.changed({ key, record: shown });
   }
 
   /** A new secret for an active key, returned once; the old one is refused from now on. Undefined: no such key. */
-  rotate(id: string): string | undefined {
+  async rotate(id: string): Promise<string | undefined> {
     const { key, hash, prefix } = newSecret();
-    const done = this.store?.rotate(id, { hash, prefix }) ?? false;
-    this.reload();
-    return done ? key : undefined;
+    const done = (await this.store?.rotate(id, { hash, prefix })) ?? false;
+    return this.changed(done ? key : undefined);
   }
 
-  rename(id: string, name: string): boolean {
-    const done = this.store?.rename(id, name) ?? false;
-    this.reload();
-    return done;
+  async rename(id: string, name: string): Promise<boolean> {
+    return this.changed((await this.store?.rename(id, name)) ?? false);
   }
 
-  /** New limits for a stored key, in force from its next request. */
-  setLimits(id: string, limits: KeyLimits): boolean {
-    const done = this.store?.setLimits(id, limits) ?? false;
-    this.reload();
-    return done;
+  /** New limits for a stored key, in force from its next request (on every replica, once announced). */
+  async setLimits(id: string, limits: KeyLimits): Promise<boolean> {
+    return this.changed((await this.store?.setLimits(id, limits)) ?? false);
   }
 
-  revoke(id: string, now: number): boolean {
-    const done = this.store?.revoke(id, now) ?? false;
-    this.reload();
-    return done;
+  async revoke(id: string, now: number): Promise<boolean> {
+    return this.changed((await this.store?.revoke(id, now)) ?? false);
   }
 
   /** Stored keys for display: never the hash. Usage not yet saved is included. */
-  list(): Omit<StoredKey, "hash">[] {
-    this.saveUsage();
-    return (this.store?.all() ?? []).map(({ hash: _hash, ...rest }) => rest);
+  async list(): Promise<Omit<StoredKey, "hash">[]> {
+    await this.saveUsage();
+    return ((await this.store?.all()) ?? []).map(({ hash: _hash, ...rest }) => rest);
   }
 
-  saveUsage(): void {
+  /** Saves the usage counted since the last save; counts that fail to save are kept for the next one. */
+  async saveUsage(): Promise<void> {
     if (!this.store || this.usage.size === 0) return;
     const pending = new Map(this.usage);
     this.usage.clear();
-    this.store.addUsage(pending);
+    try {
+      await this.store.addUsage(pending);
+    } catch (error) {
+      for (const [id, u] of pending) {
+        const now = this.usage.get(id);
+        this.usage.set(id, now ? { count: now.count + u.count, lastUsedAt: now.lastUsedAt } : u);
+      }
+      throw error;
+    }
   }
 
-  close(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.saveUsage();
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.saveUsage().catch(this.warn("usage not saved at shutdown"));
   }
 }

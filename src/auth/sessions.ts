@@ -141,6 +141,23 @@ export async function loadOrCreateSecret(dataDir: string): Promise<Uint8Array> {
   return checkedKey(await readFile(path, "utf8"), path);
 }
 
+/** The settings row that holds a cluster's session key. */
+const SHARED_KEY_SETTING = "sessions.signingKey";
+
+/**
+ * Cluster mode: the key every replica signs sessions (and seals TOTP secrets) with, kept in the shared
+ * database and made once, so a session opened on one replica is valid on all. The first replica to
+ * start offers its data dir's key (what it signed and sealed stays valid); every other adopts it.
+ */
+export async function sharedSessionKey(
+  settings: { settingOnce<T>(key: string, value: T, now: number): Promise<T> },
+  offered: Uint8Array,
+  now: number,
+): Promise<Uint8Array> {
+  const text = await settings.settingOnce(SHARED_KEY_SETTING, Buffer.from(offered).toString("base64url"), now);
+  return checkedKey(text, `the database's ${SHARED_KEY_SETTING} setting`);
+}
+
 function checkedKey(text: string, path: string): Uint8Array {
   const key = decodeKey(text.trim());
   if (key.length < KEY_BYTES)

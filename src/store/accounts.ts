@@ -1,13 +1,17 @@
 /**
- * Admin accounts, sessions, settings and the audit log. Synchronous and small: these run on admin
- * requests, never on the /v1 path.
+ * Admin accounts, sessions, settings and the audit log, behind one interface with two stores chosen at
+ * boot: this process's SQLite (`SqliteAccounts`, here) or, in cluster mode, PostgreSQL shared by every
+ * replica (`store/pg/pg-accounts.ts`), so an admin signed in on one replica is signed in on all and a
+ * logout or password change on one holds on all. Small queries, on admin requests only, never on /v1.
  */
-import { and, desc, eq, gte, isNotNull, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, desc, eq, gt, gte, isNotNull, isNull, lt, lte, ne, type SQL, sql } from "drizzle-orm";
 import type { Store } from "./db.ts";
 import { auditLog, invites, sessions, settings, users } from "./schema.ts";
 
 export type User = typeof users.$inferSelect;
-type Session = typeof sessions.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type NewSession = typeof sessions.$inferInsert;
+export type NewInvite = typeof invites.$inferInsert;
 type AuditEntry = typeof auditLog.$inferSelect;
 export type Invite = typeof invites.$inferSelect;
 /** What an admin may do: "admin" anything, "viewer" see everything and change only its own account. */
@@ -23,23 +27,152 @@ export interface AuditFilter {
   to?: number;
 }
 
-export class Accounts {
+/** One audit trail entry as written. */
+export interface AuditInput {
+  ts: number;
+  actor: string;
+  action: string;
+  detail?: Record<string, unknown>;
+  clientIp?: string;
+}
+
+/** One audit trail entry as read: its detail parsed. */
+export type AuditView = Omit<AuditEntry, "detail"> & { detail: unknown };
+
+/** The TOTP fields of an account that change together. */
+export interface TotpFields {
+  totpSecret?: string | null;
+  totpEnabled?: boolean;
+  totpLastStep?: number | null;
+  recoveryCodes?: string[] | null;
+}
+
+/** The audit page's size bounds: 100 by default, at most 500 for a page (`maxLimit` for an export). */
+export const auditLimit = (options: AuditFilter, maxLimit: number) =>
+  Math.min(Math.max(options.limit ?? 100, 1), maxLimit);
+
+/** An action filter as a LIKE prefix: "key." matches every key action, LIKE's wildcards escaped. */
+export const actionPrefix = (action: string) => `${action.replace(/[\\%_]/g, "\\$&")}%`;
+
+/** The audit filter's conditions over either store's `audit_log` columns. */
+export function auditConditions(
+  options: AuditFilter,
+  columns: { id: AnyColumn; actor: AnyColumn; action: AnyColumn; ts: AnyColumn },
+): SQL[] {
+  const where: SQL[] = [];
+  if (options.before) where.push(lt(columns.id, options.before));
+  if (options.actor) where.push(eq(columns.actor, options.actor));
+  if (options.action) where.push(sql`${columns.action} LIKE ${actionPrefix(options.action)} ESCAPE '\\'`);
+  if (options.from !== undefined) where.push(gte(columns.ts, options.from));
+  if (options.to !== undefined) where.push(lte(columns.ts, options.to));
+  return where;
+}
+
+/** The hashed recovery codes of the current list. */
+export const recoveryCodesOf = (user: User): string[] =>
+  user.recoveryCodes ? (JSON.parse(user.recoveryCodes) as string[]) : [];
+
+/** Hashes of the recovery codes of the current list already used. */
+export const usedRecoveryCodesOf = (user: User): string[] =>
+  user.usedRecoveryCodes ? (JSON.parse(user.usedRecoveryCodes) as string[]) : [];
+
+/** The row values of a TOTP change: new codes (or none) start a new list, whose used codes mean nothing. */
+export function totpRow({ recoveryCodes, ...rest }: TotpFields) {
+  return {
+    ...rest,
+    ...(recoveryCodes !== undefined
+      ? { recoveryCodes: recoveryCodes === null ? null : JSON.stringify(recoveryCodes), usedRecoveryCodes: null }
+      : {}),
+  };
+}
+
+export const auditRow = (entry: AuditInput) => ({
+  ts: entry.ts,
+  actor: entry.actor,
+  action: entry.action,
+  detail: entry.detail ? JSON.stringify(entry.detail) : null,
+  clientIp: entry.clientIp ?? null,
+});
+
+export const auditView = (row: AuditEntry): AuditView => ({
+  ...row,
+  detail: row.detail ? JSON.parse(row.detail) : null,
+});
+
+/**
+ * The accounts store. Every call answers with a promise: PostgreSQL's do, and SQLite's keep the same
+ * shape so the admin code is one. The conditional updates (`useInvite`, `advanceTotpStep`,
+ * `replaceRecoveryCodes`) are single statements: true only for the one caller that won a race.
+ */
+export interface Accounts {
+  count(): Promise<number>;
+  create(
+    username: string,
+    passwordHash: string,
+    now: number,
+    extra?: { role?: Role; totpRequired?: boolean },
+  ): Promise<User>;
+  /** Every admin account, oldest first. */
+  all(): Promise<User[]>;
+  /** Removes an account; its sessions go with it (foreign key cascade). */
+  remove(id: number): Promise<boolean>;
+  addInvite(invite: NewInvite): Promise<void>;
+  inviteByHash(tokenHash: string): Promise<Invite | undefined>;
+  /** Marks an invite used, only if it still is unused, unrevoked and unexpired: one link, one account. */
+  useInvite(id: string, username: string, now: number): Promise<boolean>;
+  revokeInvite(id: string, now: number): Promise<boolean>;
+  /** Invites neither used, revoked nor expired at `now`, newest first. */
+  pendingInvites(now: number): Promise<Invite[]>;
+  byName(username: string): Promise<User | undefined>;
+  byId(id: number): Promise<User | undefined>;
+  /** Users holding a TOTP secret (enabled or pending), for re-encrypting them. */
+  withTotpSecret(): Promise<User[]>;
+  /** A new password hash (the caller revokes sessions as it sees fit). */
+  setPassword(id: number, passwordHash: string): Promise<void>;
+  rename(id: number, username: string): Promise<void>;
+  setTotp(id: number, fields: TotpFields): Promise<void>;
+  /** Records the TOTP step a code was accepted for, only if newer than the stored one. True when this call won. */
+  advanceTotpStep(id: number, step: number): Promise<boolean>;
+  /** Replaces the recovery codes only if they are still `expected` (a code is used once, even in a race). */
+  replaceRecoveryCodes(id: number, expected: string[], next: string[]): Promise<boolean>;
+  /** Remembers a used recovery code's hash, so typing it again is answered "already used". */
+  markRecoveryCodeUsed(user: User, hash: string): Promise<void>;
+  // Sessions: the JWT carries the session id; a session row can be revoked before the token expires.
+  openSession(session: NewSession): Promise<void>;
+  session(id: string): Promise<Session | undefined>;
+  revokeSession(id: string, now: number): Promise<void>;
+  /** Revokes every open session of a user, but `keep` (the one making the change). */
+  revokeSessionsOf(userId: number, now: number, keep?: string): Promise<void>;
+  /** A user's sessions that are still open at `now`, newest first. */
+  openSessionsOf(userId: number, now: number): Promise<Session[]>;
+  pruneSessions(now: number): Promise<void>;
+  setting<T>(key: string, fallback: T): Promise<T>;
+  setSetting(key: string, value: unknown, now: number): Promise<void>;
+  /** Stores `value` under `key` unless a value is there already, and answers the stored one (first writer wins). */
+  settingOnce<T>(key: string, value: T, now: number): Promise<T>;
+  audit(entry: AuditInput): Promise<void>;
+  /** Newest first, filtered; at most `limit` (see `auditLimit`). */
+  auditTrail(options?: AuditFilter, maxLimit?: number): Promise<AuditView[]>;
+}
+
+/** The accounts in this process's SQLite (one gateway, or tests). */
+export class SqliteAccounts implements Accounts {
   constructor(private readonly store: Store) {}
 
   private get db() {
     return this.store.db;
   }
 
-  count(): number {
+  async count(): Promise<number> {
     return (this.store.sqlite.query("SELECT count(*) AS n FROM users").get() as { n: number }).n;
   }
 
-  create(
+  async create(
     username: string,
     passwordHash: string,
     now: number,
     extra: { role?: Role; totpRequired?: boolean } = {},
-  ): User {
+  ): Promise<User> {
     return this.db
       .insert(users)
       .values({ username, passwordHash, createdAt: now, ...extra })
@@ -47,28 +180,23 @@ export class Accounts {
       .get();
   }
 
-  /** Every admin account, oldest first. */
-  all(): User[] {
+  async all(): Promise<User[]> {
     return this.db.select().from(users).orderBy(users.id).all();
   }
 
-  /** Removes an account; its sessions go with it (foreign key cascade). */
-  remove(id: number): boolean {
+  async remove(id: number): Promise<boolean> {
     return this.store.sqlite.prepare("DELETE FROM users WHERE id = ?").run(id).changes > 0;
   }
 
-  // Invites: one-time links for a new admin (src/auth/invites.ts makes and checks the tokens).
-
-  addInvite(invite: typeof invites.$inferInsert): void {
+  async addInvite(invite: NewInvite): Promise<void> {
     this.db.insert(invites).values(invite).run();
   }
 
-  inviteByHash(tokenHash: string): Invite | undefined {
+  async inviteByHash(tokenHash: string): Promise<Invite | undefined> {
     return this.db.select().from(invites).where(eq(invites.tokenHash, tokenHash)).get();
   }
 
-  /** Marks an invite used, only if it still is unused and not revoked: one link, one account, even in a race. */
-  useInvite(id: string, username: string, now: number): boolean {
+  async useInvite(id: string, username: string, now: number): Promise<boolean> {
     return (
       this.store.sqlite
         .prepare(
@@ -78,7 +206,7 @@ export class Accounts {
     );
   }
 
-  revokeInvite(id: string, now: number): boolean {
+  async revokeInvite(id: string, now: number): Promise<boolean> {
     return (
       this.store.sqlite
         .prepare("UPDATE invites SET revoked_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL")
@@ -86,67 +214,40 @@ export class Accounts {
     );
   }
 
-  /** Invites neither used, revoked nor expired at `now`, newest first. */
-  pendingInvites(now: number): Invite[] {
+  async pendingInvites(now: number): Promise<Invite[]> {
     return this.db
       .select()
       .from(invites)
-      .where(and(isNull(invites.usedAt), isNull(invites.revokedAt)))
+      .where(and(isNull(invites.usedAt), isNull(invites.revokedAt), gt(invites.expiresAt, now)))
       .orderBy(desc(invites.createdAt))
-      .all()
-      .filter((invite) => invite.expiresAt > now);
+      .all();
   }
 
-  byName(username: string): User | undefined {
+  async byName(username: string): Promise<User | undefined> {
     return this.db.select().from(users).where(eq(users.username, username)).get();
   }
 
-  byId(id: number): User | undefined {
+  async byId(id: number): Promise<User | undefined> {
     return this.db.select().from(users).where(eq(users.id, id)).get();
   }
 
-  /** Users holding a TOTP secret (enabled or pending), for re-encrypting them. */
-  withTotpSecret(): User[] {
+  async withTotpSecret(): Promise<User[]> {
     return this.db.select().from(users).where(isNotNull(users.totpSecret)).all();
   }
 
-  /** A new password hash (the caller revokes sessions as it sees fit). */
-  setPassword(id: number, passwordHash: string): void {
+  async setPassword(id: number, passwordHash: string): Promise<void> {
     this.db.update(users).set({ passwordHash }).where(eq(users.id, id)).run();
   }
 
-  rename(id: number, username: string): void {
+  async rename(id: number, username: string): Promise<void> {
     this.db.update(users).set({ username }).where(eq(users.id, id)).run();
   }
 
-  setTotp(
-    id: number,
-    fields: {
-      totpSecret?: string | null;
-      totpEnabled?: boolean;
-      totpLastStep?: number | null;
-      recoveryCodes?: string[] | null;
-    },
-  ): void {
-    const { recoveryCodes, ...rest } = fields;
-    this.db
-      .update(users)
-      .set({
-        ...rest,
-        // New codes (or none) start a new list: the old list's used codes no longer mean anything.
-        ...(recoveryCodes !== undefined
-          ? { recoveryCodes: recoveryCodes === null ? null : JSON.stringify(recoveryCodes), usedRecoveryCodes: null }
-          : {}),
-      })
-      .where(eq(users.id, id))
-      .run();
+  async setTotp(id: number, fields: TotpFields): Promise<void> {
+    this.db.update(users).set(totpRow(fields)).where(eq(users.id, id)).run();
   }
 
-  /**
-   * Records the TOTP step a code was accepted for, only if it is newer than the one stored: two requests
-   * racing with the same code cannot both win. True when this call won.
-   */
-  advanceTotpStep(id: number, step: number): boolean {
+  async advanceTotpStep(id: number, step: number): Promise<boolean> {
     return (
       this.store.sqlite
         .prepare("UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)")
@@ -154,8 +255,7 @@ export class Accounts {
     );
   }
 
-  /** Replaces the recovery codes only if they are still `expected` (a code is used once, even in a race). */
-  replaceRecoveryCodes(id: number, expected: string[], next: string[]): boolean {
+  async replaceRecoveryCodes(id: number, expected: string[], next: string[]): Promise<boolean> {
     return (
       this.store.sqlite
         .prepare("UPDATE users SET recovery_codes = ? WHERE id = ? AND recovery_codes = ?")
@@ -163,32 +263,20 @@ export class Accounts {
     );
   }
 
-  recoveryCodes(user: User): string[] {
-    return user.recoveryCodes ? (JSON.parse(user.recoveryCodes) as string[]) : [];
-  }
-
-  /** Hashes of the recovery codes of the current list already used. */
-  usedRecoveryCodes(user: User): string[] {
-    return user.usedRecoveryCodes ? (JSON.parse(user.usedRecoveryCodes) as string[]) : [];
-  }
-
-  /** Remembers a used recovery code's hash, so typing it again is answered "already used". */
-  markRecoveryCodeUsed(user: User, hash: string): void {
-    const used = JSON.stringify([...this.usedRecoveryCodes(user), hash]);
+  async markRecoveryCodeUsed(user: User, hash: string): Promise<void> {
+    const used = JSON.stringify([...usedRecoveryCodesOf(user), hash]);
     this.db.update(users).set({ usedRecoveryCodes: used }).where(eq(users.id, user.id)).run();
   }
 
-  // Sessions: the JWT carries the session id; a session row can be revoked before the token expires.
-
-  openSession(session: typeof sessions.$inferInsert): void {
+  async openSession(session: NewSession): Promise<void> {
     this.db.insert(sessions).values(session).run();
   }
 
-  session(id: string): Session | undefined {
+  async session(id: string): Promise<Session | undefined> {
     return this.db.select().from(sessions).where(eq(sessions.id, id)).get();
   }
 
-  revokeSession(id: string, now: number): void {
+  async revokeSession(id: string, now: number): Promise<void> {
     this.db
       .update(sessions)
       .set({ revokedAt: now })
@@ -196,40 +284,33 @@ export class Accounts {
       .run();
   }
 
-  /** Revokes every open session of a user, but `keep` (the one making the change). */
-  revokeSessionsOf(userId: number, now: number, keep?: string): void {
-    for (const s of this.db
-      .select({ id: sessions.id })
-      .from(sessions)
-      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
-      .all()) {
-      if (s.id !== keep) this.revokeSession(s.id, now);
-    }
+  async revokeSessionsOf(userId: number, now: number, keep?: string): Promise<void> {
+    this.db
+      .update(sessions)
+      .set({ revokedAt: now })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep ? ne(sessions.id, keep) : undefined))
+      .run();
   }
 
-  /** A user's sessions that are still open at `now`, newest first. */
-  openSessionsOf(userId: number, now: number): Session[] {
+  async openSessionsOf(userId: number, now: number): Promise<Session[]> {
     return this.db
       .select()
       .from(sessions)
-      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
       .orderBy(desc(sessions.createdAt))
-      .all()
-      .filter((s) => s.expiresAt > now);
+      .all();
   }
 
-  pruneSessions(now: number): void {
+  async pruneSessions(now: number): Promise<void> {
     this.db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
   }
 
-  // Settings
-
-  setting<T>(key: string, fallback: T): T {
+  async setting<T>(key: string, fallback: T): Promise<T> {
     const row = this.db.select().from(settings).where(eq(settings.key, key)).get();
     return row ? (JSON.parse(row.value) as T) : fallback;
   }
 
-  setSetting(key: string, value: unknown, now: number): void {
+  async setSetting(key: string, value: unknown, now: number): Promise<void> {
     const text = JSON.stringify(value);
     this.db
       .insert(settings)
@@ -238,45 +319,28 @@ export class Accounts {
       .run();
   }
 
-  // Audit log
-
-  audit(entry: {
-    ts: number;
-    actor: string;
-    action: string;
-    detail?: Record<string, unknown>;
-    clientIp?: string;
-  }): void {
+  async settingOnce<T>(key: string, value: T, now: number): Promise<T> {
     this.db
-      .insert(auditLog)
-      .values({
-        ts: entry.ts,
-        actor: entry.actor,
-        action: entry.action,
-        detail: entry.detail ? JSON.stringify(entry.detail) : null,
-        clientIp: entry.clientIp ?? null,
-      })
+      .insert(settings)
+      .values({ key, value: JSON.stringify(value), updatedAt: now })
+      .onConflictDoNothing()
       .run();
+    return JSON.parse(this.db.select().from(settings).where(eq(settings.key, key)).get()!.value) as T;
   }
 
-  /** Newest first, filtered; at most `limit` (500 by default and at most, for a page; `maxLimit` for an export). */
-  auditTrail(options: AuditFilter = {}, maxLimit = 500): (Omit<AuditEntry, "detail"> & { detail: unknown })[] {
-    const limit = Math.min(Math.max(options.limit ?? 100, 1), maxLimit);
-    const where: SQL[] = [];
-    if (options.before) where.push(lt(auditLog.id, options.before));
-    if (options.actor) where.push(eq(auditLog.actor, options.actor));
-    // "key." matches every key action; "login" matches login and login.failed (a prefix, LIKE's wildcards escaped).
-    if (options.action)
-      where.push(sql`${auditLog.action} LIKE ${`${options.action.replace(/[\\%_]/g, "\\$&")}%`} ESCAPE '\\'`);
-    if (options.from !== undefined) where.push(gte(auditLog.ts, options.from));
-    if (options.to !== undefined) where.push(lte(auditLog.ts, options.to));
-    const rows = this.db
+  async audit(entry: AuditInput): Promise<void> {
+    this.db.insert(auditLog).values(auditRow(entry)).run();
+  }
+
+  async auditTrail(options: AuditFilter = {}, maxLimit = 500): Promise<AuditView[]> {
+    const where = auditConditions(options, auditLog);
+    return this.db
       .select()
       .from(auditLog)
       .where(where.length > 0 ? and(...where) : undefined)
       .orderBy(desc(auditLog.id))
-      .limit(limit)
-      .all();
-    return rows.map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : null }));
+      .limit(auditLimit(options, maxLimit))
+      .all()
+      .map(auditView);
   }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { ApiKeyCheck, KeyRegistry } from "../../src/auth/api-keys.ts";
 import { GatewayError } from "../../src/index.ts";
-import { ApiKeyStore } from "../../src/store/api-key-store.ts";
 import { openStore } from "../../src/store/db.ts";
+import { accountBackends } from "../helpers/account-stores.ts";
 
 const KEY = "sk-gw-3f9a1c";
 const headers = (init: Record<string, string> = {}) => new Headers(init);
@@ -124,38 +124,42 @@ describe("config API keys", () => {
   });
 });
 
-describe("rotation", () => {
-  const withKey = (key: string) => new Headers({ authorization: `Bearer ${key}` });
-  const noConfigKeys = (openAccess: boolean) => ({ digests: new Map<string, string>(), openAccess });
+for (const backend of accountBackends)
+  describe.skipIf(backend.skip)(`rotation, keys in ${backend.name}`, () => {
+    const withKey = (key: string) => new Headers({ authorization: `Bearer ${key}` });
+    const noConfigKeys = (openAccess: boolean) => ({ digests: new Map<string, string>(), openAccess });
 
-  test("a rotated key keeps its id and limits; the old secret is refused, even on a /v1 open by config", () => {
-    const keys = new KeyRegistry(new ApiKeyStore(openStore(":memory:")), 60_000);
-    try {
-      const { key: first, record } = keys.create({ name: "ci", limits: { requestsPerMinute: 5 } }, 1000);
-      const second = keys.rotate(record.id)!;
-      expect(second).not.toBe(first);
-      expect(keys.verify(withKey(second), noConfigKeys(false), 2000)).toEqual({
-        id: record.id,
-        limits: { requestsPerMinute: 5 },
-      });
-      for (const open of [false, true]) {
-        const refused = (() => {
-          try {
-            keys.verify(withKey(first), noConfigKeys(open), 2000);
-          } catch (error) {
-            return error as GatewayError;
-          }
-        })();
-        expect(refused?.message).toMatch(/replaced by a rotation/);
+    test("a rotated key keeps its id and limits; the old secret is refused, even on a /v1 open by config", async () => {
+      const stores = await backend.open();
+      const keys = new KeyRegistry(stores.keys, { saveEveryMs: 60_000 });
+      try {
+        await keys.ready;
+        const { key: first, record } = await keys.create({ name: "ci", limits: { requestsPerMinute: 5 } }, 1000);
+        const second = (await keys.rotate(record.id))!;
+        expect(second).not.toBe(first);
+        expect(keys.verify(withKey(second), noConfigKeys(false), 2000)).toEqual({
+          id: record.id,
+          limits: { requestsPerMinute: 5 },
+        });
+        for (const open of [false, true]) {
+          const refused = (() => {
+            try {
+              keys.verify(withKey(first), noConfigKeys(open), 2000);
+            } catch (error) {
+              return error as GatewayError;
+            }
+          })();
+          expect(refused?.message).toMatch(/replaced by a rotation/);
+        }
+        // Rotated twice: both earlier secrets stay refused.
+        const third = (await keys.rotate(record.id))!;
+        expect(() => keys.verify(withKey(second), noConfigKeys(true), 3000)).toThrow(/rotation/);
+        expect(keys.verify(withKey(third), noConfigKeys(true), 3000).id).toBe(record.id);
+        expect(JSON.stringify(await keys.list())).not.toMatch(/retired|hash/i);
+        expect(await keys.rotate("key_nope")).toBeUndefined();
+      } finally {
+        await keys.close();
+        await stores.close();
       }
-      // Rotated twice: both earlier secrets stay refused.
-      const third = keys.rotate(record.id)!;
-      expect(() => keys.verify(withKey(second), noConfigKeys(true), 3000)).toThrow(/rotation/);
-      expect(keys.verify(withKey(third), noConfigKeys(true), 3000).id).toBe(record.id);
-      expect(JSON.stringify(keys.list())).not.toMatch(/retired|hash/i);
-      expect(keys.rotate("key_nope")).toBeUndefined();
-    } finally {
-      keys.close();
-    }
+    });
   });
-});

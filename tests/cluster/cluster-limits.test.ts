@@ -20,7 +20,7 @@ describe.skipIf(!redisAnswers)("cluster limits through Redis", () => {
   test("a 10/minute key across three gateways admits 10 of 30", async () => {
     prefix = uniquePrefix();
     cluster = await startCluster(3, { redisUrl: REDIS_URL, prefix });
-    const { key } = cluster.createKey({ requestsPerMinute: 10 });
+    const { key } = await cluster.createKey({ requestsPerMinute: 10 });
     const nodes = cluster.nodes;
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => chat(nodes[i % 3].url, key)));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(10);
@@ -31,7 +31,7 @@ describe.skipIf(!redisAnswers)("cluster limits through Redis", () => {
   test("a $0.10 day budget across three gateways: what they spend together never passes it", async () => {
     prefix = uniquePrefix();
     cluster = await startCluster(3, { redisUrl: REDIS_URL, prefix });
-    const { key, id } = cluster.createKey({ budgetUsd: 0.1, budgetPeriod: "day" });
+    const { key, id } = await cluster.createKey({ budgetUsd: 0.1, budgetPeriod: "day" });
     const nodes = cluster.nodes;
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => chat(nodes[i % 3].url, key)));
     const served = answers.filter((a) => a.status === 200).length;
@@ -49,8 +49,8 @@ describe.skipIf(!redisAnswers)("cluster limits through Redis", () => {
     cluster = await startCluster(1, { redisUrl: `redis://127.0.0.1:${closedPort()}`, prefix });
     const [node] = cluster.nodes;
     expect(await gauge(node.url, "smartroute_shared_state_degraded")).toBe(1);
-    expect((await chat(node.url, cluster.createKey({}).key)).status).toBe(200);
-    expect(await chat(node.url, cluster.createKey({ requestsPerMinute: 10 }).key)).toEqual({
+    expect((await chat(node.url, (await cluster.createKey({})).key)).status).toBe(200);
+    expect(await chat(node.url, (await cluster.createKey({ requestsPerMinute: 10 })).key)).toEqual({
       status: 503,
       code: "limits_unavailable",
     });
@@ -60,7 +60,7 @@ describe.skipIf(!redisAnswers)("cluster limits through Redis", () => {
     prefix = uniquePrefix();
     cluster = await startCluster(1, { redisUrl: `redis://127.0.0.1:${closedPort()}`, prefix, whenDown: "open" });
     const [node] = cluster.nodes;
-    const { key } = cluster.createKey({ requestsPerMinute: 3 });
+    const { key } = await cluster.createKey({ requestsPerMinute: 3 });
     const answers = await Promise.all(Array.from({ length: 5 }, () => chat(node.url, key)));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 429, 429]);
     expect(await gauge(node.url, "smartroute_shared_state_degraded")).toBe(1);

@@ -296,33 +296,54 @@ describe.skipIf(!pgAnswers)("the request log in PostgreSQL", () => {
         );
         expect(away.text).not.toContain("postgres://");
       }
-      // What does not need the log still answers: the live health, and /v1 itself.
+      // The admin sessions are PostgreSQL's too (one sign-in for every replica): the whole admin API says
+      // the database is away, while /v1 serves on.
       const health = await admin.call("GET", "/api/health");
-      expect(health.status).toBe(200);
+      expect(health.status).toBe(503);
+      expect((health.json.error as { code: string }).code).toBe("database_unavailable");
       expect(await chat(running.url, "auto")).toBe(200);
 
       await proxy.restore();
+      // The same session works again once it is back.
       expect(await eventually(async () => (await admin.call("GET", "/api/logs")).status, 200)).toBe(200);
       expect(await eventually(() => rowCount(sql), 13)).toBe(13);
     });
 
-    test("unreachable at start: the gateway starts and serves, and its tables and rows arrive once it answers", async () => {
+    test("unreachable at start: the gateway starts, says why it cannot check keys yet, and serves once it answers", async () => {
       const password = "correct staple horse battery";
       const { sql } = await start(password, true);
       expect(running.banner).toContain("UNREACHABLE: rows queue until it answers");
-      const statuses = await Promise.all(Array.from({ length: 8 }, () => chat(running.url, "auto")));
-      expect(statuses).toEqual(Array(8).fill(200));
+      // The stored keys are PostgreSQL's: until they are read, /v1 cannot know whether it is open, so it
+      // refuses with a 503 that says so (never an open door, never a misleading 401).
+      const refused = await fetch(`${running.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "auto", messages: [{ role: "user", content: "hello" }] }),
+      });
+      expect(refused.status).toBe(503);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+        "cannot read its API keys yet",
+      );
       const admin = new AdminClient(running.url);
-      await admin.login("admin", password);
-      const away = await admin.call("GET", "/api/logs");
+      const away = await admin.call("GET", "/api/auth/state");
       expect(away.status).toBe(503);
       expect((away.json.error as { message: string }).message).toContain("cannot be reached");
       expect(away.json.reason).toBe("not reachable since the gateway started");
 
       await proxy.restore();
-      // The tables themselves arrive with the gateway's migrations, once PostgreSQL answers.
-      expect(await eventually(() => rowCount(sql).catch(() => -1), 8)).toBe(8);
+      // The tables themselves arrive with the gateway's migrations, once PostgreSQL answers; then the
+      // keys are read, /v1 serves, the admin account from GATEWAY_ADMIN_PASSWORD exists.
+      expect(await eventually(() => chat(running.url, "auto"), 200)).toBe(200);
+      const statuses = await Promise.all(Array.from({ length: 8 }, () => chat(running.url, "auto")));
+      expect(statuses).toEqual(Array(8).fill(200));
+      expect(await eventually(async () => (await admin.call("GET", "/api/auth/state")).status, 200)).toBe(200);
+      await admin.login("admin", password);
       expect((await admin.call("GET", "/api/logs")).status).toBe(200);
+      // The refusals' rows waited in the queue and landed with the others.
+      const rows = async (refused: boolean) =>
+        (await sql`SELECT count(*)::int AS n FROM requests WHERE refused = ${refused}`)[0].n as number;
+      expect(await eventually(() => rows(false), 9)).toBe(9);
+      expect(await rows(true)).toBeGreaterThanOrEqual(1);
     });
 
     test("cut and restored again and again under load: every row lands, rollups match, the process unharmed", async () => {

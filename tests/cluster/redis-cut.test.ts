@@ -42,7 +42,7 @@ describe.skipIf(!redisAnswers)("Redis cut mid-load", () => {
     prefix = uniquePrefix();
     proxy = await startTcpProxy({ host: "127.0.0.1", port: Number(new URL(REDIS_URL).port || 6379) });
     cluster = await startCluster(2, { redisUrl: proxy.url, prefix, whenDown: "open" });
-    const { key, id } = cluster.createKey({ requestsPerMinute: 10_000 });
+    const { key, id } = await cluster.createKey({ requestsPerMinute: 10_000 });
     const nodes = cluster.nodes;
     const round = () => Promise.all(nodes.flatMap((n) => [chat(n.url, key), chat(n.url, key)]));
 

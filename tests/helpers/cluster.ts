@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { WhenDown } from "../../src/cluster/shared-state.ts";
 import { type RunningGateway, startGateway } from "../../src/main.ts";
-import { ApiKeyStore, type KeyLimits } from "../../src/store/api-key-store.ts";
+import { type KeyLimits, SqliteKeyStore } from "../../src/store/api-key-store.ts";
 import { ROOT } from "./gateway-harness.ts";
 import { quiet } from "./redis.ts";
 
@@ -32,7 +32,7 @@ export interface Cluster {
   /** Each node's directory (its config file is `gateway.config.ts` there). */
   dirs: string[];
   /** Creates a stored key with `limits` on every node; returns the plain key and its id. */
-  createKey(limits: KeyLimits): { key: string; id: string };
+  createKey(limits: KeyLimits): Promise<{ key: string; id: string }>;
   stop(): Promise<void>;
 }
 
@@ -70,13 +70,13 @@ export async function startCluster(
   return {
     nodes,
     dirs,
-    createKey(limits) {
+    async createKey(limits) {
       const [first, ...rest] = nodes;
-      const { key, record } = first.gateway.keys.create({ name: "shared", limits }, Date.now());
+      const { key, record } = await first.gateway.keys.create({ name: "shared", limits }, Date.now());
       const hash = createHash("sha256").update(key).digest("hex");
       for (const node of rest) {
-        new ApiKeyStore(node.gateway.store!).insert({ ...record, hash });
-        node.gateway.keys.reload();
+        await new SqliteKeyStore(node.gateway.store!).insert({ ...record, hash });
+        await node.gateway.keys.reload();
       }
       return { key, id: record.id };
     },

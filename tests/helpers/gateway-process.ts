@@ -39,6 +39,8 @@ export interface GatewayProcessOptions {
   runtime?: "bun" | "deno";
   /** Starts it in a process group of its own, as a service manager does, so the group can be signalled. */
   detached?: boolean;
+  /** A mock upstream to use (replicas of a cluster share one, so their config files are the same); stopped by its owner. */
+  mock?: MockUpstream;
 }
 
 /** `npm run gateway:deno` without its UI build step: `deno run <permissions> src/main.ts`. */
@@ -81,7 +83,7 @@ async function readBanner(stdout: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
-  const mock = startMockUpstream();
+  const mock = options.mock ?? startMockUpstream();
   const dir = mkdtempSync(join(tmpdir(), "smartroute-e2e-"));
   const configPath = join(dir, "gateway.config.ts");
   writeFileSync(configPath, configSource(mock.url, options.config, "", options.providers));
@@ -129,7 +131,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await child.exited;
-      await mock.stop();
+      if (!options.mock) await mock.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

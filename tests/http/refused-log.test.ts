@@ -135,7 +135,7 @@ describe("each refusal is logged with its status, code and reason", () => {
   });
 
   test("a key's requests per minute: 429, the row is the key's, no body", async () => {
-    const { key, record } = h.running.gateway.keys.create(
+    const { key, record } = await h.running.gateway.keys.create(
       { name: "rpm", limits: { requestsPerMinute: 1 } },
       Date.now(),
     );
@@ -151,7 +151,10 @@ describe("each refusal is logged with its status, code and reason", () => {
   });
 
   test("a key's tiers: 403 once routing chose t1; the body and the prompt are kept", async () => {
-    const { key, record } = h.running.gateway.keys.create({ name: "t2 only", limits: { tiers: ["t2"] } }, Date.now());
+    const { key, record } = await h.running.gateway.keys.create(
+      { name: "t2 only", limits: { tiers: ["t2"] } },
+      Date.now(),
+    );
     const sent = await post("/v1/chat/completions", chatBody("t1"), key);
     expect(sent.status).toBe(403);
     const logged = await row(sent);
@@ -169,7 +172,7 @@ describe("each refusal is logged with its status, code and reason", () => {
   });
 
   test("a key's budget: 429 budget_exceeded, with its reason", async () => {
-    const { key } = h.running.gateway.keys.create({ name: "broke", limits: { budgetUsd: 0.01 } }, Date.now());
+    const { key } = await h.running.gateway.keys.create({ name: "broke", limits: { budgetUsd: 0.01 } }, Date.now());
     const sent = await post("/v1/chat/completions", chatBody("t1", { max_tokens: 100_000 }), key);
     expect(sent.status).toBe(429);
     expect(sent.json.error?.code).toBe("budget_exceeded");
@@ -298,7 +301,7 @@ test("Redis down for a key's shared limits (closed): 503 limits_unavailable, log
   const cluster = await startCluster(1, { redisUrl: `redis://127.0.0.1:${closedPort()}`, prefix: uniquePrefix() });
   try {
     const [node] = cluster.nodes;
-    const { key, id } = cluster.createKey({ requestsPerMinute: 10 });
+    const { key, id } = await cluster.createKey({ requestsPerMinute: 10 });
     expect(await clusterChat(node.url, key)).toEqual({ status: 503, code: "limits_unavailable" });
     for (let i = 0; i < 200 && node.gateway.writer!.stats.queued > 0; i++) await Bun.sleep(5);
     const [logged] = listLogs(node.gateway.store!, { refused: true }).items;

@@ -20,7 +20,7 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-function setup(limits: KeyLimits, delayMs: number) {
+async function setup(limits: KeyLimits, delayMs: number) {
   const clock = new VirtualClock();
   const { config } = resolveConfig({
     providers: { up: scripted([{ text: "ok", delayMs }]) },
@@ -35,7 +35,7 @@ function setup(limits: KeyLimits, delayMs: number) {
     store: openStore(":memory:", { log: quiet }),
     deps: { clock },
   });
-  const { key, record } = gateway.keys.create({ name: "small", limits }, clock.now());
+  const { key, record } = await gateway.keys.create({ name: "small", limits }, clock.now());
   const app = createApp(gateway);
   const send = () =>
     app.handle(
@@ -61,7 +61,7 @@ async function burst(clock: VirtualClock, send: () => Promise<Response>, n: numb
 
 describe("key budgets", () => {
   test("100 concurrent requests against a $0.10 budget: the settled spend never passes it", async () => {
-    const { clock, send, id, gateway: g } = setup({ budgetUsd: 0.1, budgetPeriod: "day" }, 20);
+    const { clock, send, id, gateway: g } = await setup({ budgetUsd: 0.1, budgetPeriod: "day" }, 20);
     let served = 0;
     // Bursts until one is refused whole: the budget is spent as far as a worst case allows.
     for (let round = 0, ok = -1; ok !== 0 && round < 60; round++) {
@@ -86,7 +86,7 @@ describe("key budgets", () => {
   });
 
   test("maxConcurrent 5: a burst of 100 has exactly 5 in flight, the rest refused with concurrency_limited", async () => {
-    const { clock, send, id, gateway: g } = setup({ maxConcurrent: 5 }, 50);
+    const { clock, send, id, gateway: g } = await setup({ maxConcurrent: 5 }, 50);
     const answers = await burst(clock, send, 100);
     expect(answers.filter((a) => a.status === 200).length).toBe(5);
     const refused = answers.filter((a) => a.status === 429);

@@ -69,7 +69,7 @@ export function publicAuthRoutes(auth: AdminAuth, now: Now, team: AdminTeam) {
     return withSession(request, { token, expiresAt: session.expiresAt, now: at }, { ok: true, user: me(session) });
   };
   return new Elysia()
-    .get("/auth/state", () => ({ setupRequired: auth.setupRequired() }))
+    .get("/auth/state", async () => ({ setupRequired: await auth.setupRequired() }))
     .post("/auth/setup", async ({ request }) => {
       const body = await bodyOf(request, "POST /api/auth/setup");
       const at = now();
@@ -121,10 +121,10 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
   const session = sessionOf;
   return new Elysia()
     .get("/auth/me", ({ request }) => me(session(request)))
-    .post("/auth/logout", ({ request }) => {
+    .post("/auth/logout", async ({ request }) => {
       const s = session(request);
-      auth.logout(s.sessionId, now());
-      auth.accounts.audit({ ts: now(), actor: s.user.username, action: "logout", clientIp: ip(request) });
+      await auth.logout(s.sessionId, now());
+      await auth.accounts.audit({ ts: now(), actor: s.user.username, action: "logout", clientIp: ip(request) });
       return new Response(JSON.stringify({ ok: true }), {
         headers: {
           ...NO_STORE,
@@ -151,8 +151,10 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
     })
     .post(
       "/auth/totp/enrol",
-      ({ request }) =>
-        new Response(JSON.stringify(security.enrolTotp(session(request), now(), ip(request))), { headers: NO_STORE }),
+      async ({ request }) =>
+        new Response(JSON.stringify(await security.enrolTotp(session(request), now(), ip(request))), {
+          headers: NO_STORE,
+        }),
     )
     .post("/auth/totp/confirm", async ({ request }) => {
       const body = await bodyOf(request, "POST /api/auth/totp/confirm");
@@ -180,10 +182,10 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
         { headers: NO_STORE },
       );
     })
-    .get("/auth/sessions", ({ request }): Answer<"GET /api/auth/sessions"> => {
+    .get("/auth/sessions", async ({ request }): Promise<Answer<"GET /api/auth/sessions">> => {
       const s = session(request);
       return {
-        sessions: auth.accounts.openSessionsOf(s.user.id, now()).map((row) => ({
+        sessions: (await auth.accounts.openSessionsOf(s.user.id, now())).map((row) => ({
           // The id is a credential's handle: only its first characters are shown, enough to revoke it.
           id: row.id.slice(0, 8),
           current: row.id === s.sessionId,
@@ -194,14 +196,14 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
         })),
       };
     })
-    .delete("/auth/sessions/:id", ({ params, request }) => {
+    .delete("/auth/sessions/:id", async ({ params, request }) => {
       const s = session(request);
-      const target = auth.accounts
-        .openSessionsOf(s.user.id, now())
-        .find((row) => row.id.startsWith(params.id) && params.id.length >= 8);
+      const target = (await auth.accounts.openSessionsOf(s.user.id, now())).find(
+        (row) => row.id.startsWith(params.id) && params.id.length >= 8,
+      );
       if (!target) throw new GatewayError("not_found", "No open session with that id.");
-      auth.logout(target.id, now());
-      auth.accounts.audit({
+      await auth.logout(target.id, now());
+      await auth.accounts.audit({
         ts: now(),
         actor: s.user.username,
         action: "session.revoke",
@@ -219,14 +221,14 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
           "conflict",
           "Turn on two-factor authentication for yourself before requiring it of every admin.",
         );
-      const current = auth.settings();
+      const current = await auth.settings();
       // Field by field: a body may carry other fields, which the schema lets through.
       const next: Answer<"PUT /api/settings"> = {
         require2fa: body.require2fa ?? current.require2fa,
         sessionTtlMs: body.sessionTtlMs ?? current.sessionTtlMs,
       };
-      auth.accounts.setSetting("admin", next, now());
-      auth.accounts.audit({
+      await auth.accounts.setSetting("admin", next, now());
+      await auth.accounts.audit({
         ts: now(),
         actor: s.user.username,
         action: "settings.update",
@@ -235,14 +237,14 @@ export function accountRoutes(auth: AdminAuth, security: AccountSecurity, now: N
       });
       return next;
     })
-    .get("/audit", ({ request }): Answer<"GET /api/audit"> => {
+    .get("/audit", async ({ request }): Promise<Answer<"GET /api/audit">> => {
       const query = queryOf(request, "GET /api/audit");
-      return { entries: auth.accounts.auditTrail({ ...query, ...auditTimes(query) }) };
+      return { entries: await auth.accounts.auditTrail({ ...query, ...auditTimes(query) }) };
     })
-    .get("/audit/export", ({ request }) => {
+    .get("/audit/export", async ({ request }) => {
       const query = queryOf(request, "GET /api/audit/export");
       const format = query.format ?? "csv";
-      const entries = auth.accounts.auditTrail(
+      const entries = await auth.accounts.auditTrail(
         { ...query, ...auditTimes(query), limit: AUDIT_EXPORT_MAX },
         AUDIT_EXPORT_MAX,
       );

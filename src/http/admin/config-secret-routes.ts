@@ -85,19 +85,22 @@ export function configSecretRoutes(parts: { gateway: Gateway; writer: ConfigWrit
       const usedBy = users(writer.onDisk());
       return { secrets: (parts.secrets?.list() ?? []).map((s) => ({ ...s, usedBy: usedBy(s.name) })) };
     })
-    .delete("/config/secrets/:name", ({ params, request }): Answer<"DELETE /api/config/secrets/:name"> => {
-      const secrets = store();
-      if (!secrets.has(params.name)) throw new GatewayError("not_found", `No stored secret ${params.name}.`);
-      const used = users(writer.onDisk())(params.name);
-      if (used.length > 0)
-        throw bad(
-          `${params.name} is still used by ${used.join(", ")}: change or remove those first, or the config stops loading`,
-          "name",
-        );
-      secrets.delete(params.name);
-      writer.audit(request, "config.secret.delete", { name: params.name });
-      return { ok: true };
-    });
+    .delete(
+      "/config/secrets/:name",
+      async ({ params, request }): Promise<Answer<"DELETE /api/config/secrets/:name">> => {
+        const secrets = store();
+        if (!secrets.has(params.name)) throw new GatewayError("not_found", `No stored secret ${params.name}.`);
+        const used = users(writer.onDisk())(params.name);
+        if (used.length > 0)
+          throw bad(
+            `${params.name} is still used by ${used.join(", ")}: change or remove those first, or the config stops loading`,
+            "name",
+          );
+        secrets.delete(params.name);
+        await writer.audit(request, "config.secret.delete", { name: params.name });
+        return { ok: true };
+      },
+    );
 }
 
 /**

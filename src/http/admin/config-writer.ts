@@ -107,9 +107,9 @@ export class ConfigWriter {
   }
 
   /** One audit row for an action of the config routes, by the session's account. */
-  audit(request: Request, action: string, detail: Record<string, unknown>): void {
+  audit(request: Request, action: string, detail: Record<string, unknown>): Promise<void> {
     const session = sessionOf(request);
-    this.parts.accounts.audit({
+    return this.parts.accounts.audit({
       ts: this.parts.now(),
       actor: session.username,
       action,
@@ -126,7 +126,7 @@ export class ConfigWriter {
       password: change.password,
     });
     const result = await this.check(change.source);
-    this.audit(request, "config.validate", {
+    await this.audit(request, "config.validate", {
       ok: result.ok,
       codeChanged,
       ...(result.ok ? {} : { issues: result.issues.length }),
@@ -150,7 +150,7 @@ export class ConfigWriter {
     const detail = outcome.ok
       ? { version: outcome.version, historyId: outcome.historyId }
       : { issues: outcome.issues.length };
-    this.audit(request, "config.apply", { ok: outcome.ok, codeChanged, reason: change.reason, ...detail });
+    await this.audit(request, "config.apply", { ok: outcome.ok, codeChanged, reason: change.reason, ...detail });
     return outcome;
   }
 

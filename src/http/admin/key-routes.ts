@@ -73,7 +73,7 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
     .get("/keys", async (): Promise<Answer<"GET /api/keys">> => {
       const config = gateway.live.get();
       return {
-        keys: await Promise.all(gateway.keys.list().map((key) => withSpend(key, gateway))),
+        keys: await Promise.all((await gateway.keys.list()).map((key) => withSpend(key, gateway))),
         configKeys: gateway.keyCheck(config).digestMap.size,
         open: gateway.isOpen(config),
         openByConfig: config.openAccess,
@@ -82,8 +82,8 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
     .post("/keys", async ({ request, set }): Promise<Answer<"POST /api/keys">> => {
       const session = sessionOf(request);
       const input = keyInput(await bodyOf(request, "POST /api/keys"), gateway);
-      const created = gateway.keys.create(input, gateway.clock.now());
-      accounts.audit({
+      const created = await gateway.keys.create(input, gateway.clock.now());
+      await accounts.audit({
         ts: gateway.clock.now(),
         actor: session.username,
         action: "key.create",
@@ -96,24 +96,26 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
     .put("/keys/:id/limits", async ({ params, request }): Promise<Answer<"PUT /api/keys/:id/limits">> => {
       const session = sessionOf(request);
       const limits = limitsOf((await bodyOf(request, "PUT /api/keys/:id/limits")).limits, gateway);
-      if (!gateway.keys.setLimits(params.id, limits)) throw new GatewayError("not_found", `No key ${params.id}.`);
-      accounts.audit({
+      if (!(await gateway.keys.setLimits(params.id, limits)))
+        throw new GatewayError("not_found", `No key ${params.id}.`);
+      await accounts.audit({
         ts: gateway.clock.now(),
         actor: session.username,
         action: "key.limits",
         detail: { id: params.id, limits },
         clientIp: session.clientIp,
       });
-      const key = gateway.keys.list().find((k) => k.id === params.id);
+      const key = (await gateway.keys.list()).find((k) => k.id === params.id);
       if (!key) throw new GatewayError("not_found", `No key ${params.id}.`);
       return withSpend(key, gateway);
     })
     .put("/keys/:id/name", async ({ params, request }): Promise<Answer<"PUT /api/keys/:id/name">> => {
       const session = sessionOf(request);
       const name = (await bodyOf(request, "PUT /api/keys/:id/name")).name.trim();
-      const before = gateway.keys.list().find((k) => k.id === params.id);
-      if (!before || !gateway.keys.rename(params.id, name)) throw new GatewayError("not_found", `No key ${params.id}.`);
-      accounts.audit({
+      const before = (await gateway.keys.list()).find((k) => k.id === params.id);
+      if (!before || !(await gateway.keys.rename(params.id, name)))
+        throw new GatewayError("not_found", `No key ${params.id}.`);
+      await accounts.audit({
         ts: gateway.clock.now(),
         actor: session.username,
         action: "key.rename",
@@ -124,10 +126,10 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
     })
     .post("/keys/:id/rotate", async ({ params, request }): Promise<Answer<"POST /api/keys/:id/rotate">> => {
       const session = sessionOf(request);
-      const key = gateway.keys.rotate(params.id);
-      const record = gateway.keys.list().find((k) => k.id === params.id);
+      const key = await gateway.keys.rotate(params.id);
+      const record = (await gateway.keys.list()).find((k) => k.id === params.id);
       if (!key || !record) throw new GatewayError("not_found", `No active key ${params.id}.`);
-      accounts.audit({
+      await accounts.audit({
         ts: gateway.clock.now(),
         actor: session.username,
         action: "key.rotate",
@@ -147,17 +149,17 @@ export function keyRoutes(gateway: Gateway, accounts: Accounts) {
       // By default a month of days or two days of hours; aligned to a bucket so the first one is whole.
       const from = timeParam(query, "from") ?? gateway.clock.now() - (bucket === "day" ? 30 * DAY_MS : 48 * HOUR_MS);
       const aligned = Math.floor(from / bucketMs) * bucketMs;
-      if (!gateway.keys.list().some((k) => k.id === params.id))
+      if (!(await gateway.keys.list()).some((k) => k.id === params.id))
         throw new GatewayError("not_found", `No key ${params.id}.`);
       // From the request log's store (PostgreSQL's in cluster mode).
       const points = gateway.logs ? await gateway.logs.keyUsage(params.id, aligned, bucketMs) : [];
       return { bucket, from: aligned, points };
     })
-    .delete("/keys/:id", ({ params, request }) => {
+    .delete("/keys/:id", async ({ params, request }) => {
       const session = sessionOf(request);
-      if (!gateway.keys.revoke(params.id, gateway.clock.now()))
+      if (!(await gateway.keys.revoke(params.id, gateway.clock.now())))
         throw new GatewayError("not_found", `No active key ${params.id}.`);
-      accounts.audit({
+      await accounts.audit({
         ts: gateway.clock.now(),
         actor: session.username,
         action: "key.revoke",

@@ -12,26 +12,29 @@ import { sessionOf } from "./session-context.ts";
 
 export function teamRoutes(team: AdminTeam, now: () => number) {
   return new Elysia()
-    .get("/admins", (): Answer<"GET /api/admins"> => team.list(now()))
+    .get("/admins", (): Promise<Answer<"GET /api/admins">> => team.list(now()))
     .post("/admins/invites", async ({ request, set }): Promise<Answer<"POST /api/admins/invites">> => {
       const session = sessionOf(request);
       const { role } = await bodyOf(request, "POST /api/admins/invites");
-      const created = team.invite({ role, by: session.username, clientIp: session.clientIp }, now());
+      const created = await team.invite({ role, by: session.username, clientIp: session.clientIp }, now());
       set.status = 201;
       set.headers["cache-control"] = "no-store";
       return { ...created, note: "Send this link to the new admin now: it is not shown again, and works once." };
     })
-    .delete("/admins/invites/:id", ({ params, request }) => {
+    .delete("/admins/invites/:id", async ({ params, request }) => {
       const session = sessionOf(request);
-      team.revokeInvite(params.id, session.username, now(), session.clientIp);
+      await team.revokeInvite(params.id, session.username, now(), session.clientIp);
       return { ok: true };
     })
-    .delete("/admins/:id", ({ params, request }) => {
+    .delete("/admins/:id", async ({ params, request }) => {
       const session = sessionOf(request);
       const id = Number(params.id);
       if (!Number.isInteger(id)) throw new GatewayError("not_found", "No admin with that id.");
       const { confirmSelf } = queryOf(request, "DELETE /api/admins/:id");
-      team.remove({ id, by: session.user, confirmSelf: confirmSelf === "true", clientIp: session.clientIp }, now());
+      await team.remove(
+        { id, by: session.user, confirmSelf: confirmSelf === "true", clientIp: session.clientIp },
+        now(),
+      );
       return { ok: true };
     });
 }

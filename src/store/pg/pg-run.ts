@@ -6,7 +6,7 @@
 import type { Sql } from "postgres";
 import { type LogReader, planReader } from "../log-reader.ts";
 import type { Dialect, QueryPlan } from "../queries/plan.ts";
-import { isUnavailable, unavailable, withDeadline } from "./pg-errors.ts";
+import { describePgError, isUnavailable, rootCause, unavailable, withDeadline } from "./pg-errors.ts";
 
 /** Longest wait for one query of the admin API's reads before it answers 503. */
 const READ_DEADLINE_MS = 15_000;
@@ -38,8 +38,19 @@ export async function runOnPgSafely<T>(isReady: () => boolean, run: () => Promis
   try {
     return await withDeadline(run(), READ_DEADLINE_MS, "PostgreSQL");
   } catch (error) {
-    throw isUnavailable(error) ? unavailable(error) : error;
+    if (isUnavailable(error)) throw unavailable(error);
+    throw withoutParameters(error);
   }
+}
+
+/**
+ * A failed query's error without drizzle's wrapper, whose message lists every parameter (a password
+ * hash, the session key, a prompt): what reaches a log or an answer says the server's error and code only.
+ */
+function withoutParameters(error: unknown): unknown {
+  const cause = rootCause(error);
+  if (!(cause instanceof Error) || cause.name !== "PostgresError") return error;
+  return Object.assign(new Error(describePgError(cause)), { code: (cause as { code?: string }).code });
 }
 
 /** Runs `plan` on PostgreSQL; rejects with a 503 GatewayError when the database is away (or not migrated yet). */

@@ -16,17 +16,37 @@
  *   the code that reads them.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+} from "drizzle-orm/pg-core";
 
-/** An epoch-millisecond time, or any 64-bit integer read back as a JS number. */
-const int64 = (name: string) => bigint(name, { mode: "number" });
+/**
+ * An epoch-millisecond time, or any 64-bit integer read back as a JS number. Written rounded: a clock
+ * may give fractions of a millisecond, which SQLite's INTEGER affinity takes and `bigint` refuses.
+ */
+const int64 = customType<{ data: number; driverData: number | string }>({
+  dataType: () => "bigint",
+  toDriver: (value) => Math.round(value),
+  fromDriver: (value) => Number(value),
+});
+
+/** A 64-bit identity key (the database numbers it), read back as a JS number. */
+const identity64 = (name: string) => bigint(name, { mode: "number" });
 
 /** One row per /v1 request: what was asked, where it went, how it went, and (per logging.bodies) the bodies. */
 export const requests = pgTable(
   "requests",
   {
     /** Insertion order: the keyset for paging newest-first. */
-    seq: int64("seq").primaryKey().generatedByDefaultAsIdentity(),
+    seq: identity64("seq").primaryKey().generatedByDefaultAsIdentity(),
     id: text("id").notNull().unique(),
     ts: int64("ts").notNull(),
     apiKeyId: text("api_key_id"),
@@ -214,7 +234,7 @@ export const settings = pgTable("settings", {
 export const auditLog = pgTable(
   "audit_log",
   {
-    id: int64("id").primaryKey().generatedByDefaultAsIdentity(),
+    id: identity64("id").primaryKey().generatedByDefaultAsIdentity(),
     ts: int64("ts").notNull(),
     actor: text("actor").notNull(),
     action: text("action").notNull(),

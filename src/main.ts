@@ -19,7 +19,7 @@ import {
 import { SecretStore } from "./config-editor/secret-store.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { adminApi } from "./http/admin/admin-api.ts";
-import { createApp } from "./http/app.ts";
+import { createHandler } from "./http/app.ts";
 import { type RunningServer, serve } from "./http/serve.ts";
 import { edgeRefusals } from "./http/v1-call.ts";
 import { createLogger } from "./logger.ts";
@@ -105,9 +105,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
           overrides: options.overrides,
         })
       : undefined;
-  const app = createApp(gateway, admin?.handle);
+  const handle = createHandler(gateway, admin?.handle);
   const config = live.get();
-  const server = serve((request) => app.handle(request), {
+  const server = serve(handle, {
     port: options.port ?? config.server.port,
     host: options.host ?? config.server.host,
     limits: () => live.get().limits,

@@ -41,6 +41,8 @@ export const streaming: Scenario = {
     const targets: Target[] = [
       upstreamTarget("direct mock", mock),
       upstreamTarget("bare proxy", await startBareProxy(group, mock)),
+      // The floor for a proxy that reads every chunk in JS, as the gateway must (the native one does not).
+      upstreamTarget("bare proxy, JS relay", await startBareProxy(group, mock, { RELAY: "js" })),
       gatewayTarget(await startGateway(group, mock)),
     ];
 

@@ -18,6 +18,8 @@ const MAX_KEY_CHARS = 8192;
 
 /** Everything the classifier reads, as one string; undefined when it is too long to cache. */
 export function inputKey(ctx: Pick<RequestContext, "body" | "text" | "messages">): string | undefined {
+  // The shape is read off `body.messages`: a body without them is scored (and fails) as it was, uncached.
+  if (!Array.isArray(ctx.body.messages)) return undefined;
   let key = `${Object.values(shapeFeatures(ctx.body, ctx.text)).join(",")}\u0000${ctx.text}`;
   if (key.length > MAX_KEY_CHARS) return undefined;
   for (const m of ctx.messages) {

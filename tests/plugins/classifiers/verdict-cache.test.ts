@@ -25,6 +25,7 @@ describe("complexity verdict cache", () => {
 
   test("inputs too long to keep are not cached", () => {
     expect(inputKey(view("x".repeat(10_000)))).toBeUndefined();
+    expect(inputKey({ ...view("hi"), body: { model: "auto" } as ChatRequest })).toBeUndefined();
     const cache = new VerdictCache<number>();
     let computed = 0;
     cache.get(undefined, () => ++computed);

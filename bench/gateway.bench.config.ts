@@ -37,6 +37,8 @@ export default defineConfig({
     stream200: { models: [`a/s200?${SHAPES.stream}`, `b/s200b?${SHAPES.stream}`] },
     first: { models: [`a/first?${SHAPES.first}`, `b/firstb?${SHAPES.first}`] },
     slow: { models: [`a/slow?${SHAPES.slow}`, `b/slowb?${SHAPES.slow}`] },
+    firstnow: { models: [`a/firstnow?${SHAPES.firstNow}`, `b/firstnowb?${SHAPES.firstNow}`] },
+    long: { models: [`a/long?${SHAPES.long}`, `b/longb?${SHAPES.long}`] },
 
     // Faults for the soak: each tier's expected outcome is listed in bench/scenarios/soak.ts.
     soak429: { models: ["a/r429?fault=status&status=429&retryAfterMs=20", "b/ok429"] },

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LiveConfig } from "../src/config/live.ts";
 import { Gateway } from "../src/gateway.ts";
-import { createApp } from "../src/http/app.ts";
+import { createHandler } from "../src/http/app.ts";
 import { guardRequests } from "../src/http/request-guard.ts";
 import { openStore } from "../src/store/db.ts";
 import { ROOT } from "./lib/proc.ts";
@@ -29,7 +29,7 @@ const rounds = value("rounds", 5);
 const log = !args.includes("--no-log");
 // "auto" runs both classifiers; --pinned asks for t1 by name (no classification).
 const model = args.includes("--pinned") ? "t1" : "auto";
-// --http: through the app as the server calls it (the request guard, Elysia, the /v1 route), still
+// --http: through the handler as the server calls it (the request guard, the /v1 route), still
 // without a socket: the difference to the default is what the HTTP layer's own code costs.
 const viaHttp = args.includes("--http");
 // --real-fetch: the upstream is the mock at MOCK_URL over loopback (start one: `bun bench/mock-upstream.ts`).
@@ -63,8 +63,7 @@ const body = JSON.stringify({ model, messages: [{ role: "user", content: "Say he
 const headers = new Headers({ authorization: "Bearer sk-bench-0123456789abcdef", "content-type": "application/json" });
 const signal = new AbortController().signal;
 
-const app = createApp(gateway);
-const guarded = guardRequests((request) => app.handle(request), {
+const guarded = guardRequests(createHandler(gateway), {
   limits: () => gateway.live.get().limits,
   defaultMaxInFlight: 10_000,
 });
@@ -87,10 +86,10 @@ async function one(): Promise<void> {
 for (let i = 0; i < 3000; i++) await one(); // warm-up: compiled, caches filled
 const perRequest: number[] = [];
 for (let round = 0; round < rounds; round++) {
-  await gateway.writer?.flush();
+  await gateway.writer?.drain();
   const before = process.cpuUsage();
   for (let i = 0; i < requests; i++) await one();
-  await gateway.writer?.flush();
+  await gateway.writer?.drain();
   const used = process.cpuUsage(before);
   perRequest.push((used.user + used.system) / requests);
 }

@@ -8,7 +8,7 @@ import { LiveConfig } from "./config/live.ts";
 import { formatIssues, resolveConfigValue } from "./config/load.ts";
 import type { ConfigExport, ResolvedConfig } from "./config/types.ts";
 import { Gateway } from "./gateway.ts";
-import { createApp } from "./http/app.ts";
+import { createHandler } from "./http/app.ts";
 import { derivedMaxInFlight } from "./http/open-files.ts";
 import { guardRequests } from "./http/request-guard.ts";
 import { edgeRefusals } from "./http/v1-call.ts";
@@ -65,9 +65,9 @@ export function createGateway(options: CreateGatewayOptions): InMemoryGateway {
   if (options.fetch) deps.fetch = options.fetch;
   const store = options.store === "memory" ? openStore(":memory:", { log }) : undefined;
   const gateway = new Gateway({ live, log, store, deps });
-  const app = createApp(gateway);
+  const handle = createHandler(gateway);
   const clock = gateway.pipeline.deps.clock;
-  const guarded = guardRequests((request) => app.handle(request), {
+  const guarded = guardRequests(handle, {
     limits: () => live.get().limits,
     defaultMaxInFlight: derivedMaxInFlight(),
     setTimer: (ms, fn) => clock.setTimer(ms, fn),

@@ -20,7 +20,7 @@ import { SecretStore } from "./config-editor/secret-store.ts";
 import { errorResponse } from "./error-response.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { adminApi } from "./http/admin/admin-api.ts";
-import { createApp } from "./http/app.ts";
+import { createHandler } from "./http/app.ts";
 import { type RunningServer, serve } from "./http/serve.ts";
 import { edgeRefusals } from "./http/v1-call.ts";
 import { createLogger } from "./logger.ts";
@@ -112,9 +112,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // A cluster whose PostgreSQL is away at start serves /v1 at once; its admin API answers 503 until then.
   const admin =
     !store || !dataDir ? undefined : pg && !pg.isReady() ? adminOnceReady(pg, makeAdmin, log) : await makeAdmin();
-  const app = createApp(gateway, admin?.handle);
+  const handle = createHandler(gateway, admin?.handle);
   const config = live.get();
-  const server = serve((request) => app.handle(request), {
+  const server = serve(handle, {
     port: options.port ?? config.server.port,
     host: options.host ?? config.server.host,
     limits: () => live.get().limits,

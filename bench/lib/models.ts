@@ -14,6 +14,10 @@ export const SHAPES = {
   stream: process.env.BENCH_STREAM_SHAPE ?? "tokens=200&chunkDelayMs=5",
   /** Time to first token: short streams whose first content comes 5 ms after the headers. */
   first: process.env.BENCH_FIRST_SHAPE ?? "tokens=3&chunkDelayMs=5",
+  /** First content in the same write as the headers (the streaming scenario's shapes). */
+  firstNow: "tokens=3&chunkDelayMs=5&firstDelayMs=0",
+  /** Long streams read back to back (the streaming scenario's shapes): 100 chunks 20 ms apart. */
+  long: "tokens=100&chunkDelayMs=20&firstDelayMs=0",
   /** The memory scenario: slow streams that stay open about 2 s. */
   slow: process.env.BENCH_SLOW_SHAPE ?? "tokens=100&chunkDelayMs=20",
 };

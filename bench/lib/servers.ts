@@ -56,6 +56,8 @@ export interface GatewayOptions {
   /** Extra bun flags before the script, e.g. ["--cpu-prof-md", "--cpu-prof-dir=..."]. */
   bunFlags?: string[];
   name?: string;
+  /** Another checkout to run the gateway from (bench/threads.ts --before: the revision before a change). */
+  cwd?: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function startGateway(group: ProcessGroup, mock: Server, options: G
       ...options.env,
     }),
     nofile: NOFILE,
+    cwd: options.cwd,
   });
   void child.proc.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;

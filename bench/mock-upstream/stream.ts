@@ -71,7 +71,9 @@ export function planStream(
   const truncation = fault === undefined ? undefined : TRUNCATING[fault];
   const stopAfter = truncation || fault === "longLine" ? Math.max(0, num(b.params, "afterChunks", 3)) : Infinity;
   const garbageAt = fault === "malformed" ? num(b.params, "at", 2) : 0;
-  const firstDelayMs = fault === "slowFirstToken" ? num(b.params, "delayMs", 1000) : b.chunkDelayMs;
+  // `firstDelayMs=0`: the first content goes out with the role event, in the same write as the headers.
+  const firstDelayMs =
+    fault === "slowFirstToken" ? num(b.params, "delayMs", 1000) : num(b.params, "firstDelayMs", b.chunkDelayMs);
   const pings = pingsPerDelta(b);
 
   for (let i = 0; i < chunks.length && i < stopAfter; i++) {

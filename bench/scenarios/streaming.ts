@@ -6,23 +6,25 @@
  *    read holding content, direct vs bare proxy vs gateway.
  * 2. Pacing: long streams (200 content events 5 ms apart), a few at once; every gap between content
  *    reads, and content events that arrived in the same read as another ("batched").
+ * 3. First token by shape and client (first-token-shapes.ts): first content 5 ms after the headers or
+ *    with them, long streams back to back, read by Bun and by Node's fetch.
  */
 
-import { chatBody, SHAPES, tokensOf } from "../lib/models.ts";
+import { SHAPES, tokensOf } from "../lib/models.ts";
 import { newResult } from "../lib/report.ts";
 import { runLoadProcess } from "../lib/run-load.ts";
 import type { Scenario } from "../lib/scenario.ts";
 import { startBareProxy, startGateway, startMock } from "../lib/servers.ts";
 import { ms } from "../lib/stats.ts";
-import { gatewayTarget, type Shape, type Target, upstreamTarget } from "../lib/targets.ts";
+import { gatewayTarget, streamKind, type Target, upstreamTarget } from "../lib/targets.ts";
 import type { LoadResult } from "../load.ts";
-import { mockReply } from "../mock-upstream/wire.ts";
+import { firstTokenShapes } from "./first-token-shapes.ts";
 
 const signed = (value: number) => `${value >= 0 ? "+" : ""}${ms(value)}`;
 
 export const streaming: Scenario = {
   name: "streaming",
-  help: "first-token latency and chunk pacing, direct vs bare proxy vs gateway  [--first 300] [--streams 16] [--parallel 4]",
+  help: "first-token latency and chunk pacing, direct vs bare proxy vs gateway  [--first 300] [--streams 16] [--parallel 4] [--shape-streams 100] [--long 10] [--no-shapes]",
   async run({ flags, group, log }) {
     const firstCount = flags.num("first", 300);
     const streams = flags.num("streams", 16);
@@ -39,21 +41,22 @@ export const streaming: Scenario = {
     const targets: Target[] = [
       upstreamTarget("direct mock", mock),
       upstreamTarget("bare proxy", await startBareProxy(group, mock)),
+      // The floor for a proxy that reads every chunk in JS, as the gateway must (the native one does not).
+      upstreamTarget("bare proxy, JS relay", await startBareProxy(group, mock, { RELAY: "js" })),
       gatewayTarget(await startGateway(group, mock)),
     ];
 
-    const run = (target: Target, shape: Shape, connections: number, requests: number, warmupRequests: number) =>
+    const run = (
+      target: Target,
+      shape: "first" | "stream",
+      connections: number,
+      requests: number,
+      warmupRequests: number,
+    ) =>
       runLoadProcess(group, {
         url: target.url,
         headers: target.headers,
-        kinds: [
-          {
-            name: shape,
-            body: chatBody(target.model(shape), true),
-            stream: true,
-            expectText: mockReply(tokensOf(shape === "first" ? SHAPES.first : SHAPES.stream)),
-          },
-        ],
+        kinds: [streamKind(target, shape)],
         connections,
         requests,
         warmupRequests,
@@ -153,10 +156,18 @@ export const streaming: Scenario = {
         pass: complete === total,
       });
     }
+    let shapes: Awaited<ReturnType<typeof firstTokenShapes>> | undefined;
+    if (!flags.has("no-shapes")) {
+      const counts = { short: flags.num("shape-streams", 100), long: flags.num("long", 10) };
+      shapes = await firstTokenShapes(group, targets, counts, log);
+      result.tables.push(shapes.table);
+      result.checks.push(...shapes.checks);
+    }
     result.notes.push(
       "The gateway holds a stream until its first content event (to fail over invisibly), then sends the role event and the first content together: that is by design and not counted as batching (only content events are).",
     );
     result.data = {
+      shapes: shapes?.data,
       firstToken: Object.fromEntries(
         [...first].map(([k, v]) => [k, { firstToken: v.firstToken, ttfb: v.ttfb, outcomes: v.outcomes }]),
       ),

@@ -8,6 +8,7 @@ import {
 } from "../../src/index.ts";
 import { type Assessment, assessConversation, describeAssessment, type Tuning } from "./complexity/score.ts";
 import { SIGNAL_NAMES, type SignalName } from "./complexity/signals.ts";
+import { inputKey, VerdictCache } from "./complexity/verdict-cache.ts";
 import { DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS } from "./complexity/weights.ts";
 import { defaultRouterModel } from "./learned/default-model.ts";
 import { biasValue, estimateTokens, route, windowFloor } from "./learned/router.ts";
@@ -118,7 +119,8 @@ function confidenceOf(a: Assessment, thresholds: Tuning["thresholds"]): number {
  * logistic regression, `learned/`) over the hand-made signals in English and Chinese, hashed word and
  * character n-grams and the request's shape, trained by `npm run train:router`; its confidence is
  * calibrated. `scorer: "hand"` (or `weights` / `thresholds`) keeps the hand-tuned weighted scorer.
- * No network; tens of microseconds per request. Answers every request unless `abstainBelow` is set.
+ * No network; tens of microseconds per request, none for inputs seen recently (`complexity/verdict-cache.ts`).
+ * Answers every request unless `abstainBelow` is set.
  * A request longer than a tier's `contextWindows` entry is sent to a larger tier whatever the scores.
  */
 export function complexityClassifier(
@@ -138,8 +140,17 @@ export function complexityClassifier(
   const bias = model ? biasValue(model, options.bias) : 0;
   const windows = [options.contextWindows?.t1, options.contextWindows?.t2, options.contextWindows?.t3];
 
+  const verdicts = new VerdictCache<{ level: number; reason: string; confidence: number }>();
+
   function judge(ctx: RequestContext): { level: number; reason: string; confidence: number } {
-    if (model) return route(model, ctx, bias);
+    return verdicts.get(inputKey(ctx), () => score(ctx));
+  }
+
+  function score(ctx: RequestContext): { level: number; reason: string; confidence: number } {
+    if (model) {
+      const { level, reason, confidence } = route(model, ctx, bias);
+      return { level, reason, confidence };
+    }
     const assessment = assessConversation(ctx.text, ctx.messages, tuning);
     const confidence = confidenceOf(assessment, tuning.thresholds);
     return { level: assessment.level - 1, reason: describeAssessment(assessment), confidence };

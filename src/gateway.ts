@@ -202,9 +202,13 @@ export class Gateway {
       });
     }
     const store = options.store;
+    // A budget window starts from what the log says was spent: the cluster's (PostgreSQL) or this process's.
+    const pgLog = options.pg?.logs;
     const seed = store ? (key: string, since: number) => keySpendSince(store, key, since) : undefined;
+    const sharedSeed = pgLog ? (key: string, since: number) => pgLog.keySpendSince(key, since) : seed;
     const shared = options.shared;
-    this.sharedLedger = shared && new RedisLedger(shared, { now: () => clock.now(), seed, log: options.log });
+    this.sharedLedger =
+      shared && new RedisLedger(shared, { now: () => clock.now(), seed: sharedSeed, log: options.log });
     this.spend = new SpendGuard(this.sharedLedger ?? new MemoryLedger(seed), summaryCostMicros);
     const metrics = metricsObserver(this.metrics);
     // The request log and the metrics are observer plugins of the gateway's own, placed before the config's.

@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { GatewayError } from "../errors.ts";
 import type { Logger } from "../plugin/types.ts";
-import type { ApiKeyStore, KeyLimits, StoredKey } from "../store/api-key-store.ts";
+import type { ApiKeyStore, KeyLimits, KeySnapshot, StoredKey } from "../store/api-key-store.ts";
 import { MemoryRateLimiter, type RateLimiter } from "./rate-limit.ts";
 
 const digest = (key: string) => createHash("sha256").update(key).digest("hex");
@@ -99,7 +99,10 @@ export class KeyRegistry {
   ) {
     this.limiter = options.limiter ?? new MemoryRateLimiter();
     this.loaded = store === undefined;
-    this.ready = this.reload();
+    // SQLite answers at once: the gateway knows its keys from construction, as a single process always did.
+    const now = store?.loadNow?.();
+    if (now) this.apply(now);
+    this.ready = now ? Promise.resolve() : this.reload();
     if (!store) return;
     this.timers.push(
       setInterval(() => void this.saveUsage().catch(this.warn("usage not saved")), options.saveEveryMs ?? 5_000),
@@ -139,6 +142,10 @@ export class KeyRegistry {
       this.store.retiredHashes(),
       this.store.everCreated(),
     ]);
+    this.apply({ all, retired, everCreated });
+  }
+
+  private apply({ all, retired, everCreated }: KeySnapshot): void {
     this.stored = new Map(all.filter((k) => k.revokedAt === null).map((k) => [k.hash, k]));
     // A rotated-out secret is refused like a revoked key, even while /v1 is open.
     this.revoked = new Set([...all.filter((k) => k.revokedAt !== null).map((k) => k.hash), ...retired]);

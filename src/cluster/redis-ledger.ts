@@ -29,8 +29,11 @@ const PENDING_MAX = 10_000;
 
 export interface RedisLedgerOptions {
   now: () => number;
-  /** What the request log says a key spent since a time (seeds a window the first time it is used). */
-  seed?: (key: string, since: number) => number;
+  /**
+   * What the request log says a key spent since a time (seeds a window the first time it is used):
+   * PostgreSQL's log in cluster mode, which answers with a promise.
+   */
+  seed?: (key: string, since: number) => number | Promise<number>;
   /** Lifetime of a hold that is not renewed (default 30 s). */
   ttlMs?: number;
   log: Logger;
@@ -50,7 +53,10 @@ export class RedisLedger implements SpendLedger {
   /** This process's holds still running: id → the sorted set holding its expiry (renewed). */
   private readonly live = new Map<string, string>();
   private readonly pending: (() => Promise<unknown>)[] = [];
-  private readonly seeds = new Map<string, number>();
+  /** Each window's seed, asked once (the promise, so requests arriving together ask once between them). */
+  private readonly seeds = new Map<string, Promise<number>>();
+  /** The seeds already known, for the local ledger while Redis is away (it cannot wait for a query). */
+  private readonly knownSeeds = new Map<string, number>();
   private readonly ttlMs: number;
   private readonly self = crypto.randomUUID().slice(0, 8);
   private seq = 0;
@@ -60,7 +66,7 @@ export class RedisLedger implements SpendLedger {
     private readonly shared: SharedState,
     private readonly options: RedisLedgerOptions,
   ) {
-    this.local = new MemoryLedger(options.seed);
+    this.local = new MemoryLedger((key, since) => this.knownSeeds.get(`${key}:${since}`) ?? 0);
     this.ttlMs = options.ttlMs ?? 30_000;
     const redis = shared.redis;
     redis.defineCommand("srReserve", { numberOfKeys: 3, lua: RESERVE });
@@ -77,23 +83,32 @@ export class RedisLedger implements SpendLedger {
     return `${this.self}:${++this.seq}`;
   }
 
-  private seedOf(key: string, start: number): number {
+  private seedOf(key: string, start: number): Promise<number> {
     const at = `${key}:${start}`;
     let seed = this.seeds.get(at);
-    if (seed === undefined) this.seeds.set(at, (seed = Math.round(this.options.seed?.(key, start) ?? 0)));
+    if (seed === undefined) {
+      seed = Promise.resolve(this.options.seed?.(key, start) ?? 0).then(Math.round, (error) => {
+        // Asked again next time: a log that is away must not fix a window's start at zero.
+        this.seeds.delete(at);
+        throw error;
+      });
+      this.seeds.set(at, seed);
+      void seed.then((micros) => this.knownSeeds.set(at, micros)).catch(() => undefined);
+    }
     return seed;
   }
 
-  reserve(key: string, window: BudgetWindow, micros: number): Promise<Reservation | undefined> {
+  async reserve(key: string, window: BudgetWindow, micros: number): Promise<Reservation | undefined> {
     const now = this.options.now();
     const keep = window.resetAt === undefined ? 0 : Math.ceil(window.resetAt - now) + 86_400_000;
+    // Asked before Redis (once per window): a log that is away is its own 503, not Redis's failure.
+    const seed = await this.seedOf(key, window.start);
     return this.shared.run(
       async () => {
         const id = this.newId();
         const keys = budgetKeys(key, window.start);
         const args = [now, window.limitMicros, Math.round(micros), id, now + this.ttlMs];
-        if ((await this.scripts.srReserve(...keys, ...args, this.seedOf(key, window.start), keep)) !== 1)
-          return undefined;
+        if ((await this.scripts.srReserve(...keys, ...args, seed, keep)) !== 1) return undefined;
         this.live.set(id, keys[2]);
         return { key, start: window.start, micros, id };
       },
@@ -116,7 +131,10 @@ export class RedisLedger implements SpendLedger {
     return this.shared.run(
       async () => {
         const [spent, reserved] = await this.scripts.srUsage(...budgetKeys(key, window.start), this.options.now());
-        return { spentMicros: spent < 0 ? this.seedOf(key, window.start) : spent, reservedMicros: reserved };
+        return {
+          spentMicros: spent < 0 ? await this.seedOf(key, window.start).catch(() => 0) : spent,
+          reservedMicros: reserved,
+        };
       },
       () => this.local.usage(key, window),
       "open",

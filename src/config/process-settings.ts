@@ -8,7 +8,7 @@
  *                                  processes on the same Redis (cluster mode); unset: all state in process
  *   GATEWAY_REDIS_LIMITS_WHEN_DOWN closed (default) | open: with Redis unreachable, a key with limits is
  *                                  refused (503) or served on this process's own counters
- *   GATEWAY_DATABASE_URL --database-url postgres://… : keep the request log and its rollups in PostgreSQL,
+ *   GATEWAY_DATABASE_URL --database-url postgres://… : keep the request log, accounts, sessions and keys in PostgreSQL,
  *                                  shared with the other processes (cluster mode); unset: SQLite only
  *   GATEWAY_REDIS_PREFIX           put before every Redis key and channel (default smartroute:): two
  *                                  clusters can share one Redis

@@ -69,6 +69,15 @@ export interface ApiKeyStore {
   revoke(id: string, now: number): Promise<boolean>;
   /** Adds usage counted in memory since the last call (added to the stored counts: replicas add theirs). */
   addUsage(usage: Map<string, { count: number; lastUsedAt: number }>): Promise<void>;
+  /** What the registry loads, at once, where the store can answer synchronously (SQLite: a gateway ready at construction). */
+  loadNow?(): KeySnapshot;
+}
+
+/** Everything the registry keeps in memory. */
+export interface KeySnapshot {
+  all: StoredKey[];
+  retired: string[];
+  everCreated: boolean;
 }
 
 export type NewKey = Omit<StoredKey, "revokedAt" | "lastUsedAt" | "requestCount">;
@@ -78,6 +87,14 @@ export class SqliteKeyStore implements ApiKeyStore {
   constructor(private readonly store: Store) {}
 
   async all(): Promise<StoredKey[]> {
+    return this.allNow();
+  }
+
+  loadNow(): KeySnapshot {
+    return { all: this.allNow(), retired: this.retiredNow(), everCreated: this.everCreatedNow() };
+  }
+
+  private allNow(): StoredKey[] {
     return this.store.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt)).all().map(toKey);
   }
 
@@ -104,6 +121,10 @@ export class SqliteKeyStore implements ApiKeyStore {
   }
 
   async everCreated(): Promise<boolean> {
+    return this.everCreatedNow();
+  }
+
+  private everCreatedNow(): boolean {
     // A key row also counts: databases from before the settings row have their keys, never deleted.
     const flagged = this.store.db
       .select({ key: settings.key })
@@ -136,6 +157,10 @@ export class SqliteKeyStore implements ApiKeyStore {
   }
 
   async retiredHashes(): Promise<string[]> {
+    return this.retiredNow();
+  }
+
+  private retiredNow(): string[] {
     const rows = this.store.sqlite
       .query("SELECT retired_hashes AS list FROM api_keys WHERE retired_hashes IS NOT NULL")
       .all() as { list: string }[];

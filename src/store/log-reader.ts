@@ -20,6 +20,7 @@ import { type Dialect, type PlanRunner, type QueryPlan, runOnSqlite, SQLITE } fr
 import { type RefusedRange, type RefusedTotals, refusedTotalsPlan } from "./queries/refused.ts";
 import {
   type KeyUsagePoint,
+  keySpendSincePlan,
   keyUsagePlan,
   queryStatsPlan,
   type StatsRange,
@@ -40,6 +41,8 @@ export interface LogReader {
   targetWindows(range: WindowRange): Promise<Map<string, TargetWindow>>;
   /** A key's logged requests and cost per bucket since `from`. */
   keyUsage(id: string, from: number, bucketMs: number): Promise<KeyUsagePoint[]>;
+  /** What a key spent since `since` (µ$), by the log: where a budget window starts after a restart. */
+  keySpendSince(id: string, since: number): Promise<number>;
 }
 
 function* ping(): QueryPlan<void> {
@@ -61,6 +64,7 @@ export function planReader(run: PlanRunner, dialect: Dialect): LogReader {
     queryStats: (range) => go(queryStatsPlan(range)),
     targetWindows: (range) => go(targetWindowsPlan(range)),
     keyUsage: (id, from, bucketMs) => go(keyUsagePlan(id, from, bucketMs)),
+    keySpendSince: (id, since) => go(keySpendSincePlan(id, since)),
   };
 }
 

@@ -22,7 +22,7 @@ afterEach(async () => {
   t = T0;
 });
 
-async function ledgersOn(n: number, options: { ttlMs?: number; seed?: () => number } = {}) {
+async function ledgersOn(n: number, options: { ttlMs?: number; seed?: () => number | Promise<number> } = {}) {
   prefix = uniquePrefix();
   for (let i = 0; i < n; i++) {
     const shared = await sharedState(prefix);
@@ -53,6 +53,24 @@ describe.skipIf(!redisAnswers)("RedisLedger", () => {
     expect(await ledger.usage("k", day)).toEqual({ spentMicros: 900, reservedMicros: 0 });
     expect(await ledger.reserve("k", day, 200)).toBeUndefined();
     expect(await ledger.reserve("k", day, 100)).toBeDefined();
+  });
+
+  test("a seed from PostgreSQL's log (a promise) is asked once per window, and a failed one is asked again", async () => {
+    let asked = 0;
+    let away = true;
+    const [ledger] = await ledgersOn(1, {
+      seed: async () => {
+        asked++;
+        if (away) throw new Error("database away");
+        return 900;
+      },
+    });
+    await expect(ledger.reserve("k", day, 100)).rejects.toThrow("database away");
+    away = false;
+    const together = await Promise.all([ledger.reserve("k", day, 50), ledger.reserve("k", day, 50)]);
+    expect(together.every((r) => r !== undefined)).toBe(true);
+    expect(await ledger.reserve("k", day, 50)).toBeUndefined(); // 900 + 100 held: the window is full
+    expect(asked).toBe(2);
   });
 
   test("100 concurrent enters from three ledgers with a cap of 5: exactly 5 in flight", async () => {

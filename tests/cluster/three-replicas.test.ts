@@ -258,3 +258,41 @@ describe.skipIf(!ready)("three gateway processes on one Redis and one PostgreSQL
     expect(n).toBe(5_000);
   }, 120_000);
 });
+
+describe.skipIf(!ready)("a Deno replica beside a Bun one, on the same Redis and PostgreSQL", () => {
+  test("the Bun replica's key, limits and admin session hold on the Deno one", async () => {
+    const fresh = await freshSchema();
+    const denoPrefix = uniquePrefix();
+    const shared = startMockUpstream();
+    const env = {
+      GATEWAY_REDIS_URL: REDIS_URL,
+      GATEWAY_REDIS_PREFIX: denoPrefix,
+      GATEWAY_DATABASE_URL: `${PG_URL}?search_path=${fresh.schema}`,
+      GATEWAY_ADMIN_PASSWORD: PASSWORD,
+    };
+    const [onBun, onDeno] = await Promise.all([
+      startGatewayProcess({ config: CONFIG, env, mock: shared }),
+      startGatewayProcess({ config: CONFIG, env, mock: shared, runtime: "deno" }),
+    ]);
+    try {
+      const admin = new AdminClient(onBun.url);
+      await admin.login("admin", PASSWORD);
+      const created = await admin.call("POST", "/api/keys", { name: "deno", limits: { requestsPerMinute: 4 } });
+      const key = created.json.key as string;
+      expect(await known(key, [onDeno])).toBe(true);
+      const statuses = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => chat(i % 2 ? onDeno : onBun, { key }).then((r) => r.status)),
+      );
+      expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+      const onDenoAdmin = new AdminClient(onDeno.url);
+      onDenoAdmin.cookie = admin.cookie;
+      expect((await onDenoAdmin.call("GET", "/api/auth/me")).json).toMatchObject({ username: "admin" });
+    } finally {
+      await Promise.all([onBun.stop(), onDeno.stop()]);
+      await shared.stop();
+      await fresh.drop();
+      await dropKeys(denoPrefix);
+    }
+  }, 60_000);
+});

@@ -6,9 +6,10 @@
  * While it is not ready the state is *degraded*: limits run on each process's local counters, or refuse,
  * as `whenDown` says (`smartroute_shared_state_degraded` in /metrics).
  */
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { GatewayError } from "../errors.ts";
 import type { Logger } from "../plugin/types.ts";
+import { redisTarget } from "./redis-connection.ts";
 
 /**
  * What a key with limits gets while Redis is unreachable. `closed` (default): refused with 503, since a
@@ -45,7 +46,8 @@ export class SharedState {
     this.log = options.log;
     this.whenDown = options.whenDown ?? "closed";
     this.prefix = options.prefix ?? "smartroute:";
-    this.redis = new Redis(options.url, {
+    const target = redisTarget(options.url);
+    const settings: RedisOptions = {
       keyPrefix: this.prefix,
       lazyConnect: true,
       enableOfflineQueue: false,
@@ -54,7 +56,8 @@ export class SharedState {
       commandTimeout: options.commandTimeoutMs ?? 250,
       // Reconnect forever, at most every 2 s: the shared state must come back without a restart.
       retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
-    });
+    };
+    this.redis = typeof target === "string" ? new Redis(target, settings) : new Redis({ ...settings, ...target });
     this.redis.on("ready", () => this.note());
     this.redis.on("close", () => this.note());
     // ioredis emits connection errors as events; unhandled they would be printed on every retry.

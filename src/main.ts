@@ -149,7 +149,21 @@ async function adminParts(
     : new SqliteAccounts(gateway.store!);
   const local = await loadOrCreateSecret(dataDir);
   const key = pg ? await sharedSessionKey(accounts, local, gateway.clock.now()) : local;
-  const auth = new AdminAuth(accounts, new SessionSigner(key), { limiter: options.limiter });
+  const signer = new SessionSigner(key);
+  const auth = new AdminAuth(accounts, signer, { limiter: options.limiter });
+  // A cluster's secrets typed in the admin UI are stored on every process (sealed with the shared key).
+  if (pg && gateway.shared && options.secrets) {
+    const { SharedSecrets } = await import("./cluster/shared-secrets.ts");
+    await new SharedSecrets({
+      shared: gateway.shared,
+      settings: accounts,
+      box: signer.box("shared secrets"),
+      store: options.secrets,
+      now: () => gateway.clock.now(),
+      log: gateway.log,
+      adopted: () => void gateway.sharedConfig?.retryRefused(),
+    }).start();
+  }
   const firstRun = await auth.prepareFirstRun(options.adminPassword, gateway.clock.now());
   const handle = adminApi({
     gateway,

@@ -118,6 +118,16 @@ export class SharedConfig {
     void this.report();
   }
 
+  /**
+   * Tries the cluster's text again after this process refused it: something it lacked may have arrived
+   * since (a secret stored on another process, src/cluster/shared-secrets.ts). Nothing refused: nothing done.
+   */
+  async retryRefused(): Promise<void> {
+    if (!this.refused) return;
+    this.refused = undefined;
+    await this.adoptCurrent();
+  }
+
   /** Runs the cluster's current text if this process does not yet (and, at start, if it is newer than the file). */
   private async adoptCurrent(notBefore = 0): Promise<void> {
     const text = await this.shared.redis.get(CURRENT).catch(() => null);

@@ -20,6 +20,7 @@ export class SecretStore {
   private setAt = new Map<string, number>();
   /** Names this store put into process.env; any other variable there comes from the real environment, which wins. */
   private readonly applied = new Set<string>();
+  private readonly listeners: ((name: string, value: string | undefined) => void)[] = [];
 
   constructor(
     readonly dataDir: string,
@@ -45,13 +46,36 @@ export class SecretStore {
     if (!NAME.test(name))
       throw new TypeError(`secret name ${JSON.stringify(name)}: letters, digits and _, not starting with a digit`);
     if (typeof value !== "string") throw new TypeError(`secret ${name}: the value must be a string`);
-    const next = new Map(this.values).set(name, value);
-    this.write(next, new Map(this.setAt).set(name, this.now()));
-    return { active: this.apply(name, value) };
+    const active = this.adopt(name, value);
+    for (const listener of this.listeners) listener(name, value);
+    return { active };
   }
 
   /** Forgets a secret (and unsets it, if it came from this store). */
   delete(name: string): boolean {
+    if (!this.adopt(name, undefined)) return false;
+    for (const listener of this.listeners) listener(name, undefined);
+    return true;
+  }
+
+  /** Told after each `set` and `delete` made here (a cluster passes them on: src/cluster/shared-secrets.ts). */
+  onChange(listener: (name: string, value: string | undefined) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Stores (or, `undefined`, forgets) a secret without telling the listeners: a change another process
+   * of the cluster made. True when it is in force here (set: the environment does not override it;
+   * forgotten: it was stored).
+   */
+  adopt(name: string, value: string | undefined): boolean {
+    if (!NAME.test(name)) throw new TypeError(`secret name ${JSON.stringify(name)} is not a variable name`);
+    if (value !== undefined) {
+      if (this.values.get(name) === value) return this.apply(name, value);
+      const next = new Map(this.values).set(name, value);
+      this.write(next, new Map(this.setAt).set(name, this.now()));
+      return this.apply(name, value);
+    }
     if (!this.values.has(name)) return false;
     const next = new Map(this.values);
     next.delete(name);

@@ -148,6 +148,9 @@ export interface Accounts {
   pruneSessions(now: number): Promise<void>;
   setting<T>(key: string, fallback: T): Promise<T>;
   setSetting(key: string, value: unknown, now: number): Promise<void>;
+  /** Every setting whose key starts with `prefix`, its value parsed. */
+  settingsWithPrefix<T>(prefix: string): Promise<{ key: string; value: T }[]>;
+  deleteSetting(key: string): Promise<void>;
   /** Stores `value` under `key` unless a value is there already, and answers the stored one (first writer wins). */
   settingOnce<T>(key: string, value: T, now: number): Promise<T>;
   audit(entry: AuditInput): Promise<void>;
@@ -317,6 +320,19 @@ export class SqliteAccounts implements Accounts {
       .values({ key, value: text, updatedAt: now })
       .onConflictDoUpdate({ target: settings.key, set: { value: text, updatedAt: now } })
       .run();
+  }
+
+  async settingsWithPrefix<T>(prefix: string): Promise<{ key: string; value: T }[]> {
+    return this.db
+      .select()
+      .from(settings)
+      .where(sql`substr(${settings.key}, 1, ${prefix.length}) = ${prefix}`)
+      .all()
+      .map((row) => ({ key: row.key, value: JSON.parse(row.value) as T }));
+  }
+
+  async deleteSetting(key: string): Promise<void> {
+    this.db.delete(settings).where(eq(settings.key, key)).run();
   }
 
   async settingOnce<T>(key: string, value: T, now: number): Promise<T> {

@@ -19,6 +19,10 @@ const DOWN = "a/down?fault=status&status=503";
 const CONFIG = `tiers: { t1: { models: ["${DOWN}", "b/m2"] } },
   logging: { flushIntervalMs: 5 },`;
 
+/** A provider whose key is written in the file, for the admin to move into the secret store. */
+const providerC = (upstream: MockUpstream) =>
+  `c: openai({ baseURL: "${upstream.url}", apiKey: "sk-written-in-the-file" }),`;
+
 let mock: MockUpstream;
 let nodes: GatewayProcess[] = [];
 let doomed: GatewayProcess;
@@ -86,6 +90,12 @@ async function within<T>(ms: number, read: () => Promise<T>, done: (value: T) =>
 
 const ready = pgAnswers && redisAnswers;
 
+interface ReplicaView {
+  name: string;
+  current: boolean;
+  refused?: unknown;
+}
+
 describe.skipIf(!ready)("three gateway processes on one Redis and one PostgreSQL", () => {
   beforeAll(async () => {
     const fresh = await freshSchema();
@@ -100,7 +110,7 @@ describe.skipIf(!ready)("three gateway processes on one Redis and one PostgreSQL
       GATEWAY_ADMIN_PASSWORD: PASSWORD,
     };
     const started = await Promise.all(
-      Array.from({ length: 4 }, () => startGatewayProcess({ config: CONFIG, env, mock })),
+      Array.from({ length: 4 }, () => startGatewayProcess({ config: CONFIG, env, mock, providers: providerC(mock) })),
     );
     nodes = started.slice(0, 3);
     doomed = started[3];
@@ -194,6 +204,32 @@ describe.skipIf(!ready)("three gateway processes on one Redis and one PostgreSQL
           (r) => r.model === "b/m3",
         ),
       ).toBeLessThan(1_000);
+  });
+
+  test("a provider key stored on B is stored on A and C (sealed in between), and they run the edit that uses it", async () => {
+    const [a, b, c] = nodes;
+    const admin = new AdminClient(b.url);
+    await admin.login("admin", PASSWORD);
+    // The key goes to B's secret store and the config refers to it as env(...): one admin action.
+    const stored = await admin.call("POST", "/api/config/secret", {
+      path: "providers.c.options.apiKey",
+      value: "sk-typed-on-b",
+    });
+    expect(stored.json).toMatchObject({ ok: true, env: "SMARTROUTE_C_API_KEY" });
+    for (const node of [a, c]) {
+      const onNode = new AdminClient(node.url);
+      await onNode.login("admin", PASSWORD);
+      const names = async () =>
+        ((await onNode.call("GET", "/api/config/secrets")).json.secrets as { name: string }[]).map((x) => x.name);
+      expect(await within(1_000, names, (list) => list.includes("SMARTROUTE_C_API_KEY"))).toBeLessThan(1_000);
+      // It runs B's edit (which needs the secret to load), refusing nothing.
+      const cluster = async () => (await onNode.call("GET", "/api/cluster")).json.replicas as ReplicaView[];
+      const allCurrent = (list: ReplicaView[]) => list.length === 4 && list.every((r) => r.current && !r.refused);
+      expect(await within(6_000, cluster, allCurrent)).toBeLessThan(6_000);
+    }
+    const rows = await sql`SELECT value FROM settings WHERE key = 'secret:SMARTROUTE_C_API_KEY'`;
+    expect(rows).toHaveLength(1);
+    expect(rows[0].value).not.toContain("sk-typed-on-b");
   });
 
   test("the live tail on A shows a request served by C", async () => {

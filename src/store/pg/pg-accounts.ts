@@ -202,6 +202,17 @@ export class PgAccounts extends PgStatements implements Accounts {
     );
   }
 
+  async settingsWithPrefix<T>(prefix: string): Promise<{ key: string; value: T }[]> {
+    const rows = await this.run(() =>
+      this.db.select().from(settings).where(sql`substr(${settings.key}, 1, ${prefix.length}) = ${prefix}`),
+    );
+    return rows.map((row) => ({ key: row.key, value: JSON.parse(row.value) as T }));
+  }
+
+  async deleteSetting(key: string): Promise<void> {
+    await this.run(() => this.db.delete(settings).where(eq(settings.key, key)));
+  }
+
   async settingOnce<T>(key: string, value: T, now: number): Promise<T> {
     await this.run(() =>
       this.db

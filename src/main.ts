@@ -22,6 +22,7 @@ import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { adminApi } from "./http/admin/admin-api.ts";
 import { createHandler } from "./http/app.ts";
 import { type RunningServer, serve } from "./http/serve.ts";
+import { trustedProxies } from "./http/trusted-proxies.ts";
 import { edgeRefusals } from "./http/v1-call.ts";
 import { createLogger } from "./logger.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
@@ -68,6 +69,7 @@ export interface RunningGateway {
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const log = options.log ?? createLogger();
+  const proxies = trustedProxies(options.trustedProxies); // a bad entry stops the start, before anything opens
   // Secrets typed in the admin UI live in the data dir; the config's env() references must see them.
   const secrets = options.dataDir ? new SecretStore(options.dataDir) : undefined;
   secrets?.load();
@@ -119,6 +121,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     host: options.host ?? config.server.host,
     limits: () => live.get().limits,
     refused: edgeRefusals(gateway),
+    trustedProxies: proxies,
   });
   return {
     gateway,

@@ -12,6 +12,8 @@
  *                                  shared with the other processes (cluster mode); unset: SQLite only
  *   GATEWAY_REDIS_PREFIX           put before every Redis key and channel (default smartroute:): two
  *                                  clusters can share one Redis
+ *   GATEWAY_TRUSTED_PROXIES --trusted-proxies 10.0.0.0/8,… : load balancers whose X-Forwarded-For names
+ *                                  the client (src/http/trusted-proxies.ts); unset: the socket's address
  */
 import { resolve } from "node:path";
 
@@ -27,6 +29,8 @@ export interface ProcessSettings {
   redisPrefix?: string;
   /** What per-key limits do while Redis is unreachable (see src/cluster/shared-state.ts). */
   redisLimitsWhenDown?: "closed" | "open";
+  /** Load balancers whose X-Forwarded-For is believed: addresses and CIDR ranges, comma-separated. */
+  trustedProxies?: string;
 }
 
 function flag(argv: string[], name: string): string | undefined {
@@ -81,6 +85,7 @@ export function readProcessSettings(
     redisLimitsWhenDown: whenDown(env.GATEWAY_REDIS_LIMITS_WHEN_DOWN),
     databaseUrl: databaseUrl(flag(argv, "database-url") ?? (env.GATEWAY_DATABASE_URL || undefined)),
     redisPrefix: env.GATEWAY_REDIS_PREFIX || undefined,
+    trustedProxies: flag(argv, "trusted-proxies") ?? (env.GATEWAY_TRUSTED_PROXIES || undefined),
   };
 }
 

@@ -7,6 +7,7 @@
 import { runtime } from "../runtime.ts";
 import { derivedMaxInFlight } from "./open-files.ts";
 import { type Connection, type GuardLimits, type GuardOptions, guardRequests } from "./request-guard.ts";
+import { clientAddress, type TrustedProxies } from "./trusted-proxies.ts";
 
 export interface RunningServer {
   url: string;
@@ -25,6 +26,8 @@ interface ServeOptions {
   limits: () => GuardLimits;
   /** The guard's refusals, told before they are answered (the request log records the /v1 ones). */
   refused?: GuardOptions["refused"];
+  /** The load balancers whose `X-Forwarded-For` names the client (trusted-proxies.ts). */
+  trustedProxies?: TrustedProxies;
 }
 
 export function serve(fetch: Handler, options: ServeOptions): RunningServer {
@@ -73,7 +76,11 @@ function serveBun(guarded: GuardedHandler, options: ServeOptions): RunningServer
     fetch(request, server) {
       const timeout = (seconds: number) => server.timeout(request, seconds);
       return guarded(request, {
-        ip: server.requestIP(request)?.address,
+        ip: clientAddress(
+          server.requestIP(request)?.address,
+          request.headers.get("x-forwarded-for"),
+          options.trustedProxies,
+        ),
         readingBody: (timeoutMs) => timeout(backstopSeconds(timeoutMs)),
         responding: () => timeout(0),
         finished: () => timeout(keepAliveS),
@@ -110,7 +117,9 @@ interface DenoServe {
 function serveDeno(guarded: GuardedHandler, options: ServeOptions): RunningServer {
   const deno = (globalThis as unknown as { Deno: DenoServe }).Deno;
   const server = deno.serve({ port: options.port, hostname: options.host, onListen: () => {} }, (request, info) =>
-    guarded(request, { ip: info.remoteAddr.hostname }),
+    guarded(request, {
+      ip: clientAddress(info.remoteAddr.hostname, request.headers.get("x-forwarded-for"), options.trustedProxies),
+    }),
   );
   const port = server.addr.port;
   return {

@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clientAddress, trustedProxies } from "../../src/http/trusted-proxies.ts";
-import { type RunningGateway, startGateway } from "../../src/main.ts";
+import type { RunningGateway } from "../../src/main.ts";
 import { AdminClient } from "../helpers/admin-client.ts";
 import { configSource } from "../helpers/gateway-harness.ts";
-import { quiet } from "../helpers/redis.ts";
+import { inProcess } from "../helpers/postgres.ts";
 
 describe("clientAddress", () => {
   const lb = trustedProxies("10.0.0.0/8, 192.168.1.7, ::1");
@@ -56,17 +56,7 @@ describe("through a gateway", () => {
       join(dir, "gateway.config.ts"),
       configSource("http://127.0.0.1:9/v1", `tiers: { t1: { models: ["a/m1"] } },`),
     );
-    running = await startGateway({
-      configPath: join(dir, "gateway.config.ts"),
-      projectRoot: dir,
-      dataDir: join(dir, "data"),
-      port: 0,
-      host: "127.0.0.1",
-      log: quiet,
-      watch: false,
-      adminPassword: "correct staple horse battery",
-      trustedProxies: trusted,
-    });
+    running = await inProcess(dir, "data", { adminPassword: "correct staple horse battery", trustedProxies: trusted });
     return running.url;
   }
 

@@ -6,6 +6,7 @@
 import { AccountSecurity } from "./auth/account-security.ts";
 import { AdminAuth } from "./auth/admin-auth.ts";
 import { loadOrCreateSecret, SessionSigner, sharedSessionKey } from "./auth/sessions.ts";
+import { SharedSetup } from "./auth/shared-setup.ts";
 import type { AttemptLimiter } from "./auth/throttle.ts";
 import { LiveConfig } from "./config/live.ts";
 import { reloadsImportedModules } from "./config/module-cache.ts";
@@ -60,6 +61,8 @@ export interface RunningGateway {
   auth?: AdminAuth;
   /** First start without an admin: the one-time setup token (the banner prints its link). */
   setupToken?: string;
+  /** Cluster mode: no admin yet, and the setup link in force was printed by another process. */
+  setupElsewhere?: boolean;
   /** Problems of a GATEWAY_ADMIN_PASSWORD that was refused (the setup link is offered instead). */
   adminPasswordProblems?: string[];
   /** Base URL, e.g. http://127.0.0.1:6688 */
@@ -128,6 +131,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     server,
     auth: admin?.auth,
     setupToken: admin?.firstRun.setupToken,
+    setupElsewhere: admin?.firstRun.setupElsewhere,
     adminPasswordProblems: admin?.firstRun.problems,
     url: server.url,
     async stop() {
@@ -153,7 +157,10 @@ async function adminParts(
   const local = await loadOrCreateSecret(dataDir);
   const key = pg ? await sharedSessionKey(accounts, local, gateway.clock.now()) : local;
   const signer = new SessionSigner(key);
-  const auth = new AdminAuth(accounts, signer, { limiter: options.limiter });
+  const auth = new AdminAuth(accounts, signer, {
+    limiter: options.limiter,
+    sharedSetup: pg ? new SharedSetup(accounts) : undefined,
+  });
   // A cluster's secrets typed in the admin UI are stored on every process (sealed with the shared key).
   if (pg && gateway.shared && options.secrets) {
     const { SharedSecrets } = await import("./cluster/shared-secrets.ts");
@@ -189,7 +196,7 @@ function adminOnceReady(
 ): {
   handle: (request: Request) => Promise<Response>;
   auth?: AdminAuth;
-  firstRun: { setupToken?: string; problems?: string[] };
+  firstRun: { setupToken?: string; setupElsewhere?: boolean; problems?: string[] };
 } {
   let real: ((request: Request) => Promise<Response>) | undefined;
   pg.ready
@@ -251,6 +258,10 @@ function banner(running: RunningGateway, settings: ProcessSettings): string {
     if (running.adminPasswordProblems)
       lines.push(`  (GATEWAY_ADMIN_PASSWORD was refused: ${running.adminPasswordProblems.join(" ")})`);
   }
+  if (running.setupElsewhere)
+    lines.push(
+      "  FIRST START: no admin yet; the setup link was printed by another process of this cluster (it works on every process, for 1 hour from then), or set GATEWAY_ADMIN_PASSWORD",
+    );
   if (config.openAccess)
     lines.push("  note: auth.open is true: /v1 serves requests without a gateway API key, on purpose");
   else if (running.gateway.isOpen(config))

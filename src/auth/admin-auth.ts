@@ -13,6 +13,7 @@ import { hashRecoveryCode, useRecoveryCode } from "./recovery-codes.ts";
 import { SecretBox } from "./secret-box.ts";
 import type { SessionSigner } from "./sessions.ts";
 import { createSetupToken, type SetupToken } from "./setup-token.ts";
+import type { SharedSetup } from "./shared-setup.ts";
 import { type AttemptKeys, type AttemptLimiter, type AttemptVerdict, LoginThrottle } from "./throttle.ts";
 import { verifyTotp } from "./totp.ts";
 
@@ -76,6 +77,8 @@ export function throttled(verdict: Extract<AttemptVerdict, { allowed: false }>):
 
 export class AdminAuth {
   private setupToken: SetupToken | undefined;
+  /** Cluster mode: the setup link is the cluster's, whichever process printed it. */
+  private readonly sharedSetup?: SharedSetup;
   readonly limiter: AttemptLimiter;
   /** TOTP secrets are stored sealed with a key kept apart from the database (the session key file). */
   private readonly totpBox: SecretBox;
@@ -83,9 +86,10 @@ export class AdminAuth {
   constructor(
     readonly accounts: Accounts,
     private readonly signer: SessionSigner,
-    options: { limiter?: AttemptLimiter } = {},
+    options: { limiter?: AttemptLimiter; sharedSetup?: SharedSetup } = {},
   ) {
     this.limiter = options.limiter ?? new LoginThrottle();
+    this.sharedSetup = options.sharedSetup;
     this.totpBox = signer.box("totp secret");
     void dummyVerifyPassword("warm-up-password"); // the first unknown-user login must not be slower
   }
@@ -129,7 +133,7 @@ export class AdminAuth {
   async prepareFirstRun(
     adminPassword: string | undefined,
     now: number,
-  ): Promise<{ created?: string; setupToken?: string; problems?: string[] }> {
+  ): Promise<{ created?: string; setupToken?: string; setupElsewhere?: boolean; problems?: string[] }> {
     await this.sealClearTotpSecrets(systemClock.now());
     if (!(await this.setupRequired())) return {};
     if (adminPassword) {
@@ -151,11 +155,17 @@ export class AdminAuth {
         });
         return { created: ADMIN_USERNAME };
       }
-      this.setupToken = createSetupToken(now);
-      return { setupToken: this.setupToken.token, problems };
+      return { ...(await this.newSetupToken(now)), problems };
     }
-    this.setupToken = createSetupToken(now);
-    return { setupToken: this.setupToken.token };
+    return this.newSetupToken(now);
+  }
+
+  /** A setup token for the link; in a cluster, none when another process's link is the one in force. */
+  private async newSetupToken(now: number): Promise<{ setupToken?: string; setupElsewhere?: boolean }> {
+    const token = createSetupToken(now);
+    if (this.sharedSetup && !(await this.sharedSetup.offer(token, now))) return { setupElsewhere: true };
+    this.setupToken = token;
+    return { setupToken: token.token };
   }
 
   /** Creates the first admin with the one-time setup token. */
@@ -168,7 +178,10 @@ export class AdminAuth {
     checkUsername(username);
     await checkNewPassword(input.password, username, "password");
     // The policy is checked first so that a typo does not burn the token.
-    if (!this.setupToken?.consume(input.token, now))
+    const used = this.sharedSetup
+      ? await this.sharedSetup.consume(input.token, now)
+      : this.setupToken?.consume(input.token, now);
+    if (!used)
       throw new GatewayError(
         "forbidden",
         "The setup link is invalid or has expired: restart the gateway for a new one.",

@@ -151,6 +151,8 @@ export interface Accounts {
   /** Every setting whose key starts with `prefix`, its value parsed. */
   settingsWithPrefix<T>(prefix: string): Promise<{ key: string; value: T }[]>;
   deleteSetting(key: string): Promise<void>;
+  /** Deletes `key` only while it still holds `value`: true for the one caller that took it, even in a race. */
+  takeSetting(key: string, value: unknown): Promise<boolean>;
   /** Stores `value` under `key` unless a value is there already, and answers the stored one (first writer wins). */
   settingOnce<T>(key: string, value: T, now: number): Promise<T>;
   audit(entry: AuditInput): Promise<void>;
@@ -333,6 +335,13 @@ export class SqliteAccounts implements Accounts {
 
   async deleteSetting(key: string): Promise<void> {
     this.db.delete(settings).where(eq(settings.key, key)).run();
+  }
+
+  async takeSetting(key: string, value: unknown): Promise<boolean> {
+    return (
+      this.store.sqlite.prepare("DELETE FROM settings WHERE key = ? AND value = ?").run(key, JSON.stringify(value))
+        .changes === 1
+    );
   }
 
   async settingOnce<T>(key: string, value: T, now: number): Promise<T> {

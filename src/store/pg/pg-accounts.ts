@@ -213,6 +213,15 @@ export class PgAccounts extends PgStatements implements Accounts {
     await this.run(() => this.db.delete(settings).where(eq(settings.key, key)));
   }
 
+  takeSetting(key: string, value: unknown): Promise<boolean> {
+    return this.changed(() =>
+      this.db
+        .delete(settings)
+        .where(and(eq(settings.key, key), eq(settings.value, JSON.stringify(value))))
+        .returning({ key: settings.key }),
+    );
+  }
+
   async settingOnce<T>(key: string, value: T, now: number): Promise<T> {
     await this.run(() =>
       this.db

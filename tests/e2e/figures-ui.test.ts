@@ -47,7 +47,30 @@ async function chat(model: string): Promise<string | null> {
 
 /** Nothing wider than the phone's screen once the charts have followed the new size (wide tables scroll inside). */
 async function fitsThePhone(): Promise<void> {
-  await page.waitForFunction(() => document.documentElement.scrollWidth <= 390, undefined, { timeout: 5_000 });
+  const fits = await page
+    .waitForFunction(() => document.documentElement.scrollWidth <= 390, undefined, { timeout: 5_000 })
+    .then(
+      () => true,
+      () => false,
+    );
+  // When it does not, say which elements stick out (a failure names its culprit).
+  const wide = fits
+    ? []
+    : await page.evaluate(() =>
+        [...document.querySelectorAll("body *")]
+          .filter((el) => el.getBoundingClientRect().right > 391)
+          // What scrolls inside its own box (a wide table in its wrapper) does not widen the page.
+          .filter((el) => {
+            for (let up = el.parentElement; up; up = up.parentElement)
+              if (["auto", "scroll", "hidden"].includes(getComputedStyle(up).overflowX)) return false;
+            return true;
+          })
+          .slice(0, 8)
+          .map(
+            (el) => `${el.tagName.toLowerCase()}.${el.className} right=${Math.round(el.getBoundingClientRect().right)}`,
+          ),
+      );
+  expect(wide).toEqual([]);
 }
 
 /** The cells of a table row, by the column headers' text. */

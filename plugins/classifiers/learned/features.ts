@@ -55,7 +55,7 @@ export interface FeatureSpec {
 }
 
 export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
-  latest: { words: 1, chars: 3 },
+  latest: { words: 2, chars: 3 },
   context: { words: 1, chars: 2 },
   contextChars: 1500,
   instruction: true,

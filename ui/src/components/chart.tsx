@@ -187,10 +187,14 @@ export function ChartView(props: { spec: ChartSpec; label: string; height?: numb
     chart.update(animate ? undefined : "none");
   };
 
+  // Chart.js follows its box through a ResizeObserver, throttled to animation frames; a window resize
+  // (a phone turned, a window narrowed) is also told at once, so a chart never holds the page wide.
+  const resized = () => chart?.resize();
   onMount(() => {
     applyTheme();
     chart = new Chart(canvas, config(props.spec));
     update(false);
+    window.addEventListener("resize", resized);
   });
   createEffect(
     on(
@@ -211,6 +215,7 @@ export function ChartView(props: { spec: ChartSpec; label: string; height?: numb
     ),
   );
   onCleanup(() => {
+    window.removeEventListener("resize", resized);
     cancelAnimationFrame(frame);
     chart?.destroy();
     chart = undefined;

@@ -92,6 +92,8 @@ export class KeyRegistry {
   /** Resolves once the stored keys were read: the gateway serves /v1 only after (an unread store is not "no key"). */
   readonly ready: Promise<void>;
   private lastRead: Promise<void> = Promise.resolve();
+  /** Re-reads every second while the first read has not succeeded. */
+  private retry?: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly store: ApiKeyStore | undefined,
@@ -104,23 +106,23 @@ export class KeyRegistry {
     if (now) this.apply(now);
     this.ready = now ? Promise.resolve() : this.reload();
     if (!store) return;
-    this.timers.push(
-      setInterval(() => void this.saveUsage().catch(this.warn("usage not saved")), options.saveEveryMs ?? 5_000),
+    const saving = setInterval(
+      () => void this.saveUsage().catch(this.warn("usage not saved")),
+      options.saveEveryMs ?? 5_000,
     );
-    // Until the first read succeeds (a database away at start) every second, then every 10 s in a cluster.
-    const every = (ms: number) => setInterval(() => void this.reload().catch(this.warn("keys not re-read")), ms);
-    if (options.announce) this.timers.push(every(RELOAD_EVERY_MS));
+    (saving as { unref?: () => void }).unref?.();
+    this.timers.push(saving);
+    // Every 10 s in a cluster; until the first read succeeds (a database away at start), every second.
+    if (options.announce) this.timers.push(this.rereadEvery(RELOAD_EVERY_MS));
     this.ready.catch(() => {
-      const retry = every(1_000);
-      this.timers.push(retry);
-      void this.whenLoaded().then(() => clearInterval(retry));
+      if (!this.loaded) this.retry = this.rereadEvery(1_000);
     });
-    for (const timer of this.timers) (timer as { unref?: () => void }).unref?.();
   }
 
-  /** Resolves once the stored keys were read (polled: the retry loop does the reading). */
-  private async whenLoaded(): Promise<void> {
-    while (!this.loaded) await new Promise((resolve) => setTimeout(resolve, 100));
+  private rereadEvery(ms: number): ReturnType<typeof setInterval> {
+    const timer = setInterval(() => void this.reload().catch(this.warn("keys not re-read")), ms);
+    (timer as { unref?: () => void }).unref?.();
+    return timer;
   }
 
   private warn(what: string) {
@@ -151,6 +153,7 @@ export class KeyRegistry {
     this.revoked = new Set([...all.filter((k) => k.revokedAt !== null).map((k) => k.hash), ...retired]);
     this.everCreated ||= everCreated;
     this.loaded = true;
+    clearInterval(this.retry);
   }
 
   /** After a change made here: re-read, then tell the other replicas. */
@@ -290,6 +293,7 @@ export class KeyRegistry {
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    clearInterval(this.retry);
     await this.saveUsage().catch(this.warn("usage not saved at shutdown"));
   }
 }

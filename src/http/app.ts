@@ -45,27 +45,10 @@ async function chatCompletions(request: Request, gateway: Gateway): Promise<Resp
   return gateway.pipeline.handle(call, config);
 }
 
-/** The path of a request URL ("http://host:port/path?query"), without parsing the whole URL. */
-function pathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  if (start === -1) return "/";
-  const query = url.indexOf("?", start);
-  return query === -1 ? url.slice(start) : url.slice(start, query);
-}
-
-/**
- * The server's handler: POST /v1/chat/completions straight to its route, everything else through the
- * Elysia app. Elysia's request wrapper (context, hooks, its router) cost about 10 µs a request on the
- * hot path; the answer and the error mapping are the same either way (the route is in the app too).
- */
+/** The server's handler: every request through the Elysia app. */
 export function createHandler(gateway: Gateway, admin?: (request: Request) => Promise<Response>) {
   const app = createApp(gateway, admin);
-  const errors = appErrors(gateway.log);
-  return (request: Request): Promise<Response> => {
-    if (request.method === "POST" && pathOf(request.url) === "/v1/chat/completions")
-      return chatCompletions(request, gateway).catch((error: unknown) => errors({ code: "UNKNOWN", error }));
-    return app.handle(request);
-  };
+  return (request: Request): Promise<Response> => app.handle(request);
 }
 
 /** The HTTP app: /v1, /metrics, /healthz, and the admin API under /api when there is one (a data dir). */

@@ -26,25 +26,42 @@ export interface ChunkFacts {
   /** The chunk carries tool calls (or a legacy function call). */
   toolCalls: boolean;
   /** Choice indexes this chunk finishes, with their finish reasons. */
-  finished: [number, string][];
+  finished: readonly [number, string][];
   /** Choice indexes this chunk carries deltas for. */
-  choices: number[];
+  choices: readonly number[];
   usage?: Usage;
   /** A usage-only chunk (`choices: []`), sent when `stream_options.include_usage` is set. */
   usageOnly: boolean;
 }
 
-/** What one stream chunk says. */
+/** Shared by every chunk that finishes no choice (almost all of them): read-only, never pushed to. */
+const NONE_FINISHED: readonly [number, string][] = Object.freeze([]);
+/** Chunks of the one-choice answers almost every stream is: `choices` shared rather than made per event. */
+const FIRST_CHOICE: readonly number[] = Object.freeze([0]);
+const NO_CHOICES: readonly number[] = Object.freeze([]);
+
+/** What one stream chunk says (called for every event: it allocates only what a chunk makes unusual). */
 export function chunkFacts(chunk: unknown): ChunkFacts {
-  const facts: ChunkFacts = { text: "", content: "", toolCalls: false, finished: [], choices: [], usageOnly: false };
+  const facts: ChunkFacts = {
+    text: "",
+    content: "",
+    toolCalls: false,
+    finished: NONE_FINISHED,
+    choices: NO_CHOICES,
+    usageOnly: false,
+  };
   if (!isObj(chunk)) return facts;
   if (isObj(chunk.usage)) facts.usage = chunk.usage as unknown as Usage;
   const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
   facts.usageOnly = choices.length === 0 && facts.usage !== undefined;
+  let indexes: number[] | undefined;
+  let finished: [number, string][] | undefined;
   for (const choice of choices) {
     if (!isObj(choice)) continue;
     const index = typeof choice.index === "number" ? choice.index : 0;
-    facts.choices.push(index);
+    if (indexes) indexes.push(index);
+    else if (facts.choices === NO_CHOICES && index === 0) facts.choices = FIRST_CHOICE;
+    else indexes = [...facts.choices, index];
     const delta = isObj(choice.delta) ? choice.delta : undefined;
     if (delta) {
       if (typeof delta.content === "string") {
@@ -57,8 +74,10 @@ export function chunkFacts(chunk: unknown): ChunkFacts {
         facts.toolCalls = true;
       if (typeof delta.refusal === "string") facts.text += delta.refusal;
     }
-    if (typeof choice.finish_reason === "string") facts.finished.push([index, choice.finish_reason]);
+    if (typeof choice.finish_reason === "string") (finished ??= []).push([index, choice.finish_reason]);
   }
+  if (indexes) facts.choices = indexes;
+  if (finished) facts.finished = finished;
   return facts;
 }
 

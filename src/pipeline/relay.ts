@@ -12,7 +12,7 @@ import type { Usage } from "../plugin/types.ts";
 import type { StreamAssembler } from "./assemble.ts";
 import type { HeldStream } from "./attempt.ts";
 import { SseLimitError } from "./sse.ts";
-import type { StreamItem } from "./upstream-stream.ts";
+import type { StreamItem, StreamRead } from "./upstream-stream.ts";
 
 const encoder = new TextEncoder();
 const DONE = encoder.encode("data: [DONE]\n\n");
@@ -79,7 +79,30 @@ interface Progress {
   malformed: number;
 }
 
-const isFinished = (p: Progress) => p.finished.size > 0 && [...p.open].every((i) => p.finished.has(i));
+/** Every choice that opened has finished (checked after every chunk: no array made for it). */
+function isFinished(p: Progress): boolean {
+  if (p.finished.size === 0) return false;
+  for (const i of p.open) if (!p.finished.has(i)) return false;
+  return true;
+}
+
+/**
+ * The client's bytes for the events of one upstream chunk that go out: a passed-through stream's own
+ * events, else the upstream's bytes as they came (`raw`, when every event goes out unchanged), else the
+ * events re-encoded. Undefined when nothing goes out.
+ */
+function clientBytes(
+  kept: readonly StreamItem[],
+  native: boolean,
+  raw: Uint8Array | undefined,
+): Uint8Array | undefined {
+  if (native) {
+    const events = kept.map((item) => item.wire ?? "").join("");
+    return events === "" ? undefined : encoder.encode(events);
+  }
+  if (raw) return raw;
+  return kept.length > 0 ? encoder.encode(kept.map((item) => `data: ${item.data}\n\n`).join("")) : undefined;
+}
 
 function failureReason(stream: HeldStream, error: unknown, progress: Progress, idleMs: number): StreamFailure {
   const reason = stream.abortReason();
@@ -157,21 +180,16 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     skipPreamble: boolean,
     raw?: Uint8Array,
   ): string | undefined => {
-    const out: StreamItem[] = [];
-    let unchanged = raw !== undefined;
     const native = options.passThrough !== undefined;
-    const flush = () => {
-      if (native) {
-        const events = out.map((item) => item.wire ?? "").join("");
-        if (events !== "") send(controller, encoder.encode(events));
-      } else if (unchanged && raw) send(controller, raw);
-      else if (out.length > 0) send(controller, encoder.encode(out.map((item) => `data: ${item.data}\n\n`).join("")));
-    };
-    for (const item of items) {
+    // The items that go out, copied only once one is left out (most chunks send every item they carry).
+    let kept: StreamItem[] | undefined;
+    let unchanged = raw !== undefined;
+    for (let n = 0; n < items.length; n++) {
+      const item = items[n];
       if (item.error) {
         // What came before the error in this chunk was counted as sent: send it.
-        unchanged = false;
-        flush();
+        const bytes = clientBytes(kept ?? items.slice(0, n), native, undefined);
+        if (bytes) send(controller, bytes);
         return item.error.message;
       }
       options.assembler?.add(item.chunk);
@@ -189,11 +207,13 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
           (skipPreamble && f.text === "" && !f.toolCalls && f.finished.length === 0 && !f.usage))
       ) {
         unchanged = false;
+        kept ??= items.slice(0, n);
         continue;
       }
-      out.push(item);
+      kept?.push(item);
     }
-    flush();
+    const bytes = clientBytes(kept ?? items, native, unchanged ? raw : undefined);
+    if (bytes) send(controller, bytes);
     return undefined;
   };
 
@@ -238,16 +258,15 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     end(controller, "failed", failure);
   };
 
+  /** A read that failed (a cut, an abort, broken framing): ends or recovers. */
+  const readFailed = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
+    if (ended) return;
+    if (isFinished(progress)) return end(controller, "complete"); // only the trailing [DONE] was missing
+    return recover(controller, failureReason(current, error, progress, options.idleMs));
+  };
+
   /** One upstream read, forwarded; ends, fails or re-arms the idle budget. */
-  const step = async (controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> => {
-    let read: Awaited<ReturnType<typeof current.upstream.read>>;
-    try {
-      read = await current.upstream.read();
-    } catch (error) {
-      if (ended) return;
-      if (isFinished(progress)) return end(controller, "complete"); // only the trailing [DONE] was missing
-      return recover(controller, failureReason(current, error, progress, options.idleMs));
-    }
+  const step = (controller: ReadableStreamDefaultController<Uint8Array>, read: StreamRead): void | Promise<void> => {
     if (ended) return;
     const before = sent;
     const errorText = forward(controller, read.items, false, read.raw);
@@ -276,7 +295,18 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
      */
     async pull(controller) {
       const before = sent;
-      while (!ended && sent === before) await step(controller);
+      while (!ended && sent === before) {
+        // The reader's own promise, then the chunk's events taken synchronously: one await per chunk.
+        const upstream = current.upstream;
+        let read: StreamRead;
+        try {
+          read = upstream.take(await upstream.next());
+        } catch (error) {
+          await readFailed(controller, error);
+          continue;
+        }
+        await step(controller, read);
+      }
     },
     cancel() {
       end(undefined, "client_gone");

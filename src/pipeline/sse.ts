@@ -60,7 +60,7 @@ export class SseParser {
         end = lf;
         next = lf + 1;
       }
-      this.line(this.buffer.slice(start, end), events);
+      this.line(this.buffer, start, end, events);
       start = next;
       from = next;
     }
@@ -74,28 +74,31 @@ export class SseParser {
   /** Ends the input: an event left without its blank line is still dispatched. */
   end(): SseEvent[] {
     const events = this.pushText(`${this.decoder.decode()}\n`);
-    if (this.data.length > 0) this.line("", events);
+    if (this.data.length > 0) this.line("", 0, 0, events);
     return events;
   }
 
-  private line(line: string, events: SseEvent[]): void {
-    if (line === "") {
-      if (this.data.length > 0) events.push({ event: this.eventName, data: this.data.join("\n") });
-      this.data = [];
+  /** One line, `text[start, end)`: read in place (no substring per line, field or value but the values kept). */
+  private line(text: string, start: number, end: number, events: SseEvent[]): void {
+    if (start === end) {
+      if (this.data.length > 0)
+        events.push({ event: this.eventName, data: this.data.length === 1 ? this.data[0] : this.data.join("\n") });
+      this.data.length = 0;
       this.dataLength = 0;
       this.eventName = undefined;
       return;
     }
-    if (line.charCodeAt(0) === 58 /* ":" comment */) return;
-    const colon = line.indexOf(":");
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? "" : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === "data") {
-      this.dataLength += value.length;
+    if (text.charCodeAt(start) === 58 /* ":" comment */) return;
+    const found = text.indexOf(":", start);
+    const colon = found === -1 || found > end ? end : found;
+    let from = colon < end ? colon + 1 : end;
+    if (text.charCodeAt(from) === 32 && from < end) from += 1;
+    const field = colon - start;
+    if (field === 4 && text.startsWith("data", start)) {
+      this.dataLength += end - from;
       if (this.dataLength > this.maxLineBytes) throw new SseLimitError(this.maxLineBytes);
-      this.data.push(value);
-    } else if (field === "event") this.eventName = value;
+      this.data.push(text.slice(from, end));
+    } else if (field === 5 && text.startsWith("event", start)) this.eventName = text.slice(from, end);
   }
 }
 

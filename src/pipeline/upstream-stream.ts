@@ -24,7 +24,7 @@ export interface StreamItem {
   wire?: string;
 }
 
-interface StreamRead {
+export interface StreamRead {
   items: StreamItem[];
   /**
    * The chunk's bytes, when they are exactly the events in `items` as the client should get them (whole
@@ -45,6 +45,12 @@ interface UpstreamStreamOptions {
   /** A passed-through stream: each item also carries the upstream's own event (`wire`), for the client. */
   keepEvents?: boolean;
 }
+
+/** What one read of the upstream body resolves to. */
+type ChunkRead = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
+
+/** What `next` resolves to once the stream is finished: `take` then answers "done". */
+const FINISHED: Promise<ChunkRead> = Promise.resolve({ done: true, value: undefined });
 
 export class UpstreamStream {
   /** Events dropped because they were not valid JSON. */
@@ -68,12 +74,24 @@ export class UpstreamStream {
 
   /** The next network chunk's events. Rejects when the connection fails or is aborted, or past the line limit. */
   async read(): Promise<StreamRead> {
+    return this.take(await this.next());
+  }
+
+  /**
+   * `read` in two steps, for the relay's per-chunk loop: `next` is the reader's own promise (no async
+   * wrapper, so no extra promise and frame per chunk), `take` turns what it resolved to into events.
+   */
+  next(): Promise<ChunkRead> {
+    return this.finished ? FINISHED : this.reader.read();
+  }
+
+  /** The events of one read (see `next`). Throws SseLimitError past the line limit. */
+  take(result: ChunkRead): StreamRead {
     if (this.finished) return { items: [], state: "done" };
-    const { value, done } = await this.reader.read();
     const aligned = this.parser.idle;
     let events: SseEvent[];
     try {
-      events = done ? this.parser.end() : this.parser.push(value);
+      events = result.done ? this.parser.end() : this.parser.push(result.value);
     } catch (error) {
       this.cancel(); // past the line limit: nothing more of this body is worth reading
       throw error;
@@ -86,12 +104,14 @@ export class UpstreamStream {
         this.cancel();
         return { items, state: "done" };
       }
-      const before = { items: items.length, malformed: this.malformed };
+      const itemsBefore = items.length;
+      const malformed = this.malformed;
       this.translate(event.data, event.event, items);
       // A malformed event is dropped, passed through or not.
-      if (this.keepEvents && this.malformed === before.malformed) this.keep(event, items, before.items);
+      if (this.keepEvents && this.malformed === malformed) this.keep(event, items, itemsBefore);
     }
     // A read of comments only (keep-alives) has no events: nothing to forward, not even its bytes.
+    const done = result.done;
     const verbatim =
       !done &&
       aligned &&
@@ -101,7 +121,7 @@ export class UpstreamStream {
       !this.keepEvents &&
       items.length === events.length &&
       items.length > 0;
-    return { items, state: done ? "eof" : "more", raw: verbatim ? value : undefined };
+    return { items, state: done ? "eof" : "more", raw: verbatim ? result.value : undefined };
   }
 
   /** Releases the upstream connection. */

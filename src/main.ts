@@ -28,6 +28,7 @@ import { edgeRefusals } from "./http/v1-call.ts";
 import { createLogger } from "./logger.ts";
 import type { PipelineDeps } from "./pipeline/state.ts";
 import type { Logger } from "./plugin/types.ts";
+import { RUNTIME_DEFAULTS } from "./runtime-defaults.ts";
 import { shutdownGraceMs, shutdownOnSignal } from "./shutdown.ts";
 import { type Accounts, SqliteAccounts } from "./store/accounts.ts";
 import { openStore } from "./store/db.ts";
@@ -312,14 +313,13 @@ async function main(): Promise<void> {
 }
 
 /**
- * Bun's fetch runs at most 256 upstream requests at once unless BUN_CONFIG_MAX_HTTP_REQUESTS is set
- * when the process starts (setting it later has no effect); a gateway holding a thousand streams needs
- * more. Without it, the gateway runs itself again with it set, passing signals on, and exits as it does.
+ * Without BUN_CONFIG_MAX_HTTP_REQUESTS (see `runtime-defaults.ts`) the gateway runs itself again with the
+ * runtime defaults set, passing signals on, and exits as it does.
  */
 async function relaunchWithUpstreamConcurrency(): Promise<boolean> {
   if (typeof Bun === "undefined" || process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) return false;
   const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], {
-    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096", [SUPERVISOR_PID]: String(process.pid) },
+    env: { ...RUNTIME_DEFAULTS, ...process.env, [SUPERVISOR_PID]: String(process.pid) },
     stdio: ["inherit", "inherit", "inherit"],
   });
   // Every signal is passed on: one sent to this process alone (a supervisor's `kill PID`) must reach the

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RUNTIME_DEFAULTS } from "../../src/runtime-defaults.ts";
 import { type Child, cleanEnv, freePort, type ProcessGroup, waitForHttp } from "./proc.ts";
 
 export interface Server {
@@ -80,13 +81,13 @@ export async function startGateway(group: ProcessGroup, mock: Server, options: G
       "--host",
       "127.0.0.1",
     ],
-    // src/main.ts relaunches itself with this set when it is not: setting it here keeps the measured
-    // pid the gateway's own (the value is the one main.ts would choose).
+    // src/main.ts relaunches itself with these set when they are not: setting them here keeps the
+    // measured pid the gateway's own.
     env: cleanEnv({
+      ...RUNTIME_DEFAULTS,
       MOCK_URL: `${mock.url}/v1`,
       GATEWAY_DATA_DIR: dataDir,
       GATEWAY_LOG_LEVEL: "warn",
-      BUN_CONFIG_MAX_HTTP_REQUESTS: "4096",
       ...options.env,
     }),
     nofile: NOFILE,
@@ -112,6 +113,7 @@ export async function startGatewayVariant(
     name,
     cmd: [process.execPath, "bench/gateway-variant.ts", ...variantFlags],
     env: cleanEnv({
+      ...RUNTIME_DEFAULTS,
       PORT: String(port),
       MOCK_URL: `${mock.url}/v1`,
       GATEWAY_DATA_DIR: dataDir,

@@ -50,7 +50,7 @@ for (const [name, text] of Object.entries(prompts)) {
 }
 const result = {
   modelBytes: statSync(MODEL).size,
-  features: loaded.file.index.length,
+  features: loaded.features,
   loadMs: Math.round(loadMs * 10) / 10,
   latency,
 };

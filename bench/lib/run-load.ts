@@ -3,7 +3,7 @@ import type { LoadResult, LoadSpec } from "../load.ts";
 import { cleanEnv, type ProcessGroup } from "./proc.ts";
 
 /** Enough in-flight fetches for any scenario here (Bun's default of 256 would queue the rest). */
-const LOAD_FETCH_CAP = 8192;
+const LOAD_FETCH_CAP = 16384;
 
 /**
  * Starts the load generator; `onStart` gets its pid (e.g. to meter its CPU). The process is killed if it

@@ -5,12 +5,18 @@
  * RSS is read from /proc every 100 ms, and the kernel's own peak (VmHWM) catches what falls between
  * samples. The mock's count of open streams shows how many upstream streams really ran at once: Bun's
  * fetch runs at most BUN_CONFIG_MAX_HTTP_REQUESTS (default 256) requests at a time per process, which
- * src/main.ts raises to 4096 at start (the `default` variant); `smol` adds `bun --smol` (a smaller heap,
+ * src/main.ts raises at start (src/runtime-defaults.ts; the `default` variant); `smol` adds `bun --smol` (a smaller heap,
  * collected more often), `cap256` shows Bun's own default. References: the bare proxy passing the body
  * through natively (what 1 000 proxied streams cost in Bun itself) and reading it in JS (the floor for
  * any relay that looks at the events, as the gateway's must).
+ *
+ * At scale (issue 16): `BENCH_SLOW_SHAPE="tokens=20&chunkDelayMs=1000" npm run bench -- memory --streams
+ * 9000 --variants default,bare`: slow streams (20 s each) so that all of them are open at once. 9,000 is
+ * the most one process holds here: each stream is two sockets, and the gateway's derived
+ * `limits.maxInFlight` keeps a tenth of the open-file limit (20,000 on this machine) for everything else.
  */
 
+import { RUNTIME_DEFAULTS } from "../../src/runtime-defaults.ts";
 import { chatBody, SHAPES, tokensOf } from "../lib/models.ts";
 import { RssSampler, readMemory } from "../lib/procfs.ts";
 import { newResult } from "../lib/report.ts";
@@ -29,7 +35,8 @@ import { gatewayTarget, upstreamTarget } from "../lib/targets.ts";
 import { mockReply } from "../mock-upstream/wire.ts";
 
 const BUDGET_MB = 150;
-const RAISED_CAP = "4096";
+/** The bare proxies get the gateway's own fetch limit, so the references queue no stream it does not. */
+const RAISED_CAP = RUNTIME_DEFAULTS.BUN_CONFIG_MAX_HTTP_REQUESTS;
 
 interface VariantResult {
   variant: string;

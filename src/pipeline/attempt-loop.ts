@@ -15,7 +15,6 @@ import { healthEffect } from "./health-effect.ts";
 import { finalError, judge } from "./judge.ts";
 import { followSignal, pendingProbeRun, withinBudget } from "./probe.ts";
 import type { RequestState } from "./state.ts";
-import { stoppableUpstream } from "./stopping.ts";
 
 export interface Accepted {
   run: AttemptRun;
@@ -115,19 +114,19 @@ async function attemptAndJudge(
   // Adapters patch chat bodies: an embeddings request goes as the client sent it, with the target's model.
   info.body = state.embeddings ? { ...body, model: target.model } : await adaptBody(state, body, info);
   const follower = at.bounded ? followSignal(state.ctx.signal) : undefined;
-  const upstream = stoppableUpstream(config.providers[target.provider], deps.fetch, deps.stopping);
   const passThrough = passThroughBody(state, target, at);
   const attempt = runAttempt({
     passThrough,
-    provider: upstream.provider,
+    provider: config.providers[target.provider],
     target,
     body: info.body,
     stream: state.stream,
     timeouts: state.timeouts,
     deadline: state.deadline,
     clientSignal: follower?.signal ?? state.ctx.signal,
+    stopping: deps.stopping,
     clock: deps.clock,
-    fetch: upstream.fetch,
+    fetch: deps.fetch,
     maxSseLineBytes: config.limits.maxSseLineBytes,
     maxBodyBytes: config.limits.maxUpstreamBodyBytes,
     embeddings: state.embeddings,

@@ -42,6 +42,13 @@ export interface AttemptSetup {
   /** Epoch ms: the request's total deadline. */
   deadline: number;
   clientSignal: AbortSignal;
+  /**
+   * Aborted when the gateway stops and ends what is in flight (`PipelineDeps.stopping`): the upstream call
+   * ends with its reason ("the gateway is shutting down"), through `fetch` or a provider's own `send`,
+   * held streams too. A listener on the attempt's own controller, as for the client's signal: cheaper than
+   * a composite `AbortSignal.any` per attempt.
+   */
+  stopping?: AbortSignal;
   /** Time and the budget timers (the watchdog's); the provider's `send` gets it too. */
   clock: Clock;
   fetch: (url: string, init: RequestInit) => Promise<Response>;
@@ -130,13 +137,18 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptRun> {
     controller.abort();
   };
   const onClientAbort = () => abort("client");
+  const { stopping } = setup;
+  const onStop = () => controller.abort(stopping?.reason);
   if (setup.clientSignal.aborted) throw new ClientGoneError();
   setup.clientSignal.addEventListener("abort", onClientAbort);
+  if (stopping?.aborted) onStop();
+  else stopping?.addEventListener("abort", onStop);
   const watchdog = new Watchdog(abort, clock);
-  /** Detaches from the client's signal; aborts the upstream call unless its body was read to the end. */
+  /** Detaches from the client's and the gateway's signals; aborts the upstream call unless its body was read to the end. */
   const close = (consumed = false) => {
     watchdog.disarm();
     setup.clientSignal.removeEventListener("abort", onClientAbort);
+    stopping?.removeEventListener("abort", onStop);
     if (abortReason === undefined && !consumed) abort("done");
   };
   let headersMs: number | undefined;

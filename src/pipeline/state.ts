@@ -45,7 +45,7 @@ export interface PipelineDeps {
   observers?: (config: ResolvedConfig) => Plugin[];
   /** Key budgets and in-flight caps (src/pricing/spend-guard.ts); absent: none enforced. */
   spend?: SpendGuard;
-  /** Aborted when the gateway stops and ends what is in flight: every upstream call ends with its reason (`stopping.ts`). */
+  /** Aborted when the gateway stops and ends what is in flight: every upstream call ends with its reason (`AttemptSetup.stopping`). */
   stopping?: AbortSignal;
   /**
    * A request that ended before its route was planned (bad input, a guard, key limits, a budget): the

@@ -46,13 +46,48 @@ export interface RouteScope {
   models?: readonly string[];
 }
 
+/** Tiers of the same kind, per resolved config: what a key without a tier allowlist can be routed to. */
+const tiersOfKind = new WeakMap<object, Map<string, readonly string[]>>();
+
 /** The scope of a request routed to `tier` by a key with `limits` (a chat request never had an embeddings tier). */
 export function routeScope(config: Pick<ResolvedConfig, "tiers">, tier: string, limits?: KeyLimits): RouteScope {
   const kind = config.tiers[tier]?.kind ?? "chat";
-  const tiers = Object.entries(config.tiers)
-    .filter(([name, t]) => t.kind === kind && (!limits?.tiers || limits.tiers.includes(name)))
-    .map(([name]) => name);
-  return { tiers, models: limits?.models };
+  let byKind = tiersOfKind.get(config.tiers);
+  if (!byKind) tiersOfKind.set(config.tiers, (byKind = new Map()));
+  let tiers = byKind.get(kind);
+  if (!tiers) {
+    tiers = Object.keys(config.tiers).filter((name) => config.tiers[name].kind === kind);
+    byKind.set(kind, tiers);
+  }
+  const allowed = limits?.tiers;
+  return { tiers: allowed ? tiers.filter((name) => allowed.includes(name)) : tiers, models: limits?.models };
+}
+
+interface PricedTarget {
+  tier: string;
+  target: Model;
+  price: ModelPrice;
+}
+
+/**
+ * Every priced target of every tier, looked up once per resolved config (a config is immutable; a reload
+ * makes a new one): the request log computes a baseline for every request, and looking each target up
+ * in the config's pricing and the catalog again each time was a visible share of the gateway's CPU.
+ */
+const pricedTargetsOf = new WeakMap<object, readonly PricedTarget[]>();
+
+function pricedTargets(config: PricingConfig): readonly PricedTarget[] {
+  let list = pricedTargetsOf.get(config);
+  if (!list) {
+    list = Object.entries(config.tiers).flatMap(([tier, t]) =>
+      t.targets.flatMap((target) => {
+        const priced = priceOf(config, target);
+        return priced ? [{ tier, target, price: priced.price }] : [];
+      }),
+    );
+    pricedTargetsOf.set(config, list);
+  }
+  return list;
 }
 
 /**
@@ -65,15 +100,11 @@ export function baselineCost(config: PricingConfig, parts: TokenParts, scope?: R
     return priced ? { ref: config.pricingBaseline, cost: costOf(parts, priced.price) } : undefined;
   }
   let best: Baseline | undefined;
-  for (const [name, tier] of Object.entries(config.tiers)) {
-    if (scope && !scope.tiers.includes(name)) continue;
-    for (const target of tier.targets) {
-      if (scope?.models && !scope.models.includes(target.ref) && !scope.models.includes(target.model)) continue;
-      const priced = priceOf(config, target);
-      if (!priced) continue;
-      const cost = costOf(parts, priced.price);
-      if (!best || cost.totalMicros > best.cost.totalMicros) best = { ref: target.ref, cost };
-    }
+  for (const { tier, target, price } of pricedTargets(config)) {
+    if (scope && !scope.tiers.includes(tier)) continue;
+    if (scope?.models && !scope.models.includes(target.ref) && !scope.models.includes(target.model)) continue;
+    const cost = costOf(parts, price);
+    if (!best || cost.totalMicros > best.cost.totalMicros) best = { ref: target.ref, cost };
   }
   return best;
 }

@@ -12,6 +12,7 @@
 import type { ResolvedConfig } from "../config/types.ts";
 import { errorResponse } from "../error-response.ts";
 import { GatewayError } from "../errors.ts";
+import { relayEnded } from "../pipeline/relay.ts";
 import { Admission } from "./admission.ts";
 import { rememberClientIp } from "./client-ip.ts";
 import { readBodyBytes } from "./read-body.ts";
@@ -135,11 +136,18 @@ async function bufferedBody(
  * finished body handed to the runtime.
  */
 function untilEnd(response: Response, done: () => void, signal: AbortSignal): Response {
-  if (!response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+  // The header first: reading `body` of a response made from a string makes a stream for it.
+  if (!response.headers.get("content-type")?.startsWith("text/event-stream") || !response.body) {
     done();
     return response;
   }
   signal.addEventListener("abort", done, { once: true });
+  // A relayed /v1 stream says when it ends: no second stream around it.
+  const relayed = relayEnded(response.body);
+  if (relayed) {
+    relayed.then(done);
+    return response;
+  }
   const reader = response.body.getReader();
   // Each pull forwards a chunk or ends the stream: a pull that returned with neither would stall Bun.
   const body = new ReadableStream<Uint8Array>({

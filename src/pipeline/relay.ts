@@ -129,7 +129,23 @@ function failureReason(stream: HeldStream, error: unknown, progress: Progress, i
   };
 }
 
+/** When each relayed body ends: see `relayEnded`. */
+const relayEnds = new WeakMap<ReadableStream<Uint8Array>, Promise<void>>();
+
+/**
+ * Resolves when a body `relayStream` made has ended (complete, failed or the client gone), for the HTTP
+ * layer to release the request's slot then without wrapping the body in a stream of its own (a second
+ * stream, reader and promise per chunk). Undefined for any other body.
+ */
+export function relayEnded(body: ReadableStream<Uint8Array>): Promise<void> | undefined {
+  return relayEnds.get(body);
+}
+
 export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
+  let markEnded!: () => void;
+  const endedPromise = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
   let current = options.stream;
   const progress: Progress = { content: [], toolCalls: false, open: new Set(), finished: new Map(), malformed: 0 };
   let ended = false;
@@ -147,6 +163,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   ) => {
     if (ended) return;
     ended = true;
+    markEnded();
     current.close();
     progress.malformed += current.upstream.malformed;
     if (controller) {
@@ -282,7 +299,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     return afterForward(controller, read.state);
   };
 
-  return new ReadableStream<Uint8Array>({
+  const body = new ReadableStream<Uint8Array>({
     start(controller) {
       const errorText = forward(controller, current.held, false);
       if (errorText) return end(controller, "failed", { code: "upstream_error", message: errorText });
@@ -295,21 +312,28 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
      */
     async pull(controller) {
       const before = sent;
-      while (!ended && sent === before) {
-        // The reader's own promise, then the chunk's events taken synchronously: one await per chunk.
-        const upstream = current.upstream;
-        let read: StreamRead;
-        try {
-          read = upstream.take(await upstream.next());
-        } catch (error) {
-          await readFailed(controller, error);
-          continue;
+      try {
+        while (!ended && sent === before) {
+          // The reader's own promise, then the chunk's events taken synchronously: one await per chunk.
+          const upstream = current.upstream;
+          let read: StreamRead;
+          try {
+            read = upstream.take(await upstream.next());
+          } catch (error) {
+            await readFailed(controller, error);
+            continue;
+          }
+          await step(controller, read);
         }
-        await step(controller, read);
+      } catch (error) {
+        markEnded(); // a fault of the relay's own errors the body: it has ended all the same
+        throw error;
       }
     },
     cancel() {
       end(undefined, "client_gone");
     },
   });
+  relayEnds.set(body, endedPromise);
+  return body;
 }

@@ -2,6 +2,8 @@
  * Reassembles a streamed answer into one chat.completion object for the request log: content,
  * reasoning, tool calls (their argument fragments joined by index), finish reasons, usage.
  */
+import { TextPieces } from "./text-pieces.ts";
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -13,9 +15,8 @@ interface ToolCall {
 
 interface Choice {
   role: string;
-  /** Pieces, joined in result(): `+=` on a string makes a rope node per piece. */
-  content: string[];
-  reasoning: string[];
+  content: TextPieces;
+  reasoning: TextPieces;
   toolCalls: ToolCall[];
   finishReason: string | null;
 }
@@ -41,15 +42,20 @@ export class StreamAssembler {
       if (!choice)
         this.choices.set(
           index,
-          (choice = { role: "assistant", content: [], reasoning: [], toolCalls: [], finishReason: null }),
+          (choice = {
+            role: "assistant",
+            content: new TextPieces(),
+            reasoning: new TextPieces(),
+            toolCalls: [],
+            finishReason: null,
+          }),
         );
       if (typeof raw.finish_reason === "string") choice.finishReason = raw.finish_reason;
       const delta = isObj(raw.delta) ? raw.delta : undefined;
       if (!delta) continue;
       if (typeof delta.role === "string") choice.role = delta.role;
-      if (typeof delta.content === "string" && delta.content !== "") choice.content.push(delta.content);
-      if (typeof delta.reasoning_content === "string" && delta.reasoning_content !== "")
-        choice.reasoning.push(delta.reasoning_content);
+      if (typeof delta.content === "string") choice.content.append(delta.content);
+      if (typeof delta.reasoning_content === "string") choice.reasoning.append(delta.reasoning_content);
       if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) this.addToolCall(choice, call);
     }
   }
@@ -70,8 +76,8 @@ export class StreamAssembler {
     const choices = [...this.choices.entries()]
       .sort(([a], [b]) => a - b)
       .map(([index, c]) => {
-        const message: Obj = { role: c.role, content: c.content.join("") };
-        if (c.reasoning.length > 0) message.reasoning_content = c.reasoning.join("");
+        const message: Obj = { role: c.role, content: c.content.text() };
+        if (!c.reasoning.empty) message.reasoning_content = c.reasoning.text();
         if (c.toolCalls.length > 0)
           message.tool_calls = c.toolCalls.filter(Boolean).map((t) => ({ type: "function", ...t }));
         return { index, message, finish_reason: c.finishReason };

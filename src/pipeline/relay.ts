@@ -12,6 +12,7 @@ import type { Usage } from "../plugin/types.ts";
 import type { StreamAssembler } from "./assemble.ts";
 import type { HeldStream } from "./attempt.ts";
 import { SseLimitError } from "./sse.ts";
+import { TextPieces } from "./text-pieces.ts";
 import type { StreamItem, StreamRead } from "./upstream-stream.ts";
 
 const encoder = new TextEncoder();
@@ -70,8 +71,8 @@ export interface RelayOptions {
 }
 
 interface Progress {
-  /** Pieces of the content sent, joined only when needed: `+=` on a string makes a rope node per piece. */
-  content: string[];
+  /** The content sent, joined only when needed. */
+  content: TextPieces;
   toolCalls: boolean;
   open: Set<number>;
   finished: Map<number, string>;
@@ -147,7 +148,13 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     markEnded = resolve;
   });
   let current = options.stream;
-  const progress: Progress = { content: [], toolCalls: false, open: new Set(), finished: new Map(), malformed: 0 };
+  const progress: Progress = {
+    content: new TextPieces(),
+    toolCalls: false,
+    open: new Set(),
+    finished: new Map(),
+    malformed: 0,
+  };
   let ended = false;
   /** Client chunks enqueued so far: `pull` must not return before it grows (or the stream ends). */
   let sent = 0;
@@ -179,7 +186,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       result: outcome,
       finishReason,
       usage: progress.usage,
-      content: progress.content.join(""),
+      content: progress.content.text(),
       malformed: progress.malformed,
       error,
       response,
@@ -215,7 +222,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       for (const [i, reason] of f.finished) progress.finished.set(i, reason);
       if (f.usage) progress.usage = f.usage;
       if (f.toolCalls) progress.toolCalls = true;
-      if (f.content) progress.content.push(f.content);
+      progress.content.append(f.content);
       // A continuation's opening role chunk would restart the message in the client's eyes. A
       // passed-through stream goes out whole: the client asked the upstream's API for exactly this.
       if (
@@ -262,7 +269,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   const recover = async (controller: ReadableStreamDefaultController<Uint8Array>, failure: StreamFailure) => {
     options.onFailure(failure);
     if (!progress.toolCalls && progress.finished.size === 0) {
-      const next = await options.continueAfter(progress.content.join(""), failure.message).catch(() => undefined);
+      const next = await options.continueAfter(progress.content.text(), failure.message).catch(() => undefined);
       if (next && ended) return next.close(); // the client left while the continuation was being found
       if (next) {
         progress.malformed += current.upstream.malformed;

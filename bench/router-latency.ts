@@ -50,7 +50,7 @@ for (const [name, text] of Object.entries(prompts)) {
 }
 const result = {
   modelBytes: statSync(MODEL).size,
-  features: loaded.features,
+  features: loaded.file.index.length,
   loadMs: Math.round(loadMs * 10) / 10,
   latency,
 };

@@ -28,16 +28,11 @@ export interface ModelFile {
   heldOut: { sliceCvExact: number; items: number; trainedOn: string[] };
 }
 
-/** What a loaded model keeps of its file: everything but the sparse weights, which live on in `w`. */
-export type ModelMeta = Omit<ModelFile, "index" | "weights">;
-
 export interface LoadedModel {
-  file: ModelMeta;
+  file: ModelFile;
   dim: number;
   /** w[i * 3 + k]: weight of feature i for tier k. */
   w: Float32Array;
-  /** How many features have a weight (the file's sparse entries). */
-  features: number;
 }
 
 export function loadModel(file: ModelFile): LoadedModel {
@@ -49,10 +44,7 @@ export function loadModel(file: ModelFile): LoadedModel {
   file.index.forEach((at, i) => {
     for (let k = 0; k < TIER_COUNT; k++) w[at * TIER_COUNT + k] = file.weights[k][i];
   });
-  // The sparse arrays (hundreds of thousands of boxed numbers, tens of MB as JS values) are not kept:
-  // `w` holds the same weights in 3 MB.
-  const { index, weights, ...meta } = file;
-  return { file: meta, dim, w, features: index.length };
+  return { file, dim, w };
 }
 
 /** Raw scores (logits) of the three tiers. */

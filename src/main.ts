@@ -97,7 +97,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     : undefined;
   // A Redis that is down does not stop the start: the gateway serves degraded and reconnects.
   await shared?.connect();
-  const gateway = new Gateway({ live, log, store, pg, deps: options.deps, shared, writer: options.writer });
+  // The data directory's key (the admin sessions' too), read before the gateway records the config it runs.
+  const dataKey = store && options.dataDir ? await loadOrCreateSecret(options.dataDir) : undefined;
+  const gateway = new Gateway({ live, log, store, pg, deps: options.deps, shared, writer: options.writer, dataKey });
   // A cluster process serves once it has replayed what its siblings know (health, conversations).
   await Promise.all([
     gateway.sharedHealth?.replayed,
@@ -114,6 +116,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       limiter: options.adminLimiter,
       secrets,
       overrides: options.overrides,
+      dataKey,
     });
   // A cluster whose PostgreSQL is away at start serves /v1 at once; its admin API answers 503 until then.
   const admin =
@@ -149,13 +152,20 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 async function adminParts(
   gateway: Gateway,
   dataDir: string,
-  options: { adminPassword?: string; limiter?: AttemptLimiter; secrets?: SecretStore; overrides?: SettingOverride[] },
+  options: {
+    adminPassword?: string;
+    limiter?: AttemptLimiter;
+    secrets?: SecretStore;
+    overrides?: SettingOverride[];
+    /** The data directory's key, when already read. */
+    dataKey?: Uint8Array;
+  },
 ) {
   const pg = gateway.pg;
   const accounts: Accounts = pg
     ? new (await import("./store/pg/pg-accounts.ts")).PgAccounts(pg)
     : new SqliteAccounts(gateway.store!);
-  const local = await loadOrCreateSecret(dataDir);
+  const local = options.dataKey ?? (await loadOrCreateSecret(dataDir));
   const key = pg ? await sharedSessionKey(accounts, local, gateway.clock.now()) : local;
   const signer = new SessionSigner(key);
   const auth = new AdminAuth(accounts, signer, {

@@ -1,13 +1,16 @@
 /**
  * The gateway's idle memory (issue 16): RSS before any request and after a few, with the gateway
  * started exactly as `npm run gateway` starts it (`bun src/main.ts`, which relaunches itself as a
- * child with BUN_CONFIG_MAX_HTTP_REQUESTS set: the child is the gateway, its RSS is read from /proc),
- * on a fresh data directory per run.
+ * child with BUN_CONFIG_MAX_HTTP_REQUESTS set: the child is the gateway, its RSS is read from /proc).
+ * Each run starts it on a fresh data directory (its first start records the config file in the
+ * history), then again on that directory (a restart, as a gateway usually starts), and sends the
+ * requests to the restarted one; nothing is forced (no collection).
  *
- *   bun bench/idle-memory.ts [--runs 3] [--config bench|demo] [--requests 20] [--parts]
+ *   bun bench/idle-memory.ts [--runs 3] [--config bench|demo] [--requests 20] [--from DIR] [--parts]
  *
  *   --config bench  bench/gateway.bench.config.ts against the mock upstream (default)
  *   --config demo   the shipped gateway.config.ts (simulated providers, no key in the environment)
+ *   --from DIR      run the gateway of another checkout (the revision before a change)
  *   --parts         also: what is loaded at idle (packages, heap statistics) from a gateway started
  *                   in-process the same way, and what each big part costs imported alone
  *
@@ -50,39 +53,53 @@ async function send(url: string, model: string, stream: boolean): Promise<void> 
 }
 
 interface Reading {
+  /** The first start on a fresh data directory (the config file is recorded in the history). */
+  firstMb: number;
+  /** A restart on that directory with the same file: what a gateway usually starts as. */
   idleMb: number;
   afterMb: number;
   launcherMb: number;
 }
 
-async function oneRun(group: ProcessGroup, mock: Server, config: keyof typeof CONFIGS, requests: number) {
+/** `bun src/main.ts` on `dataDir`, ready: the launcher and the gateway it relaunched. */
+async function start(group: ProcessGroup, mock: Server, config: keyof typeof CONFIGS, dataDir: string) {
   const port = freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), "smartroute-idle-"));
   const launcher = group.spawn({
     name: "gateway",
     cmd: [process.execPath, "src/main.ts", "--config", CONFIGS[config].path, "--port", String(port)],
+    cwd: from,
     env: cleanEnv({
       MOCK_URL: `${mock.url}/v1`,
       GATEWAY_DATA_DIR: dataDir,
       GATEWAY_HOST: "127.0.0.1",
       GATEWAY_LOG_LEVEL: "warn",
-      // The demo config is open without a key; the bench config wants its own.
+      // The demo config's simulated providers, whatever keys this shell has.
       ...(config === "demo" ? { OPENAI_API_KEY: "", DEEPSEEK_API_KEY: "" } : {}),
     }),
   });
+  const gateway = await childOf(launcher.pid);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/healthz`, launcher);
+  await Bun.sleep(1000);
+  return { launcher, gateway, url };
+}
+
+async function oneRun(group: ProcessGroup, mock: Server, config: keyof typeof CONFIGS, requests: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), "smartroute-idle-"));
   try {
-    const gateway = await childOf(launcher.pid);
-    const url = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${url}/healthz`, launcher);
-    await Bun.sleep(1000);
+    const first = await start(group, mock, config, dataDir);
+    const firstMb = readMemory(first.gateway)?.rssMb ?? NaN;
+    await first.launcher.stop();
+    const { launcher, gateway, url } = await start(group, mock, config, dataDir);
     const idleMb = readMemory(gateway)?.rssMb ?? NaN;
     const { plain, stream } = CONFIGS[config].models;
     for (let i = 0; i < requests; i++) await send(url, i % 2 ? stream : plain, i % 2 === 1);
     await Bun.sleep(1000);
     const afterMb = readMemory(gateway)?.rssMb ?? NaN;
-    return { idleMb, afterMb, launcherMb: readMemory(launcher.pid)?.rssMb ?? NaN };
-  } finally {
+    const launcherMb = readMemory(launcher.pid)?.rssMb ?? NaN;
     await launcher.stop();
+    return { firstMb, idleMb, afterMb, launcherMb };
+  } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -90,6 +107,7 @@ async function oneRun(group: ProcessGroup, mock: Server, config: keyof typeof CO
 const { flags } = Flags.parse(process.argv.slice(2));
 const runs = flags.num("runs", 3);
 const requests = flags.num("requests", 20);
+const from = flags.has("from") ? flags.words("from", [])[0] : undefined;
 const config = (flags.words("config", ["bench"])[0] ?? "bench") as keyof typeof CONFIGS;
 if (!(config in CONFIGS)) throw new Error(`--config must be one of ${Object.keys(CONFIGS).join(", ")}`);
 
@@ -101,12 +119,12 @@ try {
     const reading = await oneRun(group, mock, config, requests);
     readings.push(reading);
     console.log(
-      `run ${run}: idle ${reading.idleMb.toFixed(1)} MB, after ${requests} requests ${reading.afterMb.toFixed(1)} MB (launcher ${reading.launcherMb.toFixed(1)} MB)`,
+      `run ${run}: first start ${reading.firstMb.toFixed(1)} MB; restarted: idle ${reading.idleMb.toFixed(1)} MB, after ${requests} requests ${reading.afterMb.toFixed(1)} MB (its launcher ${reading.launcherMb.toFixed(1)} MB)`,
     );
   }
   const mid = (pick: (r: Reading) => number) => summarize(readings.map(pick)).p50.toFixed(1);
   console.log(
-    `\n${CONFIGS[config].path}: gateway RSS median of ${runs}: idle ${mid((r) => r.idleMb)} MB, after ${requests} requests ${mid((r) => r.afterMb)} MB`,
+    `\n${CONFIGS[config].path}: gateway RSS, median of ${runs}: first start ${mid((r) => r.firstMb)} MB; restarted: idle ${mid((r) => r.idleMb)} MB, after ${requests} requests ${mid((r) => r.afterMb)} MB; launcher ${mid((r) => r.launcherMb)} MB`,
   );
   if (flags.has("parts")) {
     console.log(`\n${await idleParts(group, mock, CONFIGS[config].path)}`);

@@ -55,6 +55,7 @@ lines.push(
 );
 for (const name of ["@babel/parser", "@pydantic/genai-prices"])
   lines.push(`  ${name} loaded: ${modules.some(([part]) => part === name) ? "yes" : "no"}`);
+const idleModuleFiles = Object.keys(require.cache);
 for (let i = 0; i < 20; i++) {
   const response = await fetch(`${running.url}/v1/chat/completions`, {
     method: "POST",
@@ -69,8 +70,11 @@ const types = Object.entries(heapStats().objectTypeCounts)
   .sort((a, b) => b[1] - a[1])
   .slice(0, 10);
 lines.push(`Most numerous heap objects: ${types.map(([type, count]) => `${type} ${count}`).join(", ")}`);
-for (const name of ["@babel/parser", "@pydantic/genai-prices"])
-  lines.push(`  ${name} loaded after requests: ${loadedModules().has(name) ? "yes" : "no"}`);
+const idleFiles = new Set(idleModuleFiles);
+const loadedByRequests = Object.keys(require.cache).filter((path) => !idleFiles.has(path));
+lines.push(
+  `Loaded by the requests: ${loadedByRequests.map((path) => path.replace(`${ROOT}/`, "")).join(", ") || "nothing"}`,
+);
 console.log(lines.join("\n"));
 await running.stop();
 process.exit(0);

@@ -7,7 +7,9 @@
  * Masking parses the file (Babel, about 11 MB loaded). A gateway restarted on the file it last recorded
  * need not: beside the newest version it keeps a keyed digest of the file as read (HMAC with a key of
  * the data directory, so a copy of the database cannot be used to test guesses of the secrets a file
- * holds, as a plain hash could), and a file with the same digest is the same version.
+ * holds, as a plain hash could), and a file with the same digest is the same version. (Its masked text
+ * is then taken as unchanged too, even if a plugin file it imports now marks another option secret: the
+ * version recorded before stays as it was, as every older one does.)
  */
 import { createHmac } from "node:crypto";
 import { desc, eq, lt } from "drizzle-orm";
@@ -20,7 +22,7 @@ export type ConfigVersion = typeof configHistory.$inferSelect;
 
 /** The settings row saying that every stored text is masked (the one-time pass over older rows is done). */
 const MASKED = "configHistory.masked";
-/** The settings row holding "<id>:<digest>": the keyed digest of the file version <id> was recorded from. */
+/** The settings row holding `{ version, digest }`: the keyed digest of the file that version was recorded from. */
 const LATEST_DIGEST = "configHistory.latestDigest";
 /** Derives the digest key from the data directory's key: the same key never serves two purposes. */
 const DIGEST_PURPOSE = "smartroute config history: digest of an unchanged file";
@@ -53,7 +55,8 @@ export class ConfigHistory {
   record(entry: { ts: number; author: string; reason: string; source: string }): ConfigVersion | undefined {
     const latest = this.latest();
     const digest = this.digestKey && createHmac("sha256", this.digestKey).update(entry.source).digest("base64url");
-    if (digest && latest && this.setting(LATEST_DIGEST) === `${latest.id}:${digest}`) return undefined;
+    if (digest && latest && this.setting(LATEST_DIGEST) === JSON.stringify({ version: latest.id, digest }))
+      return undefined;
     const source = this.redact(entry.source);
     const recorded =
       latest?.source === source
@@ -64,7 +67,7 @@ export class ConfigHistory {
             .returning()
             .get();
     const newest = recorded ?? latest;
-    if (digest && newest) this.keepSetting(LATEST_DIGEST, `${newest.id}:${digest}`);
+    if (digest && newest) this.keepSetting(LATEST_DIGEST, JSON.stringify({ version: newest.id, digest }));
     return recorded;
   }
 

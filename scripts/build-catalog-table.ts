@@ -6,8 +6,8 @@
  *
  * Run it after upgrading the package (tests/pricing/catalog-table.test.ts fails until then). Every name
  * the catalog lists for the providers a bare name is looked up in (src/pricing/catalog-search.ts) is
- * asked of the library, bare and as "provider/model", and kept with its answer unless that answer's
- * price can still change with the date or the hour (those stay with the library).
+ * asked of the library, bare and as "provider/model", and kept with its answer: the price in force, or
+ * for a model priced by the date or the hour (a price from a later date, off-peak hours) all its prices.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,8 +19,9 @@ import {
   OPENROUTER_PREFIXES,
   PROVIDERS,
   searchCatalog,
+  toModelPrice,
 } from "../src/pricing/catalog-search.ts";
-import { type CatalogTable, loosen } from "../src/pricing/catalog-table.ts";
+import { type CatalogTable, loosen, type PriceVariant } from "../src/pricing/catalog-table.ts";
 
 const OUT = new URL("../src/pricing/catalog-table.json", import.meta.url).pathname;
 
@@ -43,6 +44,35 @@ export function installedVersion(): string {
 /** Every catalog model the lookups of `name` match, priced or not. */
 function matchedModels(calc: CalcPrice, name: string): ModelInfo[] {
   return lookups(name).flatMap(([provider, model]) => calc({}, model, { providerId: provider })?.model ?? []);
+}
+
+/** Seconds after 00:00 UTC of a catalog time of day ("00:30:00Z", "08:30:00+08:00"). */
+function secondOfDay(time: string): number {
+  const match = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/.exec(time);
+  if (!match) throw new Error(`catalog time of day not understood: ${time}`);
+  const [, h, m, sec, fraction = "", zone, sign, zh = "00", zm = "00"] = match;
+  const local = Number(h) * 3600 + Number(m) * 60 + Number(sec) + Number(`0.${fraction}`);
+  const offset = zone === "Z" ? 0 : (sign === "+" ? 1 : -1) * (Number(zh) * 60 + Number(zm)) * 60;
+  return (local - offset + 86_400) % 86_400;
+}
+
+/** A model's prices by the date or the hour, in the catalog's order; null when one has no chat price. */
+function variantsOf(model: ModelInfo): PriceVariant[] | null {
+  if (!Array.isArray(model.prices)) return null;
+  const variants: PriceVariant[] = [];
+  for (const { constraint, prices } of model.prices) {
+    const price = toModelPrice(prices);
+    if (!price) return null;
+    if (constraint === undefined) variants.push({ price });
+    else if (constraint.type === "start_date") variants.push({ price, startDate: constraint.start_date });
+    else
+      variants.push({
+        price,
+        startSecond: secondOfDay(constraint.start_time),
+        endSecond: secondOfDay(constraint.end_time),
+      });
+  }
+  return variants;
 }
 
 /** The names a config is likely to look up for one catalog model of `provider`. */
@@ -70,9 +100,11 @@ export async function buildCatalogTable(builtAt: Date): Promise<CatalogTable> {
           if (matchedModels(at, name).every((m) => settledAt(m, builtAt))) names[name] = null;
           continue;
         }
-        if (!settledAt(found.model, builtAt)) continue;
-        const { id, ...entry } = found.entry;
-        models[id] = JSON.parse(JSON.stringify(entry)); // as JSON holds it: no undefined members
+        const { id, price, contextWindow } = found.entry;
+        const prices = settledAt(found.model, builtAt) ? undefined : variantsOf(found.model);
+        if (prices === null) continue; // unpriced at some time: the search would go on to another model then
+        // As JSON holds it: no undefined members.
+        models[id] = JSON.parse(JSON.stringify(prices ? { contextWindow, prices } : { contextWindow, price }));
         names[name] = id;
       }
   const sorted = <T>(record: Record<string, T>) =>

@@ -58,16 +58,8 @@ function rate(value: CatalogModelPrice[string]): Rate | undefined {
   return { base: value.base, tiers: value.tiers.map((t) => ({ start: t.start, price: t.price })) };
 }
 
-/** The catalog's match for one pair, with the model it matched (whose prices may depend on the date). */
-function toEntry(
-  calc: CalcPrice,
-  providerId: string,
-  name: string,
-): { entry: CatalogEntry; model: ModelInfo } | undefined {
-  // Zero usage: only the match and the prices in force are wanted, not an amount.
-  const found = calc({}, name, { providerId });
-  if (!found) return undefined;
-  const p = found.model_price;
+/** A catalog price as the gateway prices with it; undefined without both an input and an output rate. */
+export function toModelPrice(p: CatalogModelPrice): ModelPrice | undefined {
   const input = rate(p.input_mtok);
   const output = rate(p.output_mtok);
   if (input === undefined || output === undefined) return undefined;
@@ -79,6 +71,19 @@ function toEntry(
     reasoning: rate(p.output_reasoning_mtok),
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(price, { [key]: value });
+  return price;
+}
+
+/** The catalog's match for one pair, with the model it matched (whose prices may depend on the date). */
+function toEntry(
+  calc: CalcPrice,
+  providerId: string,
+  name: string,
+): { entry: CatalogEntry; model: ModelInfo } | undefined {
+  // Zero usage: only the match and the prices in force are wanted, not an amount.
+  const found = calc({}, name, { providerId });
+  const price = found ? toModelPrice(found.model_price) : undefined;
+  if (!found || !price) return undefined;
   const entry = { id: `${found.provider.id}/${found.model.id}`, price, contextWindow: found.model.context_window };
   return { entry, model: found.model };
 }

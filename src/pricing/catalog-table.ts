@@ -9,17 +9,32 @@
  * matches, the loose one matches too, so a name no loose rule matches is not in the catalog.
  */
 import type { MatchLogic } from "@pydantic/genai-prices";
-import type { CatalogEntry } from "./catalog-search.ts";
+import type { ModelPrice } from "./price.ts";
+
+/**
+ * One of the prices of a model priced by the date or the hour, in the catalog's order: in force from
+ * `startDate` (UTC), or every day from `startSecond` to `endSecond` (seconds after 00:00 UTC; the span
+ * wraps past midnight when it ends earlier than it starts), or always (neither).
+ */
+export interface PriceVariant {
+  price: ModelPrice;
+  startDate?: string;
+  startSecond?: number;
+  endSecond?: number;
+}
+
+/** A model of the table: one price, or the prices it has at different times. */
+export type TableModel = { contextWindow?: number } & ({ price: ModelPrice } | { prices: PriceVariant[] });
 
 export type LooseRule = string | { re: string } | { and: LooseRule[] } | LooseRule[];
 
 export interface CatalogTable {
   source: string;
   version: string;
-  /** When it was built: an entry is in the table only if its price can no longer change after this. */
+  /** When it was built: a model whose price can no longer change after this has its one price in force. */
   builtAt: string;
-  /** Catalog entries by id ("openai/gpt-4o-mini"). */
-  models: Record<string, Omit<CatalogEntry, "id">>;
+  /** Catalog models by id ("openai/gpt-4o-mini"). */
+  models: Record<string, TableModel>;
   /**
    * Lower-cased names as looked up ("gpt-4o-mini", "openai/gpt-4o-mini") → the id they resolve to, or
    * null for a listed model without a chat price (an embedding model).
@@ -69,4 +84,22 @@ function testedTexts(providerId: string, model: string): string[] {
 /** False when no rule of the catalog could match `model` asked of `providerId`: the catalog has no entry. */
 export function couldMatch(rules: readonly LooseRule[], providerId: string, model: string): boolean {
   return testedTexts(providerId, model).some((text) => rules.some((rule) => holds(rule, text)));
+}
+
+/** The price in force at `now`, chosen as the catalog chooses: the last variant that applies, else the first. */
+export function priceAt(variants: readonly PriceVariant[], now: Date): ModelPrice {
+  const second = (now.getTime() % 86_400_000) / 1000;
+  for (let i = variants.length - 1; i >= 0; i--) {
+    const { price, startDate, startSecond, endSecond } = variants[i];
+    if (startDate !== undefined) {
+      if (now >= new Date(startDate)) return price;
+    } else if (startSecond !== undefined && endSecond !== undefined) {
+      const inSpan =
+        endSecond < startSecond
+          ? second >= startSecond || second < endSecond
+          : second >= startSecond && second < endSecond;
+      if (inSpan) return price;
+    } else return price;
+  }
+  return variants[0].price;
 }

@@ -6,14 +6,15 @@
  * The library holds every provider's price history (about 9 MB once loaded), so it is not loaded at
  * start: a table built from it ahead (catalog-table.json, scripts/build-catalog-table.ts) answers the
  * names the catalog lists as they are, and the catalog's match rules, kept in the table, tell a name no
- * rule could match (a private model, a local stand-in) without it. Only another name (a dated variant,
- * a model whose price depends on the date or the hour) loads the library, once, and asks it.
+ * rule could match (a private model, a local stand-in) without it; a model priced by the date or the
+ * hour has its prices there, chosen as the library chooses. Only another name (a dated variant such as
+ * `gpt-4o-mini-2024-07-18`, a name no listed model has) loads the library, once, and asks it.
  * Lookups are memoised: the catalog is read at config resolution and in the log writer, never per token.
  */
 import { createRequire } from "node:module";
 import { type CalcPrice, type CatalogEntry, lookups, searchCatalog } from "./catalog-search.ts";
 import table from "./catalog-table.json" with { type: "json" };
-import { type CatalogTable, couldMatch } from "./catalog-table.ts";
+import { type CatalogTable, couldMatch, priceAt } from "./catalog-table.ts";
 
 export type { CatalogEntry } from "./catalog-search.ts";
 
@@ -39,7 +40,12 @@ function lookUp(key: string): CatalogEntry | undefined {
   const lower = key.toLowerCase();
   const id = prebuilt.names[lower];
   if (id === null) return undefined;
-  if (id !== undefined) return { id, ...prebuilt.models[id] };
+  if (id !== undefined) {
+    const { contextWindow, ...priced } = prebuilt.models[id];
+    // A price by the date or the hour: the one in force now, as the library would answer (memoised as its answer was).
+    const price = "prices" in priced ? priceAt(priced.prices, new Date()) : priced.price;
+    return contextWindow === undefined ? { id, price } : { id, price, contextWindow };
+  }
   if (!lookups(lower).some(([provider, model]) => couldMatch(prebuilt.rules, provider, model))) return undefined;
   return searchCatalog(calcPrice(), key)?.entry;
 }

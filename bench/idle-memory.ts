@@ -58,6 +58,8 @@ interface Reading {
   /** A restart on that directory with the same file: what a gateway usually starts as. */
   idleMb: number;
   afterMb: number;
+  /** The restarted gateway's peak since it started (VmHWM), read with `afterMb`. */
+  peakMb: number;
   launcherMb: number;
 }
 
@@ -95,10 +97,11 @@ async function oneRun(group: ProcessGroup, mock: Server, config: keyof typeof CO
     const { plain, stream } = CONFIGS[config].models;
     for (let i = 0; i < requests; i++) await send(url, i % 2 ? stream : plain, i % 2 === 1);
     await Bun.sleep(1000);
-    const afterMb = readMemory(gateway)?.rssMb ?? NaN;
+    const after = readMemory(gateway);
+    const [afterMb, peakMb] = [after?.rssMb ?? NaN, after?.hwmMb ?? NaN];
     const launcherMb = readMemory(launcher.pid)?.rssMb ?? NaN;
     await launcher.stop();
-    return { firstMb, idleMb, afterMb, launcherMb };
+    return { firstMb, idleMb, afterMb, peakMb, launcherMb };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -119,12 +122,12 @@ try {
     const reading = await oneRun(group, mock, config, requests);
     readings.push(reading);
     console.log(
-      `run ${run}: first start ${reading.firstMb.toFixed(1)} MB; restarted: idle ${reading.idleMb.toFixed(1)} MB, after ${requests} requests ${reading.afterMb.toFixed(1)} MB (its launcher ${reading.launcherMb.toFixed(1)} MB)`,
+      `run ${run}: first start ${reading.firstMb.toFixed(1)} MB; restarted: idle ${reading.idleMb.toFixed(1)} MB, after ${requests} requests ${reading.afterMb.toFixed(1)} MB, peak ${reading.peakMb.toFixed(1)} MB (its launcher ${reading.launcherMb.toFixed(1)} MB)`,
     );
   }
   const mid = (pick: (r: Reading) => number) => summarize(readings.map(pick)).p50.toFixed(1);
   console.log(
-    `\n${CONFIGS[config].path}: gateway RSS, median of ${runs}: first start ${mid((r) => r.firstMb)} MB; restarted: idle ${mid((r) => r.idleMb)} MB, after ${requests} requests ${mid((r) => r.afterMb)} MB; launcher ${mid((r) => r.launcherMb)} MB`,
+    `\n${CONFIGS[config].path}: gateway RSS, median of ${runs}: first start ${mid((r) => r.firstMb)} MB; restarted: idle ${mid((r) => r.idleMb)} MB, after ${requests} requests ${mid((r) => r.afterMb)} MB, peak since start ${mid((r) => r.peakMb)} MB; launcher ${mid((r) => r.launcherMb)} MB`,
   );
   if (flags.has("parts")) {
     console.log(`\n${await idleParts(group, mock, CONFIGS[config].path)}`);

@@ -21,7 +21,7 @@ import {
   searchCatalog,
   toModelPrice,
 } from "../src/pricing/catalog-search.ts";
-import { type CatalogTable, loosen, type PriceVariant } from "../src/pricing/catalog-table.ts";
+import { type CatalogTable, flattenRules, type PriceVariant } from "../src/pricing/catalog-table.ts";
 
 const OUT = new URL("../src/pricing/catalog-table.json", import.meta.url).pathname;
 
@@ -115,7 +115,7 @@ export async function buildCatalogTable(builtAt: Date): Promise<CatalogTable> {
     builtAt: builtAt.toISOString(),
     models: sorted(models),
     names: sorted(names),
-    rules: providers.flatMap((p) => p.models.map((m) => loosen(m.match))),
+    rules: flattenRules(providers.flatMap((p) => p.models.map((m) => m.match))),
   };
 }
 
@@ -123,6 +123,6 @@ if (import.meta.main) {
   const table = await buildCatalogTable(new Date());
   writeFileSync(OUT, `${JSON.stringify(table)}\n`);
   console.log(
-    `${OUT}: ${Object.keys(table.names).length} names of ${Object.keys(table.models).length} models, ${table.rules.length} match rules (genai-prices ${table.version})`,
+    `${OUT}: ${Object.keys(table.names).length} names of ${Object.keys(table.models).length} models (genai-prices ${table.version})`,
   );
 }

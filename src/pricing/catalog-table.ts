@@ -1,12 +1,8 @@
 /**
  * The prebuilt catalog table (catalog-table.json, written by scripts/build-catalog-table.ts): the
- * entries of the names the catalog lists, and the catalog's model match rules in a loose form that can
- * only say "no rule could match this name" without the library.
- *
- * A loose rule: a string stands for any of equals / starts_with / ends_with / contains of that text
- * and holds when the name contains it; `{ re }` is the catalog's regex, tested as the catalog tests it;
- * an array holds when one of its rules does, `{ and }` when all do. Whatever the catalog's rule
- * matches, the loose one matches too, so a name no loose rule matches is not in the catalog.
+ * entries of the names the catalog lists, and every model's match rule of every provider, flattened
+ * so that telling a name no rule matches costs a set lookup and a few hundred string checks (the rules
+ * walked as trees, for every name a config holds, made the engine compile that walk: about 15 MB).
  */
 import type { MatchLogic } from "@pydantic/genai-prices";
 import type { ModelPrice } from "./price.ts";
@@ -26,7 +22,19 @@ export interface PriceVariant {
 /** A model of the table: one price, or the prices it has at different times. */
 export type TableModel = { contextWindow?: number } & ({ price: ModelPrice } | { prices: PriceVariant[] });
 
-export type LooseRule = string | { re: string } | { and: LooseRule[] } | LooseRule[];
+/**
+ * The catalog's match rules, flattened: a rule made of `or`s only matches when one of its leaves does,
+ * so those leaves are pooled by kind (texts lower-cased, as the catalog compares them); the few rules
+ * with an `and` are kept whole.
+ */
+export interface MatchRules {
+  equals: string[];
+  startsWith: string[];
+  endsWith: string[];
+  contains: string[];
+  regex: string[];
+  trees: MatchLogic[];
+}
 
 export interface CatalogTable {
   source: string;
@@ -40,50 +48,91 @@ export interface CatalogTable {
    * null for a listed model without a chat price (an embedding model).
    */
   names: Record<string, string | null>;
-  /** Every model's match rule of every provider, loose (see above). */
-  rules: LooseRule[];
+  /** Every model's match rule of every provider, flattened (see MatchRules). */
+  rules: MatchRules;
 }
 
-/** The catalog's rule, loosened. */
-export function loosen(rule: MatchLogic): LooseRule {
-  if ("or" in rule) return rule.or.map(loosen);
-  if ("and" in rule) return { and: rule.and.map(loosen) };
-  if ("regex" in rule) return { re: rule.regex };
-  if ("equals" in rule) return rule.equals.toLowerCase();
-  if ("starts_with" in rule) return rule.starts_with.toLowerCase();
-  if ("ends_with" in rule) return rule.ends_with.toLowerCase();
-  return rule.contains.toLowerCase();
+const hasAnd = (rule: MatchLogic): boolean => "and" in rule || ("or" in rule && rule.or.some(hasAnd));
+
+/** The rules of every model, flattened. */
+export function flattenRules(rules: readonly MatchLogic[]): MatchRules {
+  const flat: MatchRules = { equals: [], startsWith: [], endsWith: [], contains: [], regex: [], trees: [] };
+  const pool = (rule: MatchLogic): void => {
+    if ("or" in rule) rule.or.forEach(pool);
+    else if ("equals" in rule) flat.equals.push(rule.equals.toLowerCase());
+    else if ("starts_with" in rule) flat.startsWith.push(rule.starts_with.toLowerCase());
+    else if ("ends_with" in rule) flat.endsWith.push(rule.ends_with.toLowerCase());
+    else if ("contains" in rule) flat.contains.push(rule.contains.toLowerCase());
+    else if ("regex" in rule) flat.regex.push(rule.regex);
+  };
+  for (const rule of rules)
+    if (hasAnd(rule)) flat.trees.push(rule);
+    else pool(rule);
+  const unique = (list: string[]) => [...new Set(list)].sort();
+  return {
+    equals: unique(flat.equals),
+    startsWith: unique(flat.startsWith),
+    endsWith: unique(flat.endsWith),
+    contains: unique(flat.contains),
+    regex: unique(flat.regex),
+    trees: flat.trees,
+  };
 }
 
-const compiled = new Map<string, RegExp>();
-
-function holds(rule: LooseRule, name: string): boolean {
-  if (typeof rule === "string") return name.includes(rule);
-  if (Array.isArray(rule)) return rule.some((r) => holds(r, name));
-  if ("and" in rule) return rule.and.every((r) => holds(r, name));
-  let re = compiled.get(rule.re);
-  if (!re) compiled.set(rule.re, (re = new RegExp(rule.re)));
-  return re.test(name);
+/** The catalog's own test of a rule against a (lower-cased) name. */
+function matches(rule: MatchLogic, name: string): boolean {
+  if ("or" in rule) return rule.or.some((r) => matches(r, name));
+  if ("and" in rule) return rule.and.every((r) => matches(r, name));
+  if ("equals" in rule) return name === rule.equals.toLowerCase();
+  if ("starts_with" in rule) return name.startsWith(rule.starts_with.toLowerCase());
+  if ("ends_with" in rule) return name.endsWith(rule.ends_with.toLowerCase());
+  if ("contains" in rule) return name.includes(rule.contains.toLowerCase());
+  return new RegExp(rule.regex).test(name);
 }
 
 /** The catalog also tries a name with its dates written out: `-20240718` as `-2024-07-18`. */
 const COMPACT_DATE = /-(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=-|:|$)/g;
 
 /**
- * The texts the catalog tests its rules on when asked for `model` of `providerId`: the name
+ * The texts the catalog tests its rules on when asked for these (provider, model) pairs: each name
  * lower-cased, with its dates written out, and (for the "litellm" provider, which takes
- * "provider/model") the part after the slash.
+ * "provider/model") the part after the slash; each text once.
  */
-function testedTexts(providerId: string, model: string): string[] {
-  const name = model.toLowerCase().trim();
-  const names = [name];
-  if (providerId.toLowerCase() === "litellm" && name.includes("/")) names.push(name.slice(name.indexOf("/") + 1));
-  return names.flatMap((n) => [n, n.replace(COMPACT_DATE, "-$1-$2-$3")]);
+function testedTexts(pairs: readonly [providerId: string, model: string][]): Set<string> {
+  const texts = new Set<string>();
+  for (const [providerId, model] of pairs) {
+    const name = model.toLowerCase().trim();
+    const names = [name];
+    if (providerId.toLowerCase() === "litellm" && name.includes("/")) names.push(name.slice(name.indexOf("/") + 1));
+    for (const n of names) texts.add(n).add(n.replace(COMPACT_DATE, "-$1-$2-$3"));
+  }
+  return texts;
 }
 
-/** False when no rule of the catalog could match `model` asked of `providerId`: the catalog has no entry. */
-export function couldMatch(rules: readonly LooseRule[], providerId: string, model: string): boolean {
-  return testedTexts(providerId, model).some((text) => rules.some((rule) => holds(rule, text)));
+/** Compiled once: the equals texts as a set, the regexes. */
+const prepared = new WeakMap<MatchRules, { equals: Set<string>; regex: RegExp[] }>();
+
+/**
+ * False when no model of the catalog matches any of these (provider, model) lookups: the catalog has no
+ * entry. Every provider's rules are tried, on every text the catalog would test: never false for a name
+ * it has.
+ */
+export function couldMatch(rules: MatchRules, pairs: readonly [providerId: string, model: string][]): boolean {
+  let ready = prepared.get(rules);
+  if (!ready)
+    prepared.set(rules, (ready = { equals: new Set(rules.equals), regex: rules.regex.map((r) => new RegExp(r)) }));
+  const { equals, regex } = ready;
+  for (const text of testedTexts(pairs))
+    if (
+      equals.has(text) ||
+      rules.startsWith.some((prefix) => text.startsWith(prefix)) ||
+      rules.endsWith.some((suffix) => text.endsWith(suffix)) ||
+      rules.contains.some((part) => text.includes(part)) ||
+      regex.some((re) => re.test(text)) ||
+      rules.trees.some((tree) => matches(tree, text))
+    )
+      return true;
+  return false;
 }
 
 /** The price in force at `now`, chosen as the catalog chooses: the last variant that applies, else the first. */

@@ -46,7 +46,7 @@ function lookUp(key: string): CatalogEntry | undefined {
     const price = "prices" in priced ? priceAt(priced.prices, new Date()) : priced.price;
     return contextWindow === undefined ? { id, price } : { id, price, contextWindow };
   }
-  if (!lookups(lower).some(([provider, model]) => couldMatch(prebuilt.rules, provider, model))) return undefined;
+  if (!couldMatch(prebuilt.rules, lookups(lower))) return undefined;
   return searchCatalog(calcPrice(), key)?.entry;
 }
 

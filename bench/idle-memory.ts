@@ -6,11 +6,13 @@
  * history), then again on that directory (a restart, as a gateway usually starts), and sends the
  * requests to the restarted one; nothing is forced (no collection).
  *
- *   bun bench/idle-memory.ts [--runs 3] [--config bench|demo] [--requests 20] [--from DIR] [--parts]
+ *   bun bench/idle-memory.ts [--runs 3] [--config bench|demo] [--requests 20] [--from DIR] [--settle 3] [--parts]
  *
  *   --config bench  bench/gateway.bench.config.ts against the mock upstream (default)
  *   --config demo   the shipped gateway.config.ts (simulated providers, no key in the environment)
  *   --from DIR      run the gateway of another checkout (the revision before a change)
+ *   --settle S      seconds between ready (or the last request) and the reading (default 3: start-up
+ *                   garbage and memory a start-up task used for a moment are given back by then)
  *   --parts         also: what is loaded at idle (packages, heap statistics) from a gateway started
  *                   in-process the same way, and what each big part costs imported alone
  *
@@ -82,7 +84,7 @@ async function start(group: ProcessGroup, mock: Server, config: keyof typeof CON
   const gateway = await childOf(launcher.pid);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/healthz`, launcher);
-  await Bun.sleep(1000);
+  await Bun.sleep(settleMs);
   return { launcher, gateway, url };
 }
 
@@ -96,7 +98,7 @@ async function oneRun(group: ProcessGroup, mock: Server, config: keyof typeof CO
     const idleMb = readMemory(gateway)?.rssMb ?? NaN;
     const { plain, stream } = CONFIGS[config].models;
     for (let i = 0; i < requests; i++) await send(url, i % 2 ? stream : plain, i % 2 === 1);
-    await Bun.sleep(1000);
+    await Bun.sleep(settleMs);
     const after = readMemory(gateway);
     const [afterMb, peakMb] = [after?.rssMb ?? NaN, after?.hwmMb ?? NaN];
     const launcherMb = readMemory(launcher.pid)?.rssMb ?? NaN;
@@ -110,6 +112,7 @@ async function oneRun(group: ProcessGroup, mock: Server, config: keyof typeof CO
 const { flags } = Flags.parse(process.argv.slice(2));
 const runs = flags.num("runs", 3);
 const requests = flags.num("requests", 20);
+const settleMs = flags.num("settle", 3) * 1000;
 const from = flags.has("from") ? flags.words("from", [])[0] : undefined;
 const config = (flags.words("config", ["bench"])[0] ?? "bench") as keyof typeof CONFIGS;
 if (!(config in CONFIGS)) throw new Error(`--config must be one of ${Object.keys(CONFIGS).join(", ")}`);

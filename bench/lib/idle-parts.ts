@@ -14,7 +14,10 @@ const PARTS: { label: string; code: string }[] = [
   { label: "elysia", code: `await import("elysia")` },
   { label: "@babel/parser", code: `await import("@babel/parser")` },
   { label: "@pydantic/genai-prices", code: `await import("@pydantic/genai-prices")` },
-  { label: "learned router model", code: `await import("${ROOT}/plugins/classifiers/learned/default-model.ts")` },
+  {
+    label: "learned router model (loaded)",
+    code: `(await import("${ROOT}/plugins/classifiers/learned/default-model.ts")).defaultRouterModel()`,
+  },
   {
     label: "complexity classifier (lexicons + learned model)",
     code: `(await import("${ROOT}/plugins/classifiers/complexity-classifier.ts")).complexityClassifier()`,

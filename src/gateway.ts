@@ -68,6 +68,8 @@ export interface GatewayOptions {
   health?: HealthRegistry;
   /** Redis (cluster mode, `GATEWAY_REDIS_URL`): per-key limits shared with the other processes. */
   shared?: SharedState;
+  /** The data directory's secret key: the config history tells an unchanged file by a digest keyed with it. */
+  dataKey?: Uint8Array;
 }
 
 export class Gateway {
@@ -184,7 +186,7 @@ export class Gateway {
       // Masking with the running config lets plugin schemas mark secrets that have no secret-like name.
       const redact = (source: string) => redactSource(source, this.live.get());
       // In cluster mode one history in PostgreSQL for every replica; else this process's SQLite.
-      if (!options.pg) this.history = new ConfigHistory(options.store, redact);
+      if (!options.pg) this.history = new ConfigHistory(options.store, redact, options.dataKey);
       const versions = options.pg ? pgConfigHistory(options.pg, redact) : sqliteConfigVersions(this.history!);
       this.versions = versions;
       const record = (entry: ConfigEntry) =>

@@ -91,7 +91,6 @@ export class AdminAuth {
     this.limiter = options.limiter ?? new LoginThrottle();
     this.sharedSetup = options.sharedSetup;
     this.totpBox = signer.box("totp secret");
-    void dummyVerifyPassword("warm-up-password"); // the first unknown-user login must not be slower
   }
 
   /** Stores a new TOTP secret of `userId` sealed (see `totpSecretOf`). */

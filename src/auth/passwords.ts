@@ -13,6 +13,8 @@ export interface PasswordHasher {
   hash(plain: string): Promise<string>;
   /** True when `plain` matches `hash`. Throws on a malformed hash: that is corrupt data, not a wrong password. */
   verify(plain: string, hash: string): Promise<boolean>;
+  /** A hash of a throwaway password at this hasher's cost, for dummyVerifyPassword (else made at first need). */
+  readonly dummyHash?: string;
 }
 
 /** argon2id cost parameters. Defaults are Bun's: 64 MiB, 2 passes (about 0.1 s per hash here). */
@@ -28,12 +30,24 @@ export const MAX_PASSWORD_LENGTH = 1024;
 /** Shortest password the policy accepts (code points, not UTF-16 units). */
 const MIN_PASSWORD_LENGTH = 10;
 
+/**
+ * A hash of a random password, discarded, at the default cost (64 MiB, 2 passes, both hashers' shape):
+ * what an unknown user's login is verified against. Made ahead, not at start: hashing it then held
+ * 64 MiB for a moment in every gateway that never saw a login. Knowing it helps no one: the dummy
+ * verification answers false whatever the password.
+ */
+export const DEFAULT_COST_DUMMY_HASH =
+  "$argon2id$v=19$m=65536,t=2,p=1$Gfg+jtfoi3AJGXj5yWUHDdDsY4R/JYXI+tWffuLoqv4$KKjco1wlyvrhgk32V53vY1WZURkWgSlAn9pxbfP4dvM";
+
+const isDefaultCost = (cost: Argon2Cost) => (cost.memoryCost ?? 65536) === 65536 && (cost.timeCost ?? 2) === 2;
+
 /** The argon2id hasher built into Bun (`Bun.password`). */
 export function bunPasswordHasher(cost: Argon2Cost = {}): PasswordHasher {
   const options = { algorithm: "argon2id" as const, ...cost };
   return {
     hash: (plain) => Bun.password.hash(plain, options),
     verify: (plain, hash) => Bun.password.verify(plain, hash),
+    dummyHash: isDefaultCost(cost) ? DEFAULT_COST_DUMMY_HASH : undefined,
   };
 }
 
@@ -67,6 +81,7 @@ export function wasmPasswordHasher(cost: Argon2Cost = {}): PasswordHasher {
       const { argon2Verify } = await import("hash-wasm");
       return argon2Verify({ password: plain, hash }); // throws "Invalid hash" on a malformed one
     },
+    dummyHash: isDefaultCost(cost) ? DEFAULT_COST_DUMMY_HASH : undefined,
   };
 }
 
@@ -118,7 +133,7 @@ export async function dummyVerifyPassword(
 ): Promise<false> {
   // Same shortcut as verifyPassword: both paths answer an out-of-range input at once.
   if (plain.length === 0 || plain.length > MAX_PASSWORD_LENGTH) return false;
-  let dummy = dummyHashes.get(hasher);
+  let dummy = hasher.dummyHash === undefined ? dummyHashes.get(hasher) : Promise.resolve(hasher.dummyHash);
   if (!dummy) {
     const random = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join(
       "",

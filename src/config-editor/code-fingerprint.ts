@@ -9,8 +9,7 @@
  * key and all, so adding, removing or changing such members leaves the fingerprint as it was. Anything
  * else (imports, functions, calls, expressions, literals inside them, other statements) stays in.
  */
-import { parse } from "@babel/parser";
-import { findConfigRoot, isLiteralTree, kindOf, members, type Node, unwrap } from "../config/ast.ts";
+import { findConfigRoot, isLiteralTree, kindOf, members, type Node, parseSource, unwrap } from "../config/ast.ts";
 
 interface Token {
   type: string | { label: string };
@@ -30,7 +29,7 @@ export function changesCode(current: string, candidate: string): boolean {
 function codeFingerprint(source: string): string | undefined {
   let file: { program: unknown; tokens?: Token[]; errors?: unknown[] };
   try {
-    file = parse(source, {
+    file = parseSource(source, {
       sourceType: "module",
       plugins: ["typescript"],
       tokens: true,

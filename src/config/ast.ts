@@ -5,7 +5,19 @@
  * agree on what a config path means. The file is parsed, never evaluated: only what is written
  * literally can be followed.
  */
-import { parse } from "@babel/parser";
+import { createRequire } from "node:module";
+import type { ParserOptions, parse as parseWithBabel } from "@babel/parser";
+
+let babel: typeof parseWithBabel | undefined;
+
+/**
+ * Babel's parser, loaded on first use (synchronously: the editor's callers are): a gateway that only
+ * serves holds no copy of it (about 11 MB once loaded). The history tells an unchanged file without it.
+ */
+export function parseSource(source: string, options: ParserOptions): ReturnType<typeof parseWithBabel> {
+  babel ??= (createRequire(import.meta.url)("@babel/parser") as { parse: typeof parseWithBabel }).parse;
+  return babel(source, options);
+}
 
 /** The slice of a Babel node these modules read (offsets and lines are always set by the parser). */
 export interface Node {
@@ -21,7 +33,7 @@ export type Segment = string | number;
 /** The program, and the first syntax error when there is one (the program may still exist: recovery). */
 export function parseProgram(source: string): { program?: Node; error?: string } {
   try {
-    const file = parse(source, { sourceType: "module", plugins: ["typescript"], errorRecovery: true });
+    const file = parseSource(source, { sourceType: "module", plugins: ["typescript"], errorRecovery: true });
     const first = file.errors?.[0] as { message?: string } | undefined;
     return { program: file.program as unknown as Node, error: first ? String(first.message ?? first) : undefined };
   } catch (error) {

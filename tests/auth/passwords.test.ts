@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import {
   bunPasswordHasher,
   checkPasswordPolicy,
+  DEFAULT_COST_DUMMY_HASH,
   dummyVerifyPassword,
   hashPassword,
   MAX_PASSWORD_LENGTH,
@@ -95,6 +96,33 @@ describe("dummyVerifyPassword", () => {
     await dummyVerifyPassword("second guess", hasher);
     expect(calls.hash).toBe(1);
     expect(calls.verify).toHaveLength(2);
+  });
+
+  test("verifies against the hasher's own dummy hash when it carries one, hashing nothing", async () => {
+    const { hasher: inner } = counting();
+    const dummyHash = await inner.hash("thrown away");
+    const { hasher, calls } = counting(inner);
+    expect(await dummyVerifyPassword("a guess", { ...hasher, dummyHash })).toBe(false);
+    expect(calls.hash).toBe(0);
+    expect(calls.verify).toEqual([dummyHash]);
+  });
+
+  test("the default hashers carry one at their own cost, in the shape both write; a custom cost does not", async () => {
+    expect(bunPasswordHasher().dummyHash).toBe(DEFAULT_COST_DUMMY_HASH);
+    expect(wasmPasswordHasher().dummyHash).toBe(DEFAULT_COST_DUMMY_HASH);
+    expect(cheap().dummyHash).toBeUndefined();
+    const [, algorithm, version, params, salt, digest] = DEFAULT_COST_DUMMY_HASH.split("$");
+    const real = (await hashPassword("correct horse battery staple", bunPasswordHasher())).split("$");
+    expect([algorithm, version, params, salt.length, digest.length]).toEqual([
+      real[1],
+      real[2],
+      real[3],
+      real[4].length,
+      real[5].length,
+    ]);
+    // A hash both runtimes read (a malformed one would throw): the verification really runs.
+    expect(await verifyPassword("a guess", DEFAULT_COST_DUMMY_HASH, bunPasswordHasher())).toBe(false);
+    expect(await verifyPassword("a guess", DEFAULT_COST_DUMMY_HASH, wasmPasswordHasher())).toBe(false);
   });
 
   test("takes the same shortcut as verifyPassword for an empty password", async () => {

@@ -88,6 +88,8 @@ const VARIANTS: Variant[] = [
   // Expected misrouting cost beside the log loss: t3 → t1 costs most (rows: label t1, t2, t3).
   { name: "misroute cost (t3→t1 2, t3→t2 1, t2→t1 0.5)", train: { misrouteCost: MISROUTE_COST } },
   { name: "agent grams, misroute cost", spec: AGENT_GRAMS, train: { misrouteCost: MISROUTE_COST } },
+  { name: "agent-turn and tool-call grams, seeds 20–22", spec: AGENT_GRAMS, train: { seed: 20 } },
+  { name: "context word bigrams", spec: { context: { words: 2, chars: 2 } } },
   { name: "default, seeds 20–22", train: { seed: 20 } },
   { name: "misroute cost, seeds 20–22", train: { seed: 20, misrouteCost: MISROUTE_COST } },
   {

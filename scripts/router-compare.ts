@@ -90,6 +90,8 @@ const VARIANTS: Variant[] = [
   { name: "agent grams, misroute cost", spec: AGENT_GRAMS, train: { misrouteCost: MISROUTE_COST } },
   { name: "agent-turn and tool-call grams, seeds 20–22", spec: AGENT_GRAMS, train: { seed: 20 } },
   { name: "context word bigrams", spec: { context: { words: 2, chars: 2 } } },
+  { name: "short-message grams (under 300 chars)", spec: { shortLatest: 300 } },
+  { name: "short-message grams (under 300 chars), seeds 20–22", spec: { shortLatest: 300 }, train: { seed: 20 } },
   { name: "default, seeds 20–22", train: { seed: 20 } },
   { name: "misroute cost, seeds 20–22", train: { seed: 20, misrouteCost: MISROUTE_COST } },
   {

@@ -60,6 +60,11 @@ export interface FeatureSpec {
   agentLatest?: boolean;
   /** Grams of the latest assistant tool calls' names and arguments (what the agent already did), this many characters. 0: none. */
   toolCallChars?: number;
+  /**
+   * A latest message shorter than this many characters has its grams again in a namespace of their own: in
+   * a one-liner "is that ok?" carries the whole ask, in a long message it is filler. 0: none.
+   */
+  shortLatest?: number;
 }
 
 export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
@@ -179,6 +184,7 @@ export function extractFeatures(view: RequestView, spec: FeatureSpec = DEFAULT_F
     for (const [ns, text] of Object.entries(contextTexts(view.messages, spec.contextChars)))
       texts.push([ns, text, spec.context]);
   if (spec.agentLatest && isAgentTurn(view)) texts.push(["g", latest, spec.latest]);
+  if (spec.shortLatest && view.text.length < spec.shortLatest) texts.push(["q", latest, spec.latest]);
   if (spec.toolCallChars) texts.push(["c", toolCallText(view.messages, spec.toolCallChars), spec.context]);
   // Two namespaces may share a bucket (a collision): the entries then simply add up in the logits.
   const groups: Grams[] = [];

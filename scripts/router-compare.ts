@@ -40,6 +40,13 @@ interface Variant {
   ordinal?: boolean;
 }
 
+/** Issue 13, fourth round: what misrouting costs, rows the label (t1, t2, t3), columns the tier routed to. */
+const MISROUTE_COST = [
+  [0, 0.25, 0.5],
+  [0.5, 0, 0.25],
+  [2, 1, 0],
+];
+const AGENT_GRAMS: Partial<FeatureSpec> = { agentLatest: true, toolCallChars: 300 };
 const isDense = (n: string) => /^(signal|hand|rule|shape):/.test(n);
 const VARIANTS: Variant[] = [
   { name: "default" },
@@ -74,6 +81,24 @@ const VARIANTS: Variant[] = [
   { name: "3 seeds bagged, from seed 20", train: { seeds: 3, seed: 20 } },
   { name: "5 seeds bagged", train: { seeds: 5 } },
   { name: "3 seeds bagged, unweighted", train: { seeds: 3, labelWeight: [1, 1, 1] } },
+  // Issue 13, fourth round: the latest message's words meeting the request shape, and the agent's own calls.
+  { name: "agent-turn grams", spec: { agentLatest: true } },
+  { name: "tool-call grams", spec: { toolCallChars: 300 } },
+  { name: "agent-turn and tool-call grams", spec: AGENT_GRAMS },
+  // Expected misrouting cost beside the log loss: t3 → t1 costs most (rows: label t1, t2, t3).
+  { name: "misroute cost (t3→t1 2, t3→t2 1, t2→t1 0.5)", train: { misrouteCost: MISROUTE_COST } },
+  { name: "agent grams, misroute cost", spec: AGENT_GRAMS, train: { misrouteCost: MISROUTE_COST } },
+  { name: "agent-turn and tool-call grams, seeds 20–22", spec: AGENT_GRAMS, train: { seed: 20 } },
+  { name: "context word bigrams", spec: { context: { words: 2, chars: 2 } } },
+  { name: "short-message grams (under 300 chars)", spec: { shortLatest: 300 } },
+  { name: "short-message grams (under 300 chars), seeds 20–22", spec: { shortLatest: 300 }, train: { seed: 20 } },
+  { name: "default, seeds 20–22", train: { seed: 20 } },
+  { name: "misroute cost, seeds 20–22", train: { seed: 20, misrouteCost: MISROUTE_COST } },
+  {
+    name: "agent grams, misroute cost, seeds 20–22",
+    spec: AGENT_GRAMS,
+    train: { seed: 20, misrouteCost: MISROUTE_COST },
+  },
   { name: "ordinal", ordinal: true },
   { name: "ordinal, t3 weight 1.5", ordinal: true, train: { labelWeight: [1, 1, 1.5] } },
 ];
@@ -117,12 +142,17 @@ function ordinalHeldOut(examples: Example[], slices: string[], opts: TrainOption
 /** The slices of the first corpus (the shared six and our first three): the figure comparable across data changes. */
 const FIRST_SLICES = /^(routing-train-|own-agent-tools$|own-code-vision$|own-near-miss$)/;
 
+/** The slice added in issue 13's fourth round: without it, the figure comparable with the third round's. */
+const FOURTH_ROUND_SLICES = /^own-hard-asks-3$/;
+
 function row(name: string, ds: Decision[]): string {
   const f = figures(ds);
   const u = f.underRouting;
   const t3 = (lang: string) => f.t3ByLanguage[lang] ?? { t3ToT1: { percent: 0 }, t3ToT2: { percent: 0 } };
   const first = figures(ds.filter((d) => FIRST_SLICES.test(d.slice))).exact.percent;
-  return `| ${name} | ${f.exact.percent}% | ${first}% | ${f.byLanguage.en.percent}% | ${f.byLanguage.zh.percent}% | ${u.t3ToT1.percent}% (en ${t3("en").t3ToT1.percent}, zh ${t3("zh").t3ToT1.percent}) | ${u.t3ToT2.percent}% (en ${t3("en").t3ToT2.percent}, zh ${t3("zh").t3ToT2.percent}) | ${f.overRouting.t1Higher.percent}% |`;
+  const slice = (s: string) => f.bySlice[s]?.percent ?? "–";
+  const before = figures(ds.filter((d) => !FOURTH_ROUND_SLICES.test(d.slice))).exact.percent;
+  return `| ${name} | ${f.exact.percent}% | ${first}% | ${before}% | ${slice("own-agent-tools")}% | ${slice("own-hard-asks-3")}% | ${f.byLanguage.en.percent}% | ${f.byLanguage.zh.percent}% | ${u.t3ToT1.percent}% (en ${t3("en").t3ToT1.percent}, zh ${t3("zh").t3ToT1.percent}) | ${u.t3ToT2.percent}% (en ${t3("en").t3ToT2.percent}, zh ${t3("zh").t3ToT2.percent}) | ${f.overRouting.t1Higher.percent}% |`;
 }
 
 const items = loadCorpus();
@@ -132,8 +162,8 @@ const lines = [
   "",
   `${items.length} items; each row is a full cross-validation. Written by \`bun scripts/router-compare.ts\`.`,
   "",
-  "| setting | exact | exact, first 9 slices | en | zh | t3 → t1 | t3 → t2 | t1 sent higher |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|",
+  "| setting | exact | exact, first 9 slices | before the fourth round's slice | own-agent-tools | own-hard-asks-3 | en | zh | t3 → t1 | t3 → t2 | t1 sent higher |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 ];
 if (only.length === 0) {
   const tuning = { weights: DEFAULT_WEIGHTS, thresholds: DEFAULT_THRESHOLDS };

@@ -30,6 +30,12 @@ export interface TrainOptions {
   averageFrom?: number;
   /** Bagging over shuffles: the mean of the models trained with seeds seed, seed + 1, … (this many). Absent: 1. */
   seeds?: number;
+  /**
+   * Expected-cost term added to the log loss: `misrouteCost[label][k]` is what routing a `label` request to
+   * tier k costs (0 on the diagonal), and each example also pays sum_k cost·p_k. Unlike a label weight it
+   * tells t3 → t1 (the worst mistake) from t3 → t2. Absent: log loss only.
+   */
+  misrouteCost?: readonly (readonly number[])[];
 }
 
 /**
@@ -91,8 +97,12 @@ function trainOnce(examples: readonly Example[], opts: TrainOptions): Trained {
       const z = [...b];
       for (let i = 0; i < x.index.length; i++) for (let k = 0; k < K; k++) z[k] += w[x.index[i] * K + k] * x.value[i];
       const p = softmax(z);
+      // d/dz_k of sum_j c_j p_j is p_k (c_k - sum_j c_j p_j).
+      const costs = opts.misrouteCost?.[label];
+      const expected = costs ? costs.reduce((a, c, j) => a + c * p[j], 0) : 0;
       for (let k = 0; k < K; k++) {
-        const err = cost * (p[k] - (k === label ? 1 : 0));
+        const costGrad = costs ? p[k] * (costs[k] - expected) : 0;
+        const err = cost * (p[k] - (k === label ? 1 : 0) + costGrad);
         bg2[k] += err * err;
         b[k] -= (opts.rate * err) / Math.sqrt(bg2[k]);
         for (let i = 0; i < x.index.length; i++) {

@@ -52,6 +52,19 @@ export interface FeatureSpec {
   instruction?: boolean;
   /** Grams are scaled by 1/sqrt(max(count, normFloor)), so the few words of a very short message do not each weigh like a sentence. */
   normFloor?: number;
+  /**
+   * In an agent turn (tools offered, or a tool result last), the latest message's grams again in a namespace
+   * of their own: "find out why" over a goroutine dump is not the same ask as in plain chat, and a linear
+   * model sees that only when the words and the shape meet in one feature.
+   */
+  agentLatest?: boolean;
+  /** Grams of the latest assistant tool calls' names and arguments (what the agent already did), this many characters. 0: none. */
+  toolCallChars?: number;
+  /**
+   * A latest message shorter than this many characters has its grams again in a namespace of their own: in
+   * a one-liner "is that ok?" carries the whole ask, in a long message it is filler. 0: none.
+   */
+  shortLatest?: number;
 }
 
 export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
@@ -110,6 +123,28 @@ function contextTexts(messages: readonly ChatMessage[], maxChars: number): Recor
   return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.join("\n")]));
 }
 
+/** Tools offered, or a tool result as the last message: the request is a step of an agent loop. */
+function isAgentTurn(view: RequestView): boolean {
+  const last = view.messages[view.messages.length - 1];
+  return (
+    (Array.isArray(view.body.tools) && view.body.tools.length > 0) || last?.role === "tool" || last?.role === "function"
+  );
+}
+
+/** The names and arguments of the latest assistant message's tool calls ("" when it made none). */
+function toolCallText(messages: readonly ChatMessage[], maxChars: number): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m.role !== "assistant") continue;
+    if (!Array.isArray(m.tool_calls)) return "";
+    return m.tool_calls
+      .map((c) => `${c?.function?.name ?? ""} ${String(c?.function?.arguments ?? "")}`)
+      .join("\n")
+      .slice(0, maxChars);
+  }
+  return "";
+}
+
 function denseValues(view: RequestView, signalText: string): Map<number, number> {
   const out = new Map<number, number>();
   const put = (name: string, v: number) => {
@@ -148,6 +183,9 @@ export function extractFeatures(view: RequestView, spec: FeatureSpec = DEFAULT_F
   if (spec.context.words > 0)
     for (const [ns, text] of Object.entries(contextTexts(view.messages, spec.contextChars)))
       texts.push([ns, text, spec.context]);
+  if (spec.agentLatest && isAgentTurn(view)) texts.push(["g", latest, spec.latest]);
+  if (spec.shortLatest && view.text.length < spec.shortLatest) texts.push(["q", latest, spec.latest]);
+  if (spec.toolCallChars) texts.push(["c", toolCallText(view.messages, spec.toolCallChars), spec.context]);
   // Two namespaces may share a bucket (a collision): the entries then simply add up in the logits.
   const groups: Grams[] = [];
   for (const [ns, text, gramSpec] of texts) {

@@ -28,6 +28,11 @@ export class StreamAssembler {
   private created: unknown;
   private usage: unknown;
 
+  /** Text for choice 0 of a chunk read without parsing (`plainContent`): all such a chunk carries. */
+  addContent(content: string): void {
+    this.choice(0).content.append(content);
+  }
+
   add(chunk: unknown): void {
     if (!isObj(chunk)) return;
     this.id ??= chunk.id;
@@ -37,19 +42,7 @@ export class StreamAssembler {
     if (!Array.isArray(chunk.choices)) return;
     for (const raw of chunk.choices) {
       if (!isObj(raw)) continue;
-      const index = typeof raw.index === "number" ? raw.index : 0;
-      let choice = this.choices.get(index);
-      if (!choice)
-        this.choices.set(
-          index,
-          (choice = {
-            role: "assistant",
-            content: new TextPieces(),
-            reasoning: new TextPieces(),
-            toolCalls: [],
-            finishReason: null,
-          }),
-        );
+      const choice = this.choice(typeof raw.index === "number" ? raw.index : 0);
       if (typeof raw.finish_reason === "string") choice.finishReason = raw.finish_reason;
       const delta = isObj(raw.delta) ? raw.delta : undefined;
       if (!delta) continue;
@@ -58,6 +51,21 @@ export class StreamAssembler {
       if (typeof delta.reasoning_content === "string") choice.reasoning.append(delta.reasoning_content);
       if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) this.addToolCall(choice, call);
     }
+  }
+
+  private choice(index: number): Choice {
+    let choice = this.choices.get(index);
+    if (!choice) {
+      choice = {
+        role: "assistant",
+        content: new TextPieces(),
+        reasoning: new TextPieces(),
+        toolCalls: [],
+        finishReason: null,
+      };
+      this.choices.set(index, choice);
+    }
+    return choice;
   }
 
   private addToolCall(choice: Choice, call: unknown): void {

@@ -81,6 +81,55 @@ export function chunkFacts(chunk: unknown): ChunkFacts {
   return facts;
 }
 
+/** Any of these in a chunk's text: the chunk may carry more than plain text, so it is parsed. */
+const NOT_PLAIN = ['"error"', '"usage"', '"tool_calls"', '"function_call"', '"reasoning', '"refusal"', '"role"'];
+
+/** How often `needle` occurs in `text`, counting at most two. */
+function occurrences(text: string, needle: string): number {
+  const first = text.indexOf(needle);
+  if (first === -1) return 0;
+  return text.indexOf(needle, first + needle.length) === -1 ? 1 : 2;
+}
+
+/**
+ * The text of a chunk that carries nothing but content for choice 0 (`"delta":{"content":"…"}`,
+ * `"finish_reason":null`): no finish, usage, tool call, role, reasoning, refusal or error, read without
+ * parsing the chunk. Undefined for any other chunk, or any written in another way (spaces around a
+ * colon, keys in another form): those are parsed. Inside a JSON string every quote is escaped, so a
+ * key searched with its quotes cannot be matched by text inside a value. Most events of a long answer
+ * are such chunks; parsing each into objects only to read one string was a fifth of what the relay
+ * allocated per event.
+ */
+export function plainContent(data: string): string | undefined {
+  if (occurrences(data, '"content":"') !== 1 || occurrences(data, '"delta":{') !== 1) return undefined;
+  if (occurrences(data, '"index"') !== 1 || !data.includes('"index":0')) return undefined;
+  if (occurrences(data, '"finish_reason"') !== 1 || !data.includes('"finish_reason":null')) return undefined;
+  for (const key of NOT_PLAIN) if (data.includes(key)) return undefined;
+  const start = data.indexOf('"content":"') + 11;
+  let end = start;
+  let escaped = false;
+  for (; end < data.length; end++) {
+    const c = data.charCodeAt(end);
+    if (c === 92 /* a backslash: the next character is escaped */) {
+      escaped = true;
+      end++;
+    } else if (c === 34 /* the closing quote */) break;
+  }
+  if (end >= data.length) return undefined;
+  const raw = data.slice(start, end);
+  if (!escaped) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The facts of a chunk `plainContent` read: its text for choice 0, nothing else. */
+export function contentFacts(content: string): ChunkFacts {
+  return { text: content, content, toolCalls: false, finished: NONE_FINISHED, choices: FIRST_CHOICE, usageOnly: false };
+}
+
 /** The text of a non-stream completion (all choices), and whether it carries tool calls. */
 export function completionFacts(body: unknown): { text: string; toolCalls: boolean; choices: number; usage?: Usage } {
   const facts = { text: "", toolCalls: false, choices: 0, usage: undefined as Usage | undefined };

@@ -216,7 +216,8 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         if (bytes) send(controller, bytes);
         return item.error.message;
       }
-      options.assembler?.add(item.chunk);
+      if (item.plain) options.assembler?.addContent(item.facts.content);
+      else options.assembler?.add(item.chunk);
       const f = item.facts;
       for (const i of f.choices) progress.open.add(i);
       for (const [i, reason] of f.finished) progress.finished.set(i, reason);

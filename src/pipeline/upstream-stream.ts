@@ -5,14 +5,16 @@
  */
 
 import type { ChatRequest, Provider, SseEvent, StreamParser, Target } from "../plugin/types.ts";
-import { type ChunkFacts, chunkFacts, errorIn } from "./chunks.ts";
+import { type ChunkFacts, chunkFacts, contentFacts, errorIn, plainContent } from "./chunks.ts";
 import { SseParser } from "./sse.ts";
 
 export interface StreamItem {
   /** The event's data as the client receives it. */
   data: string;
-  /** The parsed chunk (OpenAI's shape). */
+  /** The parsed chunk (OpenAI's shape); undefined when `plain`. */
   chunk: unknown;
+  /** A plain content delta read without parsing (`plainContent`): `facts.content` is all it carried. */
+  plain?: true;
   facts: ChunkFacts;
   /** Set when the event is an error object in disguise. */
   error?: { message: string; code?: string };
@@ -140,6 +142,13 @@ export class UpstreamStream {
         return;
       }
       for (const chunk of chunks) items.push(this.item(JSON.stringify(chunk), chunk));
+      return;
+    }
+    // A plain content delta is read without parsing (`plainContent`); a passed-through stream's events are
+    // always parsed, their chunks being what the door's checks read.
+    const content = this.keepEvents ? undefined : plainContent(data);
+    if (content !== undefined) {
+      items.push({ data, chunk: undefined, facts: contentFacts(content), plain: true });
       return;
     }
     let chunk: unknown;

@@ -14,7 +14,6 @@ const CODE_LINE =
   /^\s*(?:def |class |import |from \S+ import |function |const |let |var |public |private |func |package |#include|SELECT |INSERT |UPDATE |CREATE |return\b|if \(|for \(|while \()|[;{}]\s*$|^\s{2,}\S.*[=(){}[\];]/;
 /** A Markdown table row or a short CSV-like row. */
 const TABLE_LINE = /^\s*\|.*\|\s*$|^\s*[^,\n]{1,30}(?:,[^,\n]{1,30}){2,}\s*$/;
-const CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;
 /** A paragraph at least this long (weighted) can be pasted material. */
 const MATERIAL_MIN = 300;
 
@@ -35,9 +34,17 @@ export interface MessageFeatures {
   materialLength: number;
 }
 
-/** Length with each CJK character counted as 2.5 characters (about the information of 2.5 English letters). */
+/**
+ * Length with each CJK character (U+3400–U+9FFF, U+F900–U+FAFF) counted as 2.5 characters (about the
+ * information of 2.5 English letters). Counted over the code units: a global regex match made one string
+ * per character, a third of the learned classifier's time on a 6,000-character Chinese prompt.
+ */
 function weightedLength(text: string): number {
-  const cjk = text.match(CJK)?.length ?? 0;
+  let cjk = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff)) cjk++;
+  }
   return text.length + 1.5 * cjk;
 }
 

@@ -10,6 +10,7 @@ import type { GatewayError } from "../errors.ts";
 import type { Gateway } from "../gateway.ts";
 import { readV1Call } from "../http/v1-call.ts";
 import { parseJsonObject } from "../pipeline/accept.ts";
+import { endsWithRelay } from "../pipeline/relay.ts";
 import { isPassedThrough } from "../pipeline/respond.ts";
 import { SseParser } from "../pipeline/sse.ts";
 import type { FrontDoor, Obj, StreamTranslator } from "./door.ts";
@@ -95,7 +96,7 @@ async function translateAnswer(door: FrontDoor, body: Obj, answer: Response): Pr
   const type = headers.get("content-type") ?? "";
   if (type.includes("text/event-stream") && answer.body) {
     headers.set("content-type", "text/event-stream; charset=utf-8");
-    return new Response(answer.body.pipeThrough(translateStream(door.stream(body))), {
+    return new Response(endsWithRelay(answer.body.pipeThrough(translateStream(door.stream(body))), answer.body), {
       status: answer.status,
       headers,
     });

@@ -142,6 +142,19 @@ export function relayEnded(body: ReadableStream<Uint8Array>): Promise<void> | un
   return relayEnds.get(body);
 }
 
+/**
+ * `derived` (a relayed body piped through a transform: a front door's translation) ends when the relay
+ * under it ends, and says so the same way; returns `derived`.
+ */
+export function endsWithRelay(
+  derived: ReadableStream<Uint8Array>,
+  relayed: ReadableStream<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  const ended = relayEnds.get(relayed);
+  if (ended) relayEnds.set(derived, ended);
+  return derived;
+}
+
 export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   let markEnded!: () => void;
   const endedPromise = new Promise<void>((resolve) => {

@@ -100,4 +100,22 @@ describe("load shedding", () => {
     expect(bodyOf(await streaming.closed)).toContain("[DONE]");
     await eventually(async () => (await rawRequest(url, chatRequest)).status === 200);
   });
+
+  test("a front door's translated stream counts until it ends too", async () => {
+    const { url } = await start("maxInFlight: 1, maxRequestsPerClient: 0");
+    const slow = JSON.stringify({
+      model: "t2",
+      max_tokens: 50,
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
+    const streaming = await openRaw(url);
+    streaming.socket.write(
+      `POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${slow.length}\r\n\r\n${slow}`,
+    );
+    expect(await streaming.status()).toBe(200);
+    expect((await rawRequest(url, chatRequest)).status).toBe(503);
+    expect(bodyOf(await streaming.closed)).toContain("message_stop");
+    await eventually(async () => (await rawRequest(url, chatRequest)).status === 200);
+  });
 });

@@ -15,7 +15,7 @@ const PARTS: { label: string; code: string }[] = [
   { label: "@babel/parser", code: `await import("@babel/parser")` },
   { label: "@pydantic/genai-prices", code: `await import("@pydantic/genai-prices")` },
   {
-    label: "learned router model (loaded)",
+    label: "learned router model, loaded (with src/index.ts, the plugin API its features import)",
     code: `(await import("${ROOT}/plugins/classifiers/learned/default-model.ts")).defaultRouterModel()`,
   },
   {
